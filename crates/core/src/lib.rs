@@ -1,1 +1,18 @@
-//! Placeholder.
+//! Accord's domain core: the vocabulary every other crate speaks.
+//!
+//! Nothing here does I/O or reads a clock: time is always passed in, so every
+//! rule can be tested exhaustively and reused by the storage, web and CLI layers.
+
+pub mod access;
+pub mod audit;
+pub mod focal_point;
+pub mod member;
+pub mod seed;
+pub mod tlp;
+pub mod user;
+pub mod validation;
+
+pub use access::{Action, Denied, Principal, authorize};
+pub use member::{Member, MemberCode, MemberKind, NewMember};
+pub use user::{Role, Username};
+pub use validation::{FieldError, Invalid};
