@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// Where a [`List`] came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ListSource {
     /// UN Security Council Consolidated List (XML).
@@ -50,7 +50,7 @@ pub struct SkippedRecord {
 }
 
 /// What kind of subject an entry is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum EntrySchema {
     Person,
     Organization,
@@ -59,7 +59,7 @@ pub enum EntrySchema {
 }
 
 /// The role of a name of an entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum NameKind {
     /// The name the list is keyed by (UN FIRST..FOURTH_NAME, OFAC SDN_Name).
     Primary,
@@ -72,7 +72,7 @@ pub enum NameKind {
 }
 
 /// How reliable a name is for screening.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum NameQuality {
     Strong,
     /// UN "Low" quality aliases, OFAC weak (quoted) a.k.a. — too short or

@@ -156,14 +156,23 @@ fn rows(
         .has_headers(false)
         .flexible(true)
         .from_reader(decoded.as_bytes());
+    // Byte offsets of line breaks, to turn a record's byte offset into a line.
+    let breaks: Vec<u64> = decoded
+        .bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i as u64)
+        .collect();
+    let line_of = |byte: u64| breaks.partition_point(|&b| b < byte) as u64 + 1;
     let mut out = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
+        let start = reader.position().byte();
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| line_of(p.byte()));
                 return Err(FormatError::Csv {
                     file: file.into(),
                     line,
@@ -171,7 +180,12 @@ fn rows(
                 });
             }
         }
-        let line = record.position().map_or(0, |p| p.line());
+        // Skip the line breaks that ended the previous record.
+        let skipped = decoded.as_bytes()[start as usize..]
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .count() as u64;
+        let line = line_of(start + skipped);
         if record.len() != expected {
             return Err(FormatError::CsvFieldCount {
                 file: file.into(),
@@ -487,7 +501,10 @@ pub fn apply_remarks(entry: &mut ListEntry, remarks: &str) {
             .iter()
             .find_map(|p| item.strip_prefix(p).map(|r| (*p, r)))
         {
-            let name = clean(rest.trim().trim_matches(['\'', '"']));
+            let rest = rest.trim();
+            let rest = rest.strip_prefix('\'').unwrap_or(rest);
+            let rest = rest.strip_suffix('\'').unwrap_or(rest);
+            let name = clean(rest);
             let kind = if kind == "f.k.a." {
                 NameKind::FormerName
             } else {
@@ -529,7 +546,7 @@ fn split_remarks(s: &str) -> Vec<&str> {
     for (i, &b) in bytes.iter().enumerate() {
         match b {
             // A quote opens a name after "a.k.a. " and closes before ";".
-            b'\'' if !quoted && i > 0 && bytes[i - 1] == b' ' => quoted = true,
+            b'\'' if !quoted && s[..i].ends_with("k.a. ") => quoted = true,
             b'\'' if quoted && bytes.get(i + 1).is_none_or(|n| *n == b';') => quoted = false,
             b';' if !quoted => {
                 out.push(&s[start..i]);
@@ -563,8 +580,16 @@ fn parse_document(label: &str, rest: &str) -> Option<IdentityDocument> {
         }
         None => (rest, None, None),
     };
-    let (number, more) = match number.find(", ") {
-        Some(i) => (&number[..i], clean_opt(&number[i + 2..])),
+    // The number ends at a comma or at the first word of a note.
+    let cut = [", ", " issued", " expires", " expired", " Issue", " Expir", " valid"]
+        .iter()
+        .filter_map(|k| number.find(k))
+        .min();
+    let (number, more) = match cut {
+        Some(i) => (
+            &number[..i],
+            clean_opt(number[i..].trim_start_matches([',', ' '])),
+        ),
         None => (number, None),
     };
     let note = match (note, more) {
