@@ -37,8 +37,10 @@ pub struct ChangedEntry {
 /// order of values inside a field does (lists keep the publisher's order).
 /// If a reference occurs more than once in one side, the last one wins.
 pub fn diff(old: &[ListEntry], new: &[ListEntry]) -> ListDiff {
-    let old_by: BTreeMap<&str, &ListEntry> = old.iter().map(|e| (e.reference.as_str(), e)).collect();
-    let new_by: BTreeMap<&str, &ListEntry> = new.iter().map(|e| (e.reference.as_str(), e)).collect();
+    let old_by: BTreeMap<&str, &ListEntry> =
+        old.iter().map(|e| (e.reference.as_str(), e)).collect();
+    let new_by: BTreeMap<&str, &ListEntry> =
+        new.iter().map(|e| (e.reference.as_str(), e)).collect();
     let mut out = ListDiff::default();
     for (reference, n) in &new_by {
         match old_by.get(reference) {

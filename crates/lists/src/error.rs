@@ -80,7 +80,9 @@ pub enum FormatError {
     #[error("not a UN consolidated list: {message} at {position}")]
     NotUnList { position: Position, message: String },
 
-    #[error("{file}: invalid UTF-8 at line {line} (byte {byte}); the file is probably Latin-1/Windows-1252 — re-encode it as UTF-8 or enable the Windows-1252 fallback")]
+    #[error(
+        "{file}: invalid UTF-8 at line {line} (byte {byte}); the file is probably Latin-1/Windows-1252 — re-encode it as UTF-8 or enable the Windows-1252 fallback"
+    )]
     InvalidUtf8 { file: String, line: u64, byte: u64 },
 
     #[error("{file}: line {line} has {found} fields, expected {expected}")]

@@ -220,7 +220,10 @@ fn build(entities: Vec<RawEntity>, source: ListSource) -> List {
         if index.contains_key(&raw.id) {
             list.skipped.push(SkippedRecord {
                 position: format!("line {}", raw.line),
-                reason: format!("entity id {} appears a second time; the first one is kept", raw.id),
+                reason: format!(
+                    "entity id {} appears a second time; the first one is kept",
+                    raw.id
+                ),
             });
             continue;
         }
@@ -240,7 +243,9 @@ fn build(entities: Vec<RawEntity>, source: ListSource) -> List {
         if entry.names.is_empty() {
             list.skipped.push(SkippedRecord {
                 position: format!("line {} ({} {})", raw.line, raw.schema, raw.id),
-                reason: "the entity has no name (name, alias, weakAlias and previousName are all empty)".into(),
+                reason:
+                    "the entity has no name (name, alias, weakAlias and previousName are all empty)"
+                        .into(),
             });
             continue;
         }
@@ -376,9 +381,9 @@ fn build(entities: Vec<RawEntity>, source: ListSource) -> List {
                     });
                     let entry = &mut list.entries[i];
                     // Replace a bare number already read from idNumber/passportNumber.
-                    entry
-                        .documents
-                        .retain(|d| !(d.number == number && d.country.is_none() && d.note.is_none()));
+                    entry.documents.retain(|d| {
+                        !(d.number == number && d.country.is_none() && d.note.is_none())
+                    });
                     entry.documents.push(IdentityDocument {
                         kind,
                         number,
@@ -392,9 +397,8 @@ fn build(entities: Vec<RawEntity>, source: ListSource) -> List {
                     for owner in raw.values(from) {
                         let Some(&i) = index.get(owner) else { continue };
                         for target in raw.values(to) {
-                            let target_name = by_id
-                                .get(target.as_str())
-                                .and_then(|t| t.first("name"));
+                            let target_name =
+                                by_id.get(target.as_str()).and_then(|t| t.first("name"));
                             let relation = raw
                                 .first("role")
                                 .or_else(|| raw.first("relationship"))
@@ -510,7 +514,10 @@ fn entry_entities(entry: &ListEntry, source: ListSource, prefix: &str) -> Vec<Va
         EntrySchema::Vessel => "Vessel",
         EntrySchema::Aircraft => "Airplane",
     };
-    let legal = matches!(entry.schema, EntrySchema::Person | EntrySchema::Organization);
+    let legal = matches!(
+        entry.schema,
+        EntrySchema::Person | EntrySchema::Organization
+    );
     let mut p = Props(Map::new());
     for n in &entry.names {
         let key = match (n.kind, n.quality) {
@@ -597,7 +604,10 @@ fn entry_entities(entry: &ListEntry, source: ListSource, prefix: &str) -> Vec<Va
     }
     s.add(
         "authorityId",
-        entry.source_id.clone().unwrap_or_else(|| entry.reference.clone()),
+        entry
+            .source_id
+            .clone()
+            .unwrap_or_else(|| entry.reference.clone()),
     );
     if source == ListSource::Un {
         s.add("unscId", entry.reference.clone());
@@ -605,7 +615,9 @@ fn entry_entities(entry: &ListEntry, source: ListSource, prefix: &str) -> Vec<Va
     out.push(json!({"id": format!("{id}-sanction"), "schema": "Sanction", "properties": Value::Object(s.0)}));
 
     for (i, link) in entry.links.iter().enumerate() {
-        let Some(target) = &link.target_reference else { continue };
+        let Some(target) = &link.target_reference else {
+            continue;
+        };
         let mut l = Props(Map::new());
         l.add("subject", id.clone());
         l.add("object", format!("{prefix}{target}"));

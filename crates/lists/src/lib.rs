@@ -22,6 +22,8 @@ pub mod error;
 pub mod ftm;
 pub mod model;
 pub mod ofac;
+#[cfg(feature = "screening")]
+pub mod screening;
 pub mod text;
 pub mod un;
 

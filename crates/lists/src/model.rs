@@ -128,11 +128,23 @@ pub struct NameParts {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DateValue {
-    Exact { year: i32, month: u8, day: u8 },
-    YearMonth { year: i32, month: u8 },
-    Year { year: i32 },
+    Exact {
+        year: i32,
+        month: u8,
+        day: u8,
+    },
+    YearMonth {
+        year: i32,
+        month: u8,
+    },
+    Year {
+        year: i32,
+    },
     /// Between two years, both included.
-    Range { from: i32, to: i32 },
+    Range {
+        from: i32,
+        to: i32,
+    },
 }
 
 /// A birth date with the text it was read from.

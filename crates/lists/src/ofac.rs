@@ -78,7 +78,12 @@ pub fn read<R: Read>(mut sdn: R, options: &OfacOptions) -> Result<List, FormatEr
 pub fn read_dir(dir: &Path, options: &OfacOptions) -> Result<List, FormatError> {
     let consolidated = !dir.join("sdn.csv").exists() && dir.join("cons_prim.csv").exists();
     let names: [&str; 4] = if consolidated {
-        ["cons_prim.csv", "cons_alt.csv", "cons_add.csv", "cons_comments.csv"]
+        [
+            "cons_prim.csv",
+            "cons_alt.csv",
+            "cons_add.csv",
+            "cons_comments.csv",
+        ]
     } else {
         ["sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"]
     };
@@ -93,8 +98,7 @@ pub fn read_dir(dir: &Path, options: &OfacOptions) -> Result<List, FormatError> 
     if !dir.join(names[0]).exists() {
         return Err(FormatError::UnknownFormat {
             path: dir.to_path_buf(),
-            message: "not an OFAC list directory: it has neither sdn.csv nor cons_prim.csv"
-                .into(),
+            message: "not an OFAC list directory: it has neither sdn.csv nor cons_prim.csv".into(),
         });
     }
     let primary = read_file(names[0], true)?.unwrap_or_default();
@@ -198,7 +202,11 @@ fn rows(
             .iter()
             .map(|f| {
                 let f = f.trim();
-                if f == "-0-" { String::new() } else { f.to_string() }
+                if f == "-0-" {
+                    String::new()
+                } else {
+                    f.to_string()
+                }
             })
             .collect::<Vec<_>>();
         if fields[0].is_empty() || !fields[0].bytes().all(|b| b.is_ascii_digit()) {
@@ -216,7 +224,12 @@ fn rows(
 /// Parses an OFAC list from the contents of its files.
 pub fn parse(files: &OfacFiles<'_>, options: &OfacOptions) -> Result<List, FormatError> {
     let names: [&str; 4] = if files.consolidated {
-        ["cons_prim.csv", "cons_alt.csv", "cons_add.csv", "cons_comments.csv"]
+        [
+            "cons_prim.csv",
+            "cons_alt.csv",
+            "cons_add.csv",
+            "cons_comments.csv",
+        ]
     } else {
         ["sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"]
     };
@@ -293,7 +306,10 @@ pub fn parse(files: &OfacFiles<'_>, options: &OfacOptions) -> Result<List, Forma
         };
         let mut entry = ListEntry::new(ent_num.clone(), schema);
         let person = schema == EntrySchema::Person;
-        entry.push_name(EntryName::new(display_name(raw_name, person), NameKind::Primary));
+        entry.push_name(EntryName::new(
+            display_name(raw_name, person),
+            NameKind::Primary,
+        ));
         if person && display_name(raw_name, true) != raw_name {
             entry.push_extra("listed_name", raw_name);
         }
@@ -350,7 +366,10 @@ pub fn parse(files: &OfacFiles<'_>, options: &OfacOptions) -> Result<List, Forma
             _ => NameKind::Alias,
         };
         let mut name = EntryName::new(display_name(name, person), kind);
-        if row.get(4).is_some_and(|r| r.to_lowercase().contains("weak")) {
+        if row
+            .get(4)
+            .is_some_and(|r| r.to_lowercase().contains("weak"))
+        {
             name = name.weak();
         }
         entry.push_name(name);
@@ -581,10 +600,12 @@ fn parse_document(label: &str, rest: &str) -> Option<IdentityDocument> {
         None => (rest, None, None),
     };
     // The number ends at a comma or at the first word of a note.
-    let cut = [", ", " issued", " expires", " expired", " Issue", " Expir", " valid"]
-        .iter()
-        .filter_map(|k| number.find(k))
-        .min();
+    let cut = [
+        ", ", " issued", " expires", " expired", " Issue", " Expir", " valid",
+    ]
+    .iter()
+    .filter_map(|k| number.find(k))
+    .min();
     let (number, more) = match cut {
         Some(i) => (
             &number[..i],
@@ -661,9 +682,15 @@ mod tests {
 
     #[test]
     fn names_are_reordered_for_people_only() {
-        assert_eq!(display_name("HANIYA, Ismail Abdul Salah", true), "Ismail Abdul Salah HANIYA");
+        assert_eq!(
+            display_name("HANIYA, Ismail Abdul Salah", true),
+            "Ismail Abdul Salah HANIYA"
+        );
         assert_eq!(display_name("SMITH, John, Jr.", true), "John SMITH Jr.");
-        assert_eq!(display_name("ANGLO-CARIBBEAN CO., LTD.", false), "ANGLO-CARIBBEAN CO., LTD.");
+        assert_eq!(
+            display_name("ANGLO-CARIBBEAN CO., LTD.", false),
+            "ANGLO-CARIBBEAN CO., LTD."
+        );
         assert_eq!(display_name("MADONNA", true), "MADONNA");
     }
 
@@ -671,24 +698,58 @@ mod tests {
     fn dates() {
         assert_eq!(
             parse_ofac_date("01 Jan 1970"),
-            Some((DateValue::Exact { year: 1970, month: 1, day: 1 }, false))
+            Some((
+                DateValue::Exact {
+                    year: 1970,
+                    month: 1,
+                    day: 1
+                },
+                false
+            ))
         );
-        assert_eq!(parse_ofac_date("circa 1970"), Some((DateValue::Year { year: 1970 }, true)));
+        assert_eq!(
+            parse_ofac_date("circa 1970"),
+            Some((DateValue::Year { year: 1970 }, true))
+        );
         assert_eq!(
             parse_ofac_date("Feb 1961"),
-            Some((DateValue::YearMonth { year: 1961, month: 2 }, false))
+            Some((
+                DateValue::YearMonth {
+                    year: 1961,
+                    month: 2
+                },
+                false
+            ))
         );
         assert_eq!(
             parse_ofac_date("1970 to 1972"),
-            Some((DateValue::Range { from: 1970, to: 1972 }, false))
+            Some((
+                DateValue::Range {
+                    from: 1970,
+                    to: 1972
+                },
+                false
+            ))
         );
         assert_eq!(
             parse_ofac_date("01 Jan 1958 to 31 Dec 1959"),
-            Some((DateValue::Range { from: 1958, to: 1959 }, false))
+            Some((
+                DateValue::Range {
+                    from: 1958,
+                    to: 1959
+                },
+                false
+            ))
         );
         assert_eq!(
             parse_ofac_date("circa 1979-1982"),
-            Some((DateValue::Range { from: 1979, to: 1982 }, true))
+            Some((
+                DateValue::Range {
+                    from: 1979,
+                    to: 1982
+                },
+                true
+            ))
         );
         assert_eq!(parse_ofac_date("31 Feb 1970"), None);
         assert_eq!(parse_ofac_date("unknown"), None);

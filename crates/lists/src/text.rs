@@ -33,7 +33,10 @@ pub fn detect_script(text: &str) -> Option<&'static str> {
     for c in text.chars().filter(|c| c.is_alphabetic()) {
         let i = match c as u32 {
             0x0041..=0x024F | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF => 0,
-            0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF
+            0x0600..=0x06FF
+            | 0x0750..=0x077F
+            | 0x08A0..=0x08FF
+            | 0xFB50..=0xFDFF
             | 0xFE70..=0xFEFF => 1,
             0x0400..=0x052F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => 2,
             0x0370..=0x03FF | 0x1F00..=0x1FFF => 3,
@@ -145,9 +148,9 @@ pub fn decode_windows_1252(bytes: &[u8]) -> String {
     const HIGH: [char; 32] = [
         '\u{20AC}', '\u{81}', '\u{201A}', '\u{0192}', '\u{201E}', '\u{2026}', '\u{2020}',
         '\u{2021}', '\u{02C6}', '\u{2030}', '\u{0160}', '\u{2039}', '\u{0152}', '\u{8D}',
-        '\u{017D}', '\u{8F}', '\u{90}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}',
-        '\u{2022}', '\u{2013}', '\u{2014}', '\u{02DC}', '\u{2122}', '\u{0161}', '\u{203A}',
-        '\u{0153}', '\u{9D}', '\u{017E}', '\u{0178}',
+        '\u{017D}', '\u{8F}', '\u{90}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}',
+        '\u{2013}', '\u{2014}', '\u{02DC}', '\u{2122}', '\u{0161}', '\u{203A}', '\u{0153}',
+        '\u{9D}', '\u{017E}', '\u{0178}',
     ];
     bytes
         .iter()
@@ -177,7 +180,10 @@ mod tests {
     #[test]
     fn dates() {
         assert_eq!(parse_iso_date("1965-01-01"), Some((1965, 1, 1)));
-        assert_eq!(parse_iso_date("2026-02-27T00:00:09.554Z"), Some((2026, 2, 27)));
+        assert_eq!(
+            parse_iso_date("2026-02-27T00:00:09.554Z"),
+            Some((2026, 2, 27))
+        );
         assert_eq!(parse_iso_date("1965-02-30"), None);
         assert_eq!(parse_iso_date("1965-1-1"), None);
         assert_eq!(parse_year("1971"), Some(1971));
@@ -190,7 +196,10 @@ mod tests {
 
     #[test]
     fn cp1252() {
-        assert_eq!(decode_windows_1252(b"Jos\xe9 \x93A\x94"), "José \u{201C}A\u{201D}");
+        assert_eq!(
+            decode_windows_1252(b"Jos\xe9 \x93A\x94"),
+            "José \u{201C}A\u{201D}"
+        );
     }
 
     #[test]

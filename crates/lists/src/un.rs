@@ -368,11 +368,14 @@ fn convert(node: &Node) -> Result<ListEntry, String> {
                 None => entry.push_extra("unparsed_birth_date", dob),
             }
         }
-        let pob = [alias.child_text("CITY_OF_BIRTH"), alias.child_text("COUNTRY_OF_BIRTH")]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(", ");
+        let pob = [
+            alias.child_text("CITY_OF_BIRTH"),
+            alias.child_text("COUNTRY_OF_BIRTH"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
         push_unique(&mut entry.birth_places, pob);
     }
     if entry.names.is_empty() {
@@ -572,15 +575,21 @@ pub(crate) fn parse_free_date(s: &str) -> Option<DateValue> {
         }),
         [d, m, y] => {
             let (year, month, day) = (parse_year(y)?, month_number(m)?, d.parse().ok()?);
-            crate::text::valid_ymd(year, month, day)
-                .then_some(DateValue::Exact { year, month, day })
+            crate::text::valid_ymd(year, month, day).then_some(DateValue::Exact {
+                year,
+                month,
+                day,
+            })
         }
         [dmy] => {
             let p: Vec<&str> = dmy.split('/').collect();
             if let [d, m, y] = p.as_slice() {
                 let (year, month, day) = (parse_year(y)?, m.parse().ok()?, d.parse().ok()?);
-                return crate::text::valid_ymd(year, month, day)
-                    .then_some(DateValue::Exact { year, month, day });
+                return crate::text::valid_ymd(year, month, day).then_some(DateValue::Exact {
+                    year,
+                    month,
+                    day,
+                });
             }
             None
         }

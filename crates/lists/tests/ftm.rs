@@ -2,7 +2,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use accord_lists::{DateValue, EntrySchema, FormatError, List, ListSource, NameKind, NameQuality, ftm, un};
+use accord_lists::{
+    DateValue, EntrySchema, FormatError, List, ListSource, NameKind, NameQuality, ftm, un,
+};
 use serde_json::Value;
 
 const SAMPLE: &[u8] = include_bytes!("fixtures/ftm_sample.jsonl");
@@ -11,17 +13,40 @@ const SAMPLE: &[u8] = include_bytes!("fixtures/ftm_sample.jsonl");
 fn reads_entities_and_folds_addresses_documents_sanctions() {
     let list = ftm::parse(SAMPLE).unwrap();
     assert_eq!(list.source, ListSource::FollowTheMoney);
-    assert_eq!(list.entries.len(), 5, "{:?}", list.entries.iter().map(|e| &e.reference).collect::<Vec<_>>());
+    assert_eq!(
+        list.entries.len(),
+        5,
+        "{:?}",
+        list.entries
+            .iter()
+            .map(|e| &e.reference)
+            .collect::<Vec<_>>()
+    );
     assert_eq!(list.skipped.len(), 1);
-    assert!(list.skipped[0].position.starts_with("line 10"), "{:?}", list.skipped);
+    assert!(
+        list.skipped[0].position.starts_with("line 10"),
+        "{:?}",
+        list.skipped
+    );
 
     let p = &list.entries[0];
     assert_eq!(p.reference, "acc-p-001");
     assert_eq!(p.schema, EntrySchema::Person);
     assert_eq!(p.primary_name(), Some("Ivan Petrovich SIDOROV"));
     assert_eq!(p.names[1].script.as_deref(), Some("Cyrl"));
-    assert!(p.names.iter().any(|n| n.text == "Vanya" && n.quality == NameQuality::Weak));
-    assert_eq!(p.birth_dates[0].value, DateValue::Exact { year: 1970, month: 1, day: 31 });
+    assert!(
+        p.names
+            .iter()
+            .any(|n| n.text == "Vanya" && n.quality == NameQuality::Weak)
+    );
+    assert_eq!(
+        p.birth_dates[0].value,
+        DateValue::Exact {
+            year: 1970,
+            month: 1,
+            day: 31
+        }
+    );
     assert_eq!(p.birth_dates[1].value, DateValue::Year { year: 1971 });
     assert_eq!(p.nationalities, vec!["ru"]);
     assert_eq!(p.addresses[0].city.as_deref(), Some("Almaty"));
@@ -31,7 +56,10 @@ fn reads_entities_and_folds_addresses_documents_sanctions() {
     assert_eq!(p.listed_on.as_deref(), Some("2015-09-28"));
     assert_eq!(p.links[0].relation, "beneficial owner");
     assert_eq!(p.links[0].target_reference.as_deref(), Some("acc-o-002"));
-    assert_eq!(p.links[0].target_name.as_deref(), Some("Example Trading LLC"));
+    assert_eq!(
+        p.links[0].target_name.as_deref(),
+        Some("Example Trading LLC")
+    );
 
     let c = &list.entries[1];
     assert_eq!(c.schema, EntrySchema::Organization);
@@ -45,19 +73,27 @@ fn reads_entities_and_folds_addresses_documents_sanctions() {
 
 #[test]
 fn malformed_lines_are_errors_with_line_numbers() {
-    let err = ftm::parse(b"{\"id\":\"a\",\"schema\":\"Person\",\"properties\":{}}\n{oops\n").unwrap_err();
+    let err =
+        ftm::parse(b"{\"id\":\"a\",\"schema\":\"Person\",\"properties\":{}}\n{oops\n").unwrap_err();
     assert!(matches!(err, FormatError::Json { line: 2, .. }), "{err:?}");
     let err = ftm::parse(b"\n[1,2]\n").unwrap_err();
-    assert!(matches!(err, FormatError::NotFtmEntity { line: 2, .. }), "{err:?}");
+    assert!(
+        matches!(err, FormatError::NotFtmEntity { line: 2, .. }),
+        "{err:?}"
+    );
     let err = ftm::parse(b"{\"id\":\"a\",\"properties\":{}}").unwrap_err();
     assert!(err.to_string().contains("schema"));
     assert!(matches!(ftm::parse(b""), Err(FormatError::Empty { .. })));
-    assert!(matches!(ftm::parse(b"\xff\n"), Err(FormatError::Json { line: 1, .. })));
+    assert!(matches!(
+        ftm::parse(b"\xff\n"),
+        Err(FormatError::Json { line: 1, .. })
+    ));
 }
 
 /// schema name -> every property name it has, inherited ones included.
 fn model() -> BTreeMap<String, BTreeSet<String>> {
-    let m: Value = serde_json::from_str(include_str!("fixtures/ftm-model-4.11.2-subset.json")).unwrap();
+    let m: Value =
+        serde_json::from_str(include_str!("fixtures/ftm-model-4.11.2-subset.json")).unwrap();
     let schemata = m["schemata"].as_object().unwrap();
     schemata
         .iter()
@@ -78,12 +114,18 @@ fn check_valid(entities: &[Value]) {
     assert_eq!(ids.len(), entities.len(), "ids are unique");
     for e in entities {
         let schema = e["schema"].as_str().unwrap();
-        let props = model.get(schema).unwrap_or_else(|| panic!("unknown schema {schema}"));
+        let props = model
+            .get(schema)
+            .unwrap_or_else(|| panic!("unknown schema {schema}"));
         for (key, values) in e["properties"].as_object().unwrap() {
             assert!(props.contains(key), "{schema} has no property {key}");
             let values = values.as_array().unwrap();
             assert!(!values.is_empty());
-            assert!(values.iter().all(|v| v.as_str().is_some_and(|s| !s.is_empty())));
+            assert!(
+                values
+                    .iter()
+                    .all(|v| v.as_str().is_some_and(|s| !s.is_empty()))
+            );
         }
         if schema == "Sanction" {
             let target = e["properties"]["entity"][0].as_str().unwrap();
@@ -95,7 +137,9 @@ fn check_valid(entities: &[Value]) {
 #[test]
 fn written_entities_are_valid_ftm() {
     let un_list = un::parse(include_bytes!("fixtures/un_sample.xml")).unwrap();
-    let ofac_list = accord_lists::load_path(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ofac")).unwrap();
+    let ofac_list =
+        accord_lists::load_path(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ofac"))
+            .unwrap();
     let ftm_list = ftm::parse(SAMPLE).unwrap();
     for list in [&un_list, &ofac_list, &ftm_list] {
         let out: Vec<Value> = ftm::write_entities(list).collect();
@@ -114,7 +158,9 @@ fn written_entities_are_valid_ftm() {
 #[test]
 fn round_trip_keeps_what_screening_needs() {
     let original = un::parse(include_bytes!("fixtures/un_sample.xml")).unwrap();
-    let lines: Vec<String> = ftm::write_entities(&original).map(|v| v.to_string()).collect();
+    let lines: Vec<String> = ftm::write_entities(&original)
+        .map(|v| v.to_string())
+        .collect();
     let back: List = ftm::read_as(lines.join("\n").as_bytes(), ListSource::Accord).unwrap();
     assert_eq!(back.source, ListSource::Accord);
     assert_eq!(back.entries.len(), original.entries.len());
@@ -122,7 +168,12 @@ fn round_trip_keeps_what_screening_needs() {
         assert_eq!(a.reference, b.reference);
         assert_eq!(a.schema, b.schema);
         assert_eq!(a.source_id, b.source_id);
-        let texts = |e: &accord_lists::ListEntry| e.names.iter().map(|n| (n.text.clone(), n.quality)).collect::<BTreeSet<_>>();
+        let texts = |e: &accord_lists::ListEntry| {
+            e.names
+                .iter()
+                .map(|n| (n.text.clone(), n.quality))
+                .collect::<BTreeSet<_>>()
+        };
         assert_eq!(texts(a), texts(b));
         assert_eq!(a.programs, b.programs);
         assert_eq!(a.listed_on, b.listed_on);

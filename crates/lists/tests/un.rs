@@ -21,17 +21,27 @@ fn reads_individuals_and_entities() {
     assert_eq!(list.generated.as_deref(), Some("2026-02-27T00:00:09.554Z"));
     assert_eq!(list.entries.len(), 9);
     assert!(list.skipped.is_empty());
-    let persons = list.entries.iter().filter(|e| e.schema == EntrySchema::Person).count();
+    let persons = list
+        .entries
+        .iter()
+        .filter(|e| e.schema == EntrySchema::Person)
+        .count();
     assert_eq!(persons, 7);
     let e = entry(&list, "CDi.002");
     assert_eq!(e.source_id.as_deref(), Some("6907994"));
     assert_eq!(e.primary_name(), Some("FRANK KAKOLELE BWAMBALE"));
-    assert_eq!(e.name_parts.as_ref().unwrap().first.as_deref(), Some("FRANK KAKOLELE"));
+    assert_eq!(
+        e.name_parts.as_ref().unwrap().first.as_deref(),
+        Some("FRANK KAKOLELE")
+    );
     assert_eq!(e.designations, vec!["FARDC General"]);
     assert_eq!(e.programs, vec!["DRC"]);
     assert_eq!(e.listed_on.as_deref(), Some("2005-11-01"));
     assert_eq!(e.last_updated, vec!["2016-10-13"]);
-    assert_eq!(e.names.iter().filter(|n| n.kind == NameKind::Alias).count(), 3);
+    assert_eq!(
+        e.names.iter().filter(|n| n.kind == NameKind::Alias).count(),
+        3
+    );
     assert_eq!(e.addresses[0].city.as_deref(), Some("Kinshasa"));
     assert_eq!(e.addresses[0].note.as_deref(), Some("as of June 2016"));
     assert!(e.birth_dates.is_empty());
@@ -47,37 +57,81 @@ fn every_kind_of_birth_date() {
     assert!(!d[0].approximate);
     // EXACT with DATE, and APPROXIMATELY with YEAR
     let d = &entry(&list, "CDi.014").birth_dates;
-    assert_eq!(d[0].value, DateValue::Exact { year: 1962, month: 3, day: 17 });
+    assert_eq!(
+        d[0].value,
+        DateValue::Exact {
+            year: 1962,
+            month: 3,
+            day: 17
+        }
+    );
     assert_eq!(d[1].value, DateValue::Year { year: 1966 });
     assert!(d[1].approximate);
     assert!(d[1].original.contains("APPROXIMATELY"));
     // BETWEEN with FROM_YEAR / TO_YEAR
     let d = &entry(&list, "QDi.314").birth_dates;
-    assert_eq!(d[0].value, DateValue::Range { from: 1977, to: 1982 });
+    assert_eq!(
+        d[0].value,
+        DateValue::Range {
+            from: 1977,
+            to: 1982
+        }
+    );
     // Only a NOTE ("Nov. 1973")
     let d = &entry(&list, "CDi.004").birth_dates;
-    assert_eq!(d[0].value, DateValue::YearMonth { year: 1973, month: 11 });
+    assert_eq!(
+        d[0].value,
+        DateValue::YearMonth {
+            year: 1973,
+            month: 11
+        }
+    );
     // Alias DATE_OF_BIRTH counts too.
     let d = &entry(&list, "KPi.016").birth_dates;
-    assert!(d.iter().any(|b| b.value == DateValue::Exact { year: 1958, month: 2, day: 22 }));
+    assert!(d.iter().any(|b| b.value
+        == DateValue::Exact {
+            year: 1958,
+            month: 2,
+            day: 22
+        }));
 }
 
 #[test]
 fn original_script_low_quality_and_former_names() {
     let list = sample();
     let e = entry(&list, "LYi.023");
-    let arabic = e.names.iter().find(|n| n.kind == NameKind::OriginalScript).unwrap();
+    let arabic = e
+        .names
+        .iter()
+        .find(|n| n.kind == NameKind::OriginalScript)
+        .unwrap();
     assert_eq!(arabic.text, "احمد عمر امحمد الفيتوري");
     assert_eq!(arabic.script.as_deref(), Some("Arab"));
     assert_eq!(e.names[0].script.as_deref(), Some("Latn"));
-    assert!(e.names.iter().filter(|n| n.quality == NameQuality::Weak).count() >= 5);
+    assert!(
+        e.names
+            .iter()
+            .filter(|n| n.quality == NameQuality::Weak)
+            .count()
+            >= 5
+    );
     assert!(!e.documents.is_empty());
-    assert!(e.documents.iter().any(|d| d.note.as_deref().unwrap_or("").contains("2015-09-29")));
+    assert!(
+        e.documents
+            .iter()
+            .any(|d| d.note.as_deref().unwrap_or("").contains("2015-09-29"))
+    );
 
     let org = entry(&list, "QDe.014");
     assert_eq!(org.schema, EntrySchema::Organization);
     assert!(org.name_parts.is_none());
-    assert_eq!(org.names.iter().filter(|n| n.kind == NameKind::FormerName).count(), 2);
+    assert_eq!(
+        org.names
+            .iter()
+            .filter(|n| n.kind == NameKind::FormerName)
+            .count(),
+        2
+    );
     assert!(org.names.iter().any(|n| n.kind == NameKind::OriginalScript));
 }
 
@@ -98,7 +152,12 @@ fn nameless_record_is_skipped_with_position() {
     assert_eq!(list.entries.len(), 1);
     assert_eq!(list.skipped.len(), 1);
     let s = &list.skipped[0];
-    assert!(s.position.starts_with("INDIVIDUAL #2 (DATAID 6908555) at line 5, column 5"), "{}", s.position);
+    assert!(
+        s.position
+            .starts_with("INDIVIDUAL #2 (DATAID 6908555) at line 5, column 5"),
+        "{}",
+        s.position
+    );
     assert!(s.reason.contains("no name"));
 }
 
@@ -119,16 +178,24 @@ fn truncated_document_is_rejected_with_position() {
     }
     // Cut inside a tag.
     let cut = b"<CONSOLIDATED_LIST><INDIVIDUALS><INDIV";
-    assert!(matches!(un::parse(cut), Err(FormatError::XmlTruncated { .. })));
+    assert!(matches!(
+        un::parse(cut),
+        Err(FormatError::XmlTruncated { .. })
+    ));
 }
 
 #[test]
 fn mismatched_tags_are_rejected_with_line_and_column() {
     let xml = "<CONSOLIDATED_LIST>\n<INDIVIDUALS>\n  <INDIVIDUAL><FIRST_NAME>A</SECOND_NAME></INDIVIDUAL>\n</INDIVIDUALS></CONSOLIDATED_LIST>";
     let err = un::parse(xml.as_bytes()).unwrap_err();
-    let FormatError::Xml { position, message } = &err else { panic!("{err:?}") };
+    let FormatError::Xml { position, message } = &err else {
+        panic!("{err:?}")
+    };
     assert_eq!(position.line, 3, "{err}");
-    assert!(message.contains("SECOND_NAME") || message.contains("FIRST_NAME"), "{message}");
+    assert!(
+        message.contains("SECOND_NAME") || message.contains("FIRST_NAME"),
+        "{message}"
+    );
     assert!(err.to_string().contains("line 3"));
 }
 
@@ -138,11 +205,17 @@ fn doctype_and_entities_are_refused() {
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>
 <CONSOLIDATED_LIST><INDIVIDUALS/><ENTITIES/></CONSOLIDATED_LIST>"#;
     let err = un::parse(xml.as_bytes()).unwrap_err();
-    assert!(matches!(err, FormatError::DoctypeRefused { position } if position.line == 2), "{err:?}");
+    assert!(
+        matches!(err, FormatError::DoctypeRefused { position } if position.line == 2),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("refused"));
 
     let xxe = r#"<!DOCTYPE x SYSTEM "file:///etc/passwd"><CONSOLIDATED_LIST/>"#;
-    assert!(matches!(un::parse(xxe.as_bytes()), Err(FormatError::DoctypeRefused { .. })));
+    assert!(matches!(
+        un::parse(xxe.as_bytes()),
+        Err(FormatError::DoctypeRefused { .. })
+    ));
 
     let undeclared = "<CONSOLIDATED_LIST><ENTITIES><ENTITY><FIRST_NAME>&lol;</FIRST_NAME></ENTITY></ENTITIES></CONSOLIDATED_LIST>";
     assert!(matches!(
@@ -154,12 +227,24 @@ fn doctype_and_entities_are_refused() {
 #[test]
 fn empty_wrong_root_and_bad_utf8() {
     assert!(matches!(un::parse(b""), Err(FormatError::Empty { .. })));
-    assert!(matches!(un::parse(b"  \n "), Err(FormatError::Empty { .. })));
-    assert!(matches!(un::parse(b"<sdnList/>"), Err(FormatError::NotUnList { .. })));
-    assert!(matches!(un::parse(b"<?xml version=\"1.0\"?>"), Err(FormatError::NotUnList { .. })));
+    assert!(matches!(
+        un::parse(b"  \n "),
+        Err(FormatError::Empty { .. })
+    ));
+    assert!(matches!(
+        un::parse(b"<sdnList/>"),
+        Err(FormatError::NotUnList { .. })
+    ));
+    assert!(matches!(
+        un::parse(b"<?xml version=\"1.0\"?>"),
+        Err(FormatError::NotUnList { .. })
+    ));
     let bad = b"<CONSOLIDATED_LIST>\n<X>Jos\xe9</X></CONSOLIDATED_LIST>";
     let err = un::parse(bad).unwrap_err();
-    assert!(matches!(err, FormatError::Xml { position, .. } if position.line == 2 && position.column == 7), "{err:?}");
+    assert!(
+        matches!(err, FormatError::Xml { position, .. } if position.line == 2 && position.column == 7),
+        "{err:?}"
+    );
     // Text after the root element.
     assert!(un::parse(b"<CONSOLIDATED_LIST/>trailing").is_err());
     assert!(un::parse(b"<CONSOLIDATED_LIST/><CONSOLIDATED_LIST/>").is_err());
