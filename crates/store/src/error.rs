@@ -1,0 +1,38 @@
+use accord_core::Invalid;
+use accord_core::audit::ChainBreak;
+
+/// Everything that can go wrong in storage, in terms a caller can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("cannot open the database {url}: {reason}")]
+    Open { url: String, reason: String },
+    #[error(
+        "the database has schema version {database} but this accord knows versions up to {known}: \
+         upgrade accord before using this database"
+    )]
+    SchemaTooNew { database: i64, known: i64 },
+    #[error("migrating the database failed: {0}")]
+    Migration(String),
+    #[error("the audit log is broken: {0}")]
+    AuditBroken(#[from] ChainBreak),
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// True when a unique constraint refused the write.
+    pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+        match e {
+            sqlx::Error::Database(db) => db.is_unique_violation(),
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! Fresh, throw-away databases for tests of this crate and the crates above it.
+//!
+//! SQLite databases are files in a temporary directory. PostgreSQL databases
+//! are created on the server named by `ACCORD_TEST_POSTGRES_URL` (a role with
+//! CREATEDB), named `accord_t_…` so that `scripts/test.sh` can sweep leftovers.
+
+use std::path::PathBuf;
+
+use sqlx::Connection;
+
+use crate::Backend;
+use crate::credentials::random_password;
+
+pub const POSTGRES_URL_VAR: &str = "ACCORD_TEST_POSTGRES_URL";
+
+/// A database that exists for one test.
+pub struct TestDatabase {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Directory(#[allow(dead_code)] PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    /// A new empty SQLite database in its own temporary directory.
+    pub fn sqlite() -> TestDatabase {
+        let dir = std::env::temp_dir().join(format!("accord-test-{}", unique()));
+        std::fs::create_dir_all(&dir).expect("create a temporary directory");
+        TestDatabase {
+            url: format!("sqlite://{}/accord.db", dir.display()),
+            cleanup: Cleanup::Directory(dir),
+        }
+    }
+
+    /// A new empty PostgreSQL database, or `None` when no test server is
+    /// configured. Under CI a missing server is an error, never a silent skip.
+    pub async fn postgres() -> Option<TestDatabase> {
+        let admin_url = match std::env::var(POSTGRES_URL_VAR) {
+            Ok(url) if !url.is_empty() => url,
+            _ => {
+                assert!(
+                    std::env::var("CI").is_err(),
+                    "{POSTGRES_URL_VAR} must be set under CI: run the tests through scripts/test.sh"
+                );
+                eprintln!(
+                    "{POSTGRES_URL_VAR} is not set: skipping the PostgreSQL run of this test"
+                );
+                return None;
+            }
+        };
+        let name = format!("accord_t_{}", unique());
+        let mut conn = sqlx::PgConnection::connect(&admin_url)
+            .await
+            .expect("connect to the PostgreSQL test server");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .expect("create a test database");
+        conn.close().await.ok();
+        let url = replace_database(&admin_url, &name);
+        Some(TestDatabase {
+            url,
+            cleanup: Cleanup::Postgres { admin_url, name },
+        })
+    }
+
+    /// A fresh database of the given backend (`None`: PostgreSQL not configured).
+    pub async fn new(backend: Backend) -> Option<TestDatabase> {
+        match backend {
+            Backend::Sqlite => Some(TestDatabase::sqlite()),
+            Backend::Postgres => TestDatabase::postgres().await,
+        }
+    }
+
+    /// Removes the database. Call at the end of a test; leftovers of a
+    /// failed test are swept by the test script.
+    pub async fn drop_database(self) {
+        match self.cleanup {
+            Cleanup::Directory(dir) => {
+                std::fs::remove_dir_all(dir).ok();
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
+                    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .execute(&mut conn)
+                    .await
+                    .ok();
+                }
+            }
+        }
+    }
+}
+
+fn unique() -> String {
+    random_password()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// The same server URL with another database name (keeping any query string).
+fn replace_database(url: &str, database: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let authority_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let path_start = base[authority_end..]
+        .find('/')
+        .map(|i| i + authority_end)
+        .unwrap_or(base.len());
+    let mut out = format!("{}/{}", &base[..path_start], database);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_name_is_replaced() {
+        assert_eq!(
+            replace_database("postgres://a:b@127.0.0.1:5432/accord_test", "x"),
+            "postgres://a:b@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            replace_database("postgres://h/db?sslmode=disable", "x"),
+            "postgres://h/x?sslmode=disable"
+        );
+        assert_eq!(replace_database("postgres://h", "x"), "postgres://h/x");
+    }
+}

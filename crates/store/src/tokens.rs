@@ -1,0 +1,135 @@
+//! Personal API tokens for machines (border agencies, partner systems). A token
+//! acts with its owner's rights; only its hash is stored.
+
+use accord_core::audit::Outcome;
+use accord_core::user::User;
+use accord_core::validation::text;
+use serde::Serialize;
+use sqlx::FromRow;
+
+use crate::credentials::{random_secret, token_hash};
+use crate::users::{USER_SELECT, UserRow};
+use crate::{Actor, Store, StoreError, audit, now_ms};
+
+/// Every token starts with this, so leaked tokens are easy to recognise in logs and scanners.
+pub const TOKEN_PREFIX: &str = "acc_";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    /// The first characters of the secret, to tell tokens apart.
+    pub prefix: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// A new token: the secret is shown once and never stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewToken {
+    pub token: ApiToken,
+    pub secret: String,
+}
+
+const TOKEN_COLUMNS: &str = "id, user_id, name, prefix, created_at, last_used_at, revoked_at";
+
+impl Store {
+    pub async fn create_token(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        name: &str,
+    ) -> Result<NewToken, StoreError> {
+        let name = text("name", name, true, 100)?;
+        let secret = format!("{TOKEN_PREFIX}{}", random_secret());
+        let prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 6).collect();
+        let mut tx = self.pool.begin().await?;
+        let token: ApiToken = sqlx::query_as(sql!(
+            "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5) \
+             RETURNING {TOKEN_COLUMNS}"
+        ))
+        .bind(user_id)
+        .bind(&name)
+        .bind(token_hash(&secret))
+        .bind(&prefix)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?;
+        let event = actor.event(
+            "tokens.create",
+            format!("token:{}", token.id),
+            Outcome::Ok,
+            serde_json::json!({ "user_id": user_id, "name": name }),
+        );
+        audit::append(&mut tx, &event).await?;
+        tx.commit().await?;
+        Ok(NewToken { token, secret })
+    }
+
+    pub async fn tokens(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError> {
+        Ok(sqlx::query_as(sql!(
+            "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY id DESC"
+        ))
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Revokes a token. With `owner`, only that user's token can be revoked
+    /// (another user's token id answers "not found", revealing nothing).
+    pub async fn revoke_token(
+        &self,
+        actor: &Actor,
+        token_id: i64,
+        owner: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND ($3 IS NULL OR user_id = $3) AND revoked_at IS NULL",
+        )
+        .bind(now_ms())
+        .bind(token_id)
+        .bind(owner)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("active token {token_id}")));
+        }
+        audit::append(
+            &mut tx,
+            &actor.event(
+                "tokens.revoke",
+                format!("token:{token_id}"),
+                Outcome::Ok,
+                serde_json::json!({}),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The owner of a live token, if the token is valid and the account enabled.
+    pub async fn token_user(&self, secret: &str) -> Result<Option<User>, StoreError> {
+        if !secret.starts_with(TOKEN_PREFIX) {
+            return Ok(None);
+        }
+        let hash = token_hash(secret);
+        let row: Option<UserRow> = sqlx::query_as(sql!(
+            "SELECT q.* FROM api_tokens t JOIN ({USER_SELECT}) q ON q.id = t.user_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND q.disabled = 0"
+        ))
+        .bind(&hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
+            .bind(now_ms())
+            .bind(&hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(Some(row.try_into()?))
+    }
+}

@@ -1,0 +1,269 @@
+//! Accounts and password sign-in.
+
+use accord_core::audit::Outcome;
+use accord_core::user::{NewUser, User, check_password};
+use accord_core::{Invalid, MemberCode, Role, Username};
+use sqlx::FromRow;
+
+use crate::credentials::{dummy_hash, hash_password, verify_password};
+use crate::{Actor, Store, StoreError, audit, now_ms};
+
+#[derive(FromRow)]
+pub(crate) struct UserRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    member_code: Option<String>,
+    role: String,
+    disabled: i64,
+    must_change_password: i64,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+    fn try_from(r: UserRow) -> Result<User, StoreError> {
+        Ok(User {
+            id: r.id,
+            username: Username::parse(&r.username)?,
+            display_name: r.display_name,
+            member: r
+                .member_code
+                .as_deref()
+                .map(MemberCode::parse)
+                .transpose()?,
+            role: r.role.parse::<Role>()?,
+            disabled: r.disabled != 0,
+            must_change_password: r.must_change_password != 0,
+        })
+    }
+}
+
+/// The user columns, with the member's code joined in (`users u`, `members m`).
+pub(crate) const USER_SELECT: &str = "SELECT u.id, u.username, u.display_name, m.code AS member_code, \
+     u.role, u.disabled, u.must_change_password FROM users u LEFT JOIN members m ON m.id = u.member_id";
+
+/// Why a sign-in failed. Deliberately vague towards the user.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SignInFailure {
+    BadCredentials,
+    Disabled,
+}
+
+impl Store {
+    /// Creates an account. `must_change_password` forces a new password at first sign-in.
+    pub async fn create_user(
+        &self,
+        actor: &Actor,
+        new: &NewUser,
+        password: &str,
+        must_change_password: bool,
+    ) -> Result<User, StoreError> {
+        check_password(password)?;
+        let hash = hash_password(password);
+        let mut tx = self.pool.begin().await?;
+        let member_id: Option<i64> = match &new.member {
+            Some(code) => Some(
+                sqlx::query_scalar("SELECT id FROM members WHERE code = $1")
+                    .bind(code.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| {
+                        Invalid::field("member", format!("no member has the code {code}"))
+                    })?,
+            ),
+            None => None,
+        };
+        let inserted = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO users (username, display_name, password_hash, member_id, role, disabled, \
+             must_change_password, created_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $7) RETURNING id",
+        )
+        .bind(new.username.as_str())
+        .bind(&new.display_name)
+        .bind(&hash)
+        .bind(member_id)
+        .bind(new.role.as_str())
+        .bind(i64::from(must_change_password))
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await;
+        let id = match inserted {
+            Err(e) if StoreError::is_unique_violation(&e) => {
+                return Err(Invalid::field(
+                    "username",
+                    format!("{} is already taken", new.username),
+                )
+                .into());
+            }
+            other => other?,
+        };
+        let event = actor.event(
+            "users.add",
+            format!("user:{id}"),
+            Outcome::Ok,
+            serde_json::json!({
+                "username": new.username.as_str(),
+                "role": new.role.as_str(),
+                "member": new.member.as_ref().map(|m| m.as_str()),
+            }),
+        );
+        audit::append(&mut tx, &event).await?;
+        tx.commit().await?;
+        self.user(id).await
+    }
+
+    pub async fn user(&self, id: i64) -> Result<User, StoreError> {
+        let row: Option<UserRow> = sqlx::query_as(sql!("{USER_SELECT} WHERE u.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.ok_or_else(|| StoreError::NotFound(format!("user {id}")))?
+            .try_into()
+    }
+
+    pub async fn user_by_username(&self, username: &Username) -> Result<User, StoreError> {
+        let row: Option<UserRow> = sqlx::query_as(sql!("{USER_SELECT} WHERE u.username = $1"))
+            .bind(username.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.ok_or_else(|| StoreError::NotFound(format!("user {username}")))?
+            .try_into()
+    }
+
+    /// All accounts, or those of one member.
+    pub async fn users(&self, member: Option<&MemberCode>) -> Result<Vec<User>, StoreError> {
+        let rows: Vec<UserRow> = sqlx::query_as(sql!(
+            "{USER_SELECT} WHERE ($1 IS NULL OR m.code = $1) ORDER BY u.username"
+        ))
+        .bind(member.map(|m| m.as_str()))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(User::try_from).collect()
+    }
+
+    pub async fn count_users(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Disables or re-enables an account; disabling also ends its sessions.
+    pub async fn set_user_disabled(
+        &self,
+        actor: &Actor,
+        username: &Username,
+        disabled: bool,
+    ) -> Result<User, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let id: Option<i64> =
+            sqlx::query_scalar("UPDATE users SET disabled = $1 WHERE username = $2 RETURNING id")
+                .bind(i64::from(disabled))
+                .bind(username.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+        let id = id.ok_or_else(|| StoreError::NotFound(format!("user {username}")))?;
+        if disabled {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let action = if disabled {
+            "users.disable"
+        } else {
+            "users.enable"
+        };
+        audit::append(
+            &mut tx,
+            &actor.event(
+                action,
+                format!("user:{id}"),
+                Outcome::Ok,
+                serde_json::json!({}),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        self.user(id).await
+    }
+
+    /// Sets a new password after checking the current one; ends other sessions.
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        current: &str,
+        new: &str,
+    ) -> Result<(), StoreError> {
+        check_password(new).map_err(|_| {
+            Invalid::field(
+                "new_password",
+                format!(
+                    "must be at least {} characters",
+                    accord_core::user::MIN_PASSWORD_CHARS
+                ),
+            )
+        })?;
+        if current == new {
+            return Err(
+                Invalid::field("new_password", "must differ from the current password").into(),
+            );
+        }
+        let phc: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("user {user_id}")))?;
+        if !verify_password(current, &phc) {
+            return Err(Invalid::field("current_password", "is not your current password").into());
+        }
+        let hash = hash_password(new);
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
+            .bind(&hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            &actor.event(
+                "users.password",
+                format!("user:{user_id}"),
+                Outcome::Ok,
+                serde_json::json!({}),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Checks a username and password. Takes the same time whether or not
+    /// the user exists.
+    pub async fn check_credentials(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<Result<User, SignInFailure>, StoreError> {
+        let Ok(username) = Username::parse(username) else {
+            verify_password(password, dummy_hash());
+            return Ok(Err(SignInFailure::BadCredentials));
+        };
+        let row: Option<(i64, String)> =
+            sqlx::query_as("SELECT id, password_hash FROM users WHERE username = $1")
+                .bind(username.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some((id, phc)) = row else {
+            verify_password(password, dummy_hash());
+            return Ok(Err(SignInFailure::BadCredentials));
+        };
+        if !verify_password(password, &phc) {
+            return Ok(Err(SignInFailure::BadCredentials));
+        }
+        let user = self.user(id).await?;
+        if user.disabled {
+            return Ok(Err(SignInFailure::Disabled));
+        }
+        Ok(Ok(user))
+    }
+}
