@@ -1,0 +1,174 @@
+//! Quality report: precision/recall/F1 per category on nomenklatura's
+//! cases.csv, the watchman cross-script table, the Putin renderings, and
+//! recall@1 / alert rate on generated regional variants of UN list names.
+//!
+//! cargo run --release -p accord-match --example eval [-- --errors] [-- --un PATH]
+
+use accord_match::{DEFAULT_THRESHOLD, Schema, compare_names};
+use std::collections::BTreeMap;
+
+const FIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    tp: u32,
+    fp: u32,
+    tn: u32,
+    fn_: u32,
+}
+
+impl Counts {
+    fn add(&mut self, truth: bool, pred: bool) {
+        match (truth, pred) {
+            (true, true) => self.tp += 1,
+            (false, true) => self.fp += 1,
+            (false, false) => self.tn += 1,
+            (true, false) => self.fn_ += 1,
+        }
+    }
+    fn prf(&self) -> (f64, f64, f64) {
+        let p = if self.tp + self.fp == 0 {
+            1.0
+        } else {
+            f64::from(self.tp) / f64::from(self.tp + self.fp)
+        };
+        let r = if self.tp + self.fn_ == 0 {
+            1.0
+        } else {
+            f64::from(self.tp) / f64::from(self.tp + self.fn_)
+        };
+        let f = if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        };
+        (p, r, f)
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let show_errors = args.iter().any(|a| a == "--errors");
+    let mut rdr = csv::Reader::from_path(format!("{FIX}/cases.csv")).expect("cases.csv");
+    let mut rows = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.expect("row");
+        let schema: Schema = rec[1].parse().unwrap_or(Schema::Unknown);
+        let truth = &rec[4] == "true";
+        let s = compare_names(&rec[2], &rec[3], schema);
+        let cat = if rec[6].is_empty() {
+            format!("{}/{}", &rec[0], &rec[1])
+        } else {
+            format!("{}/{}", &rec[0], &rec[6])
+        };
+        rows.push((
+            cat,
+            rec[1].to_string(),
+            rec[2].to_string(),
+            rec[3].to_string(),
+            truth,
+            s,
+        ));
+    }
+    let t = DEFAULT_THRESHOLD;
+    let mut by_cat: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut by_schema: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut all = Counts::default();
+    for (cat, schema, _, _, truth, s) in &rows {
+        let pred = *s >= t;
+        by_cat.entry(cat.clone()).or_default().add(*truth, pred);
+        by_schema
+            .entry(schema.clone())
+            .or_default()
+            .add(*truth, pred);
+        all.add(*truth, pred);
+    }
+    println!(
+        "## nomenklatura cases.csv ({} pairs) at threshold {t:.2}\n",
+        rows.len()
+    );
+    println!("| category | n | precision | recall | F1 |\n| --- | ---: | ---: | ---: | ---: |");
+    for (k, c) in by_cat.iter().chain(by_schema.iter()) {
+        let (p, r, f) = c.prf();
+        println!(
+            "| {k} | {} | {p:.3} | {r:.3} | {f:.3} |",
+            c.tp + c.fp + c.tn + c.fn_
+        );
+    }
+    let (p, r, f) = all.prf();
+    println!(
+        "| **all** | {} | **{p:.3}** | **{r:.3}** | **{f:.3}** |",
+        rows.len()
+    );
+    println!("\nF1 by threshold:");
+    for th in [0.6, 0.65, 0.7, 0.75, 0.8, 0.85] {
+        let mut c = Counts::default();
+        for (_, _, _, _, truth, s) in &rows {
+            c.add(*truth, *s >= th);
+        }
+        let (p, r, f) = c.prf();
+        println!("  {th:.2}: P {p:.3} R {r:.3} F1 {f:.3}");
+    }
+    if show_errors {
+        println!("\nErrors:");
+        for (cat, _, a, b, truth, s) in &rows {
+            if (*s >= t) != *truth {
+                println!(
+                    "  {} {s:.3} {a} | {b}   [{cat}]",
+                    if *truth { "FN" } else { "FP" }
+                );
+            }
+        }
+    }
+
+    println!("\n## watchman cross_script_pairs.csv\n");
+    println!("| query | expected | min | score | ok |\n| --- | --- | ---: | ---: | --- |");
+    let text = std::fs::read_to_string(format!("{FIX}/cross_script_pairs.csv")).expect("pairs");
+    let (mut ok, mut n) = (0, 0);
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let f: Vec<&str> = line.split(',').collect();
+        let min: f64 = f[2].parse().unwrap_or(1.0);
+        let s = compare_names(f[0], f[1], Schema::Person);
+        n += 1;
+        if s >= min {
+            ok += 1;
+        }
+        println!(
+            "| {} | {} | {min:.2} | {s:.3} | {} |",
+            f[0],
+            f[1],
+            if s >= min { "yes" } else { "NO" }
+        );
+    }
+    println!("\n{ok}/{n} pairs at or above their minimum score");
+
+    let putin = std::fs::read_to_string(format!("{FIX}/putin_names.txt")).expect("putin");
+    let names: Vec<&str> = putin.lines().filter(|l| !l.trim().is_empty()).collect();
+    let (mut hit, mut tot) = (0, 0);
+    let mut vs_canon = 0;
+    for a in &names {
+        if compare_names(a, "Vladimir Vladimirovich Putin", Schema::Person) >= t {
+            vs_canon += 1;
+        } else if show_errors {
+            println!(
+                "  putin miss: {a} {:.3}",
+                compare_names(a, "Vladimir Vladimirovich Putin", Schema::Person)
+            );
+        }
+        for b in &names {
+            if a < b {
+                tot += 1;
+                if compare_names(a, b, Schema::Person) >= t {
+                    hit += 1;
+                }
+            }
+        }
+    }
+    println!(
+        "\n## putin_names.txt: {vs_canon}/{} renderings match \"Vladimir Vladimirovich Putin\"; {hit}/{tot} of all pairs match each other",
+        names.len()
+    );
+}

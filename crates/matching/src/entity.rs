@@ -1,0 +1,176 @@
+//! Whole-entity scoring: the best of a record's names, then the secondary
+//! features the query has (birth date, country, schema) raise or lower it.
+//!
+//! Effects (added to the name score, result clamped to [0, 1]):
+//!
+//! | feature | agrees | disagrees |
+//! | --- | --- | --- |
+//! | birth date | same day +0.06, same year +0.03, within range or ±1 year +0.01 | same year other day −0.05, other year −0.15 |
+//! | country | +0.03 | −0.05 |
+//! | schema | 0 | person vs organization/vessel/aircraft −0.25, organization vs vessel/aircraft −0.10 |
+//!
+//! Features only act when both the query and the record have them, and a
+//! boost is only given to names that already match (name score ≥ 0.5):
+//! a shared birthday never turns two different names into a match.
+
+use crate::countries::same_country;
+use crate::dates::{DateAgreement, DateSpec, best_agreement};
+use crate::error::QueryError;
+use crate::explain::{Explanation, FeatureEffect, round3};
+use crate::prepare::{PreparedName, prepare_with_readings};
+use crate::score::compare_prepared;
+use crate::types::{Query, Record, Schema};
+
+/// A query checked and prepared once, then compared with many records.
+#[derive(Debug, Clone)]
+pub struct PreparedQuery {
+    pub query: Query,
+    pub name: PreparedName,
+    pub birth_date: Option<DateSpec>,
+    pub is_org: bool,
+}
+
+impl PreparedQuery {
+    pub fn new(query: &Query) -> Result<Self, QueryError> {
+        let is_org = query.schema.is_some_and(Schema::is_org_like);
+        let (name, _) = prepare_with_readings(&query.name, is_org)?;
+        let birth_date = match query.birth_date.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(s) => {
+                Some(DateSpec::parse(s).ok_or_else(|| QueryError::BadBirthDate(s.to_string()))?)
+            }
+        };
+        Ok(PreparedQuery {
+            query: query.clone(),
+            name,
+            birth_date,
+            is_org,
+        })
+    }
+}
+
+/// Applies the secondary features; returns the adjusted score and effects.
+pub(crate) fn secondary(
+    q: &PreparedQuery,
+    record: &Record,
+    name_score: f64,
+) -> (f64, Vec<FeatureEffect>) {
+    let mut effects = Vec::new();
+    let may_boost = name_score >= 0.5;
+    if let Some(qd) = &q.birth_date
+        && let Some(a) = best_agreement(qd, &record.birth_dates)
+    {
+        let (e, what) = match a {
+            DateAgreement::SameDay => (0.06, "same day"),
+            DateAgreement::SameYear => (0.03, "same year"),
+            DateAgreement::Close => (0.01, "within the listed range or one year apart"),
+            DateAgreement::SameYearDifferentDay => (-0.05, "same year, different day"),
+            DateAgreement::Different => (-0.15, "different year"),
+        };
+        if e < 0.0 || may_boost {
+            let listed: Vec<String> = record.birth_dates.iter().map(|d| d.to_string()).collect();
+            effects.push(FeatureEffect {
+                feature: "birth_date",
+                effect: e,
+                detail: format!("{what}: query {qd}, list {}", listed.join(" / ")),
+            });
+        }
+    }
+    if let Some(qc) = q.query.country.as_deref().filter(|c| !c.trim().is_empty())
+        && !record.countries.is_empty()
+    {
+        let hit = record.countries.iter().find(|c| same_country(qc, c));
+        match hit {
+            Some(c) if may_boost => effects.push(FeatureEffect {
+                feature: "country",
+                effect: 0.03,
+                detail: format!("query {qc} matches list {c}"),
+            }),
+            Some(_) => {}
+            None => effects.push(FeatureEffect {
+                feature: "country",
+                effect: -0.05,
+                detail: format!("query {qc} not among list {}", record.countries.join(" / ")),
+            }),
+        }
+    }
+    if let Some(qs) = q.query.schema {
+        let rs = record.schema;
+        if qs != Schema::Unknown && rs != Schema::Unknown && qs != rs {
+            let e = if qs == Schema::Person || rs == Schema::Person {
+                -0.25
+            } else {
+                -0.10
+            };
+            effects.push(FeatureEffect {
+                feature: "schema",
+                effect: e,
+                detail: format!("query is {qs:?}, list entry is {rs:?}"),
+            });
+        }
+    }
+    let total: f64 = effects.iter().map(|e| e.effect).sum();
+    ((name_score + total).clamp(0.0, 1.0), effects)
+}
+
+/// Pairwise score of two names in [0, 1]; 0 when either is not a usable name.
+pub fn compare_names(a: &str, b: &str, schema: Schema) -> f64 {
+    let is_org = schema.is_org_like();
+    match (
+        crate::prepare::prepare(a, is_org),
+        crate::prepare::prepare(b, is_org),
+    ) {
+        (Ok(pa), Ok(pb)) => compare_prepared(&pa, &pb, is_org).score,
+        _ => 0.0,
+    }
+}
+
+/// Whole-entity score of a query against one record, with its explanation;
+/// `None` when the query is not screenable or the record has no usable name.
+pub fn compare(query: &Query, record: &Record) -> Option<(f64, Explanation)> {
+    let q = PreparedQuery::new(query).ok()?;
+    compare_prepared_query(&q, record)
+}
+
+pub(crate) fn compare_prepared_query(
+    q: &PreparedQuery,
+    record: &Record,
+) -> Option<(f64, Explanation)> {
+    let is_org = q.is_org || record.schema.is_org_like();
+    let mut best: Option<(f64, usize, PreparedName, crate::score::NameScore)> = None;
+    for (i, n) in record.names.iter().enumerate() {
+        if n.weak {
+            continue;
+        }
+        let Ok(pn) = crate::prepare::prepare(&n.text, is_org) else {
+            continue;
+        };
+        let ns = compare_prepared(&q.name, &pn, is_org);
+        if best.as_ref().is_none_or(|b| ns.score > b.0) {
+            best = Some((ns.score, i, pn, ns));
+        }
+    }
+    let (_, i, _, _) = best.as_ref()?;
+    Some(explain_record(q, record, *i))
+}
+
+/// Scores one name of a record against the query and explains it.
+pub(crate) fn explain_record(
+    q: &PreparedQuery,
+    record: &Record,
+    name_idx: usize,
+) -> (f64, Explanation) {
+    let is_org = q.is_org || record.schema.is_org_like();
+    let rn = &record.names[name_idx];
+    let (qn, mut readings) = prepare_with_readings(&q.query.name, is_org)
+        .unwrap_or_else(|_| (q.name.clone(), Vec::new()));
+    let (ln, lr) =
+        prepare_with_readings(&rn.text, is_org).unwrap_or_else(|_| (q.name.clone(), Vec::new()));
+    readings.extend(lr);
+    let ns = compare_prepared(&qn, &ln, is_org);
+    let (score, effects) = secondary(q, record, ns.score);
+    let mut ex = Explanation::from_parts(&rn.text, rn.kind, &qn, &ln, &ns, readings);
+    ex.features = effects;
+    ex.score = round3(score);
+    (score, ex)
+}

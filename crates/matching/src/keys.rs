@@ -1,0 +1,195 @@
+//! Phonetic keys and string distance for name parts.
+//!
+//! Two keys per token:
+//! - the *fine* key folds spelling differences that transliteration systems
+//!   disagree on while keeping vowels (kh ~ h, ou ~ u, e ~ a, y ~ i, double
+//!   letters), so Mohammed and Muhamad, Yousef and Yusuf compare equal;
+//! - the *coarse* key keeps only consonant classes and whether the word
+//!   starts with a vowel. It is what an Arabic-script word without short
+//!   vowels can still be compared on (محمد → "mhmd"), and what the candidate
+//!   index is keyed by.
+
+/// Fine phonetic key of a lowercase ASCII token.
+pub fn fine_key(t: &str) -> String {
+    let b = t.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let n1 = b.get(i + 1).copied().unwrap_or(0);
+        let n2 = b.get(i + 2).copied().unwrap_or(0);
+        let (emit, step): (&[u8], usize) = match (c, n1, n2) {
+            (b's', b'c', b'h') => (b"x", 3),
+            (b't', b'c', b'h') => (b"c", 3),
+            (b'd', b'z', b'h') => (b"j", 3),
+            (b'd', b'j', _) => (b"j", 2),
+            (b'z', b'h', _) => (b"j", 2),
+            (b'k', b'h', _) => (b"h", 2),
+            (b'g', b'h', _) => (b"g", 2),
+            (b'p', b'h', _) => (b"f", 2),
+            (b't', b'h', _) => (b"t", 2),
+            (b'd', b'h', _) => (b"d", 2),
+            (b's', b'h', _) => (b"x", 2),
+            (b'c', b'h', _) => (b"c", 2),
+            (b'c', b'k', _) => (b"k", 2),
+            (b'o', b'u', _) | (b'o', b'o', _) | (b'e', b'u', _) => (b"u", 2),
+            (b'e', b'o', _) => (b"u", 2),
+            (b'e', b'e', _) | (b'i', b'e', _) => (b"i", 2),
+            (b'q', _, _) | (b'c', _, _) => (b"k", 1),
+            (b'x', _, _) => (b"ks", 1),
+            (b'w', _, _) => (b"v", 1),
+            (b'j', _, _) => (b"j", 1),
+            (b'a', _, _) | (b'e', _, _) => (b"a", 1),
+            (b'o', _, _) | (b'u', _, _) => (b"u", 1),
+            (b'i', _, _) | (b'y', _, _) => (b"i", 1),
+            (b'z', _, _) => (b"s", 1),
+            _ => (std::slice::from_ref(&b[i]), 1),
+        };
+        for &e in emit {
+            if out.last() != Some(&e) {
+                out.push(e);
+            }
+        }
+        i += step;
+    }
+    // A final h after a vowel is silent in most transliterations (Abdullah /
+    // Abdulla, Shah / Sha).
+    if out.len() > 2 && out.last() == Some(&b'h') && is_vowel(out[out.len() - 2]) {
+        out.pop();
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+fn is_vowel(c: u8) -> bool {
+    matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
+}
+
+/// Coarse key: consonant skeleton of the fine key, with a leading "a" when
+/// the word starts with a vowel (Umar, Omar, عمر → "amr").
+pub fn coarse_key(fine: &str) -> String {
+    let b = fine.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    if b.first().is_some_and(|&c| is_vowel(c)) {
+        out.push(b'a');
+    }
+    for &c in b {
+        if is_vowel(c) {
+            continue;
+        }
+        let c = match c {
+            b'v' => b'f',
+            b'p' => b'b',
+            other => other,
+        };
+        if out.last() != Some(&c) {
+            out.push(c);
+        }
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Optimal string alignment distance (Levenshtein plus adjacent
+/// transpositions), on bytes. Tokens are short ASCII, so a small O(n·m)
+/// table is the fastest option.
+pub fn osa_distance(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len();
+    let m = b.len();
+    if n == 0 {
+        return m;
+    }
+    if m == 0 {
+        return n;
+    }
+    const MAXW: usize = 64;
+    if m + 1 > MAXW {
+        return levenshtein_alloc(a, b);
+    }
+    let mut prev2 = [0usize; MAXW];
+    let mut prev = [0usize; MAXW];
+    let mut cur = [0usize; MAXW];
+    for (j, p) in prev.iter_mut().enumerate().take(m + 1) {
+        *p = j;
+    }
+    for i in 1..=n {
+        cur[0] = i;
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+        }
+        prev2[..=m].copy_from_slice(&prev[..=m]);
+        prev[..=m].copy_from_slice(&cur[..=m]);
+    }
+    prev[m]
+}
+
+fn levenshtein_alloc(a: &[u8], b: &[u8]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Similarity in [0, 1] from the edit distance, relative to the longer string.
+pub fn edit_similarity(a: &str, b: &str) -> f32 {
+    let (la, lb) = (a.len(), b.len());
+    let max = la.max(lb);
+    if max == 0 {
+        return 1.0;
+    }
+    // Cheap bound: the length difference alone is already that many edits.
+    if la.abs_diff(lb) * 2 > max {
+        return 1.0 - la.abs_diff(lb) as f32 / max as f32;
+    }
+    let d = osa_distance(a.as_bytes(), b.as_bytes());
+    1.0 - d as f32 / max as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transliteration_variants_share_a_fine_key() {
+        assert_eq!(fine_key("mohammed"), fine_key("muhamad"));
+        assert_eq!(fine_key("youssef"), fine_key("yusef"));
+        assert_eq!(fine_key("abdulla"), fine_key("abdullah"));
+        assert_eq!(fine_key("mukhammad"), fine_key("muhammad"));
+        assert_eq!(fine_key("dmitriy"), fine_key("dmitri"));
+    }
+
+    #[test]
+    fn coarse_key_matches_vowelless_arabic_rendering() {
+        assert_eq!(
+            coarse_key(&fine_key("mohamed")),
+            coarse_key(&fine_key("mhmd"))
+        );
+        assert_eq!(coarse_key(&fine_key("umar")), coarse_key(&fine_key("amr")));
+        assert_eq!(coarse_key(&fine_key("ali")), coarse_key(&fine_key("ali")));
+    }
+
+    #[test]
+    fn osa_counts_a_transposition_as_one_edit() {
+        assert_eq!(osa_distance(b"khodorkovsky", b"khordokovsky"), 2);
+        assert_eq!(osa_distance(b"abcd", b"abdc"), 1);
+        assert_eq!(osa_distance(b"", b"abc"), 3);
+    }
+
+    #[test]
+    fn edit_similarity_is_one_for_equal_and_bounded() {
+        assert_eq!(edit_similarity("putin", "putin"), 1.0);
+        let s = edit_similarity("scholz", "scholze");
+        assert!(s > 0.8 && s < 1.0);
+        assert!(edit_similarity("a", "zzzzzzzz") >= 0.0);
+    }
+}

@@ -1,0 +1,552 @@
+//! From a raw name to the tokens the scorer compares: validation, NFKC and
+//! case folding, splitting into words, transliteration, folding of legal
+//! forms, number words and Arabic compound names, and per-token features.
+
+use crate::error::{MAX_NAME_CHARS, QueryError};
+use crate::keys::{coarse_key, fine_key};
+use crate::script::{Script, char_script, detect_script};
+use crate::tokens::{self, TokenClass, classify};
+use crate::translit::{self, Context, arabic};
+use crate::variants;
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Names longer than this many tokens are cut: the alignment is quadratic
+/// and no real name has more parts.
+pub const MAX_TOKENS: usize = 24;
+
+/// One name part, ready for comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    /// Lowercase ASCII spelling.
+    pub text: Box<str>,
+    /// Fine phonetic key (see `keys`).
+    pub fine: Box<str>,
+    /// Consonant skeleton (see `keys`).
+    pub coarse: Box<str>,
+    /// Variant group, if the spelling is in the variant table.
+    pub group: Option<u32>,
+    pub class: TokenClass,
+    /// Came from a script that leaves short vowels unwritten.
+    pub vowel_poor: bool,
+    /// How much the part counts in the score.
+    pub weight: f32,
+}
+
+/// How one word of the input was read, for the explanation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reading {
+    pub original: String,
+    pub latin: String,
+    pub script: Script,
+    /// "table" when the variant table knew the word, "rules" otherwise.
+    pub method: &'static str,
+}
+
+/// A name prepared for scoring.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedName {
+    pub tokens: Vec<Token>,
+    pub script: Script,
+}
+
+impl PreparedName {
+    pub fn latin(&self) -> String {
+        self.tokens
+            .iter()
+            .map(|t| &*t.text)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    pub fn total_weight(&self) -> f32 {
+        self.tokens.iter().map(|t| t.weight).sum()
+    }
+
+    /// Approximate heap bytes, for `Index::memory_bytes`.
+    pub fn heap_bytes(&self) -> usize {
+        self.tokens.capacity() * std::mem::size_of::<Token>()
+            + self
+                .tokens
+                .iter()
+                .map(|t| t.text.len() + t.fine.len() + t.coarse.len())
+                .sum::<usize>()
+    }
+}
+
+/// Checks the raw input: empty, too long, no letters.
+pub fn validate(raw: &str) -> Result<(), QueryError> {
+    // Byte length bounds the char count from above: reject huge inputs
+    // without walking them twice.
+    if raw.len() > MAX_NAME_CHARS {
+        let got = raw.chars().count();
+        if got > MAX_NAME_CHARS {
+            return Err(QueryError::NameTooLong {
+                max: MAX_NAME_CHARS,
+                got,
+            });
+        }
+    }
+    if raw.trim().is_empty() {
+        return Err(QueryError::EmptyName);
+    }
+    if !raw.chars().any(char::is_alphabetic) {
+        return Err(QueryError::NoLetters);
+    }
+    Ok(())
+}
+
+/// Splits normalized text into raw words. Apostrophes are dropped inside a
+/// word (Qa'ida, Cho'ng, O'zbek); a period joins single letters (p.l.c.,
+/// L.L.C.) and separates otherwise; & is the word "and".
+fn split_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    // Letters since the word began or since a joining period.
+    let mut seg = 0usize;
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_alphanumeric() || is_combining_mark(c) || c == '\u{0640}' {
+            cur.push(c);
+            seg += 1;
+            continue;
+        }
+        match c {
+            '\'' | 'ʻ' | 'ʼ' | 'ʿ' | 'ʾ' | '‘' | '’' | '`' | '´' | '\u{200C}' | '\u{200D}' =>
+                {}
+            '.' if seg == 1 && chars.get(i + 1).is_some_and(|n| n.is_alphabetic()) => seg = 0,
+            '&' => {
+                if !cur.is_empty() {
+                    words.push(std::mem::take(&mut cur));
+                }
+                words.push("and".to_string());
+            }
+            _ => {
+                if !cur.is_empty() {
+                    words.push(std::mem::take(&mut cur));
+                }
+                seg = 0;
+            }
+        }
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
+}
+
+/// Transliterates one raw word into one or more Latin parts.
+fn read_word(word: &str, ctx: Context, readings: &mut Vec<Reading>) -> Vec<(String, bool)> {
+    let script = detect_script(word).dominant;
+    if script == Script::Arabic {
+        let folded = arabic::fold(word);
+        let mut parts: Vec<(String, bool)> = Vec::new();
+        let mut method = "table";
+        let push_arabic = |w: &str, parts: &mut Vec<(String, bool)>, method: &mut &str| {
+            if let Some(lat) = variants::arabic_word(w) {
+                parts.push((lat.to_string(), false));
+            } else {
+                *method = "rules";
+                let chars: Vec<char> = w.chars().collect();
+                parts.push((arabic::word(&chars, ctx.persian), true));
+            }
+        };
+        if variants::arabic_word(&folded).is_some() {
+            push_arabic(&folded, &mut parts, &mut method);
+        } else if let Some((_, rest)) = arabic::split_article(&folded) {
+            parts.push(("al".to_string(), false));
+            push_arabic(rest, &mut parts, &mut method);
+        } else if let Some(rest) = folded
+            .strip_prefix("عبد")
+            .filter(|r| r.chars().count() >= 3)
+        {
+            // عبدالرحمن: the servant-of compound is written as one word.
+            parts.push(("abdul".to_string(), false));
+            let rest = rest.strip_prefix("ال").unwrap_or(rest);
+            push_arabic(rest, &mut parts, &mut method);
+        } else {
+            push_arabic(&folded, &mut parts, &mut method);
+        }
+        readings.push(Reading {
+            original: word.to_string(),
+            latin: parts
+                .iter()
+                .map(|p| p.0.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            script,
+            method,
+        });
+        return parts;
+    }
+    let chars: Vec<char> = word.chars().collect();
+    let mut latin = String::with_capacity(word.len());
+    let mut i = 0;
+    let mut non_latin = false;
+    while i < chars.len() {
+        let s = char_script(chars[i]);
+        match s {
+            Some(s) if s != Script::Latin => {
+                non_latin = true;
+                let start = i;
+                i += 1;
+                while i < chars.len()
+                    && (char_script(chars[i]) == Some(s)
+                        || (char_script(chars[i]).is_none() && is_combining_mark(chars[i])))
+                {
+                    i += 1;
+                }
+                latin.push_str(&translit::run_to_latin(&chars[start..i], s, ctx));
+            }
+            _ => {
+                latin.push(chars[i]);
+                i += 1;
+            }
+        }
+    }
+    let latin = translit::fold_latin(&latin);
+    let vowel_poor = script.is_vowel_poor();
+    if non_latin {
+        readings.push(Reading {
+            original: word.to_string(),
+            latin: latin.clone(),
+            script,
+            method: "rules",
+        });
+    }
+    latin
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .map(|p| (p.to_string(), vowel_poor))
+        .collect()
+}
+
+/// Replaces written-out legal forms by their abbreviation.
+fn fold_legal_phrases(parts: &mut Vec<(String, bool)>) {
+    for (phrase, abbr) in tokens::LEGAL_PHRASES {
+        let words: Vec<&str> = phrase.split(' ').collect();
+        let n = words.len();
+        let mut i = 0;
+        while i + n <= parts.len() {
+            if parts[i..i + n].iter().zip(&words).all(|(p, w)| p.0 == *w) {
+                parts.splice(i..i + n, std::iter::once((abbr.to_string(), false)));
+            }
+            i += 1;
+        }
+    }
+}
+
+const ABD_PARTICLES: &[&str] = &[
+    "al", "el", "ul", "ar", "ur", "er", "as", "us", "ad", "ud", "an", "un", "az", "uz", "ash",
+    "ush", "at", "ut",
+];
+
+/// Brings the spellings of Arabic compound names to one shape:
+/// "abd al rahman", "abdel rahman", "abdulrahman", "abdurrahman" all become
+/// "abdul" + "rahman"; "abd allah" becomes "abdullah"; "saif al din",
+/// "saifuddin", "saifiddin" all become "saifuddin".
+fn fold_compounds(parts: &mut Vec<(String, bool)>) {
+    let mut out: Vec<(String, bool)> = Vec::with_capacity(parts.len());
+    let mut i = 0;
+    while i < parts.len() {
+        let (t, vp) = (&parts[i].0, parts[i].1);
+        let is_allah = |s: &str| matches!(s, "allah" | "alla" | "ullah" | "ulla" | "llah" | "lah");
+        if matches!(
+            t.as_str(),
+            "abd" | "abdul" | "abdel" | "abdal" | "abdol" | "abdu" | "abdoul"
+        ) {
+            let mut j = i + 1;
+            if parts
+                .get(j)
+                .is_some_and(|p| ABD_PARTICLES.contains(&p.0.as_str()))
+            {
+                j += 1;
+            }
+            if let Some(next) = parts.get(j) {
+                if is_allah(&next.0) {
+                    out.push(("abdullah".to_string(), vp));
+                } else {
+                    out.push(("abdul".to_string(), vp));
+                    out.push(next.clone());
+                }
+                i = j + 1;
+                continue;
+            }
+        }
+        if let Some(rest) = t.strip_prefix("abd").filter(|r| r.len() >= 5) {
+            let r = rest.strip_prefix(['u', 'e', 'a', 'o', 'i']).unwrap_or(rest);
+            let r = r.strip_prefix('l').unwrap_or(r);
+            let b = r.as_bytes();
+            let r = if b.len() > 2 && b[0] == b[1] {
+                &r[1..]
+            } else {
+                r
+            };
+            if is_allah(r) || is_allah(&format!("l{r}")) {
+                out.push(("abdullah".to_string(), vp));
+            } else if r.len() >= 3 && !r.starts_with('l') {
+                out.push(("abdul".to_string(), vp));
+                out.push((r.to_string(), vp));
+            } else {
+                out.push((t.clone(), vp));
+            }
+            i += 1;
+            continue;
+        }
+        // "siraj ud din", "saif al din", "salah al-din".
+        if i + 2 < parts.len()
+            && matches!(
+                parts[i + 1].0.as_str(),
+                "ud" | "ad" | "al" | "ed" | "el" | "ul" | "id"
+            )
+            && matches!(
+                parts[i + 2].0.as_str(),
+                "din" | "deen" | "dine" | "ddin" | "ddine"
+            )
+            && t.len() >= 3
+        {
+            out.push((format!("{t}uddin"), vp));
+            i += 3;
+            continue;
+        }
+        if i + 1 < parts.len()
+            && matches!(
+                parts[i + 1].0.as_str(),
+                "uddin" | "eddin" | "iddin" | "addin" | "uddeen" | "eddine" | "aldin" | "udin"
+            )
+            && t.len() >= 3
+        {
+            out.push((format!("{t}uddin"), vp));
+            i += 2;
+            continue;
+        }
+        out.push((fold_din_suffix(t), vp));
+        i += 1;
+    }
+    *parts = out;
+}
+
+fn fold_din_suffix(t: &str) -> String {
+    for suf in [
+        "uddeen", "eddine", "uddin", "eddin", "iddin", "addin", "oddin", "aldin", "eldin", "udin",
+        "edin", "idin",
+    ] {
+        if let Some(stem) = t.strip_suffix(suf)
+            && stem.len() >= 3
+        {
+            return format!("{stem}uddin");
+        }
+    }
+    t.to_string()
+}
+
+/// Common name parts are weak evidence on their own: "Muhammad" matches a
+/// large share of any list from the region.
+const COMMON_GROUPS: &[&str] = &[
+    "muhammad", "ahmad", "ali", "abdul", "abdullah", "hasan", "husayn", "khan", "ullah", "shah",
+    "abu", "said", "umar", "ibrahim", "mahmud", "yusuf",
+];
+
+fn is_patronymic(t: &str) -> bool {
+    t.len() > 6
+        && [
+            "ovich", "evich", "ovna", "evna", "ovych", "ovitch", "ovic", "ovici", "ovics",
+            "owitsch", "owicz",
+        ]
+        .iter()
+        .any(|s| t.ends_with(s))
+}
+
+fn weight_of(text: &str, class: TokenClass, group: Option<u32>) -> f32 {
+    match class {
+        TokenClass::LegalForm => 0.0,
+        TokenClass::Title => 0.1,
+        TokenClass::Particle => 0.15,
+        TokenClass::Initial => 0.35,
+        TokenClass::Number => 0.5,
+        TokenClass::Word => {
+            let mut w: f32 = match text.len() {
+                0..=2 => 0.5,
+                3 => 0.8,
+                _ => 1.0,
+            };
+            if group.is_some_and(|g| COMMON_GROUPS.contains(&variants::canonical(g))) {
+                w *= 0.6;
+            }
+            if is_patronymic(text) {
+                w *= 0.7;
+            }
+            w
+        }
+    }
+}
+
+/// Prepares a name for comparison. `is_org` enables legal-form handling.
+pub fn prepare(raw: &str, is_org: bool) -> Result<PreparedName, QueryError> {
+    prepare_with_readings(raw, is_org).map(|(p, _)| p)
+}
+
+/// Like `prepare`, also returning how each non-Latin word was read.
+pub fn prepare_with_readings(
+    raw: &str,
+    is_org: bool,
+) -> Result<(PreparedName, Vec<Reading>), QueryError> {
+    validate(raw)?;
+    let text: String = raw.nfkc().flat_map(char::to_lowercase).collect();
+    let ctx = Context::of(&text);
+    let script = detect_script(&text).dominant;
+    let mut readings = Vec::new();
+    let mut parts: Vec<(String, bool)> = Vec::new();
+    for w in split_words(&text) {
+        parts.extend(read_word(&w, ctx, &mut readings));
+    }
+    fold_legal_phrases(&mut parts);
+    let mut texts: Vec<String> = parts.iter().map(|p| p.0.clone()).collect();
+    tokens::fold_numbers(&mut texts);
+    if texts.len() != parts.len() {
+        // Number words merged: vowel-poverty does not apply to digits.
+        parts = texts.into_iter().map(|t| (t, false)).collect();
+    } else {
+        for (p, t) in parts.iter_mut().zip(texts) {
+            p.0 = t;
+        }
+    }
+    fold_compounds(&mut parts);
+    // "Vladimir Vladimir Putin": a repeated part adds nothing.
+    parts.dedup_by(|a, b| a.0 == b.0);
+    parts.truncate(MAX_TOKENS);
+    let n = parts.len();
+    let mut toks: Vec<Token> = parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, (t, vp))| {
+            let mut class = classify(&t, is_org);
+            // Person names with a company suffix ("Maduro LLC") still drop it.
+            if !is_org && tokens::is_legal_form(&t) && t.len() >= 3 && i == n - 1 && n > 1 {
+                class = TokenClass::LegalForm;
+            }
+            // "Ben" opens a name as a nickname, and binds two names inside one.
+            if i == 0 && class == TokenClass::Particle && t.len() > 2 {
+                class = TokenClass::Word;
+            }
+            let group = variants::group_of(&t);
+            let fine = fine_key(&t);
+            let coarse = coarse_key(&fine);
+            Token {
+                weight: weight_of(&t, class, group),
+                text: t.into_boxed_str(),
+                fine: fine.into_boxed_str(),
+                coarse: coarse.into_boxed_str(),
+                group,
+                class,
+                vowel_poor: vp,
+            }
+        })
+        .collect();
+    if toks.is_empty() {
+        return Err(QueryError::NoLetters);
+    }
+    // A name made only of legal forms or titles ("Limited") still has to be
+    // comparable with itself.
+    if toks.iter().all(|t| t.weight == 0.0) {
+        for t in &mut toks {
+            t.weight = 0.3;
+        }
+    }
+    Ok((
+        PreparedName {
+            tokens: toks,
+            script,
+        },
+        readings,
+    ))
+}
+
+/// The normalized reading of a name, for display: lowercase Latin tokens
+/// after transliteration and folding, joined by spaces.
+pub fn normalize_name(raw: &str) -> Result<String, QueryError> {
+    prepare(raw, false).map(|p| p.latin())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn latin(s: &str) -> String {
+        prepare(s, false).unwrap().latin()
+    }
+
+    fn org(s: &str) -> Vec<(String, TokenClass)> {
+        prepare(s, true)
+            .unwrap()
+            .tokens
+            .iter()
+            .map(|t| (t.text.to_string(), t.class))
+            .collect()
+    }
+
+    #[test]
+    fn abd_al_compounds_fold_to_one_shape() {
+        assert_eq!(latin("Abd al-Rahman"), "abdul rahman");
+        assert_eq!(latin("Abdulrahman"), "abdul rahman");
+        assert_eq!(latin("Abdurrahman"), "abdul rahman");
+        assert_eq!(latin("Abdel Rahman"), "abdul rahman");
+        assert_eq!(latin("Abd Allah"), "abdullah");
+        assert_eq!(latin("Abdullah"), "abdullah");
+    }
+
+    #[test]
+    fn din_compounds_fold_to_uddin() {
+        assert_eq!(latin("Siraj ud-Din"), "sirajuddin");
+        assert_eq!(latin("Sirojiddin"), "sirojuddin");
+        assert_eq!(latin("Saif al Din"), "saifuddin");
+    }
+
+    #[test]
+    fn arabic_script_common_names_use_the_variant_table() {
+        assert_eq!(latin("محمد علي"), "muhammad ali");
+        assert_eq!(latin("عبد الله"), "abdullah");
+        assert_eq!(latin("عبدالرحمن"), "abdul rahman");
+    }
+
+    #[test]
+    fn arabic_article_is_split_off() {
+        assert_eq!(latin("السوداني"), "al sudani");
+    }
+
+    #[test]
+    fn apostrophes_join_and_initials_with_periods_join() {
+        assert_eq!(latin("Al Qa'ida"), "al qaida");
+        assert_eq!(org("HSBC Holdings p.l.c.")[2].0, "plc");
+    }
+
+    #[test]
+    fn written_out_legal_forms_fold_to_abbreviations() {
+        let t = org("Open Joint Stock Company Gazprom");
+        assert_eq!(t[0], ("ojsc".to_string(), TokenClass::LegalForm));
+        assert_eq!(t[1].0, "gazprom");
+    }
+
+    #[test]
+    fn empty_and_punctuation_only_names_are_errors() {
+        assert_eq!(prepare("", false), Err(QueryError::EmptyName));
+        assert_eq!(prepare("   ", false), Err(QueryError::EmptyName));
+        assert_eq!(prepare("--- ...", false), Err(QueryError::NoLetters));
+    }
+
+    #[test]
+    fn megabyte_name_is_rejected_without_panic() {
+        let s = "a".repeat(1 << 20);
+        assert!(matches!(
+            prepare(&s, false),
+            Err(QueryError::NameTooLong { .. })
+        ));
+    }
+
+    #[test]
+    fn common_name_parts_weigh_less() {
+        let p = prepare("Muhammad Tahir", false).unwrap();
+        assert!(p.tokens[0].weight < p.tokens[1].weight);
+    }
+}

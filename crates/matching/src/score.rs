@@ -1,0 +1,460 @@
+//! Pairwise name scoring: token similarity, alignment of name parts, and
+//! the aggregate score.
+//!
+//! The score is a weighted agreement of name parts:
+//!
+//! ```text
+//!            Σ matched  w·f(sim)
+//! score = ─────────────────────────────────────────────────────────────
+//!         Σ matched w + Σ conflicting w·(1+κ) + λ·Σ parts only one side has
+//! ```
+//!
+//! - parts are paired one-to-one (or one-to-several when a side joins or
+//!   splits a part: "Abdulrahman" / "Abdul Rahman"), best pairs first;
+//! - a *conflict* is a part on each side that pairs with nothing similar
+//!   (Mosuli / Duri): strong evidence of two different people, so it costs
+//!   more than its weight (κ);
+//! - a part only one side has (a middle name, a patronymic, a second
+//!   surname) costs a fraction λ of its weight: lists and documents often
+//!   omit parts;
+//! - weights: ordinary part 1 (short parts less), common parts (Muhammad,
+//!   Ali, Khan) 0.6, patronymics 0.7, initials 0.35, particles 0.15,
+//!   titles 0.1, legal forms 0 (they neither make nor block a match).
+
+use crate::keys::{edit_similarity, fine_key};
+use crate::prepare::{PreparedName, Token};
+use crate::tokens::TokenClass;
+use serde::Serialize;
+
+/// How two name parts were found to agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PairKind {
+    /// Same spelling after normalization and transliteration.
+    Exact,
+    /// Spellings of one name in the variant table (Yusuf / Yousef).
+    Variant,
+    /// Same phonetic key (Mukhammad / Muhammad).
+    Phonetic,
+    /// Same consonants, for a word from a script without short vowels.
+    Skeleton,
+    /// Close spelling (typo, transliteration drift).
+    Fuzzy,
+    /// An initial and a name starting with it.
+    Initial,
+    /// One side writes as one word what the other writes as several.
+    Joined,
+    /// Parts on both sides that do not agree.
+    Conflict,
+}
+
+/// One pairing of name parts: token ranges on each side.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pair {
+    pub a: (usize, usize),
+    pub b: (usize, usize),
+    pub sim: f32,
+    pub kind: PairKind,
+}
+
+/// Result of comparing two prepared names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NameScore {
+    pub score: f64,
+    pub pairs: Vec<Pair>,
+    /// Parts of side A / B that only that side has.
+    pub extra_a: Vec<usize>,
+    pub extra_b: Vec<usize>,
+    /// Set when "X bin Y" was compared with "Y bin X".
+    pub lineage_swapped: bool,
+}
+
+/// Below this similarity two parts are not a match.
+const MIN_MATCH: f32 = 0.62;
+/// Extra cost of a conflicting part, relative to its weight.
+const KAPPA: f32 = 1.0;
+/// Cost of a part only one side has, relative to its weight.
+const LAMBDA_PERSON: f32 = 0.35;
+const LAMBDA_ORG: f32 = 0.5;
+
+/// Similarity of two single tokens in [0, 1], and how it was found.
+pub fn token_sim(a: &Token, b: &Token) -> (f32, PairKind) {
+    if a.class == TokenClass::Number || b.class == TokenClass::Number {
+        return if a.text == b.text {
+            (1.0, PairKind::Exact)
+        } else {
+            (0.0, PairKind::Conflict)
+        };
+    }
+    if a.text == b.text {
+        return (1.0, PairKind::Exact);
+    }
+    if let (Some(ga), Some(gb)) = (a.group, b.group) {
+        if ga == gb {
+            return (0.95, PairKind::Variant);
+        }
+        // Two different names the table knows (Ahmed / Mohamed): however
+        // close the letters, they are not one name.
+        let f = edit_similarity(&a.text, &b.text).min(0.45);
+        return (f, PairKind::Fuzzy);
+    }
+    let a_init = a.class == TokenClass::Initial;
+    let b_init = b.class == TokenClass::Initial;
+    if a_init != b_init {
+        let (i, w) = if a_init { (a, b) } else { (b, a) };
+        return if w.text.starts_with(&*i.text) {
+            (0.9, PairKind::Initial)
+        } else {
+            (0.0, PairKind::Conflict)
+        };
+    }
+    if a.fine == b.fine && a.fine.len() >= 2 {
+        return (0.92, PairKind::Phonetic);
+    }
+    let mut best = edit_similarity(&a.text, &b.text);
+    let f = edit_similarity(&a.fine, &b.fine) * 0.97;
+    if f > best {
+        best = f;
+    }
+    if a.vowel_poor || b.vowel_poor {
+        let sk = if a.coarse == b.coarse && a.coarse.len() >= 2 {
+            1.0
+        } else {
+            edit_similarity(&a.coarse, &b.coarse)
+        };
+        let sk = sk * 0.93;
+        if sk > best {
+            return (sk, PairKind::Skeleton);
+        }
+    }
+    (best, PairKind::Fuzzy)
+}
+
+/// Sharpens mid-range similarities: two parts that share 70% of their
+/// letters are usually different names, not typos of one.
+fn shape(sim: f32) -> f32 {
+    if sim >= 0.9 {
+        sim
+    } else {
+        (sim - (0.9 - sim) * 0.9).max(0.0)
+    }
+}
+
+struct Edge {
+    sim: f32,
+    kind: PairKind,
+    a: (usize, usize),
+    b: (usize, usize),
+    w: f32,
+}
+
+fn mask(r: (usize, usize)) -> u32 {
+    ((1u32 << r.1) - 1) << r.0
+}
+
+fn joined(tokens: &[Token]) -> (String, String) {
+    let t: String = tokens.iter().map(|t| &*t.text).collect();
+    let f = fine_key(&t);
+    (t, f)
+}
+
+fn joinable(t: &Token) -> bool {
+    matches!(
+        t.class,
+        TokenClass::Word | TokenClass::Particle | TokenClass::Initial
+    )
+}
+
+/// Edges where several consecutive parts of `multi` equal one part of `single`.
+fn join_edges(multi: &[Token], single: &[Token], multi_is_a: bool, edges: &mut Vec<Edge>) {
+    for i in 0..multi.len() {
+        for len in 2..=3usize {
+            if i + len > multi.len() || !multi[i..i + len].iter().all(joinable) {
+                break;
+            }
+            let total: usize = multi[i..i + len].iter().map(|t| t.text.len()).sum();
+            let mut cache: Option<(String, String)> = None;
+            for (j, s) in single.iter().enumerate() {
+                if s.class != TokenClass::Word || s.text.len().abs_diff(total) > 3 {
+                    continue;
+                }
+                let (jt, jf) = cache.get_or_insert_with(|| joined(&multi[i..i + len]));
+                let sim = edit_similarity(jt, &s.text).max(edit_similarity(jf, &s.fine) * 0.97);
+                if sim >= 0.8 {
+                    let wm: f32 = multi[i..i + len].iter().map(|t| t.weight).sum();
+                    let w = (wm + s.weight) / 2.0;
+                    let (a, b) = if multi_is_a {
+                        ((i, len), (j, 1))
+                    } else {
+                        ((j, 1), (i, len))
+                    };
+                    edges.push(Edge {
+                        sim: sim * 0.98,
+                        kind: PairKind::Joined,
+                        a,
+                        b,
+                        w,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Edges where a short all-initials part ("jc") spells the first letters of
+/// consecutive parts of the other side ("jean claude").
+fn initials_edges(short: &[Token], other: &[Token], short_is_a: bool, edges: &mut Vec<Edge>) {
+    for (i, t) in short.iter().enumerate() {
+        let n = t.text.len();
+        if !(2..=3).contains(&n) || t.group.is_some() || t.class != TokenClass::Word {
+            continue;
+        }
+        for j in 0..other.len() {
+            if j + n > other.len() {
+                break;
+            }
+            let run = &other[j..j + n];
+            if run.iter().all(|o| o.class == TokenClass::Word)
+                && run
+                    .iter()
+                    .zip(t.text.bytes())
+                    .all(|(o, c)| o.text.as_bytes()[0] == c)
+            {
+                let w = (t.weight + run.iter().map(|o| o.weight).sum::<f32>()) / 2.0 * 0.5;
+                let (a, b) = if short_is_a {
+                    ((i, 1), (j, n))
+                } else {
+                    ((j, n), (i, 1))
+                };
+                edges.push(Edge {
+                    sim: 0.85,
+                    kind: PairKind::Initial,
+                    a,
+                    b,
+                    w,
+                });
+            }
+        }
+    }
+}
+
+fn is_lineage(t: &Token) -> bool {
+    matches!(&*t.text, "bin" | "ibn" | "ben" | "bn" | "bint" | "binti")
+}
+
+/// Compares two prepared names. `is_org` selects the organization cost of
+/// missing parts.
+pub fn compare_prepared(a: &PreparedName, b: &PreparedName, is_org: bool) -> NameScore {
+    let ta = &a.tokens;
+    let tb = &b.tokens;
+    let mut edges: Vec<Edge> = Vec::with_capacity(ta.len() * tb.len() + 8);
+    let mut sims = vec![(0.0f32, PairKind::Conflict); ta.len() * tb.len()];
+    for (i, x) in ta.iter().enumerate() {
+        if x.weight == 0.0 {
+            continue;
+        }
+        for (j, y) in tb.iter().enumerate() {
+            if y.weight == 0.0 {
+                continue;
+            }
+            let (sim, kind) = token_sim(x, y);
+            sims[i * tb.len() + j] = (sim, kind);
+            if sim >= MIN_MATCH {
+                edges.push(Edge {
+                    sim,
+                    kind,
+                    a: (i, 1),
+                    b: (j, 1),
+                    w: (x.weight + y.weight) / 2.0,
+                });
+            }
+        }
+    }
+    join_edges(ta, tb, true, &mut edges);
+    join_edges(tb, ta, false, &mut edges);
+    initials_edges(ta, tb, true, &mut edges);
+    initials_edges(tb, ta, false, &mut edges);
+    edges.sort_by(|x, y| {
+        y.sim
+            .partial_cmp(&x.sim)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(y.w.partial_cmp(&x.w).unwrap_or(std::cmp::Ordering::Equal))
+    });
+    let mut used_a = 0u32;
+    let mut used_b = 0u32;
+    let mut pairs = Vec::new();
+    let mut num = 0.0f32;
+    let mut den = 0.0f32;
+    let mut strong_word = false;
+    for e in &edges {
+        let (ma, mb) = (mask(e.a), mask(e.b));
+        if used_a & ma != 0 || used_b & mb != 0 {
+            continue;
+        }
+        used_a |= ma;
+        used_b |= mb;
+        num += e.w * shape(e.sim);
+        den += e.w;
+        let word_pair = ta[e.a.0..e.a.0 + e.a.1]
+            .iter()
+            .chain(&tb[e.b.0..e.b.0 + e.b.1])
+            .all(|t| t.class == TokenClass::Word);
+        if word_pair && e.sim >= 0.8 && e.kind != PairKind::Initial {
+            strong_word = true;
+        }
+        pairs.push(Pair {
+            a: e.a,
+            b: e.b,
+            sim: e.sim,
+            kind: e.kind,
+        });
+    }
+    // Leftover substantive parts on both sides conflict with each other.
+    let substantive = |t: &Token| matches!(t.class, TokenClass::Word | TokenClass::Number);
+    let left_a: Vec<usize> = (0..ta.len())
+        .filter(|&i| used_a & (1 << i) == 0 && ta[i].weight > 0.0)
+        .collect();
+    let left_b: Vec<usize> = (0..tb.len())
+        .filter(|&j| used_b & (1 << j) == 0 && tb[j].weight > 0.0)
+        .collect();
+    let mut conflicts: Vec<(f32, usize, usize)> = Vec::new();
+    for &i in left_a.iter().filter(|&&i| substantive(&ta[i])) {
+        for &j in left_b.iter().filter(|&&j| substantive(&tb[j])) {
+            conflicts.push((sims[i * tb.len() + j].0, i, j));
+        }
+    }
+    conflicts.sort_by(|x, y| y.0.partial_cmp(&x.0).unwrap_or(std::cmp::Ordering::Equal));
+    let last_word = |ts: &[Token]| ts.iter().rposition(|t| t.class == TokenClass::Word);
+    let (last_a, last_b) = (last_word(ta), last_word(tb));
+    for (sim, i, j) in conflicts {
+        if used_a & (1 << i) != 0 || used_b & (1 << j) != 0 {
+            continue;
+        }
+        used_a |= 1 << i;
+        used_b |= 1 << j;
+        let w = ta[i].weight.max(tb[j].weight).max(0.8);
+        // Different family names weigh more than different middle names.
+        let kappa = if Some(i) == last_a && Some(j) == last_b {
+            KAPPA * 1.5
+        } else {
+            KAPPA
+        };
+        num += w * shape(sim) * 0.5;
+        den += w * (1.0 + kappa);
+        pairs.push(Pair {
+            a: (i, 1),
+            b: (j, 1),
+            sim,
+            kind: PairKind::Conflict,
+        });
+    }
+    let lambda = if is_org { LAMBDA_ORG } else { LAMBDA_PERSON };
+    let extra_a: Vec<usize> = left_a
+        .into_iter()
+        .filter(|&i| used_a & (1 << i) == 0)
+        .collect();
+    let extra_b: Vec<usize> = left_b
+        .into_iter()
+        .filter(|&j| used_b & (1 << j) == 0)
+        .collect();
+    for &i in &extra_a {
+        den += lambda * ta[i].weight;
+    }
+    for &j in &extra_b {
+        den += lambda * tb[j].weight;
+    }
+    let mut score = if den > 0.0 { num / den } else { 0.0 };
+    // "Salman bin Muhammad" is the son of Muhammad; "Muhammad bin Salman"
+    // is another man. If the names before "bin" pair across it, penalize.
+    let mut lineage_swapped = false;
+    if let (Some(ba), Some(bb)) = (
+        ta.iter().position(is_lineage),
+        tb.iter().position(is_lineage),
+    ) && ba > 0
+        && bb > 0
+    {
+        for p in &pairs {
+            if p.kind == PairKind::Conflict {
+                continue;
+            }
+            let a_before = p.a.0 < ba;
+            let b_before = p.b.0 < bb;
+            if a_before != b_before {
+                lineage_swapped = true;
+            }
+        }
+    }
+    if lineage_swapped {
+        score *= 0.6;
+    }
+    if !strong_word {
+        // Initials and particles alone ("N.N.", "al") never make a match.
+        score = score.min(0.5);
+    }
+    pairs.sort_by_key(|p| p.a.0);
+    NameScore {
+        score: f64::from(score.clamp(0.0, 1.0)),
+        pairs,
+        extra_a,
+        extra_b,
+        lineage_swapped,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prepare::prepare;
+
+    fn s(a: &str, b: &str) -> f64 {
+        let pa = prepare(a, false).unwrap();
+        let pb = prepare(b, false).unwrap();
+        compare_prepared(&pa, &pb, false).score
+    }
+
+    #[test]
+    fn identical_names_score_one() {
+        assert!((s("Vladimir Putin", "Vladimir Putin") - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn reordered_names_still_match() {
+        assert!(s("Putin, Vladimir", "Vladimir Putin") > 0.95);
+    }
+
+    #[test]
+    fn cyrillic_rendering_matches_latin_list_name() {
+        assert!(s("Мухаммад Тахир", "MUHAMMAD TAHIR") > 0.85);
+    }
+
+    #[test]
+    fn transliteration_variants_match() {
+        assert!(s("Mohammed Yousef", "Muhammad Yusuf") > 0.85);
+        assert!(s("Saddam Husayn", "Saddam Hussein") > 0.85);
+    }
+
+    #[test]
+    fn different_family_name_is_not_a_match() {
+        assert!(s("Jawhar Majid al-Mosuli", "Jawhar Majid al-Duri") < 0.6);
+    }
+
+    #[test]
+    fn swapped_lineage_is_penalized() {
+        assert!(s("Salman bin Muhammad al-Rawi", "Muhammad bin Salman al-Rawi") < 0.7);
+    }
+
+    #[test]
+    fn joined_and_split_parts_match() {
+        assert!(s("Ramimakhlouf", "Rami Makhlouf") > 0.85);
+    }
+
+    #[test]
+    fn initials_alone_never_match() {
+        assert!(s("N.N.", "Nursultan Nazarbayev") <= 0.5);
+    }
+
+    #[test]
+    fn missing_middle_name_costs_little() {
+        assert!(s("Vladimir Putin", "Vladimir Vladimirovich Putin") > 0.8);
+    }
+}
