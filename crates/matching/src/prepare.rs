@@ -218,7 +218,31 @@ fn read_word(word: &str, ctx: Context, readings: &mut Vec<Reading>) -> Vec<(Stri
     latin
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|p| !p.is_empty())
-        .map(|p| (p.to_string(), vowel_poor))
+        .map(|p| (unleet(p), vowel_poor))
+        .collect()
+}
+
+/// Digits inside a word of letters are look-alike typing or OCR errors
+/// (Ig0r Sech1n); read them as the letters they resemble. Pure numbers and
+/// codes with more digits than letters are left alone.
+fn unleet(p: &str) -> String {
+    let digits = p.bytes().filter(u8::is_ascii_digit).count();
+    let letters = p.len() - digits;
+    if digits == 0 || letters < 2 || digits * 2 > letters {
+        return p.to_string();
+    }
+    p.chars()
+        .map(|c| match c {
+            '0' => 'o',
+            '1' => 'i',
+            '3' => 'e',
+            '4' => 'a',
+            '5' => 's',
+            '7' => 't',
+            '8' => 'b',
+            '9' => 'g',
+            c => c,
+        })
         .collect()
 }
 
@@ -542,6 +566,12 @@ mod tests {
             prepare(&s, false),
             Err(QueryError::NameTooLong { .. })
         ));
+    }
+
+    #[test]
+    fn digits_inside_words_read_as_letters() {
+        assert_eq!(latin("Ig0r Sech1n"), "igor sechin");
+        assert_eq!(latin("Brigade 44"), "brigade 44");
     }
 
     #[test]

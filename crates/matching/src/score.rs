@@ -295,10 +295,8 @@ pub fn compare_prepared(a: &PreparedName, b: &PreparedName, is_org: bool) -> Nam
         used_b |= mb;
         num += e.w * shape(e.sim);
         den += e.w;
-        let word_pair = ta[e.a.0..e.a.0 + e.a.1]
-            .iter()
-            .chain(&tb[e.b.0..e.b.0 + e.b.1])
-            .all(|t| t.class == TokenClass::Word);
+        let has_word = |ts: &[Token]| ts.iter().any(|t| t.class == TokenClass::Word);
+        let word_pair = has_word(&ta[e.a.0..e.a.0 + e.a.1]) && has_word(&tb[e.b.0..e.b.0 + e.b.1]);
         if word_pair && e.sim >= 0.8 && e.kind != PairKind::Initial {
             strong_word = true;
         }
@@ -387,7 +385,11 @@ pub fn compare_prepared(a: &PreparedName, b: &PreparedName, is_org: bool) -> Nam
     if lineage_swapped {
         score *= 0.6;
     }
-    if !strong_word {
+    let all_exact = !pairs.is_empty()
+        && pairs.iter().all(|p| p.kind == PairKind::Exact)
+        && extra_a.is_empty()
+        && extra_b.is_empty();
+    if !strong_word && !all_exact {
         // Initials and particles alone ("N.N.", "al") never make a match.
         score = score.min(0.5);
     }

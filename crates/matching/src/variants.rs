@@ -288,6 +288,7 @@ pub(crate) const GROUPS: &[&[&str]] = &[
         "alexandre",
         "alessandro",
         "alejandro",
+        "alexandros",
         "iskander",
         "iskandar",
     ],
