@@ -1,0 +1,23 @@
+//! # accord-screening — between list files, the engine and Accord's interfaces
+//!
+//! - [`Screener`]: one [`accord_match::Index`] over one or more named lists,
+//!   with what is needed to show a result (reference, names, programs,
+//!   listed on...). Immutable; share it as `Arc<Screener>` and swap the `Arc`
+//!   to rebuild.
+//! - [`screen_csv`]: batch screening of a CSV of names (the CLI and the web
+//!   upload use the same code), streaming in chunks with bounded memory.
+//! - [`yente`]: the request/response types and the logic of yente's
+//!   `POST /match/{dataset}`, without HTTP.
+//! - [`bench`]: measurements of the whole path on real lists.
+//!
+//! No HTTP, no database, no file system (except in the bench example).
+
+pub mod bench;
+pub mod csv_screen;
+pub mod screener;
+pub mod yente;
+
+pub use csv_screen::{CsvError, CsvOptions, CsvSummary, OUTPUT_HEADER, Progress, screen_csv};
+pub use screener::{Screener, ScreenerEntry, UnknownDataset};
+
+pub use accord_match::{Candidate, DEFAULT_THRESHOLD, Query, QueryError, Schema, ScreenOptions};

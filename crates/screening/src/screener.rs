@@ -1,0 +1,249 @@
+//! The shared, immutable screening state: an engine index over named lists
+//! plus what is needed to show each result.
+
+use std::time::{Duration, Instant};
+
+use accord_lists::{DateValue, EntryName, EntrySchema, List, ListEntry, ListSource, NameKind};
+use accord_match::{Candidate, Index, Query, QueryError, Record, ScreenOptions};
+use serde::Serialize;
+
+/// A dataset name the screener does not hold.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown dataset {name:?} (available: {})", available.join(", "))]
+pub struct UnknownDataset {
+    pub name: String,
+    pub available: Vec<String>,
+}
+
+/// One list the screener was built from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DatasetInfo {
+    /// The name results carry ("un", "ofac", "common", ...).
+    pub name: String,
+    pub source: ListSource,
+    /// When the publisher generated the list, as given.
+    pub generated: Option<String>,
+    pub entries: usize,
+    /// Records the reader could not use (kept in the list, counted here).
+    pub skipped: usize,
+}
+
+/// What is kept of a list entry to show a result: enough for a result page,
+/// a CSV row and a yente entity, not the whole record (a million-entry list
+/// must stay small).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScreenerEntry {
+    /// Index into [`Screener::datasets`].
+    pub dataset: u32,
+    /// The list's own reference (UN "QDi.123", OFAC ent_num, common list id).
+    pub reference: String,
+    pub schema: EntrySchema,
+    /// All names, primary first as the list gives them.
+    pub names: Vec<EntryName>,
+    /// Birth dates as FtM writes them ("1965-01-31", "1965-01", "1965");
+    /// a range gives its two end years.
+    pub birth_dates: Vec<String>,
+    pub nationalities: Vec<String>,
+    pub programs: Vec<String>,
+    pub listed_on: Option<String>,
+    /// The latest "last updated" date the list gives.
+    pub last_updated: Option<String>,
+}
+
+impl ScreenerEntry {
+    fn from_entry(dataset: u32, e: ListEntry) -> Self {
+        let mut birth_dates = Vec::new();
+        for d in &e.birth_dates {
+            match d.value {
+                DateValue::Exact { year, month, day } => {
+                    birth_dates.push(format!("{year:04}-{month:02}-{day:02}"))
+                }
+                DateValue::YearMonth { year, month } => {
+                    birth_dates.push(format!("{year:04}-{month:02}"))
+                }
+                DateValue::Year { year } => birth_dates.push(format!("{year:04}")),
+                DateValue::Range { from, to } => {
+                    birth_dates.push(format!("{from:04}"));
+                    birth_dates.push(format!("{to:04}"));
+                }
+            }
+        }
+        birth_dates.dedup();
+        let last_updated = e.last_updated.iter().max().cloned();
+        ScreenerEntry {
+            dataset,
+            reference: e.reference,
+            schema: e.schema,
+            names: e.names,
+            birth_dates,
+            nationalities: e.nationalities,
+            programs: e.programs,
+            listed_on: e.listed_on,
+            last_updated,
+        }
+    }
+
+    /// The primary name (or the first name of any kind).
+    pub fn caption(&self) -> &str {
+        self.names
+            .iter()
+            .find(|n| n.kind == NameKind::Primary)
+            .or_else(|| self.names.first())
+            .map(|n| n.text.as_str())
+            .unwrap_or(&self.reference)
+    }
+}
+
+/// An engine index over one or more named lists, with the entries for
+/// display. Build once, share as `Arc<Screener>`; to take a new list version
+/// build a new one and swap the `Arc`.
+pub struct Screener {
+    index: Index,
+    entries: Vec<ScreenerEntry>,
+    datasets: Vec<DatasetInfo>,
+    build_time: Duration,
+}
+
+impl std::fmt::Debug for Screener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Screener")
+            .field("datasets", &self.datasets)
+            .field("entries", &self.entries.len())
+            .field("build_time", &self.build_time)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Screener {
+    /// Builds the index over `lists`, each under its dataset name. Lists
+    /// given twice under the same name are merged into one dataset.
+    pub fn from_lists(lists: Vec<(String, List)>) -> Screener {
+        let start = Instant::now();
+        let mut datasets: Vec<DatasetInfo> = Vec::new();
+        let total: usize = lists.iter().map(|(_, l)| l.entries.len()).sum();
+        let mut records: Vec<Record> = Vec::with_capacity(total);
+        let mut entries: Vec<ScreenerEntry> = Vec::with_capacity(total);
+        for (name, list) in lists {
+            let ds = match datasets.iter().position(|d| d.name == name) {
+                Some(i) => {
+                    datasets[i].entries += list.entries.len();
+                    datasets[i].skipped += list.skipped.len();
+                    i
+                }
+                None => {
+                    datasets.push(DatasetInfo {
+                        name: name.clone(),
+                        source: list.source,
+                        generated: list.generated.clone(),
+                        entries: list.entries.len(),
+                        skipped: list.skipped.len(),
+                    });
+                    datasets.len() - 1
+                }
+            };
+            for e in list.entries {
+                records.push(e.to_match_record(&name));
+                entries.push(ScreenerEntry::from_entry(ds as u32, e));
+            }
+        }
+        let index = Index::build(records);
+        Screener {
+            index,
+            entries,
+            datasets,
+            build_time: start.elapsed(),
+        }
+    }
+
+    /// The engine index.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// The lists, in the order given.
+    pub fn datasets(&self) -> &[DatasetInfo] {
+        &self.datasets
+    }
+
+    pub fn has_dataset(&self, name: &str) -> bool {
+        self.datasets.iter().any(|d| d.name == name)
+    }
+
+    /// Checks that every name is a dataset of this screener.
+    pub fn check_datasets(&self, names: &[String]) -> Result<(), UnknownDataset> {
+        match names.iter().find(|n| !self.has_dataset(n)) {
+            None => Ok(()),
+            Some(n) => Err(UnknownDataset {
+                name: n.clone(),
+                available: self.datasets.iter().map(|d| d.name.clone()).collect(),
+            }),
+        }
+    }
+
+    /// Number of entries over all lists.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Time taken by [`Screener::from_lists`] (conversion + index build).
+    pub fn build_time(&self) -> Duration {
+        self.build_time
+    }
+
+    /// The engine's own estimate of the index size.
+    pub fn memory_bytes(&self) -> usize {
+        self.index.memory_bytes()
+    }
+
+    /// All entries, in index order.
+    pub fn entries(&self) -> &[ScreenerEntry] {
+        &self.entries
+    }
+
+    /// The dataset name of an entry.
+    pub fn dataset_name(&self, entry: &ScreenerEntry) -> &str {
+        &self.datasets[entry.dataset as usize].name
+    }
+
+    /// The entry a candidate refers to.
+    pub fn entry(&self, candidate: &Candidate) -> Option<&ScreenerEntry> {
+        let same = |e: &ScreenerEntry| {
+            e.reference == candidate.id && self.dataset_name(e) == candidate.dataset
+        };
+        match self.entries.get(candidate.record) {
+            Some(e) if same(e) => Some(e),
+            // The engine promises record positions in build order; this
+            // fallback only guards against an engine that reorders.
+            _ => self.entries.iter().find(|e| same(e)),
+        }
+    }
+
+    /// Screens one query.
+    pub fn screen(
+        &self,
+        query: &Query,
+        options: &ScreenOptions,
+    ) -> Result<Vec<Candidate>, QueryError> {
+        self.index.screen(query, options)
+    }
+
+    /// Screens many queries in parallel (rayon, inside the engine).
+    pub fn screen_batch(
+        &self,
+        queries: &[Query],
+        options: &ScreenOptions,
+    ) -> Vec<Result<Vec<Candidate>, QueryError>> {
+        self.index.screen_batch(queries, options)
+    }
+
+    /// Looks an entry up by dataset and reference.
+    pub fn find(&self, dataset: &str, reference: &str) -> Option<&ScreenerEntry> {
+        self.entries
+            .iter()
+            .find(|e| e.reference == reference && self.dataset_name(e) == dataset)
+    }
+}
