@@ -1,1 +1,63 @@
-//! Placeholder.
+//! Accord's HTTP server: server-rendered pages in English and Russian, and
+//! the JSON API they mirror.
+//!
+//! A request flows: metrics → error rendering → context (who is asking, in
+//! which language) → a route handler, which asks [`context::Ctx::require`]
+//! (the one access check) before it calls the store.
+
+mod assets;
+mod config;
+mod context;
+mod error;
+mod forms;
+mod i18n;
+mod metrics;
+mod openapi;
+mod render;
+mod routes;
+mod state;
+
+pub use config::Config;
+pub use state::AppState;
+
+use std::net::SocketAddr;
+
+use accord_store::Store;
+use axum::Router;
+use tokio::net::TcpListener;
+
+/// Builds the application: every route behind the shared middleware.
+pub async fn app(store: Store, config: Config) -> Result<Router, accord_store::StoreError> {
+    let state = AppState::new(store, config).await?;
+    Ok(routes::router(state))
+}
+
+/// Serves `app` on `listener` until Ctrl-C or SIGTERM.
+pub async fn serve(listener: TcpListener, app: Router) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,230 @@
+//! What each subcommand does.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use accord_core::Username;
+use accord_core::user::NewUser;
+use accord_store::credentials::random_password;
+use accord_store::{Actor, Store, StoreError};
+use anyhow::Context;
+
+use crate::config::{AuditCommand, Cli, Command, FileConfig, TokenCommand, UserCommand};
+use crate::demo;
+
+/// Exit codes: 1 for a failed operation, 2 for a database that cannot be
+/// used (cannot be opened, newer schema), 3 for a broken audit chain.
+pub fn exit_code(e: &anyhow::Error) -> u8 {
+    match e.downcast_ref::<StoreError>() {
+        Some(
+            StoreError::Open { .. } | StoreError::SchemaTooNew { .. } | StoreError::Migration(_),
+        ) => 2,
+        Some(StoreError::AuditBroken(_)) => 3,
+        _ => 1,
+    }
+}
+
+async fn open(url: &str) -> anyhow::Result<Store> {
+    Ok(Store::open(url).await?)
+}
+
+fn operator() -> Actor {
+    let who = std::env::var("USER").unwrap_or_else(|_| "operator".into());
+    Actor::system(&format!("cli:{who}"))
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let file = FileConfig::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Serve {
+            db,
+            bind,
+            demo,
+            log_json,
+        } => {
+            let json_logs = log_json || file.log_format.as_deref() == Some("json");
+            init_logging(json_logs);
+            let bind = bind
+                .or_else(|| file.bind.clone())
+                .unwrap_or_else(|| "127.0.0.1:8080".into());
+            serve(&db.url(&file), &bind, demo, &file).await?;
+        }
+        Command::Migrate { db } => {
+            let store = open(&db.url(&file)).await?;
+            let added = store.seed_members().await?;
+            println!(
+                "database is at schema version {} ({added} members seeded)",
+                store.schema_version().await?
+            );
+        }
+        Command::User(cmd) => user(cmd, &file).await?,
+        Command::Token(cmd) => token(cmd, &file).await?,
+        Command::Audit(AuditCommand::Verify { db }) => {
+            let store = open(&db.url(&file)).await?;
+            let n = store.verify_audit_log().await?;
+            println!("the audit log is intact: {n} records verified");
+        }
+        Command::Backup { db, output } => {
+            let store = open(&db.url(&file)).await?;
+            store.backup_to(&output).await?;
+            println!("backup written to {}", output.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ACCORD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn serve(url: &str, bind: &str, with_demo: bool, file: &FileConfig) -> anyhow::Result<()> {
+    let store = open(url).await?;
+    let seeded = store.seed_members().await?;
+    if seeded > 0 {
+        tracing::info!(
+            seeded,
+            "loaded the members named in the Astana conference report"
+        );
+    }
+    let first_admin = if store.count_users().await? == 0 && !with_demo {
+        let password = random_password();
+        let new = NewUser::parse(
+            "admin",
+            "Secretariat administrator",
+            "",
+            "secretariat_admin",
+        )?;
+        store
+            .create_user(&Actor::system("first-start"), &new, &password, true)
+            .await?;
+        Some(password)
+    } else {
+        None
+    };
+    if with_demo {
+        demo::load(&store).await.context("loading the demo data")?;
+    }
+    let mut config = accord_web::Config::default();
+    if let Some(secure) = file.secure_cookies {
+        config.secure_cookies = secure;
+    }
+    if let Some(max) = file.max_body_bytes {
+        config.max_body_bytes = max;
+    }
+    let app = accord_web::app(store.clone(), config).await?;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    let addr = listener.local_addr()?;
+    println!("Accord is listening on http://{addr}/");
+    if let Some(password) = first_admin {
+        println!("First start: sign in as `admin` with the one-time password {password}");
+        println!("(it is shown only now; you will be asked to choose your own password)");
+    }
+    if with_demo {
+        println!(
+            "Demo accounts (password `{}`): {}",
+            demo::PASSWORD,
+            demo::usernames().join(", ")
+        );
+    }
+    accord_web::serve(listener, app).await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn user(cmd: UserCommand, file: &FileConfig) -> anyhow::Result<()> {
+    match cmd {
+        UserCommand::Add {
+            db,
+            username,
+            display_name,
+            member,
+            role,
+            password_stdin,
+        } => {
+            let new = NewUser::parse(&username, &display_name, &member, &role)?;
+            let store = open(&db.url(file)).await?;
+            let (password, generated) = if password_stdin {
+                let mut s = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut s)
+                    .context("reading the password from standard input")?;
+                (s.trim_end_matches(['\r', '\n']).to_string(), false)
+            } else {
+                (random_password(), true)
+            };
+            let user = store
+                .create_user(&operator(), &new, &password, generated)
+                .await?;
+            println!("created user {} (id {})", user.username, user.id);
+            if generated {
+                println!("one-time password: {password}");
+            }
+        }
+        UserCommand::List { db, json } => {
+            let store = open(&db.url(file)).await?;
+            let users = store.users(None).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&users)?);
+            } else {
+                println!(
+                    "{:<24} {:<10} {:<18} {:<8} NAME",
+                    "USERNAME", "MEMBER", "ROLE", "STATUS"
+                );
+                for u in users {
+                    println!(
+                        "{:<24} {:<10} {:<18} {:<8} {}",
+                        u.username,
+                        u.member
+                            .map(|m| m.to_string())
+                            .unwrap_or_else(|| "-".into()),
+                        u.role,
+                        if u.disabled { "disabled" } else { "active" },
+                        u.display_name
+                    );
+                }
+            }
+        }
+        UserCommand::Disable { db, username } => {
+            let username = Username::parse(&username)?;
+            let store = open(&db.url(file)).await?;
+            store
+                .set_user_disabled(&operator(), &username, true)
+                .await?;
+            println!("disabled {username}; their sessions have ended");
+        }
+    }
+    Ok(())
+}
+
+async fn token(cmd: TokenCommand, file: &FileConfig) -> anyhow::Result<()> {
+    match cmd {
+        TokenCommand::Create { db, user, name } => {
+            let username = Username::parse(&user)?;
+            let store = open(&db.url(file)).await?;
+            let owner = store.user_by_username(&username).await?;
+            let new = store.create_token(&operator(), owner.id, &name).await?;
+            println!(
+                "token {} created for {username}; it is shown only now:",
+                new.token.id
+            );
+            println!("{}", new.secret);
+        }
+        TokenCommand::Revoke { db, id } => {
+            let store = open(&db.url(file)).await?;
+            store.revoke_token(&operator(), id, None).await?;
+            println!("token {id} revoked");
+        }
+    }
+    Ok(())
+}

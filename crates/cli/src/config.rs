@@ -1,0 +1,204 @@
+//! Command-line arguments, environment variables and the optional
+//! configuration file, merged in that order of precedence.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+use serde::Deserialize;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "accord",
+    version,
+    about = "Accord: the platform of the Central and South Asia partnership against violent extremism"
+)]
+pub struct Cli {
+    /// A TOML configuration file (keys: database, bind, secure_cookies, max_body_bytes, log_format).
+    #[arg(long, global = true, env = "ACCORD_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DatabaseArg {
+    /// Database URL: sqlite://FILE (embedded, the default) or postgres://USER:PASSWORD@HOST/DB.
+    #[arg(long, env = "ACCORD_DATABASE_URL")]
+    pub database: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Start the web server (creates, migrates and seeds the database on first start).
+    Serve {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Address to listen on; port 0 picks a free port.
+        #[arg(long, env = "ACCORD_BIND")]
+        bind: Option<String>,
+        /// Also create demo accounts for several members and roles (see the README).
+        #[arg(long)]
+        demo: bool,
+        /// Log as JSON lines instead of text.
+        #[arg(long, env = "ACCORD_LOG_JSON")]
+        log_json: bool,
+    },
+    /// Create the database if needed and apply pending migrations.
+    Migrate {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Work with the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Write a consistent copy of a SQLite database while the server runs.
+    Backup {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// The file to write (must not exist).
+        #[arg(long)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an account; prints a one-time password unless --password-stdin is given.
+    Add {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// The member's code (e.g. KAZ); omit only for secretariat administrators.
+        #[arg(long, default_value = "")]
+        member: String,
+        /// reader, contributor, member-admin or secretariat-admin.
+        #[arg(long)]
+        role: String,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disable an account and end its sessions.
+    Disable {
+        #[command(flatten)]
+        db: DatabaseArg,
+        username: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create an API token for a user; prints the secret once.
+    Create {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long)]
+        user: String,
+        /// What the token is for.
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke a token by its id.
+    Revoke {
+        #[command(flatten)]
+        db: DatabaseArg,
+        id: i64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Check the hash chain; exits non-zero and names the first broken record.
+    Verify {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+}
+
+/// The optional configuration file.
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub database: Option<String>,
+    pub bind: Option<String>,
+    pub secure_cookies: Option<bool>,
+    pub max_body_bytes: Option<usize>,
+    pub log_format: Option<String>,
+}
+
+impl FileConfig {
+    pub fn load(path: Option<&Path>) -> anyhow::Result<FileConfig> {
+        let Some(path) = path else {
+            return Ok(FileConfig::default());
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            anyhow::anyhow!("cannot read the configuration file {}: {e}", path.display())
+        })?;
+        toml::from_str(&text).map_err(|e| {
+            anyhow::anyhow!("the configuration file {} is invalid: {e}", path.display())
+        })
+    }
+}
+
+impl DatabaseArg {
+    /// Flag or environment first, then the file, then the embedded default.
+    pub fn url(&self, file: &FileConfig) -> String {
+        self.database
+            .clone()
+            .or_else(|| file.database.clone())
+            .unwrap_or_else(|| accord_store::DEFAULT_DATABASE_URL.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn flags_win_over_the_file_which_wins_over_the_default() {
+        let file = FileConfig {
+            database: Some("sqlite://from-file.db".into()),
+            ..Default::default()
+        };
+        let flag = DatabaseArg {
+            database: Some("sqlite://flag.db".into()),
+        };
+        assert_eq!(flag.url(&file), "sqlite://flag.db");
+        assert_eq!(
+            DatabaseArg { database: None }.url(&file),
+            "sqlite://from-file.db"
+        );
+        assert_eq!(
+            DatabaseArg { database: None }.url(&FileConfig::default()),
+            "sqlite://accord.db"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_refused() {
+        assert!(toml::from_str::<FileConfig>("databse = 'x'").is_err());
+    }
+}

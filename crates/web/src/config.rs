@@ -1,0 +1,25 @@
+//! Settings of the web server that do not live in the database.
+
+/// How the server behaves; built by the `accord` binary from flags,
+/// environment and an optional configuration file.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Cookies carry the `Secure` attribute. Browsers accept secure cookies
+    /// from http://localhost and http://127.0.0.1, so this stays on even for
+    /// local use; turn it off only behind a plain-HTTP proxy on another host.
+    pub secure_cookies: bool,
+    /// Largest request body accepted, in bytes; larger ones get 413.
+    pub max_body_bytes: usize,
+    /// Sign-in throttling.
+    pub login_throttle: accord_store::LoginThrottle,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            secure_cookies: true,
+            max_body_bytes: 2 * 1024 * 1024,
+            login_throttle: accord_store::LoginThrottle::default(),
+        }
+    }
+}

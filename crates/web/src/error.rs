@@ -1,0 +1,199 @@
+//! The web layer's one error type. A handler returns it; the response is a
+//! JSON error for API paths and a full page (in the user's language) for the
+//! rest — see [`render_errors`].
+
+use std::sync::Arc;
+
+use accord_core::{Denied, Invalid};
+use accord_store::StoreError;
+use axum::Json;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::json;
+
+use crate::context::Ctx;
+use crate::i18n::Lang;
+use crate::render;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("sign in to do this")]
+    NotSignedIn,
+    #[error("you do not have permission to do this")]
+    Forbidden,
+    #[error("the form has expired or did not come from this site; reload the page and try again")]
+    Csrf,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("too many failed attempts; try again in {minutes} minutes")]
+    TooManyRequests { minutes: i64 },
+    #[error("the request body is larger than allowed")]
+    PayloadTooLarge,
+    #[error("send the body as {expected}")]
+    UnsupportedMediaType { expected: &'static str },
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl WebError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::NotFound(_) => StatusCode::NOT_FOUND,
+            WebError::NotSignedIn => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            WebError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            WebError::NotFound(_) => "not_found",
+            WebError::NotSignedIn => "not_signed_in",
+            WebError::Forbidden => "forbidden",
+            WebError::Csrf => "csrf",
+            WebError::BadRequest(_) => "bad_request",
+            WebError::Invalid(_) => "invalid",
+            WebError::Conflict(_) => "conflict",
+            WebError::TooManyRequests { .. } => "too_many_requests",
+            WebError::PayloadTooLarge => "payload_too_large",
+            WebError::UnsupportedMediaType { .. } => "unsupported_media_type",
+            WebError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        let fields = match self {
+            WebError::Invalid(i) => serde_json::to_value(&i.errors).unwrap_or_default(),
+            _ => json!([]),
+        };
+        json!({ "error": { "status": self.status().as_u16(), "code": self.code(), "message": self.to_string(), "fields": fields } })
+    }
+
+    /// The message shown on an error page, translated where it is generic.
+    pub fn page_message(&self, lang: Lang) -> String {
+        match self {
+            WebError::NotFound(what) => lang.tf("error.not_found", &[("what", what)]),
+            WebError::NotSignedIn => lang.t("error.not_signed_in").into(),
+            WebError::Forbidden => lang.t("error.forbidden").into(),
+            WebError::Csrf => lang.t("error.csrf").into(),
+            WebError::TooManyRequests { minutes } => {
+                lang.tf("error.too_many", &[("minutes", &minutes.to_string())])
+            }
+            WebError::PayloadTooLarge => lang.t("error.too_large").into(),
+            WebError::Internal(_) => lang.t("error.internal").into(),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> WebError {
+        match e {
+            StoreError::NotFound(what) => WebError::NotFound(what),
+            StoreError::Invalid(i) => WebError::Invalid(i),
+            StoreError::Conflict(m) => WebError::Conflict(m),
+            other => {
+                tracing::error!(error = %other, "storage failure");
+                WebError::Internal(other.to_string())
+            }
+        }
+    }
+}
+
+impl From<Denied> for WebError {
+    fn from(d: Denied) -> WebError {
+        match d {
+            Denied::NotSignedIn => WebError::NotSignedIn,
+            Denied::Forbidden => WebError::Forbidden,
+        }
+    }
+}
+
+/// Marks a response as an error so that [`render_errors`] can give it its final form.
+#[derive(Clone)]
+struct ErrorMarker(Arc<WebError>);
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let mut response = (status, Json(self.to_json())).into_response();
+        if let WebError::TooManyRequests { minutes } = &self
+            && let Ok(v) = HeaderValue::from_str(&(minutes * 60).to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        response
+            .extensions_mut()
+            .insert(ErrorMarker(Arc::new(self)));
+        response
+    }
+}
+
+pub fn is_api_path(path: &str) -> bool {
+    path.starts_with("/api/") || path == "/api" || path.starts_with("/match/")
+}
+
+/// Gives error responses their final form: JSON stays for the API; pages get
+/// an HTML error page in the user's language, and "sign in" becomes a redirect
+/// to the sign-in form. Errors raised outside handlers (body too large, no
+/// such route) are caught here too.
+pub async fn render_errors(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let query = request
+        .uri()
+        .query()
+        .map(|q| format!("?{q}"))
+        .unwrap_or_default();
+    let ctx = request.extensions().get::<Ctx>().cloned();
+    let api = is_api_path(&path);
+    let mut response = next.run(request).await;
+    let error = match response.extensions().get::<ErrorMarker>() {
+        Some(marker) => marker.0.clone(),
+        None => {
+            let status = response.status();
+            let synthesized = match status {
+                StatusCode::PAYLOAD_TOO_LARGE => WebError::PayloadTooLarge,
+                StatusCode::METHOD_NOT_ALLOWED => {
+                    WebError::BadRequest(format!("{} does not accept this method", path))
+                }
+                _ => return response,
+            };
+            let replaced = synthesized.into_response();
+            let marker = replaced.extensions().get::<ErrorMarker>().cloned();
+            response = replaced;
+            match marker {
+                Some(m) => m.0,
+                None => return response,
+            }
+        }
+    };
+    if api {
+        return response;
+    }
+    let Some(ctx) = ctx else { return response };
+    if matches!(*error, WebError::NotSignedIn) {
+        let next = format!("{path}{query}");
+        return Redirect::to(&format!("/login?next={}", render::url_encode(&next))).into_response();
+    }
+    let mut page = render::error_page(&ctx, &error).into_response();
+    *page.status_mut() = error.status();
+    if let Some(retry) = response.headers().get(header::RETRY_AFTER) {
+        page.headers_mut()
+            .insert(header::RETRY_AFTER, retry.clone());
+    }
+    page
+}

@@ -1,0 +1,163 @@
+//! Request bodies: HTML forms (which must carry the CSRF token) and JSON
+//! (which must carry it in a header when sent with a session cookie). Both
+//! answer a malformed body with an error that names the field.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{StatusCode, header};
+use serde::de::DeserializeOwned;
+
+use crate::context::Ctx;
+use crate::error::WebError;
+
+pub const CSRF_FIELD: &str = "csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, WebError> {
+    Bytes::from_request(req, state).await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            WebError::PayloadTooLarge
+        } else {
+            WebError::BadRequest(rejection.body_text())
+        }
+    })
+}
+
+fn content_type(req: &Request) -> String {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// Constant-time comparison, so that the token cannot be guessed byte by byte.
+pub fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// A URL-encoded form whose `csrf` field matched the request's token.
+pub struct PostedForm<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PostedForm<T> {
+    type Rejection = WebError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, WebError> {
+        let ctx = req
+            .extensions()
+            .get::<Ctx>()
+            .cloned()
+            .ok_or(WebError::Csrf)?;
+        if !content_type(&req).starts_with("application/x-www-form-urlencoded") {
+            return Err(WebError::UnsupportedMediaType {
+                expected: "application/x-www-form-urlencoded",
+            });
+        }
+        let bytes = body_bytes(req, state).await?;
+        let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|e| WebError::BadRequest(format!("malformed form: {e}")))?;
+        let token = fields
+            .iter()
+            .find(|(k, _)| k == CSRF_FIELD)
+            .map(|(_, v)| v.as_str());
+        if !token.is_some_and(|t| same(t, &ctx.csrf_token)) {
+            return Err(WebError::Csrf);
+        }
+        serde_urlencoded::from_bytes(&bytes)
+            .map(PostedForm)
+            .map_err(|e| WebError::BadRequest(format!("malformed form: {e}")))
+    }
+}
+
+/// A JSON body. (The CSRF header of session-authenticated API writes is
+/// checked for every method in [`crate::context::resolve`].)
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = WebError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, WebError> {
+        if !content_type(&req).starts_with("application/json") {
+            return Err(WebError::UnsupportedMediaType {
+                expected: "application/json",
+            });
+        }
+        let bytes = body_bytes(req, state).await?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Parses JSON, turning serde's message ("missing field `name` at line 1
+/// column 2") into a 422 that names the field, or a 400 for broken syntax.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        use serde_json::error::Category;
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            Category::Data => {
+                let msg = inner.to_string();
+                // A missing field is reported at its parent; name the field itself.
+                let field = match msg.split('`').nth(1) {
+                    Some(missing) if msg.starts_with("missing field") => {
+                        if path == "." {
+                            missing.to_string()
+                        } else {
+                            format!("{path}.{missing}")
+                        }
+                    }
+                    _ if path == "." => "body".to_string(),
+                    _ => path,
+                };
+                WebError::Invalid(accord_core::Invalid::field(&field, msg))
+            }
+            _ => WebError::BadRequest(format!("malformed JSON: {inner}")),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        count: u32,
+    }
+
+    #[test]
+    fn a_missing_field_is_named() {
+        match parse_json::<Body>(br#"{"count": 1}"#) {
+            Err(WebError::Invalid(i)) => assert_eq!(i.errors[0].field, "name"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_wrongly_typed_field_is_named() {
+        match parse_json::<Body>(br#"{"name": "x", "count": "many"}"#) {
+            Err(WebError::Invalid(i)) => assert_eq!(i.errors[0].field, "count"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn broken_syntax_is_a_bad_request() {
+        assert!(matches!(
+            parse_json::<Body>(b"{\"name\": "),
+            Err(WebError::BadRequest(_))
+        ));
+    }
+
+    #[test]
+    fn tokens_compare_exactly() {
+        assert!(same("abc", "abc"));
+        assert!(!same("abc", "abd"));
+        assert!(!same("abc", "ab"));
+    }
+}

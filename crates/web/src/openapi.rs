@@ -1,0 +1,203 @@
+//! The OpenAPI 3.1 description of the JSON API, and the page that browses it
+//! with the vendored Swagger UI. A test checks that every `/api` route of
+//! the router is described here.
+
+use axum::Json;
+use axum::extract::State;
+use axum::response::Html;
+use maud::{DOCTYPE, html};
+use serde_json::{Value, json};
+
+use crate::context::Ctx;
+use crate::error::WebError;
+use crate::state::AppState;
+
+fn op(
+    tag: &str,
+    summary: &str,
+    auth: bool,
+    body: Option<&str>,
+    ok: (u16, Value),
+    params: Value,
+) -> Value {
+    let mut o = json!({
+        "tags": [tag],
+        "summary": summary,
+        "parameters": params,
+        "responses": {
+            ok.0.to_string(): { "description": "Success", "content": { "application/json": { "schema": ok.1 } } },
+            "400": { "$ref": "#/components/responses/Error" },
+            "401": { "$ref": "#/components/responses/Error" },
+            "403": { "$ref": "#/components/responses/Error" },
+            "404": { "$ref": "#/components/responses/Error" },
+            "422": { "$ref": "#/components/responses/Error" }
+        }
+    });
+    if ok.0 == 204 {
+        o["responses"]["204"] = json!({ "description": "Done" });
+    }
+    if !auth {
+        o["security"] = json!([]);
+    }
+    if let Some(schema) = body {
+        o["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } });
+    }
+    o
+}
+
+fn r(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+fn list(name: &str) -> Value {
+    json!({ "type": "array", "items": r(name) })
+}
+
+fn path_param(name: &str, kind: &str) -> Value {
+    json!([{ "name": name, "in": "path", "required": true, "schema": { "type": kind } }])
+}
+
+pub fn spec() -> Value {
+    let none = json!([]);
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Accord API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "The JSON API of Accord, the platform of the Central and South Asia partnership against violent extremism. \
+                Authenticate machines with a personal API token (`Authorization: Bearer acc_…`), created on the profile page or with `accord token create`. \
+                Browser sessions must send the `X-CSRF-Token` header on writes. Errors have the shape `{\"error\": {status, code, message, fields}}`."
+        },
+        "servers": [{ "url": "/" }],
+        "security": [{ "bearer": [] }],
+        "paths": {
+            "/api/me": { "get": op("Account", "The signed-in user", true, None, (200, r("User")), none.clone()) },
+            "/api/members": {
+                "get": op("Members", "All members (public)", false, None, (200, list("Member")), none.clone()),
+                "post": op("Members", "Add a civil-society or private-sector member (secretariat)", true, Some("NewMember"), (201, r("Member")), none.clone())
+            },
+            "/api/members/{code}": { "get": op("Members", "One member (public)", false, None, (200, r("Member")), path_param("code", "string")) },
+            "/api/members/{code}/focal-points": {
+                "get": op("Focal points", "A member's focal points (signed-in users of members; audited)", true, None, (200, list("FocalPoint")), path_param("code", "string")),
+                "post": op("Focal points", "Add a focal point (the member's administrators)", true, Some("FocalPointInput"), (201, r("FocalPoint")), path_param("code", "string"))
+            },
+            "/api/focal-points/{id}": {
+                "get": op("Focal points", "One focal point (audited)", true, None, (200, r("FocalPoint")), path_param("id", "integer")),
+                "put": op("Focal points", "Replace a focal point; `version` must be the one read (409 otherwise)", true, Some("FocalPointUpdate"), (200, r("FocalPoint")), path_param("id", "integer")),
+                "delete": op("Focal points", "Delete a focal point", true, None, (204, json!({})), path_param("id", "integer"))
+            },
+            "/api/tokens": {
+                "get": op("Account", "Your API tokens", true, None, (200, list("ApiToken")), none.clone()),
+                "post": op("Account", "Create an API token; the secret is returned once", true, Some("NewToken"), (201, r("CreatedToken")), none.clone())
+            },
+            "/api/tokens/{id}": { "delete": op("Account", "Revoke one of your tokens", true, None, (204, json!({})), path_param("id", "integer")) },
+            "/api/users": {
+                "get": op("Users", "Accounts you administer", true, None, (200, list("User")), none.clone()),
+                "post": op("Users", "Create an account with a one-time password", true, Some("NewUser"), (201, r("CreatedUser")), none.clone())
+            },
+            "/api/users/{username}/disable": { "post": op("Users", "Disable an account and end its sessions", true, None, (200, r("User")), path_param("username", "string")) },
+            "/api/audit": { "get": op("Audit", "Audit records, newest first (secretariat)", true, None, (200, list("AuditRecord")), json!([
+                { "name": "before", "in": "query", "schema": { "type": "integer" }, "description": "only records with a smaller sequence number" },
+                { "name": "action", "in": "query", "schema": { "type": "string" } },
+                { "name": "actor", "in": "query", "schema": { "type": "string" } },
+                { "name": "limit", "in": "query", "schema": { "type": "integer", "maximum": 1000 } }
+            ])) },
+            "/api/audit/verify": { "get": op("Audit", "Verify the audit log's hash chain (secretariat)", true, None, (200, r("AuditVerification")), none.clone()) },
+            "/api/openapi.json": { "get": op("Meta", "This document", false, None, (200, json!({ "type": "object" })), none) }
+        },
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "A personal API token (acc_…)" } },
+            "responses": { "Error": { "description": "An error", "content": { "application/json": { "schema": r("Error") } } } },
+            "schemas": {
+                "Error": { "type": "object", "properties": { "error": { "type": "object", "properties": {
+                    "status": { "type": "integer" }, "code": { "type": "string" }, "message": { "type": "string" },
+                    "fields": { "type": "array", "items": { "type": "object", "properties": { "field": { "type": "string" }, "message": { "type": "string" } } } }
+                } } } },
+                "MemberKind": { "type": "string", "enum": ["regional_state", "partner_state", "partner_organization", "civil_society", "private_sector"] },
+                "Member": { "type": "object", "required": ["code", "name", "kind"], "properties": {
+                    "id": { "type": "integer" }, "code": { "type": "string", "description": "ISO 3166-1 alpha-3 for states, an acronym for organizations" },
+                    "kind": r("MemberKind"), "name": { "type": "string" }, "name_ru": { "type": "string" },
+                    "seeded": { "type": "boolean", "description": "named in the Astana conference report" } } },
+                "NewMember": { "type": "object", "required": ["code", "kind", "name"], "properties": {
+                    "code": { "type": "string" }, "kind": { "type": "string", "enum": ["civil_society", "private_sector"] },
+                    "name": { "type": "string" }, "name_ru": { "type": "string" } } },
+                "FocalPointInput": { "type": "object", "required": ["name"], "properties": {
+                    "name": { "type": "string" }, "title": { "type": "string" }, "agency": { "type": "string" },
+                    "languages": { "type": "string" }, "email": { "type": "string" }, "phone": { "type": "string" },
+                    "last_verified": { "type": "string", "format": "date", "description": "defaults to today" } } },
+                "FocalPointUpdate": { "allOf": [r("FocalPointInput"), { "type": "object", "required": ["version"], "properties": { "version": { "type": "integer" } } }] },
+                "FocalPoint": { "allOf": [r("FocalPointInput"), { "type": "object", "properties": {
+                    "id": { "type": "integer" }, "member": { "type": "string" }, "version": { "type": "integer" },
+                    "stale": { "type": "boolean", "description": "not verified for more than a year" } } }] },
+                "Role": { "type": "string", "enum": ["reader", "contributor", "member_admin", "secretariat_admin"] },
+                "User": { "type": "object", "properties": {
+                    "id": { "type": "integer" }, "username": { "type": "string" }, "display_name": { "type": "string" },
+                    "member": { "type": ["string", "null"] }, "role": r("Role"), "disabled": { "type": "boolean" }, "must_change_password": { "type": "boolean" } } },
+                "NewUser": { "type": "object", "required": ["username", "display_name", "role"], "properties": {
+                    "username": { "type": "string" }, "display_name": { "type": "string" }, "member": { "type": "string" }, "role": r("Role") } },
+                "CreatedUser": { "type": "object", "properties": { "user": r("User"), "one_time_password": { "type": "string" } } },
+                "ApiToken": { "type": "object", "properties": {
+                    "id": { "type": "integer" }, "user_id": { "type": "integer" }, "name": { "type": "string" }, "prefix": { "type": "string" },
+                    "created_at": { "type": "integer", "description": "Unix milliseconds" }, "last_used_at": { "type": ["integer", "null"] }, "revoked_at": { "type": ["integer", "null"] } } },
+                "NewToken": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" } } },
+                "CreatedToken": { "type": "object", "properties": { "token": r("ApiToken"), "secret": { "type": "string", "description": "shown once" } } },
+                "AuditRecord": { "type": "object", "properties": {
+                    "seq": { "type": "integer" }, "at_ms": { "type": "integer" }, "actor_id": { "type": ["integer", "null"] }, "actor": { "type": "string" },
+                    "action": { "type": "string" }, "target": { "type": "string" }, "outcome": { "type": "string", "enum": ["ok", "denied"] },
+                    "ip": { "type": "string" }, "details": { "type": "string" }, "prev_hash": { "type": "string" }, "hash": { "type": "string" } } },
+                "AuditVerification": { "type": "object", "properties": { "intact": { "type": "boolean" }, "records": { "type": "integer" }, "problem": { "type": "string" } } }
+            }
+        }
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(spec())
+}
+
+pub async fn docs_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    ctx.require(&state, &accord_core::Action::ViewApiDocs)
+        .await?;
+    Ok(Html(
+        html! {
+            (DOCTYPE)
+            html lang=(ctx.lang.code()) {
+                head {
+                    meta charset="utf-8";
+                    title { "Accord API" }
+                    link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css";
+                }
+                body {
+                    p { a href="/" { "← Accord" } }
+                    div id="swagger-ui" {}
+                    script src="/static/vendor/swagger-ui/swagger-ui-bundle.js" {}
+                    script src="/static/api-docs.js" {}
+                }
+            }
+        }
+        .into_string(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_api_route_is_documented() {
+        let spec = super::spec();
+        let paths = spec["paths"].as_object().unwrap();
+        let router_src = include_str!("routes/mod.rs");
+        for line in router_src.lines() {
+            let Some(start) = line.find("\"/api/") else {
+                continue;
+            };
+            let path = line[start + 1..].split('"').next().unwrap();
+            if path == "/api/docs" {
+                continue;
+            }
+            assert!(
+                paths.contains_key(path),
+                "{path} is routed but not in the OpenAPI document"
+            );
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! The one way to render a page: [`page`] wraps a body in the site's layout,
+//! in the user's language; the helpers here draw the pieces forms share.
+
+use accord_core::{Action, FieldError, Invalid, authorize};
+use axum::response::Html;
+use maud::{DOCTYPE, Markup, html};
+
+use crate::context::Ctx;
+use crate::error::WebError;
+use crate::forms::CSRF_FIELD;
+use crate::i18n::Lang;
+
+/// A full page: header with navigation, language switch and account, then `body`.
+pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
+    let l = ctx.lang;
+    let nav: Vec<(&str, &str)> = {
+        let mut items = vec![("/", l.t("nav.home")), ("/members", l.t("nav.members"))];
+        if ctx.user.is_some() {
+            items.push(("/profile", l.t("nav.profile")));
+        }
+        if authorize(&ctx.principal, &Action::ViewUsers).is_ok() {
+            items.push(("/admin/users", l.t("nav.users")));
+        }
+        if authorize(&ctx.principal, &Action::ViewAuditLog).is_ok() {
+            items.push(("/admin/audit", l.t("nav.audit")));
+        }
+        items.push(("/api/docs", l.t("nav.api")));
+        items
+    };
+    let markup = html! {
+        (DOCTYPE)
+        html lang=(l.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " — Accord" }
+                link rel="stylesheet" href="/static/accord.css";
+            }
+            body {
+                a.skip href="#main" { (l.t("layout.skip")) }
+                header.site {
+                    div.bar {
+                        a.brand href="/" { "Accord" }
+                        nav aria-label=(l.t("layout.navigation")) {
+                            ul {
+                                @for (href, label) in &nav {
+                                    li { a href=(href) aria-current=[(ctx.path == *href).then_some("page")] { (label) } }
+                                }
+                            }
+                        }
+                        div.account {
+                            span.langs role="group" aria-label=(l.t("layout.language")) {
+                                @for other in Lang::ALL {
+                                    " "
+                                    a href={ (ctx.path) "?lang=" (other.code()) } hreflang=(other.code()) lang=(other.code())
+                                        aria-current=[(other == l).then_some("true")] { (other.endonym()) }
+                                }
+                            }
+                            @if let Some(user) = &ctx.user {
+                                span.user { (user.display_name) " (" (user.username) ")" }
+                                form method="post" action="/logout" {
+                                    (csrf_field(ctx))
+                                    button.link type="submit" { (l.t("nav.sign_out")) }
+                                }
+                            } @else {
+                                a href="/login" { (l.t("nav.sign_in")) }
+                            }
+                        }
+                    }
+                }
+                main id="main" { (body) }
+                footer.site {
+                    (l.t("layout.footer"))
+                }
+            }
+        }
+    };
+    Html(markup.into_string())
+}
+
+pub fn error_page(ctx: &Ctx, error: &WebError) -> Html<String> {
+    let l = ctx.lang;
+    let title = match error.status().as_u16() {
+        404 => l.t("error.title_not_found"),
+        403 => l.t("error.title_forbidden"),
+        _ => l.t("error.title"),
+    };
+    page(
+        ctx,
+        title,
+        html! {
+            h1 { (title) }
+            div.notice.error role="alert" {
+                p { (error.page_message(l)) }
+                @if let WebError::Invalid(invalid) = error {
+                    ul { @for e in &invalid.errors { li { strong { (e.field) } ": " (e.message) } } }
+                }
+            }
+            p { a href="/" { (l.t("error.home")) } }
+        },
+    )
+}
+
+pub fn csrf_field(ctx: &Ctx) -> Markup {
+    html! { input type="hidden" name=(CSRF_FIELD) value=(ctx.csrf_token); }
+}
+
+/// A summary of a rejected form, above the form.
+pub fn form_errors(lang: Lang, errors: Option<&Invalid>) -> Markup {
+    html! {
+        @if let Some(invalid) = errors {
+            div.notice.error role="alert" {
+                p { strong { (lang.t("form.fix_errors")) } }
+                ul { @for e in &invalid.errors { li { a href={ "#" (e.field) } { (e.field) } ": " (e.message) } } }
+            }
+        }
+    }
+}
+
+/// One labelled input with its hint and its error.
+pub struct Field<'a> {
+    pub name: &'a str,
+    pub label: &'a str,
+    pub value: &'a str,
+    pub kind: &'a str,
+    pub required: bool,
+    pub hint: Option<&'a str>,
+}
+
+impl<'a> Field<'a> {
+    pub fn text(name: &'a str, label: &'a str, value: &'a str) -> Field<'a> {
+        Field {
+            name,
+            label,
+            value,
+            kind: "text",
+            required: false,
+            hint: None,
+        }
+    }
+
+    pub fn kind(mut self, kind: &'a str) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    pub fn hint(mut self, hint: &'a str) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+
+    pub fn render(&self, errors: Option<&Invalid>) -> Markup {
+        let error: Option<&FieldError> =
+            errors.and_then(|i| i.errors.iter().find(|e| e.field == self.name));
+        let hint_id = format!("{}-hint", self.name);
+        let error_id = format!("{}-error", self.name);
+        let described = [
+            self.hint.map(|_| hint_id.as_str()),
+            error.map(|_| error_id.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        html! {
+            div.field {
+                label for=(self.name) { (self.label) @if self.required { " *" } }
+                @if let Some(h) = self.hint { div.hint id=(hint_id) { (h) } }
+                @if let Some(e) = error { div.error-text id=(error_id) { (e.message) } }
+                input type=(self.kind) id=(self.name) name=(self.name) value=(self.value)
+                    required[self.required] aria-invalid=[error.map(|_| "true")]
+                    aria-describedby=[(!described.is_empty()).then_some(described.as_str())];
+            }
+        }
+    }
+}
+
+/// Percent-encodes a string for use in a query parameter.
+pub fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A stored Unix-milliseconds time as `YYYY-MM-DD HH:MM UTC`.
+pub fn format_ms(ms: i64) -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(fmt).ok())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_encoded() {
+        assert_eq!(url_encode("/members/KAZ?x=1&y"), "/members/KAZ%3Fx%3D1%26y");
+    }
+
+    #[test]
+    fn times_are_shown_in_utc() {
+        assert_eq!(format_ms(0), "1970-01-01 00:00 UTC");
+    }
+}

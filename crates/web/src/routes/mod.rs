@@ -1,0 +1,139 @@
+//! Every route of the server, pages and API side by side per resource.
+
+mod admin;
+mod auth;
+mod focal_points;
+mod home;
+mod members;
+mod profile;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, Uri, header};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::error::{WebError, render_errors};
+use crate::state::AppState;
+use crate::{assets, context, metrics, openapi};
+
+pub fn router(state: AppState) -> Router {
+    let limit = state.config.max_body_bytes;
+    let mut router = Router::new()
+        .route("/", get(home::page))
+        .route("/healthz", get(home::healthz))
+        .route("/metrics", get(metrics::endpoint))
+        .route("/static/{*path}", get(assets::serve))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/members", get(members::list_page))
+        .route(
+            "/members/new",
+            get(members::new_page).post(members::create_from_form),
+        )
+        .route("/members/{code}", get(members::member_page))
+        .route(
+            "/members/{code}/focal-points/new",
+            get(focal_points::new_page).post(focal_points::create_from_form),
+        )
+        .route(
+            "/focal-points/{id}/edit",
+            get(focal_points::edit_page).post(focal_points::update_from_form),
+        )
+        .route(
+            "/focal-points/{id}/verify",
+            post(focal_points::verify_from_form),
+        )
+        .route(
+            "/focal-points/{id}/delete",
+            post(focal_points::delete_from_form),
+        )
+        .route("/profile", get(profile::page))
+        .route("/profile/tokens", post(profile::create_token_from_form))
+        .route(
+            "/profile/tokens/{id}/revoke",
+            post(profile::revoke_token_from_form),
+        )
+        .route(
+            "/profile/password",
+            get(profile::password_page).post(profile::change_password),
+        )
+        .route(
+            "/admin/users",
+            get(admin::users_page).post(admin::create_user_from_form),
+        )
+        .route(
+            "/admin/users/{username}/disable",
+            post(admin::disable_from_form),
+        )
+        .route(
+            "/admin/users/{username}/enable",
+            post(admin::enable_from_form),
+        )
+        .route("/admin/audit", get(admin::audit_page))
+        .route("/api/docs", get(openapi::docs_page))
+        .route("/api/openapi.json", get(openapi::document))
+        .route("/api/me", get(profile::api_me))
+        .route(
+            "/api/members",
+            get(members::api_list).post(members::api_create),
+        )
+        .route("/api/members/{code}", get(members::api_get))
+        .route(
+            "/api/members/{code}/focal-points",
+            get(focal_points::api_list).post(focal_points::api_create),
+        )
+        .route(
+            "/api/focal-points/{id}",
+            get(focal_points::api_get)
+                .put(focal_points::api_update)
+                .delete(focal_points::api_delete),
+        )
+        .route(
+            "/api/tokens",
+            get(profile::api_tokens).post(profile::api_create_token),
+        )
+        .route(
+            "/api/tokens/{id}",
+            axum::routing::delete(profile::api_revoke_token),
+        )
+        .route(
+            "/api/users",
+            get(admin::api_users).post(admin::api_create_user),
+        )
+        .route("/api/users/{username}/disable", post(admin::api_disable))
+        .route("/api/audit", get(admin::api_audit))
+        .route("/api/audit/verify", get(admin::api_verify))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(from_fn(render_errors))
+        .layer(from_fn_with_state(state.clone(), context::resolve))
+        .layer(from_fn_with_state(state.clone(), metrics::track))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state);
+    for (name, value) in SECURITY_HEADERS {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ));
+    }
+    router
+}
+
+async fn not_found(uri: Uri) -> WebError {
+    WebError::NotFound(uri.path().to_string())
+}
+
+/// Headers that keep pages from being framed, sniffed or leaking referrers;
+/// scripts only from this origin (the API page's vendored bundle).
+const SECURITY_HEADERS: [(header::HeaderName, &str); 4] = [
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+         frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    ),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+    (header::REFERRER_POLICY, "same-origin"),
+];
