@@ -1,0 +1,713 @@
+//! Black-box tests: the real server on a random port with a fresh database,
+//! spoken to over HTTP as a browser or an API client would.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use accord_core::user::NewUser;
+use accord_store::testing::TestDatabase;
+use accord_store::{Actor, Backend, Store};
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "a long test password";
+
+struct TestApp {
+    url: String,
+    http: reqwest::Client,
+    store: Store,
+    db: Option<TestDatabase>,
+}
+
+/// A signed-in browser: its cookies and the CSRF token its pages carry.
+struct Browser {
+    cookies: HashMap<String, String>,
+    csrf: String,
+}
+
+impl Browser {
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn absorb(&mut self, response: &reqwest::Response) {
+        for v in response.headers().get_all(SET_COOKIE) {
+            let pair = v.to_str().unwrap().split(';').next().unwrap();
+            let (k, v) = pair.split_once('=').unwrap();
+            self.cookies.insert(k.to_string(), v.to_string());
+        }
+    }
+}
+
+fn csrf_in(html: &str) -> String {
+    let marker = r#"name="csrf" value=""#;
+    let start = html.find(marker).expect("page has a CSRF field") + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+impl TestApp {
+    async fn spawn(backend: Backend) -> Option<TestApp> {
+        let db = TestDatabase::new(backend).await?;
+        let store = Store::open(&db.url).await.unwrap();
+        store.seed_members().await.unwrap();
+        for (user, member, role) in [
+            ("kaz.admin", "KAZ", "member_admin"),
+            ("kgz.admin", "KGZ", "member_admin"),
+            ("usa.reader", "USA", "reader"),
+            ("sec", "", "secretariat_admin"),
+        ] {
+            let new = NewUser::parse(user, "Test", member, role).unwrap();
+            store
+                .create_user(&Actor::system("test"), &new, PASSWORD, false)
+                .await
+                .unwrap();
+        }
+        let config = accord_web::Config {
+            max_body_bytes: 64 * 1024,
+            ..Default::default()
+        };
+        let app = accord_web::app(store.clone(), config).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        tokio::spawn(accord_web::serve(listener, app));
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Some(TestApp {
+            url: format!("http://{addr}"),
+            http,
+            store,
+            db: Some(db),
+        })
+    }
+
+    async fn finish(mut self) {
+        self.store.close().await;
+        if let Some(db) = self.db.take() {
+            db.drop_database().await;
+        }
+    }
+
+    fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+
+    async fn anonymous(&self) -> Browser {
+        let mut b = Browser {
+            cookies: HashMap::new(),
+            csrf: String::new(),
+        };
+        let r = self.http.get(self.at("/login")).send().await.unwrap();
+        b.absorb(&r);
+        b.csrf = csrf_in(&r.text().await.unwrap());
+        b
+    }
+
+    async fn sign_in(&self, username: &str) -> Browser {
+        let mut b = self.anonymous().await;
+        let r = self
+            .post_form(
+                &b,
+                "/login",
+                &[("username", username), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "sign-in of {username}");
+        b.absorb(&r);
+        let page = self.get(&b, "/profile").await.text().await.unwrap();
+        b.csrf = csrf_in(&page);
+        b
+    }
+
+    async fn get(&self, b: &Browser, path: &str) -> reqwest::Response {
+        self.http
+            .get(self.at(path))
+            .header(COOKIE, b.cookie_header())
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn post_form(
+        &self,
+        b: &Browser,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut all: Vec<(&str, &str)> = vec![("csrf", b.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw_form(b, path, &all).await
+    }
+
+    async fn post_raw_form(
+        &self,
+        b: &Browser,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        self.http
+            .post(self.at(path))
+            .header(COOKIE, b.cookie_header())
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn api_token(&self, username: &str) -> String {
+        let user = self
+            .store
+            .user_by_username(&accord_core::Username::parse(username).unwrap())
+            .await
+            .unwrap();
+        self.store
+            .create_token(&Actor::system("test"), user.id, "test")
+            .await
+            .unwrap()
+            .secret
+    }
+
+    async fn focal_point_count(&self, member: &str) -> usize {
+        let code = accord_core::MemberCode::parse(member).unwrap();
+        self.store
+            .focal_points(&Actor::system("test"), &code)
+            .await
+            .unwrap()
+            .len()
+    }
+
+    async fn denied_records(&self) -> usize {
+        let q = accord_store::AuditQuery {
+            limit: 1000,
+            ..Default::default()
+        };
+        self.store
+            .audit_records(&q)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| r.outcome == "denied")
+            .count()
+    }
+}
+
+fn focal_fields(name: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("name", name.to_string()),
+        ("title", "Head of division".into()),
+        ("agency", "MFA".into()),
+        ("languages", "kk, ru".into()),
+        ("email", "fp@mfa.example".into()),
+        ("phone", "+7 7172 000000".into()),
+        ("last_verified", "2026-01-15".into()),
+    ]
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { if let Some(app) = super::TestApp::spawn(accord_store::Backend::Sqlite).await { super::$name(&app).await; app.finish().await; } } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { if let Some(app) = super::TestApp::spawn(accord_store::Backend::Postgres).await { super::$name(&app).await; app.finish().await; } } )*
+        }
+    };
+}
+
+on_both_backends!(
+    health_metrics_and_the_openapi_document_answer,
+    the_member_directory_is_public_in_json_and_html,
+    focal_points_need_a_signed_in_member_user,
+    a_member_admin_adds_a_focal_point_through_the_form,
+    forms_without_the_right_csrf_token_are_refused_and_change_nothing,
+    forbidden_requests_get_403_and_are_audited,
+    unknown_ids_get_404_as_json_and_as_a_page,
+    malformed_and_invalid_json_is_rejected_naming_the_field,
+    oversized_bodies_get_413,
+    api_tokens_authenticate_machines_until_revoked,
+    a_stale_edit_gets_409_and_changes_nothing,
+    repeated_failed_sign_ins_get_429,
+    the_interface_switches_to_russian,
+    session_api_writes_need_the_csrf_header,
+    one_time_passwords_must_be_changed_first,
+);
+
+async fn health_metrics_and_the_openapi_document_answer(app: &TestApp) {
+    let r = app.http.get(app.at("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    app.http.get(app.at("/api/members")).send().await.unwrap();
+    let metrics = app
+        .http
+        .get(app.at("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("accord_http_requests_total"), "{metrics}");
+    assert!(metrics.contains(r#"route="/api/members""#), "{metrics}");
+    assert!(metrics.contains("accord_http_request_duration_seconds_bucket"));
+    let spec: Value = app
+        .http
+        .get(app.at("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(spec["openapi"], "3.1.0");
+    assert!(spec["paths"]["/api/members"]["get"].is_object());
+    let docs = app
+        .http
+        .get(app.at("/api/docs"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(docs.contains("/static/vendor/swagger-ui/swagger-ui-bundle.js"));
+    let bundle = app
+        .http
+        .get(app.at("/static/vendor/swagger-ui/swagger-ui-bundle.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bundle.status(), StatusCode::OK);
+}
+
+async fn the_member_directory_is_public_in_json_and_html(app: &TestApp) {
+    let members: Vec<Value> = app
+        .http
+        .get(app.at("/api/members"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(members.len(), 30);
+    for m in &members {
+        assert!(m["code"].is_string() && m["name"].is_string() && m["kind"].is_string());
+    }
+    let kinds = |k: &str| members.iter().filter(|m| m["kind"] == k).count();
+    assert_eq!(
+        (
+            kinds("regional_state"),
+            kinds("partner_state"),
+            kinds("partner_organization")
+        ),
+        (9, 9, 12)
+    );
+    let page = app
+        .http
+        .get(app.at("/members"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Kazakhstan") && page.contains("SCO-RATS"));
+    assert!(
+        page.contains("11 partner organizations but its list names 12"),
+        "the seed's discrepancy is shown"
+    );
+}
+
+async fn focal_points_need_a_signed_in_member_user(app: &TestApp) {
+    let r = app
+        .http
+        .get(app.at("/api/members/KAZ/focal-points"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let page = app
+        .http
+        .get(app.at("/members/KAZ"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("visible to signed-in users"));
+    let token = app.api_token("usa.reader").await;
+    let r = app
+        .http
+        .get(app.at("/api/members/KAZ/focal-points"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+async fn a_member_admin_adds_a_focal_point_through_the_form(app: &TestApp) {
+    let b = app.sign_in("kaz.admin").await;
+    let fields = focal_fields("Aigerim Test");
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app
+        .post_form(&b, "/members/KAZ/focal-points/new", &borrowed)
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()[LOCATION], "/members/KAZ");
+    let page = app.get(&b, "/members/KAZ").await.text().await.unwrap();
+    assert!(page.contains("Aigerim Test"));
+    // An invalid form comes back with the field named and nothing stored.
+    let r = app
+        .post_form(
+            &b,
+            "/members/KAZ/focal-points/new",
+            &[("name", ""), ("email", "nope")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("href=\"#name\"") && html.contains("href=\"#email\""));
+    assert_eq!(app.focal_point_count("KAZ").await, 1);
+}
+
+async fn forms_without_the_right_csrf_token_are_refused_and_change_nothing(app: &TestApp) {
+    let b = app.sign_in("kaz.admin").await;
+    let missing = app
+        .post_raw_form(&b, "/members/KAZ/focal-points/new", &[("name", "No Token")])
+        .await;
+    assert_eq!(missing.status(), StatusCode::FORBIDDEN);
+    let wrong = app
+        .post_raw_form(
+            &b,
+            "/members/KAZ/focal-points/new",
+            &[("csrf", "forged"), ("name", "Wrong Token")],
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("expired or did not come from this site")
+    );
+    assert_eq!(app.focal_point_count("KAZ").await, 0);
+}
+
+async fn forbidden_requests_get_403_and_are_audited(app: &TestApp) {
+    let b = app.sign_in("kgz.admin").await;
+    let before = app.denied_records().await;
+    let fields = focal_fields("Not Yours");
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app
+        .post_form(&b, "/members/KAZ/focal-points/new", &borrowed)
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let token = app.api_token("usa.reader").await;
+    let r = app
+        .http
+        .get(app.at("/api/audit"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["code"],
+        "forbidden"
+    );
+    assert_eq!(app.denied_records().await, before + 2);
+    assert_eq!(app.focal_point_count("KAZ").await, 0);
+}
+
+async fn unknown_ids_get_404_as_json_and_as_a_page(app: &TestApp) {
+    let r = app
+        .http
+        .get(app.at("/api/members/XYZ"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["code"],
+        "not_found"
+    );
+    let r = app.http.get(app.at("/members/XYZ")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(r.text().await.unwrap().contains("<html"));
+    let token = app.api_token("sec").await;
+    let r = app
+        .http
+        .get(app.at("/api/focal-points/999999"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = app.http.get(app.at("/no/such/page")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+async fn malformed_and_invalid_json_is_rejected_naming_the_field(app: &TestApp) {
+    let token = app.api_token("kaz.admin").await;
+    let post = |body: &'static str| {
+        app.http
+            .post(app.at("/api/members/KAZ/focal-points"))
+            .bearer_auth(&token)
+            .header(CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+    };
+    let r = post("{\"name\": ").await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = post(r#"{"name": 42}"#).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["fields"][0]["field"],
+        "name"
+    );
+    let r = post(r#"{"name": "A", "email": "not-an-address"}"#)
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["fields"][0]["field"],
+        "email"
+    );
+    let r = app
+        .http
+        .post(app.at("/api/members/KAZ/focal-points"))
+        .bearer_auth(&token)
+        .header(CONTENT_TYPE, "text/plain")
+        .body("name=A")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(app.focal_point_count("KAZ").await, 0);
+    let r = post(r#"{"name": "Valid Person"}"#).await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(r.json::<Value>().await.unwrap()["stale"], false);
+}
+
+async fn oversized_bodies_get_413(app: &TestApp) {
+    let token = app.api_token("kaz.admin").await;
+    let huge = format!("{{\"name\": \"{}\"}}", "x".repeat(200 * 1024));
+    let r = app
+        .http
+        .post(app.at("/api/members/KAZ/focal-points"))
+        .bearer_auth(&token)
+        .header(CONTENT_TYPE, "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(app.focal_point_count("KAZ").await, 0);
+}
+
+async fn api_tokens_authenticate_machines_until_revoked(app: &TestApp) {
+    let b = app.sign_in("usa.reader").await;
+    let r = app
+        .http
+        .post(app.at("/api/tokens"))
+        .header(COOKIE, b.cookie_header())
+        .header("x-csrf-token", &b.csrf)
+        .json(&json!({ "name": "border post" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let created: Value = r.json().await.unwrap();
+    let secret = created["secret"].as_str().unwrap().to_string();
+    let me: Value = app
+        .http
+        .get(app.at("/api/me"))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["username"], "usa.reader");
+    let id = created["token"]["id"].as_i64().unwrap();
+    let r = app
+        .http
+        .delete(app.at(&format!("/api/tokens/{id}")))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = app
+        .http
+        .get(app.at("/api/me"))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}
+
+async fn a_stale_edit_gets_409_and_changes_nothing(app: &TestApp) {
+    let token = app.api_token("kaz.admin").await;
+    let created: Value = app
+        .http
+        .post(app.at("/api/members/KAZ/focal-points"))
+        .bearer_auth(&token)
+        .json(&json!({ "name": "First" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = app.at(&format!("/api/focal-points/{}", created["id"]));
+    let ok = app
+        .http
+        .put(&url)
+        .bearer_auth(&token)
+        .json(&json!({ "version": 1, "name": "Second" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    let stale = app
+        .http
+        .put(&url)
+        .bearer_auth(&token)
+        .json(&json!({ "version": 1, "name": "Third" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    let now: Value = app
+        .http
+        .get(&url)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (now["name"].as_str(), now["version"].as_i64()),
+        (Some("Second"), Some(2))
+    );
+}
+
+async fn repeated_failed_sign_ins_get_429(app: &TestApp) {
+    let b = app.anonymous().await;
+    for _ in 0..5 {
+        let r = app
+            .post_form(
+                &b,
+                "/login",
+                &[("username", "kaz.admin"), ("password", "wrong password!")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let r = app
+        .post_form(
+            &b,
+            "/login",
+            &[("username", "kaz.admin"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers().contains_key("retry-after"));
+}
+
+async fn the_interface_switches_to_russian(app: &TestApp) {
+    let r = app
+        .http
+        .get(app.at("/members?lang=ru"))
+        .send()
+        .await
+        .unwrap();
+    let cookie = r
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .any(|c| c.to_str().unwrap().starts_with("accord_lang=ru"));
+    assert!(cookie, "the choice is remembered");
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="ru">"#));
+    assert!(html.contains("Участники") && html.contains("Казахстан"));
+    let html = app
+        .http
+        .get(app.at("/"))
+        .header("accept-language", "ru-RU,ru;q=0.9")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(r#"<html lang="ru">"#));
+}
+
+async fn session_api_writes_need_the_csrf_header(app: &TestApp) {
+    let b = app.sign_in("kaz.admin").await;
+    let r = app
+        .http
+        .post(app.at("/api/members/KAZ/focal-points"))
+        .header(COOKIE, b.cookie_header())
+        .json(&json!({ "name": "Via Session" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.focal_point_count("KAZ").await, 0);
+}
+
+async fn one_time_passwords_must_be_changed_first(app: &TestApp) {
+    let sec = app.sign_in("sec").await;
+    let r = app
+        .post_form(
+            &sec,
+            "/admin/users",
+            &[
+                ("username", "new.user"),
+                ("display_name", "New User"),
+                ("member", "TJK"),
+                ("role", "reader"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    let marker = "<code class=\"secret\">";
+    let start = html.find(marker).expect("one-time password shown") + marker.len();
+    let otp = html[start..].split('<').next().unwrap().to_string();
+    let mut b = app.anonymous().await;
+    let r = app
+        .post_form(
+            &b,
+            "/login",
+            &[("username", "new.user"), ("password", &otp)],
+        )
+        .await;
+    assert_eq!(r.headers()[LOCATION], "/profile/password");
+    b.absorb(&r);
+    let r = app.get(&b, "/members").await;
+    assert_eq!(
+        r.headers()[LOCATION],
+        "/profile/password",
+        "nothing else until the password is changed"
+    );
+}
