@@ -1,0 +1,260 @@
+//! The `accord` binary, run as an operator would.
+
+use std::process::{Command, Output};
+
+use accord_store::testing::TestDatabase;
+
+fn accord(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .env_remove("ACCORD_DATABASE_URL")
+        .env_remove("ACCORD_CONFIG")
+        .output()
+        .expect("run accord")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+        vec!["user", "add", "--help"],
+        vec!["user", "list", "--help"],
+        vec!["user", "disable", "--help"],
+        vec!["token", "create", "--help"],
+        vec!["token", "revoke", "--help"],
+        vec!["audit", "verify", "--help"],
+        vec!["backup", "--help"],
+    ] {
+        let o = accord(&args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).contains("Usage"), "{args:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_operator_creates_users_and_tokens_and_verifies_the_audit_log() {
+    let db = TestDatabase::sqlite();
+    let url = db.url.clone();
+    let o = accord(&["migrate", "--database", &url]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("30 members seeded"));
+
+    let o = accord(&[
+        "user",
+        "add",
+        "--database",
+        &url,
+        "--username",
+        "kz.border",
+        "--display-name",
+        "Border post",
+        "--member",
+        "KAZ",
+        "--role",
+        "reader",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("one-time password: "));
+
+    let o = accord(&[
+        "user",
+        "add",
+        "--database",
+        &url,
+        "--username",
+        "kz.border",
+        "--display-name",
+        "Again",
+        "--member",
+        "KAZ",
+        "--role",
+        "reader",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("username: kz.border is already taken"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = accord(&[
+        "user",
+        "add",
+        "--database",
+        &url,
+        "--username",
+        "x",
+        "--display-name",
+        "X",
+        "--member",
+        "KAZ",
+        "--role",
+        "king",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("role"), "{}", stderr(&o));
+
+    let o = accord(&[
+        "token",
+        "create",
+        "--database",
+        &url,
+        "--user",
+        "kz.border",
+        "--name",
+        "gate 3",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).lines().any(|l| l.starts_with("acc_")));
+
+    let o = accord(&["user", "list", "--database", &url, "--json"]);
+    let users: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(users[0]["username"], "kz.border");
+
+    let o = accord(&["user", "disable", "--database", &url, "kz.border"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let o = accord(&["audit", "verify", "--database", &url]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("intact"));
+    db.drop_database().await;
+}
+
+#[tokio::test]
+async fn audit_verify_exits_non_zero_naming_the_first_broken_record() {
+    let db = TestDatabase::sqlite();
+    let url = db.url.clone();
+    assert!(accord(&["migrate", "--database", &url]).status.success());
+    for name in ["a.one", "b.two", "c.three"] {
+        let o = accord(&[
+            "user",
+            "add",
+            "--database",
+            &url,
+            "--username",
+            name,
+            "--display-name",
+            "N",
+            "--member",
+            "KAZ",
+            "--role",
+            "reader",
+        ]);
+        assert!(o.status.success());
+    }
+    {
+        let store = accord_store::Store::open(&url).await.unwrap();
+        let pool = store.raw_pool();
+        sqlx::query("DROP TRIGGER audit_log_no_update")
+            .execute(pool)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE audit_log SET details = '{}' WHERE seq = 3")
+            .execute(pool)
+            .await
+            .unwrap();
+        store.close().await;
+    }
+    let o = accord(&["audit", "verify", "--database", &url]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("record 3 was altered"),
+        "{}",
+        stderr(&o)
+    );
+    db.drop_database().await;
+}
+
+#[tokio::test]
+async fn a_database_of_a_newer_schema_gets_a_clear_message_and_exit_code_2() {
+    let db = TestDatabase::sqlite();
+    let url = db.url.clone();
+    assert!(accord(&["migrate", "--database", &url]).status.success());
+    {
+        let store = accord_store::Store::open(&url).await.unwrap();
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) \
+             VALUES (99999, 'future', CURRENT_TIMESTAMP, TRUE, X'00', 1)",
+        )
+        .execute(store.raw_pool())
+        .await
+        .unwrap();
+        store.close().await;
+    }
+    let o = accord(&["serve", "--database", &url, "--bind", "127.0.0.1:0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("upgrade accord"), "{}", stderr(&o));
+    db.drop_database().await;
+}
+
+#[test]
+fn a_database_that_cannot_be_opened_gets_exit_code_2() {
+    let o = accord(&[
+        "migrate",
+        "--database",
+        "sqlite:///nonexistent-dir/deeper/accord.db",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot open the database"),
+        "{}",
+        stderr(&o)
+    );
+    let o = accord(&["migrate", "--database", "mysql://somewhere/db"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!stderr(&o).contains("panicked"));
+}
+
+#[tokio::test]
+async fn backup_writes_a_consistent_copy_and_refuses_to_overwrite() {
+    let db = TestDatabase::sqlite();
+    let url = db.url.clone();
+    assert!(accord(&["migrate", "--database", &url]).status.success());
+    let out = std::env::temp_dir().join(format!("accord-cli-backup-{}.db", std::process::id()));
+    std::fs::remove_file(&out).ok();
+    let o = accord(&[
+        "backup",
+        "--database",
+        &url,
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = accord(&[
+        "audit",
+        "verify",
+        "--database",
+        &format!("sqlite://{}", out.display()),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = accord(&[
+        "backup",
+        "--database",
+        &url,
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    std::fs::remove_file(&out).ok();
+    db.drop_database().await;
+}
+
+#[test]
+fn a_bad_configuration_file_is_reported() {
+    let path = std::env::temp_dir().join(format!("accord-bad-config-{}.toml", std::process::id()));
+    std::fs::write(&path, "databse = 'typo'").unwrap();
+    let o = accord(&["--config", path.to_str().unwrap(), "migrate"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is invalid"), "{}", stderr(&o));
+    std::fs::remove_file(&path).ok();
+}
