@@ -4,7 +4,10 @@
 //!
 //! cargo run --release -p accord-match --example eval [-- --errors] [-- --un PATH]
 
-use accord_match::{DEFAULT_THRESHOLD, Schema, compare_names};
+#[path = "common/mod.rs"]
+mod common;
+
+use accord_match::{DEFAULT_THRESHOLD, Index, Query, Schema, ScreenOptions, compare_names};
 use std::collections::BTreeMap;
 
 const FIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
@@ -49,6 +52,17 @@ impl Counts {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let show_errors = args.iter().any(|a| a == "--errors");
+    let un_path = args
+        .iter()
+        .position(|a| a == "--un")
+        .and_then(|i| args.get(i + 1).cloned())
+        .unwrap_or_else(|| {
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/data/un/UN_consolidated_2026-02-27.xml"
+            )
+            .to_string()
+        });
     let mut rdr = csv::Reader::from_path(format!("{FIX}/cases.csv")).expect("cases.csv");
     let mut rows = Vec::new();
     for rec in rdr.records() {
@@ -170,5 +184,88 @@ fn main() {
     println!(
         "\n## putin_names.txt: {vs_canon}/{} renderings match \"Vladimir Vladimirovich Putin\"; {hit}/{tot} of all pairs match each other",
         names.len()
+    );
+
+    if std::path::Path::new(&un_path).exists() {
+        regional(&un_path, show_errors);
+    } else {
+        println!("\n(UN list not found at {un_path}: pass --un PATH for recall@1 and alert rate)");
+    }
+}
+
+/// Recall@1 on regional variants of UN list names, and the alert rate on
+/// innocent names.
+fn regional(path: &str, show_errors: bool) {
+    let records = common::un_records(path);
+    let index = Index::build(records);
+    let opts = ScreenOptions::default();
+    let mut rng = common::Rng(2026);
+    let mut by_kind: BTreeMap<&str, (u32, u32, u32)> = BTreeMap::new();
+    for (ri, r) in index.records().iter().enumerate() {
+        let latin: Vec<&str> = r
+            .names
+            .iter()
+            .filter(|n| !n.weak && n.text.is_ascii())
+            .map(|n| n.text.as_str())
+            .collect();
+        if latin.is_empty() {
+            continue;
+        }
+        for _ in 0..3 {
+            let name = latin[rng.below(latin.len())];
+            let (q, kind) = common::regional_variant(name, &mut rng);
+            let res = index
+                .screen(&Query::name(q.clone()), &opts)
+                .unwrap_or_default();
+            let e = by_kind.entry(kind).or_default();
+            e.0 += 1;
+            if res.first().is_some_and(|c| c.record == ri) {
+                e.1 += 1;
+            } else if show_errors {
+                println!(
+                    "  miss [{kind}] {q:?} for {name:?}: got {:?}",
+                    res.first().map(|c| (&c.matched_name, c.score))
+                );
+            }
+            if res.iter().any(|c| c.record == ri) {
+                e.2 += 1;
+            }
+        }
+    }
+    println!("\n## Regional variants of UN list names (recall)\n");
+    println!("| variant | queries | recall@1 | recall@10 |\n| --- | ---: | ---: | ---: |");
+    let (mut n, mut r1, mut r10) = (0, 0, 0);
+    for (k, (q, a, b)) in &by_kind {
+        println!(
+            "| {k} | {q} | {:.3} | {:.3} |",
+            f64::from(*a) / f64::from(*q),
+            f64::from(*b) / f64::from(*q)
+        );
+        n += q;
+        r1 += a;
+        r10 += b;
+    }
+    println!(
+        "| **all** | {n} | **{:.3}** | **{:.3}** |",
+        f64::from(r1) / f64::from(n),
+        f64::from(r10) / f64::from(n)
+    );
+    let mut alerts = 0;
+    let total = 5000;
+    for _ in 0..total {
+        let q = common::innocent_name(&mut rng);
+        let res = index
+            .screen(&Query::name(q.clone()), &opts)
+            .unwrap_or_default();
+        if let Some(c) = res.first() {
+            alerts += 1;
+            if show_errors {
+                println!("  alert {q:?} -> {:?} {:.3}", c.matched_name, c.score);
+            }
+        }
+    }
+    println!(
+        "\nAlert rate on {total} innocent names (common names of the region and beyond): {:.2}%",
+        100.0 * f64::from(alerts) / f64::from(total)
     );
 }

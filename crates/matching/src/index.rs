@@ -3,16 +3,19 @@
 //!
 //! Structure:
 //! - every screenable name is prepared once (tokens, keys) at build time;
-//! - an inverted index maps *terms* to the names containing them. Terms are
-//!   the consonant skeletons (coarse keys) of name parts, the variant-group
-//!   id of parts in the variant table (so Magomed finds Muhammad), and the
-//!   skeleton of each pair of adjacent parts joined (so "Abdulrahman" finds
-//!   "Abdul Rahman" and back);
-//! - a deletion index over the term vocabulary (every term with one letter
-//!   removed, SymSpell-style) finds terms one edit away, for typos that
-//!   survive the phonetic folding;
-//! - a query looks up its terms, adds up per name the weight of the query
-//!   parts found, and fully scores only the best-supported names.
+//! - the distinct name parts of the whole list form a vocabulary (each part
+//!   prepared once, shared by all names that contain it); each vocabulary
+//!   part has a posting list of the names containing it. Each pair of
+//!   adjacent parts is also entered joined ("abdulrahman" for "Abdul
+//!   Rahman"), so a query that joins or splits parts still finds the name;
+//! - vocabulary parts are reachable by their consonant skeleton (coarse
+//!   key), by their variant group (so Magomed finds Muhammad), and through a
+//!   deletion index over skeletons (every skeleton with one letter removed,
+//!   SymSpell-style) for typos that survive the phonetic folding;
+//! - a query part reaches a handful of vocabulary parts, each is scored
+//!   against it with the real part similarity, and only parts that match
+//!   open their posting lists; per name the weighted similarities add up,
+//!   and only the best-supported names are fully scored.
 //!
 //! Posting lists of very frequent terms (a common name part in a large list)
 //! are skipped when rarer parts of the query already found candidates: the
@@ -21,7 +24,7 @@
 use crate::entity::{PreparedQuery, explain_record, secondary};
 use crate::error::QueryError;
 use crate::prepare::{PreparedName, prepare};
-use crate::score::compare_prepared;
+use crate::score::{compare_prepared, token_sim};
 use crate::tokens::TokenClass;
 use crate::types::{Candidate, Query, Record, ScreenOptions};
 use rayon::prelude::*;
@@ -29,9 +32,15 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 /// Names fully scored per query, at most.
-const MAX_SCORED: usize = 200;
+const MAX_SCORED: usize = 48;
 /// A term found in more names than this is "frequent" (see module doc).
 const FREQUENT_MIN: usize = 2_000;
+
+/// A distinct name part of the list, and the names that contain it.
+struct VocabToken {
+    token: crate::prepare::Token,
+    postings: Vec<u32>,
+}
 
 struct IndexedName {
     record: u32,
@@ -44,44 +53,46 @@ struct IndexedName {
 pub struct Index {
     records: Vec<Record>,
     names: Vec<IndexedName>,
-    /// Term → id.
-    vocab: HashMap<Box<str>, u32>,
-    /// Term id → ids of names containing it (sorted, deduplicated).
-    postings: Vec<Vec<u32>>,
-    /// Term with one letter deleted → term ids.
-    deletes: HashMap<Box<str>, Vec<u32>>,
+    /// Distinct parts (and joined adjacent pairs) of all names.
+    vocab: Vec<VocabToken>,
+    /// Coarse key → ids of vocabulary parts with that key.
+    by_key: HashMap<Box<str>, Vec<u32>>,
+    /// Variant group → ids of vocabulary parts in it.
+    by_group: HashMap<u32, Vec<u32>>,
+    /// Coarse key with one letter deleted → coarse keys (as `by_key` keys).
+    deletes: HashMap<Box<str>, Vec<Box<str>>>,
 }
 
-fn group_term(g: u32) -> String {
-    format!("#{g}")
-}
-
-/// Terms of a prepared name: (term, query-token index it stands for).
-fn terms_of(p: &PreparedName) -> Vec<(String, usize)> {
-    let mut out = Vec::with_capacity(p.tokens.len() * 3);
+/// Parts of a name worth indexing, plus adjacent pairs joined: (token, the
+/// index of the name part it stands for).
+fn index_tokens(p: &PreparedName) -> Vec<(crate::prepare::Token, usize)> {
+    let mut out = Vec::with_capacity(p.tokens.len() * 2);
     for (i, t) in p.tokens.iter().enumerate() {
-        if !matches!(t.class, TokenClass::Word | TokenClass::Number) {
-            continue;
-        }
-        if !t.coarse.is_empty() {
-            out.push((t.coarse.to_string(), i));
-        } else if !t.text.is_empty() {
-            out.push((t.text.to_string(), i));
-        }
-        if let Some(g) = t.group {
-            out.push((group_term(g), i));
+        if matches!(t.class, TokenClass::Word | TokenClass::Number) {
+            out.push((t.clone(), i));
         }
     }
-    for w in p.tokens.windows(2).enumerate() {
-        let (i, pair) = w;
+    for (i, pair) in p.tokens.windows(2).enumerate() {
         if pair
             .iter()
             .all(|t| matches!(t.class, TokenClass::Word | TokenClass::Particle))
         {
             let joined: String = pair.iter().map(|t| &*t.text).collect();
-            let coarse = crate::keys::coarse_key(&crate::keys::fine_key(&joined));
+            let fine = crate::keys::fine_key(&joined);
+            let coarse = crate::keys::coarse_key(&fine);
             if coarse.len() >= 3 {
-                out.push((coarse, i));
+                out.push((
+                    crate::prepare::Token {
+                        text: joined.into_boxed_str(),
+                        fine: fine.into_boxed_str(),
+                        coarse: coarse.into_boxed_str(),
+                        group: None,
+                        class: TokenClass::Word,
+                        vowel_poor: pair.iter().any(|t| t.vowel_poor),
+                        weight: 1.0,
+                    },
+                    i,
+                ));
             }
         }
     }
@@ -103,7 +114,7 @@ fn deletions(term: &str) -> impl Iterator<Item = String> + '_ {
 
 /// Shortest term that gets fuzzy (one-edit) lookups: shorter skeletons are
 /// one edit away from too much of the vocabulary.
-const FUZZY_MIN_LEN: usize = 3;
+const FUZZY_MIN_LEN: usize = 4;
 
 #[derive(Default)]
 struct Scratch {
@@ -143,32 +154,51 @@ impl Index {
                 })
             })
             .collect();
-        let mut vocab: HashMap<Box<str>, u32> = HashMap::new();
-        let mut postings: Vec<Vec<u32>> = Vec::new();
+        let mut ids: HashMap<Box<str>, u32> = HashMap::new();
+        let mut vocab: Vec<VocabToken> = Vec::new();
         for (id, n) in names.iter().enumerate() {
-            for (term, _) in terms_of(&n.prepared) {
-                let next = postings.len() as u32;
-                let tid = *vocab.entry(term.into_boxed_str()).or_insert(next);
+            for (tok, _) in index_tokens(&n.prepared) {
+                let next = vocab.len() as u32;
+                let tid = *ids.entry(tok.text.clone()).or_insert(next);
                 if tid == next {
-                    postings.push(Vec::new());
+                    vocab.push(VocabToken {
+                        token: tok,
+                        postings: Vec::new(),
+                    });
                 }
-                let pl = &mut postings[tid as usize];
+                let pl = &mut vocab[tid as usize].postings;
                 if pl.last() != Some(&(id as u32)) {
                     pl.push(id as u32);
                 }
             }
         }
-        for pl in &mut postings {
-            pl.shrink_to_fit();
+        drop(ids);
+        let mut by_key: HashMap<Box<str>, Vec<u32>> = HashMap::new();
+        let mut by_group: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (tid, v) in vocab.iter_mut().enumerate() {
+            v.postings.shrink_to_fit();
+            by_key
+                .entry(v.token.coarse.clone())
+                .or_default()
+                .push(tid as u32);
+            if let Some(g) = v.token.group {
+                by_group.entry(g).or_default().push(tid as u32);
+            }
         }
-        let mut deletes: HashMap<Box<str>, Vec<u32>> = HashMap::new();
-        for (term, &tid) in &vocab {
-            if term.len() < FUZZY_MIN_LEN || term.starts_with('#') {
+        let mut deletes: HashMap<Box<str>, Vec<Box<str>>> = HashMap::new();
+        for key in by_key.keys() {
+            if key.len() < FUZZY_MIN_LEN {
                 continue;
             }
-            for d in deletions(term) {
-                deletes.entry(d.into_boxed_str()).or_default().push(tid);
+            for d in deletions(key) {
+                deletes
+                    .entry(d.into_boxed_str())
+                    .or_default()
+                    .push(key.clone());
             }
+        }
+        for v in by_key.values_mut() {
+            v.shrink_to_fit();
         }
         for v in deletes.values_mut() {
             v.shrink_to_fit();
@@ -177,7 +207,8 @@ impl Index {
             records,
             names,
             vocab,
-            postings,
+            by_key,
+            by_group,
             deletes,
         }
     }
@@ -225,77 +256,126 @@ impl Index {
             .iter()
             .map(|n| std::mem::size_of::<IndexedName>() + n.prepared.heap_bytes())
             .sum();
-        // HashMap entries: key box + value + ~1 control byte, at the table's
+        // HashMap entries: key + value + ~1 control byte, at the table's
         // load factor (7/8).
         let vocab: usize = self
             .vocab
-            .keys()
-            .map(|k| k.len() + std::mem::size_of::<(Box<str>, u32)>() + 1)
+            .iter()
+            .map(|v| {
+                std::mem::size_of::<VocabToken>()
+                    + v.token.text.len()
+                    + v.token.fine.len()
+                    + v.token.coarse.len()
+                    + v.postings.capacity() * 4
+            })
+            .sum();
+        let by_key: usize = self
+            .by_key
+            .iter()
+            .map(|(k, v)| k.len() + 41 + v.capacity() * 4)
             .sum::<usize>()
             * 8
             / 7;
-        let postings: usize = self.postings.iter().map(|p| 24 + p.capacity() * 4).sum();
+        let by_group: usize = self
+            .by_group
+            .values()
+            .map(|v| 33 + v.capacity() * 4)
+            .sum::<usize>()
+            * 8
+            / 7;
         let deletes: usize = self
             .deletes
             .iter()
-            .map(|(k, v)| {
-                k.len() + std::mem::size_of::<(Box<str>, Vec<u32>)>() + 1 + v.capacity() * 4
-            })
+            .map(|(k, v)| k.len() + 41 + v.iter().map(|x| 16 + x.len()).sum::<usize>())
             .sum::<usize>()
             * 8
             / 7;
-        rec + names + vocab + postings + deletes
+        rec + names + vocab + by_key + by_group + deletes
     }
 
-    /// Term ids a query term reaches: itself and terms one edit away.
-    fn lookup(&self, term: &str, out: &mut Vec<u32>) {
-        if let Some(&t) = self.vocab.get(term) {
-            out.push(t);
-        }
-        if term.len() < FUZZY_MIN_LEN || term.starts_with('#') {
-            return;
-        }
-        // The list term has one more letter.
-        if let Some(ts) = self.deletes.get(term) {
+    /// Vocabulary parts a query part may match: same skeleton, skeleton one
+    /// edit away, or same variant group.
+    fn reach(&self, t: &crate::prepare::Token, out: &mut Vec<u32>) {
+        if let Some(ts) = self.by_key.get(&*t.coarse) {
             out.extend_from_slice(ts);
         }
-        for d in deletions(term) {
-            // The query has one more letter, or one letter differs.
-            if d.len() >= FUZZY_MIN_LEN - 1 {
-                if let Some(&t) = self.vocab.get(d.as_str()) {
-                    out.push(t);
-                }
-                if let Some(ts) = self.deletes.get(d.as_str()) {
-                    out.extend_from_slice(ts);
-                }
+        if let Some(g) = t.group
+            && let Some(ts) = self.by_group.get(&g)
+        {
+            out.extend_from_slice(ts);
+        }
+        if t.coarse.len() < FUZZY_MIN_LEN {
+            return;
+        }
+        let mut keys: Vec<&str> = Vec::new();
+        // The list key has one more letter.
+        if let Some(ks) = self.deletes.get(&*t.coarse) {
+            keys.extend(ks.iter().map(|k| &**k));
+        }
+        for d in deletions(&t.coarse) {
+            // The query key has one more letter, or one letter differs.
+            if let Some((k, _)) = self.by_key.get_key_value(d.as_str()) {
+                keys.push(k);
+            }
+            if let Some(ks) = self.deletes.get(d.as_str()) {
+                keys.extend(ks.iter().map(|k| &**k));
+            }
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        for k in keys {
+            if k != &*t.coarse
+                && let Some(ts) = self.by_key.get(k)
+            {
+                out.extend_from_slice(ts);
             }
         }
     }
 
     /// Names worth full scoring, best-supported first.
     fn candidates(&self, q: &PreparedName, allowed: &dyn Fn(u32) -> bool) -> Vec<u32> {
-        // Group the query's terms by the token they stand for, so that a
-        // token found through several terms counts once per name.
-        let terms = terms_of(q);
-        let mut per_token: Vec<(usize, f32, Vec<u32>)> = Vec::new();
-        for (term, ti) in &terms {
-            let w = q.tokens[*ti].weight.max(0.05);
-            let entry = match per_token.iter_mut().find(|e| e.0 == *ti) {
-                Some(e) => e,
-                None => {
-                    per_token.push((*ti, w, Vec::new()));
-                    per_token.last_mut().expect("just pushed")
-                }
+        let total: f32 = q
+            .tokens
+            .iter()
+            .filter(|t| matches!(t.class, TokenClass::Word | TokenClass::Number))
+            .map(|t| t.weight)
+            .sum();
+        // Per query part: the vocabulary parts it matches, with similarity.
+        let mut per_part: Vec<(f32, Vec<(u32, f32)>)> = Vec::new();
+        let mut reached = Vec::new();
+        for (tok, i) in index_tokens(q) {
+            reached.clear();
+            self.reach(&tok, &mut reached);
+            reached.sort_unstable();
+            reached.dedup();
+            let mut hits: Vec<(u32, f32)> = reached
+                .iter()
+                .filter_map(|&v| {
+                    let vt = &self.vocab[v as usize].token;
+                    // Lengths too far apart cannot reach the match level.
+                    let (la, lb) = (tok.fine.len(), vt.fine.len());
+                    if la.abs_diff(lb) * 5 > la.max(lb) * 2 && tok.group.is_none() {
+                        return None;
+                    }
+                    let (sim, _) = token_sim(&tok, vt);
+                    (sim >= 0.62).then_some((v, sim))
+                })
+                .collect();
+            hits.sort_unstable_by_key(|h| std::cmp::Reverse((h.1 * 1000.0) as u32));
+            // A joined pair stands for two query parts.
+            let w = if tok.weight == 1.0 && q.tokens[i].text.len() < tok.text.len() {
+                q.tokens[i].weight + q.tokens.get(i + 1).map_or(0.0, |t| t.weight)
+            } else {
+                q.tokens[i].weight
             };
-            self.lookup(term, &mut entry.2);
+            per_part.push((w.max(0.05), hits));
         }
-        for e in &mut per_token {
-            e.2.sort_unstable();
-            e.2.dedup();
-        }
-        let df =
-            |tids: &[u32]| -> usize { tids.iter().map(|&t| self.postings[t as usize].len()).sum() };
-        per_token.sort_by_key(|e| df(&e.2));
+        let df = |hits: &[(u32, f32)]| -> usize {
+            hits.iter()
+                .map(|h| self.vocab[h.0 as usize].postings.len())
+                .sum()
+        };
+        per_part.sort_by_key(|p| df(&p.1));
         let frequent = FREQUENT_MIN.max(self.names.len() / 50);
         SCRATCH.with(|s| {
             let mut guard = s.borrow_mut();
@@ -306,8 +386,8 @@ impl Index {
                 s.stamp.resize(n, 0);
             }
             s.touched.clear();
-            for (k, (_, w, tids)) in per_token.iter().enumerate() {
-                if k > 0 && !s.touched.is_empty() && df(tids) > frequent {
+            for (k, (w, hits)) in per_part.iter().enumerate() {
+                if k > 0 && !s.touched.is_empty() && df(hits) > frequent {
                     break;
                 }
                 s.serial = s.serial.wrapping_add(1);
@@ -316,8 +396,10 @@ impl Index {
                     s.serial = 1;
                 }
                 let serial = s.serial;
-                for &t in tids {
-                    for &id in &self.postings[t as usize] {
+                // Best-matching vocabulary parts first: a name reached
+                // several ways counts its best similarity once.
+                for &(v, sim) in hits {
+                    for &id in &self.vocab[v as usize].postings {
                         let i = id as usize;
                         if s.stamp[i] == serial {
                             continue;
@@ -326,14 +408,17 @@ impl Index {
                         if s.acc[i] == 0.0 {
                             s.touched.push(id);
                         }
-                        s.acc[i] += *w;
+                        s.acc[i] += *w * sim;
                     }
                 }
             }
+            // A name must share, in weighted similarity, a good part of the
+            // query; joined pairs can double-count, which only keeps more.
+            let floor = 0.4 * total;
             let mut cands: Vec<(f32, u32)> = s
                 .touched
                 .iter()
-                .filter(|&&id| allowed(id))
+                .filter(|&&id| s.acc[id as usize] >= floor && allowed(id))
                 .map(|&id| (s.acc[id as usize], id))
                 .collect();
             let Scratch { acc, touched, .. } = s;
@@ -348,6 +433,13 @@ impl Index {
             }
             cands.into_iter().map(|c| c.1).collect()
         })
+    }
+
+    /// How many list names a query would fully score (diagnostics: the
+    /// index's selectivity).
+    pub fn candidate_count(&self, query: &Query) -> Result<usize, QueryError> {
+        let pq = PreparedQuery::new(query)?;
+        Ok(self.candidates(&pq.name, &|_| true).len())
     }
 
     /// Screens one query: ranked best first, only scores at or above the

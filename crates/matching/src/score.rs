@@ -270,10 +270,27 @@ pub fn compare_prepared(a: &PreparedName, b: &PreparedName, is_org: bool) -> Nam
             }
         }
     }
-    join_edges(ta, tb, true, &mut edges);
-    join_edges(tb, ta, false, &mut edges);
-    initials_edges(ta, tb, true, &mut edges);
-    initials_edges(tb, ta, false, &mut edges);
+    // Joined/split and initials pairings only matter for parts that found
+    // no close single partner; skipping them otherwise keeps the common
+    // case (same parts, maybe misspelled) cheap.
+    let mut best_a = vec![0.0f32; ta.len()];
+    let mut best_b = vec![0.0f32; tb.len()];
+    for i in 0..ta.len() {
+        for j in 0..tb.len() {
+            let v = sims[i * tb.len() + j].0;
+            best_a[i] = best_a[i].max(v);
+            best_b[j] = best_b[j].max(v);
+        }
+    }
+    let loose = |t: &Token, b: f32| t.weight > 0.0 && t.class == TokenClass::Word && b < 0.9;
+    let loose_a = ta.iter().zip(&best_a).any(|(t, &b)| loose(t, b));
+    let loose_b = tb.iter().zip(&best_b).any(|(t, &b)| loose(t, b));
+    if loose_a || loose_b {
+        join_edges(ta, tb, true, &mut edges);
+        join_edges(tb, ta, false, &mut edges);
+        initials_edges(ta, tb, true, &mut edges);
+        initials_edges(tb, ta, false, &mut edges);
+    }
     edges.sort_by(|x, y| {
         y.sim
             .partial_cmp(&x.sim)

@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-pub(crate) const GROUPS: &[&[&str]] = &[
+pub const GROUPS: &[&[&str]] = &[
     // Arabic-origin given names and name parts.
     &[
         "muhammad",
