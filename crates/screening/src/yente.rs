@@ -638,6 +638,9 @@ fn explanations(c: &Candidate, query_name: &str) -> BTreeMap<String, FeatureResu
     out
 }
 
+/// One name of an example and what the engine answered for it.
+type NameAnswer = (String, Result<Vec<Candidate>, QueryError>);
+
 /// Answers a match request against `dataset` (a dataset of the screener, or
 /// `default` for all of them).
 ///
@@ -704,8 +707,7 @@ pub fn match_request(
         }
     }
     let results = screener.screen_batch(&queries, &engine_opts);
-    let mut per_query: Vec<Vec<(String, Result<Vec<Candidate>, QueryError>)>> =
-        (0..parsed.len()).map(|_| Vec::new()).collect();
+    let mut per_query: Vec<Vec<NameAnswer>> = (0..parsed.len()).map(|_| Vec::new()).collect();
     for ((q, r), i) in queries.into_iter().zip(results).zip(owner) {
         per_query[i].push((q.name, r));
     }
