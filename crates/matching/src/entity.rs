@@ -17,7 +17,7 @@ use crate::countries::same_country;
 use crate::dates::{DateAgreement, DateSpec, best_agreement};
 use crate::error::QueryError;
 use crate::explain::{Explanation, FeatureEffect, round3};
-use crate::prepare::{PreparedName, prepare_with_readings};
+use crate::prepare::{PreparedName, Reading, prepare_with_readings};
 use crate::score::compare_prepared;
 use crate::types::{Query, Record, Schema};
 
@@ -28,12 +28,14 @@ pub struct PreparedQuery {
     pub name: PreparedName,
     pub birth_date: Option<DateSpec>,
     pub is_org: bool,
+    /// How the query's non-Latin words were read.
+    pub readings: Vec<Reading>,
 }
 
 impl PreparedQuery {
     pub fn new(query: &Query) -> Result<Self, QueryError> {
         let is_org = query.schema.is_some_and(Schema::is_org_like);
-        let (name, _) = prepare_with_readings(&query.name, is_org)?;
+        let (name, readings) = prepare_with_readings(&query.name, is_org)?;
         let birth_date = match query.birth_date.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(s) => {
@@ -45,6 +47,7 @@ impl PreparedQuery {
             name,
             birth_date,
             is_org,
+            readings,
         })
     }
 }
@@ -150,26 +153,35 @@ pub(crate) fn compare_prepared_query(
             best = Some((ns.score, i, pn, ns));
         }
     }
-    let (_, i, _, _) = best.as_ref()?;
-    Some(explain_record(q, record, *i))
+    let (_, i, pn, _) = best.as_ref()?;
+    Some(explain_record(q, record, *i, Some(pn)))
 }
 
 /// Scores one name of a record against the query and explains it.
+/// `prepared` is the list name already prepared (as the index holds it).
 pub(crate) fn explain_record(
     q: &PreparedQuery,
     record: &Record,
     name_idx: usize,
+    prepared: Option<&PreparedName>,
 ) -> (f64, Explanation) {
     let is_org = q.is_org || record.schema.is_org_like();
     let rn = &record.names[name_idx];
-    let (qn, mut readings) = prepare_with_readings(&q.query.name, is_org)
-        .unwrap_or_else(|_| (q.name.clone(), Vec::new()));
-    let (ln, lr) =
-        prepare_with_readings(&rn.text, is_org).unwrap_or_else(|_| (q.name.clone(), Vec::new()));
-    readings.extend(lr);
-    let ns = compare_prepared(&qn, &ln, is_org);
+    let mut readings = q.readings.clone();
+    // Only a non-ASCII list name has readings worth re-deriving.
+    let ln = match prepared {
+        Some(p) if rn.text.is_ascii() => p.clone(),
+        _ => match prepare_with_readings(&rn.text, is_org) {
+            Ok((p, r)) => {
+                readings.extend(r);
+                p
+            }
+            Err(_) => q.name.clone(),
+        },
+    };
+    let ns = compare_prepared(&q.name, &ln, is_org);
     let (score, effects) = secondary(q, record, ns.score);
-    let mut ex = Explanation::from_parts(&rn.text, rn.kind, &qn, &ln, &ns, readings);
+    let mut ex = Explanation::from_parts(&rn.text, rn.kind, &q.name, &ln, &ns, readings);
     ex.features = effects;
     ex.score = round3(score);
     (score, ex)

@@ -465,21 +465,21 @@ impl Index {
         };
         let cands = self.candidates(&pq.name, &allowed);
         // Best name per record.
-        let mut best: HashMap<u32, (f64, u16)> = HashMap::new();
+        let mut best: HashMap<u32, (f64, u32)> = HashMap::new();
         for id in cands {
             let n = &self.names[id as usize];
             let is_org = pq.is_org || n.is_org;
             let s = compare_prepared(&pq.name, &n.prepared, is_org).score;
-            let e = best.entry(n.record).or_insert((-1.0, n.name));
+            let e = best.entry(n.record).or_insert((-1.0, id));
             if s > e.0 {
-                *e = (s, n.name);
+                *e = (s, id);
             }
         }
-        let mut scored: Vec<(f64, u32, u16)> = best
+        let mut scored: Vec<(f64, u32, u32)> = best
             .into_iter()
-            .filter_map(|(rec, (name_score, name))| {
+            .filter_map(|(rec, (name_score, id))| {
                 let (s, _) = secondary(pq, &self.records[rec as usize], name_score);
-                (s >= opts.threshold).then_some((s, rec, name))
+                (s >= opts.threshold).then_some((s, rec, id))
             })
             .collect();
         scored.sort_by(|a, b| {
@@ -490,9 +490,11 @@ impl Index {
         scored.truncate(opts.limit);
         scored
             .into_iter()
-            .map(|(_, rec, name)| {
+            .map(|(_, rec, id)| {
                 let r = &self.records[rec as usize];
-                let (score, explanation) = explain_record(pq, r, name as usize);
+                let n = &self.names[id as usize];
+                let name = n.name;
+                let (score, explanation) = explain_record(pq, r, name as usize, Some(&n.prepared));
                 Candidate {
                     record: rec as usize,
                     id: r.id.clone(),
