@@ -64,6 +64,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let n = store.verify_audit_log().await?;
             println!("the audit log is intact: {n} records verified");
         }
+        Command::Screen(args) => crate::screen::run(&args)?,
         Command::Backup { db, output } => {
             let store = open(&db.url(&file)).await?;
             store.backup_to(&output).await?;

@@ -57,6 +57,8 @@ pub enum Command {
     /// Work with the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Screen a CSV of names against list files (UN XML, OFAC CSV directory, FollowTheMoney JSON lines).
+    Screen(ScreenArgs),
     /// Write a consistent copy of a SQLite database while the server runs.
     Backup {
         #[command(flatten)]
@@ -65,6 +67,27 @@ pub enum Command {
         #[arg(long)]
         output: PathBuf,
     },
+}
+
+#[derive(Args, Debug)]
+pub struct ScreenArgs {
+    /// A list to screen against: a UN consolidated XML file, an OFAC directory
+    /// (sdn.csv with alt.csv, add.csv, sdn_comments.csv), or FollowTheMoney
+    /// JSON lines (Accord's own export). Repeat for several lists.
+    #[arg(long = "list", required = true)]
+    pub lists: Vec<PathBuf>,
+    /// Input CSV with a header: `name` and optionally `id`, `birth_date`, `country`, `schema`.
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Output CSV: one row per candidate at or above the threshold, best first.
+    #[arg(long)]
+    pub output: PathBuf,
+    /// Lowest score reported, in [0, 1] (default: the engine's documented threshold).
+    #[arg(long)]
+    pub threshold: Option<f64>,
+    /// Most candidates per name.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
 }
 
 #[derive(Subcommand, Debug)]
