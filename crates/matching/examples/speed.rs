@@ -52,6 +52,23 @@ fn measure(label: &str, records: Vec<Record>) {
     lat.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let median = lat[lat.len() / 2];
     let p99 = lat[lat.len() * 99 / 100];
+    // The same queries, each timed as the best of three runs: on a shared
+    // machine this separates the engine's own tail from scheduler preemption.
+    let mut best3: Vec<f64> = qs
+        .iter()
+        .map(|q| {
+            (0..3)
+                .map(|_| {
+                    let t = Instant::now();
+                    let _ = index.screen(q, &opts);
+                    t.elapsed().as_secs_f64() * 1e6
+                })
+                .fold(f64::MAX, f64::min)
+        })
+        .collect();
+    best3.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let p99_best3 = best3[best3.len() * 99 / 100];
+    let max_best3 = best3[best3.len() - 1];
     let batch = queries(index.records(), 100_000, 11);
     let t = Instant::now();
     let res = index.screen_batch(&batch, &opts);
@@ -61,7 +78,7 @@ fn measure(label: &str, records: Vec<Record>) {
         .filter(|r| r.as_ref().is_ok_and(|v| !v.is_empty()))
         .count();
     println!(
-        "| {label} | {n_records} | {names} | {:.2} s | {:.1} MiB | {median:.0} µs | {p99:.0} µs | {:.0} q/s | {:.1}% |",
+        "| {label} | {n_records} | {names} | {:.2} s | {:.1} MiB | {median:.0} µs | {p99:.0} µs | {p99_best3:.0} µs / {max_best3:.0} µs | {:.0} q/s | {:.1}% |",
         build.as_secs_f64(),
         mem as f64 / (1024.0 * 1024.0),
         batch.len() as f64 / secs,
@@ -73,7 +90,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
     println!(
-        "threads: {}\n\n| list | records | indexed names | build | memory_bytes | median | p99 | batch of 100k | queries with a hit |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "threads: {}\n\n| list | records | indexed names | build | memory_bytes | median | p99 | p99 / max, best of 3 | batch of 100k | queries with a hit |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         rayon::current_num_threads()
     );
     if let Some(path) = args.get(2) {

@@ -376,7 +376,7 @@ impl Index {
                 .sum()
         };
         per_part.sort_by_key(|p| df(&p.1));
-        let frequent = FREQUENT_MIN.max(self.names.len() / 50);
+        let frequent = FREQUENT_MIN.max(self.names.len() / 500);
         SCRATCH.with(|s| {
             let mut guard = s.borrow_mut();
             let s = &mut *guard;

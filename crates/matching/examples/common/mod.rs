@@ -241,7 +241,18 @@ const SUFFIXES: &[&str] = &[
 /// A synthetic regional full name, deterministic for a given rng state.
 pub fn synthetic_name(rng: &mut Rng) -> String {
     let given = rng.pick(GIVEN);
-    let fam = format!("{}{}", rng.pick(ROOTS), rng.pick(SUFFIXES));
+    // Two roots and a suffix: ~250,000 distinct family names, so a million
+    // names have a realistic spread of rare and common parts.
+    let fam = if rng.chance(0.5) {
+        format!(
+            "{}{}{}",
+            rng.pick(ROOTS),
+            rng.pick(ROOTS),
+            rng.pick(SUFFIXES)
+        )
+    } else {
+        format!("{}{}", rng.pick(ROOTS), rng.pick(SUFFIXES))
+    };
     let mut fam = capitalize(&fam);
     if rng.chance(0.3) {
         fam = format!("{} {}", capitalize(rng.pick::<&str>(ROOTS)), fam);
