@@ -41,13 +41,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             bind,
             demo,
             log_json,
+            lists,
         } => {
             let json_logs = log_json || file.log_format.as_deref() == Some("json");
             init_logging(json_logs);
             let bind = bind
                 .or_else(|| file.bind.clone())
                 .unwrap_or_else(|| "127.0.0.1:8080".into());
-            serve(&db.url(&file), &bind, demo, &file).await?;
+            let screener = std::sync::Arc::new(crate::screen::load_screener(&lists)?);
+            serve(&db.url(&file), &bind, demo, &file, screener).await?;
         }
         Command::Migrate { db } => {
             let store = open(&db.url(&file)).await?;
@@ -87,7 +89,13 @@ fn init_logging(json: bool) {
     }
 }
 
-async fn serve(url: &str, bind: &str, with_demo: bool, file: &FileConfig) -> anyhow::Result<()> {
+async fn serve(
+    url: &str,
+    bind: &str,
+    with_demo: bool,
+    file: &FileConfig,
+    screener: std::sync::Arc<accord_screening::Screener>,
+) -> anyhow::Result<()> {
     let store = open(url).await?;
     let seeded = store.seed_members().await?;
     if seeded > 0 {
@@ -121,7 +129,7 @@ async fn serve(url: &str, bind: &str, with_demo: bool, file: &FileConfig) -> any
     if let Some(max) = file.max_body_bytes {
         config.max_body_bytes = max;
     }
-    let app = accord_web::app(store.clone(), config).await?;
+    let app = accord_web::app(store.clone(), config, screener).await?;
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;

@@ -39,6 +39,9 @@ pub enum Command {
         /// Also create demo accounts for several members and roles (see the README).
         #[arg(long)]
         demo: bool,
+        /// A reference list to screen against (UN XML, OFAC CSV directory, FollowTheMoney JSON lines); repeatable.
+        #[arg(long = "list")]
+        lists: Vec<PathBuf>,
         /// Log as JSON lines instead of text.
         #[arg(long, env = "ACCORD_LOG_JSON")]
         log_json: bool,

@@ -34,14 +34,11 @@ fn count_rows(path: &std::path::Path) -> anyhow::Result<u64> {
     Ok(lines.saturating_sub(1))
 }
 
-pub fn run(args: &ScreenArgs) -> anyhow::Result<()> {
-    let threshold = args.threshold.unwrap_or(DEFAULT_THRESHOLD);
-    if !(0.0..=1.0).contains(&threshold) {
-        anyhow::bail!("--threshold must be between 0 and 1");
-    }
+/// Loads list files and indexes them for screening.
+pub fn load_screener(paths: &[std::path::PathBuf]) -> anyhow::Result<Screener> {
     let started = Instant::now();
     let mut lists: Vec<(String, accord_lists::List)> = Vec::new();
-    for path in &args.lists {
+    for path in paths {
         let list = accord_lists::load_path(path)
             .with_context(|| format!("cannot read the list {}", path.display()))?;
         let taken: Vec<String> = lists.iter().map(|(n, _)| n.clone()).collect();
@@ -57,12 +54,22 @@ pub fn run(args: &ScreenArgs) -> anyhow::Result<()> {
         lists.push((name, list));
     }
     let screener = Screener::from_lists(lists);
-    eprintln!(
-        "index of {} entries built in {:.2?}",
-        screener.len(),
-        started.elapsed()
-    );
+    if !paths.is_empty() {
+        eprintln!(
+            "index of {} entries built in {:.2?}",
+            screener.len(),
+            started.elapsed()
+        );
+    }
+    Ok(screener)
+}
 
+pub fn run(args: &ScreenArgs) -> anyhow::Result<()> {
+    let threshold = args.threshold.unwrap_or(DEFAULT_THRESHOLD);
+    if !(0.0..=1.0).contains(&threshold) {
+        anyhow::bail!("--threshold must be between 0 and 1");
+    }
+    let screener = load_screener(&args.lists)?;
     let total = count_rows(&args.input)?;
     let input =
         File::open(&args.input).with_context(|| format!("cannot open {}", args.input.display()))?;

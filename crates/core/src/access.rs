@@ -81,6 +81,8 @@ pub enum Action {
     ManageOwnTokens,
     ViewAuditLog,
     ViewApiDocs,
+    /// Screening names against the lists: signed-in users (people and machines).
+    Screen,
 }
 
 impl Action {
@@ -96,6 +98,7 @@ impl Action {
             Action::ManageOwnTokens => "tokens.manage",
             Action::ViewAuditLog => "audit.view",
             Action::ViewApiDocs => "api_docs.view",
+            Action::Screen => "screening.run",
         }
     }
 }
@@ -122,7 +125,7 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
             Some(m) => who.is_admin_of(m),
             None => who.is_secretariat(),
         },
-        Action::ManageOwnTokens => true,
+        Action::ManageOwnTokens | Action::Screen => true,
     };
     if allowed {
         Ok(())

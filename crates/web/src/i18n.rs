@@ -133,6 +133,7 @@ mod tests {
             include_str!("routes/profile.rs"),
             include_str!("routes/admin.rs"),
             include_str!("routes/home.rs"),
+            include_str!("routes/screening.rs"),
         ];
         let [en, _] = catalogues();
         let mut missing = Vec::new();

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Accord's HTTP server: server-rendered pages in English and Russian, and
 //! the JSON API they mirror.
 //!
@@ -27,8 +28,12 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 /// Builds the application: every route behind the shared middleware.
-pub async fn app(store: Store, config: Config) -> Result<Router, accord_store::StoreError> {
-    let state = AppState::new(store, config).await?;
+pub async fn app(
+    store: Store,
+    config: Config,
+    screener: std::sync::Arc<accord_screening::Screener>,
+) -> Result<Router, accord_store::StoreError> {
+    let state = AppState::new(store, config, screener).await?;
     Ok(routes::router(state))
 }
 

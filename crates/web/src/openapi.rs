@@ -103,6 +103,8 @@ pub fn spec() -> Value {
                 { "name": "limit", "in": "query", "schema": { "type": "integer", "maximum": 1000 } }
             ])) },
             "/api/audit/verify": { "get": op("Audit", "Verify the audit log's hash chain (secretariat)", true, None, (200, r("AuditVerification")), none.clone()) },
+            "/api/screen": { "post": op("Screening", "Screen one name or a batch of up to 1,000 against the loaded lists (audited)", true, Some("ScreenRequest"), (200, r("ScreenResponse")), none.clone()) },
+            "/match/{dataset}": { "post": op("Screening", "OpenSanctions yente-compatible matching (request and response as yente's /match/{dataset})", true, None, (200, json!({ "type": "object" })), path_param("dataset", "string")) },
             "/api/openapi.json": { "get": op("Meta", "This document", false, None, (200, json!({ "type": "object" })), none) }
         },
         "components": {
@@ -145,6 +147,23 @@ pub fn spec() -> Value {
                     "seq": { "type": "integer" }, "at_ms": { "type": "integer" }, "actor_id": { "type": ["integer", "null"] }, "actor": { "type": "string" },
                     "action": { "type": "string" }, "target": { "type": "string" }, "outcome": { "type": "string", "enum": ["ok", "denied"] },
                     "ip": { "type": "string" }, "details": { "type": "string" }, "prev_hash": { "type": "string" }, "hash": { "type": "string" } } },
+                "ScreenQuery": { "type": "object", "required": ["name"], "properties": {
+                    "id": { "type": "string" }, "name": { "type": "string", "description": "any script" },
+                    "birth_date": { "type": "string", "description": "1970-01-31, 1970-01 or 1970" },
+                    "country": { "type": "string" }, "schema": { "type": "string", "enum": ["Person", "Organization"] } } },
+                "ScreenRequest": { "type": "object", "properties": {
+                    "queries": { "type": "array", "maxItems": 1000, "items": r("ScreenQuery") },
+                    "name": { "type": "string", "description": "a single query may be given at the top level instead of `queries`" },
+                    "lists": { "type": "array", "items": { "type": "string" } },
+                    "threshold": { "type": "number", "minimum": 0, "maximum": 1 }, "limit": { "type": "integer", "minimum": 1, "maximum": 100 } } },
+                "ScreenResponse": { "type": "object", "properties": {
+                    "lists": { "type": "array", "items": { "type": "string" } }, "threshold": { "type": "number" },
+                    "results": { "type": "array", "items": { "type": "object", "properties": {
+                        "id": { "type": "string" }, "name": { "type": "string" }, "error": { "type": "string" },
+                        "candidates": { "type": "array", "items": { "type": "object", "properties": {
+                            "match_id": { "type": "string" }, "dataset": { "type": "string" }, "name": { "type": "string" },
+                            "matched_name": { "type": "string" }, "score": { "type": "number" }, "explanation_text": { "type": "string" },
+                            "explanation": { "type": "object" } } } } } } } } },
                 "AuditVerification": { "type": "object", "properties": { "intact": { "type": "boolean" }, "records": { "type": "integer" }, "problem": { "type": "string" } } }
             }
         }

@@ -15,6 +15,9 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
     let l = ctx.lang;
     let nav: Vec<(&str, &str)> = {
         let mut items = vec![("/", l.t("nav.home")), ("/members", l.t("nav.members"))];
+        if authorize(&ctx.principal, &Action::Screen).is_ok() {
+            items.push(("/screen", l.t("nav.screen")));
+        }
         if ctx.user.is_some() {
             items.push(("/profile", l.t("nav.profile")));
         }

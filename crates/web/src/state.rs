@@ -12,14 +12,21 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
+    /// The reference lists loaded at start, indexed for screening.
+    pub screener: Arc<accord_screening::Screener>,
 }
 
 impl AppState {
-    pub async fn new(store: Store, config: Config) -> Result<AppState, StoreError> {
+    pub async fn new(
+        store: Store,
+        config: Config,
+        screener: Arc<accord_screening::Screener>,
+    ) -> Result<AppState, StoreError> {
         Ok(AppState {
             store,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),
+            screener,
         })
     }
 }

@@ -44,6 +44,10 @@ impl Browser {
     }
 }
 
+fn accord_screening_fixture(un: accord_lists::List) -> accord_screening::Screener {
+    accord_screening::Screener::from_lists(vec![("un".to_string(), un)])
+}
+
 fn csrf_in(html: &str) -> String {
     let marker = r#"name="csrf" value=""#;
     let start = html.find(marker).expect("page has a CSRF field") + marker.len();
@@ -71,7 +75,16 @@ impl TestApp {
             max_body_bytes: 64 * 1024,
             ..Default::default()
         };
-        let app = accord_web::app(store.clone(), config).await.unwrap();
+        // A few real UN entries (see crates/screening/tests/fixtures/README.md).
+        let un = accord_lists::load_path(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../screening/tests/fixtures/un_screening.xml"
+        ))
+        .unwrap();
+        let screener = std::sync::Arc::new(accord_screening_fixture(un));
+        let app = accord_web::app(store.clone(), config, screener)
+            .await
+            .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr: SocketAddr = listener.local_addr().unwrap();
         tokio::spawn(accord_web::serve(listener, app));
@@ -240,7 +253,145 @@ on_both_backends!(
     the_interface_switches_to_russian,
     session_api_writes_need_the_csrf_header,
     one_time_passwords_must_be_changed_first,
+    screening_answers_a_cyrillic_name_and_is_audited_without_the_name,
+    screening_batches_answer_bad_queries_as_errors_and_refuse_oversized_batches,
+    the_yente_match_endpoint_answers_in_yentes_shape,
 );
+
+async fn screening_answers_a_cyrillic_name_and_is_audited_without_the_name(app: &TestApp) {
+    let r = app
+        .http
+        .post(app.at("/api/screen"))
+        .json(&json!({ "name": "Мухаммад Тахир" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::UNAUTHORIZED,
+        "screening needs an account"
+    );
+    let token = app.api_token("usa.reader").await;
+    let r = app
+        .http
+        .post(app.at("/api/screen"))
+        .bearer_auth(&token)
+        .json(&json!({ "name": "Мухаммад Тахир" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(
+        body["results"][0]["candidates"][0]["match_id"], "TAi.005",
+        "{body}"
+    );
+    assert!(
+        body["results"][0]["candidates"][0]["explanation_text"]
+            .as_str()
+            .unwrap()
+            .contains("matched")
+    );
+    let q = accord_store::AuditQuery {
+        action: Some("screening.run".into()),
+        limit: 5,
+        ..Default::default()
+    };
+    let records = app.store.audit_records(&q).await.unwrap();
+    assert_eq!(records[0].actor, "usa.reader");
+    assert!(records[0].details.contains("\"queries\":1"));
+    assert!(
+        !records[0].details.contains("Тахир"),
+        "names are not stored by default"
+    );
+    // The web page.
+    let b = app.sign_in("kaz.admin").await;
+    let html = app
+        .post_form(
+            &b,
+            "/screen",
+            &[("name", "Muhammad Taher Anwari"), ("schema", "Person")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("TAi.005"), "{html}");
+}
+
+async fn screening_batches_answer_bad_queries_as_errors_and_refuse_oversized_batches(
+    app: &TestApp,
+) {
+    let token = app.api_token("usa.reader").await;
+    let batch = json!({ "queries": [ { "id": "a", "name": "!!!" }, { "id": "b", "name": "Tahir Jalil" }, { "id": "c", "name": "x", "schema": "Planet" } ] });
+    let body: Value = app
+        .http
+        .post(app.at("/api/screen"))
+        .bearer_auth(&token)
+        .json(&batch)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let results = body["results"].as_array().unwrap();
+    assert!(results[0]["error"].is_string());
+    assert_eq!(results[1]["candidates"][0]["match_id"], "IQi.016");
+    assert!(results[2]["error"].as_str().unwrap().contains("schema"));
+    let many: Vec<Value> = (0..1001)
+        .map(|i| json!({ "name": format!("Name {i}") }))
+        .collect();
+    let r = app
+        .http
+        .post(app.at("/api/screen"))
+        .bearer_auth(&token)
+        .json(&json!({ "queries": many }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .http
+        .post(app.at("/api/screen"))
+        .bearer_auth(&token)
+        .json(&json!({ "name": "A", "lists": ["nope"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn the_yente_match_endpoint_answers_in_yentes_shape(app: &TestApp) {
+    let token = app.api_token("usa.reader").await;
+    let request = json!({ "queries": { "q1": { "schema": "Person", "properties": { "name": ["Tahir Jalil Habbush"] } } } });
+    let r = app
+        .http
+        .post(app.at("/match/un"))
+        .bearer_auth(&token)
+        .json(&request)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(
+        body["responses"]["q1"]["results"][0]["referents"][0], "IQi.016",
+        "{body}"
+    );
+    assert_eq!(body["responses"]["q1"]["results"][0]["match"], true);
+    assert!(body["responses"]["q1"]["results"][0]["score"].is_number());
+    let r = app
+        .http
+        .post(app.at("/match/nope"))
+        .bearer_auth(&token)
+        .json(&request)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(r.json::<Value>().await.unwrap()["detail"].is_string());
+}
 
 async fn health_metrics_and_the_openapi_document_answer(app: &TestApp) {
     let r = app.http.get(app.at("/healthz")).send().await.unwrap();

@@ -6,6 +6,7 @@ mod focal_points;
 mod home;
 mod members;
 mod profile;
+mod screening;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -72,6 +73,12 @@ pub fn router(state: AppState) -> Router {
             post(admin::enable_from_form),
         )
         .route("/admin/audit", get(admin::audit_page))
+        .route(
+            "/screen",
+            get(screening::page).post(screening::screen_from_form),
+        )
+        .route("/api/screen", post(screening::api_screen))
+        .route("/match/{dataset}", post(screening::yente_match))
         .route("/api/docs", get(openapi::docs_page))
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/me", get(profile::api_me))

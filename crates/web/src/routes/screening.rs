@@ -1,0 +1,405 @@
+//! Screening names against the loaded lists: the web page, `POST /api/screen`
+//! and the yente-compatible `POST /match/{dataset}`. Every screening is
+//! audited (who, how many names, which lists); the names themselves are not
+//! stored.
+
+use accord_core::Action;
+use accord_core::audit::Outcome;
+use accord_screening::yente::{MatchParams, MatchRequest, match_request};
+use accord_screening::{DEFAULT_THRESHOLD, Query, Schema, ScreenOptions};
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use maud::html;
+use serde::{Deserialize, Serialize};
+
+use crate::context::Ctx;
+use crate::error::WebError;
+use crate::forms::{ApiJson, PostedForm};
+use crate::render::{Field, csrf_field, page as render_page};
+use crate::state::AppState;
+
+/// The largest batch one API call may carry.
+pub const MAX_BATCH: usize = 1000;
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct QueryJson {
+    id: Option<String>,
+    name: String,
+    birth_date: Option<String>,
+    country: Option<String>,
+    schema: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ScreenRequest {
+    /// A batch; or give one query's fields at the top level.
+    #[serde(default)]
+    queries: Option<Vec<QueryJson>>,
+    #[serde(flatten)]
+    single: QueryJson,
+    #[serde(default)]
+    lists: Option<Vec<String>>,
+    #[serde(default)]
+    threshold: Option<f64>,
+    #[serde(default)]
+    limit: Option<usize>,
+}
+
+#[derive(Serialize)]
+pub struct CandidateJson {
+    match_id: String,
+    dataset: String,
+    name: String,
+    matched_name: String,
+    score: f64,
+    explanation_text: String,
+    explanation: accord_screening::Candidate,
+}
+
+#[derive(Serialize)]
+pub struct QueryResult {
+    id: String,
+    name: String,
+    candidates: Vec<CandidateJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ScreenResponse {
+    results: Vec<QueryResult>,
+    lists: Vec<String>,
+    threshold: f64,
+}
+
+fn to_query(q: &QueryJson) -> Result<Query, String> {
+    let schema = match q.schema.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Some(
+            s.parse::<Schema>()
+                .map_err(|_| format!("unknown schema {s:?}: use Person or Organization"))?,
+        ),
+        None => None,
+    };
+    Ok(Query {
+        name: q.name.clone(),
+        birth_date: q.birth_date.clone().filter(|s| !s.trim().is_empty()),
+        country: q.country.clone().filter(|s| !s.trim().is_empty()),
+        schema,
+    })
+}
+
+/// Screens a batch; a bad query becomes an error entry and the rest is answered.
+fn screen(state: &AppState, queries: &[QueryJson], opts: &ScreenOptions) -> Vec<QueryResult> {
+    let parsed: Vec<Result<Query, String>> = queries.iter().map(to_query).collect();
+    let valid: Vec<Query> = parsed
+        .iter()
+        .filter_map(|q| q.as_ref().ok().cloned())
+        .collect();
+    let mut answers = state.screener.screen_batch(&valid, opts).into_iter();
+    queries
+        .iter()
+        .zip(parsed)
+        .enumerate()
+        .map(|(i, (q, p))| {
+            let id = q.id.clone().unwrap_or_else(|| (i + 1).to_string());
+            let outcome = match p {
+                Err(e) => Err(e),
+                Ok(_) => answers
+                    .next()
+                    .expect("one answer per valid query")
+                    .map_err(|e| e.to_string()),
+            };
+            match outcome {
+                Ok(candidates) => QueryResult {
+                    id,
+                    name: q.name.clone(),
+                    candidates: candidates
+                        .into_iter()
+                        .map(|c| CandidateJson {
+                            match_id: c.id.clone(),
+                            dataset: c.dataset.clone(),
+                            name: state
+                                .screener
+                                .entry(&c)
+                                .map(|e| e.caption().to_string())
+                                .unwrap_or_default(),
+                            matched_name: c.matched_name.clone(),
+                            score: c.score,
+                            explanation_text: c.explanation.to_string(),
+                            explanation: c,
+                        })
+                        .collect(),
+                    error: None,
+                },
+                Err(error) => QueryResult {
+                    id,
+                    name: q.name.clone(),
+                    candidates: Vec::new(),
+                    error: Some(error),
+                },
+            }
+        })
+        .collect()
+}
+
+fn options(
+    state: &AppState,
+    lists: Option<Vec<String>>,
+    threshold: Option<f64>,
+    limit: Option<usize>,
+) -> Result<ScreenOptions, WebError> {
+    let threshold = threshold.unwrap_or(DEFAULT_THRESHOLD);
+    if !(0.0..=1.0).contains(&threshold) {
+        return Err(accord_core::Invalid::field("threshold", "must be between 0 and 1").into());
+    }
+    let limit = limit.unwrap_or(10);
+    if !(1..=100).contains(&limit) {
+        return Err(accord_core::Invalid::field("limit", "must be between 1 and 100").into());
+    }
+    if let Some(names) = &lists {
+        state
+            .screener
+            .check_datasets(names)
+            .map_err(|e| accord_core::Invalid::field("lists", e.to_string()))?;
+    }
+    Ok(ScreenOptions {
+        threshold,
+        limit,
+        datasets: lists,
+    })
+}
+
+async fn audit_screening(
+    state: &AppState,
+    ctx: &Ctx,
+    count: usize,
+    lists: &Option<Vec<String>>,
+) -> Result<(), WebError> {
+    let lists = lists.clone().unwrap_or_else(|| {
+        state
+            .screener
+            .datasets()
+            .iter()
+            .map(|d| d.name.clone())
+            .collect()
+    });
+    state
+        .store
+        .audit(
+            &ctx.actor(),
+            "screening.run",
+            "lists",
+            Outcome::Ok,
+            serde_json::json!({ "queries": count, "lists": lists }),
+        )
+        .await?;
+    Ok(())
+}
+
+pub async fn api_screen(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<ScreenRequest>,
+) -> Result<Json<ScreenResponse>, WebError> {
+    ctx.require(&state, &Action::Screen).await?;
+    let queries = match body.queries {
+        Some(q) => q,
+        None => vec![body.single],
+    };
+    if queries.is_empty() {
+        return Err(accord_core::Invalid::field("queries", "give at least one query").into());
+    }
+    if queries.len() > MAX_BATCH {
+        return Err(accord_core::Invalid::field(
+            "queries",
+            format!(
+                "at most {MAX_BATCH} queries per call, got {}",
+                queries.len()
+            ),
+        )
+        .into());
+    }
+    let opts = options(&state, body.lists.clone(), body.threshold, body.limit)?;
+    audit_screening(&state, &ctx, queries.len(), &body.lists).await?;
+    let lists = state
+        .screener
+        .datasets()
+        .iter()
+        .map(|d| d.name.clone())
+        .collect();
+    let threshold = opts.threshold;
+    let worker = state.clone();
+    let results = tokio::task::spawn_blocking(move || screen(&worker, &queries, &opts))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(Json(ScreenResponse {
+        results,
+        lists,
+        threshold,
+    }))
+}
+
+/// The yente `POST /match/{dataset}` contract; errors in yente's `{detail}` shape.
+pub async fn yente_match(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(dataset): Path<String>,
+    RawQuery(query): RawQuery,
+    ApiJson(request): ApiJson<MatchRequest>,
+) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::Screen).await?;
+    let params = yente_params(query.as_deref().unwrap_or(""))?;
+    audit_screening(
+        &state,
+        &ctx,
+        request.queries.len(),
+        &Some(vec![dataset.clone()]),
+    )
+    .await?;
+    let worker = state.clone();
+    let answer = tokio::task::spawn_blocking(move || {
+        match_request(&worker.screener, &dataset, request, params)
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(match answer {
+        Ok(response) => Json(response).into_response(),
+        Err(e) => {
+            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            (status, Json(e.body())).into_response()
+        }
+    })
+}
+
+/// yente's query string, where list parameters repeat (`include_dataset=a&include_dataset=b`).
+fn yente_params(raw: &str) -> Result<MatchParams, WebError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw)
+        .map_err(|e| WebError::BadRequest(format!("malformed query string: {e}")))?;
+    let mut p = MatchParams::default();
+    let number = |field: &str, v: &str| -> Result<f64, WebError> {
+        v.parse()
+            .map_err(|_| accord_core::Invalid::field(field, "must be a number").into())
+    };
+    for (k, v) in pairs {
+        match k.as_str() {
+            "limit" => p.limit = number("limit", &v)? as usize,
+            "threshold" => p.threshold = number("threshold", &v)?,
+            "cutoff" => p.cutoff = number("cutoff", &v)?,
+            "algorithm" => p.algorithm = v,
+            "include_dataset" => p.include_dataset.push(v),
+            "exclude_dataset" => p.exclude_dataset.push(v),
+            "exclude_schema" => p.exclude_schema.push(v),
+            "topics" => p.topics.push(v),
+            "changed_since" => p.changed_since = Some(v),
+            "exclude_entity_ids" => p.exclude_entity_ids.push(v),
+            _ => {}
+        }
+    }
+    Ok(p)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ScreenForm {
+    name: String,
+    birth_date: String,
+    country: String,
+    schema: String,
+}
+
+fn screen_page(
+    state: &AppState,
+    ctx: &Ctx,
+    form: &ScreenForm,
+    results: Option<&QueryResult>,
+) -> Html<String> {
+    let l = ctx.lang;
+    let lists: Vec<String> = state
+        .screener
+        .datasets()
+        .iter()
+        .map(|d| format!("{} ({})", d.name, d.entries))
+        .collect();
+    render_page(
+        ctx,
+        l.t("screen.title"),
+        html! {
+            h1 { (l.t("screen.title")) }
+            p { (l.t("screen.intro")) }
+            @if lists.is_empty() {
+                div.notice.warn { (l.t("screen.no_lists")) }
+            } @else {
+                p.muted { (l.t("screen.lists")) " " (lists.join(", ")) }
+            }
+            form.stacked method="post" action="/screen" {
+                (csrf_field(ctx))
+                (Field::text("name", l.t("screen.name"), &form.name).required().hint(l.t("screen.name_hint")).render(None))
+                (Field::text("birth_date", l.t("screen.birth_date"), &form.birth_date).hint(l.t("screen.birth_date_hint")).render(None))
+                (Field::text("country", l.t("screen.country"), &form.country).render(None))
+                div.field {
+                    label for="schema" { (l.t("screen.schema")) }
+                    select id="schema" name="schema" {
+                        option value="" { (l.t("screen.schema_any")) }
+                        option value="Person" selected[form.schema == "Person"] { (l.t("screen.person")) }
+                        option value="Organization" selected[form.schema == "Organization"] { (l.t("screen.organization")) }
+                    }
+                }
+                button type="submit" { (l.t("screen.submit")) }
+            }
+            @if let Some(r) = results {
+                h2 { (l.t("screen.results")) }
+                @if let Some(e) = &r.error {
+                    div.notice.error role="alert" { (e) }
+                } @else if r.candidates.is_empty() {
+                    div.notice.ok role="status" { (l.t("screen.none")) }
+                } @else {
+                    table {
+                        thead { tr {
+                            th scope="col" { (l.t("screen.score")) } th scope="col" { (l.t("screen.entry")) }
+                            th scope="col" { (l.t("screen.reference")) } th scope="col" { (l.t("screen.why")) }
+                        } }
+                        tbody { @for c in &r.candidates {
+                            tr {
+                                td { strong { (format!("{:.2}", c.score)) } }
+                                td { (c.name) br; span.muted { (c.matched_name) } }
+                                td { code { (c.match_id) } " " span.badge { (c.dataset) } }
+                                td { (c.explanation_text) }
+                            }
+                        } }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    ctx.require(&state, &Action::Screen).await?;
+    Ok(screen_page(&state, &ctx, &ScreenForm::default(), None))
+}
+
+pub async fn screen_from_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PostedForm(form): PostedForm<ScreenForm>,
+) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::Screen).await?;
+    let query = QueryJson {
+        id: None,
+        name: form.name.clone(),
+        birth_date: Some(form.birth_date.clone()),
+        country: Some(form.country.clone()),
+        schema: Some(form.schema.clone()),
+    };
+    let opts = options(&state, None, None, Some(20))?;
+    audit_screening(&state, &ctx, 1, &None).await?;
+    let worker = state.clone();
+    let mut results = tokio::task::spawn_blocking(move || screen(&worker, &[query], &opts))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let result = results.pop();
+    Ok(screen_page(&state, &ctx, &form, result.as_ref()).into_response())
+}
