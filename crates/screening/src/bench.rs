@@ -264,21 +264,64 @@ const ORG_KINDS: &[&str] = &[
 /// million-entry list has a long tail of rare parts, as real lists do.
 const SYLLABLES: &[&str] = &[
     "ka", "ri", "mo", "zu", "ta", "la", "din", "dor", "sha", "mel", "tor", "bek", "nu", "ra",
-    "gul", "ja", "khan", "mir", "sa", "fa", "ru", "zi", "na", "ho", "bo", "da", "ni", "qa",
-    "yor", "lan", "sul", "tem", "kur", "baz", "ash", "ul", "im", "ot", "ar", "an",
+    "gul", "ja", "khan", "mir", "sa", "fa", "ru", "zi", "na", "ho", "bo", "da", "ni", "qa", "yor",
+    "lan", "sul", "tem", "kur", "baz", "ash", "ul", "im", "ot", "ar", "an",
 ];
 const FAMILY_SUFFIX: &[&str] = &["ov", "ev", "i", "zoda", "uly", "bekov", "zai", "ani", "pur"];
 /// Innocent names come from other parts, so that they are on no list.
 const INNOCENT_GIVEN: &[&str] = &[
-    "Brendan", "Carla", "Dorothea", "Edwin", "Fiona", "Gunther", "Helga", "Ingrid", "Jasper",
-    "Klaus", "Lorenzo", "Margit", "Niels", "Ottilie", "Piet", "Quentin", "Rosalind", "Sven",
-    "Thaddeus", "Ursula", "Vincent", "Wilhelmina", "Xavier", "Yvette", "Zeno",
+    "Brendan",
+    "Carla",
+    "Dorothea",
+    "Edwin",
+    "Fiona",
+    "Gunther",
+    "Helga",
+    "Ingrid",
+    "Jasper",
+    "Klaus",
+    "Lorenzo",
+    "Margit",
+    "Niels",
+    "Ottilie",
+    "Piet",
+    "Quentin",
+    "Rosalind",
+    "Sven",
+    "Thaddeus",
+    "Ursula",
+    "Vincent",
+    "Wilhelmina",
+    "Xavier",
+    "Yvette",
+    "Zeno",
 ];
 const INNOCENT_FAMILY: &[&str] = &[
-    "Ashworth", "Blomqvist", "Castellano", "Dankworth", "Eriksen", "Fairbrother", "Gallagher",
-    "Hargreaves", "Iversen", "Jablonski", "Kowalczyk", "Lindqvist", "Montgomery", "Nakashima",
-    "Oosterhuis", "Pettersson", "Quimby", "Rasmussen", "Sandoval", "Thistlewood", "Underhill",
-    "Vandermeer", "Whitcombe", "Yamaguchi", "Zimmermann",
+    "Ashworth",
+    "Blomqvist",
+    "Castellano",
+    "Dankworth",
+    "Eriksen",
+    "Fairbrother",
+    "Gallagher",
+    "Hargreaves",
+    "Iversen",
+    "Jablonski",
+    "Kowalczyk",
+    "Lindqvist",
+    "Montgomery",
+    "Nakashima",
+    "Oosterhuis",
+    "Pettersson",
+    "Quimby",
+    "Rasmussen",
+    "Sandoval",
+    "Thistlewood",
+    "Underhill",
+    "Vandermeer",
+    "Whitcombe",
+    "Yamaguchi",
+    "Zimmermann",
 ];
 
 fn syllabic(rng: &mut Rng, syllables: usize) -> String {
@@ -764,7 +807,8 @@ pub fn run(screener: &Screener, queries: &[BenchQuery], config: &BenchConfig) ->
                         let name = screener.entries()[src].caption();
                         cands.iter().any(|c| {
                             c.record == src
-                                || screener.entries().get(c.record).map(|e| e.caption()) == Some(name)
+                                || screener.entries().get(c.record).map(|e| e.caption())
+                                    == Some(name)
                         })
                     }
                 };

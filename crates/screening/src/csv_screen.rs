@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use accord_match::{Candidate, DEFAULT_THRESHOLD, MAX_NAME_CHARS, Query, ScreenOptions};
 use csv::ByteRecord;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::screener::{Screener, UnknownDataset};
@@ -215,6 +216,46 @@ fn read_row(cols: &Columns, row: &ByteRecord, number: u64) -> Pending {
     Pending { id, name, query }
 }
 
+/// A query's answer, formatted (in parallel) before it is written.
+enum Answer {
+    Error(String),
+    NoMatch,
+    /// rank, match_id, match_dataset, match_name, score, explanation.
+    Matches(Vec<[String; 6]>),
+}
+
+fn format_answer(screener: &Screener, result: &Result<Vec<Candidate>, String>) -> Answer {
+    match result {
+        Err(e) => Answer::Error(e.clone()),
+        Ok(cands) if cands.is_empty() => Answer::NoMatch,
+        Ok(cands) => Answer::Matches(
+            cands
+                .iter()
+                .enumerate()
+                .map(|(rank, c)| {
+                    let listed = screener
+                        .entry(c)
+                        .map(|e| e.caption().to_string())
+                        .unwrap_or_else(|| c.matched_name.clone());
+                    let match_name = if listed == c.matched_name {
+                        listed
+                    } else {
+                        format!("{listed} (as {})", c.matched_name)
+                    };
+                    [
+                        (rank + 1).to_string(),
+                        c.id.clone(),
+                        c.dataset.clone(),
+                        match_name,
+                        format!("{:.3}", c.score),
+                        c.explanation.to_string(),
+                    ]
+                })
+                .collect(),
+        ),
+    }
+}
+
 struct Out<W: Write> {
     writer: csv::Writer<W>,
     summary: CsvSummary,
@@ -226,42 +267,18 @@ impl<W: Write> Out<W> {
         self.writer.write_record(fields).map_err(CsvError::Write)
     }
 
-    fn answer(
-        &mut self,
-        screener: &Screener,
-        p: &Pending,
-        result: Result<&[Candidate], String>,
-    ) -> Result<(), CsvError> {
-        match result {
-            Err(e) => {
+    fn answer(&mut self, p: &Pending, answer: &Answer) -> Result<(), CsvError> {
+        match answer {
+            Answer::Error(e) => {
                 self.summary.errors += 1;
-                self.row([&p.id, &p.name, "", "", "", "", "", "", &e])
+                self.row([&p.id, &p.name, "", "", "", "", "", "", e])
             }
-            Ok([]) => self.row([&p.id, &p.name, "", "", "", "", "", "", ""]),
-            Ok(cands) => {
+            Answer::NoMatch => self.row([&p.id, &p.name, "", "", "", "", "", "", ""]),
+            Answer::Matches(rows) => {
                 self.summary.matched += 1;
-                for (rank, c) in cands.iter().enumerate() {
+                for [rank, id, ds, name, score, expl] in rows {
                     self.summary.candidates += 1;
-                    let listed = screener
-                        .entry(c)
-                        .map(|e| e.caption().to_string())
-                        .unwrap_or_else(|| c.matched_name.clone());
-                    let match_name = if listed == c.matched_name {
-                        listed
-                    } else {
-                        format!("{listed} (as {})", c.matched_name)
-                    };
-                    self.row([
-                        &p.id,
-                        &p.name,
-                        &(rank + 1).to_string(),
-                        &c.id,
-                        &c.dataset,
-                        &match_name,
-                        &format!("{:.3}", c.score),
-                        &c.explanation.to_string(),
-                        "",
-                    ])?;
+                    self.row([&p.id, &p.name, rank, id, ds, name, score, expl, ""])?;
                 }
                 Ok(())
             }
@@ -368,19 +385,24 @@ pub fn screen_csv<R: Read, W: Write>(
         queries.clear();
         queries.extend(chunk.iter().filter_map(|p| p.query.as_ref().ok().cloned()));
         let mut results = screener.screen_batch(&queries, &screen_opts).into_iter();
-        for p in &chunk {
-            let result = match &p.query {
+        let outcomes: Vec<Result<Vec<Candidate>, String>> = chunk
+            .iter()
+            .map(|p| match &p.query {
                 Err(e) => Err(e.clone()),
                 Ok(_) => match results.next() {
                     Some(Ok(c)) => Ok(c),
                     Some(Err(e)) => Err(e.to_string()),
                     None => Err("internal error: the engine returned too few results".into()),
                 },
-            };
-            match result {
-                Ok(c) => out.answer(screener, p, Ok(&c))?,
-                Err(e) => out.answer(screener, p, Err(e))?,
-            }
+            })
+            .collect();
+        // Explanations are long strings: format them on all cores too.
+        let answers: Vec<Answer> = outcomes
+            .par_iter()
+            .map(|r| format_answer(screener, r))
+            .collect();
+        for (p, a) in chunk.iter().zip(&answers) {
+            out.answer(p, a)?;
         }
         out.writer.flush().map_err(|e| CsvError::Write(e.into()))?;
         progress(Progress {
