@@ -23,13 +23,13 @@
 
 use crate::entity::{PreparedQuery, explain_record, secondary};
 use crate::error::QueryError;
+use crate::fxhash::FxHashMap as HashMap;
 use crate::prepare::{PreparedName, prepare};
 use crate::score::{compare_prepared, token_sim};
 use crate::tokens::TokenClass;
 use crate::types::{Candidate, Query, Record, ScreenOptions};
 use rayon::prelude::*;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 /// Names fully scored per query, at most.
 const MAX_SCORED: usize = 48;
@@ -154,7 +154,7 @@ impl Index {
                 })
             })
             .collect();
-        let mut ids: HashMap<Box<str>, u32> = HashMap::new();
+        let mut ids: HashMap<Box<str>, u32> = HashMap::default();
         let mut vocab: Vec<VocabToken> = Vec::new();
         for (id, n) in names.iter().enumerate() {
             for (tok, _) in index_tokens(&n.prepared) {
@@ -173,8 +173,8 @@ impl Index {
             }
         }
         drop(ids);
-        let mut by_key: HashMap<Box<str>, Vec<u32>> = HashMap::new();
-        let mut by_group: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut by_key: HashMap<Box<str>, Vec<u32>> = HashMap::default();
+        let mut by_group: HashMap<u32, Vec<u32>> = HashMap::default();
         for (tid, v) in vocab.iter_mut().enumerate() {
             v.postings.shrink_to_fit();
             by_key
@@ -185,7 +185,7 @@ impl Index {
                 by_group.entry(g).or_default().push(tid as u32);
             }
         }
-        let mut deletes: HashMap<Box<str>, Vec<Box<str>>> = HashMap::new();
+        let mut deletes: HashMap<Box<str>, Vec<Box<str>>> = HashMap::default();
         for key in by_key.keys() {
             if key.len() < FUZZY_MIN_LEN {
                 continue;
@@ -465,7 +465,7 @@ impl Index {
         };
         let cands = self.candidates(&pq.name, &allowed);
         // Best name per record.
-        let mut best: HashMap<u32, (f64, u32)> = HashMap::new();
+        let mut best: HashMap<u32, (f64, u32)> = HashMap::default();
         for id in cands {
             let n = &self.names[id as usize];
             let is_org = pq.is_org || n.is_org;

@@ -12,7 +12,7 @@
 //! Nicknames (Bill/William) are in the same table: to the screener they are
 //! another spelling of the same name part.
 
-use std::collections::HashMap;
+use crate::fxhash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 pub const GROUPS: &[&[&str]] = &[
@@ -388,7 +388,7 @@ pub const GROUPS: &[&[&str]] = &[
 fn table() -> &'static HashMap<&'static str, u32> {
     static T: OnceLock<HashMap<&'static str, u32>> = OnceLock::new();
     T.get_or_init(|| {
-        let mut m = HashMap::new();
+        let mut m = HashMap::default();
         for (i, g) in GROUPS.iter().enumerate() {
             for s in g.iter() {
                 // A spelling listed in two groups (ted, ivan) keeps its first
