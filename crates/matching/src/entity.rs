@@ -36,6 +36,15 @@ impl PreparedQuery {
     pub fn new(query: &Query) -> Result<Self, QueryError> {
         let is_org = query.schema.is_some_and(Schema::is_org_like);
         let (name, readings) = prepare_with_readings(&query.name, is_org)?;
+        // "LLC" or "Mr" alone would match every company or every person.
+        if name.tokens.iter().all(|t| {
+            matches!(
+                t.class,
+                crate::tokens::TokenClass::LegalForm | crate::tokens::TokenClass::Title
+            ) || crate::tokens::is_legal_form(&t.text)
+        }) {
+            return Err(QueryError::OnlyStopWords);
+        }
         let birth_date = match query.birth_date.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(s) => {
@@ -114,6 +123,96 @@ pub(crate) fn secondary(
     }
     let total: f64 = effects.iter().map(|e| e.effect).sum();
     ((name_score + total).clamp(0.0, 1.0), effects)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::RecordName;
+
+    fn rec() -> Record {
+        Record {
+            id: "1".into(),
+            dataset: "un".into(),
+            schema: Schema::Person,
+            names: vec![RecordName::primary("Abdul Rahman Yasin")],
+            birth_dates: vec![DateSpec::Year(1960)],
+            countries: vec!["IQ".into()],
+        }
+    }
+
+    #[test]
+    fn matching_birth_year_and_country_raise_the_score() {
+        let plain = compare(&Query::name("Abdul Rahman Yasin"), &rec())
+            .unwrap()
+            .0;
+        let q = Query {
+            name: "Abdul Rahman Yaseen".into(),
+            birth_date: Some("1960".into()),
+            country: Some("Iraq".into()),
+            schema: Some(Schema::Person),
+        };
+        let (s, ex) = compare(&q, &rec()).unwrap();
+        assert!(ex.features.iter().all(|f| f.effect > 0.0));
+        assert!(s >= ex.name_score && plain > 0.9);
+    }
+
+    #[test]
+    fn different_birth_year_lowers_but_does_not_replace_the_name() {
+        let q = Query {
+            name: "Abdul Rahman Yasin".into(),
+            birth_date: Some("1985".into()),
+            ..Query::default()
+        };
+        let (s, ex) = compare(&q, &rec()).unwrap();
+        assert!(s < ex.name_score);
+        assert!(s > 0.7);
+    }
+
+    #[test]
+    fn organization_query_against_person_is_penalized() {
+        let q = Query {
+            name: "Abdul Rahman Yasin".into(),
+            schema: Some(Schema::Organization),
+            ..Query::default()
+        };
+        let (s, _) = compare(&q, &rec()).unwrap();
+        assert!(s < 0.8);
+    }
+
+    #[test]
+    fn a_shared_birthday_never_makes_different_names_match() {
+        let q = Query {
+            name: "Maria Gonzalez".into(),
+            birth_date: Some("1960".into()),
+            country: Some("IQ".into()),
+            ..Query::default()
+        };
+        let s = compare(&q, &rec()).map(|r| r.0).unwrap_or(0.0);
+        assert!(s < 0.5);
+    }
+
+    #[test]
+    fn legal_form_alone_is_not_a_query() {
+        assert_eq!(
+            PreparedQuery::new(&Query::name("LLC")).unwrap_err(),
+            QueryError::OnlyStopWords
+        );
+        assert!(PreparedQuery::new(&Query::name("1970")).is_err());
+    }
+
+    #[test]
+    fn unreadable_birth_date_is_a_typed_error() {
+        let q = Query {
+            name: "Ivan".into(),
+            birth_date: Some("yesterday".into()),
+            ..Query::default()
+        };
+        assert!(matches!(
+            PreparedQuery::new(&q),
+            Err(QueryError::BadBirthDate(_))
+        ));
+    }
 }
 
 /// Pairwise score of two names in [0, 1]; 0 when either is not a usable name.

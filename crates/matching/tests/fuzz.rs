@@ -55,6 +55,15 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
+    fn bit_parallel_osa_agrees_with_the_dp_table(a in "[a-z0-9]{0,20}", b in "[a-z0-9]{0,20}") {
+        use accord_match::keys::{osa_bounded, osa_distance};
+        prop_assert_eq!(
+            osa_distance(a.as_bytes(), b.as_bytes()),
+            osa_bounded(a.as_bytes(), b.as_bytes(), usize::MAX)
+        );
+    }
+
+    #[test]
     fn normalizer_never_panics(s in any_name()) {
         let _ = normalize_name(&s);
         let _ = to_latin(&s);
