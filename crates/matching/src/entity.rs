@@ -125,6 +125,77 @@ pub(crate) fn secondary(
     ((name_score + total).clamp(0.0, 1.0), effects)
 }
 
+/// Pairwise score of two names in [0, 1]; 0 when either is not a usable name.
+pub fn compare_names(a: &str, b: &str, schema: Schema) -> f64 {
+    let is_org = schema.is_org_like();
+    match (
+        crate::prepare::prepare(a, is_org),
+        crate::prepare::prepare(b, is_org),
+    ) {
+        (Ok(pa), Ok(pb)) => compare_prepared(&pa, &pb, is_org).score,
+        _ => 0.0,
+    }
+}
+
+/// Whole-entity score of a query against one record, with its explanation;
+/// `None` when the query is not screenable or the record has no usable name.
+pub fn compare(query: &Query, record: &Record) -> Option<(f64, Explanation)> {
+    let q = PreparedQuery::new(query).ok()?;
+    compare_prepared_query(&q, record)
+}
+
+pub(crate) fn compare_prepared_query(
+    q: &PreparedQuery,
+    record: &Record,
+) -> Option<(f64, Explanation)> {
+    let is_org = q.is_org || record.schema.is_org_like();
+    let mut best: Option<(f64, usize, PreparedName, crate::score::NameScore)> = None;
+    for (i, n) in record.names.iter().enumerate() {
+        if n.weak {
+            continue;
+        }
+        let Ok(pn) = crate::prepare::prepare(&n.text, is_org) else {
+            continue;
+        };
+        let ns = compare_prepared(&q.name, &pn, is_org);
+        if best.as_ref().is_none_or(|b| ns.score > b.0) {
+            best = Some((ns.score, i, pn, ns));
+        }
+    }
+    let (_, i, pn, _) = best.as_ref()?;
+    Some(explain_record(q, record, *i, Some(pn)))
+}
+
+/// Scores one name of a record against the query and explains it.
+/// `prepared` is the list name already prepared (as the index holds it).
+pub(crate) fn explain_record(
+    q: &PreparedQuery,
+    record: &Record,
+    name_idx: usize,
+    prepared: Option<&PreparedName>,
+) -> (f64, Explanation) {
+    let is_org = q.is_org || record.schema.is_org_like();
+    let rn = &record.names[name_idx];
+    let mut readings = q.readings.clone();
+    // Only a non-ASCII list name has readings worth re-deriving.
+    let ln = match prepared {
+        Some(p) if rn.text.is_ascii() => p.clone(),
+        _ => match prepare_with_readings(&rn.text, is_org) {
+            Ok((p, r)) => {
+                readings.extend(r);
+                p
+            }
+            Err(_) => q.name.clone(),
+        },
+    };
+    let ns = compare_prepared(&q.name, &ln, is_org);
+    let (score, effects) = secondary(q, record, ns.score);
+    let mut ex = Explanation::from_parts(&rn.text, rn.kind, &q.name, &ln, &ns, readings);
+    ex.features = effects;
+    ex.score = round3(score);
+    (score, ex)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,75 +284,4 @@ mod tests {
             Err(QueryError::BadBirthDate(_))
         ));
     }
-}
-
-/// Pairwise score of two names in [0, 1]; 0 when either is not a usable name.
-pub fn compare_names(a: &str, b: &str, schema: Schema) -> f64 {
-    let is_org = schema.is_org_like();
-    match (
-        crate::prepare::prepare(a, is_org),
-        crate::prepare::prepare(b, is_org),
-    ) {
-        (Ok(pa), Ok(pb)) => compare_prepared(&pa, &pb, is_org).score,
-        _ => 0.0,
-    }
-}
-
-/// Whole-entity score of a query against one record, with its explanation;
-/// `None` when the query is not screenable or the record has no usable name.
-pub fn compare(query: &Query, record: &Record) -> Option<(f64, Explanation)> {
-    let q = PreparedQuery::new(query).ok()?;
-    compare_prepared_query(&q, record)
-}
-
-pub(crate) fn compare_prepared_query(
-    q: &PreparedQuery,
-    record: &Record,
-) -> Option<(f64, Explanation)> {
-    let is_org = q.is_org || record.schema.is_org_like();
-    let mut best: Option<(f64, usize, PreparedName, crate::score::NameScore)> = None;
-    for (i, n) in record.names.iter().enumerate() {
-        if n.weak {
-            continue;
-        }
-        let Ok(pn) = crate::prepare::prepare(&n.text, is_org) else {
-            continue;
-        };
-        let ns = compare_prepared(&q.name, &pn, is_org);
-        if best.as_ref().is_none_or(|b| ns.score > b.0) {
-            best = Some((ns.score, i, pn, ns));
-        }
-    }
-    let (_, i, pn, _) = best.as_ref()?;
-    Some(explain_record(q, record, *i, Some(pn)))
-}
-
-/// Scores one name of a record against the query and explains it.
-/// `prepared` is the list name already prepared (as the index holds it).
-pub(crate) fn explain_record(
-    q: &PreparedQuery,
-    record: &Record,
-    name_idx: usize,
-    prepared: Option<&PreparedName>,
-) -> (f64, Explanation) {
-    let is_org = q.is_org || record.schema.is_org_like();
-    let rn = &record.names[name_idx];
-    let mut readings = q.readings.clone();
-    // Only a non-ASCII list name has readings worth re-deriving.
-    let ln = match prepared {
-        Some(p) if rn.text.is_ascii() => p.clone(),
-        _ => match prepare_with_readings(&rn.text, is_org) {
-            Ok((p, r)) => {
-                readings.extend(r);
-                p
-            }
-            Err(_) => q.name.clone(),
-        },
-    };
-    let ns = compare_prepared(&q.name, &ln, is_org);
-    let (score, effects) = secondary(q, record, ns.score);
-    let mut ex = Explanation::from_parts(&rn.text, rn.kind, &q.name, &ln, &ns, readings);
-    ex.features = effects;
-    ex.score = round3(score);
-    (score, ex)
 }
