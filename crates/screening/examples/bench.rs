@@ -78,6 +78,11 @@ fn parse_args() -> Args {
     a
 }
 
+fn cpu(t: Option<&bench::Throughput>) -> String {
+    t.and_then(|t| t.cpu_us_per_query())
+        .map_or("-".into(), |us| format!("{us:.0}"))
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.0}", d.as_secs_f64() * 1e3)
 }
@@ -136,8 +141,16 @@ fn main() {
     }
 
     let threads = rows.first().map_or(1, |r| r.report.threads);
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
-        "Threads: {threads}. Latency: one query at a time on one thread; batch: `screen_batch` in chunks of 1,000 (rayon); CSV: `screen_csv` from an in-memory CSV to a sink.\n"
+        "Load average at the end: {}.",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    println!(
+        "Threads: {threads}. Latency: one query at a time on one thread; batch: `screen_batch` in chunks of 1,000 (rayon); CSV: `screen_csv` from an in-memory CSV to a sink. CPU µs/q: CPU time of the process per query during the batch, robust to other load (2 idle cores would give about 2,000,000 / that q/s).\n"
     );
     println!(
         "| list | entries | load ms | build ms | index MB | median µs | p99 µs | mean µs | max µs | batch q/s | CSV q/s |"
@@ -146,7 +159,7 @@ fn main() {
     for r in &rows {
         let p = &r.report.per_query;
         println!(
-            "| {} | {} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.0} | {:.0} ({} q) | {} |",
+            "| {} | {} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.0} | {:.0} ({} q) | {} | {} | {} |",
             r.label,
             r.report.entries,
             ms(r.load),
@@ -158,10 +171,12 @@ fn main() {
             p.max_us,
             r.report.batch.per_second,
             r.report.batch.queries,
+            cpu(Some(&r.report.batch)),
             r.report
                 .csv
                 .as_ref()
                 .map_or("-".into(), |c| format!("{:.0}", c.per_second)),
+            cpu(r.report.csv.as_ref()),
         );
     }
     println!(
