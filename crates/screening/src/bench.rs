@@ -887,15 +887,11 @@ pub fn run(screener: &Screener, queries: &[BenchQuery], config: &BenchConfig) ->
             datasets: opts.datasets.clone(),
             ..CsvOptions::default()
         };
-        let t = Instant::now();
-        let summary = screen_csv(screener, input.as_bytes(), std::io::sink(), &copts, &|_| {})
-            .expect("CSV screening of generated input");
-        let secs = t.elapsed().as_secs_f64();
-        Throughput {
-            queries: summary.rows as usize,
-            seconds: secs,
-            per_second: summary.rows as f64 / secs,
-        }
+        Throughput::measure(batch_queries.len(), || {
+            screen_csv(screener, input.as_bytes(), std::io::sink(), &copts, &|_| {})
+                .expect("CSV screening of generated input")
+                .rows as usize
+        })
     });
 
     BenchReport {
