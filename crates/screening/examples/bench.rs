@@ -153,9 +153,11 @@ fn main() {
         "Threads: {threads}. Latency: one query at a time on one thread; batch: `screen_batch` in chunks of 1,000 (rayon); CSV: `screen_csv` from an in-memory CSV to a sink. CPU µs/q: CPU time of the process per query during the batch, robust to other load (2 idle cores would give about 2,000,000 / that q/s).\n"
     );
     println!(
-        "| list | entries | load ms | build ms | index MB | median µs | p99 µs | mean µs | max µs | batch q/s | CSV q/s |"
+        "| list | entries | load ms | build ms | index MB | median µs | p99 µs | mean µs | max µs | batch q/s | batch CPU µs/q | CSV q/s | CSV CPU µs/q |"
     );
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!(
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    );
     for r in &rows {
         let p = &r.report.per_query;
         println!(
