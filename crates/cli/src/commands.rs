@@ -28,7 +28,7 @@ async fn open(url: &str) -> anyhow::Result<Store> {
     Ok(Store::open(url).await?)
 }
 
-fn operator() -> Actor {
+pub fn operator() -> Actor {
     let who = std::env::var("USER").unwrap_or_else(|_| "operator".into());
     Actor::system(&format!("cli:{who}"))
 }
@@ -48,8 +48,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let bind = bind
                 .or_else(|| file.bind.clone())
                 .unwrap_or_else(|| "127.0.0.1:8080".into());
-            let screener = std::sync::Arc::new(crate::screen::load_screener(&lists)?);
-            serve(&db.url(&file), &bind, demo, &file, screener).await?;
+            let file_lists = crate::screen::load_lists(&lists)?;
+            serve(&db.url(&file), &bind, demo, &file, file_lists).await?;
         }
         Command::Migrate { db } => {
             let store = open(&db.url(&file)).await?;
@@ -66,7 +66,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let n = store.verify_audit_log().await?;
             println!("the audit log is intact: {n} records verified");
         }
-        Command::Screen(args) => crate::screen::run(&args)?,
+        Command::Lists(cmd) => crate::lists::run(cmd, |db| db.url(&file)).await?,
+        Command::Screen(args) => crate::screen::run(&args, &file).await?,
         Command::Backup { db, output } => {
             let store = open(&db.url(&file)).await?;
             store.backup_to(&output).await?;
@@ -94,7 +95,7 @@ async fn serve(
     bind: &str,
     with_demo: bool,
     file: &FileConfig,
-    screener: std::sync::Arc<accord_screening::Screener>,
+    file_lists: Vec<(String, accord_lists::List)>,
 ) -> anyhow::Result<()> {
     let store = open(url).await?;
     let seeded = store.seed_members().await?;
@@ -129,7 +130,7 @@ async fn serve(
     if let Some(max) = file.max_body_bytes {
         config.max_body_bytes = max;
     }
-    let app = accord_web::app(store.clone(), config, screener).await?;
+    let app = accord_web::app(store.clone(), config, file_lists).await?;
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;

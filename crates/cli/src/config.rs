@@ -60,6 +60,9 @@ pub enum Command {
     /// Work with the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Reference lists (UN consolidated list, OFAC SDN) that members screen against.
+    #[command(subcommand)]
+    Lists(ListsCommand),
     /// Screen a CSV of names against list files (UN XML, OFAC CSV directory, FollowTheMoney JSON lines).
     Screen(ScreenArgs),
     /// Write a consistent copy of a SQLite database while the server runs.
@@ -74,11 +77,14 @@ pub enum Command {
 
 #[derive(Args, Debug)]
 pub struct ScreenArgs {
-    /// A list to screen against: a UN consolidated XML file, an OFAC directory
-    /// (sdn.csv with alt.csv, add.csv, sdn_comments.csv), or FollowTheMoney
-    /// JSON lines (Accord's own export). Repeat for several lists.
-    #[arg(long = "list", required = true)]
+    /// A list file to screen against: a UN consolidated XML file, an OFAC
+    /// directory (sdn.csv with alt.csv, add.csv, sdn_comments.csv), or
+    /// FollowTheMoney JSON lines (Accord's own export). Repeat for several
+    /// lists. Without --list, the platform's stored reference lists are used.
+    #[arg(long = "list")]
     pub lists: Vec<PathBuf>,
+    #[command(flatten)]
+    pub db: DatabaseArg,
     /// Input CSV with a header: `name` and optionally `id`, `birth_date`, `country`, `schema`.
     #[arg(long)]
     pub input: PathBuf,
@@ -91,6 +97,27 @@ pub struct ScreenArgs {
     /// Most candidates per name.
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ListsCommand {
+    /// Import a new version of a reference list; importing the same content twice changes nothing.
+    Import {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Which format: `un` (the UN consolidated list XML file) or `ofac` (a directory with sdn.csv and, where present, alt.csv, add.csv, sdn_comments.csv).
+        #[arg(value_parser = ["un", "ofac"])]
+        kind: String,
+        /// The file (un) or directory (ofac).
+        path: PathBuf,
+    },
+    /// Show the stored versions of the reference lists.
+    Versions {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Only this list (un, ofac).
+        list: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

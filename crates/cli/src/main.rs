@@ -3,6 +3,7 @@
 mod commands;
 mod config;
 mod demo;
+mod lists;
 mod screen;
 
 use std::process::ExitCode;

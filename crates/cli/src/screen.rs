@@ -34,9 +34,10 @@ fn count_rows(path: &std::path::Path) -> anyhow::Result<u64> {
     Ok(lines.saturating_sub(1))
 }
 
-/// Loads list files and indexes them for screening.
-pub fn load_screener(paths: &[std::path::PathBuf]) -> anyhow::Result<Screener> {
-    let started = Instant::now();
+/// Loads list files, naming each dataset after its format.
+pub fn load_lists(
+    paths: &[std::path::PathBuf],
+) -> anyhow::Result<Vec<(String, accord_lists::List)>> {
     let mut lists: Vec<(String, accord_lists::List)> = Vec::new();
     for path in paths {
         let list = accord_lists::load_path(path)
@@ -53,7 +54,13 @@ pub fn load_screener(paths: &[std::path::PathBuf]) -> anyhow::Result<Screener> {
         }
         lists.push((name, list));
     }
-    let screener = Screener::from_lists(lists);
+    Ok(lists)
+}
+
+/// Loads list files and indexes them for screening.
+pub fn load_screener(paths: &[std::path::PathBuf]) -> anyhow::Result<Screener> {
+    let started = Instant::now();
+    let screener = Screener::from_lists(load_lists(paths)?);
     if !paths.is_empty() {
         eprintln!(
             "index of {} entries built in {:.2?}",
@@ -64,12 +71,39 @@ pub fn load_screener(paths: &[std::path::PathBuf]) -> anyhow::Result<Screener> {
     Ok(screener)
 }
 
-pub fn run(args: &ScreenArgs) -> anyhow::Result<()> {
+/// The platform's stored reference lists, current versions, indexed.
+pub async fn stored_screener(url: &str) -> anyhow::Result<Screener> {
+    let store = accord_store::Store::open(url).await?;
+    let mut lists = Vec::new();
+    for v in store.current_reference_versions().await? {
+        let (_, list) = store.reference_list(&v.list, Some(v.version)).await?;
+        eprintln!(
+            "stored list {} v{}: {} entries",
+            v.list,
+            v.version,
+            list.entries.len()
+        );
+        lists.push((v.list, list));
+    }
+    store.close().await;
+    if lists.is_empty() {
+        anyhow::bail!(
+            "the platform has no reference lists yet: import one (`accord lists import un FILE`) or pass --list FILE"
+        );
+    }
+    Ok(Screener::from_lists(lists))
+}
+
+pub async fn run(args: &ScreenArgs, file: &crate::config::FileConfig) -> anyhow::Result<()> {
     let threshold = args.threshold.unwrap_or(DEFAULT_THRESHOLD);
     if !(0.0..=1.0).contains(&threshold) {
         anyhow::bail!("--threshold must be between 0 and 1");
     }
-    let screener = load_screener(&args.lists)?;
+    let screener = if args.lists.is_empty() {
+        stored_screener(&args.db.url(file)).await?
+    } else {
+        load_screener(&args.lists)?
+    };
     let total = count_rows(&args.input)?;
     let input =
         File::open(&args.input).with_context(|| format!("cannot open {}", args.input.display()))?;

@@ -258,3 +258,76 @@ fn a_bad_configuration_file_is_reported() {
     assert!(stderr(&o).contains("is invalid"), "{}", stderr(&o));
     std::fs::remove_file(&path).ok();
 }
+
+#[tokio::test]
+async fn reference_lists_are_imported_in_versions_and_screened_without_list_files() {
+    let db = TestDatabase::sqlite();
+    let url = db.url.clone();
+    let un = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../lists/tests/fixtures/un_sample.xml"
+    );
+    let o = accord(&["lists", "import", "--database", &url, "un", un]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("version 1 imported"), "{}", stdout(&o));
+    let o = accord(&["lists", "import", "--database", &url, "un", un]);
+    assert!(stdout(&o).contains("unchanged"), "{}", stdout(&o));
+
+    let broken = std::env::temp_dir().join(format!("accord-broken-{}.xml", std::process::id()));
+    std::fs::write(
+        &broken,
+        "<?xml version=\"1.0\"?>\n<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL>\n<DATAID>1</DATA",
+    )
+    .unwrap();
+    let o = accord(&[
+        "lists",
+        "import",
+        "--database",
+        &url,
+        "un",
+        broken.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("line"),
+        "the position of the error is named: {}",
+        stderr(&o)
+    );
+    std::fs::remove_file(&broken).ok();
+
+    let o = accord(&["lists", "versions", "--database", &url]);
+    assert!(stdout(&o).contains("un v1"), "{}", stdout(&o));
+
+    let dir = std::env::temp_dir().join(format!("accord-screen-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("in.csv");
+    let output = dir.join("out.csv");
+    let entry = accord_lists::load_path(un).unwrap().entries[0].clone();
+    std::fs::write(
+        &input,
+        format!(
+            "id,name\nq1,{}\nq2,\n",
+            entry.names[0].text.replace(',', " ")
+        ),
+    )
+    .unwrap();
+    let o = accord(&[
+        "screen",
+        "--database",
+        &url,
+        "--input",
+        input.to_str().unwrap(),
+        "--output",
+        output.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = std::fs::read_to_string(&output).unwrap();
+    assert!(out.starts_with("id,name,rank,match_id"), "{out}");
+    assert!(
+        out.contains("q1,") && out.contains(&entry.reference),
+        "{out}"
+    );
+    assert!(out.lines().any(|l| l.starts_with("q2,")), "{out}");
+    std::fs::remove_dir_all(&dir).ok();
+    db.drop_database().await;
+}

@@ -83,6 +83,10 @@ pub enum Action {
     ViewApiDocs,
     /// Screening names against the lists: signed-in users (people and machines).
     Screen,
+    /// The reference lists' versions and import reports: signed-in users.
+    ViewReferenceLists,
+    /// Importing a new version of a reference list: the secretariat.
+    ImportReferenceLists,
 }
 
 impl Action {
@@ -99,6 +103,8 @@ impl Action {
             Action::ViewAuditLog => "audit.view",
             Action::ViewApiDocs => "api_docs.view",
             Action::Screen => "screening.run",
+            Action::ViewReferenceLists => "reference_lists.view",
+            Action::ImportReferenceLists => "reference_lists.import",
         }
     }
 }
@@ -117,7 +123,9 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
     let allowed = match action {
         Action::ViewMembers | Action::ViewApiDocs => return Ok(()),
         _ if *who == Principal::Anonymous => return Err(Denied::NotSignedIn),
-        Action::AddMember | Action::ViewAuditLog => who.is_secretariat(),
+        Action::AddMember | Action::ViewAuditLog | Action::ImportReferenceLists => {
+            who.is_secretariat()
+        }
         Action::ViewFocalPoints { .. } => who.member().is_some() || who.is_secretariat(),
         Action::EditFocalPoints { member } => who.is_admin_of(member),
         Action::ViewUsers => matches!(who.role(), Some(Role::SecretariatAdmin | Role::MemberAdmin)),
@@ -125,7 +133,7 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
             Some(m) => who.is_admin_of(m),
             None => who.is_secretariat(),
         },
-        Action::ManageOwnTokens | Action::Screen => true,
+        Action::ManageOwnTokens | Action::Screen | Action::ViewReferenceLists => true,
     };
     if allowed {
         Ok(())

@@ -26,6 +26,7 @@ mod error;
 mod focal_points;
 mod members;
 mod open;
+mod reference_lists;
 mod sessions;
 mod settings;
 #[cfg(any(test, feature = "testing"))]
@@ -37,6 +38,7 @@ pub use users::SignInFailure;
 pub use audit::{Actor, AuditQuery};
 pub use error::StoreError;
 pub use open::{Backend, DEFAULT_DATABASE_URL};
+pub use reference_lists::{ImportOutcome, ImportReport, ReferenceVersion, check_list_name};
 pub use sessions::{LoginThrottle, SessionInfo};
 pub use tokens::{ApiToken, NewToken};
 

@@ -55,7 +55,103 @@ conformance!(
     concurrent_audited_writes_keep_one_unbroken_chain,
     settings_keep_the_first_value_written,
     backups_are_consistent_copies_on_sqlite,
+    reference_list_imports_make_versions_only_when_something_changed,
+    reference_lists_with_a_repeated_reference_are_refused_whole,
 );
+
+fn un_sample() -> accord_lists::List {
+    accord_lists::load_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../lists/tests/fixtures/un_sample.xml"
+    ))
+    .unwrap()
+}
+
+async fn reference_list_imports_make_versions_only_when_something_changed(
+    store: Store,
+    _url: String,
+) {
+    let list = un_sample();
+    let n = list.entries.len();
+    assert!(n >= 3);
+    let first = store
+        .import_reference_list(&admin(), "un", &list)
+        .await
+        .unwrap();
+    assert!(first.created);
+    assert_eq!(first.version.version, 1);
+    assert_eq!(first.report.added.len(), n);
+    let again = store
+        .import_reference_list(&admin(), "un", &list)
+        .await
+        .unwrap();
+    assert!(
+        !again.created,
+        "importing the same file twice changes nothing"
+    );
+    assert_eq!(store.reference_versions("un").await.unwrap().len(), 1);
+
+    let mut shorter = list.clone();
+    let gone = shorter.entries.remove(0).reference;
+    shorter.entries[0].comments = Some("amended".into());
+    let second = store
+        .import_reference_list(&admin(), "un", &shorter)
+        .await
+        .unwrap();
+    assert!(second.created);
+    assert_eq!(second.version.version, 2);
+    assert_eq!(second.report.removed, vec![gone]);
+    assert_eq!(second.report.changed.len(), 1);
+    assert!(
+        second.report.changed[0]
+            .fields
+            .contains(&"comments".to_string()),
+        "{:?}",
+        second.report.changed
+    );
+
+    let (v1, old) = store.reference_list("un", Some(1)).await.unwrap();
+    assert_eq!(
+        (v1.version, old.entries.len()),
+        (1, n),
+        "old versions stay as they were"
+    );
+    let (current, now) = store.reference_list("un", None).await.unwrap();
+    assert_eq!((current.version, now.entries.len()), (2, n - 1));
+    assert_eq!(now.source, accord_lists::ListSource::Un);
+    assert_eq!(store.current_reference_versions().await.unwrap().len(), 1);
+    assert!(matches!(
+        store.reference_list("ofac", None).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let imports = store
+        .audit_records(&AuditQuery {
+            action: Some("reference_lists.import".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(imports.len(), 2);
+}
+
+async fn reference_lists_with_a_repeated_reference_are_refused_whole(store: Store, _url: String) {
+    let mut list = un_sample();
+    let copy = list.entries[0].clone();
+    list.entries.push(copy);
+    let e = store
+        .import_reference_list(&admin(), "un", &list)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("appears twice"), "{e}");
+    assert!(store.reference_versions("un").await.unwrap().is_empty());
+    assert!(
+        store
+            .import_reference_list(&admin(), "UN!", &un_sample())
+            .await
+            .is_err()
+    );
+}
 
 fn admin() -> Actor {
     Actor::system("test")

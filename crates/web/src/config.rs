@@ -10,6 +10,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Largest request body accepted, in bytes; larger ones get 413.
     pub max_body_bytes: usize,
+    /// Largest file upload (reference list imports), in bytes.
+    pub max_upload_bytes: usize,
     /// Sign-in throttling.
     pub login_throttle: accord_store::LoginThrottle,
 }
@@ -19,6 +21,7 @@ impl Default for Config {
         Config {
             secure_cookies: true,
             max_body_bytes: 2 * 1024 * 1024,
+            max_upload_bytes: 64 * 1024 * 1024,
             login_throttle: accord_store::LoginThrottle::default(),
         }
     }

@@ -72,6 +72,73 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PostedForm<T> {
     }
 }
 
+/// A `multipart/form-data` upload whose `csrf` field matched the request's
+/// token. Fields are read whole, within the route's body limit.
+pub struct Upload {
+    pub fields: Vec<(String, Option<String>, Vec<u8>)>,
+}
+
+impl Upload {
+    /// The bytes of a non-empty file or text field.
+    pub fn get(&self, name: &str) -> Option<&[u8]> {
+        self.fields
+            .iter()
+            .find(|(n, _, data)| n == name && !data.is_empty())
+            .map(|(_, _, d)| d.as_slice())
+    }
+
+    pub fn text(&self, name: &str) -> String {
+        self.get(name)
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default()
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for Upload {
+    type Rejection = WebError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, WebError> {
+        let ctx = req
+            .extensions()
+            .get::<Ctx>()
+            .cloned()
+            .ok_or(WebError::Csrf)?;
+        if !content_type(&req).starts_with("multipart/form-data") {
+            return Err(WebError::UnsupportedMediaType {
+                expected: "multipart/form-data",
+            });
+        }
+        let mut multipart = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|e| WebError::BadRequest(e.body_text()))?;
+        let mut fields = Vec::new();
+        loop {
+            let field = match multipart.next_field().await {
+                Ok(Some(f)) => f,
+                Ok(None) => break,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    return Err(WebError::PayloadTooLarge);
+                }
+                Err(e) => return Err(WebError::BadRequest(e.body_text())),
+            };
+            let name = field.name().unwrap_or("").to_string();
+            let file_name = field.file_name().map(str::to_string);
+            let data = field.bytes().await.map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    WebError::PayloadTooLarge
+                } else {
+                    WebError::BadRequest(e.body_text())
+                }
+            })?;
+            fields.push((name, file_name, data.to_vec()));
+        }
+        let upload = Upload { fields };
+        if !same(&upload.text(CSRF_FIELD), &ctx.csrf_token) {
+            return Err(WebError::Csrf);
+        }
+        Ok(upload)
+    }
+}
+
 /// A JSON body. (The CSRF header of session-authenticated API writes is
 /// checked for every method in [`crate::context::resolve`].)
 pub struct ApiJson<T>(pub T);

@@ -134,6 +134,7 @@ mod tests {
             include_str!("routes/admin.rs"),
             include_str!("routes/home.rs"),
             include_str!("routes/screening.rs"),
+            include_str!("routes/lists.rs"),
         ];
         let [en, _] = catalogues();
         let mut missing = Vec::new();

@@ -16,6 +16,7 @@ mod metrics;
 mod openapi;
 mod render;
 mod routes;
+mod screening_state;
 mod state;
 
 pub use config::Config;
@@ -28,12 +29,14 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 /// Builds the application: every route behind the shared middleware.
+/// `file_lists` are reference lists loaded from files (`serve --list`);
+/// the stored reference lists are added to them.
 pub async fn app(
     store: Store,
     config: Config,
-    screener: std::sync::Arc<accord_screening::Screener>,
+    file_lists: Vec<(String, accord_lists::List)>,
 ) -> Result<Router, accord_store::StoreError> {
-    let state = AppState::new(store, config, screener).await?;
+    let state = AppState::new(store, config, file_lists).await?;
     Ok(routes::router(state))
 }
 

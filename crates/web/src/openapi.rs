@@ -105,6 +105,7 @@ pub fn spec() -> Value {
             "/api/audit/verify": { "get": op("Audit", "Verify the audit log's hash chain (secretariat)", true, None, (200, r("AuditVerification")), none.clone()) },
             "/api/screen": { "post": op("Screening", "Screen one name or a batch of up to 1,000 against the loaded lists (audited)", true, Some("ScreenRequest"), (200, r("ScreenResponse")), none.clone()) },
             "/match/{dataset}": { "post": op("Screening", "OpenSanctions yente-compatible matching (request and response as yente's /match/{dataset})", true, None, (200, json!({ "type": "object" })), path_param("dataset", "string")) },
+            "/api/lists": { "get": op("Reference lists", "Every stored version of the reference lists, with its import report", true, None, (200, json!({ "type": "array", "items": { "type": "object" } })), none.clone()) },
             "/api/openapi.json": { "get": op("Meta", "This document", false, None, (200, json!({ "type": "object" })), none) }
         },
         "components": {

@@ -17,6 +17,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
         let mut items = vec![("/", l.t("nav.home")), ("/members", l.t("nav.members"))];
         if authorize(&ctx.principal, &Action::Screen).is_ok() {
             items.push(("/screen", l.t("nav.screen")));
+            items.push(("/lists", l.t("nav.lists")));
         }
         if ctx.user.is_some() {
             items.push(("/profile", l.t("nav.profile")));

@@ -4,6 +4,7 @@ use accord_store::{Store, StoreError};
 
 use crate::config::Config;
 use crate::metrics::Metrics;
+use crate::screening_state::Screening;
 
 /// What every handler can reach. Holds no per-user state: sessions, CSRF
 /// tokens and throttling live in the database, so several servers can share it.
@@ -12,21 +13,24 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
-    /// The reference lists loaded at start, indexed for screening.
-    pub screener: Arc<accord_screening::Screener>,
+    /// The reference lists, indexed for screening.
+    pub screening: Arc<Screening>,
 }
 
 impl AppState {
     pub async fn new(
         store: Store,
         config: Config,
-        screener: Arc<accord_screening::Screener>,
+        file_lists: Vec<(String, accord_lists::List)>,
     ) -> Result<AppState, StoreError> {
+        let screening = Arc::new(Screening::new(file_lists));
+        screening.refresh(&store).await?;
+        screening.spawn_refresher(store.clone(), std::time::Duration::from_secs(30));
         Ok(AppState {
             store,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),
-            screener,
+            screening,
         })
     }
 }

@@ -44,10 +44,6 @@ impl Browser {
     }
 }
 
-fn accord_screening_fixture(un: accord_lists::List) -> accord_screening::Screener {
-    accord_screening::Screener::from_lists(vec![("un".to_string(), un)])
-}
-
 fn csrf_in(html: &str) -> String {
     let marker = r#"name="csrf" value=""#;
     let start = html.find(marker).expect("page has a CSRF field") + marker.len();
@@ -81,8 +77,7 @@ impl TestApp {
             "/../screening/tests/fixtures/un_screening.xml"
         ))
         .unwrap();
-        let screener = std::sync::Arc::new(accord_screening_fixture(un));
-        let app = accord_web::app(store.clone(), config, screener)
+        let app = accord_web::app(store.clone(), config, vec![("un".to_string(), un)])
             .await
             .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -256,7 +251,166 @@ on_both_backends!(
     screening_answers_a_cyrillic_name_and_is_audited_without_the_name,
     screening_batches_answer_bad_queries_as_errors_and_refuse_oversized_batches,
     the_yente_match_endpoint_answers_in_yentes_shape,
+    the_secretariat_imports_a_reference_list_which_screening_then_uses,
+    malformed_or_forbidden_list_uploads_change_nothing,
 );
+
+fn multipart(csrf: &str, files: &[(&str, &str, Vec<u8>)]) -> (String, Vec<u8>) {
+    let boundary = "accord-test-boundary-7d3f";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n")
+            .as_bytes(),
+    );
+    for (field, file_name, data) in files {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(
+    app: &TestApp,
+    b: &Browser,
+    path: &str,
+    files: &[(&str, &str, Vec<u8>)],
+) -> reqwest::Response {
+    let (content_type, body) = multipart(&b.csrf, files);
+    app.http
+        .post(app.at(path))
+        .header(COOKIE, b.cookie_header())
+        .header(CONTENT_TYPE, content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+async fn the_secretariat_imports_a_reference_list_which_screening_then_uses(app: &TestApp) {
+    let sec = app.sign_in("sec").await;
+    let ofac = "lists/tests/fixtures/ofac";
+    let sdn = fixture(&format!("{ofac}/sdn.csv"));
+    let r = upload(
+        app,
+        &sec,
+        "/lists/import/ofac",
+        &[("sdn", "sdn.csv", sdn.clone())],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Imported version 1 of ofac"), "{html}");
+    let r = upload(app, &sec, "/lists/import/ofac", &[("sdn", "sdn.csv", sdn)]).await;
+    assert!(r.text().await.unwrap().contains("Nothing changed"));
+    let token = app.api_token("usa.reader").await;
+    let versions: Value = app
+        .http
+        .get(app.at("/api/lists"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(versions.as_array().unwrap().len(), 1);
+    let entries = app
+        .store
+        .reference_list("ofac", None)
+        .await
+        .unwrap()
+        .1
+        .entries;
+    let name = entries[0].names[0].text.clone();
+    let body: Value = app
+        .http
+        .post(app.at("/api/screen"))
+        .bearer_auth(&token)
+        .json(&json!({ "name": name, "lists": ["ofac"] }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        body["results"][0]["candidates"][0]["match_id"],
+        entries[0].reference.as_str(),
+        "{body}"
+    );
+}
+
+async fn malformed_or_forbidden_list_uploads_change_nothing(app: &TestApp) {
+    let sec = app.sign_in("sec").await;
+    let truncated =
+        b"<?xml version=\"1.0\"?><CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID>"
+            .to_vec();
+    let r = upload(
+        app,
+        &sec,
+        "/lists/import/un",
+        &[("file", "un.xml", truncated)],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("nothing was imported"));
+    let doctype =
+        b"<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e \"boom\">]><CONSOLIDATED_LIST/>".to_vec();
+    let r = upload(
+        app,
+        &sec,
+        "/lists/import/un",
+        &[("file", "un.xml", doctype)],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let reader = app.sign_in("kaz.admin").await;
+    let r = upload(
+        app,
+        &reader,
+        "/lists/import/un",
+        &[(
+            "file",
+            "un.xml",
+            fixture("lists/tests/fixtures/un_sample.xml"),
+        )],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (content_type, body) = multipart(
+        "forged",
+        &[(
+            "file",
+            "un.xml",
+            fixture("lists/tests/fixtures/un_sample.xml"),
+        )],
+    );
+    let r = app
+        .http
+        .post(app.at("/lists/import/un"))
+        .header(COOKIE, sec.cookie_header())
+        .header(CONTENT_TYPE, content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(
+        app.store
+            .current_reference_versions()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
 
 async fn screening_answers_a_cyrillic_name_and_is_audited_without_the_name(app: &TestApp) {
     let r = app

@@ -4,6 +4,7 @@ mod admin;
 mod auth;
 mod focal_points;
 mod home;
+mod lists;
 mod members;
 mod profile;
 mod screening;
@@ -21,6 +22,7 @@ use crate::{assets, context, metrics, openapi};
 
 pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
+    let upload_limit = state.config.max_upload_bytes;
     let mut router = Router::new()
         .route("/", get(home::page))
         .route("/healthz", get(home::healthz))
@@ -79,6 +81,12 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/screen", post(screening::api_screen))
         .route("/match/{dataset}", post(screening::yente_match))
+        .route("/lists", get(lists::overview))
+        .route(
+            "/lists/import/{kind}",
+            post(lists::import).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/api/lists", get(lists::api_versions))
         .route("/api/docs", get(openapi::docs_page))
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/me", get(profile::api_me))

@@ -93,12 +93,13 @@ fn to_query(q: &QueryJson) -> Result<Query, String> {
 
 /// Screens a batch; a bad query becomes an error entry and the rest is answered.
 fn screen(state: &AppState, queries: &[QueryJson], opts: &ScreenOptions) -> Vec<QueryResult> {
+    let screener = state.screening.current();
     let parsed: Vec<Result<Query, String>> = queries.iter().map(to_query).collect();
     let valid: Vec<Query> = parsed
         .iter()
         .filter_map(|q| q.as_ref().ok().cloned())
         .collect();
-    let mut answers = state.screener.screen_batch(&valid, opts).into_iter();
+    let mut answers = screener.screen_batch(&valid, opts).into_iter();
     queries
         .iter()
         .zip(parsed)
@@ -121,8 +122,7 @@ fn screen(state: &AppState, queries: &[QueryJson], opts: &ScreenOptions) -> Vec<
                         .map(|c| CandidateJson {
                             match_id: c.id.clone(),
                             dataset: c.dataset.clone(),
-                            name: state
-                                .screener
+                            name: screener
                                 .entry(&c)
                                 .map(|e| e.caption().to_string())
                                 .unwrap_or_default(),
@@ -161,7 +161,8 @@ fn options(
     }
     if let Some(names) = &lists {
         state
-            .screener
+            .screening
+            .current()
             .check_datasets(names)
             .map_err(|e| accord_core::Invalid::field("lists", e.to_string()))?;
     }
@@ -180,7 +181,8 @@ async fn audit_screening(
 ) -> Result<(), WebError> {
     let lists = lists.clone().unwrap_or_else(|| {
         state
-            .screener
+            .screening
+            .current()
             .datasets()
             .iter()
             .map(|d| d.name.clone())
@@ -225,7 +227,8 @@ pub async fn api_screen(
     let opts = options(&state, body.lists.clone(), body.threshold, body.limit)?;
     audit_screening(&state, &ctx, queries.len(), &body.lists).await?;
     let lists = state
-        .screener
+        .screening
+        .current()
         .datasets()
         .iter()
         .map(|d| d.name.clone())
@@ -261,7 +264,7 @@ pub async fn yente_match(
     .await?;
     let worker = state.clone();
     let answer = tokio::task::spawn_blocking(move || {
-        match_request(&worker.screener, &dataset, request, params)
+        match_request(&worker.screening.current(), &dataset, request, params)
     })
     .await
     .map_err(|e| WebError::Internal(e.to_string()))?;
@@ -318,7 +321,8 @@ fn screen_page(
 ) -> Html<String> {
     let l = ctx.lang;
     let lists: Vec<String> = state
-        .screener
+        .screening
+        .current()
         .datasets()
         .iter()
         .map(|d| format!("{} ({})", d.name, d.entries))

@@ -1,0 +1,84 @@
+//! The screening index the server answers from: the lists loaded from files
+//! at start plus the current versions of the stored reference lists. It is
+//! rebuilt after an import and whenever another node imported (checked
+//! periodically), then swapped in whole, so queries never wait for a build.
+
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use accord_lists::List;
+use accord_screening::Screener;
+use accord_store::{Store, StoreError};
+
+pub struct Screening {
+    current: RwLock<Arc<Screener>>,
+    file_lists: Vec<(String, List)>,
+    /// (list, version) of the stored lists in `current`.
+    loaded: Mutex<Vec<(String, i64)>>,
+}
+
+impl Screening {
+    pub fn new(file_lists: Vec<(String, List)>) -> Screening {
+        let screener = Screener::from_lists(file_lists.clone());
+        Screening {
+            current: RwLock::new(Arc::new(screener)),
+            file_lists,
+            loaded: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn current(&self) -> Arc<Screener> {
+        self.current
+            .read()
+            .expect("the screener lock is never poisoned")
+            .clone()
+    }
+
+    /// Rebuilds the index if the stored lists changed since the last build.
+    /// Returns whether it rebuilt.
+    pub async fn refresh(self: &Arc<Self>, store: &Store) -> Result<bool, StoreError> {
+        let versions: Vec<(String, i64)> = store
+            .current_reference_versions()
+            .await?
+            .into_iter()
+            .map(|v| (v.list, v.version))
+            .collect();
+        if *self.loaded.lock().expect("never poisoned") == versions {
+            return Ok(false);
+        }
+        let mut lists = self.file_lists.clone();
+        for (name, version) in &versions {
+            let (_, list) = store.reference_list(name, Some(*version)).await?;
+            // A stored list replaces a file list of the same name.
+            lists.retain(|(n, _)| n != name);
+            lists.push((name.clone(), list));
+        }
+        let screener = tokio::task::spawn_blocking(move || Screener::from_lists(lists))
+            .await
+            .map_err(|e| {
+                StoreError::Unsupported(format!("building the screening index failed: {e}"))
+            })?;
+        *self.current.write().expect("never poisoned") = Arc::new(screener);
+        *self.loaded.lock().expect("never poisoned") = versions;
+        tracing::info!("screening index rebuilt");
+        Ok(true)
+    }
+
+    /// Keeps this node's index in step with imports made on other nodes.
+    pub fn spawn_refresher(self: &Arc<Self>, store: Store, every: Duration) {
+        let this = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                let Some(screening) = this.upgrade() else {
+                    break;
+                };
+                if let Err(e) = screening.refresh(&store).await {
+                    tracing::warn!(error = %e, "could not refresh the screening index");
+                }
+            }
+        });
+    }
+}
