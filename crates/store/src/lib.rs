@@ -27,6 +27,7 @@ mod focal_points;
 mod members;
 mod open;
 mod reference_lists;
+mod screening_jobs;
 mod sessions;
 mod settings;
 #[cfg(any(test, feature = "testing"))]
@@ -39,6 +40,7 @@ pub use audit::{Actor, AuditQuery};
 pub use error::StoreError;
 pub use open::{Backend, DEFAULT_DATABASE_URL};
 pub use reference_lists::{ImportOutcome, ImportReport, ReferenceVersion, check_list_name};
+pub use screening_jobs::ScreeningJob;
 pub use sessions::{LoginThrottle, SessionInfo};
 pub use tokens::{ApiToken, NewToken};
 

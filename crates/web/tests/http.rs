@@ -69,6 +69,7 @@ impl TestApp {
         }
         let config = accord_web::Config {
             max_body_bytes: 64 * 1024,
+            max_upload_bytes: 256 * 1024,
             ..Default::default()
         };
         // A few real UN entries (see crates/screening/tests/fixtures/README.md).
@@ -253,7 +254,79 @@ on_both_backends!(
     the_yente_match_endpoint_answers_in_yentes_shape,
     the_secretariat_imports_a_reference_list_which_screening_then_uses,
     malformed_or_forbidden_list_uploads_change_nothing,
+    a_csv_screened_on_the_page_shows_progress_and_its_results_download_for_the_owner_only,
+    oversized_uploads_get_413_and_change_nothing,
 );
+
+async fn a_csv_screened_on_the_page_shows_progress_and_its_results_download_for_the_owner_only(
+    app: &TestApp,
+) {
+    let b = app.sign_in("kaz.admin").await;
+    let csv = "id,name,birth_date\nq1,Мухаммад Тахир,\nq2,Nobody Atall Here,\nq3,???,\n"
+        .as_bytes()
+        .to_vec();
+    let r = upload(app, &b, "/screen/batch", &[("file", "names.csv", csv)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let job = r.headers()[LOCATION].to_str().unwrap().to_string();
+    let mut page = String::new();
+    for _ in 0..100 {
+        page = app.get(&b, &job).await.text().await.unwrap();
+        if !page.contains("<progress") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(page.contains("Done: 3 names screened"), "{page}");
+    let result = app.get(&b, &format!("{job}/result.csv")).await;
+    assert_eq!(result.headers()[CONTENT_TYPE], "text/csv; charset=utf-8");
+    let text = result.text().await.unwrap();
+    assert!(text.starts_with("id,name,rank,match_id"), "{text}");
+    assert!(text.contains("q1,Мухаммад Тахир,1,TAi.005"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("q3,") && l.contains("letters")),
+        "{text}"
+    );
+    let other = app.sign_in("kgz.admin").await;
+    assert_eq!(
+        app.get(&other, &format!("{job}/result.csv")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let r = upload(
+        app,
+        &b,
+        "/screen/batch",
+        &[("file", "bad.csv", b"id,nom\n1,x\n".to_vec())],
+    )
+    .await;
+    let job = r.headers()[LOCATION].to_str().unwrap().to_string();
+    let mut page = String::new();
+    for _ in 0..100 {
+        page = app.get(&b, &job).await.text().await.unwrap();
+        if !page.contains("<progress") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        page.contains("no \"name\" column") || page.contains("no &quot;name&quot; column"),
+        "{page}"
+    );
+}
+
+async fn oversized_uploads_get_413_and_change_nothing(app: &TestApp) {
+    let sec = app.sign_in("sec").await;
+    let big = vec![b'x'; 400 * 1024];
+    let r = upload(app, &sec, "/lists/import/un", &[("file", "un.xml", big)]).await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        app.store
+            .current_reference_versions()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
 
 fn multipart(csrf: &str, files: &[(&str, &str, Vec<u8>)]) -> (String, Vec<u8>) {
     let boundary = "accord-test-boundary-7d3f";

@@ -79,6 +79,12 @@ pub fn router(state: AppState) -> Router {
             "/screen",
             get(screening::page).post(screening::screen_from_form),
         )
+        .route(
+            "/screen/batch",
+            post(screening::start_batch).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/screen/jobs/{id}", get(screening::job_page))
+        .route("/screen/jobs/{id}/result.csv", get(screening::job_result))
         .route("/api/screen", post(screening::api_screen))
         .route("/match/{dataset}", post(screening::yente_match))
         .route("/lists", get(lists::overview))

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::context::Ctx;
 use crate::error::WebError;
-use crate::forms::{ApiJson, PostedForm};
-use crate::render::{Field, csrf_field, page as render_page};
+use crate::forms::{ApiJson, PostedForm, Upload};
+use crate::render::{Field, csrf_field, format_ms, page as render_page};
 use crate::state::AppState;
 
 /// The largest batch one API call may carry.
@@ -353,6 +353,17 @@ fn screen_page(
                 }
                 button type="submit" { (l.t("screen.submit")) }
             }
+            h2 { (l.t("screen.batch_title")) }
+            p { (l.t("screen.batch_intro")) }
+            form.stacked method="post" action="/screen/batch" enctype="multipart/form-data" {
+                (csrf_field(ctx))
+                div.field {
+                    label for="file" { (l.t("screen.file")) " *" }
+                    input type="file" id="file" name="file" accept=".csv,text/csv" required;
+                }
+                (Field::text("threshold", l.t("screen.threshold"), "").hint(l.t("screen.threshold_hint")).render(None))
+                button type="submit" { (l.t("screen.start_batch")) }
+            }
             @if let Some(r) = results {
                 h2 { (l.t("screen.results")) }
                 @if let Some(e) = &r.error {
@@ -406,4 +417,174 @@ pub async fn screen_from_form(
         .map_err(|e| WebError::Internal(e.to_string()))?;
     let result = results.pop();
     Ok(screen_page(&state, &ctx, &form, result.as_ref()).into_response())
+}
+
+/// Starts screening an uploaded CSV in the background and shows its progress page.
+pub async fn start_batch(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    upload: Upload,
+) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::Screen).await?;
+    let user = ctx.user()?.clone();
+    let Some((_, file_name, bytes)) = upload
+        .fields
+        .iter()
+        .find(|(n, _, d)| n == "file" && !d.is_empty())
+    else {
+        return Err(accord_core::Invalid::field(
+            "file",
+            "choose a CSV file with a \"name\" column",
+        )
+        .into());
+    };
+    let threshold = match upload.text("threshold").trim() {
+        "" => DEFAULT_THRESHOLD,
+        t => t
+            .parse::<f64>()
+            .ok()
+            .filter(|t| (0.0..=1.0).contains(t))
+            .ok_or_else(|| {
+                accord_core::Invalid::field("threshold", "must be a number between 0 and 1")
+            })?,
+    };
+    let rows = bytes
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        .saturating_sub(1) as i64;
+    let name = file_name.clone().unwrap_or_else(|| "upload.csv".into());
+    let job = state
+        .store
+        .create_screening_job(user.id, &name, Some(rows))
+        .await?;
+    state
+        .store
+        .audit(
+            &ctx.actor(),
+            "screening.batch",
+            &format!("screening_job:{}", &job.id[..8]),
+            Outcome::Ok,
+            serde_json::json!({ "queries": rows }),
+        )
+        .await?;
+    let opts = accord_screening::CsvOptions {
+        threshold,
+        total_rows: Some(rows as u64),
+        ..Default::default()
+    };
+    tokio::spawn(run_batch(
+        state.clone(),
+        job.id.clone(),
+        bytes.clone(),
+        opts,
+    ));
+    Ok(axum::response::Redirect::to(&format!("/screen/jobs/{}", job.id)).into_response())
+}
+
+/// Screens on a blocking thread while progress is written to the database
+/// twice a second, so any node can show it.
+async fn run_batch(
+    state: AppState,
+    job_id: String,
+    input: Vec<u8>,
+    opts: accord_screening::CsvOptions,
+) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let done = std::sync::Arc::new(AtomicU64::new(0));
+    let screener = state.screening.current();
+    let counter = done.clone();
+    let mut work = tokio::task::spawn_blocking(move || {
+        let mut out = Vec::new();
+        accord_screening::screen_csv(&screener, input.as_slice(), &mut out, &opts, &|p| {
+            counter.store(p.done, Ordering::Relaxed)
+        })
+        .map(|summary| (summary, out))
+    });
+    let outcome = loop {
+        tokio::select! {
+            finished = &mut work => break finished,
+            _ = tokio::time::sleep(std::time::Duration::from_millis(500)) => {
+                let n = done.load(Ordering::Relaxed) as i64;
+                if let Err(e) = state.store.set_screening_progress(&job_id, n).await {
+                    tracing::warn!(error = %e, "could not record screening progress");
+                }
+            }
+        }
+    };
+    let result = match outcome {
+        Ok(Ok((summary, out))) => Ok((
+            summary.rows as i64,
+            serde_json::to_string(&summary).unwrap_or_default(),
+            String::from_utf8_lossy(&out).into_owned(),
+        )),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(e) => Err(format!("screening stopped unexpectedly: {e}")),
+    };
+    if let Err(e) = state.store.finish_screening_job(&job_id, result).await {
+        tracing::error!(error = %e, "could not record the end of a screening job");
+    }
+}
+
+pub async fn job_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::Screen).await?;
+    let job = state.store.screening_job(&id, ctx.user()?.id).await?;
+    let l = ctx.lang;
+    let running = job.status == "running";
+    let total = job.total.unwrap_or(0).max(job.done);
+    let body = html! {
+        h1 { (l.t("screen.job_title")) }
+        p { (job.file_name) " · " (format_ms(job.created_at)) }
+        @if running {
+            p role="status" aria-live="polite" {
+                (l.tf("screen.progress", &[("done", &job.done.to_string()), ("total", &total.to_string())]))
+            }
+            progress max=(total.max(1)) value=(job.done) { (job.done) "/" (total) }
+            p.muted { (l.t("screen.refreshing")) }
+        } @else if job.status == "done" {
+            div.notice.ok role="status" {
+                p { (l.tf("screen.finished", &[("done", &job.done.to_string())])) }
+                p { a.button href={ "/screen/jobs/" (job.id) "/result.csv" } download { (l.t("screen.download")) } }
+            }
+        } @else {
+            div.notice.error role="alert" { (job.error.clone().unwrap_or_default()) }
+        }
+        p { a href="/screen" { (l.t("screen.back")) } }
+    };
+    let mut response = render_page(&ctx, l.t("screen.job_title"), body).into_response();
+    if running {
+        // Works without JavaScript: the browser reloads the page until the job ends.
+        response
+            .headers_mut()
+            .insert("refresh", axum::http::HeaderValue::from_static("2"));
+    }
+    Ok(response)
+}
+
+pub async fn job_result(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::Screen).await?;
+    let csv = state
+        .store
+        .screening_job_result(&id, ctx.user()?.id)
+        .await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"screening-results.csv\"",
+            ),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        csv,
+    )
+        .into_response())
 }
