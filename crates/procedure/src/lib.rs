@@ -1,0 +1,33 @@
+//! The common list's agreement procedure as a pure, deterministic engine.
+//!
+//! A [`Rule`] says who proposes, who decides, how and within what time; a
+//! [`Proposal`] is the state of one procedure. Three pure functions move it:
+//! [`open`], [`apply`] (an event by a member or the secretariat) and
+//! [`advance`] (time passing: deadlines and hold lapses). None of them reads a
+//! clock or does I/O; `now` is always passed in. [`view`] shows a proposal to
+//! one viewer under the rule's visibility. See the crate README for the model
+//! and where the default rule comes from.
+
+mod engine;
+mod error;
+mod member;
+mod notice;
+mod proposal;
+mod rule;
+mod serde_time;
+mod view;
+pub mod working_days;
+
+pub use engine::{Action, Event, Opening, Transition, advance, apply, open, working_days_left};
+pub use error::ProcedureError;
+pub use member::{Actor, MemberCode, MemberKind, Participant};
+pub use notice::{Audience, Happened, Notice, Record, notices_for};
+pub use proposal::{
+    Hold, Lapse, Position, Proposal, ProposalKind, Rejection, Status, SubjectRef, Tally,
+};
+pub use rule::{
+    DecisionRule, HoldPolicy, MemberSet, OnHoldLapse, Proposers, ReasonsRequired, Rule, RuleError,
+    Visibility,
+};
+pub use view::{ActionKind, ProposalView, TimeLeft, Waiting, available_actions, view};
+pub use working_days::{Calendar, DeadlineZone, OffsetPeriod, Span};
