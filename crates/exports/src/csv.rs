@@ -1,0 +1,229 @@
+//! CSV: one RFC 4180 row per entry, with a header row.
+//!
+//! Columns, in this order ([`COLUMNS`]):
+//!
+//! | column | content |
+//! | --- | --- |
+//! | `reference` | the entry's reference |
+//! | `schema` | `Person`, `Organization`, `Vessel` or `Aircraft` |
+//! | `name` | the primary name |
+//! | `aliases` | names of kind Alias, strong and weak, joined by `"; "` |
+//! | `former_names` | names of kind FormerName, joined by `"; "` |
+//! | `original_script_names` | names of kind OriginalScript, joined by `"; "` |
+//! | `birth_dates` | ISO 8601 / EDTF: `1970-01-31`, `1973-11`, `1961`, `1962/1963`, `~` when approximate; joined by `"; "` |
+//! | `birth_places` | joined by `"; "` |
+//! | `nationalities` | joined by `"; "` |
+//! | `programs` | joined by `"; "` |
+//! | `listed_on` | `YYYY-MM-DD` |
+//! | `last_updated` | the latest update, `YYYY-MM-DD` |
+//! | `summary` | the published narrative summary of reasons |
+//! | `tlp` | `CLEAR` or `GREEN` |
+//! | `list_name`, `version`, `version_date` | the same on every row (CSV has no header comments) |
+//!
+//! Fields are quoted as RFC 4180 requires (the `csv` crate; `"` doubled),
+//! lines end with CRLF, the encoding is UTF-8 without BOM. Values are written
+//! exactly: nothing is prefixed to defuse spreadsheet formulas, since the
+//! list's text is curated and machine consumers need the exact names.
+
+use std::io::Write;
+
+use accord_lists::model::{EntrySchema, ListEntry, NameKind};
+
+use crate::date::edtf;
+use crate::names::of_kind;
+use crate::{ExportError, ExportVersion};
+
+/// The header row.
+pub const COLUMNS: [&str; 17] = [
+    "reference",
+    "schema",
+    "name",
+    "aliases",
+    "former_names",
+    "original_script_names",
+    "birth_dates",
+    "birth_places",
+    "nationalities",
+    "programs",
+    "listed_on",
+    "last_updated",
+    "summary",
+    "tlp",
+    "list_name",
+    "version",
+    "version_date",
+];
+
+/// The separator of several values in one field.
+pub const SEPARATOR: &str = "; ";
+
+/// Writes the version as CSV (header row, then one row per entry in order).
+pub fn write<W: Write>(version: &ExportVersion<'_>, w: W) -> Result<(), ExportError> {
+    let date = version.check()?;
+    let mut out = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(w);
+    out.write_record(COLUMNS)?;
+    let number = version.version.to_string();
+    for e in version.entries {
+        let row: [String; 17] = [
+            e.reference.clone(),
+            schema_name(e.schema).to_string(),
+            e.primary_name().unwrap_or_default().to_string(),
+            join(of_kind(e, NameKind::Alias).map(|n| n.text.as_str())),
+            join(of_kind(e, NameKind::FormerName).map(|n| n.text.as_str())),
+            join(of_kind(e, NameKind::OriginalScript).map(|n| n.text.as_str())),
+            join(e.birth_dates.iter().map(edtf)),
+            join(&e.birth_places),
+            join(&e.nationalities),
+            join(&e.programs),
+            e.listed_on.clone().unwrap_or_default(),
+            last_updated(e).unwrap_or_default().to_string(),
+            version
+                .summary(&e.reference)
+                .unwrap_or_default()
+                .to_string(),
+            version.tlp_of(&e.reference).as_str().to_string(),
+            version.list_name.to_string(),
+            number.clone(),
+            date.original.clone(),
+        ];
+        out.write_record(&row)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+pub(crate) fn schema_name(schema: EntrySchema) -> &'static str {
+    match schema {
+        EntrySchema::Person => "Person",
+        EntrySchema::Organization => "Organization",
+        EntrySchema::Vessel => "Vessel",
+        EntrySchema::Aircraft => "Aircraft",
+    }
+}
+
+pub(crate) fn last_updated(e: &ListEntry) -> Option<&str> {
+    e.last_updated.iter().max().map(String::as_str)
+}
+
+fn join<I, S>(values: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut out = String::new();
+    for v in values {
+        if !out.is_empty() {
+            out.push_str(SEPARATOR);
+        }
+        out.push_str(v.as_ref());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use accord_lists::model::{BirthDate, DateValue, EntryName};
+
+    fn person() -> ListEntry {
+        let mut e = ListEntry::new("ACC.i.001", EntrySchema::Person);
+        e.push_name(EntryName::new(
+            "Abu \"The Quote\" Example",
+            NameKind::Primary,
+        ));
+        e.push_name(EntryName::new("Abu Ex", NameKind::Alias));
+        e.push_name(EntryName::new("A. E.", NameKind::Alias).weak());
+        e.push_name(EntryName::new("Old Name", NameKind::FormerName));
+        e.push_name(EntryName::new("ابو مثال", NameKind::OriginalScript));
+        e.birth_dates.push(BirthDate {
+            value: DateValue::Range {
+                from: 1962,
+                to: 1963,
+            },
+            original: "BETWEEN 1962 and 1963".into(),
+            approximate: false,
+        });
+        e.nationalities = vec!["Afghanistan".into(), "Pakistan".into()];
+        e.programs = vec!["CVE".into()];
+        e.listed_on = Some("2016-01-02".into());
+        e.last_updated = vec!["2017-05-01".into(), "2019-02-03".into()];
+        e
+    }
+
+    fn rows(bytes: &[u8]) -> Vec<Vec<String>> {
+        ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(bytes)
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect()
+    }
+
+    #[test]
+    fn header_then_one_row_per_entry_with_version_columns() {
+        let entries = [person()];
+        let v = ExportVersion::new(
+            "Accord common list",
+            7,
+            "2026-03-01",
+            "Secretariat",
+            &entries,
+        )
+        .with_summary("ACC.i.001", "Led recruitment,\nfinanced \"cells\".")
+        .with_tlp("ACC.i.001", crate::Tlp::Green);
+        let mut out = Vec::new();
+        write(&v, &mut out).unwrap();
+        let rows = rows(&out);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0], COLUMNS);
+        let row = &rows[1];
+        let col = |name: &str| row[COLUMNS.iter().position(|c| *c == name).unwrap()].as_str();
+        assert_eq!(col("reference"), "ACC.i.001");
+        assert_eq!(col("schema"), "Person");
+        assert_eq!(col("name"), "Abu \"The Quote\" Example");
+        assert_eq!(col("aliases"), "Abu Ex; A. E.");
+        assert_eq!(col("former_names"), "Old Name");
+        assert_eq!(col("original_script_names"), "ابو مثال");
+        assert_eq!(col("birth_dates"), "1962/1963");
+        assert_eq!(col("nationalities"), "Afghanistan; Pakistan");
+        assert_eq!(col("listed_on"), "2016-01-02");
+        assert_eq!(col("last_updated"), "2019-02-03");
+        assert_eq!(col("summary"), "Led recruitment,\nfinanced \"cells\".");
+        assert_eq!(col("tlp"), "GREEN");
+        assert_eq!(col("version"), "7");
+        assert_eq!(col("version_date"), "2026-03-01");
+    }
+
+    #[test]
+    fn quotes_fields_as_rfc4180_with_crlf_line_ends() {
+        let entries = [person()];
+        let v = ExportVersion::new("L", 1, "2026-03-01", "P", &entries);
+        let mut out = Vec::new();
+        write(&v, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("reference,schema,name,"));
+        assert!(text.contains("\"Abu \"\"The Quote\"\" Example\""));
+        assert!(text.ends_with("\r\n"));
+        assert_eq!(text.matches("\r\n").count(), 2);
+    }
+
+    #[test]
+    fn an_empty_version_is_just_the_header() {
+        let v = ExportVersion::new("L", 1, "2026-03-01", "P", &[]);
+        let mut out = Vec::new();
+        write(&v, &mut out).unwrap();
+        assert_eq!(rows(&out), vec![COLUMNS.map(String::from).to_vec()]);
+    }
+
+    #[test]
+    fn nothing_is_written_for_a_version_that_cannot_be_published() {
+        let entries = [person()];
+        let v = ExportVersion::new("L", 1, "2026-03-01", "P", &entries)
+            .with_tlp("ACC.i.001", crate::Tlp::Amber);
+        let mut out = Vec::new();
+        assert!(write(&v, &mut out).is_err());
+        assert!(out.is_empty());
+    }
+}

@@ -1,0 +1,372 @@
+//! A STIX 2.1 bundle of a list version, marked with TLP 2.0.
+//!
+//! ## Mapping
+//!
+//! | entry | STIX object |
+//! | --- | --- |
+//! | Person | `threat-actor`, `resource_level: "individual"`, `x_opencti_type: "Threat-Actor-Individual"` |
+//! | Organization | `threat-actor`, `resource_level: "organization"`, `x_opencti_type: "Threat-Actor-Group"` |
+//! | Vessel, Aircraft | `identity`, `identity_class: "unknown"`, names in `x_accord_aliases` |
+//! | link to an entry of the version | `relationship`, `relationship_type: "related-to"`, the relation in `description` and `x_accord_relation` |
+//! | the version | `report` (`published` = version date, `object_refs` = every entry and relationship) |
+//! | the publisher | `identity`, `identity_class: "organization"`, the `created_by_ref` of every object |
+//!
+//! Why `threat-actor`: it is the one SDO for people *and* groups that has
+//! `aliases`, which screening and analysts need; `identity` has none, and
+//! `intrusion-set` describes cyber intrusion activity, not a listed subject.
+//! MISP (misp-stix) turns threat actors into threat-actor galaxy clusters
+//! with the aliases as synonyms and the report into an event; OpenCTI imports
+//! them as Threat Actor Individual / Group (it reads `x_opencti_type`) inside
+//! a Report. `threat_actor_types` is not set: the list says a subject is
+//! listed, not whether it is a terrorist, a sponsor or something else.
+//! Relationships are `related-to`, the only type STIX defines between any
+//! two objects (importers drop the custom `member-of`…), with Accord's
+//! relation kept as text.
+//!
+//! ## Ids and timestamps
+//!
+//! Ids are UUIDv5, so an entry keeps its id in every version: the namespace
+//! is derived from `urn:accord:stix` and the list name, the name is the
+//! reference (relationships: source, relation and target; the report and
+//! the bundle: the version number). `created` is the listing date,
+//! `modified` the latest of `last_updated` (both midnight UTC); a consumer
+//! takes a changed object as new only when `modified` changes, so the list
+//! must bump `last_updated` when the published content of an entry changes.
+//!
+//! ## Markings
+//!
+//! Every object has `object_marking_refs` with the fixed TLP 2.0
+//! marking-definition id of its level (an entry's own; a relationship the
+//! higher of its two ends; the report the highest of the version), and the
+//! bundle holds the TLP 2.0 extension definition and the marking
+//! definitions it uses, exactly as OASIS publishes them.
+
+use std::io::{BufWriter, Write};
+
+use accord_lists::model::{EntrySchema, ListEntry};
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+use crate::date::day_timestamp;
+use crate::names::other_names;
+use crate::{ExportError, ExportVersion, Tlp};
+
+/// The TLP 2.0 extension definition's id.
+pub const TLP2_EXTENSION_ID: &str = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d";
+
+/// `created` (and `modified`) of the publisher identity: fixed, so that the
+/// object is the same in every version (the Astana conference, 2015-06-30).
+const PUBLISHER_CREATED: &str = "2015-06-30T00:00:00.000Z";
+
+/// Writes the version as one STIX 2.1 bundle (pretty-printed JSON).
+pub fn write<W: Write>(version: &ExportVersion<'_>, w: W) -> Result<(), ExportError> {
+    let bundle = bundle(version)?;
+    let mut w = BufWriter::new(w);
+    serde_json::to_writer_pretty(&mut w, &bundle)?;
+    w.write_all(b"\n")?;
+    w.flush()?;
+    Ok(())
+}
+
+/// The bundle [`write`] writes.
+pub fn bundle(version: &ExportVersion<'_>) -> Result<Value, ExportError> {
+    let date = version.check()?;
+    let ids = Ids::new(version.list_name);
+    let publisher_id = format!("identity--{}", ids.publisher(version.publisher));
+
+    let mut objects = Vec::new();
+    let mut content = Vec::new();
+    let mut refs = Vec::new();
+    let mut used = vec![Tlp::Clear];
+    let mut report_tlp = Tlp::Clear;
+
+    for e in version.entries {
+        let tlp = version.tlp_of(&e.reference);
+        report_tlp = report_tlp.max(tlp);
+        let obj = entry_object(version, e, &ids, &publisher_id, &date.timestamp);
+        refs.push(obj["id"].clone());
+        content.push(obj);
+    }
+    for e in version.entries {
+        for link in &e.links {
+            let Some(target) = link
+                .target_reference
+                .as_deref()
+                .and_then(|t| version.entries.iter().find(|o| o.reference == t))
+            else {
+                continue;
+            };
+            if target.reference == e.reference {
+                continue;
+            }
+            let tlp = version
+                .tlp_of(&e.reference)
+                .max(version.tlp_of(&target.reference));
+            let (created, modified) = timestamps(e, &date.timestamp);
+            let relation = link.relation.trim();
+            let id = format!(
+                "relationship--{}",
+                ids.entry(&format!(
+                    "relationship:{}|{}|{}",
+                    e.reference, relation, target.reference
+                ))
+            );
+            if refs.contains(&Value::String(id.clone())) {
+                continue;
+            }
+            let mut r = json!({
+                "type": "relationship",
+                "spec_version": "2.1",
+                "id": id,
+                "created_by_ref": publisher_id,
+                "created": created,
+                "modified": modified,
+                "relationship_type": "related-to",
+                "source_ref": object_id(e, &ids),
+                "target_ref": object_id(target, &ids),
+                "object_marking_refs": [tlp.stix_marking_id()],
+            });
+            if !relation.is_empty() {
+                r["description"] = json!(relation.replace('_', " "));
+                r["x_accord_relation"] = json!(relation);
+            }
+            refs.push(r["id"].clone());
+            content.push(r);
+        }
+    }
+    for e in version.entries {
+        let tlp = version.tlp_of(&e.reference);
+        if !used.contains(&tlp) {
+            used.push(tlp);
+        }
+    }
+    used.sort();
+
+    objects.push(tlp2_extension_definition());
+    objects.extend(used.iter().map(|t| tlp2_marking_definition(*t)));
+    objects.push(json!({
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": publisher_id,
+        "created": PUBLISHER_CREATED,
+        "modified": PUBLISHER_CREATED,
+        "name": version.publisher.trim(),
+        "identity_class": "organization",
+        "object_marking_refs": [Tlp::Clear.stix_marking_id()],
+    }));
+    if refs.is_empty() {
+        refs.push(Value::String(publisher_id.clone()));
+    }
+    objects.push(json!({
+        "type": "report",
+        "spec_version": "2.1",
+        "id": format!("report--{}", ids.entry(&format!("version:{}", version.version))),
+        "created_by_ref": publisher_id,
+        "created": date.timestamp,
+        "modified": date.timestamp,
+        "published": date.timestamp,
+        "name": format!("{}, version {}", version.list_name, version.version),
+        "description": format!(
+            "{}, version {} of {}, published by {}.",
+            version.list_name, version.version, date.original, version.publisher
+        ),
+        "report_types": ["threat-actor"],
+        "object_refs": refs,
+        "object_marking_refs": [report_tlp.stix_marking_id()],
+        "x_accord_list_version": version.version,
+    }));
+    objects.extend(content);
+
+    Ok(json!({
+        "type": "bundle",
+        "id": format!("bundle--{}", ids.entry(&format!("bundle:{}", version.version))),
+        "objects": objects,
+    }))
+}
+
+/// The UUIDv5 ids of one list.
+struct Ids {
+    root: Uuid,
+    list: Uuid,
+}
+
+impl Ids {
+    fn new(list_name: &str) -> Ids {
+        let root = Uuid::new_v5(&Uuid::NAMESPACE_URL, b"urn:accord:stix");
+        let list = Uuid::new_v5(&root, format!("list:{}", list_name.trim()).as_bytes());
+        Ids { root, list }
+    }
+    fn entry(&self, name: &str) -> Uuid {
+        Uuid::new_v5(&self.list, name.as_bytes())
+    }
+    fn publisher(&self, publisher: &str) -> Uuid {
+        Uuid::new_v5(
+            &self.root,
+            format!("publisher:{}", publisher.trim()).as_bytes(),
+        )
+    }
+}
+
+fn is_actor(e: &ListEntry) -> bool {
+    matches!(e.schema, EntrySchema::Person | EntrySchema::Organization)
+}
+
+/// The STIX id of an entry: `threat-actor--…` or `identity--…`.
+fn object_id(e: &ListEntry, ids: &Ids) -> String {
+    let kind = if is_actor(e) {
+        "threat-actor"
+    } else {
+        "identity"
+    };
+    format!("{kind}--{}", ids.entry(&e.reference))
+}
+
+/// The STIX id an entry gets in a list: stable across versions.
+pub fn entry_id(list_name: &str, entry: &ListEntry) -> String {
+    object_id(entry, &Ids::new(list_name))
+}
+
+/// `created` = listing date (else the first update, else the version date);
+/// `modified` = the last update, never before `created`.
+fn timestamps(e: &ListEntry, version_ts: &str) -> (String, String) {
+    let updates: Vec<String> = e
+        .last_updated
+        .iter()
+        .filter_map(|d| day_timestamp(d))
+        .collect();
+    let created = e
+        .listed_on
+        .as_deref()
+        .and_then(day_timestamp)
+        .or_else(|| updates.iter().min().cloned())
+        .unwrap_or_else(|| version_ts.to_string());
+    let modified = updates
+        .into_iter()
+        .max()
+        .filter(|m| *m > created)
+        .unwrap_or_else(|| created.clone());
+    (created, modified)
+}
+
+fn entry_object(
+    version: &ExportVersion<'_>,
+    e: &ListEntry,
+    ids: &Ids,
+    publisher_id: &str,
+    version_ts: &str,
+) -> Value {
+    let (created, modified) = timestamps(e, version_ts);
+    let mut o = Map::new();
+    let mut put = |k: &str, v: Value| {
+        o.insert(k.to_string(), v);
+    };
+    put(
+        "type",
+        json!(if is_actor(e) {
+            "threat-actor"
+        } else {
+            "identity"
+        }),
+    );
+    put("spec_version", json!("2.1"));
+    put("id", json!(object_id(e, ids)));
+    put("created_by_ref", json!(publisher_id));
+    put("created", json!(created));
+    put("modified", json!(modified));
+    put("name", json!(e.primary_name().unwrap_or_default()));
+    if let Some(summary) = version.summary(&e.reference) {
+        put("description", json!(summary));
+    }
+    let aliases = other_names(e);
+    match e.schema {
+        EntrySchema::Person | EntrySchema::Organization => {
+            let person = e.schema == EntrySchema::Person;
+            if !aliases.is_empty() {
+                put("aliases", json!(aliases));
+            }
+            put(
+                "resource_level",
+                json!(if person { "individual" } else { "organization" }),
+            );
+            put(
+                "x_opencti_type",
+                json!(if person {
+                    "Threat-Actor-Individual"
+                } else {
+                    "Threat-Actor-Group"
+                }),
+            );
+        }
+        EntrySchema::Vessel | EntrySchema::Aircraft => {
+            put("identity_class", json!("unknown"));
+            if !aliases.is_empty() {
+                put("x_accord_aliases", json!(aliases));
+            }
+            put("x_accord_schema", json!(crate::csv::schema_name(e.schema)));
+        }
+    }
+    let mut reference = json!({"source_name": version.list_name, "external_id": e.reference});
+    if !e.programs.is_empty() {
+        reference["description"] = json!(format!("programs: {}", e.programs.join(", ")));
+    }
+    put("external_references", json!([reference]));
+    put(
+        "object_marking_refs",
+        json!([version.tlp_of(&e.reference).stix_marking_id()]),
+    );
+    if !e.programs.is_empty() {
+        put("x_accord_programs", json!(e.programs));
+    }
+    if let Some(d) = &e.listed_on {
+        put("x_accord_listed_on", json!(d));
+    }
+    if !e.birth_dates.is_empty() {
+        put(
+            "x_accord_birth_dates",
+            json!(
+                e.birth_dates
+                    .iter()
+                    .map(crate::date::edtf)
+                    .collect::<Vec<_>>()
+            ),
+        );
+    }
+    if !e.nationalities.is_empty() {
+        put("x_accord_nationalities", json!(e.nationalities));
+    }
+    Value::Object(o)
+}
+
+/// The TLP 2.0 extension definition, as OASIS publishes it.
+pub fn tlp2_extension_definition() -> Value {
+    json!({
+        "id": TLP2_EXTENSION_ID,
+        "type": "extension-definition",
+        "spec_version": "2.1",
+        "name": "TLP 2.0",
+        "description": "This defines TLP 2.0 as a STIX extension",
+        "created": "2022-10-01T00:00:00.000Z",
+        "modified": "2022-10-01T00:00:00.000Z",
+        "created_by_ref": "identity--b3bca3c2-1f3d-4b54-b44f-dac42c3a8f01",
+        "schema": "https://github.com/oasis-open/cti-stix-common-objects/tree/master/extension-definition-specifications/tlp-2.0",
+        "version": "1.0.0",
+        "extension_types": ["property-extension"]
+    })
+}
+
+/// The TLP 2.0 marking definition of a level, as OASIS publishes it.
+pub fn tlp2_marking_definition(tlp: Tlp) -> Value {
+    json!({
+        "type": "marking-definition",
+        "spec_version": "2.1",
+        "id": tlp.stix_marking_id(),
+        "created": "2022-10-01T00:00:00.000Z",
+        "name": format!("TLP:{}", tlp.as_str()),
+        "extensions": {
+            TLP2_EXTENSION_ID: {
+                "extension_type": "property-extension",
+                "tlp_2_0": tlp.as_str().to_ascii_lowercase()
+            }
+        }
+    })
+}
