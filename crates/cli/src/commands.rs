@@ -130,6 +130,12 @@ async fn serve(
     if let Some(max) = file.max_body_bytes {
         config.max_body_bytes = max;
     }
+    if let Some(max) = file.max_upload_bytes {
+        config.max_upload_bytes = max;
+    }
+    if let Some(keep) = file.audit_screened_names {
+        config.audit_screened_names = keep;
+    }
     let app = accord_web::app(store.clone(), config, file_lists).await?;
     let listener = tokio::net::TcpListener::bind(bind)
         .await

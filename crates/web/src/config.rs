@@ -12,6 +12,10 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Largest file upload (reference list imports), in bytes.
     pub max_upload_bytes: usize,
+    /// Whether the audit record of a screening keeps the names screened.
+    /// Off by default: the audit log records who screened how many names
+    /// against which lists, not whom they asked about.
+    pub audit_screened_names: bool,
     /// Sign-in throttling.
     pub login_throttle: accord_store::LoginThrottle,
 }
@@ -22,6 +26,7 @@ impl Default for Config {
             secure_cookies: true,
             max_body_bytes: 2 * 1024 * 1024,
             max_upload_bytes: 64 * 1024 * 1024,
+            audit_screened_names: false,
             login_throttle: accord_store::LoginThrottle::default(),
         }
     }

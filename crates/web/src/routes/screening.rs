@@ -176,9 +176,10 @@ fn options(
 async fn audit_screening(
     state: &AppState,
     ctx: &Ctx,
-    count: usize,
+    names: &[&str],
     lists: &Option<Vec<String>>,
 ) -> Result<(), WebError> {
+    let count = names.len();
     let lists = lists.clone().unwrap_or_else(|| {
         state
             .screening
@@ -195,7 +196,11 @@ async fn audit_screening(
             "screening.run",
             "lists",
             Outcome::Ok,
-            serde_json::json!({ "queries": count, "lists": lists }),
+            if state.config.audit_screened_names {
+                serde_json::json!({ "queries": count, "lists": lists, "names": names })
+            } else {
+                serde_json::json!({ "queries": count, "lists": lists })
+            },
         )
         .await?;
     Ok(())
@@ -225,7 +230,8 @@ pub async fn api_screen(
         .into());
     }
     let opts = options(&state, body.lists.clone(), body.threshold, body.limit)?;
-    audit_screening(&state, &ctx, queries.len(), &body.lists).await?;
+    let names: Vec<&str> = queries.iter().map(|q| q.name.as_str()).collect();
+    audit_screening(&state, &ctx, &names, &body.lists).await?;
     let lists = state
         .screening
         .current()
@@ -255,13 +261,18 @@ pub async fn yente_match(
 ) -> Result<Response, WebError> {
     ctx.require(&state, &Action::Screen).await?;
     let params = yente_params(query.as_deref().unwrap_or(""))?;
-    audit_screening(
-        &state,
-        &ctx,
-        request.queries.len(),
-        &Some(vec![dataset.clone()]),
-    )
-    .await?;
+    let names: Vec<String> = request
+        .queries
+        .values()
+        .flat_map(|q| {
+            q.properties
+                .get("name")
+                .map(|v| v.strings())
+                .unwrap_or_default()
+        })
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    audit_screening(&state, &ctx, &names, &Some(vec![dataset.clone()])).await?;
     let worker = state.clone();
     let answer = tokio::task::spawn_blocking(move || {
         match_request(&worker.screening.current(), &dataset, request, params)
@@ -410,7 +421,7 @@ pub async fn screen_from_form(
         schema: Some(form.schema.clone()),
     };
     let opts = options(&state, None, None, Some(20))?;
-    audit_screening(&state, &ctx, 1, &None).await?;
+    audit_screening(&state, &ctx, &[form.name.as_str()], &None).await?;
     let worker = state.clone();
     let mut results = tokio::task::spawn_blocking(move || screen(&worker, &[query], &opts))
         .await
