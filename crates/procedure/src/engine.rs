@@ -163,7 +163,8 @@ pub fn advance(rule: &Rule, proposal: &Proposal, now: OffsetDateTime) -> Transit
 
 /// Applies one event at `now`, after first letting time pass up to `now`
 /// (so a vote that arrives after the deadline is refused even if the
-/// background task has not run yet). On error nothing changes.
+/// background task has not run yet). On error nothing changes; a closed
+/// proposal refuses every event.
 ///
 /// `now` is taken as no earlier than the proposal's last change, so a node
 /// whose clock lags slightly behind another's cannot date an event before
@@ -174,11 +175,6 @@ pub fn apply(
     event: Event,
     now: OffsetDateTime,
 ) -> Result<Transition, ProcedureError> {
-    if proposal.is_closed() {
-        return Err(ProcedureError::ProposalClosed {
-            status: proposal.status.label(),
-        });
-    }
     let now = now.max(proposal.last_change_at);
     let mut proposal = proposal.clone();
     let mut log = Log::default();
@@ -263,10 +259,11 @@ fn decide(
             ProcedureError::NotADecider { member }
         });
     };
-    // The proposal may have closed (or its period ended) while advancing to
-    // `now`: to the member that is a late vote, not a mystery.
-    if proposal.is_closed() {
-        return Err(if now >= proposal.deadline {
+    // A proposal that ran to its deadline refuses a vote as late, whether or
+    // not the background task has already closed it; one decided early (an
+    // objection, everyone concurred) refuses it as closed.
+    if let Some(closed_at) = proposal.status.closed_at() {
+        return Err(if closed_at >= proposal.deadline {
             ProcedureError::DeadlinePassed {
                 deadline: proposal.deadline,
             }

@@ -172,6 +172,17 @@ impl Status {
         !matches!(self, Status::Open | Status::OnHold { .. })
     }
 
+    /// When the proposal closed, if it has.
+    pub fn closed_at(&self) -> Option<OffsetDateTime> {
+        match self {
+            Status::Open | Status::OnHold { .. } => None,
+            Status::Adopted { at }
+            | Status::Rejected { at, .. }
+            | Status::Lapsed { at, .. }
+            | Status::Withdrawn { at, .. } => Some(*at),
+        }
+    }
+
     pub fn label(&self) -> &'static str {
         match self {
             Status::Open => "open",

@@ -199,7 +199,16 @@ proptest! {
                 let event = Event { by: actor(who), action: action(what, target, with_reason) };
                 let refused = apply(&rule, &closed, event, t);
                 prop_assert!(
-                    matches!(refused, Err(ProcedureError::ProposalClosed { .. })),
+                    matches!(
+                        refused,
+                        Err(ProcedureError::ProposalClosed { .. }
+                            | ProcedureError::DeadlinePassed { .. }
+                            | ProcedureError::NotADecider { .. }
+                            | ProcedureError::DeciderLeft { .. }
+                            | ProcedureError::NotAMember { .. }
+                            | ProcedureError::NotAllowedToWithdraw
+                            | ProcedureError::SecretariatOnly { .. })
+                    ),
                     "accepted or wrong error: {:?}", refused
                 );
                 prop_assert_eq!(&advance(&rule, &closed, t).0, &closed);

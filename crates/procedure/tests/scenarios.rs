@@ -773,15 +773,27 @@ fn the_proposer_or_the_secretariat_may_withdraw() {
 #[test]
 fn a_closed_proposal_refuses_every_event() {
     let rule = Rule::un_1267_default();
+    let rejected = act(&rule, &opened(&rule), "KGZ", object("no"), MONDAY).unwrap();
+    for action in [Action::Concur, Action::LiftHold, object("x"), hold("x")] {
+        let err = act(&rule, &rejected, "TJK", action, MONDAY).unwrap_err();
+        assert_eq!(err, ProcedureError::ProposalClosed { status: "rejected" });
+    }
+    let err = act(&rule, &rejected, "KAZ", Action::Withdraw, MONDAY).unwrap_err();
+    assert_eq!(err, ProcedureError::ProposalClosed { status: "rejected" });
+    assert_eq!(err.to_string(), "the proposal is already rejected");
+
+    // One that ran to its deadline calls a vote late, whether or not the
+    // server has closed it yet.
     let adopted = at(&rule, &opened(&rule), DEFAULT_DEADLINE);
-    for action in [
-        Action::Concur,
-        Action::Withdraw,
-        Action::LiftHold,
-        object("x"),
-    ] {
-        let err = act(&rule, &adopted, "KGZ", action, DEFAULT_DEADLINE).unwrap_err();
-        assert_eq!(err, ProcedureError::ProposalClosed { status: "adopted" });
+    let late = DEFAULT_DEADLINE + Duration::days(1);
+    for proposal in [&adopted, &opened(&rule)] {
+        let err = act(&rule, proposal, "TJK", Action::Concur, late).unwrap_err();
+        assert_eq!(
+            err,
+            ProcedureError::DeadlinePassed {
+                deadline: DEFAULT_DEADLINE
+            }
+        );
     }
     assert_eq!(
         at(&rule, &adopted, DEFAULT_DEADLINE + Duration::days(999)),
