@@ -609,3 +609,40 @@ pub fn working_days_left(rule: &Rule, proposal: &Proposal, now: OffsetDateTime) 
         &rule.calendar,
     )
 }
+
+/// Deadline reminders that fell due after `since` and up to `now`, for a
+/// background task that remembers when it last ran. Reminders are not state:
+/// they are computed from the rule and the deadline, so a task that was down
+/// sends the ones it missed (each dated when it was due) and never twice.
+pub fn reminders_due(
+    rule: &Rule,
+    proposal: &Proposal,
+    since: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Vec<Notice> {
+    let (current, _) = advance(rule, proposal, now);
+    if current.status != Status::Open {
+        return Vec::new();
+    }
+    let deadline_date = rule.zone.local_date(current.deadline);
+    let mut due: Vec<Notice> = rule
+        .reminders
+        .iter()
+        .map(|&n| {
+            let day = working_days::sub(deadline_date, n, &rule.calendar);
+            (n, rule.zone.deadline_on(day))
+        })
+        .filter(|&(_, when)| since < when && when <= now && when > current.opened_at)
+        .map(|(n, when)| Notice {
+            at: when,
+            audience: crate::notice::Audience::Deciders,
+            what: Happened::DeadlineNear {
+                working_days_left: n,
+                deadline: current.deadline,
+            },
+        })
+        .collect();
+    due.sort_by_key(|notice| notice.at);
+    due.dedup();
+    due
+}

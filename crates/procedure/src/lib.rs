@@ -18,7 +18,9 @@ mod serde_time;
 mod view;
 pub mod working_days;
 
-pub use engine::{Action, Event, Opening, Transition, advance, apply, open, working_days_left};
+pub use engine::{
+    Action, Event, Opening, Transition, advance, apply, open, reminders_due, working_days_left,
+};
 pub use error::ProcedureError;
 pub use member::{Actor, MemberCode, MemberKind, Participant};
 pub use notice::{Audience, Happened, Notice, Record, notices_for};

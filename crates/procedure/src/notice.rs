@@ -54,6 +54,13 @@ pub enum Happened {
         member: MemberCode,
         dropped: Position,
     },
+    /// A reminder that the deadline is near. Not part of the history: it
+    /// changes nothing, see [`crate::reminders_due`].
+    DeadlineNear {
+        working_days_left: u32,
+        #[serde(with = "time::serde::rfc3339")]
+        deadline: OffsetDateTime,
+    },
     /// The decision period ended with holds still in place.
     PeriodEndedOnHold {
         holds: Vec<MemberCode>,

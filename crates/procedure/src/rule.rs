@@ -142,6 +142,10 @@ pub struct Rule {
     pub holds: HoldPolicy,
     pub reasons_required: ReasonsRequired,
     pub visibility: Visibility,
+    /// Remind the deciders when this many working days are left before the
+    /// deadline (at the deadline time of that day), e.g. `[3, 1]`.
+    #[serde(default)]
+    pub reminders: Vec<u32>,
 }
 
 impl Rule {
@@ -178,6 +182,7 @@ impl Rule {
                 hold: true,
             },
             visibility: Visibility::DecidersOnly,
+            reminders: vec![3, 1],
         }
     }
 
@@ -197,6 +202,7 @@ impl Rule {
             decision: DecisionRule::ReverseConsensus,
             period: Span::Days(60),
             holds: HoldPolicy::not_allowed(),
+            reminders: vec![10, 3],
             ..Rule::un_1267_default()
         }
     }

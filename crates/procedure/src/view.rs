@@ -4,11 +4,12 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
-use crate::engine::{Action, Event, advance, apply, working_days_left};
+use crate::engine::{Action, Event, advance, apply};
 use crate::member::{Actor, MemberCode};
 use crate::notice::Record;
 use crate::proposal::{Position, Proposal, ProposalKind, Status, SubjectRef, Tally};
 use crate::rule::{Rule, Visibility};
+use crate::working_days;
 
 /// What the proposal is waiting for next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,14 +139,16 @@ fn time_left(rule: &Rule, proposal: &Proposal, now: OffsetDateTime) -> Option<Ti
         ),
         _ => return None,
     };
-    let mut at_until = proposal.clone();
-    at_until.deadline = until;
     Some(TimeLeft {
         waiting,
         until,
         until_local: rule.zone.local(until),
         seconds: (until - now).whole_seconds().max(0),
-        working_days: working_days_left(rule, &at_until, now),
+        working_days: working_days::between(
+            rule.zone.local_date(now),
+            rule.zone.local_date(until),
+            &rule.calendar,
+        ),
     })
 }
 

@@ -84,6 +84,26 @@ pub fn add(start: Date, n: u32, calendar: &Calendar) -> Date {
     date
 }
 
+/// The working day `n` working days before `end` (so that `add(result, n)
+/// == end` when `end` is a working day). Saturates at the first date.
+pub fn sub(end: Date, n: u32, calendar: &Calendar) -> Date {
+    if !calendar.has_working_days() {
+        return Date::MIN;
+    }
+    let mut date = end;
+    let mut counted = 0;
+    while counted < n {
+        match date.previous_day() {
+            Some(previous) => date = previous,
+            None => return Date::MIN,
+        }
+        if calendar.is_working_day(date) {
+            counted += 1;
+        }
+    }
+    date
+}
+
 /// How many working days lie after `from` up to and including `to`; zero when
 /// `to` is not after `from`. The inverse of [`add`]: `between(d, add(d, n)) == n`.
 pub fn between(from: Date, to: Date, calendar: &Calendar) -> u32 {
@@ -324,6 +344,17 @@ mod tests {
             between(date!(2025 - 03 - 05), date!(2025 - 03 - 01), &cal),
             0
         );
+    }
+
+    #[test]
+    fn sub_inverts_add_on_working_days() {
+        let cal = holidays_2025();
+        let end = date!(2026 - 01 - 05);
+        for n in 0..30 {
+            assert_eq!(add(sub(end, n, &cal), n, &cal), end);
+        }
+        // Two working days before Friday 2 January 2026: 30 December.
+        assert_eq!(sub(date!(2026 - 01 - 02), 2, &cal), date!(2025 - 12 - 30));
     }
 
     #[test]

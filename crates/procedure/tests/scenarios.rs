@@ -1014,3 +1014,41 @@ fn a_proposal_survives_a_json_round_trip() {
     let back: Proposal = serde_json::from_str(&json).unwrap();
     assert_eq!(back, p);
 }
+
+#[test]
+fn deciders_are_reminded_as_the_deadline_nears_and_a_late_task_catches_up() {
+    let rule = Rule::un_1267_default();
+    let proposal = opened(&rule);
+    // Three working days before Monday 17 March is Wednesday 12 March; one is Friday 14.
+    let three_left = datetime!(2025-03-12 19:00 UTC);
+    let one_left = datetime!(2025-03-14 19:00 UTC);
+    let due = reminders_due(&rule, &proposal, MONDAY, MONDAY + Duration::days(12));
+    let when: Vec<_> = due.iter().map(|n| (n.at, n.what.clone())).collect();
+    assert_eq!(
+        when,
+        vec![
+            (
+                three_left,
+                Happened::DeadlineNear {
+                    working_days_left: 3,
+                    deadline: DEFAULT_DEADLINE
+                }
+            ),
+            (
+                one_left,
+                Happened::DeadlineNear {
+                    working_days_left: 1,
+                    deadline: DEFAULT_DEADLINE
+                }
+            ),
+        ]
+    );
+    // A task that already ran past the first reminder sends only the second.
+    assert_eq!(
+        reminders_due(&rule, &proposal, three_left, one_left).len(),
+        1
+    );
+    // Nothing for a closed proposal.
+    let rejected = act(&rule, &proposal, "KGZ", object("no"), MONDAY).unwrap();
+    assert!(reminders_due(&rule, &rejected, MONDAY, DEFAULT_DEADLINE).is_empty());
+}
