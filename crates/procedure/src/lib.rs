@@ -7,6 +7,37 @@
 //! clock or does I/O; `now` is always passed in. [`view`] shows a proposal to
 //! one viewer under the rule's visibility. See the crate README for the model
 //! and where the default rule comes from.
+//!
+//! ```
+//! use accord_procedure::*;
+//! use time::macros::datetime;
+//!
+//! let rule = Rule::un_1267_default();
+//! let members = ["KAZ", "KGZ", "TJK"].map(Participant::regional_state);
+//! let opening = Opening {
+//!     kind: ProposalKind::List,
+//!     subject: SubjectRef("ORG-1".into()),
+//!     proposer: Actor::regional_state("KAZ"),
+//! };
+//! let monday = datetime!(2025-03-03 10:00 UTC);
+//! let (proposal, _notices) = open(&rule, opening, &members, &[], monday)?;
+//!
+//! // Kyrgyzstan places a hold; Tajikistan stays silent.
+//! let hold = Event {
+//!     by: Actor::regional_state("KGZ"),
+//!     action: Action::PlaceHold { reason: Some("awaiting review".into()) },
+//! };
+//! let (proposal, _) = apply(&rule, &proposal, hold, monday)?;
+//!
+//! // Ten working days later the period ends; the hold keeps it pending.
+//! let (proposal, _) = advance(&rule, &proposal, proposal.deadline);
+//! assert!(matches!(proposal.status, Status::OnHold { .. }));
+//!
+//! // Six months on, the hold lapses without an objection: adopted.
+//! let (proposal, _) = advance(&rule, &proposal, datetime!(2025-09-04 19:00 UTC));
+//! assert!(matches!(proposal.status, Status::Adopted { .. }));
+//! # Ok::<(), ProcedureError>(())
+//! ```
 
 mod engine;
 mod error;
