@@ -21,7 +21,7 @@ use crate::rule::{DecisionRule, OnHoldLapse, Rule};
 use crate::working_days::{self, Span, deadline_after};
 
 /// A request to open a proposal.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Opening {
     pub kind: ProposalKind,
     pub subject: SubjectRef,
@@ -49,7 +49,7 @@ pub enum Action {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
     pub by: Actor,
     pub action: Action,
@@ -63,7 +63,8 @@ pub type Transition = (Proposal, Vec<Notice>);
 /// `members` are the partnership's current members; those the rule names as
 /// deciders become the electorate. `pending` are the other proposals on the
 /// same subject (closed ones are ignored), so a subject never has two
-/// proposals running. A proposer that is itself a decider is recorded as
+/// proposals running; bring them up to date with [`advance`] under their own
+/// rules first, or one whose deadline passed unnoticed will still block. A proposer that is itself a decider is recorded as
 /// concurring: proposing is the strongest form of support.
 pub fn open(
     rule: &Rule,

@@ -219,6 +219,10 @@ impl Rule {
         if self.period.is_zero() {
             return Err(RuleError::EmptyPeriod);
         }
+        let spans = [self.period, self.holds.max_duration, self.holds.extension];
+        if let Some(span) = spans.into_iter().find(|s| s.is_unreasonably_long()) {
+            return Err(RuleError::SpanTooLong { span });
+        }
         if !self.calendar.has_working_days() {
             return Err(RuleError::NoWorkingDays);
         }
@@ -261,6 +265,8 @@ pub enum RuleError {
     NoProposers,
     #[error("the decision period must be longer than zero")]
     EmptyPeriod,
+    #[error("{span:?} is longer than ten years")]
+    SpanTooLong { span: Span },
     #[error("the calendar has no working days")]
     NoWorkingDays,
     #[error("a qualified majority of {numerator}/{denominator} is not a fraction between 0 and 1")]
@@ -290,6 +296,18 @@ mod tests {
             let back: Rule = serde_json::from_str(&json).unwrap();
             assert_eq!(back, rule);
         }
+    }
+
+    #[test]
+    fn a_typo_in_a_period_is_caught() {
+        let mut rule = Rule::un_1267_default();
+        rule.holds.max_duration = Span::Months(600);
+        assert_eq!(
+            rule.validate(),
+            Err(RuleError::SpanTooLong {
+                span: Span::Months(600)
+            })
+        );
     }
 
     #[test]

@@ -156,6 +156,16 @@ impl Span {
         }
     }
 
+    /// Roughly ten years or more: longer than any procedure could mean, and
+    /// a sign of a typo in the rule.
+    pub fn is_unreasonably_long(self) -> bool {
+        match self {
+            Span::WorkingDays(n) => n > 2_600,
+            Span::Days(n) => n > 3_660,
+            Span::Months(n) => n > 120,
+        }
+    }
+
     pub fn is_zero(self) -> bool {
         matches!(self, Span::WorkingDays(0) | Span::Days(0) | Span::Months(0))
     }
@@ -235,20 +245,23 @@ impl DeadlineZone {
         // Look the date up with the standard offset first, then correct with
         // the offset of that date; off only within an hour of midnight on a
         // switch day, and switches happen at night on weekends.
-        let guess = instant.to_offset(self.standard_offset).date();
-        instant.to_offset(self.offset_on(guess)).date()
+        let in_offset = |offset| instant.checked_to_offset(offset).map(|t| t.date());
+        let guess = in_offset(self.standard_offset).unwrap_or(instant.date());
+        in_offset(self.offset_on(guess)).unwrap_or(guess)
     }
 
     /// The local wall-clock time of an instant (for messages).
     pub fn local(&self, instant: OffsetDateTime) -> OffsetDateTime {
-        instant.to_offset(self.offset_on(self.local_date(instant)))
+        let offset = self.offset_on(self.local_date(instant));
+        instant.checked_to_offset(offset).unwrap_or(instant)
     }
 
-    /// The deadline instant on a local date, in UTC.
+    /// The deadline instant on a local date, in UTC (in the local offset at
+    /// the very end of the calendar, where UTC cannot be represented).
     pub fn deadline_on(&self, date: Date) -> OffsetDateTime {
-        PrimitiveDateTime::new(date, self.deadline_time)
-            .assume_offset(self.offset_on(date))
-            .to_offset(UtcOffset::UTC)
+        let local =
+            PrimitiveDateTime::new(date, self.deadline_time).assume_offset(self.offset_on(date));
+        local.checked_to_offset(UtcOffset::UTC).unwrap_or(local)
     }
 }
 
