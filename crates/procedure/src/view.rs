@@ -83,8 +83,9 @@ pub fn view(rule: &Rule, proposal: &Proposal, viewer: &Actor, now: OffsetDateTim
     let own_code = viewer.member_code();
     let sees_positions = match (viewer, rule.visibility) {
         (Actor::Secretariat, _) | (_, Visibility::Open) => true,
+        // A state that left the partnership no longer sees its partners' positions.
         (Actor::Member { code, .. }, Visibility::DecidersOnly) => {
-            current.positions.contains_key(code) || current.departed.contains(code)
+            current.positions.contains_key(code)
         }
         _ => false,
     };
