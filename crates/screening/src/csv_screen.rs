@@ -50,6 +50,9 @@ pub struct CsvOptions {
     /// Number of data rows if the caller knows it, passed through to
     /// [`Progress::total`].
     pub total_rows: Option<u64>,
+    /// Neutralize cells a spreadsheet would run as formulas (for files
+    /// people download and open; machines want the raw text).
+    pub spreadsheet_safe: bool,
 }
 
 impl Default for CsvOptions {
@@ -60,6 +63,7 @@ impl Default for CsvOptions {
             datasets: None,
             chunk_size: 1000,
             total_rows: None,
+            spreadsheet_safe: false,
         }
     }
 }
@@ -259,11 +263,29 @@ fn format_answer(screener: &Screener, result: &Result<Vec<Candidate>, String>) -
 struct Out<W: Write> {
     writer: csv::Writer<W>,
     summary: CsvSummary,
+    spreadsheet_safe: bool,
+}
+
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or
+/// carriage return first) gets a leading apostrophe, so that a name typed
+/// as `=HYPERLINK(…)` stays text when the results are opened in Excel.
+fn neutralize_formula(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{cell}")),
+        _ => std::borrow::Cow::Borrowed(cell),
+    }
 }
 
 impl<W: Write> Out<W> {
     fn row(&mut self, fields: [&str; 9]) -> Result<(), CsvError> {
         self.summary.output_rows += 1;
+        if self.spreadsheet_safe {
+            let safe = fields.map(neutralize_formula);
+            return self
+                .writer
+                .write_record(safe.iter().map(|c| c.as_ref()))
+                .map_err(CsvError::Write);
+        }
         self.writer.write_record(fields).map_err(CsvError::Write)
     }
 
@@ -340,6 +362,7 @@ pub fn screen_csv<R: Read, W: Write>(
     }
     let cols = columns(&header)?;
     let mut out = Out {
+        spreadsheet_safe: opts.spreadsheet_safe,
         writer: csv::Writer::from_writer(output),
         summary: CsvSummary {
             rows: 0,
@@ -413,6 +436,22 @@ pub fn screen_csv<R: Read, W: Write>(
     out.writer.flush().map_err(|e| CsvError::Write(e.into()))?;
     out.summary.elapsed = start.elapsed();
     Ok(out.summary)
+}
+
+#[cfg(test)]
+mod formula_tests {
+    use super::neutralize_formula;
+
+    #[test]
+    fn formula_cells_are_neutralized_and_others_untouched() {
+        assert_eq!(
+            neutralize_formula("=HYPERLINK(\"x\")"),
+            "'=HYPERLINK(\"x\")"
+        );
+        assert_eq!(neutralize_formula("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralize_formula("Мухаммад"), "Мухаммад");
+        assert_eq!(neutralize_formula(""), "");
+    }
 }
 
 #[cfg(test)]

@@ -482,6 +482,7 @@ pub async fn start_batch(
     let opts = accord_screening::CsvOptions {
         threshold,
         total_rows: Some(rows as u64),
+        spreadsheet_safe: true,
         ..Default::default()
     };
     tokio::spawn(run_batch(
