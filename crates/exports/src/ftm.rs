@@ -14,9 +14,13 @@
 //! | Sanction | `description` | `"<list name>, version <n> of <date>"` |
 //! | Sanction | `listingDate`, `program`, `authorityId` | as written by accord-lists |
 //!
+//! A link to a subject that is not in the version is left out (an FtM
+//! entity reference must resolve within the export).
+//!
 //! FtM has no version or TLP property: the version number and date are only
 //! in the Sanction `description`, and the TLP marking is not exported.
 
+use std::collections::BTreeSet;
 use std::io::{BufWriter, Write};
 
 use accord_lists::model::{List, ListSource};
@@ -49,9 +53,22 @@ pub fn entities(version: &ExportVersion<'_>) -> Result<Vec<Value>, ExportError> 
         "{}, version {} of {}",
         version.list_name, version.version, date.original
     );
+    let references: BTreeSet<&str> = version
+        .entries
+        .iter()
+        .map(|e| e.reference.as_str())
+        .collect();
     let mut out = Vec::new();
     for mut entity in accord_lists::ftm::write_entities(&list) {
         let schema = entity["schema"].as_str().unwrap_or_default().to_string();
+        if schema == "UnknownLink" {
+            let object = entity["properties"]["object"][0]
+                .as_str()
+                .unwrap_or_default();
+            if !references.contains(object) {
+                continue;
+            }
+        }
         let Some(props) = entity.get_mut("properties").and_then(Value::as_object_mut) else {
             out.push(entity);
             continue;

@@ -4,10 +4,10 @@
 //!
 //! | entry | STIX object |
 //! | --- | --- |
-//! | Person | `threat-actor`, `resource_level: "individual"`, `x_opencti_type: "Threat-Actor-Individual"` |
-//! | Organization | `threat-actor`, `resource_level: "organization"`, `x_opencti_type: "Threat-Actor-Group"` |
-//! | Vessel, Aircraft | `identity`, `identity_class: "unknown"`, names in `x_accord_aliases` |
-//! | link to an entry of the version | `relationship`, `relationship_type: "related-to"`, the relation in `description` and `x_accord_relation` |
+//! | Person | `threat-actor`, `resource_level: "individual"` |
+//! | Organization | `threat-actor`, `resource_level: "organization"` |
+//! | Vessel, Aircraft | `identity`, `identity_class: "unknown"`, names in the Accord extension |
+//! | link to an entry of the version | `relationship`, `relationship_type: "related-to"`, the relation in `description` and the Accord extension |
 //! | the version | `report` (`published` = version date, `object_refs` = every entry and relationship) |
 //! | the publisher | `identity`, `identity_class: "organization"`, the `created_by_ref` of every object |
 //!
@@ -15,13 +15,20 @@
 //! `aliases`, which screening and analysts need; `identity` has none, and
 //! `intrusion-set` describes cyber intrusion activity, not a listed subject.
 //! MISP (misp-stix) turns threat actors into threat-actor galaxy clusters
-//! with the aliases as synonyms and the report into an event; OpenCTI imports
-//! them as Threat Actor Individual / Group (it reads `x_opencti_type`) inside
-//! a Report. `threat_actor_types` is not set: the list says a subject is
+//! with the aliases as synonyms and the report into an event; OpenCTI
+//! imports them as threat actors inside a Report. `threat_actor_types` is not set: the list says a subject is
 //! listed, not whether it is a terrorist, a sponsor or something else.
 //! Relationships are `related-to`, the only type STIX defines between any
 //! two objects (importers drop the custom `member-of`…), with Accord's
 //! relation kept as text.
+//!
+//! Facts STIX has no property for (programs, listing date, birth dates,
+//! nationalities, the relation, the list version) go in a STIX 2.1 property
+//! extension, [`ACCORD_EXTENSION_ID`] (`extensions: {id: {extension_type:
+//! "property-extension", ...}}`), not in `x_` custom properties: STIX 2.1
+//! deprecates those and OASIS's validator rejects them in strict mode
+//! (warning 401). For the same reason no vendor property (OpenCTI's
+//! `x_opencti_type`) is written.
 //!
 //! ## Ids and timestamps
 //!
@@ -38,8 +45,12 @@
 //! Every object has `object_marking_refs` with the fixed TLP 2.0
 //! marking-definition id of its level (an entry's own; a relationship the
 //! higher of its two ends; the report the highest of the version), and the
-//! bundle holds the TLP 2.0 extension definition and the marking
-//! definitions it uses, exactly as OASIS publishes them.
+//! bundle holds the TLP 2.0 marking definitions it uses, exactly as OASIS
+//! publishes them. The TLP 2.0 `extension-definition` object they name is
+//! *not* in the bundle ([`tlp2_extension_definition`] returns it): the
+//! official `bundle.json` schema rejects it (as a custom object it matches
+//! both `core.json` and `cyber-observable-core.json`, failing a `oneOf`), and
+//! importers know the TLP 2.0 markings by their fixed ids.
 
 use std::io::{BufWriter, Write};
 
@@ -53,6 +64,9 @@ use crate::{ExportError, ExportVersion, Tlp};
 
 /// The TLP 2.0 extension definition's id.
 pub const TLP2_EXTENSION_ID: &str = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d";
+
+/// The id of Accord's property extension (see [`accord_extension_definition`]).
+pub const ACCORD_EXTENSION_ID: &str = "extension-definition--dc227e8d-a38e-5f72-b3fe-445145de8147";
 
 /// `created` (and `modified`) of the publisher identity: fixed, so that the
 /// object is the same in every version (the Astana conference, 2015-06-30).
@@ -128,7 +142,11 @@ pub fn bundle(version: &ExportVersion<'_>) -> Result<Value, ExportError> {
             });
             if !relation.is_empty() {
                 r["description"] = json!(relation.replace('_', " "));
-                r["x_accord_relation"] = json!(relation);
+                let mut ext = Map::new();
+                ext.insert("relation".into(), json!(relation));
+                if let Some(ext) = accord_extension(ext) {
+                    r["extensions"] = ext;
+                }
             }
             refs.push(r["id"].clone());
             content.push(r);
@@ -142,7 +160,6 @@ pub fn bundle(version: &ExportVersion<'_>) -> Result<Value, ExportError> {
     }
     used.sort();
 
-    objects.push(tlp2_extension_definition());
     objects.extend(used.iter().map(|t| tlp2_marking_definition(*t)));
     objects.push(json!({
         "type": "identity",
@@ -173,7 +190,9 @@ pub fn bundle(version: &ExportVersion<'_>) -> Result<Value, ExportError> {
         "report_types": ["threat-actor"],
         "object_refs": refs,
         "object_marking_refs": [report_tlp.stix_marking_id()],
-        "x_accord_list_version": version.version,
+        "extensions": {
+            ACCORD_EXTENSION_ID: {"extension_type": "property-extension", "list_version": version.version}
+        },
     }));
     objects.extend(content);
 
@@ -278,6 +297,7 @@ fn entry_object(
         put("description", json!(summary));
     }
     let aliases = other_names(e);
+    let mut ext = Map::new();
     match e.schema {
         EntrySchema::Person | EntrySchema::Organization => {
             let person = e.schema == EntrySchema::Person;
@@ -288,21 +308,13 @@ fn entry_object(
                 "resource_level",
                 json!(if person { "individual" } else { "organization" }),
             );
-            put(
-                "x_opencti_type",
-                json!(if person {
-                    "Threat-Actor-Individual"
-                } else {
-                    "Threat-Actor-Group"
-                }),
-            );
         }
         EntrySchema::Vessel | EntrySchema::Aircraft => {
             put("identity_class", json!("unknown"));
+            ext.insert("schema".into(), json!(crate::csv::schema_name(e.schema)));
             if !aliases.is_empty() {
-                put("x_accord_aliases", json!(aliases));
+                ext.insert("aliases".into(), json!(aliases));
             }
-            put("x_accord_schema", json!(crate::csv::schema_name(e.schema)));
         }
     }
     let mut reference = json!({"source_name": version.list_name, "external_id": e.reference});
@@ -315,29 +327,65 @@ fn entry_object(
         json!([version.tlp_of(&e.reference).stix_marking_id()]),
     );
     if !e.programs.is_empty() {
-        put("x_accord_programs", json!(e.programs));
+        ext.insert("programs".into(), json!(e.programs));
     }
     if let Some(d) = &e.listed_on {
-        put("x_accord_listed_on", json!(d));
+        ext.insert("listed_on".into(), json!(d));
     }
     if !e.birth_dates.is_empty() {
-        put(
-            "x_accord_birth_dates",
-            json!(
-                e.birth_dates
-                    .iter()
-                    .map(crate::date::edtf)
-                    .collect::<Vec<_>>()
-            ),
-        );
+        let dates: Vec<String> = e.birth_dates.iter().map(crate::date::edtf).collect();
+        ext.insert("birth_dates".into(), json!(dates));
     }
     if !e.nationalities.is_empty() {
-        put("x_accord_nationalities", json!(e.nationalities));
+        ext.insert("nationalities".into(), json!(e.nationalities));
+    }
+    if let Some(ext) = accord_extension(ext) {
+        put("extensions", ext);
     }
     Value::Object(o)
 }
 
-/// The TLP 2.0 extension definition, as OASIS publishes it.
+/// `{ACCORD_EXTENSION_ID: {"extension_type": "property-extension", ...}}`,
+/// `None` when there is nothing to put in it.
+fn accord_extension(mut props: Map<String, Value>) -> Option<Value> {
+    if props.is_empty() {
+        return None;
+    }
+    props.insert("extension_type".into(), json!("property-extension"));
+    let mut ext = Map::new();
+    ext.insert(ACCORD_EXTENSION_ID.to_string(), Value::Object(props));
+    Some(Value::Object(ext))
+}
+
+/// The definition of Accord's property extension (not put in bundles, like
+/// the TLP 2.0 one; publish it beside the exports).
+pub fn accord_extension_definition() -> Value {
+    let creator = Uuid::new_v5(&Ids::new("").root, b"identity:Accord");
+    json!({
+        "type": "extension-definition",
+        "spec_version": "2.1",
+        "id": ACCORD_EXTENSION_ID,
+        "created_by_ref": format!("identity--{creator}"),
+        "created": PUBLISHER_CREATED,
+        "modified": PUBLISHER_CREATED,
+        "name": "Accord list entry",
+        "description": "Facts of an entry of an Accord list that STIX has no property for.",
+        "schema": ACCORD_EXTENSION_SCHEMA,
+        "version": "1.0.0",
+        "extension_types": ["property-extension"]
+    })
+}
+
+/// The plain-text schema of Accord's property extension.
+pub const ACCORD_EXTENSION_SCHEMA: &str = "Property extension of threat-actor, identity, relationship and report objects \
+exported from an Accord list. threat-actor / identity: programs (list of string: sanctions or listing programmes), \
+listed_on (string, YYYY-MM-DD), birth_dates (list of string, ISO 8601 / EDTF: YYYY-MM-DD, YYYY-MM, YYYY, \
+YYYY/YYYY, ~ when approximate), nationalities (list of string, as the list writes them); identity only: \
+schema (Vessel or Aircraft), aliases (list of string). relationship: relation (string, e.g. member_of, \
+leader_of, sponsor_of). report: list_version (integer).";
+
+/// The TLP 2.0 extension definition, as OASIS publishes it (not put in
+/// bundles; see the module documentation).
 pub fn tlp2_extension_definition() -> Value {
     json!({
         "id": TLP2_EXTENSION_ID,
@@ -369,4 +417,16 @@ pub fn tlp2_marking_definition(tlp: Tlp) -> Value {
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_accord_extension_id_is_the_uuid5_of_its_name() {
+        let root = Ids::new("").root;
+        let id = Uuid::new_v5(&root, b"extension:accord-list-entry");
+        assert_eq!(ACCORD_EXTENSION_ID, format!("extension-definition--{id}"));
+    }
 }
