@@ -21,9 +21,12 @@
 //! | `list_name`, `version`, `version_date` | the same on every row (CSV has no header comments) |
 //!
 //! Fields are quoted as RFC 4180 requires (the `csv` crate; `"` doubled),
-//! lines end with CRLF, the encoding is UTF-8 without BOM. Values are written
-//! exactly: nothing is prefixed to defuse spreadsheet formulas, since the
-//! list's text is curated and machine consumers need the exact names.
+//! lines end with CRLF, the encoding is UTF-8 without BOM. [`write`] writes
+//! values exactly (machine consumers need the exact names);
+//! [`write_with`] and [`CsvOptions::spreadsheet_safe`] prefix a `'` to a
+//! field starting with `=`, `+`, `-`, `@`, tab or CR, so that a spreadsheet
+//! opening the download does not run it as a formula (as accord-screening
+//! does for its downloads).
 
 use std::io::Write;
 
@@ -57,8 +60,25 @@ pub const COLUMNS: [&str; 17] = [
 /// The separator of several values in one field.
 pub const SEPARATOR: &str = "; ";
 
+/// How to write the CSV.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CsvOptions {
+    /// Neutralize fields a spreadsheet would read as a formula (see the
+    /// module documentation). Off by default.
+    pub spreadsheet_safe: bool,
+}
+
 /// Writes the version as CSV (header row, then one row per entry in order).
 pub fn write<W: Write>(version: &ExportVersion<'_>, w: W) -> Result<(), ExportError> {
+    write_with(version, w, CsvOptions::default())
+}
+
+/// [`write`] with options.
+pub fn write_with<W: Write>(
+    version: &ExportVersion<'_>,
+    w: W,
+    options: CsvOptions,
+) -> Result<(), ExportError> {
     let date = version.check()?;
     let mut out = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
@@ -88,10 +108,22 @@ pub fn write<W: Write>(version: &ExportVersion<'_>, w: W) -> Result<(), ExportEr
             number.clone(),
             date.original.clone(),
         ];
-        out.write_record(&row)?;
+        if options.spreadsheet_safe {
+            out.write_record(row.iter().map(|f| neutralize_formula(f).into_owned()))?;
+        } else {
+            out.write_record(&row)?;
+        }
     }
     out.flush()?;
     Ok(())
+}
+
+/// `'` before a field a spreadsheet would evaluate.
+fn neutralize_formula(field: &str) -> std::borrow::Cow<'_, str> {
+    match field.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{field}").into(),
+        _ => field.into(),
+    }
 }
 
 pub(crate) fn schema_name(schema: EntrySchema) -> &'static str {
@@ -207,6 +239,28 @@ mod tests {
         assert!(text.contains("\"Abu \"\"The Quote\"\" Example\""));
         assert!(text.ends_with("\r\n"));
         assert_eq!(text.matches("\r\n").count(), 2);
+    }
+
+    #[test]
+    fn spreadsheet_safe_output_neutralizes_formulas_and_keeps_other_fields() {
+        let mut e = person();
+        e.names[0].text = "=HYPERLINK(\"http://x\")".into();
+        let entries = [e];
+        let v = ExportVersion::new("L", 1, "2026-03-01", "P", &entries)
+            .with_summary("ACC.i.001", "@SUM(A1)");
+        let mut exact = Vec::new();
+        write(&v, &mut exact).unwrap();
+        assert_eq!(rows(&exact)[1][2], "=HYPERLINK(\"http://x\")");
+        let mut safe = Vec::new();
+        let options = CsvOptions {
+            spreadsheet_safe: true,
+        };
+        write_with(&v, &mut safe, options).unwrap();
+        let row = &rows(&safe)[1];
+        assert_eq!(row[2], "'=HYPERLINK(\"http://x\")");
+        assert_eq!(row[12], "'@SUM(A1)");
+        assert_eq!(row[0], "ACC.i.001");
+        assert_eq!(row[8], "Afghanistan; Pakistan");
     }
 
     #[test]
