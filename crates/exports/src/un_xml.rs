@@ -155,12 +155,9 @@ fn record<W: Write>(
         if person && let Some(g) = e.extra.get("gender").and_then(|g| g.first()) {
             text(x, "GENDER", g)?;
         }
-        let mut original = e
-            .names
-            .iter()
-            .filter(|n| n.kind == NameKind::OriginalScript && n.text != primary);
-        if let Some(n) = original.next() {
-            text(x, "NAME_ORIGINAL_SCRIPT", &n.text)?;
+        let original = original_first(e);
+        if let Some(n) = original {
+            text(x, "NAME_ORIGINAL_SCRIPT", n)?;
         }
         let comments = [
             e.comments.clone(),
@@ -186,24 +183,20 @@ fn record<W: Write>(
         } else {
             "ENTITY_ALIAS"
         };
-        let mut written: Vec<&str> = vec![primary];
+        let mut written: Vec<(&str, &str)> = Vec::new();
         for n in &e.names {
-            if written.contains(&n.text.as_str()) {
-                continue;
-            }
             let quality = match (n.kind, n.quality) {
                 (NameKind::Primary, _) => continue,
-                (NameKind::OriginalScript, _)
-                    if original_first(e, primary) == Some(n.text.as_str()) =>
-                {
-                    continue;
-                }
+                (NameKind::OriginalScript, _) if original == Some(n.text.as_str()) => continue,
                 (NameKind::FormerName, _) => "f.k.a.",
                 (_, NameQuality::Weak) => "Low",
                 (_, NameQuality::Strong) if person => "Good",
                 (_, NameQuality::Strong) => "a.k.a.",
             };
-            written.push(&n.text);
+            if written.contains(&(n.text.as_str(), quality)) {
+                continue;
+            }
+            written.push((&n.text, quality));
             x.create_element(alias_tag).write_inner_content(|x| {
                 text(x, "QUALITY", quality)?;
                 text(x, "ALIAS_NAME", &n.text)
@@ -240,10 +233,11 @@ fn record<W: Write>(
     Ok(())
 }
 
-fn original_first<'a>(e: &'a ListEntry, primary: &str) -> Option<&'a str> {
+/// The name written as NAME_ORIGINAL_SCRIPT: the first of that kind.
+fn original_first(e: &ListEntry) -> Option<&str> {
     e.names
         .iter()
-        .find(|n| n.kind == NameKind::OriginalScript && n.text != primary)
+        .find(|n| n.kind == NameKind::OriginalScript)
         .map(|n| n.text.as_str())
 }
 
