@@ -25,7 +25,7 @@ use crate::entity::{PreparedQuery, explain_record, secondary};
 use crate::error::QueryError;
 use crate::fxhash::FxHashMap as HashMap;
 use crate::prepare::{PreparedName, prepare};
-use crate::score::{compare_prepared, token_sim};
+use crate::score::{CompareScratch, QuerySide, TokenPattern, score_prepared, token_sim_with};
 use crate::tokens::TokenClass;
 use crate::types::{Candidate, Query, Record, ScreenOptions};
 use rayon::prelude::*;
@@ -348,6 +348,7 @@ impl Index {
             self.reach(&tok, &mut reached);
             reached.sort_unstable();
             reached.dedup();
+            let pat = TokenPattern::new(&tok);
             let mut hits: Vec<(u32, f32)> = reached
                 .iter()
                 .filter_map(|&v| {
@@ -357,7 +358,7 @@ impl Index {
                     if la.abs_diff(lb) * 5 > la.max(lb) * 2 && tok.group.is_none() {
                         return None;
                     }
-                    let (sim, _) = token_sim(&tok, vt);
+                    let (sim, _) = token_sim_with(&tok, &pat, vt, 0.62);
                     (sim >= 0.62).then_some((v, sim))
                 })
                 .collect();
@@ -464,12 +465,14 @@ impl Index {
             }
         };
         let cands = self.candidates(&pq.name, &allowed);
+        let side = QuerySide::new(&pq.name);
+        let mut scratch = CompareScratch::default();
         // Best name per record.
         let mut best: HashMap<u32, (f64, u32)> = HashMap::default();
         for id in cands {
             let n = &self.names[id as usize];
             let is_org = pq.is_org || n.is_org;
-            let s = compare_prepared(&pq.name, &n.prepared, is_org).score;
+            let s = score_prepared(&side, &n.prepared, is_org, &mut scratch);
             let e = best.entry(n.record).or_insert((-1.0, id));
             if s > e.0 {
                 *e = (s, id);

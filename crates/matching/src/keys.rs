@@ -11,8 +11,16 @@
 
 /// Fine phonetic key of a lowercase ASCII token.
 pub fn fine_key(t: &str) -> String {
+    let mut out = Vec::with_capacity(t.len());
+    fine_key_into(t, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`fine_key`] into a reused buffer (cleared first); the bytes are the key
+/// when they are valid UTF-8 (always, for ASCII input).
+pub(crate) fn fine_key_into(t: &str, out: &mut Vec<u8>) {
+    out.clear();
     let b = t.as_bytes();
-    let mut out: Vec<u8> = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -57,7 +65,6 @@ pub fn fine_key(t: &str) -> String {
     if out.len() > 2 && out.last() == Some(&b'h') && is_vowel(out[out.len() - 2]) {
         out.pop();
     }
-    String::from_utf8(out).unwrap_or_default()
 }
 
 fn is_vowel(c: u8) -> bool {
@@ -96,10 +103,7 @@ pub fn osa_distance(a: &[u8], b: &[u8]) -> usize {
         return b.len();
     }
     if a.len() <= 64 {
-        if a.iter()
-            .chain(b)
-            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        {
+        if a.iter().all(|&c| is_alnum(c)) && b.iter().all(|&c| is_alnum(c)) {
             // Tokens are [a-z0-9]: a 36-entry table is cheaper to clear.
             return osa_bit_parallel::<36>(a, b, alnum_slot);
         }
@@ -216,6 +220,113 @@ fn levenshtein_alloc(a: &[u8], b: &[u8]) -> usize {
     prev[b.len()]
 }
 
+/// A short `[a-z0-9]` string prepared once for many OSA comparisons against
+/// other strings: the bit masks of Hyyrö's algorithm are built once, so each
+/// comparison only walks the other string. Falls back to [`osa_distance`]
+/// for anything the bit-parallel table does not cover.
+#[derive(Clone)]
+pub struct OsaPattern<'a> {
+    text: &'a [u8],
+    /// Per `alnum_slot`: positions of that byte in `text`; `None` when the
+    /// text is empty, longer than 64 bytes or not `[a-z0-9]`.
+    pm: Option<[u64; 36]>,
+}
+
+impl<'a> OsaPattern<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let b = text.as_bytes();
+        let ok = !b.is_empty() && b.len() <= 64 && b.iter().all(|&c| is_alnum(c));
+        let pm = ok.then(|| {
+            let mut pm = [0u64; 36];
+            for (i, &c) in b.iter().enumerate() {
+                pm[alnum_slot(c)] |= 1u64 << i;
+            }
+            pm
+        });
+        OsaPattern { text: b, pm }
+    }
+
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// `osa_distance(self.text, b)`.
+    #[inline]
+    pub fn distance(&self, b: &[u8]) -> usize {
+        match &self.pm {
+            Some(pm) if b.iter().all(|&c| is_alnum(c)) => osa_with_masks(pm, self.text.len(), b),
+            _ => osa_distance(self.text, b),
+        }
+    }
+
+    /// `edit_similarity(self.text, b)`, bit for bit.
+    #[inline]
+    pub fn similarity(&self, b: &str) -> f32 {
+        let (la, lb) = (self.text.len(), b.len());
+        let max = la.max(lb);
+        if max == 0 {
+            return 1.0;
+        }
+        if la.abs_diff(lb) * 2 > max {
+            return 1.0 - la.abs_diff(lb) as f32 / max as f32;
+        }
+        let d = self.distance(b.as_bytes());
+        (1.0 - d as f32 / max as f32).max(0.0)
+    }
+}
+
+/// Upper bound of `edit_similarity` for strings of these lengths (the length
+/// difference alone is that many edits); the same float arithmetic, so
+/// `edit_similarity(a, b) <= similarity_bound(a.len(), b.len())` exactly.
+#[inline]
+pub fn similarity_bound(la: usize, lb: usize) -> f32 {
+    let max = la.max(lb);
+    if max == 0 {
+        return 1.0;
+    }
+    1.0 - la.abs_diff(lb) as f32 / max as f32
+}
+
+#[inline]
+fn is_alnum(c: u8) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit()
+}
+
+/// The loop of [`osa_bit_parallel`] over prepared masks of a text of `m`
+/// (1..=64) alphanumeric bytes; `b` must be alphanumeric.
+#[inline]
+fn osa_with_masks(pm: &[u64; 36], m: usize, b: &[u8]) -> usize {
+    let mut vp: u64 = if m == 64 { !0 } else { (1u64 << m) - 1 };
+    let mut vn: u64 = 0;
+    let mut d0: u64 = 0;
+    let mut pm_old: u64 = 0;
+    let mut dist = m;
+    let last = 1u64 << (m - 1);
+    for &c in b {
+        let pm_j = pm[alnum_slot(c)];
+        let tr = (((!d0) & pm_j) << 1) & pm_old;
+        d0 = ((((pm_j & vp).wrapping_add(vp)) ^ vp) | pm_j | vn) | tr;
+        let mut hp = vn | !(d0 | vp);
+        let mut hn = d0 & vp;
+        if hp & last != 0 {
+            dist += 1;
+        }
+        if hn & last != 0 {
+            dist -= 1;
+        }
+        hp = (hp << 1) | 1;
+        hn <<= 1;
+        vp = hn | !(d0 | hp);
+        vn = hp & d0;
+        pm_old = pm_j;
+    }
+    dist
+}
+
 /// Similarity in [0, 1] from the edit distance, relative to the longer string.
 pub fn edit_similarity(a: &str, b: &str) -> f32 {
     let (la, lb) = (a.len(), b.len());
@@ -288,6 +399,36 @@ mod tests {
                     osa_bounded(a.as_bytes(), b.as_bytes(), usize::MAX),
                     "{a} / {b}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn prepared_pattern_agrees_with_edit_similarity() {
+        let words = [
+            "muhammad",
+            "mohammed",
+            "abdulrahman",
+            "x",
+            "",
+            "ab",
+            "ba",
+            "zelenskyy",
+            "a1b2",
+            "Mixed",
+            "ümit",
+            "khodorkovsky",
+            "khordokovsky",
+        ];
+        for a in words {
+            let p = OsaPattern::new(a);
+            for b in words {
+                assert_eq!(p.similarity(b), edit_similarity(a, b), "{a} / {b}");
+                assert_eq!(
+                    p.distance(b.as_bytes()),
+                    osa_distance(a.as_bytes(), b.as_bytes())
+                );
+                assert!(edit_similarity(a, b) <= similarity_bound(a.len(), b.len()));
             }
         }
     }

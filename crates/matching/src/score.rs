@@ -21,7 +21,7 @@
 //!   Ali, Khan) 0.6, patronymics 0.7, initials 0.35, particles 0.15,
 //!   titles 0.1, legal forms 0 (they neither make nor block a match).
 
-use crate::keys::{edit_similarity, fine_key};
+use crate::keys::{OsaPattern, edit_similarity, fine_key, fine_key_into, similarity_bound};
 use crate::prepare::{PreparedName, Token};
 use crate::tokens::TokenClass;
 use serde::Serialize;
@@ -79,6 +79,57 @@ const LAMBDA_ORG: f32 = 0.5;
 
 /// Similarity of two single tokens in [0, 1], and how it was found.
 pub fn token_sim(a: &Token, b: &Token) -> (f32, PairKind) {
+    token_sim_by(a, b, 0.0, edit_similarity, edit_similarity, edit_similarity)
+}
+
+/// A token's spellings prepared for many comparisons (the query side).
+pub(crate) struct TokenPattern<'a> {
+    text: OsaPattern<'a>,
+    fine: OsaPattern<'a>,
+    coarse: OsaPattern<'a>,
+}
+
+impl<'a> TokenPattern<'a> {
+    pub(crate) fn new(t: &'a Token) -> Self {
+        TokenPattern {
+            text: OsaPattern::new(&t.text),
+            fine: OsaPattern::new(&t.fine),
+            coarse: OsaPattern::new(&t.coarse),
+        }
+    }
+}
+
+/// `token_sim(a, b)` with `a` prepared. Results at or above `floor` are
+/// exactly `token_sim`'s; below it the value is only known to be below
+/// `floor` (pairs that cannot reach it are not measured).
+#[inline]
+pub(crate) fn token_sim_with(
+    a: &Token,
+    pa: &TokenPattern<'_>,
+    b: &Token,
+    floor: f32,
+) -> (f32, PairKind) {
+    token_sim_by(
+        a,
+        b,
+        floor,
+        |_, y| pa.text.similarity(y),
+        |_, y| pa.fine.similarity(y),
+        |_, y| pa.coarse.similarity(y),
+    )
+}
+
+/// The part similarity, with the edit similarities of the spellings, fine
+/// keys and skeletons supplied (plain or prepared).
+#[inline]
+fn token_sim_by(
+    a: &Token,
+    b: &Token,
+    floor: f32,
+    text_sim: impl Fn(&str, &str) -> f32,
+    fine_sim: impl Fn(&str, &str) -> f32,
+    coarse_sim: impl Fn(&str, &str) -> f32,
+) -> (f32, PairKind) {
     if a.class == TokenClass::Number || b.class == TokenClass::Number {
         return if a.text == b.text {
             (1.0, PairKind::Exact)
@@ -93,9 +144,12 @@ pub fn token_sim(a: &Token, b: &Token) -> (f32, PairKind) {
         if ga == gb {
             return (0.95, PairKind::Variant);
         }
+        if floor > 0.45 {
+            return (0.0, PairKind::Fuzzy);
+        }
         // Two different names the table knows (Ahmed / Mohamed): however
         // close the letters, they are not one name.
-        let f = edit_similarity(&a.text, &b.text).min(0.45);
+        let f = text_sim(&a.text, &b.text).min(0.45);
         return (f, PairKind::Fuzzy);
     }
     let a_init = a.class == TokenClass::Initial;
@@ -111,16 +165,39 @@ pub fn token_sim(a: &Token, b: &Token) -> (f32, PairKind) {
     if a.fine == b.fine && a.fine.len() >= 2 {
         return (0.92, PairKind::Phonetic);
     }
-    let mut best = edit_similarity(&a.text, &b.text);
-    let f = edit_similarity(&a.fine, &b.fine) * 0.97;
-    if f > best {
-        best = f;
+    // Upper bounds from the lengths alone (same float arithmetic as the
+    // similarities, so a bound never understates).
+    let bound_text = similarity_bound(a.text.len(), b.text.len());
+    let bound_fine = similarity_bound(a.fine.len(), b.fine.len()) * 0.97;
+    let skeleton = a.vowel_poor || b.vowel_poor;
+    let same_coarse = a.coarse == b.coarse && a.coarse.len() >= 2;
+    let bound_coarse = if !skeleton {
+        0.0
+    } else if same_coarse {
+        0.93
+    } else {
+        similarity_bound(a.coarse.len(), b.coarse.len()) * 0.93
+    };
+    if bound_text < floor && bound_fine < floor && bound_coarse < floor {
+        return (0.0, PairKind::Fuzzy);
     }
-    if a.vowel_poor || b.vowel_poor {
-        let sk = if a.coarse == b.coarse && a.coarse.len() >= 2 {
+    let mut best = if bound_text >= floor {
+        text_sim(&a.text, &b.text)
+    } else {
+        // The spelling cannot reach the floor: only the keys can.
+        0.0
+    };
+    if bound_fine > best {
+        let f = fine_sim(&a.fine, &b.fine) * 0.97;
+        if f > best {
+            best = f;
+        }
+    }
+    if skeleton && bound_coarse > best {
+        let sk = if same_coarse {
             1.0
         } else {
-            edit_similarity(&a.coarse, &b.coarse)
+            coarse_sim(&a.coarse, &b.coarse)
         };
         let sk = sk * 0.93;
         if sk > best {
@@ -152,12 +229,6 @@ fn mask(r: (usize, usize)) -> u32 {
     ((1u32 << r.1) - 1) << r.0
 }
 
-fn joined(tokens: &[Token]) -> (String, String) {
-    let t: String = tokens.iter().map(|t| &*t.text).collect();
-    let f = fine_key(&t);
-    (t, f)
-}
-
 fn joinable(t: &Token) -> bool {
     matches!(
         t.class,
@@ -165,34 +236,168 @@ fn joinable(t: &Token) -> bool {
     )
 }
 
-/// Edges where several consecutive parts of `multi` equal one part of `single`.
-fn join_edges(multi: &[Token], single: &[Token], multi_is_a: bool, edges: &mut Vec<Edge>) {
+/// A run of 2–3 consecutive joinable parts of the query, joined and
+/// prepared once per query.
+struct Run<'a> {
+    i: usize,
+    len: usize,
+    total: usize,
+    text: &'a str,
+    fine: &'a str,
+    wm: f32,
+}
+
+/// The query side of many comparisons: its parts' spellings prepared for
+/// edit distance, and its joinable runs joined once.
+pub(crate) struct QuerySide<'a> {
+    pub(crate) name: &'a PreparedName,
+    pats: Vec<TokenPattern<'a>>,
+    runs: Vec<(usize, usize, usize, String, String, f32)>,
+}
+
+impl<'a> QuerySide<'a> {
+    pub(crate) fn new(name: &'a PreparedName) -> Self {
+        let t = &name.tokens;
+        let mut runs = Vec::new();
+        for i in 0..t.len() {
+            for len in 2..=3usize {
+                if i + len > t.len() || !t[i..i + len].iter().all(joinable) {
+                    break;
+                }
+                let total: usize = t[i..i + len].iter().map(|t| t.text.len()).sum();
+                let text: String = t[i..i + len].iter().map(|t| &*t.text).collect();
+                let fine = fine_key(&text);
+                let wm: f32 = t[i..i + len].iter().map(|t| t.weight).sum();
+                runs.push((i, len, total, text, fine, wm));
+            }
+        }
+        QuerySide {
+            name,
+            pats: t.iter().map(TokenPattern::new).collect(),
+            runs,
+        }
+    }
+
+    fn runs(&self) -> impl Iterator<Item = Run<'_>> {
+        self.runs.iter().map(|r| Run {
+            i: r.0,
+            len: r.1,
+            total: r.2,
+            text: &r.3,
+            fine: &r.4,
+            wm: r.5,
+        })
+    }
+}
+
+/// Edges where several consecutive parts of the query (side a) equal one
+/// part of `single` (side b).
+fn join_edges_query(q: &QuerySide<'_>, single: &[Token], edges: &mut Vec<Edge>) {
+    for r in q.runs() {
+        let mut pats: Option<(OsaPattern<'_>, OsaPattern<'_>)> = None;
+        for (j, s) in single.iter().enumerate() {
+            if s.class != TokenClass::Word || s.text.len().abs_diff(r.total) > 3 {
+                continue;
+            }
+            let bound_text = similarity_bound(r.text.len(), s.text.len());
+            let bound_fine = similarity_bound(r.fine.len(), s.fine.len()) * 0.97;
+            if bound_text < 0.8 && bound_fine < 0.8 {
+                continue;
+            }
+            let (pt, pf) =
+                pats.get_or_insert_with(|| (OsaPattern::new(r.text), OsaPattern::new(r.fine)));
+            let sim = joined_sim(
+                bound_text,
+                bound_fine,
+                || pt.similarity(&s.text),
+                || pf.similarity(&s.fine),
+            );
+            if sim >= 0.8 {
+                let w = (r.wm + s.weight) / 2.0;
+                edges.push(Edge {
+                    sim: sim * 0.98,
+                    kind: PairKind::Joined,
+                    a: (r.i, r.len),
+                    b: (j, 1),
+                    w,
+                });
+            }
+        }
+    }
+}
+
+/// `max(text_sim, fine_sim × 0.97)` when it can reach 0.8 (the only values
+/// `join_edges` keeps); skips a similarity its bound rules out.
+#[inline]
+fn joined_sim(
+    bound_text: f32,
+    bound_fine: f32,
+    text_sim: impl FnOnce() -> f32,
+    fine_sim: impl FnOnce() -> f32,
+) -> f32 {
+    let t = if bound_text >= 0.8 { text_sim() } else { 0.0 };
+    if bound_fine >= 0.8 && bound_fine > t {
+        t.max(fine_sim() * 0.97)
+    } else {
+        t
+    }
+}
+
+/// Edges where several consecutive parts of the list name (side b) equal
+/// one part of the query (side a).
+fn join_edges_list(
+    multi: &[Token],
+    q: &QuerySide<'_>,
+    edges: &mut Vec<Edge>,
+    text: &mut String,
+    fine: &mut Vec<u8>,
+) {
+    let single = &q.name.tokens;
     for i in 0..multi.len() {
         for len in 2..=3usize {
             if i + len > multi.len() || !multi[i..i + len].iter().all(joinable) {
                 break;
             }
             let total: usize = multi[i..i + len].iter().map(|t| t.text.len()).sum();
-            let mut cache: Option<(String, String)> = None;
+            let mut ready = false;
             for (j, s) in single.iter().enumerate() {
                 if s.class != TokenClass::Word || s.text.len().abs_diff(total) > 3 {
                     continue;
                 }
-                let (jt, jf) = cache.get_or_insert_with(|| joined(&multi[i..i + len]));
-                let sim = edit_similarity(jt, &s.text).max(edit_similarity(jf, &s.fine) * 0.97);
+                if !ready {
+                    text.clear();
+                    for t in &multi[i..i + len] {
+                        text.push_str(&t.text);
+                    }
+                    fine_key_into(text, fine);
+                    if std::str::from_utf8(fine).is_err() {
+                        fine.clear();
+                    }
+                    ready = true;
+                }
+                let jf = std::str::from_utf8(fine).unwrap_or("");
+                let bound_text = similarity_bound(text.len(), s.text.len());
+                let bound_fine = similarity_bound(jf.len(), s.fine.len()) * 0.97;
+                if bound_text < 0.8 && bound_fine < 0.8 {
+                    continue;
+                }
+                // Edit similarity is symmetric: the query part's prepared
+                // pattern serves.
+                let p = &q.pats[j];
+                let sim = joined_sim(
+                    bound_text,
+                    bound_fine,
+                    || p.text.similarity(text),
+                    || p.fine.similarity(jf),
+                );
                 if sim >= 0.8 {
                     let wm: f32 = multi[i..i + len].iter().map(|t| t.weight).sum();
                     let w = (wm + s.weight) / 2.0;
-                    let (a, b) = if multi_is_a {
-                        ((i, len), (j, 1))
-                    } else {
-                        ((j, 1), (i, len))
-                    };
                     edges.push(Edge {
                         sim: sim * 0.98,
                         kind: PairKind::Joined,
-                        a,
-                        b,
+                        a: (j, 1),
+                        b: (i, len),
                         w,
                     });
                 }
@@ -245,19 +450,73 @@ fn is_lineage(t: &Token) -> bool {
 /// Compares two prepared names. `is_org` selects the organization cost of
 /// missing parts.
 pub fn compare_prepared(a: &PreparedName, b: &PreparedName, is_org: bool) -> NameScore {
-    let ta = &a.tokens;
+    let q = QuerySide::new(a);
+    let mut s = CompareScratch::default();
+    let (score, lineage_swapped) = compare_core(&q, b, is_org, &mut s);
+    let mut pairs = std::mem::take(&mut s.pairs);
+    pairs.sort_by_key(|p| p.a.0);
+    NameScore {
+        score,
+        pairs,
+        extra_a: std::mem::take(&mut s.extra_a),
+        extra_b: std::mem::take(&mut s.extra_b),
+        lineage_swapped,
+    }
+}
+
+/// Buffers of one comparison, reused across the comparisons of a query.
+#[derive(Default)]
+pub(crate) struct CompareScratch {
+    edges: Vec<Edge>,
+    sims: Vec<(f32, PairKind)>,
+    best_a: Vec<f32>,
+    best_b: Vec<f32>,
+    left_a: Vec<usize>,
+    left_b: Vec<usize>,
+    conflicts: Vec<(f32, usize, usize)>,
+    pairs: Vec<Pair>,
+    extra_a: Vec<usize>,
+    extra_b: Vec<usize>,
+    text: String,
+    fine: Vec<u8>,
+}
+
+/// The score of `compare_prepared(q.name, b, is_org)`, without building
+/// its explanation.
+pub(crate) fn score_prepared(
+    q: &QuerySide<'_>,
+    b: &PreparedName,
+    is_org: bool,
+    s: &mut CompareScratch,
+) -> f64 {
+    compare_core(q, b, is_org, s).0
+}
+
+/// The comparison; leaves the pairs (in alignment order) and the extra
+/// parts in `s`. Returns the score and whether a lineage swap was found.
+fn compare_core(
+    q: &QuerySide<'_>,
+    b: &PreparedName,
+    is_org: bool,
+    s: &mut CompareScratch,
+) -> (f64, bool) {
+    let ta = &q.name.tokens;
     let tb = &b.tokens;
-    let mut edges: Vec<Edge> = Vec::with_capacity(ta.len() * tb.len() + 8);
-    let mut sims = vec![(0.0f32, PairKind::Conflict); ta.len() * tb.len()];
+    let edges = &mut s.edges;
+    edges.clear();
+    let sims = &mut s.sims;
+    sims.clear();
+    sims.resize(ta.len() * tb.len(), (0.0f32, PairKind::Conflict));
     for (i, x) in ta.iter().enumerate() {
         if x.weight == 0.0 {
             continue;
         }
+        let px = &q.pats[i];
         for (j, y) in tb.iter().enumerate() {
             if y.weight == 0.0 {
                 continue;
             }
-            let (sim, kind) = token_sim(x, y);
+            let (sim, kind) = token_sim_with(x, px, y, 0.0);
             sims[i * tb.len() + j] = (sim, kind);
             if sim >= MIN_MATCH {
                 edges.push(Edge {
@@ -273,8 +532,12 @@ pub fn compare_prepared(a: &PreparedName, b: &PreparedName, is_org: bool) -> Nam
     // Joined/split and initials pairings only matter for parts that found
     // no close single partner; skipping them otherwise keeps the common
     // case (same parts, maybe misspelled) cheap.
-    let mut best_a = vec![0.0f32; ta.len()];
-    let mut best_b = vec![0.0f32; tb.len()];
+    let best_a = &mut s.best_a;
+    let best_b = &mut s.best_b;
+    best_a.clear();
+    best_a.resize(ta.len(), 0.0);
+    best_b.clear();
+    best_b.resize(tb.len(), 0.0);
     for i in 0..ta.len() {
         for j in 0..tb.len() {
             let v = sims[i * tb.len() + j].0;
@@ -283,13 +546,13 @@ pub fn compare_prepared(a: &PreparedName, b: &PreparedName, is_org: bool) -> Nam
         }
     }
     let loose = |t: &Token, b: f32| t.weight > 0.0 && t.class == TokenClass::Word && b < 0.9;
-    let loose_a = ta.iter().zip(&best_a).any(|(t, &b)| loose(t, b));
-    let loose_b = tb.iter().zip(&best_b).any(|(t, &b)| loose(t, b));
+    let loose_a = ta.iter().zip(best_a.iter()).any(|(t, &b)| loose(t, b));
+    let loose_b = tb.iter().zip(best_b.iter()).any(|(t, &b)| loose(t, b));
     if loose_a || loose_b {
-        join_edges(ta, tb, true, &mut edges);
-        join_edges(tb, ta, false, &mut edges);
-        initials_edges(ta, tb, true, &mut edges);
-        initials_edges(tb, ta, false, &mut edges);
+        join_edges_query(q, tb, edges);
+        join_edges_list(tb, q, edges, &mut s.text, &mut s.fine);
+        initials_edges(ta, tb, true, edges);
+        initials_edges(tb, ta, false, edges);
     }
     edges.sort_by(|x, y| {
         y.sim
@@ -299,11 +562,12 @@ pub fn compare_prepared(a: &PreparedName, b: &PreparedName, is_org: bool) -> Nam
     });
     let mut used_a = 0u32;
     let mut used_b = 0u32;
-    let mut pairs = Vec::new();
+    let pairs = &mut s.pairs;
+    pairs.clear();
     let mut num = 0.0f32;
     let mut den = 0.0f32;
     let mut strong_word = false;
-    for e in &edges {
+    for e in edges.iter() {
         let (ma, mb) = (mask(e.a), mask(e.b));
         if used_a & ma != 0 || used_b & mb != 0 {
             continue;
@@ -326,13 +590,14 @@ pub fn compare_prepared(a: &PreparedName, b: &PreparedName, is_org: bool) -> Nam
     }
     // Leftover substantive parts on both sides conflict with each other.
     let substantive = |t: &Token| matches!(t.class, TokenClass::Word | TokenClass::Number);
-    let left_a: Vec<usize> = (0..ta.len())
-        .filter(|&i| used_a & (1 << i) == 0 && ta[i].weight > 0.0)
-        .collect();
-    let left_b: Vec<usize> = (0..tb.len())
-        .filter(|&j| used_b & (1 << j) == 0 && tb[j].weight > 0.0)
-        .collect();
-    let mut conflicts: Vec<(f32, usize, usize)> = Vec::new();
+    let left_a = &mut s.left_a;
+    left_a.clear();
+    left_a.extend((0..ta.len()).filter(|&i| used_a & (1 << i) == 0 && ta[i].weight > 0.0));
+    let left_b = &mut s.left_b;
+    left_b.clear();
+    left_b.extend((0..tb.len()).filter(|&j| used_b & (1 << j) == 0 && tb[j].weight > 0.0));
+    let conflicts = &mut s.conflicts;
+    conflicts.clear();
     for &i in left_a.iter().filter(|&&i| substantive(&ta[i])) {
         for &j in left_b.iter().filter(|&&j| substantive(&tb[j])) {
             conflicts.push((sims[i * tb.len() + j].0, i, j));
@@ -341,7 +606,7 @@ pub fn compare_prepared(a: &PreparedName, b: &PreparedName, is_org: bool) -> Nam
     conflicts.sort_by(|x, y| y.0.partial_cmp(&x.0).unwrap_or(std::cmp::Ordering::Equal));
     let last_word = |ts: &[Token]| ts.iter().rposition(|t| t.class == TokenClass::Word);
     let (last_a, last_b) = (last_word(ta), last_word(tb));
-    for (sim, i, j) in conflicts {
+    for &(sim, i, j) in conflicts.iter() {
         if used_a & (1 << i) != 0 || used_b & (1 << j) != 0 {
             continue;
         }
@@ -364,18 +629,16 @@ pub fn compare_prepared(a: &PreparedName, b: &PreparedName, is_org: bool) -> Nam
         });
     }
     let lambda = if is_org { LAMBDA_ORG } else { LAMBDA_PERSON };
-    let extra_a: Vec<usize> = left_a
-        .into_iter()
-        .filter(|&i| used_a & (1 << i) == 0)
-        .collect();
-    let extra_b: Vec<usize> = left_b
-        .into_iter()
-        .filter(|&j| used_b & (1 << j) == 0)
-        .collect();
-    for &i in &extra_a {
+    let extra_a = &mut s.extra_a;
+    extra_a.clear();
+    extra_a.extend(left_a.iter().copied().filter(|&i| used_a & (1 << i) == 0));
+    let extra_b = &mut s.extra_b;
+    extra_b.clear();
+    extra_b.extend(left_b.iter().copied().filter(|&j| used_b & (1 << j) == 0));
+    for &i in extra_a.iter() {
         den += lambda * ta[i].weight;
     }
-    for &j in &extra_b {
+    for &j in extra_b.iter() {
         den += lambda * tb[j].weight;
     }
     let mut score = if den > 0.0 { num / den } else { 0.0 };
@@ -388,7 +651,7 @@ pub fn compare_prepared(a: &PreparedName, b: &PreparedName, is_org: bool) -> Nam
     ) && ba > 0
         && bb > 0
     {
-        for p in &pairs {
+        for p in pairs.iter() {
             if p.kind == PairKind::Conflict {
                 continue;
             }
@@ -410,14 +673,7 @@ pub fn compare_prepared(a: &PreparedName, b: &PreparedName, is_org: bool) -> Nam
         // Initials and particles alone ("N.N.", "al") never make a match.
         score = score.min(0.5);
     }
-    pairs.sort_by_key(|p| p.a.0);
-    NameScore {
-        score: f64::from(score.clamp(0.0, 1.0)),
-        pairs,
-        extra_a,
-        extra_b,
-        lineage_swapped,
-    }
+    (f64::from(score.clamp(0.0, 1.0)), lineage_swapped)
 }
 
 #[cfg(test)]

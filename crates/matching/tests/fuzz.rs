@@ -64,6 +64,18 @@ proptest! {
     }
 
     #[test]
+    fn osa_is_symmetric(a in "[a-z0-9]{0,20}", b in "[a-z0-9]{0,20}") {
+        // The engine compares a prepared query part against list parts in
+        // either direction.
+        use accord_match::keys::{edit_similarity, osa_distance};
+        prop_assert_eq!(
+            osa_distance(a.as_bytes(), b.as_bytes()),
+            osa_distance(b.as_bytes(), a.as_bytes())
+        );
+        prop_assert_eq!(edit_similarity(&a, &b), edit_similarity(&b, &a));
+    }
+
+    #[test]
     fn normalizer_never_panics(s in any_name()) {
         let _ = normalize_name(&s);
         let _ = to_latin(&s);
