@@ -52,6 +52,35 @@ impl Lang {
             .unwrap_or(key)
     }
 
+    /// A validation message from the domain layer (written in English) in
+    /// this language; messages with a number in them are matched by shape.
+    pub fn message(self, english: &str) -> String {
+        if self == Lang::En {
+            return english.to_string();
+        }
+        let catalogue = &catalogues()[self as usize];
+        if let Some(t) = catalogue.get(&format!("messages.{english}")) {
+            return t.clone();
+        }
+        let patterns: [(&str, &str, &str); 2] = [
+            ("must be at most ", " characters", "не более {n} символов"),
+            ("must be at least ", " characters", "не менее {n} символов"),
+        ];
+        for (prefix, suffix, ru) in patterns {
+            if let Some(n) = english
+                .strip_prefix(prefix)
+                .and_then(|r| r.strip_suffix(suffix))
+                && n.chars().all(|c| c.is_ascii_digit())
+            {
+                return ru.replace("{n}", n);
+            }
+        }
+        if let Some(value) = english.strip_suffix(" is already taken") {
+            return format!("{value} уже занято");
+        }
+        english.to_string()
+    }
+
     /// A message with `{name}` placeholders filled in.
     pub fn tf(self, key: &'static str, args: &[(&str, &str)]) -> String {
         let mut s = self.t(key).to_string();
@@ -162,6 +191,21 @@ mod tests {
                 .tf("members.discrepancy", &[("stated", "11"), ("listed", "12")])
                 .contains("11 partner")
         );
+    }
+
+    #[test]
+    fn validation_messages_are_translated() {
+        assert_eq!(Lang::Ru.message("is required"), "обязательное поле");
+        assert_eq!(
+            Lang::Ru.message("must be at most 200 characters"),
+            "не более 200 символов"
+        );
+        assert_eq!(
+            Lang::Ru.message("kaz.admin is already taken"),
+            "kaz.admin уже занято"
+        );
+        assert_eq!(Lang::En.message("is required"), "is required");
+        assert_eq!(Lang::Ru.message("something new"), "something new");
     }
 
     #[test]

@@ -98,7 +98,7 @@ pub fn error_page(ctx: &Ctx, error: &WebError) -> Html<String> {
             div.notice.error role="alert" {
                 p { (error.page_message(l)) }
                 @if let WebError::Invalid(invalid) = error {
-                    ul { @for e in &invalid.errors { li { strong { (e.field) } ": " (e.message) } } }
+                    ul { @for e in &invalid.errors { li { strong { (e.field) } ": " (l.message(&e.message)) } } }
                 }
             }
             p { a href="/" { (l.t("error.home")) } }
@@ -116,7 +116,7 @@ pub fn form_errors(lang: Lang, errors: Option<&Invalid>) -> Markup {
         @if let Some(invalid) = errors {
             div.notice.error role="alert" {
                 p { strong { (lang.t("form.fix_errors")) } }
-                ul { @for e in &invalid.errors { li { a href={ "#" (e.field) } { (e.field) } ": " (e.message) } } }
+                ul { @for e in &invalid.errors { li { a href={ "#" (e.field) } { (e.field) } ": " (lang.message(&e.message)) } } }
             }
         }
     }
@@ -160,6 +160,11 @@ impl<'a> Field<'a> {
     }
 
     pub fn render(&self, errors: Option<&Invalid>) -> Markup {
+        self.render_in(Lang::En, errors)
+    }
+
+    /// Renders with the field's error message in `lang`.
+    pub fn render_in(&self, lang: Lang, errors: Option<&Invalid>) -> Markup {
         let error: Option<&FieldError> =
             errors.and_then(|i| i.errors.iter().find(|e| e.field == self.name));
         let hint_id = format!("{}-hint", self.name);
@@ -176,7 +181,7 @@ impl<'a> Field<'a> {
             div.field {
                 label for=(self.name) { (self.label) @if self.required { " *" } }
                 @if let Some(h) = self.hint { div.hint id=(hint_id) { (h) } }
-                @if let Some(e) = error { div.error-text id=(error_id) { (e.message) } }
+                @if let Some(e) = error { div.error-text id=(error_id) { (lang.message(&e.message)) } }
                 input type=(self.kind) id=(self.name) name=(self.name) value=(self.value)
                     required[self.required] aria-invalid=[error.map(|_| "true")]
                     aria-describedby=[(!described.is_empty()).then_some(described.as_str())];

@@ -108,10 +108,10 @@ async fn users_view(
             (form_errors(l, errors))
             form.stacked method="post" action="/admin/users" novalidate {
                 (csrf_field(ctx))
-                (Field::text("username", l.t("profile.username"), &form.username).required().render(errors))
-                (Field::text("display_name", l.t("profile.display_name"), &form.display_name).required().render(errors))
+                (Field::text("username", l.t("profile.username"), &form.username).required().render_in(l, errors))
+                (Field::text("display_name", l.t("profile.display_name"), &form.display_name).required().render_in(l, errors))
                 @if secretariat {
-                    (Field::text("member", l.t("profile.member"), &form.member).hint(l.t("users.member_hint")).render(errors))
+                    (Field::text("member", l.t("profile.member"), &form.member).hint(l.t("users.member_hint")).render_in(l, errors))
                 } @else {
                     input type="hidden" name="member" value=(default_member);
                 }

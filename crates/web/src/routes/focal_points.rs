@@ -86,13 +86,13 @@ fn form_page(
             form.stacked method="post" action=(action) novalidate {
                 (csrf_field(ctx))
                 @if let Some(v) = version { input type="hidden" name="version" value=(v); }
-                (Field::text("name", l.t("focal.name"), &form.name).required().render(errors))
-                (Field::text("title", l.t("focal.title_field"), &form.title).render(errors))
-                (Field::text("agency", l.t("focal.agency"), &form.agency).render(errors))
-                (Field::text("languages", l.t("focal.languages"), &form.languages).hint(l.t("focal.languages_hint")).render(errors))
-                (Field::text("email", l.t("focal.email"), &form.email).kind("email").render(errors))
-                (Field::text("phone", l.t("focal.phone"), &form.phone).kind("tel").render(errors))
-                (Field::text("last_verified", l.t("focal.last_verified"), &form.last_verified).kind("date").hint(l.t("focal.last_verified_hint")).render(errors))
+                (Field::text("name", l.t("focal.name"), &form.name).required().render_in(l, errors))
+                (Field::text("title", l.t("focal.title_field"), &form.title).render_in(l, errors))
+                (Field::text("agency", l.t("focal.agency"), &form.agency).render_in(l, errors))
+                (Field::text("languages", l.t("focal.languages"), &form.languages).hint(l.t("focal.languages_hint")).render_in(l, errors))
+                (Field::text("email", l.t("focal.email"), &form.email).kind("email").render_in(l, errors))
+                (Field::text("phone", l.t("focal.phone"), &form.phone).kind("tel").render_in(l, errors))
+                (Field::text("last_verified", l.t("focal.last_verified"), &form.last_verified).kind("date").hint(l.t("focal.last_verified_hint")).render_in(l, errors))
                 div.actions { button type="submit" { (l.t("form.save")) } }
             }
             @if let Some(v) = version {

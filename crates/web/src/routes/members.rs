@@ -149,7 +149,7 @@ fn member_form(ctx: &Ctx, form: &MemberForm, errors: Option<&Invalid>) -> Html<S
             (form_errors(l, errors))
             form.stacked method="post" action="/members/new" novalidate {
                 (csrf_field(ctx))
-                (Field::text("code", l.t("members.code"), &form.code).required().hint(l.t("members.code_hint")).render(errors))
+                (Field::text("code", l.t("members.code"), &form.code).required().hint(l.t("members.code_hint")).render_in(l, errors))
                 div.field {
                     label for="kind" { (l.t("members.kind")) " *" }
                     select id="kind" name="kind" {
@@ -158,8 +158,8 @@ fn member_form(ctx: &Ctx, form: &MemberForm, errors: Option<&Invalid>) -> Html<S
                         }
                     }
                 }
-                (Field::text("name", l.t("members.name_en"), &form.name).required().render(errors))
-                (Field::text("name_ru", l.t("members.name_ru"), &form.name_ru).render(errors))
+                (Field::text("name", l.t("members.name_en"), &form.name).required().render_in(l, errors))
+                (Field::text("name_ru", l.t("members.name_ru"), &form.name_ru).render_in(l, errors))
                 button type="submit" { (l.t("form.save")) }
             }
         },

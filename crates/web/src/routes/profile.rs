@@ -139,8 +139,8 @@ fn password_form(ctx: &Ctx, errors: Option<&accord_core::Invalid>) -> Html<Strin
             (form_errors(l, errors))
             form.stacked method="post" action="/profile/password" novalidate {
                 (csrf_field(ctx))
-                (Field::text("current_password", l.t("password.current"), "").kind("password").required().render(errors))
-                (Field::text("new_password", l.t("password.new"), "").kind("password").required().hint(l.t("password.hint")).render(errors))
+                (Field::text("current_password", l.t("password.current"), "").kind("password").required().render_in(l, errors))
+                (Field::text("new_password", l.t("password.new"), "").kind("password").required().hint(l.t("password.hint")).render_in(l, errors))
                 button type="submit" { (l.t("form.save")) }
             }
         },
