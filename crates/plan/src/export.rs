@@ -60,13 +60,27 @@ pub fn write_matrix_long_csv<W: Write>(
     let mut w = csv::Writer::from_writer(out);
     write_row(
         &mut w,
-        ["round", "member", "commitment", "label", "framework", "pillars", "status"],
+        [
+            "round",
+            "member",
+            "commitment",
+            "label",
+            "framework",
+            "pillars",
+            "status",
+        ],
     )?;
     for (member, row) in m.rows() {
         for (id, cell) in m.commitments.iter().zip(row) {
             let c = catalogue.commitment(id);
             let pillars = c
-                .map(|c| c.pillars.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(" "))
+                .map(|c| {
+                    c.pillars
+                        .iter()
+                        .map(|p| p.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
                 .unwrap_or_default();
             write_row(
                 &mut w,
@@ -142,7 +156,10 @@ pub fn write_reports_csv<W: Write>(
                     join(c.civil_society_partners.clone()),
                     join(v.drafted_by.iter().map(|u| u.to_string()).collect()),
                     format_instant(v.updated_at),
-                    v.submitted.as_ref().map(|s| s.by.to_string()).unwrap_or_default(),
+                    v.submitted
+                        .as_ref()
+                        .map(|s| s.by.to_string())
+                        .unwrap_or_default(),
                     v.submitted
                         .as_ref()
                         .map(|s| format_instant(s.at))
@@ -207,7 +224,9 @@ mod tests {
         assert!(lines[1].starts_with("KAZ,implemented,not_reported"));
         let long = matrix_long_csv(&m, &cat);
         assert_eq!(long.lines().count(), 1 + 3 * 7);
-        assert!(long.contains("2015-unga,KAZ,astana2015.step.1,Step 1,astana2015,jpoa2011.pillar.3,implemented"));
+        assert!(long.contains(
+            "2015-unga,KAZ,astana2015.step.1,Step 1,astana2015,jpoa2011.pillar.3,implemented"
+        ));
     }
 
     #[test]

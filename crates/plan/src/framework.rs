@@ -178,7 +178,10 @@ impl AppliesTo {
                 "must be all, or a comma-separated list of regional_states, partner_states, organizations",
             )
         };
-        for part in raw.split(',').map(|p| p.trim().to_ascii_lowercase().replace([' ', '-'], "_")) {
+        for part in raw
+            .split(',')
+            .map(|p| p.trim().to_ascii_lowercase().replace([' ', '-'], "_"))
+        {
             match part.as_str() {
                 "all" => a = AppliesTo::ALL,
                 "regional_states" | "regional_state" => a.regional_states = true,
@@ -298,14 +301,18 @@ impl NewFramework {
     ) -> Result<NewFramework, Invalid> {
         let mut c = Collector::default();
         let id = c.check(FrameworkId::parse(id).map_err(|_| {
-            Invalid::field("id", "must be a slug such as gcts2006 (lower-case, digits, '-', '.')")
+            Invalid::field(
+                "id",
+                "must be a slug such as gcts2006 (lower-case, digits, '-', '.')",
+            )
         }));
         let title = c.check(text("title", title, true, 300));
         let short_title = c.check(text("short_title", short_title, true, 60));
         let adopted_on = if adopted_on.trim().is_empty() {
             Some(None)
         } else {
-            c.check(serde_time::parse_date("adopted_on", adopted_on)).map(Some)
+            c.check(serde_time::parse_date("adopted_on", adopted_on))
+                .map(Some)
         };
         let adopted_at = c.check(text("adopted_at", adopted_at, false, 200));
         let description = c.check(text("description", description, false, 4000));
@@ -703,12 +710,32 @@ mod tests {
 
     #[test]
     fn new_commitment_names_every_bad_field() {
-        let e = NewCommitment::parse("?", "", "promise", " ", "Pillar One", "moons", "15/9/2015", "", "")
-            .unwrap_err();
+        let e = NewCommitment::parse(
+            "?",
+            "",
+            "promise",
+            " ",
+            "Pillar One",
+            "moons",
+            "15/9/2015",
+            "",
+            "",
+        )
+        .unwrap_err();
         let fields: Vec<_> = e.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["id", "framework", "kind", "text", "pillars", "applies_to", "due_date", "due_phrase", "source"]
+            [
+                "id",
+                "framework",
+                "kind",
+                "text",
+                "pillars",
+                "applies_to",
+                "due_date",
+                "due_phrase",
+                "source"
+            ]
         );
     }
 

@@ -102,7 +102,9 @@ mod tests {
 
     #[test]
     fn ids_refuse_what_is_unsafe_in_urls_and_names_the_field() {
-        for bad in ["", "x", "A.B", "a..b", ".a", "a.", "a b", "../etc", "a/b", "-a.b"] {
+        for bad in [
+            "", "x", "A.B", "a..b", ".a", "a.", "a b", "../etc", "a/b", "-a.b",
+        ] {
             let e = CommitmentId::parse(bad).unwrap_err();
             assert_eq!(e.errors[0].field, "commitment", "{bad:?}");
         }

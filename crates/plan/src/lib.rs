@@ -18,6 +18,53 @@
 //! Nothing here reads a clock, a file or a database: `now` is passed in, and
 //! every operation either returns a new value or an error, leaving its inputs
 //! unchanged. See the crate README for the model and the rules.
+//!
+//! ```
+//! use accord_plan::*;
+//! use time::macros::datetime;
+//!
+//! let catalogue = seed::catalogue();
+//! let secretariat = Actor::new(1, Role::SecretariatAdmin, None);
+//! let kaz = MemberCode::parse("KAZ")?;
+//! let round = NewRound {
+//!     id: "2015-unga",
+//!     name: "Before the CVE leaders' summit",
+//!     period_start: "2015-07-01",
+//!     period_end: "2015-09-15",
+//!     deadline: "2015-09-15",
+//!     commitments: &["astana2015.step.1", "astana2015.step.2"],
+//!     members: &["KAZ"],
+//! }
+//! .validate(&secretariat, &catalogue, &[kaz.clone()])?;
+//!
+//! // A contributor drafts, the member's administrator submits (two people).
+//! let now = datetime!(2015-09-01 10:00 UTC);
+//! let contributor = Actor::new(2, Role::Contributor, Some(kaz.clone()));
+//! let admin = Actor::new(3, Role::MemberAdmin, Some(kaz.clone()));
+//! let input = ReportInput {
+//!     status: "implemented".into(),
+//!     narrative: "Focal points named in every ministry.".into(),
+//!     tlp: "GREEN".into(),
+//!     ..Default::default()
+//! };
+//! let step1 = CommitmentId::parse("astana2015.step.1")?;
+//! let report = Report::draft(&contributor, &round, &kaz, &step1, input.validate()?, now)?
+//!     .submit(&admin, &round, 2, now)?;
+//!
+//! // Submitted means immutable: an edit is refused, a correction is a new version.
+//! assert!(matches!(
+//!     report.edit(&contributor, &round, input.validate()?, now),
+//!     Err(PlanError::Submitted { version: 1 })
+//! ));
+//!
+//! let m = matrix(&catalogue, &round, &[report], &Viewer::Secretariat, &Filter::default());
+//! assert_eq!(m.get(&kaz, &step1), Some(Cell::Reported(ReportStatus::Implemented)));
+//! let chart = svg::status_bars_for("status", "Statuses per member", &m);
+//! assert!(chart.starts_with("<svg") && !chart.contains("<script"));
+//! let csv = export::matrix_csv(&m);
+//! assert!(csv.starts_with("member,astana2015.step.1,astana2015.step.2"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod error;
 pub mod export;
@@ -41,8 +88,8 @@ pub use framework::{
 };
 pub use ids::{CommitmentId, FrameworkId, PillarId, RoundId, UserId};
 pub use progress::{
-    Cell, Change, Direction, Filter, Matrix, Progress, StatusCounts, changes_since, matrix,
-    pillar_series, progress_by_member, progress_by_pillar,
+    Cell, Change, Direction, Filter, Matrix, PillarSeries, Progress, StatusCounts, changes_since,
+    matrix, member_progress_change, pillar_series, progress_by_member, progress_by_pillar,
 };
 pub use report::{
     Evidence, EvidenceInput, Indicator, IndicatorInput, Report, ReportContent, ReportInput,

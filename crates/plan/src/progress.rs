@@ -120,7 +120,8 @@ impl StatusCounts {
         Progress {
             applicable,
             implemented: self.implemented,
-            implemented_share: (applicable > 0).then(|| self.implemented as f64 / applicable as f64),
+            implemented_share: (applicable > 0)
+                .then(|| self.implemented as f64 / applicable as f64),
             weighted: (applicable > 0).then(|| weighted_sum / applicable as f64),
         }
     }
@@ -233,8 +234,11 @@ pub fn matrix(
         .cloned()
         .collect();
     let members = round.members.clone();
-    let col: BTreeMap<&CommitmentId, usize> =
-        commitments.iter().enumerate().map(|(i, c)| (c, i)).collect();
+    let col: BTreeMap<&CommitmentId, usize> = commitments
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c, i))
+        .collect();
     let row: BTreeMap<&MemberCode, usize> =
         members.iter().enumerate().map(|(i, m)| (m, i)).collect();
     let mut cells = vec![Cell::NotReported; members.len() * commitments.len()];
@@ -265,7 +269,10 @@ pub fn progress_by_member(m: &Matrix) -> Vec<(MemberCode, Progress)> {
 /// Each pillar's counts and progress over the matrix's commitments in that
 /// pillar (a commitment mapped to two pillars counts in both). Pillars with
 /// no commitment in the matrix are left out.
-pub fn progress_by_pillar(m: &Matrix, catalogue: &Catalogue) -> Vec<(PillarId, StatusCounts, Progress)> {
+pub fn progress_by_pillar(
+    m: &Matrix,
+    catalogue: &Catalogue,
+) -> Vec<(PillarId, StatusCounts, Progress)> {
     catalogue
         .pillars()
         .filter_map(|p| {
@@ -417,11 +424,23 @@ mod tests {
     #[test]
     fn matrix_shows_the_latest_submitted_status() {
         let cat = crate::seed::catalogue();
-        let m = matrix(&cat, &round(), &reports(), &Viewer::Secretariat, &Filter::default());
+        let m = matrix(
+            &cat,
+            &round(),
+            &reports(),
+            &Viewer::Secretariat,
+            &Filter::default(),
+        );
         assert_eq!(m.members.len(), 3);
         assert_eq!(m.commitments.len(), 7);
-        assert_eq!(m.get(&code("KAZ"), &step(1)), Some(Cell::Reported(ReportStatus::Implemented)));
-        assert_eq!(m.get(&code("KGZ"), &step(1)), Some(Cell::Reported(ReportStatus::Planned)));
+        assert_eq!(
+            m.get(&code("KAZ"), &step(1)),
+            Some(Cell::Reported(ReportStatus::Implemented))
+        );
+        assert_eq!(
+            m.get(&code("KGZ"), &step(1)),
+            Some(Cell::Reported(ReportStatus::Planned))
+        );
         assert_eq!(m.get(&code("TJK"), &step(1)), Some(Cell::NotReported));
         assert_eq!(m.totals().total(), 21);
     }
@@ -432,7 +451,13 @@ mod tests {
         let m = matrix(&cat, &round(), &reports(), &usa(), &Filter::default());
         assert_eq!(m.get(&code("KGZ"), &step(1)), Some(Cell::NotReported));
         assert_eq!(m.totals().planned, 0);
-        let own = matrix(&cat, &round(), &reports(), &member_viewer("KGZ", MemberKind::RegionalState), &Filter::default());
+        let own = matrix(
+            &cat,
+            &round(),
+            &reports(),
+            &member_viewer("KGZ", MemberKind::RegionalState),
+            &Filter::default(),
+        );
         assert_eq!(own.totals().planned, 1);
     }
 
@@ -440,8 +465,22 @@ mod tests {
     fn drafts_do_not_count() {
         let cat = crate::seed::catalogue();
         let r = round();
-        let draft = Report::draft(&contributor("TJK"), &r, &code("TJK"), &step(2), content(ReportStatus::Implemented), before_deadline()).unwrap();
-        let m = matrix(&cat, &r, &[draft], &member_viewer("TJK", MemberKind::RegionalState), &Filter::default());
+        let draft = Report::draft(
+            &contributor("TJK"),
+            &r,
+            &code("TJK"),
+            &step(2),
+            content(ReportStatus::Implemented),
+            before_deadline(),
+        )
+        .unwrap();
+        let m = matrix(
+            &cat,
+            &r,
+            &[draft],
+            &member_viewer("TJK", MemberKind::RegionalState),
+            &Filter::default(),
+        );
         assert_eq!(m.totals().not_reported, 21);
     }
 
@@ -459,13 +498,23 @@ mod tests {
             framework: Some(FrameworkId::parse("jpoa2011").unwrap()),
             pillar: None,
         };
-        assert!(matrix(&cat, &round(), &reports(), &Viewer::Secretariat, &f).commitments.is_empty());
+        assert!(
+            matrix(&cat, &round(), &reports(), &Viewer::Secretariat, &f)
+                .commitments
+                .is_empty()
+        );
     }
 
     #[test]
     fn progress_leaves_not_applicable_out_and_weights_statuses() {
         let cat = crate::seed::catalogue();
-        let m = matrix(&cat, &round(), &reports(), &Viewer::Secretariat, &Filter::default());
+        let m = matrix(
+            &cat,
+            &round(),
+            &reports(),
+            &Viewer::Secretariat,
+            &Filter::default(),
+        );
         let by: BTreeMap<_, _> = progress_by_member(&m).into_iter().collect();
         let kaz = by[&code("KAZ")];
         assert_eq!(kaz.applicable, 7);
@@ -477,10 +526,24 @@ mod tests {
     #[test]
     fn progress_by_pillar_counts_each_mapped_pillar() {
         let cat = crate::seed::catalogue();
-        let m = matrix(&cat, &round(), &reports(), &Viewer::Secretariat, &Filter::default());
+        let m = matrix(
+            &cat,
+            &round(),
+            &reports(),
+            &Viewer::Secretariat,
+            &Filter::default(),
+        );
         let p = progress_by_pillar(&m, &cat);
         let ids: Vec<_> = p.iter().map(|(id, ..)| id.as_str()).collect();
-        assert_eq!(ids, ["jpoa2011.pillar.1", "jpoa2011.pillar.2", "jpoa2011.pillar.3", "jpoa2011.pillar.4"]);
+        assert_eq!(
+            ids,
+            [
+                "jpoa2011.pillar.1",
+                "jpoa2011.pillar.2",
+                "jpoa2011.pillar.3",
+                "jpoa2011.pillar.4"
+            ]
+        );
         // Pillar III: steps 1, 3, 5, 6, 7 → 5 commitments × 3 members.
         assert_eq!(p[2].1.total(), 15);
     }
@@ -510,8 +573,19 @@ mod tests {
             ],
         )
         .unwrap();
-        let d: Vec<_> = changes_since(&prev, &cur).iter().map(|c| c.direction).collect();
-        assert_eq!(d, [Direction::Improved, Direction::Regressed, Direction::Reclassified, Direction::New]);
+        let d: Vec<_> = changes_since(&prev, &cur)
+            .iter()
+            .map(|c| c.direction)
+            .collect();
+        assert_eq!(
+            d,
+            [
+                Direction::Improved,
+                Direction::Regressed,
+                Direction::Reclassified,
+                Direction::New
+            ]
+        );
         let mp = member_progress_change(&prev, &cur);
         assert_eq!(mp[0].1.unwrap().implemented, 1);
         assert_eq!(mp[0].2.applicable, 3);
@@ -535,7 +609,13 @@ mod tests {
                 .submit(&admin("KAZ"), &r2, 2, late)
                 .unwrap(),
         );
-        let s = pillar_series(&cat, &[r2.clone(), r1.clone()], &reps, &Viewer::Secretariat, &Filter::default());
+        let s = pillar_series(
+            &cat,
+            &[r2.clone(), r1.clone()],
+            &reps,
+            &Viewer::Secretariat,
+            &Filter::default(),
+        );
         assert_eq!(s.len(), 4);
         assert_eq!(s[0].points[0].0, r1.id);
         assert_eq!(s[0].points[1].0, r2.id);

@@ -7,8 +7,8 @@ use std::fmt;
 use std::str::FromStr;
 use time::OffsetDateTime;
 
-use accord_core::validation::{Collector, text};
 use accord_core::tlp::Tlp;
+use accord_core::validation::{Collector, text};
 use accord_core::{Invalid, MemberCode};
 
 use crate::error::PlanError;
@@ -130,7 +130,12 @@ impl Indicator {
 
     /// "120 people (public servants trained)".
     pub fn display(&self) -> String {
-        format!("{} {} ({})", format_number(self.value), self.unit, self.label)
+        format!(
+            "{} {} ({})",
+            format_number(self.value),
+            self.unit,
+            self.label
+        )
     }
 }
 
@@ -165,7 +170,11 @@ impl Evidence {
         let host_ok = u
             .split_once("://")
             .is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'));
-        if !scheme_ok || !host_ok || u.len() > 2000 || u.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
+        if !scheme_ok
+            || !host_ok
+            || u.len() > 2000
+            || u.chars().any(|ch| ch.is_whitespace() || ch.is_control())
+        {
             c.push(&format!("{at}.url"), "must be an http or https address");
         }
         let title = c.check(text(&format!("{at}.title"), title, false, 300));
@@ -247,7 +256,12 @@ impl ReportInput {
     pub fn validate(&self) -> Result<ReportContent, Invalid> {
         let mut c = Collector::default();
         let status = c.check(self.status.parse::<ReportStatus>());
-        let narrative = c.check(text("narrative", &self.narrative, false, MAX_NARRATIVE_CHARS));
+        let narrative = c.check(text(
+            "narrative",
+            &self.narrative,
+            false,
+            MAX_NARRATIVE_CHARS,
+        ));
         let tlp = c.check(self.tlp.parse::<Tlp>());
         let mut indicators = Vec::new();
         if self.indicators.len() > MAX_LIST_ITEMS {
@@ -279,7 +293,11 @@ impl ReportInput {
             }
         }
         let agencies = names(&mut c, "agencies", &self.agencies);
-        let partners = names(&mut c, "civil_society_partners", &self.civil_society_partners);
+        let partners = names(
+            &mut c,
+            "civil_society_partners",
+            &self.civil_society_partners,
+        );
         c.finish()?;
         Ok(ReportContent {
             status: status.expect("checked"),
@@ -411,7 +429,9 @@ impl Report {
             if v.is_draft() && i + 1 != versions.len() {
                 return Err(bad("only the newest version may be a draft"));
             }
-            if v.corrects.is_some_and(|c| c as usize > i || c == 0) || (i > 0 && v.corrects.is_none()) {
+            if v.corrects.is_some_and(|c| c as usize > i || c == 0)
+                || (i > 0 && v.corrects.is_none())
+            {
                 return Err(bad("every later version corrects an earlier one"));
             }
             if v.drafted_by.is_empty() {
@@ -595,8 +615,14 @@ mod tests {
 
     #[test]
     fn status_parses_spellings_and_refuses_unknown_values_naming_the_field() {
-        assert_eq!("in progress".parse::<ReportStatus>().unwrap(), ReportStatus::InProgress);
-        assert_eq!("Not-Applicable".parse::<ReportStatus>().unwrap(), ReportStatus::NotApplicable);
+        assert_eq!(
+            "in progress".parse::<ReportStatus>().unwrap(),
+            ReportStatus::InProgress
+        );
+        assert_eq!(
+            "Not-Applicable".parse::<ReportStatus>().unwrap(),
+            ReportStatus::NotApplicable
+        );
         for s in ReportStatus::ALL {
             assert_eq!(s.as_str().parse::<ReportStatus>().unwrap(), s);
         }
@@ -659,14 +685,23 @@ mod tests {
                     ..Default::default()
                 },
             ],
-            agencies: vec!["Ministry of Interior".into(), "Ministry of Interior".into(), " ".into()],
+            agencies: vec![
+                "Ministry of Interior".into(),
+                "Ministry of Interior".into(),
+                " ".into(),
+            ],
             civil_society_partners: vec!["Youth Forum".into()],
             tlp: "TLP:GREEN".into(),
         };
         let c = input.validate().unwrap();
-        assert_eq!(c.indicators[0].display(), "120 people (public servants trained)");
+        assert_eq!(
+            c.indicators[0].display(),
+            "120 people (public servants trained)"
+        );
         assert_eq!(c.agencies, ["Ministry of Interior"]);
-        assert!(matches!(&c.evidence[1], Evidence::File { sha256, .. } if sha256 == &"ab".repeat(32)));
+        assert!(
+            matches!(&c.evidence[1], Evidence::File { sha256, .. } if sha256 == &"ab".repeat(32))
+        );
         assert_eq!(c.tlp, Tlp::Green);
     }
 
@@ -684,11 +719,24 @@ mod tests {
         let t = before_deadline();
         let contrib = contributor("KAZ");
         let adm = admin("KAZ");
-        let rep = Report::draft(&contrib, &r, &code("KAZ"), &step(1), content(ReportStatus::Planned), t).unwrap();
-        let rep = rep.edit(&adm, &r, content(ReportStatus::InProgress), t).unwrap();
+        let rep = Report::draft(
+            &contrib,
+            &r,
+            &code("KAZ"),
+            &step(1),
+            content(ReportStatus::Planned),
+            t,
+        )
+        .unwrap();
+        let rep = rep
+            .edit(&adm, &r, content(ReportStatus::InProgress), t)
+            .unwrap();
         assert_eq!(rep.latest().drafted_by, [contrib.user, adm.user]);
         let rep = rep.submit(&adm, &r, 2, t).unwrap();
-        assert_eq!(rep.latest_submitted().unwrap().content.status, ReportStatus::InProgress);
+        assert_eq!(
+            rep.latest_submitted().unwrap().content.status,
+            ReportStatus::InProgress
+        );
         assert!(rep.draft_version().is_none());
     }
 
@@ -697,8 +745,19 @@ mod tests {
         let r = round();
         let t = before_deadline();
         let adm = admin("KAZ");
-        let rep = Report::draft(&adm, &r, &code("KAZ"), &step(1), content(ReportStatus::Planned), t).unwrap();
-        assert_eq!(rep.submit(&adm, &r, 2, t), Err(PlanError::SeparationOfDuties));
+        let rep = Report::draft(
+            &adm,
+            &r,
+            &code("KAZ"),
+            &step(1),
+            content(ReportStatus::Planned),
+            t,
+        )
+        .unwrap();
+        assert_eq!(
+            rep.submit(&adm, &r, 2, t),
+            Err(PlanError::SeparationOfDuties)
+        );
         assert!(rep.submit(&adm, &r, 1, t).is_ok());
     }
 
@@ -709,32 +768,69 @@ mod tests {
         let rep = submitted(&r, ReportStatus::Planned, Tlp::Green);
         let before = rep.clone();
         assert_eq!(
-            rep.edit(&contributor("KAZ"), &r, content(ReportStatus::Implemented), t),
+            rep.edit(
+                &contributor("KAZ"),
+                &r,
+                content(ReportStatus::Implemented),
+                t
+            ),
             Err(PlanError::Submitted { version: 1 })
         );
-        assert_eq!(rep.submit(&admin("KAZ"), &r, 2, t), Err(PlanError::Submitted { version: 1 }));
+        assert_eq!(
+            rep.submit(&admin("KAZ"), &r, 2, t),
+            Err(PlanError::Submitted { version: 1 })
+        );
         assert_eq!(rep, before);
 
-        let rep = rep.correct(&contributor("KAZ"), &r, content(ReportStatus::Implemented), t).unwrap();
+        let rep = rep
+            .correct(
+                &contributor("KAZ"),
+                &r,
+                content(ReportStatus::Implemented),
+                t,
+            )
+            .unwrap();
         assert_eq!(rep.versions().len(), 2);
         assert_eq!(rep.latest().corrects, Some(1));
         // Until the correction is submitted, the old version counts.
-        assert_eq!(rep.latest_submitted().unwrap().content.status, ReportStatus::Planned);
         assert_eq!(
-            rep.correct(&contributor("KAZ"), &r, content(ReportStatus::Implemented), t),
+            rep.latest_submitted().unwrap().content.status,
+            ReportStatus::Planned
+        );
+        assert_eq!(
+            rep.correct(
+                &contributor("KAZ"),
+                &r,
+                content(ReportStatus::Implemented),
+                t
+            ),
             Err(PlanError::DraftOpen { version: 2 })
         );
         let rep = rep.submit(&admin("KAZ"), &r, 2, t).unwrap();
         assert_eq!(rep.versions()[0], before.versions()[0]);
-        assert_eq!(rep.latest_submitted().unwrap().content.status, ReportStatus::Implemented);
+        assert_eq!(
+            rep.latest_submitted().unwrap().content.status,
+            ReportStatus::Implemented
+        );
     }
 
     #[test]
     fn submitting_after_the_deadline_is_refused_unless_reopened() {
         let r = round();
-        let rep = Report::draft(&contributor("KAZ"), &r, &code("KAZ"), &step(1), content(ReportStatus::Planned), before_deadline()).unwrap();
+        let rep = Report::draft(
+            &contributor("KAZ"),
+            &r,
+            &code("KAZ"),
+            &step(1),
+            content(ReportStatus::Planned),
+            before_deadline(),
+        )
+        .unwrap();
         let late = r.deadline + time::Duration::minutes(1);
-        assert!(matches!(rep.submit(&admin("KAZ"), &r, 2, late), Err(PlanError::DeadlinePassed { .. })));
+        assert!(matches!(
+            rep.submit(&admin("KAZ"), &r, 2, late),
+            Err(PlanError::DeadlinePassed { .. })
+        ));
         let reopened = r.with_reopened(&secretariat(), true).unwrap();
         assert!(rep.submit(&admin("KAZ"), &reopened, 2, late).is_ok());
     }
@@ -743,25 +839,61 @@ mod tests {
     fn a_user_of_another_member_cannot_touch_the_report() {
         let r = round();
         let t = before_deadline();
-        let rep = Report::draft(&contributor("KAZ"), &r, &code("KAZ"), &step(1), content(ReportStatus::Planned), t).unwrap();
+        let rep = Report::draft(
+            &contributor("KAZ"),
+            &r,
+            &code("KAZ"),
+            &step(1),
+            content(ReportStatus::Planned),
+            t,
+        )
+        .unwrap();
         assert!(matches!(
-            rep.edit(&contributor("KGZ"), &r, content(ReportStatus::Implemented), t),
+            rep.edit(
+                &contributor("KGZ"),
+                &r,
+                content(ReportStatus::Implemented),
+                t
+            ),
             Err(PlanError::OtherMember { .. })
         ));
-        assert!(matches!(rep.submit(&admin("KGZ"), &r, 2, t), Err(PlanError::OtherMember { .. })));
+        assert!(matches!(
+            rep.submit(&admin("KGZ"), &r, 2, t),
+            Err(PlanError::OtherMember { .. })
+        ));
     }
 
     #[test]
     fn a_report_for_a_commitment_outside_the_round_is_refused() {
-        let e = Report::draft(&contributor("KAZ"), &round(), &code("KAZ"), &conclusion(2), content(ReportStatus::Planned), before_deadline()).unwrap_err();
+        let e = Report::draft(
+            &contributor("KAZ"),
+            &round(),
+            &code("KAZ"),
+            &conclusion(2),
+            content(ReportStatus::Planned),
+            before_deadline(),
+        )
+        .unwrap_err();
         assert!(matches!(e, PlanError::CommitmentNotInRound { .. }));
     }
 
     #[test]
     fn drafts_are_seen_only_by_the_members_users() {
         let r = round();
-        let rep = Report::draft(&contributor("KAZ"), &r, &code("KAZ"), &step(1), content(ReportStatus::Planned), before_deadline()).unwrap();
-        assert_eq!(rep.versions_visible_to(&member_viewer("KAZ", MemberKind::RegionalState)).len(), 1);
+        let rep = Report::draft(
+            &contributor("KAZ"),
+            &r,
+            &code("KAZ"),
+            &step(1),
+            content(ReportStatus::Planned),
+            before_deadline(),
+        )
+        .unwrap();
+        assert_eq!(
+            rep.versions_visible_to(&member_viewer("KAZ", MemberKind::RegionalState))
+                .len(),
+            1
+        );
         assert!(rep.versions_visible_to(&Viewer::Secretariat).is_empty());
         assert!(rep.submitted_for(&Viewer::Secretariat).is_none());
     }
@@ -773,7 +905,11 @@ mod tests {
         let rep = submitted(&r, ReportStatus::Planned, Tlp::Green);
         let mut red = content(ReportStatus::Implemented);
         red.tlp = Tlp::Red;
-        let rep = rep.correct(&contributor("KAZ"), &r, red, t).unwrap().submit(&admin("KAZ"), &r, 2, t).unwrap();
+        let rep = rep
+            .correct(&contributor("KAZ"), &r, red, t)
+            .unwrap()
+            .submit(&admin("KAZ"), &r, 2, t)
+            .unwrap();
         let usa = member_viewer("USA", MemberKind::PartnerState);
         assert!(rep.versions_visible_to(&usa).is_empty());
         assert!(rep.submitted_for(&usa).is_none());
@@ -784,9 +920,25 @@ mod tests {
     fn stored_versions_are_checked() {
         let rep = submitted(&round(), ReportStatus::Planned, Tlp::Green);
         let mut vs = rep.versions().to_vec();
-        assert!(Report::from_versions(rep.round.clone(), rep.member.clone(), rep.commitment.clone(), vs.clone()).is_ok());
+        assert!(
+            Report::from_versions(
+                rep.round.clone(),
+                rep.member.clone(),
+                rep.commitment.clone(),
+                vs.clone()
+            )
+            .is_ok()
+        );
         vs[0].number = 2;
-        assert!(Report::from_versions(rep.round.clone(), rep.member.clone(), rep.commitment.clone(), vs).is_err());
+        assert!(
+            Report::from_versions(
+                rep.round.clone(),
+                rep.member.clone(),
+                rep.commitment.clone(),
+                vs
+            )
+            .is_err()
+        );
         assert!(Report::from_versions(rep.round, rep.member, rep.commitment, vec![]).is_err());
     }
 }

@@ -42,7 +42,11 @@ pub struct ReportingRound {
 impl ReportingRound {
     /// Reopens (`true`) or closes (`false`) the round to late reports;
     /// secretariat only. Returns the changed round, leaving `self` as it was.
-    pub fn with_reopened(&self, actor: &Actor, reopened: bool) -> Result<ReportingRound, PlanError> {
+    pub fn with_reopened(
+        &self,
+        actor: &Actor,
+        reopened: bool,
+    ) -> Result<ReportingRound, PlanError> {
         can_manage_rounds(actor)?;
         Ok(ReportingRound {
             reopened,
@@ -125,7 +129,10 @@ impl NewRound<'_> {
         can_manage_rounds(actor)?;
         let mut c = Collector::default();
         let id = c.check(RoundId::parse(self.id).map_err(|_| {
-            Invalid::field("id", "must be a slug such as 2015-unga (lower-case, digits, '-', '.')")
+            Invalid::field(
+                "id",
+                "must be a slug such as 2015-unga (lower-case, digits, '-', '.')",
+            )
         }));
         let name = c.check(text("name", self.name, true, 200));
         let start = c.check(serde_time::parse_date("period_start", self.period_start));
@@ -140,7 +147,10 @@ impl NewRound<'_> {
         for raw in self.commitments.iter().filter(|s| !s.trim().is_empty()) {
             match CommitmentId::parse(raw) {
                 Ok(id) if catalogue.commitment(&id).is_some() => ids.push(id),
-                _ => c.push("commitments", format!("{:?} is not a known commitment", raw.trim())),
+                _ => c.push(
+                    "commitments",
+                    format!("{:?} is not a known commitment", raw.trim()),
+                ),
             }
         }
         if self.commitments.iter().all(|s| s.trim().is_empty()) {
@@ -226,9 +236,21 @@ mod tests {
         }
         .validate(&secretariat(), &cat, &known())
         .unwrap_err();
-        let PlanError::Invalid(inv) = e else { panic!("{e:?}") };
+        let PlanError::Invalid(inv) = e else {
+            panic!("{e:?}")
+        };
         let fields: Vec<_> = inv.errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["id", "name", "period_end", "deadline", "commitments", "members"]);
+        assert_eq!(
+            fields,
+            [
+                "id",
+                "name",
+                "period_end",
+                "deadline",
+                "commitments",
+                "members"
+            ]
+        );
     }
 
     #[test]

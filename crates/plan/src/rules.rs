@@ -49,7 +49,10 @@ pub enum Viewer {
     /// A secretariat user: sees every submitted report.
     Secretariat,
     /// A signed-in user of a member (any role).
-    Member { member: MemberCode, kind: MemberKind },
+    Member {
+        member: MemberCode,
+        kind: MemberKind,
+    },
 }
 
 impl Viewer {
@@ -113,7 +116,9 @@ pub fn visible_to(report_tlp: Tlp, report_member: &MemberCode, viewer: &Viewer) 
             Tlp::Red | Tlp::AmberStrict => false,
             Tlp::Amber => matches!(
                 kind,
-                MemberKind::RegionalState | MemberKind::PartnerState | MemberKind::PartnerOrganization
+                MemberKind::RegionalState
+                    | MemberKind::PartnerState
+                    | MemberKind::PartnerOrganization
             ),
             Tlp::Green | Tlp::Clear => true,
         },
@@ -234,10 +239,22 @@ mod tests {
     #[test]
     fn red_and_amber_strict_are_seen_only_by_the_member_and_the_secretariat() {
         for tlp in [Tlp::Red, Tlp::AmberStrict] {
-            assert!(visible_to(tlp, &code("KAZ"), &member_viewer("KAZ", MemberKind::RegionalState)));
+            assert!(visible_to(
+                tlp,
+                &code("KAZ"),
+                &member_viewer("KAZ", MemberKind::RegionalState)
+            ));
             assert!(visible_to(tlp, &code("KAZ"), &Viewer::Secretariat));
-            assert!(!visible_to(tlp, &code("KAZ"), &member_viewer("KGZ", MemberKind::RegionalState)));
-            assert!(!visible_to(tlp, &code("KAZ"), &member_viewer("USA", MemberKind::PartnerState)));
+            assert!(!visible_to(
+                tlp,
+                &code("KAZ"),
+                &member_viewer("KGZ", MemberKind::RegionalState)
+            ));
+            assert!(!visible_to(
+                tlp,
+                &code("KAZ"),
+                &member_viewer("USA", MemberKind::PartnerState)
+            ));
             assert!(!visible_to(tlp, &code("KAZ"), &Viewer::Anonymous));
         }
     }
@@ -245,16 +262,32 @@ mod tests {
     #[test]
     fn amber_reaches_the_parties_but_not_civil_society() {
         let k = code("KAZ");
-        assert!(visible_to(Tlp::Amber, &k, &member_viewer("USA", MemberKind::PartnerState)));
-        assert!(visible_to(Tlp::Amber, &k, &member_viewer("OSCE", MemberKind::PartnerOrganization)));
-        assert!(!visible_to(Tlp::Amber, &k, &member_viewer("NGO1", MemberKind::CivilSociety)));
+        assert!(visible_to(
+            Tlp::Amber,
+            &k,
+            &member_viewer("USA", MemberKind::PartnerState)
+        ));
+        assert!(visible_to(
+            Tlp::Amber,
+            &k,
+            &member_viewer("OSCE", MemberKind::PartnerOrganization)
+        ));
+        assert!(!visible_to(
+            Tlp::Amber,
+            &k,
+            &member_viewer("NGO1", MemberKind::CivilSociety)
+        ));
         assert!(!visible_to(Tlp::Amber, &k, &Viewer::Anonymous));
     }
 
     #[test]
     fn green_is_for_signed_in_users_and_clear_for_everyone() {
         let k = code("KAZ");
-        assert!(visible_to(Tlp::Green, &k, &member_viewer("NGO1", MemberKind::CivilSociety)));
+        assert!(visible_to(
+            Tlp::Green,
+            &k,
+            &member_viewer("NGO1", MemberKind::CivilSociety)
+        ));
         assert!(!visible_to(Tlp::Green, &k, &Viewer::Anonymous));
         assert!(visible_to(Tlp::Clear, &k, &Viewer::Anonymous));
     }

@@ -52,9 +52,7 @@
 use time::Date;
 use time::macros::date;
 
-use crate::framework::{
-    AppliesTo, Catalogue, Commitment, CommitmentKind, Due, Framework, Pillar,
-};
+use crate::framework::{AppliesTo, Catalogue, Commitment, CommitmentKind, Due, Framework, Pillar};
 use crate::ids::{CommitmentId, FrameworkId, PillarId};
 
 /// The seed document's path under the shared directory.
@@ -66,8 +64,7 @@ pub const JPOA: &str = "jpoa2011";
 pub const ASTANA: &str = "astana2015";
 
 /// The sentence that introduces the initiatives (verbatim, its end).
-pub const INITIATIVES_HEADING: &str =
-    "the focus was on the need to strengthen national development strategies through the following initiatives:";
+pub const INITIATIVES_HEADING: &str = "the focus was on the need to strengthen national development strategies through the following initiatives:";
 /// The line that introduces the conclusions.
 pub const CONCLUSIONS_HEADING: &str = "The participants concluded:";
 /// The sentence that introduces the concrete steps (its end).
@@ -402,9 +399,24 @@ pub fn commitments() -> Vec<Commitment> {
         });
     }
     let sections: [(&str, CommitmentKind, &str, &[SeedItem]); 3] = [
-        ("initiative", CommitmentKind::Initiative, INITIATIVES_HEADING, &INITIATIVES),
-        ("conclusion", CommitmentKind::Conclusion, CONCLUSIONS_HEADING, &CONCLUSIONS),
-        ("step", CommitmentKind::ConcreteStep, STEPS_HEADING, &CONCRETE_STEPS),
+        (
+            "initiative",
+            CommitmentKind::Initiative,
+            INITIATIVES_HEADING,
+            &INITIATIVES,
+        ),
+        (
+            "conclusion",
+            CommitmentKind::Conclusion,
+            CONCLUSIONS_HEADING,
+            &CONCLUSIONS,
+        ),
+        (
+            "step",
+            CommitmentKind::ConcreteStep,
+            STEPS_HEADING,
+            &CONCRETE_STEPS,
+        ),
     ];
     for (slug, kind, heading, items) in sections {
         for (i, it) in items.iter().enumerate() {
@@ -513,7 +525,10 @@ mod tests {
                 "{id}"
             );
         }
-        assert!(cat.pillar(&PillarId::parse("jpoa2011.pillar.4").unwrap()).is_some());
+        assert!(
+            cat.pillar(&PillarId::parse("jpoa2011.pillar.4").unwrap())
+                .is_some()
+        );
     }
 
     #[test]

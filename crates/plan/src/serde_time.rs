@@ -45,7 +45,8 @@ pub mod option_date {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
         Option::<String>::deserialize(d)?
             .map(|text| {
-                Date::parse(&text, DATE).map_err(|e| D::Error::custom(format!("date {text:?}: {e}")))
+                Date::parse(&text, DATE)
+                    .map_err(|e| D::Error::custom(format!("date {text:?}: {e}")))
             })
             .transpose()
     }
@@ -74,7 +75,10 @@ pub(crate) fn parse_date(field: &str, raw: &str) -> Result<Date, accord_core::In
 
 /// Parses an instant: RFC 3339, or a bare date meaning the end of that day in UTC
 /// (23:59:59), which is what "the deadline is 15 September" means to people.
-pub(crate) fn parse_instant(field: &str, raw: &str) -> Result<OffsetDateTime, accord_core::Invalid> {
+pub(crate) fn parse_instant(
+    field: &str,
+    raw: &str,
+) -> Result<OffsetDateTime, accord_core::Invalid> {
     let raw = raw.trim();
     if let Ok(t) = OffsetDateTime::parse(raw, &Rfc3339) {
         return Ok(t);

@@ -7,8 +7,8 @@ use std::fmt;
 use std::str::FromStr;
 use time::Date;
 
-use accord_core::validation::{Collector, text};
 use accord_core::tlp::Tlp;
+use accord_core::validation::{Collector, text};
 use accord_core::{Invalid, MemberCode, Role};
 
 use crate::error::PlanError;
@@ -123,15 +123,17 @@ impl StrategyInput {
         let adopted_on = if self.adopted_on.trim().is_empty() {
             Some(None)
         } else {
-            c.check(serde_time::parse_date("adopted_on", &self.adopted_on)).map(Some)
+            c.check(serde_time::parse_date("adopted_on", &self.adopted_on))
+                .map(Some)
         };
         match (status, adopted_on) {
             (Some(StrategyStatus::Adopted), Some(None)) => {
                 c.push("adopted_on", "is required for an adopted strategy")
             }
-            (Some(StrategyStatus::Drafting), Some(Some(_))) => {
-                c.push("adopted_on", "must be empty while the strategy is being drafted")
-            }
+            (Some(StrategyStatus::Drafting), Some(Some(_))) => c.push(
+                "adopted_on",
+                "must be empty while the strategy is being drafted",
+            ),
             (_, Some(Some(d))) if d > today => c.push("adopted_on", "must not be in the future"),
             _ => {}
         }
@@ -152,13 +154,14 @@ impl StrategyInput {
                         implements.push(id)
                     }
                 }
-                _ => c.push("implements", format!("{:?} is not a known commitment", raw.trim())),
+                _ => c.push(
+                    "implements",
+                    format!("{:?} is not a known commitment", raw.trim()),
+                ),
             }
         }
         let url = self.url.trim();
-        if !url.is_empty()
-            && crate::report::Evidence::link("url", url, "").is_err()
-        {
+        if !url.is_empty() && crate::report::Evidence::link("url", url, "").is_err() {
             c.push("url", "must be an http or https address");
         }
         let tlp = c.check(self.tlp.parse::<Tlp>());
@@ -200,7 +203,12 @@ mod tests {
     fn an_adopted_strategy_is_registered_with_its_commitments() {
         let cat = crate::seed::catalogue();
         let s = input()
-            .validate(&contributor("KAZ"), &code("KAZ"), &cat, date!(2015 - 09 - 01))
+            .validate(
+                &contributor("KAZ"),
+                &code("KAZ"),
+                &cat,
+                date!(2015 - 09 - 01),
+            )
             .unwrap();
         assert_eq!(s.status, StrategyStatus::Adopted);
         assert_eq!(s.implements.len(), 2);
@@ -212,17 +220,24 @@ mod tests {
         let today = date!(2015 - 09 - 01);
         let mut i = input();
         i.adopted_on = "".into();
-        let e = i.validate(&contributor("KAZ"), &code("KAZ"), &cat, today).unwrap_err();
+        let e = i
+            .validate(&contributor("KAZ"), &code("KAZ"), &cat, today)
+            .unwrap_err();
         assert_eq!(e.field(), Some("adopted_on"));
         let mut i = input();
         i.status = "drafting".into();
         assert_eq!(
-            i.validate(&contributor("KAZ"), &code("KAZ"), &cat, today).unwrap_err().field(),
+            i.validate(&contributor("KAZ"), &code("KAZ"), &cat, today)
+                .unwrap_err()
+                .field(),
             Some("adopted_on")
         );
         let mut i = input();
         i.adopted_on = "2016-01-01".into();
-        assert!(i.validate(&contributor("KAZ"), &code("KAZ"), &cat, today).is_err());
+        assert!(
+            i.validate(&contributor("KAZ"), &code("KAZ"), &cat, today)
+                .is_err()
+        );
     }
 
     #[test]
@@ -236,7 +251,10 @@ mod tests {
         let mut i = input();
         i.implements = vec!["astana2015.step.8".into()];
         i.status = "finished".into();
-        let PlanError::Invalid(e) = i.validate(&secretariat(), &code("KAZ"), &cat, today).unwrap_err() else {
+        let PlanError::Invalid(e) = i
+            .validate(&secretariat(), &code("KAZ"), &cat, today)
+            .unwrap_err()
+        else {
             panic!()
         };
         let fields: Vec<_> = e.errors.iter().map(|e| e.field.as_str()).collect();

@@ -124,13 +124,27 @@ pub fn status_bars(chart_id: &str, title: &str, rows: &[(String, StatusCounts)])
     let plot_w = 480.0;
     let width = (left + plot_w + right) as u32;
     let height = (top + rows.len() as f64 * (bar_h + gap) + 24.0) as u32;
-    let max = rows.iter().map(|(_, c)| c.total()).max().unwrap_or(0).max(1) as f64;
+    let max = rows
+        .iter()
+        .map(|(_, c)| c.total())
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
 
     let desc = if rows.is_empty() {
         "No data.".to_string()
     } else {
         rows.iter()
-            .map(|(l, c)| format!("{l}: {}", if c.total() == 0 { "no commitments".into() } else { counts_sentence(c) }))
+            .map(|(l, c)| {
+                format!(
+                    "{l}: {}",
+                    if c.total() == 0 {
+                        "no commitments".into()
+                    } else {
+                        counts_sentence(c)
+                    }
+                )
+            })
             .collect::<Vec<_>>()
             .join("; ")
             + "."
@@ -173,7 +187,14 @@ pub fn status_bars(chart_id: &str, title: &str, rows: &[(String, StatusCounts)])
                 escape(&format!("{row_label}: {n} {}", cell.label().to_lowercase()))
             );
             if w >= 18.0 {
-                label(&mut s, x + w / 2.0, y + bar_h * 0.7, "middle", "", &n.to_string());
+                label(
+                    &mut s,
+                    x + w / 2.0,
+                    y + bar_h * 0.7,
+                    "middle",
+                    "",
+                    &n.to_string(),
+                );
             }
             x += w;
         }
@@ -182,7 +203,14 @@ pub fn status_bars(chart_id: &str, title: &str, rows: &[(String, StatusCounts)])
             .implemented_share
             .map(|v| format!("{} impl.", fmt_pct(v)))
             .unwrap_or_else(|| "n/a".into());
-        label(&mut s, left + plot_w + 6.0, y + bar_h * 0.7, "start", "", &share);
+        label(
+            &mut s,
+            left + plot_w + 6.0,
+            y + bar_h * 0.7,
+            "start",
+            "",
+            &share,
+        );
     }
     s.push_str("</svg>");
     s
@@ -203,7 +231,10 @@ const DASHES: [&str; 6] = ["", "8 4", "2 3", "10 3 2 3", "4 4", "1 6"];
 fn marker(out: &mut String, shape: usize, x: f64, y: f64, tip: &str) {
     let t = format!("<title>{}</title>", escape(tip));
     let _ = match shape % 4 {
-        0 => write!(out, r##"<circle cx="{x:.1}" cy="{y:.1}" r="4.5" fill="#000000">{t}</circle>"##),
+        0 => write!(
+            out,
+            r##"<circle cx="{x:.1}" cy="{y:.1}" r="4.5" fill="#000000">{t}</circle>"##
+        ),
         1 => write!(
             out,
             r##"<rect x="{:.1}" y="{:.1}" width="9" height="9" fill="#ffffff" stroke="#000000" stroke-width="1.5">{t}</rect>"##,
@@ -232,7 +263,9 @@ fn marker(out: &mut String, shape: usize, x: f64, y: f64, tip: &str) {
 
 /// A line chart of progress (0–100 %) per series (pillar) over rounds.
 /// `values[i]` is the share in round `rounds[i]`, `None` where there is none
-/// (the line breaks there).
+/// (the line breaks there). Under the plot, a legend row per series (dash
+/// style, marker, name) carries its values in the rounds' columns, so the
+/// chart reads as a table on paper and labels never collide with the lines.
 pub fn progress_lines(
     chart_id: &str,
     title: &str,
@@ -240,17 +273,19 @@ pub fn progress_lines(
     series: &[(String, Vec<Option<f64>>)],
 ) -> String {
     let id = slug(chart_id);
-    let (left, right, top, bottom) = (56.0, 200.0, 40.0, 56.0);
-    let plot_w = 460.0_f64;
-    let plot_h = 240.0_f64;
+    let (left, right, top) = (262.0, 40.0, 40.0);
+    let plot_w = 440.0_f64;
+    let plot_h = 220.0_f64;
+    let table_top = top + plot_h + 46.0;
+    let row_h = 20.0;
     let width = (left + plot_w + right) as u32;
-    let height = (top + plot_h + bottom + 18.0 * series.len() as f64) as u32;
+    let height = (table_top + row_h * series.len() as f64 + 10.0) as u32;
     let n = rounds.len();
     let xs = |i: usize| {
         if n <= 1 {
             left + plot_w / 2.0
         } else {
-            left + plot_w * i as f64 / (n - 1) as f64
+            left + 20.0 + (plot_w - 40.0) * i as f64 / (n - 1) as f64
         }
     };
     let ys = |v: f64| top + plot_h * (1.0 - v.clamp(0.0, 1.0));
@@ -264,7 +299,9 @@ pub fn progress_lines(
                 let pts: Vec<String> = rounds
                     .iter()
                     .zip(vals)
-                    .map(|(r, v)| format!("{r} {}", v.map(fmt_pct).unwrap_or_else(|| "no data".into())))
+                    .map(|(r, v)| {
+                        format!("{r} {}", v.map(fmt_pct).unwrap_or_else(|| "no data".into()))
+                    })
                     .collect();
                 format!("{name}: {}", pts.join(", "))
             })
@@ -295,19 +332,30 @@ pub fn progress_lines(
     }
     let _ = write!(
         s,
-        r##"<line x1="{left:.1}" y1="{top:.1}" x2="{left:.1}" y2="{:.1}" stroke="#000000"/>"##,
+        r##"<line x1="{left:.1}" y1="{top:.1}" x2="{left:.1}" y2="{:.1}" stroke="#000000"/><line x1="{left:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#000000"/>"##,
+        top + plot_h,
+        top + plot_h,
+        left + plot_w,
         top + plot_h
     );
     for (i, r) in rounds.iter().enumerate() {
         let _ = write!(
             s,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-weight="bold">{}</text>"#,
             xs(i),
             top + plot_h + 18.0,
             escape(r)
         );
     }
-    // Lines, markers and values.
+    if !series.is_empty() {
+        let _ = write!(
+            s,
+            r##"<line x1="8" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#bdbdbd" stroke-width="0.8"/>"##,
+            table_top - 14.0,
+            left + plot_w,
+            table_top - 14.0
+        );
+    }
     for (k, (name, vals)) in series.iter().enumerate() {
         let dash = DASHES[k % DASHES.len()];
         let dash_attr = if dash.is_empty() {
@@ -315,6 +363,7 @@ pub fn progress_lines(
         } else {
             format!(r#" stroke-dasharray="{dash}""#)
         };
+        // The line, broken where a round has no value.
         let mut run: Vec<(f64, f64)> = Vec::new();
         let flush = |run: &mut Vec<(f64, f64)>, s: &mut String| {
             if run.len() >= 2 {
@@ -336,31 +385,41 @@ pub fn progress_lines(
         flush(&mut run, &mut s);
         for (i, v) in vals.iter().enumerate().take(n) {
             if let Some(v) = v {
-                let (x, y) = (xs(i), ys(*v));
-                marker(&mut s, k, x, y, &format!("{name}, {}: {}", rounds[i], fmt_pct(*v)));
-                label(&mut s, x + 7.0, y - 6.0 - 10.0 * (k % 2) as f64, "start", r#" font-size="10""#, &fmt_pct(*v));
+                marker(
+                    &mut s,
+                    k,
+                    xs(i),
+                    ys(*v),
+                    &format!("{name}, {}: {}", rounds[i], fmt_pct(*v)),
+                );
             }
         }
-        // Legend below the plot: dash sample, marker and name.
-        let ly = top + plot_h + 40.0 + 18.0 * k as f64;
+        // Its legend row: dash sample with marker, name, then the values
+        // under the rounds' columns.
+        let ly = table_top + row_h * k as f64;
         let _ = write!(
             s,
-            r##"<g class="legend"><line x1="{left:.1}" y1="{ly:.1}" x2="{:.1}" y2="{ly:.1}" stroke="#000000" stroke-width="2"{dash_attr}/>"##,
-            left + 36.0
+            r##"<g class="legend"><line x1="8" y1="{:.1}" x2="44" y2="{:.1}" stroke="#000000" stroke-width="2"{dash_attr}/>"##,
+            ly - 4.0,
+            ly - 4.0
         );
-        marker(&mut s, k, left + 18.0, ly, name);
-        let _ = write!(
-            s,
-            r#"<text x="{:.1}" y="{:.1}">{}</text></g>"#,
-            left + 44.0,
-            ly + 4.0,
-            escape(name)
-        );
-        // Direct label at the last point, right of the plot.
-        if let Some((i, Some(v))) = vals.iter().enumerate().take(n).rev().find(|(_, v)| v.is_some()) {
-            let _ = i;
-            label(&mut s, left + plot_w + 10.0, ys(*v) + 4.0, "start", "", name);
+        marker(&mut s, k, 26.0, ly - 4.0, name);
+        let shown: String = if name.chars().count() > 32 {
+            name.chars().take(31).collect::<String>() + "…"
+        } else {
+            name.clone()
+        };
+        let _ = write!(s, r#"<text x="52" y="{ly:.1}">{}</text>"#, escape(&shown));
+        for i in 0..n {
+            let v = vals.get(i).copied().flatten();
+            let _ = write!(
+                s,
+                r#"<text x="{:.1}" y="{ly:.1}" text-anchor="middle">{}</text>"#,
+                xs(i),
+                v.map(fmt_pct).unwrap_or_else(|| "–".into())
+            );
         }
+        s.push_str("</g>");
     }
     s.push_str("</svg>");
     s
@@ -396,7 +455,13 @@ pub fn pillar_progress_for(
                 .pillar(&s.pillar)
                 .map(|p| format!("{} {}", p.roman(), p.short_label))
                 .unwrap_or_else(|| s.pillar.to_string());
-            (name, s.points.iter().map(|(_, p)| p.and_then(|p| p.weighted)).collect())
+            (
+                name,
+                s.points
+                    .iter()
+                    .map(|(_, p)| p.and_then(|p| p.weighted))
+                    .collect(),
+            )
         })
         .collect();
     progress_lines(chart_id, title, &round_labels, &lines)
@@ -408,7 +473,10 @@ mod tests {
 
     #[test]
     fn escape_covers_markup_and_drops_forbidden_characters() {
-        assert_eq!(escape("<a href=\"x\">&'\u{1}"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;");
+        assert_eq!(
+            escape("<a href=\"x\">&'\u{1}"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
+        );
     }
 
     #[test]

@@ -91,8 +91,15 @@ pub fn submitted_by(
 ) -> Report {
     let mut c = content(status);
     c.tlp = tlp;
-    Report::draft(&contributor(member), r, &code(member), commitment, c, before_deadline())
-        .unwrap()
-        .submit(&admin(member), r, 2, before_deadline())
-        .unwrap()
+    Report::draft(
+        &contributor(member),
+        r,
+        &code(member),
+        commitment,
+        c,
+        before_deadline(),
+    )
+    .unwrap()
+    .submit(&admin(member), r, 2, before_deadline())
+    .unwrap()
 }
