@@ -449,10 +449,25 @@ fn rename(mut e: Invalid, field: &str) -> Invalid {
 }
 
 /// All frameworks and commitments, consistent with each other.
+/// Deserializing checks the references as [`Catalogue::from_parts`] does.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "StoredCatalogue")]
 pub struct Catalogue {
     frameworks: Vec<Framework>,
     commitments: Vec<Commitment>,
+}
+
+#[derive(Deserialize)]
+struct StoredCatalogue {
+    frameworks: Vec<Framework>,
+    commitments: Vec<Commitment>,
+}
+
+impl TryFrom<StoredCatalogue> for Catalogue {
+    type Error = PlanError;
+    fn try_from(c: StoredCatalogue) -> Result<Catalogue, PlanError> {
+        Catalogue::from_parts(c.frameworks, c.commitments)
+    }
 }
 
 impl Catalogue {
@@ -737,6 +752,17 @@ mod tests {
                 "source"
             ]
         );
+    }
+
+    #[test]
+    fn the_catalogue_round_trips_through_json_and_refuses_dangling_references() {
+        let c = cat();
+        let json = serde_json::to_string(&c).unwrap();
+        assert!(json.contains(r#""date":"2015-09-29""#));
+        assert!(json.contains(r#""applies_to":{"regional_states":true"#));
+        assert_eq!(serde_json::from_str::<Catalogue>(&json).unwrap(), c);
+        let dangling = json.replace(r#""jpoa2011.pillar.4"]"#, r#""jpoa2011.pillar.9"]"#);
+        assert!(serde_json::from_str::<Catalogue>(&dangling).is_err());
     }
 
     #[test]

@@ -374,12 +374,30 @@ impl ReportVersion {
 }
 
 /// A member's report on a commitment in a round, with all its versions.
+/// Deserializing checks the same invariants as [`Report::from_versions`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "StoredReport")]
 pub struct Report {
     pub round: RoundId,
     pub member: MemberCode,
     pub commitment: CommitmentId,
     versions: Vec<ReportVersion>,
+}
+
+/// The serialized shape of a [`Report`], checked on the way in.
+#[derive(Deserialize)]
+struct StoredReport {
+    round: RoundId,
+    member: MemberCode,
+    commitment: CommitmentId,
+    versions: Vec<ReportVersion>,
+}
+
+impl TryFrom<StoredReport> for Report {
+    type Error = PlanError;
+    fn try_from(r: StoredReport) -> Result<Report, PlanError> {
+        Report::from_versions(r.round, r.member, r.commitment, r.versions)
+    }
 }
 
 impl Report {
@@ -914,6 +932,21 @@ mod tests {
         assert!(rep.versions_visible_to(&usa).is_empty());
         assert!(rep.submitted_for(&usa).is_none());
         assert_eq!(rep.versions_visible_to(&Viewer::Secretariat).len(), 2);
+    }
+
+    #[test]
+    fn reports_round_trip_through_json_with_readable_times() {
+        let rep = submitted(&round(), ReportStatus::Planned, Tlp::Amber);
+        let json = serde_json::to_string(&rep).unwrap();
+        assert!(
+            json.contains(r#""submitted":{"by":12,"at":"2015-09-01T12:00:00Z"}"#),
+            "{json}"
+        );
+        assert!(json.contains(r#""tlp":"AMBER""#));
+        let back: Report = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, rep);
+        let broken = json.replace(r#""number":1"#, r#""number":7"#);
+        assert!(serde_json::from_str::<Report>(&broken).is_err());
     }
 
     #[test]
