@@ -21,6 +21,7 @@ macro_rules! sql {
 
 mod audit;
 mod backup;
+pub mod common_list;
 pub mod credentials;
 mod error;
 mod focal_points;

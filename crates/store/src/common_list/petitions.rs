@@ -1,0 +1,510 @@
+//! Delisting petitions: a listed person or their representative petitions
+//! through a public form (no account), gets an unguessable tracking number
+//! and follows the status with it; the ombudsperson reviews, gathers
+//! information and recommends. A recommendation to delist is put to the
+//! states as a `delisting_recommendation` proposal under reverse consensus;
+//! its outcome decides the petition.
+//!
+//! The petitioner's name and contact are personal data: every read of a whole
+//! petition is audited; the public status page shows none of it.
+
+use accord_core::audit::Outcome;
+use accord_core::validation;
+use accord_procedure::ProposalKind;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sqlx::FromRow;
+use time::OffsetDateTime;
+
+use super::notifications::{self, Recipient};
+use super::proposals::{Acting, NewProposal, ProposalRecord};
+use super::subjects::SubjectStatus;
+use super::{stored, text_enum};
+use crate::{Actor, Store, StoreError, audit, now_ms};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PetitionStatus {
+    Received,
+    UnderReview,
+    /// The ombudsperson recommended delisting; the states are deciding.
+    Recommended,
+    Decided,
+}
+
+text_enum!(PetitionStatus, "status", {
+    Received => "received",
+    UnderReview => "under_review",
+    Recommended => "recommended",
+    Decided => "decided",
+});
+
+/// What the ombudsperson recommends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PetitionRecommendation {
+    Delist,
+    Retain,
+}
+
+text_enum!(PetitionRecommendation, "recommendation", {
+    Delist => "delist",
+    Retain => "retain",
+});
+
+/// A petition as submitted through the public form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPetition {
+    /// The public identifier of the listed subject (`ACL-0001`).
+    pub subject: String,
+    pub petitioner_name: String,
+    /// How to reach the petitioner (e-mail or postal address).
+    pub petitioner_contact: String,
+    /// True when a representative petitions for the listed person.
+    pub representative: bool,
+    pub grounds: String,
+}
+
+/// What the public status page shows: no personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PetitionTracking {
+    pub tracking_number: String,
+    pub subject: String,
+    pub status: PetitionStatus,
+    /// `delisted` or `listing_maintained` once decided.
+    pub outcome: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A whole petition, for the ombudsperson (reads are audited).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Petition {
+    pub id: i64,
+    pub tracking_number: String,
+    pub subject: String,
+    pub petitioner_name: String,
+    pub petitioner_contact: String,
+    pub representative: bool,
+    pub grounds: String,
+    pub status: PetitionStatus,
+    pub ombudsperson_notes: String,
+    pub recommendation: Option<PetitionRecommendation>,
+    pub outcome: Option<String>,
+    pub proposal_id: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(FromRow)]
+struct PetitionRow {
+    id: i64,
+    tracking_number: String,
+    subject: String,
+    petitioner_name: String,
+    petitioner_contact: String,
+    representative: i64,
+    grounds: String,
+    status: String,
+    ombudsperson_notes: String,
+    recommendation: Option<String>,
+    outcome: Option<String>,
+    proposal_id: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+const PETITION_SELECT: &str = "SELECT d.id, d.tracking_number, s.public_id AS subject, d.petitioner_name, \
+     d.petitioner_contact, d.representative, d.grounds, d.status, d.ombudsperson_notes, d.recommendation, \
+     d.outcome, d.proposal_id, d.created_at, d.updated_at \
+     FROM delisting_petitions d JOIN list_subjects s ON s.id = d.subject_id";
+
+impl TryFrom<PetitionRow> for Petition {
+    type Error = StoreError;
+    fn try_from(r: PetitionRow) -> Result<Petition, StoreError> {
+        Ok(Petition {
+            id: r.id,
+            tracking_number: r.tracking_number,
+            subject: r.subject,
+            petitioner_name: r.petitioner_name,
+            petitioner_contact: r.petitioner_contact,
+            representative: r.representative != 0,
+            grounds: r.grounds,
+            status: stored(&r.status, "petition status")?,
+            ombudsperson_notes: r.ombudsperson_notes,
+            recommendation: r
+                .recommendation
+                .as_deref()
+                .map(|s| stored(s, "recommendation"))
+                .transpose()?,
+            outcome: r.outcome,
+            proposal_id: r.proposal_id,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+impl From<&Petition> for PetitionTracking {
+    fn from(p: &Petition) -> PetitionTracking {
+        PetitionTracking {
+            tracking_number: p.tracking_number.clone(),
+            subject: p.subject.clone(),
+            status: p.status,
+            outcome: p.outcome.clone(),
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// `DP-` and 25 Crockford base-32 characters in groups of five: 125 random
+/// bits, unguessable, and easy to read over the phone.
+pub(crate) fn new_tracking_number() -> String {
+    let mut bytes = [0u8; 25];
+    rand::rng().fill_bytes(&mut bytes);
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| CROCKFORD[(*b & 31) as usize] as char)
+        .collect();
+    let groups: Vec<String> = chars.chunks(5).map(|c| c.iter().collect()).collect();
+    format!("DP-{}", groups.join("-"))
+}
+
+/// A tracking number as typed: trimmed, upper case, `O`→`0`, `I`/`L`→`1`.
+pub(crate) fn normalize_tracking(s: &str) -> String {
+    s.trim()
+        .to_ascii_uppercase()
+        .chars()
+        .map(|c| match c {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        })
+        .collect()
+}
+
+impl Store {
+    /// Receives a petition from the public form. The subject must be listed.
+    pub async fn create_petition(
+        &self,
+        actor: &Actor,
+        new: &NewPetition,
+    ) -> Result<PetitionTracking, StoreError> {
+        let mut c = validation::Collector::default();
+        let name = c.check(validation::text(
+            "petitioner_name",
+            &new.petitioner_name,
+            true,
+            300,
+        ));
+        let contact = c.check(validation::text(
+            "petitioner_contact",
+            &new.petitioner_contact,
+            true,
+            1000,
+        ));
+        let grounds = c.check(validation::text("grounds", &new.grounds, true, 50_000));
+        c.finish()?;
+        let (name, contact, grounds) = (
+            name.unwrap_or_default(),
+            contact.unwrap_or_default(),
+            grounds.unwrap_or_default(),
+        );
+        let subject = self.subject(new.subject.trim()).await?;
+        if subject.status != SubjectStatus::Listed || subject.merged_into.is_some() {
+            return Err(accord_core::Invalid::field(
+                "subject",
+                format!("{} is not on the published list", subject.public_id),
+            )
+            .into());
+        }
+        let tracking = new_tracking_number();
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let (id, subject_id): (i64, i64) = sqlx::query_as(
+            "INSERT INTO delisting_petitions (tracking_number, subject_id, petitioner_name, petitioner_contact, \
+             representative, grounds, status, created_at, updated_at) \
+             SELECT $1, id, $2, $3, $4, $5, 'received', $6, $6 FROM list_subjects WHERE public_id = $7 \
+             RETURNING id, subject_id",
+        )
+        .bind(&tracking)
+        .bind(&name)
+        .bind(&contact)
+        .bind(i64::from(new.representative))
+        .bind(&grounds)
+        .bind(now)
+        .bind(&subject.public_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        notifications::insert(
+            &mut tx,
+            &Recipient::Ombudsperson,
+            "petition_received",
+            &serde_json::json!({ "subject": subject.public_id, "petition": id }),
+            None,
+            Some(subject_id),
+            now,
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            &actor.event(
+                "common_list.petition.create",
+                format!("petition:{id}"),
+                Outcome::Ok,
+                serde_json::json!({ "subject": subject.public_id }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(PetitionTracking {
+            tracking_number: tracking,
+            subject: subject.public_id,
+            status: PetitionStatus::Received,
+            outcome: None,
+            created_at: now,
+            updated_at: now,
+        })
+    }
+
+    /// The public status of a petition, by its tracking number.
+    pub async fn petition_status(
+        &self,
+        tracking_number: &str,
+    ) -> Result<PetitionTracking, StoreError> {
+        let row: Option<PetitionRow> =
+            sqlx::query_as(sql!("{PETITION_SELECT} WHERE d.tracking_number = $1"))
+                .bind(normalize_tracking(tracking_number))
+                .fetch_optional(&self.pool)
+                .await?;
+        let petition: Petition = row
+            .ok_or_else(|| StoreError::NotFound("a petition with this tracking number".into()))?
+            .try_into()?;
+        Ok(PetitionTracking::from(&petition))
+    }
+
+    /// Petitions with their personal data, newest first; the read is audited.
+    pub async fn petitions(
+        &self,
+        actor: &Actor,
+        status: Option<PetitionStatus>,
+    ) -> Result<Vec<Petition>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        audit::append(
+            &mut tx,
+            &actor.event(
+                "common_list.petition.read",
+                "petitions",
+                Outcome::Ok,
+                serde_json::json!({ "status": status.map(PetitionStatus::as_str) }),
+            ),
+        )
+        .await?;
+        let rows: Vec<PetitionRow> = sqlx::query_as(sql!(
+            "{PETITION_SELECT} WHERE ($1 IS NULL OR d.status = $1) ORDER BY d.id DESC"
+        ))
+        .bind(status.map(PetitionStatus::as_str))
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        rows.into_iter().map(Petition::try_from).collect()
+    }
+
+    /// One petition with its personal data; the read is audited.
+    pub async fn petition(&self, actor: &Actor, id: i64) -> Result<Petition, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        audit::append(
+            &mut tx,
+            &actor.event(
+                "common_list.petition.read",
+                format!("petition:{id}"),
+                Outcome::Ok,
+                serde_json::json!({}),
+            ),
+        )
+        .await?;
+        let row: Option<PetitionRow> = sqlx::query_as(sql!("{PETITION_SELECT} WHERE d.id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(row) = row else {
+            return Err(StoreError::NotFound(format!("petition {id}")));
+        };
+        tx.commit().await?;
+        row.try_into()
+    }
+
+    /// The ombudsperson takes a petition under review and records what was
+    /// gathered (appended to the notes, dated).
+    pub async fn review_petition(
+        &self,
+        actor: &Actor,
+        id: i64,
+        notes: &str,
+    ) -> Result<PetitionTracking, StoreError> {
+        let notes = validation::text("notes", notes, false, 50_000)?;
+        let mut tx = self.pool.begin().await?;
+        let now = now_ms();
+        let done = sqlx::query(
+            "UPDATE delisting_petitions SET status = 'under_review', \
+             ombudsperson_notes = CASE WHEN $1 = '' THEN ombudsperson_notes \
+               WHEN ombudsperson_notes = '' THEN $1 ELSE ombudsperson_notes || $2 || $1 END, \
+             updated_at = $3 WHERE id = $4 AND status IN ('received', 'under_review')",
+        )
+        .bind(&notes)
+        .bind("\n\n")
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            let tracking = self.petition_tracking_by_id(id).await?;
+            return Err(StoreError::Conflict(format!(
+                "the petition is {}; it can no longer be reviewed",
+                tracking.status
+            )));
+        }
+        audit::append(
+            &mut tx,
+            &actor.event(
+                "common_list.petition.review",
+                format!("petition:{id}"),
+                Outcome::Ok,
+                serde_json::json!({ "notes": !notes.is_empty() }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        self.petition_tracking_by_id(id).await
+    }
+
+    /// The ombudsperson's recommendation. `Retain` decides the petition (the
+    /// listing stays); `Delist` opens a delisting recommendation under the
+    /// reverse-consensus rule, in the same transaction, and the procedure's
+    /// outcome will decide the petition.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn recommend_on_petition(
+        &self,
+        actor: &Actor,
+        id: i64,
+        recommendation: PetitionRecommendation,
+        comprehensive_report: &str,
+        narrative_summary: &str,
+        rule: Option<accord_procedure::Rule>,
+        now: OffsetDateTime,
+    ) -> Result<(PetitionTracking, Option<ProposalRecord>), StoreError> {
+        let report = validation::text("comprehensive_report", comprehensive_report, true, 200_000)?;
+        match recommendation {
+            PetitionRecommendation::Delist => {
+                let subject = self.petition_tracking_by_id(id).await?.subject;
+                let mut new = NewProposal::about(
+                    ProposalKind::DelistingRecommendation,
+                    &subject,
+                    None,
+                    &report,
+                    narrative_summary,
+                );
+                new.rule = rule;
+                let proposal = self
+                    .create_proposal_for(actor, &Acting::Ombudsperson, new, Some(id), now)
+                    .await?;
+                Ok((self.petition_tracking_by_id(id).await?, Some(proposal)))
+            }
+            PetitionRecommendation::Retain => {
+                let mut tx = self.pool.begin().await?;
+                let done = sqlx::query(
+                    "UPDATE delisting_petitions SET status = 'decided', recommendation = 'retain', \
+                     outcome = 'listing_maintained', ombudsperson_notes = CASE WHEN ombudsperson_notes = '' \
+                     THEN $1 ELSE ombudsperson_notes || $2 || $1 END, updated_at = $3 \
+                     WHERE id = $4 AND status IN ('received', 'under_review')",
+                )
+                .bind(&report)
+                .bind("\n\n")
+                .bind(now_ms())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    let tracking = self.petition_tracking_by_id(id).await?;
+                    return Err(StoreError::Conflict(format!(
+                        "the petition is {}; a recommendation was already made",
+                        tracking.status
+                    )));
+                }
+                audit::append(
+                    &mut tx,
+                    &actor.event(
+                        "common_list.petition.recommend",
+                        format!("petition:{id}"),
+                        Outcome::Ok,
+                        serde_json::json!({ "recommendation": "retain" }),
+                    ),
+                )
+                .await?;
+                tx.commit().await?;
+                Ok((self.petition_tracking_by_id(id).await?, None))
+            }
+        }
+    }
+
+    async fn petition_tracking_by_id(&self, id: i64) -> Result<PetitionTracking, StoreError> {
+        let row: Option<PetitionRow> = sqlx::query_as(sql!("{PETITION_SELECT} WHERE d.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let petition: Petition = row
+            .ok_or_else(|| StoreError::NotFound(format!("petition {id}")))?
+            .try_into()?;
+        Ok(PetitionTracking::from(&petition))
+    }
+}
+
+/// Inside the proposal's transaction: marks the petition recommended and
+/// links it to the proposal; refused if it was already recommended or decided.
+pub(crate) async fn mark_recommended(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    petition_id: i64,
+    proposal_id: i64,
+    report: &str,
+) -> Result<(), StoreError> {
+    let done = sqlx::query(
+        "UPDATE delisting_petitions SET status = 'recommended', recommendation = 'delist', proposal_id = $1, \
+         ombudsperson_notes = CASE WHEN ombudsperson_notes = '' THEN $2 ELSE ombudsperson_notes || $3 || $2 END, \
+         updated_at = $4 WHERE id = $5 AND status IN ('received', 'under_review')",
+    )
+    .bind(proposal_id)
+    .bind(report)
+    .bind("\n\n")
+    .bind(now_ms())
+    .bind(petition_id)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Conflict(format!(
+            "petition {petition_id} is not awaiting a recommendation (already recommended, decided or unknown)"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracking_numbers_are_long_random_and_readable() {
+        let a = new_tracking_number();
+        let b = new_tracking_number();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 3 + 25 + 4);
+        assert_eq!(normalize_tracking(&a.to_lowercase()), a);
+        assert!(
+            a[3..]
+                .chars()
+                .all(|c| c == '-' || CROCKFORD.contains(&(c as u8)))
+        );
+    }
+}

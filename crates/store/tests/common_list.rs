@@ -1,0 +1,1440 @@
+//! The common list's storage, on SQLite and on PostgreSQL: proposals decided
+//! by the agreement procedure inside the store's transactions, versions of
+//! the list, petitions, merges, notifications and audited confidential reads.
+//!
+//! Time is the tests': every procedure operation takes `now`, so deadlines and
+//! holds are reached by passing instants in the future.
+
+use std::collections::BTreeSet;
+use std::future::Future;
+
+use accord_core::MemberCode;
+use accord_lists::{Address, EntryLink, EntryName, EntrySchema, ListEntry, NameKind};
+use accord_procedure::{
+    Action, MemberKind, MemberSet, ProcedureError, ProposalKind, Rejection, Rule, Status,
+};
+use accord_store::common_list::{
+    Acting, NewEvidence, NewPetition, NewProposal, PetitionRecommendation, PetitionStatus,
+    ProposalRecord, ProposalStatus, Recipient, SubjectKind, SubjectStatus, VersionCause,
+};
+use accord_store::testing::TestDatabase;
+use accord_store::{Actor, AuditQuery, Backend, Store, StoreError};
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
+
+async fn run<F, Fut>(backend: Backend, test: F)
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let Some(db) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let store = Store::open(&db.url).await.expect("open a fresh database");
+    store.seed_members().await.unwrap();
+    test(store.clone()).await;
+    store.close().await;
+    db.drop_database().await;
+}
+
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+               async fn $name() { super::run(accord_store::Backend::Sqlite, super::$name).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+               async fn $name() { super::run(accord_store::Backend::Postgres, super::$name).await } )*
+        }
+    };
+}
+
+conformance!(
+    a_listing_is_adopted_by_silence_after_the_deadline,
+    deadline_reminders_are_sent_once,
+    a_hold_keeps_the_proposal_pending_then_lapses_into_adoption,
+    an_objection_rejects_at_once,
+    late_second_and_non_decider_votes_are_refused_and_change_nothing,
+    a_proposal_on_a_pending_subject_is_refused,
+    ten_concurrent_decisions_are_serialized,
+    versions_are_immutable_and_comparable,
+    petitions_are_followed_by_tracking_number,
+    a_delisting_recommendation_takes_effect_by_reverse_consensus,
+    a_delisting_recommendation_fails_when_every_state_objects,
+    merging_is_explicit_audited_and_reversible,
+    statements_of_case_and_evidence_are_confidential_and_their_reads_audited,
+    entries_are_put_up_for_periodic_review,
+    notifications_are_listed_and_marked_read_per_member,
+    bad_proposals_are_refused_and_change_nothing,
+);
+
+/// A Monday.
+const T0: OffsetDateTime = datetime!(2026-03-02 10:00 UTC);
+
+fn actor() -> Actor {
+    Actor::system("test")
+}
+
+fn member(code: &str) -> Acting {
+    Acting::Member(MemberCode::parse(code).unwrap())
+}
+
+fn recipient(code: &str) -> Recipient {
+    Recipient::Member(MemberCode::parse(code).unwrap())
+}
+
+fn organization(name: &str, alias: &str) -> ListEntry {
+    let mut e = ListEntry::new("draft", EntrySchema::Organization);
+    e.push_name(EntryName::new(name, NameKind::Primary));
+    e.push_name(EntryName::new(alias, NameKind::Alias).weak());
+    e.addresses.push(Address {
+        city: Some("Kunduz".into()),
+        country: Some("Afghanistan".into()),
+        ..Address::default()
+    });
+    e
+}
+
+fn individual(name: &str) -> ListEntry {
+    let mut e = ListEntry::new("draft", EntrySchema::Person);
+    e.push_name(EntryName::new(name, NameKind::Primary));
+    e.push_name(EntryName::new("Абдулла Карим", NameKind::OriginalScript));
+    e.nationalities.push("Uzbekistan".into());
+    e.addresses.push(Address {
+        city: Some("Dushanbe".into()),
+        country: Some("Tajikistan".into()),
+        ..Address::default()
+    });
+    e
+}
+
+const STATEMENT: &str = "CONFIDENTIAL: intercepted financing records, source KNB-7";
+const SUMMARY: &str = "Recruits and finances fighters for attacks in the region.";
+
+async fn propose_listing(store: &Store, entry: ListEntry, now: OffsetDateTime) -> ProposalRecord {
+    let kind = if entry.schema == EntrySchema::Person {
+        SubjectKind::Individual
+    } else {
+        SubjectKind::Organization
+    };
+    store
+        .create_proposal(
+            &actor(),
+            &member("KAZ"),
+            NewProposal::list(kind, entry, STATEMENT, SUMMARY),
+            now,
+        )
+        .await
+        .unwrap()
+}
+
+/// Lists a subject by silence; returns its public id and the instant after adoption.
+async fn listed(store: &Store, entry: ListEntry, now: OffsetDateTime) -> (String, OffsetDateTime) {
+    let p = propose_listing(store, entry, now).await;
+    let after = p.state.deadline + Duration::hours(1);
+    store.advance_due(&actor(), after).await.unwrap();
+    let p = store.proposal(p.id).await.unwrap();
+    assert_eq!(p.status, ProposalStatus::Adopted);
+    (p.subject, after)
+}
+
+fn conflict(e: StoreError) -> String {
+    match e {
+        StoreError::Conflict(m) => m,
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+}
+
+async fn actions(store: &Store, action: &str) -> Vec<accord_core::audit::AuditRecord> {
+    store
+        .audit_records(&AuditQuery {
+            action: Some(action.into()),
+            limit: 1000,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+}
+
+async fn kinds_for(store: &Store, who: &Recipient) -> Vec<String> {
+    let mut kinds: Vec<String> = store
+        .notifications(who, false, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.kind)
+        .collect();
+    kinds.reverse();
+    kinds
+}
+
+async fn a_listing_is_adopted_by_silence_after_the_deadline(store: Store) {
+    let p = propose_listing(&store, organization("Jamaat Al-Example", "JAE"), T0).await;
+    assert_eq!(p.subject, "ACL-0001");
+    assert_eq!(p.kind, ProposalKind::List);
+    assert_eq!(p.status, ProposalStatus::Open);
+    assert_eq!(p.revision, 1);
+    assert_eq!(p.proposer, "KAZ");
+    let subject = store.subject("ACL-0001").await.unwrap();
+    assert_eq!(subject.status, SubjectStatus::Proposed);
+    assert_eq!(subject.entry.reference, "ACL-0001");
+    assert!(
+        kinds_for(&store, &recipient("KGZ"))
+            .await
+            .contains(&"opened".to_string())
+    );
+    assert!(
+        kinds_for(&store, &Recipient::Secretariat)
+            .await
+            .contains(&"opened".to_string())
+    );
+    assert!(
+        kinds_for(&store, &recipient("USA")).await.is_empty(),
+        "partner states do not decide under the default rule"
+    );
+
+    let deadline = p.state.deadline;
+    // Nothing changes before the deadline (a reminder may fall due, no more).
+    store
+        .advance_due(&actor(), deadline - Duration::SECOND)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.proposal(p.id).await.unwrap().status,
+        ProposalStatus::Open
+    );
+    assert!(store.list_versions().await.unwrap().is_empty());
+
+    // The server was down for a week: it catches up, dated at the deadline.
+    let advanced = store
+        .advance_due(&actor(), deadline + Duration::days(7))
+        .await
+        .unwrap();
+    assert_eq!(advanced, vec![p.id]);
+    let p = store.proposal(p.id).await.unwrap();
+    assert_eq!(p.status, ProposalStatus::Adopted);
+    assert_eq!(p.state.status, Status::Adopted { at: deadline });
+    assert!(p.closed_at.is_some());
+    let subject = store.subject("ACL-0001").await.unwrap();
+    assert_eq!(subject.status, SubjectStatus::Listed);
+    assert_eq!(subject.listed_on, Some(deadline.date()));
+    assert_eq!(subject.narrative_summary, SUMMARY);
+
+    let versions = store.list_versions().await.unwrap();
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0].version, 1);
+    assert_eq!(versions[0].cause, VersionCause::Proposal);
+    assert_eq!(versions[0].proposal_id, Some(p.id));
+    assert_eq!(versions[0].changes.added, vec!["ACL-0001".to_string()]);
+    let published = store.published_list(None).await.unwrap();
+    assert_eq!(published.entries.len(), 1);
+    assert_eq!(published.entries[0].narrative_summary, SUMMARY);
+    assert_eq!(published.summaries()["ACL-0001"], SUMMARY);
+    assert_eq!(
+        published.entries[0].entry.listed_on.as_deref(),
+        Some(deadline.date().to_string().as_str())
+    );
+    assert!(
+        kinds_for(&store, &recipient("KGZ"))
+            .await
+            .contains(&"adopted".to_string())
+    );
+
+    // Idempotent: running again (or on another node) changes nothing.
+    assert!(
+        store
+            .advance_due(&actor(), deadline + Duration::days(8))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.list_versions().await.unwrap().len(), 1);
+    assert_eq!(actions(&store, "common_list.advance").await.len(), 2);
+    assert_eq!(store.verify_audit_log().await.unwrap() as usize, {
+        store
+            .audit_records(&AuditQuery {
+                limit: 1000,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .len()
+    });
+}
+
+async fn deadline_reminders_are_sent_once(store: Store) {
+    let p = propose_listing(&store, organization("Reminder Front", "RF"), T0).await;
+    let deadline = p.state.deadline;
+    // The default rule reminds 3 and 1 working days before the deadline.
+    let changed = store
+        .advance_due(&actor(), deadline - Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(changed, vec![p.id]);
+    let near = |kinds: Vec<String>| kinds.iter().filter(|k| *k == "deadline_near").count();
+    assert_eq!(near(kinds_for(&store, &recipient("KGZ")).await), 2);
+    assert!(
+        store
+            .advance_due(&actor(), deadline - Duration::minutes(30))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        near(kinds_for(&store, &recipient("KGZ")).await),
+        2,
+        "never twice"
+    );
+    assert_eq!(
+        store.proposal(p.id).await.unwrap().status,
+        ProposalStatus::Open
+    );
+}
+
+async fn a_hold_keeps_the_proposal_pending_then_lapses_into_adoption(store: Store) {
+    let p = propose_listing(&store, individual("Abdulla Karim"), T0).await;
+    let hold = store
+        .record_decision(
+            &actor(),
+            p.id,
+            &member("KGZ"),
+            Action::PlaceHold {
+                reason: Some("awaiting our own review".into()),
+            },
+            T0 + Duration::days(1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(hold.revision, 2);
+    let until = hold.state.holds()[0].1.until;
+    assert!(until > p.state.deadline);
+    assert!(
+        kinds_for(&store, &recipient("TJK"))
+            .await
+            .contains(&"hold_placed".to_string())
+    );
+
+    // The period ends with the hold in place: pending, not adopted.
+    store
+        .advance_due(&actor(), p.state.deadline + Duration::days(1))
+        .await
+        .unwrap();
+    let pending = store.proposal(p.id).await.unwrap();
+    assert_eq!(pending.status, ProposalStatus::OnHold);
+    assert!(store.list_versions().await.unwrap().is_empty());
+    assert_eq!(
+        store.subject(&p.subject).await.unwrap().status,
+        SubjectStatus::Proposed
+    );
+
+    // The hold lapses without an objection: adopted (UN 1267 practice).
+    store
+        .advance_due(&actor(), until + Duration::days(1))
+        .await
+        .unwrap();
+    let adopted = store.proposal(p.id).await.unwrap();
+    assert_eq!(adopted.status, ProposalStatus::Adopted);
+    assert_eq!(adopted.state.status, Status::Adopted { at: until });
+    assert_eq!(
+        store.subject(&p.subject).await.unwrap().status,
+        SubjectStatus::Listed
+    );
+    assert_eq!(store.list_versions().await.unwrap().len(), 1);
+    let kgz = kinds_for(&store, &recipient("KGZ")).await;
+    assert!(kgz.contains(&"hold_lapsed".to_string()), "{kgz:?}");
+    assert!(kgz.contains(&"adopted".to_string()));
+    // The states of nationality and residence of the listed individual are told.
+    for state in ["UZB", "TJK"] {
+        assert!(
+            kinds_for(&store, &recipient(state))
+                .await
+                .contains(&"subject_listed_national".to_string()),
+            "{state}"
+        );
+    }
+    assert!(
+        !kinds_for(&store, &recipient("PAK"))
+            .await
+            .contains(&"subject_listed_national".to_string())
+    );
+}
+
+async fn an_objection_rejects_at_once(store: Store) {
+    let p = propose_listing(&store, organization("Disputed Charity", "DC"), T0).await;
+    let missing_reason = store
+        .record_decision(
+            &actor(),
+            p.id,
+            &member("TJK"),
+            Action::Object { reason: None },
+            T0 + Duration::days(1),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(missing_reason, StoreError::Invalid(_)),
+        "{missing_reason:?}"
+    );
+    let rejected = store
+        .record_decision(
+            &actor(),
+            p.id,
+            &member("TJK"),
+            Action::Object {
+                reason: Some("the evidence concerns another charity".into()),
+            },
+            T0 + Duration::days(1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(rejected.status, ProposalStatus::Rejected);
+    assert!(matches!(
+        rejected.state.status,
+        Status::Rejected {
+            why: Rejection::Objected { count: 1, .. },
+            ..
+        }
+    ));
+    assert_eq!(
+        store.subject(&p.subject).await.unwrap().status,
+        SubjectStatus::NotListed
+    );
+    assert!(store.list_versions().await.unwrap().is_empty());
+    let late = store
+        .record_decision(
+            &actor(),
+            p.id,
+            &member("KGZ"),
+            Action::Concur,
+            T0 + Duration::days(2),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        conflict(late),
+        ProcedureError::ProposalClosed { status: "rejected" }.to_string()
+    );
+    // The same subject may be proposed again once the first proposal is closed.
+    let again = store
+        .create_proposal(
+            &actor(),
+            &member("KGZ"),
+            NewProposal::about(ProposalKind::List, &p.subject, None, STATEMENT, SUMMARY),
+            T0 + Duration::days(3),
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.subject, p.subject);
+}
+
+async fn late_second_and_non_decider_votes_are_refused_and_change_nothing(store: Store) {
+    let p = propose_listing(&store, organization("Some Front", "SF"), T0).await;
+    let monday = T0 + Duration::days(1);
+    store
+        .record_decision(&actor(), p.id, &member("KGZ"), Action::Concur, monday)
+        .await
+        .unwrap();
+    let before = store.proposal(p.id).await.unwrap();
+    assert_eq!(before.revision, 2);
+
+    let second = store
+        .record_decision(&actor(), p.id, &member("KGZ"), Action::Concur, monday)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        conflict(second),
+        ProcedureError::AlreadyDecided {
+            member: "KGZ".into(),
+            position: "concurred"
+        }
+        .to_string()
+    );
+    let outsider = store
+        .record_decision(&actor(), p.id, &member("USA"), Action::Concur, monday)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        conflict(outsider),
+        ProcedureError::NotADecider {
+            member: "USA".into()
+        }
+        .to_string()
+    );
+    let secretariat = store
+        .record_decision(&actor(), p.id, &Acting::Secretariat, Action::Concur, monday)
+        .await
+        .unwrap_err();
+    assert!(conflict(secretariat).contains("only a member state"));
+    // After the deadline, even before the background task ran.
+    let late = store
+        .record_decision(
+            &actor(),
+            p.id,
+            &member("TJK"),
+            Action::Object {
+                reason: Some("too late".into()),
+            },
+            p.state.deadline + Duration::SECOND,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        conflict(late),
+        ProcedureError::DeadlinePassed {
+            deadline: p.state.deadline
+        }
+        .to_string()
+    );
+    let unknown = store
+        .record_decision(&actor(), 9999, &member("TJK"), Action::Concur, monday)
+        .await
+        .unwrap_err();
+    assert!(matches!(unknown, StoreError::NotFound(_)));
+
+    let after = store.proposal(p.id).await.unwrap();
+    assert_eq!(
+        after, before,
+        "refusals change nothing, not even the revision"
+    );
+    assert_eq!(actions(&store, "common_list.decide").await.len(), 1);
+}
+
+async fn a_proposal_on_a_pending_subject_is_refused(store: Store) {
+    let p = propose_listing(&store, organization("Pending Org", "PO"), T0).await;
+    let e = store
+        .create_proposal(
+            &actor(),
+            &member("KGZ"),
+            NewProposal::about(ProposalKind::List, &p.subject, None, STATEMENT, SUMMARY),
+            T0 + Duration::hours(1),
+        )
+        .await
+        .unwrap_err();
+    let message = conflict(e);
+    assert!(
+        message.starts_with(&format!("a proposal on {} is already pending", p.subject)),
+        "{message}"
+    );
+    assert_eq!(store.proposals(true).await.unwrap().len(), 1);
+
+    // Once listed, a delisting proposal blocks an amendment…
+    store
+        .advance_due(&actor(), p.state.deadline + Duration::hours(1))
+        .await
+        .unwrap();
+    let later = p.state.deadline + Duration::days(1);
+    let delist = store
+        .create_proposal(
+            &actor(),
+            &member("PAK"),
+            NewProposal::about(
+                ProposalKind::Delist,
+                &p.subject,
+                None,
+                "no longer active",
+                "Dissolved in 2025.",
+            ),
+            later,
+        )
+        .await
+        .unwrap();
+    let amend = store
+        .create_proposal(
+            &actor(),
+            &member("IND"),
+            NewProposal::about(
+                ProposalKind::Amend,
+                &p.subject,
+                Some(organization("Pending Org", "PO-2")),
+                STATEMENT,
+                SUMMARY,
+            ),
+            later + Duration::hours(1),
+        )
+        .await
+        .unwrap_err();
+    assert!(conflict(amend).contains("is already pending"));
+    // …but not once its deadline has passed unnoticed: the store settles it first.
+    let amended = store
+        .create_proposal(
+            &actor(),
+            &member("IND"),
+            NewProposal::about(
+                ProposalKind::Amend,
+                &p.subject,
+                Some(organization("Pending Org", "PO-2")),
+                STATEMENT,
+                SUMMARY,
+            ),
+            delist.state.deadline + Duration::hours(1),
+        )
+        .await
+        .unwrap_err();
+    // The delisting was adopted by silence, so an amendment no longer fits.
+    assert!(conflict(amended).contains("is delisted"));
+    assert_eq!(
+        store.subject(&p.subject).await.unwrap().status,
+        SubjectStatus::Delisted
+    );
+    // Proposers must be allowed by the rule: a partner state may not propose.
+    let e = store
+        .create_proposal(
+            &actor(),
+            &member("USA"),
+            NewProposal::list(
+                SubjectKind::Organization,
+                organization("X", "Y"),
+                STATEMENT,
+                SUMMARY,
+            ),
+            later,
+        )
+        .await
+        .unwrap_err();
+    assert!(conflict(e).contains("may not propose"));
+}
+
+async fn ten_concurrent_decisions_are_serialized(store: Store) {
+    // Regional and partner states decide: 18 deciders, so 10 concurrences
+    // leave the proposal open and every one of them must be recorded.
+    let rule = Rule {
+        deciders: MemberSet {
+            kinds: vec![MemberKind::RegionalState, MemberKind::PartnerState],
+            codes: Vec::new(),
+        },
+        ..Rule::un_1267_default()
+    };
+    let mut new = NewProposal::list(
+        SubjectKind::Organization,
+        organization("Concurrent Org", "CO"),
+        STATEMENT,
+        SUMMARY,
+    );
+    new.rule = Some(rule);
+    let p = store
+        .create_proposal(&actor(), &member("KAZ"), new, T0)
+        .await
+        .unwrap();
+    let voters = [
+        "KGZ", "TJK", "UZB", "AFG", "BGD", "IND", "PAK", "LKA", "USA", "RUS",
+    ];
+    let mut tasks = Vec::new();
+    for (i, code) in voters.into_iter().enumerate() {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .record_decision(
+                    &actor(),
+                    p.id,
+                    &member(code),
+                    Action::Concur,
+                    T0 + Duration::minutes(i as i64),
+                )
+                .await
+                .unwrap()
+        }));
+    }
+    let mut revisions = BTreeSet::new();
+    for t in tasks {
+        revisions.insert(t.await.unwrap().revision);
+    }
+    assert_eq!(
+        revisions,
+        (2..=11).collect(),
+        "each decision saw its own revision"
+    );
+    let p = store.proposal(p.id).await.unwrap();
+    assert_eq!(p.revision, 11);
+    assert_eq!(p.status, ProposalStatus::Open);
+    let tally = p.state.tally();
+    assert_eq!((tally.deciders, tally.concurred, tally.silent), (18, 11, 7));
+    let concurred = p
+        .state
+        .history
+        .iter()
+        .filter(|r| matches!(r.what, accord_procedure::Happened::Concurred { .. }))
+        .count();
+    assert_eq!(concurred, 10, "no decision was lost");
+    let records = actions(&store, "common_list.decide").await;
+    let audited: BTreeSet<i64> = records
+        .iter()
+        .map(|r| {
+            serde_json::from_str::<serde_json::Value>(&r.details).unwrap()["revision"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(audited, (2..=11).collect(), "one audit record per revision");
+    store.verify_audit_log().await.unwrap();
+}
+
+async fn versions_are_immutable_and_comparable(store: Store) {
+    let (a, t1) = listed(&store, organization("Alpha Front", "AF"), T0).await;
+    let (b, t2) = listed(&store, organization("Beta Brigade", "BB"), t1).await;
+    // Amend A: a new alias.
+    let mut amended = store.subject(&a).await.unwrap().entry;
+    amended.push_name(EntryName::new("Alpha Movement", NameKind::Alias));
+    let amend = store
+        .create_proposal(
+            &actor(),
+            &member("UZB"),
+            NewProposal::about(
+                ProposalKind::Amend,
+                &a,
+                Some(amended),
+                STATEMENT,
+                "Also known as Alpha Movement.",
+            ),
+            t2,
+        )
+        .await
+        .unwrap();
+    store
+        .advance_due(&actor(), amend.state.deadline + Duration::hours(1))
+        .await
+        .unwrap();
+    let t3 = amend.state.deadline + Duration::hours(2);
+    let delist = store
+        .create_proposal(
+            &actor(),
+            &member("KAZ"),
+            NewProposal::about(
+                ProposalKind::Delist,
+                &b,
+                None,
+                "dissolved",
+                "The group dissolved.",
+            ),
+            t3,
+        )
+        .await
+        .unwrap();
+    store
+        .advance_due(&actor(), delist.state.deadline + Duration::hours(1))
+        .await
+        .unwrap();
+
+    let versions = store.list_versions().await.unwrap();
+    assert_eq!(
+        versions.iter().map(|v| v.version).collect::<Vec<_>>(),
+        vec![4, 3, 2, 1]
+    );
+    let counts: Vec<i64> = versions.iter().map(|v| v.entry_count).collect();
+    assert_eq!(counts, vec![1, 2, 2, 1]);
+    let v3 = &versions[1];
+    assert_eq!(v3.changes.changed.len(), 1);
+    assert_eq!(v3.changes.changed[0].reference, a);
+    assert!(v3.changes.changed[0].fields.contains(&"names".to_string()));
+    assert!(
+        v3.changes.changed[0]
+            .fields
+            .contains(&"narrative_summary".to_string())
+    );
+
+    let d = store.compare_versions(1, 4).await.unwrap();
+    assert!(d.added.is_empty() && d.removed.is_empty());
+    assert_eq!(d.changed[0].reference, a);
+    let d = store.compare_versions(2, 4).await.unwrap();
+    assert_eq!(d.removed, vec![b.clone()]);
+    let d = store.compare_versions(4, 2).await.unwrap();
+    assert_eq!(d.added, vec![b.clone()], "either direction");
+    let d = store.compare_versions(0, 2).await.unwrap();
+    assert_eq!(d.added, vec![a.clone(), b.clone()]);
+    assert!(matches!(
+        store.compare_versions(1, 9).await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    // Old versions stay as they were published.
+    let v1 = store.published_list(Some(1)).await.unwrap();
+    assert_eq!(v1.entries.len(), 1);
+    assert_eq!(v1.entries[0].entry.names.len(), 2);
+    let current = store.published_list(None).await.unwrap();
+    assert_eq!(current.version.version, 4);
+    assert_eq!(current.entries[0].entry.names.len(), 3);
+    assert_eq!(
+        current.entries[0].narrative_summary,
+        "Also known as Alpha Movement."
+    );
+
+    // Even with raw database access, versions cannot be changed.
+    let update = sqlx::query("UPDATE list_versions SET entries = '[]'")
+        .execute(store.raw_pool())
+        .await;
+    assert!(update.unwrap_err().to_string().contains("immutable"));
+    let delete = sqlx::query("DELETE FROM list_versions")
+        .execute(store.raw_pool())
+        .await;
+    assert!(delete.unwrap_err().to_string().contains("immutable"));
+    assert_eq!(store.list_versions().await.unwrap().len(), 4);
+}
+
+async fn petitions_are_followed_by_tracking_number(store: Store) {
+    let (a, _) = listed(&store, individual("Abdulla Karim"), T0).await;
+    let public = Actor::system("public form");
+    let tracking = store
+        .create_petition(
+            &public,
+            &NewPetition {
+                subject: a.clone(),
+                petitioner_name: "Law Office Example".into(),
+                petitioner_contact: "counsel@example.org".into(),
+                representative: true,
+                grounds: "Mistaken identity: the petitioner was in prison in 2024.".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(tracking.tracking_number.starts_with("DP-"));
+    assert_eq!(tracking.status, PetitionStatus::Received);
+    let seen = store
+        .petition_status(&format!("  {}  ", tracking.tracking_number.to_lowercase()))
+        .await
+        .unwrap();
+    assert_eq!(seen, tracking);
+    assert!(matches!(
+        store
+            .petition_status("DP-00000-00000-00000-00000-00000")
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    // The public status carries no personal data.
+    let json = serde_json::to_string(&seen).unwrap();
+    assert!(!json.contains("counsel@example.org") && !json.contains("Law Office"));
+    assert!(
+        kinds_for(&store, &Recipient::Ombudsperson)
+            .await
+            .contains(&"petition_received".to_string())
+    );
+
+    // The ombudsperson's reads are audited.
+    let ombudsperson = Actor::system("ombudsperson");
+    let reads_before = actions(&store, "common_list.petition.read").await.len();
+    let received = store
+        .petitions(&ombudsperson, Some(PetitionStatus::Received))
+        .await
+        .unwrap();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].petitioner_contact, "counsel@example.org");
+    let id = received[0].id;
+    store.petition(&ombudsperson, id).await.unwrap();
+    assert_eq!(
+        actions(&store, "common_list.petition.read").await.len(),
+        reads_before + 2
+    );
+
+    let reviewed = store
+        .review_petition(&ombudsperson, id, "Asked KAZ for the prison records.")
+        .await
+        .unwrap();
+    assert_eq!(reviewed.status, PetitionStatus::UnderReview);
+    let (retained, proposal) = store
+        .recommend_on_petition(
+            &ombudsperson,
+            id,
+            PetitionRecommendation::Retain,
+            "The records confirm the identity.",
+            "",
+            None,
+            T0,
+        )
+        .await
+        .unwrap();
+    assert!(proposal.is_none());
+    assert_eq!(retained.status, PetitionStatus::Decided);
+    assert_eq!(retained.outcome.as_deref(), Some("listing_maintained"));
+    assert!(matches!(
+        store.review_petition(&ombudsperson, id, "more").await,
+        Err(StoreError::Conflict(_))
+    ));
+    let full = store.petition(&ombudsperson, id).await.unwrap();
+    assert!(full.ombudsperson_notes.contains("prison records"));
+    assert!(full.ombudsperson_notes.contains("confirm the identity"));
+    // Only listed subjects can be petitioned about, and fields are required.
+    assert!(
+        store
+            .create_petition(
+                &public,
+                &NewPetition {
+                    subject: a,
+                    petitioner_name: " ".into(),
+                    petitioner_contact: "x".into(),
+                    representative: false,
+                    grounds: "y".into(),
+                },
+            )
+            .await
+            .is_err()
+    );
+}
+
+async fn petition_for(store: &Store, subject: &str) -> i64 {
+    store
+        .create_petition(
+            &Actor::system("public form"),
+            &NewPetition {
+                subject: subject.into(),
+                petitioner_name: "A. Karim".into(),
+                petitioner_contact: "karim@example.org".into(),
+                representative: false,
+                grounds: "I was never a member.".into(),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .petitions(&Actor::system("ombudsperson"), None)
+        .await
+        .unwrap()[0]
+        .id
+}
+
+async fn a_delisting_recommendation_takes_effect_by_reverse_consensus(store: Store) {
+    let (a, t1) = listed(&store, individual("Abdulla Karim"), T0).await;
+    let id = petition_for(&store, &a).await;
+    let tracking = store.petitions(&actor(), None).await.unwrap()[0]
+        .tracking_number
+        .clone();
+    let (status, proposal) = store
+        .recommend_on_petition(
+            &Actor::system("ombudsperson"),
+            id,
+            PetitionRecommendation::Delist,
+            "Comprehensive report: no link to the group since 2019.",
+            "Delisted on the Ombudsperson's recommendation.",
+            None,
+            t1,
+        )
+        .await
+        .unwrap();
+    assert_eq!(status.status, PetitionStatus::Recommended);
+    let p = proposal.unwrap();
+    assert_eq!(p.kind, ProposalKind::DelistingRecommendation);
+    assert_eq!(p.proposer, "ombudsperson");
+    assert_eq!(p.rule, Rule::reverse_consensus_default());
+    assert_eq!(p.petition_id, Some(id));
+    // A second recommendation on the same petition is refused.
+    assert!(
+        store
+            .recommend_on_petition(
+                &Actor::system("ombudsperson"),
+                id,
+                PetitionRecommendation::Delist,
+                "again",
+                "again",
+                None,
+                t1,
+            )
+            .await
+            .is_err()
+    );
+    // Some states ask to keep the listing; not all: it takes effect after 60 days.
+    for state in ["KAZ", "UZB"] {
+        store
+            .record_decision(
+                &actor(),
+                p.id,
+                &member(state),
+                Action::Object {
+                    reason: Some("still a threat".into()),
+                },
+                t1 + Duration::days(1),
+            )
+            .await
+            .unwrap();
+    }
+    assert!(
+        store
+            .record_decision(
+                &actor(),
+                p.id,
+                &member("KGZ"),
+                Action::PlaceHold {
+                    reason: Some("x".into())
+                },
+                t1 + Duration::days(1),
+            )
+            .await
+            .is_err(),
+        "no holds under reverse consensus"
+    );
+    store
+        .advance_due(&actor(), p.state.deadline - Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.subject(&a).await.unwrap().status,
+        SubjectStatus::Listed
+    );
+    store
+        .advance_due(&actor(), p.state.deadline + Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.proposal(p.id).await.unwrap().status,
+        ProposalStatus::Adopted
+    );
+    let subject = store.subject(&a).await.unwrap();
+    assert_eq!(subject.status, SubjectStatus::Delisted);
+    assert_eq!(subject.delisted_on, Some(p.state.deadline.date()));
+    let current = store.published_list(None).await.unwrap();
+    assert!(current.entries.is_empty());
+    assert_eq!(current.version.changes.removed, vec![a.clone()]);
+    let after = store.petition_status(&tracking).await.unwrap();
+    assert_eq!(after.status, PetitionStatus::Decided);
+    assert_eq!(after.outcome.as_deref(), Some("delisted"));
+}
+
+async fn a_delisting_recommendation_fails_when_every_state_objects(store: Store) {
+    let (a, t1) = listed(&store, organization("Kept Org", "KO"), T0).await;
+    let id = petition_for(&store, &a).await;
+    let (_, p) = store
+        .recommend_on_petition(
+            &Actor::system("ombudsperson"),
+            id,
+            PetitionRecommendation::Delist,
+            "report",
+            "summary",
+            None,
+            t1,
+        )
+        .await
+        .unwrap();
+    let p = p.unwrap();
+    let states = [
+        "AFG", "BGD", "IND", "KAZ", "KGZ", "LKA", "PAK", "TJK", "UZB",
+    ];
+    let mut last = None;
+    for state in states {
+        last = Some(
+            store
+                .record_decision(
+                    &actor(),
+                    p.id,
+                    &member(state),
+                    Action::Object {
+                        reason: Some("keep".into()),
+                    },
+                    t1 + Duration::days(2),
+                )
+                .await
+                .unwrap(),
+        );
+    }
+    let last = last.unwrap();
+    assert_eq!(last.status, ProposalStatus::Rejected);
+    assert!(matches!(
+        last.state.status,
+        Status::Rejected {
+            why: Rejection::ListingMaintainedByConsensus,
+            ..
+        }
+    ));
+    assert_eq!(
+        store.subject(&a).await.unwrap().status,
+        SubjectStatus::Listed
+    );
+    assert_eq!(store.list_versions().await.unwrap().len(), 1);
+    let petition = store.petition(&actor(), id).await.unwrap();
+    assert_eq!(petition.status, PetitionStatus::Decided);
+    assert_eq!(petition.outcome.as_deref(), Some("listing_maintained"));
+}
+
+async fn merging_is_explicit_audited_and_reversible(store: Store) {
+    let (a, t1) = listed(&store, organization("Alpha Front", "AF"), T0).await;
+    let (b, t2) = listed(&store, organization("Front Alpha", "FA"), t1).await;
+    let names_before = store.subject(&a).await.unwrap().entry.names;
+    assert!(matches!(
+        store.merge_subjects(&actor(), &a, &a, "same").await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        store.merge_subjects(&actor(), &b, &a, " ").await,
+        Err(StoreError::Invalid(_))
+    ));
+    let merge = store
+        .merge_subjects(&actor(), &b, &a, "The same group under a reversed name")
+        .await
+        .unwrap();
+    assert_eq!(
+        (merge.from.as_str(), merge.into.as_str()),
+        (b.as_str(), a.as_str())
+    );
+    assert_eq!(merge.added_names.len(), 2);
+    assert!(
+        merge
+            .added_names
+            .iter()
+            .all(|n| n.kind != NameKind::Primary)
+    );
+    let into = store.subject(&a).await.unwrap();
+    assert!(
+        into.entry
+            .names
+            .iter()
+            .any(|n| n.text == "Front Alpha" && n.kind == NameKind::Alias)
+    );
+    assert_eq!(
+        store.subject(&b).await.unwrap().merged_into,
+        Some(a.clone())
+    );
+    let published = store.published_list(None).await.unwrap();
+    assert_eq!(
+        published.entries.len(),
+        1,
+        "the merged subject is not published on its own"
+    );
+    assert_eq!(published.version.cause, VersionCause::Merge);
+    assert_eq!(published.version.changes.removed, vec![b.clone()]);
+    // A merged subject cannot be merged again or proposed about.
+    assert!(matches!(
+        store.merge_subjects(&actor(), &b, &a, "again").await,
+        Err(StoreError::Conflict(_))
+    ));
+    let e = store
+        .create_proposal(
+            &actor(),
+            &member("KAZ"),
+            NewProposal::about(ProposalKind::Delist, &b, None, "x", "y"),
+            t2,
+        )
+        .await
+        .unwrap_err();
+    assert!(conflict(e).contains("merged into"));
+
+    let undone = store.unmerge_subjects(&actor(), merge.id).await.unwrap();
+    assert!(undone.undone_at.is_some());
+    assert_eq!(store.subject(&a).await.unwrap().entry.names, names_before);
+    assert_eq!(store.subject(&b).await.unwrap().merged_into, None);
+    let published = store.published_list(None).await.unwrap();
+    assert_eq!(published.entries.len(), 2);
+    assert_eq!(published.version.cause, VersionCause::Unmerge);
+    assert!(matches!(
+        store.unmerge_subjects(&actor(), merge.id).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.unmerge_subjects(&actor(), 999).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(store.merges(&a).await.unwrap().len(), 1);
+    assert_eq!(actions(&store, "common_list.merge").await.len(), 1);
+    assert_eq!(actions(&store, "common_list.unmerge").await.len(), 1);
+
+    // A subject with a proposal running cannot be merged.
+    store
+        .create_proposal(
+            &actor(),
+            &member("KAZ"),
+            NewProposal::about(ProposalKind::Delist, &b, None, "x", "y"),
+            t2,
+        )
+        .await
+        .unwrap();
+    assert!(
+        conflict(
+            store
+                .merge_subjects(&actor(), &b, &a, "dup")
+                .await
+                .unwrap_err()
+        )
+        .contains("proposal running")
+    );
+}
+
+async fn statements_of_case_and_evidence_are_confidential_and_their_reads_audited(store: Store) {
+    let bytes = vec![0x25, 0x50, 0x44, 0x46, 0x00, 0x9f, 0x92, 0x96, 0xff];
+    let mut new = NewProposal::list(
+        SubjectKind::Organization,
+        organization("Evidence Org", "EO"),
+        STATEMENT,
+        SUMMARY,
+    );
+    new.statement_tlp = accord_core::tlp::Tlp::Red;
+    new.evidence.push(NewEvidence {
+        file_name: "bank-records.pdf".into(),
+        content_type: "application/pdf".into(),
+        bytes: bytes.clone(),
+    });
+    let p = store
+        .create_proposal(&actor(), &member("KAZ"), new, T0)
+        .await
+        .unwrap();
+    assert_eq!(p.statement_tlp, accord_core::tlp::Tlp::Red);
+    // The proposal as listed carries no statement of case.
+    let record = serde_json::to_string(&p).unwrap();
+    assert!(!record.contains("KNB-7"));
+
+    let reader = Actor::system("kgz.admin");
+    let statement = store.statement_of_case(&reader, p.id).await.unwrap();
+    assert_eq!(statement.text, STATEMENT);
+    assert_eq!(statement.tlp, accord_core::tlp::Tlp::Red);
+    let reads = actions(&store, "common_list.statement_of_case.read").await;
+    assert_eq!(reads.len(), 1);
+    assert_eq!(reads[0].actor, "kgz.admin");
+    assert_eq!(reads[0].target, format!("proposal:{}", p.id));
+    assert!(matches!(
+        store.statement_of_case(&reader, 999).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(
+        actions(&store, "common_list.statement_of_case.read")
+            .await
+            .len(),
+        1,
+        "a read of nothing is not recorded"
+    );
+
+    let files = store.evidence(p.id).await.unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].size, bytes.len() as i64);
+    let (meta, content) = store.evidence_file(&reader, files[0].id).await.unwrap();
+    assert_eq!(content, bytes, "binary evidence round-trips exactly");
+    assert_eq!(meta.sha256.len(), 64);
+    assert_eq!(actions(&store, "common_list.evidence.read").await.len(), 1);
+    let extra = store
+        .add_evidence(
+            &reader,
+            p.id,
+            &NewEvidence {
+                file_name: "photo.jpg".into(),
+                content_type: "image/jpeg".into(),
+                bytes: vec![1, 2, 3],
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(extra.size, 3);
+    assert!(matches!(
+        store
+            .add_evidence(
+                &reader,
+                p.id,
+                &NewEvidence {
+                    file_name: "../etc/passwd".into(),
+                    content_type: "text/plain".into(),
+                    bytes: vec![1],
+                },
+            )
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+
+    // Once adopted, only the narrative summary is published.
+    store
+        .advance_due(&actor(), p.state.deadline + Duration::hours(1))
+        .await
+        .unwrap();
+    let published = serde_json::to_string(&store.published_list(None).await.unwrap()).unwrap();
+    assert!(published.contains(SUMMARY));
+    assert!(!published.contains("KNB-7"));
+    store.verify_audit_log().await.unwrap();
+}
+
+async fn entries_are_put_up_for_periodic_review(store: Store) {
+    let (a, t1) = listed(&store, organization("Old Org", "OO"), T0).await;
+    let listed_on = store.subject(&a).await.unwrap().listed_on.unwrap();
+    let almost = listed_on
+        .replace_year(listed_on.year() + 3)
+        .unwrap()
+        .previous_day()
+        .unwrap();
+    assert!(
+        store
+            .subjects_due_for_review(almost, 3)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let due_day = almost.next_day().unwrap();
+    let due = store.subjects_due_for_review(due_day, 3).await.unwrap();
+    assert_eq!(
+        due.iter().map(|s| s.public_id.clone()).collect::<Vec<_>>(),
+        vec![a.clone()]
+    );
+    // A different period is configurable.
+    assert_eq!(
+        store
+            .subjects_due_for_review(almost, 2)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let put = store
+        .put_due_subjects_up_for_review(&actor(), due_day, 3)
+        .await
+        .unwrap();
+    assert_eq!(put, vec![a.clone()]);
+    assert_eq!(
+        store.subject(&a).await.unwrap().review_requested_on,
+        Some(due_day)
+    );
+    assert!(
+        kinds_for(&store, &Recipient::Secretariat)
+            .await
+            .contains(&"review_due".to_string())
+    );
+    assert!(
+        kinds_for(&store, &recipient("LKA"))
+            .await
+            .contains(&"review_due".to_string())
+    );
+    assert!(
+        store
+            .put_due_subjects_up_for_review(&actor(), due_day, 3)
+            .await
+            .unwrap()
+            .is_empty(),
+        "once"
+    );
+    let reviewed = store.mark_reviewed(&actor(), &a, due_day).await.unwrap();
+    assert_eq!(reviewed.last_reviewed_on, Some(due_day));
+    assert_eq!(reviewed.review_requested_on, None);
+    assert!(
+        store
+            .subjects_due_for_review(due_day, 3)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // An adopted amendment also counts as a review.
+    let _ = t1;
+}
+
+async fn notifications_are_listed_and_marked_read_per_member(store: Store) {
+    propose_listing(&store, organization("Note Org", "NO"), T0).await;
+    let kgz = recipient("KGZ");
+    let unread = store.unread_notifications(&kgz).await.unwrap();
+    assert!(unread >= 1);
+    let list = store.notifications(&kgz, true, 50).await.unwrap();
+    assert_eq!(list.len() as i64, unread);
+    let first = &list[0];
+    assert_eq!(first.text_key, format!("common_list.notice.{}", first.kind));
+    assert_eq!(first.subject.as_deref(), Some("ACL-0001"));
+    assert_eq!(first.params["subject"], "ACL-0001");
+    // Someone else's notification is not found.
+    assert!(matches!(
+        store
+            .mark_notification_read(&recipient("PAK"), first.id, 1)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store
+            .mark_notification_read(&recipient("USA"), first.id, 1)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    store
+        .mark_notification_read(&kgz, first.id, 1)
+        .await
+        .unwrap();
+    assert_eq!(store.unread_notifications(&kgz).await.unwrap(), unread - 1);
+    store.mark_all_notifications_read(&kgz, 2).await.unwrap();
+    assert_eq!(store.unread_notifications(&kgz).await.unwrap(), 0);
+    assert_eq!(
+        store.notifications(&kgz, false, 50).await.unwrap().len() as i64,
+        unread
+    );
+    assert!(store.unread_notifications(&recipient("PAK")).await.unwrap() >= 1);
+}
+
+async fn bad_proposals_are_refused_and_change_nothing(store: Store) {
+    let nameless = ListEntry::new("x", EntrySchema::Organization);
+    let e = store
+        .create_proposal(
+            &actor(),
+            &member("KAZ"),
+            NewProposal::list(SubjectKind::Organization, nameless, STATEMENT, SUMMARY),
+            T0,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "{e:?}");
+    let e = store
+        .create_proposal(
+            &actor(),
+            &member("KAZ"),
+            NewProposal::list(
+                SubjectKind::Organization,
+                organization("A", "B"),
+                " ",
+                SUMMARY,
+            ),
+            T0,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)));
+    // A sponsor must be linked to an organization that exists.
+    let mut sponsor = individual("Rich Donor");
+    sponsor.links.push(EntryLink {
+        relation: "sponsor_of".into(),
+        target_reference: Some("ACL-0404".into()),
+        target_name: None,
+    });
+    let e = store
+        .create_proposal(
+            &actor(),
+            &member("KAZ"),
+            NewProposal::list(SubjectKind::Sponsor, sponsor.clone(), STATEMENT, SUMMARY),
+            T0,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "{e:?}");
+    assert!(
+        store.subjects(None).await.unwrap().is_empty(),
+        "nothing was created"
+    );
+    assert!(store.proposals(false).await.unwrap().is_empty());
+    assert!(matches!(
+        store
+            .create_proposal(
+                &actor(),
+                &member("KAZ"),
+                NewProposal::about(ProposalKind::Delist, "ACL-0404", None, "x", "y"),
+                T0,
+            )
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    // With the organization proposed, the sponsor can be proposed too.
+    let org = propose_listing(&store, organization("Funded Org", "FO"), T0).await;
+    sponsor.links[0].target_reference = Some(org.subject.clone());
+    let s = store
+        .create_proposal(
+            &actor(),
+            &member("KAZ"),
+            NewProposal::list(SubjectKind::Sponsor, sponsor, STATEMENT, SUMMARY),
+            T0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.subject, "ACL-0002");
+    assert_eq!(
+        store.subject("ACL-0002").await.unwrap().kind,
+        SubjectKind::Sponsor
+    );
+    // Amending a subject that is not listed is refused.
+    let e = store
+        .create_proposal(
+            &actor(),
+            &member("KAZ"),
+            NewProposal::about(
+                ProposalKind::Amend,
+                &org.subject,
+                Some(organization("Funded Org", "FO")),
+                STATEMENT,
+                SUMMARY,
+            ),
+            T0,
+        )
+        .await
+        .unwrap_err();
+    assert!(conflict(e).contains("is proposed"));
+}
