@@ -39,6 +39,10 @@ const FREQUENT_MIN: usize = 2_000;
 /// A distinct name part of the list, and the names that contain it.
 struct VocabToken {
     token: crate::prepare::Token,
+    /// `letter_mask` of the spelling and of the fine key: cheap bounds on
+    /// the edit similarity before it is measured.
+    text_mask: u64,
+    fine_mask: u64,
     postings: Vec<u32>,
 }
 
@@ -55,12 +59,14 @@ pub struct Index {
     names: Vec<IndexedName>,
     /// Distinct parts (and joined adjacent pairs) of all names.
     vocab: Vec<VocabToken>,
-    /// Coarse key → ids of vocabulary parts with that key.
-    by_key: HashMap<Box<str>, Vec<u32>>,
+    /// Coarse key → its id (an index into `key_parts`).
+    key_ids: HashMap<Box<str>, u32>,
+    /// Per coarse key id: ids of the vocabulary parts with that key.
+    key_parts: Vec<Vec<u32>>,
     /// Variant group → ids of vocabulary parts in it.
     by_group: HashMap<u32, Vec<u32>>,
-    /// Coarse key with one letter deleted → coarse keys (as `by_key` keys).
-    deletes: HashMap<Box<str>, Vec<Box<str>>>,
+    /// Coarse key with one letter deleted → ids of the coarse keys.
+    deletes: HashMap<Box<str>, Vec<u32>>,
 }
 
 /// Parts of a name worth indexing, plus adjacent pairs joined: (token, the
@@ -99,17 +105,17 @@ fn index_tokens(p: &PreparedName) -> Vec<(crate::prepare::Token, usize)> {
     out
 }
 
-fn deletions(term: &str) -> impl Iterator<Item = String> + '_ {
-    let n = term.len();
-    (0..n).filter_map(move |i| {
+/// Calls `f` with `term` minus each of its letters in turn (a reused buffer).
+fn for_each_deletion(term: &str, buf: &mut String, mut f: impl FnMut(&str)) {
+    for i in 0..term.len() {
         if !term.is_char_boundary(i) || !term.is_char_boundary(i + 1) {
-            return None;
+            continue;
         }
-        let mut s = String::with_capacity(n - 1);
-        s.push_str(&term[..i]);
-        s.push_str(&term[i + 1..]);
-        Some(s)
-    })
+        buf.clear();
+        buf.push_str(&term[..i]);
+        buf.push_str(&term[i + 1..]);
+        f(buf);
+    }
 }
 
 /// Shortest term that gets fuzzy (one-edit) lookups: shorter skeletons are
@@ -122,6 +128,11 @@ struct Scratch {
     stamp: Vec<u32>,
     touched: Vec<u32>,
     serial: u32,
+    /// Per vocabulary part: the serial of the query part that reached it.
+    part_stamp: Vec<u32>,
+    part_serial: u32,
+    keys: Vec<u32>,
+    buf: String,
 }
 
 thread_local! {
@@ -162,6 +173,8 @@ impl Index {
                 let tid = *ids.entry(tok.text.clone()).or_insert(next);
                 if tid == next {
                     vocab.push(VocabToken {
+                        text_mask: crate::keys::letter_mask(&tok.text),
+                        fine_mask: crate::keys::letter_mask(&tok.fine),
                         token: tok,
                         postings: Vec::new(),
                     });
@@ -173,41 +186,47 @@ impl Index {
             }
         }
         drop(ids);
-        let mut by_key: HashMap<Box<str>, Vec<u32>> = HashMap::default();
+        let mut key_ids: HashMap<Box<str>, u32> = HashMap::default();
+        let mut key_parts: Vec<Vec<u32>> = Vec::new();
         let mut by_group: HashMap<u32, Vec<u32>> = HashMap::default();
         for (tid, v) in vocab.iter_mut().enumerate() {
             v.postings.shrink_to_fit();
-            by_key
-                .entry(v.token.coarse.clone())
-                .or_default()
-                .push(tid as u32);
+            let next = key_parts.len() as u32;
+            let kid = *key_ids.entry(v.token.coarse.clone()).or_insert(next);
+            if kid == next {
+                key_parts.push(Vec::new());
+            }
+            key_parts[kid as usize].push(tid as u32);
             if let Some(g) = v.token.group {
                 by_group.entry(g).or_default().push(tid as u32);
             }
         }
-        let mut deletes: HashMap<Box<str>, Vec<Box<str>>> = HashMap::default();
-        for key in by_key.keys() {
+        let mut deletes: HashMap<Box<str>, Vec<u32>> = HashMap::default();
+        let mut buf = String::new();
+        for (key, &kid) in &key_ids {
             if key.len() < FUZZY_MIN_LEN {
                 continue;
             }
-            for d in deletions(key) {
-                deletes
-                    .entry(d.into_boxed_str())
-                    .or_default()
-                    .push(key.clone());
-            }
+            for_each_deletion(key, &mut buf, |d| match deletes.get_mut(d) {
+                Some(v) => v.push(kid),
+                None => {
+                    deletes.insert(d.into(), vec![kid]);
+                }
+            });
         }
-        for v in by_key.values_mut() {
+        for v in &mut key_parts {
             v.shrink_to_fit();
         }
         for v in deletes.values_mut() {
+            v.sort_unstable();
             v.shrink_to_fit();
         }
         Index {
             records,
             names,
             vocab,
-            by_key,
+            key_ids,
+            key_parts,
             by_group,
             deletes,
         }
@@ -269,13 +288,12 @@ impl Index {
                     + v.postings.capacity() * 4
             })
             .sum();
-        let by_key: usize = self
-            .by_key
-            .iter()
-            .map(|(k, v)| k.len() + 41 + v.capacity() * 4)
-            .sum::<usize>()
-            * 8
-            / 7;
+        let by_key: usize = self.key_ids.keys().map(|k| k.len() + 21).sum::<usize>() * 8 / 7
+            + self
+                .key_parts
+                .iter()
+                .map(|v| 24 + v.capacity() * 4)
+                .sum::<usize>();
         let by_group: usize = self
             .by_group
             .values()
@@ -286,7 +304,7 @@ impl Index {
         let deletes: usize = self
             .deletes
             .iter()
-            .map(|(k, v)| k.len() + 41 + v.iter().map(|x| 16 + x.len()).sum::<usize>())
+            .map(|(k, v)| k.len() + 41 + v.capacity() * 4)
             .sum::<usize>()
             * 8
             / 7;
@@ -294,40 +312,57 @@ impl Index {
     }
 
     /// Vocabulary parts a query part may match: same skeleton, skeleton one
-    /// edit away, or same variant group.
-    fn reach(&self, t: &crate::prepare::Token, out: &mut Vec<u32>) {
-        if let Some(ts) = self.by_key.get(&*t.coarse) {
-            out.extend_from_slice(ts);
+    /// edit away, or same variant group. Each part once: `part_stamp`
+    /// marks the parts already reached for this query part.
+    fn reach(&self, t: &crate::prepare::Token, s: &mut Scratch, out: &mut Vec<u32>) {
+        s.part_serial = s.part_serial.wrapping_add(1);
+        if s.part_serial == 0 {
+            s.part_stamp.iter_mut().for_each(|x| *x = 0);
+            s.part_serial = 1;
+        }
+        let serial = s.part_serial;
+        let stamp = &mut s.part_stamp;
+        let mut add = |ts: &[u32], out: &mut Vec<u32>| {
+            for &v in ts {
+                let slot = &mut stamp[v as usize];
+                if *slot != serial {
+                    *slot = serial;
+                    out.push(v);
+                }
+            }
+        };
+        let own = self.key_ids.get(&*t.coarse).copied();
+        if let Some(k) = own {
+            add(&self.key_parts[k as usize], out);
         }
         if let Some(g) = t.group
             && let Some(ts) = self.by_group.get(&g)
         {
-            out.extend_from_slice(ts);
+            add(ts, out);
         }
         if t.coarse.len() < FUZZY_MIN_LEN {
             return;
         }
-        let mut keys: Vec<&str> = Vec::new();
+        let keys = &mut s.keys;
+        keys.clear();
         // The list key has one more letter.
         if let Some(ks) = self.deletes.get(&*t.coarse) {
-            keys.extend(ks.iter().map(|k| &**k));
+            keys.extend_from_slice(ks);
         }
-        for d in deletions(&t.coarse) {
+        for_each_deletion(&t.coarse, &mut s.buf, |d| {
             // The query key has one more letter, or one letter differs.
-            if let Some((k, _)) = self.by_key.get_key_value(d.as_str()) {
+            if let Some(&k) = self.key_ids.get(d) {
                 keys.push(k);
             }
-            if let Some(ks) = self.deletes.get(d.as_str()) {
-                keys.extend(ks.iter().map(|k| &**k));
+            if let Some(ks) = self.deletes.get(d) {
+                keys.extend_from_slice(ks);
             }
-        }
+        });
         keys.sort_unstable();
         keys.dedup();
-        for k in keys {
-            if k != &*t.coarse
-                && let Some(ts) = self.by_key.get(k)
-            {
-                out.extend_from_slice(ts);
+        for &k in keys.iter() {
+            if Some(k) != own {
+                add(&self.key_parts[k as usize], out);
             }
         }
     }
@@ -340,29 +375,73 @@ impl Index {
             .filter(|t| matches!(t.class, TokenClass::Word | TokenClass::Number))
             .map(|t| t.weight)
             .sum();
+        SCRATCH.with(|s| {
+            let mut guard = s.borrow_mut();
+            self.candidates_in(q, allowed, total, &mut guard)
+        })
+    }
+
+    fn candidates_in(
+        &self,
+        q: &PreparedName,
+        allowed: &dyn Fn(u32) -> bool,
+        total: f32,
+        s: &mut Scratch,
+    ) -> Vec<u32> {
+        if s.part_stamp.len() < self.vocab.len() {
+            s.part_stamp.resize(self.vocab.len(), 0);
+        }
         // Per query part: the vocabulary parts it matches, with similarity.
         let mut per_part: Vec<(f32, Vec<(u32, f32)>)> = Vec::new();
         let mut reached = Vec::new();
         for (tok, i) in index_tokens(q) {
             reached.clear();
-            self.reach(&tok, &mut reached);
-            reached.sort_unstable();
-            reached.dedup();
+            self.reach(&tok, s, &mut reached);
             let pat = TokenPattern::new(&tok);
+            let (text_mask, fine_mask) = (
+                crate::keys::letter_mask(&tok.text),
+                crate::keys::letter_mask(&tok.fine),
+            );
+            let vowel_poor = tok.vowel_poor;
             let mut hits: Vec<(u32, f32)> = reached
                 .iter()
                 .filter_map(|&v| {
-                    let vt = &self.vocab[v as usize].token;
+                    let vv = &self.vocab[v as usize];
+                    let vt = &vv.token;
                     // Lengths too far apart cannot reach the match level.
                     let (la, lb) = (tok.fine.len(), vt.fine.len());
                     if la.abs_diff(lb) * 5 > la.max(lb) * 2 && tok.group.is_none() {
+                        return None;
+                    }
+                    // Neither the spelling nor the keys can reach it (the
+                    // variant table and the skeleton of vowel-poor words
+                    // aside): skip the edit distances.
+                    if (tok.group.is_none() || tok.group != vt.group)
+                        && !(vowel_poor || vt.vowel_poor)
+                        && crate::keys::similarity_bound_masked(
+                            tok.text.len(),
+                            vt.text.len(),
+                            text_mask,
+                            vv.text_mask,
+                        ) < 0.62
+                        && crate::keys::similarity_bound_masked(la, lb, fine_mask, vv.fine_mask)
+                            * 0.97
+                            < 0.62
+                    {
                         return None;
                     }
                     let (sim, _) = token_sim_with(&tok, &pat, vt, 0.62);
                     (sim >= 0.62).then_some((v, sim))
                 })
                 .collect();
-            hits.sort_unstable_by_key(|h| std::cmp::Reverse((h.1 * 1000.0) as u32));
+            // Best first; ties in a fixed order (the accumulation below
+            // counts the first similarity that reaches a name).
+            hits.sort_unstable_by(|a, b| {
+                let (qa, qb) = ((a.1 * 1000.0) as u32, (b.1 * 1000.0) as u32);
+                qb.cmp(&qa)
+                    .then(b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal))
+                    .then(a.0.cmp(&b.0))
+            });
             // A joined pair stands for two query parts.
             let w = if tok.weight == 1.0 && q.tokens[i].text.len() < tok.text.len() {
                 q.tokens[i].weight + q.tokens.get(i + 1).map_or(0.0, |t| t.weight)
@@ -378,9 +457,7 @@ impl Index {
         };
         per_part.sort_by_key(|p| df(&p.1));
         let frequent = FREQUENT_MIN.max(self.names.len() / 500);
-        SCRATCH.with(|s| {
-            let mut guard = s.borrow_mut();
-            let s = &mut *guard;
+        {
             let n = self.names.len();
             if s.acc.len() < n {
                 s.acc.resize(n, 0.0);
@@ -433,7 +510,7 @@ impl Index {
                 cands.truncate(MAX_SCORED);
             }
             cands.into_iter().map(|c| c.1).collect()
-        })
+        }
     }
 
     /// How many list names a query would fully score (diagnostics: the

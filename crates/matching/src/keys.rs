@@ -291,6 +291,43 @@ pub fn similarity_bound(la: usize, lb: usize) -> f32 {
     1.0 - la.abs_diff(lb) as f32 / max as f32
 }
 
+/// The set of bytes of a string as bits (`[a-z0-9]` one bit each, every
+/// other byte on one shared bit), for [`distance_lower_bound`].
+pub fn letter_mask(s: &str) -> u64 {
+    s.bytes().fold(0u64, |m, c| {
+        m | if is_alnum(c) {
+            1u64 << alnum_slot(c)
+        } else {
+            1u64 << 63
+        }
+    })
+}
+
+/// A lower bound of the OSA distance of two strings from their lengths and
+/// [`letter_mask`]s: every letter one side has and the other lacks costs at
+/// least one edit (a deletion or a substitution of one of its occurrences).
+#[inline]
+pub fn distance_lower_bound(la: usize, lb: usize, ma: u64, mb: u64) -> usize {
+    let only_a = (ma & !mb).count_ones() as usize;
+    let only_b = (mb & !ma).count_ones() as usize;
+    la.abs_diff(lb).max(only_a).max(only_b)
+}
+
+/// Upper bound of `edit_similarity` from [`distance_lower_bound`] (same
+/// float arithmetic).
+#[inline]
+pub fn similarity_bound_masked(la: usize, lb: usize, ma: u64, mb: u64) -> f32 {
+    let max = la.max(lb);
+    if max == 0 {
+        return 1.0;
+    }
+    if la.abs_diff(lb) * 2 > max {
+        // `edit_similarity` answers from the lengths alone here.
+        return 1.0 - la.abs_diff(lb) as f32 / max as f32;
+    }
+    1.0 - distance_lower_bound(la, lb, ma, mb) as f32 / max as f32
+}
+
 #[inline]
 fn is_alnum(c: u8) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit()
@@ -429,6 +466,11 @@ mod tests {
                     osa_distance(a.as_bytes(), b.as_bytes())
                 );
                 assert!(edit_similarity(a, b) <= similarity_bound(a.len(), b.len()));
+                let (ma, mb) = (letter_mask(a), letter_mask(b));
+                assert!(
+                    edit_similarity(a, b) <= similarity_bound_masked(a.len(), b.len(), ma, mb),
+                    "{a} / {b}"
+                );
             }
         }
     }

@@ -21,7 +21,10 @@
 //!   Ali, Khan) 0.6, patronymics 0.7, initials 0.35, particles 0.15,
 //!   titles 0.1, legal forms 0 (they neither make nor block a match).
 
-use crate::keys::{OsaPattern, edit_similarity, fine_key, fine_key_into, similarity_bound};
+use crate::keys::{
+    OsaPattern, edit_similarity, fine_key, fine_key_into, letter_mask, similarity_bound,
+    similarity_bound_masked,
+};
 use crate::prepare::{PreparedName, Token};
 use crate::tokens::TokenClass;
 use serde::Serialize;
@@ -252,6 +255,8 @@ struct Run<'a> {
 pub(crate) struct QuerySide<'a> {
     pub(crate) name: &'a PreparedName,
     pats: Vec<TokenPattern<'a>>,
+    /// `letter_mask` of each part's spelling and fine key.
+    masks: Vec<(u64, u64)>,
     runs: Vec<(usize, usize, usize, String, String, f32)>,
 }
 
@@ -274,6 +279,7 @@ impl<'a> QuerySide<'a> {
         QuerySide {
             name,
             pats: t.iter().map(TokenPattern::new).collect(),
+            masks: t.iter().map(masks_of).collect(),
             runs,
         }
     }
@@ -288,6 +294,23 @@ impl<'a> QuerySide<'a> {
             wm: r.5,
         })
     }
+}
+
+fn masks_of(t: &Token) -> (u64, u64) {
+    (letter_mask(&t.text), letter_mask(&t.fine))
+}
+
+/// True when the part similarity is known to be below `MIN_MATCH` from the
+/// lengths and letters alone (exact: only cases `token_sim` decides by edit
+/// similarity of the spelling and the fine key).
+#[inline]
+fn surely_unmatched(x: &Token, mx: (u64, u64), y: &Token, my: (u64, u64)) -> bool {
+    (x.group.is_none() || x.group != y.group)
+        && !(x.vowel_poor || y.vowel_poor)
+        && x.class != TokenClass::Initial
+        && y.class != TokenClass::Initial
+        && similarity_bound_masked(x.text.len(), y.text.len(), mx.0, my.0) < MIN_MATCH
+        && similarity_bound_masked(x.fine.len(), y.fine.len(), mx.1, my.1) * 0.97 < MIN_MATCH
 }
 
 /// Edges where several consecutive parts of the query (side a) equal one
@@ -469,6 +492,9 @@ pub fn compare_prepared(a: &PreparedName, b: &PreparedName, is_org: bool) -> Nam
 pub(crate) struct CompareScratch {
     edges: Vec<Edge>,
     sims: Vec<(f32, PairKind)>,
+    /// Whether `sims[k]` was measured (else it is known below `MIN_MATCH`).
+    known: Vec<bool>,
+    masks_b: Vec<(u64, u64)>,
     best_a: Vec<f32>,
     best_b: Vec<f32>,
     left_a: Vec<usize>,
@@ -507,13 +533,26 @@ fn compare_core(
     let sims = &mut s.sims;
     sims.clear();
     sims.resize(ta.len() * tb.len(), (0.0f32, PairKind::Conflict));
+    let known = &mut s.known;
+    known.clear();
+    known.resize(ta.len() * tb.len(), true);
+    let masks_b = &mut s.masks_b;
+    masks_b.clear();
+    masks_b.extend(tb.iter().map(masks_of));
     for (i, x) in ta.iter().enumerate() {
         if x.weight == 0.0 {
             continue;
         }
         let px = &q.pats[i];
+        let mx = q.masks[i];
         for (j, y) in tb.iter().enumerate() {
             if y.weight == 0.0 {
+                continue;
+            }
+            // Pairs that cannot match are only measured if they end up
+            // as conflicts (below).
+            if surely_unmatched(x, mx, y, masks_b[j]) {
+                known[i * tb.len() + j] = false;
                 continue;
             }
             let (sim, kind) = token_sim_with(x, px, y, 0.0);
@@ -600,7 +639,12 @@ fn compare_core(
     conflicts.clear();
     for &i in left_a.iter().filter(|&&i| substantive(&ta[i])) {
         for &j in left_b.iter().filter(|&&j| substantive(&tb[j])) {
-            conflicts.push((sims[i * tb.len() + j].0, i, j));
+            let k = i * tb.len() + j;
+            if !s.known[k] {
+                sims[k] = token_sim_with(&ta[i], &q.pats[i], &tb[j], 0.0);
+                s.known[k] = true;
+            }
+            conflicts.push((sims[k].0, i, j));
         }
     }
     conflicts.sort_by(|x, y| y.0.partial_cmp(&x.0).unwrap_or(std::cmp::Ordering::Equal));

@@ -64,6 +64,13 @@ proptest! {
     }
 
     #[test]
+    fn masked_bound_never_understates(a in "[a-z0-9]{0,12}", b in "[a-z0-9]{0,12}") {
+        use accord_match::keys::{edit_similarity, letter_mask, similarity_bound_masked};
+        let bound = similarity_bound_masked(a.len(), b.len(), letter_mask(&a), letter_mask(&b));
+        prop_assert!(edit_similarity(&a, &b) <= bound);
+    }
+
+    #[test]
     fn osa_is_symmetric(a in "[a-z0-9]{0,20}", b in "[a-z0-9]{0,20}") {
         // The engine compares a prepared query part against list parts in
         // either direction.
