@@ -103,6 +103,13 @@ struct VersionRow {
     merge_id: Option<i64>,
 }
 
+#[derive(FromRow)]
+struct PublishedRow {
+    #[sqlx(flatten)]
+    version: VersionRow,
+    entries: String,
+}
+
 const VERSION_COLUMNS: &str =
     "version, created_at, entry_count, changes, cause, proposal_id, merge_id";
 
@@ -225,33 +232,22 @@ impl Store {
         &self,
         version: Option<i64>,
     ) -> Result<PublishedVersion, StoreError> {
-        let row: Option<(i64, i64, i64, String, String, String, Option<i64>, Option<i64>)> =
-            sqlx::query_as(
-                "SELECT version, created_at, entry_count, changes, cause, entries, proposal_id, merge_id \
-                 FROM list_versions WHERE version = COALESCE($1, (SELECT MAX(version) FROM list_versions))",
-            )
-            .bind(version)
-            .fetch_optional(&self.pool)
-            .await?;
-        let Some((v, created_at, entry_count, changes, cause, entries, proposal_id, merge_id)) =
-            row
-        else {
+        let row: Option<PublishedRow> = sqlx::query_as(sql!(
+            "SELECT {VERSION_COLUMNS}, entries FROM list_versions \
+             WHERE version = COALESCE($1, (SELECT MAX(version) FROM list_versions))"
+        ))
+        .bind(version)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
             return Err(StoreError::NotFound(match version {
                 Some(v) => format!("version {v} of the common list"),
                 None => "a published version of the common list".into(),
             }));
         };
         Ok(PublishedVersion {
-            version: ListVersion::try_from(VersionRow {
-                version: v,
-                created_at,
-                entry_count,
-                changes,
-                cause,
-                proposal_id,
-                merge_id,
-            })?,
-            entries: decode(&entries)?,
+            entries: decode(&row.entries)?,
+            version: ListVersion::try_from(row.version)?,
         })
     }
 
