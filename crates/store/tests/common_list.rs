@@ -67,6 +67,7 @@ conformance!(
     entries_are_put_up_for_periodic_review,
     notifications_are_listed_and_marked_read_per_member,
     bad_proposals_are_refused_and_change_nothing,
+    a_proposal_is_withdrawn_only_by_its_proposer_or_the_secretariat,
 );
 
 /// A Monday.
@@ -1233,7 +1234,7 @@ async fn statements_of_case_and_evidence_are_confidential_and_their_reads_audite
 }
 
 async fn entries_are_put_up_for_periodic_review(store: Store) {
-    let (a, t1) = listed(&store, organization("Old Org", "OO"), T0).await;
+    let (a, _) = listed(&store, organization("Old Org", "OO"), T0).await;
     let listed_on = store.subject(&a).await.unwrap().listed_on.unwrap();
     let almost = listed_on
         .replace_year(listed_on.year() + 3)
@@ -1300,8 +1301,6 @@ async fn entries_are_put_up_for_periodic_review(store: Store) {
             .unwrap()
             .is_empty()
     );
-    // An adopted amendment also counts as a review.
-    let _ = t1;
 }
 
 async fn notifications_are_listed_and_marked_read_per_member(store: Store) {
@@ -1437,4 +1436,73 @@ async fn bad_proposals_are_refused_and_change_nothing(store: Store) {
         .await
         .unwrap_err();
     assert!(conflict(e).contains("is proposed"));
+}
+
+async fn a_proposal_is_withdrawn_only_by_its_proposer_or_the_secretariat(store: Store) {
+    let p = propose_listing(&store, organization("Withdrawn Org", "WO"), T0).await;
+    let e = store
+        .record_decision(
+            &actor(),
+            p.id,
+            &member("KGZ"),
+            Action::Withdraw,
+            T0 + Duration::hours(1),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        conflict(e),
+        ProcedureError::NotAllowedToWithdraw.to_string()
+    );
+    let withdrawn = store
+        .record_decision(
+            &actor(),
+            p.id,
+            &member("KAZ"),
+            Action::Withdraw,
+            T0 + Duration::hours(2),
+        )
+        .await
+        .unwrap();
+    assert_eq!(withdrawn.status, ProposalStatus::Withdrawn);
+    assert_eq!(
+        store.subject(&p.subject).await.unwrap().status,
+        SubjectStatus::NotListed
+    );
+    assert!(
+        kinds_for(&store, &recipient("TJK"))
+            .await
+            .contains(&"withdrawn".to_string())
+    );
+    assert!(store.list_versions().await.unwrap().is_empty());
+    // Nothing is left to advance.
+    assert!(
+        store
+            .advance_due(&actor(), p.state.deadline + Duration::days(1))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The secretariat may withdraw a stale proposal.
+    let q = store
+        .create_proposal(
+            &actor(),
+            &member("TJK"),
+            NewProposal::about(ProposalKind::List, &p.subject, None, STATEMENT, SUMMARY),
+            T0 + Duration::hours(3),
+        )
+        .await
+        .unwrap();
+    let by_secretariat = store
+        .record_decision(
+            &actor(),
+            q.id,
+            &Acting::Secretariat,
+            Action::Withdraw,
+            T0 + Duration::hours(4),
+        )
+        .await
+        .unwrap();
+    assert_eq!(by_secretariat.status, ProposalStatus::Withdrawn);
+    store.verify_audit_log().await.unwrap();
 }
