@@ -54,6 +54,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Migrate { db } => {
             let store = open(&db.url(&file)).await?;
             let added = store.seed_members().await?;
+            store.seed_plan().await?;
             println!(
                 "database is at schema version {} ({added} members seeded)",
                 store.schema_version().await?
@@ -99,6 +100,7 @@ async fn serve(
 ) -> anyhow::Result<()> {
     let store = open(url).await?;
     let seeded = store.seed_members().await?;
+    store.seed_plan().await?;
     if seeded > 0 {
         tracing::info!(
             seeded,

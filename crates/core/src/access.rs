@@ -87,6 +87,8 @@ pub enum Action {
     ViewReferenceLists,
     /// Importing a new version of a reference list: the secretariat.
     ImportReferenceLists,
+    /// The Joint Plan's frameworks and commitments: public, as the report is.
+    ViewCommitments,
 }
 
 impl Action {
@@ -105,6 +107,7 @@ impl Action {
             Action::Screen => "screening.run",
             Action::ViewReferenceLists => "reference_lists.view",
             Action::ImportReferenceLists => "reference_lists.import",
+            Action::ViewCommitments => "commitments.view",
         }
     }
 }
@@ -121,7 +124,7 @@ pub enum Denied {
 /// Decides whether `who` may perform `action`.
 pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
     let allowed = match action {
-        Action::ViewMembers | Action::ViewApiDocs => return Ok(()),
+        Action::ViewMembers | Action::ViewApiDocs | Action::ViewCommitments => return Ok(()),
         _ if *who == Principal::Anonymous => return Err(Denied::NotSignedIn),
         Action::AddMember | Action::ViewAuditLog | Action::ImportReferenceLists => {
             who.is_secretariat()

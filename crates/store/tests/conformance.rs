@@ -57,7 +57,26 @@ conformance!(
     backups_are_consistent_copies_on_sqlite,
     reference_list_imports_make_versions_only_when_something_changed,
     reference_lists_with_a_repeated_reference_are_refused_whole,
+    the_joint_plan_catalogue_is_seeded_once_from_the_conference_report,
 );
+
+async fn the_joint_plan_catalogue_is_seeded_once_from_the_conference_report(
+    store: Store,
+    _url: String,
+) {
+    let added = store.seed_plan().await.unwrap();
+    assert_eq!(added, accord_plan::seed::commitments().len());
+    assert_eq!(store.seed_plan().await.unwrap(), 0);
+    let catalogue = store.plan_catalogue().await.unwrap();
+    assert_eq!(catalogue.commitments().len(), added);
+    let steps = catalogue
+        .commitments()
+        .iter()
+        .filter(|c| c.kind == accord_plan::CommitmentKind::ConcreteStep)
+        .count();
+    assert_eq!(steps, 7, "the seven concrete steps");
+    assert!(catalogue.commitments()[0].seeded);
+}
 
 fn un_sample() -> accord_lists::List {
     accord_lists::load_path(concat!(

@@ -164,6 +164,7 @@ mod tests {
             include_str!("routes/home.rs"),
             include_str!("routes/screening.rs"),
             include_str!("routes/lists.rs"),
+            include_str!("routes/plan.rs"),
         ];
         let [en, _] = catalogues();
         let mut missing = Vec::new();

@@ -105,6 +105,8 @@ pub fn spec() -> Value {
             "/api/audit/verify": { "get": op("Audit", "Verify the audit log's hash chain (secretariat)", true, None, (200, r("AuditVerification")), none.clone()) },
             "/api/screen": { "post": op("Screening", "Screen one name or a batch of up to 1,000 against the loaded lists (audited)", true, Some("ScreenRequest"), (200, r("ScreenResponse")), none.clone()) },
             "/match/{dataset}": { "post": op("Screening", "OpenSanctions yente-compatible matching (request and response as yente's /match/{dataset})", true, None, (200, json!({ "type": "object" })), path_param("dataset", "string")) },
+            "/api/commitments": { "get": op("Joint Plan", "The frameworks' commitments with their exact text (public)", false, None, (200, json!({ "type": "array", "items": r("Commitment") })), none.clone()) },
+            "/api/commitments/{id}": { "get": op("Joint Plan", "One commitment (public)", false, None, (200, r("Commitment")), path_param("id", "string")) },
             "/api/lists": { "get": op("Reference lists", "Every stored version of the reference lists, with its import report", true, None, (200, json!({ "type": "array", "items": { "type": "object" } })), none.clone()) },
             "/api/openapi.json": { "get": op("Meta", "This document", false, None, (200, json!({ "type": "object" })), none) }
         },
@@ -165,6 +167,11 @@ pub fn spec() -> Value {
                             "match_id": { "type": "string" }, "dataset": { "type": "string" }, "name": { "type": "string" },
                             "matched_name": { "type": "string" }, "score": { "type": "number" }, "explanation_text": { "type": "string" },
                             "explanation": { "type": "object" } } } } } } } } },
+                "Commitment": { "type": "object", "required": ["id", "text", "framework"], "properties": {
+                    "id": { "type": "string", "description": "e.g. astana2015.step.1" }, "text": { "type": "string", "description": "verbatim from the source" },
+                    "framework": { "type": "string" }, "kind": { "type": "string", "enum": ["task", "initiative", "conclusion", "concrete_step", "other"] },
+                    "number": { "type": "integer" }, "pillars": { "type": "array", "items": { "type": "string" } },
+                    "applies_to": { "type": "object" }, "due": { "type": ["object", "null"] }, "source": { "type": "string" } } },
                 "AuditVerification": { "type": "object", "properties": { "intact": { "type": "boolean" }, "records": { "type": "integer" }, "problem": { "type": "string" } } }
             }
         }

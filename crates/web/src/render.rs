@@ -14,7 +14,11 @@ use crate::i18n::Lang;
 pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
     let l = ctx.lang;
     let nav: Vec<(&str, &str)> = {
-        let mut items = vec![("/", l.t("nav.home")), ("/members", l.t("nav.members"))];
+        let mut items = vec![
+            ("/", l.t("nav.home")),
+            ("/members", l.t("nav.members")),
+            ("/commitments", l.t("nav.commitments")),
+        ];
         if authorize(&ctx.principal, &Action::Screen).is_ok() {
             items.push(("/screen", l.t("nav.screen")));
             items.push(("/lists", l.t("nav.lists")));

@@ -55,6 +55,7 @@ impl TestApp {
         let db = TestDatabase::new(backend).await?;
         let store = Store::open(&db.url).await.unwrap();
         store.seed_members().await.unwrap();
+        store.seed_plan().await.unwrap();
         for (user, member, role) in [
             ("kaz.admin", "KAZ", "member_admin"),
             ("kgz.admin", "KGZ", "member_admin"),
@@ -256,7 +257,61 @@ on_both_backends!(
     malformed_or_forbidden_list_uploads_change_nothing,
     a_csv_screened_on_the_page_shows_progress_and_its_results_download_for_the_owner_only,
     oversized_uploads_get_413_and_change_nothing,
+    the_commitments_are_public_with_the_exact_words_of_their_source,
 );
+
+async fn the_commitments_are_public_with_the_exact_words_of_their_source(app: &TestApp) {
+    let all: Vec<Value> = app
+        .http
+        .get(app.at("/api/commitments"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(all.len() >= 26, "{}", all.len());
+    for c in &all {
+        assert!(
+            c["id"].is_string() && c["text"].is_string() && c["framework"].is_string(),
+            "{c}"
+        );
+    }
+    let step = all
+        .iter()
+        .find(|c| c["id"] == "astana2015.step.1")
+        .expect("the first concrete step");
+    assert_eq!(
+        step["text"],
+        "To identify relevant persons responsible for countering extremism in each country in the region;"
+    );
+    assert!(step["due"]["date"].is_string());
+    let page = app
+        .http
+        .get(app.at("/commitments"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Joint Plan of Action"), "{page}");
+    let r = app
+        .http
+        .get(app.at("/commitments/astana2015.step.1?lang=ru"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("Конкретный шаг 1"));
+    let r = app
+        .http
+        .get(app.at("/api/commitments/astana2015.step.99"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
 
 async fn a_csv_screened_on_the_page_shows_progress_and_its_results_download_for_the_owner_only(
     app: &TestApp,

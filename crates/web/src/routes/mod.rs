@@ -6,6 +6,7 @@ mod focal_points;
 mod home;
 mod lists;
 mod members;
+mod plan;
 mod profile;
 mod screening;
 
@@ -87,6 +88,10 @@ pub fn router(state: AppState) -> Router {
         .route("/screen/jobs/{id}/result.csv", get(screening::job_result))
         .route("/api/screen", post(screening::api_screen))
         .route("/match/{dataset}", post(screening::yente_match))
+        .route("/commitments", get(plan::list_page))
+        .route("/commitments/{id}", get(plan::commitment_page))
+        .route("/api/commitments", get(plan::api_list))
+        .route("/api/commitments/{id}", get(plan::api_get))
         .route("/lists", get(lists::overview))
         .route(
             "/lists/import/{kind}",
