@@ -89,6 +89,8 @@ pub enum Action {
     ImportReferenceLists,
     /// The Joint Plan's frameworks and commitments: public, as the report is.
     ViewCommitments,
+    /// The published common list, its versions and exports: public.
+    ViewPublishedList,
 }
 
 impl Action {
@@ -108,6 +110,7 @@ impl Action {
             Action::ViewReferenceLists => "reference_lists.view",
             Action::ImportReferenceLists => "reference_lists.import",
             Action::ViewCommitments => "commitments.view",
+            Action::ViewPublishedList => "list.view",
         }
     }
 }
@@ -124,7 +127,12 @@ pub enum Denied {
 /// Decides whether `who` may perform `action`.
 pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
     let allowed = match action {
-        Action::ViewMembers | Action::ViewApiDocs | Action::ViewCommitments => return Ok(()),
+        Action::ViewMembers
+        | Action::ViewApiDocs
+        | Action::ViewCommitments
+        | Action::ViewPublishedList => {
+            return Ok(());
+        }
         _ if *who == Principal::Anonymous => return Err(Denied::NotSignedIn),
         Action::AddMember | Action::ViewAuditLog | Action::ImportReferenceLists => {
             who.is_secretariat()

@@ -165,6 +165,7 @@ mod tests {
             include_str!("routes/screening.rs"),
             include_str!("routes/lists.rs"),
             include_str!("routes/plan.rs"),
+            include_str!("routes/common_list.rs"),
         ];
         let [en, _] = catalogues();
         let mut missing = Vec::new();

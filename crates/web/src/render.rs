@@ -17,6 +17,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
         let mut items = vec![
             ("/", l.t("nav.home")),
             ("/members", l.t("nav.members")),
+            ("/list", l.t("nav.list")),
             ("/commitments", l.t("nav.commitments")),
         ];
         if authorize(&ctx.principal, &Action::Screen).is_ok() {

@@ -26,6 +26,7 @@ impl AppState {
         let screening = Arc::new(Screening::new(file_lists));
         screening.refresh(&store).await?;
         screening.spawn_refresher(store.clone(), std::time::Duration::from_secs(30));
+        spawn_procedure_clock(store.clone());
         Ok(AppState {
             store,
             config: Arc::new(config),
@@ -33,4 +34,27 @@ impl AppState {
             screening,
         })
     }
+}
+
+/// Deadlines are kept by the server, never by a user remembering: every
+/// minute the procedure is advanced to now (catching up after downtime), and
+/// entries due for periodic review are put up for it. Safe on several nodes.
+fn spawn_procedure_clock(store: Store) {
+    tokio::spawn(async move {
+        let actor = accord_store::Actor::system("procedure");
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            let now = time::OffsetDateTime::now_utc();
+            if let Err(e) = store.advance_due(&actor, now).await {
+                tracing::warn!(error = %e, "could not advance the listing procedure");
+            }
+            if let Err(e) = store
+                .put_due_subjects_up_for_review(&actor, now.date(), 3)
+                .await
+            {
+                tracing::warn!(error = %e, "could not put entries up for periodic review");
+            }
+        }
+    });
 }

@@ -258,7 +258,131 @@ on_both_backends!(
     a_csv_screened_on_the_page_shows_progress_and_its_results_download_for_the_owner_only,
     oversized_uploads_get_413_and_change_nothing,
     the_commitments_are_public_with_the_exact_words_of_their_source,
+    an_adopted_listing_is_published_with_its_reasons_and_exported_with_etags,
 );
+
+async fn an_adopted_listing_is_published_with_its_reasons_and_exported_with_etags(app: &TestApp) {
+    use accord_store::common_list::{Acting, NewProposal, SubjectKind};
+    let r = app.http.get(app.at("/list")).send().await.unwrap();
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("No version of the common list has been adopted yet")
+    );
+    let mut entry = accord_lists::ListEntry::new("draft", accord_lists::EntrySchema::Organization);
+    entry.push_name(accord_lists::EntryName::new(
+        "Jamaat Al-Example",
+        accord_lists::NameKind::Primary,
+    ));
+    let now = time::OffsetDateTime::now_utc();
+    let proposal = app
+        .store
+        .create_proposal(
+            &Actor::system("test"),
+            &Acting::Member(accord_core::MemberCode::parse("KAZ").unwrap()),
+            NewProposal::list(
+                SubjectKind::Organization,
+                entry,
+                "confidential case file",
+                "Recruits fighters in the region.",
+            ),
+            now,
+        )
+        .await
+        .unwrap();
+    app.store
+        .advance_due(
+            &Actor::system("test"),
+            proposal.state.deadline + time::Duration::hours(1),
+        )
+        .await
+        .unwrap();
+
+    let r = app.http.get(app.at("/api/list")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let etag = r.headers()["etag"].to_str().unwrap().to_string();
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["entries"][0]["public_id"], "ACL-0001", "{body}");
+    assert_eq!(
+        body["entries"][0]["narrative_summary"],
+        "Recruits fighters in the region."
+    );
+    assert!(
+        !body.to_string().contains("confidential case file"),
+        "the statement of case is never published"
+    );
+    let again = app
+        .http
+        .get(app.at("/api/list"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+
+    for (format, needle) in [
+        ("csv", "ACL-0001"),
+        ("ftm", "Jamaat Al-Example"),
+        ("xml", "CONSOLIDATED_LIST"),
+        ("stix", "\"type\": \"bundle\""),
+    ] {
+        let r = app
+            .http
+            .get(app.at(&format!("/api/list/export/{format}?version=1")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{format}");
+        assert!(r.headers().contains_key("etag"));
+        assert!(
+            r.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains("accord-common-list-v1")
+        );
+        let text = r.text().await.unwrap();
+        assert!(text.contains(needle), "{format}: {text}");
+    }
+    let page = app
+        .http
+        .get(app.at("/list?q=example"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Jamaat Al-Example") && page.contains("Recruits fighters"));
+    let changes: Value = app
+        .http
+        .get(app.at("/api/list/compare?from=0&to=1"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(changes["changes"]["added"][0], "ACL-0001");
+    assert_eq!(
+        app.http
+            .get(app.at("/api/list/export/pdf"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.http
+            .get(app.at("/api/list?version=99"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
 
 async fn the_commitments_are_public_with_the_exact_words_of_their_source(app: &TestApp) {
     let all: Vec<Value> = app

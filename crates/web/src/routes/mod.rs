@@ -2,6 +2,7 @@
 
 mod admin;
 mod auth;
+mod common_list;
 mod focal_points;
 mod home;
 mod lists;
@@ -88,6 +89,12 @@ pub fn router(state: AppState) -> Router {
         .route("/screen/jobs/{id}/result.csv", get(screening::job_result))
         .route("/api/screen", post(screening::api_screen))
         .route("/match/{dataset}", post(screening::yente_match))
+        .route("/list", get(common_list::list_page))
+        .route("/list/changes", get(common_list::changes_page))
+        .route("/api/list", get(common_list::api_current))
+        .route("/api/list/versions", get(common_list::api_versions))
+        .route("/api/list/compare", get(common_list::api_compare))
+        .route("/api/list/export/{format}", get(common_list::api_export))
         .route("/commitments", get(plan::list_page))
         .route("/commitments/{id}", get(plan::commitment_page))
         .route("/api/commitments", get(plan::api_list))
