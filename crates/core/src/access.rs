@@ -91,6 +91,17 @@ pub enum Action {
     ViewCommitments,
     /// The published common list, its versions and exports: public.
     ViewPublishedList,
+    /// Proposals and their status: users of members and the secretariat.
+    ViewProposals,
+    /// Proposing to list, amend or delist: members' administrators and
+    /// contributors (the procedure's rule then says which members may).
+    Propose,
+    /// Deciding on a proposal for one's state: members' administrators (the
+    /// rule says which states decide).
+    Decide,
+    /// A statement of case marked RED or AMBER+STRICT, outside the proposing
+    /// member: nobody but the secretariat.
+    ReadRestrictedStatement,
 }
 
 impl Action {
@@ -111,6 +122,10 @@ impl Action {
             Action::ImportReferenceLists => "reference_lists.import",
             Action::ViewCommitments => "commitments.view",
             Action::ViewPublishedList => "list.view",
+            Action::ViewProposals => "proposals.view",
+            Action::Propose => "proposals.create",
+            Action::Decide => "proposals.decide",
+            Action::ReadRestrictedStatement => "proposals.statement.read",
         }
     }
 }
@@ -145,6 +160,13 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
             None => who.is_secretariat(),
         },
         Action::ManageOwnTokens | Action::Screen | Action::ViewReferenceLists => true,
+        Action::ViewProposals => who.member().is_some() || who.is_secretariat(),
+        Action::Propose => {
+            who.member().is_some()
+                && matches!(who.role(), Some(Role::MemberAdmin | Role::Contributor))
+        }
+        Action::Decide => who.member().is_some() && who.role() == Some(Role::MemberAdmin),
+        Action::ReadRestrictedStatement => who.is_secretariat(),
     };
     if allowed {
         Ok(())

@@ -166,6 +166,7 @@ mod tests {
             include_str!("routes/lists.rs"),
             include_str!("routes/plan.rs"),
             include_str!("routes/common_list.rs"),
+            include_str!("routes/proposals.rs"),
         ];
         let [en, _] = catalogues();
         let mut missing = Vec::new();

@@ -20,6 +20,9 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
             ("/list", l.t("nav.list")),
             ("/commitments", l.t("nav.commitments")),
         ];
+        if authorize(&ctx.principal, &Action::ViewProposals).is_ok() {
+            items.push(("/proposals", l.t("nav.proposals")));
+        }
         if authorize(&ctx.principal, &Action::Screen).is_ok() {
             items.push(("/screen", l.t("nav.screen")));
             items.push(("/lists", l.t("nav.lists")));

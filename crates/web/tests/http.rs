@@ -259,7 +259,126 @@ on_both_backends!(
     oversized_uploads_get_413_and_change_nothing,
     the_commitments_are_public_with_the_exact_words_of_their_source,
     an_adopted_listing_is_published_with_its_reasons_and_exported_with_etags,
+    a_full_round_through_the_pages_propose_hold_lift_concur_and_adopt,
 );
+
+async fn a_full_round_through_the_pages_propose_hold_lift_concur_and_adopt(app: &TestApp) {
+    let kaz = app.sign_in("kaz.admin").await;
+    let fields = [
+        ("subject_kind", "organization"),
+        ("name", "Harakat Al-Example"),
+        ("aliases", "HAE\nХаракат аль-Пример"),
+        (
+            "statement_of_case",
+            "Intercepted financing records (confidential).",
+        ),
+        ("tlp", "AMBER"),
+        ("narrative_summary", "Finances attacks in the region."),
+    ];
+    let r = app.post_form(&kaz, "/proposals/new", &fields).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let page_path = r.headers()[LOCATION].to_str().unwrap().to_string();
+    let id: i64 = page_path.rsplit('/').next().unwrap().parse().unwrap();
+
+    let reader = app.sign_in("usa.reader").await;
+    let r = app.post_form(&reader, "/proposals/new", &fields).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "readers do not propose");
+    let r = app
+        .get(&reader, &format!("/proposals/{id}/statement"))
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "a partner state does not read the statement of case"
+    );
+
+    let kgz = app.sign_in("kgz.admin").await;
+    let html = app.get(&kgz, &page_path).await.text().await.unwrap();
+    assert!(
+        html.contains("value=\"hold\"") && html.contains("value=\"concur\""),
+        "{html}"
+    );
+    let statement = app
+        .get(&kgz, &format!("/proposals/{id}/statement"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(statement.contains("Intercepted financing records"));
+    let path = format!("/proposals/{id}/decide");
+    let decide =
+        |action: &'static str, reason: &'static str| [("action", action), ("reason", reason)];
+    let status = |r: reqwest::Response| r.status();
+    assert_eq!(
+        status(app.post_form(&kgz, &path, &decide("hold", "")).await),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a hold needs reasons"
+    );
+    assert_eq!(
+        status(
+            app.post_form(
+                &kgz,
+                &path,
+                &decide("hold", "We are checking our own records.")
+            )
+            .await
+        ),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        status(app.post_form(&kgz, &path, &decide("lift_hold", "")).await),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        status(app.post_form(&kgz, &path, &decide("concur", "")).await),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        status(app.post_form(&kgz, &path, &decide("concur", "")).await),
+        StatusCode::CONFLICT,
+        "a second vote is refused"
+    );
+
+    let proposal = app.store.proposal(id).await.unwrap();
+    app.store
+        .advance_due(
+            &Actor::system("test"),
+            proposal.state.deadline + time::Duration::minutes(1),
+        )
+        .await
+        .unwrap();
+    let list: Value = app
+        .http
+        .get(app.at("/api/list"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        list["entries"][0]["entry"]["names"][0]["text"], "Harakat Al-Example",
+        "{list}"
+    );
+    let reads = app
+        .store
+        .audit_records(&accord_store::AuditQuery {
+            actor: Some("kgz.admin".into()),
+            limit: 50,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        reads.iter().any(|r| r.action.contains("statement")),
+        "the read of the statement of case is audited"
+    );
+}
 
 async fn an_adopted_listing_is_published_with_its_reasons_and_exported_with_etags(app: &TestApp) {
     use accord_store::common_list::{Acting, NewProposal, SubjectKind};

@@ -144,7 +144,7 @@ pub(crate) fn stored<T: std::str::FromStr>(s: &str, what: &str) -> Result<T, Sto
 }
 
 /// Serde helper: a stored kind of proposal by its engine name.
-pub(crate) fn proposal_kind_str(kind: accord_procedure::ProposalKind) -> &'static str {
+pub fn proposal_kind_str(kind: accord_procedure::ProposalKind) -> &'static str {
     use accord_procedure::ProposalKind as K;
     match kind {
         K::List => "list",

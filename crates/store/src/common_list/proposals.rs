@@ -586,7 +586,7 @@ fn status_error(subject: &str, kind: ProposalKind, status: SubjectStatus) -> Sto
 
 impl Store {
     /// The engine's view of who acts: a member with its kind.
-    pub(crate) async fn procedure_actor(
+    pub async fn procedure_actor(
         &self,
         by: &Acting,
     ) -> Result<accord_procedure::Actor, StoreError> {

@@ -9,6 +9,7 @@ mod lists;
 mod members;
 mod plan;
 mod profile;
+mod proposals;
 mod screening;
 
 use axum::Router;
@@ -95,6 +96,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/list/versions", get(common_list::api_versions))
         .route("/api/list/compare", get(common_list::api_compare))
         .route("/api/list/export/{format}", get(common_list::api_export))
+        .route("/proposals", get(proposals::list_page))
+        .route(
+            "/proposals/new",
+            get(proposals::new_page).post(proposals::create_from_form),
+        )
+        .route("/proposals/{id}", get(proposals::proposal_page))
+        .route("/proposals/{id}/decide", post(proposals::decide))
+        .route("/proposals/{id}/statement", get(proposals::statement_page))
         .route("/commitments", get(plan::list_page))
         .route("/commitments/{id}", get(plan::commitment_page))
         .route("/api/commitments", get(plan::api_list))

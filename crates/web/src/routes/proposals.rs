@@ -1,0 +1,437 @@
+//! Proposals to list, amend or delist, and the states' decisions on them.
+//! The procedure engine decides what each state may do; this module shows
+//! it and records the decisions. Statements of case are confidential: read
+//! only by those allowed, every read audited.
+
+use accord_core::tlp::Tlp;
+use accord_core::{Action, Invalid, MemberKind, Role};
+use accord_lists::{EntryName, EntrySchema, ListEntry, NameKind};
+use accord_procedure::ActionKind;
+use accord_store::common_list::{Acting, NewProposal, ProposalRecord, SubjectKind};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use maud::html;
+use serde::Deserialize;
+
+use crate::context::Ctx;
+use crate::error::WebError;
+use crate::render::{Field, csrf_field, form_errors, format_ms, page};
+use crate::state::AppState;
+
+/// The member a user acts for in the procedure.
+fn acting(ctx: &Ctx) -> Result<Acting, WebError> {
+    if ctx.principal.is_secretariat() {
+        return Ok(Acting::Secretariat);
+    }
+    ctx.principal
+        .member()
+        .cloned()
+        .map(Acting::Member)
+        .ok_or(WebError::Forbidden)
+}
+
+async fn viewer(state: &AppState, ctx: &Ctx) -> Result<accord_procedure::Actor, WebError> {
+    Ok(state.store.procedure_actor(&acting(ctx)?).await?)
+}
+
+pub async fn list_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    ctx.require(&state, &Action::ViewProposals).await?;
+    let l = ctx.lang;
+    let proposals = state.store.proposals(false).await?;
+    let can_propose = ctx.principal.member().is_some()
+        && matches!(
+            ctx.principal.role(),
+            Some(Role::MemberAdmin | Role::Contributor)
+        );
+    Ok(page(
+        &ctx,
+        l.t("proposals.title"),
+        html! {
+            h1 { (l.t("proposals.title")) }
+            p { (l.t("proposals.intro")) }
+            @if can_propose { p { a.button href="/proposals/new" { (l.t("proposals.new")) } } }
+            @if proposals.is_empty() { p.muted { (l.t("proposals.none")) } } @else {
+                table {
+                    thead { tr {
+                        th scope="col" { "#" } th scope="col" { (l.t("proposals.subject")) } th scope="col" { (l.t("proposals.kind")) }
+                        th scope="col" { (l.t("proposals.proposer")) } th scope="col" { (l.t("proposals.status")) } th scope="col" { (l.t("proposals.deadline")) }
+                    } }
+                    tbody { @for p in &proposals {
+                        tr {
+                            td { a href={ "/proposals/" (p.id) } { (p.id) } }
+                            td { code { (p.subject) } " " (primary_name(p)) }
+                            td { (accord_store::common_list::proposal_kind_str(p.kind)) }
+                            td { (p.proposer) }
+                            td { span.badge { (p.status.as_str()) } }
+                            td { (format_ms(p.deadline)) }
+                        }
+                    } }
+                }
+            }
+        },
+    ))
+}
+
+fn primary_name(p: &ProposalRecord) -> String {
+    p.proposed_entry
+        .as_ref()
+        .and_then(|e| e.names.first())
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct ProposalForm {
+    subject_kind: String,
+    name: String,
+    aliases: String,
+    original_script: String,
+    birth_date: String,
+    nationality: String,
+    un_reference: String,
+    statement_of_case: String,
+    tlp: String,
+    narrative_summary: String,
+}
+
+fn proposal_form(ctx: &Ctx, form: &ProposalForm, errors: Option<&Invalid>) -> Html<String> {
+    let l = ctx.lang;
+    page(
+        ctx,
+        l.t("proposals.new"),
+        html! {
+            h1 { (l.t("proposals.new")) }
+            p.muted { (l.t("proposals.new_hint")) }
+            (form_errors(l, errors))
+            form.stacked method="post" action="/proposals/new" novalidate {
+                (csrf_field(ctx))
+                div.field {
+                    label for="subject_kind" { (l.t("proposals.subject_kind")) " *" }
+                    select id="subject_kind" name="subject_kind" {
+                        @for (v, k) in [("organization", "proposals.organization"), ("individual", "proposals.individual"), ("sponsor", "proposals.sponsor")] {
+                            option value=(v) selected[form.subject_kind == v] { (l.t(k)) }
+                        }
+                    }
+                }
+                (Field::text("name", l.t("proposals.name"), &form.name).required().render_in(l, errors))
+                div.field {
+                    label for="aliases" { (l.t("proposals.aliases")) }
+                    div.hint { (l.t("proposals.aliases_hint")) }
+                    textarea id="aliases" name="aliases" rows="3" { (form.aliases) }
+                }
+                (Field::text("original_script", l.t("proposals.original_script"), &form.original_script).render_in(l, errors))
+                (Field::text("birth_date", l.t("proposals.birth_date"), &form.birth_date).render_in(l, errors))
+                (Field::text("nationality", l.t("proposals.nationality"), &form.nationality).render_in(l, errors))
+                (Field::text("un_reference", l.t("proposals.un_reference"), &form.un_reference).render_in(l, errors))
+                div.field {
+                    label for="statement_of_case" { (l.t("proposals.statement")) " *" }
+                    div.hint { (l.t("proposals.statement_hint")) }
+                    textarea id="statement_of_case" name="statement_of_case" rows="6" required { (form.statement_of_case) }
+                }
+                div.field {
+                    label for="tlp" { "TLP" }
+                    select id="tlp" name="tlp" {
+                        @for t in [Tlp::Amber, Tlp::AmberStrict, Tlp::Red, Tlp::Green] {
+                            option value=(t.as_str()) selected[form.tlp == t.as_str()] { "TLP:" (t.as_str()) }
+                        }
+                    }
+                }
+                div.field {
+                    label for="narrative_summary" { (l.t("proposals.summary")) " *" }
+                    div.hint { (l.t("proposals.summary_hint")) }
+                    textarea id="narrative_summary" name="narrative_summary" rows="4" required { (form.narrative_summary) }
+                }
+                button type="submit" { (l.t("proposals.submit")) }
+            }
+        },
+    )
+}
+
+pub async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    ctx.require(&state, &Action::Propose).await?;
+    Ok(proposal_form(
+        &ctx,
+        &ProposalForm {
+            tlp: "AMBER".into(),
+            ..Default::default()
+        },
+        None,
+    ))
+}
+
+fn build(form: &ProposalForm) -> Result<NewProposal, Invalid> {
+    let mut c = accord_core::validation::Collector::default();
+    let name = c.check(accord_core::validation::text("name", &form.name, true, 300));
+    let kind = match form.subject_kind.as_str() {
+        "individual" => Some(SubjectKind::Individual),
+        "organization" => Some(SubjectKind::Organization),
+        "sponsor" => Some(SubjectKind::Sponsor),
+        _ => {
+            c.push(
+                "subject_kind",
+                "must be organization, individual or sponsor",
+            );
+            None
+        }
+    };
+    let tlp = c.check(form.tlp.parse::<Tlp>());
+    c.finish()?;
+    let kind = kind.expect("checked");
+    let schema = if kind == SubjectKind::Individual {
+        EntrySchema::Person
+    } else {
+        EntrySchema::Organization
+    };
+    let mut entry = ListEntry::new("draft", schema);
+    entry.push_name(EntryName::new(name.expect("checked"), NameKind::Primary));
+    for alias in form
+        .aliases
+        .lines()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
+        entry.push_name(EntryName::new(alias, NameKind::Alias));
+    }
+    if !form.original_script.trim().is_empty() {
+        entry.push_name(EntryName::new(
+            form.original_script.trim(),
+            NameKind::OriginalScript,
+        ));
+    }
+    if !form.nationality.trim().is_empty() {
+        entry
+            .nationalities
+            .push(form.nationality.trim().to_string());
+    }
+    let birth = form.birth_date.trim();
+    if !birth.is_empty() {
+        let value = accord_lists::ftm::parse_ftm_date(birth).ok_or_else(|| {
+            Invalid::field(
+                "birth_date",
+                "must be a date as YYYY-MM-DD, YYYY-MM or a year",
+            )
+        })?;
+        entry.birth_dates.push(accord_lists::BirthDate {
+            value,
+            original: birth.to_string(),
+            approximate: false,
+        });
+    }
+    let mut p = NewProposal::list(
+        kind,
+        entry,
+        &form.statement_of_case,
+        &form.narrative_summary,
+    );
+    p.statement_tlp = tlp.expect("checked");
+    let un = form.un_reference.trim();
+    p.un_reference = (!un.is_empty()).then(|| un.to_string());
+    Ok(p)
+}
+
+pub async fn create_from_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    crate::forms::PostedForm(form): crate::forms::PostedForm<ProposalForm>,
+) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::Propose).await?;
+    let rejected = |invalid: &Invalid| {
+        let mut r = proposal_form(&ctx, &form, Some(invalid)).into_response();
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        r
+    };
+    let new = match build(&form) {
+        Ok(p) => p,
+        Err(invalid) => return Ok(rejected(&invalid)),
+    };
+    match state
+        .store
+        .create_proposal(
+            &ctx.actor(),
+            &acting(&ctx)?,
+            new,
+            time::OffsetDateTime::now_utc(),
+        )
+        .await
+    {
+        Ok(p) => Ok(Redirect::to(&format!("/proposals/{}", p.id)).into_response()),
+        Err(accord_store::StoreError::Invalid(invalid)) => Ok(rejected(&invalid)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn action_label(l: crate::i18n::Lang, a: ActionKind) -> &'static str {
+    match a {
+        ActionKind::Concur => l.t("proposals.concur"),
+        ActionKind::Object => l.t("proposals.object"),
+        ActionKind::PlaceHold => l.t("proposals.hold"),
+        ActionKind::ExtendHold => l.t("proposals.extend"),
+        ActionKind::LiftHold => l.t("proposals.lift"),
+        ActionKind::Withdraw => l.t("proposals.withdraw"),
+    }
+}
+
+fn action_value(a: ActionKind) -> &'static str {
+    match a {
+        ActionKind::Concur => "concur",
+        ActionKind::Object => "object",
+        ActionKind::PlaceHold => "hold",
+        ActionKind::ExtendHold => "extend_hold",
+        ActionKind::LiftHold => "lift_hold",
+        ActionKind::Withdraw => "withdraw",
+    }
+}
+
+/// Who may read a statement of case: the secretariat, the proposing member,
+/// and — unless it is RED or AMBER+STRICT — the users of the regional states.
+async fn may_read_statement(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &ProposalRecord,
+) -> Result<bool, WebError> {
+    if ctx.principal.is_secretariat() {
+        return Ok(true);
+    }
+    let Some(member) = ctx.principal.member() else {
+        return Ok(false);
+    };
+    if member.as_str() == p.proposer {
+        return Ok(true);
+    }
+    if matches!(p.statement_tlp, Tlp::Red | Tlp::AmberStrict) {
+        return Ok(false);
+    }
+    Ok(state.store.member(member).await?.kind == MemberKind::RegionalState)
+}
+
+pub async fn proposal_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, WebError> {
+    ctx.require(&state, &Action::ViewProposals).await?;
+    let l = ctx.lang;
+    let p = state.store.proposal(id).await?;
+    let who = viewer(&state, &ctx).await?;
+    let now = time::OffsetDateTime::now_utc();
+    let view = accord_procedure::view(&p.rule, &p.state, &who, now);
+    let can_decide = matches!(ctx.principal.role(), Some(Role::MemberAdmin));
+    let statement = may_read_statement(&state, &ctx, &p).await?;
+    Ok(page(
+        &ctx,
+        &format!("{} {}", l.t("proposals.proposal"), p.id),
+        html! {
+            h1 { (l.t("proposals.proposal")) " " (p.id) ": " code { (p.subject) } " " (primary_name(&p)) }
+            dl.facts {
+                dt { (l.t("proposals.kind")) } dd { (accord_store::common_list::proposal_kind_str(p.kind)) }
+                dt { (l.t("proposals.proposer")) } dd { (p.proposer) }
+                dt { (l.t("proposals.status")) } dd { span.badge { (format!("{:?}", view.status)) } }
+                dt { (l.t("proposals.deadline")) } dd { (view.deadline_local) " (" (view.zone_label) ")" }
+                @if let Some(left) = &view.time_left {
+                    dt { (l.t("proposals.time_left")) } dd { (l.tf("proposals.seconds_left", &[("hours", &(left.seconds / 3600).to_string())])) }
+                }
+                dt { (l.t("proposals.tally")) }
+                dd { (l.tf("proposals.tally_text", &[
+                    ("deciders", &view.tally.deciders.to_string()), ("concurred", &view.tally.concurred.to_string()),
+                    ("objected", &view.tally.objected.to_string()), ("on_hold", &view.tally.on_hold.to_string()),
+                    ("silent", &view.tally.silent.to_string()),
+                ])) }
+                dt { (l.t("proposals.summary")) } dd { (p.narrative_summary) }
+            }
+            @if let Some(positions) = &view.positions {
+                h2 { (l.t("proposals.positions")) }
+                table { tbody { @for (member, position) in positions {
+                    tr { td { (member.as_str()) } td { (format!("{position:?}")) } }
+                } } }
+            }
+            @if statement {
+                p { a href={ "/proposals/" (p.id) "/statement" } { (l.t("proposals.read_statement")) } " (TLP:" (p.statement_tlp.as_str()) ")" }
+            }
+            @if can_decide && !view.available_actions.is_empty() {
+                h2 { (l.t("proposals.decide")) }
+                form.stacked method="post" action={ "/proposals/" (p.id) "/decide" } {
+                    (csrf_field(&ctx))
+                    div.field {
+                        label for="reason" { (l.t("proposals.reason")) }
+                        div.hint { (l.t("proposals.reason_hint")) }
+                        textarea id="reason" name="reason" rows="3" {}
+                    }
+                    div.actions { @for a in &view.available_actions {
+                        button type="submit" name="action" value=(action_value(*a)) { (action_label(l, *a)) }
+                    } }
+                }
+            }
+            p { a href="/proposals" { (l.t("proposals.back")) } }
+        },
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DecisionForm {
+    action: String,
+    reason: String,
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    crate::forms::PostedForm(form): crate::forms::PostedForm<DecisionForm>,
+) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::Decide).await?;
+    let reason = Some(form.reason.trim().to_string()).filter(|r| !r.is_empty());
+    let action = match form.action.as_str() {
+        "concur" => accord_procedure::Action::Concur,
+        "object" => accord_procedure::Action::Object { reason },
+        "hold" => accord_procedure::Action::PlaceHold { reason },
+        "extend_hold" => accord_procedure::Action::ExtendHold,
+        "lift_hold" => accord_procedure::Action::LiftHold,
+        "withdraw" => accord_procedure::Action::Withdraw,
+        _ => {
+            return Err(Invalid::field(
+                "action",
+                "must be concur, object, hold, extend_hold, lift_hold or withdraw",
+            )
+            .into());
+        }
+    };
+    state
+        .store
+        .record_decision(
+            &ctx.actor(),
+            id,
+            &acting(&ctx)?,
+            action,
+            time::OffsetDateTime::now_utc(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
+}
+
+pub async fn statement_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, WebError> {
+    ctx.require(&state, &Action::ViewProposals).await?;
+    let p = state.store.proposal(id).await?;
+    if !may_read_statement(&state, &ctx, &p).await? {
+        ctx.require(&state, &Action::ReadRestrictedStatement)
+            .await?;
+    }
+    let s = state.store.statement_of_case(&ctx.actor(), id).await?;
+    let l = ctx.lang;
+    Ok(page(
+        &ctx,
+        l.t("proposals.statement"),
+        html! {
+            h1 { (l.t("proposals.statement")) " — " code { (s.subject) } }
+            p { span.badge.warn { "TLP:" (s.tlp.as_str()) } " " (l.t("proposals.audited")) }
+            div.notice { p style="white-space: pre-wrap" { (s.text) } }
+            p { a href={ "/proposals/" (id) } { (l.t("proposals.back_to")) } }
+        },
+    ))
+}
