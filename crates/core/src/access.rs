@@ -102,6 +102,8 @@ pub enum Action {
     /// A statement of case marked RED or AMBER+STRICT, outside the proposing
     /// member: nobody but the secretariat.
     ReadRestrictedStatement,
+    /// Petitioning for delisting and following a petition: anyone, no account.
+    Petition,
 }
 
 impl Action {
@@ -126,6 +128,7 @@ impl Action {
             Action::Propose => "proposals.create",
             Action::Decide => "proposals.decide",
             Action::ReadRestrictedStatement => "proposals.statement.read",
+            Action::Petition => "petitions.public",
         }
     }
 }
@@ -145,7 +148,8 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
         Action::ViewMembers
         | Action::ViewApiDocs
         | Action::ViewCommitments
-        | Action::ViewPublishedList => {
+        | Action::ViewPublishedList
+        | Action::Petition => {
             return Ok(());
         }
         _ if *who == Principal::Anonymous => return Err(Denied::NotSignedIn),

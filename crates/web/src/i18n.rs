@@ -167,6 +167,7 @@ mod tests {
             include_str!("routes/plan.rs"),
             include_str!("routes/common_list.rs"),
             include_str!("routes/proposals.rs"),
+            include_str!("routes/petitions.rs"),
         ];
         let [en, _] = catalogues();
         let mut missing = Vec::new();

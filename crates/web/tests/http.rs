@@ -260,7 +260,93 @@ on_both_backends!(
     the_commitments_are_public_with_the_exact_words_of_their_source,
     an_adopted_listing_is_published_with_its_reasons_and_exported_with_etags,
     a_full_round_through_the_pages_propose_hold_lift_concur_and_adopt,
+    anyone_can_petition_for_delisting_and_follow_it_by_tracking_number,
 );
+
+async fn anyone_can_petition_for_delisting_and_follow_it_by_tracking_number(app: &TestApp) {
+    use accord_store::common_list::{Acting, NewProposal, SubjectKind};
+    let mut entry = accord_lists::ListEntry::new("draft", accord_lists::EntrySchema::Person);
+    entry.push_name(accord_lists::EntryName::new(
+        "Abdulla Karimov",
+        accord_lists::NameKind::Primary,
+    ));
+    let p = app
+        .store
+        .create_proposal(
+            &Actor::system("test"),
+            &Acting::Member(accord_core::MemberCode::parse("KAZ").unwrap()),
+            NewProposal::list(
+                SubjectKind::Individual,
+                entry,
+                "case",
+                "Recruits for a listed group.",
+            ),
+            time::OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    app.store
+        .advance_due(
+            &Actor::system("test"),
+            p.state.deadline + time::Duration::minutes(1),
+        )
+        .await
+        .unwrap();
+
+    let visitor = app.anonymous().await;
+    let fields = [
+        ("subject", "acl-0001"),
+        ("petitioner_name", "Abdulla Karimov"),
+        ("petitioner_contact", "lawyer@example.org"),
+        ("representative", "yes"),
+        (
+            "grounds",
+            "I have never been a member of any group; see the court ruling of 2025.",
+        ),
+    ];
+    let r = app.post_form(&visitor, "/petition", &fields).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let status_path = r.headers()[LOCATION].to_str().unwrap().to_string();
+    let html = app
+        .http
+        .get(app.at(&status_path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("ACL-0001") && html.contains("received"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("lawyer@example.org") && !html.contains("court ruling"),
+        "no personal data on the status page"
+    );
+    let wrong = [
+        ("subject", "ACL-9999"),
+        ("petitioner_name", "X Y"),
+        ("petitioner_contact", "x@example.org"),
+        ("grounds", "none"),
+    ];
+    assert_eq!(
+        app.post_form(&visitor, "/petition", &wrong).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let r = app
+        .http
+        .get(app.at("/petition/status/DP-NOPE-NOPE"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
 
 async fn a_full_round_through_the_pages_propose_hold_lift_concur_and_adopt(app: &TestApp) {
     let kaz = app.sign_in("kaz.admin").await;

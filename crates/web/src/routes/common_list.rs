@@ -146,7 +146,7 @@ pub async fn list_page(
                 h2 { (l.t("list.history")) }
                 (versions_table(l, &versions))
             }
-            p.muted { (l.t("list.petition_hint")) }
+            p.muted { (l.t("list.petition_hint")) " " a href="/petition" { (l.t("list.petition_link")) } }
         },
     ))
 }

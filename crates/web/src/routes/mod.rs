@@ -7,6 +7,7 @@ mod focal_points;
 mod home;
 mod lists;
 mod members;
+mod petitions;
 mod plan;
 mod profile;
 mod proposals;
@@ -96,6 +97,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/list/versions", get(common_list::api_versions))
         .route("/api/list/compare", get(common_list::api_compare))
         .route("/api/list/export/{format}", get(common_list::api_export))
+        .route("/petition", get(petitions::form).post(petitions::submit))
+        .route("/petition/status", get(petitions::lookup))
+        .route("/petition/status/{tracking}", get(petitions::status))
         .route("/proposals", get(proposals::list_page))
         .route(
             "/proposals/new",

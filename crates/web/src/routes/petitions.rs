@@ -1,0 +1,149 @@
+//! Delisting petitions: a public form (no account needed) and a status page
+//! reached by the tracking number. The status page shows no personal data.
+
+use accord_core::{Action, Invalid};
+use accord_store::common_list::{NewPetition, PetitionStatus, PetitionTracking};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use maud::html;
+use serde::Deserialize;
+
+use crate::context::Ctx;
+use crate::error::WebError;
+use crate::forms::PostedForm;
+use crate::i18n::Lang;
+use crate::render::{Field, csrf_field, form_errors, format_ms, page};
+use crate::state::AppState;
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct PetitionForm {
+    subject: String,
+    petitioner_name: String,
+    petitioner_contact: String,
+    representative: String,
+    grounds: String,
+}
+
+fn status_label(l: Lang, s: PetitionStatus) -> &'static str {
+    match s {
+        PetitionStatus::Received => l.t("petition.received"),
+        PetitionStatus::UnderReview => l.t("petition.under_review"),
+        PetitionStatus::Recommended => l.t("petition.recommended"),
+        PetitionStatus::Decided => l.t("petition.decided"),
+    }
+}
+
+fn form_page(ctx: &Ctx, form: &PetitionForm, errors: Option<&Invalid>) -> Html<String> {
+    let l = ctx.lang;
+    page(
+        ctx,
+        l.t("petition.title"),
+        html! {
+            h1 { (l.t("petition.title")) }
+            p { (l.t("petition.intro")) }
+            (form_errors(l, errors))
+            form.stacked method="post" action="/petition" novalidate {
+                (csrf_field(ctx))
+                (Field::text("subject", l.t("petition.subject"), &form.subject).required().hint(l.t("petition.subject_hint")).render_in(l, errors))
+                (Field::text("petitioner_name", l.t("petition.name"), &form.petitioner_name).required().render_in(l, errors))
+                (Field::text("petitioner_contact", l.t("petition.contact"), &form.petitioner_contact).required().hint(l.t("petition.contact_hint")).render_in(l, errors))
+                div.field {
+                    label { input type="checkbox" name="representative" value="yes" checked[form.representative == "yes"]; " " (l.t("petition.representative")) }
+                }
+                div.field {
+                    label for="grounds" { (l.t("petition.grounds")) " *" }
+                    textarea id="grounds" name="grounds" rows="8" required { (form.grounds) }
+                }
+                button type="submit" { (l.t("petition.submit")) }
+            }
+            h2 { (l.t("petition.follow")) }
+            form method="get" action="/petition/status" class="actions" {
+                label for="tracking" { (l.t("petition.tracking")) }
+                input type="text" id="tracking" name="tracking";
+                button type="submit" { (l.t("petition.look_up")) }
+            }
+        },
+    )
+}
+
+pub async fn form(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    ctx.require(&state, &Action::Petition).await?;
+    Ok(form_page(&ctx, &PetitionForm::default(), None))
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PostedForm(form): PostedForm<PetitionForm>,
+) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::Petition).await?;
+    let new = NewPetition {
+        subject: form.subject.trim().to_uppercase(),
+        petitioner_name: form.petitioner_name.clone(),
+        petitioner_contact: form.petitioner_contact.clone(),
+        representative: form.representative == "yes",
+        grounds: form.grounds.clone(),
+    };
+    match state.store.create_petition(&ctx.actor(), &new).await {
+        Ok(t) => {
+            Ok(Redirect::to(&format!("/petition/status/{}", t.tracking_number)).into_response())
+        }
+        Err(accord_store::StoreError::Invalid(invalid)) => {
+            let mut r = form_page(&ctx, &form, Some(&invalid)).into_response();
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(accord_store::StoreError::NotFound(_)) => {
+            let invalid = Invalid::field("subject", "no listed entry has this identifier");
+            let mut r = form_page(&ctx, &form, Some(&invalid)).into_response();
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Lookup {
+    tracking: String,
+}
+
+pub async fn lookup(axum::extract::Query(q): axum::extract::Query<Lookup>) -> Redirect {
+    Redirect::to(&format!(
+        "/petition/status/{}",
+        crate::render::url_encode(q.tracking.trim())
+    ))
+}
+
+fn status_view(ctx: &Ctx, t: &PetitionTracking) -> Html<String> {
+    let l = ctx.lang;
+    page(
+        ctx,
+        l.t("petition.status_title"),
+        html! {
+            h1 { (l.t("petition.status_title")) }
+            dl.facts {
+                dt { (l.t("petition.tracking")) } dd { code { (t.tracking_number) } }
+                dt { (l.t("petition.subject")) } dd { code { (t.subject) } }
+                dt { (l.t("petition.status")) } dd { span.badge { (status_label(l, t.status)) } }
+                @if let Some(o) = &t.outcome { dt { (l.t("petition.outcome")) } dd { (o) } }
+                dt { (l.t("petition.received_on")) } dd { (format_ms(t.created_at)) }
+                dt { (l.t("petition.updated_on")) } dd { (format_ms(t.updated_at)) }
+            }
+            p.muted { (l.t("petition.keep_number")) }
+        },
+    )
+}
+
+pub async fn status(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(tracking): Path<String>,
+) -> Result<Html<String>, WebError> {
+    ctx.require(&state, &Action::Petition).await?;
+    let t = state.store.petition_status(&tracking).await?;
+    Ok(status_view(&ctx, &t))
+}
