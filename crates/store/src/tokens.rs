@@ -125,11 +125,18 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
-            .bind(now_ms())
-            .bind(&hash)
-            .execute(&self.pool)
-            .await?;
+        // At most one write a minute per token: a busy border post must not
+        // turn every read into a database write.
+        let now = now_ms();
+        sqlx::query(
+            "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2 \
+             AND (last_used_at IS NULL OR last_used_at < $3)",
+        )
+        .bind(now)
+        .bind(&hash)
+        .bind(now - 60_000)
+        .execute(&self.pool)
+        .await?;
         Ok(Some(row.try_into()?))
     }
 }
