@@ -16,6 +16,9 @@ pub struct Config {
     /// Off by default: the audit log records who screened how many names
     /// against which lists, not whom they asked about.
     pub audit_screened_names: bool,
+    /// How often each node checks whether the stored lists changed (an
+    /// import or an adoption elsewhere) and rebuilds its screening index.
+    pub screening_refresh: std::time::Duration,
     /// Sign-in throttling.
     pub login_throttle: accord_store::LoginThrottle,
 }
@@ -27,6 +30,7 @@ impl Default for Config {
             max_body_bytes: 2 * 1024 * 1024,
             max_upload_bytes: 64 * 1024 * 1024,
             audit_screened_names: false,
+            screening_refresh: std::time::Duration::from_secs(30),
             login_throttle: accord_store::LoginThrottle::default(),
         }
     }

@@ -10,6 +10,9 @@ use accord_lists::List;
 use accord_screening::Screener;
 use accord_store::{Store, StoreError};
 
+/// The dataset name screening results carry for the common list.
+pub const COMMON_DATASET: &str = "common";
+
 pub struct Screening {
     current: RwLock<Arc<Screener>>,
     file_lists: Vec<(String, List)>,
@@ -34,20 +37,40 @@ impl Screening {
             .clone()
     }
 
-    /// Rebuilds the index if the stored lists changed since the last build.
+    /// Rebuilds the index if the stored lists (reference lists and the common
+    /// list) changed since the last build.
     /// Returns whether it rebuilt.
     pub async fn refresh(self: &Arc<Self>, store: &Store) -> Result<bool, StoreError> {
-        let versions: Vec<(String, i64)> = store
+        let mut versions: Vec<(String, i64)> = store
             .current_reference_versions()
             .await?
             .into_iter()
             .map(|v| (v.list, v.version))
             .collect();
+        // The common list itself, current version, as the dataset "common".
+        let common = match store.published_list(None).await {
+            Ok(v) => Some(v),
+            Err(StoreError::NotFound(_)) => None,
+            Err(e) => return Err(e),
+        };
+        if let Some(c) = &common {
+            versions.push((COMMON_DATASET.to_string(), c.version.version));
+        }
         if *self.loaded.lock().expect("never poisoned") == versions {
             return Ok(false);
         }
         let mut lists = self.file_lists.clone();
-        for (name, version) in &versions {
+        if let Some(c) = common {
+            let list = List {
+                source: accord_lists::ListSource::Accord,
+                generated: None,
+                entries: c.list_entries(),
+                skipped: Vec::new(),
+            };
+            lists.retain(|(n, _)| n != COMMON_DATASET);
+            lists.push((COMMON_DATASET.to_string(), list));
+        }
+        for (name, version) in versions.iter().filter(|(n, _)| n != COMMON_DATASET) {
             let (_, list) = store.reference_list(name, Some(*version)).await?;
             // A stored list replaces a file list of the same name.
             lists.retain(|(n, _)| n != name);

@@ -25,7 +25,7 @@ impl AppState {
     ) -> Result<AppState, StoreError> {
         let screening = Arc::new(Screening::new(file_lists));
         screening.refresh(&store).await?;
-        screening.spawn_refresher(store.clone(), std::time::Duration::from_secs(30));
+        screening.spawn_refresher(store.clone(), config.screening_refresh);
         spawn_procedure_clock(store.clone());
         Ok(AppState {
             store,

@@ -71,6 +71,7 @@ impl TestApp {
         let config = accord_web::Config {
             max_body_bytes: 64 * 1024,
             max_upload_bytes: 256 * 1024,
+            screening_refresh: std::time::Duration::from_millis(200),
             ..Default::default()
         };
         // A few real UN entries (see crates/screening/tests/fixtures/README.md).
@@ -450,6 +451,29 @@ async fn a_full_round_through_the_pages_propose_hold_lift_concur_and_adopt(app: 
     assert_eq!(
         list["entries"][0]["entry"]["names"][0]["text"], "Harakat Al-Example",
         "{list}"
+    );
+    // The adopted entry is screened against (in Cyrillic too) once this
+    // node's index catches up; tests refresh it every 200 ms.
+    let token = app.api_token("usa.reader").await;
+    let mut found = Value::Null;
+    for _ in 0..50 {
+        let r = app
+            .http
+            .post(app.at("/api/screen"))
+            .bearer_auth(&token)
+            .json(&json!({ "name": "Харакат аль-Пример", "lists": ["common"] }))
+            .send()
+            .await
+            .unwrap();
+        if r.status() == StatusCode::OK {
+            found = r.json().await.unwrap();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        found["results"][0]["candidates"][0]["match_id"], "ACL-0001",
+        "{found}"
     );
     let reads = app
         .store
