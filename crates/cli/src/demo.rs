@@ -8,7 +8,9 @@ use accord_store::{Actor, Store, StoreError};
 
 pub const PASSWORD: &str = "accord-demo";
 
-const ACCOUNTS: [(&str, &str, &str, &str); 6] = [
+/// Every regional state has an administrator, so that the whole agreement
+/// procedure can be played through.
+const ACCOUNTS: [(&str, &str, &str, &str); 12] = [
     (
         "secretariat",
         "UNRCCA Secretariat",
@@ -18,7 +20,13 @@ const ACCOUNTS: [(&str, &str, &str, &str); 6] = [
     ("kaz.admin", "Aigerim Sadykova", "KAZ", "member_admin"),
     ("kaz.analyst", "Timur Akhmetov", "KAZ", "contributor"),
     ("kgz.admin", "Bakyt Osmonov", "KGZ", "member_admin"),
+    ("tjk.admin", "Farrukh Rahimov", "TJK", "member_admin"),
+    ("uzb.admin", "Dilnoza Yusupova", "UZB", "member_admin"),
+    ("afg.admin", "Mariam Ahmadi", "AFG", "member_admin"),
+    ("bgd.admin", "Tanvir Hossain", "BGD", "member_admin"),
+    ("ind.admin", "Priya Raman", "IND", "member_admin"),
     ("pak.admin", "Ayesha Siddiqui", "PAK", "member_admin"),
+    ("lka.admin", "Nuwan Perera", "LKA", "member_admin"),
     ("usa.reader", "Jordan Miller", "USA", "reader"),
 ];
 

@@ -61,7 +61,7 @@ pub async fn list_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                         tr {
                             td { a href={ "/proposals/" (p.id) } { (p.id) } }
                             td { code { (p.subject) } " " (primary_name(p)) }
-                            td { (accord_store::common_list::proposal_kind_str(p.kind)) }
+                            td { (kind_text(l, p)) }
                             td { (p.proposer) }
                             td { span.badge { (p.status.as_str()) } }
                             td { (format_ms(p.deadline)) }
@@ -262,6 +262,54 @@ pub async fn create_from_form(
     }
 }
 
+fn when(t: time::OffsetDateTime) -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    t.format(fmt).unwrap_or_default()
+}
+
+fn status_text(l: crate::i18n::Lang, s: &accord_procedure::Status) -> String {
+    use accord_procedure::Status as S;
+    match s {
+        S::Open => l.t("proposals.st_open").to_string(),
+        S::OnHold { since } => l.tf("proposals.st_on_hold", &[("at", &when(*since))]),
+        S::Adopted { at } => l.tf("proposals.st_adopted", &[("at", &when(*at))]),
+        S::Rejected { at, .. } => l.tf("proposals.st_rejected", &[("at", &when(*at))]),
+        S::Lapsed { at, .. } => l.tf("proposals.st_lapsed", &[("at", &when(*at))]),
+        S::Withdrawn { at, .. } => l.tf("proposals.st_withdrawn", &[("at", &when(*at))]),
+    }
+}
+
+fn position_text(l: crate::i18n::Lang, p: &accord_procedure::Position) -> String {
+    use accord_procedure::Position as P;
+    match p {
+        P::Silent => l.t("proposals.pos_silent").to_string(),
+        P::Concurred { at } => l.tf("proposals.pos_concurred", &[("at", &when(*at))]),
+        P::Objected { at, reason } => l.tf(
+            "proposals.pos_objected",
+            &[
+                ("at", &when(*at)),
+                ("reason", reason.as_deref().unwrap_or("")),
+            ],
+        ),
+        P::OnHold(h) => l.tf(
+            "proposals.pos_hold",
+            &[
+                ("until", &when(h.until)),
+                ("reason", h.reason.as_deref().unwrap_or("")),
+            ],
+        ),
+    }
+}
+
+fn kind_text(l: crate::i18n::Lang, p: &ProposalRecord) -> &'static str {
+    match accord_store::common_list::proposal_kind_str(p.kind) {
+        "list" => l.t("proposals.k_list"),
+        "amend" => l.t("proposals.k_amend"),
+        "delist" => l.t("proposals.k_delist"),
+        _ => l.t("proposals.k_delisting_recommendation"),
+    }
+}
+
 fn action_label(l: crate::i18n::Lang, a: ActionKind) -> &'static str {
     match a {
         ActionKind::Concur => l.t("proposals.concur"),
@@ -325,10 +373,10 @@ pub async fn proposal_page(
         html! {
             h1 { (l.t("proposals.proposal")) " " (p.id) ": " code { (p.subject) } " " (primary_name(&p)) }
             dl.facts {
-                dt { (l.t("proposals.kind")) } dd { (accord_store::common_list::proposal_kind_str(p.kind)) }
+                dt { (l.t("proposals.kind")) } dd { (kind_text(l, &p)) }
                 dt { (l.t("proposals.proposer")) } dd { (p.proposer) }
-                dt { (l.t("proposals.status")) } dd { span.badge { (format!("{:?}", view.status)) } }
-                dt { (l.t("proposals.deadline")) } dd { (view.deadline_local) " (" (view.zone_label) ")" }
+                dt { (l.t("proposals.status")) } dd { span.badge { (status_text(l, &view.status)) } }
+                dt { (l.t("proposals.deadline")) } dd { (when(view.deadline_local)) " (" (view.zone_label) ")" }
                 @if let Some(left) = &view.time_left {
                     dt { (l.t("proposals.time_left")) } dd { (l.tf("proposals.seconds_left", &[("hours", &(left.seconds / 3600).to_string())])) }
                 }
@@ -343,7 +391,7 @@ pub async fn proposal_page(
             @if let Some(positions) = &view.positions {
                 h2 { (l.t("proposals.positions")) }
                 table { tbody { @for (member, position) in positions {
-                    tr { td { (member.as_str()) } td { (format!("{position:?}")) } }
+                    tr { td { (member.as_str()) } td { (position_text(l, position)) } }
                 } } }
             }
             @if statement {

@@ -1,0 +1,111 @@
+// The common list's full round in the browser: Kazakhstan proposes a listing,
+// Kyrgyzstan places a hold and lifts it, every other regional state concurs
+// (unanimous concurrence adopts at once; adoption by silence after the
+// deadline is pinned by the Rust tests, which control time), and the entry
+// appears on the public list and in every export.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { launchBrowser, saveFailureArtifacts, screenshot, startServer } from './helpers.mjs';
+
+const NAME = 'Harakat Al-Example';
+const DECIDERS = ['kgz.admin', 'tjk.admin', 'uzb.admin', 'afg.admin', 'bgd.admin', 'ind.admin', 'pak.admin', 'lka.admin'];
+
+describe('common list', () => {
+  let server;
+  let context;
+  let page;
+  let failedStep = null;
+  let proposalUrl;
+
+  const step = (name, fn) =>
+    it(name, async () => {
+      if (failedStep) throw new Error(`not run: earlier step "${failedStep}" failed`);
+      try {
+        await fn();
+      } catch (err) {
+        failedStep = name;
+        await saveFailureArtifacts(page, name);
+        throw err;
+      }
+    });
+
+  const signIn = async (username) => {
+    await context.clearCookies();
+    await page.goto(`${server.url}/login`);
+    await page.fill('input[name="username"]', username);
+    await page.fill('input[name="password"]', 'accord-demo');
+    await page.click('form:has(input[name="username"]) button[type="submit"]');
+    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  };
+
+  const decide = async (action, reason = '') => {
+    await page.goto(proposalUrl);
+    if (reason) await page.fill('textarea[name="reason"]', reason);
+    await page.click(`button[name="action"][value="${action}"]`);
+    await page.waitForURL(proposalUrl);
+  };
+
+  before(async () => {
+    server = await startServer({ demo: true });
+    context = await launchBrowser();
+    page = context.pages()[0] ?? (await context.newPage());
+  });
+
+  after(async () => {
+    await context?.close().catch(() => {});
+    await server?.stop({ saveLogAs: 'common-list-server' });
+  });
+
+  step('Kazakhstan proposes a listing with a confidential statement of case', async () => {
+    await signIn('kaz.admin');
+    await page.goto(`${server.url}/proposals/new`);
+    await page.selectOption('select[name="subject_kind"]', 'organization');
+    await page.fill('input[name="name"]', NAME);
+    await page.fill('textarea[name="aliases"]', 'HAE\nХаракат аль-Пример');
+    await page.fill('textarea[name="statement_of_case"]', 'Intercepted financing records (confidential).');
+    await page.fill('textarea[name="narrative_summary"]', 'Finances attacks in the region.');
+    await page.click('form[action="/proposals/new"] button[type="submit"]');
+    await page.waitForURL(/\/proposals\/\d+$/);
+    proposalUrl = page.url();
+    assert.ok((await page.locator('main').innerText()).includes(NAME));
+    await screenshot(page, 'common-list-en-proposal');
+  });
+
+  step('Kyrgyzstan places a hold with reasons, then lifts it', async () => {
+    await signIn('kgz.admin');
+    await decide('hold', 'We are checking our own records.');
+    assert.ok((await page.locator('main').innerText()).includes('1 on hold'));
+    await decide('lift_hold');
+  });
+
+  step('every other regional state concurs and the proposal is adopted', async () => {
+    for (const user of DECIDERS) {
+      await signIn(user);
+      await decide('concur');
+    }
+    const text = await page.locator('main').innerText();
+    assert.ok(text.includes('adopted on'), text);
+    await page.goto(`${proposalUrl}?lang=ru`);
+    await screenshot(page, 'common-list-ru-adopted');
+    await page.goto(`${proposalUrl}?lang=en`);
+  });
+
+  step('the entry is on the public list, with its reasons, for anyone', async () => {
+    await context.clearCookies();
+    await page.goto(`${server.url}/list`);
+    const text = await page.locator('main').innerText();
+    assert.ok(text.includes(NAME) && text.includes('Finances attacks in the region.'), text);
+    assert.ok(!text.includes('Intercepted financing records'), 'the statement of case is never published');
+    await screenshot(page, 'common-list-en-public');
+  });
+
+  step('every export carries the entry', async () => {
+    for (const [format, needle] of [['csv', NAME], ['ftm', NAME], ['xml', NAME.toUpperCase()], ['stix', NAME]]) {
+      const res = await fetch(`${server.url}/api/list/export/${format}`);
+      assert.equal(res.status, 200, format);
+      assert.ok(res.headers.get('etag'), `${format} has an ETag`);
+      const body = await res.text();
+      assert.ok(body.includes(needle) || body.includes(NAME), `${format}: ${body.slice(0, 300)}`);
+    }
+  });
+});
