@@ -109,6 +109,14 @@ pub fn spec() -> Value {
             "/api/list/versions": { "get": op("Common list", "Every published version with what changed", false, None, (200, json!({ "type": "array", "items": { "type": "object" } })), none.clone()) },
             "/api/list/compare": { "get": op("Common list", "What changed between two versions (0 is the empty list)", false, None, (200, json!({ "type": "object" })), json!([{ "name": "from", "in": "query", "required": true, "schema": { "type": "integer" } }, { "name": "to", "in": "query", "required": true, "schema": { "type": "integer" } }])) },
             "/api/list/export/{format}": { "get": op("Common list", "A version as csv, ftm (FollowTheMoney JSON lines), xml (UN consolidated list structure) or stix (STIX 2.1 bundle); ETag", false, None, (200, json!({ "type": "string" })), json!([{ "name": "format", "in": "path", "required": true, "schema": { "type": "string", "enum": ["csv", "ftm", "xml", "stix"] } }, { "name": "version", "in": "query", "schema": { "type": "integer" } }])) },
+            "/api/proposals": {
+                "get": op("Common list", "Proposals with the procedure's view for the caller (positions only where the rule allows)", true, None, (200, json!({ "type": "array", "items": r("Proposal") })), none.clone()),
+                "post": op("Common list", "Propose a listing (members' administrators and contributors; the rule decides which members may)", true, Some("NewProposal"), (201, r("Proposal")), none.clone())
+            },
+            "/api/proposals/{id}": { "get": op("Common list", "One proposal", true, None, (200, r("Proposal")), path_param("id", "integer")) },
+            "/api/proposals/{id}/decisions": { "post": op("Common list", "Your state's decision: concur, object, hold, extend_hold, lift_hold or withdraw (409 when the procedure refuses it)", true, Some("Decision"), (200, r("Proposal")), path_param("id", "integer")) },
+            "/api/petitions": { "post": op("Common list", "Petition for delisting (no account needed); returns the tracking number", false, Some("NewPetition"), (201, r("PetitionTracking")), none.clone()) },
+            "/api/petitions/{tracking}": { "get": op("Common list", "A petition's status by tracking number (no personal data)", false, None, (200, r("PetitionTracking")), path_param("tracking", "string")) },
             "/api/commitments": { "get": op("Joint Plan", "The frameworks' commitments with their exact text (public)", false, None, (200, json!({ "type": "array", "items": r("Commitment") })), none.clone()) },
             "/api/commitments/{id}": { "get": op("Joint Plan", "One commitment (public)", false, None, (200, r("Commitment")), path_param("id", "string")) },
             "/api/lists": { "get": op("Reference lists", "Every stored version of the reference lists, with its import report", true, None, (200, json!({ "type": "array", "items": { "type": "object" } })), none.clone()) },
@@ -176,6 +184,26 @@ pub fn spec() -> Value {
                     "framework": { "type": "string" }, "kind": { "type": "string", "enum": ["task", "initiative", "conclusion", "concrete_step", "other"] },
                     "number": { "type": "integer" }, "pillars": { "type": "array", "items": { "type": "string" } },
                     "applies_to": { "type": "object" }, "due": { "type": ["object", "null"] }, "source": { "type": "string" } } },
+                "Proposal": { "type": "object", "properties": {
+                    "id": { "type": "integer" }, "subject": { "type": "string" }, "kind": { "type": "string" }, "proposer": { "type": "string" },
+                    "narrative_summary": { "type": "string" }, "proposed_entry": { "type": ["object", "null"] },
+                    "view": { "type": "object", "description": "status, deadline, time left, tally, positions (if visible), available actions" } } },
+                "NewProposal": { "type": "object", "required": ["subject_kind", "name", "statement_of_case", "narrative_summary"], "properties": {
+                    "subject_kind": { "type": "string", "enum": ["organization", "individual", "sponsor"] }, "name": { "type": "string" },
+                    "aliases": { "type": "array", "items": { "type": "string" } }, "original_script": { "type": "string" },
+                    "birth_date": { "type": "string" }, "nationality": { "type": "string" }, "un_reference": { "type": "string" },
+                    "statement_of_case": { "type": "string", "description": "confidential" },
+                    "tlp": { "type": "string", "enum": ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"] },
+                    "narrative_summary": { "type": "string", "description": "published if adopted" } } },
+                "Decision": { "type": "object", "required": ["action"], "properties": {
+                    "action": { "type": "string", "enum": ["concur", "object", "hold", "extend_hold", "lift_hold", "withdraw"] },
+                    "reason": { "type": "string" } } },
+                "NewPetition": { "type": "object", "required": ["subject", "petitioner_name", "petitioner_contact", "grounds"], "properties": {
+                    "subject": { "type": "string" }, "petitioner_name": { "type": "string" }, "petitioner_contact": { "type": "string" },
+                    "representative": { "type": "boolean" }, "grounds": { "type": "string" } } },
+                "PetitionTracking": { "type": "object", "properties": {
+                    "tracking_number": { "type": "string" }, "subject": { "type": "string" }, "status": { "type": "string" },
+                    "outcome": { "type": ["string", "null"] }, "created_at": { "type": "integer" }, "updated_at": { "type": "integer" } } },
                 "AuditVerification": { "type": "object", "properties": { "intact": { "type": "boolean" }, "records": { "type": "integer" }, "problem": { "type": "string" } } }
             }
         }

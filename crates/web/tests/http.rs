@@ -262,7 +262,129 @@ on_both_backends!(
     an_adopted_listing_is_published_with_its_reasons_and_exported_with_etags,
     a_full_round_through_the_pages_propose_hold_lift_concur_and_adopt,
     anyone_can_petition_for_delisting_and_follow_it_by_tracking_number,
+    proposals_and_decisions_through_the_api_with_positions_only_for_those_allowed,
 );
+
+async fn proposals_and_decisions_through_the_api_with_positions_only_for_those_allowed(
+    app: &TestApp,
+) {
+    let kaz = app.api_token("kaz.admin").await;
+    let body = json!({
+        "subject_kind": "individual", "name": "Abdulla Karimov", "aliases": ["Абдулла Каримов"],
+        "birth_date": "1980", "nationality": "Uzbekistan",
+        "statement_of_case": "confidential evidence", "tlp": "AMBER", "narrative_summary": "Recruits for a listed group."
+    });
+    let reader = app.api_token("usa.reader").await;
+    let r = app
+        .http
+        .post(app.at("/api/proposals"))
+        .bearer_auth(&reader)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = app
+        .http
+        .post(app.at("/api/proposals"))
+        .bearer_auth(&kaz)
+        .json(&json!({ "name": "x" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "missing fields are named"
+    );
+    let r = app
+        .http
+        .post(app.at("/api/proposals"))
+        .bearer_auth(&kaz)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let created: Value = r.json().await.unwrap();
+    let id = created["id"].as_i64().unwrap();
+    assert!(
+        !created.to_string().contains("confidential evidence"),
+        "the statement of case is not in the API view"
+    );
+
+    let kgz = app.api_token("kgz.admin").await;
+    let url = app.at(&format!("/api/proposals/{id}/decisions"));
+    let r = app
+        .http
+        .post(&url)
+        .bearer_auth(&kgz)
+        .json(&json!({ "action": "object" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an objection needs reasons"
+    );
+    let r = app
+        .http
+        .post(&url)
+        .bearer_auth(&kgz)
+        .json(&json!({ "action": "object", "reason": "Mistaken identity." }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let after: Value = r.json().await.unwrap();
+    assert!(
+        after["view"]["status"]["rejected"].is_object()
+            || after["view"]["status"].to_string().contains("rejected"),
+        "{after}"
+    );
+    let r = app
+        .http
+        .post(&url)
+        .bearer_auth(&reader)
+        .json(&json!({ "action": "concur" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    let seen_by_partner: Value = app
+        .http
+        .get(app.at(&format!("/api/proposals/{id}")))
+        .bearer_auth(&reader)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        seen_by_partner["view"]["positions"].is_null(),
+        "a partner state does not see who decided what: {seen_by_partner}"
+    );
+    let seen_by_decider: Value = app
+        .http
+        .get(app.at(&format!("/api/proposals/{id}")))
+        .bearer_auth(&kgz)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        seen_by_decider["view"]["positions"].is_object(),
+        "{seen_by_decider}"
+    );
+
+    let r = app.http.post(app.at("/api/petitions")).json(&json!({ "subject": "ACL-4242", "petitioner_name": "A B", "petitioner_contact": "a@example.org", "grounds": "x" })).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
 
 async fn anyone_can_petition_for_delisting_and_follow_it_by_tracking_number(app: &TestApp) {
     use accord_store::common_list::{Acting, NewProposal, SubjectKind};

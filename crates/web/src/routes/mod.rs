@@ -100,6 +100,14 @@ pub fn router(state: AppState) -> Router {
         .route("/petition", get(petitions::form).post(petitions::submit))
         .route("/petition/status", get(petitions::lookup))
         .route("/petition/status/{tracking}", get(petitions::status))
+        .route(
+            "/api/proposals",
+            get(proposals::api_list).post(proposals::api_create),
+        )
+        .route("/api/proposals/{id}", get(proposals::api_get))
+        .route("/api/proposals/{id}/decisions", post(proposals::api_decide))
+        .route("/api/petitions", post(petitions::api_create))
+        .route("/api/petitions/{tracking}", get(petitions::api_status))
         .route("/proposals", get(proposals::list_page))
         .route(
             "/proposals/new",

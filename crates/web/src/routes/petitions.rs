@@ -147,3 +147,40 @@ pub async fn status(
     let t = state.store.petition_status(&tracking).await?;
     Ok(status_view(&ctx, &t))
 }
+
+#[derive(Deserialize)]
+pub struct PetitionBody {
+    subject: String,
+    petitioner_name: String,
+    petitioner_contact: String,
+    #[serde(default)]
+    representative: bool,
+    grounds: String,
+}
+
+/// The public petition, as JSON: no account needed.
+pub async fn api_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    crate::forms::ApiJson(body): crate::forms::ApiJson<PetitionBody>,
+) -> Result<(StatusCode, axum::Json<PetitionTracking>), WebError> {
+    ctx.require(&state, &Action::Petition).await?;
+    let new = NewPetition {
+        subject: body.subject.trim().to_uppercase(),
+        petitioner_name: body.petitioner_name,
+        petitioner_contact: body.petitioner_contact,
+        representative: body.representative,
+        grounds: body.grounds,
+    };
+    let t = state.store.create_petition(&ctx.actor(), &new).await?;
+    Ok((StatusCode::CREATED, axum::Json(t)))
+}
+
+pub async fn api_status(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(tracking): Path<String>,
+) -> Result<axum::Json<PetitionTracking>, WebError> {
+    ctx.require(&state, &Action::Petition).await?;
+    Ok(axum::Json(state.store.petition_status(&tracking).await?))
+}

@@ -429,7 +429,18 @@ pub async fn decide(
     Path(id): Path<i64>,
     crate::forms::PostedForm(form): crate::forms::PostedForm<DecisionForm>,
 ) -> Result<Response, WebError> {
-    ctx.require(&state, &Action::Decide).await?;
+    record_decision(&state, &ctx, id, &form).await?;
+    Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
+}
+
+/// Records a state's decision (the page and the API share this).
+async fn record_decision(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    form: &DecisionForm,
+) -> Result<ProposalRecord, WebError> {
+    ctx.require(state, &Action::Decide).await?;
     let reason = Some(form.reason.trim().to_string()).filter(|r| !r.is_empty());
     let action = match form.action.as_str() {
         "concur" => accord_procedure::Action::Concur,
@@ -446,17 +457,133 @@ pub async fn decide(
             .into());
         }
     };
-    state
+    Ok(state
         .store
         .record_decision(
             &ctx.actor(),
             id,
-            &acting(&ctx)?,
+            &acting(ctx)?,
             action,
             time::OffsetDateTime::now_utc(),
         )
+        .await?)
+}
+
+/// A proposal as the API shows it: the procedure's view for this viewer
+/// (positions only where the rule lets them be seen), never the statement.
+#[derive(serde::Serialize)]
+pub struct ProposalJson {
+    id: i64,
+    subject: String,
+    kind: &'static str,
+    proposer: String,
+    narrative_summary: String,
+    proposed_entry: Option<ListEntry>,
+    view: accord_procedure::ProposalView,
+}
+
+async fn to_json(state: &AppState, ctx: &Ctx, p: ProposalRecord) -> Result<ProposalJson, WebError> {
+    let who = viewer(state, ctx).await?;
+    let view = accord_procedure::view(&p.rule, &p.state, &who, time::OffsetDateTime::now_utc());
+    Ok(ProposalJson {
+        id: p.id,
+        subject: p.subject,
+        kind: accord_store::common_list::proposal_kind_str(p.kind),
+        proposer: p.proposer,
+        narrative_summary: p.narrative_summary,
+        proposed_entry: p.proposed_entry,
+        view,
+    })
+}
+
+pub async fn api_list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<axum::Json<Vec<ProposalJson>>, WebError> {
+    ctx.require(&state, &Action::ViewProposals).await?;
+    let mut out = Vec::new();
+    for p in state.store.proposals(false).await? {
+        out.push(to_json(&state, &ctx, p).await?);
+    }
+    Ok(axum::Json(out))
+}
+
+pub async fn api_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<ProposalJson>, WebError> {
+    ctx.require(&state, &Action::ViewProposals).await?;
+    let p = state.store.proposal(id).await?;
+    Ok(axum::Json(to_json(&state, &ctx, p).await?))
+}
+
+#[derive(Deserialize)]
+pub struct ProposalBody {
+    subject_kind: String,
+    name: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    original_script: String,
+    #[serde(default)]
+    birth_date: String,
+    #[serde(default)]
+    nationality: String,
+    #[serde(default)]
+    un_reference: String,
+    statement_of_case: String,
+    #[serde(default = "default_tlp")]
+    tlp: String,
+    narrative_summary: String,
+}
+
+fn default_tlp() -> String {
+    "AMBER".into()
+}
+
+pub async fn api_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    crate::forms::ApiJson(body): crate::forms::ApiJson<ProposalBody>,
+) -> Result<(StatusCode, axum::Json<ProposalJson>), WebError> {
+    ctx.require(&state, &Action::Propose).await?;
+    let form = ProposalForm {
+        subject_kind: body.subject_kind,
+        name: body.name,
+        aliases: body.aliases.join("\n"),
+        original_script: body.original_script,
+        birth_date: body.birth_date,
+        nationality: body.nationality,
+        un_reference: body.un_reference,
+        statement_of_case: body.statement_of_case,
+        tlp: body.tlp,
+        narrative_summary: body.narrative_summary,
+    };
+    let new = build(&form)?;
+    let p = state
+        .store
+        .create_proposal(
+            &ctx.actor(),
+            &acting(&ctx)?,
+            new,
+            time::OffsetDateTime::now_utc(),
+        )
         .await?;
-    Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(to_json(&state, &ctx, p).await?),
+    ))
+}
+
+pub async fn api_decide(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    crate::forms::ApiJson(form): crate::forms::ApiJson<DecisionForm>,
+) -> Result<axum::Json<ProposalJson>, WebError> {
+    let p = record_decision(&state, &ctx, id, &form).await?;
+    Ok(axum::Json(to_json(&state, &ctx, p).await?))
 }
 
 pub async fn statement_page(
