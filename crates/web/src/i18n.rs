@@ -168,6 +168,7 @@ mod tests {
             include_str!("routes/common_list.rs"),
             include_str!("routes/proposals.rs"),
             include_str!("routes/petitions.rs"),
+            include_str!("routes/notifications.rs"),
         ];
         let [en, _] = catalogues();
         let mut missing = Vec::new();

@@ -117,6 +117,7 @@ pub fn spec() -> Value {
             "/api/proposals/{id}/decisions": { "post": op("Common list", "Your state's decision: concur, object, hold, extend_hold, lift_hold or withdraw (409 when the procedure refuses it)", true, Some("Decision"), (200, r("Proposal")), path_param("id", "integer")) },
             "/api/petitions": { "post": op("Common list", "Petition for delisting (no account needed); returns the tracking number", false, Some("NewPetition"), (201, r("PetitionTracking")), none.clone()) },
             "/api/petitions/{tracking}": { "get": op("Common list", "A petition's status by tracking number (no personal data)", false, None, (200, r("PetitionTracking")), path_param("tracking", "string")) },
+            "/api/notifications": { "get": op("Common list", "Notifications for the caller's member (or the secretariat), newest first", true, None, (200, json!({ "type": "array", "items": { "type": "object" } })), none.clone()) },
             "/api/commitments": { "get": op("Joint Plan", "The frameworks' commitments with their exact text (public)", false, None, (200, json!({ "type": "array", "items": r("Commitment") })), none.clone()) },
             "/api/commitments/{id}": { "get": op("Joint Plan", "One commitment (public)", false, None, (200, r("Commitment")), path_param("id", "string")) },
             "/api/lists": { "get": op("Reference lists", "Every stored version of the reference lists, with its import report", true, None, (200, json!({ "type": "array", "items": { "type": "object" } })), none.clone()) },

@@ -507,6 +507,11 @@ async fn a_full_round_through_the_pages_propose_hold_lift_concur_and_adopt(app: 
     );
 
     let kgz = app.sign_in("kgz.admin").await;
+    let inbox = app.get(&kgz, "/notifications").await.text().await.unwrap();
+    assert!(
+        inbox.contains("A proposal was opened"),
+        "the deciding states are told: {inbox}"
+    );
     let html = app.get(&kgz, &page_path).await.text().await.unwrap();
     assert!(
         html.contains("value=\"hold\"") && html.contains("value=\"concur\""),

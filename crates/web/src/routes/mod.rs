@@ -7,6 +7,7 @@ mod focal_points;
 mod home;
 mod lists;
 mod members;
+mod notifications;
 mod petitions;
 mod plan;
 mod profile;
@@ -108,6 +109,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/proposals/{id}/decisions", post(proposals::api_decide))
         .route("/api/petitions", post(petitions::api_create))
         .route("/api/petitions/{tracking}", get(petitions::api_status))
+        .route("/notifications", get(notifications::page_handler))
+        .route("/notifications/read", post(notifications::mark_all_read))
+        .route("/api/notifications", get(notifications::api_list))
         .route("/proposals", get(proposals::list_page))
         .route(
             "/proposals/new",
