@@ -104,6 +104,8 @@ pub enum Action {
     ReadRestrictedStatement,
     /// Petitioning for delisting and following a petition: anyone, no account.
     Petition,
+    /// Reading petitions (personal data) and recommending: the ombudsperson.
+    ReviewPetitions,
 }
 
 impl Action {
@@ -129,6 +131,7 @@ impl Action {
             Action::Decide => "proposals.decide",
             Action::ReadRestrictedStatement => "proposals.statement.read",
             Action::Petition => "petitions.public",
+            Action::ReviewPetitions => "petitions.review",
         }
     }
 }
@@ -164,13 +167,16 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
             None => who.is_secretariat(),
         },
         Action::ManageOwnTokens | Action::Screen | Action::ViewReferenceLists => true,
-        Action::ViewProposals => who.member().is_some() || who.is_secretariat(),
+        Action::ViewProposals => {
+            who.member().is_some() || who.is_secretariat() || who.role() == Some(Role::Ombudsperson)
+        }
         Action::Propose => {
             who.member().is_some()
                 && matches!(who.role(), Some(Role::MemberAdmin | Role::Contributor))
         }
         Action::Decide => who.member().is_some() && who.role() == Some(Role::MemberAdmin),
         Action::ReadRestrictedStatement => who.is_secretariat(),
+        Action::ReviewPetitions => who.role() == Some(Role::Ombudsperson),
     };
     if allowed {
         Ok(())

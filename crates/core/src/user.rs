@@ -19,15 +19,24 @@ pub enum Role {
     MemberAdmin,
     /// Runs the platform: members, users, procedures. Platform-wide.
     SecretariatAdmin,
+    /// Reviews delisting petitions independently of the states and
+    /// recommends. Platform-wide, acts for no member.
+    Ombudsperson,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [
+    pub const ALL: [Role; 5] = [
         Role::Reader,
         Role::Contributor,
         Role::MemberAdmin,
         Role::SecretariatAdmin,
+        Role::Ombudsperson,
     ];
+
+    /// Roles held for the whole platform rather than for one member.
+    pub fn is_platform_wide(self) -> bool {
+        matches!(self, Role::SecretariatAdmin | Role::Ombudsperson)
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -35,6 +44,7 @@ impl Role {
             Role::Contributor => "contributor",
             Role::MemberAdmin => "member_admin",
             Role::SecretariatAdmin => "secretariat_admin",
+            Role::Ombudsperson => "ombudsperson",
         }
     }
 }
@@ -55,7 +65,7 @@ impl FromStr for Role {
             .ok_or_else(|| {
                 Invalid::field(
                     "role",
-                    "must be reader, contributor, member_admin or secretariat_admin",
+                    "must be reader, contributor, member_admin, secretariat_admin or ombudsperson",
                 )
             })
     }
@@ -175,9 +185,12 @@ impl NewUser {
         };
         let role = c.check(role.parse::<Role>());
         if let (Some(None), Some(r)) = (&member, role)
-            && r != Role::SecretariatAdmin
+            && !r.is_platform_wide()
         {
-            c.push("member", "is required for every role but secretariat_admin");
+            c.push(
+                "member",
+                "is required for every role but secretariat_admin and ombudsperson",
+            );
         }
         c.finish()?;
         Ok(NewUser {

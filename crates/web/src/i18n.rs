@@ -169,6 +169,7 @@ mod tests {
             include_str!("routes/proposals.rs"),
             include_str!("routes/petitions.rs"),
             include_str!("routes/notifications.rs"),
+            include_str!("routes/ombudsperson.rs"),
         ];
         let [en, _] = catalogues();
         let mut missing = Vec::new();

@@ -20,6 +20,9 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
             ("/list", l.t("nav.list")),
             ("/commitments", l.t("nav.commitments")),
         ];
+        if authorize(&ctx.principal, &Action::ReviewPetitions).is_ok() {
+            items.push(("/ombudsperson", l.t("nav.ombudsperson")));
+        }
         if authorize(&ctx.principal, &Action::ViewProposals).is_ok() {
             items.push(("/proposals", l.t("nav.proposals")));
             items.push(("/notifications", l.t("nav.notifications")));

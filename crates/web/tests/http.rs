@@ -61,6 +61,7 @@ impl TestApp {
             ("kgz.admin", "KGZ", "member_admin"),
             ("usa.reader", "USA", "reader"),
             ("sec", "", "secretariat_admin"),
+            ("ombuds", "", "ombudsperson"),
         ] {
             let new = NewUser::parse(user, "Test", member, role).unwrap();
             store
@@ -469,6 +470,63 @@ async fn anyone_can_petition_for_delisting_and_follow_it_by_tracking_number(app:
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // Only the ombudsperson reads petitions; the read is audited.
+    let sec = app.sign_in("sec").await;
+    assert_eq!(
+        app.get(&sec, "/ombudsperson").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let ombuds = app.sign_in("ombuds").await;
+    let queue = app
+        .get(&ombuds, "/ombudsperson")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let start = queue
+        .find("/ombudsperson/petitions/")
+        .expect("the petition is in the queue");
+    let petition_path: String = queue[start..].split('"').next().unwrap().to_string();
+    let page = app.get(&ombuds, &petition_path).await.text().await.unwrap();
+    assert!(page.contains("lawyer@example.org"));
+    let notes = app
+        .post_form(
+            &ombuds,
+            &format!("{petition_path}/notes"),
+            &[("notes", "Asked KAZ for the court ruling.")],
+        )
+        .await;
+    assert_eq!(notes.status(), StatusCode::SEE_OTHER);
+    let r = app
+        .post_form(
+            &ombuds,
+            &format!("{petition_path}/recommend"),
+            &[
+                ("recommendation", "delist"),
+                ("report", "The listing rests on a mistaken identity."),
+                ("summary", "Delisted on the ombudsperson's recommendation."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        r.headers()[LOCATION]
+            .to_str()
+            .unwrap()
+            .starts_with("/proposals/"),
+        "a reverse-consensus proposal is opened"
+    );
+    let html = app
+        .http
+        .get(app.at(&status_path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("recommendation before the states"), "{html}");
 }
 
 async fn a_full_round_through_the_pages_propose_hold_lift_concur_and_adopt(app: &TestApp) {

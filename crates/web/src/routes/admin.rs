@@ -26,6 +26,7 @@ pub fn role_label(l: Lang, role: Role) -> &'static str {
         Role::Contributor => l.t("role.contributor"),
         Role::MemberAdmin => l.t("role.member_admin"),
         Role::SecretariatAdmin => l.t("role.secretariat_admin"),
+        Role::Ombudsperson => l.t("role.ombudsperson"),
     }
 }
 

@@ -8,6 +8,7 @@ mod home;
 mod lists;
 mod members;
 mod notifications;
+mod ombudsperson;
 mod petitions;
 mod plan;
 mod profile;
@@ -112,6 +113,19 @@ pub fn router(state: AppState) -> Router {
         .route("/notifications", get(notifications::page_handler))
         .route("/notifications/read", post(notifications::mark_all_read))
         .route("/api/notifications", get(notifications::api_list))
+        .route("/ombudsperson", get(ombudsperson::queue))
+        .route(
+            "/ombudsperson/petitions/{id}",
+            get(ombudsperson::petition_page),
+        )
+        .route(
+            "/ombudsperson/petitions/{id}/notes",
+            post(ombudsperson::add_notes),
+        )
+        .route(
+            "/ombudsperson/petitions/{id}/recommend",
+            post(ombudsperson::recommend),
+        )
         .route("/proposals", get(proposals::list_page))
         .route(
             "/proposals/new",

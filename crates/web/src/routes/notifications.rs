@@ -19,6 +19,9 @@ fn recipient(ctx: &Ctx) -> Result<Recipient, WebError> {
     if ctx.principal.is_secretariat() {
         return Ok(Recipient::Secretariat);
     }
+    if ctx.principal.role() == Some(accord_core::Role::Ombudsperson) {
+        return Ok(Recipient::Ombudsperson);
+    }
     ctx.principal
         .member()
         .cloned()

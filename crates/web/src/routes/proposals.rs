@@ -24,6 +24,9 @@ fn acting(ctx: &Ctx) -> Result<Acting, WebError> {
     if ctx.principal.is_secretariat() {
         return Ok(Acting::Secretariat);
     }
+    if ctx.principal.role() == Some(Role::Ombudsperson) {
+        return Ok(Acting::Ombudsperson);
+    }
     ctx.principal
         .member()
         .cloned()
