@@ -264,7 +264,99 @@ on_both_backends!(
     a_full_round_through_the_pages_propose_hold_lift_concur_and_adopt,
     anyone_can_petition_for_delisting_and_follow_it_by_tracking_number,
     proposals_and_decisions_through_the_api_with_positions_only_for_those_allowed,
+    a_listed_entry_is_delisted_by_a_proposal_and_leaves_the_next_version,
 );
+
+async fn a_listed_entry_is_delisted_by_a_proposal_and_leaves_the_next_version(app: &TestApp) {
+    use accord_store::common_list::{Acting, NewProposal, SubjectKind};
+    let mut entry = accord_lists::ListEntry::new("draft", accord_lists::EntrySchema::Organization);
+    entry.push_name(accord_lists::EntryName::new(
+        "Jamaat Al-Example",
+        accord_lists::NameKind::Primary,
+    ));
+    let kaz_acting = Acting::Member(accord_core::MemberCode::parse("KAZ").unwrap());
+    let first = app
+        .store
+        .create_proposal(
+            &Actor::system("test"),
+            &kaz_acting,
+            NewProposal::list(SubjectKind::Organization, entry, "case", "Reasons."),
+            time::OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    app.store
+        .advance_due(
+            &Actor::system("test"),
+            first.state.deadline + time::Duration::minutes(1),
+        )
+        .await
+        .unwrap();
+
+    let kaz = app.api_token("kaz.admin").await;
+    let post = |body: Value| {
+        app.http
+            .post(app.at("/api/proposals"))
+            .bearer_auth(&kaz)
+            .json(&body)
+            .send()
+    };
+    let r = post(json!({ "kind": "delist", "statement_of_case": "new facts", "narrative_summary": "No longer active." })).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["fields"][0]["field"],
+        "subject"
+    );
+    let r = post(json!({ "kind": "delist", "subject": "acl-0001", "statement_of_case": "new facts", "narrative_summary": "No longer active." })).await.unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let delist: Value = r.json().await.unwrap();
+    assert_eq!(delist["kind"], "delist");
+    let amend = json!({ "kind": "amend", "subject": "ACL-0001", "subject_kind": "organization", "name": "Renamed", "statement_of_case": "x", "narrative_summary": "y" });
+    assert_eq!(
+        post(amend).await.unwrap().status(),
+        StatusCode::CONFLICT,
+        "one pending proposal per subject"
+    );
+
+    let pending = app
+        .store
+        .proposal(delist["id"].as_i64().unwrap())
+        .await
+        .unwrap();
+    app.store
+        .advance_due(
+            &Actor::system("test"),
+            pending.state.deadline + time::Duration::minutes(1),
+        )
+        .await
+        .unwrap();
+    let list: Value = app
+        .http
+        .get(app.at("/api/list"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["version"]["version"], 2, "{list}");
+    assert_eq!(list["entries"].as_array().unwrap().len(), 0, "{list}");
+    let changes: Value = app
+        .http
+        .get(app.at("/api/list/compare?from=1&to=2"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(changes["changes"]["removed"][0], "ACL-0001");
+}
 
 async fn proposals_and_decisions_through_the_api_with_positions_only_for_those_allowed(
     app: &TestApp,

@@ -87,6 +87,10 @@ fn primary_name(p: &ProposalRecord) -> String {
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct ProposalForm {
+    /// list (default), amend or delist.
+    kind: String,
+    /// The listed subject to amend or delist (e.g. ACL-0001).
+    subject: String,
     subject_kind: String,
     name: String,
     aliases: String,
@@ -110,6 +114,15 @@ fn proposal_form(ctx: &Ctx, form: &ProposalForm, errors: Option<&Invalid>) -> Ht
             (form_errors(l, errors))
             form.stacked method="post" action="/proposals/new" novalidate {
                 (csrf_field(ctx))
+                div.field {
+                    label for="kind" { (l.t("proposals.kind")) " *" }
+                    select id="kind" name="kind" {
+                        @for (v, k) in [("list", "proposals.k_list"), ("amend", "proposals.k_amend"), ("delist", "proposals.k_delist")] {
+                            option value=(v) selected[form.kind == v] { (l.t(k)) }
+                        }
+                    }
+                }
+                (Field::text("subject", l.t("proposals.listed_subject"), &form.subject).hint(l.t("proposals.listed_subject_hint")).render_in(l, errors))
                 div.field {
                     label for="subject_kind" { (l.t("proposals.subject_kind")) " *" }
                     select id="subject_kind" name="subject_kind" {
@@ -166,6 +179,39 @@ pub async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<St
 
 fn build(form: &ProposalForm) -> Result<NewProposal, Invalid> {
     let mut c = accord_core::validation::Collector::default();
+    let proposal_kind = match form.kind.as_str() {
+        "" | "list" => Some(accord_procedure::ProposalKind::List),
+        "amend" => Some(accord_procedure::ProposalKind::Amend),
+        "delist" => Some(accord_procedure::ProposalKind::Delist),
+        _ => {
+            c.push("kind", "must be list, amend or delist");
+            None
+        }
+    };
+    let subject = form.subject.trim().to_uppercase();
+    let about_listed = matches!(
+        proposal_kind,
+        Some(accord_procedure::ProposalKind::Amend | accord_procedure::ProposalKind::Delist)
+    );
+    if about_listed && subject.is_empty() {
+        c.push(
+            "subject",
+            "name the listed entry to amend or delist, e.g. ACL-0001",
+        );
+    }
+    let tlp = c.check(form.tlp.parse::<Tlp>());
+    if proposal_kind == Some(accord_procedure::ProposalKind::Delist) {
+        c.finish()?;
+        let mut p = NewProposal::about(
+            accord_procedure::ProposalKind::Delist,
+            &subject,
+            None,
+            &form.statement_of_case,
+            &form.narrative_summary,
+        );
+        p.statement_tlp = tlp.expect("checked");
+        return Ok(p);
+    }
     let name = c.check(accord_core::validation::text("name", &form.name, true, 300));
     let kind = match form.subject_kind.as_str() {
         "individual" => Some(SubjectKind::Individual),
@@ -179,7 +225,6 @@ fn build(form: &ProposalForm) -> Result<NewProposal, Invalid> {
             None
         }
     };
-    let tlp = c.check(form.tlp.parse::<Tlp>());
     c.finish()?;
     let kind = kind.expect("checked");
     let schema = if kind == SubjectKind::Individual {
@@ -222,12 +267,22 @@ fn build(form: &ProposalForm) -> Result<NewProposal, Invalid> {
             approximate: false,
         });
     }
-    let mut p = NewProposal::list(
-        kind,
-        entry,
-        &form.statement_of_case,
-        &form.narrative_summary,
-    );
+    let mut p = if about_listed {
+        NewProposal::about(
+            accord_procedure::ProposalKind::Amend,
+            &subject,
+            Some(entry),
+            &form.statement_of_case,
+            &form.narrative_summary,
+        )
+    } else {
+        NewProposal::list(
+            kind,
+            entry,
+            &form.statement_of_case,
+            &form.narrative_summary,
+        )
+    };
     p.statement_tlp = tlp.expect("checked");
     let un = form.un_reference.trim();
     p.un_reference = (!un.is_empty()).then(|| un.to_string());
@@ -523,7 +578,13 @@ pub async fn api_get(
 
 #[derive(Deserialize)]
 pub struct ProposalBody {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
     subject_kind: String,
+    #[serde(default)]
     name: String,
     #[serde(default)]
     aliases: Vec<String>,
@@ -552,6 +613,8 @@ pub async fn api_create(
 ) -> Result<(StatusCode, axum::Json<ProposalJson>), WebError> {
     ctx.require(&state, &Action::Propose).await?;
     let form = ProposalForm {
+        kind: body.kind,
+        subject: body.subject,
         subject_kind: body.subject_kind,
         name: body.name,
         aliases: body.aliases.join("\n"),
