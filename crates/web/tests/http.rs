@@ -644,7 +644,41 @@ async fn a_full_round_through_the_pages_propose_hold_lift_concur_and_adopt(app: 
     let page_path = r.headers()[LOCATION].to_str().unwrap().to_string();
     let id: i64 = page_path.rsplit('/').next().unwrap().parse().unwrap();
 
+    let evidence_path = format!("/proposals/{id}/evidence");
+    let r = upload(
+        app,
+        &kaz,
+        &evidence_path,
+        &[(
+            "file",
+            "records.pdf",
+            b"%PDF-1.4 financing records".to_vec(),
+        )],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = upload(
+        app,
+        &kaz,
+        &evidence_path,
+        &[("file", "tool.exe", b"MZ".to_vec())],
+    )
+    .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "disallowed file types are refused"
+    );
+    let evidence = app.store.evidence(id).await.unwrap();
+    assert_eq!(evidence.len(), 1);
+    let download = format!("/proposals/{id}/evidence/{}", evidence[0].id);
+
     let reader = app.sign_in("usa.reader").await;
+    assert_eq!(
+        app.get(&reader, &download).await.status(),
+        StatusCode::FORBIDDEN,
+        "evidence is as confidential as the case"
+    );
     let r = app.post_form(&reader, "/proposals/new", &fields).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "readers do not propose");
     let r = app
@@ -666,6 +700,12 @@ async fn a_full_round_through_the_pages_propose_hold_lift_concur_and_adopt(app: 
     assert!(
         html.contains("value=\"hold\"") && html.contains("value=\"concur\""),
         "{html}"
+    );
+    let file = app.get(&kgz, &download).await;
+    assert_eq!(file.headers()[CONTENT_TYPE], "application/pdf");
+    assert_eq!(
+        file.bytes().await.unwrap().as_ref(),
+        b"%PDF-1.4 financing records"
     );
     let statement = app
         .get(&kgz, &format!("/proposals/{id}/statement"))

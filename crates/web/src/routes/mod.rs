@@ -134,6 +134,14 @@ pub fn router(state: AppState) -> Router {
         .route("/proposals/{id}", get(proposals::proposal_page))
         .route("/proposals/{id}/decide", post(proposals::decide))
         .route("/proposals/{id}/statement", get(proposals::statement_page))
+        .route(
+            "/proposals/{id}/evidence",
+            post(proposals::add_evidence).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route(
+            "/proposals/{id}/evidence/{evidence_id}",
+            get(proposals::evidence_download),
+        )
         .route("/commitments", get(plan::list_page))
         .route("/commitments/{id}", get(plan::commitment_page))
         .route("/api/commitments", get(plan::api_list))

@@ -425,6 +425,16 @@ pub async fn proposal_page(
     let view = accord_procedure::view(&p.rule, &p.state, &who, now);
     let can_decide = matches!(ctx.principal.role(), Some(Role::MemberAdmin));
     let statement = may_read_statement(&state, &ctx, &p).await?;
+    let evidence = if statement {
+        state.store.evidence(p.id).await?
+    } else {
+        Vec::new()
+    };
+    let own_proposal = ctx.principal.member().map(|m| m.as_str()) == Some(p.proposer.as_str())
+        && matches!(
+            ctx.principal.role(),
+            Some(Role::MemberAdmin | Role::Contributor)
+        );
     Ok(page(
         &ctx,
         &format!("{} {}", l.t("proposals.proposal"), p.id),
@@ -454,6 +464,19 @@ pub async fn proposal_page(
             }
             @if statement {
                 p { a href={ "/proposals/" (p.id) "/statement" } { (l.t("proposals.read_statement")) } " (TLP:" (p.statement_tlp.as_str()) ")" }
+                h2 { (l.t("proposals.evidence")) }
+                @if evidence.is_empty() { p.muted { (l.t("proposals.no_evidence")) } } @else {
+                    ul { @for e in &evidence {
+                        li { a href={ "/proposals/" (p.id) "/evidence/" (e.id) } { (e.file_name) } " (" (e.size) " B, " (e.added_by) ")" }
+                    } }
+                }
+                @if own_proposal {
+                    form.stacked method="post" action={ "/proposals/" (p.id) "/evidence" } enctype="multipart/form-data" {
+                        (csrf_field(&ctx))
+                        div.field { label for="file" { (l.t("proposals.attach")) } input type="file" id="file" name="file" required; }
+                        button.secondary type="submit" { (l.t("proposals.attach_button")) }
+                    }
+                }
             }
             @if can_decide && !view.available_actions.is_empty() {
                 h2 { (l.t("proposals.decide")) }
@@ -675,4 +698,113 @@ pub async fn statement_page(
             p { a href={ "/proposals/" (id) } { (l.t("proposals.back_to")) } }
         },
     ))
+}
+
+/// Evidence files a proposer may attach: documents and images, by extension.
+const EVIDENCE_TYPES: [(&str, &str); 9] = [
+    ("pdf", "application/pdf"),
+    ("png", "image/png"),
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+    ("txt", "text/plain"),
+    ("csv", "text/csv"),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ("odt", "application/vnd.oasis.opendocument.text"),
+];
+
+fn evidence_type(file_name: &str) -> Option<&'static str> {
+    let ext = file_name.rsplit_once('.')?.1.to_ascii_lowercase();
+    EVIDENCE_TYPES
+        .iter()
+        .find(|(e, _)| *e == ext)
+        .map(|(_, t)| *t)
+}
+
+/// The proposing member's users attach evidence to their proposal.
+pub async fn add_evidence(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    upload: crate::forms::Upload,
+) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::Propose).await?;
+    let p = state.store.proposal(id).await?;
+    if ctx.principal.member().map(|m| m.as_str()) != Some(p.proposer.as_str()) {
+        ctx.require(&state, &Action::ReadRestrictedStatement)
+            .await?;
+    }
+    let Some((_, file_name, bytes)) = upload
+        .fields
+        .iter()
+        .find(|(n, _, d)| n == "file" && !d.is_empty())
+    else {
+        return Err(Invalid::field("file", "choose the file to attach").into());
+    };
+    let file_name = file_name.clone().unwrap_or_else(|| "evidence".into());
+    let content_type = evidence_type(&file_name).ok_or_else(|| {
+        Invalid::field(
+            "file",
+            "attach a PDF, image (PNG, JPEG), text, CSV or office document (DOCX, XLSX, ODT)",
+        )
+    })?;
+    let new = accord_store::common_list::NewEvidence {
+        file_name,
+        content_type: content_type.into(),
+        bytes: bytes.clone(),
+    };
+    state.store.add_evidence(&ctx.actor(), id, &new).await?;
+    Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
+}
+
+/// Evidence is as confidential as the statement of case; every read audited.
+pub async fn evidence_download(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, evidence_id)): Path<(i64, i64)>,
+) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::ViewProposals).await?;
+    let p = state.store.proposal(id).await?;
+    if !may_read_statement(&state, &ctx, &p).await? {
+        ctx.require(&state, &Action::ReadRestrictedStatement)
+            .await?;
+    }
+    if !state
+        .store
+        .evidence(id)
+        .await?
+        .iter()
+        .any(|e| e.id == evidence_id)
+    {
+        return Err(WebError::NotFound(format!(
+            "evidence {evidence_id} of proposal {id}"
+        )));
+    }
+    let (meta, bytes) = state.store.evidence_file(&ctx.actor(), evidence_id).await?;
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        meta.file_name.replace(['"', '\\', '\r', '\n'], "_")
+    );
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    h.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_str(&meta.content_type).unwrap_or(
+            axum::http::HeaderValue::from_static("application/octet-stream"),
+        ),
+    );
+    if let Ok(v) = axum::http::HeaderValue::from_str(&disposition) {
+        h.insert(axum::http::header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
 }
