@@ -22,6 +22,10 @@ pub struct ScreeningJob {
     pub finished_at: Option<i64>,
 }
 
+/// How long a running job may go without a heartbeat (progress is written
+/// twice a second while it runs).
+pub const JOB_SILENCE_MS: i64 = 60_000;
+
 const JOB_COLUMNS: &str =
     "id, user_id, file_name, status, total, done, summary, error, created_at, finished_at";
 
@@ -33,8 +37,8 @@ impl Store {
         total: Option<i64>,
     ) -> Result<ScreeningJob, StoreError> {
         let job: ScreeningJob = sqlx::query_as(sql!(
-            "INSERT INTO screening_jobs (id, user_id, file_name, status, total, done, created_at) \
-             VALUES ($1, $2, $3, 'running', $4, 0, $5) RETURNING {JOB_COLUMNS}"
+            "INSERT INTO screening_jobs (id, user_id, file_name, status, total, done, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'running', $4, 0, $5, $5) RETURNING {JOB_COLUMNS}"
         ))
         .bind(random_secret())
         .bind(user_id)
@@ -46,9 +50,11 @@ impl Store {
         Ok(job)
     }
 
+    /// Records progress; doubles as the job's heartbeat.
     pub async fn set_screening_progress(&self, id: &str, done: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE screening_jobs SET done = $1 WHERE id = $2 AND status = 'running'")
+        sqlx::query("UPDATE screening_jobs SET done = $1, updated_at = $2 WHERE id = $3 AND status = 'running'")
             .bind(done)
+            .bind(now_ms())
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -80,7 +86,19 @@ impl Store {
     }
 
     /// A job, if it belongs to `user_id` (another user's job is "not found").
+    /// A running job without a heartbeat for [`JOB_SILENCE_MS`] is marked
+    /// failed first: the node running it has stopped.
     pub async fn screening_job(&self, id: &str, user_id: i64) -> Result<ScreeningJob, StoreError> {
+        sqlx::query(
+            "UPDATE screening_jobs SET status = 'failed', error = $1, finished_at = $2 \
+             WHERE id = $3 AND status = 'running' AND COALESCE(updated_at, created_at) < $4",
+        )
+        .bind("interrupted: the server running this job stopped; upload the file again")
+        .bind(now_ms())
+        .bind(id)
+        .bind(now_ms() - JOB_SILENCE_MS)
+        .execute(&self.pool)
+        .await?;
         let job: Option<ScreeningJob> = sqlx::query_as(sql!(
             "SELECT {JOB_COLUMNS} FROM screening_jobs WHERE id = $1 AND user_id = $2"
         ))

@@ -58,7 +58,45 @@ conformance!(
     reference_list_imports_make_versions_only_when_something_changed,
     reference_lists_with_a_repeated_reference_are_refused_whole,
     the_joint_plan_catalogue_is_seeded_once_from_the_conference_report,
+    a_screening_job_without_a_heartbeat_is_reported_as_interrupted,
 );
+
+async fn a_screening_job_without_a_heartbeat_is_reported_as_interrupted(
+    store: Store,
+    _url: String,
+) {
+    let user = seeded_user(&store, "kz.border", "KAZ", "reader").await;
+    let alive = store
+        .create_screening_job(user.id, "a.csv", Some(10))
+        .await
+        .unwrap();
+    store.set_screening_progress(&alive.id, 5).await.unwrap();
+    assert_eq!(
+        store
+            .screening_job(&alive.id, user.id)
+            .await
+            .unwrap()
+            .status,
+        "running"
+    );
+    let stuck = store
+        .create_screening_job(user.id, "b.csv", Some(10))
+        .await
+        .unwrap();
+    sqlx::query("UPDATE screening_jobs SET updated_at = 0, created_at = 0 WHERE id = $1")
+        .bind(&stuck.id)
+        .execute(store.raw_pool())
+        .await
+        .unwrap();
+    let job = store.screening_job(&stuck.id, user.id).await.unwrap();
+    assert_eq!(job.status, "failed");
+    assert!(job.error.unwrap().contains("interrupted"));
+    let other = seeded_user(&store, "pk.border", "PAK", "reader").await;
+    assert!(matches!(
+        store.screening_job(&alive.id, other.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
 
 async fn the_joint_plan_catalogue_is_seeded_once_from_the_conference_report(
     store: Store,
