@@ -211,6 +211,48 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Lists a subject the way the procedure does when no state objects:
+    /// Kazakhstan proposes, and the deadline passes.
+    async fn list_by_silence(
+        &self,
+        kind: accord_store::common_list::SubjectKind,
+        name: &str,
+        statement: &str,
+        summary: &str,
+    ) {
+        use accord_store::common_list::{Acting, NewProposal, SubjectKind};
+        let schema = if kind == SubjectKind::Individual {
+            accord_lists::EntrySchema::Person
+        } else {
+            accord_lists::EntrySchema::Organization
+        };
+        let mut entry = accord_lists::ListEntry::new("draft", schema);
+        entry.push_name(accord_lists::EntryName::new(
+            name,
+            accord_lists::NameKind::Primary,
+        ));
+        let kaz = Acting::Member(accord_core::MemberCode::parse("KAZ").unwrap());
+        let proposal = self
+            .store
+            .create_proposal(
+                &Actor::system("test"),
+                &kaz,
+                NewProposal::list(kind, entry, statement, summary),
+                time::OffsetDateTime::now_utc(),
+            )
+            .await
+            .unwrap();
+        self.store
+            .advance_due(
+                &Actor::system("test"),
+                proposal.state.deadline + time::Duration::minutes(1),
+            )
+            .await
+            .unwrap();
+    }
+}
+
 fn focal_fields(name: &str) -> Vec<(&'static str, String)> {
     vec![
         ("name", name.to_string()),
@@ -268,30 +310,14 @@ on_both_backends!(
 );
 
 async fn a_listed_entry_is_delisted_by_a_proposal_and_leaves_the_next_version(app: &TestApp) {
-    use accord_store::common_list::{Acting, NewProposal, SubjectKind};
-    let mut entry = accord_lists::ListEntry::new("draft", accord_lists::EntrySchema::Organization);
-    entry.push_name(accord_lists::EntryName::new(
+    use accord_store::common_list::SubjectKind;
+    app.list_by_silence(
+        SubjectKind::Organization,
         "Jamaat Al-Example",
-        accord_lists::NameKind::Primary,
-    ));
-    let kaz_acting = Acting::Member(accord_core::MemberCode::parse("KAZ").unwrap());
-    let first = app
-        .store
-        .create_proposal(
-            &Actor::system("test"),
-            &kaz_acting,
-            NewProposal::list(SubjectKind::Organization, entry, "case", "Reasons."),
-            time::OffsetDateTime::now_utc(),
-        )
-        .await
-        .unwrap();
-    app.store
-        .advance_due(
-            &Actor::system("test"),
-            first.state.deadline + time::Duration::minutes(1),
-        )
-        .await
-        .unwrap();
+        "case",
+        "Reasons.",
+    )
+    .await;
 
     let kaz = app.api_token("kaz.admin").await;
     let post = |body: Value| {
@@ -480,34 +506,14 @@ async fn proposals_and_decisions_through_the_api_with_positions_only_for_those_a
 }
 
 async fn anyone_can_petition_for_delisting_and_follow_it_by_tracking_number(app: &TestApp) {
-    use accord_store::common_list::{Acting, NewProposal, SubjectKind};
-    let mut entry = accord_lists::ListEntry::new("draft", accord_lists::EntrySchema::Person);
-    entry.push_name(accord_lists::EntryName::new(
+    use accord_store::common_list::SubjectKind;
+    app.list_by_silence(
+        SubjectKind::Individual,
         "Abdulla Karimov",
-        accord_lists::NameKind::Primary,
-    ));
-    let p = app
-        .store
-        .create_proposal(
-            &Actor::system("test"),
-            &Acting::Member(accord_core::MemberCode::parse("KAZ").unwrap()),
-            NewProposal::list(
-                SubjectKind::Individual,
-                entry,
-                "case",
-                "Recruits for a listed group.",
-            ),
-            time::OffsetDateTime::now_utc(),
-        )
-        .await
-        .unwrap();
-    app.store
-        .advance_due(
-            &Actor::system("test"),
-            p.state.deadline + time::Duration::minutes(1),
-        )
-        .await
-        .unwrap();
+        "case",
+        "Recruits for a listed group.",
+    )
+    .await;
 
     let visitor = app.anonymous().await;
     let fields = [
@@ -808,7 +814,7 @@ async fn a_full_round_through_the_pages_propose_hold_lift_concur_and_adopt(app: 
 }
 
 async fn an_adopted_listing_is_published_with_its_reasons_and_exported_with_etags(app: &TestApp) {
-    use accord_store::common_list::{Acting, NewProposal, SubjectKind};
+    use accord_store::common_list::SubjectKind;
     let r = app.http.get(app.at("/list")).send().await.unwrap();
     assert!(
         r.text()
@@ -816,34 +822,13 @@ async fn an_adopted_listing_is_published_with_its_reasons_and_exported_with_etag
             .unwrap()
             .contains("No version of the common list has been adopted yet")
     );
-    let mut entry = accord_lists::ListEntry::new("draft", accord_lists::EntrySchema::Organization);
-    entry.push_name(accord_lists::EntryName::new(
+    app.list_by_silence(
+        SubjectKind::Organization,
         "Jamaat Al-Example",
-        accord_lists::NameKind::Primary,
-    ));
-    let now = time::OffsetDateTime::now_utc();
-    let proposal = app
-        .store
-        .create_proposal(
-            &Actor::system("test"),
-            &Acting::Member(accord_core::MemberCode::parse("KAZ").unwrap()),
-            NewProposal::list(
-                SubjectKind::Organization,
-                entry,
-                "confidential case file",
-                "Recruits fighters in the region.",
-            ),
-            now,
-        )
-        .await
-        .unwrap();
-    app.store
-        .advance_due(
-            &Actor::system("test"),
-            proposal.state.deadline + time::Duration::hours(1),
-        )
-        .await
-        .unwrap();
+        "confidential case file",
+        "Recruits fighters in the region.",
+    )
+    .await;
 
     let r = app.http.get(app.at("/api/list")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
