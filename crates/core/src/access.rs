@@ -106,6 +106,8 @@ pub enum Action {
     Petition,
     /// Reading petitions (personal data) and recommending: the ombudsperson.
     ReviewPetitions,
+    /// Merging two subjects of the common list, or undoing a merge: the secretariat.
+    MergeSubjects,
 }
 
 impl Action {
@@ -132,6 +134,7 @@ impl Action {
             Action::ReadRestrictedStatement => "proposals.statement.read",
             Action::Petition => "petitions.public",
             Action::ReviewPetitions => "petitions.review",
+            Action::MergeSubjects => "subjects.merge",
         }
     }
 }
@@ -156,9 +159,10 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
             return Ok(());
         }
         _ if *who == Principal::Anonymous => return Err(Denied::NotSignedIn),
-        Action::AddMember | Action::ViewAuditLog | Action::ImportReferenceLists => {
-            who.is_secretariat()
-        }
+        Action::AddMember
+        | Action::ViewAuditLog
+        | Action::ImportReferenceLists
+        | Action::MergeSubjects => who.is_secretariat(),
         Action::ViewFocalPoints { .. } => who.member().is_some() || who.is_secretariat(),
         Action::EditFocalPoints { member } => who.is_admin_of(member),
         Action::ViewUsers => matches!(who.role(), Some(Role::SecretariatAdmin | Role::MemberAdmin)),

@@ -115,6 +115,9 @@ pub fn spec() -> Value {
             },
             "/api/proposals/{id}": { "get": op("Common list", "One proposal", true, None, (200, r("Proposal")), path_param("id", "integer")) },
             "/api/proposals/{id}/decisions": { "post": op("Common list", "Your state's decision: concur, object, hold, extend_hold, lift_hold or withdraw (409 when the procedure refuses it)", true, Some("Decision"), (200, r("Proposal")), path_param("id", "integer")) },
+            "/api/subjects/{id}": { "get": op("Common list", "A subject with its entry, status and merges", true, None, (200, json!({ "type": "object" })), path_param("id", "string")) },
+            "/api/subjects/{id}/merge": { "post": op("Common list", "Merge this subject into another (secretariat; explicit, audited, reversible)", true, Some("MergeRequest"), (201, json!({ "type": "object" })), path_param("id", "string")) },
+            "/api/merges/{id}/undo": { "post": op("Common list", "Undo a merge (secretariat)", true, None, (200, json!({ "type": "object" })), path_param("id", "integer")) },
             "/api/petitions": { "post": op("Common list", "Petition for delisting (no account needed); returns the tracking number", false, Some("NewPetition"), (201, r("PetitionTracking")), none.clone()) },
             "/api/petitions/{tracking}": { "get": op("Common list", "A petition's status by tracking number (no personal data)", false, None, (200, r("PetitionTracking")), path_param("tracking", "string")) },
             "/api/notifications": { "get": op("Common list", "Notifications for the caller's member (or the secretariat), newest first", true, None, (200, json!({ "type": "array", "items": { "type": "object" } })), none.clone()) },
@@ -199,6 +202,8 @@ pub fn spec() -> Value {
                 "Decision": { "type": "object", "required": ["action"], "properties": {
                     "action": { "type": "string", "enum": ["concur", "object", "hold", "extend_hold", "lift_hold", "withdraw"] },
                     "reason": { "type": "string" } } },
+                "MergeRequest": { "type": "object", "required": ["into", "reason"], "properties": {
+                    "into": { "type": "string", "description": "the subject that remains, e.g. ACL-0002" }, "reason": { "type": "string" } } },
                 "NewPetition": { "type": "object", "required": ["subject", "petitioner_name", "petitioner_contact", "grounds"], "properties": {
                     "subject": { "type": "string" }, "petitioner_name": { "type": "string" }, "petitioner_contact": { "type": "string" },
                     "representative": { "type": "boolean" }, "grounds": { "type": "string" } } },

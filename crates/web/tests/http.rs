@@ -307,7 +307,103 @@ on_both_backends!(
     anyone_can_petition_for_delisting_and_follow_it_by_tracking_number,
     proposals_and_decisions_through_the_api_with_positions_only_for_those_allowed,
     a_listed_entry_is_delisted_by_a_proposal_and_leaves_the_next_version,
+    subjects_are_merged_only_explicitly_by_the_secretariat_and_the_merge_can_be_undone,
 );
+
+async fn subjects_are_merged_only_explicitly_by_the_secretariat_and_the_merge_can_be_undone(
+    app: &TestApp,
+) {
+    use accord_store::common_list::SubjectKind;
+    app.list_by_silence(
+        SubjectKind::Organization,
+        "Jamaat Al-Example",
+        "case",
+        "Reasons.",
+    )
+    .await;
+    app.list_by_silence(
+        SubjectKind::Organization,
+        "JAE Front",
+        "case",
+        "Same group.",
+    )
+    .await;
+    let sec = app.api_token("sec").await;
+    let kaz = app.api_token("kaz.admin").await;
+    let merge = |token: &str, from: &str, body: Value| {
+        app.http
+            .post(app.at(&format!("/api/subjects/{from}/merge")))
+            .bearer_auth(token.to_string())
+            .json(&body)
+            .send()
+    };
+    let r = merge(
+        &kaz,
+        "ACL-0002",
+        json!({ "into": "ACL-0001", "reason": "same group" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = merge(
+        &sec,
+        "ACL-0001",
+        json!({ "into": "ACL-0001", "reason": "x" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = merge(
+        &sec,
+        "ACL-0002",
+        json!({ "into": "ACL-0001", "reason": "The same group under another name." }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let m: Value = r.json().await.unwrap();
+    let subject: Value = app
+        .http
+        .get(app.at("/api/subjects/ACL-0001"))
+        .bearer_auth(&sec)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let names = subject["subject"]["entry"]["names"].to_string();
+    assert!(names.contains("JAE Front"), "{subject}");
+    let r = app
+        .http
+        .post(app.at(&format!("/api/merges/{}/undo", m["id"])))
+        .bearer_auth(&sec)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let subject: Value = app
+        .http
+        .get(app.at("/api/subjects/ACL-0001"))
+        .bearer_auth(&sec)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        !subject["subject"]["entry"]["names"]
+            .to_string()
+            .contains("JAE Front"),
+        "{subject}"
+    );
+}
 
 async fn a_listed_entry_is_delisted_by_a_proposal_and_leaves_the_next_version(app: &TestApp) {
     use accord_store::common_list::SubjectKind;

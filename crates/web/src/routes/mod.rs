@@ -14,6 +14,7 @@ mod plan;
 mod profile;
 mod proposals;
 mod screening;
+mod subjects;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -108,6 +109,9 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/proposals/{id}", get(proposals::api_get))
         .route("/api/proposals/{id}/decisions", post(proposals::api_decide))
+        .route("/api/subjects/{id}", get(subjects::api_get))
+        .route("/api/subjects/{id}/merge", post(subjects::api_merge))
+        .route("/api/merges/{id}/undo", post(subjects::api_unmerge))
         .route("/api/petitions", post(petitions::api_create))
         .route("/api/petitions/{tracking}", get(petitions::api_status))
         .route("/notifications", get(notifications::page_handler))
