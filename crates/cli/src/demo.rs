@@ -10,12 +10,18 @@ pub const PASSWORD: &str = "accord-demo";
 
 /// Every regional state has an administrator, so that the whole agreement
 /// procedure can be played through.
-const ACCOUNTS: [(&str, &str, &str, &str); 12] = [
+const ACCOUNTS: [(&str, &str, &str, &str); 13] = [
     (
         "secretariat",
         "UNRCCA Secretariat",
         "UNRCCA",
         "secretariat_admin",
+    ),
+    (
+        "ombudsperson",
+        "Office of the Ombudsperson",
+        "",
+        "ombudsperson",
     ),
     ("kaz.admin", "Aigerim Sadykova", "KAZ", "member_admin"),
     ("kaz.analyst", "Timur Akhmetov", "KAZ", "contributor"),

@@ -331,3 +331,52 @@ async fn reference_lists_are_imported_in_versions_and_screened_without_list_file
     std::fs::remove_dir_all(&dir).ok();
     db.drop_database().await;
 }
+
+#[test]
+fn demo_accounts_cover_every_regional_state_and_the_ombudsperson() {
+    let dir = std::env::temp_dir().join(format!("accord-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/demo.db", dir.display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args([
+            "serve",
+            "--demo",
+            "--database",
+            &url,
+            "--bind",
+            "127.0.0.1:0",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start accord");
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    let mut demo = String::new();
+    while std::io::BufRead::read_line(&mut out, &mut line).unwrap() > 0 {
+        if line.starts_with("Demo accounts") {
+            demo = line.clone();
+            break;
+        }
+        line.clear();
+    }
+    child.kill().ok();
+    child.wait().ok();
+    for user in [
+        "secretariat",
+        "ombudsperson",
+        "kaz.admin",
+        "kgz.admin",
+        "tjk.admin",
+        "uzb.admin",
+        "afg.admin",
+        "bgd.admin",
+        "ind.admin",
+        "pak.admin",
+        "lka.admin",
+        "usa.reader",
+    ] {
+        assert!(demo.contains(user), "{user} missing from: {demo}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
