@@ -132,31 +132,7 @@ fn osa_bit_parallel<const N: usize>(a: &[u8], b: &[u8], slot: fn(u8) -> usize) -
     for (i, &c) in a.iter().enumerate() {
         pm[slot(c)] |= 1u64 << i;
     }
-    let mut vp: u64 = if m == 64 { !0 } else { (1u64 << m) - 1 };
-    let mut vn: u64 = 0;
-    let mut d0: u64 = 0;
-    let mut pm_old: u64 = 0;
-    let mut dist = m;
-    let last = 1u64 << (m - 1);
-    for &c in b {
-        let pm_j = pm[slot(c)];
-        let tr = (((!d0) & pm_j) << 1) & pm_old;
-        d0 = ((((pm_j & vp).wrapping_add(vp)) ^ vp) | pm_j | vn) | tr;
-        let mut hp = vn | !(d0 | vp);
-        let mut hn = d0 & vp;
-        if hp & last != 0 {
-            dist += 1;
-        }
-        if hn & last != 0 {
-            dist -= 1;
-        }
-        hp = (hp << 1) | 1;
-        hn <<= 1;
-        vp = hn | !(d0 | hp);
-        vn = hp & d0;
-        pm_old = pm_j;
-    }
-    dist
+    osa_loop(&pm, m, b, slot)
 }
 
 /// OSA distance, or any value above `k` as soon as the distance is known to
@@ -337,6 +313,13 @@ fn is_alnum(c: u8) -> bool {
 /// (1..=64) alphanumeric bytes; `b` must be alphanumeric.
 #[inline]
 fn osa_with_masks(pm: &[u64; 36], m: usize, b: &[u8]) -> usize {
+    osa_loop(pm, m, b, alnum_slot)
+}
+
+/// Hyyrö's recurrence over the masks `pm` of a text of `m` (1..=64) bytes,
+/// one step per byte of `b`; shared by the one-off and the prepared forms.
+#[inline(always)]
+fn osa_loop<const N: usize>(pm: &[u64; N], m: usize, b: &[u8], slot: fn(u8) -> usize) -> usize {
     let mut vp: u64 = if m == 64 { !0 } else { (1u64 << m) - 1 };
     let mut vn: u64 = 0;
     let mut d0: u64 = 0;
@@ -344,7 +327,7 @@ fn osa_with_masks(pm: &[u64; 36], m: usize, b: &[u8]) -> usize {
     let mut dist = m;
     let last = 1u64 << (m - 1);
     for &c in b {
-        let pm_j = pm[alnum_slot(c)];
+        let pm_j = pm[slot(c)];
         let tr = (((!d0) & pm_j) << 1) & pm_old;
         d0 = ((((pm_j & vp).wrapping_add(vp)) ^ vp) | pm_j | vn) | tr;
         let mut hp = vn | !(d0 | vp);

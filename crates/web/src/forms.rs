@@ -72,6 +72,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PostedForm<T> {
     }
 }
 
+/// The body of a form that carries nothing but its CSRF token (sign out,
+/// disable, mark as read…).
+#[derive(serde::Deserialize)]
+pub struct NoFields {}
+
 /// A `multipart/form-data` upload whose `csrf` field matched the request's
 /// token. Fields are read whole, within the route's body limit.
 pub struct Upload {

@@ -48,19 +48,18 @@ impl Screening {
             .map(|v| (v.list, v.version))
             .collect();
         // The common list itself, current version, as the dataset "common".
-        let common = match store.published_list(None).await {
-            Ok(v) => Some(v),
-            Err(StoreError::NotFound(_)) => None,
-            Err(e) => return Err(e),
-        };
-        if let Some(c) = &common {
-            versions.push((COMMON_DATASET.to_string(), c.version.version));
+        // Only its version number is read here: the entries are loaded when
+        // something changed, not on every check.
+        let common_version = store.list_versions().await?.first().map(|v| v.version);
+        if let Some(v) = common_version {
+            versions.push((COMMON_DATASET.to_string(), v));
         }
         if *self.loaded.lock().expect("never poisoned") == versions {
             return Ok(false);
         }
         let mut lists = self.file_lists.clone();
-        if let Some(c) = common {
+        if let Some(v) = common_version {
+            let c = store.published_list(Some(v)).await?;
             let list = List {
                 source: accord_lists::ListSource::Accord,
                 generated: None,

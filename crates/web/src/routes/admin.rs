@@ -212,14 +212,11 @@ async fn set_disabled(
         .await?)
 }
 
-#[derive(Deserialize)]
-pub struct Empty {}
-
 pub async fn disable_from_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(username): Path<String>,
-    PostedForm(_): PostedForm<Empty>,
+    PostedForm(_): PostedForm<crate::forms::NoFields>,
 ) -> Result<Response, WebError> {
     set_disabled(&state, &ctx, &username, true).await?;
     Ok(Redirect::to("/admin/users").into_response())
@@ -229,7 +226,7 @@ pub async fn enable_from_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(username): Path<String>,
-    PostedForm(_): PostedForm<Empty>,
+    PostedForm(_): PostedForm<crate::forms::NoFields>,
 ) -> Result<Response, WebError> {
     set_disabled(&state, &ctx, &username, false).await?;
     Ok(Redirect::to("/admin/users").into_response())

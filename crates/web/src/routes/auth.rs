@@ -138,13 +138,10 @@ pub async fn login(
     Ok(response)
 }
 
-#[derive(Deserialize)]
-pub struct Empty {}
-
 pub async fn logout(
     State(state): State<AppState>,
     ctx: Ctx,
-    PostedForm(_): PostedForm<Empty>,
+    PostedForm(_): PostedForm<crate::forms::NoFields>,
 ) -> Result<Response, WebError> {
     if let Auth::Session { token } = &ctx.auth {
         state.store.end_session(&ctx.actor(), token).await?;

@@ -85,13 +85,10 @@ pub async fn page_handler(
     ))
 }
 
-#[derive(serde::Deserialize)]
-pub struct Empty {}
-
 pub async fn mark_all_read(
     State(state): State<AppState>,
     ctx: Ctx,
-    PostedForm(_): PostedForm<Empty>,
+    PostedForm(_): PostedForm<crate::forms::NoFields>,
 ) -> Result<Response, WebError> {
     ctx.require(&state, &Action::ViewProposals).await?;
     state
