@@ -87,8 +87,27 @@ pub enum Action {
     ViewReferenceLists,
     /// Importing a new version of a reference list: the secretariat.
     ImportReferenceLists,
-    /// The Joint Plan's frameworks and commitments: public, as the report is.
+    /// The Joint Plan's frameworks and commitments, reporting rounds,
+    /// progress and strategies: public, as the report is; what each viewer
+    /// sees of members' reports is then decided by their TLP marking.
     ViewCommitments,
+    /// Opening and reopening reporting rounds, adding frameworks, pillars
+    /// and commitments: the secretariat.
+    ManagePlan,
+    /// Drafting and correcting a member's reports: its contributors and
+    /// administrators.
+    DraftReport {
+        member: MemberCode,
+    },
+    /// Submitting a member's report: its administrators.
+    SubmitReport {
+        member: MemberCode,
+    },
+    /// The member's register of national strategies: its contributors and
+    /// administrators, and the secretariat.
+    EditStrategies {
+        member: MemberCode,
+    },
     /// The published common list, its versions and exports: public.
     ViewPublishedList,
     /// Proposals and their status: users of members and the secretariat.
@@ -127,6 +146,10 @@ impl Action {
             Action::ViewReferenceLists => "reference_lists.view",
             Action::ImportReferenceLists => "reference_lists.import",
             Action::ViewCommitments => "commitments.view",
+            Action::ManagePlan => "plan.manage",
+            Action::DraftReport { .. } => "plan.reports.draft",
+            Action::SubmitReport { .. } => "plan.reports.submit",
+            Action::EditStrategies { .. } => "plan.strategies.edit",
             Action::ViewPublishedList => "list.view",
             Action::ViewProposals => "proposals.view",
             Action::Propose => "proposals.create",
@@ -162,7 +185,20 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
         Action::AddMember
         | Action::ViewAuditLog
         | Action::ImportReferenceLists
-        | Action::MergeSubjects => who.is_secretariat(),
+        | Action::MergeSubjects
+        | Action::ManagePlan => who.is_secretariat(),
+        Action::DraftReport { member } => {
+            who.member() == Some(member)
+                && matches!(who.role(), Some(Role::MemberAdmin | Role::Contributor))
+        }
+        Action::SubmitReport { member } => {
+            who.member() == Some(member) && who.role() == Some(Role::MemberAdmin)
+        }
+        Action::EditStrategies { member } => {
+            who.is_secretariat()
+                || (who.member() == Some(member)
+                    && matches!(who.role(), Some(Role::MemberAdmin | Role::Contributor)))
+        }
         Action::ViewFocalPoints { .. } => who.member().is_some() || who.is_secretariat(),
         Action::EditFocalPoints { member } => who.is_admin_of(member),
         Action::ViewUsers => matches!(who.role(), Some(Role::SecretariatAdmin | Role::MemberAdmin)),
@@ -247,6 +283,43 @@ mod tests {
         assert!(authorize(&sec, &act).is_ok());
         assert_eq!(authorize(&kgz_admin, &act), Err(Denied::Forbidden));
         assert_eq!(authorize(&kaz_contrib, &act), Err(Denied::Forbidden));
+    }
+
+    #[test]
+    fn reports_are_drafted_by_the_members_own_people_and_submitted_by_its_admin() {
+        let kaz = code("KAZ");
+        let draft = Action::DraftReport {
+            member: kaz.clone(),
+        };
+        let submit = Action::SubmitReport {
+            member: kaz.clone(),
+        };
+        let contributor = user(Some("KAZ"), Role::Contributor);
+        let admin = user(Some("KAZ"), Role::MemberAdmin);
+        let reader = user(Some("KAZ"), Role::Reader);
+        let other_admin = user(Some("KGZ"), Role::MemberAdmin);
+        let sec = user(None, Role::SecretariatAdmin);
+        assert!(authorize(&contributor, &draft).is_ok());
+        assert!(authorize(&admin, &draft).is_ok());
+        assert_eq!(authorize(&reader, &draft), Err(Denied::Forbidden));
+        assert_eq!(authorize(&other_admin, &draft), Err(Denied::Forbidden));
+        assert_eq!(authorize(&sec, &draft), Err(Denied::Forbidden));
+        assert!(authorize(&admin, &submit).is_ok());
+        assert_eq!(authorize(&contributor, &submit), Err(Denied::Forbidden));
+        assert_eq!(authorize(&other_admin, &submit), Err(Denied::Forbidden));
+        assert_eq!(
+            authorize(&Principal::Anonymous, &submit),
+            Err(Denied::NotSignedIn)
+        );
+        let strategies = Action::EditStrategies { member: kaz };
+        assert!(authorize(&sec, &strategies).is_ok());
+        assert!(authorize(&contributor, &strategies).is_ok());
+        assert_eq!(authorize(&other_admin, &strategies), Err(Denied::Forbidden));
+        assert!(authorize(&sec, &Action::ManagePlan).is_ok());
+        assert_eq!(
+            authorize(&admin, &Action::ManagePlan),
+            Err(Denied::Forbidden)
+        );
     }
 
     #[test]

@@ -10,6 +10,10 @@ pub enum StoreError {
     Invalid(#[from] Invalid),
     #[error("{0}")]
     Conflict(String),
+    /// A domain rule refused the acting user (another member's report, a
+    /// role that may not do this), after the coarse access check let it by.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("cannot open the database {url}: {reason}")]
     Open { url: String, reason: String },
     #[error(

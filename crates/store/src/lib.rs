@@ -27,7 +27,7 @@ mod error;
 mod focal_points;
 mod members;
 mod open;
-mod plan;
+pub mod plan;
 mod reference_lists;
 mod screening_jobs;
 mod sessions;

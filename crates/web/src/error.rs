@@ -106,6 +106,10 @@ impl From<StoreError> for WebError {
             StoreError::NotFound(what) => WebError::NotFound(what),
             StoreError::Invalid(i) => WebError::Invalid(i),
             StoreError::Conflict(m) => WebError::Conflict(m),
+            StoreError::Forbidden(why) => {
+                tracing::info!(reason = %why, "refused by a domain rule");
+                WebError::Forbidden
+            }
             other => {
                 tracing::error!(error = %other, "storage failure");
                 WebError::Internal(other.to_string())

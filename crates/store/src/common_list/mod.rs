@@ -32,6 +32,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::StoreError;
 
+pub(crate) use notifications::insert_round_notice;
 pub use notifications::{Notification, Recipient};
 pub use petitions::{
     NewPetition, Petition, PetitionRecommendation, PetitionStatus, PetitionTracking,

@@ -74,6 +74,8 @@ pub struct Notification {
     pub params: serde_json::Value,
     pub proposal_id: Option<i64>,
     pub subject: Option<String>,
+    /// The reporting round it is about (Joint Plan notices).
+    pub round: Option<String>,
     pub created_at: i64,
     pub read_at: Option<i64>,
 }
@@ -87,6 +89,7 @@ struct NotificationRow {
     params: String,
     proposal_id: Option<i64>,
     subject: Option<String>,
+    round_id: Option<String>,
     created_at: i64,
     read_at: Option<i64>,
 }
@@ -102,6 +105,7 @@ impl TryFrom<NotificationRow> for Notification {
             params: decode(&r.params)?,
             proposal_id: r.proposal_id,
             subject: r.subject,
+            round: r.round_id,
             created_at: r.created_at,
             read_at: r.read_at,
         })
@@ -109,7 +113,7 @@ impl TryFrom<NotificationRow> for Notification {
 }
 
 const NOTIFICATION_SELECT: &str = "SELECT n.id, n.recipient, n.kind, n.text_key, n.params, n.proposal_id, \
-     s.public_id AS subject, n.created_at, n.read_at FROM notifications n \
+     s.public_id AS subject, n.round_id, n.created_at, n.read_at FROM notifications n \
      LEFT JOIN list_subjects s ON s.id = n.subject_id";
 
 pub(crate) fn text_key(kind: &str) -> String {
@@ -143,6 +147,31 @@ pub(crate) async fn insert(
     .bind(super::encode(params))
     .bind(proposal_id)
     .bind(subject_id)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A notice about a Joint Plan reporting round (opened, reopened, deadline
+/// near). Its text key is `plan.notice.<kind>`.
+pub(crate) async fn insert_round_notice(
+    tx: &mut Transaction<'static, Any>,
+    recipient: &Recipient,
+    kind: &str,
+    params: &serde_json::Value,
+    round_id: &str,
+    at: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO notifications (recipient, kind, text_key, params, round_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(recipient.as_string())
+    .bind(kind)
+    .bind(format!("plan.notice.{kind}"))
+    .bind(super::encode(params))
+    .bind(round_id)
     .bind(at)
     .execute(&mut **tx)
     .await?;

@@ -1,0 +1,56 @@
+//! The Joint Plan tracker's storage: the catalogue (frameworks and
+//! commitments, seeded from the conference report on first start, extended by
+//! the secretariat), reporting rounds, reports with every version, evidence
+//! files, and the register of national strategies.
+//!
+//! The rules live in the pure `accord-plan` crate: each write here loads the
+//! current state inside its transaction, asks the domain for the next state
+//! (or its refusal, which changes nothing), stores it and appends the audit
+//! record, all or nothing.
+
+mod catalogue;
+mod reports;
+mod rounds;
+mod strategies;
+
+use accord_core::Invalid;
+use accord_plan::PlanError;
+
+use crate::StoreError;
+
+pub use reports::{EvidenceFile, NewEvidenceFile, ReportRecord};
+pub use rounds::RoundRecord;
+pub use strategies::StrategyRecord;
+
+/// How close to a round's deadline its members are reminded.
+pub const REMINDER_BEFORE_DEADLINE_MS: i64 = 3 * 24 * 3600 * 1000;
+
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
+    serde_json::from_str(s).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
+}
+
+pub(crate) fn encode<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("plan values serialize")
+}
+
+/// The domain's refusals in the store's terms: bad fields name the field
+/// (422), acting for another member or in the wrong role is forbidden, and
+/// every broken rule of state (deadline, submitted, separation of duties…)
+/// is a conflict whose message says what to do.
+pub(crate) fn plan_error(e: PlanError) -> StoreError {
+    match e {
+        PlanError::Invalid(invalid) => StoreError::Invalid(invalid),
+        PlanError::UnknownFramework(_)
+        | PlanError::UnknownPillar(_)
+        | PlanError::UnknownCommitment(_)
+        | PlanError::CommitmentNotInRound { .. }
+        | PlanError::MemberNotAsked { .. } => {
+            let field = e.field().unwrap_or("id").to_string();
+            StoreError::Invalid(Invalid::field(&field, e.to_string()))
+        }
+        PlanError::OtherMember { .. } | PlanError::RoleNotAllowed { .. } => {
+            StoreError::Forbidden(e.to_string())
+        }
+        other => StoreError::Conflict(other.to_string()),
+    }
+}
