@@ -128,6 +128,11 @@ impl Indicator {
         })
     }
 
+    /// The number as a form shows it ("120", "2.5").
+    pub fn display_value(&self) -> String {
+        format_number(self.value)
+    }
+
     /// "120 people (public servants trained)".
     pub fn display(&self) -> String {
         format!(

@@ -170,6 +170,9 @@ mod tests {
             include_str!("routes/petitions.rs"),
             include_str!("routes/notifications.rs"),
             include_str!("routes/ombudsperson.rs"),
+            include_str!("routes/rounds.rs"),
+            include_str!("routes/reports.rs"),
+            include_str!("routes/strategies.rs"),
         ];
         let [en, _] = catalogues();
         let mut missing = Vec::new();

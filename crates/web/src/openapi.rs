@@ -58,6 +58,146 @@ fn path_param(name: &str, kind: &str) -> Value {
 }
 
 pub fn spec() -> Value {
+    let mut spec = base_spec();
+    let (paths, schemas) = plan_spec();
+    if let (Some(into), Some(from)) = (spec["paths"].as_object_mut(), paths.as_object()) {
+        into.extend(from.clone());
+    }
+    if let (Some(into), Some(from)) = (
+        spec["components"]["schemas"].as_object_mut(),
+        schemas.as_object(),
+    ) {
+        into.extend(from.clone());
+    }
+    spec
+}
+
+fn query_params(names: &[(&str, &str)]) -> Value {
+    Value::Array(
+        names
+            .iter()
+            .map(|(n, d)| json!({ "name": n, "in": "query", "required": false, "description": d, "schema": { "type": "string" } }))
+            .collect(),
+    )
+}
+
+fn report_path() -> Value {
+    json!([
+        { "name": "id", "in": "path", "required": true, "schema": { "type": "string" }, "description": "the round" },
+        { "name": "member", "in": "path", "required": true, "schema": { "type": "string" } },
+        { "name": "commitment", "in": "path", "required": true, "schema": { "type": "string" } }
+    ])
+}
+
+/// The Joint Plan tracker's rounds, reports, matrices and strategies.
+fn plan_spec() -> (Value, Value) {
+    let none = json!([]);
+    let filters = query_params(&[
+        ("framework", "only this framework's commitments"),
+        ("pillar", "only this pillar's commitments"),
+    ]);
+    let mut upload = op(
+        "Joint Plan",
+        "Attach a file to the open draft (multipart/form-data: file, title, revision, csrf); the draft then cites it by SHA-256",
+        true,
+        None,
+        (200, r("Report")),
+        report_path(),
+    );
+    upload["requestBody"] = json!({ "required": true, "content": { "multipart/form-data": { "schema": { "type": "object", "properties": {
+        "file": { "type": "string", "format": "binary" }, "title": { "type": "string" }, "revision": { "type": "integer" } } } } } });
+    let paths = json!({
+        "/api/frameworks": { "post": op("Joint Plan", "Add a framework (secretariat)", true, Some("NewFramework"), (201, json!({ "type": "object" })), none.clone()) },
+        "/api/frameworks/{id}/pillars": { "post": op("Joint Plan", "Add a pillar to a framework (secretariat); returns the framework", true, Some("NewPillar"), (201, json!({ "type": "object" })), path_param("id", "string")) },
+        "/api/rounds": {
+            "get": op("Joint Plan", "Every reporting round (public)", false, None, (200, list("Round")), none.clone()),
+            "post": op("Joint Plan", "Open a reporting round (secretariat); the members asked are notified", true, Some("NewRound"), (201, r("Round")), none.clone())
+        },
+        "/api/rounds/{id}": { "get": op("Joint Plan", "One round (public)", false, None, (200, r("Round")), path_param("id", "string")) },
+        "/api/rounds/{id}/reopen": { "post": op("Joint Plan", "Reopen a round to late reports, or close it again (secretariat)", true, Some("Reopen"), (200, r("Round")), path_param("id", "string")) },
+        "/api/rounds/{id}/matrix": { "get": op("Joint Plan", "The members × commitments matrix with progress per member (and in the previous round) and per pillar, counting only submitted reports the caller may see under their TLP", false, None, (200, r("Matrix")), {
+            let mut p = path_param("id", "string"); if let (Some(a), Some(b)) = (p.as_array_mut(), filters.as_array()) { a.extend(b.clone()); } p }) },
+        "/api/rounds/{id}/reports": { "get": op("Joint Plan", "The round's reports the caller may read (each with the versions visible to them)", false, None, (200, list("Report")), path_param("id", "string")) },
+        "/api/rounds/{id}/reports/{member}/{commitment}": {
+            "get": op("Joint Plan", "One report: the versions the caller may read, and its revision", false, None, (200, r("Report")), report_path()),
+            "put": op("Joint Plan", "Create the report with a first draft, or change its open draft (the member's contributors and administrators). 409 if a version is submitted (start a correction), after the deadline, or when `revision` is stale", true, Some("ReportInput"), (200, r("Report")), report_path())
+        },
+        "/api/rounds/{id}/reports/{member}/{commitment}/submit": { "post": op("Joint Plan", "Submit the open draft (the member's administrator; someone else must have drafted it when the member has two or more users)", true, Some("Revision"), (200, r("Report")), report_path()) },
+        "/api/rounds/{id}/reports/{member}/{commitment}/correct": { "post": op("Joint Plan", "Start a correction of the submitted report: a new draft version; the submitted ones are kept", true, Some("ReportInput"), (200, r("Report")), report_path()) },
+        "/api/rounds/{id}/reports/{member}/{commitment}/files": { "post": upload },
+        "/api/strategies": {
+            "get": op("Joint Plan", "The national strategies and action plans the caller may see (TLP)", false, None, (200, list("Strategy")), none.clone()),
+            "post": op("Joint Plan", "Register a strategy of a member (its contributors and administrators, or the secretariat)", true, Some("NewStrategy"), (201, r("Strategy")), none.clone())
+        },
+        "/api/strategies/{id}": { "put": op("Joint Plan", "Change a strategy; 409 when `revision` is stale", true, Some("StrategyUpdate"), (200, r("Strategy")), path_param("id", "integer")) }
+    });
+    let tlp =
+        json!({ "type": "string", "enum": ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"] });
+    let status = json!({ "type": "string", "enum": ["not_started", "planned", "in_progress", "implemented", "not_applicable"] });
+    let schemas = json!({
+        "NewFramework": { "type": "object", "required": ["id", "title", "short_title", "source"], "properties": {
+            "id": { "type": "string" }, "title": { "type": "string" }, "short_title": { "type": "string" },
+            "adopted_on": { "type": "string", "format": "date" }, "adopted_at": { "type": "string" },
+            "description": { "type": "string" }, "source": { "type": "string" } } },
+        "NewPillar": { "type": "object", "required": ["number", "title", "short_label"], "properties": {
+            "number": { "type": "string", "description": "1 to 12" }, "title": { "type": "string" }, "short_label": { "type": "string" } } },
+        "NewCommitment": { "type": "object", "required": ["id", "framework", "kind", "text", "applies_to", "source"], "properties": {
+            "id": { "type": "string" }, "framework": { "type": "string" },
+            "kind": { "type": "string", "enum": ["task", "initiative", "conclusion", "concrete_step", "other"] },
+            "text": { "type": "string" }, "pillars": { "type": "string", "description": "pillar ids, comma-separated" },
+            "applies_to": { "type": "string", "description": "all, or regional_states, partner_states, organizations" },
+            "due_date": { "type": "string", "format": "date" }, "due_phrase": { "type": "string" }, "source": { "type": "string" } } },
+        "NewRound": { "type": "object", "required": ["id", "name", "period_start", "period_end", "deadline", "commitments", "members"], "properties": {
+            "id": { "type": "string", "description": "a slug such as 2026-spring" }, "name": { "type": "string" },
+            "period_start": { "type": "string", "format": "date" }, "period_end": { "type": "string", "format": "date" },
+            "deadline": { "type": "string", "description": "YYYY-MM-DD (end of that day, UTC) or RFC 3339" },
+            "commitments": { "type": "array", "items": { "type": "string" } }, "members": { "type": "array", "items": { "type": "string" } } } },
+        "Round": { "type": "object", "properties": {
+            "id": { "type": "string" }, "name": { "type": "string" },
+            "period": { "type": "object", "properties": { "start": { "type": "string", "format": "date" }, "end": { "type": "string", "format": "date" } } },
+            "deadline": { "type": "string", "format": "date-time" }, "commitments": { "type": "array", "items": { "type": "string" } },
+            "members": { "type": "array", "items": { "type": "string" } }, "reopened": { "type": "boolean" },
+            "open": { "type": "boolean" }, "created_by": { "type": "string" } } },
+        "Reopen": { "type": "object", "required": ["reopened"], "properties": { "reopened": { "type": "boolean" } } },
+        "Revision": { "type": "object", "properties": { "revision": { "type": "integer", "description": "the revision last read; refused with 409 if the report changed since" } } },
+        "Matrix": { "type": "object", "properties": {
+            "round": { "type": "string" }, "members": { "type": "array", "items": { "type": "string" } },
+            "commitments": { "type": "array", "items": { "type": "string" } },
+            "cells": { "type": "array", "items": { "type": "array", "items": { "description": "\"not_reported\" or {\"reported\": status}" } } },
+            "totals": { "type": "object" }, "by_member": { "type": "array", "items": { "type": "object" } },
+            "by_pillar": { "type": "array", "items": { "type": "object" } } } },
+        "ReportInput": { "type": "object", "required": ["status", "tlp"], "properties": {
+            "status": status, "narrative": { "type": "string" },
+            "indicators": { "type": "array", "items": { "type": "object", "properties": { "label": { "type": "string" }, "value": { "type": "string" }, "unit": { "type": "string" } } } },
+            "evidence": { "type": "array", "items": { "type": "object", "description": "a link (url, title) or a stored file (name, sha256, title)", "properties": {
+                "url": { "type": "string" }, "name": { "type": "string" }, "sha256": { "type": "string" }, "title": { "type": "string" } } } },
+            "agencies": { "type": "array", "items": { "type": "string" } },
+            "civil_society_partners": { "type": "array", "items": { "type": "string" } },
+            "tlp": tlp, "revision": { "type": "integer" } } },
+        "Report": { "type": "object", "properties": {
+            "round": { "type": "string" }, "member": { "type": "string" }, "commitment": { "type": "string" },
+            "revision": { "type": "integer" },
+            "versions": { "type": "array", "items": { "type": "object", "properties": {
+                "number": { "type": "integer" }, "content": { "type": "object" }, "drafted_by": { "type": "array", "items": { "type": "integer" } },
+                "created_at": { "type": "string" }, "updated_at": { "type": "string" },
+                "submitted": { "type": ["object", "null"] }, "corrects": { "type": ["integer", "null"] } } } } } },
+        "NewStrategy": { "type": "object", "required": ["member", "title", "kind", "status", "tlp"], "properties": {
+            "member": { "type": "string" }, "title": { "type": "string" },
+            "kind": { "type": "string", "enum": ["strategy", "action_plan"] },
+            "status": { "type": "string", "enum": ["drafting", "adopted", "under_review"] },
+            "adopted_on": { "type": "string", "format": "date" }, "actors": { "type": "array", "items": { "type": "string" } },
+            "implements": { "type": "array", "items": { "type": "string" } }, "url": { "type": "string" }, "tlp": tlp } },
+        "StrategyUpdate": { "type": "object", "description": "the fields of NewStrategy but member, and the revision last read", "properties": { "revision": { "type": "integer" } } },
+        "Strategy": { "type": "object", "properties": {
+            "id": { "type": "integer" }, "member": { "type": "string" }, "title": { "type": "string" }, "kind": { "type": "string" },
+            "status": { "type": "string" }, "adopted_on": { "type": ["string", "null"] }, "actors": { "type": "array", "items": { "type": "string" } },
+            "implements": { "type": "array", "items": { "type": "string" } }, "url": { "type": ["string", "null"] }, "tlp": { "type": "string" },
+            "revision": { "type": "integer" }, "updated_by": { "type": "string" }, "updated_at": { "type": "integer" } } }
+    });
+    (paths, schemas)
+}
+
+fn base_spec() -> Value {
     let none = json!([]);
     json!({
         "openapi": "3.1.0",
@@ -121,7 +261,10 @@ pub fn spec() -> Value {
             "/api/petitions": { "post": op("Common list", "Petition for delisting (no account needed); returns the tracking number", false, Some("NewPetition"), (201, r("PetitionTracking")), none.clone()) },
             "/api/petitions/{tracking}": { "get": op("Common list", "A petition's status by tracking number (no personal data)", false, None, (200, r("PetitionTracking")), path_param("tracking", "string")) },
             "/api/notifications": { "get": op("Common list", "Notifications for the caller's member (or the secretariat), newest first", true, None, (200, json!({ "type": "array", "items": { "type": "object" } })), none.clone()) },
-            "/api/commitments": { "get": op("Joint Plan", "The frameworks' commitments with their exact text (public)", false, None, (200, json!({ "type": "array", "items": r("Commitment") })), none.clone()) },
+            "/api/commitments": {
+                "get": op("Joint Plan", "The frameworks' commitments with their exact text (public)", false, None, (200, json!({ "type": "array", "items": r("Commitment") })), none.clone()),
+                "post": op("Joint Plan", "Add a commitment (secretariat)", true, Some("NewCommitment"), (201, r("Commitment")), none.clone())
+            },
             "/api/commitments/{id}": { "get": op("Joint Plan", "One commitment (public)", false, None, (200, r("Commitment")), path_param("id", "string")) },
             "/api/lists": { "get": op("Reference lists", "Every stored version of the reference lists, with its import report", true, None, (200, json!({ "type": "array", "items": { "type": "object" } })), none.clone()) },
             "/api/openapi.json": { "get": op("Meta", "This document", false, None, (200, json!({ "type": "object" })), none) }

@@ -19,6 +19,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
             ("/members", l.t("nav.members")),
             ("/list", l.t("nav.list")),
             ("/commitments", l.t("nav.commitments")),
+            ("/rounds", l.t("nav.progress")),
         ];
         if authorize(&ctx.principal, &Action::ReviewPetitions).is_ok() {
             items.push(("/ombudsperson", l.t("nav.ombudsperson")));

@@ -13,7 +13,10 @@ mod petitions;
 mod plan;
 mod profile;
 mod proposals;
+mod reports;
+mod rounds;
 mod screening;
+mod strategies;
 mod subjects;
 
 use axum::Router;
@@ -147,8 +150,99 @@ pub fn router(state: AppState) -> Router {
             get(proposals::evidence_download),
         )
         .route("/commitments", get(plan::list_page))
+        .route(
+            "/commitments/new",
+            get(plan::new_page).post(plan::add_commitment_from_form),
+        )
+        .route(
+            "/commitments/frameworks",
+            post(plan::add_framework_from_form),
+        )
+        .route("/commitments/pillars", post(plan::add_pillar_from_form))
         .route("/commitments/{id}", get(plan::commitment_page))
-        .route("/api/commitments", get(plan::api_list))
+        .route(
+            "/api/commitments",
+            get(plan::api_list).post(plan::api_add_commitment),
+        )
+        .route("/api/frameworks", post(plan::api_add_framework))
+        .route("/api/frameworks/{id}/pillars", post(plan::api_add_pillar))
+        .route("/rounds", get(rounds::list_page))
+        .route(
+            "/rounds/new",
+            get(rounds::new_page).post(rounds::create_from_form),
+        )
+        .route("/rounds/{id}", get(rounds::round_page))
+        .route("/rounds/{id}/reopen", post(rounds::reopen_from_form))
+        .route("/rounds/{id}/summary", get(rounds::summary_page))
+        .route("/rounds/{id}/matrix.csv", get(rounds::matrix_csv))
+        .route("/rounds/{id}/reports.csv", get(rounds::reports_csv))
+        .route("/rounds/{id}/status.svg", get(rounds::status_chart))
+        .route("/plan/progress.svg", get(rounds::progress_chart))
+        .route(
+            "/rounds/{id}/reports/{member}/{commitment}",
+            get(reports::report_page),
+        )
+        .route(
+            "/rounds/{id}/reports/{member}/{commitment}/draft",
+            post(reports::draft_from_form),
+        )
+        .route(
+            "/rounds/{id}/reports/{member}/{commitment}/correct",
+            post(reports::correct_from_form),
+        )
+        .route(
+            "/rounds/{id}/reports/{member}/{commitment}/submit",
+            post(reports::submit_from_form),
+        )
+        .route(
+            "/rounds/{id}/reports/{member}/{commitment}/files",
+            post(reports::attach_file).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route(
+            "/rounds/{id}/reports/{member}/{commitment}/files/{sha256}",
+            get(reports::file_download),
+        )
+        .route(
+            "/api/rounds",
+            get(rounds::api_list).post(rounds::api_create),
+        )
+        .route("/api/rounds/{id}", get(rounds::api_get))
+        .route("/api/rounds/{id}/reopen", post(rounds::api_reopen))
+        .route("/api/rounds/{id}/matrix", get(rounds::api_matrix))
+        .route("/api/rounds/{id}/reports", get(reports::api_round_reports))
+        .route(
+            "/api/rounds/{id}/reports/{member}/{commitment}",
+            get(reports::api_get).put(reports::api_draft),
+        )
+        .route(
+            "/api/rounds/{id}/reports/{member}/{commitment}/submit",
+            post(reports::api_submit),
+        )
+        .route(
+            "/api/rounds/{id}/reports/{member}/{commitment}/correct",
+            post(reports::api_correct),
+        )
+        .route(
+            "/api/rounds/{id}/reports/{member}/{commitment}/files",
+            post(reports::attach_file).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/strategies", get(strategies::list_page))
+        .route(
+            "/strategies/new",
+            get(strategies::new_page).post(strategies::create_from_form),
+        )
+        .route(
+            "/strategies/{id}/edit",
+            get(strategies::edit_page).post(strategies::update_from_form),
+        )
+        .route(
+            "/api/strategies",
+            get(strategies::api_list).post(strategies::api_create),
+        )
+        .route(
+            "/api/strategies/{id}",
+            axum::routing::put(strategies::api_update),
+        )
         .route("/api/commitments/{id}", get(plan::api_get))
         .route("/lists", get(lists::overview))
         .route(

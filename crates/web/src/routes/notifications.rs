@@ -48,6 +48,9 @@ fn text(l: Lang, n: &Notification) -> &'static str {
         "petition_received" => l.t("notice.petition_received"),
         "subject_listed_national" => l.t("notice.subject_listed_national"),
         "review_due" => l.t("notice.review_due"),
+        "round_opened" => l.t("plan.notice_round_opened"),
+        "round_reopened" => l.t("plan.notice_round_reopened"),
+        "round_deadline_near" => l.t("plan.notice_round_deadline_near"),
         _ => l.t("notice.other"),
     }
 }
@@ -75,7 +78,9 @@ pub async fn page_handler(
                     tbody { @for n in &list {
                         tr {
                             td { (format_ms(n.created_at)) @if n.read_at.is_none() { " " span.badge.warn { (l.t("notice.new")) } } }
-                            td { @if let Some(p) = n.proposal_id { a href={ "/proposals/" (p) } { (text(l, n)) } } @else { (text(l, n)) } }
+                            td { @if let Some(p) = n.proposal_id { a href={ "/proposals/" (p) } { (text(l, n)) } }
+                                 @else if let Some(r) = &n.round { a href={ "/rounds/" (r) } { (text(l, n)) } }
+                                 @else { (text(l, n)) } }
                             td { @if let Some(s) = &n.subject { code { (s) } } }
                         }
                     } }

@@ -719,7 +719,8 @@ const EVIDENCE_TYPES: [(&str, &str); 9] = [
     ("odt", "application/vnd.oasis.opendocument.text"),
 ];
 
-fn evidence_type(file_name: &str) -> Option<&'static str> {
+/// Shared with the Joint Plan's evidence files.
+pub(crate) fn evidence_type(file_name: &str) -> Option<&'static str> {
     let ext = file_name.rsplit_once('.')?.1.to_ascii_lowercase();
     EVIDENCE_TYPES
         .iter()

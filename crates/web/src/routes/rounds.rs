@@ -1,0 +1,900 @@
+//! Reporting rounds of the Joint Plan and the progress they show: the
+//! members × commitments matrix, progress per member and per pillar, the
+//! change since the previous round, server-rendered SVG charts, CSV exports
+//! and a printable summary. Public, with every number computed from what the
+//! viewer may see under the reports' TLP markings.
+
+use accord_core::{Action, Invalid, Member, MemberKind};
+use accord_plan::{
+    Catalogue, Cell, Direction, Filter, FrameworkId, Matrix, NewRound, PillarId, Report,
+    ReportingRound, RoundId, Viewer, changes_since, export, matrix, member_progress_change,
+    pillar_series, progress_by_pillar, svg,
+};
+use accord_store::plan::RoundRecord;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use maud::{Markup, PreEscaped, html};
+use serde::{Deserialize, Serialize};
+
+use super::plan::{catalogue, cell_label, plan_actor, short_label, status_label, viewer};
+use crate::context::Ctx;
+use crate::error::WebError;
+use crate::forms::{ApiJson, PostedForm};
+use crate::i18n::Lang;
+use crate::render::{Field, csrf_field, form_errors, page};
+use crate::state::AppState;
+
+/// The matrix filters of a page, CSV or API request.
+#[derive(Debug, Default, Deserialize)]
+pub struct FilterQuery {
+    #[serde(default)]
+    framework: String,
+    #[serde(default)]
+    pillar: String,
+    /// `long` for one row per cell in the matrix CSV.
+    #[serde(default)]
+    layout: String,
+}
+
+impl FilterQuery {
+    fn filter(&self, catalogue: &Catalogue) -> Result<Filter, WebError> {
+        let framework = match self.framework.trim() {
+            "" => None,
+            raw => Some(
+                FrameworkId::parse(raw)
+                    .ok()
+                    .filter(|f| catalogue.framework(f).is_some())
+                    .ok_or_else(|| Invalid::field("framework", "is not a known framework"))?,
+            ),
+        };
+        let pillar = match self.pillar.trim() {
+            "" => None,
+            raw => Some(
+                PillarId::parse(raw)
+                    .ok()
+                    .filter(|p| catalogue.pillar(p).is_some())
+                    .ok_or_else(|| Invalid::field("pillar", "is not a known pillar"))?,
+            ),
+        };
+        Ok(Filter { framework, pillar })
+    }
+
+    fn query_string(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.framework.trim().is_empty() {
+            parts.push(format!(
+                "framework={}",
+                crate::render::url_encode(self.framework.trim())
+            ));
+        }
+        if !self.pillar.trim().is_empty() {
+            parts.push(format!(
+                "pillar={}",
+                crate::render::url_encode(self.pillar.trim())
+            ));
+        }
+        parts.join("&")
+    }
+}
+
+fn round_id(raw: &str) -> Result<RoundId, WebError> {
+    RoundId::parse(raw).map_err(|_| WebError::NotFound(format!("round {raw}")))
+}
+
+/// Everything a round's page, summary, charts and exports are drawn from,
+/// as one viewer sees it.
+struct RoundView {
+    record: RoundRecord,
+    rounds: Vec<RoundRecord>,
+    catalogue: Catalogue,
+    reports: Vec<Report>,
+    viewer: Viewer,
+    filter: Filter,
+    matrix: Matrix,
+    previous: Option<Matrix>,
+}
+
+impl RoundView {
+    fn round(&self) -> &ReportingRound {
+        &self.record.round
+    }
+
+    fn all_rounds(&self) -> Vec<ReportingRound> {
+        self.rounds.iter().map(|r| r.round.clone()).collect()
+    }
+}
+
+async fn round_view(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    query: &FilterQuery,
+) -> Result<RoundView, WebError> {
+    let catalogue = catalogue(state, ctx).await?;
+    let id = round_id(id)?;
+    let record = state.store.plan_round(&id).await?;
+    let filter = query.filter(&catalogue)?;
+    let viewer = viewer(state, ctx).await?;
+    let rounds = state.store.plan_rounds().await?;
+    let reports = state.store.plan_reports(None).await?;
+    let m = matrix(&catalogue, &record.round, &reports, &viewer, &filter);
+    let all: Vec<ReportingRound> = rounds.iter().map(|r| r.round.clone()).collect();
+    let previous = accord_plan::previous_round(&all, &id)
+        .map(|p| matrix(&catalogue, p, &reports, &viewer, &filter));
+    Ok(RoundView {
+        record,
+        rounds,
+        catalogue,
+        reports,
+        viewer,
+        filter,
+        matrix: m,
+        previous,
+    })
+}
+
+fn round_state(l: Lang, r: &ReportingRound) -> Markup {
+    let now = time::OffsetDateTime::now_utc();
+    html! {
+        @if r.reopened { span.badge.warn { (l.t("rounds.reopened")) } }
+        @else if r.is_open(now) { span.badge.good { (l.t("rounds.open")) } }
+        @else { span.badge { (l.t("rounds.closed")) } }
+    }
+}
+
+fn date(t: time::OffsetDateTime) -> String {
+    t.date().to_string()
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map(|v| format!("{:.0} %", v * 100.0))
+        .unwrap_or_else(|| "—".into())
+}
+
+pub async fn list_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    ctx.require(&state, &Action::ViewCommitments).await?;
+    let rounds = state.store.plan_rounds().await?;
+    let l = ctx.lang;
+    let manage = accord_core::authorize(&ctx.principal, &Action::ManagePlan).is_ok();
+    let catalogue = state.store.plan_catalogue().await?;
+    let viewer = viewer(&state, &ctx).await?;
+    let reports = state.store.plan_reports(None).await?;
+    let all: Vec<ReportingRound> = rounds.iter().map(|r| r.round.clone()).collect();
+    let series = pillar_series(&catalogue, &all, &reports, &viewer, &Filter::default());
+    Ok(page(
+        &ctx,
+        l.t("rounds.title"),
+        html! {
+            h1 { (l.t("rounds.title")) }
+            p { (l.t("rounds.intro")) }
+            @if manage { p.actions { a.button href="/rounds/new" { (l.t("rounds.new")) } } }
+            @if rounds.is_empty() { p.muted { (l.t("rounds.none")) } } @else {
+                table {
+                    thead { tr {
+                        th scope="col" { (l.t("rounds.name")) } th scope="col" { (l.t("rounds.period")) }
+                        th scope="col" { (l.t("rounds.deadline")) } th scope="col" { (l.t("rounds.state")) }
+                        th scope="col" { (l.t("rounds.scope")) }
+                    } }
+                    tbody { @for r in rounds.iter().rev() {
+                        tr {
+                            td { a href={ "/rounds/" (r.round.id) } { (r.round.name) } }
+                            td { (r.round.period.start) " – " (r.round.period.end) }
+                            td { (date(r.round.deadline)) }
+                            td { (round_state(l, &r.round)) }
+                            td { (l.tf("rounds.scope_counts", &[("commitments", &r.round.commitments.len().to_string()), ("members", &r.round.members.len().to_string())])) }
+                        }
+                    } }
+                }
+                @if !series.is_empty() {
+                    h2 { (l.t("rounds.progress_over_rounds")) }
+                    figure.chart {
+                        (PreEscaped(svg::pillar_progress_for("pillars-over-rounds", l.t("rounds.progress_over_rounds"), &series, &catalogue, &all)))
+                        figcaption { a href="/plan/progress.svg" download="pillar-progress.svg" { (l.t("rounds.download_svg")) } }
+                    }
+                }
+            }
+            p { a href="/strategies" { (l.t("strategies.title")) } " · " a href="/commitments" { (l.t("plan.back")) } }
+        },
+    ))
+}
+
+/// The new-round form's fields as posted (checkboxes repeat their names).
+#[derive(Debug, Default)]
+struct RoundForm {
+    id: String,
+    name: String,
+    period_start: String,
+    period_end: String,
+    deadline: String,
+    commitments: Vec<String>,
+    members: Vec<String>,
+}
+
+impl RoundForm {
+    fn from_pairs(pairs: &[(String, String)]) -> RoundForm {
+        let mut f = RoundForm::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "id" => f.id = v.clone(),
+                "name" => f.name = v.clone(),
+                "period_start" => f.period_start = v.clone(),
+                "period_end" => f.period_end = v.clone(),
+                "deadline" => f.deadline = v.clone(),
+                "commitments" => f.commitments.push(v.clone()),
+                "members" => f.members.push(v.clone()),
+                _ => {}
+            }
+        }
+        f
+    }
+}
+
+fn round_form(
+    ctx: &Ctx,
+    catalogue: &Catalogue,
+    members: &[Member],
+    form: &RoundForm,
+    errors: Option<&Invalid>,
+) -> Html<String> {
+    let l = ctx.lang;
+    let fresh = form.id.is_empty() && form.members.is_empty();
+    page(
+        ctx,
+        l.t("rounds.new"),
+        html! {
+            h1 { (l.t("rounds.new")) }
+            (form_errors(l, errors))
+            form method="post" action="/rounds/new" {
+                (csrf_field(ctx))
+                (Field::text("id", l.t("rounds.id"), &form.id).required().hint(l.t("rounds.id_hint")).render_in(l, errors))
+                (Field::text("name", l.t("rounds.name"), &form.name).required().render_in(l, errors))
+                (Field::text("period_start", l.t("rounds.period_start"), &form.period_start).kind("date").required().render_in(l, errors))
+                (Field::text("period_end", l.t("rounds.period_end"), &form.period_end).kind("date").required().render_in(l, errors))
+                (Field::text("deadline", l.t("rounds.deadline"), &form.deadline).kind("date").required().hint(l.t("rounds.deadline_hint")).render_in(l, errors))
+                fieldset id="commitments" {
+                    legend { (l.t("rounds.commitments")) }
+                    @for f in catalogue.frameworks() {
+                        details open[f.seeded && f.id.as_str() == "astana2015"] {
+                            summary { (f.title) }
+                            @for c in catalogue.commitments_of(&f.id) {
+                                label.check {
+                                    input type="checkbox" name="commitments" value=(c.id) checked[form.commitments.iter().any(|x| x == c.id.as_str())];
+                                    " " strong { (short_label(l, c)) } " " span lang="en" { (c.display_text()) }
+                                }
+                                br;
+                            }
+                        }
+                    }
+                }
+                fieldset id="members" {
+                    legend { (l.t("rounds.members")) }
+                    @for m in members {
+                        label.check {
+                            input type="checkbox" name="members" value=(m.code)
+                                checked[form.members.iter().any(|x| x == m.code.as_str()) || (fresh && m.kind == MemberKind::RegionalState)];
+                            " " (m.code) " — " (if l == Lang::Ru && !m.name_ru.is_empty() { &m.name_ru } else { &m.name })
+                        }
+                        br;
+                    }
+                }
+                button type="submit" { (l.t("rounds.open_round")) }
+            }
+        },
+    )
+}
+
+pub async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    ctx.require(&state, &Action::ManagePlan).await?;
+    let catalogue = state.store.plan_catalogue().await?;
+    let members = state.store.members().await?;
+    Ok(round_form(
+        &ctx,
+        &catalogue,
+        &members,
+        &RoundForm::default(),
+        None,
+    ))
+}
+
+pub async fn create_from_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PostedForm(pairs): PostedForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::ManagePlan).await?;
+    let form = RoundForm::from_pairs(&pairs);
+    let commitments: Vec<&str> = form.commitments.iter().map(String::as_str).collect();
+    let members: Vec<&str> = form.members.iter().map(String::as_str).collect();
+    let new = NewRound {
+        id: &form.id,
+        name: &form.name,
+        period_start: &form.period_start,
+        period_end: &form.period_end,
+        deadline: &form.deadline,
+        commitments: &commitments,
+        members: &members,
+    };
+    match state
+        .store
+        .open_plan_round(&ctx.actor(), &plan_actor(&ctx)?, &new)
+        .await
+    {
+        Ok(round) => Ok(Redirect::to(&format!("/rounds/{}", round.id)).into_response()),
+        Err(accord_store::StoreError::Invalid(invalid)) => {
+            let catalogue = state.store.plan_catalogue().await?;
+            let all = state.store.members().await?;
+            let mut r = round_form(&ctx, &catalogue, &all, &form, Some(&invalid)).into_response();
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn matrix_table(l: Lang, v: &RoundView, link_cells: bool) -> Markup {
+    let m = &v.matrix;
+    let round = &v.round().id;
+    html! {
+        div.table-scroll {
+            table.matrix {
+                caption { (l.t("rounds.matrix_caption")) }
+                thead { tr {
+                    th scope="col" { (l.t("rounds.member")) }
+                    @for c in &m.commitments {
+                        th scope="col" {
+                            @if let Some(cm) = v.catalogue.commitment(c) {
+                                a href={ "/commitments/" (c) } title=(cm.display_text()) { (short_label(l, cm)) }
+                            } @else { (c) }
+                        }
+                    }
+                } }
+                tbody { @for (member, row) in m.rows() {
+                    tr {
+                        th scope="row" { a href={ "/members/" (member) } { (member) } }
+                        @for (c, cell) in m.commitments.iter().zip(row) {
+                            td class={ "cell cell-" (cell.as_str()) } {
+                                @if link_cells {
+                                    a href={ "/rounds/" (round) "/reports/" (member) "/" (c) } { (cell_label(l, *cell)) }
+                                } @else { (cell_label(l, *cell)) }
+                            }
+                        }
+                    }
+                } }
+            }
+        }
+    }
+}
+
+fn direction_label(l: Lang, d: Direction) -> &'static str {
+    match d {
+        Direction::New => l.t("rounds.change_new"),
+        Direction::Improved => l.t("rounds.change_improved"),
+        Direction::Unchanged => l.t("rounds.change_unchanged"),
+        Direction::Regressed => l.t("rounds.change_regressed"),
+        Direction::Reclassified => l.t("rounds.change_reclassified"),
+    }
+}
+
+/// Progress per member and per pillar, the change since the previous round
+/// and the charts: shared by the round page and its printable summary.
+fn progress_sections(l: Lang, v: &RoundView) -> Markup {
+    let empty =
+        Matrix::from_cells(v.round().id.clone(), vec![], vec![], vec![]).expect("an empty matrix");
+    let previous = v.previous.as_ref().unwrap_or(&empty);
+    let per_member = member_progress_change(previous, &v.matrix);
+    let per_pillar = progress_by_pillar(&v.matrix, &v.catalogue);
+    let changes: Vec<_> = v
+        .previous
+        .as_ref()
+        .map(|p| changes_since(p, &v.matrix))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| {
+            matches!(
+                c.direction,
+                Direction::Improved | Direction::Regressed | Direction::Reclassified
+            )
+        })
+        .collect();
+    let all = v.all_rounds();
+    let series = pillar_series(&v.catalogue, &all, &v.reports, &v.viewer, &v.filter);
+    html! {
+        h2 { (l.t("rounds.by_member")) }
+        table {
+            thead { tr {
+                th scope="col" { (l.t("rounds.member")) } th scope="col" { (l.t("rounds.implemented_share")) }
+                th scope="col" { (l.t("rounds.weighted")) } th scope="col" { (l.t("rounds.previous_weighted")) }
+            } }
+            tbody { @for (m, before, now) in &per_member {
+                tr { th scope="row" { (m) } td { (percent(now.implemented_share)) } td { (percent(now.weighted)) }
+                     td { (percent(before.and_then(|b| b.weighted))) } }
+            } }
+        }
+        h2 { (l.t("rounds.by_pillar")) }
+        @if per_pillar.is_empty() { p.muted { (l.t("rounds.no_pillars")) } } @else {
+            table {
+                thead { tr { th scope="col" { (l.t("plan.pillar")) } th scope="col" { (l.t("rounds.implemented_share")) } th scope="col" { (l.t("rounds.weighted")) } } }
+                tbody { @for (p, _, progress) in &per_pillar {
+                    tr {
+                        th scope="row" { @if let Some(p) = v.catalogue.pillar(p) { (p.roman()) " " (p.title) } @else { (p) } }
+                        td { (percent(progress.implemented_share)) } td { (percent(progress.weighted)) }
+                    }
+                } }
+            }
+        }
+        h2 { (l.t("rounds.changes")) }
+        @if v.previous.is_none() { p.muted { (l.t("rounds.no_previous")) } }
+        @else if changes.is_empty() { p.muted { (l.t("rounds.no_changes")) } }
+        @else {
+            table {
+                thead { tr { th scope="col" { (l.t("rounds.member")) } th scope="col" { (l.t("rounds.commitment")) } th scope="col" { (l.t("rounds.before")) } th scope="col" { (l.t("rounds.after")) } th scope="col" { (l.t("rounds.change")) } } }
+                tbody { @for c in &changes {
+                    tr { td { (c.member) } td { @if let Some(cm) = v.catalogue.commitment(&c.commitment) { (short_label(l, cm)) } }
+                         td { (c.before.map(|b| cell_label(l, b)).unwrap_or("—")) } td { (cell_label(l, c.after)) }
+                         td { (direction_label(l, c.direction)) } }
+                } }
+            }
+        }
+        h2 { (l.t("rounds.charts")) }
+        figure.chart {
+            (PreEscaped(svg::status_bars_for("statuses", l.t("rounds.chart_statuses"), &v.matrix)))
+            figcaption { a href={ "/rounds/" (v.round().id) "/status.svg" } download={ (v.round().id) "-statuses.svg" } { (l.t("rounds.download_svg")) } }
+        }
+        @if !series.is_empty() {
+            figure.chart {
+                (PreEscaped(svg::pillar_progress_for("pillars", l.t("rounds.progress_over_rounds"), &series, &v.catalogue, &all)))
+            }
+        }
+    }
+}
+
+fn filter_form(l: Lang, v: &RoundView, query: &FilterQuery) -> Markup {
+    html! {
+        form.no-print method="get" action={ "/rounds/" (v.round().id) } {
+            label for="framework" { (l.t("plan.framework")) }
+            select id="framework" name="framework" {
+                option value="" { (l.t("rounds.all")) }
+                @for f in v.catalogue.frameworks() {
+                    option value=(f.id) selected[query.framework == f.id.as_str()] { (f.short_title) }
+                }
+            }
+            " "
+            label for="pillar" { (l.t("plan.pillar")) }
+            select id="pillar" name="pillar" {
+                option value="" { (l.t("rounds.all")) }
+                @for p in v.catalogue.pillars() {
+                    option value=(p.id) selected[query.pillar == p.id.as_str()] { (p.roman()) " " (p.short_label) }
+                }
+            }
+            " "
+            button.secondary type="submit" { (l.t("rounds.apply_filter")) }
+        }
+    }
+}
+
+/// The member's own reports in the round, for its drafters.
+async fn own_reports(state: &AppState, ctx: &Ctx, v: &RoundView) -> Result<Markup, WebError> {
+    let l = ctx.lang;
+    let Some(member) = ctx.principal.member().cloned() else {
+        return Ok(html! {});
+    };
+    let may_draft = accord_core::authorize(
+        &ctx.principal,
+        &Action::DraftReport {
+            member: member.clone(),
+        },
+    )
+    .is_ok();
+    if !may_draft || !v.round().members.contains(&member) {
+        return Ok(html! {});
+    }
+    let _ = state;
+    let mine: Vec<&Report> = v
+        .reports
+        .iter()
+        .filter(|r| r.round == v.round().id && r.member == member)
+        .collect();
+    Ok(html! {
+        section.notice {
+            h2 { (l.tf("rounds.your_reports", &[("member", member.as_str())])) }
+            table {
+                thead { tr { th scope="col" { (l.t("rounds.commitment")) } th scope="col" { (l.t("rounds.report_state")) } th scope="col" {} } }
+                tbody { @for c in &v.round().commitments {
+                    @let report = mine.iter().find(|r| &r.commitment == c);
+                    tr {
+                        td { @if let Some(cm) = v.catalogue.commitment(c) { (short_label(l, cm)) " " span.muted lang="en" { (cm.display_text()) } } }
+                        td { @match report {
+                            None => { span.badge { (l.t("rounds.not_started_report")) } }
+                            Some(r) if r.latest().is_draft() => { span.badge.warn { (l.tf("rounds.draft_version", &[("n", &r.latest().number.to_string())])) } }
+                            Some(r) => { span.badge.good { (l.tf("rounds.submitted_version", &[("n", &r.latest().number.to_string()), ("status", status_label(l, r.latest().content.status))])) } }
+                        } }
+                        td { a href={ "/rounds/" (v.round().id) "/reports/" (member) "/" (c) } { (l.t("rounds.open_report")) } }
+                    }
+                } }
+            }
+        }
+    })
+}
+
+pub async fn round_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(query): Query<FilterQuery>,
+) -> Result<Html<String>, WebError> {
+    let v = round_view(&state, &ctx, &id, &query).await?;
+    let l = ctx.lang;
+    let r = v.round();
+    let manage = accord_core::authorize(&ctx.principal, &Action::ManagePlan).is_ok();
+    let qs = query.query_string();
+    let own = own_reports(&state, &ctx, &v).await?;
+    let sep = if qs.is_empty() { "" } else { "&" };
+    Ok(page(
+        &ctx,
+        &r.name,
+        html! {
+            h1 { (r.name) " " (round_state(l, r)) }
+            dl.facts {
+                dt { (l.t("rounds.period")) } dd { (r.period.start) " – " (r.period.end) }
+                dt { (l.t("rounds.deadline")) } dd { (r.deadline.date()) " " (format!("{:02}:{:02}", r.deadline.hour(), r.deadline.minute())) " UTC" }
+                dt { (l.t("rounds.opened_by")) } dd { (v.record.created_by) }
+            }
+            @if manage {
+                form.actions method="post" action={ "/rounds/" (r.id) "/reopen" } {
+                    (csrf_field(&ctx))
+                    input type="hidden" name="reopened" value=(if r.reopened { "false" } else { "true" });
+                    button.secondary type="submit" { (if r.reopened { l.t("rounds.close_again") } else { l.t("rounds.reopen") }) }
+                }
+            }
+            (own)
+            h2 { (l.t("rounds.matrix")) }
+            (filter_form(l, &v, &query))
+            (matrix_table(l, &v, true))
+            p.no-print {
+                (l.t("rounds.exports")) ": "
+                a href={ "/rounds/" (r.id) "/matrix.csv" (if qs.is_empty() { "" } else { "?" }) (qs) } { (l.t("rounds.export_matrix")) } " · "
+                a href={ "/rounds/" (r.id) "/matrix.csv?layout=long" (sep) (qs) } { (l.t("rounds.export_matrix_long")) } " · "
+                a href={ "/rounds/" (r.id) "/reports.csv" } { (l.t("rounds.export_reports")) } " · "
+                a href={ "/rounds/" (r.id) "/summary" (if qs.is_empty() { "" } else { "?" }) (qs) } { (l.t("rounds.summary")) }
+            }
+            (progress_sections(l, &v))
+            p { a href="/rounds" { (l.t("rounds.all_rounds")) } }
+        },
+    ))
+}
+
+/// The printable summary: the facts, the matrix and the progress, no forms.
+pub async fn summary_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(query): Query<FilterQuery>,
+) -> Result<Html<String>, WebError> {
+    let v = round_view(&state, &ctx, &id, &query).await?;
+    let l = ctx.lang;
+    let r = v.round();
+    let totals = v.matrix.totals();
+    Ok(page(
+        &ctx,
+        &format!("{} — {}", r.name, l.t("rounds.summary")),
+        html! {
+            h1 { (l.t("rounds.summary")) ": " (r.name) }
+            p { (l.tf("rounds.summary_intro", &[
+                ("start", &r.period.start.to_string()), ("end", &r.period.end.to_string()),
+                ("deadline", &r.deadline.date().to_string()),
+                ("members", &v.matrix.members.len().to_string()), ("commitments", &v.matrix.commitments.len().to_string()),
+            ])) }
+            @if v.filter != Filter::default() { p.muted { (l.t("rounds.filtered")) } }
+            ul { @for cell in Cell::ALL { li { (cell_label(l, cell)) ": " (totals.get(cell)) } } }
+            p.muted { (l.t("rounds.tlp_note")) }
+            (matrix_table(l, &v, false))
+            (progress_sections(l, &v))
+            p.muted { (l.tf("rounds.generated", &[("at", &crate::render::format_ms(accord_store::now_ms()))])) }
+        },
+    ))
+}
+
+fn csv_response(body: String, file_name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn svg_response(body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"),
+            (header::CACHE_CONTROL, "private, no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+pub async fn matrix_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(query): Query<FilterQuery>,
+) -> Result<Response, WebError> {
+    let v = round_view(&state, &ctx, &id, &query).await?;
+    let (body, name) = match query.layout.as_str() {
+        "" | "wide" => (export::matrix_csv(&v.matrix), "matrix"),
+        "long" => (
+            export::matrix_long_csv(&v.matrix, &v.catalogue),
+            "matrix-long",
+        ),
+        _ => return Err(Invalid::field("layout", "must be wide or long").into()),
+    };
+    Ok(csv_response(body, &format!("{}-{name}.csv", v.round().id)))
+}
+
+/// Every report version of the round the reader may see (drafts only for
+/// the member's own users), one row each.
+pub async fn reports_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let v = round_view(&state, &ctx, &id, &FilterQuery::default()).await?;
+    let mine: Vec<Report> = v
+        .reports
+        .iter()
+        .filter(|r| r.round == v.round().id)
+        .cloned()
+        .collect();
+    Ok(csv_response(
+        export::reports_csv(&mine, &v.viewer),
+        &format!("{}-reports.csv", v.round().id),
+    ))
+}
+
+pub async fn status_chart(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(query): Query<FilterQuery>,
+) -> Result<Response, WebError> {
+    let v = round_view(&state, &ctx, &id, &query).await?;
+    Ok(svg_response(svg::status_bars_for(
+        "statuses",
+        &format!(
+            "{} — {}",
+            v.round().name,
+            ctx.lang.t("rounds.chart_statuses")
+        ),
+        &v.matrix,
+    )))
+}
+
+/// Progress per pillar over every round, as the reader sees it.
+pub async fn progress_chart(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<FilterQuery>,
+) -> Result<Response, WebError> {
+    let catalogue = catalogue(&state, &ctx).await?;
+    let filter = query.filter(&catalogue)?;
+    let viewer = viewer(&state, &ctx).await?;
+    let rounds: Vec<ReportingRound> = state
+        .store
+        .plan_rounds()
+        .await?
+        .into_iter()
+        .map(|r| r.round)
+        .collect();
+    let reports = state.store.plan_reports(None).await?;
+    let series = pillar_series(&catalogue, &rounds, &reports, &viewer, &filter);
+    Ok(svg_response(svg::pillar_progress_for(
+        "pillars",
+        ctx.lang.t("rounds.progress_over_rounds"),
+        &series,
+        &catalogue,
+        &rounds,
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct ReopenForm {
+    reopened: String,
+}
+
+pub async fn reopen_from_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    PostedForm(form): PostedForm<ReopenForm>,
+) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::ManagePlan).await?;
+    let id = round_id(&id)?;
+    let reopened = match form.reopened.as_str() {
+        "true" => true,
+        "false" => false,
+        _ => return Err(Invalid::field("reopened", "must be true or false").into()),
+    };
+    state
+        .store
+        .set_plan_round_reopened(&ctx.actor(), &plan_actor(&ctx)?, &id, reopened)
+        .await?;
+    Ok(Redirect::to(&format!("/rounds/{id}")).into_response())
+}
+
+// ---- JSON API ----
+
+/// A round as the API gives it.
+#[derive(Serialize)]
+pub struct RoundJson {
+    #[serde(flatten)]
+    round: ReportingRound,
+    open: bool,
+    created_by: String,
+}
+
+fn round_json(r: RoundRecord) -> RoundJson {
+    RoundJson {
+        open: r.round.is_open(time::OffsetDateTime::now_utc()),
+        round: r.round,
+        created_by: r.created_by,
+    }
+}
+
+pub async fn api_list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Vec<RoundJson>>, WebError> {
+    ctx.require(&state, &Action::ViewCommitments).await?;
+    Ok(Json(
+        state
+            .store
+            .plan_rounds()
+            .await?
+            .into_iter()
+            .map(round_json)
+            .collect(),
+    ))
+}
+
+/// The body of `POST /api/rounds`.
+#[derive(Deserialize)]
+pub struct NewRoundJson {
+    id: String,
+    name: String,
+    period_start: String,
+    period_end: String,
+    deadline: String,
+    commitments: Vec<String>,
+    members: Vec<String>,
+}
+
+pub async fn api_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<NewRoundJson>,
+) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::ManagePlan).await?;
+    let commitments: Vec<&str> = body.commitments.iter().map(String::as_str).collect();
+    let members: Vec<&str> = body.members.iter().map(String::as_str).collect();
+    let round = state
+        .store
+        .open_plan_round(
+            &ctx.actor(),
+            &plan_actor(&ctx)?,
+            &NewRound {
+                id: &body.id,
+                name: &body.name,
+                period_start: &body.period_start,
+                period_end: &body.period_end,
+                deadline: &body.deadline,
+                commitments: &commitments,
+                members: &members,
+            },
+        )
+        .await?;
+    let record = state.store.plan_round(&round.id).await?;
+    Ok((StatusCode::CREATED, Json(round_json(record))).into_response())
+}
+
+/// A round's matrix and progress as the API gives them.
+#[derive(Serialize)]
+pub struct MatrixJson {
+    round: String,
+    members: Vec<String>,
+    commitments: Vec<String>,
+    /// Row by row: `cells[i][j]` is member `i` on commitment `j`.
+    cells: Vec<Vec<Cell>>,
+    totals: accord_plan::StatusCounts,
+    by_member: Vec<MemberProgressJson>,
+    by_pillar: Vec<PillarProgressJson>,
+}
+
+#[derive(Serialize)]
+pub struct MemberProgressJson {
+    member: String,
+    progress: accord_plan::Progress,
+    previous: Option<accord_plan::Progress>,
+}
+
+#[derive(Serialize)]
+pub struct PillarProgressJson {
+    pillar: String,
+    counts: accord_plan::StatusCounts,
+    progress: accord_plan::Progress,
+}
+
+pub async fn api_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<RoundJson>, WebError> {
+    ctx.require(&state, &Action::ViewCommitments).await?;
+    let record = state.store.plan_round(&round_id(&id)?).await?;
+    Ok(Json(round_json(record)))
+}
+
+pub async fn api_matrix(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(query): Query<FilterQuery>,
+) -> Result<Json<MatrixJson>, WebError> {
+    let v = round_view(&state, &ctx, &id, &query).await?;
+    let empty =
+        Matrix::from_cells(v.round().id.clone(), vec![], vec![], vec![]).expect("an empty matrix");
+    let previous = v.previous.as_ref().unwrap_or(&empty);
+    let m = &v.matrix;
+    Ok(Json(MatrixJson {
+        round: m.round.to_string(),
+        members: m.members.iter().map(|x| x.to_string()).collect(),
+        commitments: m.commitments.iter().map(|x| x.to_string()).collect(),
+        cells: m.rows().map(|(_, row)| row.to_vec()).collect(),
+        totals: m.totals(),
+        by_member: member_progress_change(previous, m)
+            .into_iter()
+            .map(|(member, previous, progress)| MemberProgressJson {
+                member: member.to_string(),
+                progress,
+                previous,
+            })
+            .collect(),
+        by_pillar: progress_by_pillar(m, &v.catalogue)
+            .into_iter()
+            .map(|(p, counts, progress)| PillarProgressJson {
+                pillar: p.to_string(),
+                counts,
+                progress,
+            })
+            .collect(),
+    }))
+}
+
+/// The body of `POST /api/rounds/{id}/reopen`.
+#[derive(Deserialize)]
+pub struct ReopenJson {
+    reopened: bool,
+}
+
+pub async fn api_reopen(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReopenJson>,
+) -> Result<Json<RoundJson>, WebError> {
+    ctx.require(&state, &Action::ManagePlan).await?;
+    let id = round_id(&id)?;
+    state
+        .store
+        .set_plan_round_reopened(&ctx.actor(), &plan_actor(&ctx)?, &id, body.reopened)
+        .await?;
+    Ok(Json(round_json(state.store.plan_round(&id).await?)))
+}

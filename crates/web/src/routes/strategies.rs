@@ -1,0 +1,516 @@
+//! The register of national CVE strategies and action plans: who designed
+//! them (the seed asks for inclusive strategies), their status and document,
+//! and the commitments they implement. Each entry is shown under its TLP.
+
+use accord_core::{Action, Invalid, MemberCode};
+use accord_plan::{StrategyInput, StrategyKind, StrategyStatus, Viewer, visible_to};
+use accord_store::StoreError;
+use accord_store::plan::StrategyRecord;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use maud::html;
+use serde::Deserialize;
+
+use super::plan::{catalogue, plan_actor, short_label, viewer};
+use crate::context::Ctx;
+use crate::error::WebError;
+use crate::forms::{ApiJson, PostedForm};
+use crate::i18n::Lang;
+use crate::render::{Field, csrf_field, form_errors, page};
+use crate::state::AppState;
+
+fn kind_label(l: Lang, k: StrategyKind) -> &'static str {
+    match k {
+        StrategyKind::Strategy => l.t("strategies.kind_strategy"),
+        StrategyKind::ActionPlan => l.t("strategies.kind_action_plan"),
+    }
+}
+
+fn status_label(l: Lang, s: StrategyStatus) -> &'static str {
+    match s {
+        StrategyStatus::Drafting => l.t("strategies.status_drafting"),
+        StrategyStatus::Adopted => l.t("strategies.status_adopted"),
+        StrategyStatus::UnderReview => l.t("strategies.status_under_review"),
+    }
+}
+
+fn visible(r: &StrategyRecord, viewer: &Viewer) -> bool {
+    visible_to(r.strategy.tlp, &r.strategy.member, viewer)
+}
+
+fn may_edit(ctx: &Ctx, member: &MemberCode) -> bool {
+    accord_core::authorize(
+        &ctx.principal,
+        &Action::EditStrategies {
+            member: member.clone(),
+        },
+    )
+    .is_ok()
+}
+
+#[derive(Deserialize, Default)]
+pub struct MemberQuery {
+    #[serde(default)]
+    member: String,
+}
+
+pub async fn list_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<MemberQuery>,
+) -> Result<Html<String>, WebError> {
+    let catalogue = catalogue(&state, &ctx).await?;
+    let viewer = viewer(&state, &ctx).await?;
+    let l = ctx.lang;
+    let all: Vec<StrategyRecord> = state
+        .store
+        .plan_strategies()
+        .await?
+        .into_iter()
+        .filter(|r| visible(r, &viewer))
+        .filter(|r| q.member.is_empty() || r.strategy.member.as_str() == q.member)
+        .collect();
+    let own = ctx.principal.member().cloned();
+    Ok(page(
+        &ctx,
+        l.t("strategies.title"),
+        html! {
+            h1 { (l.t("strategies.title")) }
+            p { (l.t("strategies.intro")) }
+            @if let Some(m) = own.as_ref().filter(|m| may_edit(&ctx, m)) {
+                p.actions { a.button href={ "/strategies/new?member=" (m) } { (l.t("strategies.new")) } }
+            } @else if ctx.principal.is_secretariat() {
+                p.actions { a.button href="/strategies/new" { (l.t("strategies.new")) } }
+            }
+            @if all.is_empty() { p.muted { (l.t("strategies.none")) } } @else {
+                table {
+                    thead { tr {
+                        th scope="col" { (l.t("rounds.member")) } th scope="col" { (l.t("strategies.title_field")) }
+                        th scope="col" { (l.t("strategies.kind")) } th scope="col" { (l.t("strategies.status")) }
+                        th scope="col" { (l.t("strategies.adopted_on")) } th scope="col" { (l.t("strategies.actors")) }
+                        th scope="col" { (l.t("strategies.implements")) } th scope="col" { "TLP" } th scope="col" {}
+                    } }
+                    tbody { @for r in &all {
+                        @let s = &r.strategy;
+                        tr {
+                            td { a href={ "/strategies?member=" (s.member) } { (s.member) } }
+                            td { @if let Some(u) = &s.url { a href=(u) rel="noopener noreferrer" { (s.title) } } @else { (s.title) } }
+                            td { (kind_label(l, s.kind)) }
+                            td { (status_label(l, s.status)) }
+                            td { @if let Some(d) = s.adopted_on { (d) } }
+                            td { (s.actors.join("; ")) }
+                            td { @for c in &s.implements { @if let Some(cm) = catalogue.commitment(c) { a href={ "/commitments/" (c) } { (short_label(l, cm)) } " " } } }
+                            td { (s.tlp) }
+                            td { @if may_edit(&ctx, &s.member) { a href={ "/strategies/" (r.id) "/edit" } { (l.t("strategies.edit")) } } }
+                        }
+                    } }
+                }
+            }
+            p { a href="/rounds" { (l.t("rounds.title")) } }
+        },
+    ))
+}
+
+/// The form's fields as posted (commitment checkboxes repeat their name).
+fn input_from_pairs(pairs: &[(String, String)]) -> (String, StrategyInput, Option<i64>) {
+    let first = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let input = StrategyInput {
+        title: first("title"),
+        kind: first("kind"),
+        status: first("status"),
+        adopted_on: first("adopted_on"),
+        actors: first("actors")
+            .lines()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        implements: pairs
+            .iter()
+            .filter(|(k, _)| k == "implements")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        url: first("url"),
+        tlp: first("tlp"),
+    };
+    (
+        first("member"),
+        input,
+        first("revision").trim().parse().ok(),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn strategy_form(
+    ctx: &Ctx,
+    catalogue: &accord_plan::Catalogue,
+    members: &[accord_core::Member],
+    action: &str,
+    member: &str,
+    input: &StrategyInput,
+    revision: i64,
+    errors: Option<&Invalid>,
+) -> Html<String> {
+    let l = ctx.lang;
+    let editing = revision > 0;
+    page(
+        ctx,
+        l.t("strategies.new"),
+        html! {
+            h1 { (if editing { l.t("strategies.edit") } else { l.t("strategies.new") }) }
+            (form_errors(l, errors))
+            form method="post" action=(action) {
+                (csrf_field(ctx))
+                input type="hidden" name="revision" value=(revision);
+                @if editing {
+                    input type="hidden" name="member" value=(member);
+                    p { (l.t("rounds.member")) ": " strong { (member) } }
+                } @else {
+                    div.field {
+                        label for="member" { (l.t("rounds.member")) " *" }
+                        select id="member" name="member" {
+                            @for m in members.iter().filter(|m| may_edit(ctx, &m.code)) {
+                                option value=(m.code) selected[m.code.as_str() == member] { (m.code) " — " (m.name) }
+                            }
+                        }
+                    }
+                }
+                (Field::text("title", l.t("strategies.title_field"), &input.title).required().render_in(l, errors))
+                div.field {
+                    label for="kind" { (l.t("strategies.kind")) }
+                    select id="kind" name="kind" {
+                        @for k in [StrategyKind::Strategy, StrategyKind::ActionPlan] {
+                            option value=(k.as_str()) selected[input.kind == k.as_str()] { (kind_label(l, k)) }
+                        }
+                    }
+                }
+                div.field {
+                    label for="status" { (l.t("strategies.status")) }
+                    select id="status" name="status" {
+                        @for s in [StrategyStatus::Drafting, StrategyStatus::Adopted, StrategyStatus::UnderReview] {
+                            option value=(s.as_str()) selected[input.status == s.as_str()] { (status_label(l, s)) }
+                        }
+                    }
+                }
+                (Field::text("adopted_on", l.t("strategies.adopted_on"), &input.adopted_on).kind("date").hint(l.t("strategies.adopted_hint")).render_in(l, errors))
+                div.field {
+                    label for="actors" { (l.t("strategies.actors")) }
+                    div.hint { (l.t("strategies.actors_hint")) }
+                    textarea id="actors" name="actors" rows="4" { (input.actors.join("\n")) }
+                }
+                (Field::text("url", l.t("strategies.url"), &input.url).kind("url").hint(l.t("strategies.url_hint")).render_in(l, errors))
+                fieldset id="implements" {
+                    legend { (l.t("strategies.implements")) }
+                    @for c in catalogue.commitments().iter().filter(|c| c.framework.as_str() == "astana2015") {
+                        label.check {
+                            input type="checkbox" name="implements" value=(c.id) checked[input.implements.iter().any(|x| x == c.id.as_str())];
+                            " " (short_label(l, c)) " " span.muted lang="en" { (c.display_text()) }
+                        }
+                        br;
+                    }
+                }
+                div.field {
+                    label for="tlp" { "TLP" }
+                    select id="tlp" name="tlp" {
+                        @for tlp in ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"] {
+                            option value=(tlp) selected[input.tlp == tlp] { "TLP:" (tlp) }
+                        }
+                    }
+                }
+                button type="submit" { (l.t("strategies.save")) }
+            }
+        },
+    )
+}
+
+pub async fn new_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<MemberQuery>,
+) -> Result<Html<String>, WebError> {
+    let member = MemberCode::parse(&q.member)
+        .ok()
+        .or_else(|| ctx.principal.member().cloned());
+    match &member {
+        Some(m) => {
+            ctx.require(&state, &Action::EditStrategies { member: m.clone() })
+                .await?
+        }
+        // Registering for any member is the secretariat's.
+        None => ctx.require(&state, &Action::ManagePlan).await?,
+    }
+    let member = member.map(|m| m.to_string()).unwrap_or_default();
+    let catalogue = state.store.plan_catalogue().await?;
+    let members = state.store.members().await?;
+    let input = StrategyInput {
+        kind: "strategy".into(),
+        status: "drafting".into(),
+        tlp: "CLEAR".into(),
+        ..Default::default()
+    };
+    Ok(strategy_form(
+        &ctx,
+        &catalogue,
+        &members,
+        "/strategies/new",
+        &member,
+        &input,
+        0,
+        None,
+    ))
+}
+
+async fn rejected(
+    state: &AppState,
+    ctx: &Ctx,
+    action: &str,
+    member: &str,
+    input: &StrategyInput,
+    revision: i64,
+    invalid: &Invalid,
+) -> Result<Response, WebError> {
+    let catalogue = state.store.plan_catalogue().await?;
+    let members = state.store.members().await?;
+    let mut r = strategy_form(
+        ctx,
+        &catalogue,
+        &members,
+        action,
+        member,
+        input,
+        revision,
+        Some(invalid),
+    )
+    .into_response();
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(r)
+}
+
+pub async fn create_from_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PostedForm(pairs): PostedForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let (member, input, _) = input_from_pairs(&pairs);
+    let code =
+        MemberCode::parse(&member).map_err(|_| Invalid::field("member", "choose a member"))?;
+    ctx.require(
+        &state,
+        &Action::EditStrategies {
+            member: code.clone(),
+        },
+    )
+    .await?;
+    match state
+        .store
+        .add_plan_strategy(
+            &ctx.actor(),
+            &plan_actor(&ctx)?,
+            &code,
+            &input,
+            accord_store::today(),
+        )
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/strategies?member={code}")).into_response()),
+        Err(StoreError::Invalid(invalid)) => {
+            rejected(
+                &state,
+                &ctx,
+                "/strategies/new",
+                &member,
+                &input,
+                0,
+                &invalid,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn input_of(r: &StrategyRecord) -> StrategyInput {
+    let s = &r.strategy;
+    StrategyInput {
+        title: s.title.clone(),
+        kind: s.kind.as_str().into(),
+        status: s.status.as_str().into(),
+        adopted_on: s.adopted_on.map(|d| d.to_string()).unwrap_or_default(),
+        actors: s.actors.clone(),
+        implements: s.implements.iter().map(|c| c.to_string()).collect(),
+        url: s.url.clone().unwrap_or_default(),
+        tlp: s.tlp.to_string(),
+    }
+}
+
+pub async fn edit_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, WebError> {
+    let record = state.store.plan_strategy(id).await?;
+    ctx.require(
+        &state,
+        &Action::EditStrategies {
+            member: record.strategy.member.clone(),
+        },
+    )
+    .await?;
+    let catalogue = state.store.plan_catalogue().await?;
+    let members = state.store.members().await?;
+    Ok(strategy_form(
+        &ctx,
+        &catalogue,
+        &members,
+        &format!("/strategies/{id}/edit"),
+        record.strategy.member.as_str(),
+        &input_of(&record),
+        record.revision,
+        None,
+    ))
+}
+
+pub async fn update_from_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    PostedForm(pairs): PostedForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let record = state.store.plan_strategy(id).await?;
+    let member = record.strategy.member.clone();
+    ctx.require(
+        &state,
+        &Action::EditStrategies {
+            member: member.clone(),
+        },
+    )
+    .await?;
+    let (_, input, revision) = input_from_pairs(&pairs);
+    match state
+        .store
+        .update_plan_strategy(
+            &ctx.actor(),
+            &plan_actor(&ctx)?,
+            id,
+            &input,
+            revision,
+            accord_store::today(),
+        )
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/strategies?member={member}")).into_response()),
+        Err(StoreError::Invalid(invalid)) => {
+            rejected(
+                &state,
+                &ctx,
+                &format!("/strategies/{id}/edit"),
+                member.as_str(),
+                &input,
+                revision.unwrap_or(record.revision),
+                &invalid,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- JSON API ----
+
+pub async fn api_list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Vec<StrategyRecord>>, WebError> {
+    ctx.require(&state, &Action::ViewCommitments).await?;
+    let viewer = viewer(&state, &ctx).await?;
+    Ok(Json(
+        state
+            .store
+            .plan_strategies()
+            .await?
+            .into_iter()
+            .filter(|r| visible(r, &viewer))
+            .collect(),
+    ))
+}
+
+/// The body of `POST /api/strategies`: the member and the strategy's fields.
+#[derive(Deserialize)]
+pub struct NewStrategyJson {
+    member: String,
+    #[serde(flatten)]
+    input: StrategyInput,
+}
+
+pub async fn api_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<NewStrategyJson>,
+) -> Result<Response, WebError> {
+    let code = MemberCode::parse(&body.member)
+        .map_err(|_| Invalid::field("member", "is not a member code"))?;
+    ctx.require(
+        &state,
+        &Action::EditStrategies {
+            member: code.clone(),
+        },
+    )
+    .await?;
+    let record = state
+        .store
+        .add_plan_strategy(
+            &ctx.actor(),
+            &plan_actor(&ctx)?,
+            &code,
+            &body.input,
+            accord_store::today(),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(record)).into_response())
+}
+
+/// The body of `PUT /api/strategies/{id}`.
+#[derive(Deserialize)]
+pub struct UpdateStrategyJson {
+    #[serde(flatten)]
+    input: StrategyInput,
+    #[serde(default)]
+    revision: Option<i64>,
+}
+
+pub async fn api_update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<UpdateStrategyJson>,
+) -> Result<Json<StrategyRecord>, WebError> {
+    let record = state.store.plan_strategy(id).await?;
+    ctx.require(
+        &state,
+        &Action::EditStrategies {
+            member: record.strategy.member.clone(),
+        },
+    )
+    .await?;
+    Ok(Json(
+        state
+            .store
+            .update_plan_strategy(
+                &ctx.actor(),
+                &plan_actor(&ctx)?,
+                id,
+                &body.input,
+                body.revision,
+                accord_store::today(),
+            )
+            .await?,
+    ))
+}
