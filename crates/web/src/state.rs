@@ -38,7 +38,8 @@ impl AppState {
 
 /// Deadlines are kept by the server, never by a user remembering: every
 /// minute the procedure is advanced to now (catching up after downtime), and
-/// entries due for periodic review are put up for it. Safe on several nodes.
+/// entries due for periodic review are put up for it, and members behind on a
+/// reporting round whose deadline nears are reminded. Safe on several nodes.
 fn spawn_procedure_clock(store: Store) {
     tokio::spawn(async move {
         let actor = accord_store::Actor::system("procedure");
@@ -54,6 +55,9 @@ fn spawn_procedure_clock(store: Store) {
                 .await
             {
                 tracing::warn!(error = %e, "could not put entries up for periodic review");
+            }
+            if let Err(e) = store.remind_plan_deadlines(now).await {
+                tracing::warn!(error = %e, "could not remind members of reporting deadlines");
             }
         }
     });

@@ -308,6 +308,10 @@ on_both_backends!(
     proposals_and_decisions_through_the_api_with_positions_only_for_those_allowed,
     a_listed_entry_is_delisted_by_a_proposal_and_leaves_the_next_version,
     subjects_are_merged_only_explicitly_by_the_secretariat_and_the_merge_can_be_undone,
+    a_reporting_round_from_opening_to_the_matrix_the_chart_and_the_csv,
+    bad_reports_get_clear_errors_and_change_nothing,
+    restricted_reports_are_seen_only_by_their_member_and_the_secretariat,
+    separation_of_duties_and_strategies_over_http,
 );
 
 async fn subjects_are_merged_only_explicitly_by_the_secretariat_and_the_merge_can_be_undone(
@@ -1894,4 +1898,605 @@ async fn one_time_passwords_must_be_changed_first(app: &TestApp) {
         "/profile/password",
         "nothing else until the password is changed"
     );
+}
+
+// ---- The Joint Plan tracker: rounds, reports, progress, strategies ----
+
+/// Opens a round with the secretariat's form; returns its page's path.
+async fn open_round_by_form(app: &TestApp, id: &str, deadline: &str) -> String {
+    let sec = app.sign_in("sec").await;
+    let r = app
+        .post_form(
+            &sec,
+            "/rounds/new",
+            &[
+                ("id", id),
+                ("name", "Spring review"),
+                ("period_start", "2026-01-01"),
+                ("period_end", "2026-06-30"),
+                ("deadline", deadline),
+                ("commitments", "astana2015.step.1"),
+                ("commitments", "astana2015.step.2"),
+                ("members", "KAZ"),
+                ("members", "KGZ"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let to = r.headers()[LOCATION].to_str().unwrap().to_string();
+    assert_eq!(to, format!("/rounds/{id}"));
+    to
+}
+
+fn far_deadline() -> String {
+    (time::OffsetDateTime::now_utc() + time::Duration::days(30))
+        .date()
+        .to_string()
+}
+
+async fn put_report(app: &TestApp, token: &str, path: &str, body: &Value) -> reqwest::Response {
+    app.http
+        .put(app.at(path))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn get_json(app: &TestApp, token: Option<&str>, path: &str) -> (StatusCode, Value) {
+    let mut req = app.http.get(app.at(path));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn a_reporting_round_from_opening_to_the_matrix_the_chart_and_the_csv(app: &TestApp) {
+    let round = open_round_by_form(app, "2026-spring", &far_deadline()).await;
+    // The members asked are told, in their inbox.
+    let kaz = app.sign_in("kaz.admin").await;
+    let inbox = app.get(&kaz, "/notifications").await.text().await.unwrap();
+    assert!(inbox.contains("/rounds/2026-spring"), "{inbox}");
+    // KAZ drafts through the page, with an indicator, a link and partners.
+    let page = app.get(&kaz, &round).await.text().await.unwrap();
+    assert!(page.contains("Reports of KAZ"), "{page}");
+    let report = format!("{round}/reports/KAZ/astana2015.step.1");
+    let r = app
+        .post_form(
+            &kaz,
+            &format!("{report}/draft"),
+            &[
+                ("revision", "0"),
+                ("status", "implemented"),
+                ("narrative", "Focal points named in all 17 regions."),
+                ("indicator_label", "focal points named"),
+                ("indicator_value", "17"),
+                ("indicator_unit", "people"),
+                ("indicator_label", ""),
+                ("indicator_value", ""),
+                ("indicator_unit", ""),
+                ("evidence_url", "https://example.kz/decree-42"),
+                ("evidence_title", "Government decree 42"),
+                (
+                    "agencies",
+                    "Ministry of Information\nAgency for Religious Affairs",
+                ),
+                ("civil_society_partners", "Youth Initiative Network"),
+                ("tlp", "CLEAR"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let page = app.get(&kaz, &report).await.text().await.unwrap();
+    assert!(page.contains("Focal points named in all 17 regions."));
+    assert!(page.contains("17 people (focal points named)"), "{page}");
+    // A draft does not count yet.
+    let (_, m) = get_json(app, None, "/api/rounds/2026-spring/matrix").await;
+    assert_eq!(m["cells"][0][0], "not_reported", "{m}");
+    let r = app
+        .post_form(&kaz, &format!("{report}/submit"), &[("revision", "1")])
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    // Now everyone sees it (TLP:CLEAR): matrix, progress, chart, CSV, summary.
+    let (status, m) = get_json(app, None, "/api/rounds/2026-spring/matrix").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(m["members"], json!(["KAZ", "KGZ"]));
+    assert_eq!(
+        m["cells"][0][0],
+        json!({ "reported": "implemented" }),
+        "{m}"
+    );
+    assert_eq!(m["by_member"][0]["progress"]["implemented"], 1);
+    let chart = app
+        .http
+        .get(app.at("/rounds/2026-spring/status.svg"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        chart.headers()[CONTENT_TYPE],
+        "image/svg+xml; charset=utf-8"
+    );
+    let svg = chart.text().await.unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("KAZ") && !svg.contains("<script"));
+    let csv = app
+        .http
+        .get(app.at("/rounds/2026-spring/matrix.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.starts_with("member,astana2015.step.1,astana2015.step.2"),
+        "{csv}"
+    );
+    assert!(csv.contains("KAZ,implemented,not_reported"), "{csv}");
+    let reports = app
+        .http
+        .get(app.at("/rounds/2026-spring/reports.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        reports.contains("Focal points named in all 17 regions."),
+        "{reports}"
+    );
+    let summary = app
+        .http
+        .get(app.at("/rounds/2026-spring/summary?lang=ru"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(summary.status(), StatusCode::OK);
+    let summary = summary.text().await.unwrap();
+    assert!(summary.contains("Сводка для печати") && summary.contains("<svg"));
+    let commitment = app
+        .http
+        .get(app.at("/commitments/astana2015.step.1"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        commitment.contains("Each member&#39;s latest status")
+            || commitment.contains("Each member's latest status")
+    );
+    assert!(commitment.contains("/rounds/2026-spring/reports/KAZ/astana2015.step.1"));
+    // Filters: a pillar without these steps leaves no column; a bad one is named.
+    let (status, m) = get_json(
+        app,
+        None,
+        "/api/rounds/2026-spring/matrix?framework=astana2015",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(m["commitments"].as_array().unwrap().len(), 2);
+    let (status, e) = get_json(
+        app,
+        None,
+        "/api/rounds/2026-spring/matrix?framework=atlantis",
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["error"]["fields"][0]["field"], "framework");
+}
+
+async fn bad_reports_get_clear_errors_and_change_nothing(app: &TestApp) {
+    open_round_by_form(app, "2026-late", "2020-01-31").await;
+    open_round_by_form(app, "2026-open", &far_deadline()).await;
+    let kaz = app.api_token("kaz.admin").await;
+    let kgz = app.api_token("kgz.admin").await;
+    let reader = app.api_token("usa.reader").await;
+    let good = json!({ "status": "planned", "tlp": "GREEN", "narrative": "A plan." });
+    let at = "/api/rounds/2026-open/reports/KAZ/astana2015.step.1";
+    // A commitment outside the round, an unknown round, a member not asked.
+    for (path, code) in [
+        (
+            "/api/rounds/2026-open/reports/KAZ/astana2015.step.5",
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/api/rounds/no-such/reports/KAZ/astana2015.step.1",
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/api/rounds/2026-open/reports/TJK/astana2015.step.1",
+            StatusCode::NOT_FOUND,
+        ),
+    ] {
+        let r = put_report(app, &kaz, path, &good).await;
+        assert_eq!(r.status(), code, "{path}");
+    }
+    // A user of another member, a reader, nobody.
+    assert_eq!(
+        put_report(app, &kgz, at, &good).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        put_report(app, &reader, at, &good).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let anonymous = app.http.put(app.at(at)).json(&good).send().await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    // An unknown status, a bad indicator: 422 naming the fields.
+    let r = put_report(
+        app,
+        &kaz,
+        at,
+        &json!({ "status": "finished", "tlp": "GREEN", "indicators": [{ "label": "x", "value": "many", "unit": "people" }] }),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    let fields: Vec<&str> = e["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"status") && fields.iter().any(|f| f.starts_with("indicators[0]")),
+        "{e}"
+    );
+    // After the deadline: 409, until the secretariat reopens the round.
+    let late = "/api/rounds/2026-late/reports/KAZ/astana2015.step.1";
+    let r = put_report(app, &kaz, late, &good).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.text().await.unwrap().contains("deadline"));
+    let sec = app.api_token("sec").await;
+    let r = app
+        .http
+        .post(app.at("/api/rounds/2026-late/reopen"))
+        .bearer_auth(&kaz)
+        .json(&json!({ "reopened": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "members do not reopen rounds"
+    );
+    let r = app
+        .http
+        .post(app.at("/api/rounds/2026-late/reopen"))
+        .bearer_auth(&sec)
+        .json(&json!({ "reopened": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        put_report(app, &kaz, late, &good).await.status(),
+        StatusCode::OK
+    );
+    // Nothing of the refused attempts was stored.
+    let (_, reports) = get_json(app, Some(&kaz), "/api/rounds/2026-open/reports").await;
+    assert_eq!(reports, json!([]));
+    // A stale revision, then an edit of a submitted report: 409, nothing changed.
+    let r = put_report(app, &kaz, at, &good).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let first: Value = r.json().await.unwrap();
+    assert_eq!(first["revision"], 1);
+    let mut edit = good.clone();
+    edit["narrative"] = json!("Second thoughts.");
+    edit["revision"] = json!(1);
+    assert_eq!(
+        put_report(app, &kaz, at, &edit).await.status(),
+        StatusCode::OK
+    );
+    let stale = put_report(app, &kaz, at, &edit).await;
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    let r = app
+        .http
+        .post(app.at(&format!("{at}/submit")))
+        .bearer_auth(&kaz)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let after_submit = put_report(app, &kaz, at, &good).await;
+    assert_eq!(after_submit.status(), StatusCode::CONFLICT);
+    assert!(after_submit.text().await.unwrap().contains("correction"));
+    let (_, stored) = get_json(app, Some(&kaz), at).await;
+    assert_eq!(stored["versions"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        stored["versions"][0]["content"]["narrative"],
+        "Second thoughts."
+    );
+    // A correction is a new version; the submitted one is kept.
+    let r = app
+        .http
+        .post(app.at(&format!("{at}/correct")))
+        .bearer_auth(&kaz)
+        .json(&json!({ "status": "in_progress", "tlp": "GREEN" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (_, stored) = get_json(app, Some(&kaz), at).await;
+    assert_eq!(stored["versions"].as_array().unwrap().len(), 2);
+    assert_eq!(stored["versions"][1]["corrects"], 1);
+    // Files: a disallowed type is refused, an oversized one gets 413.
+    let b = app.sign_in("kaz.admin").await;
+    let files = "/rounds/2026-open/reports/KAZ/astana2015.step.1/files";
+    let r = upload(app, &b, files, &[("file", "run.exe", b"MZ....".to_vec())]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = upload(
+        app,
+        &b,
+        files,
+        &[("file", "big.pdf", vec![b'x'; 300 * 1024])],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let r = upload(
+        app,
+        &b,
+        files,
+        &[("file", "decree.pdf", b"%PDF-1.4 decree".to_vec())],
+    )
+    .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let (_, stored) = get_json(app, Some(&kaz), at).await;
+    let evidence = &stored["versions"][1]["content"]["evidence"];
+    assert_eq!(evidence.as_array().unwrap().len(), 1, "{stored}");
+    let sha = evidence[0]["sha256"].as_str().unwrap();
+    let file = app
+        .get(
+            &b,
+            &format!("/rounds/2026-open/reports/KAZ/astana2015.step.1/files/{sha}"),
+        )
+        .await;
+    assert_eq!(file.status(), StatusCode::OK);
+    assert_eq!(file.bytes().await.unwrap().as_ref(), b"%PDF-1.4 decree");
+}
+
+async fn restricted_reports_are_seen_only_by_their_member_and_the_secretariat(app: &TestApp) {
+    open_round_by_form(app, "2026-red", &far_deadline()).await;
+    let kaz = app.api_token("kaz.admin").await;
+    let at = "/api/rounds/2026-red/reports/KAZ/astana2015.step.1";
+    let r = put_report(
+        app,
+        &kaz,
+        at,
+        &json!({ "status": "implemented", "tlp": "RED", "narrative": "Names of informants in prisons." }),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = app
+        .http
+        .post(app.at(&format!("{at}/submit")))
+        .bearer_auth(&kaz)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let sec = app.api_token("sec").await;
+    let kgz = app.api_token("kgz.admin").await;
+    let usa = app.api_token("usa.reader").await;
+    for (who, sees) in [
+        (Some(&kaz), true),
+        (Some(&sec), true),
+        (Some(&kgz), false),
+        (Some(&usa), false),
+        (None, false),
+    ] {
+        let who = who.map(String::as_str);
+        let (_, m) = get_json(app, who, "/api/rounds/2026-red/matrix").await;
+        let cell = &m["cells"][0][0];
+        assert_eq!(cell != "not_reported", sees, "matrix for {who:?}: {m}");
+        let (status, _) = get_json(app, who, at).await;
+        assert_eq!(status == StatusCode::OK, sees, "report for {who:?}");
+        let (_, all) = get_json(app, who, "/api/rounds/2026-red/reports").await;
+        assert_eq!(
+            all.as_array().unwrap().len(),
+            usize::from(sees),
+            "reports for {who:?}"
+        );
+        let mut req = app.http.get(app.at("/rounds/2026-red/reports.csv"));
+        if let Some(t) = who {
+            req = req.bearer_auth(t);
+        }
+        let csv = req.send().await.unwrap().text().await.unwrap();
+        assert_eq!(csv.contains("informants"), sees, "CSV for {who:?}");
+        let mut req = app.http.get(app.at("/rounds/2026-red/matrix.csv"));
+        if let Some(t) = who {
+            req = req.bearer_auth(t);
+        }
+        let csv = req.send().await.unwrap().text().await.unwrap();
+        assert_eq!(
+            csv.contains("KAZ,implemented"),
+            sees,
+            "matrix CSV for {who:?}"
+        );
+    }
+}
+
+async fn separation_of_duties_and_strategies_over_http(app: &TestApp) {
+    let new = NewUser::parse("kaz.analyst", "Analyst", "KAZ", "contributor").unwrap();
+    app.store
+        .create_user(&Actor::system("test"), &new, PASSWORD, false)
+        .await
+        .unwrap();
+    open_round_by_form(app, "2026-sod", &far_deadline()).await;
+    let admin = app.api_token("kaz.admin").await;
+    let analyst = app.api_token("kaz.analyst").await;
+    let at = "/api/rounds/2026-sod/reports/KAZ/astana2015.step.2";
+    let body = json!({ "status": "in_progress", "tlp": "GREEN" });
+    assert_eq!(
+        put_report(app, &admin, at, &body).await.status(),
+        StatusCode::OK
+    );
+    let submit = |token: String| {
+        let req = app
+            .http
+            .post(app.at(&format!("{at}/submit")))
+            .bearer_auth(token)
+            .json(&json!({}));
+        async move { req.send().await.unwrap() }
+    };
+    let r = submit(admin.clone()).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.text().await.unwrap().contains("separation of duties"));
+    assert_eq!(
+        submit(analyst.clone()).await.status(),
+        StatusCode::FORBIDDEN,
+        "contributors do not submit"
+    );
+    assert_eq!(
+        put_report(app, &analyst, at, &body).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(submit(admin.clone()).await.status(), StatusCode::OK);
+
+    // The register of strategies.
+    let strategy = json!({
+        "member": "KAZ", "title": "National CVE Strategy 2026–2030", "kind": "strategy", "status": "adopted",
+        "adopted_on": "2026-01-15", "actors": ["Ministry of Information", "Youth NGO network"],
+        "implements": ["astana2015.step.2"], "url": "https://example.kz/strategy.pdf", "tlp": "CLEAR"
+    });
+    let r = app
+        .http
+        .post(app.at("/api/strategies"))
+        .bearer_auth(&analyst)
+        .json(&strategy)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let created: Value = r.json().await.unwrap();
+    let kgz = app.api_token("kgz.admin").await;
+    let r = app
+        .http
+        .post(app.at("/api/strategies"))
+        .bearer_auth(&kgz)
+        .json(&strategy)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let mut bad = strategy.clone();
+    bad["status"] = json!("drafting");
+    let r = app
+        .http
+        .post(app.at("/api/strategies"))
+        .bearer_auth(&analyst)
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a draft has no adoption date"
+    );
+    let page = app
+        .http
+        .get(app.at("/strategies"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("National CVE Strategy 2026–2030") && page.contains("Youth NGO network"));
+    let mut change = strategy.clone();
+    change["status"] = json!("under_review");
+    change["revision"] = json!(1);
+    let path = format!("/api/strategies/{}", created["id"]);
+    let r = app
+        .http
+        .put(app.at(&path))
+        .bearer_auth(&admin)
+        .json(&change)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = app
+        .http
+        .put(app.at(&path))
+        .bearer_auth(&admin)
+        .json(&change)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT, "a stale revision");
+
+    // The secretariat extends the catalogue; members cannot.
+    let sec = app.api_token("sec").await;
+    let framework = json!({ "id": "dushanbe2026", "title": "Dushanbe Declaration", "short_title": "Dushanbe 2026", "source": "Outcome document" });
+    let r = app
+        .http
+        .post(app.at("/api/frameworks"))
+        .bearer_auth(&admin)
+        .json(&framework)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = app
+        .http
+        .post(app.at("/api/frameworks"))
+        .bearer_auth(&sec)
+        .json(&framework)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let commitment = json!({ "id": "dushanbe2026.step.1", "framework": "dushanbe2026", "kind": "concrete_step",
+        "text": "To train imams in every province.", "applies_to": "regional_states", "source": "para. 4" });
+    let r = app
+        .http
+        .post(app.at("/api/commitments"))
+        .bearer_auth(&sec)
+        .json(&commitment)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = app
+        .http
+        .post(app.at("/api/commitments"))
+        .bearer_auth(&sec)
+        .json(&commitment)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT, "twice");
+    let (_, one) = get_json(app, None, "/api/commitments/dushanbe2026.step.1").await;
+    assert_eq!(one["text"], "To train imams in every province.");
 }

@@ -452,23 +452,25 @@ fn progress_sections(l: Lang, v: &RoundView) -> Markup {
 
 fn filter_form(l: Lang, v: &RoundView, query: &FilterQuery) -> Markup {
     html! {
-        form.no-print method="get" action={ "/rounds/" (v.round().id) } {
-            label for="framework" { (l.t("plan.framework")) }
-            select id="framework" name="framework" {
-                option value="" { (l.t("rounds.all")) }
-                @for f in v.catalogue.frameworks() {
-                    option value=(f.id) selected[query.framework == f.id.as_str()] { (f.short_title) }
+        form.no-print.filters method="get" action={ "/rounds/" (v.round().id) } {
+            div.field {
+                label for="framework" { (l.t("plan.framework")) }
+                select id="framework" name="framework" {
+                    option value="" { (l.t("rounds.all")) }
+                    @for f in v.catalogue.frameworks() {
+                        option value=(f.id) selected[query.framework == f.id.as_str()] { (f.short_title) }
+                    }
                 }
             }
-            " "
-            label for="pillar" { (l.t("plan.pillar")) }
-            select id="pillar" name="pillar" {
-                option value="" { (l.t("rounds.all")) }
-                @for p in v.catalogue.pillars() {
-                    option value=(p.id) selected[query.pillar == p.id.as_str()] { (p.roman()) " " (p.short_label) }
+            div.field {
+                label for="pillar" { (l.t("plan.pillar")) }
+                select id="pillar" name="pillar" {
+                    option value="" { (l.t("rounds.all")) }
+                    @for p in v.catalogue.pillars() {
+                        option value=(p.id) selected[query.pillar == p.id.as_str()] { (p.roman()) " " (p.short_label) }
+                    }
                 }
             }
-            " "
             button.secondary type="submit" { (l.t("rounds.apply_filter")) }
         }
     }
