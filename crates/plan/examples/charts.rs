@@ -67,7 +67,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let m = matrix(&cat, &rounds[2], &reports, &viewer, &Filter::default());
     std::fs::write(
         format!("{dir}/status.svg"),
-        status_bars_for("status", "Statuses per member, 2017", &m),
+        status_bars_for(
+            "status",
+            "Statuses per member, 2017",
+            &m,
+            &Default::default(),
+        ),
     )?;
     let series = progress::pillar_series(&cat, &rounds, &reports, &viewer, &Filter::default());
     std::fs::write(

@@ -59,7 +59,7 @@
 //!
 //! let m = matrix(&catalogue, &round, &[report], &Viewer::Secretariat, &Filter::default());
 //! assert_eq!(m.get(&kaz, &step1), Some(Cell::Reported(ReportStatus::Implemented)));
-//! let chart = svg::status_bars_for("status", "Statuses per member", &m);
+//! let chart = svg::status_bars_for("status", "Statuses per member", &m, &Default::default());
 //! assert!(chart.starts_with("<svg") && !chart.contains("<script"));
 //! let csv = export::matrix_csv(&m);
 //! assert!(csv.starts_with("member,astana2015.step.1,astana2015.step.2"));

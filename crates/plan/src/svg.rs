@@ -107,18 +107,53 @@ fn label(out: &mut String, x: f64, y: f64, anchor: &str, extra: &str, text: &str
     );
 }
 
-fn counts_sentence(c: &StatusCounts) -> String {
+/// The words of a status chart, so that a page in another language draws it
+/// in that language. [`ChartWords::default`] is English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartWords {
+    /// The name of each status, in the order of [`Cell::ALL`].
+    pub statuses: [String; 6],
+    /// The implemented share after a bar; `{pct}` becomes "40%".
+    pub implemented: String,
+    pub no_data: String,
+    pub no_commitments: String,
+}
+
+impl Default for ChartWords {
+    fn default() -> ChartWords {
+        ChartWords {
+            statuses: Cell::ALL.map(|c| c.label().to_string()),
+            implemented: "{pct} impl.".into(),
+            no_data: "No data.".into(),
+            no_commitments: "no commitments".into(),
+        }
+    }
+}
+
+impl ChartWords {
+    fn status(&self, cell: Cell) -> &str {
+        let i = Cell::ALL.iter().position(|c| *c == cell).unwrap_or(0);
+        &self.statuses[i]
+    }
+}
+
+fn counts_sentence(c: &StatusCounts, words: &ChartWords) -> String {
     STACK
         .iter()
         .filter(|s| c.get(**s) > 0)
-        .map(|s| format!("{} {}", c.get(*s), s.label().to_lowercase()))
+        .map(|s| format!("{} {}", c.get(*s), words.status(*s).to_lowercase()))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
 /// A horizontal stacked bar per row (member): how many commitments have each
 /// status, with the implemented share at the end of the bar.
-pub fn status_bars(chart_id: &str, title: &str, rows: &[(String, StatusCounts)]) -> String {
+pub fn status_bars(
+    chart_id: &str,
+    title: &str,
+    rows: &[(String, StatusCounts)],
+    words: &ChartWords,
+) -> String {
     let id = slug(chart_id);
     let (left, right, bar_h, gap, top) = (150.0, 90.0, 22.0, 12.0, 64.0);
     let plot_w = 480.0;
@@ -132,16 +167,16 @@ pub fn status_bars(chart_id: &str, title: &str, rows: &[(String, StatusCounts)])
         .max(1) as f64;
 
     let desc = if rows.is_empty() {
-        "No data.".to_string()
+        words.no_data.clone()
     } else {
         rows.iter()
             .map(|(l, c)| {
                 format!(
                     "{l}: {}",
                     if c.total() == 0 {
-                        "no commitments".into()
+                        words.no_commitments.clone()
                     } else {
-                        counts_sentence(c)
+                        counts_sentence(c, words)
                     }
                 )
             })
@@ -166,9 +201,9 @@ pub fn status_bars(chart_id: &str, title: &str, rows: &[(String, StatusCounts)])
             r##"<g class="legend"><rect x="{lx:.1}" y="30" width="14" height="14" fill="url(#{})" stroke="#000000" stroke-width="0.8"/><text x="{:.1}" y="41">{}</text></g>"##,
             pattern_id(&id, cell),
             lx + 18.0,
-            escape(cell.label())
+            escape(words.status(cell))
         );
-        lx += 18.0 + cell.label().len() as f64 * 6.6 + 14.0;
+        lx += 18.0 + words.status(cell).chars().count() as f64 * 6.6 + 14.0;
     }
     for (i, (row_label, counts)) in rows.iter().enumerate() {
         let y = top + i as f64 * (bar_h + gap);
@@ -184,7 +219,10 @@ pub fn status_bars(chart_id: &str, title: &str, rows: &[(String, StatusCounts)])
                 s,
                 r##"<rect class="segment" x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{bar_h:.1}" fill="url(#{})" stroke="#000000" stroke-width="0.8"><title>{}</title></rect>"##,
                 pattern_id(&id, cell),
-                escape(&format!("{row_label}: {n} {}", cell.label().to_lowercase()))
+                escape(&format!(
+                    "{row_label}: {n} {}",
+                    words.status(cell).to_lowercase()
+                ))
             );
             if w >= 18.0 {
                 label(
@@ -201,7 +239,7 @@ pub fn status_bars(chart_id: &str, title: &str, rows: &[(String, StatusCounts)])
         let share = counts
             .progress()
             .implemented_share
-            .map(|v| format!("{} impl.", fmt_pct(v)))
+            .map(|v| words.implemented.replace("{pct}", &fmt_pct(v)))
             .unwrap_or_else(|| "n/a".into());
         label(
             &mut s,
@@ -217,13 +255,13 @@ pub fn status_bars(chart_id: &str, title: &str, rows: &[(String, StatusCounts)])
 }
 
 /// [`status_bars`] for a matrix: one bar per member.
-pub fn status_bars_for(chart_id: &str, title: &str, m: &Matrix) -> String {
+pub fn status_bars_for(chart_id: &str, title: &str, m: &Matrix, words: &ChartWords) -> String {
     let rows: Vec<(String, StatusCounts)> = m
         .counts_by_member()
         .into_iter()
         .map(|(code, c)| (code.to_string(), c))
         .collect();
-    status_bars(chart_id, title, &rows)
+    status_bars(chart_id, title, &rows, words)
 }
 
 const DASHES: [&str; 6] = ["", "8 4", "2 3", "10 3 2 3", "4 4", "1 6"];

@@ -3,7 +3,7 @@
 use quick_xml::events::Event;
 use quick_xml::{Reader, XmlVersion};
 
-use accord_plan::svg::{progress_lines, status_bars};
+use accord_plan::svg::{ChartWords, progress_lines, status_bars};
 use accord_plan::{Cell, ReportStatus, StatusCounts};
 
 #[derive(Default, Debug)]
@@ -130,6 +130,7 @@ fn status_bars_are_well_formed_labelled_and_escaped() {
             (hostile.into(), counts(0, 1, 6)),
             ("EMPTY".into(), StatusCounts::default()),
         ],
+        &ChartWords::default(),
     );
     let p = parse(&svg);
     assert_safe_and_accessible(&p);
@@ -153,7 +154,7 @@ fn status_bars_are_well_formed_labelled_and_escaped() {
 
 #[test]
 fn an_empty_status_chart_is_still_valid() {
-    let p = parse(&status_bars("x", "Nothing", &[]));
+    let p = parse(&status_bars("x", "Nothing", &[], &ChartWords::default()));
     assert_safe_and_accessible(&p);
     assert!(p.text.contains("No data."));
 }
@@ -214,4 +215,33 @@ fn a_single_round_chart_is_valid() {
     assert_safe_and_accessible(&p);
     let p = parse(&progress_lines("none", "None", &[], &[]));
     assert_safe_and_accessible(&p);
+}
+
+#[test]
+fn status_charts_speak_the_pages_language() {
+    let words = ChartWords {
+        statuses: [
+            "Выполнено",
+            "Выполняется",
+            "Запланировано",
+            "Не начато",
+            "Не применимо",
+            "Нет отчёта",
+        ]
+        .map(String::from),
+        implemented: "выполнено {pct}".into(),
+        no_data: "Нет данных.".into(),
+        no_commitments: "нет обязательств".into(),
+    };
+    let p = parse(&status_bars(
+        "ru",
+        "Статусы",
+        &[("KAZ".into(), counts(3, 2, 2))],
+        &words,
+    ));
+    assert_safe_and_accessible(&p);
+    assert!(p.text.contains("Выполнено") && p.text.contains("выполнено 43%"));
+    assert!(!p.text.contains("Implemented") && !p.text.contains("impl."));
+    let empty = parse(&status_bars("ru", "Статусы", &[], &words));
+    assert!(empty.text.contains("Нет данных."));
 }

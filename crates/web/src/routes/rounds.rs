@@ -367,6 +367,16 @@ fn matrix_table(l: Lang, v: &RoundView, link_cells: bool) -> Markup {
     }
 }
 
+/// The status chart's words in the page's language.
+fn chart_words(l: Lang) -> svg::ChartWords {
+    svg::ChartWords {
+        statuses: Cell::ALL.map(|c| cell_label(l, c).to_string()),
+        implemented: l.t("rounds.chart_implemented").into(),
+        no_data: l.t("rounds.chart_no_data").into(),
+        no_commitments: l.t("rounds.chart_no_commitments").into(),
+    }
+}
+
 fn direction_label(l: Lang, d: Direction) -> &'static str {
     match d {
         Direction::New => l.t("rounds.change_new"),
@@ -439,7 +449,7 @@ fn progress_sections(l: Lang, v: &RoundView) -> Markup {
         }
         h2 { (l.t("rounds.charts")) }
         figure.chart {
-            (PreEscaped(svg::status_bars_for("statuses", l.t("rounds.chart_statuses"), &v.matrix)))
+            (PreEscaped(svg::status_bars_for("statuses", l.t("rounds.chart_statuses"), &v.matrix, &chart_words(l))))
             figcaption { a href={ "/rounds/" (v.round().id) "/status.svg" } download={ (v.round().id) "-statuses.svg" } { (l.t("rounds.download_svg")) } }
         }
         @if !series.is_empty() {
@@ -677,6 +687,7 @@ pub async fn status_chart(
             ctx.lang.t("rounds.chart_statuses")
         ),
         &v.matrix,
+        &chart_words(ctx.lang),
     )))
 }
 
