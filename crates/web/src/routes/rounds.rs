@@ -487,10 +487,10 @@ fn filter_form(l: Lang, v: &RoundView, query: &FilterQuery) -> Markup {
 }
 
 /// The member's own reports in the round, for its drafters.
-async fn own_reports(state: &AppState, ctx: &Ctx, v: &RoundView) -> Result<Markup, WebError> {
+fn own_reports(ctx: &Ctx, v: &RoundView) -> Markup {
     let l = ctx.lang;
     let Some(member) = ctx.principal.member().cloned() else {
-        return Ok(html! {});
+        return html! {};
     };
     let may_draft = accord_core::authorize(
         &ctx.principal,
@@ -500,15 +500,14 @@ async fn own_reports(state: &AppState, ctx: &Ctx, v: &RoundView) -> Result<Marku
     )
     .is_ok();
     if !may_draft || !v.round().members.contains(&member) {
-        return Ok(html! {});
+        return html! {};
     }
-    let _ = state;
     let mine: Vec<&Report> = v
         .reports
         .iter()
         .filter(|r| r.round == v.round().id && r.member == member)
         .collect();
-    Ok(html! {
+    html! {
         section.notice {
             h2 { (l.tf("rounds.your_reports", &[("member", member.as_str())])) }
             table {
@@ -527,7 +526,7 @@ async fn own_reports(state: &AppState, ctx: &Ctx, v: &RoundView) -> Result<Marku
                 } }
             }
         }
-    })
+    }
 }
 
 pub async fn round_page(
@@ -541,7 +540,7 @@ pub async fn round_page(
     let r = v.round();
     let manage = accord_core::authorize(&ctx.principal, &Action::ManagePlan).is_ok();
     let qs = query.query_string();
-    let own = own_reports(&state, &ctx, &v).await?;
+    let own = own_reports(&ctx, &v);
     let sep = if qs.is_empty() { "" } else { "&" };
     Ok(page(
         &ctx,
