@@ -185,9 +185,7 @@ async fn load_plan(store: &Store, actor: &Actor) -> Result<(), StoreError> {
             .save_plan_draft(
                 actor,
                 &plan_actor(store, drafter).await?,
-                &round,
-                &member,
-                &commitment,
+                (&round, &member, &commitment),
                 content,
                 None,
                 at,

@@ -18,7 +18,7 @@ use accord_plan::PlanError;
 
 use crate::StoreError;
 
-pub use reports::{EvidenceFile, NewEvidenceFile, ReportRecord};
+pub use reports::{EvidenceFile, NewEvidenceFile, ReportKey, ReportRecord};
 pub use rounds::RoundRecord;
 pub use strategies::StrategyRecord;
 

@@ -19,6 +19,9 @@ use time::OffsetDateTime;
 use super::{decode, encode, plan_error};
 use crate::{Actor, Store, StoreError, audit, now_ms};
 
+/// Which report: the round, the member and the commitment.
+pub type ReportKey<'a> = (&'a RoundId, &'a MemberCode, &'a CommitmentId);
+
 /// A report with the revision a form must echo to change it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReportRecord {
@@ -266,14 +269,11 @@ impl Store {
     }
 
     /// Creates the report with a first draft, or changes its open draft.
-    #[allow(clippy::too_many_arguments)]
     pub async fn save_plan_draft(
         &self,
         actor: &Actor,
         who: &PlanActor,
-        round: &RoundId,
-        member: &MemberCode,
-        commitment: &CommitmentId,
+        key: ReportKey<'_>,
         content: ReportContent,
         expected_revision: Option<i64>,
         now: OffsetDateTime,
@@ -281,7 +281,7 @@ impl Store {
         self.change_report(
             actor,
             who,
-            (round, member, commitment),
+            key,
             Change::Draft(content),
             expected_revision,
             now,
@@ -294,31 +294,21 @@ impl Store {
         &self,
         actor: &Actor,
         who: &PlanActor,
-        (round, member, commitment): (&RoundId, &MemberCode, &CommitmentId),
+        key: ReportKey<'_>,
         expected_revision: Option<i64>,
         now: OffsetDateTime,
     ) -> Result<ReportRecord, StoreError> {
-        self.change_report(
-            actor,
-            who,
-            (round, member, commitment),
-            Change::Submit,
-            expected_revision,
-            now,
-        )
-        .await
+        self.change_report(actor, who, key, Change::Submit, expected_revision, now)
+            .await
     }
 
     /// Starts a correction of the newest submitted version: a new draft; the
     /// submitted versions stay as they were.
-    #[allow(clippy::too_many_arguments)]
     pub async fn correct_plan_report(
         &self,
         actor: &Actor,
         who: &PlanActor,
-        round: &RoundId,
-        member: &MemberCode,
-        commitment: &CommitmentId,
+        key: ReportKey<'_>,
         content: ReportContent,
         expected_revision: Option<i64>,
         now: OffsetDateTime,
@@ -326,7 +316,7 @@ impl Store {
         self.change_report(
             actor,
             who,
-            (round, member, commitment),
+            key,
             Change::Correct(content),
             expected_revision,
             now,
@@ -335,12 +325,12 @@ impl Store {
     }
 
     /// Stores a file and cites it in the open draft's evidence.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments)] // the file and its title are one thing each
     pub async fn attach_plan_evidence(
         &self,
         actor: &Actor,
         who: &PlanActor,
-        (round, member, commitment): (&RoundId, &MemberCode, &CommitmentId),
+        key: ReportKey<'_>,
         file: &NewEvidenceFile,
         title: &str,
         expected_revision: Option<i64>,
@@ -349,7 +339,7 @@ impl Store {
         self.change_report(
             actor,
             who,
-            (round, member, commitment),
+            key,
             Change::AttachFile(file, title.to_string()),
             expected_revision,
             now,
@@ -361,7 +351,7 @@ impl Store {
         &self,
         actor: &Actor,
         who: &PlanActor,
-        (round_id, member, commitment): (&RoundId, &MemberCode, &CommitmentId),
+        (round_id, member, commitment): ReportKey<'_>,
         change: Change<'_>,
         expected_revision: Option<i64>,
         now: OffsetDateTime,

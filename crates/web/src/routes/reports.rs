@@ -5,10 +5,9 @@
 
 use accord_core::{Action, Invalid, MemberCode};
 use accord_plan::{
-    CommitmentId, Evidence, EvidenceInput, IndicatorInput, Report, ReportInput, ReportStatus,
-    ReportVersion, ReportingRound, RoundId, Tlp, Viewer,
+    CommitmentId, Evidence, EvidenceInput, IndicatorInput, Report, ReportContent, ReportInput,
+    ReportStatus, ReportVersion, ReportingRound, RoundId, Tlp, Viewer,
 };
-use accord_store::StoreError;
 use accord_store::plan::{NewEvidenceFile, ReportRecord};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -509,6 +508,31 @@ async fn rejected(
     Ok(r)
 }
 
+/// Saves the draft, or starts a correction, as the signed-in user.
+async fn write(
+    state: &AppState,
+    ctx: &Ctx,
+    t: &Target,
+    content: ReportContent,
+    revision: Option<i64>,
+    correcting: bool,
+) -> Result<ReportRecord, WebError> {
+    let who = plan_actor(ctx)?;
+    let key = (&t.round.id, &t.member, &t.commitment);
+    let now = time::OffsetDateTime::now_utc();
+    Ok(if correcting {
+        state
+            .store
+            .correct_plan_report(&ctx.actor(), &who, key, content, revision, now)
+            .await?
+    } else {
+        state
+            .store
+            .save_plan_draft(&ctx.actor(), &who, key, content, revision, now)
+            .await?
+    })
+}
+
 async fn write_from_form(
     state: AppState,
     ctx: Ctx,
@@ -529,43 +553,13 @@ async fn write_from_form(
         Ok(c) => c,
         Err(invalid) => return rejected(&state, &ctx, &t, &input, correcting, &invalid).await,
     };
-    let who = plan_actor(&ctx)?;
-    let now = time::OffsetDateTime::now_utc();
-    let result = if correcting {
-        state
-            .store
-            .correct_plan_report(
-                &ctx.actor(),
-                &who,
-                &t.round.id,
-                &t.member,
-                &t.commitment,
-                content,
-                revision,
-                now,
-            )
-            .await
-    } else {
-        state
-            .store
-            .save_plan_draft(
-                &ctx.actor(),
-                &who,
-                &t.round.id,
-                &t.member,
-                &t.commitment,
-                content,
-                revision,
-                now,
-            )
-            .await
-    };
+    let result = write(&state, &ctx, &t, content, revision, correcting).await;
     match result {
         Ok(_) => Ok(Redirect::to(&url(&t)).into_response()),
-        Err(StoreError::Invalid(invalid)) => {
+        Err(WebError::Invalid(invalid)) => {
             rejected(&state, &ctx, &t, &input, correcting, &invalid).await
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 
@@ -831,37 +825,7 @@ async fn api_write(
     )
     .await?;
     let content = body.input.validate()?;
-    let who = plan_actor(&ctx)?;
-    let now = time::OffsetDateTime::now_utc();
-    let record = if correcting {
-        state
-            .store
-            .correct_plan_report(
-                &ctx.actor(),
-                &who,
-                &t.round.id,
-                &t.member,
-                &t.commitment,
-                content,
-                body.revision,
-                now,
-            )
-            .await?
-    } else {
-        state
-            .store
-            .save_plan_draft(
-                &ctx.actor(),
-                &who,
-                &t.round.id,
-                &t.member,
-                &t.commitment,
-                content,
-                body.revision,
-                now,
-            )
-            .await?
-    };
+    let record = write(&state, &ctx, &t, content, body.revision, correcting).await?;
     let viewer = viewer(&state, &ctx).await?;
     Ok(Json(
         serde_json::to_value(report_json(&record, &viewer))
