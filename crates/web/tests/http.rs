@@ -1960,6 +1960,30 @@ async fn get_json(app: &TestApp, token: Option<&str>, path: &str) -> (StatusCode
 }
 
 async fn a_reporting_round_from_opening_to_the_matrix_the_chart_and_the_csv(app: &TestApp) {
+    // A round without commitments is refused, in the reader's language.
+    let sec = app.sign_in("sec").await;
+    let r = app
+        .post_form(
+            &sec,
+            "/rounds/new?lang=ru",
+            &[
+                ("id", "x"),
+                ("name", "X"),
+                ("period_start", "2026-01-01"),
+                ("period_end", "2026-02-01"),
+                ("deadline", "2026-02-01"),
+                ("members", "KAZ"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("выберите хотя бы одно обязательство")
+    );
+    assert_eq!(get_json(app, None, "/api/rounds").await.1, json!([]));
     let round = open_round_by_form(app, "2026-spring", &far_deadline()).await;
     // The members asked are told, in their inbox.
     let kaz = app.sign_in("kaz.admin").await;
