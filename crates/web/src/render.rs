@@ -14,12 +14,12 @@ use crate::i18n::Lang;
 pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
     let l = ctx.lang;
     let nav: Vec<(&str, &str)> = {
+        // Home is the brand, the profile is the user's name, the API is in
+        // the footer: the bar keeps the places people work in.
         let mut items = vec![
-            ("/", l.t("nav.home")),
             ("/members", l.t("nav.members")),
             ("/list", l.t("nav.list")),
-            ("/commitments", l.t("nav.commitments")),
-            ("/rounds", l.t("nav.progress")),
+            ("/rounds", l.t("nav.commitments")),
         ];
         if authorize(&ctx.principal, &Action::ReviewPetitions).is_ok() {
             items.push(("/ombudsperson", l.t("nav.ombudsperson")));
@@ -32,17 +32,20 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
             items.push(("/screen", l.t("nav.screen")));
             items.push(("/lists", l.t("nav.lists")));
         }
-        if ctx.user.is_some() {
-            items.push(("/profile", l.t("nav.profile")));
-        }
         if authorize(&ctx.principal, &Action::ViewUsers).is_ok() {
             items.push(("/admin/users", l.t("nav.users")));
         }
         if authorize(&ctx.principal, &Action::ViewAuditLog).is_ok() {
             items.push(("/admin/audit", l.t("nav.audit")));
         }
-        items.push(("/api/docs", l.t("nav.api")));
         items
+    };
+    let current = |href: &str| {
+        ctx.path == href
+            || (href == "/rounds"
+                && ["/rounds", "/commitments", "/strategies"]
+                    .iter()
+                    .any(|p| ctx.path.starts_with(p)))
     };
     let markup = html! {
         (DOCTYPE)
@@ -62,7 +65,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
                         nav aria-label=(l.t("layout.navigation")) {
                             ul {
                                 @for (href, label) in &nav {
-                                    li { a href=(href) aria-current=[(ctx.path == *href).then_some("page")] { (label) } }
+                                    li { a href=(href) aria-current=[current(href).then_some("page")] { (label) } }
                                 }
                             }
                         }
@@ -75,7 +78,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
                                 }
                             }
                             @if let Some(user) = &ctx.user {
-                                span.user { (user.display_name) " (" (user.username) ")" }
+                                a.user href="/profile" title=(l.t("nav.profile")) { (user.display_name) " (" (user.username) ")" }
                                 form method="post" action="/logout" {
                                     (csrf_field(ctx))
                                     button.link type="submit" { (l.t("nav.sign_out")) }
@@ -88,7 +91,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
                 }
                 main id="main" { (body) }
                 footer.site {
-                    (l.t("layout.footer"))
+                    (l.t("layout.footer")) " · " a href="/api/docs" { (l.t("nav.api")) }
                 }
             }
         }

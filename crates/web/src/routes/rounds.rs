@@ -191,7 +191,7 @@ pub async fn list_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                     h2 { (l.t("rounds.progress_over_rounds")) }
                     figure.chart {
                         (PreEscaped(svg::pillar_progress_for("pillars-over-rounds", l.t("rounds.progress_over_rounds"), &series, &catalogue, &all)))
-                        figcaption { a href="/plan/progress.svg" download="pillar-progress.svg" { (l.t("rounds.download_svg")) } }
+                        figcaption.no-print { a href="/plan/progress.svg" download="pillar-progress.svg" { (l.t("rounds.download_svg")) } }
                     }
                 }
             }
@@ -450,7 +450,7 @@ fn progress_sections(l: Lang, v: &RoundView) -> Markup {
         h2 { (l.t("rounds.charts")) }
         figure.chart {
             (PreEscaped(svg::status_bars_for("statuses", l.t("rounds.chart_statuses"), &v.matrix, &chart_words(l))))
-            figcaption { a href={ "/rounds/" (v.round().id) "/status.svg" } download={ (v.round().id) "-statuses.svg" } { (l.t("rounds.download_svg")) } }
+            figcaption.no-print { a href={ "/rounds/" (v.round().id) "/status.svg" } download={ (v.round().id) "-statuses.svg" } { (l.t("rounds.download_svg")) } }
         }
         @if !series.is_empty() {
             figure.chart {
