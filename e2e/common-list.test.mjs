@@ -61,7 +61,8 @@ describe('common list', () => {
     await page.goto(`${server.url}/proposals/new`);
     await page.selectOption('select[name="subject_kind"]', 'organization');
     await page.fill('input[name="name"]', NAME);
-    await page.fill('textarea[name="aliases"]', 'HAE\nХаракат аль-Пример');
+    await page.fill('input[name="aliases[0].name"]', 'HAE');
+    await page.fill('input[name="aliases[1].name"]', 'Харакат аль-Пример');
     await page.fill('textarea[name="statement_of_case"]', 'Intercepted financing records (confidential).');
     await page.fill('textarea[name="narrative_summary"]', 'Finances attacks in the region.');
     await page.click('form[action="/proposals/new"] button[type="submit"]');

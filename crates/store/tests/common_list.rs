@@ -68,7 +68,121 @@ conformance!(
     notifications_are_listed_and_marked_read_per_member,
     bad_proposals_are_refused_and_change_nothing,
     a_proposal_is_withdrawn_only_by_its_proposer_or_the_secretariat,
+    a_un_reference_names_an_entry_of_the_stored_un_list,
+    links_name_their_target_and_never_the_subject_itself,
 );
+
+async fn a_un_reference_names_an_entry_of_the_stored_un_list(store: Store) {
+    let proposal = |reference: &str| {
+        let mut p = NewProposal::list(
+            SubjectKind::Organization,
+            organization("Jamaat Al-Example", "JAE"),
+            STATEMENT,
+            SUMMARY,
+        );
+        p.un_reference = Some(reference.into());
+        p
+    };
+    let invalid_field = |r: Result<ProposalRecord, StoreError>| match r {
+        Err(StoreError::Invalid(i)) => i.errors[0].field.clone(),
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    // No UN list stored yet: no reference can be checked, so none is taken.
+    let r = store
+        .create_proposal(&actor(), &member("KAZ"), proposal("QDe.002"), T0)
+        .await;
+    assert_eq!(invalid_field(r), "un_reference");
+    let un = accord_lists::load_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../screening/tests/fixtures/un_screening.xml"
+    ))
+    .unwrap();
+    store
+        .import_reference_list(&actor(), "un", &un)
+        .await
+        .unwrap();
+    let r = store
+        .create_proposal(&actor(), &member("KAZ"), proposal("QDe.999"), T0)
+        .await;
+    assert_eq!(invalid_field(r), "un_reference");
+    assert!(
+        store.subjects(None).await.unwrap().is_empty(),
+        "nothing was made"
+    );
+    assert!(store.proposals(false).await.unwrap().is_empty());
+
+    let p = store
+        .create_proposal(&actor(), &member("KAZ"), proposal("  qde.002 "), T0)
+        .await
+        .unwrap();
+    assert_eq!(
+        p.un_reference.as_deref(),
+        Some("QDe.002"),
+        "as the UN list spells it"
+    );
+    let (_, entry) = store
+        .reference_entry("un", "QDE.002")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(entry.reference, "QDe.002");
+    assert!(
+        store
+            .reference_entry("un", "QDe.999")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(store.reference_entry("ofac", "1").await.unwrap().is_none());
+}
+
+async fn links_name_their_target_and_never_the_subject_itself(store: Store) {
+    let (org, now) = listed(&store, organization("Jamaat Al-Example", "JAE"), T0).await;
+    let mut leader = individual("Abdulla Karim");
+    leader.links.push(EntryLink {
+        relation: "leader_of".into(),
+        target_reference: Some(org.clone()),
+        target_name: None,
+    });
+    let p = store
+        .create_proposal(
+            &actor(),
+            &member("KAZ"),
+            NewProposal::list(SubjectKind::Individual, leader, STATEMENT, SUMMARY),
+            now,
+        )
+        .await
+        .unwrap();
+    let entry = p.proposed_entry.unwrap();
+    assert_eq!(
+        entry.links[0].target_name.as_deref(),
+        Some("Jamaat Al-Example")
+    );
+
+    let mut amended = organization("Jamaat Al-Example", "JAE");
+    amended.links.push(EntryLink {
+        relation: "alias_of".into(),
+        target_reference: Some(org.clone()),
+        target_name: None,
+    });
+    let r = store
+        .create_proposal(
+            &actor(),
+            &member("KAZ"),
+            NewProposal::about(ProposalKind::Amend, &org, Some(amended), STATEMENT, SUMMARY),
+            now,
+        )
+        .await;
+    match r {
+        Err(StoreError::Invalid(i)) => assert_eq!(i.errors[0].field, "entry.links"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(
+        store.proposals(false).await.unwrap().len(),
+        2,
+        "nothing more was proposed"
+    );
+}
 
 /// A Monday.
 const T0: OffsetDateTime = datetime!(2026-03-02 10:00 UTC);
@@ -1120,6 +1234,13 @@ async fn merging_is_explicit_audited_and_reversible(store: Store) {
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(store.merges(&a).await.unwrap().len(), 1);
+    let all = store.all_merges().await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].id, merge.id);
+    assert!(
+        all[0].undone_by.is_some(),
+        "an undone merge stays on record"
+    );
     assert_eq!(actions(&store, "common_list.merge").await.len(), 1);
     assert_eq!(actions(&store, "common_list.unmerge").await.len(), 1);
 

@@ -170,6 +170,7 @@ mod tests {
             include_str!("routes/petitions.rs"),
             include_str!("routes/notifications.rs"),
             include_str!("routes/ombudsperson.rs"),
+            include_str!("routes/subjects.rs"),
         ];
         let [en, _] = catalogues();
         let mut missing = Vec::new();

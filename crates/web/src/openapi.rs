@@ -191,14 +191,39 @@ pub fn spec() -> Value {
                 "Proposal": { "type": "object", "properties": {
                     "id": { "type": "integer" }, "subject": { "type": "string" }, "kind": { "type": "string" }, "proposer": { "type": "string" },
                     "narrative_summary": { "type": "string" }, "proposed_entry": { "type": ["object", "null"] },
+                    "un_reference": { "type": ["string", "null"], "description": "the linked entry of the stored UN list" },
                     "view": { "type": "object", "description": "status, deadline, time left, tally, positions (if visible), available actions" } } },
-                "NewProposal": { "type": "object", "required": ["subject_kind", "name", "statement_of_case", "narrative_summary"], "properties": {
-                    "subject_kind": { "type": "string", "enum": ["organization", "individual", "sponsor"] }, "name": { "type": "string" },
-                    "aliases": { "type": "array", "items": { "type": "string" } }, "original_script": { "type": "string" },
-                    "birth_date": { "type": "string" }, "nationality": { "type": "string" }, "un_reference": { "type": "string" },
+                "NewProposal": { "type": "object", "required": ["statement_of_case", "narrative_summary"], "properties": {
+                    "kind": { "type": "string", "enum": ["list", "amend", "delist"], "default": "list" },
+                    "subject": { "type": "string", "description": "the listed entry to amend or delist, e.g. ACL-0001" },
+                    "subject_kind": { "type": "string", "enum": ["organization", "individual", "sponsor"], "description": "required unless delisting" },
+                    "sponsor_type": { "type": "string", "enum": ["organization", "individual"], "default": "organization" },
+                    "name": { "type": "string", "description": "the primary name; required unless delisting" },
+                    "aliases": { "type": "array", "maxItems": 50, "items": { "oneOf": [{ "type": "string" }, r("AliasInput")] } },
+                    "original_script": { "type": "string" },
+                    "birth_date": { "type": "string", "description": "one birth date (see birth_dates)" },
+                    "birth_dates": { "type": "array", "maxItems": 50, "items": { "type": "string" }, "description": "individuals: 1970-01-31, 1970-01, 1970, a range of years 1962-1965; ~ before a date: approximate" },
+                    "birth_places": { "type": "array", "maxItems": 50, "items": { "type": "string" } },
+                    "nationality": { "type": "string", "description": "one nationality (see nationalities)" },
+                    "nationalities": { "type": "array", "maxItems": 50, "items": { "type": "string" } },
+                    "documents": { "type": "array", "maxItems": 50, "items": { "type": "object", "required": ["kind", "number"], "properties": {
+                        "kind": { "type": "string", "description": "e.g. Passport" }, "number": { "type": "string" }, "country": { "type": "string" }, "note": { "type": "string" } } } },
+                    "addresses": { "type": "array", "maxItems": 50, "items": { "type": "object", "properties": {
+                        "street": { "type": "string" }, "city": { "type": "string" }, "region": { "type": "string" },
+                        "postal_code": { "type": "string" }, "country": { "type": "string" }, "note": { "type": "string" } } } },
+                    "links": { "type": "array", "maxItems": 50, "description": "a sponsor needs a sponsor_of link to an organization", "items": { "type": "object", "required": ["relation", "target"], "properties": {
+                        "relation": { "type": "string", "enum": ["member_of", "sponsor_of", "leader_of", "alias_of"] },
+                        "target": { "type": "string", "description": "the other subject, e.g. ACL-0001" } } } },
+                    "un_reference": { "type": "string", "description": "an entry of the stored UN list (e.g. QDi.123); unknown: 422" },
                     "statement_of_case": { "type": "string", "description": "confidential" },
-                    "tlp": { "type": "string", "enum": ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"] },
+                    "tlp": { "type": "string", "enum": ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"], "default": "AMBER" },
                     "narrative_summary": { "type": "string", "description": "published if adopted" } } },
+                "AliasInput": { "type": "object", "required": ["name"], "properties": {
+                    "name": { "type": "string" },
+                    "script": { "type": "string", "description": "ISO 15924 (Latn, Cyrl, Arab…); detected when absent" },
+                    "language": { "type": "string", "description": "ISO 639 (ru, ps, ur…)" },
+                    "quality": { "type": "string", "enum": ["strong", "weak"], "default": "strong", "description": "weak names are shown but not used for screening" },
+                    "kind": { "type": "string", "enum": ["alias", "former_name"], "default": "alias" } } },
                 "Decision": { "type": "object", "required": ["action"], "properties": {
                     "action": { "type": "string", "enum": ["concur", "object", "hold", "extend_hold", "lift_hold", "withdraw"] },
                     "reason": { "type": "string" } } },

@@ -27,6 +27,9 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
             items.push(("/proposals", l.t("nav.proposals")));
             items.push(("/notifications", l.t("nav.notifications")));
         }
+        if authorize(&ctx.principal, &Action::MergeSubjects).is_ok() {
+            items.push(("/subjects/merge", l.t("nav.merges")));
+        }
         if authorize(&ctx.principal, &Action::Screen).is_ok() {
             items.push(("/screen", l.t("nav.screen")));
             items.push(("/lists", l.t("nav.lists")));

@@ -308,7 +308,503 @@ on_both_backends!(
     proposals_and_decisions_through_the_api_with_positions_only_for_those_allowed,
     a_listed_entry_is_delisted_by_a_proposal_and_leaves_the_next_version,
     subjects_are_merged_only_explicitly_by_the_secretariat_and_the_merge_can_be_undone,
+    the_secretariat_merges_and_unmerges_subjects_on_the_merge_page,
+    a_proposal_carries_the_full_subject_and_its_un_reference_into_the_list_and_exports,
+    bad_subject_details_are_refused_naming_the_field_and_change_nothing,
 );
+
+/// Stores the UN fixture as the reference list `un`.
+async fn import_un(app: &TestApp) {
+    let un = accord_lists::load_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../screening/tests/fixtures/un_screening.xml"
+    ))
+    .unwrap();
+    app.store
+        .import_reference_list(&Actor::system("test"), "un", &un)
+        .await
+        .unwrap();
+}
+
+async fn a_proposal_carries_the_full_subject_and_its_un_reference_into_the_list_and_exports(
+    app: &TestApp,
+) {
+    use accord_store::common_list::SubjectKind;
+    import_un(app).await;
+    app.list_by_silence(
+        SubjectKind::Organization,
+        "Jamaat Al-Example",
+        "case",
+        "Reasons.",
+    )
+    .await;
+    let kaz = app.sign_in("kaz.admin").await;
+    // The form: an individual sponsor with every part of a subject.
+    let fields = [
+        ("subject_kind", "sponsor"),
+        ("sponsor_type", "individual"),
+        ("name", "Abu Example"),
+        ("original_script", "ابو مثال"),
+        ("aliases[0].name", "Абу Пример"),
+        ("aliases[0].script", "Cyrl"),
+        ("aliases[0].language", "ru"),
+        ("aliases[0].quality", "strong"),
+        ("aliases[0].kind", "alias"),
+        ("aliases[1].name", "A.E."),
+        ("aliases[1].quality", "weak"),
+        ("aliases[1].kind", "alias"),
+        ("aliases[2].name", ""),
+        ("birth_dates", "1970-01-31\n1962-1965"),
+        ("birth_places", "Kandahar"),
+        ("nationalities", "Afghanistan\nPakistan"),
+        ("documents[0].kind", "Passport"),
+        ("documents[0].number", "OA1234567"),
+        ("documents[0].country", "Afghanistan"),
+        ("addresses[0].city", "Peshawar"),
+        ("addresses[0].country", "Pakistan"),
+        ("links[0].relation", "sponsor_of"),
+        ("links[0].target", "acl-0001"),
+        ("un_reference", "qde.002"),
+        ("statement_of_case", "Bank records (confidential)."),
+        ("tlp", "AMBER"),
+        ("narrative_summary", "Finances Jamaat Al-Example."),
+    ];
+    let r = app.post_form(&kaz, "/proposals/new", &fields).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let at = r.headers()[LOCATION].to_str().unwrap().to_string();
+    let html = app.get(&kaz, &at).await.text().await.unwrap();
+    for shown in [
+        "Абу Пример",
+        "Cyrl",
+        "weak (shown, not used for screening)",
+        "1962-1965",
+        "Kandahar",
+        "OA1234567",
+        "Peshawar, Pakistan",
+        "sponsor of",
+        "ACL-0001",
+        "Jamaat Al-Example",
+        "QDe.002",
+        "AL-ITIHAAD AL-ISLAMIYA",
+    ] {
+        assert!(html.contains(shown), "{shown} on the proposal page");
+    }
+    let id: i64 = at.rsplit('/').next().unwrap().parse().unwrap();
+    let p = app.store.proposal(id).await.unwrap();
+    assert_eq!(
+        p.un_reference.as_deref(),
+        Some("QDe.002"),
+        "spelt as the UN list does"
+    );
+    let entry = p.proposed_entry.clone().unwrap();
+    assert_eq!(entry.schema, accord_lists::EntrySchema::Person);
+    assert_eq!(entry.names[0].text, "Abu Example");
+    assert_eq!(entry.names.len(), 4);
+    assert_eq!(entry.birth_dates.len(), 2);
+    assert_eq!(
+        entry.links[0].target_name.as_deref(),
+        Some("Jamaat Al-Example")
+    );
+    app.store
+        .advance_due(
+            &Actor::system("test"),
+            p.state.deadline + time::Duration::minutes(1),
+        )
+        .await
+        .unwrap();
+
+    let list = app
+        .get(&kaz, "/list?q=ACL-0002")
+        .await
+        .text()
+        .await
+        .unwrap();
+    for shown in [
+        "Абу Пример",
+        "born in Kandahar",
+        "OA1234567",
+        "Peshawar, Pakistan",
+        "sponsor of",
+    ] {
+        assert!(list.contains(shown), "{shown} on the public list");
+    }
+    let export = |format: &str| {
+        let url = app.at(&format!("/api/list/export/{format}"));
+        async move {
+            app.http
+                .get(url)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let csv = export("csv").await;
+    assert!(
+        csv.contains("Passport OA1234567 (Afghanistan)") && csv.contains("sponsor_of ACL-0001"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("Kandahar") && csv.contains("Peshawar, Pakistan"),
+        "{csv}"
+    );
+    let ftm = export("ftm").await;
+    assert!(
+        ftm.contains("OA1234567") && ftm.contains("Peshawar") && ftm.contains("Kandahar"),
+        "{ftm}"
+    );
+    assert!(
+        ftm.contains("UnknownLink") && ftm.contains("sponsor_of"),
+        "{ftm}"
+    );
+    let xml = export("xml").await;
+    assert!(
+        xml.contains("OA1234567") && xml.contains("Kandahar") && xml.contains("Peshawar"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<QUALITY>Low</QUALITY>"),
+        "the weak alias is marked as the UN marks it"
+    );
+    let stix = export("stix").await;
+    assert!(
+        stix.contains("\"relationship\"") && stix.contains("sponsor_of"),
+        "{stix}"
+    );
+    assert!(stix.contains("Абу Пример"), "{stix}");
+
+    // The API takes the same fields as JSON, aliases as objects or plain strings.
+    let token = app.api_token("kaz.admin").await;
+    let r = app
+        .http
+        .post(app.at("/api/proposals"))
+        .bearer_auth(&token)
+        .json(&json!({
+            "subject_kind": "individual", "name": "Second Person",
+            "aliases": ["S. P.", { "name": "Второй", "script": "Cyrl", "quality": "weak" }],
+            "birth_dates": ["1980"], "nationalities": ["Tajikistan"],
+            "documents": [{ "kind": "National identity card", "number": "TJ-1" }],
+            "addresses": [{ "city": "Dushanbe" }],
+            "links": [{ "relation": "member_of", "target": "ACL-0001" }],
+            "un_reference": "TAi.005",
+            "statement_of_case": "x", "narrative_summary": "y"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let p: Value = r.json().await.unwrap();
+    assert_eq!(p["un_reference"], "TAi.005");
+    assert_eq!(p["proposed_entry"]["names"][2]["quality"], "Weak");
+    assert_eq!(p["proposed_entry"]["documents"][0]["number"], "TJ-1");
+    assert_eq!(p["proposed_entry"]["links"][0]["relation"], "member_of");
+}
+
+async fn bad_subject_details_are_refused_naming_the_field_and_change_nothing(app: &TestApp) {
+    use accord_store::common_list::SubjectKind;
+    import_un(app).await;
+    app.list_by_silence(SubjectKind::Individual, "Some Person", "case", "Reasons.")
+        .await;
+    let token = app.api_token("kaz.admin").await;
+    let post = |body: Value| {
+        app.http
+            .post(app.at("/api/proposals"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+    let base = json!({ "subject_kind": "individual", "name": "New Person", "statement_of_case": "x", "narrative_summary": "y" });
+    let with = |extra: Value| {
+        let mut b = base.clone();
+        for (k, v) in extra.as_object().unwrap() {
+            b[k] = v.clone();
+        }
+        b
+    };
+    let cases = [
+        (json!({ "un_reference": "QDi.999999" }), "un_reference"),
+        (json!({ "birth_dates": ["someday"] }), "birth_dates"),
+        (
+            json!({ "aliases": [{ "name": "X", "quality": "excellent" }] }),
+            "aliases[0].quality",
+        ),
+        (
+            json!({ "aliases": [{ "name": "X", "script": "cyrillic" }] }),
+            "aliases[0].script",
+        ),
+        (
+            json!({ "documents": [{ "kind": "Passport" }] }),
+            "documents[0].number",
+        ),
+        (
+            json!({ "links": [{ "relation": "friend_of", "target": "ACL-0001" }] }),
+            "links[0].relation",
+        ),
+        (
+            json!({ "links": [{ "relation": "member_of", "target": "ACL-0404" }] }),
+            "entry.links",
+        ),
+        (json!({ "subject_kind": "sponsor" }), "links"),
+        (
+            json!({ "subject_kind": "sponsor", "links": [{ "relation": "sponsor_of", "target": "ACL-0001" }] }),
+            "entry.links",
+        ),
+        (
+            json!({ "subject_kind": "organization", "nationalities": ["Iran"] }),
+            "birth_dates",
+        ),
+    ];
+    for (extra, field) in cases {
+        let r = post(with(extra.clone())).await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{extra}");
+        let e: Value = r.json().await.unwrap();
+        assert!(
+            e["error"]["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["field"] == field),
+            "{extra}: {e}"
+        );
+    }
+    let r = post(with(json!({ "documents": "Passport 1" })))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "a wrong type");
+    assert_eq!(
+        app.store.proposals(false).await.unwrap().len(),
+        1,
+        "nothing was proposed"
+    );
+    assert_eq!(
+        app.store.subjects(None).await.unwrap().len(),
+        1,
+        "no subject was made"
+    );
+
+    // The form shows the error beside the field and keeps what was typed.
+    let kaz = app.sign_in("kaz.admin").await;
+    let r = app
+        .post_form(
+            &kaz,
+            "/proposals/new",
+            &[
+                ("subject_kind", "individual"),
+                ("name", "Typed Name"),
+                ("aliases[0].name", "Kept Alias"),
+                ("aliases[0].language", "Russian"),
+                ("un_reference", "QDi.999999"),
+                ("statement_of_case", "x"),
+                ("narrative_summary", "y"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("aliases[0].language") && html.contains("Kept Alias"),
+        "{html}"
+    );
+    let r = app
+        .post_form(
+            &kaz,
+            "/proposals/new",
+            &[
+                ("subject_kind", "individual"),
+                ("name", "Typed Name"),
+                ("un_reference", "QDi.999999"),
+                ("statement_of_case", "x"),
+                ("narrative_summary", "y"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("is not an entry of the current UN list")
+    );
+    let r = app
+        .post_form(&kaz, "/proposals/new", &[("name", "x"), ("surprise", "1")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.store.proposals(false).await.unwrap().len(),
+        1,
+        "nothing was proposed"
+    );
+}
+
+async fn the_secretariat_merges_and_unmerges_subjects_on_the_merge_page(app: &TestApp) {
+    use accord_store::common_list::SubjectKind;
+    app.list_by_silence(
+        SubjectKind::Organization,
+        "Jamaat Al-Example",
+        "case",
+        "Reasons.",
+    )
+    .await;
+    app.list_by_silence(
+        SubjectKind::Organization,
+        "JAE Front",
+        "case",
+        "Same group.",
+    )
+    .await;
+    let kaz = app.sign_in("kaz.admin").await;
+    assert_eq!(
+        app.get(&kaz, "/subjects/merge").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let fields = [
+        ("from", "ACL-0002"),
+        ("into", "ACL-0001"),
+        ("reason", "The same group."),
+    ];
+    assert_eq!(
+        app.post_form(&kaz, "/subjects/merge", &fields)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    let sec = app.sign_in("sec").await;
+    let page = app
+        .get(&sec, "/subjects/merge?from=acl-0002&into=ACL-0001")
+        .await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Side by side"), "{html}");
+    assert!(html.contains("JAE Front") && html.contains("Jamaat Al-Example"));
+    assert!(html.contains("No subjects have been merged."));
+    let same = app
+        .get(&sec, "/subjects/merge?from=ACL-0001&into=ACL-0001")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(same.contains("Choose two different subjects"), "{same}");
+
+    // Bad input changes nothing: no CSRF token, no reason, unknown subject, itself.
+    let no_csrf = app.post_raw_form(&sec, "/subjects/merge", &fields).await;
+    assert_eq!(no_csrf.status(), StatusCode::FORBIDDEN);
+    let r = app
+        .post_form(
+            &sec,
+            "/subjects/merge",
+            &[("from", "ACL-0002"), ("into", "ACL-0001"), ("reason", " ")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("reason"));
+    let r = app
+        .post_form(
+            &sec,
+            "/subjects/merge",
+            &[("from", "ACL-0009"), ("into", "ACL-0001"), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = app
+        .post_form(
+            &sec,
+            "/subjects/merge",
+            &[("from", "ACL-0001"), ("into", "acl-0001"), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(app.store.all_merges().await.unwrap().is_empty());
+
+    let r = app.post_form(&sec, "/subjects/merge", &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let merges = app.store.all_merges().await.unwrap();
+    assert_eq!(merges.len(), 1);
+    assert_eq!(merges[0].reason, "The same group.");
+    assert_eq!(
+        app.store
+            .subject("ACL-0002")
+            .await
+            .unwrap()
+            .merged_into
+            .as_deref(),
+        Some("ACL-0001")
+    );
+    let again = app.post_form(&sec, "/subjects/merge", &fields).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT, "already merged");
+    assert_eq!(app.store.all_merges().await.unwrap().len(), 1);
+    let html = app.get(&sec, "/subjects/merge").await.text().await.unwrap();
+    assert!(html.contains("Undo this merge") && html.contains("The same group."));
+
+    let undo = format!("/merges/{}/undo", merges[0].id);
+    assert_eq!(
+        app.post_form(&kaz, &undo, &[]).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post_raw_form(&sec, &undo, &[]).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post_form(&sec, "/merges/999/undo", &[]).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.post_form(&sec, &undo, &[]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.store.subject("ACL-0002").await.unwrap().merged_into,
+        None
+    );
+    assert_eq!(
+        app.post_form(&sec, &undo, &[]).await.status(),
+        StatusCode::CONFLICT,
+        "a merge is undone once"
+    );
+    let q = accord_store::AuditQuery {
+        limit: 1000,
+        ..Default::default()
+    };
+    let actions: Vec<String> = app
+        .store
+        .audit_records(&q)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.action)
+        .collect();
+    assert_eq!(
+        actions.iter().filter(|a| *a == "common_list.merge").count(),
+        1
+    );
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| *a == "common_list.unmerge")
+            .count(),
+        1
+    );
+    let ru = app
+        .get(&sec, "/subjects/merge?lang=ru")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(ru.contains("Объединение субъектов"));
+}
 
 async fn subjects_are_merged_only_explicitly_by_the_secretariat_and_the_merge_can_be_undone(
     app: &TestApp,
@@ -728,7 +1224,8 @@ async fn a_full_round_through_the_pages_propose_hold_lift_concur_and_adopt(app: 
     let fields = [
         ("subject_kind", "organization"),
         ("name", "Harakat Al-Example"),
-        ("aliases", "HAE\nХаракат аль-Пример"),
+        ("aliases[0].name", "HAE"),
+        ("aliases[1].name", "Харакат аль-Пример"),
         (
             "statement_of_case",
             "Intercepted financing records (confidential).",

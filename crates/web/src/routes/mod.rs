@@ -12,6 +12,7 @@ mod ombudsperson;
 mod petitions;
 mod plan;
 mod profile;
+mod proposal_input;
 mod proposals;
 mod screening;
 mod subjects;
@@ -112,6 +113,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/subjects/{id}", get(subjects::api_get))
         .route("/api/subjects/{id}/merge", post(subjects::api_merge))
         .route("/api/merges/{id}/undo", post(subjects::api_unmerge))
+        .route(
+            "/subjects/merge",
+            get(subjects::merge_page_handler).post(subjects::merge_from_form),
+        )
+        .route("/merges/{id}/undo", post(subjects::unmerge_from_form))
         .route("/api/petitions", post(petitions::api_create))
         .route("/api/petitions/{tracking}", get(petitions::api_status))
         .route("/notifications", get(notifications::page_handler))
