@@ -3,7 +3,7 @@
 //! other tools read, with ETags for caching.
 
 use accord_core::Action;
-use accord_exports::{ExportVersion, content_hash};
+use accord_exports::content_hash;
 use accord_lists::{EntryName, ListEntry, NameKind, NameQuality};
 use accord_store::common_list::{ListVersion, PublishedEntry, PublishedVersion};
 use axum::Json;
@@ -16,12 +16,9 @@ use serde::Deserialize;
 use crate::context::Ctx;
 use crate::error::WebError;
 use crate::i18n::Lang;
+use crate::publication::ExportFormat;
 use crate::render::{format_ms, page};
 use crate::state::AppState;
-
-/// The list's name in exports; part of the STIX ids, so it never changes.
-const LIST_NAME: &str = "Accord common list";
-const PUBLISHER: &str = "Central and South Asia CVE partnership (Accord)";
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -306,67 +303,14 @@ pub async fn api_export(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     ctx.require(&state, &Action::ViewPublishedList).await?;
+    let format: ExportFormat = format.parse().map_err(WebError::NotFound)?;
     let v = state.store.published_list(q.version).await?;
-    let entries = v.list_entries();
-    let date = time::OffsetDateTime::from_unix_timestamp_nanos(
-        i128::from(v.version.created_at) * 1_000_000,
-    )
-    .ok()
-    .and_then(|t| {
-        t.format(&time::format_description::well_known::Rfc3339)
-            .ok()
-    })
-    .unwrap_or_default();
-    let mut export = ExportVersion::new(
-        LIST_NAME,
-        v.version.version as u64,
-        &date,
-        PUBLISHER,
-        &entries,
-    );
-    for (reference, summary) in v.summaries() {
-        export = export.with_summary(reference, summary);
-    }
-    let mut body = Vec::new();
-    let n = v.version.version;
-    let (written, content_type, ext) = match format.as_str() {
-        "csv" => (
-            accord_exports::csv::write_with(
-                &export,
-                &mut body,
-                accord_exports::csv::CsvOptions {
-                    spreadsheet_safe: true,
-                },
-            ),
-            "text/csv; charset=utf-8",
-            "csv",
-        ),
-        "ftm" => (
-            accord_exports::ftm::write(&export, &mut body),
-            "application/x-ndjson",
-            "ftm.json",
-        ),
-        "xml" => (
-            accord_exports::un_xml::write(&export, &mut body),
-            "application/xml",
-            "xml",
-        ),
-        "stix" => (
-            accord_exports::stix::write(&export, &mut body),
-            "application/stix+json;version=2.1",
-            "stix.json",
-        ),
-        other => {
-            return Err(WebError::NotFound(format!(
-                "export format {other} (use csv, ftm, xml or stix)"
-            )));
-        }
-    };
-    written.map_err(|e| WebError::Internal(format!("export failed: {e}")))?;
+    let body = crate::publication::write(&v, format)
+        .map_err(|e| WebError::Internal(format!("export failed: {e}")))?;
     Ok(with_etag(
         &headers,
         body,
-        content_type,
-        Some(format!("accord-common-list-v{n}.{ext}")),
+        format.content_type(),
+        Some(format.file_name(v.version.version)),
     ))
 }
