@@ -108,6 +108,8 @@ pub enum Action {
     ReviewPetitions,
     /// Merging two subjects of the common list, or undoing a merge: the secretariat.
     MergeSubjects,
+    /// Changing the agreement procedure's rule (new proposals take it): the secretariat.
+    EditProcedureRule,
 }
 
 impl Action {
@@ -135,6 +137,7 @@ impl Action {
             Action::Petition => "petitions.public",
             Action::ReviewPetitions => "petitions.review",
             Action::MergeSubjects => "subjects.merge",
+            Action::EditProcedureRule => "procedure.edit",
         }
     }
 }
@@ -162,7 +165,8 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
         Action::AddMember
         | Action::ViewAuditLog
         | Action::ImportReferenceLists
-        | Action::MergeSubjects => who.is_secretariat(),
+        | Action::MergeSubjects
+        | Action::EditProcedureRule => who.is_secretariat(),
         Action::ViewFocalPoints { .. } => who.member().is_some() || who.is_secretariat(),
         Action::EditFocalPoints { member } => who.is_admin_of(member),
         Action::ViewUsers => matches!(who.role(), Some(Role::SecretariatAdmin | Role::MemberAdmin)),

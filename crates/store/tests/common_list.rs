@@ -70,7 +70,118 @@ conformance!(
     a_proposal_is_withdrawn_only_by_its_proposer_or_the_secretariat,
     a_un_reference_names_an_entry_of_the_stored_un_list,
     links_name_their_target_and_never_the_subject_itself,
+    the_procedure_rule_is_versioned_data_new_proposals_take_and_open_ones_keep,
 );
+
+async fn the_procedure_rule_is_versioned_data_new_proposals_take_and_open_ones_keep(store: Store) {
+    use accord_store::common_list::ProcedureSettings;
+    let current = store.procedure_settings().await.unwrap();
+    assert_eq!(current.version, 0);
+    assert_eq!(current.settings.rule, Rule::un_1267_default());
+    assert!(store.procedure_history().await.unwrap().is_empty());
+
+    let before = propose_listing(&store, organization("Old Rule Org", "ORO"), T0).await;
+    assert_eq!(before.rule.period, accord_procedure::Span::WorkingDays(10));
+
+    let mut longer = current.settings.clone();
+    longer.rule.period = accord_procedure::Span::WorkingDays(15);
+    longer
+        .rule
+        .calendar
+        .holidays
+        .push(time::macros::date!(2026 - 03 - 09));
+    longer.reverse_consensus_days = 90;
+    longer.review_years = 5;
+
+    // Bad input changes nothing: no reason, an invalid rule, a stale version.
+    assert!(matches!(
+        store
+            .update_procedure_settings(&actor(), 0, longer.clone(), " ")
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    let mut broken = longer.clone();
+    broken.rule.calendar.weekend = vec![
+        time::Weekday::Monday,
+        time::Weekday::Tuesday,
+        time::Weekday::Wednesday,
+        time::Weekday::Thursday,
+        time::Weekday::Friday,
+        time::Weekday::Saturday,
+        time::Weekday::Sunday,
+    ];
+    match store
+        .update_procedure_settings(&actor(), 0, broken, "why")
+        .await
+    {
+        Err(StoreError::Invalid(i)) => assert_eq!(i.errors[0].field, "rule"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(matches!(
+        store
+            .update_procedure_settings(&actor(), 3, longer.clone(), "why")
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(store.procedure_history().await.unwrap().is_empty());
+
+    let v1 = store
+        .update_procedure_settings(
+            &actor(),
+            0,
+            longer.clone(),
+            "Longer period agreed at the 2026 meeting",
+        )
+        .await
+        .unwrap();
+    assert_eq!(v1.version, 1);
+    assert_eq!(v1.settings, longer);
+    assert!(matches!(
+        store
+            .update_procedure_settings(&actor(), 0, ProcedureSettings::default(), "stale")
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let audited = actions(&store, "common_list.procedure_rule").await;
+    assert_eq!(audited.len(), 1);
+
+    // Open proposals keep their rule; new ones take the rule in force.
+    assert_eq!(store.proposal(before.id).await.unwrap().rule, before.rule);
+    let after = propose_listing(&store, organization("New Rule Org", "NRO"), T0).await;
+    assert_eq!(after.rule.period, accord_procedure::Span::WorkingDays(15));
+    assert!(after.state.deadline > before.state.deadline);
+
+    // Concurrent editors of the same version: exactly one wins.
+    let mut tasks = Vec::new();
+    for i in 0..6u32 {
+        let store = store.clone();
+        let mut s = longer.clone();
+        s.review_years = 1 + i;
+        tasks.push(tokio::spawn(async move {
+            store
+                .update_procedure_settings(&actor(), 1, s, "race")
+                .await
+        }));
+    }
+    let mut won = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(v) => {
+                assert_eq!(v.version, 2);
+                won += 1;
+            }
+            Err(StoreError::Conflict(_)) => {}
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert_eq!(won, 1);
+    let history = store.procedure_history().await.unwrap();
+    assert_eq!(
+        history.iter().map(|v| v.version).collect::<Vec<_>>(),
+        vec![2, 1]
+    );
+    assert_eq!(actions(&store, "common_list.procedure_rule").await.len(), 2);
+}
 
 async fn a_un_reference_names_an_entry_of_the_stored_un_list(store: Store) {
     let proposal = |reference: &str| {

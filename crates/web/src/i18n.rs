@@ -171,6 +171,7 @@ mod tests {
             include_str!("routes/notifications.rs"),
             include_str!("routes/ombudsperson.rs"),
             include_str!("routes/subjects.rs"),
+            include_str!("routes/procedure.rs"),
         ];
         let [en, _] = catalogues();
         let mut missing = Vec::new();

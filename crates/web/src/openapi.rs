@@ -118,6 +118,11 @@ pub fn spec() -> Value {
             "/api/subjects/{id}": { "get": op("Common list", "A subject with its entry, status and merges", true, None, (200, json!({ "type": "object" })), path_param("id", "string")) },
             "/api/subjects/{id}/merge": { "post": op("Common list", "Merge this subject into another (secretariat; explicit, audited, reversible)", true, Some("MergeRequest"), (201, json!({ "type": "object" })), path_param("id", "string")) },
             "/api/merges/{id}/undo": { "post": op("Common list", "Undo a merge (secretariat)", true, None, (200, json!({ "type": "object" })), path_param("id", "integer")) },
+            "/api/procedure": {
+                "get": op("Common list", "The agreement procedure's rule in force (version 0: the built-in UN 1267 default) and the delisting rule derived from it", true, None, (200, r("ProcedureVersion")), none.clone()),
+                "put": op("Common list", "Change the rule (secretariat): stored as the next version, audited; new proposals take it, open ones keep theirs; `version` must be the one read (409 otherwise)", true, Some("ProcedureUpdate"), (200, r("ProcedureVersion")), none.clone())
+            },
+            "/api/procedure/versions": { "get": op("Common list", "Every stored version of the rule, newest first", true, None, (200, list("ProcedureVersion")), none.clone()) },
             "/api/petitions": { "post": op("Common list", "Petition for delisting (no account needed); returns the tracking number", false, Some("NewPetition"), (201, r("PetitionTracking")), none.clone()) },
             "/api/petitions/{tracking}": { "get": op("Common list", "A petition's status by tracking number (no personal data)", false, None, (200, r("PetitionTracking")), path_param("tracking", "string")) },
             "/api/notifications": { "get": op("Common list", "Notifications for the caller's member (or the secretariat), newest first", true, None, (200, json!({ "type": "array", "items": { "type": "object" } })), none.clone()) },
@@ -229,6 +234,42 @@ pub fn spec() -> Value {
                     "reason": { "type": "string" } } },
                 "MergeRequest": { "type": "object", "required": ["into", "reason"], "properties": {
                     "into": { "type": "string", "description": "the subject that remains, e.g. ACL-0002" }, "reason": { "type": "string" } } },
+                "Span": { "type": "object", "description": "one of {\"working_days\": n}, {\"days\": n}, {\"months\": n}", "minProperties": 1, "maxProperties": 1, "properties": {
+                    "working_days": { "type": "integer", "minimum": 0 }, "days": { "type": "integer", "minimum": 0 }, "months": { "type": "integer", "minimum": 0 } } },
+                "Rule": { "type": "object", "description": "the engine's rule (crates/procedure); validated on write", "properties": {
+                    "name": { "type": "string" },
+                    "proposers": { "type": "object", "properties": { "members": r("MemberSet"), "ombudsperson": { "type": "boolean" } } },
+                    "deciders": r("MemberSet"),
+                    "decision": { "type": "object", "required": ["rule"], "properties": {
+                        "rule": { "type": "string", "enum": ["no_objection", "consensus", "qualified_majority"] },
+                        "numerator": { "type": "integer" }, "denominator": { "type": "integer" }, "quorum": { "type": "integer" } } },
+                    "period": r("Span"),
+                    "calendar": { "type": "object", "properties": {
+                        "weekend": { "type": "array", "items": { "type": "string", "description": "Monday … Sunday" } },
+                        "holidays": { "type": "array", "items": { "type": "string", "format": "date" } } } },
+                    "zone": { "type": "object", "properties": {
+                        "label": { "type": "string" }, "standard_offset": { "type": "string", "example": "-05:00" },
+                        "summer_time": { "type": "array", "items": { "type": "object", "properties": {
+                            "from": { "type": "string", "format": "date" }, "until": { "type": "string", "format": "date" }, "utc_offset": { "type": "string" } } } },
+                        "deadline_time": { "type": "string", "example": "15:00" } } },
+                    "holds": { "type": "object", "properties": {
+                        "allowed": { "type": "boolean" }, "max_duration": r("Span"), "extensions": { "type": "integer" }, "extension": r("Span"),
+                        "on_lapse": { "type": "string", "enum": ["adopt", "lapse", "count_as_objection"] } } },
+                    "reasons_required": { "type": "object", "properties": { "objection": { "type": "boolean" }, "hold": { "type": "boolean" } } },
+                    "visibility": { "type": "string", "enum": ["open", "deciders_only", "secretariat_only"] },
+                    "reminders": { "type": "array", "items": { "type": "integer" }, "description": "working days before the deadline" } } },
+                "MemberSet": { "type": "object", "properties": {
+                    "kinds": { "type": "array", "items": r("MemberKind") }, "codes": { "type": "array", "items": { "type": "string" } } } },
+                "ProcedureSettings": { "type": "object", "required": ["rule", "reverse_consensus_days", "review_years"], "properties": {
+                    "rule": r("Rule"),
+                    "reverse_consensus_days": { "type": "integer", "minimum": 1, "maximum": 3660, "description": "delisting recommendations take effect after this many days unless the states keep the listing by consensus" },
+                    "review_years": { "type": "integer", "minimum": 1, "maximum": 20 } } },
+                "ProcedureVersion": { "type": "object", "properties": {
+                    "version": { "type": "integer" }, "settings": r("ProcedureSettings"), "reason": { "type": "string" },
+                    "changed_by": { "type": "string" }, "changed_at": { "type": "integer", "description": "Unix milliseconds" },
+                    "delisting_rule": r("Rule") } },
+                "ProcedureUpdate": { "type": "object", "required": ["version", "reason", "settings"], "properties": {
+                    "version": { "type": "integer", "description": "the version read" }, "reason": { "type": "string" }, "settings": r("ProcedureSettings") } },
                 "NewPetition": { "type": "object", "required": ["subject", "petitioner_name", "petitioner_contact", "grounds"], "properties": {
                     "subject": { "type": "string" }, "petitioner_name": { "type": "string" }, "petitioner_contact": { "type": "string" },
                     "representative": { "type": "boolean" }, "grounds": { "type": "string" } } },

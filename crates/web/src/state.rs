@@ -49,8 +49,15 @@ fn spawn_procedure_clock(store: Store) {
             if let Err(e) = store.advance_due(&actor, now).await {
                 tracing::warn!(error = %e, "could not advance the listing procedure");
             }
+            let years = match store.procedure_settings().await {
+                Ok(v) => v.settings.review_years,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not read the procedure settings");
+                    continue;
+                }
+            };
             if let Err(e) = store
-                .put_due_subjects_up_for_review(&actor, now.date(), 3)
+                .put_due_subjects_up_for_review(&actor, now.date(), years)
                 .await
             {
                 tracing::warn!(error = %e, "could not put entries up for periodic review");

@@ -311,7 +311,215 @@ on_both_backends!(
     the_secretariat_merges_and_unmerges_subjects_on_the_merge_page,
     a_proposal_carries_the_full_subject_and_its_un_reference_into_the_list_and_exports,
     bad_subject_details_are_refused_naming_the_field_and_change_nothing,
+    the_secretariat_edits_the_procedure_rule_which_new_proposals_take,
 );
+
+async fn the_secretariat_edits_the_procedure_rule_which_new_proposals_take(app: &TestApp) {
+    let anonymous = app.anonymous().await;
+    assert_eq!(
+        app.get(&anonymous, "/procedure").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let kaz = app.sign_in("kaz.admin").await;
+    let page = app.get(&kaz, "/procedure").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("No objection") && html.contains("10 working days"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("Change the rule"),
+        "only the secretariat edits"
+    );
+
+    let fields =
+        |version: &'static str, period: &'static str| -> Vec<(&'static str, &'static str)> {
+            vec![
+                ("version", version),
+                ("name", "No-objection procedure (Astana 2026)"),
+                ("decision", "no_objection"),
+                ("majority_numerator", "2"),
+                ("majority_denominator", "3"),
+                ("majority_quorum", "1"),
+                ("period_value", period),
+                ("period_unit", "working_days"),
+                ("weekend", "Saturday"),
+                ("weekend", "Sunday"),
+                ("holidays", "2026-03-09\n2026-03-23"),
+                ("zone_label", "Astana"),
+                ("zone_offset", "+05:00"),
+                ("deadline_time", "18:00"),
+                ("summer_time", ""),
+                ("holds_allowed", "1"),
+                ("hold_max_value", "3"),
+                ("hold_max_unit", "months"),
+                ("hold_extensions", "1"),
+                ("hold_extension_value", "1"),
+                ("hold_extension_unit", "months"),
+                ("hold_on_lapse", "count_as_objection"),
+                ("reasons_objection", "1"),
+                ("reasons_hold", "1"),
+                ("visibility", "deciders_only"),
+                ("reminders", "3, 1"),
+                ("reverse_consensus_days", "45"),
+                ("review_years", "4"),
+                ("reason", "Agreed at the Astana meeting."),
+            ]
+        };
+    assert_eq!(
+        app.post_form(&kaz, "/procedure", &fields("0", "15"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let sec = app.sign_in("sec").await;
+    let html = app.get(&sec, "/procedure").await.text().await.unwrap();
+    assert!(html.contains("Change the rule"), "{html}");
+    assert_eq!(
+        app.post_raw_form(&sec, "/procedure", &fields("0", "15"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN,
+        "no CSRF token"
+    );
+    let r = app.post_form(&sec, "/procedure", &fields("0", "ten")).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("period_value") && html.contains("Agreed at the Astana meeting."),
+        "{html}"
+    );
+    let r = app.post_form(&sec, "/procedure", &fields("0", "0")).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a period of zero"
+    );
+    assert_eq!(
+        app.store.procedure_settings().await.unwrap().version,
+        0,
+        "nothing changed"
+    );
+
+    let r = app.post_form(&sec, "/procedure", &fields("0", "15")).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let v = app.store.procedure_settings().await.unwrap();
+    assert_eq!(v.version, 1);
+    assert_eq!(
+        v.settings.rule.period,
+        accord_procedure::Span::WorkingDays(15)
+    );
+    assert_eq!(v.settings.rule.zone.label, "Astana");
+    assert_eq!(v.settings.rule.calendar.holidays.len(), 2);
+    assert_eq!(v.settings.review_years, 4);
+    assert_eq!(
+        v.settings.rule.deciders,
+        accord_procedure::Rule::un_1267_default().deciders,
+        "who decides is kept"
+    );
+    assert_eq!(
+        app.post_form(&sec, "/procedure", &fields("0", "20"))
+            .await
+            .status(),
+        StatusCode::CONFLICT,
+        "an edit of an old version"
+    );
+    let html = app.get(&kaz, "/procedure").await.text().await.unwrap();
+    assert!(html.contains("15 working days") && html.contains("Agreed at the Astana meeting."));
+
+    // A new proposal is opened under the rule in force.
+    let kaz_token = app.api_token("kaz.admin").await;
+    let r = app
+        .http
+        .post(app.at("/api/proposals"))
+        .bearer_auth(&kaz_token)
+        .json(&json!({ "subject_kind": "organization", "name": "New Rule Org", "statement_of_case": "x", "narrative_summary": "y" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let p: Value = r.json().await.unwrap();
+    assert_eq!(p["view"]["zone_label"], "Astana", "{p}");
+
+    // The API: read, change with the version read, refuse stale and bad input.
+    let sec_token = app.api_token("sec").await;
+    let current: Value = app
+        .http
+        .get(app.at("/api/procedure"))
+        .bearer_auth(&kaz_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(current["version"], 1);
+    assert_eq!(current["delisting_rule"]["period"]["days"], 45, "{current}");
+    let mut settings = current["settings"].clone();
+    settings["review_years"] = json!(2);
+    let put = |token: &str, body: Value| {
+        app.http
+            .put(app.at("/api/procedure"))
+            .bearer_auth(token.to_string())
+            .json(&body)
+            .send()
+    };
+    let body = json!({ "version": 1, "reason": "Review every two years.", "settings": settings });
+    assert_eq!(
+        put(&kaz_token, body.clone()).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let mut wrong = body.clone();
+    wrong["settings"]["review_years"] = json!("two");
+    let r = put(&sec_token, wrong).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["fields"][0]["field"],
+        "settings.review_years"
+    );
+    let mut invalid = body.clone();
+    invalid["settings"]["rule"]["decision"] =
+        json!({ "rule": "qualified_majority", "numerator": 3, "denominator": 2, "quorum": 1 });
+    let r = put(&sec_token, invalid).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = put(&sec_token, body.clone()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    assert_eq!(r.json::<Value>().await.unwrap()["version"], 2);
+    assert_eq!(
+        put(&sec_token, body).await.unwrap().status(),
+        StatusCode::CONFLICT
+    );
+    let versions: Value = app
+        .http
+        .get(app.at("/api/procedure/versions"))
+        .bearer_auth(&kaz_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(versions.as_array().unwrap().len(), 2);
+    let q = accord_store::AuditQuery {
+        action: Some("common_list.procedure_rule".into()),
+        limit: 100,
+        ..Default::default()
+    };
+    assert_eq!(app.store.audit_records(&q).await.unwrap().len(), 2);
+    let ru = app
+        .get(&sec, "/procedure?lang=ru")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(ru.contains("Процедура согласования") && ru.contains("Изменить правило"));
+}
 
 /// Stores the UN fixture as the reference list `un`.
 async fn import_un(app: &TestApp) {

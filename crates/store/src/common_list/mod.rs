@@ -21,6 +21,7 @@
 
 mod notifications;
 mod petitions;
+mod procedure_rules;
 mod proposals;
 mod subjects;
 mod versions;
@@ -36,6 +37,7 @@ pub use notifications::{Notification, Recipient};
 pub use petitions::{
     NewPetition, Petition, PetitionRecommendation, PetitionStatus, PetitionTracking,
 };
+pub use procedure_rules::{ProcedureSettings, ProcedureVersion};
 pub use proposals::{
     Acting, Evidence, NewEvidence, NewProposal, ProposalRecord, ProposalStatus, StatementOfCase,
 };

@@ -93,8 +93,8 @@ pub struct NewProposal {
     /// Published with the entry if the proposal is adopted.
     pub narrative_summary: String,
     pub evidence: Vec<NewEvidence>,
-    /// The procedure; `None` for the default (`Rule::un_1267_default`, or
-    /// `Rule::reverse_consensus_default` for a delisting recommendation).
+    /// The procedure; `None` for the rule in force (`Store::procedure_settings`:
+    /// its rule, or its delisting rule for a delisting recommendation).
     pub rule: Option<Rule>,
 }
 
@@ -659,12 +659,13 @@ impl Store {
         for e in &new.evidence {
             check_evidence(e)?;
         }
+        // The rule in force now; the proposal keeps it whatever changes later.
         let rule = match new.rule {
             Some(rule) => rule,
             None if new.kind == ProposalKind::DelistingRecommendation => {
-                Rule::reverse_consensus_default()
+                self.procedure_settings().await?.settings.delisting_rule()
             }
-            None => Rule::un_1267_default(),
+            None => self.procedure_settings().await?.settings.rule,
         };
         rule.validate()
             .map_err(|e| procedure_error(accord_procedure::ProcedureError::InvalidRule(e)))?;

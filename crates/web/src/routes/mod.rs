@@ -11,6 +11,7 @@ mod notifications;
 mod ombudsperson;
 mod petitions;
 mod plan;
+mod procedure;
 mod profile;
 mod proposal_input;
 mod proposals;
@@ -136,6 +137,15 @@ pub fn router(state: AppState) -> Router {
             "/ombudsperson/petitions/{id}/recommend",
             post(ombudsperson::recommend),
         )
+        .route(
+            "/procedure",
+            get(procedure::page_handler).post(procedure::update_from_form),
+        )
+        .route(
+            "/api/procedure",
+            get(procedure::api_get).put(procedure::api_update),
+        )
+        .route("/api/procedure/versions", get(procedure::api_versions))
         .route("/proposals", get(proposals::list_page))
         .route(
             "/proposals/new",
