@@ -312,7 +312,33 @@ on_both_backends!(
     a_proposal_carries_the_full_subject_and_its_un_reference_into_the_list_and_exports,
     bad_subject_details_are_refused_naming_the_field_and_change_nothing,
     the_secretariat_edits_the_procedure_rule_which_new_proposals_take,
+    the_procedure_clock_runs_under_a_lease_held_by_this_node,
 );
+
+async fn the_procedure_clock_runs_under_a_lease_held_by_this_node(app: &TestApp) {
+    let mut lease = None;
+    for _ in 0..50 {
+        lease = app.store.lease("procedure_clock").await.unwrap();
+        if lease.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let lease = lease.expect("the clock took its lease on its first tick");
+    assert!(
+        lease.holder.contains(&format!(":{}:", std::process::id())),
+        "{lease:?}"
+    );
+    let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+    assert!(lease.expires_at > now, "{lease:?}");
+    assert!(
+        !app.store
+            .try_lease("procedure_clock", "another-node", now, 60_000)
+            .await
+            .unwrap(),
+        "another node waits for the lease to expire"
+    );
+}
 
 async fn the_secretariat_edits_the_procedure_rule_which_new_proposals_take(app: &TestApp) {
     let anonymous = app.anonymous().await;
