@@ -253,6 +253,25 @@ impl Store {
         current_entry(&mut conn, name, reference).await
     }
 
+    /// The references and primary names of the current version of a list,
+    /// by reference (empty when the list was never imported) — for pickers.
+    pub async fn reference_names(&self, name: &str) -> Result<Vec<(String, String)>, StoreError> {
+        match self.reference_list(name, None).await {
+            Ok((_, list)) => Ok(list
+                .entries
+                .iter()
+                .map(|e| {
+                    (
+                        e.reference.clone(),
+                        e.primary_name().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()),
+            Err(StoreError::NotFound(_)) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
+    }
+
     /// A version of a list with its entries (the current one when `version` is `None`).
     pub async fn reference_list(
         &self,

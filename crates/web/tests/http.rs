@@ -573,6 +573,11 @@ async fn a_proposal_carries_the_full_subject_and_its_un_reference_into_the_list_
     )
     .await;
     let kaz = app.sign_in("kaz.admin").await;
+    let form = app.get(&kaz, "/proposals/new").await.text().await.unwrap();
+    assert!(
+        form.contains("<datalist id=\"un-references\">") && form.contains("value=\"QDe.002\""),
+        "the UN references are offered to pick from"
+    );
     // The form: an individual sponsor with every part of a subject.
     let fields = [
         ("subject_kind", "sponsor"),
@@ -759,6 +764,9 @@ async fn bad_subject_details_are_refused_naming_the_field_and_change_nothing(app
             .json(&body)
             .send()
     };
+    let kaz = app.sign_in("kaz.admin").await;
+    let form = app.get(&kaz, "/proposals/new").await.text().await.unwrap();
+    assert!(!form.contains("No UN list has been imported yet"));
     let base = json!({ "subject_kind": "individual", "name": "New Person", "statement_of_case": "x", "narrative_summary": "y" });
     let with = |extra: Value| {
         let mut b = base.clone();
@@ -829,7 +837,6 @@ async fn bad_subject_details_are_refused_naming_the_field_and_change_nothing(app
     );
 
     // The form shows the error beside the field and keeps what was typed.
-    let kaz = app.sign_in("kaz.admin").await;
     let r = app
         .post_form(
             &kaz,
@@ -903,6 +910,8 @@ async fn the_secretariat_merges_and_unmerges_subjects_on_the_merge_page(app: &Te
         app.get(&kaz, "/subjects/merge").await.status(),
         StatusCode::FORBIDDEN
     );
+    let form = app.get(&kaz, "/proposals/new").await.text().await.unwrap();
+    assert!(form.contains("No UN list has been imported yet"), "{form}");
     let fields = [
         ("from", "ACL-0002"),
         ("into", "ACL-0001"),

@@ -136,7 +136,12 @@ fn lines_field(
     }
 }
 
-fn proposal_form(ctx: &Ctx, form: &ProposalInput, errors: Option<&Invalid>) -> Html<String> {
+fn proposal_form(
+    ctx: &Ctx,
+    form: &ProposalInput,
+    errors: Option<&Invalid>,
+    un_entries: &[(String, String)],
+) -> Html<String> {
     let l = ctx.lang;
     let spare = |n: usize, extra: usize| n + extra;
     let aliases: Vec<AliasInput> = form
@@ -265,7 +270,18 @@ fn proposal_form(ctx: &Ctx, form: &ProposalInput, errors: Option<&Invalid>) -> H
                         }
                     }
                 }
-                (Field::text("un_reference", l.t("proposals.un_reference"), &form.un_reference).hint(l.t("proposals.un_reference_hint")).render_in(l, errors))
+                @let un_error = errors.and_then(|i| i.errors.iter().find(|e| e.field == "un_reference"));
+                div.field {
+                    label for="un_reference" { (l.t("proposals.un_reference")) }
+                    div.hint { (l.t("proposals.un_reference_hint")) }
+                    @if un_entries.is_empty() { div.hint { (l.t("proposals.un_list_missing")) } }
+                    @if let Some(e) = un_error { div.error-text { (l.message(&e.message)) } }
+                    input type="text" id="un_reference" name="un_reference" value=(form.un_reference)
+                        list="un-references" aria-invalid=[un_error.map(|_| "true")];
+                    datalist id="un-references" {
+                        @for (reference, name) in un_entries { option value=(reference) { (name) } }
+                    }
+                }
                 div.field {
                     label for="statement_of_case" { (l.t("proposals.statement")) " *" }
                     div.hint { (l.t("proposals.statement_hint")) }
@@ -290,6 +306,14 @@ fn proposal_form(ctx: &Ctx, form: &ProposalInput, errors: Option<&Invalid>) -> H
     )
 }
 
+/// The entries of the stored UN list the proposer picks a reference from.
+async fn un_entries(state: &AppState) -> Result<Vec<(String, String)>, WebError> {
+    Ok(state
+        .store
+        .reference_names(accord_store::common_list::UN_LIST)
+        .await?)
+}
+
 pub async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
     ctx.require(&state, &Action::Propose).await?;
     Ok(proposal_form(
@@ -299,6 +323,7 @@ pub async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<St
             ..Default::default()
         },
         None,
+        &un_entries(&state).await?,
     ))
 }
 
@@ -309,8 +334,9 @@ pub async fn create_from_form(
 ) -> Result<Response, WebError> {
     ctx.require(&state, &Action::Propose).await?;
     let form = ProposalInput::from_form(&pairs)?;
+    let un = un_entries(&state).await?;
     let rejected = |invalid: &Invalid| {
-        let mut r = proposal_form(&ctx, &form, Some(invalid)).into_response();
+        let mut r = proposal_form(&ctx, &form, Some(invalid), &un).into_response();
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         r
     };

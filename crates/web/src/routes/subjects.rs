@@ -94,12 +94,7 @@ fn subject_column(l: Lang, s: &Subject) -> Markup {
             dt { (l.t("merge.names")) } dd { ul { @for n in &s.entry.names {
                 li { (n.text) " " span.muted { "(" (name_kind(l, n.kind)) ")" } }
             } } }
-            @if !s.entry.birth_dates.is_empty() {
-                dt { (l.t("merge.birth_dates")) } dd { @for d in &s.entry.birth_dates { (d.original) br; } }
-            }
-            @if !s.entry.nationalities.is_empty() {
-                dt { (l.t("merge.nationalities")) } dd { (s.entry.nationalities.join(", ")) }
-            }
+            dt { (l.t("merge.identifiers")) } dd { (super::common_list::entry_facts(l, &s.entry)) }
             @if let Some(un) = &s.un_reference { dt { "UN" } dd { code { (un) } } }
             @if let Some(on) = s.listed_on { dt { (l.t("merge.listed_on")) } dd { (on) } }
             dt { (l.t("merge.summary")) } dd { (s.narrative_summary) }
