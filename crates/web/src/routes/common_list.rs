@@ -64,7 +64,7 @@ pub(crate) fn name_line(l: Lang, n: &EntryName) -> Markup {
         .into_iter()
         .chain(n.script.as_deref())
         .chain(n.language.as_deref())
-        .chain((n.quality == NameQuality::Weak).then(|| l.t("proposals.q_weak")))
+        .chain((n.quality == NameQuality::Weak).then(|| l.t("list.weak")))
         .collect();
     html! {
         span lang=[n.language.as_deref()] { (n.text) }

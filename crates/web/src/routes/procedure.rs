@@ -621,7 +621,7 @@ fn edit_form(ctx: &Ctx, v: &Values, errors: Option<&Invalid>) -> Markup {
                 ("secretariat_only", l.t("procedure.vis_secretariat")),
             ]))
             (text_input("reminders", l.t("procedure.reminders_input"), v, errors, l))
-            (text_input("reverse_consensus_days", l.t("procedure.reverse_days"), v, errors, l))
+            (text_input("reverse_consensus_days", l.t("procedure.reverse_days_input"), v, errors, l))
             (text_input("review_years", l.t("procedure.review_years"), v, errors, l))
             (textarea("reason", l.t("procedure.reason"), l.t("procedure.reason_hint"), v, errors, l))
             button type="submit" { (l.t("procedure.save")) }
