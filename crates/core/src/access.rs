@@ -254,10 +254,15 @@ mod tests {
     }
 
     #[test]
-    fn audit_log_and_new_members_are_for_the_secretariat() {
+    fn audit_log_members_merges_and_the_procedure_rule_are_for_the_secretariat() {
         let kaz_admin = user(Some("KAZ"), Role::MemberAdmin);
         let sec = user(None, Role::SecretariatAdmin);
-        for act in [Action::ViewAuditLog, Action::AddMember] {
+        for act in [
+            Action::ViewAuditLog,
+            Action::AddMember,
+            Action::MergeSubjects,
+            Action::EditProcedureRule,
+        ] {
             assert!(authorize(&sec, &act).is_ok());
             assert_eq!(authorize(&kaz_admin, &act), Err(Denied::Forbidden));
         }
