@@ -293,6 +293,36 @@ async fn links_name_their_target_and_never_the_subject_itself(store: Store) {
         2,
         "nothing more was proposed"
     );
+
+    // A link to a subject merged into another names the one that remains.
+    let (other, now) = listed(&store, organization("Other Front", "OF"), now).await;
+    store
+        .merge_subjects(&actor(), &other, &org, "the same group")
+        .await
+        .unwrap();
+    let mut follower = individual("Rahim Example");
+    follower.links.push(EntryLink {
+        relation: "member_of".into(),
+        target_reference: Some(other.clone()),
+        target_name: None,
+    });
+    let r = store
+        .create_proposal(
+            &actor(),
+            &member("KAZ"),
+            NewProposal::list(SubjectKind::Individual, follower, STATEMENT, SUMMARY),
+            now,
+        )
+        .await;
+    match r {
+        Err(StoreError::Invalid(i)) => {
+            assert!(
+                i.errors[0].message.contains(&format!("link to {org}")),
+                "{i:?}"
+            )
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
 }
 
 /// A Monday.

@@ -1207,12 +1207,21 @@ async fn check_links(
             )
             .into());
         }
-        let found: Option<(String, String)> =
-            sqlx::query_as("SELECT kind, entry FROM list_subjects WHERE public_id = $1")
-                .bind(&target)
-                .fetch_optional(&mut **tx)
-                .await?;
-        let target_kind = found.map(|(kind, entry)| {
+        let found: Option<(String, String, Option<String>)> = sqlx::query_as(
+            "SELECT s.kind, s.entry, (SELECT m.public_id FROM list_subjects m WHERE m.id = s.merged_into) \
+             FROM list_subjects s WHERE s.public_id = $1",
+        )
+        .bind(&target)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some((_, _, Some(into))) = &found {
+            return Err(Invalid::field(
+                "entry.links",
+                format!("{target} was merged into {into}; link to {into}"),
+            )
+            .into());
+        }
+        let target_kind = found.map(|(kind, entry, _)| {
             // The other subject's name, as it is now, for readers of the entry.
             if let Ok(other) = decode::<ListEntry>(&entry) {
                 link.target_name = other.primary_name().map(str::to_string);

@@ -21,6 +21,7 @@ const BAD_BIRTH_DATE: &str =
 
 /// At most this many rows of each repeated part (aliases, documents…).
 pub const MAX_ROWS: usize = 50;
+const TOO_MANY_ROWS: &str = "at most 50 are accepted";
 
 /// Everything a proposal may say, as sent.
 #[derive(Deserialize, Default, Clone, Debug)]
@@ -217,10 +218,12 @@ impl ProposalInput {
                 "tlp" => input.tlp = v,
                 "narrative_summary" => input.narrative_summary = v,
                 other => {
-                    let Some((part, i, field)) = row_key(other).filter(|(_, i, _)| *i < MAX_ROWS)
-                    else {
+                    let Some((part, i, field)) = row_key(other) else {
                         return Err(Invalid::field(other, "is not a field of this form"));
                     };
+                    if i >= MAX_ROWS {
+                        return Err(Invalid::field(part, TOO_MANY_ROWS));
+                    }
                     let known = match part {
                         "aliases" => {
                             let a = aliases.entry(i).or_default();
@@ -464,7 +467,7 @@ pub fn build(input: &ProposalInput) -> Result<NewProposal, Invalid> {
         ("nationalities", input.all_nationalities().len()),
     ] {
         if count > MAX_ROWS {
-            c.push(what, format!("at most {MAX_ROWS} are accepted"));
+            c.push(what, TOO_MANY_ROWS);
         }
     }
 
@@ -737,7 +740,12 @@ mod tests {
         assert_eq!(input.documents.len(), 1);
         assert!(input.links.is_empty());
         assert_eq!(input.birth_dates, vec!["1970", "1962-1965"]);
-        assert!(ProposalInput::from_form(&pairs(&[("aliases[99].name", "x")])).is_err());
+        let too_many = ProposalInput::from_form(&pairs(&[("aliases[99].name", "x")])).unwrap_err();
+        assert_eq!(too_many.errors[0].field, "aliases");
+        assert_eq!(
+            too_many.errors[0].message,
+            format!("at most {MAX_ROWS} are accepted")
+        );
         assert!(ProposalInput::from_form(&pairs(&[("aliases[0].colour", "x")])).is_err());
         assert!(ProposalInput::from_form(&pairs(&[("surprise", "x")])).is_err());
     }
