@@ -181,6 +181,33 @@ async fn the_procedure_rule_is_versioned_data_new_proposals_take_and_open_ones_k
         vec![2, 1]
     );
     assert_eq!(actions(&store, "common_list.procedure_rule").await.len(), 2);
+
+    // A delisting recommendation takes the reverse-consensus period in force.
+    let (listed_id, later) = listed(&store, individual("Abdulla Karim"), T0).await;
+    let petition = petition_for(&store, &listed_id).await;
+    let (_, recommendation) = store
+        .recommend_on_petition(
+            &Actor::system("ombudsperson"),
+            petition,
+            PetitionRecommendation::Delist,
+            "Comprehensive report.",
+            "Delisted on the Ombudsperson's recommendation.",
+            None,
+            later,
+        )
+        .await
+        .unwrap();
+    let rule = recommendation.unwrap().rule;
+    assert_eq!(rule.period, accord_procedure::Span::Days(90));
+    assert_eq!(
+        rule.decision,
+        accord_procedure::DecisionRule::ReverseConsensus
+    );
+    assert!(
+        rule.calendar
+            .holidays
+            .contains(&time::macros::date!(2026 - 03 - 09))
+    );
 }
 
 async fn a_un_reference_names_an_entry_of_the_stored_un_list(store: Store) {
