@@ -878,6 +878,27 @@ async fn bad_subject_details_are_refused_naming_the_field_and_change_nothing(app
             .unwrap()
             .contains("is not an entry of the current UN list")
     );
+    // Asking for more rows re-renders the form with what was typed and stores nothing.
+    let r = app
+        .post_form(
+            &kaz,
+            "/proposals/new",
+            &[
+                ("subject_kind", "individual"),
+                ("name", "Typed Name"),
+                ("aliases[0].name", "One"),
+                ("aliases[1].name", "Two"),
+                ("aliases[2].name", "Three"),
+                ("more", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("value=\"Three\"") && html.contains("name=\"aliases[5].name\""),
+        "{html}"
+    );
     let r = app
         .post_form(&kaz, "/proposals/new", &[("name", "x"), ("surprise", "1")])
         .await;

@@ -203,7 +203,8 @@ impl ProposalInput {
         for (key, value) in pairs {
             let v = value.clone();
             match key.as_str() {
-                "csrf" => {}
+                // "more" is the button that asks for more empty rows.
+                "csrf" | "more" => {}
                 "kind" => input.kind = v,
                 "subject" => input.subject = v,
                 "subject_kind" => input.subject_kind = v,

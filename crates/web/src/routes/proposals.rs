@@ -149,7 +149,7 @@ fn proposal_form(
         .iter()
         .cloned()
         .chain(std::iter::repeat_with(AliasInput::default))
-        .take(spare(form.aliases.len(), 2))
+        .take(spare(form.aliases.len(), 3))
         .collect();
     let documents: Vec<DocumentInput> = form
         .documents
@@ -170,7 +170,7 @@ fn proposal_form(
         .iter()
         .cloned()
         .chain(std::iter::repeat_with(LinkInput::default))
-        .take(spare(form.links.len(), 1))
+        .take(spare(form.links.len(), 2))
         .collect();
     let quality = [
         ("strong", l.t("proposals.q_strong")),
@@ -300,7 +300,10 @@ fn proposal_form(
                     div.hint { (l.t("proposals.summary_hint")) }
                     textarea id="narrative_summary" name="narrative_summary" rows="4" required { (form.narrative_summary) }
                 }
-                button type="submit" { (l.t("proposals.submit")) }
+                div.actions {
+                    button type="submit" { (l.t("proposals.submit")) }
+                    button.secondary type="submit" name="more" value="1" formnovalidate { (l.t("proposals.more_rows")) }
+                }
             }
         },
     )
@@ -335,6 +338,10 @@ pub async fn create_from_form(
     ctx.require(&state, &Action::Propose).await?;
     let form = ProposalInput::from_form(&pairs)?;
     let un = un_entries(&state).await?;
+    // More empty rows asked for: the same form again, with what was typed, nothing stored.
+    if pairs.iter().any(|(k, _)| k == "more") {
+        return Ok(proposal_form(&ctx, &form, None, &un).into_response());
+    }
     let rejected = |invalid: &Invalid| {
         let mut r = proposal_form(&ctx, &form, Some(invalid), &un).into_response();
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
