@@ -61,7 +61,12 @@ describe('common list', () => {
     await page.goto(`${server.url}/proposals/new`);
     await page.selectOption('select[name="subject_kind"]', 'organization');
     await page.fill('input[name="name"]', NAME);
-    await page.fill('textarea[name="aliases"]', 'HAE\nХаракат аль-Пример');
+    await page.fill('input[name="aliases[0].name"]', 'HAE');
+    await page.fill('input[name="aliases[1].name"]', 'Харакат аль-Пример');
+    await page.fill('input[name="aliases[1].language"]', 'ru');
+    await page.selectOption('select[name="aliases[0].quality"]', 'weak');
+    await page.fill('input[name="addresses[0].city"]', 'Kunduz');
+    await page.fill('input[name="addresses[0].country"]', 'Afghanistan');
     await page.fill('textarea[name="statement_of_case"]', 'Intercepted financing records (confidential).');
     await page.fill('textarea[name="narrative_summary"]', 'Finances attacks in the region.');
     await page.click('form[action="/proposals/new"] button[type="submit"]');
@@ -96,7 +101,34 @@ describe('common list', () => {
     const text = await page.locator('main').innerText();
     assert.ok(text.includes(NAME) && text.includes('Finances attacks in the region.'), text);
     assert.ok(!text.includes('Intercepted financing records'), 'the statement of case is never published');
+    assert.ok(text.includes('Kunduz, Afghanistan'), 'the address is published with the entry');
     await screenshot(page, 'common-list-en-public');
+  });
+
+  step('the secretariat changes the procedure rule for new proposals', async () => {
+    await signIn('secretariat');
+    await page.goto(`${server.url}/procedure`);
+    assert.ok((await page.locator('main').innerText()).includes('10 working days'));
+    await page.fill('input[name="period_value"]', '12');
+    await page.fill('input[name="holidays"], textarea[name="holidays"]', '2026-03-09');
+    await page.fill('textarea[name="reason"]', 'Agreed at the annual meeting.');
+    await page.click('form[action="/procedure"] button[type="submit"]');
+    await page.waitForURL(`${server.url}/procedure`);
+    const text = await page.locator('main').innerText();
+    assert.ok(text.includes('12 working days') && text.includes('Agreed at the annual meeting.'), text);
+    await screenshot(page, 'common-list-en-procedure');
+  });
+
+  step('the secretariat compares subjects on the merge page', async () => {
+    await page.goto(`${server.url}/subjects/merge?lang=ru`);
+    await page.selectOption('select[name="from"]', 'ACL-0001');
+    await page.selectOption('select[name="into"]', 'ACL-0001');
+    await page.click('form[action="/subjects/merge"][method="get"] button[type="submit"]');
+    await page.waitForURL(/\/subjects\/merge\?/);
+    const text = await page.locator('main').innerText();
+    assert.ok(text.includes('Выберите два разных субъекта'), text);
+    await screenshot(page, 'common-list-ru-merge');
+    await page.goto(`${server.url}/subjects/merge?lang=en`);
   });
 
   step('every export carries the entry', async () => {

@@ -68,6 +68,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("the audit log is intact: {n} records verified");
         }
         Command::Lists(cmd) => crate::lists::run(cmd, |db| db.url(&file)).await?,
+        Command::CommonList(cmd) => crate::common_list::run(cmd, |db| db.url(&file)).await?,
         Command::Screen(args) => crate::screen::run(&args, &file).await?,
         Command::Backup { db, output } => {
             let store = open(&db.url(&file)).await?;

@@ -63,6 +63,9 @@ pub enum Command {
     /// Reference lists (UN consolidated list, OFAC SDN) that members screen against.
     #[command(subcommand)]
     Lists(ListsCommand),
+    /// The common list: its published versions, exports and subjects (read only).
+    #[command(subcommand, name = "common-list", visible_alias = "list")]
+    CommonList(CommonListCommand),
     /// Screen a CSV of names against list files (UN XML, OFAC CSV directory, FollowTheMoney JSON lines).
     Screen(ScreenArgs),
     /// Write a consistent copy of a SQLite database while the server runs.
@@ -117,6 +120,39 @@ pub enum ListsCommand {
         db: DatabaseArg,
         /// Only this list (un, ofac).
         list: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CommonListCommand {
+    /// Every published version of the common list, with what changed.
+    Versions {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Write a published version in an export format.
+    Export {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// The version (default: the current one).
+        #[arg(long)]
+        version: Option<i64>,
+        /// csv, ftm (FollowTheMoney JSON lines), un-xml (the UN consolidated list's structure) or stix (a STIX 2.1 bundle).
+        #[arg(long, value_parser = ["csv", "ftm", "un-xml", "stix"])]
+        format: String,
+        /// The file to write (must not exist).
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// One subject of the list (e.g. ACL-0001): status, names, identifiers, links, merges.
+    Show {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// The subject's identifier on the list.
+        id: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
 }
 

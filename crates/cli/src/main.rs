@@ -1,6 +1,7 @@
 //! `accord`: the platform in one binary.
 
 mod commands;
+mod common_list;
 mod config;
 mod demo;
 mod lists;

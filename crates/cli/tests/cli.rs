@@ -34,6 +34,9 @@ fn every_subcommand_has_help() {
         vec!["token", "revoke", "--help"],
         vec!["audit", "verify", "--help"],
         vec!["backup", "--help"],
+        vec!["common-list", "versions", "--help"],
+        vec!["list", "export", "--help"],
+        vec!["list", "show", "--help"],
     ] {
         let o = accord(&args);
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));
@@ -378,5 +381,150 @@ fn demo_accounts_cover_every_regional_state_and_the_ombudsperson() {
     ] {
         assert!(demo.contains(user), "{user} missing from: {demo}");
     }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The common list from the shell, on SQLite and (when a server is given) PostgreSQL.
+#[tokio::test]
+async fn the_common_list_is_listed_exported_and_shown_from_the_shell() {
+    for backend in [
+        accord_store::Backend::Sqlite,
+        accord_store::Backend::Postgres,
+    ] {
+        let Some(db) = TestDatabase::new(backend).await else {
+            continue;
+        };
+        common_list_from_the_shell(&db.url).await;
+        db.drop_database().await;
+    }
+}
+
+async fn common_list_from_the_shell(url: &str) {
+    use accord_store::common_list::{Acting, NewProposal, SubjectKind};
+    let o = accord(&["migrate", "--database", url]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = accord(&["list", "versions", "--database", url]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("no version"), "{}", stdout(&o));
+
+    let store = accord_store::Store::open(url).await.unwrap();
+    let mut entry = accord_lists::ListEntry::new("draft", accord_lists::EntrySchema::Organization);
+    entry.push_name(accord_lists::EntryName::new(
+        "Jamaat Al-Example",
+        accord_lists::NameKind::Primary,
+    ));
+    entry.push_name(accord_lists::EntryName::new("Джамаат", accord_lists::NameKind::Alias).weak());
+    let kaz = Acting::Member(accord_core::MemberCode::parse("KAZ").unwrap());
+    let actor = accord_store::Actor::system("test");
+    let p = store
+        .create_proposal(
+            &actor,
+            &kaz,
+            NewProposal::list(
+                SubjectKind::Organization,
+                entry,
+                "case",
+                "Finances attacks.",
+            ),
+            time::OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    store
+        .advance_due(&actor, p.state.deadline + time::Duration::minutes(1))
+        .await
+        .unwrap();
+    store.close().await;
+
+    let o = accord(&["common-list", "versions", "--database", url]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("v1: 1 entries"), "{}", stdout(&o));
+
+    let dir = std::env::temp_dir().join(format!("accord-cl-{}-{}", std::process::id(), url.len()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (format, marker) in [
+        ("csv", "reference,schema,name"),
+        ("ftm", "\"schema\""),
+        ("un-xml", "<CONSOLIDATED_LIST"),
+        ("stix", "\"type\": \"bundle\""),
+    ] {
+        let out = dir.join(format!("v1.{format}"));
+        let o = accord(&[
+            "list",
+            "export",
+            "--database",
+            url,
+            "--version",
+            "1",
+            "--format",
+            format,
+            "--output",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{format}: {}", stderr(&o));
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert!(text.contains("Jamaat Al-Example"), "{format}: {text}");
+        assert!(
+            text.contains(marker) || text.contains(&marker.replace(": ", ":")),
+            "{format}: {text}"
+        );
+        // Never overwrites.
+        let o = accord(&[
+            "list",
+            "export",
+            "--database",
+            url,
+            "--format",
+            format,
+            "--output",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{format}");
+        assert!(stderr(&o).contains("cannot create"), "{}", stderr(&o));
+    }
+    let out = dir.join("v9.csv");
+    let o = accord(&[
+        "list",
+        "export",
+        "--database",
+        url,
+        "--version",
+        "9",
+        "--format",
+        "csv",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("version 9"), "{}", stderr(&o));
+    assert!(!out.exists(), "nothing is written for an unknown version");
+    let o = accord(&[
+        "list",
+        "export",
+        "--database",
+        url,
+        "--format",
+        "pdf",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "clap refuses an unknown format");
+    assert!(!out.exists());
+
+    let o = accord(&["list", "show", "--database", url, "acl-0001"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("ACL-0001") && text.contains("listed"),
+        "{text}"
+    );
+    assert!(text.contains("Джамаат (alias, Cyrl, weak)"), "{text}");
+    assert!(text.contains("Finances attacks."), "{text}");
+    let o = accord(&["list", "show", "--database", url, "ACL-0001", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["subject"]["public_id"], "ACL-0001");
+    let o = accord(&["list", "show", "--database", url, "ACL-0404"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("ACL-0404"), "{}", stderr(&o));
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -127,6 +127,8 @@ pub enum Action {
     ReviewPetitions,
     /// Merging two subjects of the common list, or undoing a merge: the secretariat.
     MergeSubjects,
+    /// Changing the agreement procedure's rule (new proposals take it): the secretariat.
+    EditProcedureRule,
 }
 
 impl Action {
@@ -158,6 +160,7 @@ impl Action {
             Action::Petition => "petitions.public",
             Action::ReviewPetitions => "petitions.review",
             Action::MergeSubjects => "subjects.merge",
+            Action::EditProcedureRule => "procedure.edit",
         }
     }
 }
@@ -186,6 +189,7 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
         | Action::ViewAuditLog
         | Action::ImportReferenceLists
         | Action::MergeSubjects
+        | Action::EditProcedureRule
         | Action::ManagePlan => who.is_secretariat(),
         Action::DraftReport { member } => {
             who.member() == Some(member)
@@ -323,10 +327,15 @@ mod tests {
     }
 
     #[test]
-    fn audit_log_and_new_members_are_for_the_secretariat() {
+    fn audit_log_members_merges_and_the_procedure_rule_are_for_the_secretariat() {
         let kaz_admin = user(Some("KAZ"), Role::MemberAdmin);
         let sec = user(None, Role::SecretariatAdmin);
-        for act in [Action::ViewAuditLog, Action::AddMember] {
+        for act in [
+            Action::ViewAuditLog,
+            Action::AddMember,
+            Action::MergeSubjects,
+            Action::EditProcedureRule,
+        ] {
             assert!(authorize(&sec, &act).is_ok());
             assert_eq!(authorize(&kaz_admin, &act), Err(Denied::Forbidden));
         }

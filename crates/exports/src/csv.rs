@@ -19,6 +19,12 @@
 //! | `summary` | the published narrative summary of reasons |
 //! | `tlp` | `CLEAR` or `GREEN` |
 //! | `list_name`, `version`, `version_date` | the same on every row (CSV has no header comments) |
+//! | `documents` | identity documents as `kind number (country)`, joined by `"; "` |
+//! | `addresses` | one-line addresses, joined by `"; "` |
+//! | `links` | links to other entries as `relation reference`, joined by `"; "` |
+//!
+//! The last three columns came later than the others and are appended, so
+//! that readers addressing columns by position keep working.
 //!
 //! Fields are quoted as RFC 4180 requires (the `csv` crate; `"` doubled),
 //! lines end with CRLF, the encoding is UTF-8 without BOM. [`write`] writes
@@ -30,14 +36,14 @@
 
 use std::io::Write;
 
-use accord_lists::model::{EntrySchema, ListEntry, NameKind};
+use accord_lists::model::{EntryLink, EntrySchema, IdentityDocument, ListEntry, NameKind};
 
 use crate::date::edtf;
 use crate::names::of_kind;
 use crate::{ExportError, ExportVersion};
 
 /// The header row.
-pub const COLUMNS: [&str; 17] = [
+pub const COLUMNS: [&str; 20] = [
     "reference",
     "schema",
     "name",
@@ -55,6 +61,9 @@ pub const COLUMNS: [&str; 17] = [
     "list_name",
     "version",
     "version_date",
+    "documents",
+    "addresses",
+    "links",
 ];
 
 /// The separator of several values in one field.
@@ -86,7 +95,7 @@ pub fn write_with<W: Write>(
     out.write_record(COLUMNS)?;
     let number = version.version.to_string();
     for e in version.entries {
-        let row: [String; 17] = [
+        let row: [String; 20] = [
             e.reference.clone(),
             schema_name(e.schema).to_string(),
             e.primary_name().unwrap_or_default().to_string(),
@@ -107,6 +116,14 @@ pub fn write_with<W: Write>(
             version.list_name.to_string(),
             number.clone(),
             date.original.clone(),
+            join(e.documents.iter().map(document)),
+            join(
+                e.addresses
+                    .iter()
+                    .map(|a| a.full())
+                    .filter(|a| !a.is_empty()),
+            ),
+            join(e.links.iter().map(link)),
         ];
         if options.spreadsheet_safe {
             out.write_record(row.iter().map(|f| neutralize_formula(f).into_owned()))?;
@@ -124,6 +141,25 @@ fn neutralize_formula(field: &str) -> std::borrow::Cow<'_, str> {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{field}").into(),
         _ => field.into(),
     }
+}
+
+/// `Passport A1234567 (Pakistan)`.
+fn document(d: &IdentityDocument) -> String {
+    let mut s = format!("{} {}", d.kind, d.number);
+    if let Some(c) = &d.country {
+        s.push_str(&format!(" ({c})"));
+    }
+    s
+}
+
+/// `sponsor_of ACL-0001`, or the other subject's name when it has no reference.
+fn link(l: &EntryLink) -> String {
+    let other = l
+        .target_reference
+        .as_deref()
+        .or(l.target_name.as_deref())
+        .unwrap_or_default();
+    format!("{} {other}", l.relation).trim().to_string()
 }
 
 pub(crate) fn schema_name(schema: EntrySchema) -> &'static str {
@@ -181,6 +217,23 @@ mod tests {
         e.programs = vec!["CVE".into()];
         e.listed_on = Some("2016-01-02".into());
         e.last_updated = vec!["2017-05-01".into(), "2019-02-03".into()];
+        e.birth_places = vec!["Kandahar".into()];
+        e.documents.push(IdentityDocument {
+            kind: "Passport".into(),
+            number: "OA1234567".into(),
+            country: Some("Afghanistan".into()),
+            note: None,
+        });
+        e.addresses.push(accord_lists::model::Address {
+            city: Some("Peshawar".into()),
+            country: Some("Pakistan".into()),
+            ..Default::default()
+        });
+        e.links.push(EntryLink {
+            relation: "leader_of".into(),
+            target_reference: Some("ACC.e.002".into()),
+            target_name: Some("Example Front".into()),
+        });
         e
     }
 
@@ -226,6 +279,10 @@ mod tests {
         assert_eq!(col("tlp"), "GREEN");
         assert_eq!(col("version"), "7");
         assert_eq!(col("version_date"), "2026-03-01");
+        assert_eq!(col("birth_places"), "Kandahar");
+        assert_eq!(col("documents"), "Passport OA1234567 (Afghanistan)");
+        assert_eq!(col("addresses"), "Peshawar, Pakistan");
+        assert_eq!(col("links"), "leader_of ACC.e.002");
     }
 
     #[test]

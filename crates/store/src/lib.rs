@@ -25,6 +25,7 @@ pub mod common_list;
 pub mod credentials;
 mod error;
 mod focal_points;
+mod leases;
 mod members;
 mod open;
 pub mod plan;
@@ -40,6 +41,7 @@ pub use users::SignInFailure;
 
 pub use audit::{Actor, AuditQuery};
 pub use error::StoreError;
+pub use leases::Lease;
 pub use open::{Backend, DEFAULT_DATABASE_URL};
 pub use reference_lists::{ImportOutcome, ImportReport, ReferenceVersion, check_list_name};
 pub use screening_jobs::ScreeningJob;

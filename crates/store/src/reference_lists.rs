@@ -241,6 +241,37 @@ impl Store {
         rows.into_iter().map(ReferenceVersion::try_from).collect()
     }
 
+    /// The entry with this reference (compared without regard to case) in
+    /// the current version of a list, with that version; `None` when the
+    /// list has no such entry or was never imported.
+    pub async fn reference_entry(
+        &self,
+        name: &str,
+        reference: &str,
+    ) -> Result<Option<(ReferenceVersion, ListEntry)>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        current_entry(&mut conn, name, reference).await
+    }
+
+    /// The references and primary names of the current version of a list,
+    /// by reference (empty when the list was never imported) — for pickers.
+    pub async fn reference_names(&self, name: &str) -> Result<Vec<(String, String)>, StoreError> {
+        match self.reference_list(name, None).await {
+            Ok((_, list)) => Ok(list
+                .entries
+                .iter()
+                .map(|e| {
+                    (
+                        e.reference.clone(),
+                        e.primary_name().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()),
+            Err(StoreError::NotFound(_)) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
+    }
+
     /// A version of a list with its entries (the current one when `version` is `None`).
     pub async fn reference_list(
         &self,
@@ -279,6 +310,36 @@ impl Store {
             skipped: meta.report.skipped.clone(),
         };
         Ok((meta, list))
+    }
+}
+
+/// [`Store::reference_entry`] on a connection (also inside a transaction).
+pub(crate) async fn current_entry(
+    conn: &mut sqlx::AnyConnection,
+    name: &str,
+    reference: &str,
+) -> Result<Option<(ReferenceVersion, ListEntry)>, StoreError> {
+    let row: Option<VersionRow> = sqlx::query_as(sql!(
+        "SELECT {VERSION_COLUMNS} FROM reference_list_versions WHERE list = $1 AND \
+         version = (SELECT MAX(version) FROM reference_list_versions WHERE list = $1)"
+    ))
+    .bind(name)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let meta = ReferenceVersion::try_from(row)?;
+    let entry: Option<(String,)> = sqlx::query_as(
+        "SELECT entry FROM reference_entries WHERE version_id = $1 AND LOWER(reference) = LOWER($2)",
+    )
+    .bind(meta.id)
+    .bind(reference.trim())
+    .fetch_optional(&mut *conn)
+    .await?;
+    match entry {
+        Some((e,)) => Ok(Some((meta, decode(&e)?))),
+        None => Ok(None),
     }
 }
 

@@ -68,7 +68,289 @@ conformance!(
     notifications_are_listed_and_marked_read_per_member,
     bad_proposals_are_refused_and_change_nothing,
     a_proposal_is_withdrawn_only_by_its_proposer_or_the_secretariat,
+    a_un_reference_names_an_entry_of_the_stored_un_list,
+    links_name_their_target_and_never_the_subject_itself,
+    the_procedure_rule_is_versioned_data_new_proposals_take_and_open_ones_keep,
 );
+
+async fn the_procedure_rule_is_versioned_data_new_proposals_take_and_open_ones_keep(store: Store) {
+    use accord_store::common_list::ProcedureSettings;
+    let current = store.procedure_settings().await.unwrap();
+    assert_eq!(current.version, 0);
+    assert_eq!(current.settings.rule, Rule::un_1267_default());
+    assert!(store.procedure_history().await.unwrap().is_empty());
+
+    let before = propose_listing(&store, organization("Old Rule Org", "ORO"), T0).await;
+    assert_eq!(before.rule.period, accord_procedure::Span::WorkingDays(10));
+
+    let mut longer = current.settings.clone();
+    longer.rule.period = accord_procedure::Span::WorkingDays(15);
+    longer
+        .rule
+        .calendar
+        .holidays
+        .push(time::macros::date!(2026 - 03 - 09));
+    longer.reverse_consensus_days = 90;
+    longer.review_years = 5;
+
+    // Bad input changes nothing: no reason, an invalid rule, a stale version.
+    assert!(matches!(
+        store
+            .update_procedure_settings(&actor(), 0, longer.clone(), " ")
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    let mut broken = longer.clone();
+    broken.rule.calendar.weekend = vec![
+        time::Weekday::Monday,
+        time::Weekday::Tuesday,
+        time::Weekday::Wednesday,
+        time::Weekday::Thursday,
+        time::Weekday::Friday,
+        time::Weekday::Saturday,
+        time::Weekday::Sunday,
+    ];
+    match store
+        .update_procedure_settings(&actor(), 0, broken, "why")
+        .await
+    {
+        Err(StoreError::Invalid(i)) => assert_eq!(i.errors[0].field, "rule"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(matches!(
+        store
+            .update_procedure_settings(&actor(), 3, longer.clone(), "why")
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(store.procedure_history().await.unwrap().is_empty());
+
+    let v1 = store
+        .update_procedure_settings(
+            &actor(),
+            0,
+            longer.clone(),
+            "Longer period agreed at the 2026 meeting",
+        )
+        .await
+        .unwrap();
+    assert_eq!(v1.version, 1);
+    assert_eq!(v1.settings, longer);
+    assert!(matches!(
+        store
+            .update_procedure_settings(&actor(), 0, ProcedureSettings::default(), "stale")
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let audited = actions(&store, "common_list.procedure_rule").await;
+    assert_eq!(audited.len(), 1);
+
+    // Open proposals keep their rule; new ones take the rule in force.
+    assert_eq!(store.proposal(before.id).await.unwrap().rule, before.rule);
+    let after = propose_listing(&store, organization("New Rule Org", "NRO"), T0).await;
+    assert_eq!(after.rule.period, accord_procedure::Span::WorkingDays(15));
+    assert!(after.state.deadline > before.state.deadline);
+
+    // Concurrent editors of the same version: exactly one wins.
+    let mut tasks = Vec::new();
+    for i in 0..6u32 {
+        let store = store.clone();
+        let mut s = longer.clone();
+        s.review_years = 1 + i;
+        tasks.push(tokio::spawn(async move {
+            store
+                .update_procedure_settings(&actor(), 1, s, "race")
+                .await
+        }));
+    }
+    let mut won = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(v) => {
+                assert_eq!(v.version, 2);
+                won += 1;
+            }
+            Err(StoreError::Conflict(_)) => {}
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert_eq!(won, 1);
+    let history = store.procedure_history().await.unwrap();
+    assert_eq!(
+        history.iter().map(|v| v.version).collect::<Vec<_>>(),
+        vec![2, 1]
+    );
+    assert_eq!(actions(&store, "common_list.procedure_rule").await.len(), 2);
+
+    // A delisting recommendation takes the reverse-consensus period in force.
+    let (listed_id, later) = listed(&store, individual("Abdulla Karim"), T0).await;
+    let petition = petition_for(&store, &listed_id).await;
+    let (_, recommendation) = store
+        .recommend_on_petition(
+            &Actor::system("ombudsperson"),
+            petition,
+            PetitionRecommendation::Delist,
+            "Comprehensive report.",
+            "Delisted on the Ombudsperson's recommendation.",
+            None,
+            later,
+        )
+        .await
+        .unwrap();
+    let rule = recommendation.unwrap().rule;
+    assert_eq!(rule.period, accord_procedure::Span::Days(90));
+    assert_eq!(
+        rule.decision,
+        accord_procedure::DecisionRule::ReverseConsensus
+    );
+    assert!(
+        rule.calendar
+            .holidays
+            .contains(&time::macros::date!(2026 - 03 - 09))
+    );
+}
+
+async fn a_un_reference_names_an_entry_of_the_stored_un_list(store: Store) {
+    let proposal = |reference: &str| {
+        let mut p = NewProposal::list(
+            SubjectKind::Organization,
+            organization("Jamaat Al-Example", "JAE"),
+            STATEMENT,
+            SUMMARY,
+        );
+        p.un_reference = Some(reference.into());
+        p
+    };
+    let invalid_field = |r: Result<ProposalRecord, StoreError>| match r {
+        Err(StoreError::Invalid(i)) => i.errors[0].field.clone(),
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    // No UN list stored yet: no reference can be checked, so none is taken.
+    let r = store
+        .create_proposal(&actor(), &member("KAZ"), proposal("QDe.002"), T0)
+        .await;
+    assert_eq!(invalid_field(r), "un_reference");
+    let un = accord_lists::load_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../screening/tests/fixtures/un_screening.xml"
+    ))
+    .unwrap();
+    store
+        .import_reference_list(&actor(), "un", &un)
+        .await
+        .unwrap();
+    let r = store
+        .create_proposal(&actor(), &member("KAZ"), proposal("QDe.999"), T0)
+        .await;
+    assert_eq!(invalid_field(r), "un_reference");
+    assert!(
+        store.subjects(None).await.unwrap().is_empty(),
+        "nothing was made"
+    );
+    assert!(store.proposals(false).await.unwrap().is_empty());
+
+    let p = store
+        .create_proposal(&actor(), &member("KAZ"), proposal("  qde.002 "), T0)
+        .await
+        .unwrap();
+    assert_eq!(
+        p.un_reference.as_deref(),
+        Some("QDe.002"),
+        "as the UN list spells it"
+    );
+    let (_, entry) = store
+        .reference_entry("un", "QDE.002")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(entry.reference, "QDe.002");
+    assert!(
+        store
+            .reference_entry("un", "QDe.999")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(store.reference_entry("ofac", "1").await.unwrap().is_none());
+}
+
+async fn links_name_their_target_and_never_the_subject_itself(store: Store) {
+    let (org, now) = listed(&store, organization("Jamaat Al-Example", "JAE"), T0).await;
+    let mut leader = individual("Abdulla Karim");
+    leader.links.push(EntryLink {
+        relation: "leader_of".into(),
+        target_reference: Some(org.clone()),
+        target_name: None,
+    });
+    let p = store
+        .create_proposal(
+            &actor(),
+            &member("KAZ"),
+            NewProposal::list(SubjectKind::Individual, leader, STATEMENT, SUMMARY),
+            now,
+        )
+        .await
+        .unwrap();
+    let entry = p.proposed_entry.unwrap();
+    assert_eq!(
+        entry.links[0].target_name.as_deref(),
+        Some("Jamaat Al-Example")
+    );
+
+    let mut amended = organization("Jamaat Al-Example", "JAE");
+    amended.links.push(EntryLink {
+        relation: "alias_of".into(),
+        target_reference: Some(org.clone()),
+        target_name: None,
+    });
+    let r = store
+        .create_proposal(
+            &actor(),
+            &member("KAZ"),
+            NewProposal::about(ProposalKind::Amend, &org, Some(amended), STATEMENT, SUMMARY),
+            now,
+        )
+        .await;
+    match r {
+        Err(StoreError::Invalid(i)) => assert_eq!(i.errors[0].field, "entry.links"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(
+        store.proposals(false).await.unwrap().len(),
+        2,
+        "nothing more was proposed"
+    );
+
+    // A link to a subject merged into another names the one that remains.
+    let (other, now) = listed(&store, organization("Other Front", "OF"), now).await;
+    store
+        .merge_subjects(&actor(), &other, &org, "the same group")
+        .await
+        .unwrap();
+    let mut follower = individual("Rahim Example");
+    follower.links.push(EntryLink {
+        relation: "member_of".into(),
+        target_reference: Some(other.clone()),
+        target_name: None,
+    });
+    let r = store
+        .create_proposal(
+            &actor(),
+            &member("KAZ"),
+            NewProposal::list(SubjectKind::Individual, follower, STATEMENT, SUMMARY),
+            now,
+        )
+        .await;
+    match r {
+        Err(StoreError::Invalid(i)) => {
+            assert!(
+                i.errors[0].message.contains(&format!("link to {org}")),
+                "{i:?}"
+            )
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
 
 /// A Monday.
 const T0: OffsetDateTime = datetime!(2026-03-02 10:00 UTC);
@@ -1120,6 +1402,13 @@ async fn merging_is_explicit_audited_and_reversible(store: Store) {
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(store.merges(&a).await.unwrap().len(), 1);
+    let all = store.all_merges().await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].id, merge.id);
+    assert!(
+        all[0].undone_by.is_some(),
+        "an undone merge stays on record"
+    );
     assert_eq!(actions(&store, "common_list.merge").await.len(), 1);
     assert_eq!(actions(&store, "common_list.unmerge").await.len(), 1);
 

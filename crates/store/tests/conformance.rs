@@ -59,7 +59,94 @@ conformance!(
     reference_lists_with_a_repeated_reference_are_refused_whole,
     the_joint_plan_catalogue_is_seeded_once_from_the_conference_report,
     a_screening_job_without_a_heartbeat_is_reported_as_interrupted,
+    a_lease_is_held_by_one_node_until_it_expires,
 );
+
+async fn a_lease_is_held_by_one_node_until_it_expires(store: Store, _url: String) {
+    const MINUTE: i64 = 60_000;
+    let t0 = 1_800_000_000_000;
+    assert!(store.lease("clock").await.unwrap().is_none());
+    assert!(
+        store
+            .try_lease("clock", "node-a", t0, 3 * MINUTE)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .try_lease("clock", "node-b", t0 + MINUTE, 3 * MINUTE)
+            .await
+            .unwrap()
+    );
+    // The holder renews; the other node still waits.
+    assert!(
+        store
+            .try_lease("clock", "node-a", t0 + MINUTE, 3 * MINUTE)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .try_lease("clock", "node-b", t0 + 3 * MINUTE, 3 * MINUTE)
+            .await
+            .unwrap()
+    );
+    let held = store.lease("clock").await.unwrap().unwrap();
+    assert_eq!(held.holder, "node-a");
+    assert_eq!(held.expires_at, t0 + 4 * MINUTE);
+    // node-a stops renewing: after expiry node-b takes over.
+    assert!(
+        store
+            .try_lease("clock", "node-b", t0 + 4 * MINUTE, 3 * MINUTE)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .try_lease("clock", "node-a", t0 + 5 * MINUTE, 3 * MINUTE)
+            .await
+            .unwrap()
+    );
+    // Releasing: only the holder can, and then anyone may take it at once.
+    assert!(!store.release_lease("clock", "node-a").await.unwrap());
+    assert!(store.release_lease("clock", "node-b").await.unwrap());
+    assert!(
+        store
+            .try_lease("clock", "node-a", t0 + 5 * MINUTE, 3 * MINUTE)
+            .await
+            .unwrap()
+    );
+    // Other leases are independent; a non-positive TTL is refused.
+    assert!(
+        store
+            .try_lease("other", "node-b", t0, MINUTE)
+            .await
+            .unwrap()
+    );
+    assert!(matches!(
+        store.try_lease("other", "node-b", t0, 0).await,
+        Err(StoreError::Invalid(_))
+    ));
+
+    // Many nodes at once: exactly one gets a free lease.
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .try_lease("race", &format!("node-{i}"), t0, MINUTE)
+                .await
+                .unwrap()
+        }));
+    }
+    let mut winners = 0;
+    for t in tasks {
+        if t.await.unwrap() {
+            winners += 1;
+        }
+    }
+    assert_eq!(winners, 1);
+}
 
 async fn a_screening_job_without_a_heartbeat_is_reported_as_interrupted(
     store: Store,

@@ -173,6 +173,8 @@ mod tests {
             include_str!("routes/rounds.rs"),
             include_str!("routes/reports.rs"),
             include_str!("routes/strategies.rs"),
+            include_str!("routes/subjects.rs"),
+            include_str!("routes/procedure.rs"),
         ];
         let [en, _] = catalogues();
         let mut missing = Vec::new();

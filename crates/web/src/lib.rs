@@ -14,6 +14,7 @@ mod forms;
 mod i18n;
 mod metrics;
 mod openapi;
+pub mod publication;
 mod render;
 mod routes;
 mod screening_state;

@@ -258,6 +258,11 @@ fn base_spec() -> Value {
             "/api/subjects/{id}": { "get": op("Common list", "A subject with its entry, status and merges", true, None, (200, json!({ "type": "object" })), path_param("id", "string")) },
             "/api/subjects/{id}/merge": { "post": op("Common list", "Merge this subject into another (secretariat; explicit, audited, reversible)", true, Some("MergeRequest"), (201, json!({ "type": "object" })), path_param("id", "string")) },
             "/api/merges/{id}/undo": { "post": op("Common list", "Undo a merge (secretariat)", true, None, (200, json!({ "type": "object" })), path_param("id", "integer")) },
+            "/api/procedure": {
+                "get": op("Common list", "The agreement procedure's rule in force (version 0: the built-in UN 1267 default) and the delisting rule derived from it", true, None, (200, r("ProcedureVersion")), none.clone()),
+                "put": op("Common list", "Change the rule (secretariat): stored as the next version, audited; new proposals take it, open ones keep theirs; `version` must be the one read (409 otherwise)", true, Some("ProcedureUpdate"), (200, r("ProcedureVersion")), none.clone())
+            },
+            "/api/procedure/versions": { "get": op("Common list", "Every stored version of the rule, newest first", true, None, (200, list("ProcedureVersion")), none.clone()) },
             "/api/petitions": { "post": op("Common list", "Petition for delisting (no account needed); returns the tracking number", false, Some("NewPetition"), (201, r("PetitionTracking")), none.clone()) },
             "/api/petitions/{tracking}": { "get": op("Common list", "A petition's status by tracking number (no personal data)", false, None, (200, r("PetitionTracking")), path_param("tracking", "string")) },
             "/api/notifications": { "get": op("Common list", "Notifications for the caller's member (or the secretariat), newest first", true, None, (200, json!({ "type": "array", "items": { "type": "object" } })), none.clone()) },
@@ -334,19 +339,80 @@ fn base_spec() -> Value {
                 "Proposal": { "type": "object", "properties": {
                     "id": { "type": "integer" }, "subject": { "type": "string" }, "kind": { "type": "string" }, "proposer": { "type": "string" },
                     "narrative_summary": { "type": "string" }, "proposed_entry": { "type": ["object", "null"] },
+                    "un_reference": { "type": ["string", "null"], "description": "the linked entry of the stored UN list" },
                     "view": { "type": "object", "description": "status, deadline, time left, tally, positions (if visible), available actions" } } },
-                "NewProposal": { "type": "object", "required": ["subject_kind", "name", "statement_of_case", "narrative_summary"], "properties": {
-                    "subject_kind": { "type": "string", "enum": ["organization", "individual", "sponsor"] }, "name": { "type": "string" },
-                    "aliases": { "type": "array", "items": { "type": "string" } }, "original_script": { "type": "string" },
-                    "birth_date": { "type": "string" }, "nationality": { "type": "string" }, "un_reference": { "type": "string" },
+                "NewProposal": { "type": "object", "required": ["statement_of_case", "narrative_summary"], "properties": {
+                    "kind": { "type": "string", "enum": ["list", "amend", "delist"], "default": "list" },
+                    "subject": { "type": "string", "description": "the listed entry to amend or delist, e.g. ACL-0001" },
+                    "subject_kind": { "type": "string", "enum": ["organization", "individual", "sponsor"], "description": "required unless delisting" },
+                    "sponsor_type": { "type": "string", "enum": ["organization", "individual"], "default": "organization" },
+                    "name": { "type": "string", "description": "the primary name; required unless delisting" },
+                    "aliases": { "type": "array", "maxItems": 50, "items": { "oneOf": [{ "type": "string" }, r("AliasInput")] } },
+                    "original_script": { "type": "string" },
+                    "birth_date": { "type": "string", "description": "one birth date (see birth_dates)" },
+                    "birth_dates": { "type": "array", "maxItems": 50, "items": { "type": "string" }, "description": "individuals: 1970-01-31, 1970-01, 1970, a range of years 1962-1965; ~ before a date: approximate" },
+                    "birth_places": { "type": "array", "maxItems": 50, "items": { "type": "string" } },
+                    "nationality": { "type": "string", "description": "one nationality (see nationalities)" },
+                    "nationalities": { "type": "array", "maxItems": 50, "items": { "type": "string" } },
+                    "documents": { "type": "array", "maxItems": 50, "items": { "type": "object", "required": ["kind", "number"], "properties": {
+                        "kind": { "type": "string", "description": "e.g. Passport" }, "number": { "type": "string" }, "country": { "type": "string" }, "note": { "type": "string" } } } },
+                    "addresses": { "type": "array", "maxItems": 50, "items": { "type": "object", "properties": {
+                        "street": { "type": "string" }, "city": { "type": "string" }, "region": { "type": "string" },
+                        "postal_code": { "type": "string" }, "country": { "type": "string" }, "note": { "type": "string" } } } },
+                    "links": { "type": "array", "maxItems": 50, "description": "a sponsor needs a sponsor_of link to an organization", "items": { "type": "object", "required": ["relation", "target"], "properties": {
+                        "relation": { "type": "string", "enum": ["member_of", "sponsor_of", "leader_of", "alias_of"] },
+                        "target": { "type": "string", "description": "the other subject, e.g. ACL-0001" } } } },
+                    "un_reference": { "type": "string", "description": "an entry of the stored UN list (e.g. QDi.123); unknown: 422" },
                     "statement_of_case": { "type": "string", "description": "confidential" },
-                    "tlp": { "type": "string", "enum": ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"] },
+                    "tlp": { "type": "string", "enum": ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"], "default": "AMBER" },
                     "narrative_summary": { "type": "string", "description": "published if adopted" } } },
+                "AliasInput": { "type": "object", "required": ["name"], "properties": {
+                    "name": { "type": "string" },
+                    "script": { "type": "string", "description": "ISO 15924 (Latn, Cyrl, Arab…); detected when absent" },
+                    "language": { "type": "string", "description": "ISO 639 (ru, ps, ur…)" },
+                    "quality": { "type": "string", "enum": ["strong", "weak"], "default": "strong", "description": "weak names are shown but not used for screening" },
+                    "kind": { "type": "string", "enum": ["alias", "former_name"], "default": "alias" } } },
                 "Decision": { "type": "object", "required": ["action"], "properties": {
                     "action": { "type": "string", "enum": ["concur", "object", "hold", "extend_hold", "lift_hold", "withdraw"] },
                     "reason": { "type": "string" } } },
                 "MergeRequest": { "type": "object", "required": ["into", "reason"], "properties": {
                     "into": { "type": "string", "description": "the subject that remains, e.g. ACL-0002" }, "reason": { "type": "string" } } },
+                "Span": { "type": "object", "description": "one of {\"working_days\": n}, {\"days\": n}, {\"months\": n}", "minProperties": 1, "maxProperties": 1, "properties": {
+                    "working_days": { "type": "integer", "minimum": 0 }, "days": { "type": "integer", "minimum": 0 }, "months": { "type": "integer", "minimum": 0 } } },
+                "Rule": { "type": "object", "description": "the engine's rule (crates/procedure); validated on write", "properties": {
+                    "name": { "type": "string" },
+                    "proposers": { "type": "object", "properties": { "members": r("MemberSet"), "ombudsperson": { "type": "boolean" } } },
+                    "deciders": r("MemberSet"),
+                    "decision": { "type": "object", "required": ["rule"], "properties": {
+                        "rule": { "type": "string", "enum": ["no_objection", "consensus", "qualified_majority"] },
+                        "numerator": { "type": "integer" }, "denominator": { "type": "integer" }, "quorum": { "type": "integer" } } },
+                    "period": r("Span"),
+                    "calendar": { "type": "object", "properties": {
+                        "weekend": { "type": "array", "items": { "type": "string", "description": "Monday … Sunday" } },
+                        "holidays": { "type": "array", "items": { "type": "string", "format": "date" } } } },
+                    "zone": { "type": "object", "properties": {
+                        "label": { "type": "string" }, "standard_offset": { "type": "string", "example": "-05:00" },
+                        "summer_time": { "type": "array", "items": { "type": "object", "properties": {
+                            "from": { "type": "string", "format": "date" }, "until": { "type": "string", "format": "date" }, "utc_offset": { "type": "string" } } } },
+                        "deadline_time": { "type": "string", "example": "15:00" } } },
+                    "holds": { "type": "object", "properties": {
+                        "allowed": { "type": "boolean" }, "max_duration": r("Span"), "extensions": { "type": "integer" }, "extension": r("Span"),
+                        "on_lapse": { "type": "string", "enum": ["adopt", "lapse", "count_as_objection"] } } },
+                    "reasons_required": { "type": "object", "properties": { "objection": { "type": "boolean" }, "hold": { "type": "boolean" } } },
+                    "visibility": { "type": "string", "enum": ["open", "deciders_only", "secretariat_only"] },
+                    "reminders": { "type": "array", "items": { "type": "integer" }, "description": "working days before the deadline" } } },
+                "MemberSet": { "type": "object", "properties": {
+                    "kinds": { "type": "array", "items": r("MemberKind") }, "codes": { "type": "array", "items": { "type": "string" } } } },
+                "ProcedureSettings": { "type": "object", "required": ["rule", "reverse_consensus_days", "review_years"], "properties": {
+                    "rule": r("Rule"),
+                    "reverse_consensus_days": { "type": "integer", "minimum": 1, "maximum": 3660, "description": "delisting recommendations take effect after this many days unless the states keep the listing by consensus" },
+                    "review_years": { "type": "integer", "minimum": 1, "maximum": 20 } } },
+                "ProcedureVersion": { "type": "object", "properties": {
+                    "version": { "type": "integer" }, "settings": r("ProcedureSettings"), "reason": { "type": "string" },
+                    "changed_by": { "type": "string" }, "changed_at": { "type": "integer", "description": "Unix milliseconds" },
+                    "delisting_rule": r("Rule") } },
+                "ProcedureUpdate": { "type": "object", "required": ["version", "reason", "settings"], "properties": {
+                    "version": { "type": "integer", "description": "the version read" }, "reason": { "type": "string" }, "settings": r("ProcedureSettings") } },
                 "NewPetition": { "type": "object", "required": ["subject", "petitioner_name", "petitioner_contact", "grounds"], "properties": {
                     "subject": { "type": "string" }, "petitioner_name": { "type": "string" }, "petitioner_contact": { "type": "string" },
                     "representative": { "type": "boolean" }, "grounds": { "type": "string" } } },

@@ -26,7 +26,11 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
         }
         if authorize(&ctx.principal, &Action::ViewProposals).is_ok() {
             items.push(("/proposals", l.t("nav.proposals")));
+            items.push(("/procedure", l.t("nav.procedure")));
             items.push(("/notifications", l.t("nav.notifications")));
+        }
+        if authorize(&ctx.principal, &Action::MergeSubjects).is_ok() {
+            items.push(("/subjects/merge", l.t("nav.merges")));
         }
         if authorize(&ctx.principal, &Action::Screen).is_ok() {
             items.push(("/screen", l.t("nav.screen")));

@@ -36,22 +36,61 @@ impl AppState {
     }
 }
 
+/// The lease the procedure clock runs under.
+pub const PROCEDURE_CLOCK_LEASE: &str = "procedure_clock";
+
+/// How long a node holds the clock's lease without renewing it: three ticks,
+/// so a node that stops hands the clock over within three minutes.
+const CLOCK_LEASE_MS: i64 = 180_000;
+
+/// This process's name as a lease holder: host, process and start time.
+fn lease_holder() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "node".into());
+    let started = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
+    format!("{host}:{}:{started}", std::process::id())
+}
+
 /// Deadlines are kept by the server, never by a user remembering: every
 /// minute the procedure is advanced to now (catching up after downtime), and
 /// entries due for periodic review are put up for it, and members behind on a
-/// reporting round whose deadline nears are reminded. Safe on several nodes.
+/// reporting round whose deadline nears are reminded. With several nodes on
+/// one database, the node holding the clock's lease does it (it renews the
+/// lease every minute; when it stops, another takes over at expiry).
 fn spawn_procedure_clock(store: Store) {
     tokio::spawn(async move {
         let actor = accord_store::Actor::system("procedure");
+        let holder = lease_holder();
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             tick.tick().await;
             let now = time::OffsetDateTime::now_utc();
+            let now_ms = (now.unix_timestamp_nanos() / 1_000_000) as i64;
+            match store
+                .try_lease(PROCEDURE_CLOCK_LEASE, &holder, now_ms, CLOCK_LEASE_MS)
+                .await
+            {
+                Ok(true) => {}
+                Ok(false) => {
+                    tracing::debug!("another node runs the procedure clock");
+                    continue;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not take the procedure clock's lease");
+                    continue;
+                }
+            }
             if let Err(e) = store.advance_due(&actor, now).await {
                 tracing::warn!(error = %e, "could not advance the listing procedure");
             }
+            let years = match store.procedure_settings().await {
+                Ok(v) => v.settings.review_years,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not read the procedure settings");
+                    continue;
+                }
+            };
             if let Err(e) = store
-                .put_due_subjects_up_for_review(&actor, now.date(), 3)
+                .put_due_subjects_up_for_review(&actor, now.date(), years)
                 .await
             {
                 tracing::warn!(error = %e, "could not put entries up for periodic review");

@@ -21,6 +21,7 @@
 
 mod notifications;
 mod petitions;
+mod procedure_rules;
 mod proposals;
 mod subjects;
 mod versions;
@@ -37,14 +38,19 @@ pub use notifications::{Notification, Recipient};
 pub use petitions::{
     NewPetition, Petition, PetitionRecommendation, PetitionStatus, PetitionTracking,
 };
+pub use procedure_rules::{ProcedureSettings, ProcedureVersion};
 pub use proposals::{
     Acting, Evidence, NewEvidence, NewProposal, ProposalRecord, ProposalStatus, StatementOfCase,
 };
-pub use subjects::{Merge, Subject, SubjectKind, SubjectStatus};
+pub use subjects::{LINK_RELATIONS, Merge, Subject, SubjectKind, SubjectStatus};
 pub use versions::{ListVersion, PublishedEntry, PublishedVersion, VersionCause};
 
 /// The prefix of the common list's public identifiers (`ACL-0001`).
 pub const SUBJECT_ID_PREFIX: &str = "ACL-";
+
+/// The stored reference list a subject's UN reference must name an entry of
+/// (the name `accord lists import un` and the upload page store it under).
+pub const UN_LIST: &str = "un";
 
 /// Entries not reviewed for this many years are due for periodic review.
 pub const DEFAULT_REVIEW_YEARS: u32 = 3;

@@ -25,6 +25,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{Any, FromRow, Transaction};
 use time::OffsetDateTime;
 
+use super::UN_LIST;
 use super::subjects::{SubjectKind, SubjectStatus, check_entry, public_id, subject_in};
 use super::{
     decode, encode, instant, iso, ms, notifications, parse_proposal_kind, procedure_code,
@@ -92,8 +93,8 @@ pub struct NewProposal {
     /// Published with the entry if the proposal is adopted.
     pub narrative_summary: String,
     pub evidence: Vec<NewEvidence>,
-    /// The procedure; `None` for the default (`Rule::un_1267_default`, or
-    /// `Rule::reverse_consensus_default` for a delisting recommendation).
+    /// The procedure; `None` for the rule in force (`Store::procedure_settings`:
+    /// its rule, or its delisting rule for a delisting recommendation).
     pub rule: Option<Rule>,
 }
 
@@ -641,15 +642,30 @@ impl Store {
             .map(|r| validation::text("un_reference", r, false, 100))
             .transpose()?
             .filter(|r| !r.is_empty());
+        // A UN reference names an entry of the stored UN list, spelt as the list spells it.
+        let un_reference = match un_reference {
+            None => None,
+            Some(r) => match self.reference_entry(UN_LIST, &r).await? {
+                Some((_, entry)) => Some(entry.reference),
+                None => {
+                    return Err(Invalid::field(
+                        "un_reference",
+                        "is not an entry of the current UN list; check the reference (e.g. QDi.123) or leave it empty",
+                    )
+                    .into());
+                }
+            },
+        };
         for e in &new.evidence {
             check_evidence(e)?;
         }
+        // The rule in force now; the proposal keeps it whatever changes later.
         let rule = match new.rule {
             Some(rule) => rule,
             None if new.kind == ProposalKind::DelistingRecommendation => {
-                Rule::reverse_consensus_default()
+                self.procedure_settings().await?.settings.delisting_rule()
             }
-            None => Rule::un_1267_default(),
+            None => self.procedure_settings().await?.settings.rule,
         };
         rule.validate()
             .map_err(|e| procedure_error(accord_procedure::ProcedureError::InvalidRule(e)))?;
@@ -685,8 +701,8 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
                 let public = public_id(n);
-                let entry = check_entry(kind, &public, entry)?;
-                check_links(&mut tx, kind, &entry).await?;
+                let mut entry = check_entry(kind, &public, entry)?;
+                check_links(&mut tx, kind, &public, &mut entry).await?;
                 let at = now_ms();
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO list_subjects (public_id, kind, entry, status, un_reference, created_at, updated_at) \
@@ -740,8 +756,8 @@ impl Store {
                         .into());
                     }
                     (ProposalKind::List | ProposalKind::Amend, Some(e)) => {
-                        let e = check_entry(current.kind, subject, e.clone())?;
-                        check_links(&mut tx, current.kind, &e).await?;
+                        let mut e = check_entry(current.kind, subject, e.clone())?;
+                        check_links(&mut tx, current.kind, subject, &mut e).await?;
                         Some(e)
                     }
                     (ProposalKind::List, None) => Some(current.entry.clone()),
@@ -1177,17 +1193,41 @@ async fn lock(tx: &mut Transaction<'static, Any>, id: i64) -> Result<Locked, Sto
 async fn check_links(
     tx: &mut Transaction<'static, Any>,
     kind: SubjectKind,
-    entry: &ListEntry,
+    public_id: &str,
+    entry: &mut ListEntry,
 ) -> Result<(), StoreError> {
-    for link in &entry.links {
-        let Some(target) = &link.target_reference else {
+    for link in &mut entry.links {
+        let Some(target) = link.target_reference.clone() else {
             continue;
         };
-        let target_kind: Option<String> =
-            sqlx::query_scalar("SELECT kind FROM list_subjects WHERE public_id = $1")
-                .bind(target)
-                .fetch_optional(&mut **tx)
-                .await?;
+        if target == public_id {
+            return Err(Invalid::field(
+                "entry.links",
+                format!("{target} cannot be linked to itself"),
+            )
+            .into());
+        }
+        let found: Option<(String, String, Option<String>)> = sqlx::query_as(
+            "SELECT s.kind, s.entry, (SELECT m.public_id FROM list_subjects m WHERE m.id = s.merged_into) \
+             FROM list_subjects s WHERE s.public_id = $1",
+        )
+        .bind(&target)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some((_, _, Some(into))) = &found {
+            return Err(Invalid::field(
+                "entry.links",
+                format!("{target} was merged into {into}; link to {into}"),
+            )
+            .into());
+        }
+        let target_kind = found.map(|(kind, entry, _)| {
+            // The other subject's name, as it is now, for readers of the entry.
+            if let Ok(other) = decode::<ListEntry>(&entry) {
+                link.target_name = other.primary_name().map(str::to_string);
+            }
+            kind
+        });
         let Some(target_kind) = target_kind else {
             return Err(Invalid::field(
                 "entry.links",

@@ -569,6 +569,14 @@ impl Store {
             .try_into()
     }
 
+    /// Every merge, newest first (undone ones too, marked so).
+    pub async fn all_merges(&self) -> Result<Vec<Merge>, StoreError> {
+        let rows: Vec<MergeRow> = sqlx::query_as(sql!("{MERGE_SELECT} ORDER BY g.id DESC"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(Merge::try_from).collect()
+    }
+
     /// The merges a subject took part in (either side), oldest first.
     pub async fn merges(&self, public_id: &str) -> Result<Vec<Merge>, StoreError> {
         let rows: Vec<MergeRow> = sqlx::query_as(sql!(

@@ -3,7 +3,8 @@
 //! other tools read, with ETags for caching.
 
 use accord_core::Action;
-use accord_exports::{ExportVersion, content_hash};
+use accord_exports::content_hash;
+use accord_lists::{EntryName, ListEntry, NameKind, NameQuality};
 use accord_store::common_list::{ListVersion, PublishedEntry, PublishedVersion};
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -15,12 +16,9 @@ use serde::Deserialize;
 use crate::context::Ctx;
 use crate::error::WebError;
 use crate::i18n::Lang;
+use crate::publication::ExportFormat;
 use crate::render::{format_ms, page};
 use crate::state::AppState;
-
-/// The list's name in exports; part of the STIX ids, so it never changes.
-const LIST_NAME: &str = "Accord common list";
-const PUBLISHER: &str = "Central and South Asia CVE partnership (Accord)";
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -44,6 +42,59 @@ fn matches(entry: &PublishedEntry, q: &str) -> bool {
             .is_some_and(|r| r.to_lowercase().contains(&q))
 }
 
+fn relation_text(l: Lang, relation: &str) -> String {
+    match relation {
+        "member_of" => l.t("proposals.rel_member_of").to_string(),
+        "sponsor_of" => l.t("proposals.rel_sponsor_of").to_string(),
+        "leader_of" => l.t("proposals.rel_leader_of").to_string(),
+        "alias_of" => l.t("proposals.rel_alias_of").to_string(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// A name with what is known of it: kind, script, language, weak quality.
+pub(crate) fn name_line(l: Lang, n: &EntryName) -> Markup {
+    let kind = match n.kind {
+        NameKind::Primary => None,
+        NameKind::Alias => Some(l.t("proposals.nk_alias")),
+        NameKind::FormerName => Some(l.t("proposals.nk_former")),
+        NameKind::OriginalScript => Some(l.t("proposals.original_script")),
+    };
+    let notes: Vec<&str> = kind
+        .into_iter()
+        .chain(n.script.as_deref())
+        .chain(n.language.as_deref())
+        .chain((n.quality == NameQuality::Weak).then(|| l.t("list.weak")))
+        .collect();
+    html! {
+        span lang=[n.language.as_deref()] { (n.text) }
+        @if !notes.is_empty() { " " span.muted { "(" (notes.join(", ")) ")" } }
+    }
+}
+
+/// The identifying facts of an entry beyond its names: birth dates and
+/// places, nationalities, documents, addresses and links to other subjects.
+pub(crate) fn entry_facts(l: Lang, e: &ListEntry) -> Markup {
+    html! {
+        @for d in &e.birth_dates { (l.t("list.born")) " " (d.original) br; }
+        @for p in &e.birth_places { (l.t("list.born_in")) " " (p) br; }
+        @if !e.nationalities.is_empty() { (l.t("list.nationality")) " " (e.nationalities.join(", ")) br; }
+        @for d in &e.documents {
+            (d.kind) " " code { (d.number) }
+            @if let Some(c) = &d.country { " (" (c) ")" }
+            @if let Some(n) = &d.note { " — " (n) }
+            br;
+        }
+        @for a in &e.addresses { (l.t("list.address")) " " (a.full()) br; }
+        @for k in &e.links {
+            (relation_text(l, &k.relation)) " "
+            @if let Some(r) = &k.target_reference { a href={ "/list?q=" (crate::render::url_encode(r)) } { code { (r) } } " " }
+            @if let Some(n) = &k.target_name { (n) }
+            br;
+        }
+    }
+}
+
 fn entries_table(l: Lang, entries: &[&PublishedEntry]) -> Markup {
     html! {
         table {
@@ -56,12 +107,11 @@ fn entries_table(l: Lang, entries: &[&PublishedEntry]) -> Markup {
                 tr {
                     td { code { (e.public_id) } }
                     td { @for (i, n) in e.entry.names.iter().enumerate() {
-                        @if i == 0 { strong { (n.text) } } @else { br; span.muted { (n.text) } }
+                        @if i == 0 { strong { (n.text) } } @else { br; (name_line(l, n)) }
                     } }
                     td {
                         @if let Some(un) = &e.un_reference { "UN " code { (un) } br; }
-                        @for d in &e.entry.birth_dates { (l.t("list.born")) " " (d.original) br; }
-                        @for n in &e.entry.nationalities { (n) br; }
+                        (entry_facts(l, &e.entry))
                     }
                     td { (e.listed_on.as_deref().unwrap_or("—")) }
                     td { (e.narrative_summary) }
@@ -253,67 +303,14 @@ pub async fn api_export(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     ctx.require(&state, &Action::ViewPublishedList).await?;
+    let format: ExportFormat = format.parse().map_err(WebError::NotFound)?;
     let v = state.store.published_list(q.version).await?;
-    let entries = v.list_entries();
-    let date = time::OffsetDateTime::from_unix_timestamp_nanos(
-        i128::from(v.version.created_at) * 1_000_000,
-    )
-    .ok()
-    .and_then(|t| {
-        t.format(&time::format_description::well_known::Rfc3339)
-            .ok()
-    })
-    .unwrap_or_default();
-    let mut export = ExportVersion::new(
-        LIST_NAME,
-        v.version.version as u64,
-        &date,
-        PUBLISHER,
-        &entries,
-    );
-    for (reference, summary) in v.summaries() {
-        export = export.with_summary(reference, summary);
-    }
-    let mut body = Vec::new();
-    let n = v.version.version;
-    let (written, content_type, ext) = match format.as_str() {
-        "csv" => (
-            accord_exports::csv::write_with(
-                &export,
-                &mut body,
-                accord_exports::csv::CsvOptions {
-                    spreadsheet_safe: true,
-                },
-            ),
-            "text/csv; charset=utf-8",
-            "csv",
-        ),
-        "ftm" => (
-            accord_exports::ftm::write(&export, &mut body),
-            "application/x-ndjson",
-            "ftm.json",
-        ),
-        "xml" => (
-            accord_exports::un_xml::write(&export, &mut body),
-            "application/xml",
-            "xml",
-        ),
-        "stix" => (
-            accord_exports::stix::write(&export, &mut body),
-            "application/stix+json;version=2.1",
-            "stix.json",
-        ),
-        other => {
-            return Err(WebError::NotFound(format!(
-                "export format {other} (use csv, ftm, xml or stix)"
-            )));
-        }
-    };
-    written.map_err(|e| WebError::Internal(format!("export failed: {e}")))?;
+    let body = crate::publication::write(&v, format)
+        .map_err(|e| WebError::Internal(format!("export failed: {e}")))?;
     Ok(with_etag(
         &headers,
         body,
-        content_type,
-        Some(format!("accord-common-list-v{n}.{ext}")),
+        format.content_type(),
+        Some(format.file_name(v.version.version)),
     ))
 }

@@ -11,7 +11,9 @@ mod notifications;
 mod ombudsperson;
 mod petitions;
 mod plan;
+mod procedure;
 mod profile;
+mod proposal_input;
 mod proposals;
 mod reports;
 mod rounds;
@@ -115,6 +117,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/subjects/{id}", get(subjects::api_get))
         .route("/api/subjects/{id}/merge", post(subjects::api_merge))
         .route("/api/merges/{id}/undo", post(subjects::api_unmerge))
+        .route(
+            "/subjects/merge",
+            get(subjects::merge_page_handler).post(subjects::merge_from_form),
+        )
+        .route("/merges/{id}/undo", post(subjects::unmerge_from_form))
         .route("/api/petitions", post(petitions::api_create))
         .route("/api/petitions/{tracking}", get(petitions::api_status))
         .route("/notifications", get(notifications::page_handler))
@@ -133,6 +140,15 @@ pub fn router(state: AppState) -> Router {
             "/ombudsperson/petitions/{id}/recommend",
             post(ombudsperson::recommend),
         )
+        .route(
+            "/procedure",
+            get(procedure::page_handler).post(procedure::update_from_form),
+        )
+        .route(
+            "/api/procedure",
+            get(procedure::api_get).put(procedure::api_update),
+        )
+        .route("/api/procedure/versions", get(procedure::api_versions))
         .route("/proposals", get(proposals::list_page))
         .route(
             "/proposals/new",

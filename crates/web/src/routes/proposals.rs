@@ -5,15 +5,18 @@
 
 use accord_core::tlp::Tlp;
 use accord_core::{Action, Invalid, MemberKind, Role};
-use accord_lists::{EntryName, EntrySchema, ListEntry, NameKind};
+use accord_lists::ListEntry;
 use accord_procedure::ActionKind;
-use accord_store::common_list::{Acting, NewProposal, ProposalRecord, SubjectKind};
+use accord_store::common_list::{Acting, ProposalRecord};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
 
+use super::proposal_input::{
+    AddressInput, AliasInput, DocumentInput, LinkInput, ProposalInput, build, form_field_errors,
+};
 use crate::context::Ctx;
 use crate::error::WebError;
 use crate::render::{Field, csrf_field, form_errors, format_ms, page};
@@ -84,27 +87,105 @@ fn primary_name(p: &ProposalRecord) -> String {
         .unwrap_or_default()
 }
 
-#[derive(Deserialize, Default, Clone)]
-#[serde(default)]
-pub struct ProposalForm {
-    /// list (default), amend or delist.
-    kind: String,
-    /// The listed subject to amend or delist (e.g. ACL-0001).
-    subject: String,
-    subject_kind: String,
-    name: String,
-    aliases: String,
-    original_script: String,
-    birth_date: String,
-    nationality: String,
-    un_reference: String,
-    statement_of_case: String,
-    tlp: String,
-    narrative_summary: String,
+/// A small labelled input of a repeated row (`aliases[0].name`…).
+fn cell(
+    name: &str,
+    label: &str,
+    value: &str,
+    errors: Option<&Invalid>,
+    l: crate::i18n::Lang,
+) -> maud::Markup {
+    let error = errors.and_then(|i| i.errors.iter().find(|e| e.field == name));
+    html! {
+        div.field {
+            label for=(name) { (label) }
+            @if let Some(e) = error { div.error-text { (l.message(&e.message)) } }
+            input type="text" id=(name) name=(name) value=(value) aria-invalid=[error.map(|_| "true")];
+        }
+    }
 }
 
-fn proposal_form(ctx: &Ctx, form: &ProposalForm, errors: Option<&Invalid>) -> Html<String> {
+fn choice(name: &str, label: &str, value: &str, options: &[(&str, &str)]) -> maud::Markup {
+    html! {
+        div.field {
+            label for=(name) { (label) }
+            select id=(name) name=(name) {
+                @for (v, text) in options { option value=(v) selected[value == *v] { (text) } }
+            }
+        }
+    }
+}
+
+/// A textarea for a list of single values, one per line.
+fn lines_field(
+    name: &str,
+    label: &str,
+    hint: &str,
+    values: &[String],
+    errors: Option<&Invalid>,
+    l: crate::i18n::Lang,
+) -> maud::Markup {
+    let error = errors.and_then(|i| i.errors.iter().find(|e| e.field == name));
+    html! {
+        div.field {
+            label for=(name) { (label) }
+            div.hint { (hint) }
+            @if let Some(e) = error { div.error-text { (l.message(&e.message)) } }
+            textarea id=(name) name=(name) rows="2" aria-invalid=[error.map(|_| "true")] { (values.join("\n")) }
+        }
+    }
+}
+
+fn proposal_form(
+    ctx: &Ctx,
+    form: &ProposalInput,
+    errors: Option<&Invalid>,
+    un_entries: &[(String, String)],
+) -> Html<String> {
     let l = ctx.lang;
+    let spare = |n: usize, extra: usize| n + extra;
+    let aliases: Vec<AliasInput> = form
+        .aliases
+        .iter()
+        .cloned()
+        .chain(std::iter::repeat_with(AliasInput::default))
+        .take(spare(form.aliases.len(), 3))
+        .collect();
+    let documents: Vec<DocumentInput> = form
+        .documents
+        .iter()
+        .cloned()
+        .chain(std::iter::repeat_with(DocumentInput::default))
+        .take(spare(form.documents.len(), 1))
+        .collect();
+    let addresses: Vec<AddressInput> = form
+        .addresses
+        .iter()
+        .cloned()
+        .chain(std::iter::repeat_with(AddressInput::default))
+        .take(spare(form.addresses.len(), 1))
+        .collect();
+    let links: Vec<LinkInput> = form
+        .links
+        .iter()
+        .cloned()
+        .chain(std::iter::repeat_with(LinkInput::default))
+        .take(spare(form.links.len(), 2))
+        .collect();
+    let quality = [
+        ("strong", l.t("proposals.q_strong")),
+        ("weak", l.t("proposals.q_weak")),
+    ];
+    let name_kinds = [
+        ("alias", l.t("proposals.nk_alias")),
+        ("former_name", l.t("proposals.nk_former")),
+    ];
+    let relations = [
+        ("member_of", l.t("proposals.rel_member_of")),
+        ("sponsor_of", l.t("proposals.rel_sponsor_of")),
+        ("leader_of", l.t("proposals.rel_leader_of")),
+        ("alias_of", l.t("proposals.rel_alias_of")),
+    ];
     page(
         ctx,
         l.t("proposals.new"),
@@ -131,16 +212,76 @@ fn proposal_form(ctx: &Ctx, form: &ProposalForm, errors: Option<&Invalid>) -> Ht
                         }
                     }
                 }
+                (choice("sponsor_type", l.t("proposals.sponsor_type"), &form.sponsor_type, &[("organization", l.t("proposals.sponsor_entity")), ("individual", l.t("proposals.individual"))]))
                 (Field::text("name", l.t("proposals.name"), &form.name).required().render_in(l, errors))
-                div.field {
-                    label for="aliases" { (l.t("proposals.aliases")) }
-                    div.hint { (l.t("proposals.aliases_hint")) }
-                    textarea id="aliases" name="aliases" rows="3" { (form.aliases) }
-                }
                 (Field::text("original_script", l.t("proposals.original_script"), &form.original_script).render_in(l, errors))
-                (Field::text("birth_date", l.t("proposals.birth_date"), &form.birth_date).render_in(l, errors))
-                (Field::text("nationality", l.t("proposals.nationality"), &form.nationality).render_in(l, errors))
-                (Field::text("un_reference", l.t("proposals.un_reference"), &form.un_reference).render_in(l, errors))
+                fieldset {
+                    legend { (l.t("proposals.aliases")) }
+                    p.hint { (l.t("proposals.aliases_hint")) }
+                    @for (i, a) in aliases.iter().enumerate() {
+                        div.row {
+                            (cell(&format!("aliases[{i}].name"), l.t("proposals.alias_name"), &a.name, errors, l))
+                            (choice(&format!("aliases[{i}].kind"), l.t("proposals.alias_kind"), &a.kind, &name_kinds))
+                            (cell(&format!("aliases[{i}].script"), l.t("proposals.alias_script"), &a.script, errors, l))
+                            (cell(&format!("aliases[{i}].language"), l.t("proposals.alias_language"), &a.language, errors, l))
+                            (choice(&format!("aliases[{i}].quality"), l.t("proposals.alias_quality"), &a.quality, &quality))
+                        }
+                    }
+                }
+                fieldset {
+                    legend { (l.t("proposals.individual_facts")) }
+                    (lines_field("birth_dates", l.t("proposals.birth_dates"), l.t("proposals.birth_dates_hint"), &form.all_birth_dates(), errors, l))
+                    (lines_field("birth_places", l.t("proposals.birth_places"), l.t("proposals.one_per_line"), &form.birth_places, errors, l))
+                    (lines_field("nationalities", l.t("proposals.nationalities"), l.t("proposals.one_per_line"), &form.all_nationalities(), errors, l))
+                }
+                fieldset {
+                    legend { (l.t("proposals.documents")) }
+                    @for (i, d) in documents.iter().enumerate() {
+                        div.row {
+                            (cell(&format!("documents[{i}].kind"), l.t("proposals.doc_kind"), &d.kind, errors, l))
+                            (cell(&format!("documents[{i}].number"), l.t("proposals.doc_number"), &d.number, errors, l))
+                            (cell(&format!("documents[{i}].country"), l.t("proposals.doc_country"), &d.country, errors, l))
+                            (cell(&format!("documents[{i}].note"), l.t("proposals.doc_note"), &d.note, errors, l))
+                        }
+                    }
+                }
+                fieldset {
+                    legend { (l.t("proposals.addresses")) }
+                    @for (i, a) in addresses.iter().enumerate() {
+                        div.row {
+                            (cell(&format!("addresses[{i}].street"), l.t("proposals.addr_street"), &a.street, errors, l))
+                            (cell(&format!("addresses[{i}].city"), l.t("proposals.addr_city"), &a.city, errors, l))
+                            (cell(&format!("addresses[{i}].region"), l.t("proposals.addr_region"), &a.region, errors, l))
+                            (cell(&format!("addresses[{i}].postal_code"), l.t("proposals.addr_postal_code"), &a.postal_code, errors, l))
+                            (cell(&format!("addresses[{i}].country"), l.t("proposals.addr_country"), &a.country, errors, l))
+                        }
+                    }
+                }
+                fieldset {
+                    legend { (l.t("proposals.links")) }
+                    p.hint { (l.t("proposals.links_hint")) }
+                    @if let Some(e) = errors.and_then(|i| i.errors.iter().find(|e| e.field == "links")) {
+                        div.error-text id="links" { (l.message(&e.message)) }
+                    }
+                    @for (i, k) in links.iter().enumerate() {
+                        div.row {
+                            (choice(&format!("links[{i}].relation"), l.t("proposals.link_relation"), &k.relation, &relations))
+                            (cell(&format!("links[{i}].target"), l.t("proposals.link_target"), &k.target, errors, l))
+                        }
+                    }
+                }
+                @let un_error = errors.and_then(|i| i.errors.iter().find(|e| e.field == "un_reference"));
+                div.field {
+                    label for="un_reference" { (l.t("proposals.un_reference")) }
+                    div.hint { (l.t("proposals.un_reference_hint")) }
+                    @if un_entries.is_empty() { div.hint { (l.t("proposals.un_list_missing")) } }
+                    @if let Some(e) = un_error { div.error-text { (l.message(&e.message)) } }
+                    input type="text" id="un_reference" name="un_reference" value=(form.un_reference)
+                        list="un-references" aria-invalid=[un_error.map(|_| "true")];
+                    datalist id="un-references" {
+                        @for (reference, name) in un_entries { option value=(reference) { (name) } }
+                    }
+                }
                 div.field {
                     label for="statement_of_case" { (l.t("proposals.statement")) " *" }
                     div.hint { (l.t("proposals.statement_hint")) }
@@ -159,144 +300,50 @@ fn proposal_form(ctx: &Ctx, form: &ProposalForm, errors: Option<&Invalid>) -> Ht
                     div.hint { (l.t("proposals.summary_hint")) }
                     textarea id="narrative_summary" name="narrative_summary" rows="4" required { (form.narrative_summary) }
                 }
-                button type="submit" { (l.t("proposals.submit")) }
+                div.actions {
+                    button type="submit" { (l.t("proposals.submit")) }
+                    button.secondary type="submit" name="more" value="1" formnovalidate { (l.t("proposals.more_rows")) }
+                }
             }
         },
     )
+}
+
+/// The entries of the stored UN list the proposer picks a reference from.
+async fn un_entries(state: &AppState) -> Result<Vec<(String, String)>, WebError> {
+    Ok(state
+        .store
+        .reference_names(accord_store::common_list::UN_LIST)
+        .await?)
 }
 
 pub async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
     ctx.require(&state, &Action::Propose).await?;
     Ok(proposal_form(
         &ctx,
-        &ProposalForm {
+        &ProposalInput {
             tlp: "AMBER".into(),
             ..Default::default()
         },
         None,
+        &un_entries(&state).await?,
     ))
-}
-
-fn build(form: &ProposalForm) -> Result<NewProposal, Invalid> {
-    let mut c = accord_core::validation::Collector::default();
-    let proposal_kind = match form.kind.as_str() {
-        "" | "list" => Some(accord_procedure::ProposalKind::List),
-        "amend" => Some(accord_procedure::ProposalKind::Amend),
-        "delist" => Some(accord_procedure::ProposalKind::Delist),
-        _ => {
-            c.push("kind", "must be list, amend or delist");
-            None
-        }
-    };
-    let subject = form.subject.trim().to_uppercase();
-    let about_listed = matches!(
-        proposal_kind,
-        Some(accord_procedure::ProposalKind::Amend | accord_procedure::ProposalKind::Delist)
-    );
-    if about_listed && subject.is_empty() {
-        c.push(
-            "subject",
-            "name the listed entry to amend or delist, e.g. ACL-0001",
-        );
-    }
-    let tlp = c.check(form.tlp.parse::<Tlp>());
-    if proposal_kind == Some(accord_procedure::ProposalKind::Delist) {
-        c.finish()?;
-        let mut p = NewProposal::about(
-            accord_procedure::ProposalKind::Delist,
-            &subject,
-            None,
-            &form.statement_of_case,
-            &form.narrative_summary,
-        );
-        p.statement_tlp = tlp.expect("checked");
-        return Ok(p);
-    }
-    let name = c.check(accord_core::validation::text("name", &form.name, true, 300));
-    let kind = match form.subject_kind.as_str() {
-        "individual" => Some(SubjectKind::Individual),
-        "organization" => Some(SubjectKind::Organization),
-        "sponsor" => Some(SubjectKind::Sponsor),
-        _ => {
-            c.push(
-                "subject_kind",
-                "must be organization, individual or sponsor",
-            );
-            None
-        }
-    };
-    c.finish()?;
-    let kind = kind.expect("checked");
-    let schema = if kind == SubjectKind::Individual {
-        EntrySchema::Person
-    } else {
-        EntrySchema::Organization
-    };
-    let mut entry = ListEntry::new("draft", schema);
-    entry.push_name(EntryName::new(name.expect("checked"), NameKind::Primary));
-    for alias in form
-        .aliases
-        .lines()
-        .map(str::trim)
-        .filter(|a| !a.is_empty())
-    {
-        entry.push_name(EntryName::new(alias, NameKind::Alias));
-    }
-    if !form.original_script.trim().is_empty() {
-        entry.push_name(EntryName::new(
-            form.original_script.trim(),
-            NameKind::OriginalScript,
-        ));
-    }
-    if !form.nationality.trim().is_empty() {
-        entry
-            .nationalities
-            .push(form.nationality.trim().to_string());
-    }
-    let birth = form.birth_date.trim();
-    if !birth.is_empty() {
-        let value = accord_lists::ftm::parse_ftm_date(birth).ok_or_else(|| {
-            Invalid::field(
-                "birth_date",
-                "must be a date as YYYY-MM-DD, YYYY-MM or a year",
-            )
-        })?;
-        entry.birth_dates.push(accord_lists::BirthDate {
-            value,
-            original: birth.to_string(),
-            approximate: false,
-        });
-    }
-    let mut p = if about_listed {
-        NewProposal::about(
-            accord_procedure::ProposalKind::Amend,
-            &subject,
-            Some(entry),
-            &form.statement_of_case,
-            &form.narrative_summary,
-        )
-    } else {
-        NewProposal::list(
-            kind,
-            entry,
-            &form.statement_of_case,
-            &form.narrative_summary,
-        )
-    };
-    p.statement_tlp = tlp.expect("checked");
-    let un = form.un_reference.trim();
-    p.un_reference = (!un.is_empty()).then(|| un.to_string());
-    Ok(p)
 }
 
 pub async fn create_from_form(
     State(state): State<AppState>,
     ctx: Ctx,
-    crate::forms::PostedForm(form): crate::forms::PostedForm<ProposalForm>,
+    crate::forms::PostedForm(pairs): crate::forms::PostedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     ctx.require(&state, &Action::Propose).await?;
+    let form = ProposalInput::from_form(&pairs)?;
+    let un = un_entries(&state).await?;
+    // More empty rows asked for: the same form again, with what was typed, nothing stored.
+    if pairs.iter().any(|(k, _)| k == "more") {
+        return Ok(proposal_form(&ctx, &form, None, &un).into_response());
+    }
     let rejected = |invalid: &Invalid| {
-        let mut r = proposal_form(&ctx, &form, Some(invalid)).into_response();
+        let mut r = proposal_form(&ctx, &form, Some(invalid), &un).into_response();
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         r
     };
@@ -315,7 +362,9 @@ pub async fn create_from_form(
         .await
     {
         Ok(p) => Ok(Redirect::to(&format!("/proposals/{}", p.id)).into_response()),
-        Err(accord_store::StoreError::Invalid(invalid)) => Ok(rejected(&invalid)),
+        Err(accord_store::StoreError::Invalid(invalid)) => {
+            Ok(rejected(&form_field_errors(invalid)))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -430,6 +479,15 @@ pub async fn proposal_page(
     } else {
         Vec::new()
     };
+    // The UN list's entry the subject is linked to, as the list stands now.
+    let un_entry = match &p.un_reference {
+        Some(r) => state
+            .store
+            .reference_entry(accord_store::common_list::UN_LIST, r)
+            .await?
+            .map(|(_, e)| e),
+        None => None,
+    };
     let own_proposal = ctx.principal.member().map(|m| m.as_str()) == Some(p.proposer.as_str())
         && matches!(
             ctx.principal.role(),
@@ -455,6 +513,25 @@ pub async fn proposal_page(
                     ("silent", &view.tally.silent.to_string()),
                 ])) }
                 dt { (l.t("proposals.summary")) } dd { (p.narrative_summary) }
+                @if let Some(un) = &p.un_reference {
+                    dt { (l.t("proposals.un_reference")) }
+                    dd {
+                        code { (un) }
+                        @match &un_entry {
+                            Some(e) => { ": " @for (i, n) in e.names.iter().enumerate() { @if i > 0 { "; " } (n.text) } }
+                            None => { " " span.muted { (l.t("proposals.un_entry_gone")) } }
+                        }
+                    }
+                }
+            }
+            @if let Some(e) = &p.proposed_entry {
+                h2 { (l.t("proposals.proposed_entry")) }
+                dl.facts {
+                    dt { (l.t("proposals.names")) }
+                    dd { @for (i, n) in e.names.iter().enumerate() { @if i > 0 { br; } (super::common_list::name_line(l, n)) } }
+                    dt { (l.t("proposals.facts")) }
+                    dd { (super::common_list::entry_facts(l, e)) }
+                }
             }
             @if let Some(positions) = &view.positions {
                 h2 { (l.t("proposals.positions")) }
@@ -560,6 +637,8 @@ pub struct ProposalJson {
     proposer: String,
     narrative_summary: String,
     proposed_entry: Option<ListEntry>,
+    /// The entry of the stored UN list the subject is linked to.
+    un_reference: Option<String>,
     view: accord_procedure::ProposalView,
 }
 
@@ -573,6 +652,7 @@ async fn to_json(state: &AppState, ctx: &Ctx, p: ProposalRecord) -> Result<Propo
         proposer: p.proposer,
         narrative_summary: p.narrative_summary,
         proposed_entry: p.proposed_entry,
+        un_reference: p.un_reference,
         view,
     })
 }
@@ -599,57 +679,13 @@ pub async fn api_get(
     Ok(axum::Json(to_json(&state, &ctx, p).await?))
 }
 
-#[derive(Deserialize)]
-pub struct ProposalBody {
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    subject: String,
-    #[serde(default)]
-    subject_kind: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    aliases: Vec<String>,
-    #[serde(default)]
-    original_script: String,
-    #[serde(default)]
-    birth_date: String,
-    #[serde(default)]
-    nationality: String,
-    #[serde(default)]
-    un_reference: String,
-    statement_of_case: String,
-    #[serde(default = "default_tlp")]
-    tlp: String,
-    narrative_summary: String,
-}
-
-fn default_tlp() -> String {
-    "AMBER".into()
-}
-
 pub async fn api_create(
     State(state): State<AppState>,
     ctx: Ctx,
-    crate::forms::ApiJson(body): crate::forms::ApiJson<ProposalBody>,
+    crate::forms::ApiJson(body): crate::forms::ApiJson<ProposalInput>,
 ) -> Result<(StatusCode, axum::Json<ProposalJson>), WebError> {
     ctx.require(&state, &Action::Propose).await?;
-    let form = ProposalForm {
-        kind: body.kind,
-        subject: body.subject,
-        subject_kind: body.subject_kind,
-        name: body.name,
-        aliases: body.aliases.join("\n"),
-        original_script: body.original_script,
-        birth_date: body.birth_date,
-        nationality: body.nationality,
-        un_reference: body.un_reference,
-        statement_of_case: body.statement_of_case,
-        tlp: body.tlp,
-        narrative_summary: body.narrative_summary,
-    };
-    let new = build(&form)?;
+    let new = build(&body)?;
     let p = state
         .store
         .create_proposal(

@@ -1,0 +1,184 @@
+//! `accord common-list` (or `accord list`): the published common list from
+//! the operator's shell — its versions, exports of any version (the same
+//! bytes as the web download) and one subject. Read only.
+
+use std::io::Write;
+
+use accord_store::Store;
+use accord_store::common_list::{Merge, Subject};
+use accord_web::publication::{self, ExportFormat};
+use anyhow::Context;
+
+use crate::config::{CommonListCommand, DatabaseArg};
+
+pub async fn run(
+    cmd: CommonListCommand,
+    store_url: impl Fn(&DatabaseArg) -> String,
+) -> anyhow::Result<()> {
+    match cmd {
+        CommonListCommand::Versions { db } => {
+            let store = Store::open(&store_url(&db)).await?;
+            let versions = store.list_versions().await?;
+            if versions.is_empty() {
+                println!("no version of the common list has been adopted yet");
+            }
+            for v in versions {
+                println!(
+                    "v{}: {} entries, published {} ({}), +{} -{} ~{}",
+                    v.version,
+                    v.entry_count,
+                    when(v.created_at),
+                    cause(&v),
+                    v.changes.added.len(),
+                    v.changes.removed.len(),
+                    v.changes.changed.len()
+                );
+            }
+        }
+        CommonListCommand::Export {
+            db,
+            version,
+            format,
+            output,
+        } => {
+            let format: ExportFormat = format.parse().map_err(anyhow::Error::msg)?;
+            let store = Store::open(&store_url(&db)).await?;
+            let v = store.published_list(version).await?;
+            let body = publication::write(&v, format)
+                .with_context(|| format!("version {} could not be exported", v.version.version))?;
+            // create_new: an existing file is never overwritten.
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&output)
+                .with_context(|| format!("cannot create {}", output.display()))?;
+            file.write_all(&body)
+                .and_then(|()| file.sync_all())
+                .with_context(|| format!("cannot write {}", output.display()))?;
+            println!(
+                "version {} ({} entries) written to {} ({} bytes)",
+                v.version.version,
+                v.entries.len(),
+                output.display(),
+                body.len()
+            );
+        }
+        CommonListCommand::Show { db, id, json } => {
+            let store = Store::open(&store_url(&db)).await?;
+            let id = id.trim().to_uppercase();
+            let subject = store.subject(&id).await?;
+            let merges = store.merges(&id).await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &serde_json::json!({ "subject": subject, "merges": merges })
+                    )?
+                );
+            } else {
+                print!("{}", describe(&subject, &merges));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn when(ms: i64) -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(fmt).ok())
+        .unwrap_or_default()
+}
+
+fn cause(v: &accord_store::common_list::ListVersion) -> String {
+    let cause = serde_json::to_value(v.cause)
+        .ok()
+        .and_then(|c| c.as_str().map(str::to_string))
+        .unwrap_or_default();
+    match (v.proposal_id, v.merge_id) {
+        (Some(p), _) => format!("{cause}, proposal {p}"),
+        (None, Some(m)) => format!("{cause}, merge {m}"),
+        _ => cause,
+    }
+}
+
+/// A subject as text: one fact a line.
+fn describe(s: &Subject, merges: &[Merge]) -> String {
+    let mut out = String::new();
+    let mut line = |k: &str, v: &str| out.push_str(&format!("{k:<14}{v}\n"));
+    line("subject", &s.public_id);
+    line("kind", s.kind.as_str());
+    line("status", s.status.as_str());
+    if let Some(into) = &s.merged_into {
+        line("merged into", into);
+    }
+    if let Some(on) = s.listed_on {
+        line("listed on", &on.to_string());
+    }
+    if let Some(on) = s.delisted_on {
+        line("delisted on", &on.to_string());
+    }
+    if let Some(un) = &s.un_reference {
+        line("UN reference", un);
+    }
+    for n in &s.entry.names {
+        let mut notes = vec![format!("{:?}", n.kind).to_lowercase()];
+        notes.extend(n.script.clone());
+        notes.extend(n.language.clone());
+        if n.quality == accord_lists::NameQuality::Weak {
+            notes.push("weak".into());
+        }
+        line("name", &format!("{} ({})", n.text, notes.join(", ")));
+    }
+    for d in &s.entry.birth_dates {
+        line("born", &d.original);
+    }
+    for p in &s.entry.birth_places {
+        line("born in", p);
+    }
+    for n in &s.entry.nationalities {
+        line("nationality", n);
+    }
+    for d in &s.entry.documents {
+        let country = d
+            .country
+            .as_deref()
+            .map(|c| format!(" ({c})"))
+            .unwrap_or_default();
+        line("document", &format!("{} {}{country}", d.kind, d.number));
+    }
+    for a in &s.entry.addresses {
+        line("address", &a.full());
+    }
+    for l in &s.entry.links {
+        let target = [l.target_reference.as_deref(), l.target_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        line("link", &format!("{} {target}", l.relation));
+    }
+    if !s.narrative_summary.is_empty() {
+        line("summary", &s.narrative_summary);
+    }
+    for m in merges {
+        let undone = match (&m.undone_by, m.undone_at) {
+            (Some(by), Some(at)) => format!(", undone by {by} {}", when(at)),
+            _ => String::new(),
+        };
+        line(
+            "merge",
+            &format!(
+                "#{} {} into {} by {} {}: {}{undone}",
+                m.id,
+                m.from,
+                m.into,
+                m.merged_by,
+                when(m.merged_at),
+                m.reason
+            ),
+        );
+    }
+    out
+}
