@@ -25,12 +25,9 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
             items.push(("/ombudsperson", l.t("nav.ombudsperson")));
         }
         if authorize(&ctx.principal, &Action::ViewProposals).is_ok() {
+            // The procedure's rule and the merges are reached from /proposals.
             items.push(("/proposals", l.t("nav.proposals")));
-            items.push(("/procedure", l.t("nav.procedure")));
             items.push(("/notifications", l.t("nav.notifications")));
-        }
-        if authorize(&ctx.principal, &Action::MergeSubjects).is_ok() {
-            items.push(("/subjects/merge", l.t("nav.merges")));
         }
         if authorize(&ctx.principal, &Action::Screen).is_ok() {
             items.push(("/screen", l.t("nav.screen")));
@@ -45,11 +42,12 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
         items
     };
     let current = |href: &str| {
-        ctx.path == href
-            || (href == "/rounds"
-                && ["/rounds", "/commitments", "/strategies"]
-                    .iter()
-                    .any(|p| ctx.path.starts_with(p)))
+        let section: &[&str] = match href {
+            "/rounds" => &["/rounds", "/commitments", "/strategies"],
+            "/proposals" => &["/proposals", "/procedure", "/subjects/merge"],
+            _ => &[],
+        };
+        ctx.path == href || section.iter().any(|p| ctx.path.starts_with(p))
     };
     let markup = html! {
         (DOCTYPE)

@@ -57,6 +57,12 @@ pub async fn list_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
             h1 { (l.t("proposals.title")) }
             p { (l.t("proposals.intro")) }
             @if can_propose { p { a.button href="/proposals/new" { (l.t("proposals.new")) } } }
+            p {
+                a href="/procedure" { (l.t("nav.procedure")) }
+                @if accord_core::authorize(&ctx.principal, &Action::MergeSubjects).is_ok() {
+                    " · " a href="/subjects/merge" { (l.t("nav.merges")) }
+                }
+            }
             @if proposals.is_empty() { p.muted { (l.t("proposals.none")) } } @else {
                 table {
                     thead { tr {
