@@ -76,9 +76,16 @@ function stripAnsi(text) {
  * @returns {Promise<{url: string, port: number, dataDir: string, output: () => string,
  *   stop: () => Promise<void>}>}  url has no trailing slash, e.g. http://127.0.0.1:41234
  */
-export async function startServer({ demo = false, extraArgs = [], env = {}, timeoutMs = SERVER_START_TIMEOUT_MS } = {}) {
+export async function startServer({
+  demo = false,
+  extraArgs = [],
+  env = {},
+  timeoutMs = SERVER_START_TIMEOUT_MS,
+  dataDir: reuseDir = null,
+} = {}) {
   const bin = accordBin();
-  const dataDir = mkdtempSync(join(tmpdir(), 'accord-e2e-'));
+  // `dataDir` restarts a server on the database an earlier one left (stopped with keepData).
+  const dataDir = reuseDir ?? mkdtempSync(join(tmpdir(), 'accord-e2e-'));
   const args = ['serve'];
   if (demo) args.push('--demo');
   args.push('--database', `sqlite://${dataDir}/accord.db`, '--bind', '127.0.0.1:0', ...extraArgs);
@@ -159,7 +166,7 @@ export async function startServer({ demo = false, extraArgs = [], env = {}, time
     port,
     dataDir,
     output: () => output,
-    async stop({ saveLogAs } = {}) {
+    async stop({ saveLogAs, keepData = false } = {}) {
       if (stopped) return;
       stopped = true;
       if (!exited) {
@@ -171,9 +178,25 @@ export async function startServer({ demo = false, extraArgs = [], env = {}, time
         }
       }
       if (saveLogAs) saveArtifact(`${saveLogAs}.log`, output);
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The libfaketime library (apt-get install faketime), for servers that must live in the future. */
+export const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1';
+
+/**
+ * The environment that shifts a server's clock by `offset` (libfaketime syntax, e.g. '+30d'):
+ * time passes for it as it would after that many days of downtime.
+ */
+export function shiftedClock(offset) {
+  try {
+    accessSync(LIBFAKETIME, constants.R_OK);
+  } catch {
+    throw new Error(`${LIBFAKETIME} not found: apt-get install -y faketime (scripts/test.sh setup)`);
+  }
+  return { LD_PRELOAD: LIBFAKETIME, FAKETIME: offset, DONT_FAKE_MONOTONIC: '1' };
 }
 
 /**
