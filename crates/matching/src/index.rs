@@ -25,7 +25,10 @@ use crate::entity::{PreparedQuery, explain_record, secondary};
 use crate::error::QueryError;
 use crate::fxhash::FxHashMap as HashMap;
 use crate::prepare::{PreparedName, prepare};
-use crate::score::{CompareScratch, QuerySide, TokenPattern, score_prepared, token_sim_with};
+use crate::score::{
+    BELOW, CompareScratch, PairKind, PairMemo, QuerySide, TokenPattern, score_prepared,
+    token_sim_with,
+};
 use crate::tokens::TokenClass;
 use crate::types::{Candidate, Query, Record, ScreenOptions};
 use rayon::prelude::*;
@@ -51,7 +54,14 @@ struct IndexedName {
     name: u16,
     is_org: bool,
     prepared: PreparedName,
+    /// Per part of `prepared`: the vocabulary part it is (same spelling and
+    /// the same features the part similarity reads), or `NO_PART`.
+    parts: Box<[u32]>,
 }
+
+/// No vocabulary part (particles, titles, a spelling whose vocabulary entry
+/// has other features).
+const NO_PART: u32 = u32::MAX;
 
 /// An in-memory screening index over list records.
 pub struct Index {
@@ -70,12 +80,12 @@ pub struct Index {
 }
 
 /// Parts of a name worth indexing, plus adjacent pairs joined: (token, the
-/// index of the name part it stands for).
-fn index_tokens(p: &PreparedName) -> Vec<(crate::prepare::Token, usize)> {
+/// index of the name part it stands for, whether it is a joined pair).
+fn index_tokens(p: &PreparedName) -> Vec<(crate::prepare::Token, usize, bool)> {
     let mut out = Vec::with_capacity(p.tokens.len() * 2);
     for (i, t) in p.tokens.iter().enumerate() {
         if matches!(t.class, TokenClass::Word | TokenClass::Number) {
-            out.push((t.clone(), i));
+            out.push((t.clone(), i, false));
         }
     }
     for (i, pair) in p.tokens.windows(2).enumerate() {
@@ -98,11 +108,28 @@ fn index_tokens(p: &PreparedName) -> Vec<(crate::prepare::Token, usize)> {
                         weight: 1.0,
                     },
                     i,
+                    true,
                 ));
             }
         }
     }
     out
+}
+
+/// Whether two parts of the same spelling are alike for the part
+/// similarity (`token_sim` reads the spelling, keys, group, class and
+/// vowel-poverty, not the weight).
+fn same_features(a: &crate::prepare::Token, b: &crate::prepare::Token) -> bool {
+    a.text == b.text && a.group == b.group && a.class == b.class && a.vowel_poor == b.vowel_poor
+}
+
+/// Weight of the query's parts that the index can find.
+fn query_weight(q: &PreparedName) -> f32 {
+    q.tokens
+        .iter()
+        .filter(|t| matches!(t.class, TokenClass::Word | TokenClass::Number))
+        .map(|t| t.weight)
+        .sum()
 }
 
 /// Calls `f` with `term` minus each of its letters in turn (a reused buffer).
@@ -133,6 +160,97 @@ struct Scratch {
     part_serial: u32,
     keys: Vec<u32>,
     buf: String,
+    memo: SimMemo,
+    compare: CompareScratch,
+}
+
+/// Part similarities of the current query, per vocabulary part: measured
+/// once in the candidate search or in the first full comparison that
+/// needs them, then read by every other candidate name with that part
+/// (see `score::PairMemo`).
+#[derive(Default)]
+struct SimMemo {
+    /// Per vocabulary part: `serial` when it has a slot for this query.
+    stamp: Vec<u32>,
+    slot: Vec<u32>,
+    serial: u32,
+    /// Parts of the query.
+    nq: usize,
+    /// `nq` values per slot.
+    data: Vec<(f32, PairKind)>,
+}
+
+const UNKNOWN: (f32, PairKind) = (f32::NAN, PairKind::Conflict);
+
+impl SimMemo {
+    fn reset(&mut self, vocab: usize, nq: usize) {
+        if self.stamp.len() < vocab {
+            self.stamp.resize(vocab, 0);
+            self.slot.resize(vocab, 0);
+        }
+        self.serial = self.serial.wrapping_add(1);
+        if self.serial == 0 {
+            self.stamp.iter_mut().for_each(|x| *x = 0);
+            self.serial = 1;
+        }
+        self.nq = nq;
+        self.data.clear();
+    }
+
+    #[inline]
+    fn get(&self, v: u32, i: usize) -> (f32, PairKind) {
+        let v = v as usize;
+        if self.stamp[v] == self.serial {
+            self.data[self.slot[v] as usize * self.nq + i]
+        } else {
+            UNKNOWN
+        }
+    }
+
+    #[inline]
+    fn put(&mut self, v: u32, i: usize, val: (f32, PairKind)) {
+        let v = v as usize;
+        if self.stamp[v] != self.serial {
+            self.stamp[v] = self.serial;
+            self.slot[v] = (self.data.len() / self.nq) as u32;
+            self.data.extend(std::iter::repeat_n(UNKNOWN, self.nq));
+        }
+        self.data[self.slot[v] as usize * self.nq + i] = val;
+    }
+}
+
+/// The memo seen from one candidate name.
+struct NameMemo<'a> {
+    parts: &'a [u32],
+    vocab: &'a [VocabToken],
+    memo: &'a mut SimMemo,
+}
+
+impl PairMemo for NameMemo<'_> {
+    #[inline]
+    fn masks(&self, j: usize) -> Option<(u64, u64)> {
+        let v = self.parts[j];
+        (v != NO_PART).then(|| {
+            let vv = &self.vocab[v as usize];
+            (vv.text_mask, vv.fine_mask)
+        })
+    }
+
+    #[inline]
+    fn get(&self, i: usize, j: usize) -> (f32, PairKind) {
+        match self.parts[j] {
+            NO_PART => UNKNOWN,
+            v => self.memo.get(v, i),
+        }
+    }
+
+    #[inline]
+    fn put(&mut self, i: usize, j: usize, val: (f32, PairKind)) {
+        let v = self.parts[j];
+        if v != NO_PART {
+            self.memo.put(v, i, val);
+        }
+    }
 }
 
 thread_local! {
@@ -162,13 +280,15 @@ impl Index {
                     name,
                     is_org,
                     prepared,
+                    parts: Box::default(),
                 })
             })
             .collect();
+        let mut names = names;
         let mut ids: HashMap<Box<str>, u32> = HashMap::default();
         let mut vocab: Vec<VocabToken> = Vec::new();
         for (id, n) in names.iter().enumerate() {
-            for (tok, _) in index_tokens(&n.prepared) {
+            for (tok, _, _) in index_tokens(&n.prepared) {
                 let next = vocab.len() as u32;
                 let tid = *ids.entry(tok.text.clone()).or_insert(next);
                 if tid == next {
@@ -184,6 +304,17 @@ impl Index {
                     pl.push(id as u32);
                 }
             }
+        }
+        for n in &mut names {
+            n.parts = n
+                .prepared
+                .tokens
+                .iter()
+                .map(|t| match ids.get(&t.text) {
+                    Some(&v) if same_features(&vocab[v as usize].token, t) => v,
+                    _ => NO_PART,
+                })
+                .collect();
         }
         drop(ids);
         let mut key_ids: HashMap<Box<str>, u32> = HashMap::default();
@@ -273,7 +404,9 @@ impl Index {
         let names: usize = self
             .names
             .iter()
-            .map(|n| std::mem::size_of::<IndexedName>() + n.prepared.heap_bytes())
+            .map(|n| {
+                std::mem::size_of::<IndexedName>() + n.prepared.heap_bytes() + n.parts.len() * 4
+            })
             .sum();
         // HashMap entries: key + value + ~1 control byte, at the table's
         // load factor (7/8).
@@ -369,12 +502,7 @@ impl Index {
 
     /// Names worth full scoring, best-supported first.
     fn candidates(&self, q: &PreparedName, allowed: &dyn Fn(u32) -> bool) -> Vec<u32> {
-        let total: f32 = q
-            .tokens
-            .iter()
-            .filter(|t| matches!(t.class, TokenClass::Word | TokenClass::Number))
-            .map(|t| t.weight)
-            .sum();
+        let total = query_weight(q);
         SCRATCH.with(|s| {
             let mut guard = s.borrow_mut();
             self.candidates_in(q, allowed, total, &mut guard)
@@ -391,10 +519,11 @@ impl Index {
         if s.part_stamp.len() < self.vocab.len() {
             s.part_stamp.resize(self.vocab.len(), 0);
         }
+        s.memo.reset(self.vocab.len(), q.tokens.len());
         // Per query part: the vocabulary parts it matches, with similarity.
         let mut per_part: Vec<(f32, Vec<(u32, f32)>)> = Vec::new();
         let mut reached = Vec::new();
-        for (tok, i) in index_tokens(q) {
+        for (tok, i, joined) in index_tokens(q) {
             reached.clear();
             self.reach(&tok, s, &mut reached);
             let pat = TokenPattern::new(&tok);
@@ -403,6 +532,7 @@ impl Index {
                 crate::keys::letter_mask(&tok.fine),
             );
             let vowel_poor = tok.vowel_poor;
+            let memo = &mut s.memo;
             let mut hits: Vec<(u32, f32)> = reached
                 .iter()
                 .filter_map(|&v| {
@@ -428,9 +558,17 @@ impl Index {
                             * 0.97
                             < 0.62
                     {
+                        if !joined {
+                            memo.put(v, i, BELOW);
+                        }
                         return None;
                     }
-                    let (sim, _) = token_sim_with(&tok, &pat, vt, 0.62);
+                    let (sim, kind) = token_sim_with(&tok, &pat, vt, 0.62);
+                    if !joined {
+                        // Exact at or above the floor; below it, only
+                        // known to be below.
+                        memo.put(v, i, if sim >= 0.62 { (sim, kind) } else { BELOW });
+                    }
                     (sim >= 0.62).then_some((v, sim))
                 })
                 .collect();
@@ -541,20 +679,29 @@ impl Index {
                 }
             }
         };
-        let cands = self.candidates(&pq.name, &allowed);
-        let side = QuerySide::new(&pq.name);
-        let mut scratch = CompareScratch::default();
+        let total = query_weight(&pq.name);
         // Best name per record.
         let mut best: HashMap<u32, (f64, u32)> = HashMap::default();
-        for id in cands {
-            let n = &self.names[id as usize];
-            let is_org = pq.is_org || n.is_org;
-            let s = score_prepared(&side, &n.prepared, is_org, &mut scratch);
-            let e = best.entry(n.record).or_insert((-1.0, id));
-            if s > e.0 {
-                *e = (s, id);
+        SCRATCH.with(|s| {
+            let mut guard = s.borrow_mut();
+            let s = &mut *guard;
+            let cands = self.candidates_in(&pq.name, &allowed, total, s);
+            let side = QuerySide::new(&pq.name);
+            for id in cands {
+                let n = &self.names[id as usize];
+                let is_org = pq.is_org || n.is_org;
+                let mut memo = NameMemo {
+                    parts: &n.parts,
+                    vocab: &self.vocab,
+                    memo: &mut s.memo,
+                };
+                let sc = score_prepared(&side, &n.prepared, is_org, &mut s.compare, &mut memo);
+                let e = best.entry(n.record).or_insert((-1.0, id));
+                if sc > e.0 {
+                    *e = (sc, id);
+                }
             }
-        }
+        });
         let mut scored: Vec<(f64, u32, u32)> = best
             .into_iter()
             .filter_map(|(rec, (name_score, id))| {

@@ -313,13 +313,58 @@ fn surely_unmatched(x: &Token, mx: (u64, u64), y: &Token, my: (u64, u64)) -> boo
         && similarity_bound_masked(x.fine.len(), y.fine.len(), mx.1, my.1) * 0.97 < MIN_MATCH
 }
 
+/// Parts (as bit masks of side a, side b) whose exact pairing is sure to
+/// be taken: part i of a and part j of b are spelled the same, and
+/// neither has another exact partner. Edges of similarity 1.0 are exact
+/// pairs only and sort first, so the pair (i, j) is taken before any
+/// joined or initials edge (at most 0.98) could use i or j: such edges
+/// through a sure part are never taken and need not be built.
+fn sure_exact(sims: &[(f32, PairKind)], na: usize, nb: usize) -> (u32, u32) {
+    let (mut one_a, mut two_a, mut one_b, mut two_b) = (0u32, 0u32, 0u32, 0u32);
+    for i in 0..na {
+        for j in 0..nb {
+            if sims[i * nb + j].0 == 1.0 {
+                two_a |= one_a & (1 << i);
+                one_a |= 1 << i;
+                two_b |= one_b & (1 << j);
+                one_b |= 1 << j;
+            }
+        }
+    }
+    let (only_a, only_b) = (one_a & !two_a, one_b & !two_b);
+    let (mut sure_a, mut sure_b) = (0u32, 0u32);
+    for i in 0..na {
+        if only_a & (1 << i) == 0 {
+            continue;
+        }
+        for j in 0..nb {
+            if only_b & (1 << j) != 0 && sims[i * nb + j].0 == 1.0 {
+                sure_a |= 1 << i;
+                sure_b |= 1 << j;
+            }
+        }
+    }
+    (sure_a, sure_b)
+}
+
 /// Edges where several consecutive parts of the query (side a) equal one
-/// part of `single` (side b).
-fn join_edges_query(q: &QuerySide<'_>, single: &[Token], edges: &mut Vec<Edge>) {
+/// part of `single` (side b). `sure`: see [`sure_exact`].
+fn join_edges_query(
+    q: &QuerySide<'_>,
+    single: &[Token],
+    edges: &mut Vec<Edge>,
+    sure: (u32, u32),
+) {
     for r in q.runs() {
+        if mask((r.i, r.len)) & sure.0 != 0 {
+            continue;
+        }
         let mut pats: Option<(OsaPattern<'_>, OsaPattern<'_>)> = None;
         for (j, s) in single.iter().enumerate() {
-            if s.class != TokenClass::Word || s.text.len().abs_diff(r.total) > 3 {
+            if s.class != TokenClass::Word
+                || s.text.len().abs_diff(r.total) > 3
+                || sure.1 & (1 << j) != 0
+            {
                 continue;
             }
             let bound_text = similarity_bound(r.text.len(), s.text.len());
@@ -374,6 +419,7 @@ fn join_edges_list(
     edges: &mut Vec<Edge>,
     text: &mut String,
     fine: &mut Vec<u8>,
+    sure: (u32, u32),
 ) {
     let single = &q.name.tokens;
     for i in 0..multi.len() {
@@ -381,10 +427,16 @@ fn join_edges_list(
             if i + len > multi.len() || !multi[i..i + len].iter().all(joinable) {
                 break;
             }
+            if mask((i, len)) & sure.1 != 0 {
+                continue;
+            }
             let total: usize = multi[i..i + len].iter().map(|t| t.text.len()).sum();
             let mut ready = false;
             for (j, s) in single.iter().enumerate() {
-                if s.class != TokenClass::Word || s.text.len().abs_diff(total) > 3 {
+                if s.class != TokenClass::Word
+                    || s.text.len().abs_diff(total) > 3
+                    || sure.0 & (1 << j) != 0
+                {
                     continue;
                 }
                 if !ready {
@@ -431,15 +483,30 @@ fn join_edges_list(
 
 /// Edges where a short all-initials part ("jc") spells the first letters of
 /// consecutive parts of the other side ("jean claude").
-fn initials_edges(short: &[Token], other: &[Token], short_is_a: bool, edges: &mut Vec<Edge>) {
+/// `sure`: the sure parts of `short`'s side and of `other`'s (see
+/// [`sure_exact`]).
+fn initials_edges(
+    short: &[Token],
+    other: &[Token],
+    short_is_a: bool,
+    edges: &mut Vec<Edge>,
+    sure: (u32, u32),
+) {
     for (i, t) in short.iter().enumerate() {
         let n = t.text.len();
-        if !(2..=3).contains(&n) || t.group.is_some() || t.class != TokenClass::Word {
+        if !(2..=3).contains(&n)
+            || t.group.is_some()
+            || t.class != TokenClass::Word
+            || sure.0 & (1 << i) != 0
+        {
             continue;
         }
         for j in 0..other.len() {
             if j + n > other.len() {
                 break;
+            }
+            if mask((j, n)) & sure.1 != 0 {
+                continue;
             }
             let run = &other[j..j + n];
             if run.iter().all(|o| o.class == TokenClass::Word)
@@ -475,7 +542,7 @@ fn is_lineage(t: &Token) -> bool {
 pub fn compare_prepared(a: &PreparedName, b: &PreparedName, is_org: bool) -> NameScore {
     let q = QuerySide::new(a);
     let mut s = CompareScratch::default();
-    let (score, lineage_swapped) = compare_core(&q, b, is_org, &mut s);
+    let (score, lineage_swapped) = compare_core(&q, b, is_org, &mut s, &mut NoMemo);
     let mut pairs = std::mem::take(&mut s.pairs);
     pairs.sort_by_key(|p| p.a.0);
     NameScore {
@@ -507,15 +574,50 @@ pub(crate) struct CompareScratch {
     fine: Vec<u8>,
 }
 
+/// Part similarities already known for the query of a [`QuerySide`],
+/// shared by all the comparisons of one query: the index keeps them per
+/// vocabulary part, so a (query part, list part) pair that many candidate
+/// names share is measured once per query, not once per name.
+///
+/// Values are `(sim, kind)`: `sim` NaN = not known; negative = known to be
+/// below `MIN_MATCH` (not measured); otherwise exactly `token_sim`.
+pub(crate) trait PairMemo {
+    /// `letter_mask` of list part `j`'s spelling and fine key, when known.
+    fn masks(&self, j: usize) -> Option<(u64, u64)>;
+    fn get(&self, i: usize, j: usize) -> (f32, PairKind);
+    fn put(&mut self, i: usize, j: usize, v: (f32, PairKind));
+}
+
+/// No memo: every pair is measured.
+pub(crate) struct NoMemo;
+
+impl PairMemo for NoMemo {
+    #[inline]
+    fn masks(&self, _: usize) -> Option<(u64, u64)> {
+        None
+    }
+    #[inline]
+    fn get(&self, _: usize, _: usize) -> (f32, PairKind) {
+        (f32::NAN, PairKind::Conflict)
+    }
+    #[inline]
+    fn put(&mut self, _: usize, _: usize, _: (f32, PairKind)) {}
+}
+
+/// Memo value of a pair known to be below `MIN_MATCH` without a measure.
+pub(crate) const BELOW: (f32, PairKind) = (-1.0, PairKind::Conflict);
+
 /// The score of `compare_prepared(q.name, b, is_org)`, without building
-/// its explanation.
+/// its explanation; `memo` supplies and keeps part similarities (exact,
+/// so the score is bit-identical).
 pub(crate) fn score_prepared(
     q: &QuerySide<'_>,
     b: &PreparedName,
     is_org: bool,
     s: &mut CompareScratch,
+    memo: &mut impl PairMemo,
 ) -> f64 {
-    compare_core(q, b, is_org, s).0
+    compare_core(q, b, is_org, s, memo).0
 }
 
 /// The comparison; leaves the pairs (in alignment order) and the extra
@@ -525,6 +627,7 @@ fn compare_core(
     b: &PreparedName,
     is_org: bool,
     s: &mut CompareScratch,
+    memo: &mut impl PairMemo,
 ) -> (f64, bool) {
     let ta = &q.name.tokens;
     let tb = &b.tokens;
@@ -538,7 +641,11 @@ fn compare_core(
     known.resize(ta.len() * tb.len(), true);
     let masks_b = &mut s.masks_b;
     masks_b.clear();
-    masks_b.extend(tb.iter().map(masks_of));
+    masks_b.extend(
+        tb.iter()
+            .enumerate()
+            .map(|(j, t)| memo.masks(j).unwrap_or_else(|| masks_of(t))),
+    );
     for (i, x) in ta.iter().enumerate() {
         if x.weight == 0.0 {
             continue;
@@ -549,13 +656,22 @@ fn compare_core(
             if y.weight == 0.0 {
                 continue;
             }
-            // Pairs that cannot match are only measured if they end up
-            // as conflicts (below).
-            if surely_unmatched(x, mx, y, masks_b[j]) {
+            let memo_v = memo.get(i, j);
+            let (sim, kind) = if memo_v.0 >= 0.0 {
+                memo_v
+            } else if memo_v.0 < 0.0 || surely_unmatched(x, mx, y, masks_b[j]) {
+                // Pairs that cannot match are only measured if they end
+                // up as conflicts (below).
+                if memo_v.0.is_nan() {
+                    memo.put(i, j, BELOW);
+                }
                 known[i * tb.len() + j] = false;
                 continue;
-            }
-            let (sim, kind) = token_sim_with(x, px, y, 0.0);
+            } else {
+                let v = token_sim_with(x, px, y, 0.0);
+                memo.put(i, j, v);
+                v
+            };
             sims[i * tb.len() + j] = (sim, kind);
             if sim >= MIN_MATCH {
                 edges.push(Edge {
@@ -588,10 +704,11 @@ fn compare_core(
     let loose_a = ta.iter().zip(best_a.iter()).any(|(t, &b)| loose(t, b));
     let loose_b = tb.iter().zip(best_b.iter()).any(|(t, &b)| loose(t, b));
     if loose_a || loose_b {
-        join_edges_query(q, tb, edges);
-        join_edges_list(tb, q, edges, &mut s.text, &mut s.fine);
-        initials_edges(ta, tb, true, edges);
-        initials_edges(tb, ta, false, edges);
+        let sure = sure_exact(sims, ta.len(), tb.len());
+        join_edges_query(q, tb, edges, sure);
+        join_edges_list(tb, q, edges, &mut s.text, &mut s.fine, sure);
+        initials_edges(ta, tb, true, edges, sure);
+        initials_edges(tb, ta, false, edges, (sure.1, sure.0));
     }
     edges.sort_by(|x, y| {
         y.sim
@@ -642,6 +759,7 @@ fn compare_core(
             let k = i * tb.len() + j;
             if !s.known[k] {
                 sims[k] = token_sim_with(&ta[i], &q.pats[i], &tb[j], 0.0);
+                memo.put(i, j, sims[k]);
                 s.known[k] = true;
             }
             conflicts.push((sims[k].0, i, j));
