@@ -77,6 +77,9 @@ pub struct Index {
     by_group: HashMap<u32, Vec<u32>>,
     /// Coarse key with one letter deleted → ids of the coarse keys.
     deletes: HashMap<Box<str>, Vec<u32>>,
+    /// Per coarse key id: the ids of the keys one edit away (empty for keys
+    /// shorter than `FUZZY_MIN_LEN`).
+    neighbors: Vec<Box<[u32]>>,
 }
 
 /// Parts of a name worth indexing, plus adjacent pairs joined: (token, the
@@ -130,6 +133,38 @@ fn query_weight(q: &PreparedName) -> f32 {
         .filter(|t| matches!(t.class, TokenClass::Word | TokenClass::Number))
         .map(|t| t.weight)
         .sum()
+}
+
+/// The coarse keys one edit from `key` (deletion index), ascending, without
+/// `own` (the id of `key` itself, when it is a key of the list), into
+/// `keys`.
+fn neighbor_keys(
+    key: &str,
+    own: Option<u32>,
+    key_ids: &HashMap<Box<str>, u32>,
+    deletes: &HashMap<Box<str>, Vec<u32>>,
+    keys: &mut Vec<u32>,
+    buf: &mut String,
+) {
+    keys.clear();
+    // The list key has one more letter.
+    if let Some(ks) = deletes.get(key) {
+        keys.extend_from_slice(ks);
+    }
+    for_each_deletion(key, buf, |d| {
+        // The query key has one more letter, or one letter differs.
+        if let Some(&k) = key_ids.get(d) {
+            keys.push(k);
+        }
+        if let Some(ks) = deletes.get(d) {
+            keys.extend_from_slice(ks);
+        }
+    });
+    keys.sort_unstable();
+    keys.dedup();
+    if let Some(o) = own {
+        keys.retain(|&k| k != o);
+    }
 }
 
 /// Calls `f` with `term` minus each of its letters in turn (a reused buffer).
@@ -352,6 +387,16 @@ impl Index {
             v.sort_unstable();
             v.shrink_to_fit();
         }
+        // Per key of the list: its one-edit neighbours, so that a query
+        // part spelled like a list part needs no lookups at all.
+        let mut neighbors: Vec<Box<[u32]>> = vec![Box::default(); key_parts.len()];
+        let mut keys = Vec::new();
+        for (key, &kid) in &key_ids {
+            if key.len() >= FUZZY_MIN_LEN {
+                neighbor_keys(key, Some(kid), &key_ids, &deletes, &mut keys, &mut buf);
+                neighbors[kid as usize] = keys.as_slice().into();
+            }
+        }
         Index {
             records,
             names,
@@ -360,6 +405,7 @@ impl Index {
             key_parts,
             by_group,
             deletes,
+            neighbors,
         }
     }
 
@@ -441,7 +487,8 @@ impl Index {
             .sum::<usize>()
             * 8
             / 7;
-        rec + names + vocab + by_key + by_group + deletes
+        let neighbors: usize = self.neighbors.iter().map(|v| 16 + v.len() * 4).sum();
+        rec + names + vocab + by_key + by_group + deletes + neighbors
     }
 
     /// Vocabulary parts a query part may match: same skeleton, skeleton one
@@ -476,27 +523,23 @@ impl Index {
         if t.coarse.len() < FUZZY_MIN_LEN {
             return;
         }
-        let keys = &mut s.keys;
-        keys.clear();
-        // The list key has one more letter.
-        if let Some(ks) = self.deletes.get(&*t.coarse) {
-            keys.extend_from_slice(ks);
-        }
-        for_each_deletion(&t.coarse, &mut s.buf, |d| {
-            // The query key has one more letter, or one letter differs.
-            if let Some(&k) = self.key_ids.get(d) {
-                keys.push(k);
+        // A key of the list: its neighbours were found at build time.
+        let keys: &[u32] = match own {
+            Some(k) => &self.neighbors[k as usize],
+            None => {
+                neighbor_keys(
+                    &t.coarse,
+                    None,
+                    &self.key_ids,
+                    &self.deletes,
+                    &mut s.keys,
+                    &mut s.buf,
+                );
+                &s.keys
             }
-            if let Some(ks) = self.deletes.get(d) {
-                keys.extend_from_slice(ks);
-            }
-        });
-        keys.sort_unstable();
-        keys.dedup();
-        for &k in keys.iter() {
-            if Some(k) != own {
-                add(&self.key_parts[k as usize], out);
-            }
+        };
+        for &k in keys {
+            add(&self.key_parts[k as usize], out);
         }
     }
 
