@@ -24,7 +24,7 @@
 use crate::entity::{PreparedQuery, explain_record, secondary};
 use crate::error::QueryError;
 use crate::fxhash::FxHashMap as HashMap;
-use crate::prepare::{PreparedName, prepare};
+use crate::prepare::{PreparedName, prepare_names};
 use crate::score::{
     BELOW, CompareScratch, PairKind, PairMemo, QuerySide, TokenPattern, score_prepared,
     token_sim_with,
@@ -52,6 +52,9 @@ struct VocabToken {
 struct IndexedName {
     record: u32,
     name: u16,
+    /// Which reading of a name in Han characters (`prepare::prepare_all`);
+    /// 0 for every other name.
+    reading: u8,
     is_org: bool,
     prepared: PreparedName,
     /// Per part of `prepared`: the vocabulary part it is (same spelling and
@@ -307,16 +310,23 @@ impl Index {
                     .map(move |(ni, n)| (ri as u32, ni as u16, is_org, n.text.as_str()))
             })
             .collect();
+        // A name in Han characters is indexed in each of its readings.
         let names: Vec<IndexedName> = jobs
             .par_iter()
-            .filter_map(|&(record, name, is_org, text)| {
-                prepare(text, is_org).ok().map(|prepared| IndexedName {
-                    record,
-                    name,
-                    is_org,
-                    prepared,
-                    parts: Box::default(),
-                })
+            .flat_map_iter(|&(record, name, is_org, text)| {
+                prepare_names(text, is_org)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .take(u8::MAX as usize)
+                    .enumerate()
+                    .map(move |(reading, prepared)| IndexedName {
+                        record,
+                        name,
+                        reading: reading as u8,
+                        is_org,
+                        prepared,
+                        parts: Box::default(),
+                    })
             })
             .collect();
         let mut names = names;
@@ -722,34 +732,37 @@ impl Index {
                 }
             }
         };
-        let total = query_weight(&pq.name);
-        // Best name per record.
-        let mut best: HashMap<u32, (f64, u32)> = HashMap::default();
-        SCRATCH.with(|s| {
-            let mut guard = s.borrow_mut();
-            let s = &mut *guard;
-            let cands = self.candidates_in(&pq.name, &allowed, total, s);
-            let side = QuerySide::new(&pq.name);
-            for id in cands {
-                let n = &self.names[id as usize];
-                let is_org = pq.is_org || n.is_org;
-                let mut memo = NameMemo {
-                    parts: &n.parts,
-                    vocab: &self.vocab,
-                    memo: &mut s.memo,
-                };
-                let sc = score_prepared(&side, &n.prepared, is_org, &mut s.compare, &mut memo);
-                let e = best.entry(n.record).or_insert((-1.0, id));
-                if sc > e.0 {
-                    *e = (sc, id);
+        // Best name (and reading of the query) per record.
+        let mut best: HashMap<u32, (f64, u32, usize)> = HashMap::default();
+        for qr in 0..pq.reading_count() {
+            let qname = pq.reading(qr).0;
+            let total = query_weight(qname);
+            SCRATCH.with(|s| {
+                let mut guard = s.borrow_mut();
+                let s = &mut *guard;
+                let cands = self.candidates_in(qname, &allowed, total, s);
+                let side = QuerySide::new(qname);
+                for id in cands {
+                    let n = &self.names[id as usize];
+                    let is_org = pq.is_org || n.is_org;
+                    let mut memo = NameMemo {
+                        parts: &n.parts,
+                        vocab: &self.vocab,
+                        memo: &mut s.memo,
+                    };
+                    let sc = score_prepared(&side, &n.prepared, is_org, &mut s.compare, &mut memo);
+                    let e = best.entry(n.record).or_insert((-1.0, id, qr));
+                    if sc > e.0 {
+                        *e = (sc, id, qr);
+                    }
                 }
-            }
-        });
-        let mut scored: Vec<(f64, u32, u32)> = best
+            });
+        }
+        let mut scored: Vec<(f64, u32, u32, usize)> = best
             .into_iter()
-            .filter_map(|(rec, (name_score, id))| {
+            .filter_map(|(rec, (name_score, id, qr))| {
                 let (s, _) = secondary(pq, &self.records[rec as usize], name_score);
-                (s >= opts.threshold).then_some((s, rec, id))
+                (s >= opts.threshold).then_some((s, rec, id, qr))
             })
             .collect();
         scored.sort_by(|a, b| {
@@ -760,11 +773,18 @@ impl Index {
         scored.truncate(opts.limit);
         scored
             .into_iter()
-            .map(|(_, rec, id)| {
+            .map(|(_, rec, id, qr)| {
                 let r = &self.records[rec as usize];
                 let n = &self.names[id as usize];
                 let name = n.name;
-                let (score, explanation) = explain_record(pq, r, name as usize, Some(&n.prepared));
+                let (score, explanation) = explain_record(
+                    pq,
+                    qr,
+                    r,
+                    name as usize,
+                    n.reading as usize,
+                    Some(&n.prepared),
+                );
                 Candidate {
                     record: rec as usize,
                     id: r.id.clone(),
@@ -863,6 +883,37 @@ mod tests {
             .screen(&Query::name("Maria Gonzalez"), &ScreenOptions::default())
             .unwrap();
         assert!(r.is_empty());
+    }
+
+    #[test]
+    fn han_query_finds_latin_record_through_its_korean_reading() {
+        let idx = Index::build(vec![
+            person("KPi.1", &["PAK PONG JU"]),
+            person("KPi.2", &["RI SU YONG"]),
+        ]);
+        let r = idx
+            .screen(&Query::name("朴奉珠"), &ScreenOptions::default())
+            .unwrap();
+        assert_eq!(r[0].id, "KPi.1");
+        assert!(r[0].explanation.to_string().contains("Sino-Korean"));
+        // The Mandarin reading of the same characters finds nothing.
+        assert!(
+            Index::build(vec![person("KPi.1", &["PAK PONG JU"])])
+                .screen(&Query::name("Piao Fengzhu"), &ScreenOptions::default())
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn han_list_name_is_found_by_a_latin_query_in_its_japanese_reading() {
+        let idx = Index::build(vec![person("JPi.1", &["鈴木一郎"])]);
+        let r = idx
+            .screen(&Query::name("Ichiro Suzuki"), &ScreenOptions::default())
+            .unwrap();
+        assert_eq!(r[0].id, "JPi.1");
+        assert!(r[0].score >= 0.95);
+        assert!(r[0].explanation.to_string().contains("Japanese reading"));
     }
 
     #[test]

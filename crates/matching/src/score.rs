@@ -349,12 +349,7 @@ fn sure_exact(sims: &[(f32, PairKind)], na: usize, nb: usize) -> (u32, u32) {
 
 /// Edges where several consecutive parts of the query (side a) equal one
 /// part of `single` (side b). `sure`: see [`sure_exact`].
-fn join_edges_query(
-    q: &QuerySide<'_>,
-    single: &[Token],
-    edges: &mut Vec<Edge>,
-    sure: (u32, u32),
-) {
+fn join_edges_query(q: &QuerySide<'_>, single: &[Token], edges: &mut Vec<Edge>, sure: (u32, u32)) {
     for r in q.runs() {
         if mask((r.i, r.len)) & sure.0 != 0 {
             continue;
