@@ -372,6 +372,17 @@ pub const GROUPS: &[&[&str]] = &[
         "yekaterina",
         "katerina",
     ],
+    // Korean family names: South Korean, North Korean (McCune-Reischauer)
+    // and Revised Romanization spellings of one name (李 Lee / Yi / Ri, as
+    // Chinese Li; 朴 Park / Pak / Bak; 崔 Choi / Choe; 鄭 Jung / Jeong).
+    &["lee", "yi", "rhee", "ri", "li"],
+    &["park", "pak", "bak"],
+    &["choi", "choe"],
+    &["jung", "jeong"],
+    &["yoon", "yun"],
+    &["moon", "mun"],
+    &["kwon", "gwon"],
+    &["ryu", "yoo"],
     // Particles that different traditions spell differently.
     &["bin", "ibn", "ben", "bn", "bint", "binti", "ibni"],
     &[
