@@ -84,6 +84,17 @@ impl PreparedQuery {
     }
 }
 
+/// The most the secondary features can add to a name score for this query
+/// (a birth date +0.06, a country +0.03; everything else only lowers).
+pub(crate) fn max_boost(q: &PreparedQuery) -> f64 {
+    let date = if q.birth_date.is_some() { 0.06 } else { 0.0 };
+    let country = match q.query.country.as_deref() {
+        Some(c) if !c.trim().is_empty() => 0.03,
+        _ => 0.0,
+    };
+    date + country
+}
+
 /// Applies the secondary features; returns the adjusted score and effects.
 pub(crate) fn secondary(
     q: &PreparedQuery,

@@ -21,7 +21,7 @@
 //! are skipped when rarer parts of the query already found candidates: the
 //! common part still counts in the full score of those candidates.
 
-use crate::entity::{PreparedQuery, explain_record, secondary};
+use crate::entity::{PreparedQuery, explain_record, max_boost, secondary};
 use crate::error::QueryError;
 use crate::fxhash::FxHashMap as HashMap;
 use crate::prepare::{PreparedName, prepare_names};
@@ -60,6 +60,9 @@ struct IndexedName {
     /// Per part of `prepared`: the vocabulary part it is (same spelling and
     /// the same features the part similarity reads), or `NO_PART`.
     parts: Box<[u32]>,
+    /// Per pair of adjacent parts: the vocabulary part spelled as the two
+    /// joined (its fine key serves the score's bound), or `NO_PART`.
+    pairs: Box<[u32]>,
 }
 
 /// No vocabulary part (particles, titles, a spelling whose vocabulary entry
@@ -260,6 +263,7 @@ impl SimMemo {
 /// The memo seen from one candidate name.
 struct NameMemo<'a> {
     parts: &'a [u32],
+    pairs: &'a [u32],
     vocab: &'a [VocabToken],
     memo: &'a mut SimMemo,
 }
@@ -287,6 +291,17 @@ impl PairMemo for NameMemo<'_> {
         let v = self.parts[j];
         if v != NO_PART {
             self.memo.put(v, i, val);
+        }
+    }
+
+    #[inline]
+    fn joined_fine(&self, i: usize) -> Option<(usize, u64)> {
+        match self.pairs.get(i) {
+            Some(&v) if v != NO_PART => {
+                let vv = &self.vocab[v as usize];
+                Some((vv.token.fine.len(), vv.fine_mask))
+            }
+            _ => None,
         }
     }
 }
@@ -326,6 +341,7 @@ impl Index {
                         is_org,
                         prepared,
                         parts: Box::default(),
+                        pairs: Box::default(),
                     })
             })
             .collect();
@@ -350,6 +366,7 @@ impl Index {
                 }
             }
         }
+        let mut buf = String::new();
         for n in &mut names {
             n.parts = n
                 .prepared
@@ -358,6 +375,17 @@ impl Index {
                 .map(|t| match ids.get(&t.text) {
                     Some(&v) if same_features(&vocab[v as usize].token, t) => v,
                     _ => NO_PART,
+                })
+                .collect();
+            n.pairs = n
+                .prepared
+                .tokens
+                .windows(2)
+                .map(|w| {
+                    buf.clear();
+                    buf.push_str(&w[0].text);
+                    buf.push_str(&w[1].text);
+                    ids.get(buf.as_str()).copied().unwrap_or(NO_PART)
                 })
                 .collect();
         }
@@ -378,7 +406,6 @@ impl Index {
             }
         }
         let mut deletes: HashMap<Box<str>, Vec<u32>> = HashMap::default();
-        let mut buf = String::new();
         for (key, &kid) in &key_ids {
             if key.len() < FUZZY_MIN_LEN {
                 continue;
@@ -461,7 +488,9 @@ impl Index {
             .names
             .iter()
             .map(|n| {
-                std::mem::size_of::<IndexedName>() + n.prepared.heap_bytes() + n.parts.len() * 4
+                std::mem::size_of::<IndexedName>()
+                    + n.prepared.heap_bytes()
+                    + (n.parts.len() + n.pairs.len()) * 4
             })
             .sum();
         // HashMap entries: key + value + ~1 control byte, at the table's
@@ -732,6 +761,9 @@ impl Index {
                 }
             }
         };
+        // A name whose score, with every boost the secondary features could
+        // give, stays below the threshold is not fully scored.
+        let floor = (opts.threshold - max_boost(pq)) as f32;
         // Best name (and reading of the query) per record.
         let mut best: HashMap<u32, (f64, u32, usize)> = HashMap::default();
         for qr in 0..pq.reading_count() {
@@ -747,10 +779,18 @@ impl Index {
                     let is_org = pq.is_org || n.is_org;
                     let mut memo = NameMemo {
                         parts: &n.parts,
+                        pairs: &n.pairs,
                         vocab: &self.vocab,
                         memo: &mut s.memo,
                     };
-                    let sc = score_prepared(&side, &n.prepared, is_org, &mut s.compare, &mut memo);
+                    let sc = score_prepared(
+                        &side,
+                        &n.prepared,
+                        is_org,
+                        &mut s.compare,
+                        &mut memo,
+                        floor,
+                    );
                     let e = best.entry(n.record).or_insert((-1.0, id, qr));
                     if sc > e.0 {
                         *e = (sc, id, qr);
