@@ -1094,6 +1094,48 @@ mod tests {
     }
 
     #[test]
+    fn pruning_by_the_upper_bound_never_drops_a_score_above_the_floor() {
+        let names = [
+            "Muhammad Tahir Anwari",
+            "Mohammad Taher",
+            "Abdul Rahman Yasin",
+            "Abdulrahman Yaseen",
+            "Sirajuddin Jallaloudine Haqqani",
+            "Siraj ud Din Haqani",
+            "J C Smith",
+            "JC Smith",
+            "Jean Claude Smith",
+            "Rami Makhlouf",
+            "Ramimakhlouf",
+            "al-Baghdadi Abu Bakr",
+            "Abu Bakr al Baghdadi",
+            "Ivan Petrov",
+            "Petrov Ivan Ivanovich",
+            "Salman bin Muhammad al-Rawi",
+            "Muhammad bin Salman al-Rawi",
+            "Kim Jong Un",
+            "Kimjong Un",
+            "N.N.",
+        ];
+        for a in names {
+            let pa = prepare(a, false).unwrap();
+            let q = QuerySide::new(&pa);
+            for b in names {
+                let pb = prepare(b, false).unwrap();
+                let full = compare_prepared(&pa, &pb, false).score;
+                for floor in [0.5f32, 0.7, 0.9] {
+                    let mut scratch = CompareScratch::default();
+                    let pruned = score_prepared(&q, &pb, false, &mut scratch, &mut NoMemo, floor);
+                    assert!(
+                        pruned == full || (full < f64::from(floor) && pruned == 0.0),
+                        "{a} / {b} at {floor}: {pruned} vs {full}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn missing_middle_name_costs_little() {
         assert!(s("Vladimir Putin", "Vladimir Vladimirovich Putin") > 0.8);
     }
