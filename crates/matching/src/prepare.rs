@@ -256,6 +256,11 @@ fn unleet(p: &str) -> String {
 /// Replaces written-out legal forms by their abbreviation.
 fn fold_legal_phrases(parts: &mut Vec<(String, bool)>) {
     for (phrase, abbr) in tokens::LEGAL_PHRASES {
+        // Most names have none of the phrase's words.
+        let first = phrase.split(' ').next().unwrap_or(phrase);
+        if !parts.iter().any(|p| p.0 == first) {
+            continue;
+        }
         let words: Vec<&str> = phrase.split(' ').collect();
         let n = words.len();
         let mut i = 0;

@@ -29,6 +29,14 @@ pub struct Context {
 
 impl Context {
     pub fn of(text: &str) -> Self {
+        if text.is_ascii() {
+            // No Cyrillic or Arabic letter to weigh.
+            return Context {
+                orthography: cyrillic::Orthography::Russian,
+                persian: false,
+                han: han::HanReading::Mandarin,
+            };
+        }
         Context {
             orthography: cyrillic::guess_orthography(text),
             persian: arabic::looks_persian(text),
