@@ -640,9 +640,8 @@ impl Index {
                             * 0.97
                             < 0.62
                     {
-                        if !joined {
-                            memo.put(v, i, BELOW);
-                        }
+                        // Not worth a memo entry: full scoring rules the
+                        // pair out by the same bound.
                         return None;
                     }
                     let (sim, kind) = token_sim_with(&tok, &pat, vt, 0.62);
