@@ -75,10 +75,11 @@ pub struct Index {
     names: Vec<IndexedName>,
     /// Distinct parts (and joined adjacent pairs) of all names.
     vocab: Vec<VocabToken>,
-    /// Coarse key → its id (an index into `key_parts`).
+    /// Coarse key → its id.
     key_ids: HashMap<Box<str>, u32>,
-    /// Per coarse key id: ids of the vocabulary parts with that key.
-    key_parts: Vec<Vec<u32>>,
+    /// Per coarse key id k: its vocabulary parts are the ids
+    /// `key_start[k]..key_start[k + 1]` (the vocabulary is ordered by key).
+    key_start: Vec<u32>,
     /// Variant group → ids of vocabulary parts in it.
     by_group: HashMap<u32, Vec<u32>>,
     /// Coarse key with one letter deleted → ids of the coarse keys.
@@ -366,6 +367,42 @@ impl Index {
                 }
             }
         }
+        // Coarse keys, in order of first use.
+        let mut key_ids: HashMap<Box<str>, u32> = HashMap::default();
+        let key_of: Vec<u32> = vocab
+            .iter()
+            .map(|v| {
+                let next = key_ids.len() as u32;
+                *key_ids.entry(v.token.coarse.clone()).or_insert(next)
+            })
+            .collect();
+        // Vocabulary parts renumbered so that the parts of one key are
+        // consecutive: a key reaches a range of ids, and the search walks
+        // memory in order instead of jumping around a large vocabulary.
+        let mut order: Vec<u32> = (0..vocab.len() as u32).collect();
+        order.sort_by_key(|&t| (key_of[t as usize], t));
+        let mut new_of = vec![0u32; vocab.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_of[old as usize] = new as u32;
+        }
+        let mut slots: Vec<Option<VocabToken>> = vocab.into_iter().map(Some).collect();
+        let vocab: Vec<VocabToken> = order
+            .iter()
+            .filter_map(|&old| slots[old as usize].take())
+            .collect();
+        drop(slots);
+        let mut key_start: Vec<u32> = vec![0; key_ids.len() + 1];
+        for &k in &key_of {
+            key_start[k as usize + 1] += 1;
+        }
+        for k in 0..key_ids.len() {
+            key_start[k + 1] += key_start[k];
+        }
+        drop(key_of);
+        for v in ids.values_mut() {
+            *v = new_of[*v as usize];
+        }
+        drop(new_of);
         let mut buf = String::new();
         for n in &mut names {
             n.parts = n
@@ -390,17 +427,10 @@ impl Index {
                 .collect();
         }
         drop(ids);
-        let mut key_ids: HashMap<Box<str>, u32> = HashMap::default();
-        let mut key_parts: Vec<Vec<u32>> = Vec::new();
+        let mut vocab = vocab;
         let mut by_group: HashMap<u32, Vec<u32>> = HashMap::default();
         for (tid, v) in vocab.iter_mut().enumerate() {
             v.postings.shrink_to_fit();
-            let next = key_parts.len() as u32;
-            let kid = *key_ids.entry(v.token.coarse.clone()).or_insert(next);
-            if kid == next {
-                key_parts.push(Vec::new());
-            }
-            key_parts[kid as usize].push(tid as u32);
             if let Some(g) = v.token.group {
                 by_group.entry(g).or_default().push(tid as u32);
             }
@@ -417,16 +447,13 @@ impl Index {
                 }
             });
         }
-        for v in &mut key_parts {
-            v.shrink_to_fit();
-        }
         for v in deletes.values_mut() {
             v.sort_unstable();
             v.shrink_to_fit();
         }
         // Per key of the list: its one-edit neighbours, so that a query
         // part spelled like a list part needs no lookups at all.
-        let mut neighbors: Vec<Box<[u32]>> = vec![Box::default(); key_parts.len()];
+        let mut neighbors: Vec<Box<[u32]>> = vec![Box::default(); key_ids.len()];
         let mut keys = Vec::new();
         for (key, &kid) in &key_ids {
             if key.len() >= FUZZY_MIN_LEN {
@@ -439,7 +466,7 @@ impl Index {
             names,
             vocab,
             key_ids,
-            key_parts,
+            key_start,
             by_group,
             deletes,
             neighbors,
@@ -507,11 +534,7 @@ impl Index {
             })
             .sum();
         let by_key: usize = self.key_ids.keys().map(|k| k.len() + 21).sum::<usize>() * 8 / 7
-            + self
-                .key_parts
-                .iter()
-                .map(|v| 24 + v.capacity() * 4)
-                .sum::<usize>();
+            + self.key_start.capacity() * 4;
         let by_group: usize = self
             .by_group
             .values()
@@ -541,8 +564,8 @@ impl Index {
         }
         let serial = s.part_serial;
         let stamp = &mut s.part_stamp;
-        let mut add = |ts: &[u32], out: &mut Vec<u32>| {
-            for &v in ts {
+        let mut add = |ts: &mut dyn Iterator<Item = u32>, out: &mut Vec<u32>| {
+            for v in ts {
                 let slot = &mut stamp[v as usize];
                 if *slot != serial {
                     *slot = serial;
@@ -550,14 +573,15 @@ impl Index {
                 }
             }
         };
+        let key_range = |k: u32| self.key_start[k as usize]..self.key_start[k as usize + 1];
         let own = self.key_ids.get(&*t.coarse).copied();
         if let Some(k) = own {
-            add(&self.key_parts[k as usize], out);
+            add(&mut key_range(k), out);
         }
         if let Some(g) = t.group
             && let Some(ts) = self.by_group.get(&g)
         {
-            add(ts, out);
+            add(&mut ts.iter().copied(), out);
         }
         if t.coarse.len() < FUZZY_MIN_LEN {
             return;
@@ -578,7 +602,7 @@ impl Index {
             }
         };
         for &k in keys {
-            add(&self.key_parts[k as usize], out);
+            add(&mut key_range(k), out);
         }
     }
 
