@@ -26,8 +26,7 @@ use crate::error::QueryError;
 use crate::fxhash::FxHashMap as HashMap;
 use crate::prepare::{PreparedName, prepare_names};
 use crate::score::{
-    BELOW, CompareScratch, PairKind, PairMemo, QuerySide, TokenPattern, score_prepared,
-    token_sim_with,
+    CompareScratch, PairKind, PairMemo, QuerySide, TokenPattern, score_prepared, token_sim_with,
 };
 use crate::tokens::TokenClass;
 use crate::types::{Candidate, Query, Record, ScreenOptions};
@@ -669,10 +668,10 @@ impl Index {
                         return None;
                     }
                     let (sim, kind) = token_sim_with(&tok, &pat, vt, 0.62);
-                    if !joined {
-                        // Exact at or above the floor; below it, only
-                        // known to be below.
-                        memo.put(v, i, if sim >= 0.62 { (sim, kind) } else { BELOW });
+                    if !joined && sim >= 0.62 {
+                        // Exact at or above the floor (below it, full
+                        // scoring measures the few pairs it meets).
+                        memo.put(v, i, (sim, kind));
                     }
                     (sim >= 0.62).then_some((v, sim))
                 })
