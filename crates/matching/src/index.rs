@@ -203,6 +203,9 @@ struct Scratch {
     buf: String,
     memo: SimMemo,
     compare: CompareScratch,
+    /// Reused buffers of the candidate search.
+    reached: Vec<u32>,
+    hit_pool: Vec<Vec<(u32, f32)>>,
 }
 
 /// Part similarities of the current query, per vocabulary part: measured
@@ -626,8 +629,11 @@ impl Index {
         }
         s.memo.reset(self.vocab.len(), q.tokens.len());
         // Per query part: the vocabulary parts it matches, with similarity.
+        // Buffers come from the thread's scratch: on a dense list they hold
+        // thousands of entries, and allocating them per query costs more
+        // than filling them.
         let mut per_part: Vec<(f32, Vec<(u32, f32)>)> = Vec::new();
-        let mut reached = Vec::new();
+        let mut reached = std::mem::take(&mut s.reached);
         for (tok, i, joined) in index_tokens(q) {
             reached.clear();
             self.reach(&tok, s, &mut reached);
@@ -638,44 +644,42 @@ impl Index {
             );
             let vowel_poor = tok.vowel_poor;
             let memo = &mut s.memo;
-            let mut hits: Vec<(u32, f32)> = reached
-                .iter()
-                .filter_map(|&v| {
-                    let vv = &self.vocab[v as usize];
-                    let vt = &vv.token;
-                    // Lengths too far apart cannot reach the match level.
-                    let (la, lb) = (tok.fine.len(), vt.fine.len());
-                    if la.abs_diff(lb) * 5 > la.max(lb) * 2 && tok.group.is_none() {
-                        return None;
-                    }
-                    // Neither the spelling nor the keys can reach it (the
-                    // variant table and the skeleton of vowel-poor words
-                    // aside): skip the edit distances.
-                    if (tok.group.is_none() || tok.group != vt.group)
-                        && !(vowel_poor || vt.vowel_poor)
-                        && crate::keys::similarity_bound_masked(
-                            tok.text.len(),
-                            vt.text.len(),
-                            text_mask,
-                            vv.text_mask,
-                        ) < 0.62
-                        && crate::keys::similarity_bound_masked(la, lb, fine_mask, vv.fine_mask)
-                            * 0.97
-                            < 0.62
-                    {
-                        // Not worth a memo entry: full scoring rules the
-                        // pair out by the same bound.
-                        return None;
-                    }
-                    let (sim, kind) = token_sim_with(&tok, &pat, vt, 0.62);
-                    if !joined && sim >= 0.62 {
-                        // Exact at or above the floor (below it, full
-                        // scoring measures the few pairs it meets).
-                        memo.put(v, i, (sim, kind));
-                    }
-                    (sim >= 0.62).then_some((v, sim))
-                })
-                .collect();
+            let mut hits = s.hit_pool.pop().unwrap_or_default();
+            hits.clear();
+            hits.extend(reached.iter().filter_map(|&v| {
+                let vv = &self.vocab[v as usize];
+                let vt = &vv.token;
+                // Lengths too far apart cannot reach the match level.
+                let (la, lb) = (tok.fine.len(), vt.fine.len());
+                if la.abs_diff(lb) * 5 > la.max(lb) * 2 && tok.group.is_none() {
+                    return None;
+                }
+                // Neither the spelling nor the keys can reach it (the
+                // variant table and the skeleton of vowel-poor words
+                // aside): skip the edit distances.
+                if (tok.group.is_none() || tok.group != vt.group)
+                    && !(vowel_poor || vt.vowel_poor)
+                    && crate::keys::similarity_bound_masked(
+                        tok.text.len(),
+                        vt.text.len(),
+                        text_mask,
+                        vv.text_mask,
+                    ) < 0.62
+                    && crate::keys::similarity_bound_masked(la, lb, fine_mask, vv.fine_mask) * 0.97
+                        < 0.62
+                {
+                    // Not worth a memo entry: full scoring rules the
+                    // pair out by the same bound.
+                    return None;
+                }
+                let (sim, kind) = token_sim_with(&tok, &pat, vt, 0.62);
+                if !joined && sim >= 0.62 {
+                    // Exact at or above the floor (below it, full
+                    // scoring measures the few pairs it meets).
+                    memo.put(v, i, (sim, kind));
+                }
+                (sim >= 0.62).then_some((v, sim))
+            }));
             // Best first; ties in a fixed order (the accumulation below
             // counts the first similarity that reaches a name).
             hits.sort_unstable_by(|a, b| {
@@ -751,6 +755,8 @@ impl Index {
                 });
                 cands.truncate(MAX_SCORED);
             }
+            s.reached = reached;
+            s.hit_pool.extend(per_part.into_iter().map(|p| p.1));
             cands.into_iter().map(|c| c.1).collect()
         }
     }
