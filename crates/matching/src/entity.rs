@@ -337,6 +337,9 @@ mod tests {
         let s = |a, b| compare_names(a, b, Schema::Person);
         assert!(s("李克强", "Li Keqiang") >= 0.9);
         assert!(s("山田太郎", "Suzuki Ichiro") < 0.5);
+        // Chinese "Li" as a given name is not the Korean surname Ri.
+        assert!(s("孙丽", "Ri Je Son") < DEFAULT_THRESHOLD_FOR_TESTS);
+        assert!(s("Lee Myung-bak", "Ri Myong Bak") >= 0.9);
         assert!(s("金大中", "Kim Jong Un") < DEFAULT_THRESHOLD_FOR_TESTS);
     }
 

@@ -373,9 +373,11 @@ pub const GROUPS: &[&[&str]] = &[
         "katerina",
     ],
     // Korean family names: South Korean, North Korean (McCune-Reischauer)
-    // and Revised Romanization spellings of one name (李 Lee / Yi / Ri, as
-    // Chinese Li; 朴 Park / Pak / Bak; 崔 Choi / Choe; 鄭 Jung / Jeong).
-    &["lee", "yi", "rhee", "ri", "li"],
+    // and Revised Romanization spellings of one name (李 Lee / Yi / Ri;
+    // 朴 Park / Pak / Bak; 崔 Choi / Choe; 鄭 Jung / Jeong). Not Chinese
+    // "li": it is also a common given name (丽, 力), and 李 in Han
+    // characters is read Yi / Ri anyway (`translit::han`).
+    &["lee", "yi", "rhee", "ri"],
     &["park", "pak", "bak"],
     &["choi", "choe"],
     &["jung", "jeong"],
