@@ -17,7 +17,7 @@ use crate::countries::same_country;
 use crate::dates::{DateAgreement, DateSpec, best_agreement};
 use crate::error::QueryError;
 use crate::explain::{Explanation, FeatureEffect, round3};
-use crate::prepare::{PreparedName, Reading, prepare_with_readings};
+use crate::prepare::{PreparedName, Reading, prepare_all, prepare_names};
 use crate::score::compare_prepared;
 use crate::types::{Query, Record, Schema};
 
@@ -30,12 +30,17 @@ pub struct PreparedQuery {
     pub is_org: bool,
     /// How the query's non-Latin words were read.
     pub readings: Vec<Reading>,
+    /// Other readings of a name in Han characters (Sino-Korean, Japanese:
+    /// `prepare::prepare_all`); the query matches if any reading does.
+    pub alternates: Vec<(PreparedName, Vec<Reading>)>,
 }
 
 impl PreparedQuery {
     pub fn new(query: &Query) -> Result<Self, QueryError> {
         let is_org = query.schema.is_some_and(Schema::is_org_like);
-        let (name, readings) = prepare_with_readings(&query.name, is_org)?;
+        let mut all = prepare_all(&query.name, is_org)?.into_iter();
+        let (name, readings) = all.next().ok_or(QueryError::NoLetters)?;
+        let alternates: Vec<(PreparedName, Vec<Reading>)> = all.collect();
         // "LLC" or "Mr" alone would match every company or every person.
         if name.tokens.iter().all(|t| {
             matches!(
@@ -57,8 +62,37 @@ impl PreparedQuery {
             birth_date,
             is_org,
             readings,
+            alternates,
         })
     }
+
+    /// Number of readings of the query's name (1 unless it has Han
+    /// characters that read several ways).
+    pub fn reading_count(&self) -> usize {
+        1 + self.alternates.len()
+    }
+
+    /// Reading `i` of the query's name and how its words were read.
+    pub fn reading(&self, i: usize) -> (&PreparedName, &[Reading]) {
+        match i {
+            0 => (&self.name, &self.readings),
+            _ => {
+                let (n, r) = &self.alternates[i - 1];
+                (n, r)
+            }
+        }
+    }
+}
+
+/// The most the secondary features can add to a name score for this query
+/// (a birth date +0.06, a country +0.03; everything else only lowers).
+pub(crate) fn max_boost(q: &PreparedQuery) -> f64 {
+    let date = if q.birth_date.is_some() { 0.06 } else { 0.0 };
+    let country = match q.query.country.as_deref() {
+        Some(c) if !c.trim().is_empty() => 0.03,
+        _ => 0.0,
+    };
+    date + country
 }
 
 /// Applies the secondary features; returns the adjusted score and effects.
@@ -126,13 +160,16 @@ pub(crate) fn secondary(
 }
 
 /// Pairwise score of two names in [0, 1]; 0 when either is not a usable name.
+/// A name in Han characters is compared in each of its readings (Mandarin,
+/// Sino-Korean, Japanese) and the best counts.
 pub fn compare_names(a: &str, b: &str, schema: Schema) -> f64 {
     let is_org = schema.is_org_like();
-    match (
-        crate::prepare::prepare(a, is_org),
-        crate::prepare::prepare(b, is_org),
-    ) {
-        (Ok(pa), Ok(pb)) => compare_prepared(&pa, &pb, is_org).score,
+    match (prepare_names(a, is_org), prepare_names(b, is_org)) {
+        (Ok(pa), Ok(pb)) => pa
+            .iter()
+            .flat_map(|x| pb.iter().map(move |y| (x, y)))
+            .map(|(x, y)| compare_prepared(x, y, is_org).score)
+            .fold(0.0, f64::max),
         _ => 0.0,
     }
 }
@@ -149,48 +186,59 @@ pub(crate) fn compare_prepared_query(
     record: &Record,
 ) -> Option<(f64, Explanation)> {
     let is_org = q.is_org || record.schema.is_org_like();
-    let mut best: Option<(f64, usize, PreparedName, crate::score::NameScore)> = None;
+    // (score, query reading, name, list reading)
+    let mut best: Option<(f64, usize, usize, usize)> = None;
     for (i, n) in record.names.iter().enumerate() {
         if n.weak {
             continue;
         }
-        let Ok(pn) = crate::prepare::prepare(&n.text, is_org) else {
+        let Ok(pns) = prepare_names(&n.text, is_org) else {
             continue;
         };
-        let ns = compare_prepared(&q.name, &pn, is_org);
-        if best.as_ref().is_none_or(|b| ns.score > b.0) {
-            best = Some((ns.score, i, pn, ns));
+        for (lr, pn) in pns.iter().enumerate() {
+            for qr in 0..q.reading_count() {
+                let ns = compare_prepared(q.reading(qr).0, pn, is_org);
+                if best.as_ref().is_none_or(|b| ns.score > b.0) {
+                    best = Some((ns.score, qr, i, lr));
+                }
+            }
         }
     }
-    let (_, i, pn, _) = best.as_ref()?;
-    Some(explain_record(q, record, *i, Some(pn)))
+    let (_, qr, i, lr) = best?;
+    Some(explain_record(q, qr, record, i, lr, None))
 }
 
-/// Scores one name of a record against the query and explains it.
-/// `prepared` is the list name already prepared (as the index holds it).
+/// Scores one name of a record against the query and explains it:
+/// `query_reading` and `list_reading` pick the readings of a name in Han
+/// characters (0 otherwise); `prepared` is the list name's reading already
+/// prepared (as the index holds it).
 pub(crate) fn explain_record(
     q: &PreparedQuery,
+    query_reading: usize,
     record: &Record,
     name_idx: usize,
+    list_reading: usize,
     prepared: Option<&PreparedName>,
 ) -> (f64, Explanation) {
     let is_org = q.is_org || record.schema.is_org_like();
     let rn = &record.names[name_idx];
-    let mut readings = q.readings.clone();
+    let (qname, qreadings) = q.reading(query_reading);
+    let mut readings = qreadings.to_vec();
     // Only a non-ASCII list name has readings worth re-deriving.
     let ln = match prepared {
         Some(p) if rn.text.is_ascii() => p.clone(),
-        _ => match prepare_with_readings(&rn.text, is_org) {
-            Ok((p, r)) => {
+        _ => match prepare_all(&rn.text, is_org) {
+            Ok(mut all) if list_reading < all.len() => {
+                let (p, r) = all.swap_remove(list_reading);
                 readings.extend(r);
                 p
             }
-            Err(_) => q.name.clone(),
+            _ => qname.clone(),
         },
     };
-    let ns = compare_prepared(&q.name, &ln, is_org);
+    let ns = compare_prepared(qname, &ln, is_org);
     let (score, effects) = secondary(q, record, ns.score);
-    let mut ex = Explanation::from_parts(&rn.text, rn.kind, &q.name, &ln, &ns, readings);
+    let mut ex = Explanation::from_parts(&rn.text, rn.kind, qname, &ln, &ns, readings);
     ex.features = effects;
     ex.score = round3(score);
     (score, ex)
@@ -261,6 +309,57 @@ mod tests {
         };
         let s = compare(&q, &rec()).map(|r| r.0).unwrap_or(0.0);
         assert!(s < 0.5);
+    }
+
+    #[test]
+    fn han_names_match_in_their_korean_reading() {
+        let s = |a, b| compare_names(a, b, Schema::Person);
+        assert!(s("文在寅", "Moon Jae-in") >= 0.85);
+        assert!(s("朴槿惠", "Park Geun-hye") >= 0.85);
+        assert!(s("李明博", "Lee Myung-bak") >= 0.85);
+        // North Korean spelling: no initial-sound rule.
+        assert!(s("崔龍海", "Choe Ryong Hae") >= 0.95);
+        assert!(s("李英浩", "Ri Yong Ho") >= 0.85);
+    }
+
+    #[test]
+    fn han_names_match_in_their_japanese_reading() {
+        let s = |a, b| compare_names(a, b, Schema::Person);
+        assert!(s("安倍晋三", "Shinzo Abe") >= 0.95);
+        assert!(s("鈴木一郎", "Suzuki Ichiro") >= 0.95);
+        assert!(s("佐藤健二", "Kenji Sato") >= 0.95);
+        // Kyujitai and simplified forms of a surname read the same.
+        assert!(s("齋藤美香", "Saito Mika") >= 0.95);
+    }
+
+    #[test]
+    fn han_names_still_match_in_mandarin_and_readings_do_not_mix_people() {
+        let s = |a, b| compare_names(a, b, Schema::Person);
+        assert!(s("李克强", "Li Keqiang") >= 0.9);
+        assert!(s("山田太郎", "Suzuki Ichiro") < 0.5);
+        // Chinese "Li" as a given name is not the Korean surname Ri.
+        assert!(s("孙丽", "Ri Je Son") < DEFAULT_THRESHOLD_FOR_TESTS);
+        assert!(s("Lee Myung-bak", "Ri Myong Bak") >= 0.9);
+        assert!(s("金大中", "Kim Jong Un") < DEFAULT_THRESHOLD_FOR_TESTS);
+    }
+
+    const DEFAULT_THRESHOLD_FOR_TESTS: f64 = crate::DEFAULT_THRESHOLD;
+
+    #[test]
+    fn explanation_names_the_reading_of_han_characters() {
+        let r = Record {
+            id: "KPi.1".into(),
+            dataset: "un".into(),
+            schema: Schema::Person,
+            names: vec![RecordName::primary("CHOE RYONG HAE")],
+            birth_dates: vec![],
+            countries: vec![],
+        };
+        let (score, ex) = compare(&Query::name("崔龍海"), &r).unwrap();
+        assert!(score >= 0.95);
+        let line = ex.to_string();
+        assert!(line.contains("North Korean spelling"), "{line}");
+        assert_eq!(ex.query_reading, "choe ryong hae");
     }
 
     #[test]

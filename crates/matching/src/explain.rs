@@ -148,6 +148,10 @@ impl fmt::Display for Explanation {
                     f.write_str(", ")?;
                 }
                 write!(f, "{} {} as \"{}\"", r.script, r.original, r.latin)?;
+                // Han characters read several ways: say which reading.
+                if r.method.ends_with("reading") || r.method.ends_with("spelling") {
+                    write!(f, " ({})", r.method)?;
+                }
             }
         }
         if self.lineage_swapped {

@@ -21,11 +21,13 @@
 //! are skipped when rarer parts of the query already found candidates: the
 //! common part still counts in the full score of those candidates.
 
-use crate::entity::{PreparedQuery, explain_record, secondary};
+use crate::entity::{PreparedQuery, explain_record, max_boost, secondary};
 use crate::error::QueryError;
 use crate::fxhash::FxHashMap as HashMap;
-use crate::prepare::{PreparedName, prepare};
-use crate::score::{CompareScratch, QuerySide, TokenPattern, score_prepared, token_sim_with};
+use crate::prepare::{PreparedName, prepare_names};
+use crate::score::{
+    CompareScratch, PairKind, PairMemo, QuerySide, TokenPattern, score_prepared, token_sim_with,
+};
 use crate::tokens::TokenClass;
 use crate::types::{Candidate, Query, Record, ScreenOptions};
 use rayon::prelude::*;
@@ -49,9 +51,22 @@ struct VocabToken {
 struct IndexedName {
     record: u32,
     name: u16,
+    /// Which reading of a name in Han characters (`prepare::prepare_all`);
+    /// 0 for every other name.
+    reading: u8,
     is_org: bool,
     prepared: PreparedName,
+    /// Per part of `prepared`: the vocabulary part it is (same spelling and
+    /// the same features the part similarity reads), or `NO_PART`.
+    parts: Box<[u32]>,
+    /// Per pair of adjacent parts: the vocabulary part spelled as the two
+    /// joined (its fine key serves the score's bound), or `NO_PART`.
+    pairs: Box<[u32]>,
 }
+
+/// No vocabulary part (particles, titles, a spelling whose vocabulary entry
+/// has other features).
+const NO_PART: u32 = u32::MAX;
 
 /// An in-memory screening index over list records.
 pub struct Index {
@@ -59,23 +74,27 @@ pub struct Index {
     names: Vec<IndexedName>,
     /// Distinct parts (and joined adjacent pairs) of all names.
     vocab: Vec<VocabToken>,
-    /// Coarse key → its id (an index into `key_parts`).
+    /// Coarse key → its id.
     key_ids: HashMap<Box<str>, u32>,
-    /// Per coarse key id: ids of the vocabulary parts with that key.
-    key_parts: Vec<Vec<u32>>,
+    /// Per coarse key id k: its vocabulary parts are the ids
+    /// `key_start[k]..key_start[k + 1]` (the vocabulary is ordered by key).
+    key_start: Vec<u32>,
     /// Variant group → ids of vocabulary parts in it.
     by_group: HashMap<u32, Vec<u32>>,
     /// Coarse key with one letter deleted → ids of the coarse keys.
     deletes: HashMap<Box<str>, Vec<u32>>,
+    /// Per coarse key id: the ids of the keys one edit away (empty for keys
+    /// shorter than `FUZZY_MIN_LEN`).
+    neighbors: Vec<Box<[u32]>>,
 }
 
 /// Parts of a name worth indexing, plus adjacent pairs joined: (token, the
-/// index of the name part it stands for).
-fn index_tokens(p: &PreparedName) -> Vec<(crate::prepare::Token, usize)> {
+/// index of the name part it stands for, whether it is a joined pair).
+fn index_tokens(p: &PreparedName) -> Vec<(crate::prepare::Token, usize, bool)> {
     let mut out = Vec::with_capacity(p.tokens.len() * 2);
     for (i, t) in p.tokens.iter().enumerate() {
         if matches!(t.class, TokenClass::Word | TokenClass::Number) {
-            out.push((t.clone(), i));
+            out.push((t.clone(), i, false));
         }
     }
     for (i, pair) in p.tokens.windows(2).enumerate() {
@@ -98,11 +117,60 @@ fn index_tokens(p: &PreparedName) -> Vec<(crate::prepare::Token, usize)> {
                         weight: 1.0,
                     },
                     i,
+                    true,
                 ));
             }
         }
     }
     out
+}
+
+/// Whether two parts of the same spelling are alike for the part
+/// similarity (`token_sim` reads the spelling, keys, group, class and
+/// vowel-poverty, not the weight).
+fn same_features(a: &crate::prepare::Token, b: &crate::prepare::Token) -> bool {
+    a.text == b.text && a.group == b.group && a.class == b.class && a.vowel_poor == b.vowel_poor
+}
+
+/// Weight of the query's parts that the index can find.
+fn query_weight(q: &PreparedName) -> f32 {
+    q.tokens
+        .iter()
+        .filter(|t| matches!(t.class, TokenClass::Word | TokenClass::Number))
+        .map(|t| t.weight)
+        .sum()
+}
+
+/// The coarse keys one edit from `key` (deletion index), ascending, without
+/// `own` (the id of `key` itself, when it is a key of the list), into
+/// `keys`.
+fn neighbor_keys(
+    key: &str,
+    own: Option<u32>,
+    key_ids: &HashMap<Box<str>, u32>,
+    deletes: &HashMap<Box<str>, Vec<u32>>,
+    keys: &mut Vec<u32>,
+    buf: &mut String,
+) {
+    keys.clear();
+    // The list key has one more letter.
+    if let Some(ks) = deletes.get(key) {
+        keys.extend_from_slice(ks);
+    }
+    for_each_deletion(key, buf, |d| {
+        // The query key has one more letter, or one letter differs.
+        if let Some(&k) = key_ids.get(d) {
+            keys.push(k);
+        }
+        if let Some(ks) = deletes.get(d) {
+            keys.extend_from_slice(ks);
+        }
+    });
+    keys.sort_unstable();
+    keys.dedup();
+    if let Some(o) = own {
+        keys.retain(|&k| k != o);
+    }
 }
 
 /// Calls `f` with `term` minus each of its letters in turn (a reused buffer).
@@ -133,6 +201,112 @@ struct Scratch {
     part_serial: u32,
     keys: Vec<u32>,
     buf: String,
+    memo: SimMemo,
+    compare: CompareScratch,
+    /// Reused buffers of the candidate search.
+    reached: Vec<u32>,
+    hit_pool: Vec<Vec<(u32, f32)>>,
+}
+
+/// Part similarities of the current query, per vocabulary part: measured
+/// once in the candidate search or in the first full comparison that
+/// needs them, then read by every other candidate name with that part
+/// (see `score::PairMemo`).
+#[derive(Default)]
+struct SimMemo {
+    /// Per vocabulary part: `serial` when it has a slot for this query.
+    stamp: Vec<u32>,
+    slot: Vec<u32>,
+    serial: u32,
+    /// Parts of the query.
+    nq: usize,
+    /// `nq` values per slot.
+    data: Vec<(f32, PairKind)>,
+}
+
+const UNKNOWN: (f32, PairKind) = (f32::NAN, PairKind::Conflict);
+
+impl SimMemo {
+    fn reset(&mut self, vocab: usize, nq: usize) {
+        if self.stamp.len() < vocab {
+            self.stamp.resize(vocab, 0);
+            self.slot.resize(vocab, 0);
+        }
+        self.serial = self.serial.wrapping_add(1);
+        if self.serial == 0 {
+            self.stamp.iter_mut().for_each(|x| *x = 0);
+            self.serial = 1;
+        }
+        self.nq = nq;
+        self.data.clear();
+    }
+
+    #[inline]
+    fn get(&self, v: u32, i: usize) -> (f32, PairKind) {
+        let v = v as usize;
+        if self.stamp[v] == self.serial {
+            self.data[self.slot[v] as usize * self.nq + i]
+        } else {
+            UNKNOWN
+        }
+    }
+
+    #[inline]
+    fn put(&mut self, v: u32, i: usize, val: (f32, PairKind)) {
+        let v = v as usize;
+        if self.stamp[v] != self.serial {
+            self.stamp[v] = self.serial;
+            self.slot[v] = (self.data.len() / self.nq) as u32;
+            self.data.extend(std::iter::repeat_n(UNKNOWN, self.nq));
+        }
+        self.data[self.slot[v] as usize * self.nq + i] = val;
+    }
+}
+
+/// The memo seen from one candidate name.
+struct NameMemo<'a> {
+    parts: &'a [u32],
+    pairs: &'a [u32],
+    vocab: &'a [VocabToken],
+    memo: &'a mut SimMemo,
+}
+
+impl PairMemo for NameMemo<'_> {
+    #[inline]
+    fn masks(&self, j: usize) -> Option<(u64, u64)> {
+        let v = self.parts[j];
+        (v != NO_PART).then(|| {
+            let vv = &self.vocab[v as usize];
+            (vv.text_mask, vv.fine_mask)
+        })
+    }
+
+    #[inline]
+    fn get(&self, i: usize, j: usize) -> (f32, PairKind) {
+        match self.parts[j] {
+            NO_PART => UNKNOWN,
+            v => self.memo.get(v, i),
+        }
+    }
+
+    #[inline]
+    fn put(&mut self, i: usize, j: usize, val: (f32, PairKind)) {
+        let v = self.parts[j];
+        if v != NO_PART {
+            self.memo.put(v, i, val);
+        }
+    }
+
+    #[inline]
+    fn joined_fine(&self, i: usize) -> Option<(usize, u64)> {
+        match self.pairs.get(i) {
+            Some(&v) if v != NO_PART => {
+                let vv = &self.vocab[v as usize];
+                Some((vv.token.fine.len(), vv.fine_mask))
+            }
+            _ => None,
+        }
+    }
 }
 
 thread_local! {
@@ -154,21 +328,31 @@ impl Index {
                     .map(move |(ni, n)| (ri as u32, ni as u16, is_org, n.text.as_str()))
             })
             .collect();
+        // A name in Han characters is indexed in each of its readings.
         let names: Vec<IndexedName> = jobs
             .par_iter()
-            .filter_map(|&(record, name, is_org, text)| {
-                prepare(text, is_org).ok().map(|prepared| IndexedName {
-                    record,
-                    name,
-                    is_org,
-                    prepared,
-                })
+            .flat_map_iter(|&(record, name, is_org, text)| {
+                prepare_names(text, is_org)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .take(u8::MAX as usize)
+                    .enumerate()
+                    .map(move |(reading, prepared)| IndexedName {
+                        record,
+                        name,
+                        reading: reading as u8,
+                        is_org,
+                        prepared,
+                        parts: Box::default(),
+                        pairs: Box::default(),
+                    })
             })
             .collect();
+        let mut names = names;
         let mut ids: HashMap<Box<str>, u32> = HashMap::default();
         let mut vocab: Vec<VocabToken> = Vec::new();
         for (id, n) in names.iter().enumerate() {
-            for (tok, _) in index_tokens(&n.prepared) {
+            for (tok, _, _) in index_tokens(&n.prepared) {
                 let next = vocab.len() as u32;
                 let tid = *ids.entry(tok.text.clone()).or_insert(next);
                 if tid == next {
@@ -185,24 +369,75 @@ impl Index {
                 }
             }
         }
-        drop(ids);
+        // Coarse keys, in order of first use.
         let mut key_ids: HashMap<Box<str>, u32> = HashMap::default();
-        let mut key_parts: Vec<Vec<u32>> = Vec::new();
+        let key_of: Vec<u32> = vocab
+            .iter()
+            .map(|v| {
+                let next = key_ids.len() as u32;
+                *key_ids.entry(v.token.coarse.clone()).or_insert(next)
+            })
+            .collect();
+        // Vocabulary parts renumbered so that the parts of one key are
+        // consecutive: a key reaches a range of ids, and the search walks
+        // memory in order instead of jumping around a large vocabulary.
+        let mut order: Vec<u32> = (0..vocab.len() as u32).collect();
+        order.sort_by_key(|&t| (key_of[t as usize], t));
+        let mut new_of = vec![0u32; vocab.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_of[old as usize] = new as u32;
+        }
+        let mut slots: Vec<Option<VocabToken>> = vocab.into_iter().map(Some).collect();
+        let vocab: Vec<VocabToken> = order
+            .iter()
+            .filter_map(|&old| slots[old as usize].take())
+            .collect();
+        drop(slots);
+        let mut key_start: Vec<u32> = vec![0; key_ids.len() + 1];
+        for &k in &key_of {
+            key_start[k as usize + 1] += 1;
+        }
+        for k in 0..key_ids.len() {
+            key_start[k + 1] += key_start[k];
+        }
+        drop(key_of);
+        for v in ids.values_mut() {
+            *v = new_of[*v as usize];
+        }
+        drop(new_of);
+        let mut buf = String::new();
+        for n in &mut names {
+            n.parts = n
+                .prepared
+                .tokens
+                .iter()
+                .map(|t| match ids.get(&t.text) {
+                    Some(&v) if same_features(&vocab[v as usize].token, t) => v,
+                    _ => NO_PART,
+                })
+                .collect();
+            n.pairs = n
+                .prepared
+                .tokens
+                .windows(2)
+                .map(|w| {
+                    buf.clear();
+                    buf.push_str(&w[0].text);
+                    buf.push_str(&w[1].text);
+                    ids.get(buf.as_str()).copied().unwrap_or(NO_PART)
+                })
+                .collect();
+        }
+        drop(ids);
+        let mut vocab = vocab;
         let mut by_group: HashMap<u32, Vec<u32>> = HashMap::default();
         for (tid, v) in vocab.iter_mut().enumerate() {
             v.postings.shrink_to_fit();
-            let next = key_parts.len() as u32;
-            let kid = *key_ids.entry(v.token.coarse.clone()).or_insert(next);
-            if kid == next {
-                key_parts.push(Vec::new());
-            }
-            key_parts[kid as usize].push(tid as u32);
             if let Some(g) = v.token.group {
                 by_group.entry(g).or_default().push(tid as u32);
             }
         }
         let mut deletes: HashMap<Box<str>, Vec<u32>> = HashMap::default();
-        let mut buf = String::new();
         for (key, &kid) in &key_ids {
             if key.len() < FUZZY_MIN_LEN {
                 continue;
@@ -214,21 +449,29 @@ impl Index {
                 }
             });
         }
-        for v in &mut key_parts {
-            v.shrink_to_fit();
-        }
         for v in deletes.values_mut() {
             v.sort_unstable();
             v.shrink_to_fit();
+        }
+        // Per key of the list: its one-edit neighbours, so that a query
+        // part spelled like a list part needs no lookups at all.
+        let mut neighbors: Vec<Box<[u32]>> = vec![Box::default(); key_ids.len()];
+        let mut keys = Vec::new();
+        for (key, &kid) in &key_ids {
+            if key.len() >= FUZZY_MIN_LEN {
+                neighbor_keys(key, Some(kid), &key_ids, &deletes, &mut keys, &mut buf);
+                neighbors[kid as usize] = keys.as_slice().into();
+            }
         }
         Index {
             records,
             names,
             vocab,
             key_ids,
-            key_parts,
+            key_start,
             by_group,
             deletes,
+            neighbors,
         }
     }
 
@@ -273,7 +516,11 @@ impl Index {
         let names: usize = self
             .names
             .iter()
-            .map(|n| std::mem::size_of::<IndexedName>() + n.prepared.heap_bytes())
+            .map(|n| {
+                std::mem::size_of::<IndexedName>()
+                    + n.prepared.heap_bytes()
+                    + (n.parts.len() + n.pairs.len()) * 4
+            })
             .sum();
         // HashMap entries: key + value + ~1 control byte, at the table's
         // load factor (7/8).
@@ -289,11 +536,7 @@ impl Index {
             })
             .sum();
         let by_key: usize = self.key_ids.keys().map(|k| k.len() + 21).sum::<usize>() * 8 / 7
-            + self
-                .key_parts
-                .iter()
-                .map(|v| 24 + v.capacity() * 4)
-                .sum::<usize>();
+            + self.key_start.capacity() * 4;
         let by_group: usize = self
             .by_group
             .values()
@@ -308,7 +551,8 @@ impl Index {
             .sum::<usize>()
             * 8
             / 7;
-        rec + names + vocab + by_key + by_group + deletes
+        let neighbors: usize = self.neighbors.iter().map(|v| 16 + v.len() * 4).sum();
+        rec + names + vocab + by_key + by_group + deletes + neighbors
     }
 
     /// Vocabulary parts a query part may match: same skeleton, skeleton one
@@ -322,8 +566,8 @@ impl Index {
         }
         let serial = s.part_serial;
         let stamp = &mut s.part_stamp;
-        let mut add = |ts: &[u32], out: &mut Vec<u32>| {
-            for &v in ts {
+        let mut add = |ts: &mut dyn Iterator<Item = u32>, out: &mut Vec<u32>| {
+            for v in ts {
                 let slot = &mut stamp[v as usize];
                 if *slot != serial {
                     *slot = serial;
@@ -331,50 +575,42 @@ impl Index {
                 }
             }
         };
+        let key_range = |k: u32| self.key_start[k as usize]..self.key_start[k as usize + 1];
         let own = self.key_ids.get(&*t.coarse).copied();
         if let Some(k) = own {
-            add(&self.key_parts[k as usize], out);
+            add(&mut key_range(k), out);
         }
         if let Some(g) = t.group
             && let Some(ts) = self.by_group.get(&g)
         {
-            add(ts, out);
+            add(&mut ts.iter().copied(), out);
         }
         if t.coarse.len() < FUZZY_MIN_LEN {
             return;
         }
-        let keys = &mut s.keys;
-        keys.clear();
-        // The list key has one more letter.
-        if let Some(ks) = self.deletes.get(&*t.coarse) {
-            keys.extend_from_slice(ks);
-        }
-        for_each_deletion(&t.coarse, &mut s.buf, |d| {
-            // The query key has one more letter, or one letter differs.
-            if let Some(&k) = self.key_ids.get(d) {
-                keys.push(k);
+        // A key of the list: its neighbours were found at build time.
+        let keys: &[u32] = match own {
+            Some(k) => &self.neighbors[k as usize],
+            None => {
+                neighbor_keys(
+                    &t.coarse,
+                    None,
+                    &self.key_ids,
+                    &self.deletes,
+                    &mut s.keys,
+                    &mut s.buf,
+                );
+                &s.keys
             }
-            if let Some(ks) = self.deletes.get(d) {
-                keys.extend_from_slice(ks);
-            }
-        });
-        keys.sort_unstable();
-        keys.dedup();
-        for &k in keys.iter() {
-            if Some(k) != own {
-                add(&self.key_parts[k as usize], out);
-            }
+        };
+        for &k in keys {
+            add(&mut key_range(k), out);
         }
     }
 
     /// Names worth full scoring, best-supported first.
     fn candidates(&self, q: &PreparedName, allowed: &dyn Fn(u32) -> bool) -> Vec<u32> {
-        let total: f32 = q
-            .tokens
-            .iter()
-            .filter(|t| matches!(t.class, TokenClass::Word | TokenClass::Number))
-            .map(|t| t.weight)
-            .sum();
+        let total = query_weight(q);
         SCRATCH.with(|s| {
             let mut guard = s.borrow_mut();
             self.candidates_in(q, allowed, total, &mut guard)
@@ -391,10 +627,14 @@ impl Index {
         if s.part_stamp.len() < self.vocab.len() {
             s.part_stamp.resize(self.vocab.len(), 0);
         }
+        s.memo.reset(self.vocab.len(), q.tokens.len());
         // Per query part: the vocabulary parts it matches, with similarity.
+        // Buffers come from the thread's scratch: on a dense list they hold
+        // thousands of entries, and allocating them per query costs more
+        // than filling them.
         let mut per_part: Vec<(f32, Vec<(u32, f32)>)> = Vec::new();
-        let mut reached = Vec::new();
-        for (tok, i) in index_tokens(q) {
+        let mut reached = std::mem::take(&mut s.reached);
+        for (tok, i, joined) in index_tokens(q) {
             reached.clear();
             self.reach(&tok, s, &mut reached);
             let pat = TokenPattern::new(&tok);
@@ -403,37 +643,43 @@ impl Index {
                 crate::keys::letter_mask(&tok.fine),
             );
             let vowel_poor = tok.vowel_poor;
-            let mut hits: Vec<(u32, f32)> = reached
-                .iter()
-                .filter_map(|&v| {
-                    let vv = &self.vocab[v as usize];
-                    let vt = &vv.token;
-                    // Lengths too far apart cannot reach the match level.
-                    let (la, lb) = (tok.fine.len(), vt.fine.len());
-                    if la.abs_diff(lb) * 5 > la.max(lb) * 2 && tok.group.is_none() {
-                        return None;
-                    }
-                    // Neither the spelling nor the keys can reach it (the
-                    // variant table and the skeleton of vowel-poor words
-                    // aside): skip the edit distances.
-                    if (tok.group.is_none() || tok.group != vt.group)
-                        && !(vowel_poor || vt.vowel_poor)
-                        && crate::keys::similarity_bound_masked(
-                            tok.text.len(),
-                            vt.text.len(),
-                            text_mask,
-                            vv.text_mask,
-                        ) < 0.62
-                        && crate::keys::similarity_bound_masked(la, lb, fine_mask, vv.fine_mask)
-                            * 0.97
-                            < 0.62
-                    {
-                        return None;
-                    }
-                    let (sim, _) = token_sim_with(&tok, &pat, vt, 0.62);
-                    (sim >= 0.62).then_some((v, sim))
-                })
-                .collect();
+            let memo = &mut s.memo;
+            let mut hits = s.hit_pool.pop().unwrap_or_default();
+            hits.clear();
+            hits.extend(reached.iter().filter_map(|&v| {
+                let vv = &self.vocab[v as usize];
+                let vt = &vv.token;
+                // Lengths too far apart cannot reach the match level.
+                let (la, lb) = (tok.fine.len(), vt.fine.len());
+                if la.abs_diff(lb) * 5 > la.max(lb) * 2 && tok.group.is_none() {
+                    return None;
+                }
+                // Neither the spelling nor the keys can reach it (the
+                // variant table and the skeleton of vowel-poor words
+                // aside): skip the edit distances.
+                if (tok.group.is_none() || tok.group != vt.group)
+                    && !(vowel_poor || vt.vowel_poor)
+                    && crate::keys::similarity_bound_masked(
+                        tok.text.len(),
+                        vt.text.len(),
+                        text_mask,
+                        vv.text_mask,
+                    ) < 0.62
+                    && crate::keys::similarity_bound_masked(la, lb, fine_mask, vv.fine_mask) * 0.97
+                        < 0.62
+                {
+                    // Not worth a memo entry: full scoring rules the
+                    // pair out by the same bound.
+                    return None;
+                }
+                let (sim, kind) = token_sim_with(&tok, &pat, vt, 0.62);
+                if !joined && sim >= 0.62 {
+                    // Exact at or above the floor (below it, full
+                    // scoring measures the few pairs it meets).
+                    memo.put(v, i, (sim, kind));
+                }
+                (sim >= 0.62).then_some((v, sim))
+            }));
             // Best first; ties in a fixed order (the accumulation below
             // counts the first similarity that reaches a name).
             hits.sort_unstable_by(|a, b| {
@@ -509,6 +755,8 @@ impl Index {
                 });
                 cands.truncate(MAX_SCORED);
             }
+            s.reached = reached;
+            s.hit_pool.extend(per_part.into_iter().map(|p| p.1));
             cands.into_iter().map(|c| c.1).collect()
         }
     }
@@ -541,25 +789,48 @@ impl Index {
                 }
             }
         };
-        let cands = self.candidates(&pq.name, &allowed);
-        let side = QuerySide::new(&pq.name);
-        let mut scratch = CompareScratch::default();
-        // Best name per record.
-        let mut best: HashMap<u32, (f64, u32)> = HashMap::default();
-        for id in cands {
-            let n = &self.names[id as usize];
-            let is_org = pq.is_org || n.is_org;
-            let s = score_prepared(&side, &n.prepared, is_org, &mut scratch);
-            let e = best.entry(n.record).or_insert((-1.0, id));
-            if s > e.0 {
-                *e = (s, id);
-            }
+        // A name whose score, with every boost the secondary features could
+        // give, stays below the threshold is not fully scored.
+        let floor = (opts.threshold - max_boost(pq)) as f32;
+        // Best name (and reading of the query) per record.
+        let mut best: HashMap<u32, (f64, u32, usize)> = HashMap::default();
+        for qr in 0..pq.reading_count() {
+            let qname = pq.reading(qr).0;
+            let total = query_weight(qname);
+            SCRATCH.with(|s| {
+                let mut guard = s.borrow_mut();
+                let s = &mut *guard;
+                let cands = self.candidates_in(qname, &allowed, total, s);
+                let side = QuerySide::new(qname);
+                for id in cands {
+                    let n = &self.names[id as usize];
+                    let is_org = pq.is_org || n.is_org;
+                    let mut memo = NameMemo {
+                        parts: &n.parts,
+                        pairs: &n.pairs,
+                        vocab: &self.vocab,
+                        memo: &mut s.memo,
+                    };
+                    let sc = score_prepared(
+                        &side,
+                        &n.prepared,
+                        is_org,
+                        &mut s.compare,
+                        &mut memo,
+                        floor,
+                    );
+                    let e = best.entry(n.record).or_insert((-1.0, id, qr));
+                    if sc > e.0 {
+                        *e = (sc, id, qr);
+                    }
+                }
+            });
         }
-        let mut scored: Vec<(f64, u32, u32)> = best
+        let mut scored: Vec<(f64, u32, u32, usize)> = best
             .into_iter()
-            .filter_map(|(rec, (name_score, id))| {
+            .filter_map(|(rec, (name_score, id, qr))| {
                 let (s, _) = secondary(pq, &self.records[rec as usize], name_score);
-                (s >= opts.threshold).then_some((s, rec, id))
+                (s >= opts.threshold).then_some((s, rec, id, qr))
             })
             .collect();
         scored.sort_by(|a, b| {
@@ -570,11 +841,18 @@ impl Index {
         scored.truncate(opts.limit);
         scored
             .into_iter()
-            .map(|(_, rec, id)| {
+            .map(|(_, rec, id, qr)| {
                 let r = &self.records[rec as usize];
                 let n = &self.names[id as usize];
                 let name = n.name;
-                let (score, explanation) = explain_record(pq, r, name as usize, Some(&n.prepared));
+                let (score, explanation) = explain_record(
+                    pq,
+                    qr,
+                    r,
+                    name as usize,
+                    n.reading as usize,
+                    Some(&n.prepared),
+                );
                 Candidate {
                     record: rec as usize,
                     id: r.id.clone(),
@@ -673,6 +951,37 @@ mod tests {
             .screen(&Query::name("Maria Gonzalez"), &ScreenOptions::default())
             .unwrap();
         assert!(r.is_empty());
+    }
+
+    #[test]
+    fn han_query_finds_latin_record_through_its_korean_reading() {
+        let idx = Index::build(vec![
+            person("KPi.1", &["PAK PONG JU"]),
+            person("KPi.2", &["RI SU YONG"]),
+        ]);
+        let r = idx
+            .screen(&Query::name("朴奉珠"), &ScreenOptions::default())
+            .unwrap();
+        assert_eq!(r[0].id, "KPi.1");
+        assert!(r[0].explanation.to_string().contains("Sino-Korean"));
+        // The Mandarin reading of the same characters finds nothing.
+        assert!(
+            Index::build(vec![person("KPi.1", &["PAK PONG JU"])])
+                .screen(&Query::name("Piao Fengzhu"), &ScreenOptions::default())
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn han_list_name_is_found_by_a_latin_query_in_its_japanese_reading() {
+        let idx = Index::build(vec![person("JPi.1", &["鈴木一郎"])]);
+        let r = idx
+            .screen(&Query::name("Ichiro Suzuki"), &ScreenOptions::default())
+            .unwrap();
+        assert_eq!(r[0].id, "JPi.1");
+        assert!(r[0].score >= 0.95);
+        assert!(r[0].explanation.to_string().contains("Japanese reading"));
     }
 
     #[test]

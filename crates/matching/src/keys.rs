@@ -203,9 +203,10 @@ fn levenshtein_alloc(a: &[u8], b: &[u8]) -> usize {
 #[derive(Clone)]
 pub struct OsaPattern<'a> {
     text: &'a [u8],
-    /// Per `alnum_slot`: positions of that byte in `text`; `None` when the
+    /// Per [`slot37`]: positions of that byte in `text` (slot 36, every
+    /// byte outside `[a-z0-9]`, stays empty); `None` when the
     /// text is empty, longer than 64 bytes or not `[a-z0-9]`.
-    pm: Option<[u64; 36]>,
+    pm: Option<[u64; 37]>,
 }
 
 impl<'a> OsaPattern<'a> {
@@ -213,9 +214,9 @@ impl<'a> OsaPattern<'a> {
         let b = text.as_bytes();
         let ok = !b.is_empty() && b.len() <= 64 && b.iter().all(|&c| is_alnum(c));
         let pm = ok.then(|| {
-            let mut pm = [0u64; 36];
+            let mut pm = [0u64; 37];
             for (i, &c) in b.iter().enumerate() {
-                pm[alnum_slot(c)] |= 1u64 << i;
+                pm[slot37(c)] |= 1u64 << i;
             }
             pm
         });
@@ -234,7 +235,9 @@ impl<'a> OsaPattern<'a> {
     #[inline]
     pub fn distance(&self, b: &[u8]) -> usize {
         match &self.pm {
-            Some(pm) if b.iter().all(|&c| is_alnum(c)) => osa_with_masks(pm, self.text.len(), b),
+            // A byte of `b` outside `[a-z0-9]` equals no byte of the
+            // pattern: its empty mask is exactly right, whatever it is.
+            Some(pm) => osa_loop(pm, self.text.len(), b, slot37),
             _ => osa_distance(self.text, b),
         }
     }
@@ -309,11 +312,26 @@ fn is_alnum(c: u8) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit()
 }
 
-/// The loop of [`osa_bit_parallel`] over prepared masks of a text of `m`
-/// (1..=64) alphanumeric bytes; `b` must be alphanumeric.
+/// [`alnum_slot`] as a table over every byte; any other byte gets slot 36,
+/// which no pattern byte uses (for [`OsaPattern`]: no branch per byte).
+static SLOTS: [u8; 256] = {
+    let mut t = [36u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_digit() {
+            t[c] = b - b'0';
+        } else if b.is_ascii_lowercase() {
+            t[c] = b - b'a' + 10;
+        }
+        c += 1;
+    }
+    t
+};
+
 #[inline]
-fn osa_with_masks(pm: &[u64; 36], m: usize, b: &[u8]) -> usize {
-    osa_loop(pm, m, b, alnum_slot)
+fn slot37(c: u8) -> usize {
+    SLOTS[c as usize] as usize
 }
 
 /// Hyyrö's recurrence over the masks `pm` of a text of `m` (1..=64) bytes,

@@ -6,6 +6,7 @@ use crate::error::{MAX_NAME_CHARS, QueryError};
 use crate::keys::{coarse_key, fine_key};
 use crate::script::{Script, char_script, detect_script};
 use crate::tokens::{self, TokenClass, classify};
+use crate::translit::han::{self, HanReading};
 use crate::translit::{self, Context, arabic};
 use crate::variants;
 use serde::Serialize;
@@ -40,7 +41,9 @@ pub struct Reading {
     pub original: String,
     pub latin: String,
     pub script: Script,
-    /// "table" when the variant table knew the word, "rules" otherwise.
+    /// "table" when the variant table knew the word, "rules" otherwise;
+    /// for Han characters, which reading ("Mandarin reading", "Sino-Korean
+    /// reading", "Japanese reading", ...).
     pub method: &'static str,
 }
 
@@ -212,7 +215,11 @@ fn read_word(word: &str, ctx: Context, readings: &mut Vec<Reading>) -> Vec<(Stri
             original: word.to_string(),
             latin: latin.clone(),
             script,
-            method: "rules",
+            method: if script == Script::Han {
+                ctx.han.label()
+            } else {
+                "rules"
+            },
         });
     }
     latin
@@ -249,6 +256,11 @@ fn unleet(p: &str) -> String {
 /// Replaces written-out legal forms by their abbreviation.
 fn fold_legal_phrases(parts: &mut Vec<(String, bool)>) {
     for (phrase, abbr) in tokens::LEGAL_PHRASES {
+        // Most names have none of the phrase's words.
+        let first = phrase.split(' ').next().unwrap_or(phrase);
+        if !parts.iter().any(|p| p.0 == first) {
+            continue;
+        }
         let words: Vec<&str> = phrase.split(' ').collect();
         let n = words.len();
         let mut i = 0;
@@ -416,9 +428,58 @@ pub fn prepare_with_readings(
     raw: &str,
     is_org: bool,
 ) -> Result<(PreparedName, Vec<Reading>), QueryError> {
+    prepare_reading(raw, is_org, HanReading::Mandarin)
+}
+
+/// Every reading of a name: the first is `prepare_with_readings`'s; a name
+/// with Han characters also gets its Sino-Korean readings (South and, when
+/// it differs, North Korean spelling) and its Japanese reading, when the
+/// tables read every character (`translit::han`). Readings that come out
+/// the same are given once.
+pub fn prepare_all(
+    raw: &str,
+    is_org: bool,
+) -> Result<Vec<(PreparedName, Vec<Reading>)>, QueryError> {
+    let first = prepare_reading(raw, is_org, HanReading::Mandarin)?;
+    let mut out = vec![first];
+    if !raw.chars().any(|c| char_script(c) == Some(Script::Han)) {
+        return Ok(out);
+    }
+    let text: String = raw.nfkc().flat_map(char::to_lowercase).collect();
+    for han in [
+        HanReading::KoreanSouth,
+        HanReading::KoreanNorth,
+        HanReading::Japanese,
+    ] {
+        if !han::covers(&text, han) {
+            continue;
+        }
+        if let Ok(r) = prepare_reading(raw, is_org, han)
+            && !out.iter().any(|o| o.0.tokens == r.0.tokens)
+        {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+/// Names prepared every way they can be read (see [`prepare_all`]),
+/// without the readings.
+pub fn prepare_names(raw: &str, is_org: bool) -> Result<Vec<PreparedName>, QueryError> {
+    prepare_all(raw, is_org).map(|v| v.into_iter().map(|r| r.0).collect())
+}
+
+fn prepare_reading(
+    raw: &str,
+    is_org: bool,
+    han: HanReading,
+) -> Result<(PreparedName, Vec<Reading>), QueryError> {
     validate(raw)?;
     let text: String = raw.nfkc().flat_map(char::to_lowercase).collect();
-    let ctx = Context::of(&text);
+    let ctx = Context {
+        han,
+        ..Context::of(&text)
+    };
     let script = detect_script(&text).dominant;
     let mut readings = Vec::new();
     let mut parts: Vec<(String, bool)> = Vec::new();

@@ -248,6 +248,8 @@ struct Run<'a> {
     text: &'a str,
     fine: &'a str,
     wm: f32,
+    /// `letter_mask` of `text` and of `fine`.
+    masks: (u64, u64),
 }
 
 /// The query side of many comparisons: its parts' spellings prepared for
@@ -257,7 +259,8 @@ pub(crate) struct QuerySide<'a> {
     pats: Vec<TokenPattern<'a>>,
     /// `letter_mask` of each part's spelling and fine key.
     masks: Vec<(u64, u64)>,
-    runs: Vec<(usize, usize, usize, String, String, f32)>,
+    #[allow(clippy::type_complexity)]
+    runs: Vec<(usize, usize, usize, String, String, f32, (u64, u64))>,
 }
 
 impl<'a> QuerySide<'a> {
@@ -273,7 +276,8 @@ impl<'a> QuerySide<'a> {
                 let text: String = t[i..i + len].iter().map(|t| &*t.text).collect();
                 let fine = fine_key(&text);
                 let wm: f32 = t[i..i + len].iter().map(|t| t.weight).sum();
-                runs.push((i, len, total, text, fine, wm));
+                let masks = (letter_mask(&text), letter_mask(&fine));
+                runs.push((i, len, total, text, fine, wm, masks));
             }
         }
         QuerySide {
@@ -292,6 +296,7 @@ impl<'a> QuerySide<'a> {
             text: &r.3,
             fine: &r.4,
             wm: r.5,
+            masks: r.6,
         })
     }
 }
@@ -313,13 +318,53 @@ fn surely_unmatched(x: &Token, mx: (u64, u64), y: &Token, my: (u64, u64)) -> boo
         && similarity_bound_masked(x.fine.len(), y.fine.len(), mx.1, my.1) * 0.97 < MIN_MATCH
 }
 
+/// Parts (as bit masks of side a, side b) whose exact pairing is sure to
+/// be taken: part i of a and part j of b are spelled the same, and
+/// neither has another exact partner. Edges of similarity 1.0 are exact
+/// pairs only and sort first, so the pair (i, j) is taken before any
+/// joined or initials edge (at most 0.98) could use i or j: such edges
+/// through a sure part are never taken and need not be built.
+fn sure_exact(sims: &[(f32, PairKind)], na: usize, nb: usize) -> (u32, u32) {
+    let (mut one_a, mut two_a, mut one_b, mut two_b) = (0u32, 0u32, 0u32, 0u32);
+    for i in 0..na {
+        for j in 0..nb {
+            if sims[i * nb + j].0 == 1.0 {
+                two_a |= one_a & (1 << i);
+                one_a |= 1 << i;
+                two_b |= one_b & (1 << j);
+                one_b |= 1 << j;
+            }
+        }
+    }
+    let (only_a, only_b) = (one_a & !two_a, one_b & !two_b);
+    let (mut sure_a, mut sure_b) = (0u32, 0u32);
+    for i in 0..na {
+        if only_a & (1 << i) == 0 {
+            continue;
+        }
+        for j in 0..nb {
+            if only_b & (1 << j) != 0 && sims[i * nb + j].0 == 1.0 {
+                sure_a |= 1 << i;
+                sure_b |= 1 << j;
+            }
+        }
+    }
+    (sure_a, sure_b)
+}
+
 /// Edges where several consecutive parts of the query (side a) equal one
-/// part of `single` (side b).
-fn join_edges_query(q: &QuerySide<'_>, single: &[Token], edges: &mut Vec<Edge>) {
+/// part of `single` (side b). `sure`: see [`sure_exact`].
+fn join_edges_query(q: &QuerySide<'_>, single: &[Token], edges: &mut Vec<Edge>, sure: (u32, u32)) {
     for r in q.runs() {
+        if mask((r.i, r.len)) & sure.0 != 0 {
+            continue;
+        }
         let mut pats: Option<(OsaPattern<'_>, OsaPattern<'_>)> = None;
         for (j, s) in single.iter().enumerate() {
-            if s.class != TokenClass::Word || s.text.len().abs_diff(r.total) > 3 {
+            if s.class != TokenClass::Word
+                || s.text.len().abs_diff(r.total) > 3
+                || sure.1 & (1 << j) != 0
+            {
                 continue;
             }
             let bound_text = similarity_bound(r.text.len(), s.text.len());
@@ -374,6 +419,7 @@ fn join_edges_list(
     edges: &mut Vec<Edge>,
     text: &mut String,
     fine: &mut Vec<u8>,
+    sure: (u32, u32),
 ) {
     let single = &q.name.tokens;
     for i in 0..multi.len() {
@@ -381,10 +427,16 @@ fn join_edges_list(
             if i + len > multi.len() || !multi[i..i + len].iter().all(joinable) {
                 break;
             }
+            if mask((i, len)) & sure.1 != 0 {
+                continue;
+            }
             let total: usize = multi[i..i + len].iter().map(|t| t.text.len()).sum();
             let mut ready = false;
             for (j, s) in single.iter().enumerate() {
-                if s.class != TokenClass::Word || s.text.len().abs_diff(total) > 3 {
+                if s.class != TokenClass::Word
+                    || s.text.len().abs_diff(total) > 3
+                    || sure.0 & (1 << j) != 0
+                {
                     continue;
                 }
                 if !ready {
@@ -431,15 +483,30 @@ fn join_edges_list(
 
 /// Edges where a short all-initials part ("jc") spells the first letters of
 /// consecutive parts of the other side ("jean claude").
-fn initials_edges(short: &[Token], other: &[Token], short_is_a: bool, edges: &mut Vec<Edge>) {
+/// `sure`: the sure parts of `short`'s side and of `other`'s (see
+/// [`sure_exact`]).
+fn initials_edges(
+    short: &[Token],
+    other: &[Token],
+    short_is_a: bool,
+    edges: &mut Vec<Edge>,
+    sure: (u32, u32),
+) {
     for (i, t) in short.iter().enumerate() {
         let n = t.text.len();
-        if !(2..=3).contains(&n) || t.group.is_some() || t.class != TokenClass::Word {
+        if !(2..=3).contains(&n)
+            || t.group.is_some()
+            || t.class != TokenClass::Word
+            || sure.0 & (1 << i) != 0
+        {
             continue;
         }
         for j in 0..other.len() {
             if j + n > other.len() {
                 break;
+            }
+            if mask((j, n)) & sure.1 != 0 {
+                continue;
             }
             let run = &other[j..j + n];
             if run.iter().all(|o| o.class == TokenClass::Word)
@@ -475,7 +542,7 @@ fn is_lineage(t: &Token) -> bool {
 pub fn compare_prepared(a: &PreparedName, b: &PreparedName, is_org: bool) -> NameScore {
     let q = QuerySide::new(a);
     let mut s = CompareScratch::default();
-    let (score, lineage_swapped) = compare_core(&q, b, is_org, &mut s);
+    let (score, lineage_swapped) = compare_core(&q, b, is_org, &mut s, &mut NoMemo, 0.0);
     let mut pairs = std::mem::take(&mut s.pairs);
     pairs.sort_by_key(|p| p.a.0);
     NameScore {
@@ -507,15 +574,226 @@ pub(crate) struct CompareScratch {
     fine: Vec<u8>,
 }
 
+/// Part similarities already known for the query of a [`QuerySide`],
+/// shared by all the comparisons of one query: the index keeps them per
+/// vocabulary part, so a (query part, list part) pair that many candidate
+/// names share is measured once per query, not once per name.
+///
+/// Values are `(sim, kind)`: `sim` NaN = not known; negative = known to be
+/// below `MIN_MATCH` (not measured); otherwise exactly `token_sim`.
+pub(crate) trait PairMemo {
+    /// `letter_mask` of list part `j`'s spelling and fine key, when known.
+    fn masks(&self, j: usize) -> Option<(u64, u64)>;
+    fn get(&self, i: usize, j: usize) -> (f32, PairKind);
+    fn put(&mut self, i: usize, j: usize, v: (f32, PairKind));
+    /// Length and `letter_mask` of the fine key of list parts `i` and
+    /// `i + 1` joined, when known.
+    fn joined_fine(&self, i: usize) -> Option<(usize, u64)>;
+}
+
+/// No memo: every pair is measured.
+pub(crate) struct NoMemo;
+
+impl PairMemo for NoMemo {
+    #[inline]
+    fn masks(&self, _: usize) -> Option<(u64, u64)> {
+        None
+    }
+    #[inline]
+    fn get(&self, _: usize, _: usize) -> (f32, PairKind) {
+        (f32::NAN, PairKind::Conflict)
+    }
+    #[inline]
+    fn put(&mut self, _: usize, _: usize, _: (f32, PairKind)) {}
+    #[inline]
+    fn joined_fine(&self, _: usize) -> Option<(usize, u64)> {
+        None
+    }
+}
+
+/// Memo value of a pair known to be below `MIN_MATCH` without a measure.
+pub(crate) const BELOW: (f32, PairKind) = (-1.0, PairKind::Conflict);
+
 /// The score of `compare_prepared(q.name, b, is_org)`, without building
-/// its explanation.
+/// its explanation; `memo` supplies and keeps part similarities (exact,
+/// so the score is bit-identical). When the score is sure to be below
+/// `floor` (see [`upper_bound`]) it is not computed: the result is then
+/// only known to be below `floor`.
 pub(crate) fn score_prepared(
     q: &QuerySide<'_>,
     b: &PreparedName,
     is_org: bool,
     s: &mut CompareScratch,
+    memo: &mut impl PairMemo,
+    floor: f32,
 ) -> f64 {
-    compare_core(q, b, is_org, s).0
+    compare_core(q, b, is_org, s, memo, floor).0
+}
+
+/// Whether the score is sure to stay below `floor`: the parts that no
+/// edge can use (see [`upper_bound`]) cost too much. Parts with a single
+/// partner at the match level (`single_a`, `single_b`), runs joined or
+/// initials that pass the length and letter conditions of
+/// `join_edges_query`, `join_edges_list` and `initials_edges` count as
+/// usable. Marking a part usable only raises the bound, so the list runs,
+/// whose fine keys may have to be built, are looked at last and only while
+/// the bound stays below `floor`.
+#[allow(clippy::too_many_arguments)]
+fn surely_below(
+    q: &QuerySide<'_>,
+    tb: &[Token],
+    masks_b: &[(u64, u64)],
+    memo: &impl PairMemo,
+    (single_a, single_b): (u32, u32),
+    lambda: f32,
+    floor: f32,
+    text: &mut String,
+    fine: &mut Vec<u8>,
+) -> bool {
+    let ta = &q.name.tokens;
+    let (mut ma, mut mb) = (single_a, single_b);
+    // A small margin for the rounding of the real computation.
+    let below = |ma: u32, mb: u32| upper_bound(ta, tb, ma, mb, lambda) + 1e-4 < floor;
+    // Could a joined similarity reach 0.8 (`joined_sim`), by the lengths
+    // and letters of the spellings and fine keys?
+    let can_join = |lt: usize, mt: u64, ls: usize, ms: u64, s: &Token, m: (u64, u64)| {
+        similarity_bound_masked(lt, s.text.len(), mt, m.0) >= 0.8
+            || similarity_bound_masked(ls, s.fine.len(), ms, m.1) * 0.97 >= 0.8
+    };
+    // A run of the query against one list part.
+    for r in q.runs() {
+        for (j, s) in tb.iter().enumerate() {
+            if s.class == TokenClass::Word
+                && s.text.len().abs_diff(r.total) <= 3
+                && can_join(
+                    r.text.len(),
+                    r.masks.0,
+                    r.fine.len(),
+                    r.masks.1,
+                    s,
+                    masks_b[j],
+                )
+            {
+                ma |= mask((r.i, r.len));
+                mb |= 1 << j;
+            }
+        }
+    }
+    // Initials ("jc") against the first letters of a run ("jean claude").
+    let initials = |short: &[Token], other: &[Token], ms: &mut u32, mo: &mut u32| {
+        for (i, t) in short.iter().enumerate() {
+            let n = t.text.len();
+            if !(2..=3).contains(&n) || t.group.is_some() || t.class != TokenClass::Word {
+                continue;
+            }
+            for j in 0..other.len() {
+                if j + n > other.len() {
+                    break;
+                }
+                let run = &other[j..j + n];
+                if run.iter().all(|o| o.class == TokenClass::Word)
+                    && run
+                        .iter()
+                        .zip(t.text.bytes())
+                        .all(|(o, c)| o.text.as_bytes()[0] == c)
+                {
+                    *ms |= 1 << i;
+                    *mo |= mask((j, n));
+                }
+            }
+        }
+    };
+    initials(ta, tb, &mut ma, &mut mb);
+    initials(tb, ta, &mut mb, &mut ma);
+    if !below(ma, mb) {
+        return false;
+    }
+    // A run of the list name against one query part.
+    for i in 0..tb.len() {
+        for len in 2..=3usize {
+            if i + len > tb.len() || !tb[i..i + len].iter().all(joinable) {
+                break;
+            }
+            let run = mask((i, len));
+            let total: usize = tb[i..i + len].iter().map(|t| t.text.len()).sum();
+            let text_mask = masks_b[i..i + len].iter().fold(0, |m, x| m | x.0);
+            let mut fine_of_run = None;
+            for (j, s) in ta.iter().enumerate() {
+                if s.class != TokenClass::Word
+                    || s.text.len().abs_diff(total) > 3
+                    || (ma & (1 << j) != 0 && mb & run == run)
+                {
+                    continue;
+                }
+                let m = q.masks[j];
+                if similarity_bound_masked(total, s.text.len(), text_mask, m.0) < 0.8 {
+                    // Only the joined fine key could reach it: the
+                    // vocabulary has it for a pair, else build it.
+                    let (fl, fm) = *fine_of_run.get_or_insert_with(|| {
+                        if len == 2
+                            && let Some(f) = memo.joined_fine(i)
+                        {
+                            return f;
+                        }
+                        text.clear();
+                        for t in &tb[i..i + len] {
+                            text.push_str(&t.text);
+                        }
+                        fine_key_into(text, fine);
+                        let f = std::str::from_utf8(fine).unwrap_or("");
+                        (f.len(), letter_mask(f))
+                    });
+                    if similarity_bound_masked(fl, s.fine.len(), fm, m.1) * 0.97 < 0.8 {
+                        continue;
+                    }
+                }
+                ma |= 1 << j;
+                mb |= run;
+                if !below(ma, mb) {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// An upper bound of the score from which parts can take part in an edge
+/// at all (`matchable_a`, `matchable_b`: bit masks).
+///
+/// Every edge weighs (w_a + w_b) / 2 over the parts it uses and adds at
+/// most its weight to the numerator, so the edges add at most
+/// E = (Σ matchable w_a + Σ matchable w_b) / 2 to both sides of the
+/// fraction. Every part of weight > 0 that is in no edge is a conflict
+/// (at least its weight in the denominator, at most 0.092 per unit of it
+/// in the numerator: similarity below 0.62, halved, over 1 + κ) or is
+/// only on one side (λ × its weight in the denominator); so with
+/// P = λ × Σ of the unmatchable parts' weights,
+/// score ≤ (E + 0.092 P) / (E + P). The later factors (lineage swap,
+/// initials-only cap) only lower the score.
+fn upper_bound(ta: &[Token], tb: &[Token], matchable_a: u32, matchable_b: u32, lambda: f32) -> f32 {
+    let (mut e, mut p) = (0.0f32, 0.0f32);
+    for (i, t) in ta.iter().enumerate() {
+        if matchable_a & (1 << i) != 0 {
+            e += t.weight;
+        } else {
+            p += t.weight;
+        }
+    }
+    for (j, t) in tb.iter().enumerate() {
+        if matchable_b & (1 << j) != 0 {
+            e += t.weight;
+        } else {
+            p += t.weight;
+        }
+    }
+    let (e, p) = (e / 2.0, p * lambda);
+    if e + p <= 0.0 {
+        return 0.0;
+    }
+    // Conflicts: 0.5 × shape(< 0.62) < 0.184 of their weight, over 1 + κ.
+    let c = 0.5 * shape(MIN_MATCH) / (1.0 + KAPPA);
+    (e + c * p) / (e + p)
 }
 
 /// The comparison; leaves the pairs (in alignment order) and the extra
@@ -525,6 +803,8 @@ fn compare_core(
     b: &PreparedName,
     is_org: bool,
     s: &mut CompareScratch,
+    memo: &mut impl PairMemo,
+    floor: f32,
 ) -> (f64, bool) {
     let ta = &q.name.tokens;
     let tb = &b.tokens;
@@ -538,7 +818,11 @@ fn compare_core(
     known.resize(ta.len() * tb.len(), true);
     let masks_b = &mut s.masks_b;
     masks_b.clear();
-    masks_b.extend(tb.iter().map(masks_of));
+    masks_b.extend(
+        tb.iter()
+            .enumerate()
+            .map(|(j, t)| memo.masks(j).unwrap_or_else(|| masks_of(t))),
+    );
     for (i, x) in ta.iter().enumerate() {
         if x.weight == 0.0 {
             continue;
@@ -549,13 +833,22 @@ fn compare_core(
             if y.weight == 0.0 {
                 continue;
             }
-            // Pairs that cannot match are only measured if they end up
-            // as conflicts (below).
-            if surely_unmatched(x, mx, y, masks_b[j]) {
+            let memo_v = memo.get(i, j);
+            let (sim, kind) = if memo_v.0 >= 0.0 {
+                memo_v
+            } else if memo_v.0 < 0.0 || surely_unmatched(x, mx, y, masks_b[j]) {
+                // Pairs that cannot match are only measured if they end
+                // up as conflicts (below).
+                if memo_v.0.is_nan() {
+                    memo.put(i, j, BELOW);
+                }
                 known[i * tb.len() + j] = false;
                 continue;
-            }
-            let (sim, kind) = token_sim_with(x, px, y, 0.0);
+            } else {
+                let v = token_sim_with(x, px, y, 0.0);
+                memo.put(i, j, v);
+                v
+            };
             sims[i * tb.len() + j] = (sim, kind);
             if sim >= MIN_MATCH {
                 edges.push(Edge {
@@ -584,14 +877,42 @@ fn compare_core(
             best_b[j] = best_b[j].max(v);
         }
     }
+    let lambda = if is_org { LAMBDA_ORG } else { LAMBDA_PERSON };
+    if floor > 0.0 {
+        let (mut sa, mut sb) = (0u32, 0u32);
+        for (i, &v) in best_a.iter().enumerate() {
+            if v >= MIN_MATCH {
+                sa |= 1 << i;
+            }
+        }
+        for (j, &v) in best_b.iter().enumerate() {
+            if v >= MIN_MATCH {
+                sb |= 1 << j;
+            }
+        }
+        if surely_below(
+            q,
+            tb,
+            &s.masks_b,
+            memo,
+            (sa, sb),
+            lambda,
+            floor,
+            &mut s.text,
+            &mut s.fine,
+        ) {
+            return (0.0, false);
+        }
+    }
     let loose = |t: &Token, b: f32| t.weight > 0.0 && t.class == TokenClass::Word && b < 0.9;
     let loose_a = ta.iter().zip(best_a.iter()).any(|(t, &b)| loose(t, b));
     let loose_b = tb.iter().zip(best_b.iter()).any(|(t, &b)| loose(t, b));
     if loose_a || loose_b {
-        join_edges_query(q, tb, edges);
-        join_edges_list(tb, q, edges, &mut s.text, &mut s.fine);
-        initials_edges(ta, tb, true, edges);
-        initials_edges(tb, ta, false, edges);
+        let sure = sure_exact(sims, ta.len(), tb.len());
+        join_edges_query(q, tb, edges, sure);
+        join_edges_list(tb, q, edges, &mut s.text, &mut s.fine, sure);
+        initials_edges(ta, tb, true, edges, sure);
+        initials_edges(tb, ta, false, edges, (sure.1, sure.0));
     }
     edges.sort_by(|x, y| {
         y.sim
@@ -642,6 +963,7 @@ fn compare_core(
             let k = i * tb.len() + j;
             if !s.known[k] {
                 sims[k] = token_sim_with(&ta[i], &q.pats[i], &tb[j], 0.0);
+                memo.put(i, j, sims[k]);
                 s.known[k] = true;
             }
             conflicts.push((sims[k].0, i, j));
@@ -672,7 +994,6 @@ fn compare_core(
             kind: PairKind::Conflict,
         });
     }
-    let lambda = if is_org { LAMBDA_ORG } else { LAMBDA_PERSON };
     let extra_a = &mut s.extra_a;
     extra_a.clear();
     extra_a.extend(left_a.iter().copied().filter(|&i| used_a & (1 << i) == 0));
@@ -770,6 +1091,48 @@ mod tests {
     #[test]
     fn initials_alone_never_match() {
         assert!(s("N.N.", "Nursultan Nazarbayev") <= 0.5);
+    }
+
+    #[test]
+    fn pruning_by_the_upper_bound_never_drops_a_score_above_the_floor() {
+        let names = [
+            "Muhammad Tahir Anwari",
+            "Mohammad Taher",
+            "Abdul Rahman Yasin",
+            "Abdulrahman Yaseen",
+            "Sirajuddin Jallaloudine Haqqani",
+            "Siraj ud Din Haqani",
+            "J C Smith",
+            "JC Smith",
+            "Jean Claude Smith",
+            "Rami Makhlouf",
+            "Ramimakhlouf",
+            "al-Baghdadi Abu Bakr",
+            "Abu Bakr al Baghdadi",
+            "Ivan Petrov",
+            "Petrov Ivan Ivanovich",
+            "Salman bin Muhammad al-Rawi",
+            "Muhammad bin Salman al-Rawi",
+            "Kim Jong Un",
+            "Kimjong Un",
+            "N.N.",
+        ];
+        for a in names {
+            let pa = prepare(a, false).unwrap();
+            let q = QuerySide::new(&pa);
+            for b in names {
+                let pb = prepare(b, false).unwrap();
+                let full = compare_prepared(&pa, &pb, false).score;
+                for floor in [0.5f32, 0.7, 0.9] {
+                    let mut scratch = CompareScratch::default();
+                    let pruned = score_prepared(&q, &pb, false, &mut scratch, &mut NoMemo, floor);
+                    assert!(
+                        pruned == full || (full < f64::from(floor) && pruned == 0.0),
+                        "{a} / {b} at {floor}: {pruned} vs {full}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

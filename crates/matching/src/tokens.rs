@@ -3,7 +3,9 @@
 //! an initial, or an ordinary name word. Particles and titles weigh little;
 //! legal forms weigh nothing, so they neither make nor block a match.
 
+use crate::fxhash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -275,16 +277,24 @@ const NUMBER_WORDS: &[(&str, u32)] = &[
     ("tenth", 10),
 ];
 
+/// A set of words looked up by hash (every name part is looked up in each).
+fn set(words: &'static [&'static str]) -> FxHashMap<&'static str, ()> {
+    words.iter().map(|w| (*w, ())).collect()
+}
+
 pub fn is_particle(t: &str) -> bool {
-    PARTICLES.contains(&t)
+    static S: OnceLock<FxHashMap<&str, ()>> = OnceLock::new();
+    S.get_or_init(|| set(PARTICLES)).contains_key(t)
 }
 
 pub fn is_title(t: &str) -> bool {
-    TITLES.contains(&t)
+    static S: OnceLock<FxHashMap<&str, ()>> = OnceLock::new();
+    S.get_or_init(|| set(TITLES)).contains_key(t)
 }
 
 pub fn is_legal_form(t: &str) -> bool {
-    LEGAL_FORMS.contains(&t)
+    static S: OnceLock<FxHashMap<&str, ()>> = OnceLock::new();
+    S.get_or_init(|| set(LEGAL_FORMS)).contains_key(t)
 }
 
 /// The value of a number word ("forty" → 40, "1st" → 1), if it is one.

@@ -372,6 +372,19 @@ pub const GROUPS: &[&[&str]] = &[
         "yekaterina",
         "katerina",
     ],
+    // Korean family names: South Korean, North Korean (McCune-Reischauer)
+    // and Revised Romanization spellings of one name (李 Lee / Yi / Ri;
+    // 朴 Park / Pak / Bak; 崔 Choi / Choe; 鄭 Jung / Jeong). Not Chinese
+    // "li": it is also a common given name (丽, 力), and 李 in Han
+    // characters is read Yi / Ri anyway (`translit::han`).
+    &["lee", "yi", "rhee", "ri"],
+    &["park", "pak", "bak"],
+    &["choi", "choe"],
+    &["jung", "jeong"],
+    &["yoon", "yun"],
+    &["moon", "mun"],
+    &["kwon", "gwon"],
+    &["ryu", "yoo"],
     // Particles that different traditions spell differently.
     &["bin", "ibn", "ben", "bn", "bint", "binti", "ibni"],
     &[

@@ -2,14 +2,16 @@
 //! lowercase ASCII Latin.
 //!
 //! The tables are this crate's own (Cyrillic, Arabic script, Brahmic
-//! scripts, Greek, Hangul); `any_ascii` is used only as a last resort for
-//! scripts without a table here (Han, Kana, Hebrew, Thai, Armenian,
-//! Georgian, ...).
+//! scripts, Greek, Hangul, Korean and Japanese readings of Han names);
+//! `any_ascii` is used only as a last resort for scripts without a table
+//! here (Mandarin pinyin of Han, Kana, Hebrew, Thai, Armenian, Georgian,
+//! ...).
 
 pub mod arabic;
 pub mod brahmic;
 pub mod cyrillic;
 pub mod greek;
+pub mod han;
 pub mod hangul;
 
 use crate::script::{Script, char_script};
@@ -21,13 +23,24 @@ use unicode_normalization::char::is_combining_mark;
 pub struct Context {
     pub orthography: cyrillic::Orthography,
     pub persian: bool,
+    /// How Han characters are read (Mandarin unless asked otherwise).
+    pub han: han::HanReading,
 }
 
 impl Context {
     pub fn of(text: &str) -> Self {
+        if text.is_ascii() {
+            // No Cyrillic or Arabic letter to weigh.
+            return Context {
+                orthography: cyrillic::Orthography::Russian,
+                persian: false,
+                han: han::HanReading::Mandarin,
+            };
+        }
         Context {
             orthography: cyrillic::guess_orthography(text),
             persian: arabic::looks_persian(text),
+            han: han::HanReading::Mandarin,
         }
     }
 }
@@ -100,6 +113,15 @@ pub fn run_to_latin(run: &[char], script: Script, ctx: Context) -> String {
         | Script::Malayalam
         | Script::Sinhala => brahmic::word(run, script),
         Script::Han => {
+            let other = match ctx.han {
+                han::HanReading::Mandarin => None,
+                han::HanReading::KoreanSouth => han::korean_reading(run, false),
+                han::HanReading::KoreanNorth => han::korean_reading(run, true),
+                han::HanReading::Japanese => han::japanese_reading(run),
+            };
+            if let Some(r) = other {
+                return r;
+            }
             // Chinese names are a one-syllable surname and a given name that
             // Latin spellings write as one word (Xi Jinping).
             let syl: Vec<String> = run.iter().map(|c| fallback(&c.to_string())).collect();
