@@ -953,8 +953,11 @@ async fn ten_concurrent_decisions_are_serialized(store: Store) {
 }
 
 async fn versions_are_immutable_and_comparable(store: Store) {
+    assert_eq!(store.current_list_version().await.unwrap(), None);
     let (a, t1) = listed(&store, organization("Alpha Front", "AF"), T0).await;
+    assert_eq!(store.current_list_version().await.unwrap(), Some(1));
     let (b, t2) = listed(&store, organization("Beta Brigade", "BB"), t1).await;
+    assert_eq!(store.current_list_version().await.unwrap(), Some(2));
     // Amend A: a new alias.
     let mut amended = store.subject(&a).await.unwrap().entry;
     amended.push_name(EntryName::new("Alpha Movement", NameKind::Alias));

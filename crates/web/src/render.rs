@@ -220,12 +220,18 @@ pub fn url_encode(s: &str) -> String {
         .collect()
 }
 
-/// A stored Unix-milliseconds time as `YYYY-MM-DD HH:MM UTC`.
-pub fn format_ms(ms: i64) -> String {
+/// An instant as `YYYY-MM-DD HH:MM UTC`: the one way pages show a time.
+pub fn format_instant(t: time::OffsetDateTime) -> String {
     let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    t.to_offset(time::UtcOffset::UTC)
+        .format(fmt)
+        .unwrap_or_default()
+}
+
+/// A stored Unix-milliseconds time as [`format_instant`] shows it.
+pub fn format_ms(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| t.format(fmt).ok())
+        .map(format_instant)
         .unwrap_or_default()
 }
 

@@ -50,7 +50,7 @@ impl Screening {
         // The common list itself, current version, as the dataset "common".
         // Only its version number is read here: the entries are loaded when
         // something changed, not on every check.
-        let common_version = store.list_versions().await?.first().map(|v| v.version);
+        let common_version = store.current_list_version().await?;
         if let Some(v) = common_version {
             versions.push((COMMON_DATASET.to_string(), v));
         }

@@ -226,6 +226,16 @@ impl Store {
         rows.into_iter().map(ListVersion::try_from).collect()
     }
 
+    /// The number of the current version (`None` before the first adoption),
+    /// without reading any version's entries or changes.
+    pub async fn current_list_version(&self) -> Result<Option<i64>, StoreError> {
+        Ok(
+            sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(version) FROM list_versions")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
     /// A version with its entries; `None` for the current one. Public: it
     /// holds only what is published (entries and narrative summaries).
     pub async fn published_list(

@@ -19,7 +19,7 @@ use super::proposal_input::{
 };
 use crate::context::Ctx;
 use crate::error::WebError;
-use crate::render::{Field, csrf_field, form_errors, format_ms, page};
+use crate::render::{Field, csrf_field, form_errors, format_instant, format_ms, page};
 use crate::state::AppState;
 
 /// The member a user acts for in the procedure.
@@ -375,20 +375,15 @@ pub async fn create_from_form(
     }
 }
 
-fn when(t: time::OffsetDateTime) -> String {
-    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
-    t.format(fmt).unwrap_or_default()
-}
-
 fn status_text(l: crate::i18n::Lang, s: &accord_procedure::Status) -> String {
     use accord_procedure::Status as S;
     match s {
         S::Open => l.t("proposals.st_open").to_string(),
-        S::OnHold { since } => l.tf("proposals.st_on_hold", &[("at", &when(*since))]),
-        S::Adopted { at } => l.tf("proposals.st_adopted", &[("at", &when(*at))]),
-        S::Rejected { at, .. } => l.tf("proposals.st_rejected", &[("at", &when(*at))]),
-        S::Lapsed { at, .. } => l.tf("proposals.st_lapsed", &[("at", &when(*at))]),
-        S::Withdrawn { at, .. } => l.tf("proposals.st_withdrawn", &[("at", &when(*at))]),
+        S::OnHold { since } => l.tf("proposals.st_on_hold", &[("at", &format_instant(*since))]),
+        S::Adopted { at } => l.tf("proposals.st_adopted", &[("at", &format_instant(*at))]),
+        S::Rejected { at, .. } => l.tf("proposals.st_rejected", &[("at", &format_instant(*at))]),
+        S::Lapsed { at, .. } => l.tf("proposals.st_lapsed", &[("at", &format_instant(*at))]),
+        S::Withdrawn { at, .. } => l.tf("proposals.st_withdrawn", &[("at", &format_instant(*at))]),
     }
 }
 
@@ -396,18 +391,18 @@ fn position_text(l: crate::i18n::Lang, p: &accord_procedure::Position) -> String
     use accord_procedure::Position as P;
     match p {
         P::Silent => l.t("proposals.pos_silent").to_string(),
-        P::Concurred { at } => l.tf("proposals.pos_concurred", &[("at", &when(*at))]),
+        P::Concurred { at } => l.tf("proposals.pos_concurred", &[("at", &format_instant(*at))]),
         P::Objected { at, reason } => l.tf(
             "proposals.pos_objected",
             &[
-                ("at", &when(*at)),
+                ("at", &format_instant(*at)),
                 ("reason", reason.as_deref().unwrap_or("")),
             ],
         ),
         P::OnHold(h) => l.tf(
             "proposals.pos_hold",
             &[
-                ("until", &when(h.until)),
+                ("until", &format_instant(h.until)),
                 ("reason", h.reason.as_deref().unwrap_or("")),
             ],
         ),
@@ -508,7 +503,7 @@ pub async fn proposal_page(
                 dt { (l.t("proposals.kind")) } dd { (kind_text(l, &p)) }
                 dt { (l.t("proposals.proposer")) } dd { (p.proposer) }
                 dt { (l.t("proposals.status")) } dd { span.badge { (status_text(l, &view.status)) } }
-                dt { (l.t("proposals.deadline")) } dd { (when(view.deadline_local)) " (" (view.zone_label) ")" }
+                dt { (l.t("proposals.deadline")) } dd { (format_instant(view.deadline_local)) " (" (view.zone_label) ")" }
                 @if let Some(left) = &view.time_left {
                     dt { (l.t("proposals.time_left")) } dd { (l.tf("proposals.seconds_left", &[("hours", &(left.seconds / 3600).to_string())])) }
                 }

@@ -549,7 +549,7 @@ pub async fn round_page(
             h1 { (r.name) " " (round_state(l, r)) }
             dl.facts {
                 dt { (l.t("rounds.period")) } dd { (r.period.start) " – " (r.period.end) }
-                dt { (l.t("rounds.deadline")) } dd { (r.deadline.date()) " " (format!("{:02}:{:02}", r.deadline.hour(), r.deadline.minute())) " UTC" }
+                dt { (l.t("rounds.deadline")) } dd { (crate::render::format_instant(r.deadline)) }
                 dt { (l.t("rounds.opened_by")) } dd { (v.record.created_by) }
             }
             @if manage {
