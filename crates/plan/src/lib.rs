@@ -97,7 +97,9 @@ pub use report::{
 };
 pub use round::{NewRound, Period, ReportingRound, chronological, default_members, previous_round};
 pub use rules::{Actor, Viewer, accepts_reports, can_draft, can_submit, visible_to};
-pub use strategy::{NationalStrategy, StrategyInput, StrategyKind, StrategyStatus};
+pub use strategy::{
+    NationalStrategy, StrategyInput, StrategyKind, StrategyStatus, can_edit_strategies,
+};
 
 /// Re-exported so callers need not depend on accord-core for these.
 pub use accord_core::tlp::Tlp;

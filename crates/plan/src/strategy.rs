@@ -93,6 +93,24 @@ pub struct StrategyInput {
     pub tlp: String,
 }
 
+/// Whether `actor` may register or change `member`'s strategies (and their
+/// documents): the member's contributors and administrators, or the secretariat.
+pub fn can_edit_strategies(actor: &Actor, member: &MemberCode) -> Result<(), PlanError> {
+    let own = matches!(actor.role, Role::Contributor | Role::MemberAdmin)
+        && actor.member.as_ref() == Some(member);
+    if own || actor.is_secretariat() {
+        Ok(())
+    } else {
+        Err(PlanError::OtherMember {
+            user_member: actor
+                .member
+                .as_ref()
+                .map_or_else(|| "no member".into(), |m| m.to_string()),
+            report_member: member.clone(),
+        })
+    }
+}
+
 impl StrategyInput {
     /// Validates a strategy of `member` registered by `actor` (a contributor
     /// or administrator of that member, or the secretariat). An adopted
@@ -105,17 +123,7 @@ impl StrategyInput {
         catalogue: &Catalogue,
         today: Date,
     ) -> Result<NationalStrategy, PlanError> {
-        let own = matches!(actor.role, Role::Contributor | Role::MemberAdmin)
-            && actor.member.as_ref() == Some(member);
-        if !own && !actor.is_secretariat() {
-            return Err(PlanError::OtherMember {
-                user_member: actor
-                    .member
-                    .as_ref()
-                    .map_or_else(|| "no member".into(), |m| m.to_string()),
-                report_member: member.clone(),
-            });
-        }
+        can_edit_strategies(actor, member)?;
         let mut c = Collector::default();
         let title = c.check(text("title", &self.title, true, 300));
         let kind = c.check(self.kind.parse::<StrategyKind>());

@@ -657,6 +657,52 @@ async fn strategies_are_registered_and_updated_with_their_revision(store: Store)
     let all = store.plan_strategies().await.unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].strategy.status.as_str(), "under_review");
+
+    // Its document: attached by the member's people, read with an audit record.
+    let pdf = NewEvidenceFile {
+        file_name: "strategy-2026.pdf".into(),
+        content_type: "application/pdf".into(),
+        bytes: b"%PDF-1.7 National CVE Strategy".to_vec(),
+    };
+    let refused = store
+        .attach_strategy_document(&actor(), &contributor("KGZ"), added.id, &pdf, None)
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, StoreError::Forbidden(_)), "{refused:?}");
+    let stale = store
+        .attach_strategy_document(&actor(), &admin("KAZ"), added.id, &pdf, Some(1))
+        .await
+        .unwrap_err();
+    assert!(matches!(stale, StoreError::Conflict(_)), "{stale:?}");
+    let with_doc = store
+        .attach_strategy_document(&actor(), &admin("KAZ"), added.id, &pdf, Some(2))
+        .await
+        .unwrap();
+    assert_eq!(with_doc.revision, 3);
+    assert_eq!(with_doc.documents.len(), 1);
+    assert_eq!(with_doc.documents[0].file_name, "strategy-2026.pdf");
+    let listed = store.plan_strategies().await.unwrap();
+    assert_eq!(listed[0].documents, with_doc.documents);
+    let (meta, bytes) = store
+        .strategy_document(&actor(), added.id, with_doc.documents[0].id)
+        .await
+        .unwrap();
+    assert_eq!(bytes, pdf.bytes);
+    assert_eq!(meta.content_type, "application/pdf");
+    let unknown = store
+        .strategy_document(&actor(), added.id + 1, with_doc.documents[0].id)
+        .await
+        .unwrap_err();
+    assert!(matches!(unknown, StoreError::NotFound(_)));
+    let reads = store
+        .audit_records(&AuditQuery {
+            action: Some("plan.strategy.document.read".into()),
+            limit: 1000,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(reads.len(), 1, "the refused read left no record");
 }
 
 async fn the_secretariat_extends_the_catalogue(store: Store) {

@@ -10,6 +10,7 @@ mod assets;
 mod config;
 mod context;
 mod error;
+mod files;
 mod forms;
 mod i18n;
 mod metrics;

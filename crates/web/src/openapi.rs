@@ -106,6 +106,16 @@ fn plan_spec() -> (Value, Value) {
     );
     upload["requestBody"] = json!({ "required": true, "content": { "multipart/form-data": { "schema": { "type": "object", "properties": {
         "file": { "type": "string", "format": "binary" }, "title": { "type": "string" }, "revision": { "type": "integer" } } } } } });
+    let mut strategy_upload = op(
+        "Joint Plan",
+        "Attach a document to a strategy (multipart/form-data: file, revision, csrf); read it at /strategies/{id}/documents/{document}",
+        true,
+        None,
+        (200, r("Strategy")),
+        path_param("id", "integer"),
+    );
+    strategy_upload["requestBody"] = json!({ "required": true, "content": { "multipart/form-data": { "schema": { "type": "object", "properties": {
+        "file": { "type": "string", "format": "binary" }, "revision": { "type": "integer" } } } } } });
     let paths = json!({
         "/api/frameworks": { "post": op("Joint Plan", "Add a framework (secretariat)", true, Some("NewFramework"), (201, json!({ "type": "object" })), none.clone()) },
         "/api/frameworks/{id}/pillars": { "post": op("Joint Plan", "Add a pillar to a framework (secretariat); returns the framework", true, Some("NewPillar"), (201, json!({ "type": "object" })), path_param("id", "string")) },
@@ -129,7 +139,8 @@ fn plan_spec() -> (Value, Value) {
             "get": op("Joint Plan", "The national strategies and action plans the caller may see (TLP)", false, None, (200, list("Strategy")), none.clone()),
             "post": op("Joint Plan", "Register a strategy of a member (its contributors and administrators, or the secretariat)", true, Some("NewStrategy"), (201, r("Strategy")), none.clone())
         },
-        "/api/strategies/{id}": { "put": op("Joint Plan", "Change a strategy; 409 when `revision` is stale", true, Some("StrategyUpdate"), (200, r("Strategy")), path_param("id", "integer")) }
+        "/api/strategies/{id}": { "put": op("Joint Plan", "Change a strategy; 409 when `revision` is stale", true, Some("StrategyUpdate"), (200, r("Strategy")), path_param("id", "integer")) },
+        "/api/strategies/{id}/documents": { "post": strategy_upload }
     });
     let tlp =
         json!({ "type": "string", "enum": ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"] });
@@ -192,7 +203,10 @@ fn plan_spec() -> (Value, Value) {
             "id": { "type": "integer" }, "member": { "type": "string" }, "title": { "type": "string" }, "kind": { "type": "string" },
             "status": { "type": "string" }, "adopted_on": { "type": ["string", "null"] }, "actors": { "type": "array", "items": { "type": "string" } },
             "implements": { "type": "array", "items": { "type": "string" } }, "url": { "type": ["string", "null"] }, "tlp": { "type": "string" },
-            "revision": { "type": "integer" }, "updated_by": { "type": "string" }, "updated_at": { "type": "integer" } } }
+            "revision": { "type": "integer" }, "updated_by": { "type": "string" }, "updated_at": { "type": "integer" },
+            "documents": { "type": "array", "items": { "type": "object", "properties": {
+                "id": { "type": "integer" }, "file_name": { "type": "string" }, "content_type": { "type": "string" },
+                "size": { "type": "integer" }, "sha256": { "type": "string" }, "added_by": { "type": "string" }, "added_at": { "type": "integer" } } } } } }
     });
     (paths, schemas)
 }

@@ -3241,6 +3241,88 @@ async fn separation_of_duties_and_strategies_over_http(app: &TestApp) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT, "a stale revision");
 
+    // Its document: uploaded on the page, public like the strategy (CLEAR);
+    // a RED strategy's document is hidden from other members.
+    let id = created["id"].as_i64().unwrap();
+    let b = app.sign_in("kaz.admin").await;
+    let docs = format!("/strategies/{id}/documents");
+    let r = upload(app, &b, &docs, &[("file", "run.exe", b"MZ".to_vec())]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = upload(
+        app,
+        &b,
+        &docs,
+        &[("file", "strategy.pdf", b"%PDF-1.7 strategy".to_vec())],
+    )
+    .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let kgz_browser = app.sign_in("kgz.admin").await;
+    let r = upload(
+        app,
+        &kgz_browser,
+        &docs,
+        &[("file", "x.pdf", b"%PDF".to_vec())],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (_, all) = get_json(app, None, "/api/strategies").await;
+    assert_eq!(all[0]["documents"].as_array().unwrap().len(), 1, "{all}");
+    let doc = all[0]["documents"][0]["id"].as_i64().unwrap();
+    let file = app
+        .http
+        .get(app.at(&format!("{docs}/{doc}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), StatusCode::OK);
+    assert_eq!(file.bytes().await.unwrap().as_ref(), b"%PDF-1.7 strategy");
+    let mut red = strategy.clone();
+    red["tlp"] = json!("RED");
+    red["title"] = json!("Classified action plan");
+    let r = app
+        .http
+        .post(app.at("/api/strategies"))
+        .bearer_auth(&admin)
+        .json(&red)
+        .send()
+        .await
+        .unwrap();
+    let red_id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let red_docs = format!("/strategies/{red_id}/documents");
+    let r = upload(
+        app,
+        &b,
+        &red_docs,
+        &[("file", "plan.pdf", b"%PDF secret".to_vec())],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, mine) = get_json(app, Some(&admin), "/api/strategies").await;
+    let red_doc = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == red_id)
+        .unwrap()["documents"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let hidden = app
+        .get(&kgz_browser, &format!("{red_docs}/{red_doc}"))
+        .await;
+    assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
+    let (_, theirs) = get_json(app, Some(&kgz), "/api/strategies").await;
+    assert!(
+        theirs.as_array().unwrap().iter().all(|s| s["id"] != red_id),
+        "{theirs}"
+    );
+    let own = app.get(&b, &format!("{red_docs}/{red_doc}")).await;
+    assert_eq!(own.status(), StatusCode::OK);
+
     // The secretariat extends the catalogue; members cannot.
     let sec = app.api_token("sec").await;
     let framework = json!({ "id": "dushanbe2026", "title": "Dushanbe Declaration", "short_title": "Dushanbe 2026", "source": "Outcome document" });

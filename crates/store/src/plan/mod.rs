@@ -20,13 +20,38 @@ use crate::StoreError;
 
 pub use reports::{EvidenceFile, NewEvidenceFile, ReportKey, ReportRecord};
 pub use rounds::RoundRecord;
-pub use strategies::StrategyRecord;
+pub use strategies::{StrategyDocument, StrategyRecord};
 
 /// How close to a round's deadline its members are reminded.
 pub const REMINDER_BEFORE_DEADLINE_MS: i64 = 3 * 24 * 3600 * 1000;
 
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
     serde_json::from_str(s).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
+}
+
+/// A file's name, checked (plain, no folders, ≤ 255 characters, not empty),
+/// and the SHA-256 of its bytes.
+pub(crate) fn checked_file(file: &NewEvidenceFile) -> Result<(String, String), StoreError> {
+    let name = file.file_name.trim();
+    if name.is_empty()
+        || name.chars().count() > 255
+        || name.contains(['/', '\\'])
+        || name.chars().any(char::is_control)
+    {
+        return Err(Invalid::field(
+            "file",
+            "the file needs a plain name (no folders), up to 255 characters",
+        )
+        .into());
+    }
+    if file.bytes.is_empty() {
+        return Err(Invalid::field("file", format!("{name} is empty")).into());
+    }
+    use sha2::Digest;
+    Ok((
+        name.to_string(),
+        hex::encode(sha2::Sha256::digest(&file.bytes)),
+    ))
 }
 
 pub(crate) fn encode<T: serde::Serialize>(value: &T) -> String {

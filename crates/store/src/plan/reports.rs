@@ -12,7 +12,6 @@ use accord_plan::{
     Actor as PlanActor, CommitmentId, Evidence, Report, ReportContent, ReportVersion,
     ReportingRound, RoundId,
 };
-use sha2::{Digest, Sha256};
 use sqlx::{Any, FromRow, Transaction};
 use time::OffsetDateTime;
 
@@ -542,29 +541,14 @@ async fn store_file(
     file: &NewEvidenceFile,
     by: &str,
 ) -> Result<String, StoreError> {
-    let name = file.file_name.trim();
-    if name.is_empty()
-        || name.chars().count() > 255
-        || name.contains(['/', '\\'])
-        || name.chars().any(char::is_control)
-    {
-        return Err(Invalid::field(
-            "file",
-            "the file needs a plain name (no folders), up to 255 characters",
-        )
-        .into());
-    }
-    if file.bytes.is_empty() {
-        return Err(Invalid::field("file", format!("{name} is empty")).into());
-    }
-    let sha = hex::encode(Sha256::digest(&file.bytes));
+    let (name, sha) = super::checked_file(file)?;
     sqlx::query(
         "INSERT INTO plan_evidence_files (round_id, member, file_name, content_type, size, sha256, bytes, added_by, added_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(round.as_str())
     .bind(member.as_str())
-    .bind(name)
+    .bind(&name)
     .bind(file.content_type.trim())
     .bind(file.bytes.len() as i64)
     .bind(&sha)

@@ -259,6 +259,18 @@ pub fn router(state: AppState) -> Router {
             "/api/strategies/{id}",
             axum::routing::put(strategies::api_update),
         )
+        .route(
+            "/strategies/{id}/documents",
+            post(strategies::attach_document).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route(
+            "/strategies/{id}/documents/{document}",
+            get(strategies::document_download),
+        )
+        .route(
+            "/api/strategies/{id}/documents",
+            post(strategies::attach_document).layer(DefaultBodyLimit::max(upload_limit)),
+        )
         .route("/api/commitments/{id}", get(plan::api_get))
         .route("/lists", get(lists::overview))
         .route(

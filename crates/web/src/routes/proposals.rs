@@ -737,34 +737,6 @@ pub async fn statement_page(
     ))
 }
 
-/// Evidence files a proposer may attach: documents and images, by extension.
-const EVIDENCE_TYPES: [(&str, &str); 9] = [
-    ("pdf", "application/pdf"),
-    ("png", "image/png"),
-    ("jpg", "image/jpeg"),
-    ("jpeg", "image/jpeg"),
-    ("txt", "text/plain"),
-    ("csv", "text/csv"),
-    (
-        "docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-    (
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-    ("odt", "application/vnd.oasis.opendocument.text"),
-];
-
-/// Shared with the Joint Plan's evidence files.
-pub(crate) fn evidence_type(file_name: &str) -> Option<&'static str> {
-    let ext = file_name.rsplit_once('.')?.1.to_ascii_lowercase();
-    EVIDENCE_TYPES
-        .iter()
-        .find(|(e, _)| *e == ext)
-        .map(|(_, t)| *t)
-}
-
 /// The proposing member's users attach evidence to their proposal.
 pub async fn add_evidence(
     State(state): State<AppState>,
@@ -786,12 +758,8 @@ pub async fn add_evidence(
         return Err(Invalid::field("file", "choose the file to attach").into());
     };
     let file_name = file_name.clone().unwrap_or_else(|| "evidence".into());
-    let content_type = evidence_type(&file_name).ok_or_else(|| {
-        Invalid::field(
-            "file",
-            "attach a PDF, image (PNG, JPEG), text, CSV or office document (DOCX, XLSX, ODT)",
-        )
-    })?;
+    let content_type = crate::files::allowed_type(&file_name)
+        .ok_or_else(|| Invalid::field("file", crate::files::ALLOWED_TYPES_MESSAGE))?;
     let new = accord_store::common_list::NewEvidence {
         file_name,
         content_type: content_type.into(),
@@ -825,24 +793,9 @@ pub async fn evidence_download(
         )));
     }
     let (meta, bytes) = state.store.evidence_file(&ctx.actor(), evidence_id).await?;
-    let disposition = format!(
-        "attachment; filename=\"{}\"",
-        meta.file_name.replace(['"', '\\', '\r', '\n'], "_")
-    );
-    let mut response = bytes.into_response();
-    let h = response.headers_mut();
-    h.insert(
-        axum::http::header::CONTENT_TYPE,
-        axum::http::HeaderValue::from_str(&meta.content_type).unwrap_or(
-            axum::http::HeaderValue::from_static("application/octet-stream"),
-        ),
-    );
-    if let Ok(v) = axum::http::HeaderValue::from_str(&disposition) {
-        h.insert(axum::http::header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    Ok(response)
+    Ok(crate::files::attachment(
+        &meta.file_name,
+        &meta.content_type,
+        bytes,
+    ))
 }

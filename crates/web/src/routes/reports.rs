@@ -11,7 +11,7 @@ use accord_plan::{
 use accord_store::plan::{NewEvidenceFile, ReportRecord};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::{Deserialize, Serialize};
@@ -646,12 +646,8 @@ pub async fn attach_file(
         return Err(Invalid::field("file", "choose the file to attach").into());
     };
     let file_name = file_name.clone().unwrap_or_else(|| "evidence".into());
-    let content_type = super::proposals::evidence_type(&file_name).ok_or_else(|| {
-        Invalid::field(
-            "file",
-            "attach a PDF, image (PNG, JPEG), text, CSV or office document (DOCX, XLSX, ODT)",
-        )
-    })?;
+    let content_type = crate::files::allowed_type(&file_name)
+        .ok_or_else(|| Invalid::field("file", crate::files::ALLOWED_TYPES_MESSAGE))?;
     let revision = upload.text("revision").trim().parse::<i64>().ok();
     let record = state
         .store
@@ -703,25 +699,11 @@ pub async fn file_download(
         .store
         .plan_evidence_file(&ctx.actor(), &t.member, &sha256)
         .await?;
-    let disposition = format!(
-        "attachment; filename=\"{}\"",
-        meta.file_name.replace(['"', '\\', '\r', '\n'], "_")
-    );
-    let mut response = bytes.into_response();
-    let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&meta.content_type)
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(response)
+    Ok(crate::files::attachment(
+        &meta.file_name,
+        &meta.content_type,
+        bytes,
+    ))
 }
 
 // ---- JSON API ----

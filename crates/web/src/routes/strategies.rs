@@ -96,7 +96,12 @@ pub async fn list_page(
                         @let s = &r.strategy;
                         tr {
                             td { a href={ "/strategies?member=" (s.member) } { (s.member) } }
-                            td { @if let Some(u) = &s.url { a href=(u) rel="noopener noreferrer" { (s.title) } } @else { (s.title) } }
+                            td {
+                                @if let Some(u) = &s.url { a href=(u) rel="noopener noreferrer" { (s.title) } } @else { (s.title) }
+                                @for d in &r.documents {
+                                    br; a href={ "/strategies/" (r.id) "/documents/" (d.id) } { (d.file_name) } " " span.muted { "(" (d.size / 1024 + 1) " KB)" }
+                                }
+                            }
                             td { (kind_label(l, s.kind)) }
                             td { (status_label(l, s.status)) }
                             td { @if let Some(d) = s.adopted_on { (d) } }
@@ -148,17 +153,30 @@ fn input_from_pairs(pairs: &[(String, String)]) -> (String, StrategyInput, Optio
     )
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the strategy form shows: where it posts, for which member, what was
+/// typed (or stored), the revision it edits (0 for a new one) and the errors.
+struct StrategyForm<'a> {
+    action: &'a str,
+    member: &'a str,
+    input: &'a StrategyInput,
+    revision: i64,
+    errors: Option<&'a Invalid>,
+}
+
 fn strategy_form(
     ctx: &Ctx,
     catalogue: &accord_plan::Catalogue,
     members: &[accord_core::Member],
-    action: &str,
-    member: &str,
-    input: &StrategyInput,
-    revision: i64,
-    errors: Option<&Invalid>,
+    form: StrategyForm<'_>,
+    after: maud::Markup,
 ) -> Html<String> {
+    let StrategyForm {
+        action,
+        member,
+        input,
+        revision,
+        errors,
+    } = form;
     let l = ctx.lang;
     let editing = revision > 0;
     page(
@@ -227,6 +245,7 @@ fn strategy_form(
                 }
                 button type="submit" { (l.t("strategies.save")) }
             }
+            (after)
         },
     )
 }
@@ -260,11 +279,14 @@ pub async fn new_page(
         &ctx,
         &catalogue,
         &members,
-        "/strategies/new",
-        &member,
-        &input,
-        0,
-        None,
+        StrategyForm {
+            action: "/strategies/new",
+            member: &member,
+            input: &input,
+            revision: 0,
+            errors: None,
+        },
+        html! {},
     ))
 }
 
@@ -283,11 +305,14 @@ async fn rejected(
         ctx,
         &catalogue,
         &members,
-        action,
-        member,
-        input,
-        revision,
-        Some(invalid),
+        StrategyForm {
+            action,
+            member,
+            input,
+            revision,
+            errors: Some(invalid),
+        },
+        html! {},
     )
     .into_response();
     *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -351,6 +376,31 @@ fn input_of(r: &StrategyRecord) -> StrategyInput {
     }
 }
 
+/// The edit page's second form: attach the strategy's document.
+fn document_form(ctx: &Ctx, r: &StrategyRecord) -> maud::Markup {
+    let l = ctx.lang;
+    html! {
+        section id="documents" {
+            h2 { (l.t("strategies.documents")) }
+            @if r.documents.is_empty() { p.muted { (l.t("strategies.no_documents")) } } @else {
+                ul { @for d in &r.documents {
+                    li { a href={ "/strategies/" (r.id) "/documents/" (d.id) } { (d.file_name) } " — " (d.added_by) ", " (crate::render::format_ms(d.added_at)) }
+                } }
+            }
+            form method="post" action={ "/strategies/" (r.id) "/documents" } enctype="multipart/form-data" {
+                (csrf_field(ctx))
+                input type="hidden" name="revision" value=(r.revision);
+                div.field {
+                    label for="file" { (l.t("reports.file")) }
+                    div.hint { (l.t("reports.file_hint")) }
+                    input type="file" id="file" name="file" required;
+                }
+                button.secondary type="submit" { (l.t("reports.attach")) }
+            }
+        }
+    }
+}
+
 pub async fn edit_page(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -370,11 +420,82 @@ pub async fn edit_page(
         &ctx,
         &catalogue,
         &members,
-        &format!("/strategies/{id}/edit"),
-        record.strategy.member.as_str(),
-        &input_of(&record),
-        record.revision,
-        None,
+        StrategyForm {
+            action: &format!("/strategies/{id}/edit"),
+            member: record.strategy.member.as_str(),
+            input: &input_of(&record),
+            revision: record.revision,
+            errors: None,
+        },
+        document_form(&ctx, &record),
+    ))
+}
+
+/// Attaches a document to a strategy (page and API alike).
+pub async fn attach_document(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    upload: crate::forms::Upload,
+) -> Result<Response, WebError> {
+    let record = state.store.plan_strategy(id).await?;
+    ctx.require(
+        &state,
+        &Action::EditStrategies {
+            member: record.strategy.member.clone(),
+        },
+    )
+    .await?;
+    let Some((_, file_name, bytes)) = upload
+        .fields
+        .iter()
+        .find(|(n, _, d)| n == "file" && !d.is_empty())
+    else {
+        return Err(Invalid::field("file", "choose the file to attach").into());
+    };
+    let file_name = file_name.clone().unwrap_or_else(|| "document".into());
+    let content_type = crate::files::allowed_type(&file_name)
+        .ok_or_else(|| Invalid::field("file", crate::files::ALLOWED_TYPES_MESSAGE))?;
+    let revision = upload.text("revision").trim().parse::<i64>().ok();
+    let updated = state
+        .store
+        .attach_strategy_document(
+            &ctx.actor(),
+            &plan_actor(&ctx)?,
+            id,
+            &accord_store::plan::NewEvidenceFile {
+                file_name,
+                content_type: content_type.into(),
+                bytes: bytes.clone(),
+            },
+            revision,
+        )
+        .await?;
+    if crate::error::is_api_path(&ctx.path) {
+        return Ok(Json(updated).into_response());
+    }
+    Ok(Redirect::to(&format!("/strategies/{id}/edit#documents")).into_response())
+}
+
+/// A strategy's document, for whoever may see the strategy (its TLP).
+pub async fn document_download(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, document)): Path<(i64, i64)>,
+) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::ViewCommitments).await?;
+    let record = state.store.plan_strategy(id).await?;
+    if !visible(&record, &viewer(&state, &ctx).await?) {
+        return Err(WebError::NotFound(format!("strategy {id}")));
+    }
+    let (meta, bytes) = state
+        .store
+        .strategy_document(&ctx.actor(), id, document)
+        .await?;
+    Ok(crate::files::attachment(
+        &meta.file_name,
+        &meta.content_type,
+        bytes,
     ))
 }
 
