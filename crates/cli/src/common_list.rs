@@ -17,7 +17,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     match cmd {
         CommonListCommand::Versions { db } => {
-            let store = Store::open(&store_url(&db)).await?;
+            let store = Store::open_existing(&store_url(&db)).await?;
             let versions = store.list_versions().await?;
             if versions.is_empty() {
                 println!("no version of the common list has been adopted yet");
@@ -42,7 +42,7 @@ pub async fn run(
             output,
         } => {
             let format: ExportFormat = format.parse().map_err(anyhow::Error::msg)?;
-            let store = Store::open(&store_url(&db)).await?;
+            let store = Store::open_existing(&store_url(&db)).await?;
             let v = store.published_list(version).await?;
             let body = publication::write(&v, format)
                 .with_context(|| format!("version {} could not be exported", v.version.version))?;
@@ -64,7 +64,7 @@ pub async fn run(
             );
         }
         CommonListCommand::Show { db, id, json } => {
-            let store = Store::open(&store_url(&db)).await?;
+            let store = Store::open_existing(&store_url(&db)).await?;
             let id = id.trim().to_uppercase();
             let subject = store.subject(&id).await?;
             let merges = store.merges(&id).await?;

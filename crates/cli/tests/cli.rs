@@ -401,6 +401,19 @@ async fn the_common_list_is_listed_exported_and_shown_from_the_shell() {
 
 async fn common_list_from_the_shell(url: &str) {
     use accord_store::common_list::{Acting, NewProposal, SubjectKind};
+    if url.starts_with("sqlite:") {
+        // Read-only commands never create a database at a mistyped path.
+        let typo = format!("{url}-typo");
+        let o = accord(&["common-list", "versions", "--database", &typo]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let path = typo
+            .trim_start_matches("sqlite://")
+            .split('?')
+            .next()
+            .unwrap()
+            .to_string();
+        assert!(!std::path::Path::new(&path).exists(), "{path} was created");
+    }
     let o = accord(&["migrate", "--database", url]);
     assert!(o.status.success(), "{}", stderr(&o));
     let o = accord(&["list", "versions", "--database", url]);

@@ -44,7 +44,7 @@ pub enum PlanError {
     #[error("a {role} cannot {action}")]
     RoleNotAllowed { role: Role, action: &'static str },
     #[error(
-        "separation of duties: the submitter is the only drafter; another user of the member must draft or edit it first"
+        "separation of duties: the submitter made the last change; another user of the member must draft or save it first"
     )]
     SeparationOfDuties,
     #[error("version {version} was submitted and cannot be changed; start a correction instead")]

@@ -362,6 +362,10 @@ pub struct ReportVersion {
     pub content: ReportContent,
     /// Everyone who created or edited this version, first drafter first.
     pub drafted_by: Vec<UserId>,
+    /// Who made the last change (versions stored before this was recorded
+    /// count the last of `drafted_by`).
+    #[serde(default)]
+    pub last_edited_by: Option<UserId>,
     #[serde(with = "serde_time::instant")]
     pub created_at: OffsetDateTime,
     #[serde(with = "serde_time::instant")]
@@ -373,6 +377,13 @@ pub struct ReportVersion {
 }
 
 impl ReportVersion {
+    /// Who made the last change to this version.
+    pub fn last_editor(&self) -> UserId {
+        self.last_edited_by
+            .or_else(|| self.drafted_by.last().copied())
+            .unwrap_or_default()
+    }
+
     pub fn is_draft(&self) -> bool {
         self.submitted.is_none()
     }
@@ -425,6 +436,7 @@ impl Report {
                 number: 1,
                 content,
                 drafted_by: vec![actor.user],
+                last_edited_by: Some(actor.user),
                 created_at: now,
                 updated_at: now,
                 submitted: None,
@@ -519,6 +531,7 @@ impl Report {
         if !v.drafted_by.contains(&actor.user) {
             v.drafted_by.push(actor.user);
         }
+        v.last_edited_by = Some(actor.user);
         Ok(next)
     }
 
@@ -539,7 +552,7 @@ impl Report {
                 version: latest.number,
             });
         }
-        can_submit(actor, &self.member, &latest.drafted_by, member_user_count)?;
+        can_submit(actor, &self.member, latest.last_editor(), member_user_count)?;
         if !round.members.contains(&self.member) {
             return Err(PlanError::MemberNotAsked {
                 round: round.id.clone(),
@@ -589,6 +602,7 @@ impl Report {
             number: latest.number + 1,
             content,
             drafted_by: vec![actor.user],
+            last_edited_by: Some(actor.user),
             created_at: now,
             updated_at: now,
             submitted: None,
@@ -755,6 +769,15 @@ mod tests {
             .edit(&adm, &r, content(ReportStatus::InProgress), t)
             .unwrap();
         assert_eq!(rep.latest().drafted_by, [contrib.user, adm.user]);
+        // The administrator changed it last: a second person must look again.
+        assert_eq!(
+            rep.submit(&adm, &r, 2, t).unwrap_err(),
+            PlanError::SeparationOfDuties
+        );
+        let rep = rep
+            .edit(&contrib, &r, content(ReportStatus::InProgress), t)
+            .unwrap();
+        assert_eq!(rep.latest().last_editor(), contrib.user);
         let rep = rep.submit(&adm, &r, 2, t).unwrap();
         assert_eq!(
             rep.latest_submitted().unwrap().content.status,

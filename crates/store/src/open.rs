@@ -54,11 +54,13 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// SQLite files are created on first use; a plain `sqlite://file.db` URL would not.
-fn connect_url(url: &str, backend: Backend) -> String {
+/// SQLite files are created on first use (`create`); a plain
+/// `sqlite://file.db` URL would not be.
+fn connect_url(url: &str, backend: Backend, create: bool) -> String {
     if backend == Backend::Sqlite && !url.contains("mode=") && !url.contains(":memory:") {
         let sep = if url.contains('?') { '&' } else { '?' };
-        format!("{url}{sep}mode=rwc")
+        let mode = if create { "rwc" } else { "rw" };
+        format!("{url}{sep}mode={mode}")
     } else {
         url.to_string()
     }
@@ -72,8 +74,28 @@ impl Store {
         Ok(store)
     }
 
-    /// Connects without touching the schema.
+    /// Opens a database that must already exist and hold Accord's schema
+    /// (for commands that only read: a mistyped URL is an error, not a new
+    /// empty database); applies pending migrations like [`Store::open`].
+    pub async fn open_existing(url: &str) -> Result<Store, StoreError> {
+        let store = Store::connect_with(url, false).await?;
+        if store.schema_version().await? == 0 {
+            store.close().await;
+            return Err(StoreError::Open {
+                url: redact(url),
+                reason: "there is no Accord database here (check --database, or run `accord migrate` to create one)".into(),
+            });
+        }
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without touching the schema (creating an SQLite file).
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Store::connect_with(url, true).await
+    }
+
+    async fn connect_with(url: &str, create: bool) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url)?;
         let open_error = |e: sqlx::Error| StoreError::Open {
@@ -92,7 +114,7 @@ impl Store {
                     Ok(())
                 })
             })
-            .connect(&connect_url(url, backend))
+            .connect(&connect_url(url, backend, create))
             .await
             .map_err(open_error)?;
         if backend == Backend::Sqlite {
@@ -178,13 +200,17 @@ mod tests {
     }
 
     #[test]
-    fn sqlite_files_are_created_on_first_use() {
+    fn sqlite_files_are_created_on_first_use_unless_they_must_exist() {
         assert_eq!(
-            connect_url("sqlite://a.db", Backend::Sqlite),
+            connect_url("sqlite://a.db", Backend::Sqlite, true),
             "sqlite://a.db?mode=rwc"
         );
         assert_eq!(
-            connect_url("sqlite://a.db?mode=ro", Backend::Sqlite),
+            connect_url("sqlite://a.db", Backend::Sqlite, false),
+            "sqlite://a.db?mode=rw"
+        );
+        assert_eq!(
+            connect_url("sqlite://a.db?mode=ro", Backend::Sqlite, true),
             "sqlite://a.db?mode=ro"
         );
     }

@@ -1694,22 +1694,22 @@ async fn bad_proposals_are_refused_and_change_nothing(store: Store) {
         Err(StoreError::NotFound(_))
     ));
 
-    // With the organization proposed, the sponsor can be proposed too.
+    // A sponsor cannot be linked to an organization that is only proposed:
+    // the link (and the other subject's name) is published with the entry.
     let org = propose_listing(&store, organization("Funded Org", "FO"), T0).await;
     sponsor.links[0].target_reference = Some(org.subject.clone());
-    let s = store
+    let e = store
         .create_proposal(
             &actor(),
             &member("KAZ"),
-            NewProposal::list(SubjectKind::Sponsor, sponsor, STATEMENT, SUMMARY),
+            NewProposal::list(SubjectKind::Sponsor, sponsor.clone(), STATEMENT, SUMMARY),
             T0,
         )
         .await
-        .unwrap();
-    assert_eq!(s.subject, "ACL-0002");
-    assert_eq!(
-        store.subject("ACL-0002").await.unwrap().kind,
-        SubjectKind::Sponsor
+        .unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Invalid(i) if i.errors[0].message.contains("not on the list")),
+        "{e:?}"
     );
     // Amending a subject that is not listed is refused.
     let e = store
@@ -1728,6 +1728,23 @@ async fn bad_proposals_are_refused_and_change_nothing(store: Store) {
         .await
         .unwrap_err();
     assert!(conflict(e).contains("is proposed"));
+    // Once the organization is listed, the sponsor can be proposed.
+    let after = org.state.deadline + Duration::hours(1);
+    store.advance_due(&actor(), after).await.unwrap();
+    let s = store
+        .create_proposal(
+            &actor(),
+            &member("KAZ"),
+            NewProposal::list(SubjectKind::Sponsor, sponsor, STATEMENT, SUMMARY),
+            after,
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.subject, "ACL-0002");
+    assert_eq!(
+        store.subject("ACL-0002").await.unwrap().kind,
+        SubjectKind::Sponsor
+    );
 }
 
 async fn a_proposal_is_withdrawn_only_by_its_proposer_or_the_secretariat(store: Store) {

@@ -227,7 +227,30 @@ async fn separation_of_duties_needs_a_second_person_when_the_member_has_one(stor
     );
     let still = store.plan_report(&r, &kaz, &s1).await.unwrap().unwrap();
     assert!(still.report.latest().is_draft(), "nothing was submitted");
-    // Once the contributor has edited it, the administrator may submit.
+    // The contributor saves it, the administrator rewrites it: still refused,
+    // since the administrator made the last change.
+    for who in [contributor("KAZ"), admin("KAZ")] {
+        store
+            .save_plan_draft(
+                &actor(),
+                &who,
+                (&r, &kaz, &s1),
+                content("implemented", "CLEAR"),
+                None,
+                T0,
+            )
+            .await
+            .unwrap();
+    }
+    let rewritten = store
+        .submit_plan_report(&actor(), &admin("KAZ"), (&r, &kaz, &s1), None, T0)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&rewritten, StoreError::Conflict(m) if m.contains("separation of duties")),
+        "{rewritten:?}"
+    );
+    // Once the contributor has saved it last, the administrator may submit.
     store
         .save_plan_draft(
             &actor(),

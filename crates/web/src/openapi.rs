@@ -98,7 +98,7 @@ fn plan_spec() -> (Value, Value) {
     ]);
     let mut upload = op(
         "Joint Plan",
-        "Attach a file to the open draft (multipart/form-data: file, title, revision, csrf); the draft then cites it by SHA-256",
+        "Attach a file to the open draft (multipart/form-data: file, title, revision; browser sessions add the csrf field); the draft then cites it by SHA-256",
         true,
         None,
         (200, r("Report")),
@@ -108,7 +108,7 @@ fn plan_spec() -> (Value, Value) {
         "file": { "type": "string", "format": "binary" }, "title": { "type": "string" }, "revision": { "type": "integer" } } } } } });
     let mut strategy_upload = op(
         "Joint Plan",
-        "Attach a document to a strategy (multipart/form-data: file, revision, csrf); read it at /strategies/{id}/documents/{document}",
+        "Attach a document to a strategy (multipart/form-data: file, revision; browser sessions add the csrf field); read it at /strategies/{id}/documents/{document}",
         true,
         None,
         (200, r("Strategy")),

@@ -3066,6 +3066,44 @@ async fn bad_reports_get_clear_errors_and_change_nothing(app: &TestApp) {
         .await;
     assert_eq!(file.status(), StatusCode::OK);
     assert_eq!(file.bytes().await.unwrap().as_ref(), b"%PDF-1.4 decree");
+    // A machine attaches a file with its API token alone (no session, no CSRF field).
+    let (content_type, body) = multipart("", &[("file", "annex.pdf", b"%PDF-1.4 annex".to_vec())]);
+    let r = app
+        .http
+        .post(app.at("/api/rounds/2026-open/reports/KAZ/astana2015.step.1/files"))
+        .bearer_auth(&kaz)
+        .header(CONTENT_TYPE, content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let attached: Value = r.json().await.unwrap();
+    assert_eq!(
+        attached["versions"][1]["content"]["evidence"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // The same file twice is refused; nothing changes.
+    let r = upload(
+        app,
+        &b,
+        files,
+        &[("file", "decree.pdf", b"%PDF-1.4 decree".to_vec())],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Another member learns nothing of the report's activity from its page.
+    let kgz_b = app.sign_in("kgz.admin").await;
+    let page = app
+        .get(&kgz_b, "/rounds/2026-open/reports/KAZ/astana2015.step.1")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("Revision"), "{page}");
 }
 
 async fn restricted_reports_are_seen_only_by_their_member_and_the_secretariat(app: &TestApp) {

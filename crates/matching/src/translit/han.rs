@@ -243,6 +243,23 @@ fn japanese_given() -> &'static HashMap<&'static str, &'static str> {
     T.get_or_init(|| table(JAPANESE_GIVEN))
 }
 
+/// The longest given name of the table, in characters: no piece of a name
+/// is looked up longer than this, which keeps the composition linear.
+fn longest_japanese_given() -> usize {
+    static T: OnceLock<usize> = OnceLock::new();
+    *T.get_or_init(|| {
+        japanese_given()
+            .keys()
+            .map(|k| k.chars().count())
+            .max()
+            .unwrap_or(1)
+    })
+}
+
+/// Longer runs of Han characters are not personal names; they are read in
+/// Mandarin only (bounds the work a hostile query can cause).
+const MAX_NAME_RUN: usize = 12;
+
 fn japanese_kanji() -> &'static HashMap<&'static str, &'static str> {
     static T: OnceLock<HashMap<&str, &str>> = OnceLock::new();
     T.get_or_init(|| table(JAPANESE_NAME_KANJI))
@@ -313,11 +330,15 @@ pub fn korean_reading(run: &[char], north: bool) -> Option<String> {
 /// name readings (fewest pieces first).
 fn japanese_given_name(run: &[char]) -> Option<String> {
     let n = run.len();
+    if n > MAX_NAME_RUN {
+        return None;
+    }
+    let longest = longest_japanese_given().max(1);
     // best[i]: fewest pieces covering run[i..], and the reading.
     let mut best: Vec<Option<(usize, String)>> = vec![None; n + 1];
     best[n] = Some((0, String::new()));
     for i in (0..n).rev() {
-        for j in (i + 1..=n).rev() {
+        for j in (i + 1..=n.min(i + longest)).rev() {
             let piece: String = run[i..j].iter().collect();
             let reading = if j - i == 1 {
                 japanese_given()
@@ -341,6 +362,9 @@ fn japanese_given_name(run: &[char]) -> Option<String> {
 /// ("yamada taro"), a surname or a given name alone, or `None` when the
 /// tables cannot read the run.
 pub fn japanese_reading(run: &[char]) -> Option<String> {
+    if run.len() > MAX_NAME_RUN {
+        return None;
+    }
     let whole: String = run.iter().collect();
     if let Some(s) = japanese_surnames().get(whole.as_str()) {
         return Some(s.to_string());
@@ -457,5 +481,14 @@ mod tests {
         assert!(!covers("习近平", HanReading::Japanese));
         assert!(covers("金正恩", HanReading::KoreanSouth));
         assert!(!covers("Ivan", HanReading::KoreanSouth));
+    }
+
+    #[test]
+    fn a_run_too_long_for_a_name_gets_no_japanese_reading() {
+        let long: Vec<char> = "山田太郎".chars().cycle().take(512).collect();
+        assert_eq!(japanese_reading(&long), None);
+        assert_eq!(japanese_given_name(&long), None);
+        let name: Vec<char> = "山田太郎".chars().collect();
+        assert_eq!(japanese_reading(&name).as_deref(), Some("yamada taro"));
     }
 }

@@ -36,6 +36,15 @@ CREATE TABLE plan_report_versions (
         REFERENCES plan_reports(round_id, member, commitment_id)
 );
 
+-- A submitted version is never changed or removed, whoever writes to the
+-- database (the store already never tries).
+CREATE TRIGGER plan_report_versions_submitted_no_update BEFORE UPDATE ON plan_report_versions
+WHEN OLD.submitted_at IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a submitted report version cannot be changed'); END;
+CREATE TRIGGER plan_report_versions_submitted_no_delete BEFORE DELETE ON plan_report_versions
+WHEN OLD.submitted_at IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a submitted report version cannot be removed'); END;
+
 CREATE TABLE plan_evidence_files (
     id           INTEGER PRIMARY KEY,
     round_id     TEXT NOT NULL REFERENCES plan_rounds(id),

@@ -1207,21 +1207,32 @@ async fn check_links(
             )
             .into());
         }
-        let found: Option<(String, String, Option<String>)> = sqlx::query_as(
-            "SELECT s.kind, s.entry, (SELECT m.public_id FROM list_subjects m WHERE m.id = s.merged_into) \
+        let found: Option<(String, String, Option<String>, String)> = sqlx::query_as(
+            "SELECT s.kind, s.entry, (SELECT m.public_id FROM list_subjects m WHERE m.id = s.merged_into), s.status \
              FROM list_subjects s WHERE s.public_id = $1",
         )
         .bind(&target)
         .fetch_optional(&mut **tx)
         .await?;
-        if let Some((_, _, Some(into))) = &found {
+        if let Some((_, _, Some(into), _)) = &found {
             return Err(Invalid::field(
                 "entry.links",
                 format!("{target} was merged into {into}; link to {into}"),
             )
             .into());
         }
-        let target_kind = found.map(|(kind, entry, _)| {
+        // A link is published with the entry, the other subject's name with
+        // it: only a subject that is on the list may be named there.
+        if let Some((_, _, _, status)) = &found
+            && status != SubjectStatus::Listed.as_str()
+        {
+            return Err(Invalid::field(
+                "entry.links",
+                format!("{target} is not on the list; link only to listed subjects"),
+            )
+            .into());
+        }
+        let target_kind = found.map(|(kind, entry, _, _)| {
             // The other subject's name, as it is now, for readers of the entry.
             if let Ok(other) = decode::<ListEntry>(&entry) {
                 link.target_name = other.primary_name().map(str::to_string);

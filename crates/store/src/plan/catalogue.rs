@@ -3,7 +3,7 @@
 use accord_core::audit::Outcome;
 use accord_plan::{Actor as PlanActor, Catalogue, Commitment, Framework};
 
-use super::{decode, encode, plan_error};
+use super::{corrupt, decode, encode, plan_error};
 use crate::{Actor, Store, StoreError, audit, now_ms};
 
 impl Store {
@@ -71,8 +71,7 @@ impl Store {
             .iter()
             .map(|(d,)| decode(d))
             .collect::<Result<_, _>>()?;
-        Catalogue::from_parts(frameworks, commitments)
-            .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
+        Catalogue::from_parts(frameworks, commitments).map_err(corrupt)
     }
 }
 

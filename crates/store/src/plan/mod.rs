@@ -26,7 +26,17 @@ pub use strategies::{StrategyDocument, StrategyRecord};
 pub const REMINDER_BEFORE_DEADLINE_MS: i64 = 3 * 24 * 3600 * 1000;
 
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
-    serde_json::from_str(s).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
+    serde_json::from_str(s).map_err(corrupt)
+}
+
+/// Stored data the domain refuses to read back: a corrupt database.
+pub(crate) fn corrupt(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+    StoreError::Database(sqlx::Error::Decode(Box::new(e)))
+}
+
+/// Unix milliseconds of an instant.
+pub(crate) fn ms(t: time::OffsetDateTime) -> i64 {
+    (t.unix_timestamp_nanos() / 1_000_000) as i64
 }
 
 /// A file's name, checked (plain, no folders, ≤ 255 characters, not empty),

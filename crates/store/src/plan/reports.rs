@@ -15,7 +15,7 @@ use accord_plan::{
 use sqlx::{Any, FromRow, Transaction};
 use time::OffsetDateTime;
 
-use super::{decode, encode, plan_error};
+use super::{corrupt, decode, encode, ms, plan_error};
 use crate::{Actor, Store, StoreError, audit, now_ms};
 
 /// Which report: the round, the member and the commitment.
@@ -70,10 +70,6 @@ impl Change<'_> {
             Change::AttachFile(..) => "plan.report.attach",
         }
     }
-}
-
-fn ms(t: OffsetDateTime) -> i64 {
-    (t.unix_timestamp_nanos() / 1_000_000) as i64
 }
 
 fn key(round: &RoundId, member: &MemberCode, commitment: &CommitmentId) -> String {
@@ -197,14 +193,13 @@ fn group(rows: Vec<(String, String, String, String)>) -> Result<Vec<Report>, Sto
     }
     by.into_iter()
         .map(|((round, member, commitment), versions)| {
-            let corrupt = |e: Invalid| StoreError::Database(sqlx::Error::Decode(Box::new(e)));
             Report::from_versions(
                 RoundId::parse(&round).map_err(corrupt)?,
                 MemberCode::parse(&member).map_err(corrupt)?,
                 CommitmentId::parse(&commitment).map_err(corrupt)?,
                 versions,
             )
-            .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
+            .map_err(corrupt)
         })
         .collect()
 }
@@ -246,7 +241,7 @@ impl Store {
         tx.commit().await?;
         let report =
             Report::from_versions(round.clone(), member.clone(), commitment.clone(), versions)
-                .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
+                .map_err(corrupt)?;
         Ok(Some(ReportRecord {
             report,
             revision,
@@ -391,7 +386,7 @@ impl Store {
                         commitment.clone(),
                         versions,
                     )
-                    .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?,
+                    .map_err(corrupt)?,
                 )
             }
             None => {
@@ -425,6 +420,29 @@ impl Store {
                             .into(),
                     ));
                 };
+                if draft.content.evidence.len() >= accord_plan::report::MAX_LIST_ITEMS {
+                    return Err(Invalid::field(
+                        "file",
+                        format!(
+                            "a report cites at most {} pieces of evidence",
+                            accord_plan::report::MAX_LIST_ITEMS
+                        ),
+                    )
+                    .into());
+                }
+                let (_, sha) = super::checked_file(file)?;
+                if draft
+                    .content
+                    .evidence
+                    .iter()
+                    .any(|e| matches!(e, Evidence::File { sha256, .. } if *sha256 == sha))
+                {
+                    return Err(Invalid::field(
+                        "file",
+                        "this file is already attached to the draft",
+                    )
+                    .into());
+                }
                 // Check the rules before storing anything.
                 accord_plan::can_draft(who, member, &round, commitment, now).map_err(plan_error)?;
                 let sha = store_file(&mut tx, round_id, member, file, &actor.label).await?;
@@ -504,6 +522,18 @@ impl Store {
         sha256: &str,
     ) -> Result<(EvidenceFile, Vec<u8>), StoreError> {
         let mut tx = self.pool.begin().await?;
+        // The audit record first: a write before any read (SQLite's lock),
+        // undone with the rest if the file is not there.
+        audit::append(
+            &mut tx,
+            &actor.event(
+                "plan.evidence.read",
+                format!("file:{sha256}"),
+                Outcome::Ok,
+                serde_json::json!({ "member": member.as_str() }),
+            ),
+        )
+        .await?;
         let row: Option<EvidenceFile> = sqlx::query_as(sql!(
             "SELECT {FILE_COLUMNS} FROM plan_evidence_files WHERE member = $1 AND sha256 = $2 ORDER BY id LIMIT 1"
         ))
@@ -519,16 +549,6 @@ impl Store {
                 .bind(meta.id)
                 .fetch_one(&mut *tx)
                 .await?;
-        audit::append(
-            &mut tx,
-            &actor.event(
-                "plan.evidence.read",
-                format!("file:{}", meta.sha256),
-                Outcome::Ok,
-                serde_json::json!({ "member": member.as_str() }),
-            ),
-        )
-        .await?;
         tx.commit().await?;
         Ok((meta, bytes))
     }

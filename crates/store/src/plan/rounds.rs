@@ -7,7 +7,7 @@ use accord_plan::{Actor as PlanActor, NewRound, ReportingRound, RoundId};
 use sqlx::{Any, Transaction};
 use time::OffsetDateTime;
 
-use super::{REMINDER_BEFORE_DEADLINE_MS, decode, encode, plan_error};
+use super::{REMINDER_BEFORE_DEADLINE_MS, decode, encode, ms, plan_error};
 use crate::common_list::Recipient;
 use crate::{Actor, Store, StoreError, audit, now_ms};
 
@@ -30,10 +30,6 @@ fn record((doc, created_by, created_at, updated_at): RoundRow) -> Result<RoundRe
         created_at,
         updated_at,
     })
-}
-
-fn ms(t: OffsetDateTime) -> i64 {
-    (t.unix_timestamp_nanos() / 1_000_000) as i64
 }
 
 /// Tells each member of a round something about it (in the application).

@@ -464,7 +464,9 @@ async fn render_page(
                     button.secondary type="submit" { (l.t("reports.attach")) }
                 }
             }
-            @if let Some(r) = record { p.muted { (l.tf("reports.revision", &[("n", &r.revision.to_string()), ("at", &format_ms(r.updated_at))])) } }
+            // Only the member's own users learn when a report changed: to
+            // everyone else a hidden report is indistinguishable from none.
+            @if let Some(r) = record.filter(|_| viewer.is_of(&t.member)) { p.muted { (l.tf("reports.revision", &[("n", &r.revision.to_string()), ("at", &format_ms(r.updated_at))])) } }
         },
     ))
 }
