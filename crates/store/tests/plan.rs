@@ -328,6 +328,16 @@ async fn submitted_versions_are_immutable_and_corrections_keep_them(store: Store
     assert_eq!(v[1].content.status, ReportStatus::Implemented);
     assert_eq!(v[1].corrects, Some(1));
     assert!(v.iter().all(|v| v.submitted.is_some()));
+    // Whoever writes to the database directly cannot change or remove them.
+    for sql in [
+        "UPDATE plan_report_versions SET doc = '{}' WHERE number = 1",
+        "DELETE FROM plan_report_versions WHERE number = 1",
+    ] {
+        let refused = sqlx::query(sql).execute(store.raw_pool()).await;
+        assert!(refused.is_err(), "{sql} was allowed");
+    }
+    let again = store.plan_report(&r, &kaz, &s1).await.unwrap().unwrap();
+    assert_eq!(again.report.versions()[0].content.status, ReportStatus::Planned);
 }
 
 async fn bad_reports_are_refused_and_change_nothing(store: Store) {
