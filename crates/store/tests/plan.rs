@@ -337,7 +337,10 @@ async fn submitted_versions_are_immutable_and_corrections_keep_them(store: Store
         assert!(refused.is_err(), "{sql} was allowed");
     }
     let again = store.plan_report(&r, &kaz, &s1).await.unwrap().unwrap();
-    assert_eq!(again.report.versions()[0].content.status, ReportStatus::Planned);
+    assert_eq!(
+        again.report.versions()[0].content.status,
+        ReportStatus::Planned
+    );
 }
 
 async fn bad_reports_are_refused_and_change_nothing(store: Store) {
