@@ -252,14 +252,10 @@ impl Store {
     /// How many enabled users of a member can draft or submit (contributors
     /// and administrators): separation of duties applies from two.
     pub async fn plan_member_drafters(&self, member: &MemberCode) -> Result<usize, StoreError> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM users u JOIN members m ON m.id = u.member_id \
-             WHERE m.code = $1 AND u.disabled = 0 AND u.role IN ('contributor', 'member_admin')",
-        )
-        .bind(member.as_str())
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(n as usize)
+        let mut tx = self.pool.begin().await?;
+        let n = member_drafters(&mut tx, member).await?;
+        tx.commit().await?;
+        Ok(n)
     }
 
     /// Creates the report with a first draft, or changes its open draft.
@@ -350,10 +346,6 @@ impl Store {
         expected_revision: Option<i64>,
         now: OffsetDateTime,
     ) -> Result<ReportRecord, StoreError> {
-        let drafters = match change {
-            Change::Submit => self.plan_member_drafters(member).await?,
-            _ => 0,
-        };
         let action = change.audit_action();
         let mut tx = self.pool.begin().await?;
         let at = now_ms();
@@ -370,6 +362,12 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let round = round_in(&mut tx, round_id).await?;
+        // Counted inside the transaction: the rule applies to the member's
+        // users as they are when the report is submitted.
+        let drafters = match change {
+            Change::Submit => member_drafters(&mut tx, member).await?,
+            _ => 0,
+        };
         let before = match bumped {
             Some(revision) => {
                 if expected_revision.is_some_and(|e| e != revision - 1) {
@@ -552,6 +550,20 @@ impl Store {
         tx.commit().await?;
         Ok((meta, bytes))
     }
+}
+
+async fn member_drafters(
+    tx: &mut Transaction<'static, Any>,
+    member: &MemberCode,
+) -> Result<usize, StoreError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users u JOIN members m ON m.id = u.member_id \
+         WHERE m.code = $1 AND u.disabled = 0 AND u.role IN ('contributor', 'member_admin')",
+    )
+    .bind(member.as_str())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(n as usize)
 }
 
 async fn store_file(
