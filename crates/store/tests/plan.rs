@@ -137,6 +137,33 @@ fn key<'a>(
     (r, m, c)
 }
 
+/// Saves a draft that must be accepted.
+async fn draft(
+    store: &Store,
+    who: &PlanActor,
+    key: (&RoundId, &MemberCode, &CommitmentId),
+    content: ReportContent,
+    at: OffsetDateTime,
+) -> accord_store::plan::ReportRecord {
+    store
+        .save_plan_draft(&actor(), who, key, content, None, at)
+        .await
+        .unwrap()
+}
+
+/// Submits a report that must be accepted.
+async fn submit(
+    store: &Store,
+    who: &PlanActor,
+    key: (&RoundId, &MemberCode, &CommitmentId),
+    at: OffsetDateTime,
+) -> accord_store::plan::ReportRecord {
+    store
+        .submit_plan_report(&actor(), who, key, None, at)
+        .await
+        .unwrap()
+}
+
 async fn a_round_is_opened_reported_on_and_submitted(store: Store) {
     open_round(&store).await;
     let round = store.plan_round(&round_id()).await.unwrap().round;
@@ -206,17 +233,14 @@ async fn separation_of_duties_needs_a_second_person_when_the_member_has_one(stor
     assert_eq!(store.plan_member_drafters(&code("KAZ")).await.unwrap(), 2);
     let (r, kaz, s1) = (round_id(), code("KAZ"), step(1));
     // The administrator drafts alone, then tries to submit: refused.
-    store
-        .save_plan_draft(
-            &actor(),
-            &admin("KAZ"),
-            (&r, &kaz, &s1),
-            content("implemented", "GREEN"),
-            None,
-            T0,
-        )
-        .await
-        .unwrap();
+    draft(
+        &store,
+        &admin("KAZ"),
+        (&r, &kaz, &s1),
+        content("implemented", "GREEN"),
+        T0,
+    )
+    .await;
     let refused = store
         .submit_plan_report(&actor(), &admin("KAZ"), key(&r, &kaz, &s1), None, T0)
         .await
@@ -251,41 +275,29 @@ async fn separation_of_duties_needs_a_second_person_when_the_member_has_one(stor
         "{rewritten:?}"
     );
     // Once the contributor has saved it last, the administrator may submit.
-    store
-        .save_plan_draft(
-            &actor(),
-            &contributor("KAZ"),
-            (&r, &kaz, &s1),
-            content("implemented", "GREEN"),
-            None,
-            T0,
-        )
-        .await
-        .unwrap();
-    store
-        .submit_plan_report(&actor(), &admin("KAZ"), key(&r, &kaz, &s1), None, T0)
-        .await
-        .unwrap();
+    draft(
+        &store,
+        &contributor("KAZ"),
+        (&r, &kaz, &s1),
+        content("implemented", "GREEN"),
+        T0,
+    )
+    .await;
+    submit(&store, &admin("KAZ"), key(&r, &kaz, &s1), T0).await;
 }
 
 async fn submitted_versions_are_immutable_and_corrections_keep_them(store: Store) {
     open_round(&store).await;
     let (r, kaz, s1) = (round_id(), code("KAZ"), step(1));
-    store
-        .save_plan_draft(
-            &actor(),
-            &contributor("KAZ"),
-            (&r, &kaz, &s1),
-            content("planned", "GREEN"),
-            None,
-            T0,
-        )
-        .await
-        .unwrap();
-    store
-        .submit_plan_report(&actor(), &admin("KAZ"), key(&r, &kaz, &s1), None, T0)
-        .await
-        .unwrap();
+    draft(
+        &store,
+        &contributor("KAZ"),
+        (&r, &kaz, &s1),
+        content("planned", "GREEN"),
+        T0,
+    )
+    .await;
+    submit(&store, &admin("KAZ"), key(&r, &kaz, &s1), T0).await;
     let edit = store
         .save_plan_draft(
             &actor(),
@@ -313,10 +325,7 @@ async fn submitted_versions_are_immutable_and_corrections_keep_them(store: Store
         .await
         .unwrap();
     assert_eq!(corrected.report.versions().len(), 2);
-    store
-        .submit_plan_report(&actor(), &admin("KAZ"), key(&r, &kaz, &s1), None, T0)
-        .await
-        .unwrap();
+    submit(&store, &admin("KAZ"), key(&r, &kaz, &s1), T0).await;
     let stored = store.plan_report(&r, &kaz, &s1).await.unwrap().unwrap();
     let v = stored.report.versions();
     assert_eq!(v.len(), 2);
@@ -511,17 +520,14 @@ async fn a_reopened_round_takes_late_reports(store: Store) {
         .await
         .unwrap();
     assert!(reopened.reopened);
-    store
-        .save_plan_draft(
-            &actor(),
-            &contributor("KAZ"),
-            (&r, &kaz, &s1),
-            content("planned", "GREEN"),
-            None,
-            late,
-        )
-        .await
-        .unwrap();
+    draft(
+        &store,
+        &contributor("KAZ"),
+        (&r, &kaz, &s1),
+        content("planned", "GREEN"),
+        late,
+    )
+    .await;
     let kinds: Vec<String> = store
         .notifications(&Recipient::Member(kaz.clone()), false, 10)
         .await
@@ -594,17 +600,14 @@ async fn evidence_files_are_stored_cited_and_read_with_an_audit_record(store: St
         .await
         .unwrap_err();
     assert!(matches!(no_draft, StoreError::Conflict(_)));
-    store
-        .save_plan_draft(
-            &actor(),
-            &contributor("KAZ"),
-            (&r, &kaz, &s1),
-            content("implemented", "GREEN"),
-            None,
-            T0,
-        )
-        .await
-        .unwrap();
+    draft(
+        &store,
+        &contributor("KAZ"),
+        (&r, &kaz, &s1),
+        content("implemented", "GREEN"),
+        T0,
+    )
+    .await;
     let with_file = store
         .attach_plan_evidence(
             &actor(),

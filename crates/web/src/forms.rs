@@ -72,6 +72,49 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PostedForm<T> {
     }
 }
 
+/// A textarea's non-empty lines, trimmed: "one per line" fields.
+pub fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// A posted form's fields in order, for forms whose names repeat
+/// (checkboxes, rows of inputs): `PostedForm<Vec<(String, String)>>`.
+pub struct FormFields<'a>(pub &'a [(String, String)]);
+
+impl FormFields<'_> {
+    /// Every value of a repeated field, in order.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// The first value of a field, or empty.
+    pub fn first(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// A field's non-empty lines ([`lines`]).
+    pub fn lines(&self, name: &str) -> Vec<String> {
+        lines(&self.first(name))
+    }
+
+    /// An optional whole number (a revision): absent or malformed is `None`.
+    pub fn number(&self, name: &str) -> Option<i64> {
+        self.first(name).trim().parse().ok()
+    }
+}
+
 /// The body of a form that carries nothing but its CSRF token (sign out,
 /// disable, mark as read…).
 #[derive(serde::Deserialize)]

@@ -175,14 +175,6 @@ impl LinkInput {
     }
 }
 
-fn lines(s: &str) -> Vec<String> {
-    s.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
 /// `aliases[3].name` → ("aliases", 3, "name").
 fn row_key(key: &str) -> Option<(&str, usize, &str)> {
     let (part, rest) = key.split_once('[')?;
@@ -211,9 +203,9 @@ impl ProposalInput {
                 "sponsor_type" => input.sponsor_type = v,
                 "name" => input.name = v,
                 "original_script" => input.original_script = v,
-                "birth_dates" => input.birth_dates = lines(&v),
-                "birth_places" => input.birth_places = lines(&v),
-                "nationalities" => input.nationalities = lines(&v),
+                "birth_dates" => input.birth_dates = crate::forms::lines(&v),
+                "birth_places" => input.birth_places = crate::forms::lines(&v),
+                "nationalities" => input.nationalities = crate::forms::lines(&v),
                 "un_reference" => input.un_reference = v,
                 "statement_of_case" => input.statement_of_case = v,
                 "tlp" => input.tlp = v,

@@ -14,9 +14,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
 
-use super::proposal_input::{
-    AddressInput, AliasInput, DocumentInput, LinkInput, ProposalInput, build, form_field_errors,
-};
+use super::proposal_input::{ProposalInput, build, form_field_errors};
 use crate::context::Ctx;
 use crate::error::WebError;
 use crate::render::{Field, csrf_field, form_errors, format_instant, format_ms, page};
@@ -142,6 +140,14 @@ fn lines_field(
     }
 }
 
+/// The rows typed so far and `spare` empty ones to type more.
+fn with_spare_rows<T: Clone + Default>(rows: &[T], spare: usize) -> Vec<T> {
+    rows.iter()
+        .cloned()
+        .chain(std::iter::repeat_with(T::default).take(spare))
+        .collect()
+}
+
 fn proposal_form(
     ctx: &Ctx,
     form: &ProposalInput,
@@ -149,35 +155,10 @@ fn proposal_form(
     un_entries: &[(String, String)],
 ) -> Html<String> {
     let l = ctx.lang;
-    let spare = |n: usize, extra: usize| n + extra;
-    let aliases: Vec<AliasInput> = form
-        .aliases
-        .iter()
-        .cloned()
-        .chain(std::iter::repeat_with(AliasInput::default))
-        .take(spare(form.aliases.len(), 3))
-        .collect();
-    let documents: Vec<DocumentInput> = form
-        .documents
-        .iter()
-        .cloned()
-        .chain(std::iter::repeat_with(DocumentInput::default))
-        .take(spare(form.documents.len(), 1))
-        .collect();
-    let addresses: Vec<AddressInput> = form
-        .addresses
-        .iter()
-        .cloned()
-        .chain(std::iter::repeat_with(AddressInput::default))
-        .take(spare(form.addresses.len(), 1))
-        .collect();
-    let links: Vec<LinkInput> = form
-        .links
-        .iter()
-        .cloned()
-        .chain(std::iter::repeat_with(LinkInput::default))
-        .take(spare(form.links.len(), 2))
-        .collect();
+    let aliases = with_spare_rows(&form.aliases, 3);
+    let documents = with_spare_rows(&form.documents, 1);
+    let addresses = with_spare_rows(&form.addresses, 1);
+    let links = with_spare_rows(&form.links, 2);
     let quality = [
         ("strong", l.t("proposals.q_strong")),
         ("weak", l.t("proposals.q_weak")),

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::plan::{catalogue, commitment_or_404, plan_actor, status_label, viewer};
 use crate::context::Ctx;
 use crate::error::WebError;
-use crate::forms::{ApiJson, PostedForm, Upload};
+use crate::forms::{ApiJson, FormFields, PostedForm, Upload};
 use crate::i18n::Lang;
 use crate::render::{csrf_field, form_errors, format_ms, page};
 use crate::state::AppState;
@@ -281,22 +281,8 @@ fn input_of(v: &ReportVersion) -> ReportInput {
 
 /// The form's repeated fields in order, into the domain's input.
 fn input_from_pairs(pairs: &[(String, String)]) -> (ReportInput, Option<i64>) {
-    let get = |name: &str| -> Vec<&str> {
-        pairs
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    };
-    let first = |name: &str| get(name).first().map(|s| s.to_string()).unwrap_or_default();
-    let lines = |name: &str| -> Vec<String> {
-        first(name)
-            .lines()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect()
-    };
+    let form = FormFields(pairs);
+    let get = |name: &str| form.all(name);
     let (labels, values, units) = (
         get("indicator_label"),
         get("indicator_value"),
@@ -330,18 +316,17 @@ fn input_from_pairs(pairs: &[(String, String)]) -> (ReportInput, Option<i64>) {
             ..Default::default()
         });
     }
-    let revision = first("revision").trim().parse::<i64>().ok();
     (
         ReportInput {
-            status: first("status"),
-            narrative: first("narrative"),
+            status: form.first("status"),
+            narrative: form.first("narrative"),
             indicators,
             evidence,
-            agencies: lines("agencies"),
-            civil_society_partners: lines("civil_society_partners"),
-            tlp: first("tlp"),
+            agencies: form.lines("agencies"),
+            civil_society_partners: form.lines("civil_society_partners"),
+            tlp: form.first("tlp"),
         },
-        revision,
+        form.number("revision"),
     )
 }
 

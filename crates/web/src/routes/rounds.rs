@@ -101,6 +101,14 @@ impl RoundView {
         &self.record.round
     }
 
+    /// The previous round's matrix, or an empty one for the first round.
+    fn previous_or_empty(&self) -> Matrix {
+        self.previous.clone().unwrap_or_else(|| {
+            Matrix::from_cells(self.round().id.clone(), vec![], vec![], vec![])
+                .expect("an empty matrix")
+        })
+    }
+
     fn all_rounds(&self) -> Vec<ReportingRound> {
         self.rounds.iter().map(|r| r.round.clone()).collect()
     }
@@ -390,9 +398,7 @@ fn direction_label(l: Lang, d: Direction) -> &'static str {
 /// Progress per member and per pillar, the change since the previous round
 /// and the charts: shared by the round page and its printable summary.
 fn progress_sections(l: Lang, v: &RoundView) -> Markup {
-    let empty =
-        Matrix::from_cells(v.round().id.clone(), vec![], vec![], vec![]).expect("an empty matrix");
-    let previous = v.previous.as_ref().unwrap_or(&empty);
+    let previous = &v.previous_or_empty();
     let per_member = member_progress_change(previous, &v.matrix);
     let per_pillar = progress_by_pillar(&v.matrix, &v.catalogue);
     let changes: Vec<_> = v
@@ -861,9 +867,7 @@ pub async fn api_matrix(
     Query(query): Query<FilterQuery>,
 ) -> Result<Json<MatrixJson>, WebError> {
     let v = round_view(&state, &ctx, &id, &query).await?;
-    let empty =
-        Matrix::from_cells(v.round().id.clone(), vec![], vec![], vec![]).expect("an empty matrix");
-    let previous = v.previous.as_ref().unwrap_or(&empty);
+    let previous = &v.previous_or_empty();
     let m = &v.matrix;
     Ok(Json(MatrixJson {
         round: m.round.to_string(),

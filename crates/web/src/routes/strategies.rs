@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::plan::{catalogue, plan_actor, short_label, viewer};
 use crate::context::Ctx;
 use crate::error::WebError;
-use crate::forms::{ApiJson, PostedForm};
+use crate::forms::{ApiJson, FormFields, PostedForm};
 use crate::i18n::Lang;
 use crate::render::{Field, csrf_field, form_errors, page};
 use crate::state::AppState;
@@ -120,37 +120,22 @@ pub async fn list_page(
 
 /// The form's fields as posted (commitment checkboxes repeat their name).
 fn input_from_pairs(pairs: &[(String, String)]) -> (String, StrategyInput, Option<i64>) {
-    let first = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let form = FormFields(pairs);
     let input = StrategyInput {
-        title: first("title"),
-        kind: first("kind"),
-        status: first("status"),
-        adopted_on: first("adopted_on"),
-        actors: first("actors")
-            .lines()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
+        title: form.first("title"),
+        kind: form.first("kind"),
+        status: form.first("status"),
+        adopted_on: form.first("adopted_on"),
+        actors: form.lines("actors"),
+        implements: form
+            .all("implements")
+            .into_iter()
             .map(str::to_string)
             .collect(),
-        implements: pairs
-            .iter()
-            .filter(|(k, _)| k == "implements")
-            .map(|(_, v)| v.clone())
-            .collect(),
-        url: first("url"),
-        tlp: first("tlp"),
+        url: form.first("url"),
+        tlp: form.first("tlp"),
     };
-    (
-        first("member"),
-        input,
-        first("revision").trim().parse().ok(),
-    )
+    (form.first("member"), input, form.number("revision"))
 }
 
 /// What the strategy form shows: where it posts, for which member, what was
