@@ -201,15 +201,9 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         }
     };
 
-    let principal = match &user {
-        Some(u) => Principal::User {
-            id: u.id,
-            username: u.username.to_string(),
-            member: u.member.clone(),
-            role: u.role,
-        },
-        None => Principal::Anonymous,
-    };
+    let principal = user
+        .as_ref()
+        .map_or(Principal::Anonymous, Principal::of_user);
     let must_change = user.as_ref().is_some_and(|u| u.must_change_password);
     let ctx = Ctx {
         principal,

@@ -221,7 +221,7 @@ impl TestApp {
         statement: &str,
         summary: &str,
     ) {
-        use accord_store::common_list::{Acting, NewProposal, SubjectKind};
+        use accord_store::common_list::{NewProposal, SubjectKind};
         let schema = if kind == SubjectKind::Individual {
             accord_lists::EntrySchema::Person
         } else {
@@ -232,7 +232,13 @@ impl TestApp {
             name,
             accord_lists::NameKind::Primary,
         ));
-        let kaz = Acting::Member(accord_core::MemberCode::parse("KAZ").unwrap());
+        let kaz = accord_core::Principal::member_user(
+            1,
+            "kaz.admin",
+            accord_core::MemberCode::parse("KAZ").unwrap(),
+            accord_core::MemberKind::RegionalState,
+            accord_core::Role::MemberAdmin,
+        );
         let proposal = self
             .store
             .create_proposal(
