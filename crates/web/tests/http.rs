@@ -2905,7 +2905,8 @@ async fn bad_reports_get_clear_errors_and_change_nothing(app: &TestApp) {
     let reader = app.api_token("usa.reader").await;
     let good = json!({ "status": "planned", "tlp": "GREEN", "narrative": "A plan." });
     let at = "/api/rounds/2026-open/reports/KAZ/astana2015.step.1";
-    // A commitment outside the round, an unknown round, a member not asked.
+    // A commitment outside the round, an unknown round; another member's
+    // report is refused before anything is looked up (auth before input).
     for (path, code) in [
         (
             "/api/rounds/2026-open/reports/KAZ/astana2015.step.5",
@@ -2917,7 +2918,7 @@ async fn bad_reports_get_clear_errors_and_change_nothing(app: &TestApp) {
         ),
         (
             "/api/rounds/2026-open/reports/TJK/astana2015.step.1",
-            StatusCode::NOT_FOUND,
+            StatusCode::FORBIDDEN,
         ),
     ] {
         let r = put_report(app, &kaz, path, &good).await;
