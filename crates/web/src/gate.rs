@@ -279,11 +279,7 @@ pub fn member_param(params: &Params) -> Option<MemberCode> {
 /// secretariat); which member is checked by the handler against the record.
 pub fn edits_strategies(who: &Principal) -> Result<(), Denied> {
     match who.member() {
-        Some(m) => authorize(
-            who,
-            &Action::EditStrategies { member: m.clone() },
-        ),
+        Some(m) => authorize(who, &Action::EditStrategies { member: m.clone() }),
         None => authorize(who, &Action::ManagePlan),
     }
 }
-

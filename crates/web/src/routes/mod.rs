@@ -143,7 +143,11 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
         .post("/screen", screen, screening::screen_from_form)
         .upload("/screen/batch", screen, screening::start_batch)
         .get("/screen/jobs/{id}", screen, screening::job_page)
-        .get("/screen/jobs/{id}/result.csv", screen, screening::job_result)
+        .get(
+            "/screen/jobs/{id}/result.csv",
+            screen,
+            screening::job_result,
+        )
         .post("/api/screen", screen, screening::api_screen)
         .post("/match/{dataset}", screen, screening::yente_match)
         .get("/list", Public, common_list::list_page)
