@@ -619,7 +619,10 @@ fn csv_response(body: String, file_name: &str) -> Response {
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
+                crate::files::content_disposition(file_name)
+                    .to_str()
+                    .unwrap_or("attachment")
+                    .to_string(),
             ),
             (header::CACHE_CONTROL, "private, no-store".to_string()),
         ],
