@@ -39,6 +39,8 @@ pub enum WebError {
     PayloadTooLarge,
     #[error("send the body as {expected}")]
     UnsupportedMediaType { expected: &'static str },
+    #[error("{0} does not accept this method")]
+    MethodNotAllowed(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -55,6 +57,7 @@ impl WebError {
             WebError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            WebError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -71,6 +74,7 @@ impl WebError {
             WebError::TooManyRequests { .. } => "too_many_requests",
             WebError::PayloadTooLarge => "payload_too_large",
             WebError::UnsupportedMediaType { .. } => "unsupported_media_type",
+            WebError::MethodNotAllowed(_) => "method_not_allowed",
             WebError::Internal(_) => "internal",
         }
     }
@@ -153,8 +157,10 @@ pub fn is_api_path(path: &str) -> bool {
 
 /// Gives error responses their final form: JSON stays for the API; pages get
 /// an HTML error page in the user's language, and "sign in" becomes a redirect
-/// to the sign-in form. Errors raised outside handlers (body too large, no
-/// such route) are caught here too.
+/// to the sign-in form. Errors raised outside handlers — the body too large,
+/// a method the route does not take, and axum's own rejections of a path
+/// parameter, query string or body it could not read (plain text by
+/// themselves) — are caught here too, so every error has the same shape.
 pub async fn render_errors(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let query = request
@@ -169,14 +175,39 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
         Some(marker) => marker.0.clone(),
         None => {
             let status = response.status();
+            let allow = response.headers().get(header::ALLOW).cloned();
             let synthesized = match status {
                 StatusCode::PAYLOAD_TOO_LARGE => WebError::PayloadTooLarge,
-                StatusCode::METHOD_NOT_ALLOWED => {
-                    WebError::BadRequest(format!("{} does not accept this method", path))
+                StatusCode::METHOD_NOT_ALLOWED => WebError::MethodNotAllowed(path.clone()),
+                // axum's own rejections are plain text; our pages are HTML
+                // and carry their errors already.
+                StatusCode::BAD_REQUEST
+                | StatusCode::UNPROCESSABLE_ENTITY
+                | StatusCode::UNSUPPORTED_MEDIA_TYPE
+                    if response
+                        .headers()
+                        .get(header::CONTENT_TYPE)
+                        .and_then(|v| v.to_str().ok())
+                        .is_some_and(|v| v.starts_with("text/plain")) =>
+                {
+                    let (_, body) = response.into_parts();
+                    let text = axum::body::to_bytes(body, 4096)
+                        .await
+                        .map(|b| String::from_utf8_lossy(&b).into_owned())
+                        .unwrap_or_default();
+                    let text = if text.trim().is_empty() {
+                        "the request could not be read".to_string()
+                    } else {
+                        text
+                    };
+                    WebError::BadRequest(text)
                 }
                 _ => return response,
             };
-            let replaced = synthesized.into_response();
+            let mut replaced = synthesized.into_response();
+            if let Some(allow) = allow {
+                replaced.headers_mut().insert(header::ALLOW, allow);
+            }
             let marker = replaced.extensions().get::<ErrorMarker>().cloned();
             response = replaced;
             match marker {

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use support::*;
 
 on_both_backends!(
+    requests_axum_cannot_read_get_the_same_json_errors_as_the_rest,
     health_metrics_and_the_openapi_document_answer,
     the_member_directory_is_public_in_json_and_html,
     focal_points_need_a_signed_in_member_user,
@@ -3137,4 +3138,40 @@ async fn separation_of_duties_and_strategies_over_http(app: &TestApp) {
     assert_eq!(r.status(), StatusCode::CONFLICT, "twice");
     let (_, one) = get_json(app, None, "/api/commitments/dushanbe2026.step.1").await;
     assert_eq!(one["text"], "To train imams in every province.");
+}
+
+async fn requests_axum_cannot_read_get_the_same_json_errors_as_the_rest(app: &TestApp) {
+    let token = app.api_token("kaz.admin").await;
+    let get = |path: &'static str| {
+        let request = app
+            .http
+            .get(app.at(path))
+            .header("authorization", format!("Bearer {token}"));
+        async move { request.send().await.unwrap() }
+    };
+    // A path parameter that is not a number, a query that does not parse.
+    for path in ["/api/proposals/not-a-number", "/api/list?version=abc"] {
+        let r = get(path).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{path}");
+        let ct = r.headers()[CONTENT_TYPE].to_str().unwrap().to_string();
+        assert!(ct.starts_with("application/json"), "{path}: {ct}");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "bad_request", "{path}");
+    }
+    // A method the route does not take: 405 with Allow, not 400.
+    let r = get("/api/petitions").await;
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert!(r.headers().contains_key("allow"));
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+    // The same on a page: an error page, not plain text.
+    let b = app.sign_in("kaz.admin").await;
+    let r = app.get(&b, "/proposals/not-a-number").await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        r.headers()[CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
 }
