@@ -1,0 +1,2 @@
+pub mod codes;
+pub mod error;
