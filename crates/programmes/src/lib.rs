@@ -1,2 +1,3 @@
 pub mod codes;
 pub mod error;
+pub mod model;
