@@ -101,7 +101,10 @@ const DOCUMENT_CATEGORIES: &[(&str, &str)] = &[
     ("A06", "Summary information about contract"),
     ("A07", "Review of project performance and evaluation"),
     ("A08", "Results, outcomes and outputs"),
-    ("A09", "Memorandum of understanding (If agreed by all parties)"),
+    (
+        "A09",
+        "Memorandum of understanding (If agreed by all parties)",
+    ),
     ("A10", "Tender"),
     ("A11", "Contract"),
     ("A12", "Activity web page"),
@@ -166,9 +169,10 @@ fn parse_codelist(xml: &str) -> Vec<Item> {
             Ok(Event::Start(e)) => {
                 let name = e.name().as_ref().to_string();
                 if name == "codelist-item" {
-                    let withdrawn = e.attributes().flatten().any(|a| {
-                        a.key.as_ref() == "status" && a.value.as_ref() == "withdrawn"
-                    });
+                    let withdrawn = e
+                        .attributes()
+                        .flatten()
+                        .any(|a| a.key.as_ref() == "status" && a.value.as_ref() == "withdrawn");
                     current = Some(Item {
                         code: String::new(),
                         name: String::new(),
@@ -301,7 +305,9 @@ mod tests {
 
     #[test]
     fn the_issues_sectors_are_current_codes_with_names() {
-        for c in ["15210", "15220", "15130", "15137", "15150", "15153", "11430"] {
+        for c in [
+            "15210", "15220", "15130", "15137", "15150", "15153", "11430",
+        ] {
             assert!(check(List::Sector, c).is_ok(), "{c}");
         }
         assert_eq!(
@@ -335,7 +341,9 @@ mod tests {
 
     #[test]
     fn member_states_map_to_iati_countries() {
-        for m in ["KAZ", "KGZ", "TJK", "UZB", "AFG", "BGD", "IND", "PAK", "LKA"] {
+        for m in [
+            "KAZ", "KGZ", "TJK", "UZB", "AFG", "BGD", "IND", "PAK", "LKA",
+        ] {
             let c = country_of_member(m).unwrap();
             assert!(check(List::Country, c).is_ok(), "{m} -> {c}");
         }

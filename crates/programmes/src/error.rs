@@ -150,14 +150,20 @@ impl Problem {
             Code::Malformed => format!("must be {}", a("expected")),
             Code::UnknownCode => format!("{:?} is not in the {} code list", a("code"), a("list")),
             Code::WithdrawnCode => {
-                format!("{:?} is withdrawn from the {} code list", a("code"), a("list"))
+                format!(
+                    "{:?} is withdrawn from the {} code list",
+                    a("code"),
+                    a("list")
+                )
             }
             Code::UnknownCurrency => format!("{:?} is not an ISO 4217 currency", a("currency")),
             Code::Duplicate => format!("{:?} appears twice", a("value")),
             Code::SectorsNotHundred => {
                 format!("sector percentages add up to {}, not 100", a("sum"))
             }
-            Code::EndBeforeStart => format!("ends ({}) before it starts ({})", a("end"), a("start")),
+            Code::EndBeforeStart => {
+                format!("ends ({}) before it starts ({})", a("end"), a("start"))
+            }
             Code::OutsideProgramme => format!(
                 "{} is outside the programme ({} to {})",
                 a("date"),
@@ -185,7 +191,9 @@ impl Problem {
             Code::EndWithoutStart => "an actual end needs an actual start".into(),
             Code::OrganizationUnnamed => "needs a member or a name".into(),
             Code::NoParticipants => "at least one participating organization is required".into(),
-            Code::UnknownCommitment => format!("{:?} is not a Joint Plan commitment", a("commitment")),
+            Code::UnknownCommitment => {
+                format!("{:?} is not a Joint Plan commitment", a("commitment"))
+            }
         }
     }
 }
@@ -300,7 +308,9 @@ pub enum ProgrammeError {
     #[error("there is no {field}")]
     NotFound { field: String },
     /// The IATI identifier of a published programme never changes.
-    #[error("programme was published in IATI as {published}; its identifier cannot become {proposed}")]
+    #[error(
+        "programme was published in IATI as {published}; its identifier cannot become {proposed}"
+    )]
     IdentifierFrozen { published: String, proposed: String },
     /// Another programme has this id or IATI identifier.
     #[error("{what} {value} is already used by another programme")]

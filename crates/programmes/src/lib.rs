@@ -1,3 +1,4 @@
 pub mod codes;
 pub mod error;
 pub mod model;
+pub mod programme;

@@ -135,7 +135,8 @@ fn identifier_like(raw: &str, max: usize, example: &str) -> Result<String, Probl
     let s = raw.trim();
     let ok = !s.is_empty()
         && s.len() <= max
-        && s.chars().all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '"' | '&'));
+        && s.chars()
+            .all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '"' | '&'));
     if ok {
         Ok(s.to_string())
     } else {
@@ -270,7 +271,8 @@ impl Url {
             .or_else(|| lower.strip_prefix("http://"));
         let ok = rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/'))
             && s.len() <= 2000
-            && s.chars().all(|c| c.is_ascii_graphic() && c != '"' && c != '<' && c != '>');
+            && s.chars()
+                .all(|c| c.is_ascii_graphic() && c != '"' && c != '<' && c != '>');
         if ok {
             Ok(Url(s.to_string()))
         } else {
@@ -289,9 +291,8 @@ impl MediaType {
         let ok = s.split_once('/').is_some_and(|(a, b)| {
             let part = |p: &str| {
                 !p.is_empty()
-                    && p.chars().all(|c| {
-                        c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '.' | '_')
-                    })
+                    && p.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '.' | '_'))
             };
             part(a) && part(b)
         }) && s.len() <= 100;
@@ -1058,9 +1059,15 @@ mod tests {
         assert_eq!(Percent::parse("40").unwrap().to_string(), "40");
         assert_eq!(Percent::parse("12.5").unwrap().to_string(), "12.50");
         assert_eq!(Percent::parse("-1").unwrap_err().code, Code::Negative);
-        assert_eq!(Percent::parse("100.01").unwrap_err().code, Code::AbovePercent);
+        assert_eq!(
+            Percent::parse("100.01").unwrap_err().code,
+            Code::AbovePercent
+        );
         assert_eq!(Percent::parse("1.234").unwrap_err().code, Code::Malformed);
-        assert_eq!(Amount::parse("1,250,000.5").unwrap().hundredths(), 125_000_050);
+        assert_eq!(
+            Amount::parse("1,250,000.5").unwrap().hundredths(),
+            125_000_050
+        );
         assert_eq!(Amount::parse("-20").unwrap().to_string(), "-20");
         assert!(Amount::parse("12e3").is_err());
     }
@@ -1068,22 +1075,40 @@ mod tests {
     #[test]
     fn codes_are_checked_against_their_lists() {
         assert_eq!(CountryCode::parse("kz").unwrap().as_str(), "KZ");
-        assert_eq!(CountryCode::parse("XX").unwrap_err().code, Code::UnknownCode);
+        assert_eq!(
+            CountryCode::parse("XX").unwrap_err().code,
+            Code::UnknownCode
+        );
         assert_eq!(Currency::parse("usd").unwrap().as_str(), "USD");
-        assert_eq!(Currency::parse("ABC").unwrap_err().code, Code::UnknownCurrency);
-        assert_eq!(SectorCode::parse("15210").unwrap().name(), "Security system management and reform");
+        assert_eq!(
+            Currency::parse("ABC").unwrap_err().code,
+            Code::UnknownCurrency
+        );
+        assert_eq!(
+            SectorCode::parse("15210").unwrap().name(),
+            "Security system management and reform"
+        );
         assert_eq!(Lang::parse("RU").unwrap().as_str(), "ru");
         assert!(DocCategory::parse("B01").is_err());
     }
 
     #[test]
     fn iati_enums_take_names_or_codes_and_refuse_codes_accord_does_not_record() {
-        assert_eq!("implementation".parse::<Status>().unwrap(), Status::Implementation);
+        assert_eq!(
+            "implementation".parse::<Status>().unwrap(),
+            Status::Implementation
+        );
         assert_eq!("6".parse::<Status>().unwrap(), Status::Suspended);
-        assert_eq!(TransactionKind::from_code("3").unwrap(), TransactionKind::Disbursement);
+        assert_eq!(
+            TransactionKind::from_code("3").unwrap(),
+            TransactionKind::Disbursement
+        );
         let e = TransactionKind::from_code("5").unwrap_err();
         assert_eq!(e.code, Code::UnknownCode);
-        assert_eq!(TransactionKind::from_code("77").unwrap_err().get("list"), Some("TransactionType"));
+        assert_eq!(
+            TransactionKind::from_code("77").unwrap_err().get("list"),
+            Some("TransactionType")
+        );
         assert_eq!(Measure::from_code("3").unwrap_err().code, Code::UnknownCode);
         assert_eq!(Status::Closed.label(), "Closed");
     }
@@ -1107,7 +1132,9 @@ mod tests {
             assert!(ProgrammeId::parse(bad).is_err(), "{bad:?}");
         }
         assert_eq!(
-            ProgrammeId::derive("XM-DAC-41114-KAZ/2024 01").unwrap().as_str(),
+            ProgrammeId::derive("XM-DAC-41114-KAZ/2024 01")
+                .unwrap()
+                .as_str(),
             "xm-dac-41114-kaz-2024-01"
         );
         assert_eq!(AgeBand::parse("18-24").unwrap().to_string(), "18-24");
