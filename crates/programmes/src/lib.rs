@@ -2,3 +2,4 @@ pub mod codes;
 pub mod error;
 pub mod model;
 pub mod programme;
+pub mod rules;

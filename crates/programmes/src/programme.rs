@@ -127,14 +127,6 @@ impl Programme {
         }
         c.finish()
     }
-
-    /// The same programme with the periods it leaves unchanged; used by the
-    /// rules to edit one part and re-check the whole.
-    pub(crate) fn with(self, f: impl FnOnce(&mut ProgrammeData)) -> Result<Programme, Invalid> {
-        let mut d = self.0;
-        f(&mut d);
-        Programme::new(d)
-    }
 }
 
 fn check(d: &ProgrammeData, c: &mut Collector) {
