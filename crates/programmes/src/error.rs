@@ -204,6 +204,8 @@ impl fmt::Display for Problem {
     }
 }
 
+impl std::error::Error for Problem {}
+
 /// A refused input: one or more problems, all reported at once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("invalid input: {}", .problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; "))]

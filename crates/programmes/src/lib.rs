@@ -1,5 +1,7 @@
 pub mod codes;
 pub mod error;
+pub mod iati;
 pub mod model;
 pub mod programme;
 pub mod rules;
+pub mod sample;

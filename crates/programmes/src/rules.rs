@@ -435,7 +435,7 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::programme::testing::*;
+    use crate::sample::*;
     use accord_core::MemberCode;
     use time::macros::{date, datetime};
 
