@@ -1,4 +1,5 @@
 pub mod codes;
+pub mod csv;
 pub mod error;
 pub mod iati;
 pub mod model;

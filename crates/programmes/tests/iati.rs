@@ -227,7 +227,8 @@ fn one_bad_activity_refuses_the_whole_file_naming_every_problem() {
     let (head, tail) = out.xml.split_at(cut);
     let tail = tail
         .replacen(r#"code="15130""#, r#"code="99999""#, 1)
-        .replacen(r#"currency="EUR""#, r#"currency="EUX""#, 1);
+        .replacen(r#"currency="EUR""#, r#"currency="EUX""#, 1)
+        .replacen(r#"currency="KZT""#, r#"currency="KZX""#, 1);
     let bad = format!("{head}{tail}");
     let e = read_activities(bad.as_bytes(), &ImportContext::default(), NOW).unwrap_err();
     let IatiError::Invalid(inv) = &e else {
@@ -241,6 +242,13 @@ fn one_bad_activity_refuses_the_whole_file_naming_every_problem() {
         inv.has(
             Code::UnknownCurrency,
             Some("iati-activity[1].budget[0].value.@currency")
+        ),
+        "{inv}"
+    );
+    assert!(
+        inv.has(
+            Code::UnknownCurrency,
+            Some("iati-activity[1].transaction[1].value.@currency")
         ),
         "{inv}"
     );
