@@ -1,3 +1,4 @@
+pub mod aggregate;
 pub mod codes;
 pub mod csv;
 pub mod error;
