@@ -1,11 +1,15 @@
 //! Writes sample outputs of the crate to a directory (default
-//! `/tmp/programmes`): the IATI 2.03 file of the sample programme.
+//! `/tmp/programmes`): the IATI 2.03 file of the sample programme, its
+//! charts and its CSV files.
 //!
 //! `cargo run -p accord-programmes --example samples -- /tmp/programmes`
 
+use accord_programmes::aggregate::{budget_vs_spent, indicator_series, kinds_by_year};
 use accord_programmes::iati::{IatiConfig, write_activities};
 use accord_programmes::model::{OrgRef, OrgType, Text};
+use accord_programmes::rules::Viewer;
 use accord_programmes::sample;
+use accord_programmes::svg::{Words, budget_chart, indicator_chart, kinds_by_year_chart};
 use time::macros::datetime;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -21,7 +25,49 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         reporting_org_name: Text::single("en", "Accord secretariat", 200)?,
     };
     let out = write_activities(&[(&p, now)], &config, now)?;
-    std::fs::write(format!("{dir}/iati-activities.xml"), &out.xml)?;
-    println!("wrote {dir}/iati-activities.xml");
+    let words = Words::default();
+    let ind = &p.results[0].indicators[0];
+    let files = [
+        ("iati-activities.xml", out.xml.clone()),
+        (
+            "indicator.svg",
+            indicator_chart(
+                "enrolled",
+                "Offenders enrolled",
+                &indicator_series(ind, "en", false),
+                &words,
+            ),
+        ),
+        (
+            "budget.svg",
+            budget_chart(
+                "budget",
+                "Budget and spending",
+                &budget_vs_spent(&p),
+                &words,
+            ),
+        ),
+        (
+            "kinds.svg",
+            kinds_by_year_chart(
+                "kinds",
+                "Programmes by kind and year",
+                &kinds_by_year(std::slice::from_ref(&p), None, &Viewer::Secretariat),
+                &words,
+            ),
+        ),
+        (
+            "programmes.csv",
+            accord_programmes::csv::programmes_csv(std::slice::from_ref(&p)),
+        ),
+        (
+            "periods.csv",
+            accord_programmes::csv::periods_csv(std::slice::from_ref(&p)),
+        ),
+    ];
+    for (name, body) in files {
+        std::fs::write(format!("{dir}/{name}"), body)?;
+        println!("wrote {dir}/{name}");
+    }
     Ok(())
 }

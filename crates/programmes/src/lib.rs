@@ -7,3 +7,4 @@ pub mod model;
 pub mod programme;
 pub mod rules;
 pub mod sample;
+pub mod svg;
