@@ -314,9 +314,9 @@ pub enum ProgrammeError {
         "programme was published in IATI as {published}; its identifier cannot become {proposed}"
     )]
     IdentifierFrozen { published: String, proposed: String },
-    /// Another programme has this id or IATI identifier.
-    #[error("{what} {value} is already used by another programme")]
-    Taken { what: &'static str, value: String },
+    /// A programme's id is its address and never changes.
+    #[error("programme {from} cannot be renamed to {to}; its id is permanent")]
+    IdChanged { from: String, to: String },
     /// The version history is not the programme's or is out of order.
     #[error("version {version} does not follow version {latest}")]
     VersionConflict { latest: u32, version: u32 },
@@ -334,7 +334,7 @@ impl ProgrammeError {
             ProgrammeError::PeriodState { .. } => "period_state",
             ProgrammeError::NotFound { .. } => "not_found",
             ProgrammeError::IdentifierFrozen { .. } => "identifier_frozen",
-            ProgrammeError::Taken { .. } => "taken",
+            ProgrammeError::IdChanged { .. } => "id_changed",
             ProgrammeError::VersionConflict { .. } => "version_conflict",
         }
     }

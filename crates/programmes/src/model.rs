@@ -330,7 +330,7 @@ fn parse_hundredths(raw: &str, expected: &str) -> Result<i64, Problem> {
 fn format_hundredths(v: i64) -> String {
     let sign = if v < 0 { "-" } else { "" };
     let a = v.unsigned_abs();
-    if a % 100 == 0 {
+    if a.is_multiple_of(100) {
         format!("{sign}{}", a / 100)
     } else {
         format!("{sign}{}.{:02}", a / 100, a % 100)

@@ -247,24 +247,22 @@ pub fn revise(
 ) -> Result<Programme, ProgrammeError> {
     can_edit(actor, old)?;
     new.published = old.published;
-    if old.published {
-        if new.iati_identifier != old.iati_identifier {
-            return Err(ProgrammeError::IdentifierFrozen {
-                published: old
-                    .iati_identifier
-                    .as_ref()
-                    .map_or(String::new(), |i| i.to_string()),
-                proposed: new
-                    .iati_identifier
-                    .as_ref()
-                    .map_or("(none)".into(), |i| i.to_string()),
-            });
-        }
+    if old.published && new.iati_identifier != old.iati_identifier {
+        return Err(ProgrammeError::IdentifierFrozen {
+            published: old
+                .iati_identifier
+                .as_ref()
+                .map_or(String::new(), |i| i.to_string()),
+            proposed: new
+                .iati_identifier
+                .as_ref()
+                .map_or("(none)".into(), |i| i.to_string()),
+        });
     }
     if new.id != old.id {
-        return Err(ProgrammeError::Taken {
-            what: "a new id for programme",
-            value: old.id.to_string(),
+        return Err(ProgrammeError::IdChanged {
+            from: old.id.to_string(),
+            to: new.id.to_string(),
         });
     }
     for (r, res) in new.results.iter_mut().enumerate() {

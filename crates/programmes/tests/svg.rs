@@ -108,8 +108,10 @@ fn the_kinds_chart_stacks_programmes_per_year_with_a_legend() {
 
 #[test]
 fn hostile_labels_stay_text() {
-    let mut words = Words::default();
-    words.target = "<script>alert(1)</script>".into();
+    let words = Words {
+        target: "<script>alert(1)</script>".into(),
+        ..Words::default()
+    };
     let p = sample::sample();
     let s = indicator_series(&p.results[0].indicators[1], "en", false);
     let svg = indicator_chart("x\"><script>", "t", &s, &words);
