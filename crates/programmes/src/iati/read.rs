@@ -646,8 +646,17 @@ fn activity(
             return None;
         };
         let amount = c.take(&format!("{at}.value"), Amount::parse(&v.text));
-        let cur = v.attr("currency").or(default_currency).unwrap_or("");
-        let currency = c.take(&format!("{at}.value.@currency"), Currency::parse(cur));
+        let cur = v.attr("currency").or(default_currency).unwrap_or("").trim();
+        let currency = if cur.is_empty() {
+            // IATI: without a default-currency, every value names its own.
+            c.push(Problem::new(
+                format!("{at}.value.@currency"),
+                Code::Required,
+            ));
+            None
+        } else {
+            c.take(&format!("{at}.value.@currency"), Currency::parse(cur))
+        };
         Some(Money {
             amount: amount?,
             currency: currency?,
