@@ -836,7 +836,7 @@ mod tests {
             "{csv}"
         );
         assert!(csv.contains("KZ: Karaganda Region; Almaty"));
-        assert!(csv.contains("15130:60 | 15210:40"));
+        assert!(csv.contains("15137:60 | 15210:40"));
         let back = read_programmes(csv.as_bytes(), std::slice::from_ref(&p), &kaz()).unwrap();
         assert_eq!(back.skipped, vec![p.id.clone()]);
         // As a new programme it comes back with the same core fields.
@@ -869,7 +869,7 @@ mod tests {
             .nth(1)
             .unwrap()
             .replace("kaz-prison-2024", "second-one")
-            .replace("15130:60 | 15210:40", "15130:60 | 15210:30")
+            .replace("15137:60 | 15210:40", "15137:60 | 15210:30")
             .replace("2025-12-31", "2023-01-01");
         let bad = format!("{good}{second}\n");
         let CsvError::Invalid(e) = read_programmes(bad.as_bytes(), &[], &kaz()).unwrap_err() else {
@@ -883,7 +883,7 @@ mod tests {
             e.has(Code::EndBeforeStart, Some("row[2].dates.planned_end")),
             "{e}"
         );
-        let unknown = good.replace("15130:60", "15999:60");
+        let unknown = good.replace("15137:60", "15999:60");
         let CsvError::Invalid(e) = read_programmes(unknown.as_bytes(), &[], &kaz()).unwrap_err()
         else {
             panic!()

@@ -95,7 +95,7 @@ pub fn sample_data() -> ProgrammeData {
         }],
         sectors: vec![
             SectorShare {
-                code: SectorCode::parse("15130").unwrap(),
+                code: SectorCode::parse("15137").unwrap(),
                 percentage: Percent::parse("60").unwrap(),
             },
             SectorShare {

@@ -120,7 +120,7 @@ fn a_document_with_every_feature_is_valid_against_the_iati_schema_and_code_lists
         "<iati-identifier>XM-ACCORD-kaz-prison-2024</iati-identifier>",
         r#"<reporting-org ref="XM-ACCORD" type="40">"#,
         r#"<narrative xml:lang="ru">Реабилитация"#,
-        r#"<sector vocabulary="1" code="15130" percentage="60"/>"#,
+        r#"<sector vocabulary="1" code="15137" percentage="60"/>"#,
         r#"<recipient-country code="KG" percentage="33.33"/>"#,
         r#"<recipient-country code="KZ" percentage="33.34"/>"#,
         r#"<tag vocabulary="99" code="commitment.astana2015.step.6">"#,
@@ -226,7 +226,7 @@ fn one_bad_activity_refuses_the_whole_file_naming_every_problem() {
     let cut = out.xml.rfind("<iati-activity ").unwrap();
     let (head, tail) = out.xml.split_at(cut);
     let tail = tail
-        .replacen(r#"code="15130""#, r#"code="99999""#, 1)
+        .replacen(r#"code="15137""#, r#"code="99999""#, 1)
         .replacen(r#"currency="EUR""#, r#"currency="EUX""#, 1)
         .replacen(r#"currency="KZT""#, r#"currency="KZX""#, 1);
     let bad = format!("{head}{tail}");
@@ -344,6 +344,32 @@ fn hostile_or_foreign_xml_is_refused_with_a_clear_error() {
     assert_eq!(
         read_activities(deep.as_bytes(), &ctx, NOW).unwrap_err(),
         IatiError::TooDeep
+    );
+}
+
+#[test]
+fn a_programme_rule_broken_in_a_file_is_named_by_its_iati_elements() {
+    let out = export(&[sample::publishable()]);
+    let bad = out.xml.replace(r#"code="15210" percentage="40""#, r#"code="15210" percentage="30""#).replacen(
+        r#"<period-start iso-date="2024-01-01"/><period-end iso-date="2024-12-31"/><target value="100">"#,
+        r#"<period-start iso-date="2027-01-01"/><period-end iso-date="2027-12-31"/><target value="100">"#,
+        1,
+    );
+    let IatiError::Invalid(inv) =
+        read_activities(bad.as_bytes(), &ImportContext::default(), NOW).unwrap_err()
+    else {
+        panic!()
+    };
+    assert!(
+        inv.has(Code::SectorsNotHundred, Some("iati-activity[0].sector")),
+        "{inv}"
+    );
+    assert!(
+        inv.has(
+            Code::OutsideProgramme,
+            Some("iati-activity[0].result[0].indicator[1].period[0].start")
+        ),
+        "{inv}"
     );
 }
 

@@ -205,7 +205,7 @@ pub fn read_activities(
                 data.id = id;
             }
         }
-        let Some(p) = c.take_all(&at, Programme::new(data)) else {
+        let Some(p) = c.take_all(&at, Programme::new(data).map_err(iati_paths)) else {
             continue;
         };
         match existing {
@@ -228,6 +228,47 @@ pub fn read_activities(
         updated,
         report,
     })
+}
+
+/// Names a programme rule's problem by the IATI elements it came from
+/// (`sectors` → `sector`, `results[0].indicators[1]` → `result[0].indicator[1]`),
+/// so the person who made the file finds it.
+fn iati_paths(e: Invalid) -> Invalid {
+    const SEGMENTS: &[(&str, &str)] = &[
+        ("dates.planned_start", "activity-date[@type=1]"),
+        ("dates.actual_start", "activity-date[@type=2]"),
+        ("dates.planned_end", "activity-date[@type=3]"),
+        ("dates.actual_end", "activity-date[@type=4]"),
+        ("countries", "recipient-country"),
+        ("sectors", "sector"),
+        ("participants", "participating-org"),
+        ("budgets", "budget"),
+        ("transactions", "transaction"),
+        ("documents", "document-link"),
+        ("results", "result"),
+        ("indicators", "indicator"),
+        ("periods", "period"),
+        ("parts", "dimension"),
+        ("publish_iati", "iati-activity"),
+    ];
+    Invalid {
+        problems: e
+            .problems
+            .into_iter()
+            .map(|mut p| {
+                let mut f = p.field.clone();
+                for (model, iati) in SEGMENTS {
+                    let starts = f.starts_with(model);
+                    f = f.replace(&format!(".{model}"), &format!(".{iati}"));
+                    if starts {
+                        f = format!("{iati}{}", &f[model.len()..]);
+                    }
+                }
+                p.field = f;
+                p
+            })
+            .collect(),
+    }
 }
 
 /// Imported periods are stamped with the import time; two imports of the
