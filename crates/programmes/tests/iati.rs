@@ -408,3 +408,12 @@ fn what_accord_does_not_model_is_noted_not_dropped_silently() {
         import.report.notes
     );
 }
+
+#[test]
+fn escaped_text_and_its_spaces_read_back_exactly() {
+    let p = second();
+    let out = export(std::slice::from_ref(&p));
+    let import = read_activities(out.xml.as_bytes(), &ImportContext::default(), NOW).unwrap();
+    assert_eq!(import.created[0].description, p.description);
+    assert_eq!(import.created[0].countries, p.countries);
+}

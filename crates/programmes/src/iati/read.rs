@@ -10,7 +10,7 @@
 //! against the code lists. What Accord does not model is left out and said
 //! so in the report's notes (never silently).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 
 use quick_xml::Reader;
@@ -151,8 +151,13 @@ pub fn read_activities(
     let mut report = ImportReport::default();
     let mut created = Vec::new();
     let mut updated = Vec::new();
-    let mut seen: Vec<IatiIdentifier> = Vec::new();
-    let mut taken_ids: Vec<ProgrammeId> = ctx.existing.iter().map(|p| p.id.clone()).collect();
+    let mut seen: HashSet<IatiIdentifier> = HashSet::new();
+    let mut taken_ids: HashSet<ProgrammeId> = ctx.existing.iter().map(|p| p.id.clone()).collect();
+    let by_identifier: HashMap<&IatiIdentifier, &Programme> = ctx
+        .existing
+        .iter()
+        .filter_map(|p| p.iati_identifier.as_ref().map(|i| (i, p)))
+        .collect();
     let activities: Vec<&El> = root.all("iati-activity").collect();
     if activities.is_empty() {
         c.push(Problem::new("iati-activity", Code::Required));
@@ -163,21 +168,17 @@ pub fn read_activities(
         let Some((identifier, data)) = c.take_all(&at, activity(a, ctx, now, &mut notes)) else {
             continue;
         };
-        if seen.contains(&identifier) {
+        if !seen.insert(identifier.clone()) {
             c.push(
                 Problem::new(format!("{at}.iati-identifier"), Code::Duplicate)
                     .arg("value", &identifier),
             );
             continue;
         }
-        seen.push(identifier.clone());
         report
             .notes
             .extend(notes.into_iter().map(|n| format!("{identifier}: {n}")));
-        let existing = ctx
-            .existing
-            .iter()
-            .find(|p| p.iati_identifier.as_ref() == Some(&identifier));
+        let existing = by_identifier.get(&identifier).copied();
         let mut data = data;
         match existing {
             Some(old) => {
@@ -201,7 +202,7 @@ pub fn read_activities(
                     id = ProgrammeId::parse(&format!("{stem}-{n}")).expect("valid");
                     n += 1;
                 }
-                taken_ids.push(id.clone());
+                taken_ids.insert(id.clone());
                 data.id = id;
             }
         }
@@ -385,7 +386,11 @@ fn parse(bytes: &[u8]) -> Result<El, IatiError> {
                 }
             }
             Event::Text(t) => {
-                if let Some(el) = stack.last_mut() {
+                // Whitespace between elements is not kept (it would cost an
+                // allocation per element); inside text it is.
+                if let Some(el) = stack.last_mut()
+                    && (!el.text.is_empty() || !t.trim().is_empty())
+                {
                     el.text.push_str(&t.xml10_content());
                 }
             }
