@@ -28,8 +28,14 @@ const SEP: &str = " | ";
 /// Files larger than this are refused (a spreadsheet of programmes is small).
 pub const MAX_CSV_BYTES: usize = 8 * 1024 * 1024;
 
+const FORMULA: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A leading `'` defuses a formula; a text that itself starts with `'` and
+/// a formula character gets one more, so the reader's removal of one `'`
+/// gives back exactly what was written.
 fn safe(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let quoted_formula = s.strip_prefix('\'').is_some_and(|r| r.starts_with(FORMULA));
+    if s.starts_with(FORMULA) || quoted_formula {
         format!("'{s}")
     } else {
         s.to_string()
@@ -38,7 +44,14 @@ fn safe(s: &str) -> String {
 
 fn unsafe_back(s: &str) -> &str {
     match s.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        Some(rest)
+            if rest.starts_with(FORMULA)
+                || rest
+                    .strip_prefix('\'')
+                    .is_some_and(|r| r.starts_with(FORMULA)) =>
+        {
+            rest
+        }
         _ => s,
     }
 }

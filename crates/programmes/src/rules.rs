@@ -235,6 +235,15 @@ pub fn correct_period(
     Ok(Programme::new(d)?)
 }
 
+/// A new programme from a form, an API body or an import: not yet
+/// published (whatever the input says), and within the actor's reach.
+pub fn create(mut data: ProgrammeData, actor: &Actor) -> Result<Programme, ProgrammeError> {
+    data.published = false;
+    let p = Programme::new(data)?;
+    can_edit(actor, &p)?;
+    Ok(p)
+}
+
 /// An edit of the whole programme (a form, an API body, an import):
 /// checks the editor on the old and the new value, keeps the IATI
 /// identifier of a published programme, keeps submitted periods as they
@@ -605,6 +614,17 @@ mod tests {
                 last_editor: Some(7)
             }
         );
+    }
+
+    #[test]
+    fn a_new_programme_is_never_born_published_nor_outside_the_creators_reach() {
+        let mut d = sample_data();
+        d.published = true;
+        assert!(!create(d.clone(), &contributor("KAZ")).unwrap().published);
+        assert!(matches!(
+            create(d, &contributor("KGZ")),
+            Err(ProgrammeError::NotParticipating { .. })
+        ));
     }
 
     #[test]

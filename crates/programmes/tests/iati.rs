@@ -417,3 +417,26 @@ fn escaped_text_and_its_spaces_read_back_exactly() {
     assert_eq!(import.created[0].description, p.description);
     assert_eq!(import.created[0].countries, p.countries);
 }
+
+#[test]
+fn a_donors_activity_cannot_be_republished_under_the_secretariat() {
+    let out = export(&[sample::publishable()]);
+    let other = IatiConfig {
+        reporting_org: OrgRef::parse("XM-DONOR").unwrap(),
+        ..config()
+    };
+    let items = [(&sample::publishable(), NOW)];
+    let xml = write_activities(&items, &other, NOW).unwrap().xml;
+    let imported = read_activities(xml.as_bytes(), &ImportContext::default(), NOW)
+        .unwrap()
+        .created;
+    let mut d = imported[0].data().clone();
+    d.publish_iati = true;
+    let flagged = Programme::new(d).unwrap();
+    let e = write_activities(&[(&flagged, NOW)], &config(), NOW).unwrap_err();
+    assert!(
+        e.has(Code::Malformed, Some("programmes[0].iati_identifier")),
+        "{e}"
+    );
+    assert!(out.xml.contains("XM-ACCORD-kaz-prison-2024"));
+}

@@ -63,6 +63,24 @@ pub fn write_activities(
             Code::Required,
         )));
     }
+    // IATI: an identifier starts with the reporting organisation's
+    // identifier. A programme that came from a donor's file keeps the
+    // donor's identifier and so cannot be reported under the secretariat.
+    let prefix = format!("{}-", config.reporting_org);
+    let mut c = crate::error::Collector::default();
+    for (i, (p, _)) in programmes.iter().enumerate() {
+        if publishable(p)
+            && !iati_identifier_for(p, &config.reporting_org)
+                .as_str()
+                .starts_with(&prefix)
+        {
+            c.push(
+                Problem::new(format!("programmes[{i}].iati_identifier"), Code::Malformed)
+                    .arg("expected", format!("an identifier starting with {prefix}")),
+            );
+        }
+    }
+    c.finish()?;
     let mut x = String::with_capacity(4096 * chosen.len());
     x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
