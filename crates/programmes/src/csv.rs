@@ -30,12 +30,16 @@ pub const MAX_CSV_BYTES: usize = 8 * 1024 * 1024;
 
 const FORMULA: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
-/// A leading `'` defuses a formula; a text that itself starts with `'` and
-/// a formula character gets one more, so the reader's removal of one `'`
-/// gives back exactly what was written.
+/// Whether `s` is a formula after any number of leading `'`.
+fn quoted_formula(s: &str) -> bool {
+    s.trim_start_matches('\'').starts_with(FORMULA)
+}
+
+/// A leading `'` defuses a formula. A text that is a formula after some
+/// `'` of its own gets one more, so the reader's removal of exactly one
+/// `'` gives back what was written, whatever the text.
 fn safe(s: &str) -> String {
-    let quoted_formula = s.strip_prefix('\'').is_some_and(|r| r.starts_with(FORMULA));
-    if s.starts_with(FORMULA) || quoted_formula {
+    if quoted_formula(s) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -44,14 +48,7 @@ fn safe(s: &str) -> String {
 
 fn unsafe_back(s: &str) -> &str {
     match s.strip_prefix('\'') {
-        Some(rest)
-            if rest.starts_with(FORMULA)
-                || rest
-                    .strip_prefix('\'')
-                    .is_some_and(|r| r.starts_with(FORMULA)) =>
-        {
-            rest
-        }
+        Some(rest) if quoted_formula(rest) => rest,
         _ => s,
     }
 }
@@ -83,7 +80,8 @@ fn countries_field(p: &ProgrammeData) -> String {
             if c.regions.is_empty() {
                 c.code.to_string()
             } else {
-                format!("{}: {}", c.code, c.regions.join("; "))
+                let regions: Vec<String> = c.regions.iter().map(|r| esc(r)).collect();
+                format!("{}: {}", c.code, regions.join("; "))
             }
         })
         .collect::<Vec<_>>()
@@ -100,7 +98,7 @@ fn participants_field(p: &ProgrammeData) -> String {
                 o.member.as_ref().map_or("", |m| m.as_str()),
                 o.iati_ref.as_ref().map_or("", |r| r.as_str()),
                 o.org_type.as_ref().map_or("", |t| t.as_str()),
-                o.name.best("en")
+                esc(o.name.best("en"))
             )
         })
         .collect::<Vec<_>>()
@@ -274,8 +272,55 @@ impl Rows {
     }
 }
 
-fn list(s: &str) -> impl Iterator<Item = &str> {
-    s.split('|').map(str::trim).filter(|x| !x.is_empty())
+fn list(s: &str) -> impl Iterator<Item = String> {
+    split_raw(s, '|', usize::MAX)
+        .into_iter()
+        .filter(|x| !x.is_empty())
+}
+
+/// Escapes the list separators inside a name: `\` `|` `;`.
+fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for ch in s.chars() {
+        if matches!(ch, '\\' | '|' | ';') {
+            o.push('\\');
+        }
+        o.push(ch);
+    }
+    o
+}
+
+/// Splits at unescaped `sep` into at most `max` pieces, keeping escapes
+/// (for a second split), each trimmed.
+fn split_raw(s: &str, sep: char, max: usize) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut chars = s.chars();
+    while let Some(ch) = chars.next() {
+        if ch == '\\' {
+            out.last_mut().expect("non-empty").push(ch);
+            if let Some(next) = chars.next() {
+                out.last_mut().expect("non-empty").push(next);
+            }
+        } else if ch == sep && out.len() < max {
+            out.push(String::new());
+        } else {
+            out.last_mut().expect("non-empty").push(ch);
+        }
+    }
+    out.into_iter().map(|p| p.trim().to_string()).collect()
+}
+
+/// Removes the escapes of [`esc`].
+fn unesc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '\\' => o.extend(chars.next()),
+            c => o.push(c),
+        }
+    }
+    o
 }
 
 fn opt_date_field(s: &str) -> Result<Option<time::Date>, Problem> {
@@ -383,13 +428,12 @@ fn programme_row(
 
     let mut countries = Vec::new();
     for (i, item) in list(g("countries")).enumerate() {
-        let (code, regions) = item.split_once(':').unwrap_or((item, ""));
+        let (code, regions) = item.split_once(':').unwrap_or((&item, ""));
         if let Some(code) = c.take(&format!("countries[{i}]"), CountryCode::parse(code)) {
-            let regions = regions
-                .split(';')
-                .map(str::trim)
+            let regions = split_raw(regions, ';', usize::MAX)
+                .into_iter()
                 .filter(|r| !r.is_empty())
-                .map(String::from)
+                .map(|r| unesc(&r))
                 .collect();
             countries.push(RecipientCountry { code, regions });
         }
@@ -397,7 +441,7 @@ fn programme_row(
     let mut sectors = Vec::new();
     for (i, item) in list(g("sectors")).enumerate() {
         let at = format!("sectors[{i}]");
-        let (code, pct) = item.split_once(':').unwrap_or((item, "100"));
+        let (code, pct) = item.split_once(':').unwrap_or((&item, "100"));
         let code = c.take(&format!("{at}.code"), SectorCode::parse(code));
         let percentage = c.take(&format!("{at}.percentage"), Percent::parse(pct));
         if let (Some(code), Some(percentage)) = (code, percentage) {
@@ -406,7 +450,7 @@ fn programme_row(
     }
     let mut commitments = Vec::new();
     for (i, item) in list(g("commitments")).enumerate() {
-        match CommitmentId::parse(item) {
+        match CommitmentId::parse(&item) {
             Ok(id) => commitments.push(id),
             Err(_) => c.push(
                 Problem::new(format!("commitments[{i}]"), Code::Malformed)
@@ -422,7 +466,8 @@ fn programme_row(
             let mut v = Vec::new();
             for (i, item) in list(g("participants")).enumerate() {
                 let at = format!("participants[{i}]");
-                let f: Vec<&str> = item.splitn(5, ';').map(str::trim).collect();
+                let f: Vec<String> = split_raw(&item, ';', 5);
+                let f: Vec<&str> = f.iter().map(String::as_str).collect();
                 if f.len() != 5 {
                     c.push(
                         Problem::new(at, Code::Malformed)
@@ -455,7 +500,10 @@ fn programme_row(
                     c.take(&format!("{at}.type"), OrgType::parse(f[3]))
                         .map(Some)
                 };
-                let name = c.take_all(&format!("{at}.name"), Text::single("en", f[4], TITLE_MAX));
+                let name = c.take_all(
+                    &format!("{at}.name"),
+                    Text::single("en", &unesc(f[4]), TITLE_MAX),
+                );
                 if let (Some(role), Some(member), Some(iati_ref), Some(org_type), Some(name)) =
                     (role, member, iati_ref, org_type, name)
                 {

@@ -40,9 +40,9 @@ fn with_sectors(shares: &[u32]) -> Result<Programme, accord_programmes::Invalid>
 }
 
 /// Printable text with the characters that break formats: quotes, commas,
-/// `<`, `&`, `|`, `;`, formula starters, Cyrillic, inner newlines.
+/// `<`, `&`, `|`, `;`, `:`, backslashes, formula starters, Cyrillic, inner newlines.
 fn hostile_text() -> impl Strategy<Value = String> {
-    "[a-zA-Z0-9 ,;|\"'<>&=+@Ёё\\-\n]{1,40}"
+    "[a-zA-Z0-9 ,;:|\"'<>&=+@Ёё\\\\\\-\n]{1,40}"
         .prop_map(|s| s.trim().to_string())
         .prop_filter("non-empty", |s| !s.is_empty())
 }
@@ -86,6 +86,19 @@ proptest! {
         let actor = Actor::new(1, Role::SecretariatAdmin, None);
         let back = csv::read_programmes(table.as_bytes(), &[], &actor).unwrap();
         prop_assert_eq!(back.created[0].title.best("en"), title.as_str());
+    }
+
+    #[test]
+    fn region_and_organization_names_survive_csv_unchanged(region in hostile_text(), org in hostile_text()) {
+        let mut d = sample::sample_data();
+        d.countries[0].regions = vec![region.replace('\n', " "), "Almaty".into()];
+        d.participants[0].name = Text::single("en", &org, 300).unwrap();
+        let p = Programme::new(d).unwrap();
+        let table = csv::programmes_csv(std::slice::from_ref(&p));
+        let actor = Actor::new(1, Role::SecretariatAdmin, None);
+        let back = csv::read_programmes(table.as_bytes(), &[], &actor).unwrap();
+        prop_assert_eq!(&back.created[0].countries, &p.countries);
+        prop_assert_eq!(&back.created[0].participants, &p.participants);
     }
 
     #[test]
