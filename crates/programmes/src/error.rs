@@ -61,6 +61,32 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every code, for translators to check a catalogue is complete.
+    pub const ALL: [Code; 22] = [
+        Code::Required,
+        Code::TooLong,
+        Code::ControlCharacters,
+        Code::Malformed,
+        Code::UnknownCode,
+        Code::WithdrawnCode,
+        Code::UnknownCurrency,
+        Code::Duplicate,
+        Code::SectorsNotHundred,
+        Code::EndBeforeStart,
+        Code::OutsideProgramme,
+        Code::Negative,
+        Code::AbovePercent,
+        Code::PartsExceedTotal,
+        Code::NotWhole,
+        Code::MeasureMismatch,
+        Code::BudgetPeriodTooLong,
+        Code::PublishNeedsClear,
+        Code::EndWithoutStart,
+        Code::OrganizationUnnamed,
+        Code::NoParticipants,
+        Code::UnknownCommitment,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Code::Required => "required",
@@ -101,8 +127,22 @@ pub struct Problem {
     /// The field's path, e.g. `sectors[1].percentage`.
     pub field: String,
     pub code: Code,
-    /// Named arguments of the message (`max`, `code`, `list`, `sum`, ...), in order.
+    /// Named arguments of the message (`max`, `code`, `list`, `sum`, ...),
+    /// in order; a JSON object in the API.
+    #[serde(serialize_with = "args_as_object")]
     pub args: Vec<(String, String)>,
+}
+
+fn args_as_object<S: serde::Serializer>(
+    args: &[(String, String)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(args.len()))?;
+    for (k, v) in args {
+        m.serialize_entry(k, v)?;
+    }
+    m.end()
 }
 
 impl Problem {
@@ -355,6 +395,22 @@ mod tests {
         assert_eq!(
             Problem::new("[0]", Code::Required).under("sectors").field,
             "sectors[0]"
+        );
+    }
+
+    #[test]
+    fn every_code_has_its_own_name_and_json_carries_arguments_by_name() {
+        let mut names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Code::ALL.len());
+        for c in Code::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+        }
+        let p = Problem::new("sectors", Code::SectorsNotHundred).arg("sum", "90");
+        assert_eq!(
+            serde_json::to_value(&p).unwrap(),
+            serde_json::json!({"field": "sectors", "code": "sectors_not_hundred", "args": {"sum": "90"}})
         );
     }
 

@@ -396,7 +396,26 @@ fn what_accord_does_not_model_is_noted_not_dropped_silently() {
         "<transaction ref=\"T-1\"><transaction-type code=\"5\"/>",
         1,
     );
+    // A numeric target without a value (IATI allows it) is left out and noted too.
+    let xml = xml.replacen(
+        r#"<target value="150"></target>"#,
+        "<target><comment><narrative>to be agreed</narrative></comment></target>",
+        1,
+    );
     let import = read_activities(xml.as_bytes(), &ImportContext::default(), NOW).unwrap();
+    assert_eq!(
+        import.created[0].results[0].indicators[0].periods[0].target,
+        None
+    );
+    assert!(
+        import
+            .report
+            .notes
+            .iter()
+            .any(|n| n.contains("a target without a value")),
+        "{:?}",
+        import.report.notes
+    );
     assert_eq!(import.created[0].transactions.len(), 1);
     assert!(
         import

@@ -1021,7 +1021,8 @@ fn indicator(
         );
         let m = c.take_all("baseline", measured(&baselines, lang, measure));
         if let (Some(year), Some(measured)) = (year, m) {
-            baseline = Some(Baseline { year, measured });
+            baseline = numeric_or_note(measure, measured, "baseline", notes)
+                .map(|measured| Baseline { year, measured });
         }
     }
     let mut periods = Vec::new();
@@ -1052,6 +1053,8 @@ fn indicator(
                 .map(Some)
         };
         if let (Some(start), Some(end), Some(target), Some(actual)) = (start, end, target, actual) {
+            let target = target.and_then(|m| numeric_or_note(measure, m, "target", notes));
+            let actual = actual.and_then(|m| numeric_or_note(measure, m, "actual", notes));
             periods.push(Period {
                 start,
                 end,
@@ -1086,6 +1089,26 @@ fn indicator(
         baseline,
         periods,
     }))
+}
+
+/// IATI lets a numeric indicator's baseline, target or actual carry no
+/// value (a comment only); Accord needs the number, so such a value is left
+/// out and noted rather than refusing the file.
+fn numeric_or_note(
+    measure: Measure,
+    m: Measured,
+    what: &str,
+    notes: &mut Vec<String>,
+) -> Option<Measured> {
+    if measure != Measure::Qualitative && m.value.is_none() {
+        notes.push(format!(
+            "a {what} without a value (of a {} indicator) is not imported",
+            measure.as_str()
+        ));
+        None
+    } else {
+        Some(m)
+    }
 }
 
 /// Several `target` (or `actual`, `baseline`) elements of one period: the one
