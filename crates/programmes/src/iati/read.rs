@@ -1019,7 +1019,7 @@ fn indicator(
                     .map_err(|_| Problem::new("", Code::Malformed).arg("expected", "a year"))
             }),
         );
-        let m = c.take_all("baseline", measured(&baselines, lang, measure));
+        let m = c.take_all("baseline", measured(&baselines, lang, measure, notes));
         if let (Some(year), Some(measured)) = (year, m) {
             baseline = numeric_or_note(measure, measured, "baseline", notes)
                 .map(|measured| Baseline { year, measured });
@@ -1043,14 +1043,20 @@ fn indicator(
         let target = if targets.is_empty() {
             Some(None)
         } else {
-            c.take_all(&format!("{at}.target"), measured(&targets, lang, measure))
-                .map(Some)
+            c.take_all(
+                &format!("{at}.target"),
+                measured(&targets, lang, measure, notes),
+            )
+            .map(Some)
         };
         let actual = if actuals.is_empty() {
             Some(None)
         } else {
-            c.take_all(&format!("{at}.actual"), measured(&actuals, lang, measure))
-                .map(Some)
+            c.take_all(
+                &format!("{at}.actual"),
+                measured(&actuals, lang, measure, notes),
+            )
+            .map(Some)
         };
         if let (Some(start), Some(end), Some(target), Some(actual)) = (start, end, target, actual) {
             let target = target.and_then(|m| numeric_or_note(measure, m, "target", notes));
@@ -1113,7 +1119,12 @@ fn numeric_or_note(
 
 /// Several `target` (or `actual`, `baseline`) elements of one period: the one
 /// without dimensions is the total, the others its parts by sex and age.
-fn measured(els: &[&El], lang: &str, measure: Measure) -> Result<Measured, Invalid> {
+fn measured(
+    els: &[&El],
+    lang: &str,
+    measure: Measure,
+    notes: &mut Vec<String>,
+) -> Result<Measured, Invalid> {
     let mut c = Collector::default();
     let mut m = Measured::default();
     let mut total_seen = false;
@@ -1149,36 +1160,41 @@ fn measured(els: &[&El], lang: &str, measure: Measure) -> Result<Measured, Inval
                     .unwrap_or_default();
             }
         } else {
+            // IATI dimensions are free text; Accord records sex and numeric
+            // age bands. Any other part is left out and noted (the total
+            // stays), so a donor's own categories never refuse a file.
             let mut part = Part {
                 sex: None,
                 age: None,
                 value: value.unwrap_or(0.0),
             };
-            for (j, d) in dims.iter().enumerate() {
-                let dat = format!("{at}.dimension[{j}]");
-                let v = d.attr("value").unwrap_or("");
-                match d
-                    .attr("name")
-                    .map(|n| n.trim().to_ascii_lowercase())
-                    .as_deref()
-                {
-                    Some("sex" | "gender") => {
-                        part.sex = c.take(&format!("{dat}.@value"), Sex::parse(v))
-                    }
-                    Some("age" | "age band" | "age_band" | "age-band") => {
-                        part.age = c.take(&format!("{dat}.@value"), AgeBand::parse(v))
-                    }
-                    other => c.push(
-                        Problem::new(format!("{dat}.@name"), Code::UnknownCode)
-                            .arg("code", other.unwrap_or(""))
-                            .arg("list", "Accord's dimensions (sex, age)"),
-                    ),
+            let mut unknown = Vec::new();
+            for d in &dims {
+                let v = d.attr("value").unwrap_or("").trim();
+                let name = d.attr("name").unwrap_or("").trim().to_ascii_lowercase();
+                match name.as_str() {
+                    "sex" | "gender" => match Sex::parse(v) {
+                        Ok(sx) => part.sex = Some(sx),
+                        Err(_) => unknown.push(format!("{name}={v}")),
+                    },
+                    "age" | "age band" | "age_band" | "age-band" => match AgeBand::parse(v) {
+                        Ok(a) => part.age = Some(a),
+                        Err(_) => unknown.push(format!("{name}={v}")),
+                    },
+                    _ => unknown.push(format!("{name}={v}")),
                 }
             }
             if value.is_none() {
-                c.push(Problem::new(format!("{at}.@value"), Code::Required));
+                unknown.push("no value".into());
             }
-            m.parts.push(part);
+            if unknown.is_empty() {
+                m.parts.push(part);
+            } else {
+                notes.push(format!(
+                    "a part by {} is not imported (Accord records sex and age bands such as 18-24)",
+                    unknown.join(", ")
+                ));
+            }
         }
     }
     c.finish()?;
