@@ -95,6 +95,27 @@ fn second() -> Programme {
         1000,
     )
     .unwrap();
+    // The features the first one lacks: an actual end, a closed status,
+    // descriptions of results and indicators, a revised indicative budget,
+    // incoming funds and a commitment, a descending indicator.
+    d.status = Status::Closed;
+    d.dates.actual_end = Some(time::macros::date!(2025 - 12 - 20));
+    d.results[0].description =
+        Text::single("en", "Counted at intake & at completion", 500).unwrap();
+    d.results[0].indicators[0].description = Text::single("en", "People, not places", 500).unwrap();
+    d.results[1].indicators[1].ascending = false;
+    let mut b = d.budgets[0].clone();
+    b.start = time::macros::date!(2025 - 01 - 01);
+    b.end = time::macros::date!(2025 - 12 - 31);
+    b.status = BudgetStatus::Indicative;
+    b.kind = BudgetKind::Revised;
+    d.budgets.push(b);
+    let mut t = d.transactions[0].clone();
+    t.kind = TransactionKind::IncomingFunds;
+    d.transactions.push(t.clone());
+    t.kind = TransactionKind::Commitment;
+    t.reference = None;
+    d.transactions.push(t);
     Programme::new(d).unwrap()
 }
 
@@ -130,6 +151,13 @@ fn a_document_with_every_feature_is_valid_against_the_iati_schema_and_code_lists
         r#"<dimension name="age" value="25-34"/>"#,
         r#"<reference vocabulary="99" code="offenders_enrolled"/>"#,
         "&lt;правам человека&gt; &amp;",
+        r#"<activity-date type="4" iso-date="2025-12-20"/>"#,
+        r#"<budget type="2" status="1">"#,
+        r#"<transaction-type code="1"/>"#,
+        r#"<transaction-type code="2"/>"#,
+        r#"<indicator measure="2" ascending="0">"#,
+        r#"<indicator measure="5" ascending="1">"#,
+        "Counted at intake &amp; at completion",
     ] {
         assert!(out.xml.contains(needle), "missing {needle}");
     }
