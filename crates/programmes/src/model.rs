@@ -243,6 +243,36 @@ string_newtype!(
     IndicatorKey
 );
 impl IndicatorKey {
+    /// Keys the Joint Plan suggests, so that programmes counting the same
+    /// thing add up (any other well-formed key is accepted too).
+    pub const SUGGESTED: &'static [(&'static str, &'static str)] = &[
+        ("public_servants_trained", "Public servants trained"),
+        (
+            "police_officers_trained",
+            "Police and security officers trained",
+        ),
+        ("prison_staff_trained", "Prison and probation staff trained"),
+        ("ngos_supported", "National NGOs supported"),
+        (
+            "community_leaders_engaged",
+            "Community and religious leaders engaged",
+        ),
+        ("young_people_reached", "Young people reached"),
+        ("women_reached", "Women reached"),
+        ("teachers_trained", "Teachers trained"),
+        ("journalists_trained", "Journalists trained"),
+        ("offenders_enrolled", "Offenders enrolled"),
+        (
+            "offenders_completed",
+            "Offenders who completed the programme",
+        ),
+        ("offenders_released", "Offenders released"),
+        (
+            "offenders_reintegrated_12m",
+            "Released offenders reintegrated after 12 months",
+        ),
+    ];
+
     pub fn parse(raw: &str) -> Result<IndicatorKey, Problem> {
         let s = raw.trim();
         if (2..=60).contains(&s.len())
@@ -1143,6 +1173,14 @@ mod tests {
         assert!(IatiIdentifier::parse("has space").is_err());
         assert!(Url::parse("javascript:alert(1)").is_err());
         assert!(MediaType::parse("application/pdf").is_ok());
+    }
+
+    #[test]
+    fn suggested_indicator_keys_are_valid_keys() {
+        for (k, label) in IndicatorKey::SUGGESTED {
+            assert!(IndicatorKey::parse(k).is_ok(), "{k}");
+            assert!(!label.is_empty());
+        }
     }
 
     #[test]

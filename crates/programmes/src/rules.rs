@@ -55,6 +55,36 @@ pub fn visible_to(p: &Programme, viewer: &Viewer) -> bool {
     }
 }
 
+/// The programme as `viewer` may read it, on every path (page, API, CSV):
+/// `None` when the viewer may not see it; in full for the secretariat and
+/// the participating members' users; for everyone else without draft
+/// periods (a draft is not a result yet) and without the user ids of who
+/// drafted and submitted.
+pub fn redacted_for(p: &Programme, viewer: &Viewer) -> Option<Programme> {
+    if !visible_to(p, viewer) {
+        return None;
+    }
+    let insider =
+        matches!(viewer, Viewer::Secretariat) || p.members().iter().any(|m| viewer.is_of(m));
+    if insider {
+        return Some(p.clone());
+    }
+    let mut d = p.data().clone();
+    for ind in d.results.iter_mut().flat_map(|r| r.indicators.iter_mut()) {
+        ind.periods.retain(|per| per.state.is_submitted());
+        for per in &mut ind.periods {
+            if let PeriodState::Submitted {
+                last_editor, by, ..
+            } = &mut per.state
+            {
+                *last_editor = None;
+                *by = None;
+            }
+        }
+    }
+    Some(Programme::new(d).expect("removing periods keeps a programme valid"))
+}
+
 /// Whether `actor` may create or change `p` (check both the old and the new
 /// value on an edit, so nobody writes a programme out of their own reach).
 pub fn can_edit(actor: &Actor, p: &Programme) -> Result<(), ProgrammeError> {
@@ -464,6 +494,36 @@ mod tests {
         period: 0,
     };
     const NOW: OffsetDateTime = datetime!(2025-06-01 09:00 UTC);
+
+    #[test]
+    fn outsiders_read_no_drafts_and_no_user_ids() {
+        let p = sample();
+        let usa = Viewer::Member {
+            member: code("USA"),
+            kind: MemberKind::PartnerState,
+        };
+        let kaz = Viewer::Member {
+            member: code("KAZ"),
+            kind: MemberKind::RegionalState,
+        };
+        assert_eq!(redacted_for(&p, &kaz).unwrap(), p);
+        assert_eq!(redacted_for(&p, &Viewer::Secretariat).unwrap(), p);
+        let seen = redacted_for(&p, &usa).unwrap();
+        assert!(
+            seen.results[1].indicators[0].periods.is_empty(),
+            "the draft is hidden"
+        );
+        let per = &seen.results[0].indicators[1].periods[0];
+        assert!(matches!(
+            per.state,
+            PeriodState::Submitted {
+                by: None,
+                last_editor: None,
+                ..
+            }
+        ));
+        assert_eq!(redacted_for(&p, &Viewer::Anonymous), None);
+    }
 
     #[test]
     fn participating_members_and_the_secretariat_edit_others_do_not() {
