@@ -669,15 +669,7 @@ fn measured_field(value: &str, parts: &str, measure: Measure) -> Result<Option<M
             .take_all("value", Text::single("en", value, 2000))
             .unwrap_or_default();
     } else if !value.is_empty() {
-        m.value = c.take(
-            "value",
-            value
-                .replace([',', ' '], "")
-                .parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite())
-                .ok_or_else(|| Problem::new("", Code::Malformed).arg("expected", "a number")),
-        );
+        m.value = c.take("value", parse_number(value));
     }
     for (i, item) in list(parts).enumerate() {
         let at = format!("parts[{i}]");
@@ -697,11 +689,8 @@ fn measured_field(value: &str, parts: &str, measure: Measure) -> Result<Option<M
                 part.sex = c.take(&format!("{at}.sex"), Sex::parse(d));
             }
         }
-        match v.trim().parse::<f64>() {
-            Ok(v) if v.is_finite() => part.value = v,
-            _ => c.push(
-                Problem::new(format!("{at}.value"), Code::Malformed).arg("expected", "a number"),
-            ),
+        if let Some(v) = c.take(&format!("{at}.value"), parse_number(v)) {
+            part.value = v;
         }
         m.parts.push(part);
     }
@@ -1020,6 +1009,29 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn numbers_with_thousands_separators_are_read_and_decimal_commas_refused() {
+        let p = sample();
+        let mut csv = periods_csv(std::slice::from_ref(&p));
+        csv.push_str(
+            "kaz-prison-2024,1,2,,,unit,2025-01-01,2025-06-30,\"1,500\",,\"1,240\",,draft\n",
+        );
+        let out = read_periods(csv.as_bytes(), std::slice::from_ref(&p), &kaz()).unwrap();
+        let per = out.updated[0].results[0].indicators[1]
+            .periods
+            .last()
+            .unwrap();
+        assert_eq!(per.actual, Some(Measured::number(1240.0)));
+        let mut bad = periods_csv(std::slice::from_ref(&p));
+        bad.push_str("kaz-prison-2024,2,2,,,percentage,2025-01-01,2025-06-30,\"12,5\",,,,draft\n");
+        let CsvError::Invalid(e) =
+            read_periods(bad.as_bytes(), std::slice::from_ref(&p), &kaz()).unwrap_err()
+        else {
+            panic!()
+        };
+        assert!(e.has(Code::Malformed, Some("row[6].target.value")), "{e}");
     }
 
     #[test]

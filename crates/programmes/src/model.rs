@@ -334,10 +334,38 @@ impl MediaType {
     }
 }
 
+/// Checks that commas, spaces and no-break spaces in a number only group
+/// thousands (`1,250,000.50`), and returns it without them. A decimal comma
+/// (`12,5`) is refused, not misread as 125.
+fn ungroup(raw: &str, expected: &str) -> Result<String, Problem> {
+    let t = raw.trim();
+    let int = t.split('.').next().unwrap_or("");
+    if int.contains([',', ' ', '\u{a0}']) {
+        let digits = int.trim_start_matches(['-', '+']);
+        let groups: Vec<&str> = digits.split([',', ' ', '\u{a0}']).collect();
+        let ok = !groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3);
+        if !ok {
+            return Err(malformed(expected));
+        }
+    }
+    Ok(t.replace([',', ' ', '\u{a0}'], ""))
+}
+
+/// A finite number as people type it (`1,240`, `12.5`); see [`ungroup`].
+pub fn parse_number(raw: &str) -> Result<f64, Problem> {
+    let s = ungroup(raw, "a number such as 1240 or 12.5")?;
+    s.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && !s.contains(['e', 'E', 'i', 'I', 'n', 'N']))
+        .ok_or_else(|| malformed("a number such as 1240 or 12.5"))
+}
+
 /// A fixed-point decimal with two places, stored in hundredths so that
 /// sector shares add up to exactly 100 and amounts never drift.
 fn parse_hundredths(raw: &str, expected: &str) -> Result<i64, Problem> {
-    let s = raw.trim().replace([',', ' ', '\u{a0}'], "");
+    let s = ungroup(raw, expected)?;
     let (neg, digits) = match s.strip_prefix('-') {
         Some(d) => (true, d.to_string()),
         None => (false, s.trim_start_matches('+').to_string()),
@@ -1100,6 +1128,11 @@ mod tests {
         );
         assert_eq!(Amount::parse("-20").unwrap().to_string(), "-20");
         assert!(Amount::parse("12e3").is_err());
+        // A decimal comma is refused rather than read as a thousands separator.
+        assert!(Amount::parse("12,5").is_err());
+        assert!(Percent::parse("33,33").is_err());
+        assert_eq!(Amount::parse("1 250").unwrap().hundredths(), 125_000);
+        assert!(Amount::parse("1,25,000").is_err());
     }
 
     #[test]
