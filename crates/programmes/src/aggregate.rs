@@ -332,7 +332,7 @@ mod tests {
             commitments: vec![CommitmentId::parse("astana2015.step.5").unwrap()],
             results: vec![ResultItem {
                 kind: ResultKind::Output,
-                title: t("Public servants trained"),
+                title: english("Public servants trained"),
                 description: Text::default(),
                 indicators: vec![people(
                     "Public servants trained",

@@ -12,13 +12,15 @@ use crate::model::*;
 use crate::programme::{Programme, ProgrammeData, TITLE_MAX};
 use time::macros::{date, datetime};
 
-pub fn t(s: &str) -> Text {
+/// An English text (panics on invalid text: for fixed sample strings only).
+pub fn english(s: &str) -> Text {
     Text::single("en", s, 10_000).unwrap()
 }
 
+/// A count-of-people indicator with a key and a baseline of 0 in 2023.
 pub fn people(title: &str, key: &str, periods: Vec<Period>) -> Indicator {
     Indicator {
-        title: t(title),
+        title: english(title),
         description: Text::default(),
         measure: Measure::Unit,
         ascending: true,
@@ -32,6 +34,8 @@ pub fn people(title: &str, key: &str, periods: Vec<Period>) -> Indicator {
     }
 }
 
+/// A period with a target, maybe an actual, submitted (by user 3, drafted
+/// by user 2) or a draft (by user 2).
 pub fn period(
     start: time::Date,
     end: time::Date,
@@ -80,7 +84,7 @@ pub fn sample_data() -> ProgrammeData {
             TITLE_MAX,
         )
         .unwrap(),
-        description: t("Prison-based disengagement programmes & after-care in two regions."),
+        description: english("Prison-based disengagement programmes & after-care in two regions."),
         kind,
         status: Status::Implementation,
         dates: Dates {
@@ -108,14 +112,14 @@ pub fn sample_data() -> ProgrammeData {
             ParticipatingOrg {
                 role: OrgRole::Funding,
                 member: None,
-                name: t("European Union"),
+                name: english("European Union"),
                 iati_ref: Some(OrgRef::parse("XI-IATI-EC_NEAR").unwrap()),
                 org_type: Some(OrgType::parse("40").unwrap()),
             },
             ParticipatingOrg {
                 role: OrgRole::Implementing,
                 member: Some(MemberCode::parse("KAZ").unwrap()),
-                name: t("Committee of the Penal Correction System"),
+                name: english("Committee of the Penal Correction System"),
                 iati_ref: None,
                 org_type: Some(OrgType::parse("10").unwrap()),
             },
@@ -138,7 +142,7 @@ pub fn sample_data() -> ProgrammeData {
                     amount: Amount::parse("100000").unwrap(),
                     currency: Currency::parse("EUR").unwrap(),
                 },
-                description: t("First tranche"),
+                description: english("First tranche"),
                 reference: Some("T-1".into()),
             },
             Transaction {
@@ -154,7 +158,7 @@ pub fn sample_data() -> ProgrammeData {
         ],
         documents: vec![Document {
             url: Url::parse("https://example.org/kaz-prison-2024/plan.pdf").unwrap(),
-            title: t("Programme document"),
+            title: english("Programme document"),
             format: MediaType::parse("application/pdf").unwrap(),
             category: DocCategory::parse("A02").unwrap(),
             languages: vec![Lang::en()],
@@ -163,7 +167,7 @@ pub fn sample_data() -> ProgrammeData {
         results: vec![
             ResultItem {
                 kind: ResultKind::Output,
-                title: t("Offenders take part in disengagement programmes"),
+                title: english("Offenders take part in disengagement programmes"),
                 description: Text::default(),
                 indicators: vec![
                     Indicator {
@@ -219,7 +223,7 @@ pub fn sample_data() -> ProgrammeData {
             },
             ResultItem {
                 kind: ResultKind::Outcome,
-                title: t("Released offenders reintegrate"),
+                title: english("Released offenders reintegrate"),
                 description: Text::default(),
                 indicators: vec![
                     people(
@@ -234,7 +238,7 @@ pub fn sample_data() -> ProgrammeData {
                         )],
                     ),
                     Indicator {
-                        title: t("Share of released offenders in work or education"),
+                        title: english("Share of released offenders in work or education"),
                         description: Text::default(),
                         measure: Measure::Percentage,
                         ascending: true,
@@ -256,10 +260,10 @@ pub fn sample_data() -> ProgrammeData {
             },
             ResultItem {
                 kind: ResultKind::Impact,
-                title: t("Fewer returns to violent extremism"),
+                title: english("Fewer returns to violent extremism"),
                 description: Text::default(),
                 indicators: vec![Indicator {
-                    title: t("Assessment by the probation service"),
+                    title: english("Assessment by the probation service"),
                     description: Text::default(),
                     measure: Measure::Qualitative,
                     ascending: true,
@@ -269,12 +273,12 @@ pub fn sample_data() -> ProgrammeData {
                     periods: vec![Period {
                         target: Some(Measured {
                             value: None,
-                            comment: t("No re-offending among completers"),
+                            comment: english("No re-offending among completers"),
                             parts: vec![],
                         }),
                         actual: Some(Measured {
                             value: None,
-                            comment: t("One case under review"),
+                            comment: english("One case under review"),
                             parts: vec![],
                         }),
                         ..period(
@@ -293,6 +297,7 @@ pub fn sample_data() -> ProgrammeData {
     }
 }
 
+/// [`sample_data`], validated.
 pub fn sample() -> Programme {
     Programme::new(sample_data()).unwrap()
 }
