@@ -7,6 +7,8 @@
 //! - [`model`]: the parts, each a type that holds only valid values (codes
 //!   checked against the IATI code lists in [`codes`], exact decimals,
 //!   multilingual [`Text`](model::Text)).
+//! - [`input`]: [`ProgrammeInput`] is a form or JSON body; `validate` names
+//!   every bad field at once.
 //! - [`programme`]: [`Programme::new`](programme::Programme::new) checks the
 //!   rules across fields and is the only way to a [`Programme`].
 //! - [`rules`]: who sees and edits, result periods drafted and submitted
@@ -69,6 +71,7 @@ pub mod codes;
 pub mod csv;
 pub mod error;
 pub mod iati;
+pub mod input;
 pub mod model;
 pub mod programme;
 pub mod rules;
@@ -76,4 +79,5 @@ pub mod sample;
 pub mod svg;
 
 pub use error::{Code, Invalid, Problem, ProgrammeError};
+pub use input::ProgrammeInput;
 pub use programme::{Programme, ProgrammeData};

@@ -353,7 +353,8 @@ fn ungroup(raw: &str, expected: &str) -> Result<String, Problem> {
     Ok(t.replace([',', ' ', '\u{a0}'], ""))
 }
 
-/// A finite number as people type it (`1,240`, `12.5`); see [`ungroup`].
+/// A finite number as people type it (`1,240`, `12.5`): commas and spaces
+/// only as thousands separators, so a decimal comma (`12,5`) is refused.
 pub fn parse_number(raw: &str) -> Result<f64, Problem> {
     let s = ungroup(raw, "a number such as 1240 or 12.5")?;
     s.parse::<f64>()
