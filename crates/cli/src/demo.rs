@@ -14,7 +14,8 @@ const ACCOUNTS: [(&str, &str, &str, &str); 13] = [
     (
         "secretariat",
         "UNRCCA Secretariat",
-        "UNRCCA",
+        // Platform-wide roles act for no member.
+        "",
         "secretariat_admin",
     ),
     (
@@ -220,11 +221,7 @@ fn demo_narrative(step: u32) -> &'static str {
     }
 }
 
-async fn plan_actor(store: &Store, username: &str) -> Result<accord_plan::Actor, StoreError> {
+async fn plan_actor(store: &Store, username: &str) -> Result<accord_core::Principal, StoreError> {
     let user = store.user_by_username(&Username::parse(username)?).await?;
-    Ok(accord_plan::Actor::new(
-        user.id,
-        user.role,
-        user.member.clone(),
-    ))
+    Ok(accord_core::Principal::of_user(&user))
 }

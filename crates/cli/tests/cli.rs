@@ -400,7 +400,7 @@ async fn the_common_list_is_listed_exported_and_shown_from_the_shell() {
 }
 
 async fn common_list_from_the_shell(url: &str) {
-    use accord_store::common_list::{Acting, NewProposal, SubjectKind};
+    use accord_store::common_list::{NewProposal, SubjectKind};
     if url.starts_with("sqlite:") {
         // Read-only commands never create a database at a mistyped path.
         let typo = format!("{url}-typo");
@@ -427,7 +427,13 @@ async fn common_list_from_the_shell(url: &str) {
         accord_lists::NameKind::Primary,
     ));
     entry.push_name(accord_lists::EntryName::new("Джамаат", accord_lists::NameKind::Alias).weak());
-    let kaz = Acting::Member(accord_core::MemberCode::parse("KAZ").unwrap());
+    let kaz = accord_core::Principal::member_user(
+        1,
+        "kaz.admin",
+        accord_core::MemberCode::parse("KAZ").unwrap(),
+        accord_core::MemberKind::RegionalState,
+        accord_core::Role::MemberAdmin,
+    );
     let actor = accord_store::Actor::system("test");
     let p = store
         .create_proposal(

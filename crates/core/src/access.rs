@@ -1,12 +1,25 @@
-//! The one access check. Every page, API route, export and download asks
-//! [`authorize`] before it reads or writes anything.
+//! The one access policy. Every page, API route, export and download asks
+//! [`authorize`] before it reads or writes anything, and every decision about
+//! marked material (TLP 2.0 and its distribution) is [`may_see`].
+
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::member::MemberCode;
-use crate::user::Role;
+use crate::member::{MemberCode, MemberKind};
+use crate::tlp::Tlp;
+use crate::user::{Role, User};
 
-/// Who is asking.
+/// The member a user acts for, with its kind (which decides, for example,
+/// who decides on listings and who sees TLP:AMBER material).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Membership {
+    pub code: MemberCode,
+    pub kind: MemberKind,
+}
+
+/// Who is asking: the only identity type of the platform. Pure crates that
+/// need less take a `&Principal` and read what they need through its methods.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Principal {
@@ -14,12 +27,69 @@ pub enum Principal {
     User {
         id: i64,
         username: String,
-        member: Option<MemberCode>,
+        member: Option<Membership>,
         role: Role,
     },
 }
 
 impl Principal {
+    /// The principal of a signed-in account.
+    pub fn of_user(user: &User) -> Principal {
+        Principal::User {
+            id: user.id,
+            username: user.username.to_string(),
+            member: match (&user.member, user.member_kind) {
+                (Some(code), Some(kind)) => Some(Membership {
+                    code: code.clone(),
+                    kind,
+                }),
+                _ => None,
+            },
+            role: user.role,
+        }
+    }
+
+    /// A user of `member` (tests, the CLI and the demo build principals this way).
+    pub fn member_user(
+        id: i64,
+        username: &str,
+        member: MemberCode,
+        kind: MemberKind,
+        role: Role,
+    ) -> Principal {
+        Principal::User {
+            id,
+            username: username.to_string(),
+            member: Some(Membership { code: member, kind }),
+            role,
+        }
+    }
+
+    /// A user holding a platform-wide role (secretariat, ombudsperson).
+    pub fn platform_user(id: i64, username: &str, role: Role) -> Principal {
+        Principal::User {
+            id,
+            username: username.to_string(),
+            member: None,
+            role,
+        }
+    }
+
+    pub fn is_signed_in(&self) -> bool {
+        matches!(self, Principal::User { .. })
+    }
+
+    pub fn membership(&self) -> Option<&Membership> {
+        match self {
+            Principal::User { member, .. } => member.as_ref(),
+            Principal::Anonymous => None,
+        }
+    }
+
+    pub fn member_kind(&self) -> Option<MemberKind> {
+        self.membership().map(|m| m.kind)
+    }
+
     pub fn user_id(&self) -> Option<i64> {
         match self {
             Principal::User { id, .. } => Some(*id),
@@ -35,10 +105,12 @@ impl Principal {
     }
 
     pub fn member(&self) -> Option<&MemberCode> {
-        match self {
-            Principal::User { member, .. } => member.as_ref(),
-            Principal::Anonymous => None,
-        }
+        self.membership().map(|m| &m.code)
+    }
+
+    /// Whether this principal is a user of `member`.
+    pub fn is_of(&self, member: &MemberCode) -> bool {
+        self.member() == Some(member)
     }
 
     /// A short label for the audit log.
@@ -53,7 +125,7 @@ impl Principal {
         self.role() == Some(Role::SecretariatAdmin)
     }
 
-    fn is_admin_of(&self, member: &MemberCode) -> bool {
+    pub fn is_admin_of(&self, member: &MemberCode) -> bool {
         self.is_secretariat()
             || (self.role() == Some(Role::MemberAdmin) && self.member() == Some(member))
     }
@@ -75,8 +147,12 @@ pub enum Action {
         member: MemberCode,
     },
     ViewUsers,
+    /// Creating, disabling or enabling an account of `member` with `role`.
+    /// Platform-wide roles (secretariat, ombudsperson) are granted by the
+    /// secretariat alone.
     ManageUsers {
         member: Option<MemberCode>,
+        role: Role,
     },
     ManageOwnTokens,
     ViewAuditLog,
@@ -184,7 +260,7 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
         | Action::Petition => {
             return Ok(());
         }
-        _ if *who == Principal::Anonymous => return Err(Denied::NotSignedIn),
+        _ if !who.is_signed_in() => return Err(Denied::NotSignedIn),
         Action::AddMember
         | Action::ViewAuditLog
         | Action::ImportReferenceLists
@@ -206,10 +282,13 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
         Action::ViewFocalPoints { .. } => who.member().is_some() || who.is_secretariat(),
         Action::EditFocalPoints { member } => who.is_admin_of(member),
         Action::ViewUsers => matches!(who.role(), Some(Role::SecretariatAdmin | Role::MemberAdmin)),
-        Action::ManageUsers { member } => match member {
-            Some(m) => who.is_admin_of(m),
-            None => who.is_secretariat(),
-        },
+        Action::ManageUsers { member, role } => {
+            if role.is_platform_wide() {
+                who.is_secretariat()
+            } else {
+                member.as_ref().is_some_and(|m| who.is_admin_of(m))
+            }
+        }
         Action::ManageOwnTokens | Action::Screen | Action::ViewReferenceLists => true,
         Action::ViewProposals => {
             who.member().is_some() || who.is_secretariat() || who.role() == Some(Role::Ombudsperson)
@@ -229,16 +308,123 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
     }
 }
 
+/// Who marked material is shared with, besides its owner. The distribution
+/// only ever narrows what the marking opens; it never widens it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "to", rename_all = "snake_case")]
+pub enum Distribution {
+    /// The whole partnership. For TLP:AMBER that means the users of its
+    /// parties (regional states, partner states, partner organizations).
+    Platform,
+    /// The users of members of these kinds (for example, statements of case
+    /// go to the regional states, who decide on listings).
+    MemberKinds { kinds: Vec<MemberKind> },
+    /// The users of the members listed.
+    Members { members: BTreeSet<MemberCode> },
+    /// A sharing group: members, and users named individually (TLP:RED is for
+    /// named recipients). An empty group shares with nobody.
+    Group {
+        members: BTreeSet<MemberCode>,
+        users: BTreeSet<i64>,
+    },
+    /// Nobody beyond the owner.
+    OwnerOnly,
+}
+
+/// The kinds of member that are parties to the partnership's commitments:
+/// the audience of TLP:AMBER material shared platform-wide.
+pub const PARTIES: [MemberKind; 3] = [
+    MemberKind::RegionalState,
+    MemberKind::PartnerState,
+    MemberKind::PartnerOrganization,
+];
+
+/// The one visibility rule: whether `who` may see material marked `marking`,
+/// owned by `owner` (the member whose material it is; `None` for the
+/// secretariat's own) and shared with `distribution`. Pages, API, lists,
+/// counts, search, exports, charts and downloads all ask this.
+///
+/// | marking | who sees it (always within the distribution) |
+/// | --- | --- |
+/// | CLEAR | everyone, signed in or not, when shared platform-wide; otherwise the distribution's signed-in users |
+/// | GREEN | every signed-in user in the distribution |
+/// | AMBER | users of the distribution's members; platform-wide, users of the parties ([`PARTIES`]) |
+/// | AMBER+STRICT | users of the members the distribution names (a list or a group), never a whole kind or the platform |
+/// | RED | only the users a sharing group names |
+///
+/// In every case the owner's own users and the secretariat see it: the owner
+/// is the source, and the secretariat runs the platform (it can read the
+/// database; a rule pretending otherwise would be false comfort).
+pub fn may_see(
+    who: &Principal,
+    marking: Tlp,
+    owner: Option<&MemberCode>,
+    distribution: &Distribution,
+) -> bool {
+    if who.is_secretariat() {
+        return true;
+    }
+    if let Some(owner) = owner
+        && who.is_of(owner)
+    {
+        return true;
+    }
+    let member = who.membership();
+    let member_named =
+        |members: &BTreeSet<MemberCode>| member.is_some_and(|m| members.contains(&m.code));
+    let user_named = |users: &BTreeSet<i64>| who.user_id().is_some_and(|id| users.contains(&id));
+    // Whether `who` is in the distribution at all (signed in).
+    let in_distribution = who.is_signed_in()
+        && match distribution {
+            Distribution::Platform => true,
+            Distribution::MemberKinds { kinds } => member.is_some_and(|m| kinds.contains(&m.kind)),
+            Distribution::Members { members } => member_named(members),
+            Distribution::Group { members, users } => member_named(members) || user_named(users),
+            Distribution::OwnerOnly => false,
+        };
+    match marking {
+        Tlp::Clear => *distribution == Distribution::Platform || in_distribution,
+        Tlp::Green => in_distribution,
+        Tlp::Amber => {
+            in_distribution
+                && match distribution {
+                    Distribution::Platform => member.is_some_and(|m| PARTIES.contains(&m.kind)),
+                    Distribution::Group { members, .. } => member_named(members),
+                    _ => member.is_some(),
+                }
+        }
+        Tlp::AmberStrict => match distribution {
+            Distribution::Members { members } | Distribution::Group { members, .. } => {
+                member_named(members)
+            }
+            _ => false,
+        },
+        Tlp::Red => match distribution {
+            Distribution::Group { users, .. } => user_named(users),
+            _ => false,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn user(member: Option<&str>, role: Role) -> Principal {
-        Principal::User {
-            id: 1,
-            username: "u".into(),
-            member: member.map(|m| MemberCode::parse(m).unwrap()),
-            role,
+        match member {
+            Some(m) => Principal::member_user(1, "u", code(m), kind_of(m), role),
+            None => Principal::platform_user(1, "u", role),
+        }
+    }
+
+    /// The demo's member kinds, enough for these tests.
+    fn kind_of(code: &str) -> MemberKind {
+        match code {
+            "USA" | "RUS" | "FRA" => MemberKind::PartnerState,
+            "OSCE" | "UNODC" => MemberKind::PartnerOrganization,
+            "NGO" => MemberKind::CivilSociety,
+            "BANK" => MemberKind::PrivateSector,
+            _ => MemberKind::RegionalState,
         }
     }
 
@@ -344,24 +530,215 @@ mod tests {
     #[test]
     fn member_admins_manage_only_their_own_users() {
         let kaz_admin = user(Some("KAZ"), Role::MemberAdmin);
-        assert!(
-            authorize(
-                &kaz_admin,
-                &Action::ManageUsers {
-                    member: Some(code("KAZ"))
+        let manage = |member: Option<&str>, role| Action::ManageUsers {
+            member: member.map(code),
+            role,
+        };
+        assert!(authorize(&kaz_admin, &manage(Some("KAZ"), Role::Reader)).is_ok());
+        assert!(authorize(&kaz_admin, &manage(Some("PAK"), Role::Reader)).is_err());
+        assert!(authorize(&kaz_admin, &manage(None, Role::SecretariatAdmin)).is_err());
+    }
+
+    /// Every role granted by every kind of administrator: only the
+    /// secretariat grants the platform-wide roles (secretariat, ombudsperson),
+    /// whatever member the request names; a member administrator grants the
+    /// member's own roles and nothing else.
+    #[test]
+    fn only_the_secretariat_grants_platform_wide_roles() {
+        let sec = user(None, Role::SecretariatAdmin);
+        let granters = [
+            ("secretariat", sec.clone()),
+            ("kaz admin", user(Some("KAZ"), Role::MemberAdmin)),
+            ("usa admin", user(Some("USA"), Role::MemberAdmin)),
+            ("ngo admin", user(Some("NGO"), Role::MemberAdmin)),
+            ("kaz contributor", user(Some("KAZ"), Role::Contributor)),
+            ("ombudsperson", user(None, Role::Ombudsperson)),
+        ];
+        for (name, granter) in &granters {
+            for role in Role::ALL {
+                for target in [None, Some("KAZ"), Some("USA")] {
+                    let act = Action::ManageUsers {
+                        member: target.map(code),
+                        role,
+                    };
+                    let expected = if role.is_platform_wide() {
+                        *granter == sec
+                    } else {
+                        target.is_some_and(|t| granter.is_admin_of(&code(t)))
+                    };
+                    assert_eq!(
+                        authorize(granter, &act).is_ok(),
+                        expected,
+                        "{name} granting {role} for {target:?}"
+                    );
                 }
-            )
-            .is_ok()
+            }
+        }
+    }
+
+    fn members(codes: &[&str]) -> BTreeSet<MemberCode> {
+        codes.iter().map(|c| code(c)).collect()
+    }
+
+    #[test]
+    fn clear_shared_platform_wide_is_public_and_green_needs_a_sign_in() {
+        let kaz = code("KAZ");
+        assert!(may_see(
+            &Principal::Anonymous,
+            Tlp::Clear,
+            Some(&kaz),
+            &Distribution::Platform
+        ));
+        assert!(!may_see(
+            &Principal::Anonymous,
+            Tlp::Green,
+            Some(&kaz),
+            &Distribution::Platform
+        ));
+        assert!(may_see(
+            &user(Some("BANK"), Role::Reader),
+            Tlp::Green,
+            Some(&kaz),
+            &Distribution::Platform
+        ));
+    }
+
+    #[test]
+    fn amber_platform_wide_reaches_the_parties_not_civil_society() {
+        let kaz = code("KAZ");
+        let d = Distribution::Platform;
+        assert!(may_see(
+            &user(Some("USA"), Role::Reader),
+            Tlp::Amber,
+            Some(&kaz),
+            &d
+        ));
+        assert!(may_see(
+            &user(Some("OSCE"), Role::Reader),
+            Tlp::Amber,
+            Some(&kaz),
+            &d
+        ));
+        assert!(!may_see(
+            &user(Some("NGO"), Role::Reader),
+            Tlp::Amber,
+            Some(&kaz),
+            &d
+        ));
+        assert!(!may_see(
+            &user(None, Role::Ombudsperson),
+            Tlp::Amber,
+            Some(&kaz),
+            &d
+        ));
+    }
+
+    #[test]
+    fn amber_strict_and_red_never_go_to_a_whole_kind_or_the_platform() {
+        let kaz = code("KAZ");
+        let kgz = user(Some("KGZ"), Role::MemberAdmin);
+        for d in [
+            Distribution::Platform,
+            Distribution::MemberKinds {
+                kinds: vec![MemberKind::RegionalState],
+            },
+        ] {
+            assert!(!may_see(&kgz, Tlp::AmberStrict, Some(&kaz), &d));
+            assert!(!may_see(&kgz, Tlp::Red, Some(&kaz), &d));
+            // The owner and the secretariat always do.
+            assert!(may_see(
+                &user(Some("KAZ"), Role::Reader),
+                Tlp::Red,
+                Some(&kaz),
+                &d
+            ));
+            assert!(may_see(
+                &user(None, Role::SecretariatAdmin),
+                Tlp::Red,
+                Some(&kaz),
+                &d
+            ));
+        }
+        let named = Distribution::Members {
+            members: members(&["KGZ"]),
+        };
+        assert!(may_see(&kgz, Tlp::AmberStrict, Some(&kaz), &named));
+        assert!(!may_see(&kgz, Tlp::Red, Some(&kaz), &named));
+    }
+
+    #[test]
+    fn red_goes_to_named_users_only() {
+        let kaz = code("KAZ");
+        let group = Distribution::Group {
+            members: members(&["KGZ"]),
+            users: [7].into_iter().collect(),
+        };
+        let named = Principal::member_user(
+            7,
+            "named",
+            code("TJK"),
+            MemberKind::RegionalState,
+            Role::Reader,
         );
-        assert!(
-            authorize(
-                &kaz_admin,
-                &Action::ManageUsers {
-                    member: Some(code("PAK"))
-                }
-            )
-            .is_err()
-        );
-        assert!(authorize(&kaz_admin, &Action::ManageUsers { member: None }).is_err());
+        let colleague_of_group_member = user(Some("KGZ"), Role::Reader);
+        assert!(may_see(&named, Tlp::Red, Some(&kaz), &group));
+        assert!(!may_see(
+            &colleague_of_group_member,
+            Tlp::Red,
+            Some(&kaz),
+            &group
+        ));
+        // AMBER in a group opens to the group's members, not to named users' members.
+        assert!(may_see(
+            &colleague_of_group_member,
+            Tlp::Amber,
+            Some(&kaz),
+            &group
+        ));
+        assert!(!may_see(&named, Tlp::Amber, Some(&kaz), &group));
+    }
+
+    #[test]
+    fn an_empty_group_shares_with_nobody() {
+        let kaz = code("KAZ");
+        let empty = Distribution::Group {
+            members: BTreeSet::new(),
+            users: BTreeSet::new(),
+        };
+        for tlp in Tlp::ALL {
+            for who in [
+                Principal::Anonymous,
+                user(Some("KGZ"), Role::MemberAdmin),
+                user(Some("USA"), Role::Reader),
+                user(None, Role::Ombudsperson),
+            ] {
+                assert!(!may_see(&who, tlp, Some(&kaz), &empty), "{tlp} to {who:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_distribution_narrows_and_never_widens() {
+        let kaz = code("KAZ");
+        let regional = Distribution::MemberKinds {
+            kinds: vec![MemberKind::RegionalState],
+        };
+        let usa = user(Some("USA"), Role::Reader);
+        let kgz = user(Some("KGZ"), Role::Reader);
+        for tlp in [Tlp::Clear, Tlp::Green, Tlp::Amber] {
+            assert!(!may_see(&usa, tlp, Some(&kaz), &regional), "{tlp}");
+            assert!(may_see(&kgz, tlp, Some(&kaz), &regional), "{tlp}");
+            assert!(
+                !may_see(&Principal::Anonymous, tlp, Some(&kaz), &regional),
+                "{tlp}"
+            );
+        }
+        // Widest distribution, narrowest marking: still only the owner.
+        assert!(!may_see(
+            &kgz,
+            Tlp::Red,
+            Some(&kaz),
+            &Distribution::Platform
+        ));
     }
 }

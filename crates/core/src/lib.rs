@@ -12,7 +12,9 @@ pub mod tlp;
 pub mod user;
 pub mod validation;
 
-pub use access::{Action, Denied, Principal, authorize};
+pub use access::{
+    Action, Denied, Distribution, Membership, PARTIES, Principal, authorize, may_see,
+};
 pub use member::{Member, MemberCode, MemberKind, NewMember};
 pub use user::{Role, Username};
 pub use validation::{FieldError, Invalid};

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use crate::validation::{Collector, Invalid, text};
 
 /// What kind of participant a member is; decides, for example, who may decide on listings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MemberKind {
     RegionalState,

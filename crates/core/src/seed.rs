@@ -123,6 +123,11 @@ pub const MEMBERS: [SeedMember; 30] = [
 ];
 
 /// How many seeded members are of a kind.
+/// The kind of a seeded member, by code.
+pub fn kind_of(code: &str) -> Option<MemberKind> {
+    MEMBERS.iter().find(|m| m.code == code).map(|m| m.kind)
+}
+
 pub fn count(kind: MemberKind) -> usize {
     MEMBERS.iter().filter(|m| m.kind == kind).count()
 }

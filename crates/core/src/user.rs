@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-use crate::member::MemberCode;
+use crate::member::{MemberCode, MemberKind};
 use crate::validation::Invalid;
 
 /// A user's role. Every role but the secretariat's is held for one member.
@@ -144,6 +144,8 @@ pub struct User {
     pub username: Username,
     pub display_name: String,
     pub member: Option<MemberCode>,
+    /// The kind of `member` (joined in by the store).
+    pub member_kind: Option<MemberKind>,
     pub role: Role,
     pub disabled: bool,
     pub must_change_password: bool,
@@ -184,13 +186,18 @@ impl NewUser {
             .map(Some)
         };
         let role = c.check(role.parse::<Role>());
-        if let (Some(None), Some(r)) = (&member, role)
-            && !r.is_platform_wide()
-        {
-            c.push(
+        match (&member, role) {
+            (Some(None), Some(r)) if !r.is_platform_wide() => c.push(
                 "member",
                 "is required for every role but secretariat_admin and ombudsperson",
-            );
+            ),
+            // A platform-wide role acts for no member: naming one would let a
+            // member's administrator believe they may grant it.
+            (Some(Some(_)), Some(r)) if r.is_platform_wide() => c.push(
+                "member",
+                "must be empty for secretariat_admin and ombudsperson, which act for no member",
+            ),
+            _ => {}
         }
         c.finish()?;
         Ok(NewUser {
@@ -230,5 +237,13 @@ mod tests {
         let e = NewUser::parse("ann", "Ann", "", "reader").unwrap_err();
         assert_eq!(e.errors[0].field, "member");
         assert!(NewUser::parse("sec", "Sec", "", "secretariat_admin").is_ok());
+    }
+
+    #[test]
+    fn platform_wide_roles_act_for_no_member() {
+        for role in ["ombudsperson", "secretariat_admin"] {
+            let e = NewUser::parse("x.y", "X", "KAZ", role).unwrap_err();
+            assert_eq!(e.errors[0].field, "member", "{role}");
+        }
     }
 }

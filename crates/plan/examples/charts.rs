@@ -11,7 +11,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::args().nth(1).unwrap_or_else(|| ".".into());
     std::fs::create_dir_all(&dir)?;
     let cat = seed::catalogue();
-    let sec = Actor::new(1, Role::SecretariatAdmin, None);
+    let sec = Principal::platform_user(1, "secretariat", Role::SecretariatAdmin);
     let members = ["KAZ", "KGZ", "TJK", "UZB", "AFG"];
     let codes: Vec<MemberCode> = members
         .iter()
@@ -41,8 +41,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .validate(&sec, &cat, &codes)?;
         let now = round.deadline - time::Duration::days(1);
         for (m, code) in codes.iter().enumerate() {
-            let contributor = Actor::new(10 + m as i64, Role::Contributor, Some(code.clone()));
-            let admin = Actor::new(20 + m as i64, Role::MemberAdmin, Some(code.clone()));
+            let contributor = Principal::member_user(
+                10 + m as i64,
+                "contributor",
+                code.clone(),
+                MemberKind::RegionalState,
+                Role::Contributor,
+            );
+            let admin = Principal::member_user(
+                20 + m as i64,
+                "admin",
+                code.clone(),
+                MemberKind::RegionalState,
+                Role::MemberAdmin,
+            );
             for (k, c) in round.commitments.iter().enumerate() {
                 let pick = (k * 7 + m * 3 + i * 5) % 9;
                 if pick == 8 {
@@ -63,7 +75,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         rounds.push(round);
     }
     let _ = datetime!(2015-01-01 0:00 UTC);
-    let viewer = Viewer::Secretariat;
+    let viewer = sec.clone();
     let m = matrix(&cat, &rounds[2], &reports, &viewer, &Filter::default());
     std::fs::write(
         format!("{dir}/status.svg"),

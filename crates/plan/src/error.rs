@@ -41,6 +41,8 @@ pub enum PlanError {
         user_member: String,
         report_member: MemberCode,
     },
+    #[error("sign in to do this")]
+    NotSignedIn,
     #[error("a {role} cannot {action}")]
     RoleNotAllowed { role: Role, action: &'static str },
     #[error(

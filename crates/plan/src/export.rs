@@ -13,8 +13,8 @@ use std::io::Write;
 use crate::framework::Catalogue;
 use crate::progress::Matrix;
 use crate::report::{Report, format_number};
-use crate::rules::Viewer;
 use crate::serde_time::format_instant;
+use accord_core::Principal;
 
 /// Prefixes `'` to a field a spreadsheet would read as a formula.
 pub fn neutralize(field: &str) -> Cow<'_, str> {
@@ -125,7 +125,7 @@ pub const REPORT_COLUMNS: [&str; 17] = [
 pub fn write_reports_csv<W: Write>(
     out: W,
     reports: &[Report],
-    viewer: &Viewer,
+    viewer: &Principal,
 ) -> Result<(), csv::Error> {
     let mut w = csv::Writer::from_writer(out);
     write_row(&mut w, REPORT_COLUMNS)?;
@@ -187,7 +187,7 @@ pub fn matrix_long_csv(m: &Matrix, catalogue: &Catalogue) -> String {
 }
 
 /// [`write_reports_csv`] into a string.
-pub fn reports_csv(reports: &[Report], viewer: &Viewer) -> String {
+pub fn reports_csv(reports: &[Report], viewer: &Principal) -> String {
     let mut buf = Vec::new();
     write_reports_csv(&mut buf, reports, viewer).expect("writing to memory");
     String::from_utf8(buf).expect("CSV of UTF-8 fields")
@@ -216,7 +216,7 @@ mod tests {
         let cat = crate::seed::catalogue();
         let r = round();
         let reps = [submitted(&r, ReportStatus::Implemented, Tlp::Green)];
-        let m = matrix(&cat, &r, &reps, &Viewer::Secretariat, &Filter::default());
+        let m = matrix(&cat, &r, &reps, &secretariat(), &Filter::default());
         let text = matrix_csv(&m);
         let lines: Vec<_> = text.lines().collect();
         assert_eq!(lines.len(), 4);
@@ -253,7 +253,7 @@ mod tests {
         assert!(text.contains("'=HYPERLINK"));
         assert!(text.contains("people trained: 120 people"));
         assert_eq!(text.lines().count(), 3, "{text}");
-        let sec = reports_csv(&[green, red], &Viewer::Secretariat);
+        let sec = reports_csv(&[green, red], &secretariat());
         assert!(sec.contains("KGZ"));
     }
 }

@@ -24,7 +24,7 @@
 //! use time::macros::datetime;
 //!
 //! let catalogue = seed::catalogue();
-//! let secretariat = Actor::new(1, Role::SecretariatAdmin, None);
+//! let secretariat = Principal::platform_user(1, "secretariat", Role::SecretariatAdmin);
 //! let kaz = MemberCode::parse("KAZ")?;
 //! let round = NewRound {
 //!     id: "2015-unga",
@@ -39,8 +39,8 @@
 //!
 //! // A contributor drafts, the member's administrator submits (two people).
 //! let now = datetime!(2015-09-01 10:00 UTC);
-//! let contributor = Actor::new(2, Role::Contributor, Some(kaz.clone()));
-//! let admin = Actor::new(3, Role::MemberAdmin, Some(kaz.clone()));
+//! let contributor = Principal::member_user(2, "ann", kaz.clone(), MemberKind::RegionalState, Role::Contributor);
+//! let admin = Principal::member_user(3, "bob", kaz.clone(), MemberKind::RegionalState, Role::MemberAdmin);
 //! let input = ReportInput {
 //!     status: "implemented".into(),
 //!     narrative: "Focal points named in every ministry.".into(),
@@ -57,7 +57,7 @@
 //!     Err(PlanError::Submitted { version: 1 })
 //! ));
 //!
-//! let m = matrix(&catalogue, &round, &[report], &Viewer::Secretariat, &Filter::default());
+//! let m = matrix(&catalogue, &round, &[report], &secretariat, &Filter::default());
 //! assert_eq!(m.get(&kaz, &step1), Some(Cell::Reported(ReportStatus::Implemented)));
 //! let chart = svg::status_bars_for("status", "Statuses per member", &m, &Default::default());
 //! assert!(chart.starts_with("<svg") && !chart.contains("<script"));
@@ -96,11 +96,11 @@ pub use report::{
     ReportStatus, ReportVersion, Submission,
 };
 pub use round::{NewRound, Period, ReportingRound, chronological, default_members, previous_round};
-pub use rules::{Actor, Viewer, accepts_reports, can_draft, can_submit, visible_to};
+pub use rules::{REPORT_DISTRIBUTION, accepts_reports, can_draft, can_submit, visible_to};
 pub use strategy::{
     NationalStrategy, StrategyInput, StrategyKind, StrategyStatus, can_edit_strategies,
 };
 
 /// Re-exported so callers need not depend on accord-core for these.
 pub use accord_core::tlp::Tlp;
-pub use accord_core::{MemberCode, MemberKind, Role};
+pub use accord_core::{MemberCode, MemberKind, Principal, Role};

@@ -16,7 +16,7 @@ use crate::framework::{Catalogue, Commitment};
 use crate::ids::{CommitmentId, FrameworkId, PillarId, RoundId};
 use crate::report::{Report, ReportStatus};
 use crate::round::{ReportingRound, chronological};
-use crate::rules::Viewer;
+use accord_core::Principal;
 
 /// One cell of the matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -224,7 +224,7 @@ pub fn matrix(
     catalogue: &Catalogue,
     round: &ReportingRound,
     reports: &[Report],
-    viewer: &Viewer,
+    viewer: &Principal,
     filter: &Filter,
 ) -> Matrix {
     let commitments: Vec<CommitmentId> = round
@@ -370,7 +370,7 @@ pub fn pillar_series(
     catalogue: &Catalogue,
     rounds: &[ReportingRound],
     reports: &[Report],
-    viewer: &Viewer,
+    viewer: &Principal,
     filter: &Filter,
 ) -> Vec<PillarSeries> {
     let ordered = chronological(rounds);
@@ -417,7 +417,7 @@ mod tests {
         ]
     }
 
-    fn usa() -> Viewer {
+    fn usa() -> Principal {
         member_viewer("USA", MemberKind::PartnerState)
     }
 
@@ -428,7 +428,7 @@ mod tests {
             &cat,
             &round(),
             &reports(),
-            &Viewer::Secretariat,
+            &secretariat(),
             &Filter::default(),
         );
         assert_eq!(m.members.len(), 3);
@@ -491,7 +491,7 @@ mod tests {
             framework: None,
             pillar: Some(PillarId::parse("jpoa2011.pillar.4").unwrap()),
         };
-        let m = matrix(&cat, &round(), &reports(), &Viewer::Secretariat, &f);
+        let m = matrix(&cat, &round(), &reports(), &secretariat(), &f);
         // Step 5 (training on rights) is the only concrete step in Pillar IV.
         assert_eq!(m.commitments, [step(5)]);
         let f = Filter {
@@ -499,7 +499,7 @@ mod tests {
             pillar: None,
         };
         assert!(
-            matrix(&cat, &round(), &reports(), &Viewer::Secretariat, &f)
+            matrix(&cat, &round(), &reports(), &secretariat(), &f)
                 .commitments
                 .is_empty()
         );
@@ -512,7 +512,7 @@ mod tests {
             &cat,
             &round(),
             &reports(),
-            &Viewer::Secretariat,
+            &secretariat(),
             &Filter::default(),
         );
         let by: BTreeMap<_, _> = progress_by_member(&m).into_iter().collect();
@@ -530,7 +530,7 @@ mod tests {
             &cat,
             &round(),
             &reports(),
-            &Viewer::Secretariat,
+            &secretariat(),
             &Filter::default(),
         );
         let p = progress_by_pillar(&m, &cat);
@@ -613,7 +613,7 @@ mod tests {
             &cat,
             &[r2.clone(), r1.clone()],
             &reps,
-            &Viewer::Secretariat,
+            &secretariat(),
             &Filter::default(),
         );
         assert_eq!(s.len(), 4);

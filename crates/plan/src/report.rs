@@ -14,8 +14,9 @@ use accord_core::{Invalid, MemberCode};
 use crate::error::PlanError;
 use crate::ids::{CommitmentId, RoundId, UserId};
 use crate::round::ReportingRound;
-use crate::rules::{Actor, Viewer, accepts_reports, can_draft, can_submit, visible_to};
+use crate::rules::{accepts_reports, acting_user, can_draft, can_submit, visible_to};
 use crate::serde_time;
+use accord_core::Principal;
 
 /// How far a member has got with a commitment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -420,7 +421,7 @@ impl Report {
     /// Starts a report with a first draft. Refused, with nothing created, if
     /// [`can_draft`] refuses.
     pub fn draft(
-        actor: &Actor,
+        actor: &Principal,
         round: &ReportingRound,
         member: &MemberCode,
         commitment: &CommitmentId,
@@ -428,6 +429,7 @@ impl Report {
         now: OffsetDateTime,
     ) -> Result<Report, PlanError> {
         can_draft(actor, member, round, commitment, now)?;
+        let (user, _) = acting_user(actor)?;
         Ok(Report {
             round: round.id.clone(),
             member: member.clone(),
@@ -435,8 +437,8 @@ impl Report {
             versions: vec![ReportVersion {
                 number: 1,
                 content,
-                drafted_by: vec![actor.user],
-                last_edited_by: Some(actor.user),
+                drafted_by: vec![user],
+                last_edited_by: Some(user),
                 created_at: now,
                 updated_at: now,
                 submitted: None,
@@ -511,7 +513,7 @@ impl Report {
     /// editing one is refused with [`PlanError::Submitted`].
     pub fn edit(
         &self,
-        actor: &Actor,
+        actor: &Principal,
         round: &ReportingRound,
         content: ReportContent,
         now: OffsetDateTime,
@@ -524,14 +526,15 @@ impl Report {
             });
         }
         can_draft(actor, &self.member, round, &self.commitment, now)?;
+        let (user, _) = acting_user(actor)?;
         let mut next = self.clone();
         let v = next.versions.last_mut().expect("a report has a version");
         v.content = content;
         v.updated_at = now;
-        if !v.drafted_by.contains(&actor.user) {
-            v.drafted_by.push(actor.user);
+        if !v.drafted_by.contains(&user) {
+            v.drafted_by.push(user);
         }
-        v.last_edited_by = Some(actor.user);
+        v.last_edited_by = Some(user);
         Ok(next)
     }
 
@@ -540,7 +543,7 @@ impl Report {
     /// `member_user_count` is as in [`can_submit`].
     pub fn submit(
         &self,
-        actor: &Actor,
+        actor: &Principal,
         round: &ReportingRound,
         member_user_count: usize,
         now: OffsetDateTime,
@@ -566,12 +569,10 @@ impl Report {
             });
         }
         accepts_reports(round, now)?;
+        let (user, _) = acting_user(actor)?;
         let mut next = self.clone();
         let v = next.versions.last_mut().expect("a report has a version");
-        v.submitted = Some(Submission {
-            by: actor.user,
-            at: now,
-        });
+        v.submitted = Some(Submission { by: user, at: now });
         v.updated_at = now;
         Ok(next)
     }
@@ -580,7 +581,7 @@ impl Report {
     /// version; the submitted one is kept as it was.
     pub fn correct(
         &self,
-        actor: &Actor,
+        actor: &Principal,
         round: &ReportingRound,
         content: ReportContent,
         now: OffsetDateTime,
@@ -597,12 +598,13 @@ impl Report {
             });
         }
         can_draft(actor, &self.member, round, &self.commitment, now)?;
+        let (user, _) = acting_user(actor)?;
         let mut next = self.clone();
         next.versions.push(ReportVersion {
             number: latest.number + 1,
             content,
-            drafted_by: vec![actor.user],
-            last_edited_by: Some(actor.user),
+            drafted_by: vec![user],
+            last_edited_by: Some(user),
             created_at: now,
             updated_at: now,
             submitted: None,
@@ -614,14 +616,14 @@ impl Report {
     /// Whether `viewer` may see the report's submitted content at all: the
     /// newest submitted version's marking decides (a correction that tightens
     /// the marking hides the older versions too).
-    pub fn is_visible_to(&self, viewer: &Viewer) -> bool {
+    pub fn is_visible_to(&self, viewer: &Principal) -> bool {
         self.latest_submitted()
             .is_some_and(|v| visible_to(v.content.tlp, &self.member, viewer))
     }
 
     /// What `viewer` may see for progress: the newest submitted version if
     /// visible, else nothing (indistinguishable from "not reported").
-    pub fn submitted_for(&self, viewer: &Viewer) -> Option<&ReportVersion> {
+    pub fn submitted_for(&self, viewer: &Principal) -> Option<&ReportVersion> {
         self.latest_submitted()
             .filter(|v| visible_to(v.content.tlp, &self.member, viewer))
     }
@@ -630,7 +632,7 @@ impl Report {
     /// version, drafts included; others (the secretariat too) see submitted
     /// versions only, each under its own marking, and none at all when the
     /// newest submitted version is hidden from them.
-    pub fn versions_visible_to(&self, viewer: &Viewer) -> Vec<&ReportVersion> {
+    pub fn versions_visible_to(&self, viewer: &Principal) -> Vec<&ReportVersion> {
         if viewer.is_of(&self.member) {
             return self.versions.iter().collect();
         }
@@ -768,7 +770,10 @@ mod tests {
         let rep = rep
             .edit(&adm, &r, content(ReportStatus::InProgress), t)
             .unwrap();
-        assert_eq!(rep.latest().drafted_by, [contrib.user, adm.user]);
+        assert_eq!(
+            rep.latest().drafted_by,
+            [contrib.user_id().unwrap(), adm.user_id().unwrap()]
+        );
         // The administrator changed it last: a second person must look again.
         assert_eq!(
             rep.submit(&adm, &r, 2, t).unwrap_err(),
@@ -777,7 +782,7 @@ mod tests {
         let rep = rep
             .edit(&contrib, &r, content(ReportStatus::InProgress), t)
             .unwrap();
-        assert_eq!(rep.latest().last_editor(), contrib.user);
+        assert_eq!(rep.latest().last_editor(), contrib.user_id().unwrap());
         let rep = rep.submit(&adm, &r, 2, t).unwrap();
         assert_eq!(
             rep.latest_submitted().unwrap().content.status,
@@ -940,8 +945,8 @@ mod tests {
                 .len(),
             1
         );
-        assert!(rep.versions_visible_to(&Viewer::Secretariat).is_empty());
-        assert!(rep.submitted_for(&Viewer::Secretariat).is_none());
+        assert!(rep.versions_visible_to(&secretariat()).is_empty());
+        assert!(rep.submitted_for(&secretariat()).is_none());
     }
 
     #[test]
@@ -959,7 +964,7 @@ mod tests {
         let usa = member_viewer("USA", MemberKind::PartnerState);
         assert!(rep.versions_visible_to(&usa).is_empty());
         assert!(rep.submitted_for(&usa).is_none());
-        assert_eq!(rep.versions_visible_to(&Viewer::Secretariat).len(), 2);
+        assert_eq!(rep.versions_visible_to(&secretariat()).len(), 2);
     }
 
     #[test]

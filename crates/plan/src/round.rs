@@ -10,8 +10,9 @@ use accord_core::{Invalid, MemberCode, MemberKind};
 use crate::error::PlanError;
 use crate::framework::Catalogue;
 use crate::ids::{CommitmentId, RoundId};
-use crate::rules::{Actor, can_manage_rounds};
+use crate::rules::can_manage_rounds;
 use crate::serde_time;
+use accord_core::Principal;
 
 /// The period a round reports on (inclusive dates).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -44,7 +45,7 @@ impl ReportingRound {
     /// secretariat only. Returns the changed round, leaving `self` as it was.
     pub fn with_reopened(
         &self,
-        actor: &Actor,
+        actor: &Principal,
         reopened: bool,
     ) -> Result<ReportingRound, PlanError> {
         can_manage_rounds(actor)?;
@@ -122,7 +123,7 @@ impl NewRound<'_> {
     /// `known_members` are the member codes in the directory.
     pub fn validate(
         &self,
-        actor: &Actor,
+        actor: &Principal,
         catalogue: &Catalogue,
         known_members: &[MemberCode],
     ) -> Result<ReportingRound, PlanError> {

@@ -1,101 +1,32 @@
 //! The rules as pure functions: who may draft and submit, who may see what,
 //! and the deadline. Time is always passed in (`now`).
 
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use accord_core::tlp::Tlp;
-use accord_core::{MemberCode, MemberKind, Principal, Role};
+use accord_core::{Distribution, MemberCode, Principal, Role, may_see};
 
 use crate::error::PlanError;
 use crate::ids::{CommitmentId, UserId};
 use crate::round::ReportingRound;
 
-/// A signed-in user acting on reports.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Actor {
-    pub user: UserId,
-    pub role: Role,
-    /// The member the user acts for (`None` for the secretariat).
-    pub member: Option<MemberCode>,
-}
+/// Where members' reports and strategies are shared: the whole partnership,
+/// so that their marking alone decides who sees them (see
+/// [`accord_core::may_see`] for what each marking opens).
+pub const REPORT_DISTRIBUTION: Distribution = Distribution::Platform;
 
-impl Actor {
-    pub fn new(user: UserId, role: Role, member: Option<MemberCode>) -> Actor {
-        Actor { user, role, member }
-    }
-
-    /// The actor behind a principal, or `None` when nobody is signed in.
-    pub fn from_principal(p: &Principal) -> Option<Actor> {
-        match p {
-            Principal::Anonymous => None,
-            Principal::User {
-                id, member, role, ..
-            } => Some(Actor::new(*id, *role, member.clone())),
-        }
-    }
-
-    pub fn is_secretariat(&self) -> bool {
-        self.role == Role::SecretariatAdmin
+/// The signed-in user behind `who` and their role, or [`PlanError::NotSignedIn`].
+pub(crate) fn acting_user(who: &Principal) -> Result<(UserId, Role), PlanError> {
+    match (who.user_id(), who.role()) {
+        (Some(id), Some(role)) => Ok((id, role)),
+        _ => Err(PlanError::NotSignedIn),
     }
 }
 
-/// Who is looking, as far as TLP is concerned.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "viewer", rename_all = "snake_case")]
-pub enum Viewer {
-    /// Not signed in.
-    Anonymous,
-    /// A secretariat user: sees every submitted report.
-    Secretariat,
-    /// A signed-in user of a member (any role).
-    Member {
-        member: MemberCode,
-        kind: MemberKind,
-    },
-}
-
-impl Viewer {
-    /// The viewer behind a principal; `member_kind` is the kind of the
-    /// principal's member (looked up by the caller).
-    pub fn from_principal(p: &Principal, member_kind: Option<MemberKind>) -> Viewer {
-        match p {
-            Principal::Anonymous => Viewer::Anonymous,
-            _ if p.is_secretariat() => Viewer::Secretariat,
-            Principal::User {
-                member: Some(m), ..
-            } => match member_kind {
-                Some(kind) => Viewer::Member {
-                    member: m.clone(),
-                    kind,
-                },
-                // A member we cannot classify gets the narrowest audience
-                // that still lets them see their own reports.
-                None => Viewer::Member {
-                    member: m.clone(),
-                    kind: MemberKind::PrivateSector,
-                },
-            },
-            // A non-secretariat user without a member should not exist.
-            Principal::User { member: None, .. } => Viewer::Anonymous,
-        }
-    }
-
-    pub fn member(&self) -> Option<&MemberCode> {
-        match self {
-            Viewer::Member { member, .. } => Some(member),
-            _ => None,
-        }
-    }
-
-    /// Whether this viewer is a user of `member`.
-    pub fn is_of(&self, member: &MemberCode) -> bool {
-        self.member() == Some(member)
-    }
-}
-
-/// Whether a submitted report marked `tlp` by `report_member` may be shown to
-/// `viewer`. The same answer everywhere: pages, API, matrices, charts, exports.
+/// Whether a submitted report marked `report_tlp` by `report_member` may be
+/// shown to `viewer`: the one visibility rule, with the reports'
+/// distribution. The same answer everywhere: pages, API, matrices, charts,
+/// exports.
 ///
 /// | marking | who sees it |
 /// | --- | --- |
@@ -103,27 +34,13 @@ impl Viewer {
 /// | AMBER | also the users of the partnership's parties: regional states, partner states, partner organizations |
 /// | GREEN | every signed-in user (the community, civil society and private sector included) |
 /// | CLEAR | everyone, signed in or not (TLP:CLEAR allows public disclosure) |
-///
-/// TLP 2.0 lets RED go to named recipients only and AMBER+STRICT stay within
-/// the recipient's organization; in Accord the report's recipients are the
-/// secretariat, so nobody else sees them. AMBER allows need-to-know sharing,
-/// which Accord reads as the parties to the commitments.
-pub fn visible_to(report_tlp: Tlp, report_member: &MemberCode, viewer: &Viewer) -> bool {
-    match viewer {
-        Viewer::Secretariat => true,
-        Viewer::Member { member, .. } if member == report_member => true,
-        Viewer::Member { kind, .. } => match report_tlp {
-            Tlp::Red | Tlp::AmberStrict => false,
-            Tlp::Amber => matches!(
-                kind,
-                MemberKind::RegionalState
-                    | MemberKind::PartnerState
-                    | MemberKind::PartnerOrganization
-            ),
-            Tlp::Green | Tlp::Clear => true,
-        },
-        Viewer::Anonymous => report_tlp == Tlp::Clear,
-    }
+pub fn visible_to(report_tlp: Tlp, report_member: &MemberCode, viewer: &Principal) -> bool {
+    may_see(
+        viewer,
+        report_tlp,
+        Some(report_member),
+        &REPORT_DISTRIBUTION,
+    )
 }
 
 /// Whether a round still takes reports at `now`: until its deadline
@@ -145,23 +62,23 @@ pub fn accepts_reports(round: &ReportingRound, now: OffsetDateTime) -> Result<()
 /// the actor acts for that member, the member is asked in the round, the
 /// commitment is in its scope, and the deadline (unless reopened).
 pub fn can_draft(
-    actor: &Actor,
+    actor: &Principal,
     report_member: &MemberCode,
     round: &ReportingRound,
     commitment: &CommitmentId,
     now: OffsetDateTime,
 ) -> Result<(), PlanError> {
-    if !matches!(actor.role, Role::Contributor | Role::MemberAdmin) {
+    let (_, role) = acting_user(actor)?;
+    if !matches!(role, Role::Contributor | Role::MemberAdmin) {
         return Err(PlanError::RoleNotAllowed {
-            role: actor.role,
+            role,
             action: "draft a member's report",
         });
     }
-    if actor.member.as_ref() != Some(report_member) {
+    if !actor.is_of(report_member) {
         return Err(PlanError::OtherMember {
             user_member: actor
-                .member
-                .as_ref()
+                .member()
                 .map_or_else(|| "no member".to_string(), |m| m.to_string()),
             report_member: report_member.clone(),
         });
@@ -194,39 +111,40 @@ pub fn can_draft(
 /// Readers are not counted: a member with one administrator and one reader
 /// has nobody to share the work with, and must still be able to report.
 pub fn can_submit(
-    submitter: &Actor,
+    submitter: &Principal,
     report_member: &MemberCode,
     last_editor: UserId,
     member_user_count: usize,
 ) -> Result<(), PlanError> {
-    if submitter.role != Role::MemberAdmin {
+    let (user, role) = acting_user(submitter)?;
+    if role != Role::MemberAdmin {
         return Err(PlanError::RoleNotAllowed {
-            role: submitter.role,
+            role,
             action: "submit a member's report",
         });
     }
-    if submitter.member.as_ref() != Some(report_member) {
+    if !submitter.is_of(report_member) {
         return Err(PlanError::OtherMember {
             user_member: submitter
-                .member
-                .as_ref()
+                .member()
                 .map_or_else(|| "no member".to_string(), |m| m.to_string()),
             report_member: report_member.clone(),
         });
     }
-    if member_user_count >= 2 && last_editor == submitter.user {
+    if member_user_count >= 2 && last_editor == user {
         return Err(PlanError::SeparationOfDuties);
     }
     Ok(())
 }
 
 /// Reopening or closing a round after its deadline is the secretariat's.
-pub fn can_manage_rounds(actor: &Actor) -> Result<(), PlanError> {
+pub fn can_manage_rounds(actor: &Principal) -> Result<(), PlanError> {
+    let (_, role) = acting_user(actor)?;
     if actor.is_secretariat() {
         Ok(())
     } else {
         Err(PlanError::RoleNotAllowed {
-            role: actor.role,
+            role,
             action: "manage reporting rounds",
         })
     }
@@ -236,6 +154,7 @@ pub fn can_manage_rounds(actor: &Actor) -> Result<(), PlanError> {
 mod tests {
     use super::*;
     use crate::testing::*;
+    use accord_core::MemberKind;
 
     #[test]
     fn red_and_amber_strict_are_seen_only_by_the_member_and_the_secretariat() {
@@ -245,7 +164,7 @@ mod tests {
                 &code("KAZ"),
                 &member_viewer("KAZ", MemberKind::RegionalState)
             ));
-            assert!(visible_to(tlp, &code("KAZ"), &Viewer::Secretariat));
+            assert!(visible_to(tlp, &code("KAZ"), &secretariat()));
             assert!(!visible_to(
                 tlp,
                 &code("KAZ"),
@@ -256,7 +175,7 @@ mod tests {
                 &code("KAZ"),
                 &member_viewer("USA", MemberKind::PartnerState)
             ));
-            assert!(!visible_to(tlp, &code("KAZ"), &Viewer::Anonymous));
+            assert!(!visible_to(tlp, &code("KAZ"), &Principal::Anonymous));
         }
     }
 
@@ -278,7 +197,7 @@ mod tests {
             &k,
             &member_viewer("NGO1", MemberKind::CivilSociety)
         ));
-        assert!(!visible_to(Tlp::Amber, &k, &Viewer::Anonymous));
+        assert!(!visible_to(Tlp::Amber, &k, &Principal::Anonymous));
     }
 
     #[test]
@@ -289,30 +208,8 @@ mod tests {
             &k,
             &member_viewer("NGO1", MemberKind::CivilSociety)
         ));
-        assert!(!visible_to(Tlp::Green, &k, &Viewer::Anonymous));
-        assert!(visible_to(Tlp::Clear, &k, &Viewer::Anonymous));
-    }
-
-    #[test]
-    fn viewer_from_principal_maps_roles() {
-        let sec = Principal::User {
-            id: 1,
-            username: "s".into(),
-            member: None,
-            role: Role::SecretariatAdmin,
-        };
-        assert_eq!(Viewer::from_principal(&sec, None), Viewer::Secretariat);
-        assert_eq!(
-            Viewer::from_principal(&Principal::Anonymous, None),
-            Viewer::Anonymous
-        );
-        let r = Principal::User {
-            id: 2,
-            username: "r".into(),
-            member: Some(code("KAZ")),
-            role: Role::Reader,
-        };
-        assert!(Viewer::from_principal(&r, Some(MemberKind::RegionalState)).is_of(&code("KAZ")));
+        assert!(!visible_to(Tlp::Green, &k, &Principal::Anonymous));
+        assert!(visible_to(Tlp::Clear, &k, &Principal::Anonymous));
     }
 
     #[test]
@@ -383,12 +280,12 @@ mod tests {
         let a = admin("KAZ");
         let k = code("KAZ");
         assert_eq!(
-            can_submit(&a, &k, a.user, 2),
+            can_submit(&a, &k, a.user_id().unwrap(), 2),
             Err(PlanError::SeparationOfDuties)
         );
         assert!(can_submit(&a, &k, 77, 2).is_ok());
         // A member with a single user can still report.
-        assert!(can_submit(&a, &k, a.user, 1).is_ok());
+        assert!(can_submit(&a, &k, a.user_id().unwrap(), 1).is_ok());
     }
 
     #[test]

@@ -14,8 +14,9 @@ use accord_core::{Invalid, MemberCode, Role};
 use crate::error::PlanError;
 use crate::framework::Catalogue;
 use crate::ids::CommitmentId;
-use crate::rules::Actor;
+use crate::rules::acting_user;
 use crate::serde_time;
+use accord_core::Principal;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -95,16 +96,15 @@ pub struct StrategyInput {
 
 /// Whether `actor` may register or change `member`'s strategies (and their
 /// documents): the member's contributors and administrators, or the secretariat.
-pub fn can_edit_strategies(actor: &Actor, member: &MemberCode) -> Result<(), PlanError> {
-    let own = matches!(actor.role, Role::Contributor | Role::MemberAdmin)
-        && actor.member.as_ref() == Some(member);
+pub fn can_edit_strategies(actor: &Principal, member: &MemberCode) -> Result<(), PlanError> {
+    let (_, role) = acting_user(actor)?;
+    let own = matches!(role, Role::Contributor | Role::MemberAdmin) && actor.is_of(member);
     if own || actor.is_secretariat() {
         Ok(())
     } else {
         Err(PlanError::OtherMember {
             user_member: actor
-                .member
-                .as_ref()
+                .member()
                 .map_or_else(|| "no member".into(), |m| m.to_string()),
             report_member: member.clone(),
         })
@@ -118,7 +118,7 @@ impl StrategyInput {
     /// after `today`.
     pub fn validate(
         &self,
-        actor: &Actor,
+        actor: &Principal,
         member: &MemberCode,
         catalogue: &Catalogue,
         today: Date,

@@ -1,23 +1,30 @@
 //! Shared fixtures for the unit tests.
 
 use accord_core::tlp::Tlp;
-use accord_core::{MemberCode, MemberKind, Role};
+use accord_core::{MemberCode, MemberKind, Principal, Role};
 use time::OffsetDateTime;
 use time::macros::{date, datetime};
 
 use crate::ids::{CommitmentId, RoundId};
 use crate::report::{Report, ReportContent, ReportStatus};
 use crate::round::{Period, ReportingRound};
-use crate::rules::{Actor, Viewer};
 
 pub fn code(c: &str) -> MemberCode {
     MemberCode::parse(c).unwrap()
 }
 
-pub fn member_viewer(c: &str, kind: MemberKind) -> Viewer {
-    Viewer::Member {
-        member: code(c),
-        kind,
+/// A reader of member `c`, of `kind`.
+pub fn member_viewer(c: &str, kind: MemberKind) -> Principal {
+    Principal::member_user(50, "viewer", code(c), kind, Role::Reader)
+}
+
+/// The kinds of the members these tests use.
+fn kind_of(c: &str) -> MemberKind {
+    match c {
+        "USA" => MemberKind::PartnerState,
+        "OSCE" => MemberKind::PartnerOrganization,
+        "NGO1" => MemberKind::CivilSociety,
+        _ => MemberKind::RegionalState,
     }
 }
 
@@ -29,20 +36,20 @@ pub fn conclusion(n: u32) -> CommitmentId {
     CommitmentId::parse(&format!("astana2015.conclusion.{n}")).unwrap()
 }
 
-pub fn contributor(m: &str) -> Actor {
-    Actor::new(11, Role::Contributor, Some(code(m)))
+pub fn contributor(m: &str) -> Principal {
+    Principal::member_user(11, "contributor", code(m), kind_of(m), Role::Contributor)
 }
 
-pub fn admin(m: &str) -> Actor {
-    Actor::new(12, Role::MemberAdmin, Some(code(m)))
+pub fn admin(m: &str) -> Principal {
+    Principal::member_user(12, "admin", code(m), kind_of(m), Role::MemberAdmin)
 }
 
-pub fn reader(m: &str) -> Actor {
-    Actor::new(13, Role::Reader, Some(code(m)))
+pub fn reader(m: &str) -> Principal {
+    Principal::member_user(13, "reader", code(m), kind_of(m), Role::Reader)
 }
 
-pub fn secretariat() -> Actor {
-    Actor::new(99, Role::SecretariatAdmin, None)
+pub fn secretariat() -> Principal {
+    Principal::platform_user(99, "secretariat", Role::SecretariatAdmin)
 }
 
 /// The seven concrete steps, asked of KAZ, KGZ and TJK, due 15 September 2015.

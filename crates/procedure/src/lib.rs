@@ -53,7 +53,7 @@ pub use engine::{
     Action, Event, Opening, Transition, advance, apply, open, reminders_due, working_days_left,
 };
 pub use error::ProcedureError;
-pub use member::{Actor, MemberCode, MemberKind, Participant};
+pub use member::{Actor, MemberCode, MemberKind, Participant, code};
 pub use notice::{Audience, Happened, Notice, Record, notices_for};
 pub use proposal::{
     Hold, Lapse, Position, Proposal, ProposalKind, Rejection, Status, SubjectRef, Tally,

@@ -1,62 +1,18 @@
 //! Who takes part in a procedure: members (by code and kind), the secretariat
-//! and the ombudsperson.
-//!
-//! These mirror `accord-core`'s member vocabulary (same serde names) without
-//! depending on it, so the engine stays a leaf crate that the storage layer
-//! maps into with `MemberCode::new(core_code.as_str())`.
+//! and the ombudsperson. Codes and kinds are `accord-core`'s; the procedure's
+//! [`Actor`] is the thin view of a [`Principal`] it needs ([`Actor::of`]).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A member's short code (ISO 3166-1 alpha-3 for states, an acronym for
-/// organizations). Stored upper-case so "kaz" and "KAZ" are the same decider.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
-pub struct MemberCode(String);
+pub use accord_core::{MemberCode, MemberKind, Principal, Role};
 
-impl MemberCode {
-    pub fn new(code: &str) -> MemberCode {
-        MemberCode(code.trim().to_ascii_uppercase())
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<String> for MemberCode {
-    fn from(s: String) -> Self {
-        MemberCode::new(&s)
-    }
-}
-
-impl From<&str> for MemberCode {
-    fn from(s: &str) -> Self {
-        MemberCode::new(s)
-    }
-}
-
-impl From<MemberCode> for String {
-    fn from(c: MemberCode) -> String {
-        c.0
-    }
-}
-
-impl fmt::Display for MemberCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// What kind of participant a member is (the same names as `accord-core`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MemberKind {
-    RegionalState,
-    PartnerState,
-    PartnerOrganization,
-    CivilSociety,
-    PrivateSector,
+/// A valid member code from a literal (tests, examples, seeds).
+///
+/// # Panics
+/// When `code` is not a valid member code.
+pub fn code(code: &str) -> MemberCode {
+    MemberCode::parse(code).unwrap_or_else(|_| panic!("{code:?} is not a member code"))
 }
 
 /// A member as the procedure needs to know it: enough to decide whether it may
@@ -68,15 +24,13 @@ pub struct Participant {
 }
 
 impl Participant {
-    pub fn new(code: impl Into<MemberCode>, kind: MemberKind) -> Participant {
-        Participant {
-            code: code.into(),
-            kind,
-        }
+    pub fn new(code: MemberCode, kind: MemberKind) -> Participant {
+        Participant { code, kind }
     }
 
-    pub fn regional_state(code: &str) -> Participant {
-        Participant::new(code, MemberKind::RegionalState)
+    /// A regional state from a literal code (panics on an invalid one, see [`code`]).
+    pub fn regional_state(c: &str) -> Participant {
+        Participant::new(code(c), MemberKind::RegionalState)
     }
 }
 
@@ -92,15 +46,33 @@ pub enum Actor {
 }
 
 impl Actor {
-    pub fn member(code: &str, kind: MemberKind) -> Actor {
+    /// What `who` does in a procedure: a member user acts for its member,
+    /// the secretariat and the ombudsperson act as themselves; the anonymous
+    /// (and a platform user of another role) take no part.
+    pub fn of(who: &Principal) -> Option<Actor> {
+        if let Some(m) = who.membership() {
+            return Some(Actor::Member {
+                code: m.code.clone(),
+                kind: m.kind,
+            });
+        }
+        match who.role()? {
+            Role::SecretariatAdmin => Some(Actor::Secretariat),
+            Role::Ombudsperson => Some(Actor::Ombudsperson),
+            _ => None,
+        }
+    }
+
+    /// A member from a literal code (panics on an invalid one, see [`code`]).
+    pub fn member(c: &str, kind: MemberKind) -> Actor {
         Actor::Member {
-            code: MemberCode::new(code),
+            code: code(c),
             kind,
         }
     }
 
-    pub fn regional_state(code: &str) -> Actor {
-        Actor::member(code, MemberKind::RegionalState)
+    pub fn regional_state(c: &str) -> Actor {
+        Actor::member(c, MemberKind::RegionalState)
     }
 
     pub fn member_code(&self) -> Option<&MemberCode> {

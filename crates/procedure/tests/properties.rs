@@ -108,7 +108,7 @@ fn action(i: usize, target: usize, with_reason: bool) -> Action {
         4 => Action::LiftHold,
         5 => Action::Withdraw,
         _ => Action::MemberLeft {
-            member: MemberCode::new(STATES[target % STATES.len()]),
+            member: accord_procedure::code(STATES[target % STATES.len()]),
         },
     }
 }

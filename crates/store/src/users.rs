@@ -2,7 +2,7 @@
 
 use accord_core::audit::Outcome;
 use accord_core::user::{NewUser, User, check_password};
-use accord_core::{Invalid, MemberCode, Role, Username};
+use accord_core::{Invalid, MemberCode, MemberKind, Role, Username};
 use sqlx::FromRow;
 
 use crate::credentials::{dummy_hash, hash_password, verify_password};
@@ -14,6 +14,7 @@ pub(crate) struct UserRow {
     username: String,
     display_name: String,
     member_code: Option<String>,
+    member_kind: Option<String>,
     role: String,
     disabled: i64,
     must_change_password: i64,
@@ -31,6 +32,11 @@ impl TryFrom<UserRow> for User {
                 .as_deref()
                 .map(MemberCode::parse)
                 .transpose()?,
+            member_kind: r
+                .member_kind
+                .as_deref()
+                .map(str::parse::<MemberKind>)
+                .transpose()?,
             role: r.role.parse::<Role>()?,
             disabled: r.disabled != 0,
             must_change_password: r.must_change_password != 0,
@@ -40,7 +46,7 @@ impl TryFrom<UserRow> for User {
 
 /// The user columns, with the member's code joined in (`users u`, `members m`).
 pub(crate) const USER_SELECT: &str = "SELECT u.id, u.username, u.display_name, m.code AS member_code, \
-     u.role, u.disabled, u.must_change_password FROM users u LEFT JOIN members m ON m.id = u.member_id";
+     m.kind AS member_kind, u.role, u.disabled, u.must_change_password FROM users u LEFT JOIN members m ON m.id = u.member_id";
 
 /// Why a sign-in failed. Deliberately vague towards the user.
 #[derive(Debug, PartialEq, Eq)]

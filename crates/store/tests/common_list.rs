@@ -8,14 +8,14 @@
 use std::collections::BTreeSet;
 use std::future::Future;
 
-use accord_core::MemberCode;
+use accord_core::{MemberCode, Principal};
 use accord_lists::{Address, EntryLink, EntryName, EntrySchema, ListEntry, NameKind};
 use accord_procedure::{
     Action, MemberKind, MemberSet, ProcedureError, ProposalKind, Rejection, Rule, Status,
 };
 use accord_store::common_list::{
-    Acting, NewEvidence, NewPetition, NewProposal, PetitionRecommendation, PetitionStatus,
-    ProposalRecord, ProposalStatus, Recipient, SubjectKind, SubjectStatus, VersionCause,
+    NewEvidence, NewPetition, NewProposal, PetitionRecommendation, PetitionStatus, ProposalRecord,
+    ProposalStatus, Recipient, SubjectKind, SubjectStatus, VersionCause,
 };
 use accord_store::testing::TestDatabase;
 use accord_store::{Actor, AuditQuery, Backend, Store, StoreError};
@@ -359,8 +359,19 @@ fn actor() -> Actor {
     Actor::system("test")
 }
 
-fn member(code: &str) -> Acting {
-    Acting::Member(MemberCode::parse(code).unwrap())
+/// An administrator of a seeded member, acting for it.
+fn member(code: &str) -> Principal {
+    Principal::member_user(
+        1,
+        "admin",
+        MemberCode::parse(code).unwrap(),
+        accord_core::seed::kind_of(code).unwrap(),
+        accord_core::Role::MemberAdmin,
+    )
+}
+
+fn secretariat() -> Principal {
+    Principal::platform_user(2, "secretariat", accord_core::Role::SecretariatAdmin)
 }
 
 fn recipient(code: &str) -> Recipient {
@@ -728,7 +739,7 @@ async fn late_second_and_non_decider_votes_are_refused_and_change_nothing(store:
     assert_eq!(
         conflict(second),
         ProcedureError::AlreadyDecided {
-            member: "KGZ".into(),
+            member: accord_procedure::code("KGZ"),
             position: "concurred"
         }
         .to_string()
@@ -740,12 +751,12 @@ async fn late_second_and_non_decider_votes_are_refused_and_change_nothing(store:
     assert_eq!(
         conflict(outsider),
         ProcedureError::NotADecider {
-            member: "USA".into()
+            member: accord_procedure::code("USA")
         }
         .to_string()
     );
     let secretariat = store
-        .record_decision(&actor(), p.id, &Acting::Secretariat, Action::Concur, monday)
+        .record_decision(&actor(), p.id, &secretariat(), Action::Concur, monday)
         .await
         .unwrap_err();
     assert!(conflict(secretariat).contains("only a member state"));
@@ -1806,7 +1817,7 @@ async fn a_proposal_is_withdrawn_only_by_its_proposer_or_the_secretariat(store: 
         .record_decision(
             &actor(),
             q.id,
-            &Acting::Secretariat,
+            &secretariat(),
             Action::Withdraw,
             T0 + Duration::hours(4),
         )

@@ -6,10 +6,10 @@
 use std::future::Future;
 
 use accord_core::user::NewUser;
-use accord_core::{MemberCode, Role};
+use accord_core::{MemberCode, Principal, Role};
 use accord_plan::{
-    Actor as PlanActor, CommitmentId, NewCommitment, NewFramework, NewPillar, NewRound,
-    ReportContent, ReportInput, ReportStatus, RoundId, StrategyInput,
+    CommitmentId, NewCommitment, NewFramework, NewPillar, NewRound, ReportContent, ReportInput,
+    ReportStatus, RoundId, StrategyInput,
 };
 use accord_store::common_list::Recipient;
 use accord_store::plan::NewEvidenceFile;
@@ -71,16 +71,21 @@ fn code(c: &str) -> MemberCode {
     MemberCode::parse(c).unwrap()
 }
 
-fn secretariat() -> PlanActor {
-    PlanActor::new(1, Role::SecretariatAdmin, None)
+fn member_user(id: i64, member: &str, role: Role) -> Principal {
+    let kind = accord_core::seed::kind_of(member).unwrap_or(accord_core::MemberKind::CivilSociety);
+    Principal::member_user(id, "user", code(member), kind, role)
 }
 
-fn contributor(member: &str) -> PlanActor {
-    PlanActor::new(2, Role::Contributor, Some(code(member)))
+fn secretariat() -> Principal {
+    Principal::platform_user(1, "secretariat", Role::SecretariatAdmin)
 }
 
-fn admin(member: &str) -> PlanActor {
-    PlanActor::new(3, Role::MemberAdmin, Some(code(member)))
+fn contributor(member: &str) -> Principal {
+    member_user(2, member, Role::Contributor)
+}
+
+fn admin(member: &str) -> Principal {
+    member_user(3, member, Role::MemberAdmin)
 }
 
 fn step(n: u32) -> CommitmentId {
@@ -140,7 +145,7 @@ fn key<'a>(
 /// Saves a draft that must be accepted.
 async fn draft(
     store: &Store,
-    who: &PlanActor,
+    who: &Principal,
     key: (&RoundId, &MemberCode, &CommitmentId),
     content: ReportContent,
     at: OffsetDateTime,
@@ -154,7 +159,7 @@ async fn draft(
 /// Submits a report that must be accepted.
 async fn submit(
     store: &Store,
-    who: &PlanActor,
+    who: &Principal,
     key: (&RoundId, &MemberCode, &CommitmentId),
     at: OffsetDateTime,
 ) -> accord_store::plan::ReportRecord {
@@ -355,7 +360,7 @@ async fn submitted_versions_are_immutable_and_corrections_keep_them(store: Store
 async fn bad_reports_are_refused_and_change_nothing(store: Store) {
     open_round(&store).await;
     let (r, kaz, s1) = (round_id(), code("KAZ"), step(1));
-    let draft = |who: PlanActor, member: &str, commitment: CommitmentId, at: OffsetDateTime| {
+    let draft = |who: Principal, member: &str, commitment: CommitmentId, at: OffsetDateTime| {
         let store = store.clone();
         let member = code(member);
         async move {

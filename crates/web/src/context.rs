@@ -59,22 +59,32 @@ impl Ctx {
         match authorize(&self.principal, action) {
             Ok(()) => Ok(()),
             Err(denied) => {
-                let details = serde_json::to_value(action).unwrap_or_default();
-                if let Err(e) = state
-                    .store
-                    .audit(
-                        &self.actor(),
-                        action.name(),
-                        &self.path,
-                        Outcome::Denied,
-                        details,
-                    )
-                    .await
-                {
-                    tracing::error!(error = %e, "could not audit a refused request");
-                }
+                self.refused(state, Some(action)).await;
                 Err(denied.into())
             }
+        }
+    }
+
+    /// Records a refusal, whichever rule made it (a route's gate, the
+    /// policy in a handler, a domain rule): a signed-in user's refusal is
+    /// appended to the audit log; an anonymous one is only counted and
+    /// logged, so that nobody can fill the hash-chained log from outside.
+    pub async fn refused(&self, state: &AppState, action: Option<&Action>) {
+        let name = action.map_or("route", Action::name);
+        if !self.principal.is_signed_in() {
+            state.metrics.anonymous_refusal(name);
+            tracing::info!(action = name, path = %self.path, ip = %self.ip, "refused an anonymous request");
+            return;
+        }
+        let details = action
+            .and_then(|a| serde_json::to_value(a).ok())
+            .unwrap_or_default();
+        if let Err(e) = state
+            .store
+            .audit(&self.actor(), name, &self.path, Outcome::Denied, details)
+            .await
+        {
+            tracing::error!(error = %e, "could not audit a refused request");
         }
     }
 
@@ -201,15 +211,9 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         }
     };
 
-    let principal = match &user {
-        Some(u) => Principal::User {
-            id: u.id,
-            username: u.username.to_string(),
-            member: u.member.clone(),
-            role: u.role,
-        },
-        None => Principal::Anonymous,
-    };
+    let principal = user
+        .as_ref()
+        .map_or(Principal::Anonymous, Principal::of_user);
     let must_change = user.as_ref().is_some_and(|u| u.must_change_password);
     let ctx = Ctx {
         principal,

@@ -5,6 +5,7 @@
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// The files members may attach: documents and images, by extension.
 const ALLOWED_TYPES: [(&str, &str); 9] = [
@@ -38,12 +39,46 @@ pub fn allowed_type(file_name: &str) -> Option<&'static str> {
         .map(|(_, t)| *t)
 }
 
+/// Characters kept as they are in an RFC 5987 `filename*` value (its
+/// `attr-char`); everything else is percent-encoded from UTF-8.
+const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
+
+/// The `Content-Disposition` of a download (RFC 6266): always `attachment`,
+/// with an ASCII `filename` for old clients (other characters replaced) and
+/// the exact name as `filename*` in UTF-8, so a Cyrillic or Arabic name
+/// arrives intact and no name can make the file open inline.
+pub fn content_disposition(file_name: &str) -> HeaderValue {
+    let ascii: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && !matches!(c, '"' | '\\' | '%' | ';') || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let exact = utf8_percent_encode(file_name, ATTR_CHAR);
+    HeaderValue::from_str(&format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{exact}"
+    ))
+    .unwrap_or(HeaderValue::from_static("attachment"))
+}
+
 /// A stored file as a download.
 pub fn attachment(file_name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
-    let disposition = format!(
-        "attachment; filename=\"{}\"",
-        file_name.replace(['"', '\\', '\r', '\n'], "_")
-    );
     let mut response = bytes.into_response();
     let h = response.headers_mut();
     h.insert(
@@ -51,9 +86,7 @@ pub fn attachment(file_name: &str, content_type: &str, bytes: Vec<u8>) -> Respon
         HeaderValue::from_str(content_type)
             .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
+    h.insert(header::CONTENT_DISPOSITION, content_disposition(file_name));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
@@ -77,9 +110,26 @@ mod tests {
         let h = r.headers();
         assert_eq!(
             h[header::CONTENT_DISPOSITION],
-            "attachment; filename=\"a_b__.pdf\""
+            "attachment; filename=\"a_b__.pdf\"; filename*=UTF-8''a%22b%0D%0A.pdf"
         );
         assert_eq!(h[header::CONTENT_TYPE], "application/pdf");
         assert_eq!(h[header::CACHE_CONTROL], "no-store");
+    }
+
+    #[test]
+    fn a_cyrillic_name_is_sent_exactly_as_filename_star_and_still_as_an_attachment() {
+        let v = content_disposition("Стратегия 2024.pdf");
+        assert_eq!(
+            v,
+            "attachment; filename=\"_________ 2024.pdf\"; \
+             filename*=UTF-8''%D0%A1%D1%82%D1%80%D0%B0%D1%82%D0%B5%D0%B3%D0%B8%D1%8F%202024.pdf"
+        );
+        // Bidi overrides cannot disguise the extension either.
+        let v = content_disposition("\u{202e}gnp.html.pdf");
+        assert!(
+            v.to_str()
+                .unwrap()
+                .starts_with("attachment; filename=\"_gnp.html.pdf\"")
+        );
     }
 }

@@ -12,6 +12,7 @@ mod context;
 mod error;
 mod files;
 mod forms;
+pub mod gate;
 mod i18n;
 mod metrics;
 mod openapi;
@@ -40,6 +41,12 @@ pub async fn app(
 ) -> Result<Router, accord_store::StoreError> {
     let state = AppState::new(store, config, file_lists).await?;
     Ok(routes::router(state))
+}
+
+/// Every route's access rule, as the router holds it (for the access-matrix
+/// test and the docs).
+pub fn route_rules() -> Vec<gate::Rule> {
+    routes::routes(Config::default().max_upload_bytes).1.rules()
 }
 
 /// Serves `app` on `listener` until Ctrl-C or SIGTERM.

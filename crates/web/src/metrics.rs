@@ -28,8 +28,14 @@ struct RouteLabels {
     route: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ActionLabels {
+    action: String,
+}
+
 pub struct Metrics {
     registry: Registry,
+    anonymous_refusals: Family<ActionLabels, Counter>,
     requests: Family<RequestLabels, Counter>,
     errors: Family<RouteLabels, Counter>,
     latency: Family<RouteLabels, Histogram>,
@@ -55,12 +61,27 @@ impl Metrics {
             "Time to answer an HTTP request",
             latency.clone(),
         );
+        let anonymous_refusals = Family::<ActionLabels, Counter>::default();
+        registry.register(
+            "anonymous_refusals",
+            "Requests refused to callers who are not signed in (counted here, not in the audit log)",
+            anonymous_refusals.clone(),
+        );
         Metrics {
             registry,
+            anonymous_refusals,
             requests,
             errors,
             latency,
         }
+    }
+
+    pub fn anonymous_refusal(&self, action: &str) {
+        self.anonymous_refusals
+            .get_or_create(&ActionLabels {
+                action: action.to_string(),
+            })
+            .inc();
     }
 
     pub fn render(&self) -> String {

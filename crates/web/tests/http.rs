@@ -1,282 +1,14 @@
 //! Black-box tests: the real server on a random port with a fresh database,
 //! spoken to over HTTP as a browser or an API client would.
 
-use std::collections::HashMap;
-use std::net::SocketAddr;
+mod support;
 
 use accord_core::user::NewUser;
-use accord_store::testing::TestDatabase;
-use accord_store::{Actor, Backend, Store};
+use accord_store::Actor;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use serde_json::{Value, json};
-
-const PASSWORD: &str = "a long test password";
-
-struct TestApp {
-    url: String,
-    http: reqwest::Client,
-    store: Store,
-    db: Option<TestDatabase>,
-}
-
-/// A signed-in browser: its cookies and the CSRF token its pages carry.
-struct Browser {
-    cookies: HashMap<String, String>,
-    csrf: String,
-}
-
-impl Browser {
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn absorb(&mut self, response: &reqwest::Response) {
-        for v in response.headers().get_all(SET_COOKIE) {
-            let pair = v.to_str().unwrap().split(';').next().unwrap();
-            let (k, v) = pair.split_once('=').unwrap();
-            self.cookies.insert(k.to_string(), v.to_string());
-        }
-    }
-}
-
-fn csrf_in(html: &str) -> String {
-    let marker = r#"name="csrf" value=""#;
-    let start = html.find(marker).expect("page has a CSRF field") + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
-}
-
-impl TestApp {
-    async fn spawn(backend: Backend) -> Option<TestApp> {
-        let db = TestDatabase::new(backend).await?;
-        let store = Store::open(&db.url).await.unwrap();
-        store.seed_members().await.unwrap();
-        store.seed_plan().await.unwrap();
-        for (user, member, role) in [
-            ("kaz.admin", "KAZ", "member_admin"),
-            ("kgz.admin", "KGZ", "member_admin"),
-            ("usa.reader", "USA", "reader"),
-            ("sec", "", "secretariat_admin"),
-            ("ombuds", "", "ombudsperson"),
-        ] {
-            let new = NewUser::parse(user, "Test", member, role).unwrap();
-            store
-                .create_user(&Actor::system("test"), &new, PASSWORD, false)
-                .await
-                .unwrap();
-        }
-        let config = accord_web::Config {
-            max_body_bytes: 64 * 1024,
-            max_upload_bytes: 256 * 1024,
-            screening_refresh: std::time::Duration::from_millis(200),
-            ..Default::default()
-        };
-        // A few real UN entries (see crates/screening/tests/fixtures/README.md).
-        let un = accord_lists::load_path(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../screening/tests/fixtures/un_screening.xml"
-        ))
-        .unwrap();
-        let app = accord_web::app(store.clone(), config, vec![("un".to_string(), un)])
-            .await
-            .unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr: SocketAddr = listener.local_addr().unwrap();
-        tokio::spawn(accord_web::serve(listener, app));
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        Some(TestApp {
-            url: format!("http://{addr}"),
-            http,
-            store,
-            db: Some(db),
-        })
-    }
-
-    async fn finish(mut self) {
-        self.store.close().await;
-        if let Some(db) = self.db.take() {
-            db.drop_database().await;
-        }
-    }
-
-    fn at(&self, path: &str) -> String {
-        format!("{}{path}", self.url)
-    }
-
-    async fn anonymous(&self) -> Browser {
-        let mut b = Browser {
-            cookies: HashMap::new(),
-            csrf: String::new(),
-        };
-        let r = self.http.get(self.at("/login")).send().await.unwrap();
-        b.absorb(&r);
-        b.csrf = csrf_in(&r.text().await.unwrap());
-        b
-    }
-
-    async fn sign_in(&self, username: &str) -> Browser {
-        let mut b = self.anonymous().await;
-        let r = self
-            .post_form(
-                &b,
-                "/login",
-                &[("username", username), ("password", PASSWORD)],
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "sign-in of {username}");
-        b.absorb(&r);
-        let page = self.get(&b, "/profile").await.text().await.unwrap();
-        b.csrf = csrf_in(&page);
-        b
-    }
-
-    async fn get(&self, b: &Browser, path: &str) -> reqwest::Response {
-        self.http
-            .get(self.at(path))
-            .header(COOKIE, b.cookie_header())
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn post_form(
-        &self,
-        b: &Browser,
-        path: &str,
-        fields: &[(&str, &str)],
-    ) -> reqwest::Response {
-        let mut all: Vec<(&str, &str)> = vec![("csrf", b.csrf.as_str())];
-        all.extend_from_slice(fields);
-        self.post_raw_form(b, path, &all).await
-    }
-
-    async fn post_raw_form(
-        &self,
-        b: &Browser,
-        path: &str,
-        fields: &[(&str, &str)],
-    ) -> reqwest::Response {
-        let body = serde_urlencoded::to_string(fields).unwrap();
-        self.http
-            .post(self.at(path))
-            .header(COOKIE, b.cookie_header())
-            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn api_token(&self, username: &str) -> String {
-        let user = self
-            .store
-            .user_by_username(&accord_core::Username::parse(username).unwrap())
-            .await
-            .unwrap();
-        self.store
-            .create_token(&Actor::system("test"), user.id, "test")
-            .await
-            .unwrap()
-            .secret
-    }
-
-    async fn focal_point_count(&self, member: &str) -> usize {
-        let code = accord_core::MemberCode::parse(member).unwrap();
-        self.store
-            .focal_points(&Actor::system("test"), &code)
-            .await
-            .unwrap()
-            .len()
-    }
-
-    async fn denied_records(&self) -> usize {
-        let q = accord_store::AuditQuery {
-            limit: 1000,
-            ..Default::default()
-        };
-        self.store
-            .audit_records(&q)
-            .await
-            .unwrap()
-            .iter()
-            .filter(|r| r.outcome == "denied")
-            .count()
-    }
-}
-
-impl TestApp {
-    /// Lists a subject the way the procedure does when no state objects:
-    /// Kazakhstan proposes, and the deadline passes.
-    async fn list_by_silence(
-        &self,
-        kind: accord_store::common_list::SubjectKind,
-        name: &str,
-        statement: &str,
-        summary: &str,
-    ) {
-        use accord_store::common_list::{Acting, NewProposal, SubjectKind};
-        let schema = if kind == SubjectKind::Individual {
-            accord_lists::EntrySchema::Person
-        } else {
-            accord_lists::EntrySchema::Organization
-        };
-        let mut entry = accord_lists::ListEntry::new("draft", schema);
-        entry.push_name(accord_lists::EntryName::new(
-            name,
-            accord_lists::NameKind::Primary,
-        ));
-        let kaz = Acting::Member(accord_core::MemberCode::parse("KAZ").unwrap());
-        let proposal = self
-            .store
-            .create_proposal(
-                &Actor::system("test"),
-                &kaz,
-                NewProposal::list(kind, entry, statement, summary),
-                time::OffsetDateTime::now_utc(),
-            )
-            .await
-            .unwrap();
-        self.store
-            .advance_due(
-                &Actor::system("test"),
-                proposal.state.deadline + time::Duration::minutes(1),
-            )
-            .await
-            .unwrap();
-    }
-}
-
-fn focal_fields(name: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("name", name.to_string()),
-        ("title", "Head of division".into()),
-        ("agency", "MFA".into()),
-        ("languages", "kk, ru".into()),
-        ("email", "fp@mfa.example".into()),
-        ("phone", "+7 7172 000000".into()),
-        ("last_verified", "2026-01-15".into()),
-    ]
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { if let Some(app) = super::TestApp::spawn(accord_store::Backend::Sqlite).await { super::$name(&app).await; app.finish().await; } } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { if let Some(app) = super::TestApp::spawn(accord_store::Backend::Postgres).await { super::$name(&app).await; app.finish().await; } } )*
-        }
-    };
-}
+use support::*;
 
 on_both_backends!(
     health_metrics_and_the_openapi_document_answer,
@@ -2899,7 +2631,8 @@ async fn bad_reports_get_clear_errors_and_change_nothing(app: &TestApp) {
     let reader = app.api_token("usa.reader").await;
     let good = json!({ "status": "planned", "tlp": "GREEN", "narrative": "A plan." });
     let at = "/api/rounds/2026-open/reports/KAZ/astana2015.step.1";
-    // A commitment outside the round, an unknown round, a member not asked.
+    // A commitment outside the round, an unknown round; another member's
+    // report is refused before anything is looked up (auth before input).
     for (path, code) in [
         (
             "/api/rounds/2026-open/reports/KAZ/astana2015.step.5",
@@ -2911,7 +2644,7 @@ async fn bad_reports_get_clear_errors_and_change_nothing(app: &TestApp) {
         ),
         (
             "/api/rounds/2026-open/reports/TJK/astana2015.step.1",
-            StatusCode::NOT_FOUND,
+            StatusCode::FORBIDDEN,
         ),
     ] {
         let r = put_report(app, &kaz, path, &good).await;

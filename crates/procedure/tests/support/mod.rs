@@ -19,16 +19,12 @@ pub fn members() -> Vec<Participant> {
         .iter()
         .map(|c| Participant::regional_state(c))
         .collect();
-    members.push(Participant::new("USA", MemberKind::PartnerState));
+    members.push(Participant::new(code("USA"), MemberKind::PartnerState));
     members
 }
 
 pub fn state(code: &str) -> Actor {
     Actor::regional_state(code)
-}
-
-pub fn code(code: &str) -> MemberCode {
-    MemberCode::new(code)
 }
 
 pub fn listing(subject: &str, proposer: &str) -> Opening {

@@ -26,7 +26,7 @@ mod proposals;
 mod subjects;
 mod versions;
 
-use accord_core::{Invalid, MemberCode};
+use accord_core::Invalid;
 use accord_procedure::ProcedureError;
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
@@ -40,7 +40,7 @@ pub use petitions::{
 };
 pub use procedure_rules::{ProcedureSettings, ProcedureVersion};
 pub use proposals::{
-    Acting, Evidence, NewEvidence, NewProposal, ProposalRecord, ProposalStatus, StatementOfCase,
+    Evidence, NewEvidence, NewProposal, ProposalRecord, ProposalStatus, StatementOfCase,
 };
 pub use subjects::{LINK_RELATIONS, Merge, Subject, SubjectKind, SubjectStatus};
 pub use versions::{ListVersion, PublishedEntry, PublishedVersion, VersionCause};
@@ -96,23 +96,6 @@ pub(crate) fn procedure_error(e: ProcedureError) -> StoreError {
         ProcedureError::ReasonRequired { .. } => Invalid::field("reason", e.to_string()).into(),
         ProcedureError::InvalidRule(_) => Invalid::field("rule", e.to_string()).into(),
         other => StoreError::Conflict(other.to_string()),
-    }
-}
-
-/// A procedure member code from the core's.
-pub(crate) fn procedure_code(code: &MemberCode) -> accord_procedure::MemberCode {
-    accord_procedure::MemberCode::new(code.as_str())
-}
-
-pub(crate) fn procedure_kind(kind: accord_core::MemberKind) -> accord_procedure::MemberKind {
-    use accord_core::MemberKind as C;
-    use accord_procedure::MemberKind as P;
-    match kind {
-        C::RegionalState => P::RegionalState,
-        C::PartnerState => P::PartnerState,
-        C::PartnerOrganization => P::PartnerOrganization,
-        C::CivilSociety => P::CivilSociety,
-        C::PrivateSector => P::PrivateSector,
     }
 }
 
@@ -185,7 +168,7 @@ mod tests {
     #[test]
     fn engine_refusals_keep_their_message() {
         let e = ProcedureError::NotADecider {
-            member: accord_procedure::MemberCode::new("USA"),
+            member: accord_procedure::code("USA"),
         };
         let msg = e.to_string();
         match procedure_error(e) {

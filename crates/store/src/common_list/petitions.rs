@@ -17,7 +17,7 @@ use sqlx::FromRow;
 use time::OffsetDateTime;
 
 use super::notifications::{self, Recipient};
-use super::proposals::{Acting, NewProposal, ProposalRecord};
+use super::proposals::{NewProposal, ProposalRecord};
 use super::subjects::SubjectStatus;
 use super::{stored, text_enum};
 use crate::{Actor, Store, StoreError, audit, now_ms};
@@ -409,7 +409,13 @@ impl Store {
                 );
                 new.rule = rule;
                 let proposal = self
-                    .create_proposal_for(actor, &Acting::Ombudsperson, new, Some(id), now)
+                    .create_proposal_for(
+                        actor,
+                        accord_procedure::Actor::Ombudsperson,
+                        new,
+                        Some(id),
+                        now,
+                    )
                     .await?;
                 Ok((self.petition_tracking_by_id(id).await?, Some(proposal)))
             }

@@ -9,13 +9,12 @@
 //! the proposal is adopted, and the audit record. A refusal by the engine
 //! rolls everything back.
 
-use std::fmt;
 use std::str::FromStr;
 
 use accord_core::Invalid;
 use accord_core::audit::Outcome;
 use accord_core::tlp::Tlp;
-use accord_core::{MemberCode, validation};
+use accord_core::validation;
 use accord_lists::ListEntry;
 use accord_procedure::{
     Action, Event, Notice, Opening, Participant, Proposal, ProposalKind, Rule, Status, SubjectRef,
@@ -28,30 +27,12 @@ use time::OffsetDateTime;
 use super::UN_LIST;
 use super::subjects::{SubjectKind, SubjectStatus, check_entry, public_id, subject_in};
 use super::{
-    decode, encode, instant, iso, ms, notifications, parse_proposal_kind, procedure_code,
-    procedure_error, procedure_kind, proposal_kind_str, stored, text_enum, versions,
+    decode, encode, instant, iso, ms, notifications, parse_proposal_kind, procedure_error,
+    proposal_kind_str, stored, text_enum, versions,
 };
+use accord_core::Principal;
+
 use crate::{Actor, Store, StoreError, audit, now_ms};
-
-/// Who acts in the procedure: a member (its kind is looked up), the
-/// secretariat (withdraws, records departures) or the ombudsperson (brings
-/// delisting recommendations). The web layer decides who may act as whom.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Acting {
-    Member(MemberCode),
-    Secretariat,
-    Ombudsperson,
-}
-
-impl fmt::Display for Acting {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Acting::Member(code) => f.write_str(code.as_str()),
-            Acting::Secretariat => f.write_str("secretariat"),
-            Acting::Ombudsperson => f.write_str("ombudsperson"),
-        }
-    }
-}
 
 /// A file supporting a statement of case.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -585,31 +566,31 @@ fn status_error(subject: &str, kind: ProposalKind, status: SubjectStatus) -> Sto
     ))
 }
 
-impl Store {
-    /// The engine's view of who acts: a member with its kind.
-    pub async fn procedure_actor(
-        &self,
-        by: &Acting,
-    ) -> Result<accord_procedure::Actor, StoreError> {
-        Ok(match by {
-            Acting::Member(code) => {
-                let member = self.member(code).await?;
-                accord_procedure::Actor::Member {
-                    code: procedure_code(&member.code),
-                    kind: procedure_kind(member.kind),
-                }
-            }
-            Acting::Secretariat => accord_procedure::Actor::Secretariat,
-            Acting::Ombudsperson => accord_procedure::Actor::Ombudsperson,
-        })
-    }
+/// The engine's view of who acts: a member with its kind, the secretariat
+/// (withdraws, records departures) or the ombudsperson (brings delisting
+/// recommendations). Anyone else takes no part.
+fn procedure_actor(by: &Principal) -> Result<accord_procedure::Actor, StoreError> {
+    accord_procedure::Actor::of(by)
+        .ok_or_else(|| StoreError::Forbidden("takes no part in the procedure".into()))
+}
 
+/// How an actor is stored (`list_proposals.proposer`) and audited: the
+/// member's code, `secretariat` or `ombudsperson`.
+fn actor_label(who: &accord_procedure::Actor) -> String {
+    match who {
+        accord_procedure::Actor::Member { code, .. } => code.to_string(),
+        accord_procedure::Actor::Secretariat => "secretariat".into(),
+        accord_procedure::Actor::Ombudsperson => "ombudsperson".into(),
+    }
+}
+
+impl Store {
     async fn participants(&self) -> Result<Vec<Participant>, StoreError> {
         Ok(self
             .members()
             .await?
             .into_iter()
-            .map(|m| Participant::new(m.code.as_str(), procedure_kind(m.kind)))
+            .map(|m| Participant::new(m.code, m.kind))
             .collect())
     }
 
@@ -619,17 +600,18 @@ impl Store {
     pub async fn create_proposal(
         &self,
         actor: &Actor,
-        by: &Acting,
+        by: &Principal,
         new: NewProposal,
         now: OffsetDateTime,
     ) -> Result<ProposalRecord, StoreError> {
-        self.create_proposal_for(actor, by, new, None, now).await
+        self.create_proposal_for(actor, procedure_actor(by)?, new, None, now)
+            .await
     }
 
     pub(crate) async fn create_proposal_for(
         &self,
         actor: &Actor,
-        by: &Acting,
+        proposer: accord_procedure::Actor,
         new: NewProposal,
         petition_id: Option<i64>,
         now: OffsetDateTime,
@@ -669,7 +651,6 @@ impl Store {
         };
         rule.validate()
             .map_err(|e| procedure_error(accord_procedure::ProcedureError::InvalidRule(e)))?;
-        let proposer = self.procedure_actor(by).await?;
         let members = self.participants().await?;
         // Proposals on this subject whose time ran out unnoticed are settled
         // first, so that only a proposal really running blocks a new one.
@@ -798,7 +779,7 @@ impl Store {
         ))
         .bind(subject_id)
         .bind(proposal_kind_str(new.kind))
-        .bind(by.to_string())
+        .bind(actor_label(&proposer))
         .bind(&statement)
         .bind(new.statement_tlp.as_str())
         .bind(&summary)
@@ -840,7 +821,7 @@ impl Store {
                 serde_json::json!({
                     "subject": public,
                     "kind": proposal_kind_str(new.kind),
-                    "by": by.to_string(),
+                    "by": actor_label(&proposer),
                     "revision": 1,
                     "evidence": new.evidence.len(),
                     "status": ProposalStatus::of(&proposal.status).as_str(),
@@ -865,11 +846,12 @@ impl Store {
         &self,
         actor: &Actor,
         proposal_id: i64,
-        by: &Acting,
+        by: &Principal,
         action: Action,
         now: OffsetDateTime,
     ) -> Result<ProposalRecord, StoreError> {
-        let who = self.procedure_actor(by).await?;
+        let who = procedure_actor(by)?;
+        let who_label = actor_label(&who);
         let action_name = action_name(&action);
         let mut tx = self.pool.begin().await?;
         let locked = lock(&mut tx, proposal_id).await?;
@@ -887,7 +869,7 @@ impl Store {
                 format!("proposal:{proposal_id}"),
                 Outcome::Ok,
                 serde_json::json!({
-                    "by": by.to_string(),
+                    "by": who_label,
                     "action": action_name,
                     "revision": locked.revision,
                     "status": ProposalStatus::of(&proposal.status).as_str(),

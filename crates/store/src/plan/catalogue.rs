@@ -1,7 +1,8 @@
 //! Frameworks and commitments: the seed, and the secretariat's additions.
 
 use accord_core::audit::Outcome;
-use accord_plan::{Actor as PlanActor, Catalogue, Commitment, Framework};
+use accord_core::{Action, Principal, authorize};
+use accord_plan::{Catalogue, Commitment, Framework};
 
 use super::{corrupt, decode, encode, plan_error};
 use crate::{Actor, Store, StoreError, audit, now_ms};
@@ -81,7 +82,7 @@ impl Store {
     pub async fn add_plan_framework(
         &self,
         actor: &Actor,
-        who: &PlanActor,
+        who: &Principal,
         new: accord_plan::NewFramework,
     ) -> Result<Framework, StoreError> {
         require_secretariat(who, "add frameworks")?;
@@ -122,7 +123,7 @@ impl Store {
     pub async fn add_plan_pillar(
         &self,
         actor: &Actor,
-        who: &PlanActor,
+        who: &Principal,
         new: accord_plan::NewPillar,
     ) -> Result<Framework, StoreError> {
         require_secretariat(who, "add pillars")?;
@@ -175,7 +176,7 @@ impl Store {
     pub async fn add_plan_commitment(
         &self,
         actor: &Actor,
-        who: &PlanActor,
+        who: &Principal,
         new: accord_plan::NewCommitment,
     ) -> Result<Commitment, StoreError> {
         require_secretariat(who, "add commitments")?;
@@ -214,12 +215,9 @@ impl Store {
     }
 }
 
-fn require_secretariat(who: &PlanActor, what: &'static str) -> Result<(), StoreError> {
-    if who.is_secretariat() {
-        Ok(())
-    } else {
-        Err(StoreError::Forbidden(format!(
-            "only the secretariat may {what}"
-        )))
-    }
+/// The catalogue is the secretariat's to extend: asked of the one policy
+/// again here, so no caller can skip it.
+fn require_secretariat(who: &Principal, what: &'static str) -> Result<(), StoreError> {
+    authorize(who, &Action::ManagePlan)
+        .map_err(|_| StoreError::Forbidden(format!("only the secretariat may {what}")))
 }

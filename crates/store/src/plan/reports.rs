@@ -7,10 +7,9 @@
 use std::collections::BTreeMap;
 
 use accord_core::audit::Outcome;
-use accord_core::{Invalid, MemberCode};
+use accord_core::{Invalid, MemberCode, Principal};
 use accord_plan::{
-    Actor as PlanActor, CommitmentId, Evidence, Report, ReportContent, ReportVersion,
-    ReportingRound, RoundId,
+    CommitmentId, Evidence, Report, ReportContent, ReportVersion, ReportingRound, RoundId,
 };
 use sqlx::{Any, FromRow, Transaction};
 use time::OffsetDateTime;
@@ -262,7 +261,7 @@ impl Store {
     pub async fn save_plan_draft(
         &self,
         actor: &Actor,
-        who: &PlanActor,
+        who: &Principal,
         key: ReportKey<'_>,
         content: ReportContent,
         expected_revision: Option<i64>,
@@ -283,7 +282,7 @@ impl Store {
     pub async fn submit_plan_report(
         &self,
         actor: &Actor,
-        who: &PlanActor,
+        who: &Principal,
         key: ReportKey<'_>,
         expected_revision: Option<i64>,
         now: OffsetDateTime,
@@ -297,7 +296,7 @@ impl Store {
     pub async fn correct_plan_report(
         &self,
         actor: &Actor,
-        who: &PlanActor,
+        who: &Principal,
         key: ReportKey<'_>,
         content: ReportContent,
         expected_revision: Option<i64>,
@@ -319,7 +318,7 @@ impl Store {
     pub async fn attach_plan_evidence(
         &self,
         actor: &Actor,
-        who: &PlanActor,
+        who: &Principal,
         key: ReportKey<'_>,
         file: &NewEvidenceFile,
         title: &str,
@@ -340,7 +339,7 @@ impl Store {
     async fn change_report(
         &self,
         actor: &Actor,
-        who: &PlanActor,
+        who: &Principal,
         (round_id, member, commitment): ReportKey<'_>,
         change: Change<'_>,
         expected_revision: Option<i64>,

@@ -1,9 +1,9 @@
 //! Reporting rounds: opened by the secretariat, reopened after the deadline
 //! when it decides so, and the reminders members get as the deadline nears.
 
-use accord_core::MemberCode;
 use accord_core::audit::Outcome;
-use accord_plan::{Actor as PlanActor, NewRound, ReportingRound, RoundId};
+use accord_core::{MemberCode, Principal};
+use accord_plan::{NewRound, ReportingRound, RoundId};
 use sqlx::{Any, Transaction};
 use time::OffsetDateTime;
 
@@ -93,7 +93,7 @@ impl Store {
     pub async fn open_plan_round(
         &self,
         actor: &Actor,
-        who: &PlanActor,
+        who: &Principal,
         new: &NewRound<'_>,
     ) -> Result<ReportingRound, StoreError> {
         let catalogue = self.plan_catalogue().await?;
@@ -142,7 +142,7 @@ impl Store {
     pub async fn set_plan_round_reopened(
         &self,
         actor: &Actor,
-        who: &PlanActor,
+        who: &Principal,
         id: &RoundId,
         reopened: bool,
     ) -> Result<ReportingRound, StoreError> {

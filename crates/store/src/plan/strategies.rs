@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use accord_core::MemberCode;
 use accord_core::audit::Outcome;
-use accord_plan::{Actor as PlanActor, NationalStrategy, StrategyInput, can_edit_strategies};
+use accord_core::{MemberCode, Principal};
+use accord_plan::{NationalStrategy, StrategyInput, can_edit_strategies};
 use sqlx::FromRow;
 use time::Date;
 
@@ -107,7 +107,7 @@ impl Store {
     pub async fn attach_strategy_document(
         &self,
         actor: &Actor,
-        who: &PlanActor,
+        who: &Principal,
         id: i64,
         file: &NewEvidenceFile,
         expected_revision: Option<i64>,
@@ -206,7 +206,7 @@ impl Store {
     pub async fn add_plan_strategy(
         &self,
         actor: &Actor,
-        who: &PlanActor,
+        who: &Principal,
         member: &MemberCode,
         input: &StrategyInput,
         today: Date,
@@ -246,7 +246,7 @@ impl Store {
     pub async fn update_plan_strategy(
         &self,
         actor: &Actor,
-        who: &PlanActor,
+        who: &Principal,
         id: i64,
         input: &StrategyInput,
         expected_revision: Option<i64>,

@@ -93,7 +93,7 @@ async fn users_view(
                         td { (u.member.as_ref().map(|m| m.to_string()).unwrap_or_else(|| "—".into())) }
                         td { (role_label(l, u.role)) }
                         td {
-                            @let manage = authorize(&ctx.principal, &Action::ManageUsers { member: u.member.clone() }).is_ok();
+                            @let manage = authorize(&ctx.principal, &Action::ManageUsers { member: u.member.clone(), role: u.role }).is_ok();
                             @if u.disabled { span.badge.bad { (l.t("users.disabled")) } } @else { span.badge.good { (l.t("users.active")) } }
                             @if manage && ctx.principal.user_id() != Some(u.id) {
                                 form method="post" action={ "/admin/users/" (u.username) (if u.disabled { "/enable" } else { "/disable" }) } {
@@ -144,12 +144,10 @@ async fn create_user(
         state,
         &Action::ManageUsers {
             member: new.member.clone(),
+            role: new.role,
         },
     )
     .await?;
-    if new.role == Role::SecretariatAdmin && !ctx.principal.is_secretariat() {
-        return Err(WebError::Forbidden);
-    }
     let password = random_password();
     let user = state
         .store
@@ -198,6 +196,7 @@ async fn set_disabled(
         state,
         &Action::ManageUsers {
             member: target.member.clone(),
+            role: target.role,
         },
     )
     .await?;

@@ -254,10 +254,11 @@ fn with_etag(
     if let Ok(v) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, v);
     }
-    if let Some(name) = file_name
-        && let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
-    {
-        h.insert(header::CONTENT_DISPOSITION, v);
+    if let Some(name) = file_name {
+        h.insert(
+            header::CONTENT_DISPOSITION,
+            crate::files::content_disposition(&name),
+        );
     }
     response
 }

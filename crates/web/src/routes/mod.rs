@@ -1,4 +1,5 @@
-//! Every route of the server, pages and API side by side per resource.
+//! Every route of the server with its access rule ([`Gate`]), pages and
+//! API side by side per resource.
 
 mod admin;
 mod auth;
@@ -21,297 +22,404 @@ mod screening;
 mod strategies;
 mod subjects;
 
+use std::sync::Arc;
+
+use accord_core::Action;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Uri, header};
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::{WebError, render_errors};
+use crate::gate::{self, Gate, Routes, RuleTable, edits_strategies, member_param};
 use crate::state::AppState;
 use crate::{assets, context, metrics, openapi};
 
+/// The routes and their access rules, without the application state: the
+/// access-matrix test and the docs read the rules from here.
+pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
+    use Gate::{Public, SignedIn};
+    let view_proposals = Gate::Action(|| Action::ViewProposals);
+    let view_plan = Gate::Action(|| Action::ViewCommitments);
+    let manage_plan = Gate::Action(|| Action::ManagePlan);
+    let screen = Gate::Action(|| Action::Screen);
+    let merge = Gate::Action(|| Action::MergeSubjects);
+    let petitions = Gate::Action(|| Action::ReviewPetitions);
+    let view_users = Gate::Action(|| Action::ViewUsers);
+    let audit = Gate::Action(|| Action::ViewAuditLog);
+    let add_member = Gate::Action(|| Action::AddMember);
+    let propose = Gate::Action(|| Action::Propose);
+    let decide = Gate::Action(|| Action::Decide);
+    let reference_lists = Gate::Action(|| Action::ViewReferenceLists);
+    let procedure_edit = Gate::Action(|| Action::EditProcedureRule);
+    let own_account = Gate::Action(|| Action::ManageOwnTokens);
+    let focal_points_of = Gate::Path(|p| {
+        Some(Action::ViewFocalPoints {
+            member: member_param(p)?,
+        })
+    });
+    let edit_focal_points_of = Gate::Path(|p| {
+        Some(Action::EditFocalPoints {
+            member: member_param(p)?,
+        })
+    });
+    let draft_report = Gate::Path(|p| {
+        Some(Action::DraftReport {
+            member: member_param(p)?,
+        })
+    });
+    let submit_report = Gate::Path(|p| {
+        Some(Action::SubmitReport {
+            member: member_param(p)?,
+        })
+    });
+    let strategies_editor = Gate::Rule(edits_strategies);
+    let r = Routes::new(upload_limit)
+        .get("/", Public, home::page)
+        .get("/healthz", Public, home::healthz)
+        .get("/metrics", Public, metrics::endpoint)
+        .get("/static/{*path}", Public, assets::serve)
+        .get("/login", Public, auth::login_page)
+        .post("/login", Public, auth::login)
+        .post("/logout", Public, auth::logout)
+        .get("/members", Public, members::list_page)
+        .get("/members/new", add_member, members::new_page)
+        .post("/members/new", add_member, members::create_from_form)
+        .get("/members/{code}", Public, members::member_page)
+        .get(
+            "/members/{code}/focal-points/new",
+            edit_focal_points_of,
+            focal_points::new_page,
+        )
+        .post(
+            "/members/{code}/focal-points/new",
+            edit_focal_points_of,
+            focal_points::create_from_form,
+        )
+        .get("/focal-points/{id}/edit", SignedIn, focal_points::edit_page)
+        .post(
+            "/focal-points/{id}/edit",
+            SignedIn,
+            focal_points::update_from_form,
+        )
+        .post(
+            "/focal-points/{id}/verify",
+            SignedIn,
+            focal_points::verify_from_form,
+        )
+        .post(
+            "/focal-points/{id}/delete",
+            SignedIn,
+            focal_points::delete_from_form,
+        )
+        .get("/profile", own_account, profile::page)
+        .post(
+            "/profile/tokens",
+            own_account,
+            profile::create_token_from_form,
+        )
+        .post(
+            "/profile/tokens/{id}/revoke",
+            own_account,
+            profile::revoke_token_from_form,
+        )
+        .get("/profile/password", own_account, profile::password_page)
+        .post("/profile/password", own_account, profile::change_password)
+        .get("/admin/users", view_users, admin::users_page)
+        .post("/admin/users", view_users, admin::create_user_from_form)
+        .post(
+            "/admin/users/{username}/disable",
+            view_users,
+            admin::disable_from_form,
+        )
+        .post(
+            "/admin/users/{username}/enable",
+            view_users,
+            admin::enable_from_form,
+        )
+        .get("/admin/audit", audit, admin::audit_page)
+        .get("/screen", screen, screening::page)
+        .post("/screen", screen, screening::screen_from_form)
+        .upload("/screen/batch", screen, screening::start_batch)
+        .get("/screen/jobs/{id}", screen, screening::job_page)
+        .get(
+            "/screen/jobs/{id}/result.csv",
+            screen,
+            screening::job_result,
+        )
+        .post("/api/screen", screen, screening::api_screen)
+        .post("/match/{dataset}", screen, screening::yente_match)
+        .get("/list", Public, common_list::list_page)
+        .get("/list/changes", Public, common_list::changes_page)
+        .get("/api/list", Public, common_list::api_current)
+        .get("/api/list/versions", Public, common_list::api_versions)
+        .get("/api/list/compare", Public, common_list::api_compare)
+        .get("/api/list/export/{format}", Public, common_list::api_export)
+        .get("/petition", Public, petitions::form)
+        .post("/petition", Public, petitions::submit)
+        .get("/petition/status", Public, petitions::lookup)
+        .get("/petition/status/{tracking}", Public, petitions::status)
+        .get("/api/proposals", view_proposals, proposals::api_list)
+        .post("/api/proposals", propose, proposals::api_create)
+        .get("/api/proposals/{id}", view_proposals, proposals::api_get)
+        .post(
+            "/api/proposals/{id}/decisions",
+            decide,
+            proposals::api_decide,
+        )
+        .get("/api/subjects/{id}", view_proposals, subjects::api_get)
+        .post("/api/subjects/{id}/merge", merge, subjects::api_merge)
+        .post("/api/merges/{id}/undo", merge, subjects::api_unmerge)
+        .get("/subjects/merge", merge, subjects::merge_page_handler)
+        .post("/subjects/merge", merge, subjects::merge_from_form)
+        .post("/merges/{id}/undo", merge, subjects::unmerge_from_form)
+        .post("/api/petitions", Public, petitions::api_create)
+        .get("/api/petitions/{tracking}", Public, petitions::api_status)
+        .get(
+            "/notifications",
+            view_proposals,
+            notifications::page_handler,
+        )
+        .post(
+            "/notifications/read",
+            view_proposals,
+            notifications::mark_all_read,
+        )
+        .get(
+            "/api/notifications",
+            view_proposals,
+            notifications::api_list,
+        )
+        .get("/ombudsperson", petitions, ombudsperson::queue)
+        .get(
+            "/ombudsperson/petitions/{id}",
+            petitions,
+            ombudsperson::petition_page,
+        )
+        .post(
+            "/ombudsperson/petitions/{id}/notes",
+            petitions,
+            ombudsperson::add_notes,
+        )
+        .post(
+            "/ombudsperson/petitions/{id}/recommend",
+            petitions,
+            ombudsperson::recommend,
+        )
+        .get("/procedure", view_proposals, procedure::page_handler)
+        .post("/procedure", procedure_edit, procedure::update_from_form)
+        .get("/api/procedure", view_proposals, procedure::api_get)
+        .put("/api/procedure", procedure_edit, procedure::api_update)
+        .get(
+            "/api/procedure/versions",
+            view_proposals,
+            procedure::api_versions,
+        )
+        .get("/proposals", view_proposals, proposals::list_page)
+        .get("/proposals/new", propose, proposals::new_page)
+        .post("/proposals/new", propose, proposals::create_from_form)
+        .get("/proposals/{id}", view_proposals, proposals::proposal_page)
+        .post("/proposals/{id}/decide", decide, proposals::decide)
+        .get(
+            "/proposals/{id}/statement",
+            view_proposals,
+            proposals::statement_page,
+        )
+        .upload("/proposals/{id}/evidence", propose, proposals::add_evidence)
+        .get(
+            "/proposals/{id}/evidence/{evidence_id}",
+            view_proposals,
+            proposals::evidence_download,
+        )
+        .get("/commitments", view_plan, plan::list_page)
+        .get("/commitments/new", manage_plan, plan::new_page)
+        .post(
+            "/commitments/new",
+            manage_plan,
+            plan::add_commitment_from_form,
+        )
+        .post(
+            "/commitments/frameworks",
+            manage_plan,
+            plan::add_framework_from_form,
+        )
+        .post(
+            "/commitments/pillars",
+            manage_plan,
+            plan::add_pillar_from_form,
+        )
+        .get("/commitments/{id}", view_plan, plan::commitment_page)
+        .get("/api/commitments", view_plan, plan::api_list)
+        .post("/api/commitments", manage_plan, plan::api_add_commitment)
+        .get("/api/commitments/{id}", view_plan, plan::api_get)
+        .post("/api/frameworks", manage_plan, plan::api_add_framework)
+        .post(
+            "/api/frameworks/{id}/pillars",
+            manage_plan,
+            plan::api_add_pillar,
+        )
+        .get("/rounds", view_plan, rounds::list_page)
+        .get("/rounds/new", manage_plan, rounds::new_page)
+        .post("/rounds/new", manage_plan, rounds::create_from_form)
+        .get("/rounds/{id}", view_plan, rounds::round_page)
+        .post("/rounds/{id}/reopen", manage_plan, rounds::reopen_from_form)
+        .get("/rounds/{id}/summary", view_plan, rounds::summary_page)
+        .get("/rounds/{id}/matrix.csv", view_plan, rounds::matrix_csv)
+        .get("/rounds/{id}/reports.csv", view_plan, rounds::reports_csv)
+        .get("/rounds/{id}/status.svg", view_plan, rounds::status_chart)
+        .get("/plan/progress.svg", view_plan, rounds::progress_chart)
+        .get(
+            "/rounds/{id}/reports/{member}/{commitment}",
+            view_plan,
+            reports::report_page,
+        )
+        .post(
+            "/rounds/{id}/reports/{member}/{commitment}/draft",
+            draft_report,
+            reports::draft_from_form,
+        )
+        .post(
+            "/rounds/{id}/reports/{member}/{commitment}/correct",
+            draft_report,
+            reports::correct_from_form,
+        )
+        .post(
+            "/rounds/{id}/reports/{member}/{commitment}/submit",
+            submit_report,
+            reports::submit_from_form,
+        )
+        .upload(
+            "/rounds/{id}/reports/{member}/{commitment}/files",
+            draft_report,
+            reports::attach_file,
+        )
+        .get(
+            "/rounds/{id}/reports/{member}/{commitment}/files/{sha256}",
+            view_plan,
+            reports::file_download,
+        )
+        .get("/api/rounds", view_plan, rounds::api_list)
+        .post("/api/rounds", manage_plan, rounds::api_create)
+        .get("/api/rounds/{id}", view_plan, rounds::api_get)
+        .post("/api/rounds/{id}/reopen", manage_plan, rounds::api_reopen)
+        .get("/api/rounds/{id}/matrix", view_plan, rounds::api_matrix)
+        .get(
+            "/api/rounds/{id}/reports",
+            view_plan,
+            reports::api_round_reports,
+        )
+        .get(
+            "/api/rounds/{id}/reports/{member}/{commitment}",
+            view_plan,
+            reports::api_get,
+        )
+        .put(
+            "/api/rounds/{id}/reports/{member}/{commitment}",
+            draft_report,
+            reports::api_draft,
+        )
+        .post(
+            "/api/rounds/{id}/reports/{member}/{commitment}/submit",
+            submit_report,
+            reports::api_submit,
+        )
+        .post(
+            "/api/rounds/{id}/reports/{member}/{commitment}/correct",
+            draft_report,
+            reports::api_correct,
+        )
+        .upload(
+            "/api/rounds/{id}/reports/{member}/{commitment}/files",
+            draft_report,
+            reports::attach_file,
+        )
+        .get("/strategies", view_plan, strategies::list_page)
+        .get("/strategies/new", strategies_editor, strategies::new_page)
+        .post(
+            "/strategies/new",
+            strategies_editor,
+            strategies::create_from_form,
+        )
+        .get(
+            "/strategies/{id}/edit",
+            strategies_editor,
+            strategies::edit_page,
+        )
+        .post(
+            "/strategies/{id}/edit",
+            strategies_editor,
+            strategies::update_from_form,
+        )
+        .get("/api/strategies", view_plan, strategies::api_list)
+        .post("/api/strategies", strategies_editor, strategies::api_create)
+        .put(
+            "/api/strategies/{id}",
+            strategies_editor,
+            strategies::api_update,
+        )
+        .upload(
+            "/strategies/{id}/documents",
+            strategies_editor,
+            strategies::attach_document,
+        )
+        .get(
+            "/strategies/{id}/documents/{document}",
+            view_plan,
+            strategies::document_download,
+        )
+        .upload(
+            "/api/strategies/{id}/documents",
+            strategies_editor,
+            strategies::attach_document,
+        )
+        .get("/lists", reference_lists, lists::overview)
+        .upload(
+            "/lists/import/{kind}",
+            Gate::Action(|| Action::ImportReferenceLists),
+            lists::import,
+        )
+        .get("/api/lists", reference_lists, lists::api_versions)
+        .get("/api/docs", Public, openapi::docs_page)
+        .get("/api/openapi.json", Public, openapi::document)
+        .get("/api/me", own_account, profile::api_me)
+        .get("/api/members", Public, members::api_list)
+        .post("/api/members", add_member, members::api_create)
+        .get("/api/members/{code}", Public, members::api_get)
+        .get(
+            "/api/members/{code}/focal-points",
+            focal_points_of,
+            focal_points::api_list,
+        )
+        .post(
+            "/api/members/{code}/focal-points",
+            edit_focal_points_of,
+            focal_points::api_create,
+        )
+        .get("/api/focal-points/{id}", SignedIn, focal_points::api_get)
+        .put("/api/focal-points/{id}", SignedIn, focal_points::api_update)
+        .delete("/api/focal-points/{id}", SignedIn, focal_points::api_delete)
+        .get("/api/tokens", own_account, profile::api_tokens)
+        .post("/api/tokens", own_account, profile::api_create_token)
+        .delete("/api/tokens/{id}", own_account, profile::api_revoke_token)
+        .get("/api/users", view_users, admin::api_users)
+        .post("/api/users", view_users, admin::api_create_user)
+        .post(
+            "/api/users/{username}/disable",
+            view_users,
+            admin::api_disable,
+        )
+        .get("/api/audit", audit, admin::api_audit)
+        .get("/api/audit/verify", audit, admin::api_verify);
+    r.finish()
+}
+
 pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
-    let upload_limit = state.config.max_upload_bytes;
-    let mut router = Router::new()
-        .route("/", get(home::page))
-        .route("/healthz", get(home::healthz))
-        .route("/metrics", get(metrics::endpoint))
-        .route("/static/{*path}", get(assets::serve))
-        .route("/login", get(auth::login_page).post(auth::login))
-        .route("/logout", post(auth::logout))
-        .route("/members", get(members::list_page))
-        .route(
-            "/members/new",
-            get(members::new_page).post(members::create_from_form),
-        )
-        .route("/members/{code}", get(members::member_page))
-        .route(
-            "/members/{code}/focal-points/new",
-            get(focal_points::new_page).post(focal_points::create_from_form),
-        )
-        .route(
-            "/focal-points/{id}/edit",
-            get(focal_points::edit_page).post(focal_points::update_from_form),
-        )
-        .route(
-            "/focal-points/{id}/verify",
-            post(focal_points::verify_from_form),
-        )
-        .route(
-            "/focal-points/{id}/delete",
-            post(focal_points::delete_from_form),
-        )
-        .route("/profile", get(profile::page))
-        .route("/profile/tokens", post(profile::create_token_from_form))
-        .route(
-            "/profile/tokens/{id}/revoke",
-            post(profile::revoke_token_from_form),
-        )
-        .route(
-            "/profile/password",
-            get(profile::password_page).post(profile::change_password),
-        )
-        .route(
-            "/admin/users",
-            get(admin::users_page).post(admin::create_user_from_form),
-        )
-        .route(
-            "/admin/users/{username}/disable",
-            post(admin::disable_from_form),
-        )
-        .route(
-            "/admin/users/{username}/enable",
-            post(admin::enable_from_form),
-        )
-        .route("/admin/audit", get(admin::audit_page))
-        .route(
-            "/screen",
-            get(screening::page).post(screening::screen_from_form),
-        )
-        .route(
-            "/screen/batch",
-            post(screening::start_batch).layer(DefaultBodyLimit::max(upload_limit)),
-        )
-        .route("/screen/jobs/{id}", get(screening::job_page))
-        .route("/screen/jobs/{id}/result.csv", get(screening::job_result))
-        .route("/api/screen", post(screening::api_screen))
-        .route("/match/{dataset}", post(screening::yente_match))
-        .route("/list", get(common_list::list_page))
-        .route("/list/changes", get(common_list::changes_page))
-        .route("/api/list", get(common_list::api_current))
-        .route("/api/list/versions", get(common_list::api_versions))
-        .route("/api/list/compare", get(common_list::api_compare))
-        .route("/api/list/export/{format}", get(common_list::api_export))
-        .route("/petition", get(petitions::form).post(petitions::submit))
-        .route("/petition/status", get(petitions::lookup))
-        .route("/petition/status/{tracking}", get(petitions::status))
-        .route(
-            "/api/proposals",
-            get(proposals::api_list).post(proposals::api_create),
-        )
-        .route("/api/proposals/{id}", get(proposals::api_get))
-        .route("/api/proposals/{id}/decisions", post(proposals::api_decide))
-        .route("/api/subjects/{id}", get(subjects::api_get))
-        .route("/api/subjects/{id}/merge", post(subjects::api_merge))
-        .route("/api/merges/{id}/undo", post(subjects::api_unmerge))
-        .route(
-            "/subjects/merge",
-            get(subjects::merge_page_handler).post(subjects::merge_from_form),
-        )
-        .route("/merges/{id}/undo", post(subjects::unmerge_from_form))
-        .route("/api/petitions", post(petitions::api_create))
-        .route("/api/petitions/{tracking}", get(petitions::api_status))
-        .route("/notifications", get(notifications::page_handler))
-        .route("/notifications/read", post(notifications::mark_all_read))
-        .route("/api/notifications", get(notifications::api_list))
-        .route("/ombudsperson", get(ombudsperson::queue))
-        .route(
-            "/ombudsperson/petitions/{id}",
-            get(ombudsperson::petition_page),
-        )
-        .route(
-            "/ombudsperson/petitions/{id}/notes",
-            post(ombudsperson::add_notes),
-        )
-        .route(
-            "/ombudsperson/petitions/{id}/recommend",
-            post(ombudsperson::recommend),
-        )
-        .route(
-            "/procedure",
-            get(procedure::page_handler).post(procedure::update_from_form),
-        )
-        .route(
-            "/api/procedure",
-            get(procedure::api_get).put(procedure::api_update),
-        )
-        .route("/api/procedure/versions", get(procedure::api_versions))
-        .route("/proposals", get(proposals::list_page))
-        .route(
-            "/proposals/new",
-            get(proposals::new_page).post(proposals::create_from_form),
-        )
-        .route("/proposals/{id}", get(proposals::proposal_page))
-        .route("/proposals/{id}/decide", post(proposals::decide))
-        .route("/proposals/{id}/statement", get(proposals::statement_page))
-        .route(
-            "/proposals/{id}/evidence",
-            post(proposals::add_evidence).layer(DefaultBodyLimit::max(upload_limit)),
-        )
-        .route(
-            "/proposals/{id}/evidence/{evidence_id}",
-            get(proposals::evidence_download),
-        )
-        .route("/commitments", get(plan::list_page))
-        .route(
-            "/commitments/new",
-            get(plan::new_page).post(plan::add_commitment_from_form),
-        )
-        .route(
-            "/commitments/frameworks",
-            post(plan::add_framework_from_form),
-        )
-        .route("/commitments/pillars", post(plan::add_pillar_from_form))
-        .route("/commitments/{id}", get(plan::commitment_page))
-        .route(
-            "/api/commitments",
-            get(plan::api_list).post(plan::api_add_commitment),
-        )
-        .route("/api/frameworks", post(plan::api_add_framework))
-        .route("/api/frameworks/{id}/pillars", post(plan::api_add_pillar))
-        .route("/rounds", get(rounds::list_page))
-        .route(
-            "/rounds/new",
-            get(rounds::new_page).post(rounds::create_from_form),
-        )
-        .route("/rounds/{id}", get(rounds::round_page))
-        .route("/rounds/{id}/reopen", post(rounds::reopen_from_form))
-        .route("/rounds/{id}/summary", get(rounds::summary_page))
-        .route("/rounds/{id}/matrix.csv", get(rounds::matrix_csv))
-        .route("/rounds/{id}/reports.csv", get(rounds::reports_csv))
-        .route("/rounds/{id}/status.svg", get(rounds::status_chart))
-        .route("/plan/progress.svg", get(rounds::progress_chart))
-        .route(
-            "/rounds/{id}/reports/{member}/{commitment}",
-            get(reports::report_page),
-        )
-        .route(
-            "/rounds/{id}/reports/{member}/{commitment}/draft",
-            post(reports::draft_from_form),
-        )
-        .route(
-            "/rounds/{id}/reports/{member}/{commitment}/correct",
-            post(reports::correct_from_form),
-        )
-        .route(
-            "/rounds/{id}/reports/{member}/{commitment}/submit",
-            post(reports::submit_from_form),
-        )
-        .route(
-            "/rounds/{id}/reports/{member}/{commitment}/files",
-            post(reports::attach_file).layer(DefaultBodyLimit::max(upload_limit)),
-        )
-        .route(
-            "/rounds/{id}/reports/{member}/{commitment}/files/{sha256}",
-            get(reports::file_download),
-        )
-        .route(
-            "/api/rounds",
-            get(rounds::api_list).post(rounds::api_create),
-        )
-        .route("/api/rounds/{id}", get(rounds::api_get))
-        .route("/api/rounds/{id}/reopen", post(rounds::api_reopen))
-        .route("/api/rounds/{id}/matrix", get(rounds::api_matrix))
-        .route("/api/rounds/{id}/reports", get(reports::api_round_reports))
-        .route(
-            "/api/rounds/{id}/reports/{member}/{commitment}",
-            get(reports::api_get).put(reports::api_draft),
-        )
-        .route(
-            "/api/rounds/{id}/reports/{member}/{commitment}/submit",
-            post(reports::api_submit),
-        )
-        .route(
-            "/api/rounds/{id}/reports/{member}/{commitment}/correct",
-            post(reports::api_correct),
-        )
-        .route(
-            "/api/rounds/{id}/reports/{member}/{commitment}/files",
-            post(reports::attach_file).layer(DefaultBodyLimit::max(upload_limit)),
-        )
-        .route("/strategies", get(strategies::list_page))
-        .route(
-            "/strategies/new",
-            get(strategies::new_page).post(strategies::create_from_form),
-        )
-        .route(
-            "/strategies/{id}/edit",
-            get(strategies::edit_page).post(strategies::update_from_form),
-        )
-        .route(
-            "/api/strategies",
-            get(strategies::api_list).post(strategies::api_create),
-        )
-        .route(
-            "/api/strategies/{id}",
-            axum::routing::put(strategies::api_update),
-        )
-        .route(
-            "/strategies/{id}/documents",
-            post(strategies::attach_document).layer(DefaultBodyLimit::max(upload_limit)),
-        )
-        .route(
-            "/strategies/{id}/documents/{document}",
-            get(strategies::document_download),
-        )
-        .route(
-            "/api/strategies/{id}/documents",
-            post(strategies::attach_document).layer(DefaultBodyLimit::max(upload_limit)),
-        )
-        .route("/api/commitments/{id}", get(plan::api_get))
-        .route("/lists", get(lists::overview))
-        .route(
-            "/lists/import/{kind}",
-            post(lists::import).layer(DefaultBodyLimit::max(upload_limit)),
-        )
-        .route("/api/lists", get(lists::api_versions))
-        .route("/api/docs", get(openapi::docs_page))
-        .route("/api/openapi.json", get(openapi::document))
-        .route("/api/me", get(profile::api_me))
-        .route(
-            "/api/members",
-            get(members::api_list).post(members::api_create),
-        )
-        .route("/api/members/{code}", get(members::api_get))
-        .route(
-            "/api/members/{code}/focal-points",
-            get(focal_points::api_list).post(focal_points::api_create),
-        )
-        .route(
-            "/api/focal-points/{id}",
-            get(focal_points::api_get)
-                .put(focal_points::api_update)
-                .delete(focal_points::api_delete),
-        )
-        .route(
-            "/api/tokens",
-            get(profile::api_tokens).post(profile::api_create_token),
-        )
-        .route(
-            "/api/tokens/{id}",
-            axum::routing::delete(profile::api_revoke_token),
-        )
-        .route(
-            "/api/users",
-            get(admin::api_users).post(admin::api_create_user),
-        )
-        .route("/api/users/{username}/disable", post(admin::api_disable))
-        .route("/api/audit", get(admin::api_audit))
-        .route("/api/audit/verify", get(admin::api_verify))
+    let (routes, rules) = routes(state.config.max_upload_bytes);
+    let mut router = routes
         .fallback(not_found)
+        .layer(from_fn_with_state((state.clone(), rules), gate::check))
         .layer(DefaultBodyLimit::max(limit))
         .layer(from_fn(render_errors))
         .layer(from_fn_with_state(state.clone(), context::resolve))

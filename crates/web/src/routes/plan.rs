@@ -3,8 +3,8 @@
 
 use accord_core::Action;
 use accord_plan::{
-    Actor as PlanActor, Catalogue, Cell, Commitment, CommitmentId, CommitmentKind, NewCommitment,
-    NewFramework, NewPillar, ReportStatus, ReportingRound, Viewer,
+    Catalogue, Cell, Commitment, CommitmentId, CommitmentKind, NewCommitment, NewFramework,
+    NewPillar, ReportStatus, ReportingRound,
 };
 use axum::Json;
 use axum::extract::{Path, State};
@@ -108,7 +108,7 @@ pub async fn commitment_page(
         .commitment(&id)
         .ok_or_else(|| WebError::NotFound(format!("commitment {id}")))?;
     let framework = catalogue.framework(&c.framework);
-    let viewer = viewer(&state, &ctx).await?;
+    let viewer = ctx.principal.clone();
     let rounds: Vec<ReportingRound> = state
         .store
         .plan_rounds()
@@ -232,20 +232,6 @@ pub async fn api_get(
     Ok(Json(
         serde_json::to_value(to_json(c)).map_err(|e| WebError::Internal(e.to_string()))?,
     ))
-}
-
-/// Who is looking, for the TLP rules of members' reports and strategies.
-pub(super) async fn viewer(state: &AppState, ctx: &Ctx) -> Result<Viewer, WebError> {
-    let kind = match ctx.principal.member() {
-        Some(code) => Some(state.store.member(code).await?.kind),
-        None => None,
-    };
-    Ok(Viewer::from_principal(&ctx.principal, kind))
-}
-
-/// The signed-in user as the plan's rules see them.
-pub(super) fn plan_actor(ctx: &Ctx) -> Result<PlanActor, WebError> {
-    PlanActor::from_principal(&ctx.principal).ok_or(WebError::NotSignedIn)
 }
 
 pub(super) fn status_label(l: Lang, s: ReportStatus) -> &'static str {
@@ -455,7 +441,7 @@ async fn add_from_form(
     form: CatalogueForm,
 ) -> Result<Response, WebError> {
     ctx.require(&state, &Action::ManagePlan).await?;
-    let who = plan_actor(&ctx)?;
+    let who = ctx.principal.clone();
     let actor = ctx.actor();
     let result: Result<String, accord_store::StoreError> = async {
         Ok(match kind {
@@ -528,7 +514,7 @@ pub async fn api_add_framework(
     ctx.require(&state, &Action::ManagePlan).await?;
     let f = state
         .store
-        .add_plan_framework(&ctx.actor(), &plan_actor(&ctx)?, form.framework()?)
+        .add_plan_framework(&ctx.actor(), &ctx.principal, form.framework()?)
         .await?;
     Ok((StatusCode::CREATED, Json(f)).into_response())
 }
@@ -543,7 +529,7 @@ pub async fn api_add_pillar(
     form.framework = framework;
     let f = state
         .store
-        .add_plan_pillar(&ctx.actor(), &plan_actor(&ctx)?, form.pillar()?)
+        .add_plan_pillar(&ctx.actor(), &ctx.principal, form.pillar()?)
         .await?;
     Ok((StatusCode::CREATED, Json(f)).into_response())
 }
@@ -556,7 +542,7 @@ pub async fn api_add_commitment(
     ctx.require(&state, &Action::ManagePlan).await?;
     let c = state
         .store
-        .add_plan_commitment(&ctx.actor(), &plan_actor(&ctx)?, form.commitment()?)
+        .add_plan_commitment(&ctx.actor(), &ctx.principal, form.commitment()?)
         .await?;
     Ok((StatusCode::CREATED, Json(to_json(&c))).into_response())
 }

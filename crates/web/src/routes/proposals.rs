@@ -4,10 +4,10 @@
 //! only by those allowed, every read audited.
 
 use accord_core::tlp::Tlp;
-use accord_core::{Action, Invalid, MemberKind, Role};
+use accord_core::{Action, Distribution, Invalid, MemberCode, MemberKind, Role, may_see};
 use accord_lists::ListEntry;
 use accord_procedure::ActionKind;
-use accord_store::common_list::{Acting, ProposalRecord};
+use accord_store::common_list::ProposalRecord;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -20,23 +20,10 @@ use crate::error::WebError;
 use crate::render::{Field, csrf_field, form_errors, format_instant, format_ms, page};
 use crate::state::AppState;
 
-/// The member a user acts for in the procedure.
-fn acting(ctx: &Ctx) -> Result<Acting, WebError> {
-    if ctx.principal.is_secretariat() {
-        return Ok(Acting::Secretariat);
-    }
-    if ctx.principal.role() == Some(Role::Ombudsperson) {
-        return Ok(Acting::Ombudsperson);
-    }
-    ctx.principal
-        .member()
-        .cloned()
-        .map(Acting::Member)
-        .ok_or(WebError::Forbidden)
-}
-
-async fn viewer(state: &AppState, ctx: &Ctx) -> Result<accord_procedure::Actor, WebError> {
-    Ok(state.store.procedure_actor(&acting(ctx)?).await?)
+/// The viewer as the procedure sees them (a member with its kind, the
+/// secretariat, the ombudsperson).
+fn viewer(ctx: &Ctx) -> Result<accord_procedure::Actor, WebError> {
+    accord_procedure::Actor::of(&ctx.principal).ok_or(WebError::Forbidden)
 }
 
 pub async fn list_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
@@ -342,7 +329,7 @@ pub async fn create_from_form(
         .store
         .create_proposal(
             &ctx.actor(),
-            &acting(&ctx)?,
+            &ctx.principal,
             new,
             time::OffsetDateTime::now_utc(),
         )
@@ -421,26 +408,19 @@ fn action_value(a: ActionKind) -> &'static str {
     }
 }
 
-/// Who may read a statement of case: the secretariat, the proposing member,
-/// and — unless it is RED or AMBER+STRICT — the users of the regional states.
-async fn may_read_statement(
-    state: &AppState,
-    ctx: &Ctx,
-    p: &ProposalRecord,
-) -> Result<bool, WebError> {
-    if ctx.principal.is_secretariat() {
-        return Ok(true);
-    }
-    let Some(member) = ctx.principal.member() else {
-        return Ok(false);
-    };
-    if member.as_str() == p.proposer {
-        return Ok(true);
-    }
-    if matches!(p.statement_tlp, Tlp::Red | Tlp::AmberStrict) {
-        return Ok(false);
-    }
-    Ok(state.store.member(member).await?.kind == MemberKind::RegionalState)
+/// Who may read a statement of case: the one visibility rule, with the
+/// statement's marking, the proposing member as owner, and the regional
+/// states (who decide on listings) as its distribution.
+fn may_read_statement(ctx: &Ctx, p: &ProposalRecord) -> bool {
+    let owner = MemberCode::parse(&p.proposer).ok();
+    may_see(
+        &ctx.principal,
+        p.statement_tlp,
+        owner.as_ref(),
+        &Distribution::MemberKinds {
+            kinds: vec![MemberKind::RegionalState],
+        },
+    )
 }
 
 pub async fn proposal_page(
@@ -451,11 +431,11 @@ pub async fn proposal_page(
     ctx.require(&state, &Action::ViewProposals).await?;
     let l = ctx.lang;
     let p = state.store.proposal(id).await?;
-    let who = viewer(&state, &ctx).await?;
+    let who = viewer(&ctx)?;
     let now = time::OffsetDateTime::now_utc();
     let view = accord_procedure::view(&p.rule, &p.state, &who, now);
     let can_decide = matches!(ctx.principal.role(), Some(Role::MemberAdmin));
-    let statement = may_read_statement(&state, &ctx, &p).await?;
+    let statement = may_read_statement(&ctx, &p);
     let evidence = if statement {
         state.store.evidence(p.id).await?
     } else {
@@ -602,7 +582,7 @@ async fn record_decision(
         .record_decision(
             &ctx.actor(),
             id,
-            &acting(ctx)?,
+            &ctx.principal,
             action,
             time::OffsetDateTime::now_utc(),
         )
@@ -624,8 +604,8 @@ pub struct ProposalJson {
     view: accord_procedure::ProposalView,
 }
 
-async fn to_json(state: &AppState, ctx: &Ctx, p: ProposalRecord) -> Result<ProposalJson, WebError> {
-    let who = viewer(state, ctx).await?;
+fn to_json(ctx: &Ctx, p: ProposalRecord) -> Result<ProposalJson, WebError> {
+    let who = viewer(ctx)?;
     let view = accord_procedure::view(&p.rule, &p.state, &who, time::OffsetDateTime::now_utc());
     Ok(ProposalJson {
         id: p.id,
@@ -646,7 +626,7 @@ pub async fn api_list(
     ctx.require(&state, &Action::ViewProposals).await?;
     let mut out = Vec::new();
     for p in state.store.proposals(false).await? {
-        out.push(to_json(&state, &ctx, p).await?);
+        out.push(to_json(&ctx, p)?);
     }
     Ok(axum::Json(out))
 }
@@ -658,7 +638,7 @@ pub async fn api_get(
 ) -> Result<axum::Json<ProposalJson>, WebError> {
     ctx.require(&state, &Action::ViewProposals).await?;
     let p = state.store.proposal(id).await?;
-    Ok(axum::Json(to_json(&state, &ctx, p).await?))
+    Ok(axum::Json(to_json(&ctx, p)?))
 }
 
 pub async fn api_create(
@@ -672,15 +652,12 @@ pub async fn api_create(
         .store
         .create_proposal(
             &ctx.actor(),
-            &acting(&ctx)?,
+            &ctx.principal,
             new,
             time::OffsetDateTime::now_utc(),
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(to_json(&state, &ctx, p).await?),
-    ))
+    Ok((StatusCode::CREATED, axum::Json(to_json(&ctx, p)?)))
 }
 
 pub async fn api_decide(
@@ -690,7 +667,7 @@ pub async fn api_decide(
     crate::forms::ApiJson(form): crate::forms::ApiJson<DecisionForm>,
 ) -> Result<axum::Json<ProposalJson>, WebError> {
     let p = record_decision(&state, &ctx, id, &form).await?;
-    Ok(axum::Json(to_json(&state, &ctx, p).await?))
+    Ok(axum::Json(to_json(&ctx, p)?))
 }
 
 pub async fn statement_page(
@@ -700,7 +677,7 @@ pub async fn statement_page(
 ) -> Result<Html<String>, WebError> {
     ctx.require(&state, &Action::ViewProposals).await?;
     let p = state.store.proposal(id).await?;
-    if !may_read_statement(&state, &ctx, &p).await? {
+    if !may_read_statement(&ctx, &p) {
         ctx.require(&state, &Action::ReadRestrictedStatement)
             .await?;
     }
@@ -758,7 +735,7 @@ pub async fn evidence_download(
 ) -> Result<Response, WebError> {
     ctx.require(&state, &Action::ViewProposals).await?;
     let p = state.store.proposal(id).await?;
-    if !may_read_statement(&state, &ctx, &p).await? {
+    if !may_read_statement(&ctx, &p) {
         ctx.require(&state, &Action::ReadRestrictedStatement)
             .await?;
     }

@@ -5,8 +5,8 @@
 
 use accord_core::{Action, Invalid, MemberCode};
 use accord_plan::{
-    CommitmentId, Evidence, EvidenceInput, IndicatorInput, Report, ReportContent, ReportInput,
-    ReportStatus, ReportVersion, ReportingRound, RoundId, Tlp, Viewer,
+    CommitmentId, Evidence, EvidenceInput, IndicatorInput, Principal, Report, ReportContent,
+    ReportInput, ReportStatus, ReportVersion, ReportingRound, RoundId, Tlp,
 };
 use accord_store::plan::{NewEvidenceFile, ReportRecord};
 use axum::Json;
@@ -16,7 +16,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::{Deserialize, Serialize};
 
-use super::plan::{catalogue, commitment_or_404, plan_actor, status_label, viewer};
+use super::plan::{catalogue, commitment_or_404, status_label};
 use crate::context::Ctx;
 use crate::error::WebError;
 use crate::forms::{ApiJson, FormFields, PostedForm, Upload};
@@ -364,7 +364,7 @@ async fn render_page(
     form: Option<(&ReportInput, bool, &Invalid)>,
 ) -> Result<Html<String>, WebError> {
     let l = ctx.lang;
-    let viewer = viewer(state, ctx).await?;
+    let viewer = ctx.principal.clone();
     let report = record.map(|r| &r.report);
     let versions: Vec<&ReportVersion> = report
         .map(|r| r.versions_visible_to(&viewer))
@@ -504,7 +504,7 @@ async fn write(
     revision: Option<i64>,
     correcting: bool,
 ) -> Result<ReportRecord, WebError> {
-    let who = plan_actor(ctx)?;
+    let who = ctx.principal.clone();
     let key = (&t.round.id, &t.member, &t.commitment);
     let now = time::OffsetDateTime::now_utc();
     Ok(if correcting {
@@ -602,7 +602,7 @@ async fn submit(
         .store
         .submit_plan_report(
             &ctx.actor(),
-            &plan_actor(ctx)?,
+            &ctx.principal,
             (&t.round.id, &t.member, &t.commitment),
             revision,
             time::OffsetDateTime::now_utc(),
@@ -640,7 +640,7 @@ pub async fn attach_file(
         .store
         .attach_plan_evidence(
             &ctx.actor(),
-            &plan_actor(&ctx)?,
+            &ctx.principal,
             (&t.round.id, &t.member, &t.commitment),
             &NewEvidenceFile {
                 file_name,
@@ -653,7 +653,7 @@ pub async fn attach_file(
         )
         .await?;
     if crate::error::is_api_path(&ctx.path) {
-        let viewer = viewer(&state, &ctx).await?;
+        let viewer = ctx.principal.clone();
         return Ok(Json(report_json(&record, &viewer)).into_response());
     }
     Ok(Redirect::to(&url(&t)).into_response())
@@ -666,7 +666,7 @@ pub async fn file_download(
     Path((round, member, commitment, sha256)): Path<(String, String, String, String)>,
 ) -> Result<Response, WebError> {
     let t = target(&state, &ctx, &(round, member, commitment)).await?;
-    let viewer = viewer(&state, &ctx).await?;
+    let viewer = ctx.principal.clone();
     let record = state
         .store
         .plan_report(&t.round.id, &t.member, &t.commitment)
@@ -705,7 +705,7 @@ pub struct ReportJson<'a> {
     versions: Vec<&'a ReportVersion>,
 }
 
-fn report_json<'a>(record: &'a ReportRecord, viewer: &Viewer) -> ReportJson<'a> {
+fn report_json<'a>(record: &'a ReportRecord, viewer: &Principal) -> ReportJson<'a> {
     let r = &record.report;
     ReportJson {
         round: r.round.to_string(),
@@ -722,7 +722,7 @@ pub async fn api_get(
     Path(path): Path<ReportPath>,
 ) -> Result<Json<serde_json::Value>, WebError> {
     let t = target(&state, &ctx, &path).await?;
-    let viewer = viewer(&state, &ctx).await?;
+    let viewer = ctx.principal.clone();
     let record = state
         .store
         .plan_report(&t.round.id, &t.member, &t.commitment)
@@ -749,7 +749,7 @@ pub async fn api_round_reports(
     ctx.require(&state, &Action::ViewCommitments).await?;
     let id = RoundId::parse(&round).map_err(|_| WebError::NotFound(format!("round {round}")))?;
     state.store.plan_round(&id).await?;
-    let viewer = viewer(&state, &ctx).await?;
+    let viewer = ctx.principal.clone();
     let reports = state.store.plan_reports(Some(&id)).await?;
     let visible: Vec<serde_json::Value> = reports
         .iter()
@@ -795,7 +795,7 @@ async fn api_write(
     .await?;
     let content = body.input.validate()?;
     let record = write(&state, &ctx, &t, content, body.revision, correcting).await?;
-    let viewer = viewer(&state, &ctx).await?;
+    let viewer = ctx.principal.clone();
     Ok(Json(
         serde_json::to_value(report_json(&record, &viewer))
             .map_err(|e| WebError::Internal(e.to_string()))?,
@@ -834,7 +834,7 @@ pub async fn api_submit(
 ) -> Result<Json<serde_json::Value>, WebError> {
     let t = target(&state, &ctx, &path).await?;
     let record = submit(&state, &ctx, &t, body.revision).await?;
-    let viewer = viewer(&state, &ctx).await?;
+    let viewer = ctx.principal.clone();
     Ok(Json(
         serde_json::to_value(report_json(&record, &viewer))
             .map_err(|e| WebError::Internal(e.to_string()))?,

@@ -6,9 +6,9 @@
 
 use accord_core::{Action, Invalid, Member, MemberKind};
 use accord_plan::{
-    Catalogue, Cell, Direction, Filter, FrameworkId, Matrix, NewRound, PillarId, Report,
-    ReportingRound, RoundId, Viewer, changes_since, export, matrix, member_progress_change,
-    pillar_series, progress_by_pillar, svg,
+    Catalogue, Cell, Direction, Filter, FrameworkId, Matrix, NewRound, PillarId, Principal, Report,
+    ReportingRound, RoundId, changes_since, export, matrix, member_progress_change, pillar_series,
+    progress_by_pillar, svg,
 };
 use accord_store::plan::RoundRecord;
 use axum::Json;
@@ -18,7 +18,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{Markup, PreEscaped, html};
 use serde::{Deserialize, Serialize};
 
-use super::plan::{catalogue, cell_label, plan_actor, short_label, status_label, viewer};
+use super::plan::{catalogue, cell_label, short_label, status_label};
 use crate::context::Ctx;
 use crate::error::WebError;
 use crate::forms::{ApiJson, PostedForm};
@@ -90,7 +90,7 @@ struct RoundView {
     rounds: Vec<RoundRecord>,
     catalogue: Catalogue,
     reports: Vec<Report>,
-    viewer: Viewer,
+    viewer: Principal,
     filter: Filter,
     matrix: Matrix,
     previous: Option<Matrix>,
@@ -124,7 +124,7 @@ async fn round_view(
     let id = round_id(id)?;
     let record = state.store.plan_round(&id).await?;
     let filter = query.filter(&catalogue)?;
-    let viewer = viewer(state, ctx).await?;
+    let viewer = ctx.principal.clone();
     let rounds = state.store.plan_rounds().await?;
     let reports = state.store.plan_reports(None).await?;
     let m = matrix(&catalogue, &record.round, &reports, &viewer, &filter);
@@ -167,7 +167,7 @@ pub async fn list_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
     let l = ctx.lang;
     let manage = accord_core::authorize(&ctx.principal, &Action::ManagePlan).is_ok();
     let catalogue = state.store.plan_catalogue().await?;
-    let viewer = viewer(&state, &ctx).await?;
+    let viewer = ctx.principal.clone();
     let reports = state.store.plan_reports(None).await?;
     let all: Vec<ReportingRound> = rounds.iter().map(|r| r.round.clone()).collect();
     let series = pillar_series(&catalogue, &all, &reports, &viewer, &Filter::default());
@@ -326,7 +326,7 @@ pub async fn create_from_form(
     };
     match state
         .store
-        .open_plan_round(&ctx.actor(), &plan_actor(&ctx)?, &new)
+        .open_plan_round(&ctx.actor(), &ctx.principal, &new)
         .await
     {
         Ok(round) => Ok(Redirect::to(&format!("/rounds/{}", round.id)).into_response()),
@@ -619,7 +619,10 @@ fn csv_response(body: String, file_name: &str) -> Response {
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
+                crate::files::content_disposition(file_name)
+                    .to_str()
+                    .unwrap_or("attachment")
+                    .to_string(),
             ),
             (header::CACHE_CONTROL, "private, no-store".to_string()),
         ],
@@ -704,7 +707,7 @@ pub async fn progress_chart(
 ) -> Result<Response, WebError> {
     let catalogue = catalogue(&state, &ctx).await?;
     let filter = query.filter(&catalogue)?;
-    let viewer = viewer(&state, &ctx).await?;
+    let viewer = ctx.principal.clone();
     let rounds: Vec<ReportingRound> = state
         .store
         .plan_rounds()
@@ -743,7 +746,7 @@ pub async fn reopen_from_form(
     };
     state
         .store
-        .set_plan_round_reopened(&ctx.actor(), &plan_actor(&ctx)?, &id, reopened)
+        .set_plan_round_reopened(&ctx.actor(), &ctx.principal, &id, reopened)
         .await?;
     Ok(Redirect::to(&format!("/rounds/{id}")).into_response())
 }
@@ -807,7 +810,7 @@ pub async fn api_create(
         .store
         .open_plan_round(
             &ctx.actor(),
-            &plan_actor(&ctx)?,
+            &ctx.principal,
             &NewRound {
                 id: &body.id,
                 name: &body.name,
@@ -910,7 +913,7 @@ pub async fn api_reopen(
     let id = round_id(&id)?;
     state
         .store
-        .set_plan_round_reopened(&ctx.actor(), &plan_actor(&ctx)?, &id, body.reopened)
+        .set_plan_round_reopened(&ctx.actor(), &ctx.principal, &id, body.reopened)
         .await?;
     Ok(Json(round_json(state.store.plan_round(&id).await?)))
 }

@@ -3,7 +3,7 @@
 //! and the commitments they implement. Each entry is shown under its TLP.
 
 use accord_core::{Action, Invalid, MemberCode};
-use accord_plan::{StrategyInput, StrategyKind, StrategyStatus, Viewer, visible_to};
+use accord_plan::{Principal, StrategyInput, StrategyKind, StrategyStatus, visible_to};
 use accord_store::StoreError;
 use accord_store::plan::StrategyRecord;
 use axum::Json;
@@ -13,7 +13,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
 
-use super::plan::{catalogue, plan_actor, short_label, viewer};
+use super::plan::{catalogue, short_label};
 use crate::context::Ctx;
 use crate::error::WebError;
 use crate::forms::{ApiJson, FormFields, PostedForm};
@@ -36,7 +36,7 @@ fn status_label(l: Lang, s: StrategyStatus) -> &'static str {
     }
 }
 
-fn visible(r: &StrategyRecord, viewer: &Viewer) -> bool {
+fn visible(r: &StrategyRecord, viewer: &Principal) -> bool {
     visible_to(r.strategy.tlp, &r.strategy.member, viewer)
 }
 
@@ -62,7 +62,7 @@ pub async fn list_page(
     Query(q): Query<MemberQuery>,
 ) -> Result<Html<String>, WebError> {
     let catalogue = catalogue(&state, &ctx).await?;
-    let viewer = viewer(&state, &ctx).await?;
+    let viewer = ctx.principal.clone();
     let l = ctx.lang;
     let all: Vec<StrategyRecord> = state
         .store
@@ -323,7 +323,7 @@ pub async fn create_from_form(
         .store
         .add_plan_strategy(
             &ctx.actor(),
-            &plan_actor(&ctx)?,
+            &ctx.principal,
             &code,
             &input,
             accord_store::today(),
@@ -446,7 +446,7 @@ pub async fn attach_document(
         .store
         .attach_strategy_document(
             &ctx.actor(),
-            &plan_actor(&ctx)?,
+            &ctx.principal,
             id,
             &accord_store::plan::NewEvidenceFile {
                 file_name,
@@ -470,7 +470,7 @@ pub async fn document_download(
 ) -> Result<Response, WebError> {
     ctx.require(&state, &Action::ViewCommitments).await?;
     let record = state.store.plan_strategy(id).await?;
-    if !visible(&record, &viewer(&state, &ctx).await?) {
+    if !visible(&record, &ctx.principal.clone()) {
         return Err(WebError::NotFound(format!("strategy {id}")));
     }
     let (meta, bytes) = state
@@ -504,7 +504,7 @@ pub async fn update_from_form(
         .store
         .update_plan_strategy(
             &ctx.actor(),
-            &plan_actor(&ctx)?,
+            &ctx.principal,
             id,
             &input,
             revision,
@@ -536,7 +536,7 @@ pub async fn api_list(
     ctx: Ctx,
 ) -> Result<Json<Vec<StrategyRecord>>, WebError> {
     ctx.require(&state, &Action::ViewCommitments).await?;
-    let viewer = viewer(&state, &ctx).await?;
+    let viewer = ctx.principal.clone();
     Ok(Json(
         state
             .store
@@ -574,7 +574,7 @@ pub async fn api_create(
         .store
         .add_plan_strategy(
             &ctx.actor(),
-            &plan_actor(&ctx)?,
+            &ctx.principal,
             &code,
             &body.input,
             accord_store::today(),
@@ -611,7 +611,7 @@ pub async fn api_update(
             .store
             .update_plan_strategy(
                 &ctx.actor(),
-                &plan_actor(&ctx)?,
+                &ctx.principal,
                 id,
                 &body.input,
                 body.revision,
