@@ -8,12 +8,10 @@
 
 use std::time::Instant;
 
-use accord_core::Role;
 use accord_programmes::iati::{
     IatiConfig, ImportContext, check_codes, read_activities, write_activities,
 };
 use accord_programmes::model::{OrgRef, OrgType, ProgrammeId, Text};
-use accord_programmes::rules::Actor;
 use accord_programmes::{Programme, csv, sample};
 use time::macros::datetime;
 
@@ -65,7 +63,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (read, import) = best(|| read_activities(out.xml.as_bytes(), &ctx, now));
     assert_eq!(import?.created.len(), n);
     let (csv_write, table) = best(|| csv::programmes_csv(&ps));
-    let actor = Actor::new(1, Role::SecretariatAdmin, None);
+    let actor = sample::secretariat(1);
     let (csv_read, back) = best(|| csv::read_programmes(table.as_bytes(), &[], &actor));
     assert_eq!(back?.created.len(), n);
 

@@ -7,7 +7,6 @@
 use accord_programmes::aggregate::{budget_vs_spent, indicator_series, kinds_by_year};
 use accord_programmes::iati::{IatiConfig, write_activities};
 use accord_programmes::model::{OrgRef, OrgType, Text};
-use accord_programmes::rules::Viewer;
 use accord_programmes::sample;
 use accord_programmes::svg::{Words, budget_chart, indicator_chart, kinds_by_year_chart};
 use time::macros::datetime;
@@ -52,7 +51,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             kinds_by_year_chart(
                 "kinds",
                 "Programmes by kind and year",
-                &kinds_by_year(std::slice::from_ref(&p), None, &Viewer::Secretariat),
+                &kinds_by_year(std::slice::from_ref(&p), None, &sample::secretariat(1)),
                 &words,
             ),
         ),

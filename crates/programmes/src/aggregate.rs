@@ -10,12 +10,12 @@
 
 use std::collections::BTreeMap;
 
-use accord_core::MemberCode;
+use accord_core::{MemberCode, Principal};
 use serde::Serialize;
 
 use crate::model::*;
 use crate::programme::Programme;
-use crate::rules::{Viewer, visible_to};
+use crate::rules::visible_to;
 
 /// One period of an indicator, as drawn.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -205,7 +205,7 @@ fn lowercase_first(s: &str) -> String {
 pub fn commitment_summary(
     programmes: &[Programme],
     commitment: &CommitmentId,
-    viewer: &Viewer,
+    viewer: &Principal,
     lang: &str,
 ) -> CommitmentSummary {
     let chosen: Vec<&Programme> = programmes
@@ -257,7 +257,7 @@ pub fn commitment_summary(
 /// commitment id order.
 pub fn by_commitment(
     programmes: &[Programme],
-    viewer: &Viewer,
+    viewer: &Principal,
     lang: &str,
 ) -> Vec<CommitmentSummary> {
     let mut ids: Vec<&CommitmentId> = programmes
@@ -292,7 +292,7 @@ impl YearCounts {
 pub fn kinds_by_year(
     programmes: &[Programme],
     member: Option<&MemberCode>,
-    viewer: &Viewer,
+    viewer: &Principal,
 ) -> Vec<YearCounts> {
     let mut by: BTreeMap<i32, BTreeMap<ProgrammeKind, usize>> = BTreeMap::new();
     for p in programmes.iter().filter(|p| visible_to(p, viewer)) {
@@ -321,7 +321,7 @@ mod tests {
     use super::*;
     use crate::programme::ProgrammeData;
     use crate::sample::*;
-    use accord_core::{MemberKind, tlp::Tlp};
+    use accord_core::{MemberKind, Role, tlp::Tlp};
     use time::macros::date;
 
     fn training(id: &str, trained: f64, tlp: Tlp) -> Programme {
@@ -372,7 +372,7 @@ mod tests {
         let s = commitment_summary(
             &ps,
             &CommitmentId::parse("astana2015.step.5").unwrap(),
-            &Viewer::Secretariat,
+            &secretariat(1),
             "en",
         );
         assert_eq!(s.programmes.len(), 3);
@@ -388,10 +388,13 @@ mod tests {
             training("tr-a", 400.0, Tlp::Green),
             training("tr-b", 600.0, Tlp::Red),
         ];
-        let ngo = Viewer::Member {
-            member: MemberCode::parse("NGO1").unwrap(),
-            kind: MemberKind::CivilSociety,
-        };
+        let ngo = Principal::member_user(
+            6,
+            "ngo",
+            MemberCode::parse("NGO1").unwrap(),
+            MemberKind::CivilSociety,
+            Role::Reader,
+        );
         let s = commitment_summary(
             &ps,
             &CommitmentId::parse("astana2015.step.5").unwrap(),
@@ -399,7 +402,7 @@ mod tests {
             "en",
         );
         assert_eq!(s.sentence(), "1 programme, 400 public servants trained");
-        assert!(by_commitment(&ps, &Viewer::Anonymous, "en").is_empty());
+        assert!(by_commitment(&ps, &Principal::Anonymous, "en").is_empty());
     }
 
     #[test]
@@ -420,7 +423,7 @@ mod tests {
     fn programmes_count_in_every_year_they_run() {
         let ps = vec![sample(), training("tr-a", 1.0, Tlp::Green)];
         let kaz = MemberCode::parse("KAZ").unwrap();
-        let y = kinds_by_year(&ps, Some(&kaz), &Viewer::Secretariat);
+        let y = kinds_by_year(&ps, Some(&kaz), &secretariat(1));
         assert_eq!(
             y.iter().map(|c| c.year).collect::<Vec<_>>(),
             vec![2024, 2025]
@@ -431,7 +434,7 @@ mod tests {
             kinds_by_year(
                 &ps,
                 Some(&MemberCode::parse("KGZ").unwrap()),
-                &Viewer::Secretariat
+                &secretariat(1)
             )
             .is_empty()
         );

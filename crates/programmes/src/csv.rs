@@ -15,13 +15,13 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use accord_core::MemberCode;
 use accord_core::tlp::Tlp;
+use accord_core::{MemberCode, Principal};
 
 use crate::error::{Code, Collector, Invalid, Problem, ProgrammeError};
 use crate::model::*;
 use crate::programme::{DESCRIPTION_MAX, Programme, ProgrammeData, TITLE_MAX, fmt_number};
-use crate::rules::{self, Actor, PeriodRef};
+use crate::rules::{self, PeriodRef};
 
 const SEP: &str = " | ";
 
@@ -338,7 +338,7 @@ fn opt_date_field(s: &str) -> Result<Option<time::Date>, Problem> {
 pub fn read_programmes(
     bytes: &[u8],
     existing: &[Programme],
-    actor: &Actor,
+    actor: &Principal,
 ) -> Result<CsvImport, CsvError> {
     let rows = read_rows(bytes)?;
     rows.require(&[
@@ -716,7 +716,7 @@ pub struct PeriodsImport {
 pub fn read_periods(
     bytes: &[u8],
     existing: &[Programme],
-    actor: &Actor,
+    actor: &Principal,
 ) -> Result<PeriodsImport, CsvError> {
     let rows = read_rows(bytes)?;
     rows.require(&[
@@ -869,12 +869,8 @@ mod tests {
     use crate::sample::*;
     use accord_core::Role;
 
-    fn kaz() -> Actor {
-        Actor::new(
-            2,
-            Role::Contributor,
-            Some(MemberCode::parse("KAZ").unwrap()),
-        )
+    fn kaz() -> Principal {
+        member_user(2, "KAZ", Role::Contributor)
     }
 
     #[test]
@@ -948,11 +944,7 @@ mod tests {
     fn other_members_cannot_import_into_a_programme() {
         let p = sample();
         let csv = programmes_csv(std::slice::from_ref(&p)).replace(",implementation,", ",closed,");
-        let kgz = Actor::new(
-            5,
-            Role::Contributor,
-            Some(MemberCode::parse("KGZ").unwrap()),
-        );
+        let kgz = member_user(5, "KGZ", Role::Contributor);
         assert!(matches!(
             read_programmes(csv.as_bytes(), std::slice::from_ref(&p), &kgz),
             Err(CsvError::Refused {

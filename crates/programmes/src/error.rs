@@ -326,6 +326,9 @@ impl Collector {
 pub enum ProgrammeError {
     #[error(transparent)]
     Invalid(#[from] Invalid),
+    /// Nobody is signed in: every change is recorded under a user.
+    #[error("sign in to do this")]
+    NotSignedIn,
     /// The role may not do this.
     #[error("a {role} cannot {action}")]
     RoleNotAllowed {
@@ -367,6 +370,7 @@ impl ProgrammeError {
     pub fn code(&self) -> &'static str {
         match self {
             ProgrammeError::Invalid(_) => "invalid",
+            ProgrammeError::NotSignedIn => "not_signed_in",
             ProgrammeError::RoleNotAllowed { .. } => "role_not_allowed",
             ProgrammeError::NotParticipating { .. } => "not_participating",
             ProgrammeError::SeparationOfDuties => "separation_of_duties",

@@ -770,7 +770,7 @@ fn indicator(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::{self, Actor};
+    use crate::rules;
     use crate::sample::*;
     use accord_core::Role;
 
@@ -823,11 +823,7 @@ mod tests {
         input.results.clear();
         let d = input.validate(None).unwrap();
         assert_eq!((d.tlp, d.publish_iati), (Tlp::Amber, false));
-        let kaz = Actor::new(
-            2,
-            Role::Contributor,
-            Some(MemberCode::parse("KAZ").unwrap()),
-        );
+        let kaz = member_user(2, "KAZ", Role::Contributor);
         let p = rules::create(d, &kaz).unwrap();
         assert!(!p.published);
         // Cross-field rules come from Programme::new, with the same paths.

@@ -21,19 +21,18 @@
 //! ```
 //! use accord_programmes::{aggregate, iati, rules, sample, svg};
 //! use accord_programmes::model::{OrgRef, OrgType, Text};
-//! use accord_programmes::rules::{Actor, PeriodRef, Viewer};
-//! use accord_core::{MemberCode, Role};
+//! use accord_programmes::rules::PeriodRef;
+//! use accord_core::{Principal, Role};
 //! use time::macros::datetime;
 //!
 //! let now = datetime!(2025-06-01 09:00 UTC);
-//! let kaz = MemberCode::parse("KAZ")?;
-//! let contributor = Actor::new(2, Role::Contributor, Some(kaz.clone()));
-//! let admin = Actor::new(3, Role::MemberAdmin, Some(kaz.clone()));
+//! let contributor = sample::member_user(2, "KAZ", Role::Contributor);
+//! let admin = sample::member_user(3, "KAZ", Role::MemberAdmin);
 //!
 //! // A prison programme starts AMBER and unpublished.
 //! let p = sample::sample();
 //! assert_eq!(p.tlp, accord_core::tlp::Tlp::Amber);
-//! assert!(!rules::visible_to(&p, &Viewer::Anonymous));
+//! assert!(!rules::visible_to(&p, &Principal::Anonymous));
 //!
 //! // A contributor drafts a result period; the administrator submits it.
 //! let at = PeriodRef { result: 1, indicator: 0, period: 0 };
@@ -47,7 +46,7 @@
 //!
 //! // Charts and totals for the Joint Plan.
 //! let step6 = accord_plan::CommitmentId::parse("astana2015.step.6")?;
-//! let summary = aggregate::commitment_summary(&[p.clone()], &step6, &Viewer::Secretariat, "en");
+//! let summary = aggregate::commitment_summary(&[p.clone()], &step6, &sample::secretariat(1), "en");
 //! assert!(summary.sentence().starts_with("1 programme, 120 offenders enrolled"));
 //! let series = aggregate::indicator_series(&p.results[0].indicators[0], "en", false);
 //! let chart = svg::indicator_chart("enrolled", "Offenders enrolled", &series, &Default::default());

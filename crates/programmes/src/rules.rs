@@ -1,13 +1,16 @@
 //! Who may see and edit a programme, result periods' drafting and
-//! submission, and the versions kept. Pure functions: the storage layer
-//! supplies `member_user_count` and `now`, checks the coarse
+//! submission, and the versions kept. Pure functions of the asking
+//! `accord_core::Principal`: the storage layer supplies `side_user_count`
+//! and `now`, checks the coarse
 //! `accord_core::Action` first, and stores every returned version.
 //!
-//! - **See:** the secretariat and the users of a participating member always;
-//!   others by the programme's TLP marking, with the same table as members'
-//!   reports (`accord_plan::visible_to`).
+//! - **See:** the one rule, `accord_core::may_see`, with every participating
+//!   member as an owner and the distribution [`PROGRAMME_DISTRIBUTION`]: the
+//!   secretariat and the users of a participating member always; others by
+//!   the programme's TLP marking, as for members' reports.
 //! - **Edit:** contributors and administrators of a participating member;
-//!   the secretariat everywhere. Readers never.
+//!   the secretariat everywhere. Readers never; nobody signed out
+//!   (`NotSignedIn`).
 //! - **Submit a result period:** a member administrator of a participating
 //!   member, or the secretariat; when the submitter's side has two or more
 //!   users who can edit, someone else must have made the last change
@@ -19,40 +22,39 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use accord_core::tlp::Tlp;
-use accord_core::{MemberKind, Role};
-pub use accord_plan::{Actor, Viewer};
+use accord_core::{Distribution, MemberCode, Principal, Role, may_see};
 
 use crate::error::ProgrammeError;
 use crate::model::*;
 use crate::programme::{Programme, ProgrammeData};
 
+/// Who a programme is shared with besides its participating members. The
+/// model has no narrower sharing (yet), so it is the platform, as for
+/// members' reports; the TLP marking does the narrowing.
+pub const PROGRAMME_DISTRIBUTION: Distribution = Distribution::Platform;
+
 /// Whether `viewer` may see the programme (on every path: page, API, chart,
 /// aggregate, CSV). A programme no viewer may see counts nowhere.
-pub fn visible_to(p: &Programme, viewer: &Viewer) -> bool {
+///
+/// The one rule, [`accord_core::may_see`], decides. A programme runs in
+/// several members and is each one's material, so every participating
+/// member is an owner: visible when the rule says yes for any of them. A
+/// programme with no participating member (e.g. a donor's imported
+/// activity) has no owner, so only the marking and the distribution count.
+pub fn visible_to(p: &Programme, viewer: &Principal) -> bool {
     let members = p.members();
-    if matches!(viewer, Viewer::Secretariat) || members.iter().any(|m| viewer.is_of(m)) {
-        return true;
+    if members.is_empty() {
+        return may_see(viewer, p.tlp, None, &PROGRAMME_DISTRIBUTION);
     }
-    match members.first() {
-        Some(m) => accord_plan::visible_to(p.tlp, m, viewer),
-        // No member takes part (e.g. a donor's imported activity): the
-        // same table, for someone who is not the owner.
-        None => match viewer {
-            Viewer::Secretariat => true,
-            Viewer::Anonymous => p.tlp == Tlp::Clear,
-            Viewer::Member { kind, .. } => match p.tlp {
-                Tlp::Red | Tlp::AmberStrict => false,
-                Tlp::Amber => matches!(
-                    kind,
-                    MemberKind::RegionalState
-                        | MemberKind::PartnerState
-                        | MemberKind::PartnerOrganization
-                ),
-                Tlp::Green | Tlp::Clear => true,
-            },
-        },
-    }
+    members
+        .iter()
+        .any(|m| may_see(viewer, p.tlp, Some(m), &PROGRAMME_DISTRIBUTION))
+}
+
+/// Whether `viewer` reads the programme as one of its own: the secretariat
+/// and the participating members' users.
+fn insider(p: &Programme, viewer: &Principal) -> bool {
+    viewer.is_secretariat() || p.members().iter().any(|m| viewer.is_of(m))
 }
 
 /// The programme as `viewer` may read it, on every path (page, API, CSV):
@@ -60,13 +62,11 @@ pub fn visible_to(p: &Programme, viewer: &Viewer) -> bool {
 /// the participating members' users; for everyone else without draft
 /// periods (a draft is not a result yet) and without the user ids of who
 /// drafted and submitted.
-pub fn redacted_for(p: &Programme, viewer: &Viewer) -> Option<Programme> {
+pub fn redacted_for(p: &Programme, viewer: &Principal) -> Option<Programme> {
     if !visible_to(p, viewer) {
         return None;
     }
-    let insider =
-        matches!(viewer, Viewer::Secretariat) || p.members().iter().any(|m| viewer.is_of(m));
-    if insider {
+    if insider(p, viewer) {
         return Some(p.clone());
     }
     let mut d = p.data().clone();
@@ -85,26 +85,38 @@ pub fn redacted_for(p: &Programme, viewer: &Viewer) -> Option<Programme> {
     Some(Programme::new(d).expect("removing periods keeps a programme valid"))
 }
 
+/// The signed-in user behind `who` and their role, or
+/// [`ProgrammeError::NotSignedIn`]: every change is recorded under a user.
+fn acting_user(who: &Principal) -> Result<(UserId, Role), ProgrammeError> {
+    match (who.user_id(), who.role()) {
+        (Some(id), Some(role)) => Ok((id, role)),
+        _ => Err(ProgrammeError::NotSignedIn),
+    }
+}
+
 /// Whether `actor` may create or change `p` (check both the old and the new
 /// value on an edit, so nobody writes a programme out of their own reach).
-pub fn can_edit(actor: &Actor, p: &Programme) -> Result<(), ProgrammeError> {
+/// The editing user's id on success.
+pub fn can_edit(actor: &Principal, p: &Programme) -> Result<UserId, ProgrammeError> {
+    let (user, role) = acting_user(actor)?;
     if actor.is_secretariat() {
-        return Ok(());
+        return Ok(user);
     }
-    if !matches!(actor.role, Role::Contributor | Role::MemberAdmin) {
+    if !matches!(role, Role::Contributor | Role::MemberAdmin) {
         return Err(ProgrammeError::RoleNotAllowed {
-            role: actor.role,
+            role,
             action: "edit a programme",
         });
     }
-    participating(actor, p)
+    participating(actor.member(), p)?;
+    Ok(user)
 }
 
-fn participating(actor: &Actor, p: &Programme) -> Result<(), ProgrammeError> {
-    match &actor.member {
+fn participating(member: Option<&MemberCode>, p: &Programme) -> Result<(), ProgrammeError> {
+    match member {
         Some(m) if p.members().contains(m) => Ok(()),
         other => Err(ProgrammeError::NotParticipating {
-            member: other.as_ref().map_or("no member".into(), |m| m.to_string()),
+            member: other.map_or("no member".into(), |m| m.to_string()),
             programme: p.id.to_string(),
         }),
     }
@@ -113,26 +125,27 @@ fn participating(actor: &Actor, p: &Programme) -> Result<(), ProgrammeError> {
 /// Whether `submitter` may submit a result period whose last change was made
 /// by `last_editor`. `side_user_count` counts the users who can edit on the
 /// submitter's side: the member's enabled contributors and administrators,
-/// or the secretariat's administrators.
+/// or the secretariat's administrators. The submitting user's id on success.
 pub fn can_submit_period(
-    submitter: &Actor,
+    submitter: &Principal,
     p: &Programme,
     last_editor: Option<UserId>,
     side_user_count: usize,
-) -> Result<(), ProgrammeError> {
+) -> Result<UserId, ProgrammeError> {
+    let (user, role) = acting_user(submitter)?;
     if !submitter.is_secretariat() {
-        if submitter.role != Role::MemberAdmin {
+        if role != Role::MemberAdmin {
             return Err(ProgrammeError::RoleNotAllowed {
-                role: submitter.role,
+                role,
                 action: "submit a result period",
             });
         }
-        participating(submitter, p)?;
+        participating(submitter.member(), p)?;
     }
-    if side_user_count >= 2 && last_editor.is_none_or(|u| u == submitter.user) {
+    if side_user_count >= 2 && last_editor.is_none_or(|u| u == user) {
         return Err(ProgrammeError::SeparationOfDuties);
     }
-    Ok(())
+    Ok(user)
 }
 
 /// Where a period sits: `results[r].indicators[i].periods[k]`.
@@ -167,12 +180,12 @@ fn period_mut(p: &mut ProgrammeData, at: PeriodRef) -> &mut Period {
 /// Drafts a result period's target and actual. Refused once submitted.
 pub fn edit_period(
     p: &Programme,
-    actor: &Actor,
+    actor: &Principal,
     at: PeriodRef,
     target: Option<Measured>,
     actual: Option<Measured>,
 ) -> Result<Programme, ProgrammeError> {
-    can_edit(actor, p)?;
+    let user = can_edit(actor, p)?;
     if period_of(p, at)?.state.is_submitted() {
         return Err(ProgrammeError::PeriodSubmitted { field: at.field() });
     }
@@ -181,7 +194,7 @@ pub fn edit_period(
     period.target = target;
     period.actual = actual;
     period.state = PeriodState::Draft {
-        last_editor: Some(actor.user),
+        last_editor: Some(user),
     };
     Ok(Programme::new(d)?)
 }
@@ -189,14 +202,14 @@ pub fn edit_period(
 /// Adds a draft period to an indicator.
 pub fn add_period(
     p: &Programme,
-    actor: &Actor,
+    actor: &Principal,
     result: usize,
     indicator: usize,
     start: time::Date,
     end: time::Date,
     target: Option<Measured>,
 ) -> Result<Programme, ProgrammeError> {
-    can_edit(actor, p)?;
+    let user = can_edit(actor, p)?;
     let field = format!("results[{result}].indicators[{indicator}]");
     let mut d = p.data().clone();
     let ind = d
@@ -210,7 +223,7 @@ pub fn add_period(
         target,
         actual: None,
         state: PeriodState::Draft {
-            last_editor: Some(actor.user),
+            last_editor: Some(user),
         },
     });
     Ok(Programme::new(d)?)
@@ -219,7 +232,7 @@ pub fn add_period(
 /// Submits a drafted period (separation of duties applies).
 pub fn submit_period(
     p: &Programme,
-    submitter: &Actor,
+    submitter: &Principal,
     at: PeriodRef,
     side_user_count: usize,
     now: OffsetDateTime,
@@ -233,11 +246,11 @@ pub fn submit_period(
             });
         }
     };
-    can_submit_period(submitter, p, last_editor, side_user_count)?;
+    let by = can_submit_period(submitter, p, last_editor, side_user_count)?;
     let mut d = p.data().clone();
     period_mut(&mut d, at).state = PeriodState::Submitted {
         last_editor,
-        by: Some(submitter.user),
+        by: Some(by),
         at: now,
     };
     Ok(Programme::new(d)?)
@@ -248,10 +261,10 @@ pub fn submit_period(
 /// under the same separation of duties.
 pub fn correct_period(
     p: &Programme,
-    actor: &Actor,
+    actor: &Principal,
     at: PeriodRef,
 ) -> Result<Programme, ProgrammeError> {
-    can_edit(actor, p)?;
+    let user = can_edit(actor, p)?;
     if !period_of(p, at)?.state.is_submitted() {
         return Err(ProgrammeError::PeriodState {
             field: at.field(),
@@ -260,14 +273,14 @@ pub fn correct_period(
     }
     let mut d = p.data().clone();
     period_mut(&mut d, at).state = PeriodState::Draft {
-        last_editor: Some(actor.user),
+        last_editor: Some(user),
     };
     Ok(Programme::new(d)?)
 }
 
 /// A new programme from a form, an API body or an import: not yet
 /// published (whatever the input says), and within the actor's reach.
-pub fn create(mut data: ProgrammeData, actor: &Actor) -> Result<Programme, ProgrammeError> {
+pub fn create(mut data: ProgrammeData, actor: &Principal) -> Result<Programme, ProgrammeError> {
     data.published = false;
     let p = Programme::new(data)?;
     can_edit(actor, &p)?;
@@ -282,9 +295,9 @@ pub fn create(mut data: ProgrammeData, actor: &Actor) -> Result<Programme, Progr
 pub fn revise(
     old: &Programme,
     mut new: ProgrammeData,
-    actor: &Actor,
+    actor: &Principal,
 ) -> Result<Programme, ProgrammeError> {
-    can_edit(actor, old)?;
+    let user = can_edit(actor, old)?;
     new.published = old.published;
     if old.published && new.iati_identifier != old.iati_identifier {
         return Err(ProgrammeError::IdentifierFrozen {
@@ -343,7 +356,7 @@ pub fn revise(
                     (Some(b), _) if b == per => {}
                     _ => {
                         per.state = PeriodState::Draft {
-                            last_editor: Some(actor.user),
+                            last_editor: Some(user),
                         }
                     }
                 }
@@ -473,20 +486,18 @@ impl History {
 mod tests {
     use super::*;
     use crate::sample::*;
-    use accord_core::MemberCode;
+    use accord_core::MemberKind;
+    use accord_core::tlp::Tlp;
     use time::macros::{date, datetime};
 
     fn code(s: &str) -> MemberCode {
         MemberCode::parse(s).unwrap()
     }
-    fn contributor(m: &str) -> Actor {
-        Actor::new(2, Role::Contributor, Some(code(m)))
+    fn contributor(m: &str) -> Principal {
+        member_user(2, m, Role::Contributor)
     }
-    fn admin(m: &str) -> Actor {
-        Actor::new(3, Role::MemberAdmin, Some(code(m)))
-    }
-    fn secretariat() -> Actor {
-        Actor::new(1, Role::SecretariatAdmin, None)
+    fn admin(m: &str) -> Principal {
+        member_user(3, m, Role::MemberAdmin)
     }
     const DRAFT: PeriodRef = PeriodRef {
         result: 1,
@@ -498,16 +509,10 @@ mod tests {
     #[test]
     fn outsiders_read_no_drafts_and_no_user_ids() {
         let p = sample();
-        let usa = Viewer::Member {
-            member: code("USA"),
-            kind: MemberKind::PartnerState,
-        };
-        let kaz = Viewer::Member {
-            member: code("KAZ"),
-            kind: MemberKind::RegionalState,
-        };
+        let usa = member_user(4, "USA", Role::Reader);
+        let kaz = member_user(5, "KAZ", Role::Reader);
         assert_eq!(redacted_for(&p, &kaz).unwrap(), p);
-        assert_eq!(redacted_for(&p, &Viewer::Secretariat).unwrap(), p);
+        assert_eq!(redacted_for(&p, &secretariat(1)).unwrap(), p);
         let seen = redacted_for(&p, &usa).unwrap();
         assert!(
             seen.results[1].indicators[0].periods.is_empty(),
@@ -522,7 +527,7 @@ mod tests {
                 ..
             }
         ));
-        assert_eq!(redacted_for(&p, &Viewer::Anonymous), None);
+        assert_eq!(redacted_for(&p, &Principal::Anonymous), None);
     }
 
     #[test]
@@ -530,13 +535,13 @@ mod tests {
         let p = sample();
         assert!(can_edit(&contributor("KAZ"), &p).is_ok());
         assert!(can_edit(&admin("KAZ"), &p).is_ok());
-        assert!(can_edit(&secretariat(), &p).is_ok());
+        assert!(can_edit(&secretariat(1), &p).is_ok());
         assert!(matches!(
             can_edit(&contributor("KGZ"), &p),
             Err(ProgrammeError::NotParticipating { .. })
         ));
         assert!(matches!(
-            can_edit(&Actor::new(9, Role::Reader, Some(code("KAZ"))), &p),
+            can_edit(&member_user(9, "KAZ", Role::Reader), &p),
             Err(ProgrammeError::RoleNotAllowed { .. })
         ));
     }
@@ -544,24 +549,92 @@ mod tests {
     #[test]
     fn an_amber_prison_programme_is_hidden_from_civil_society_and_the_public() {
         let p = sample();
-        let ngo = Viewer::Member {
-            member: code("NGO1"),
-            kind: MemberKind::CivilSociety,
-        };
-        let usa = Viewer::Member {
-            member: code("USA"),
-            kind: MemberKind::PartnerState,
-        };
-        let kaz = Viewer::Member {
-            member: code("KAZ"),
-            kind: MemberKind::RegionalState,
-        };
+        let ngo = Principal::member_user(
+            6,
+            "ngo",
+            code("NGO1"),
+            MemberKind::CivilSociety,
+            Role::Reader,
+        );
+        let usa = member_user(4, "USA", Role::Reader);
+        let kaz = member_user(5, "KAZ", Role::Reader);
         assert!(visible_to(&p, &kaz));
         assert!(visible_to(&p, &usa));
-        assert!(visible_to(&p, &Viewer::Secretariat));
+        assert!(visible_to(&p, &secretariat(1)));
         assert!(!visible_to(&p, &ngo));
-        assert!(!visible_to(&p, &Viewer::Anonymous));
-        assert!(visible_to(&publishable(), &Viewer::Anonymous));
+        assert!(!visible_to(&p, &Principal::Anonymous));
+        assert!(visible_to(&publishable(), &Principal::Anonymous));
+    }
+
+    /// A programme marked `tlp` run by `members` (none: a donor's activity).
+    fn run_by(members: &[&str], tlp: Tlp) -> Programme {
+        let mut d = sample_data();
+        d.tlp = tlp;
+        let template = d.participants[1].clone();
+        d.participants.retain(|o| o.member.is_none());
+        for m in members {
+            let mut o = template.clone();
+            o.member = Some(code(m));
+            d.participants.push(o);
+        }
+        Programme::new(d).unwrap()
+    }
+
+    #[test]
+    fn every_participating_member_sees_its_programme_as_an_owner() {
+        let p = run_by(&["KAZ", "KGZ"], Tlp::Red);
+        assert!(visible_to(&p, &member_user(4, "KAZ", Role::Reader)));
+        assert!(visible_to(&p, &member_user(5, "KGZ", Role::Reader)));
+        assert!(!visible_to(&p, &member_user(6, "TJK", Role::MemberAdmin)));
+        // The second member's users read it in full, drafts included.
+        let kgz = member_user(5, "KGZ", Role::Reader);
+        assert_eq!(redacted_for(&p, &kgz).unwrap(), p);
+    }
+
+    #[test]
+    fn a_programme_without_members_follows_its_marking_alone() {
+        let anonymous = Principal::Anonymous;
+        let usa = member_user(4, "USA", Role::Reader);
+        let ngo = Principal::member_user(
+            6,
+            "ngo",
+            code("NGO1"),
+            MemberKind::CivilSociety,
+            Role::Reader,
+        );
+        let sec = secretariat(1);
+        // (marking, anonymous, civil society, partner state, secretariat)
+        for (tlp, expected) in [
+            (Tlp::Clear, [true, true, true, true]),
+            (Tlp::Green, [false, true, true, true]),
+            (Tlp::Amber, [false, false, true, true]),
+            (Tlp::AmberStrict, [false, false, false, true]),
+            (Tlp::Red, [false, false, false, true]),
+        ] {
+            let p = run_by(&[], tlp);
+            let seen = [&anonymous, &ngo, &usa, &sec].map(|who| visible_to(&p, who));
+            assert_eq!(seen, expected, "{tlp}");
+        }
+    }
+
+    #[test]
+    fn nobody_edits_or_submits_without_signing_in() {
+        let p = sample();
+        assert_eq!(
+            can_edit(&Principal::Anonymous, &p),
+            Err(ProgrammeError::NotSignedIn)
+        );
+        assert_eq!(
+            submit_period(&p, &Principal::Anonymous, DRAFT, 1, NOW),
+            Err(ProgrammeError::NotSignedIn)
+        );
+        assert!(matches!(
+            can_edit(
+                &Principal::platform_user(8, "ombud", Role::Ombudsperson),
+                &p
+            ),
+            Err(ProgrammeError::RoleNotAllowed { .. })
+        ));
     }
 
     #[test]
@@ -667,7 +740,7 @@ mod tests {
         // A draft period changes and records its editor.
         let mut d = p.data().clone();
         d.results[1].indicators[0].periods[0].actual = Some(Measured::number(33.0));
-        let r = revise(&p, d, &Actor::new(7, Role::Contributor, Some(code("KAZ")))).unwrap();
+        let r = revise(&p, d, &member_user(7, "KAZ", Role::Contributor)).unwrap();
         assert_eq!(
             r.results[1].indicators[0].periods[0].state,
             PeriodState::Draft {

@@ -5,8 +5,8 @@
 //! impact with disaggregated, percentage and qualitative indicators,
 //! submitted and draft periods). Used by the tests, the docs and the demo.
 
-use accord_core::MemberCode;
 use accord_core::tlp::Tlp;
+use accord_core::{MemberCode, Principal, Role};
 
 use crate::model::*;
 use crate::programme::{Programme, ProgrammeData, TITLE_MAX};
@@ -308,4 +308,24 @@ pub fn publishable() -> Programme {
     d.tlp = Tlp::Clear;
     d.publish_iati = true;
     Programme::new(d).unwrap()
+}
+
+/// A user of the seeded member `member` (its kind from
+/// [`accord_core::seed::kind_of`]). Panics on a code the seed does not
+/// hold: for fixed sample users only.
+pub fn member_user(id: UserId, member: &str, role: Role) -> Principal {
+    let kind = accord_core::seed::kind_of(member).expect("a seeded member");
+    let code = MemberCode::parse(member).expect("a seeded member code");
+    Principal::member_user(
+        id,
+        &format!("{}-{id}", member.to_lowercase()),
+        code,
+        kind,
+        role,
+    )
+}
+
+/// A secretariat administrator.
+pub fn secretariat(id: UserId) -> Principal {
+    Principal::platform_user(id, "secretariat", Role::SecretariatAdmin)
 }

@@ -10,7 +10,7 @@ use accord_programmes::iati::{
 };
 use accord_programmes::model::*;
 use accord_programmes::programme::{Programme, ProgrammeData};
-use accord_programmes::rules::{self, Actor, PeriodRef};
+use accord_programmes::rules::{self, PeriodRef};
 use accord_programmes::sample;
 use time::macros::{date, datetime};
 
@@ -18,12 +18,8 @@ fn refused(d: ProgrammeData) -> Invalid {
     Programme::new(d).expect_err("refused")
 }
 
-fn editor() -> Actor {
-    Actor::new(
-        2,
-        Role::Contributor,
-        Some(accord_core::MemberCode::parse("KAZ").unwrap()),
-    )
+fn editor() -> accord_core::Principal {
+    sample::member_user(2, "KAZ", Role::Contributor)
 }
 
 #[test]

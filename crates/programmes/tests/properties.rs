@@ -1,11 +1,9 @@
 //! Properties over many generated inputs: the arithmetic rules hold exactly,
 //! and texts survive CSV and IATI unchanged whatever they contain.
 
-use accord_core::Role;
 use accord_programmes::error::Code;
 use accord_programmes::iati::{IatiConfig, ImportContext, read_activities, write_activities};
 use accord_programmes::model::*;
-use accord_programmes::rules::Actor;
 use accord_programmes::{Programme, csv, sample};
 use proptest::prelude::*;
 use time::macros::datetime;
@@ -83,7 +81,7 @@ proptest! {
         d.title = Text::single("en", &title, 300).unwrap();
         let p = Programme::new(d).unwrap();
         let table = csv::programmes_csv(std::slice::from_ref(&p));
-        let actor = Actor::new(1, Role::SecretariatAdmin, None);
+        let actor = sample::secretariat(1);
         let back = csv::read_programmes(table.as_bytes(), &[], &actor).unwrap();
         prop_assert_eq!(back.created[0].title.best("en"), title.as_str());
     }
@@ -95,7 +93,7 @@ proptest! {
         d.participants[0].name = Text::single("en", &org, 300).unwrap();
         let p = Programme::new(d).unwrap();
         let table = csv::programmes_csv(std::slice::from_ref(&p));
-        let actor = Actor::new(1, Role::SecretariatAdmin, None);
+        let actor = sample::secretariat(1);
         let back = csv::read_programmes(table.as_bytes(), &[], &actor).unwrap();
         prop_assert_eq!(&back.created[0].countries, &p.countries);
         prop_assert_eq!(&back.created[0].participants, &p.participants);

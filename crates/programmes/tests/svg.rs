@@ -3,7 +3,6 @@
 
 use accord_programmes::aggregate::*;
 use accord_programmes::model::ProgrammeKind;
-use accord_programmes::rules::Viewer;
 use accord_programmes::sample;
 use accord_programmes::svg::*;
 use quick_xml::Reader;
@@ -94,7 +93,7 @@ fn the_budget_chart_states_every_amount() {
 #[test]
 fn the_kinds_chart_stacks_programmes_per_year_with_a_legend() {
     let ps = vec![sample::sample()];
-    let y = kinds_by_year(&ps, None, &Viewer::Secretariat);
+    let y = kinds_by_year(&ps, None, &sample::secretariat(1));
     let svg = kinds_by_year_chart("kinds", "Programmes by kind", &y, &Words::default());
     let (_, text) = parse(&svg);
     assert!(
