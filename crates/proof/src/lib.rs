@@ -2,3 +2,4 @@
 
 pub mod jcs;
 pub mod merkle;
+pub mod minisign;
