@@ -106,6 +106,17 @@ pub enum DecisionKind {
     Lift,
 }
 
+impl std::fmt::Display for DecisionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DecisionKind::Concur => "concur",
+            DecisionKind::Object => "object",
+            DecisionKind::Hold => "hold",
+            DecisionKind::Lift => "lift",
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
     pub list_id: String,
