@@ -33,6 +33,9 @@ pub struct ProofBundle {
     pub version: Signed<VersionRecord>,
     /// The version record's entry in the log under `head`.
     pub inclusion: InclusionProof,
+    /// Each adopting decision's own entry in the log (logged when it was
+    /// made), in the order of `version.record.adoption`.
+    pub decision_inclusions: Vec<InclusionProof>,
     pub head: SignedTreeHead,
     /// The member key certificates logged up to `head`.
     pub member_keys: Vec<Signed<MemberKey>>,
@@ -395,6 +398,28 @@ pub fn verify_bundle(
     )
     .or_else(|f| fail(Check::Inclusion, f))?;
     passed.push(Check::Inclusion);
+
+    if bundle.decision_inclusions.len() != record.adoption.len() {
+        return fail(
+            Check::Inclusion,
+            mismatch(format!(
+                "the bundle proves {} decisions in the log, the version record has {}",
+                bundle.decision_inclusions.len(),
+                record.adoption.len()
+            )),
+        );
+    }
+    for (d, proof) in record.adoption.iter().zip(&bundle.decision_inclusions) {
+        check_included(&LogEntry::Decision(d.clone()), proof, head).or_else(|f| {
+            fail(
+                Check::Decision {
+                    member: d.record.member.clone(),
+                    proposal: d.record.proposal.clone(),
+                },
+                mismatch(format!("the decision is not in the log: {f}")),
+            )
+        })?;
+    }
 
     let superseded_by = match &bundle.superseded_by {
         None => None,

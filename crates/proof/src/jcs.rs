@@ -283,6 +283,18 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn every_finite_double_is_written_so_that_it_reads_back_exactly(bits in proptest::prelude::any::<u64>()) {
+            let d = f64::from_bits(bits);
+            proptest::prop_assume!(d.is_finite());
+            let s = format_double(d).unwrap();
+            proptest::prop_assert_eq!(s.parse::<f64>().unwrap(), if d == 0.0 { 0.0 } else { d });
+            // ECMAScript's forms only: no "+" mantissa, no leading zeros.
+            proptest::prop_assert!(!s.starts_with('+') && !s.starts_with("00"));
+        }
+    }
+
     #[test]
     fn nan_and_infinity_are_refused() {
         for bits in [0x7fffffffffffffff_u64, 0x7ff0000000000000] {

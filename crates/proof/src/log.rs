@@ -44,6 +44,8 @@ pub enum LogError {
         version: u64,
         size: u64,
     },
+    #[error("{member}'s decision on {proposal} is in the version record but not in the log")]
+    DecisionNotLogged { member: String, proposal: String },
     #[error("the head's root is not the log's root at size {size}")]
     HeadMismatch { size: u64 },
     #[error(transparent)]
@@ -197,11 +199,27 @@ impl TransparencyLog {
                 _ => None,
             })
             .collect();
+        let decision_inclusions = record
+            .record
+            .adoption
+            .iter()
+            .map(|d| {
+                let i = self
+                    .first(size)
+                    .find_map(|(i, e)| matches!(e, LogEntry::Decision(x) if x == d).then_some(i))
+                    .ok_or_else(|| LogError::DecisionNotLogged {
+                        member: d.record.member.clone(),
+                        proposal: d.record.proposal.clone(),
+                    })?;
+                Ok(self.tree.inclusion_proof(i, size)?)
+            })
+            .collect::<Result<Vec<_>, LogError>>()?;
         Ok(ProofBundle {
             format: BUNDLE_FORMAT.to_string(),
             file_signature: file_signature.to_string(),
             version: record.clone(),
             inclusion: self.tree.inclusion_proof(index, size)?,
+            decision_inclusions,
             head: head.clone(),
             member_keys,
             key_rotations,

@@ -225,6 +225,26 @@ fn a_decision_signed_with_another_members_key_fails_and_names_the_member() {
 }
 
 #[test]
+fn a_decision_missing_from_the_log_fails() {
+    let w = world();
+    let mut b = w.bundle(3);
+    // The proof of another entry is offered for UZB's decision.
+    b.decision_inclusions[3] = b.decision_inclusions[2].clone();
+    let err = verify(&w, &w.file(3).bytes, &sig(&w, 3), &b).unwrap_err();
+    assert_eq!(
+        err.check,
+        Check::Decision {
+            member: "UZB".into(),
+            proposal: "P-003".into()
+        }
+    );
+    assert!(err.to_string().contains("not in the log"), "{err}");
+    b.decision_inclusions.pop();
+    let err = verify(&w, &w.file(3).bytes, &sig(&w, 3), &b).unwrap_err();
+    assert_eq!(err.check, Check::Inclusion);
+}
+
+#[test]
 fn an_altered_version_record_fails_its_signature() {
     let w = world();
     let mut b = w.bundle(3);
