@@ -77,16 +77,20 @@ pub struct ExportComment {
 
 impl fmt::Display for ExportComment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // A tab or line break in a file name would break the format.
-        let file: String = self
-            .file
-            .chars()
-            .map(|c| if c.is_control() { '_' } else { c })
-            .collect();
+        // A tab or line break in a value would break the format.
+        let clean = |s: &str| -> String {
+            s.chars()
+                .map(|c| if c.is_control() { '_' } else { c })
+                .collect()
+        };
         write!(
             f,
-            "timestamp:{}\tfile:{file}\tlist:{}\tversion:{}\tsha256:{}",
-            self.timestamp, self.list, self.version, self.sha256
+            "timestamp:{}\tfile:{}\tlist:{}\tversion:{}\tsha256:{}",
+            self.timestamp,
+            clean(&self.file),
+            clean(&self.list),
+            self.version,
+            self.sha256
         )
     }
 }

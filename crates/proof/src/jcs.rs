@@ -134,9 +134,9 @@ fn number(n: &serde_json::Number) -> Result<String, CanonError> {
 }
 
 fn integer(i: i128) -> Result<String, CanonError> {
-    #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+    // `as` rounds to the nearest double; casting back (exact for any double
+    // in i128's range) tells whether that rounding changed the number.
     let d = i as f64;
-    #[allow(clippy::cast_possible_truncation)]
     if d as i128 != i {
         return Err(CanonError::InexactInteger(i.to_string()));
     }

@@ -270,6 +270,11 @@ impl Keyring {
     }
 }
 
+/// The key file's name in the platform's data folder.
+pub const KEY_FILE_NAME: &str = "signing.key";
+/// The environment variable that names another key file.
+pub const KEY_FILE_ENV: &str = "ACCORD_SIGNING_KEY";
+
 #[derive(Debug, thiserror::Error)]
 pub enum KeyFileError {
     #[error("cannot read or write the key file {path}: {source}")]

@@ -1,4 +1,30 @@
-//! Proof that the common list was agreed. See README.md.
+//! Proof that the common list was agreed: minisign signatures over every
+//! published file and record, members' own signatures on their decisions,
+//! RFC 8785 canonical JSON (NFC first), an RFC 6962 transparency log, and
+//! the offline verifier behind `accord verify`. See README.md and
+//! docs/proof.md.
+//!
+//! ```
+//! use accord_proof::demo::World;
+//! use accord_proof::{Check, verify_bundle};
+//!
+//! let w = World::build();
+//! let file = w.file(2);
+//! let report = verify_bundle(
+//!     &file.bytes,
+//!     &file.signature.to_text(),
+//!     &w.bundle(2),
+//!     &w.current_key.public_key(),
+//!     None,
+//! )
+//! .unwrap();
+//! assert_eq!(report.superseded_by, Some(3));
+//!
+//! // Another file under the same signature: the failed check is named.
+//! let err = verify_bundle(b"forged", &file.signature.to_text(), &w.bundle(2),
+//!     &w.current_key.public_key(), None).unwrap_err();
+//! assert_eq!(err.check, Check::FileSignature);
+//! ```
 
 pub mod bundle;
 pub mod demo;

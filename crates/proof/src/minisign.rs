@@ -376,9 +376,12 @@ impl Signature {
         let trusted_comment = trusted
             .strip_prefix(TRUSTED)
             .ok_or_else(|| malformed("signature", "line 3 is not a trusted comment"))?;
-        let b = B64
-            .decode(sig.trim())
-            .map_err(|e| malformed("signature", format!("line 2 is not base64: {e}")))?;
+        let b = B64.decode(sig.trim()).map_err(|e| {
+            malformed(
+                "signature",
+                format!("line 2 is not base64 ({e}; is it truncated?)"),
+            )
+        })?;
         if b.len() != 74 {
             return Err(malformed(
                 "signature",
@@ -394,9 +397,12 @@ impl Signature {
         key_id.copy_from_slice(&b[2..10]);
         let mut signature = [0u8; 64];
         signature.copy_from_slice(&b[10..]);
-        let g = B64
-            .decode(global.trim())
-            .map_err(|e| malformed("signature", format!("line 4 is not base64: {e}")))?;
+        let g = B64.decode(global.trim()).map_err(|e| {
+            malformed(
+                "signature",
+                format!("line 4 is not base64 ({e}; is it truncated?)"),
+            )
+        })?;
         let global_signature: [u8; 64] = g.try_into().map_err(|g: Vec<u8>| {
             malformed(
                 "signature",
