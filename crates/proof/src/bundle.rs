@@ -458,13 +458,13 @@ pub fn verify_bundle(
     let consistent_with = match earlier {
         None => None,
         Some(e) => {
-            check_consistency(e, bundle).or_else(|f| fail(Check::Consistency, f))?;
             e.head.verify(&keyring).or_else(|err| {
                 fail(
                     Check::Consistency,
                     mismatch(format!("the earlier head's signature: {err}")),
                 )
             })?;
+            check_consistency(e, bundle).or_else(|f| fail(Check::Consistency, f))?;
             passed.push(Check::Consistency);
             Some(e.head.record.size)
         }

@@ -348,3 +348,49 @@ fn a_bundle_round_trips_through_json() {
     assert_eq!(back, b);
     verify(&w, &w.file(1).bytes, &back.file_signature, &back).unwrap();
 }
+
+#[test]
+fn an_earlier_head_must_be_signed_and_not_beyond_the_bundles_head() {
+    let w = world();
+    let check = |earlier: EarlierHead, b: &ProofBundle| {
+        verify_bundle(
+            &w.file(2).bytes,
+            &sig(&w, 2),
+            b,
+            &w.current_key.public_key(),
+            Some(&earlier),
+        )
+        .unwrap_err()
+    };
+    let mut forged = w.heads[0].clone();
+    forged.record.root.0[0] ^= 1;
+    let err = check(
+        EarlierHead {
+            head: forged,
+            proof: None,
+        },
+        &w.bundle(2),
+    );
+    assert_eq!(err.check, Check::Consistency);
+    assert!(
+        err.to_string().contains("earlier head's signature"),
+        "{err}"
+    );
+
+    // A bundle under the v1 head, checked against the later v2 head
+    // (both signed by the first key, before the rotation).
+    let old_bundle = w.log.bundle(LIST_ID, 1, &sig(&w, 1), &w.heads[0]).unwrap();
+    let err = verify_bundle(
+        &w.file(1).bytes,
+        &sig(&w, 1),
+        &old_bundle,
+        &w.first_key.public_key(),
+        Some(&EarlierHead {
+            head: w.heads[1].clone(),
+            proof: None,
+        }),
+    )
+    .unwrap_err();
+    assert_eq!(err.check, Check::Consistency);
+    assert!(err.to_string().contains("bundle is older"), "{err}");
+}
