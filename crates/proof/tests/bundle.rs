@@ -394,3 +394,52 @@ fn an_earlier_head_must_be_signed_and_not_beyond_the_bundles_head() {
     assert_eq!(err.check, Check::Consistency);
     assert!(err.to_string().contains("bundle is older"), "{err}");
 }
+
+/// Every SHA-256 value a bundle carries (file digests, roots, proof
+/// hashes), with the JSON pointer to it; the consistency proofs are left
+/// out, as they are only read against an earlier head.
+fn digests(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s)
+            if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) =>
+        {
+            out.push(at)
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                digests(item, format!("{at}/{i}"), out);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (k, item) in map {
+                if k != "consistency" {
+                    digests(item, format!("{at}/{k}"), out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    #[test]
+    fn changing_any_digest_in_a_bundle_makes_it_fail(pick in 0usize..10_000, version in 1u64..=3) {
+        static WORLD: std::sync::OnceLock<World> = std::sync::OnceLock::new();
+        let w = WORLD.get_or_init(world);
+        let b = w.bundle(version);
+        let mut json = serde_json::to_value(&b).unwrap();
+        let mut paths = Vec::new();
+        digests(&json, String::new(), &mut paths);
+        proptest::prop_assert!(paths.len() > 10);
+        let path = &paths[pick % paths.len()];
+        let s = json.pointer_mut(path).unwrap();
+        let old = s.as_str().unwrap().to_string();
+        let flipped = if old.starts_with('0') { "1" } else { "0" };
+        *s = serde_json::Value::String(format!("{flipped}{}", &old[1..]));
+        let tampered: ProofBundle = serde_json::from_value(json).unwrap();
+        let f = w.file(version);
+        let result = verify_bundle(&f.bytes, &sig(w, version), &tampered, &w.current_key.public_key(), None);
+        proptest::prop_assert!(result.is_err(), "changing {} went unnoticed", path);
+    }
+}
