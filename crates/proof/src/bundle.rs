@@ -391,8 +391,21 @@ pub fn verify_bundle(
     }
 
     let head = &bundle.head;
-    head.verify(&keyring)
+    let head_key = head
+        .verify(&keyring)
         .or_else(|e| fail(Check::TreeHead, e))?;
+    // Records may be signed by keys since retired, but the head that
+    // vouches for the whole log now must be the newest key's: a retired
+    // (perhaps leaked) key could otherwise backdate a head over a forged log.
+    if head_key != keyring.current().key_id {
+        return fail(
+            Check::TreeHead,
+            mismatch(format!(
+                "the head was signed by key {head_key}, not by the newest key {}: a retired key cannot vouch for the log",
+                keyring.current().key_id
+            )),
+        );
+    }
     passed.push(Check::TreeHead);
 
     check_included(

@@ -121,7 +121,16 @@ fn an_inclusion_proof_that_does_not_match_the_head_fails() {
     assert_eq!(err.check, Check::Inclusion);
     // A head from before the version was logged cannot include it.
     let mut b = w.bundle(3);
-    b.head = w.heads[1].clone();
+    let size = w.heads[1].record.size;
+    b.head = Signed::sign(
+        accord_proof::TreeHead {
+            size,
+            root: w.log.root_at(size).unwrap(),
+            timestamp: demo::published_at(3) + 1,
+        },
+        &w.current_key,
+    )
+    .unwrap();
     let err = verify(&w, &w.file(3).bytes, &sig(&w, 3), &b).unwrap_err();
     assert_eq!(err.check, Check::Inclusion);
 }
@@ -442,4 +451,23 @@ proptest::proptest! {
         let result = verify_bundle(&f.bytes, &sig(w, version), &tampered, &w.current_key.public_key(), None);
         proptest::prop_assert!(result.is_err(), "changing {} went unnoticed", path);
     }
+}
+
+#[test]
+fn a_head_signed_by_a_retired_key_cannot_vouch_for_the_log() {
+    let w = world();
+    let mut b = w.bundle(3);
+    // The retired key signs the real log's head, backdated to before the
+    // rotation so that the key was still valid at the stated time.
+    b.head = Signed::sign(
+        accord_proof::TreeHead {
+            timestamp: demo::ROTATED_AT - 1,
+            ..b.head.record.clone()
+        },
+        &w.first_key,
+    )
+    .unwrap();
+    let err = verify(&w, &w.file(3).bytes, &sig(&w, 3), &b).unwrap_err();
+    assert_eq!(err.check, Check::TreeHead);
+    assert!(err.to_string().contains("retired key"), "{err}");
 }
