@@ -176,3 +176,77 @@ fn minisign_signs_with_a_secret_key_file_written_by_accord() {
         Signature::parse(&std::fs::read_to_string(dir.path("f.txt.minisig")).unwrap()).unwrap();
     sig.verify(&key.public_key(), b"hello").unwrap();
 }
+
+#[test]
+fn a_member_signs_its_decision_with_minisign_and_the_platform_accepts_it() {
+    use accord_proof::records::{
+        Decision, DecisionKind, MemberKey, MemberKeyring, Signed, signing_bytes,
+    };
+    let Some(bin) = minisign() else { return };
+    let dir = TempDir::new("member-signs");
+    let (pub_path, key_path) = (dir.path("kaz.pub"), dir.path("kaz.key"));
+    let o = run(
+        &bin,
+        &[
+            "-G",
+            "-W",
+            "-p",
+            pub_path.to_str().unwrap(),
+            "-s",
+            key_path.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let member_key = PublicKey::from_text(&std::fs::read_to_string(&pub_path).unwrap()).unwrap();
+
+    // The platform certifies the member's key.
+    let platform = SecretKey::from_seed([5u8; 32], KeyId(*b"platform"));
+    let cert = Signed::sign(
+        MemberKey {
+            member: "KAZ".into(),
+            public_key: member_key,
+            valid_from: 0,
+            valid_until: None,
+            certified_at: 1,
+        },
+        &platform,
+    )
+    .unwrap();
+    let members = MemberKeyring::build(
+        &[cert],
+        &accord_proof::Keyring::single(platform.public_key()),
+    )
+    .unwrap();
+
+    // The member signs the decision's canonical bytes with the standard tool.
+    let decision = Decision {
+        list_id: "accord-common-list".into(),
+        proposal: "P-007".into(),
+        member: "KAZ".into(),
+        decision: DecisionKind::Object,
+        at: 1_767_225_600,
+    };
+    let file = dir.path("decision.json");
+    std::fs::write(&file, signing_bytes(&decision).unwrap()).unwrap();
+    let o = run(
+        &bin,
+        &[
+            "-S",
+            "-s",
+            key_path.to_str().unwrap(),
+            "-m",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let signed = Signed {
+        record: decision,
+        signature: std::fs::read_to_string(dir.path("decision.json.minisig")).unwrap(),
+    };
+    members.verify_decision(&signed).unwrap();
+
+    // Changing the decision after signing is refused.
+    let mut changed = signed.clone();
+    changed.record.decision = DecisionKind::Concur;
+    assert!(members.verify_decision(&changed).is_err());
+}
