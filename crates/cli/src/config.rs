@@ -68,6 +68,8 @@ pub enum Command {
     CommonList(CommonListCommand),
     /// Screen a CSV of names against list files (UN XML, OFAC CSV directory, FollowTheMoney JSON lines).
     Screen(ScreenArgs),
+    /// Check a published file: its signature, and with a proof bundle its version record, the members' signed decisions and its place in the transparency log. Exits non-zero naming the check that failed.
+    Verify(VerifyArgs),
     /// Write a consistent copy of a SQLite database while the server runs.
     Backup {
         #[command(flatten)]
@@ -100,6 +102,30 @@ pub struct ScreenArgs {
     /// Most candidates per name.
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// The published file (e.g. list-v3.csv).
+    pub file: PathBuf,
+    /// Its minisign signature (default: FILE.minisig beside it, else the bundle's copy).
+    #[arg(long)]
+    pub signature: Option<PathBuf>,
+    /// The platform's public key: a minisign public key file, or its base64 line (GET /api/transparency/key).
+    #[arg(long = "public-key", short = 'P', env = "ACCORD_PUBLIC_KEY")]
+    pub public_key: String,
+    /// A proof bundle (JSON) to check the version record, decisions and log inclusion without network.
+    #[arg(long, value_name = "BUNDLE", conflicts_with = "log_url")]
+    pub offline: Option<PathBuf>,
+    /// The platform's transparency log (not available in this build: use --offline).
+    #[arg(long, value_name = "URL")]
+    pub log_url: Option<String>,
+    /// A signed tree head (JSON) seen earlier: checks that the log only grew since.
+    #[arg(long, value_name = "HEAD", requires = "offline")]
+    pub earlier_head: Option<PathBuf>,
+    /// A consistency proof (JSON) from the earlier head to the bundle's, if the bundle lacks it.
+    #[arg(long, value_name = "PROOF", requires = "earlier_head")]
+    pub consistency: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]

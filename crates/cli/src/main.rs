@@ -6,6 +6,7 @@ mod config;
 mod demo;
 mod lists;
 mod screen;
+mod verify;
 
 use std::process::ExitCode;
 
