@@ -4,7 +4,7 @@
 //! times and the fastest is reported: the machine is shared, and the
 //! minimum is the least disturbed measure of the code itself.
 //!
-//! `cargo run --release -p accord-programmes --example bench -- 1000`
+//! `cargo run --release -p accord-programmes --example programmes_bench -- 1000`
 
 use std::time::Instant;
 

@@ -1,7 +1,7 @@
 //! Timings for docs/benchmarks.md ("Proof"):
 //!
 //! ```sh
-//! cargo run --release -p accord-proof --example bench
+//! cargo run --release -p accord-proof --example proof_bench
 //! ```
 
 use std::time::Instant;
