@@ -316,8 +316,14 @@ fn alert_class(c: &accord_match::Candidate) -> &'static str {
     let list = accord_match::normalize::prepare(&ex.matched_name, false).ok();
     let (words, titles) = list.as_ref().map_or((0, 0), |n| {
         (
-            n.tokens.iter().filter(|t| t.class == TokenClass::Word).count(),
-            n.tokens.iter().filter(|t| t.class == TokenClass::Title).count(),
+            n.tokens
+                .iter()
+                .filter(|t| t.class == TokenClass::Word)
+                .count(),
+            n.tokens
+                .iter()
+                .filter(|t| t.class == TokenClass::Title)
+                .count(),
         )
     });
     if words == 1 && titles > 0 {
@@ -329,7 +335,13 @@ fn alert_class(c: &accord_match::Candidate) -> &'static str {
     if ex.pairs.iter().any(|p| p.kind == PairKind::Joined) {
         return "compound_joined";
     }
-    if ex.pairs.iter().filter(|p| p.kind != PairKind::Conflict).count() == 1 {
+    if ex
+        .pairs
+        .iter()
+        .filter(|p| p.kind != PairKind::Conflict)
+        .count()
+        == 1
+    {
         return "one_shared_part";
     }
     "other"
@@ -367,7 +379,11 @@ fn negatives(path: &str, show_errors: bool) {
             let class = alert_class(c);
             *by_class.entry(class).or_default() += 1;
             if show_errors {
-                println!("  neg alert [{class}] {:?} -> {c}", q.name, c = c.explanation);
+                println!(
+                    "  neg alert [{class}] {:?} -> {c}",
+                    q.name,
+                    c = c.explanation
+                );
             }
         }
     }
@@ -379,7 +395,10 @@ fn negatives(path: &str, show_errors: bool) {
     );
     println!("| false-alert class | alerts | per 100 names |\n| --- | ---: | ---: |");
     for (k, a) in &by_class {
-        println!("| {k} | {a} | {:.2} |", 100.0 * f64::from(*a) / f64::from(n));
+        println!(
+            "| {k} | {a} | {:.2} |",
+            100.0 * f64::from(*a) / f64::from(n)
+        );
     }
     println!("\n| source (Faker locale) | names | alerts | rate |\n| --- | ---: | ---: | ---: |");
     for (k, (q, a)) in &by_source {

@@ -114,6 +114,7 @@ fn kind_mark(k: PairKind) -> &'static str {
         PairKind::Initial => "~initial~",
         PairKind::Joined => "~joined~",
         PairKind::Conflict => "≠",
+        PairKind::Prefix => "~prefix~",
     }
 }
 

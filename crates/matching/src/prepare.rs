@@ -52,6 +52,14 @@ pub struct Reading {
 pub struct PreparedName {
     pub tokens: Vec<Token>,
     pub script: Script,
+    /// One part per Korean syllable (a Hangul name, or the Sino-Korean
+    /// reading of Han characters): every syllable is part of the name, so
+    /// a syllable only one side has, or two syllables that merely look
+    /// alike, count against the match (`score`).
+    pub syllabic: bool,
+    /// The last part may be cut short (a passport's machine-readable
+    /// name field filled to its length): it matches a part it begins.
+    pub truncated_last: bool,
 }
 
 impl PreparedName {
@@ -543,6 +551,10 @@ fn prepare_reading(
         PreparedName {
             tokens: toks,
             script,
+            syllabic: script == Script::Hangul
+                || (script == Script::Han
+                    && matches!(han, HanReading::KoreanSouth | HanReading::KoreanNorth)),
+            truncated_last: false,
         },
         readings,
     ))

@@ -22,8 +22,8 @@
 //!   titles 0.1, legal forms 0 (they neither make nor block a match).
 
 use crate::keys::{
-    OsaPattern, edit_similarity, fine_key, fine_key_into, letter_mask, similarity_bound,
-    similarity_bound_masked,
+    OsaPattern, edit_similarity, fine_key, fine_key_into, letter_mask, long_vowels_agree,
+    similarity_bound, similarity_bound_masked,
 };
 use crate::prepare::{PreparedName, Token};
 use crate::tokens::TokenClass;
@@ -49,6 +49,9 @@ pub enum PairKind {
     Joined,
     /// Parts on both sides that do not agree.
     Conflict,
+    /// A part cut short (a full machine-readable name field) and the list
+    /// part it begins.
+    Prefix,
 }
 
 /// One pairing of name parts: token ranges on each side.
@@ -79,6 +82,20 @@ const KAPPA: f32 = 1.0;
 /// Cost of a part only one side has, relative to its weight.
 const LAMBDA_PERSON: f32 = 0.35;
 const LAMBDA_ORG: f32 = 0.5;
+/// Cost of a query part only the query has when the whole match rests on
+/// one other part of the query and the list name has nothing left over
+/// ("Aigerim Taganda" against "General Taganda", "Hambali Rakhimov"
+/// against "Hambali"): the list name has no given name that the query's
+/// could be an omission of, so the query's extra part is evidence of
+/// another person, not a middle name a list left out. A name part alone
+/// then scores about 0.62: a birth date and a country that agree can
+/// still lift it over the threshold, a name alone cannot.
+const LAMBDA_UNSUPPORTED: f32 = 0.6;
+/// Cost of a syllable only one side has, in a Korean name read one part
+/// per syllable: Korean names write every syllable.
+const LAMBDA_SYLLABLE: f32 = 1.0;
+/// Shortest cut-off part treated as a prefix.
+const MIN_PREFIX: usize = 3;
 
 /// Similarity of two single tokens in [0, 1], and how it was found.
 pub fn token_sim(a: &Token, b: &Token) -> (f32, PairKind) {
@@ -172,7 +189,15 @@ fn token_sim_by(
     // similarities, so a bound never understates).
     let bound_text = similarity_bound(a.text.len(), b.text.len());
     let bound_fine = similarity_bound(a.fine.len(), b.fine.len()) * 0.97;
-    let skeleton = a.vowel_poor || b.vowel_poor;
+    // Consonant skeletons only compare a vowel-poor word with another
+    // spelling whose vowels do not contradict the long vowels it writes:
+    // a 3–4 letter skeleton is shared by many unrelated names.
+    let skeleton = match (a.vowel_poor, b.vowel_poor) {
+        (false, false) => false,
+        (true, true) => true,
+        (true, false) => long_vowels_agree(&a.text, &b.text),
+        (false, true) => long_vowels_agree(&b.text, &a.text),
+    };
     let same_coarse = a.coarse == b.coarse && a.coarse.len() >= 2;
     let bound_coarse = if !skeleton {
         0.0
@@ -533,6 +558,67 @@ fn initials_edges(
     }
 }
 
+/// Parts that open a name made of two words ("Abdul Rahman", "Abu Bakr"):
+/// with the word after them they are one name, not two.
+fn is_name_prefix(t: &str) -> bool {
+    matches!(t, "abdul" | "abu" | "abou" | "abo" | "umm" | "um")
+}
+
+/// Whether part `i` of `ts` is a name part of its own: a word, and not the
+/// first word of a two-word name ("Abdul" of "Abdul Rahman").
+fn is_real_part(ts: &[Token], i: usize) -> bool {
+    ts[i].class == TokenClass::Word
+        && !(is_name_prefix(&ts[i].text)
+            && ts.get(i + 1).is_some_and(|t| t.class == TokenClass::Word))
+}
+
+/// Whether the match rests on a single part of the query (side a) while
+/// the list name (side b) has no word left over: "Aigerim Taganda" against
+/// "General Taganda", "Hambali Rakhimov" against "Hambali",
+/// "Muhammadyusuf Karimov" against "Muhammad Yusuf" (one query part
+/// joined against the whole list name). The query's other words are then
+/// not parts a list left out.
+fn rests_on_one_part(ta: &[Token], tb: &[Token], pairs: &[Pair], extra_b: &[usize]) -> bool {
+    if extra_b.iter().any(|&j| tb[j].class == TokenClass::Word) {
+        return false;
+    }
+    let mut real = 0u32;
+    for p in pairs.iter().filter(|p| p.kind != PairKind::Conflict) {
+        for i in p.a.0..p.a.0 + p.a.1 {
+            if is_real_part(ta, i) {
+                real |= 1 << i;
+            }
+        }
+    }
+    real.count_ones() == 1
+}
+
+/// Edges from the query's last word, cut off at a machine-readable name
+/// field's length, to the list parts it begins ("ABDURAKH" / abdurakhmanovich).
+fn prefix_edges(ta: &[Token], tb: &[Token], edges: &mut Vec<Edge>) {
+    let Some(i) = ta.iter().rposition(|t| t.class == TokenClass::Word) else {
+        return;
+    };
+    let t = &ta[i];
+    if t.text.len() < MIN_PREFIX {
+        return;
+    }
+    for (j, y) in tb.iter().enumerate() {
+        if y.class == TokenClass::Word
+            && y.text.len() > t.text.len()
+            && (y.text.starts_with(&*t.text) || y.fine.starts_with(&*t.fine))
+        {
+            edges.push(Edge {
+                sim: 0.9,
+                kind: PairKind::Prefix,
+                a: (i, 1),
+                b: (j, 1),
+                w: (t.weight + y.weight) / 2.0,
+            });
+        }
+    }
+}
+
 fn is_lineage(t: &Token) -> bool {
     matches!(&*t.text, "bin" | "ibn" | "ben" | "bn" | "bint" | "binti")
 }
@@ -878,7 +964,8 @@ fn compare_core(
         }
     }
     let lambda = if is_org { LAMBDA_ORG } else { LAMBDA_PERSON };
-    if floor > 0.0 {
+    // A cut-off last part has partners the bound does not know of.
+    if floor > 0.0 && !q.name.truncated_last {
         let (mut sa, mut sb) = (0u32, 0u32);
         for (i, &v) in best_a.iter().enumerate() {
             if v >= MIN_MATCH {
@@ -914,6 +1001,9 @@ fn compare_core(
         initials_edges(ta, tb, true, edges, sure);
         initials_edges(tb, ta, false, edges, (sure.1, sure.0));
     }
+    if q.name.truncated_last {
+        prefix_edges(ta, tb, edges);
+    }
     edges.sort_by(|x, y| {
         y.sim
             .partial_cmp(&x.sim)
@@ -927,9 +1017,16 @@ fn compare_core(
     let mut num = 0.0f32;
     let mut den = 0.0f32;
     let mut strong_word = false;
+    let syllabic = q.name.syllabic || b.syllabic;
     for e in edges.iter() {
         let (ma, mb) = (mask(e.a), mask(e.b));
         if used_a & ma != 0 || used_b & mb != 0 {
+            continue;
+        }
+        // Korean syllables that only look alike (gyeong / yong, hyeon /
+        // hyok) are different syllables: only the same syllable in
+        // another romanization (same sound key, variant table) pairs.
+        if syllabic && matches!(e.kind, PairKind::Fuzzy | PairKind::Skeleton) && e.sim < 0.92 {
             continue;
         }
         used_a |= ma;
@@ -1000,8 +1097,19 @@ fn compare_core(
     let extra_b = &mut s.extra_b;
     extra_b.clear();
     extra_b.extend(left_b.iter().copied().filter(|&j| used_b & (1 << j) == 0));
+    let lambda = if syllabic { LAMBDA_SYLLABLE } else { lambda };
+    let lambda_a = if !is_org && conflicts.is_empty() && rests_on_one_part(ta, tb, pairs, extra_b) {
+        LAMBDA_UNSUPPORTED.max(lambda)
+    } else {
+        lambda
+    };
     for &i in extra_a.iter() {
-        den += lambda * ta[i].weight;
+        let l = if ta[i].class == TokenClass::Word {
+            lambda_a
+        } else {
+            lambda
+        };
+        den += l * ta[i].weight;
     }
     for &j in extra_b.iter() {
         den += lambda * tb[j].weight;
