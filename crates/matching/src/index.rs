@@ -21,10 +21,10 @@
 //! are skipped when rarer parts of the query already found candidates: the
 //! common part still counts in the full score of those candidates.
 
-use crate::entity::{PreparedQuery, explain_record, max_boost, secondary};
+use crate::entity::{PreparedQuery, explain_record, max_boost, name_evidence, secondary};
 use crate::error::QueryError;
 use crate::fxhash::FxHashMap as HashMap;
-use crate::prepare::{PreparedName, prepare_names};
+use crate::prepare::{PreparedName, prepare_list_forms};
 use crate::score::{
     CompareScratch, PairKind, PairMemo, QuerySide, TokenPattern, score_prepared, token_sim_with,
 };
@@ -324,7 +324,6 @@ impl Index {
                 r.names
                     .iter()
                     .enumerate()
-                    .filter(|(_, n)| !n.weak)
                     .map(move |(ni, n)| (ri as u32, ni as u16, is_org, n.text.as_str()))
             })
             .collect();
@@ -332,7 +331,7 @@ impl Index {
         let names: Vec<IndexedName> = jobs
             .par_iter()
             .flat_map_iter(|&(record, name, is_org, text)| {
-                prepare_names(text, is_org)
+                prepare_list_forms(text, is_org)
                     .unwrap_or_default()
                     .into_iter()
                     .take(u8::MAX as usize)
@@ -473,6 +472,12 @@ impl Index {
             deletes,
             neighbors,
         }
+    }
+
+    /// Whether indexed name `id` is a weak alias of its record.
+    fn is_weak(&self, id: u32) -> bool {
+        let n = &self.names[id as usize];
+        self.records[n.record as usize].names[n.name as usize].weak
     }
 
     pub fn len(&self) -> usize {
@@ -811,16 +816,20 @@ impl Index {
                         vocab: &self.vocab,
                         memo: &mut s.memo,
                     };
-                    let sc = score_prepared(
-                        &side,
-                        &n.prepared,
-                        is_org,
-                        &mut s.compare,
-                        &mut memo,
-                        floor,
+                    let sc = name_evidence(
+                        score_prepared(
+                            &side,
+                            &n.prepared,
+                            is_org,
+                            &mut s.compare,
+                            &mut memo,
+                            floor,
+                        ),
+                        self.is_weak(id),
                     );
                     let e = best.entry(n.record).or_insert((-1.0, id, qr));
-                    if sc > e.0 {
+                    // On a tie the strong name is reported, not a weak alias.
+                    if sc > e.0 || (sc == e.0 && self.is_weak(e.1) && !self.is_weak(id)) {
                         *e = (sc, id, qr);
                     }
                 }
@@ -858,6 +867,7 @@ impl Index {
                     id: r.id.clone(),
                     dataset: r.dataset.clone(),
                     matched_name: r.names[name as usize].text.clone(),
+                    low_confidence: r.names[name as usize].weak,
                     score,
                     explanation,
                 }

@@ -446,6 +446,11 @@ pub fn long_vowels_agree(poor: &str, other: &str) -> bool {
             *g &= !4;
         }
     }
+    // A long vowel ending the word (Ali, Abu, al-Naimi) is always
+    // written: the vowel-poor word must end in one too.
+    if matches!(og[on - 1], 2 | 4 | 6) && pg[pn - 1] == 0 && other.len() > 2 {
+        return false;
+    }
     if pn == on {
         return (1..pn).all(|k| pg[k] & !og[k] == 0);
     }
@@ -573,7 +578,7 @@ mod tests {
         assert!(long_vowels_agree("yasin", "yaseen"));
         assert!(long_vowels_agree("mhmd", "mohammed"));
         assert!(long_vowels_agree("asam", "essam"));
-        assert!(long_vowels_agree("nim", "naimi"));
+        assert!(long_vowels_agree("nim", "naim"));
         assert!(long_vowels_agree("rhman", "rehman"));
         assert!(long_vowels_agree("lunt", "levant"));
         // Written vowels missing or in another place: a different name.
@@ -582,5 +587,9 @@ mod tests {
         assert!(!long_vowels_agree("sidi", "saadi"));
         assert!(!long_vowels_agree("sina", "son"));
         assert!(!long_vowels_agree("ashrfi", "ashraf"));
+        // A final long vowel of the Latin spelling is written in Arabic.
+        assert!(!long_vowels_agree("nim", "naimi"));
+        assert!(long_vowels_agree("hsni", "hosny"));
+        assert!(!long_vowels_agree("hsn", "hosny"));
     }
 }

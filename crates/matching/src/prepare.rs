@@ -473,6 +473,71 @@ pub fn prepare_all(
 
 /// Names prepared every way they can be read (see [`prepare_all`]),
 /// without the readings.
+/// Every form of a list name the index screens: its readings
+/// ([`prepare_all`]), then
+/// - for a name in Cyrillic or Arabic script, its spelling by ICAO Doc
+///   9303 (`translit::icao`), as a passport and a passenger manifest write
+///   it (Сергей → sergei, محمد → mxhmd), when it differs from the first
+///   reading;
+/// - for an organization whose name coordinates two names of the same
+///   head ("Bank Sepah and Bank Sepah International"), each of them: a
+///   query for either entity names one of them, not both. Only when both
+///   sides begin with the same word, so "Islamic State in Iraq and the
+///   Levant" stays whole.
+///
+/// The index and the explanation use the same order, so a form is known
+/// by its position.
+pub fn prepare_forms(
+    raw: &str,
+    is_org: bool,
+) -> Result<Vec<(PreparedName, Vec<Reading>)>, QueryError> {
+    let mut out = prepare_all(raw, is_org)?;
+    if let Some(latin) = translit::icao::name(raw)
+        && let Ok((p, _)) = prepare_reading(&latin, is_org, HanReading::Mandarin)
+        && out.iter().all(|(q, _)| q.tokens != p.tokens)
+    {
+        let script = out[0].0.script;
+        let readings = vec![Reading {
+            original: raw.to_string(),
+            latin: p.latin(),
+            script,
+            method: "ICAO Doc 9303 transliteration",
+        }];
+        out.push((p, readings));
+    }
+    if is_org {
+        for part in coordinated_names(raw) {
+            if let Ok(p) = prepare_reading(part, is_org, HanReading::Mandarin) {
+                out.push(p);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The two names of "X ... and X ...", when both begin with the same word.
+fn coordinated_names(raw: &str) -> Vec<&str> {
+    let lower = raw.to_lowercase();
+    if lower.len() != raw.len() {
+        return Vec::new();
+    }
+    for sep in [" and ", " & "] {
+        if let Some(k) = lower.find(sep) {
+            let (left, right) = (raw[..k].trim(), raw[k + sep.len()..].trim());
+            let first = |s: &str| s.split_whitespace().next().map(str::to_lowercase);
+            if !left.is_empty() && first(left).is_some() && first(left) == first(right) {
+                return vec![left, right];
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// Every form's prepared name (see [`prepare_forms`]).
+pub fn prepare_list_forms(raw: &str, is_org: bool) -> Result<Vec<PreparedName>, QueryError> {
+    prepare_forms(raw, is_org).map(|v| v.into_iter().map(|r| r.0).collect())
+}
+
 pub fn prepare_names(raw: &str, is_org: bool) -> Result<Vec<PreparedName>, QueryError> {
     prepare_all(raw, is_org).map(|v| v.into_iter().map(|r| r.0).collect())
 }

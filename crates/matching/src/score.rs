@@ -87,13 +87,18 @@ const LAMBDA_ORG: f32 = 0.5;
 /// ("Aigerim Taganda" against "General Taganda", "Hambali Rakhimov"
 /// against "Hambali"): the list name has no given name that the query's
 /// could be an omission of, so the query's extra part is evidence of
-/// another person, not a middle name a list left out. A name part alone
-/// then scores about 0.62: a birth date and a country that agree can
-/// still lift it over the threshold, a name alone cannot.
+/// another person, not a middle name a list left out. Per extra word,
+/// whatever its weight. A name part alone then scores about 0.62: a birth
+/// date and a country that agree can still lift it over the threshold, a
+/// name alone cannot.
 const LAMBDA_UNSUPPORTED: f32 = 0.6;
 /// Cost of a syllable only one side has, in a Korean name read one part
 /// per syllable: Korean names write every syllable.
 const LAMBDA_SYLLABLE: f32 = 1.0;
+/// Cost of "Abu", "Abdul" or "Umm" only one side has while the word it
+/// opens is matched: "Abu Ala" is not "Ala", "Abdul Rahman" not "Rahman"
+/// (the prefix makes another name, it is not a part a list leaves out).
+const LAMBDA_NAME_PREFIX: f32 = 0.7;
 /// Shortest cut-off part treated as a prefix.
 const MIN_PREFIX: usize = 3;
 
@@ -192,9 +197,11 @@ fn token_sim_by(
     // Consonant skeletons only compare a vowel-poor word with another
     // spelling whose vowels do not contradict the long vowels it writes:
     // a 3–4 letter skeleton is shared by many unrelated names.
+    // Two words both written without short vowels: one of them may leave
+    // out a long vowel the other writes, but they must not contradict.
     let skeleton = match (a.vowel_poor, b.vowel_poor) {
         (false, false) => false,
-        (true, true) => true,
+        (true, true) => long_vowels_agree(&a.text, &b.text) || long_vowels_agree(&b.text, &a.text),
         (true, false) => long_vowels_agree(&a.text, &b.text),
         (false, true) => long_vowels_agree(&b.text, &a.text),
     };
@@ -562,6 +569,33 @@ fn initials_edges(
 /// with the word after them they are one name, not two.
 fn is_name_prefix(t: &str) -> bool {
     matches!(t, "abdul" | "abu" | "abou" | "abo" | "umm" | "um")
+}
+
+/// Whether part `i` of `ts` (unmatched) is a name prefix whose word is
+/// matched to a part of `other` that does not itself begin with the
+/// prefix ("Abuubaidah" against "Abu Ubaidah" has it). `is_a`: `ts` is
+/// side a of `pairs`.
+fn opens_matched_word(
+    ts: &[Token],
+    i: usize,
+    used: u32,
+    other: &[Token],
+    pairs: &[Pair],
+    is_a: bool,
+) -> bool {
+    if !is_name_prefix(&ts[i].text)
+        || !ts.get(i + 1).is_some_and(|t| t.class == TokenClass::Word)
+        || used & (1 << (i + 1)) == 0
+    {
+        return false;
+    }
+    let head = &ts[i].text.as_bytes()[..2];
+    !pairs.iter().any(|p| {
+        let (mine, theirs) = if is_a { (p.a, p.b) } else { (p.b, p.a) };
+        p.kind != PairKind::Conflict
+            && (mine.0..mine.0 + mine.1).contains(&(i + 1))
+            && other[theirs.0].text.as_bytes().starts_with(head)
+    })
 }
 
 /// Whether part `i` of `ts` is a name part of its own: a word, and not the
@@ -1098,21 +1132,24 @@ fn compare_core(
     extra_b.clear();
     extra_b.extend(left_b.iter().copied().filter(|&j| used_b & (1 << j) == 0));
     let lambda = if syllabic { LAMBDA_SYLLABLE } else { lambda };
-    let lambda_a = if !is_org && conflicts.is_empty() && rests_on_one_part(ta, tb, pairs, extra_b) {
-        LAMBDA_UNSUPPORTED.max(lambda)
-    } else {
-        lambda
-    };
+    let unsupported = !is_org && conflicts.is_empty() && rests_on_one_part(ta, tb, pairs, extra_b);
     for &i in extra_a.iter() {
-        let l = if ta[i].class == TokenClass::Word {
-            lambda_a
+        den += if opens_matched_word(ta, i, used_a, tb, pairs, true) {
+            LAMBDA_NAME_PREFIX
+        } else if unsupported && ta[i].class == TokenClass::Word {
+            // However common the extra name (Hossain, Li), it is another
+            // person's name part: its full cost.
+            LAMBDA_UNSUPPORTED.max(lambda * ta[i].weight)
         } else {
-            lambda
+            lambda * ta[i].weight
         };
-        den += l * ta[i].weight;
     }
     for &j in extra_b.iter() {
-        den += lambda * tb[j].weight;
+        den += if opens_matched_word(tb, j, used_b, ta, pairs, false) {
+            LAMBDA_NAME_PREFIX
+        } else {
+            lambda * tb[j].weight
+        };
     }
     let mut score = if den > 0.0 { num / den } else { 0.0 };
     // "Salman bin Muhammad" is the son of Muhammad; "Muhammad bin Salman"
