@@ -445,4 +445,72 @@ mod tests {
             Err(QueryError::BadBirthDate(_))
         ));
     }
+
+    #[test]
+    fn a_chinese_two_character_name_does_not_match_a_korean_name_on_one_syllable() {
+        let s = |a, b| compare_names(a, b, Schema::Person);
+        // 宁博 reads "yeong bak" in Sino-Korean: two syllables of a
+        // three-syllable Korean name, one of them as a given name.
+        assert!(s("宁博", "PAK YONG CHOL") < 0.65);
+        assert!(s("宋文", "RI UN SONG") < 0.65);
+        // A Korean name in hanja still finds its romanization.
+        assert!(s("朴奉珠", "PAK PONG JU") > 0.9);
+    }
+
+    fn dated(name: &str) -> Record {
+        Record {
+            id: "QDi.9".into(),
+            dataset: "un".into(),
+            schema: Schema::Person,
+            names: vec![RecordName::primary(name)],
+            birth_dates: vec![DateSpec::Year(1971)],
+            countries: vec!["Tajikistan".into()],
+        }
+    }
+
+    #[test]
+    fn a_contradicting_birth_date_pulls_a_weak_name_match_under_the_threshold() {
+        let r = dated("Qodir Bekmurodovich Sattorov");
+        let name_only = compare(&Query::name("Qodir Sattori"), &r).unwrap().0;
+        assert!(name_only >= crate::DEFAULT_THRESHOLD, "{name_only}");
+        let q = Query {
+            name: "Qodir Sattori".into(),
+            birth_date: Some("1990-05-04".into()),
+            ..Query::default()
+        };
+        let (s, ex) = compare(&q, &r).unwrap();
+        assert!(s < crate::DEFAULT_THRESHOLD, "{s} {ex}");
+        // The exact name with the same contradiction stays a hit to review.
+        let exact = Query {
+            name: "Qodir Bekmurodovich Sattorov".into(),
+            ..q
+        };
+        assert!(compare(&exact, &r).unwrap().0 >= 0.8);
+    }
+
+    #[test]
+    fn a_contradicting_nationality_pulls_a_weak_name_match_under_the_threshold() {
+        let r = dated("Qodir Bekmurodovich Sattorov");
+        let q = Query {
+            name: "Qodir Sattori".into(),
+            country: Some("KZ".into()),
+            ..Query::default()
+        };
+        let (s, ex) = compare(&q, &r).unwrap();
+        assert!(s < crate::DEFAULT_THRESHOLD, "{s} {ex}");
+        let agrees = Query {
+            country: Some("TJ".into()),
+            ..q
+        };
+        assert!(compare(&agrees, &r).unwrap().0 >= crate::DEFAULT_THRESHOLD);
+    }
+
+    #[test]
+    fn machine_readable_names_filling_a_field_may_be_cut() {
+        assert!(may_be_truncated("ABDURAKHMONOV<<MUKHAMMADSHARIF<ABDUKARI"));
+        assert!(may_be_truncated("ABDURAKHMONOV:MUKHAMMADSHARIF:ABDUKARI"));
+        // Too short to have been cut, or not machine-readable at all.
+        assert!(!may_be_truncated("IVANOV:PETR"));
+        assert!(!may_be_truncated("Abdurakhmonov Mukhammadsharif Abdukari"));
+    }
 }

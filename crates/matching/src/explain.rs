@@ -154,7 +154,10 @@ impl fmt::Display for Explanation {
                 }
                 write!(f, "{} {} as \"{}\"", r.script, r.original, r.latin)?;
                 // Han characters read several ways: say which reading.
-                if r.method.ends_with("reading") || r.method.ends_with("spelling") {
+                if r.method.ends_with("reading")
+                    || r.method.ends_with("spelling")
+                    || r.method.starts_with("ICAO")
+                {
                     write!(f, " ({})", r.method)?;
                 }
             }

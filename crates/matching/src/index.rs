@@ -1040,4 +1040,85 @@ mod tests {
         assert!(r[1].is_err());
         assert_eq!(r[2].as_ref().unwrap()[0].id, "QDi.1");
     }
+
+    #[test]
+    fn weak_aliases_are_screened_and_reported_as_low_confidence() {
+        let mut r = person("QDi.7", &["Karimjon Sobirovich Tolibov"]);
+        r.names.push(RecordName {
+            text: "Abu Qatadah al-Farghani".into(),
+            kind: crate::types::NameKind::Alias,
+            weak: true,
+        });
+        let idx = Index::build(vec![r, person("QDi.8", &["Abu Qatadah Rashidov"])]);
+        let hits = idx
+            .screen(
+                &Query::name("Abu Qatadah al-Farghani"),
+                &ScreenOptions::default(),
+            )
+            .unwrap();
+        let h = &hits[0];
+        assert_eq!(h.id, "QDi.7");
+        assert!(h.low_confidence);
+        assert!(h.explanation.weak_alias);
+        let line = h.explanation.to_string();
+        assert!(line.contains("weak alias") && line.contains("corroborate"), "{line}");
+        // A weak alias counts less than a full name: exact, it still
+        // alerts, but below an exact full name.
+        assert!(h.score < 0.99 && h.score >= 0.9);
+        // The record's full name is not low confidence.
+        let full = idx
+            .screen(&Query::name("Karimjon Tolibov"), &ScreenOptions::default())
+            .unwrap();
+        assert!(!full[0].low_confidence);
+    }
+
+    #[test]
+    fn an_organization_is_found_by_one_of_two_coordinated_list_names() {
+        let org = Record {
+            schema: Schema::Organization,
+            ..person("IRe.1", &["BANK SEPAH AND BANK SEPAH INTERNATIONAL"])
+        };
+        let idx = Index::build(vec![org]);
+        let q = Query {
+            name: "Bank Sepah".into(),
+            schema: Some(Schema::Organization),
+            ..Query::default()
+        };
+        let hits = idx.screen(&q, &ScreenOptions::default()).unwrap();
+        assert!(hits.first().is_some_and(|h| h.score >= 0.95), "{hits:?}");
+        assert_eq!(
+            hits[0].matched_name,
+            "BANK SEPAH AND BANK SEPAH INTERNATIONAL"
+        );
+        let q2 = Query {
+            name: "Bank Sepah International".into(),
+            ..q
+        };
+        assert!(idx.screen(&q2, &ScreenOptions::default()).unwrap()[0].score >= 0.95);
+    }
+
+    #[test]
+    fn a_passport_spelling_finds_a_cyrillic_list_name_through_its_icao_form() {
+        let idx = Index::build(vec![
+            person("KZi.1", &["Кузьмин Андрей Юрьевич"]),
+            person("KZi.2", &["Абдурахмонов Мухаммадшариф Абдукаримович"]),
+        ]);
+        let hits = idx
+            .screen(&Query::name("KUZMIN:ANDREI IUREVICH"), &ScreenOptions::default())
+            .unwrap();
+        assert_eq!(hits[0].id, "KZi.1");
+        assert!(hits[0].score > 0.99, "{}", hits[0].explanation);
+        assert!(hits[0].explanation.to_string().contains("ICAO"));
+        // A machine-readable name cut at the field length (TD3: 39
+        // characters) still finds its entry, the cut part as a prefix.
+        let hits = idx
+            .screen(
+                &Query::name("ABDURAKHMONOV<<MUKHAMMADSHARIF<ABDUKARI"),
+                &ScreenOptions::default(),
+            )
+            .unwrap();
+        assert_eq!(hits[0].id, "KZi.2");
+        assert!(hits[0].score > 0.95, "{}", hits[0].explanation);
+        assert!(hits[0].explanation.to_string().contains("~prefix~"));
+    }
 }

@@ -717,4 +717,25 @@ mod tests {
         let p = prepare("Muhammad Tahir", false).unwrap();
         assert!(p.tokens[0].weight < p.tokens[1].weight);
     }
+
+    #[test]
+    fn only_coordinated_names_with_the_same_head_are_split() {
+        assert_eq!(
+            coordinated_names("BANK SEPAH AND BANK SEPAH INTERNATIONAL"),
+            vec!["BANK SEPAH", "BANK SEPAH INTERNATIONAL"]
+        );
+        assert!(coordinated_names("Islamic State in Iraq and the Levant").is_empty());
+        assert!(coordinated_names("Haji Basir and Zarjamil Hawala").is_empty());
+    }
+
+    #[test]
+    fn cyrillic_and_arabic_list_names_get_their_icao_form() {
+        let forms = prepare_forms("Сергей Юрьевич", false).unwrap();
+        assert!(forms.iter().any(|(p, _)| p.latin() == "sergei iurevich"));
+        let forms = prepare_forms("محمد", false).unwrap();
+        assert!(forms.iter().any(|(p, r)| p.latin() == "mxhmd"
+            && r.iter().any(|r| r.method.starts_with("ICAO"))));
+        // Latin names have no other form.
+        assert_eq!(prepare_forms("Sergei", false).unwrap().len(), 1);
+    }
 }
