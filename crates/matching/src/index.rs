@@ -1061,7 +1061,10 @@ mod tests {
         assert!(h.low_confidence);
         assert!(h.explanation.weak_alias);
         let line = h.explanation.to_string();
-        assert!(line.contains("weak alias") && line.contains("corroborate"), "{line}");
+        assert!(
+            line.contains("weak alias") && line.contains("corroborate"),
+            "{line}"
+        );
         // A weak alias counts less than a full name: exact, it still
         // alerts, but below an exact full name.
         assert!(h.score < 0.99 && h.score >= 0.9);
@@ -1104,7 +1107,10 @@ mod tests {
             person("KZi.2", &["Абдурахмонов Мухаммадшариф Абдукаримович"]),
         ]);
         let hits = idx
-            .screen(&Query::name("KUZMIN:ANDREI IUREVICH"), &ScreenOptions::default())
+            .screen(
+                &Query::name("KUZMIN:ANDREI IUREVICH"),
+                &ScreenOptions::default(),
+            )
             .unwrap();
         assert_eq!(hits[0].id, "KZi.1");
         assert!(hits[0].score > 0.99, "{}", hits[0].explanation);

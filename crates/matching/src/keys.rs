@@ -405,7 +405,7 @@ fn vowel_gaps(w: &[u8], gaps: &mut [u8; MAX_GAPS]) -> Option<usize> {
     let mut last_consonant = 0u8;
     for (i, &c) in w.iter().enumerate() {
         let mut bit = vowel_bit(c);
-        if c == b'y' && i > 0 && !w.get(i + 1).is_some_and(|&x| vowel_bit(x) != 0) {
+        if c == b'y' && i > 0 && w.get(i + 1).is_none_or(|&x| vowel_bit(x) == 0) {
             bit = 2;
         }
         if bit != 0 {

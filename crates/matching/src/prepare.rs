@@ -733,8 +733,11 @@ mod tests {
         let forms = prepare_forms("Сергей Юрьевич", false).unwrap();
         assert!(forms.iter().any(|(p, _)| p.latin() == "sergei iurevich"));
         let forms = prepare_forms("محمد", false).unwrap();
-        assert!(forms.iter().any(|(p, r)| p.latin() == "mxhmd"
-            && r.iter().any(|r| r.method.starts_with("ICAO"))));
+        assert!(
+            forms.iter().any(
+                |(p, r)| p.latin() == "mxhmd" && r.iter().any(|r| r.method.starts_with("ICAO"))
+            )
+        );
         // Latin names have no other form.
         assert_eq!(prepare_forms("Sergei", false).unwrap().len(), 1);
     }

@@ -569,7 +569,11 @@ fn initials_edges(
 /// folded (McCune–Reischauer / Revised: p/b, t/d, k/g, ch/j, l/r, eo/o,
 /// eu/u, ae/e): bong and pong, jong and chong are one syllable.
 fn korean_key(s: &str) -> String {
-    let s = s.replace("ch", "j").replace("eo", "o").replace("eu", "u").replace("ae", "e");
+    let s = s
+        .replace("ch", "j")
+        .replace("eo", "o")
+        .replace("eu", "u")
+        .replace("ae", "e");
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         let c = match c {
@@ -1162,8 +1166,7 @@ fn compare_core(
     extra_b.clear();
     extra_b.extend(left_b.iter().copied().filter(|&j| used_b & (1 << j) == 0));
     let lambda = if syllabic { LAMBDA_SYLLABLE } else { lambda };
-    let unsupported =
-        !is_org && conflicts.is_empty() && rests_on_one_part(ta, tb, pairs, extra_b);
+    let unsupported = !is_org && conflicts.is_empty() && rests_on_one_part(ta, tb, pairs, extra_b);
     let mut unsupported_words = 0u32;
     for &i in extra_a.iter() {
         if opens_matched_word(ta, i, used_a, tb, pairs, true) {
@@ -1395,7 +1398,12 @@ mod tests {
         };
         let ns = compare_prepared(&cut, &pb, false);
         assert!(ns.pairs.iter().any(|p| p.kind == PairKind::Prefix));
-        assert!(ns.score > 0.95 && ns.score > plain.score, "{} {}", ns.score, plain.score);
+        assert!(
+            ns.score > 0.95 && ns.score > plain.score,
+            "{} {}",
+            ns.score,
+            plain.score
+        );
         // Only the last part, and only a real prefix of 3+ letters.
         let short = PreparedName {
             truncated_last: true,
