@@ -37,6 +37,9 @@ use std::cell::RefCell;
 const MAX_SCORED: usize = 48;
 /// A term found in more names than this is "frequent" (see module doc).
 const FREQUENT_MIN: usize = 2_000;
+/// Lowest similarity of a joined query pair that counts for candidates
+/// (as in `score::join_edges_*`).
+const JOINED_MIN: f32 = 0.8;
 
 /// A distinct name part of the list, and the names that contain it.
 struct VocabToken {
@@ -683,7 +686,12 @@ impl Index {
                     // scoring measures the few pairs it meets).
                     memo.put(v, i, (sim, kind));
                 }
-                (sim >= 0.62).then_some((v, sim))
+                // A joined pair only counts where full scoring can use
+                // it (joined edges need 0.8): below, "abdul"+"zakir"
+                // against every "abdulqadir" would crowd the true name
+                // out of the names that are fully scored.
+                let min = if joined { JOINED_MIN } else { 0.62 };
+                (sim >= min).then_some((v, sim))
             }));
             // Best first; ties in a fixed order (the accumulation below
             // counts the first similarity that reaches a name).
