@@ -1052,8 +1052,12 @@ mod tests {
     #[test]
     fn weak_aliases_are_screened_and_reported_as_low_confidence() {
         let mut r = person("QDi.7", &["Karimjon Sobirovich Tolibov"]);
+        // As the UN writes a low-quality alias: the original script and,
+        // in parentheses, its Latin renderings.
         r.names.push(RecordName {
-            text: "Abu Qatadah al-Farghani".into(),
+            text:
+                "أبو قتادة الفرغاني (Abu Qatadah al-Farghani al-Husayni; Abu Qatadah al-Farghani)"
+                    .into(),
             kind: crate::types::NameKind::Alias,
             weak: true,
         });

@@ -479,6 +479,8 @@ pub fn prepare_all(
 ///   9303 (`translit::icao`), as a passport and a passenger manifest write
 ///   it (Сергей → sergei, محمد → mxhmd), when it differs from the first
 ///   reading;
+/// - the names a list writes in parentheses after a name, and the name
+///   outside them (`parenthesized_names`);
 /// - for an organization whose name coordinates two names of the same
 ///   head ("Bank Sepah and Bank Sepah International"), each of them: a
 ///   query for either entity names one of them, not both. Only when both
@@ -512,7 +514,41 @@ pub fn prepare_forms(
             }
         }
     }
+    for part in parenthesized_names(raw) {
+        if let Ok(p) = prepare_reading(&part, is_org, HanReading::Mandarin)
+            && out.iter().all(|(q, _)| q.tokens != p.0.tokens)
+        {
+            out.push(p);
+        }
+    }
     Ok(out)
+}
+
+/// The names a list writes in parentheses after a name, one or several
+/// separated by ";" ("أبو بكر البغدادي (Abu Bakr al-Baghdadi al-Husayni;
+/// Abu Bakr al-Baghdadi)"), and the name outside them. Only names of two
+/// words or more: a parenthesized acronym ("(AEOI)") stays part of the
+/// whole name, as one word alone would match too much.
+fn parenthesized_names(raw: &str) -> Vec<String> {
+    let (Some(open), Some(close)) = (raw.find('('), raw.rfind(')')) else {
+        return Vec::new();
+    };
+    if close < open {
+        return Vec::new();
+    }
+    let inside = &raw[open + 1..close];
+    let outside = format!("{} {}", &raw[..open], &raw[close + 1..]);
+    let two_words = |s: &str| s.split_whitespace().count() >= 2;
+    let mut out: Vec<String> = inside
+        .split(';')
+        .map(str::trim)
+        .filter(|s| two_words(s))
+        .map(str::to_string)
+        .collect();
+    if !out.is_empty() && two_words(&outside) {
+        out.push(outside.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+    out
 }
 
 /// The two names of "X ... and X ...", when both begin with the same word.
@@ -716,6 +752,22 @@ mod tests {
     fn common_name_parts_weigh_less() {
         let p = prepare("Muhammad Tahir", false).unwrap();
         assert!(p.tokens[0].weight < p.tokens[1].weight);
+    }
+
+    #[test]
+    fn names_in_parentheses_are_forms_of_their_own() {
+        assert_eq!(
+            parenthesized_names(
+                "أبو كريم الفرغاني (Abu Karim al-Farghani al-Husayni; Abu Karim al-Farghani)"
+            ),
+            vec![
+                "Abu Karim al-Farghani al-Husayni",
+                "Abu Karim al-Farghani",
+                "أبو كريم الفرغاني"
+            ]
+        );
+        // An acronym in parentheses is not a name of its own.
+        assert!(parenthesized_names("ATOMIC ENERGY AGENCY (AEA)").is_empty());
     }
 
     #[test]
