@@ -558,8 +558,12 @@ fn coordinated_names(raw: &str) -> Vec<&str> {
         return Vec::new();
     }
     for sep in [" and ", " & "] {
-        if let Some(k) = lower.find(sep) {
-            let (left, right) = (raw[..k].trim(), raw[k + sep.len()..].trim());
+        // A position found in the lowercase text is used on the original
+        // only where it falls on its character boundaries.
+        if let Some(k) = lower.find(sep)
+            && let (Some(left), Some(right)) = (raw.get(..k), raw.get(k + sep.len()..))
+        {
+            let (left, right) = (left.trim(), right.trim());
             let first = |s: &str| s.split_whitespace().next().map(str::to_lowercase);
             if !left.is_empty() && first(left).is_some() && first(left) == first(right) {
                 return vec![left, right];
