@@ -17,6 +17,10 @@ use unicode_normalization::char::is_combining_mark;
 /// and no real name has more parts.
 pub const MAX_TOKENS: usize = 24;
 
+/// Most syllables of a Korean personal name (two-syllable surname and
+/// two-syllable given name; most have three).
+const MAX_KOREAN_SYLLABLES: usize = 4;
+
 /// One name part, ready for comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Token {
@@ -53,7 +57,8 @@ pub struct PreparedName {
     pub tokens: Vec<Token>,
     pub script: Script,
     /// One part per Korean syllable (a Hangul name, or the Sino-Korean
-    /// reading of Han characters): every syllable is part of the name, so
+    /// reading of Han characters, of at most four syllables): every
+    /// syllable is part of the name, so
     /// a syllable only one side has, or two syllables that merely look
     /// alike, count against the match (`score`).
     pub syllabic: bool,
@@ -656,9 +661,13 @@ fn prepare_reading(
         PreparedName {
             tokens: toks,
             script,
-            syllabic: script == Script::Hangul
+            // Korean personal names have two to four syllables; a foreign
+            // name written in Hangul (블라디미르 푸틴) has more and is not
+            // read syllable by syllable.
+            syllabic: (script == Script::Hangul
                 || (script == Script::Han
-                    && matches!(han, HanReading::KoreanSouth | HanReading::KoreanNorth)),
+                    && matches!(han, HanReading::KoreanSouth | HanReading::KoreanNorth)))
+                && n <= MAX_KOREAN_SYLLABLES,
             truncated_last: false,
         },
         readings,

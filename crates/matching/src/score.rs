@@ -638,18 +638,25 @@ fn is_real_part(ts: &[Token], i: usize) -> bool {
 /// joined against the whole list name). The query's other words are then
 /// not parts a list left out.
 fn rests_on_one_part(ta: &[Token], tb: &[Token], pairs: &[Pair], extra_b: &[usize]) -> bool {
-    if extra_b.iter().any(|&j| tb[j].class == TokenClass::Word) {
+    // An initial the list has left over may stand for the query's word.
+    let part = |ts: &[Token], i: usize| is_real_part(ts, i) || ts[i].class == TokenClass::Initial;
+    if extra_b.iter().any(|&j| part(tb, j)) {
         return false;
     }
-    let mut real = 0u32;
+    // Query parts (words or initials) paired with a part of the list name:
+    // "V. Putin" against "Vladimir V. Putin" has two (v, putin), so the
+    // list's initial is a given name and "Vladimir" may be it.
+    let mut query_parts = 0u32;
     for p in pairs.iter().filter(|p| p.kind != PairKind::Conflict) {
-        for i in p.a.0..p.a.0 + p.a.1 {
-            if is_real_part(ta, i) {
-                real |= 1 << i;
+        if (p.b.0..p.b.0 + p.b.1).any(|j| part(tb, j)) {
+            for i in p.a.0..p.a.0 + p.a.1 {
+                if part(ta, i) {
+                    query_parts |= 1 << i;
+                }
             }
         }
     }
-    real.count_ones() == 1
+    query_parts.count_ones() == 1
 }
 
 /// Edges from the query's last word, cut off at a machine-readable name
@@ -1342,6 +1349,24 @@ mod tests {
         assert!(s("Zarbali", "Zarbali") > 0.99);
         // However common the extra part, it is another person's name.
         assert!(s("Zarbali Hossain", "Zarbali") < 0.65);
+    }
+
+    #[test]
+    fn an_initial_on_the_list_may_stand_for_the_query_given_name() {
+        // "K. Rasulov" has a given name (its initial): the query's
+        // "Bakhtiyor" is not extra evidence against it.
+        assert!(s("Bakhtiyor K. Rasulov", "K. Rasulov") > 0.7);
+        assert!(s("Bakhtiyor Rasulov", "B. Rasulov") > 0.7);
+    }
+
+    #[test]
+    fn a_foreign_name_in_hangul_is_not_read_syllable_by_syllable() {
+        assert!(prepare("김정은", false).unwrap().syllabic);
+        assert!(
+            !prepare("블라디미르 블라디미로비치 푸틴", false)
+                .unwrap()
+                .syllabic
+        );
     }
 
     #[test]
