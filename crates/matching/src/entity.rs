@@ -5,19 +5,28 @@
 //!
 //! | feature | agrees | disagrees |
 //! | --- | --- | --- |
-//! | birth date | same day +0.06, same year +0.03, within range or ±1 year +0.01 | same year other day −0.05, other year −0.15 |
-//! | country | +0.03 | −0.05 |
+//! | birth date | same day +0.06, same year +0.03, within range or ±1 year +0.01 | same year other day −0.05, other year −0.15 … −0.25 |
+//! | country | +0.03 | −0.05 … −0.21 |
 //! | schema | 0 | person vs organization/vessel/aircraft −0.25, organization vs vessel/aircraft −0.10 |
 //!
 //! Features only act when both the query and the record have them, and a
 //! boost is only given to names that already match (name score ≥ 0.5):
 //! a shared birthday never turns two different names into a match.
+//!
+//! A contradiction weighs more the weaker the name match: a birth year or
+//! a nationality that the record contradicts is strong evidence against a
+//! name that only partly agrees (name score 0.9 or less: the full
+//! penalty, −0.25 for the year, −0.21 for the country, which puts any
+//! such name under the default threshold), and little against an exact
+//! name (1.0: −0.15, −0.05; lists get dates and nationalities wrong too).
 
 use crate::countries::same_country;
 use crate::dates::{DateAgreement, DateSpec, best_agreement};
 use crate::error::QueryError;
 use crate::explain::{Explanation, FeatureEffect, round3};
-use crate::prepare::{PreparedName, Reading, prepare_all, prepare_names};
+use crate::prepare::{
+    PreparedName, Reading, prepare_all, prepare_forms, prepare_list_forms, prepare_names,
+};
 use crate::score::compare_prepared;
 use crate::types::{Query, Record, Schema};
 
@@ -39,8 +48,14 @@ impl PreparedQuery {
     pub fn new(query: &Query) -> Result<Self, QueryError> {
         let is_org = query.schema.is_some_and(Schema::is_org_like);
         let mut all = prepare_all(&query.name, is_org)?.into_iter();
-        let (name, readings) = all.next().ok_or(QueryError::NoLetters)?;
-        let alternates: Vec<(PreparedName, Vec<Reading>)> = all.collect();
+        let (mut name, readings) = all.next().ok_or(QueryError::NoLetters)?;
+        let mut alternates: Vec<(PreparedName, Vec<Reading>)> = all.collect();
+        if may_be_truncated(&query.name) {
+            name.truncated_last = true;
+            for (a, _) in &mut alternates {
+                a.truncated_last = true;
+            }
+        }
         // "LLC" or "Mr" alone would match every company or every person.
         if name.tokens.iter().all(|t| {
             matches!(
@@ -95,6 +110,28 @@ pub(crate) fn max_boost(q: &PreparedQuery) -> f64 {
     date + country
 }
 
+/// A match on a weak alias (UN "low quality", OFAC weak a.k.a.: a kunya,
+/// a nickname, a partial name) is less evidence of identity than one on a
+/// full name: its name score counts this much. An exact weak alias still
+/// alerts (0.95), a partial one rarely does, and of two records sharing a
+/// name the one that carries it as a full name ranks first.
+pub const WEAK_ALIAS_FACTOR: f64 = 0.95;
+
+/// The name score of a match on `name`, weak aliases discounted.
+pub(crate) fn name_evidence(score: f64, weak: bool) -> f64 {
+    if weak {
+        score * WEAK_ALIAS_FACTOR
+    } else {
+        score
+    }
+}
+
+/// How weak a name match is, for the weight of a contradiction: 0 for an
+/// exact name (1.0), 1 at 0.9 and below, linear between.
+fn weakness(name_score: f64) -> f64 {
+    ((1.0 - name_score) / 0.1).clamp(0.0, 1.0)
+}
+
 /// Applies the secondary features; returns the adjusted score and effects.
 pub(crate) fn secondary(
     q: &PreparedQuery,
@@ -111,7 +148,7 @@ pub(crate) fn secondary(
             DateAgreement::SameYear => (0.03, "same year"),
             DateAgreement::Close => (0.01, "within the listed range or one year apart"),
             DateAgreement::SameYearDifferentDay => (-0.05, "same year, different day"),
-            DateAgreement::Different => (-0.15, "different year"),
+            DateAgreement::Different => (-0.15 - 0.10 * weakness(name_score), "different year"),
         };
         if e < 0.0 || may_boost {
             let listed: Vec<String> = record.birth_dates.iter().map(|d| d.to_string()).collect();
@@ -135,7 +172,7 @@ pub(crate) fn secondary(
             Some(_) => {}
             None => effects.push(FeatureEffect {
                 feature: "country",
-                effect: -0.05,
+                effect: -0.05 - 0.16 * weakness(name_score),
                 detail: format!("query {qc} not among list {}", record.countries.join(" / ")),
             }),
         }
@@ -159,12 +196,33 @@ pub(crate) fn secondary(
     ((name_score + total).clamp(0.0, 1.0), effects)
 }
 
+/// Shortest name field of a machine-readable travel document (TD1: 30
+/// characters; TD2 31, TD3 passports 39).
+const MRZ_MIN_FIELD: usize = 30;
+
+/// Whether the query's last part may be cut short: the name is written in
+/// a machine-readable form — MRZ filler `<` ("IVANOV<<SERGEI") or the
+/// UN/EDIFACT component separator `:` of a PAXLST name ("IVANOV:SERGEI")
+/// — and, written as an MRZ name field (surname, `<<`, given names joined
+/// by `<`), it fills at least the shortest field, so the issuer may have
+/// cut it there.
+pub fn may_be_truncated(name: &str) -> bool {
+    let name = name.trim();
+    if !name.contains(['<', ':']) {
+        return false;
+    }
+    let mrz: usize = name.trim_end_matches(['<', ':']).chars().count();
+    // ":" stands for "<<" between surname and given names.
+    let seps = name.matches(':').count();
+    mrz + seps >= MRZ_MIN_FIELD
+}
+
 /// Pairwise score of two names in [0, 1]; 0 when either is not a usable name.
 /// A name in Han characters is compared in each of its readings (Mandarin,
 /// Sino-Korean, Japanese) and the best counts.
 pub fn compare_names(a: &str, b: &str, schema: Schema) -> f64 {
     let is_org = schema.is_org_like();
-    match (prepare_names(a, is_org), prepare_names(b, is_org)) {
+    match (prepare_names(a, is_org), prepare_list_forms(b, is_org)) {
         (Ok(pa), Ok(pb)) => pa
             .iter()
             .flat_map(|x| pb.iter().map(move |y| (x, y)))
@@ -188,18 +246,19 @@ pub(crate) fn compare_prepared_query(
     let is_org = q.is_org || record.schema.is_org_like();
     // (score, query reading, name, list reading)
     let mut best: Option<(f64, usize, usize, usize)> = None;
+    // Weak aliases are screened too; on a tie the strong name is reported.
     for (i, n) in record.names.iter().enumerate() {
-        if n.weak {
-            continue;
-        }
-        let Ok(pns) = prepare_names(&n.text, is_org) else {
+        let Ok(pns) = prepare_list_forms(&n.text, is_org) else {
             continue;
         };
         for (lr, pn) in pns.iter().enumerate() {
             for qr in 0..q.reading_count() {
-                let ns = compare_prepared(q.reading(qr).0, pn, is_org);
-                if best.as_ref().is_none_or(|b| ns.score > b.0) {
-                    best = Some((ns.score, qr, i, lr));
+                let ns = name_evidence(compare_prepared(q.reading(qr).0, pn, is_org).score, n.weak);
+                if best
+                    .as_ref()
+                    .is_none_or(|b| ns > b.0 || (ns == b.0 && record.names[b.2].weak && !n.weak))
+                {
+                    best = Some((ns, qr, i, lr));
                 }
             }
         }
@@ -227,7 +286,7 @@ pub(crate) fn explain_record(
     // Only a non-ASCII list name has readings worth re-deriving.
     let ln = match prepared {
         Some(p) if rn.text.is_ascii() => p.clone(),
-        _ => match prepare_all(&rn.text, is_org) {
+        _ => match prepare_forms(&rn.text, is_org) {
             Ok(mut all) if list_reading < all.len() => {
                 let (p, r) = all.swap_remove(list_reading);
                 readings.extend(r);
@@ -237,9 +296,12 @@ pub(crate) fn explain_record(
         },
     };
     let ns = compare_prepared(qname, &ln, is_org);
-    let (score, effects) = secondary(q, record, ns.score);
+    let name_score = name_evidence(ns.score, rn.weak);
+    let (score, effects) = secondary(q, record, name_score);
     let mut ex = Explanation::from_parts(&rn.text, rn.kind, qname, &ln, &ns, readings);
+    ex.name_score = round3(name_score);
     ex.features = effects;
+    ex.weak_alias = rn.weak;
     ex.score = round3(score);
     (score, ex)
 }
@@ -382,5 +444,73 @@ mod tests {
             PreparedQuery::new(&q),
             Err(QueryError::BadBirthDate(_))
         ));
+    }
+
+    #[test]
+    fn a_chinese_two_character_name_does_not_match_a_korean_name_on_one_syllable() {
+        let s = |a, b| compare_names(a, b, Schema::Person);
+        // 宁博 reads "yeong bak" in Sino-Korean: two syllables of a
+        // three-syllable Korean name, one of them as a given name.
+        assert!(s("宁博", "PAK YONG CHOL") < 0.65);
+        assert!(s("宋文", "RI UN SONG") < 0.65);
+        // A Korean name in hanja still finds its romanization.
+        assert!(s("朴奉珠", "PAK PONG JU") > 0.9);
+    }
+
+    fn dated(name: &str) -> Record {
+        Record {
+            id: "QDi.9".into(),
+            dataset: "un".into(),
+            schema: Schema::Person,
+            names: vec![RecordName::primary(name)],
+            birth_dates: vec![DateSpec::Year(1971)],
+            countries: vec!["Tajikistan".into()],
+        }
+    }
+
+    #[test]
+    fn a_contradicting_birth_date_pulls_a_weak_name_match_under_the_threshold() {
+        let r = dated("Qodir Bekmurodovich Sattorov");
+        let name_only = compare(&Query::name("Qodir Sattori"), &r).unwrap().0;
+        assert!(name_only >= crate::DEFAULT_THRESHOLD, "{name_only}");
+        let q = Query {
+            name: "Qodir Sattori".into(),
+            birth_date: Some("1990-05-04".into()),
+            ..Query::default()
+        };
+        let (s, ex) = compare(&q, &r).unwrap();
+        assert!(s < crate::DEFAULT_THRESHOLD, "{s} {ex}");
+        // The exact name with the same contradiction stays a hit to review.
+        let exact = Query {
+            name: "Qodir Bekmurodovich Sattorov".into(),
+            ..q
+        };
+        assert!(compare(&exact, &r).unwrap().0 >= 0.8);
+    }
+
+    #[test]
+    fn a_contradicting_nationality_pulls_a_weak_name_match_under_the_threshold() {
+        let r = dated("Qodir Bekmurodovich Sattorov");
+        let q = Query {
+            name: "Qodir Sattori".into(),
+            country: Some("KZ".into()),
+            ..Query::default()
+        };
+        let (s, ex) = compare(&q, &r).unwrap();
+        assert!(s < crate::DEFAULT_THRESHOLD, "{s} {ex}");
+        let agrees = Query {
+            country: Some("TJ".into()),
+            ..q
+        };
+        assert!(compare(&agrees, &r).unwrap().0 >= crate::DEFAULT_THRESHOLD);
+    }
+
+    #[test]
+    fn machine_readable_names_filling_a_field_may_be_cut() {
+        assert!(may_be_truncated("ABDURAKHMONOV<<MUKHAMMADSHARIF<ABDUKARI"));
+        assert!(may_be_truncated("ABDURAKHMONOV:MUKHAMMADSHARIF:ABDUKARI"));
+        // Too short to have been cut, or not machine-readable at all.
+        assert!(!may_be_truncated("IVANOV:PETR"));
+        assert!(!may_be_truncated("Abdurakhmonov Mukhammadsharif Abdukari"));
     }
 }

@@ -46,6 +46,8 @@ pub struct Explanation {
     /// "X bin Y" compared with "Y bin X": penalized.
     pub lineage_swapped: bool,
     pub features: Vec<FeatureEffect>,
+    /// The matched name is a weak (low-quality) alias of the record.
+    pub weak_alias: bool,
     /// Final score.
     pub score: f64,
 }
@@ -95,6 +97,7 @@ impl Explanation {
             transliterations,
             lineage_swapped: ns.lineage_swapped,
             features: Vec::new(),
+            weak_alias: false,
             score: round3(ns.score),
         }
     }
@@ -114,6 +117,7 @@ fn kind_mark(k: PairKind) -> &'static str {
         PairKind::Initial => "~initial~",
         PairKind::Joined => "~joined~",
         PairKind::Conflict => "≠",
+        PairKind::Prefix => "~prefix~",
     }
 }
 
@@ -121,6 +125,7 @@ impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = match self.matched_kind {
             NameKind::Primary => "primary name",
+            NameKind::Alias if self.weak_alias => "weak alias",
             NameKind::Alias => "alias",
             NameKind::OriginalScript => "original-script name",
         };
@@ -149,7 +154,10 @@ impl fmt::Display for Explanation {
                 }
                 write!(f, "{} {} as \"{}\"", r.script, r.original, r.latin)?;
                 // Han characters read several ways: say which reading.
-                if r.method.ends_with("reading") || r.method.ends_with("spelling") {
+                if r.method.ends_with("reading")
+                    || r.method.ends_with("spelling")
+                    || r.method.starts_with("ICAO")
+                {
                     write!(f, " ({})", r.method)?;
                 }
             }
@@ -160,6 +168,9 @@ impl fmt::Display for Explanation {
         write!(f, "; name score {:.3}", self.name_score)?;
         for e in &self.features {
             write!(f, "; {} {:+.3} ({})", e.feature, e.effect, e.detail)?;
+        }
+        if self.weak_alias {
+            f.write_str("; weak alias — low confidence, corroborate with date of birth")?;
         }
         Ok(())
     }

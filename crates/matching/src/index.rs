@@ -21,10 +21,10 @@
 //! are skipped when rarer parts of the query already found candidates: the
 //! common part still counts in the full score of those candidates.
 
-use crate::entity::{PreparedQuery, explain_record, max_boost, secondary};
+use crate::entity::{PreparedQuery, explain_record, max_boost, name_evidence, secondary};
 use crate::error::QueryError;
 use crate::fxhash::FxHashMap as HashMap;
-use crate::prepare::{PreparedName, prepare_names};
+use crate::prepare::{PreparedName, prepare_list_forms};
 use crate::score::{
     CompareScratch, PairKind, PairMemo, QuerySide, TokenPattern, score_prepared, token_sim_with,
 };
@@ -37,6 +37,9 @@ use std::cell::RefCell;
 const MAX_SCORED: usize = 48;
 /// A term found in more names than this is "frequent" (see module doc).
 const FREQUENT_MIN: usize = 2_000;
+/// Lowest similarity of a joined query pair that counts for candidates
+/// (as in `score::join_edges_*`).
+const JOINED_MIN: f32 = 0.8;
 
 /// A distinct name part of the list, and the names that contain it.
 struct VocabToken {
@@ -324,7 +327,6 @@ impl Index {
                 r.names
                     .iter()
                     .enumerate()
-                    .filter(|(_, n)| !n.weak)
                     .map(move |(ni, n)| (ri as u32, ni as u16, is_org, n.text.as_str()))
             })
             .collect();
@@ -332,7 +334,7 @@ impl Index {
         let names: Vec<IndexedName> = jobs
             .par_iter()
             .flat_map_iter(|&(record, name, is_org, text)| {
-                prepare_names(text, is_org)
+                prepare_list_forms(text, is_org)
                     .unwrap_or_default()
                     .into_iter()
                     .take(u8::MAX as usize)
@@ -473,6 +475,12 @@ impl Index {
             deletes,
             neighbors,
         }
+    }
+
+    /// Whether indexed name `id` is a weak alias of its record.
+    fn is_weak(&self, id: u32) -> bool {
+        let n = &self.names[id as usize];
+        self.records[n.record as usize].names[n.name as usize].weak
     }
 
     pub fn len(&self) -> usize {
@@ -678,7 +686,12 @@ impl Index {
                     // scoring measures the few pairs it meets).
                     memo.put(v, i, (sim, kind));
                 }
-                (sim >= 0.62).then_some((v, sim))
+                // A joined pair only counts where full scoring can use
+                // it (joined edges need 0.8): below, "abdul"+"zakir"
+                // against every "abdulqadir" would crowd the true name
+                // out of the names that are fully scored.
+                let min = if joined { JOINED_MIN } else { 0.62 };
+                (sim >= min).then_some((v, sim))
             }));
             // Best first; ties in a fixed order (the accumulation below
             // counts the first similarity that reaches a name).
@@ -811,16 +824,20 @@ impl Index {
                         vocab: &self.vocab,
                         memo: &mut s.memo,
                     };
-                    let sc = score_prepared(
-                        &side,
-                        &n.prepared,
-                        is_org,
-                        &mut s.compare,
-                        &mut memo,
-                        floor,
+                    let sc = name_evidence(
+                        score_prepared(
+                            &side,
+                            &n.prepared,
+                            is_org,
+                            &mut s.compare,
+                            &mut memo,
+                            floor,
+                        ),
+                        self.is_weak(id),
                     );
                     let e = best.entry(n.record).or_insert((-1.0, id, qr));
-                    if sc > e.0 {
+                    // On a tie the strong name is reported, not a weak alias.
+                    if sc > e.0 || (sc == e.0 && self.is_weak(e.1) && !self.is_weak(id)) {
                         *e = (sc, id, qr);
                     }
                 }
@@ -858,6 +875,7 @@ impl Index {
                     id: r.id.clone(),
                     dataset: r.dataset.clone(),
                     matched_name: r.names[name as usize].text.clone(),
+                    low_confidence: r.names[name as usize].weak,
                     score,
                     explanation,
                 }
@@ -1029,5 +1047,96 @@ mod tests {
         assert_eq!(r[0].as_ref().unwrap()[0].id, "QDi.4");
         assert!(r[1].is_err());
         assert_eq!(r[2].as_ref().unwrap()[0].id, "QDi.1");
+    }
+
+    #[test]
+    fn weak_aliases_are_screened_and_reported_as_low_confidence() {
+        let mut r = person("QDi.7", &["Karimjon Sobirovich Tolibov"]);
+        // As the UN writes a low-quality alias: the original script and,
+        // in parentheses, its Latin renderings.
+        r.names.push(RecordName {
+            text:
+                "أبو قتادة الفرغاني (Abu Qatadah al-Farghani al-Husayni; Abu Qatadah al-Farghani)"
+                    .into(),
+            kind: crate::types::NameKind::Alias,
+            weak: true,
+        });
+        let idx = Index::build(vec![r, person("QDi.8", &["Abu Qatadah Rashidov"])]);
+        let hits = idx
+            .screen(
+                &Query::name("Abu Qatadah al-Farghani"),
+                &ScreenOptions::default(),
+            )
+            .unwrap();
+        let h = &hits[0];
+        assert_eq!(h.id, "QDi.7");
+        assert!(h.low_confidence);
+        assert!(h.explanation.weak_alias);
+        let line = h.explanation.to_string();
+        assert!(
+            line.contains("weak alias") && line.contains("corroborate"),
+            "{line}"
+        );
+        // A weak alias counts less than a full name: exact, it still
+        // alerts, but below an exact full name.
+        assert!(h.score < 0.99 && h.score >= 0.9);
+        // The record's full name is not low confidence.
+        let full = idx
+            .screen(&Query::name("Karimjon Tolibov"), &ScreenOptions::default())
+            .unwrap();
+        assert!(!full[0].low_confidence);
+    }
+
+    #[test]
+    fn an_organization_is_found_by_one_of_two_coordinated_list_names() {
+        let org = Record {
+            schema: Schema::Organization,
+            ..person("IRe.1", &["BANK SEPAH AND BANK SEPAH INTERNATIONAL"])
+        };
+        let idx = Index::build(vec![org]);
+        let q = Query {
+            name: "Bank Sepah".into(),
+            schema: Some(Schema::Organization),
+            ..Query::default()
+        };
+        let hits = idx.screen(&q, &ScreenOptions::default()).unwrap();
+        assert!(hits.first().is_some_and(|h| h.score >= 0.95), "{hits:?}");
+        assert_eq!(
+            hits[0].matched_name,
+            "BANK SEPAH AND BANK SEPAH INTERNATIONAL"
+        );
+        let q2 = Query {
+            name: "Bank Sepah International".into(),
+            ..q
+        };
+        assert!(idx.screen(&q2, &ScreenOptions::default()).unwrap()[0].score >= 0.95);
+    }
+
+    #[test]
+    fn a_passport_spelling_finds_a_cyrillic_list_name_through_its_icao_form() {
+        let idx = Index::build(vec![
+            person("KZi.1", &["Кузьмин Андрей Юрьевич"]),
+            person("KZi.2", &["Абдурахмонов Мухаммадшариф Абдукаримович"]),
+        ]);
+        let hits = idx
+            .screen(
+                &Query::name("KUZMIN:ANDREI IUREVICH"),
+                &ScreenOptions::default(),
+            )
+            .unwrap();
+        assert_eq!(hits[0].id, "KZi.1");
+        assert!(hits[0].score > 0.99, "{}", hits[0].explanation);
+        assert!(hits[0].explanation.to_string().contains("ICAO"));
+        // A machine-readable name cut at the field length (TD3: 39
+        // characters) still finds its entry, the cut part as a prefix.
+        let hits = idx
+            .screen(
+                &Query::name("ABDURAKHMONOV<<MUKHAMMADSHARIF<ABDUKARI"),
+                &ScreenOptions::default(),
+            )
+            .unwrap();
+        assert_eq!(hits[0].id, "KZi.2");
+        assert!(hits[0].score > 0.95, "{}", hits[0].explanation);
+        assert!(hits[0].explanation.to_string().contains("~prefix~"));
     }
 }

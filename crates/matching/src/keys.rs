@@ -380,6 +380,93 @@ pub fn edit_similarity(a: &str, b: &str) -> f32 {
     (1.0 - d as f32 / max as f32).max(0.0)
 }
 
+/// Vowel class of a Latin letter as a bit: a → 1, i → 2, o/u → 4, and e
+/// both a and i (Rehman for رحمان, Hossein for حسين); 0 for a consonant.
+fn vowel_bit(c: u8) -> u8 {
+    match c {
+        b'a' => 1,
+        b'i' => 2,
+        b'e' => 3,
+        b'o' | b'u' => 4,
+        _ => 0,
+    }
+}
+
+/// Most gaps (vowel runs between consonants) a word is checked on.
+const MAX_GAPS: usize = 24;
+
+/// The vowels of a word per gap between its consonants (doubled
+/// consonants count once; y is a vowel between consonants or at the end,
+/// a consonant elsewhere). Returns the number of gaps (consonants + 1) or
+/// `None` when the word is too long to check.
+fn vowel_gaps(w: &[u8], gaps: &mut [u8; MAX_GAPS]) -> Option<usize> {
+    *gaps = [0; MAX_GAPS];
+    let mut n = 0usize;
+    let mut last_consonant = 0u8;
+    for (i, &c) in w.iter().enumerate() {
+        let mut bit = vowel_bit(c);
+        if c == b'y' && i > 0 && w.get(i + 1).is_none_or(|&x| vowel_bit(x) == 0) {
+            bit = 2;
+        }
+        if bit != 0 {
+            gaps[n] |= bit;
+            last_consonant = 0;
+        } else if c != last_consonant {
+            n += 1;
+            if n >= MAX_GAPS {
+                return None;
+            }
+            last_consonant = c;
+        }
+    }
+    Some(n + 1)
+}
+
+/// Whether the vowels a script without short vowels writes — the long
+/// vowels ا و ي, read a, u, i — are found in a fully vowelled spelling
+/// between the same consonants. Arabic عصام "asam" agrees with Isam or
+/// Essam; كانو "kanu" does not agree with Kuni, nor قاسمي "qasmi" with
+/// Qaasim: same consonants, but the vowels the script does write are not
+/// there. The word-initial vowel of the vowel-poor side is free (an
+/// initial alif or ain carries any vowel). When the consonants do not line
+/// up one to one (th / s, kh / h), the written vowels only have to appear
+/// in the same order.
+pub fn long_vowels_agree(poor: &str, other: &str) -> bool {
+    let (mut pg, mut og) = ([0u8; MAX_GAPS], [0u8; MAX_GAPS]);
+    let (Some(pn), Some(on)) = (
+        vowel_gaps(poor.as_bytes(), &mut pg),
+        vowel_gaps(other.as_bytes(), &mut og),
+    ) else {
+        return true;
+    };
+    // و is a vowel (u) or a consonant (w, v in Persian): against a
+    // spelling with w or v, its u proves nothing.
+    if other.bytes().any(|c| c == b'v' || c == b'w') {
+        for g in &mut pg[..pn] {
+            *g &= !4;
+        }
+    }
+    // A long vowel ending the word (Ali, Abu, al-Naimi) is always
+    // written: the vowel-poor word must end in one too.
+    if matches!(og[on - 1], 2 | 4 | 6) && pg[pn - 1] == 0 && other.len() > 2 {
+        return false;
+    }
+    if pn == on {
+        return (1..pn).all(|k| pg[k] & !og[k] == 0);
+    }
+    let mut k = 0usize;
+    for &p in pg[1..pn].iter().filter(|&&p| p != 0) {
+        while k < on && og[k] & p != p {
+            k += 1;
+        }
+        if k == on {
+            return false;
+        }
+        k += 1;
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -482,5 +569,27 @@ mod tests {
         let s = edit_similarity("scholz", "scholze");
         assert!(s > 0.8 && s < 1.0);
         assert!(edit_similarity("a", "zzzzzzzz") >= 0.0);
+    }
+
+    #[test]
+    fn long_vowels_of_a_vowel_poor_word_must_be_in_the_latin_spelling() {
+        // Same consonants, vowels the script writes are found.
+        assert!(long_vowels_agree("hsin", "hussein"));
+        assert!(long_vowels_agree("yasin", "yaseen"));
+        assert!(long_vowels_agree("mhmd", "mohammed"));
+        assert!(long_vowels_agree("asam", "essam"));
+        assert!(long_vowels_agree("nim", "naim"));
+        assert!(long_vowels_agree("rhman", "rehman"));
+        assert!(long_vowels_agree("lunt", "levant"));
+        // Written vowels missing or in another place: a different name.
+        assert!(!long_vowels_agree("kanu", "kuni"));
+        assert!(!long_vowels_agree("qasmi", "qaasim"));
+        assert!(!long_vowels_agree("sidi", "saadi"));
+        assert!(!long_vowels_agree("sina", "son"));
+        assert!(!long_vowels_agree("ashrfi", "ashraf"));
+        // A final long vowel of the Latin spelling is written in Arabic.
+        assert!(!long_vowels_agree("nim", "naimi"));
+        assert!(long_vowels_agree("hsni", "hosny"));
+        assert!(!long_vowels_agree("hsn", "hosny"));
     }
 }

@@ -30,7 +30,9 @@ pub use types::{Candidate, NameKind, Query, Record, RecordName, Schema, ScreenOp
 
 /// The `normalize` facade the UI uses to show "how we read your query".
 pub mod normalize {
-    pub use crate::prepare::{normalize_name, prepare, prepare_all, prepare_with_readings};
+    pub use crate::prepare::{
+        normalize_name, prepare, prepare_all, prepare_forms, prepare_with_readings,
+    };
     pub use crate::translit::fold_latin;
 }
 

@@ -17,6 +17,10 @@ use unicode_normalization::char::is_combining_mark;
 /// and no real name has more parts.
 pub const MAX_TOKENS: usize = 24;
 
+/// Most syllables of a Korean personal name (two-syllable surname and
+/// two-syllable given name; most have three).
+const MAX_KOREAN_SYLLABLES: usize = 4;
+
 /// One name part, ready for comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Token {
@@ -52,6 +56,15 @@ pub struct Reading {
 pub struct PreparedName {
     pub tokens: Vec<Token>,
     pub script: Script,
+    /// One part per Korean syllable (a Hangul name, or the Sino-Korean
+    /// reading of Han characters, of at most four syllables): every
+    /// syllable is part of the name, so
+    /// a syllable only one side has, or two syllables that merely look
+    /// alike, count against the match (`score`).
+    pub syllabic: bool,
+    /// The last part may be cut short (a passport's machine-readable
+    /// name field filled to its length): it matches a part it begins.
+    pub truncated_last: bool,
 }
 
 impl PreparedName {
@@ -465,6 +478,111 @@ pub fn prepare_all(
 
 /// Names prepared every way they can be read (see [`prepare_all`]),
 /// without the readings.
+/// Every form of a list name the index screens: its readings
+/// ([`prepare_all`]), then
+/// - for a name in Cyrillic or Arabic script, its spelling by ICAO Doc
+///   9303 (`translit::icao`), as a passport and a passenger manifest write
+///   it (Сергей → sergei, محمد → mxhmd), when it differs from the first
+///   reading;
+/// - the names a list writes in parentheses after a name, and the name
+///   outside them (`parenthesized_names`);
+/// - for an organization whose name coordinates two names of the same
+///   head ("Bank Sepah and Bank Sepah International"), each of them: a
+///   query for either entity names one of them, not both. Only when both
+///   sides begin with the same word, so "Islamic State in Iraq and the
+///   Levant" stays whole.
+///
+/// The index and the explanation use the same order, so a form is known
+/// by its position.
+pub fn prepare_forms(
+    raw: &str,
+    is_org: bool,
+) -> Result<Vec<(PreparedName, Vec<Reading>)>, QueryError> {
+    let mut out = prepare_all(raw, is_org)?;
+    if let Some(latin) = translit::icao::name(raw)
+        && let Ok((p, _)) = prepare_reading(&latin, is_org, HanReading::Mandarin)
+        && out.iter().all(|(q, _)| q.tokens != p.tokens)
+    {
+        let script = out[0].0.script;
+        let readings = vec![Reading {
+            original: raw.to_string(),
+            latin: p.latin(),
+            script,
+            method: "ICAO Doc 9303 transliteration",
+        }];
+        out.push((p, readings));
+    }
+    if is_org {
+        for part in coordinated_names(raw) {
+            if let Ok(p) = prepare_reading(part, is_org, HanReading::Mandarin) {
+                out.push(p);
+            }
+        }
+    }
+    for part in parenthesized_names(raw) {
+        if let Ok(p) = prepare_reading(&part, is_org, HanReading::Mandarin)
+            && out.iter().all(|(q, _)| q.tokens != p.0.tokens)
+        {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
+/// The names a list writes in parentheses after a name, one or several
+/// separated by ";" ("أبو بكر البغدادي (Abu Bakr al-Baghdadi al-Husayni;
+/// Abu Bakr al-Baghdadi)"), and the name outside them. Only names of two
+/// words or more: a parenthesized acronym ("(AEOI)") stays part of the
+/// whole name, as one word alone would match too much.
+fn parenthesized_names(raw: &str) -> Vec<String> {
+    let (Some(open), Some(close)) = (raw.find('('), raw.rfind(')')) else {
+        return Vec::new();
+    };
+    if close < open {
+        return Vec::new();
+    }
+    let inside = &raw[open + 1..close];
+    let outside = format!("{} {}", &raw[..open], &raw[close + 1..]);
+    let two_words = |s: &str| s.split_whitespace().count() >= 2;
+    let mut out: Vec<String> = inside
+        .split(';')
+        .map(str::trim)
+        .filter(|s| two_words(s))
+        .map(str::to_string)
+        .collect();
+    if !out.is_empty() && two_words(&outside) {
+        out.push(outside.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+    out
+}
+
+/// The two names of "X ... and X ...", when both begin with the same word.
+fn coordinated_names(raw: &str) -> Vec<&str> {
+    let lower = raw.to_lowercase();
+    if lower.len() != raw.len() {
+        return Vec::new();
+    }
+    for sep in [" and ", " & "] {
+        // A position found in the lowercase text is used on the original
+        // only where it falls on its character boundaries.
+        if let Some(k) = lower.find(sep)
+            && let (Some(left), Some(right)) = (raw.get(..k), raw.get(k + sep.len()..))
+        {
+            let (left, right) = (left.trim(), right.trim());
+            let first = |s: &str| s.split_whitespace().next().map(str::to_lowercase);
+            if !left.is_empty() && first(left).is_some() && first(left) == first(right) {
+                return vec![left, right];
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// Every form's prepared name (see [`prepare_forms`]).
+pub fn prepare_list_forms(raw: &str, is_org: bool) -> Result<Vec<PreparedName>, QueryError> {
+    prepare_forms(raw, is_org).map(|v| v.into_iter().map(|r| r.0).collect())
+}
+
 pub fn prepare_names(raw: &str, is_org: bool) -> Result<Vec<PreparedName>, QueryError> {
     prepare_all(raw, is_org).map(|v| v.into_iter().map(|r| r.0).collect())
 }
@@ -543,6 +661,14 @@ fn prepare_reading(
         PreparedName {
             tokens: toks,
             script,
+            // Korean personal names have two to four syllables; a foreign
+            // name written in Hangul (블라디미르 푸틴) has more and is not
+            // read syllable by syllable.
+            syllabic: (script == Script::Hangul
+                || (script == Script::Han
+                    && matches!(han, HanReading::KoreanSouth | HanReading::KoreanNorth)))
+                && n <= MAX_KOREAN_SYLLABLES,
+            truncated_last: false,
         },
         readings,
     ))
@@ -639,5 +765,45 @@ mod tests {
     fn common_name_parts_weigh_less() {
         let p = prepare("Muhammad Tahir", false).unwrap();
         assert!(p.tokens[0].weight < p.tokens[1].weight);
+    }
+
+    #[test]
+    fn names_in_parentheses_are_forms_of_their_own() {
+        assert_eq!(
+            parenthesized_names(
+                "أبو كريم الفرغاني (Abu Karim al-Farghani al-Husayni; Abu Karim al-Farghani)"
+            ),
+            vec![
+                "Abu Karim al-Farghani al-Husayni",
+                "Abu Karim al-Farghani",
+                "أبو كريم الفرغاني"
+            ]
+        );
+        // An acronym in parentheses is not a name of its own.
+        assert!(parenthesized_names("ATOMIC ENERGY AGENCY (AEA)").is_empty());
+    }
+
+    #[test]
+    fn only_coordinated_names_with_the_same_head_are_split() {
+        assert_eq!(
+            coordinated_names("BANK SEPAH AND BANK SEPAH INTERNATIONAL"),
+            vec!["BANK SEPAH", "BANK SEPAH INTERNATIONAL"]
+        );
+        assert!(coordinated_names("Islamic State in Iraq and the Levant").is_empty());
+        assert!(coordinated_names("Haji Basir and Zarjamil Hawala").is_empty());
+    }
+
+    #[test]
+    fn cyrillic_and_arabic_list_names_get_their_icao_form() {
+        let forms = prepare_forms("Сергей Юрьевич", false).unwrap();
+        assert!(forms.iter().any(|(p, _)| p.latin() == "sergei iurevich"));
+        let forms = prepare_forms("محمد", false).unwrap();
+        assert!(
+            forms.iter().any(
+                |(p, r)| p.latin() == "mxhmd" && r.iter().any(|r| r.method.starts_with("ICAO"))
+            )
+        );
+        // Latin names have no other form.
+        assert_eq!(prepare_forms("Sergei", false).unwrap().len(), 1);
     }
 }

@@ -61,7 +61,9 @@ pub enum NameKind {
 pub struct RecordName {
     pub text: String,
     pub kind: NameKind,
-    /// Low-quality alias: kept for display, not used for screening.
+    /// Low-quality alias (UN "low", OFAC weak a.k.a.): screened, and a
+    /// match on it is reported as a low-confidence hit
+    /// (`Candidate::low_confidence`).
     pub weak: bool,
 }
 
@@ -145,6 +147,9 @@ pub struct Candidate {
     pub dataset: String,
     /// The list name that matched best.
     pub matched_name: String,
+    /// The match rests on a weak alias only: corroborate it (date of
+    /// birth, nationality) before acting on it.
+    pub low_confidence: bool,
     pub score: f64,
     pub explanation: Explanation,
 }

@@ -44,6 +44,10 @@ fn any_name() -> impl Strategy<Value = String> {
         any::<String>(),
         "\\PC{0,40}",
         "[a-zA-Z' .,&-]{0,30}",
+        // List-side forms and machine-readable names: coordinated and
+        // parenthesized names, MRZ fillers, PAXLST separators.
+        "[a-zA-Z\u{0400}-\u{044F}\u{0627}-\u{064A} ();:<&-]{0,40}",
+        "[A-Z]{1,8} (and|AND|&) [A-Z() ;]{0,20}",
         "[\u{0400}-\u{04FF} ]{0,20}",
         "[\u{0600}-\u{06FF} \u{064B}-\u{0652}]{0,20}",
         "[\u{0900}-\u{0DFF} ]{0,20}",

@@ -13,6 +13,7 @@ pub mod cyrillic;
 pub mod greek;
 pub mod han;
 pub mod hangul;
+pub mod icao;
 
 use crate::script::{Script, char_script};
 use unicode_normalization::UnicodeNormalization;
