@@ -70,7 +70,231 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
             .add_focal_point(&actor, &kgz, &example.parse(accord_store::today())?)
             .await?;
     }
-    load_plan(store, &actor).await
+    load_plan(store, &actor).await?;
+    load_common_list(store, &actor).await
+}
+
+/// A name with its language (script is detected).
+fn name(text: &str, kind: NameKind, language: Option<&str>) -> EntryName {
+    let mut n = EntryName::new(text, kind);
+    n.language = language.map(str::to_string);
+    n
+}
+
+fn link(relation: &str, target: &str) -> EntryLink {
+    EntryLink {
+        relation: relation.into(),
+        target_reference: Some(target.into()),
+        target_name: None,
+    }
+}
+
+/// Proposes at `at` as `by` and lets the deadline pass without objection:
+/// the way most listings are adopted under the no-objection procedure.
+/// Returns the subject's public identifier.
+async fn adopt_by_silence(
+    store: &Store,
+    actor: &Actor,
+    by: &Principal,
+    proposal: NewProposal,
+    at: OffsetDateTime,
+) -> Result<String, StoreError> {
+    let p = store.create_proposal(actor, by, proposal, at).await?;
+    store
+        .advance_due(actor, p.state.deadline + Duration::minutes(1))
+        .await?;
+    Ok(p.subject)
+}
+
+/// A published common list with a history: an organization, its sponsor and
+/// a member in Cyrillic and Arabic script, linked; a later listing; a
+/// delisting; a proposal still running with a concurrence and a hold; and a
+/// petition under review. Every subject is fictional. Skipped once any list
+/// version exists.
+async fn load_common_list(store: &Store, actor: &Actor) -> Result<(), StoreError> {
+    if store.current_list_version().await?.is_some() {
+        return Ok(());
+    }
+    let kaz = plan_actor(store, "kaz.admin").await?;
+    let kgz = plan_actor(store, "kgz.admin").await?;
+    let tjk = plan_actor(store, "tjk.admin").await?;
+    let uzb = plan_actor(store, "uzb.admin").await?;
+    let now = OffsetDateTime::now_utc();
+    let fictional = "Demonstration data: the subject is fictional.";
+
+    // Version 1: an organization.
+    let mut org = ListEntry::new("draft", EntrySchema::Organization);
+    org.push_name(name("Harakat al-Fajr al-Jadid", NameKind::Primary, Some("en")));
+    org.push_name(name("Движение «Новый рассвет»", NameKind::Alias, Some("ru")));
+    org.push_name(name("حركة الفجر الجديد", NameKind::Alias, Some("ar")));
+    org.push_name(name("HFJ", NameKind::Alias, None).weak());
+    org.addresses.push(Address {
+        street: None,
+        city: None,
+        region: Some("Fergana Valley".into()),
+        postal_code: None,
+        country: Some("Uzbekistan".into()),
+        note: Some("area of operation".into()),
+    });
+    org.comments = Some(fictional.into());
+    let org_id = adopt_by_silence(
+        store,
+        actor,
+        &kaz,
+        NewProposal::list(
+            SubjectKind::Organization,
+            org,
+            "Intercepted recruitment material and financial records shared by two services (confidential).",
+            "Recruits young people online for armed groups abroad and finances travel of foreign terrorist fighters (UNSCR 2178).",
+        ),
+        now - Duration::days(150),
+    )
+    .await?;
+
+    // Version 2: its sponsor and a member.
+    let mut sponsor = ListEntry::new("draft", EntrySchema::Organization);
+    sponsor.push_name(name("Al-Nur Relief Foundation", NameKind::Primary, Some("en")));
+    sponsor.push_name(name("Фонд помощи «Ан-Нур»", NameKind::Alias, Some("ru")));
+    sponsor.push_name(name("مؤسسة النور للإغاثة", NameKind::Alias, Some("ar")));
+    sponsor.links.push(link("sponsor_of", &org_id));
+    sponsor.comments = Some(fictional.into());
+    let mut member = ListEntry::new("draft", EntrySchema::Person);
+    member.push_name(name("Rustam Nazarov", NameKind::Primary, Some("en")));
+    member.push_name(name("Рустам Кадырович Назаров", NameKind::Alias, Some("ru")));
+    member.push_name(name("رستم نظروف", NameKind::Alias, Some("fa")));
+    member.push_name(name("Abu Yusuf al-Farghani", NameKind::Alias, None).weak());
+    member.birth_dates.push(BirthDate {
+        value: DateValue::Year { year: 1984 },
+        original: "1984".into(),
+        approximate: true,
+    });
+    member.nationalities.push("Uzbekistan".into());
+    member.links.push(link("member_of", &org_id));
+    member.comments = Some(fictional.into());
+    let at = now - Duration::days(110);
+    let sponsor_p = store
+        .create_proposal(
+            actor,
+            &kgz,
+            NewProposal::list(
+                SubjectKind::Sponsor,
+                sponsor,
+                "Bank transfers to the organization's couriers (confidential).",
+                "Collects donations as a charity and passes them to Harakat al-Fajr al-Jadid.",
+            ),
+            at,
+        )
+        .await?;
+    let member_p = store
+        .create_proposal(
+            actor,
+            &uzb,
+            NewProposal::list(
+                SubjectKind::Individual,
+                member,
+                "Court records of a recruitment case (confidential).",
+                "Recruiter of Harakat al-Fajr al-Jadid in the Fergana Valley.",
+            ),
+            at,
+        )
+        .await?;
+    store
+        .advance_due(
+            actor,
+            sponsor_p.state.deadline.max(member_p.state.deadline) + Duration::minutes(1),
+        )
+        .await?;
+
+    // Version 3: another person, later delisted (version 4).
+    let mut second = ListEntry::new("draft", EntrySchema::Person);
+    second.push_name(name("Jamshid Karimov", NameKind::Primary, Some("en")));
+    second.push_name(name("Жамшид Каримов", NameKind::Alias, Some("ru")));
+    second.nationalities.push("Tajikistan".into());
+    second.links.push(link("member_of", &org_id));
+    second.comments = Some(fictional.into());
+    let second_id = adopt_by_silence(
+        store,
+        actor,
+        &tjk,
+        NewProposal::list(
+            SubjectKind::Individual,
+            second,
+            "Witness statements (confidential).",
+            "Organized travel of recruits of Harakat al-Fajr al-Jadid.",
+        ),
+        now - Duration::days(80),
+    )
+    .await?;
+    adopt_by_silence(
+        store,
+        actor,
+        &tjk,
+        NewProposal::about(
+            ProposalKind::Delist,
+            &second_id,
+            None,
+            "The conviction was quashed on appeal (confidential).",
+            "Delisted: the court of appeal quashed the conviction on which the listing rested.",
+        ),
+        now - Duration::days(45),
+    )
+    .await?;
+
+    // In progress: a proposal with a concurrence and a hold.
+    let mut pending = ListEntry::new("draft", EntrySchema::Organization);
+    pending.push_name(name("Jamaat Sabil al-Haqq", NameKind::Primary, Some("en")));
+    pending.push_name(name("Джамаат «Сабиль аль-Хакк»", NameKind::Alias, Some("ru")));
+    pending.push_name(name("جماعت سبیل الحق", NameKind::Alias, Some("ur")));
+    pending.comments = Some(fictional.into());
+    let p = store
+        .create_proposal(
+            actor,
+            &kaz,
+            NewProposal::list(
+                SubjectKind::Organization,
+                pending,
+                "Reports of two services on online propaganda (confidential).",
+                "Runs channels that call for attacks on places of worship.",
+            ),
+            now - Duration::days(3),
+        )
+        .await?;
+    store
+        .record_decision(actor, p.id, &kgz, ProcedureAction::Concur, now - Duration::days(2))
+        .await?;
+    store
+        .record_decision(
+            actor,
+            p.id,
+            &tjk,
+            ProcedureAction::PlaceHold {
+                reason: Some("Awaiting the translation of the channel's messages.".into()),
+            },
+            now - Duration::days(1),
+        )
+        .await?;
+
+    // A petition under review.
+    let petition = store
+        .create_petition(
+            actor,
+            &NewPetition {
+                subject: sponsor_p.subject.clone(),
+                petitioner_name: "Law office of A. Demo (for the foundation)".into(),
+                petitioner_contact: "counsel@example.org".into(),
+                representative: true,
+                grounds: "The foundation closed its office in 2024 and its new board has no link to the organization.".into(),
+            },
+        )
+        .await?;
+    store
+        .review_petition(
+            actor,
+            petition.id,
+            "Asked Kyrgyzstan for the bank records the listing rests on.",
+        )
+        .await?;
+    Ok(())
 }
 
 /// A past reporting round with submitted reports and a current one with a
@@ -221,7 +445,7 @@ fn demo_narrative(step: u32) -> &'static str {
     }
 }
 
-async fn plan_actor(store: &Store, username: &str) -> Result<accord_core::Principal, StoreError> {
+async fn plan_actor(store: &Store, username: &str) -> Result<Principal, StoreError> {
     let user = store.user_by_username(&Username::parse(username)?).await?;
-    Ok(accord_core::Principal::of_user(&user))
+    Ok(Principal::of_user(&user))
 }
