@@ -3,8 +3,14 @@
 
 use accord_core::focal_point::FocalPointForm;
 use accord_core::user::NewUser;
-use accord_core::{MemberCode, Username};
+use accord_core::{MemberCode, Principal, Username};
+use accord_lists::{
+    Address, BirthDate, DateValue, EntryLink, EntryName, EntrySchema, ListEntry, NameKind,
+};
+use accord_procedure::{Action as ProcedureAction, ProposalKind};
+use accord_store::common_list::{NewPetition, NewProposal, SubjectKind};
 use accord_store::{Actor, Store, StoreError};
+use time::{Duration, OffsetDateTime};
 
 pub const PASSWORD: &str = "accord-demo";
 
@@ -124,8 +130,16 @@ async fn load_common_list(store: &Store, actor: &Actor) -> Result<(), StoreError
 
     // Version 1: an organization.
     let mut org = ListEntry::new("draft", EntrySchema::Organization);
-    org.push_name(name("Harakat al-Fajr al-Jadid", NameKind::Primary, Some("en")));
-    org.push_name(name("Движение «Новый рассвет»", NameKind::Alias, Some("ru")));
+    org.push_name(name(
+        "Harakat al-Fajr al-Jadid",
+        NameKind::Primary,
+        Some("en"),
+    ));
+    org.push_name(name(
+        "Движение «Новый рассвет»",
+        NameKind::Alias,
+        Some("ru"),
+    ));
     org.push_name(name("حركة الفجر الجديد", NameKind::Alias, Some("ar")));
     org.push_name(name("HFJ", NameKind::Alias, None).weak());
     org.addresses.push(Address {
@@ -153,14 +167,22 @@ async fn load_common_list(store: &Store, actor: &Actor) -> Result<(), StoreError
 
     // Version 2: its sponsor and a member.
     let mut sponsor = ListEntry::new("draft", EntrySchema::Organization);
-    sponsor.push_name(name("Al-Nur Relief Foundation", NameKind::Primary, Some("en")));
+    sponsor.push_name(name(
+        "Al-Nur Relief Foundation",
+        NameKind::Primary,
+        Some("en"),
+    ));
     sponsor.push_name(name("Фонд помощи «Ан-Нур»", NameKind::Alias, Some("ru")));
     sponsor.push_name(name("مؤسسة النور للإغاثة", NameKind::Alias, Some("ar")));
     sponsor.links.push(link("sponsor_of", &org_id));
     sponsor.comments = Some(fictional.into());
     let mut member = ListEntry::new("draft", EntrySchema::Person);
     member.push_name(name("Rustam Nazarov", NameKind::Primary, Some("en")));
-    member.push_name(name("Рустам Кадырович Назаров", NameKind::Alias, Some("ru")));
+    member.push_name(name(
+        "Рустам Кадырович Назаров",
+        NameKind::Alias,
+        Some("ru"),
+    ));
     member.push_name(name("رستم نظروف", NameKind::Alias, Some("fa")));
     member.push_name(name("Abu Yusuf al-Farghani", NameKind::Alias, None).weak());
     member.birth_dates.push(BirthDate {
@@ -243,7 +265,11 @@ async fn load_common_list(store: &Store, actor: &Actor) -> Result<(), StoreError
     // In progress: a proposal with a concurrence and a hold.
     let mut pending = ListEntry::new("draft", EntrySchema::Organization);
     pending.push_name(name("Jamaat Sabil al-Haqq", NameKind::Primary, Some("en")));
-    pending.push_name(name("Джамаат «Сабиль аль-Хакк»", NameKind::Alias, Some("ru")));
+    pending.push_name(name(
+        "Джамаат «Сабиль аль-Хакк»",
+        NameKind::Alias,
+        Some("ru"),
+    ));
     pending.push_name(name("جماعت سبیل الحق", NameKind::Alias, Some("ur")));
     pending.comments = Some(fictional.into());
     let p = store
@@ -260,7 +286,13 @@ async fn load_common_list(store: &Store, actor: &Actor) -> Result<(), StoreError
         )
         .await?;
     store
-        .record_decision(actor, p.id, &kgz, ProcedureAction::Concur, now - Duration::days(2))
+        .record_decision(
+            actor,
+            p.id,
+            &kgz,
+            ProcedureAction::Concur,
+            now - Duration::days(2),
+        )
         .await?;
     store
         .record_decision(
@@ -287,10 +319,17 @@ async fn load_common_list(store: &Store, actor: &Actor) -> Result<(), StoreError
             },
         )
         .await?;
+    let id = store
+        .petitions(actor, None)
+        .await?
+        .into_iter()
+        .find(|p| p.tracking_number == petition.tracking_number)
+        .map(|p| p.id)
+        .ok_or_else(|| StoreError::NotFound("the demo petition".into()))?;
     store
         .review_petition(
             actor,
-            petition.id,
+            id,
             "Asked Kyrgyzstan for the bank records the listing rests on.",
         )
         .await?;

@@ -381,6 +381,18 @@ fn demo_accounts_cover_every_regional_state_and_the_ombudsperson() {
     ] {
         assert!(demo.contains(user), "{user} missing from: {demo}");
     }
+    // A published common list with a history: listings, links, a delisting.
+    let o = accord(&["common-list", "versions", "--database", &url]);
+    let versions = stdout(&o);
+    assert!(versions.starts_with("v5:"), "{versions}");
+    assert!(versions.contains("-1"), "a delisting: {versions}");
+    let o = accord(&["list", "show", "ACL-0002", "--database", &url]);
+    let sponsor = stdout(&o);
+    assert!(sponsor.contains("sponsor_of ACL-0001"), "{sponsor}");
+    assert!(
+        sponsor.contains("Cyrl") && sponsor.contains("Arab"),
+        "{sponsor}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -384,7 +384,7 @@ fn base_spec() -> Value {
                     "name": { "type": "string" },
                     "script": { "type": "string", "description": "ISO 15924 (Latn, Cyrl, Arab…); detected when absent" },
                     "language": { "type": "string", "description": "ISO 639 (ru, ps, ur…)" },
-                    "quality": { "type": "string", "enum": ["strong", "weak"], "default": "strong", "description": "weak names are shown but not used for screening" },
+                    "quality": { "type": "string", "enum": ["strong", "weak"], "default": "strong", "description": "weak names are screened; a match on one is a low-confidence hit" },
                     "kind": { "type": "string", "enum": ["alias", "former_name"], "default": "alias" } } },
                 "Decision": { "type": "object", "required": ["action"], "properties": {
                     "action": { "type": "string", "enum": ["concur", "object", "hold", "extend_hold", "lift_hold", "withdraw"] },

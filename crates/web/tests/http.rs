@@ -357,7 +357,7 @@ async fn a_proposal_carries_the_full_subject_and_its_un_reference_into_the_list_
     for shown in [
         "Абу Пример",
         "Cyrl",
-        "weak: not used for screening",
+        "weak: a match on it is a low-confidence hit",
         "1962-1965",
         "Kandahar",
         "OA1234567",

@@ -62,7 +62,7 @@ pub struct AliasInput {
     pub script: String,
     /// ISO 639 code (`ru`, `ps`, `ur`…), optional.
     pub language: String,
-    /// `strong` (default) or `weak` (shown, not used for screening).
+    /// `strong` (default) or `weak` (screened; a match on it is a low-confidence hit).
     pub quality: String,
     /// `alias` (default) or `former_name`.
     pub kind: String,
