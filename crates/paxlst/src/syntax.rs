@@ -1,0 +1,460 @@
+//! EDIFACT syntax: the service string advice, the tokenizer (segments over
+//! the input bytes, honouring the release character) and character sets.
+//!
+//! Separators are ASCII in every character set accepted here, so the input
+//! is cut into segments as bytes (a separator byte never occurs inside a
+//! UTF-8 multi-byte sequence) and each segment is then checked against the
+//! declared character set and read as text, borrowed when it is UTF-8 or
+//! ASCII, copied only for ISO 8859-1 with bytes above 127.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+/// The service characters (UNA, or the defaults `:+.? '`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Separators {
+    pub component: u8,
+    pub element: u8,
+    pub decimal: u8,
+    /// `None` when UNA gives a space (no release character).
+    pub release: Option<u8>,
+    pub terminator: u8,
+}
+
+impl Default for Separators {
+    fn default() -> Self {
+        Separators {
+            component: b':',
+            element: b'+',
+            decimal: b'.',
+            release: Some(b'?'),
+            terminator: b'\'',
+        }
+    }
+}
+
+impl Separators {
+    /// Reads the six characters after `UNA`.
+    pub fn from_una(chars: &[u8]) -> Result<Separators, String> {
+        let [component, element, decimal, release, _reserved, terminator] = chars else {
+            return Err("it must have six characters after UNA".into());
+        };
+        let seps = Separators {
+            component: *component,
+            element: *element,
+            decimal: *decimal,
+            release: (*release != b' ').then_some(*release),
+            terminator: *terminator,
+        };
+        let mut used = vec![seps.component, seps.element, seps.terminator];
+        used.extend(seps.release);
+        for (i, &c) in used.iter().enumerate() {
+            if !c.is_ascii() || c.is_ascii_alphanumeric() || c == b' ' {
+                return Err(format!(
+                    "separator {:?} must be an ASCII punctuation or control character",
+                    c as char
+                ));
+            }
+            if used[..i].contains(&c) {
+                return Err(format!("{:?} is used for two roles", c as char));
+            }
+        }
+        Ok(seps)
+    }
+}
+
+/// One segment as cut from the input, before character-set checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawSegment<'a> {
+    /// From 1 (UNB).
+    pub index: usize,
+    pub offset: usize,
+    /// Without its terminator.
+    pub bytes: &'a [u8],
+    /// False when the input ended before a terminator.
+    pub terminated: bool,
+}
+
+/// Cuts the input into segments; whitespace between segments (line breaks,
+/// leading spaces) is skipped.
+pub struct Tokenizer<'a> {
+    input: &'a [u8],
+    pos: usize,
+    index: usize,
+    terminator: u8,
+    release: Option<u8>,
+}
+
+impl<'a> Tokenizer<'a> {
+    pub fn new(input: &'a [u8], start: usize, seps: &Separators) -> Self {
+        Tokenizer {
+            input,
+            pos: start,
+            index: 0,
+            terminator: seps.terminator,
+            release: seps.release,
+        }
+    }
+
+    /// Byte offset of what has not been read yet.
+    pub fn rest(&self) -> &'a [u8] {
+        &self.input[self.pos.min(self.input.len())..]
+    }
+
+    pub fn offset(&self) -> usize {
+        self.pos
+    }
+
+    /// The index the next segment gets.
+    pub fn next_index(&self) -> usize {
+        self.index + 1
+    }
+}
+
+fn is_blank(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+impl<'a> Iterator for Tokenizer<'a> {
+    type Item = RawSegment<'a>;
+
+    fn next(&mut self) -> Option<RawSegment<'a>> {
+        let input = self.input;
+        while self.pos < input.len() && is_blank(input[self.pos]) {
+            self.pos += 1;
+        }
+        if self.pos >= input.len() {
+            return None;
+        }
+        let start = self.pos;
+        let mut i = start;
+        let (end, terminated) = loop {
+            if i >= input.len() {
+                break (input.len(), false);
+            }
+            let b = input[i];
+            if Some(b) == self.release {
+                i += 2;
+            } else if b == self.terminator {
+                break (i, true);
+            } else {
+                i += 1;
+            }
+        };
+        self.pos = if terminated { end + 1 } else { input.len() };
+        self.index += 1;
+        Some(RawSegment {
+            index: self.index,
+            offset: start,
+            bytes: &input[start..end],
+            terminated,
+        })
+    }
+}
+
+/// The character set a UNB syntax identifier declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Charset {
+    /// UNOA: upper-case letters, digits, space and `.,-()/='+:?!"%&*;<>`.
+    LevelA,
+    /// UNOB: level A plus lower case and a few more signs.
+    LevelB,
+    /// UNOC: ISO 8859-1.
+    Latin1,
+    /// UNOD … UNOK: other ISO 8859 parts, accepted while the data is ASCII
+    /// (their common part): names in a manifest are Latin by rule.
+    Iso8859AsciiOnly,
+    /// UNOW: UTF-8.
+    Utf8,
+}
+
+impl Charset {
+    pub fn from_identifier(id: &str) -> Option<Charset> {
+        Some(match id {
+            "UNOA" => Charset::LevelA,
+            "UNOB" => Charset::LevelB,
+            "UNOC" => Charset::Latin1,
+            "UNOD" | "UNOE" | "UNOF" | "UNOG" | "UNOH" | "UNOI" | "UNOJ" | "UNOK" => {
+                Charset::Iso8859AsciiOnly
+            }
+            "UNOW" => Charset::Utf8,
+            _ => return None,
+        })
+    }
+}
+
+fn level_a(b: u8) -> bool {
+    b.is_ascii_uppercase()
+        || b.is_ascii_digit()
+        || b" .,-()/='+:?!\"%&*;<>".contains(&b)
+}
+
+fn level_b(b: u8) -> bool {
+    (0x20..0x7f).contains(&b)
+}
+
+fn describe(b: u8) -> String {
+    if b.is_ascii_graphic() {
+        format!("{:?}", b as char)
+    } else {
+        format!("byte 0x{b:02X}")
+    }
+}
+
+/// Checks a segment against the character set and reads it as text. The
+/// separators themselves are always allowed (UNA may choose control
+/// characters). On error: the offending byte's offset in the segment and a
+/// description.
+pub fn decode<'a>(
+    bytes: &'a [u8],
+    charset: Charset,
+    seps: &Separators,
+) -> Result<Cow<'a, str>, (usize, String)> {
+    let sep = |b: u8| {
+        b == seps.component
+            || b == seps.element
+            || b == seps.terminator
+            || Some(b) == seps.release
+    };
+    let ascii_rule: Option<fn(u8) -> bool> = match charset {
+        Charset::LevelA => Some(level_a),
+        Charset::LevelB | Charset::Iso8859AsciiOnly => Some(level_b),
+        Charset::Latin1 | Charset::Utf8 => None,
+    };
+    if let Some(allowed) = ascii_rule {
+        return match bytes.iter().position(|&b| !allowed(b) && !sep(b)) {
+            None => Ok(Cow::Borrowed(
+                std::str::from_utf8(bytes).expect("ASCII is UTF-8"),
+            )),
+            Some(i) => {
+                let b = bytes[i];
+                let detail = if b >= 0x80 {
+                    format!("{} (not ASCII)", describe(b))
+                } else if b.is_ascii_lowercase() {
+                    format!("lower-case {} (UNOA is upper case only)", describe(b))
+                } else {
+                    describe(b)
+                };
+                Err((i, detail))
+            }
+        };
+    }
+    let control = |b: u8| (b < 0x20 || b == 0x7f) && !sep(b);
+    match charset {
+        Charset::Utf8 => match std::str::from_utf8(bytes) {
+            Err(e) => Err((e.valid_up_to(), "invalid UTF-8".into())),
+            Ok(s) => match bytes.iter().position(|&b| control(b)) {
+                Some(i) => Err((i, format!("control character {}", describe(bytes[i])))),
+                None => Ok(Cow::Borrowed(s)),
+            },
+        },
+        _ => {
+            // ISO 8859-1: every byte is a character, but C0/C1 controls are
+            // not text, and UTF-8 multi-byte sequences mean a mislabelled file.
+            let ascii = bytes.is_ascii();
+            if !ascii && std::str::from_utf8(bytes).is_ok() {
+                let i = bytes.iter().position(|&b| b >= 0x80).unwrap_or(0);
+                return Err((
+                    i,
+                    "the text is UTF-8, not ISO 8859-1 (declare UNOW for UTF-8)".into(),
+                ));
+            }
+            if let Some(i) = bytes
+                .iter()
+                .position(|&b| control(b) || (0x80..0xa0).contains(&b))
+            {
+                return Err((i, format!("control character {}", describe(bytes[i]))));
+            }
+            if ascii {
+                return Ok(Cow::Borrowed(
+                    std::str::from_utf8(bytes).expect("ASCII is UTF-8"),
+                ));
+            }
+            Ok(Cow::Owned(bytes.iter().map(|&b| b as char).collect()))
+        }
+    }
+}
+
+/// A segment read as text, with access to its elements and components.
+#[derive(Debug, Clone)]
+pub struct Segment<'a> {
+    pub index: usize,
+    pub offset: usize,
+    text: Cow<'a, str>,
+    seps: Separators,
+}
+
+/// Splits `s` on an unreleased `sep`.
+fn split_released(s: &str, sep: u8, release: Option<u8>) -> impl Iterator<Item = &str> {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        while i < bytes.len() {
+            let b = bytes[i];
+            if Some(b) == release {
+                i += 2;
+                continue;
+            }
+            if b == sep {
+                // `sep` is ASCII: `i` is a character boundary.
+                let part = &s[start..i];
+                i += 1;
+                start = i;
+                return Some(part);
+            }
+            i += 1;
+        }
+        done = true;
+        Some(&s[start.min(s.len())..])
+    })
+}
+
+impl<'a> Segment<'a> {
+    pub fn new(index: usize, offset: usize, text: Cow<'a, str>, seps: Separators) -> Self {
+        Segment {
+            index,
+            offset,
+            text,
+            seps,
+        }
+    }
+
+    /// The first three characters, if they form a tag (A–Z, 0–9).
+    pub fn tag(&self) -> Option<&str> {
+        let first = split_released(&self.text, self.seps.element, self.seps.release).next()?;
+        let tag = split_released(first, self.seps.component, self.seps.release).next()?;
+        (tag.len() == 3
+            && tag
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()))
+        .then_some(tag)
+    }
+
+    /// Raw text of element `e` (the tag is element 0), releases kept.
+    fn element_raw(&self, e: usize) -> Option<&str> {
+        split_released(&self.text, self.seps.element, self.seps.release).nth(e)
+    }
+
+    /// Number of elements, the tag included.
+    pub fn element_count(&self) -> usize {
+        split_released(&self.text, self.seps.element, self.seps.release).count()
+    }
+
+    /// Component `c` of element `e`, releases removed, trimmed; `None` when
+    /// absent or empty.
+    pub fn get(&self, e: usize, c: usize) -> Option<Cow<'_, str>> {
+        let element = self.element_raw(e)?;
+        let raw = split_released(element, self.seps.component, self.seps.release).nth(c)?;
+        let value = self.unrelease(raw);
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            return None;
+        }
+        Some(match value {
+            Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
+            Cow::Owned(o) => Cow::Owned(o.trim().to_string()),
+        })
+    }
+
+    /// [`Segment::get`] as an owned string.
+    pub fn string(&self, e: usize, c: usize) -> Option<String> {
+        self.get(e, c).map(Cow::into_owned)
+    }
+
+    fn unrelease<'s>(&self, raw: &'s str) -> Cow<'s, str> {
+        let Some(r) = self.seps.release else {
+            return Cow::Borrowed(raw);
+        };
+        if !raw.as_bytes().contains(&r) {
+            return Cow::Borrowed(raw);
+        }
+        let mut out = String::with_capacity(raw.len());
+        let mut chars = raw.chars();
+        while let Some(ch) = chars.next() {
+            if ch == r as char {
+                // A release at the very end releases nothing: dropped.
+                if let Some(next) = chars.next() {
+                    out.push(next);
+                }
+            } else {
+                out.push(ch);
+            }
+        }
+        Cow::Owned(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seg(text: &str) -> Segment<'_> {
+        Segment::new(1, 0, Cow::Borrowed(text), Separators::default())
+    }
+
+    #[test]
+    fn released_separators_are_data() {
+        let s = seg("NAD+FL+++O?'SAMPLE?:X:MARY?+ANN??");
+        assert_eq!(s.tag(), Some("NAD"));
+        assert_eq!(s.get(4, 0).unwrap(), "O'SAMPLE:X");
+        assert_eq!(s.get(4, 1).unwrap(), "MARY+ANN?");
+        assert_eq!(s.get(2, 0), None);
+        assert_eq!(s.get(9, 0), None);
+    }
+
+    #[test]
+    fn tokenizer_skips_line_breaks_and_honours_release() {
+        let input = b" UNB+A'\r\n  NAD+O?'B'\nUNZ";
+        let segs: Vec<_> = Tokenizer::new(input, 0, &Separators::default()).collect();
+        assert_eq!(segs.len(), 3);
+        assert_eq!(segs[0].bytes, b"UNB+A");
+        assert_eq!(segs[0].offset, 1);
+        assert_eq!(segs[1].bytes, b"NAD+O?'B");
+        assert!(segs[1].terminated);
+        assert_eq!(segs[2].bytes, b"UNZ");
+        assert!(!segs[2].terminated);
+        assert_eq!(segs[2].index, 3);
+    }
+
+    #[test]
+    fn una_with_custom_separators_and_no_release() {
+        let s = Separators::from_una(b"|*,  \x1c").unwrap();
+        assert_eq!(s.component, b'|');
+        assert_eq!(s.element, b'*');
+        assert_eq!(s.release, None);
+        assert_eq!(s.terminator, 0x1c);
+        assert!(Separators::from_una(b"++.? '").is_err());
+        assert!(Separators::from_una(b"A+.? '").is_err());
+    }
+
+    #[test]
+    fn level_a_refuses_lower_case_and_non_ascii() {
+        let seps = Separators::default();
+        assert!(decode(b"NAD+FL+++DOE", Charset::LevelA, &seps).is_ok());
+        let (i, why) = decode(b"NAD+FL+++Doe", Charset::LevelA, &seps).unwrap_err();
+        assert_eq!(i, 10);
+        assert!(why.contains("lower-case"), "{why}");
+        assert!(decode("NAD+FL+++MÜLLER".as_bytes(), Charset::LevelA, &seps).is_err());
+        assert!(decode(b"NAD+FL+++Doe", Charset::LevelB, &seps).is_ok());
+    }
+
+    #[test]
+    fn latin1_is_transcoded_and_utf8_in_latin1_refused() {
+        let seps = Separators::default();
+        let s = decode(b"NAD+FL+++M\xdcLLER", Charset::Latin1, &seps).unwrap();
+        assert_eq!(s, "NAD+FL+++MÜLLER");
+        let (_, why) = decode("NAD+FL+++MÜLLER".as_bytes(), Charset::Latin1, &seps).unwrap_err();
+        assert!(why.contains("UTF-8"), "{why}");
+        assert!(decode(b"NAD+FL+++M\xdcLLER", Charset::Utf8, &seps).is_err());
+        assert_eq!(
+            decode("NAD+FL+++MÜLLER".as_bytes(), Charset::Utf8, &seps).unwrap(),
+            "NAD+FL+++MÜLLER"
+        );
+    }
+}
