@@ -236,8 +236,13 @@ impl Writer<'_> {
         let s_ = self.seps;
         for ch in s.chars() {
             let special = ch.is_ascii()
-                && [Some(s_.component), Some(s_.element), Some(s_.terminator), s_.release]
-                    .contains(&Some(ch as u8));
+                && [
+                    Some(s_.component),
+                    Some(s_.element),
+                    Some(s_.terminator),
+                    s_.release,
+                ]
+                .contains(&Some(ch as u8));
             if special {
                 let r = s_
                     .release
@@ -406,7 +411,10 @@ impl ManifestBuilder {
                 ListKind::Crew => "250",
             })],
         );
-        w.seg("NAD", &[V::D("MS"), V::D(""), V::D(""), V::D("OPERATIONS DESK")]);
+        w.seg(
+            "NAD",
+            &[V::D("MS"), V::D(""), V::D(""), V::D("OPERATIONS DESK")],
+        );
         w.seg("COM", &[V::C(vec!["77170000000", "TE"])]);
         w.seg(
             "TDT",
@@ -520,7 +528,10 @@ pub fn generated(reference: &str, n: usize) -> MessageSpec {
                 .born(&born)
                 .route("IST", "NQZ")
                 .nationality(NAT[i % NAT.len()])
-                .reference("SEA", &format!("{}{}", 1 + i % 40, (b'A' + (i % 6) as u8) as char))
+                .reference(
+                    "SEA",
+                    &format!("{}{}", 1 + i % 40, (b'A' + (i % 6) as u8) as char),
+                )
                 .passport(&format!("N{:08}", 1000 + i), "310101", NAT[i % NAT.len()]),
         );
     }

@@ -78,17 +78,20 @@ pub fn parse_dtm(value: &str, format: Option<&str>, century: Century) -> Result<
     let n = |r: std::ops::Range<usize>| digits(&value[r]).expect("all digits");
     let four = expected == 8 || expected == 12;
     let (date, rest) = if four {
-        (
-            make_date(n(0..4) as u16, n(4..6), n(6..8))?,
-            &value[8..],
-        )
+        (make_date(n(0..4) as u16, n(4..6), n(6..8))?, &value[8..])
     } else {
-        (two_digit(n(0..2) as u16, n(2..4), n(4..6), century)?, &value[6..])
+        (
+            two_digit(n(0..2) as u16, n(2..4), n(4..6), century)?,
+            &value[6..],
+        )
     };
     let time = if rest.is_empty() {
         None
     } else {
-        let (h, m) = (n(value.len() - 4..value.len() - 2), n(value.len() - 2..value.len()));
+        let (h, m) = (
+            n(value.len() - 4..value.len() - 2),
+            n(value.len() - 2..value.len()),
+        );
         if h > 23 || m > 59 {
             return Err(format!("time {h:02}:{m:02} does not exist"));
         }
@@ -146,13 +149,17 @@ mod tests {
         let t = parse_dtm("202601152105", Some("203"), Century::Twentieth).unwrap();
         assert_eq!(t.to_string(), "2026-01-15T21:05");
         assert_eq!(
-            parse_dtm("19910304", None, Century::Twentieth).unwrap().to_string(),
+            parse_dtm("19910304", None, Century::Twentieth)
+                .unwrap()
+                .to_string(),
             "1991-03-04"
         );
         assert!(parse_dtm("2601152460", Some("201"), Century::Twentieth).is_err());
         assert!(parse_dtm("260115", Some("201"), Century::Twentieth).is_err());
         assert_eq!(
-            parse_dtm("300101", None, Century::Twentieth).unwrap().to_string(),
+            parse_dtm("300101", None, Century::Twentieth)
+                .unwrap()
+                .to_string(),
             "2030-01-01"
         );
     }

@@ -60,7 +60,9 @@ pub enum ErrorKind {
     Truncated { context: String },
     #[error("the segment cannot be read: {reason}")]
     Unreadable { reason: String },
-    #[error("unsupported character set {identifier:?} (supported: UNOA, UNOB, UNOC, UNOW; UNOD to UNOK when ASCII only)")]
+    #[error(
+        "unsupported character set {identifier:?} (supported: UNOA, UNOB, UNOC, UNOW; UNOD to UNOK when ASCII only)"
+    )]
     UnsupportedCharset { identifier: String },
     #[error("a character not allowed by the declared character set {declared}: {detail}")]
     WrongCharset { declared: String, detail: String },

@@ -58,7 +58,11 @@ fn at(seg: &Segment<'_>) -> Position {
 
 fn shown(bytes: &[u8]) -> String {
     let s = String::from_utf8_lossy(&bytes[..bytes.len().min(24)]).into_owned();
-    if bytes.len() > 24 { format!("{s}…") } else { s }
+    if bytes.len() > 24 {
+        format!("{s}…")
+    } else {
+        s
+    }
 }
 
 /// Segments the parser knows and deliberately does not use.
@@ -136,9 +140,7 @@ pub fn parse_with(input: &[u8], limits: &Limits) -> Result<Parsed, ParseError> {
                 offset: pos,
             },
             None,
-            ErrorKind::NotEdifact {
-                found: shown(body),
-            },
+            ErrorKind::NotEdifact { found: shown(body) },
         ));
     };
 
@@ -538,7 +540,11 @@ impl Parser {
                 })?;
                 let kind = seg.string(2, 0).unwrap_or_default();
                 if kind != "PAXLST" {
-                    return Err(err(at(seg), Some(tag), ErrorKind::NotPaxlst { found: kind }));
+                    return Err(err(
+                        at(seg),
+                        Some(tag),
+                        ErrorKind::NotPaxlst { found: kind },
+                    ));
                 }
                 let version = match (seg.get(2, 1), seg.get(2, 2)) {
                     (Some(a), Some(b)) => format!("{a}:{b}"),
@@ -550,7 +556,11 @@ impl Parser {
             }
             "UNT" => {
                 let Some(mut m) = self.message.take() else {
-                    return Err(Self::unexpected(seg, tag, "no message is open (UNH missing)"));
+                    return Err(Self::unexpected(
+                        seg,
+                        tag,
+                        "no message is open (UNH missing)",
+                    ));
                 };
                 m.segments += 1;
                 let declared = Self::count(seg, tag, 1)?;
@@ -762,7 +772,11 @@ impl MessageBuilder {
             return Err(missing(seg, tag, "BGM right after UNH"));
         }
         if self.phase == Phase::Summary && tag != "CNT" {
-            return Err(Parser::unexpected(seg, tag, "after CNT (the message summary)"));
+            return Err(Parser::unexpected(
+                seg,
+                tag,
+                "after CNT (the message summary)",
+            ));
         }
         match tag {
             "BGM" => {
@@ -932,12 +946,7 @@ impl MessageBuilder {
         let extra: Vec<String> = (3..8).filter_map(|c| seg.string(4, c)).collect();
         let middle = match (seg.string(4, 2), extra.is_empty()) {
             (m, true) => m,
-            (m, false) => Some(
-                m.into_iter()
-                    .chain(extra)
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
+            (m, false) => Some(m.into_iter().chain(extra).collect::<Vec<_>>().join(" ")),
         };
         self.current = Some(Current {
             traveller: Traveller {

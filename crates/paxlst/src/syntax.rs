@@ -185,9 +185,7 @@ impl Charset {
 }
 
 fn level_a(b: u8) -> bool {
-    b.is_ascii_uppercase()
-        || b.is_ascii_digit()
-        || b" .,-()/='+:?!\"%&*;<>".contains(&b)
+    b.is_ascii_uppercase() || b.is_ascii_digit() || b" .,-()/='+:?!\"%&*;<>".contains(&b)
 }
 
 fn level_b(b: u8) -> bool {
@@ -212,10 +210,7 @@ pub fn decode<'a>(
     seps: &Separators,
 ) -> Result<Cow<'a, str>, (usize, String)> {
     let sep = |b: u8| {
-        b == seps.component
-            || b == seps.element
-            || b == seps.terminator
-            || Some(b) == seps.release
+        b == seps.component || b == seps.element || b == seps.terminator || Some(b) == seps.release
     };
     let ascii_rule: Option<fn(u8) -> bool> = match charset {
         Charset::LevelA => Some(level_a),
