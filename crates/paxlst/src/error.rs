@@ -106,7 +106,9 @@ pub struct ParseError {
     pub position: Position,
     /// The segment tag, when one could be read.
     pub tag: Option<String>,
-    pub kind: ErrorKind,
+    /// Boxed: errors travel through every `?` of the parser; the happy
+    /// path should not carry their size.
+    pub kind: Box<ErrorKind>,
 }
 
 /// Something tolerated: the manifest means the same without it.

@@ -45,7 +45,7 @@ fn err(position: Position, tag: Option<&str>, kind: ErrorKind) -> ParseError {
     ParseError {
         position,
         tag: tag.map(str::to_string),
-        kind,
+        kind: Box::new(kind),
     }
 }
 
