@@ -65,6 +65,12 @@ fn shown(bytes: &[u8]) -> String {
     }
 }
 
+/// The tag as three bytes: matching on them is a few compares, not string
+/// comparisons (this runs on every segment).
+fn tag_bytes(tag: &str) -> &[u8; 3] {
+    tag.as_bytes().try_into().expect("Segment::tag returns three bytes")
+}
+
 /// Segments the parser knows and deliberately does not use.
 const IGNORED: &[&str] = &[
     "COM", "FTX", "EMP", "GEI", "MEA", "QTY", "CTA", "TSR", "CPI", "EQN", "TOD", "FOI", "ERP",
@@ -185,12 +191,12 @@ pub fn parse_with(input: &[u8], limits: &Limits) -> Result<Parsed, ParseError> {
             ));
         };
         let seg = p.read(raw)?;
-        let tag = seg.tag().expect("read() checks the tag").to_string();
+        let tag = seg.tag().expect("read() checks the tag");
         if tag == "UNZ" {
             p.unz(&seg, &interchange)?;
             break;
         }
-        p.segment(&seg, &tag)?;
+        p.segment(&seg, tag)?;
     }
     let rest = tokens.rest();
     if rest.iter().any(|b| !b.is_ascii_whitespace()) {
@@ -456,13 +462,13 @@ impl Parser {
     }
 
     fn segment(&mut self, seg: &Segment<'_>, tag: &str) -> Result<(), ParseError> {
-        match tag {
-            "UNB" | "UNA" => Err(Self::unexpected(
+        match tag_bytes(tag) {
+            b"UNB" | b"UNA" => Err(Self::unexpected(
                 seg,
                 tag,
                 "a second interchange header inside the interchange",
             )),
-            "UNG" => {
+            b"UNG" => {
                 if self.message.is_some() {
                     return Err(Self::unexpected(seg, tag, "the open message has no UNT"));
                 }
@@ -491,7 +497,7 @@ impl Parser {
                 });
                 Ok(())
             }
-            "UNE" => {
+            b"UNE" => {
                 if self.message.is_some() {
                     return Err(Self::unexpected(seg, tag, "the open message has no UNT"));
                 }
@@ -514,7 +520,7 @@ impl Parser {
                 self.groups += 1;
                 Ok(())
             }
-            "UNH" => {
+            b"UNH" => {
                 if let Some(m) = &self.message {
                     return Err(Self::unexpected(
                         seg,
@@ -554,7 +560,7 @@ impl Parser {
                 self.message = Some(MessageBuilder::new(reference, version, seg.string(3, 0)));
                 Ok(())
             }
-            "UNT" => {
+            b"UNT" => {
                 let Some(mut m) = self.message.take() else {
                     return Err(Self::unexpected(
                         seg,
@@ -585,7 +591,7 @@ impl Parser {
                 Ok(())
             }
             _ => {
-                let Some(mut m) = self.message.take() else {
+                let Some(m) = self.message.as_mut() else {
                     return Err(Self::unexpected(
                         seg,
                         tag,
@@ -593,9 +599,7 @@ impl Parser {
                     ));
                 };
                 m.segments += 1;
-                let result = m.segment(seg, tag, &mut self.warnings);
-                self.message = Some(m);
-                result
+                m.segment(seg, tag, &mut self.warnings)
             }
         }
     }
@@ -759,8 +763,8 @@ impl MessageBuilder {
         tag: &str,
         warnings: &mut Vec<Warning>,
     ) -> Result<(), ParseError> {
-        let qualifier = seg.string(1, 0).unwrap_or_default();
-        let q = qualifier.as_str();
+        let qualifier = seg.get(1, 0).unwrap_or_default();
+        let q: &str = &qualifier;
         let mut warn = |message: String| {
             warnings.push(Warning {
                 position: at(seg),
@@ -778,8 +782,8 @@ impl MessageBuilder {
                 "after CNT (the message summary)",
             ));
         }
-        match tag {
-            "BGM" => {
+        match tag_bytes(tag) {
+            b"BGM" => {
                 if self.kind.is_some() {
                     return Err(Parser::unexpected(seg, tag, "a second BGM"));
                 }
@@ -792,18 +796,18 @@ impl MessageBuilder {
                             Some(tag),
                             ErrorKind::InvalidValue {
                                 what: "BGM document code".into(),
-                                value: qualifier.clone(),
+                                value: q.to_string(),
                                 reason: "745 (passengers) or 250 (crew) expected".into(),
                             },
                         ));
                     }
                 });
             }
-            "RFF" => {
+            b"RFF" => {
                 let value = seg.string(1, 1);
                 match (self.current.as_mut(), value) {
                     (Some(c), Some(value)) => c.traveller.references.push(Reference {
-                        qualifier: qualifier.clone(),
+                        qualifier: q.to_string(),
                         value,
                     }),
                     (None, Some(v)) if self.phase == Phase::Header && q == "TN" => {
@@ -813,14 +817,14 @@ impl MessageBuilder {
                     (_, None) => return Err(missing(seg, tag, format!("the RFF+{q} value"))),
                 }
             }
-            "NAD" => match q {
+            b"NAD" => match q {
                 "MS" if self.phase == Phase::Header => {
                     self.reporting_party = seg.string(4, 0).or_else(|| seg.string(2, 0));
                 }
                 "FL" | "FM" | "DDT" | "DDU" => self.nad(seg, tag, q)?,
                 _ => warn(format!("NAD+{q} is not a traveller; ignored")),
             },
-            "TDT" => {
+            b"TDT" => {
                 if self.phase > Phase::Header {
                     return Err(Parser::unexpected(
                         seg,
@@ -834,9 +838,9 @@ impl MessageBuilder {
                 self.tdt = Some((number, seg.string(5, 0)));
                 self.phase = Phase::Flight;
             }
-            "LOC" => self.loc(seg, tag, q, &mut warn)?,
-            "DTM" => self.dtm(seg, tag, q, &mut warn)?,
-            "ATT" => {
+            b"LOC" => self.loc(seg, tag, q, &mut warn)?,
+            b"DTM" => self.dtm(seg, tag, q, &mut warn)?,
+            b"ATT" => {
                 let c = Self::traveller(&mut self.current, seg, tag, q)?;
                 if q != "2" {
                     warn(format!("ATT+{q} ignored (only ATT+2, gender, is read)"));
@@ -862,7 +866,7 @@ impl MessageBuilder {
                 let n = c.traveller.number;
                 Self::set_once(&mut c.traveller.gender, gender, seg, tag, q, n)?;
             }
-            "NAT" => {
+            b"NAT" => {
                 let c = Self::traveller(&mut self.current, seg, tag, q)?;
                 if q != "2" {
                     warn(format!("NAT+{q} ignored (only NAT+2 is read)"));
@@ -874,7 +878,7 @@ impl MessageBuilder {
                 let n = c.traveller.number;
                 Self::set_once(&mut c.traveller.nationality, code, seg, tag, q, n)?;
             }
-            "DOC" => {
+            b"DOC" => {
                 let c = Self::traveller(&mut self.current, seg, tag, q)?;
                 if q.is_empty() {
                     return Err(missing(seg, tag, "the DOC document type"));
@@ -883,14 +887,14 @@ impl MessageBuilder {
                     .string(2, 0)
                     .ok_or_else(|| missing(seg, tag, "the DOC document number"))?;
                 c.traveller.documents.push(Document {
-                    kind: qualifier.clone(),
+                    kind: q.to_string(),
                     number,
                     expiry: None,
                     issuing_country: None,
                 });
                 c.in_document = true;
             }
-            "CNT" => {
+            b"CNT" => {
                 self.close_flight(seg, tag)?;
                 self.close_traveller();
                 self.phase = Phase::Summary;

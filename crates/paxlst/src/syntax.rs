@@ -184,10 +184,12 @@ impl Charset {
     }
 }
 
+#[inline(always)]
 fn level_a(b: u8) -> bool {
     b.is_ascii_uppercase() || b.is_ascii_digit() || b" .,-()/='+:?!\"%&*;<>".contains(&b)
 }
 
+#[inline(always)]
 fn level_b(b: u8) -> bool {
     (0x20..0x7f).contains(&b)
 }
@@ -212,13 +214,17 @@ pub fn decode<'a>(
     let sep = |b: u8| {
         b == seps.component || b == seps.element || b == seps.terminator || Some(b) == seps.release
     };
-    let ascii_rule: Option<fn(u8) -> bool> = match charset {
-        Charset::LevelA => Some(level_a),
-        Charset::LevelB | Charset::Iso8859AsciiOnly => Some(level_b),
+    // One loop per repertoire, so that the check inlines (it runs on
+    // every byte).
+    let bad = match charset {
+        Charset::LevelA => Some(bytes.iter().position(|&b| !level_a(b) && !sep(b))),
+        Charset::LevelB | Charset::Iso8859AsciiOnly => {
+            Some(bytes.iter().position(|&b| !level_b(b) && !sep(b)))
+        }
         Charset::Latin1 | Charset::Utf8 => None,
     };
-    if let Some(allowed) = ascii_rule {
-        return match bytes.iter().position(|&b| !allowed(b) && !sep(b)) {
+    if let Some(bad) = bad {
+        return match bad {
             None => Ok(Cow::Borrowed(
                 std::str::from_utf8(bytes).expect("ASCII is UTF-8"),
             )),
@@ -271,17 +277,31 @@ pub fn decode<'a>(
     }
 }
 
+/// Most elements a segment keeps track of; the air API subset uses at most
+/// ten. Further elements read as absent.
+pub const MAX_ELEMENTS: usize = 16;
+
 /// A segment read as text, with access to its elements and components.
+/// Element boundaries are found in one pass when the segment is made.
 #[derive(Debug, Clone)]
 pub struct Segment<'a> {
     pub index: usize,
     pub offset: usize,
     text: Cow<'a, str>,
     seps: Separators,
+    /// End (exclusive) of each element; element `e` starts after the end of
+    /// element `e - 1`.
+    ends: [u32; MAX_ELEMENTS],
+    elements: usize,
+    /// Whether the segment holds a release character at all (if not,
+    /// components are split with the standard library's fast search).
+    released: bool,
+    /// The first element's first component is a valid tag.
+    has_tag: bool,
 }
 
 /// Splits `s` on an unreleased `sep`.
-fn split_released(s: &str, sep: u8, release: Option<u8>) -> impl Iterator<Item = &str> {
+fn split_released(s: &str, sep: u8, release: u8) -> impl Iterator<Item = &str> {
     let bytes = s.as_bytes();
     let mut start = 0;
     let mut i = 0;
@@ -292,7 +312,7 @@ fn split_released(s: &str, sep: u8, release: Option<u8>) -> impl Iterator<Item =
         }
         while i < bytes.len() {
             let b = bytes[i];
-            if Some(b) == release {
+            if b == release {
                 i += 2;
                 continue;
             }
@@ -312,77 +332,114 @@ fn split_released(s: &str, sep: u8, release: Option<u8>) -> impl Iterator<Item =
 
 impl<'a> Segment<'a> {
     pub fn new(index: usize, offset: usize, text: Cow<'a, str>, seps: Separators) -> Self {
+        let mut ends = [0u32; MAX_ELEMENTS];
+        let mut elements = 0;
+        let mut released = false;
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() && elements < MAX_ELEMENTS - 1 {
+            let b = bytes[i];
+            if Some(b) == seps.release {
+                released = true;
+                i += 2;
+                continue;
+            }
+            if b == seps.element {
+                ends[elements] = i as u32;
+                elements += 1;
+            }
+            i += 1;
+        }
+        if elements < MAX_ELEMENTS {
+            if let Some(r) = seps.release {
+                released |= bytes[i.min(bytes.len())..].contains(&r);
+            }
+            // The last element runs to the end (cut at the next separator
+            // when there were more than MAX_ELEMENTS).
+            let end = bytes[i.min(bytes.len())..]
+                .iter()
+                .position(|&b| b == seps.element)
+                .map_or(bytes.len(), |p| i + p);
+            ends[elements] = end as u32;
+            elements += 1;
+        }
+        let first = &bytes[..ends[0] as usize];
+        let has_tag = (first.len() == 3 || first.get(3) == Some(&seps.component))
+            && first.len() >= 3
+            && first[..3]
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
         Segment {
             index,
             offset,
             text,
             seps,
+            ends,
+            elements,
+            released,
+            has_tag,
         }
     }
 
     /// The first three characters, if they form a tag (A–Z, 0–9).
     pub fn tag(&self) -> Option<&str> {
-        let first = split_released(&self.text, self.seps.element, self.seps.release).next()?;
-        let tag = split_released(first, self.seps.component, self.seps.release).next()?;
-        (tag.len() == 3
-            && tag
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()))
-        .then_some(tag)
+        self.has_tag.then(|| &self.text[..3])
     }
 
     /// Raw text of element `e` (the tag is element 0), releases kept.
     fn element_raw(&self, e: usize) -> Option<&str> {
-        split_released(&self.text, self.seps.element, self.seps.release).nth(e)
+        if e >= self.elements {
+            return None;
+        }
+        let start = if e == 0 { 0 } else { self.ends[e - 1] as usize + 1 };
+        Some(&self.text[start..self.ends[e] as usize])
     }
 
-    /// Number of elements, the tag included.
-    pub fn element_count(&self) -> usize {
-        split_released(&self.text, self.seps.element, self.seps.release).count()
+    fn component_raw(&self, e: usize, c: usize) -> Option<&str> {
+        let element = self.element_raw(e)?;
+        match (self.released, self.seps.release) {
+            (true, Some(r)) => split_released(element, self.seps.component, r).nth(c),
+            _ => element.split(self.seps.component as char).nth(c),
+        }
     }
 
     /// Component `c` of element `e`, releases removed, trimmed; `None` when
     /// absent or empty.
     pub fn get(&self, e: usize, c: usize) -> Option<Cow<'_, str>> {
-        let element = self.element_raw(e)?;
-        let raw = split_released(element, self.seps.component, self.seps.release).nth(c)?;
-        let value = self.unrelease(raw);
-        let trimmed = value.trim();
-        if trimmed.is_empty() {
+        let raw = self.component_raw(e, c)?.trim();
+        if raw.is_empty() {
             return None;
         }
-        Some(match value {
-            Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
-            Cow::Owned(o) => Cow::Owned(o.trim().to_string()),
-        })
+        match self.seps.release {
+            Some(r) if self.released && raw.as_bytes().contains(&r) => {
+                let value = unrelease(raw, r as char);
+                let trimmed = value.trim();
+                (!trimmed.is_empty()).then(|| Cow::Owned(trimmed.to_string()))
+            }
+            _ => Some(Cow::Borrowed(raw)),
+        }
     }
 
     /// [`Segment::get`] as an owned string.
     pub fn string(&self, e: usize, c: usize) -> Option<String> {
         self.get(e, c).map(Cow::into_owned)
     }
+}
 
-    fn unrelease<'s>(&self, raw: &'s str) -> Cow<'s, str> {
-        let Some(r) = self.seps.release else {
-            return Cow::Borrowed(raw);
-        };
-        if !raw.as_bytes().contains(&r) {
-            return Cow::Borrowed(raw);
-        }
-        let mut out = String::with_capacity(raw.len());
-        let mut chars = raw.chars();
-        while let Some(ch) = chars.next() {
-            if ch == r as char {
-                // A release at the very end releases nothing: dropped.
-                if let Some(next) = chars.next() {
-                    out.push(next);
-                }
-            } else {
-                out.push(ch);
+fn unrelease(raw: &str, r: char) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(ch) = chars.next() {
+        if ch == r {
+            // A release at the very end releases nothing: dropped.
+            if let Some(next) = chars.next() {
+                out.push(next);
             }
+        } else {
+            out.push(ch);
         }
-        Cow::Owned(out)
     }
+    out
 }
 
 #[cfg(test)]
