@@ -8,7 +8,7 @@ use crate::model::{
     Date, DateTime, Document, Flight, Gender, Interchange, Leg, ListKind, Manifest, Message,
     Reference, Traveller, TravellerKind, flight_date,
 };
-use crate::syntax::{Charset, RawSegment, Segment, Separators, Tokenizer, decode};
+use crate::syntax::{Charset, RawSegment, Segment, Separators, Tokenizer, decode_in};
 
 /// Largest input accepted by default: 16 MiB, some fifty times the largest
 /// aircraft's passenger list.
@@ -152,6 +152,9 @@ pub fn parse_with(input: &[u8], limits: &Limits) -> Result<Parsed, ParseError> {
 
     let mut tokens = Tokenizer::new(input, pos, &seps);
     let mut p = Parser {
+        // Validated once: most inputs are ASCII or UTF-8, and segments
+        // then borrow from it without a check of their own.
+        whole: std::str::from_utf8(input).ok(),
         seps,
         charset: Charset::LevelB,
         warnings,
@@ -226,7 +229,8 @@ struct Group {
     messages: u64,
 }
 
-struct Parser {
+struct Parser<'a> {
+    whole: Option<&'a str>,
     seps: Separators,
     charset: Charset,
     warnings: Vec<Warning>,
@@ -237,10 +241,10 @@ struct Parser {
     message: Option<MessageBuilder>,
 }
 
-impl Parser {
+impl<'a> Parser<'a> {
     /// Checks the character set and the tag; an unterminated segment is a
     /// cut file.
-    fn read<'a>(&self, raw: RawSegment<'a>) -> Result<Segment<'a>, ParseError> {
+    fn read(&self, raw: RawSegment<'a>) -> Result<Segment<'a>, ParseError> {
         let position = Position {
             segment: raw.index,
             offset: raw.offset,
@@ -257,7 +261,10 @@ impl Parser {
                 },
             ));
         }
-        let text = decode(raw.bytes, self.charset, &self.seps).map_err(|(i, detail)| {
+        let text = self
+            .whole
+            .map(|w| &w[raw.offset..raw.offset + raw.bytes.len()]);
+        let text = decode_in(raw.bytes, text, self.charset, &self.seps).map_err(|(i, detail)| {
             err(
                 position,
                 None,
@@ -294,7 +301,7 @@ impl Parser {
         .to_string()
     }
 
-    fn unb(&mut self, raw: RawSegment<'_>) -> Result<Interchange, ParseError> {
+    fn unb(&mut self, raw: RawSegment<'a>) -> Result<Interchange, ParseError> {
         let position = Position {
             segment: raw.index,
             offset: raw.offset,

@@ -211,6 +211,22 @@ pub fn decode<'a>(
     charset: Charset,
     seps: &Separators,
 ) -> Result<Cow<'a, str>, (usize, String)> {
+    decode_in(bytes, None, charset, seps)
+}
+
+/// [`decode`], given the same bytes as text when the caller has validated
+/// the whole input as UTF-8 once (saving a validation per segment).
+pub fn decode_in<'a>(
+    bytes: &'a [u8],
+    text: Option<&'a str>,
+    charset: Charset,
+    seps: &Separators,
+) -> Result<Cow<'a, str>, (usize, String)> {
+    debug_assert!(text.is_none_or(|t| t.as_bytes() == bytes));
+    let as_text = |bytes: &'a [u8]| match text {
+        Some(t) => Ok(t),
+        None => std::str::from_utf8(bytes),
+    };
     let sep = |b: u8| {
         b == seps.component || b == seps.element || b == seps.terminator || Some(b) == seps.release
     };
@@ -225,9 +241,7 @@ pub fn decode<'a>(
     };
     if let Some(bad) = bad {
         return match bad {
-            None => Ok(Cow::Borrowed(
-                std::str::from_utf8(bytes).expect("ASCII is UTF-8"),
-            )),
+            None => Ok(Cow::Borrowed(as_text(bytes).expect("ASCII is UTF-8"))),
             Some(i) => {
                 let b = bytes[i];
                 let detail = if b >= 0x80 {
@@ -243,7 +257,7 @@ pub fn decode<'a>(
     }
     let control = |b: u8| (b < 0x20 || b == 0x7f) && !sep(b);
     match charset {
-        Charset::Utf8 => match std::str::from_utf8(bytes) {
+        Charset::Utf8 => match as_text(bytes) {
             Err(e) => Err((e.valid_up_to(), "invalid UTF-8".into())),
             Ok(s) => match bytes.iter().position(|&b| control(b)) {
                 Some(i) => Err((i, format!("control character {}", describe(bytes[i])))),
