@@ -68,7 +68,9 @@ fn shown(bytes: &[u8]) -> String {
 /// The tag as three bytes: matching on them is a few compares, not string
 /// comparisons (this runs on every segment).
 fn tag_bytes(tag: &str) -> &[u8; 3] {
-    tag.as_bytes().try_into().expect("Segment::tag returns three bytes")
+    tag.as_bytes()
+        .try_into()
+        .expect("Segment::tag returns three bytes")
 }
 
 /// Segments the parser knows and deliberately does not use.
@@ -264,16 +266,17 @@ impl<'a> Parser<'a> {
         let text = self
             .whole
             .map(|w| &w[raw.offset..raw.offset + raw.bytes.len()]);
-        let text = decode_in(raw.bytes, text, self.charset, &self.seps).map_err(|(i, detail)| {
-            err(
-                position,
-                None,
-                ErrorKind::WrongCharset {
-                    declared: self.charset_name(),
-                    detail: format!("{detail} at byte {}", raw.offset + i),
-                },
-            )
-        })?;
+        let text =
+            decode_in(raw.bytes, text, self.charset, &self.seps).map_err(|(i, detail)| {
+                err(
+                    position,
+                    None,
+                    ErrorKind::WrongCharset {
+                        declared: self.charset_name(),
+                        detail: format!("{detail} at byte {}", raw.offset + i),
+                    },
+                )
+            })?;
         let seg = Segment::new(raw.index, raw.offset, text, self.seps);
         if seg.tag().is_none() {
             return Err(err(

@@ -405,7 +405,11 @@ impl<'a> Segment<'a> {
         if e >= self.elements {
             return None;
         }
-        let start = if e == 0 { 0 } else { self.ends[e - 1] as usize + 1 };
+        let start = if e == 0 {
+            0
+        } else {
+            self.ends[e - 1] as usize + 1
+        };
         Some(&self.text[start..self.ends[e] as usize])
     }
 

@@ -1,9 +1,12 @@
 //! The shared, immutable screening state: an engine index over named lists
 //! plus what is needed to show each result.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use accord_lists::{DateValue, EntryName, EntrySchema, List, ListEntry, ListSource, NameKind};
+use accord_lists::{
+    DateValue, EntryName, EntrySchema, IdentityDocument, List, ListEntry, ListSource, NameKind,
+};
 use accord_match::{Candidate, Index, Query, QueryError, Record, ScreenOptions};
 use serde::Serialize;
 
@@ -101,7 +104,34 @@ pub struct Screener {
     index: Index,
     entries: Vec<ScreenerEntry>,
     datasets: Vec<DatasetInfo>,
+    /// Listed identity documents by [`normalize_document`] number: an exact
+    /// document number is a signal of its own, whatever the names say.
+    documents: HashMap<String, Vec<ListedDocument>>,
     build_time: Duration,
+}
+
+/// An identity document a list entry carries, found by its number.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListedDocument {
+    /// Index into [`Screener::entries`] (and the engine's records).
+    pub entry: usize,
+    pub document: IdentityDocument,
+}
+
+/// Shortest normalized number compared: shorter ones ("99", "A1") are not
+/// identifying on their own.
+pub const MIN_DOCUMENT_CHARS: usize = 5;
+
+/// A document number as compared: letters and digits only, upper case
+/// ("N 000-0001" and "n0000001" are the same number). `None` when what is
+/// left is too short or has no digit to identify anyone.
+pub fn normalize_document(number: &str) -> Option<String> {
+    let n: String = number
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect();
+    (n.chars().count() >= MIN_DOCUMENT_CHARS && n.chars().any(|c| c.is_ascii_digit())).then_some(n)
 }
 
 impl std::fmt::Debug for Screener {
@@ -123,6 +153,7 @@ impl Screener {
         let total: usize = lists.iter().map(|(_, l)| l.entries.len()).sum();
         let mut records: Vec<Record> = Vec::with_capacity(total);
         let mut entries: Vec<ScreenerEntry> = Vec::with_capacity(total);
+        let mut documents: HashMap<String, Vec<ListedDocument>> = HashMap::new();
         for (name, list) in lists {
             let ds = match datasets.iter().position(|d| d.name == name) {
                 Some(i) => {
@@ -141,7 +172,15 @@ impl Screener {
                     datasets.len() - 1
                 }
             };
-            for e in list.entries {
+            for mut e in list.entries {
+                for document in std::mem::take(&mut e.documents) {
+                    if let Some(n) = normalize_document(&document.number) {
+                        documents.entry(n).or_default().push(ListedDocument {
+                            entry: entries.len(),
+                            document,
+                        });
+                    }
+                }
                 records.push(e.to_match_record(&name));
                 entries.push(ScreenerEntry::from_entry(ds as u32, e));
             }
@@ -151,6 +190,7 @@ impl Screener {
             index,
             entries,
             datasets,
+            documents,
             build_time: start.elapsed(),
         }
     }
@@ -238,6 +278,14 @@ impl Screener {
         options: &ScreenOptions,
     ) -> Vec<Result<Vec<Candidate>, QueryError>> {
         self.index.screen_batch(queries, options)
+    }
+
+    /// The listed documents with this number (compared after
+    /// [`normalize_document`]); empty for a number too short to compare.
+    pub fn documents_numbered(&self, number: &str) -> &[ListedDocument] {
+        normalize_document(number)
+            .and_then(|n| self.documents.get(&n))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Looks an entry up by dataset and reference.
