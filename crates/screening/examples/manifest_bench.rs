@@ -23,7 +23,8 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/work/shared/data"));
     let start = Instant::now();
-    let un = accord_lists::load_path(data.join("un/UN_consolidated_2026-02-27.xml")).expect("UN list");
+    let un =
+        accord_lists::load_path(data.join("un/UN_consolidated_2026-02-27.xml")).expect("UN list");
     let ofac = accord_lists::load_path(data.join("ofac/sdn-2024-05-03")).expect("OFAC list");
     let screener = Screener::from_lists(vec![("un".into(), un), ("ofac".into(), ofac)]);
     eprintln!(
