@@ -2,6 +2,8 @@
 //! PAXLST message body as a small state machine (header, flight,
 //! travellers, summary).
 
+use std::borrow::Cow;
+
 use crate::dates::{Century, parse_dtm};
 use crate::error::{Count, ErrorKind, ParseError, Position, Warning};
 use crate::model::{
@@ -157,6 +159,7 @@ pub fn parse_with(input: &[u8], limits: &Limits) -> Result<Parsed, ParseError> {
         // Validated once: most inputs are ASCII or UTF-8, and segments
         // then borrow from it without a check of their own.
         whole: std::str::from_utf8(input).ok(),
+        checked_by_tokenizer: false,
         seps,
         charset: Charset::LevelB,
         warnings,
@@ -179,6 +182,8 @@ pub fn parse_with(input: &[u8], limits: &Limits) -> Result<Parsed, ParseError> {
         ));
     };
     let mut interchange = p.unb(first)?;
+    tokens.check(p.charset);
+    p.checked_by_tokenizer = true;
     loop {
         let Some(raw) = tokens.next() else {
             let context = match (&p.message, &p.group) {
@@ -233,6 +238,8 @@ struct Group {
 
 struct Parser<'a> {
     whole: Option<&'a str>,
+    /// The tokenizer checks the character set (after UNB).
+    checked_by_tokenizer: bool,
     seps: Separators,
     charset: Charset,
     warnings: Vec<Warning>,
@@ -263,21 +270,33 @@ impl<'a> Parser<'a> {
                 },
             ));
         }
-        let text = self
+        let whole = self
             .whole
             .map(|w| &w[raw.offset..raw.offset + raw.bytes.len()]);
-        let text =
-            decode_in(raw.bytes, text, self.charset, &self.seps).map_err(|(i, detail)| {
-                err(
-                    position,
-                    None,
-                    ErrorKind::WrongCharset {
-                        declared: self.charset_name(),
-                        detail: format!("{detail} at byte {}", raw.offset + i),
-                    },
-                )
-            })?;
-        let seg = Segment::new(raw.index, raw.offset, text, self.seps);
+        let fast = match (self.charset, whole, raw.first_unchecked) {
+            // The tokenizer checked the repertoire of level A or B.
+            (Charset::LevelA | Charset::LevelB | Charset::Iso8859AsciiOnly, Some(w), None)
+                if self.checked_by_tokenizer =>
+            {
+                Some(Cow::Borrowed(w))
+            }
+            _ => None,
+        };
+        let decoded = match fast {
+            Some(t) => Ok(t),
+            None => decode_in(raw.bytes, whole, self.charset, &self.seps),
+        };
+        let text = decoded.map_err(|(i, detail)| {
+            err(
+                position,
+                None,
+                ErrorKind::WrongCharset {
+                    declared: self.charset_name(),
+                    detail: format!("{detail} at byte {}", raw.offset + i),
+                },
+            )
+        })?;
+        let seg = Segment::from_raw(&raw, text, self.seps);
         if seg.tag().is_none() {
             return Err(err(
                 position,

@@ -74,16 +74,33 @@ pub struct RawSegment<'a> {
     pub bytes: &'a [u8],
     /// False when the input ended before a terminator.
     pub terminated: bool,
+    /// Element boundaries found while cutting (see [`Segment`]).
+    pub(crate) layout: Layout,
+    /// Offset in `bytes` of the first byte the tokenizer's repertoire
+    /// ([`Tokenizer::check`]) does not allow.
+    pub first_unchecked: Option<usize>,
+}
+
+/// Where a segment's elements end, and whether it holds a release
+/// character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Layout {
+    ends: [u32; MAX_ELEMENTS],
+    elements: usize,
+    released: bool,
 }
 
 /// Cuts the input into segments; whitespace between segments (line breaks,
-/// leading spaces) is skipped.
+/// leading spaces) is skipped. In the same pass it finds element
+/// boundaries and, once told the character set, the first byte outside it:
+/// one pass over the bytes instead of three.
 pub struct Tokenizer<'a> {
     input: &'a [u8],
     pos: usize,
     index: usize,
-    terminator: u8,
-    release: Option<u8>,
+    seps: Separators,
+    /// Bytes allowed without a closer look.
+    allowed: [bool; 256],
 }
 
 impl<'a> Tokenizer<'a> {
@@ -92,8 +109,27 @@ impl<'a> Tokenizer<'a> {
             input,
             pos: start,
             index: 0,
-            terminator: seps.terminator,
-            release: seps.release,
+            seps: *seps,
+            allowed: [true; 256],
+        }
+    }
+
+    /// From now on, note the first byte of each segment outside the
+    /// repertoire of `charset` (level A or B; other sets are checked by
+    /// [`decode`] alone).
+    pub fn check(&mut self, charset: Charset) {
+        let rule: fn(u8) -> bool = match charset {
+            Charset::LevelA => level_a,
+            Charset::LevelB | Charset::Iso8859AsciiOnly => level_b,
+            Charset::Latin1 | Charset::Utf8 => return,
+        };
+        let s = self.seps;
+        for b in 0..=255u8 {
+            self.allowed[b as usize] = rule(b)
+                || b == s.component
+                || b == s.element
+                || b == s.terminator
+                || Some(b) == s.release;
         }
     }
 
@@ -128,20 +164,50 @@ impl<'a> Iterator for Tokenizer<'a> {
             return None;
         }
         let start = self.pos;
+        let (release, terminator, element) =
+            (self.seps.release, self.seps.terminator, self.seps.element);
+        let mut layout = Layout {
+            ends: [0; MAX_ELEMENTS],
+            elements: 0,
+            released: false,
+        };
+        let mut last_end = None;
+        let mut bad = None;
         let mut i = start;
         let (end, terminated) = loop {
             if i >= input.len() {
                 break (input.len(), false);
             }
             let b = input[i];
-            if Some(b) == self.release {
+            if Some(b) == release {
+                layout.released = true;
+                if let Some(&next) = input.get(i + 1)
+                    && !self.allowed[next as usize]
+                    && bad.is_none()
+                {
+                    bad = Some(i + 1 - start);
+                }
                 i += 2;
-            } else if b == self.terminator {
-                break (i, true);
-            } else {
-                i += 1;
+                continue;
             }
+            if b == terminator {
+                break (i, true);
+            }
+            if b == element {
+                if layout.elements < MAX_ELEMENTS - 1 {
+                    layout.ends[layout.elements] = (i - start) as u32;
+                    layout.elements += 1;
+                } else if last_end.is_none() {
+                    last_end = Some(i - start);
+                }
+            } else if !self.allowed[b as usize] && bad.is_none() {
+                bad = Some(i - start);
+            }
+            i += 1;
         };
+        let end = end.min(input.len());
+        layout.ends[layout.elements] = last_end.unwrap_or(end - start) as u32;
+        layout.elements += 1;
         self.pos = if terminated { end + 1 } else { input.len() };
         self.index += 1;
         Some(RawSegment {
@@ -149,6 +215,8 @@ impl<'a> Iterator for Tokenizer<'a> {
             offset: start,
             bytes: &input[start..end],
             terminated,
+            layout,
+            first_unchecked: bad,
         })
     }
 }
@@ -303,13 +371,10 @@ pub struct Segment<'a> {
     pub offset: usize,
     text: Cow<'a, str>,
     seps: Separators,
-    /// End (exclusive) of each element; element `e` starts after the end of
-    /// element `e - 1`.
-    ends: [u32; MAX_ELEMENTS],
-    elements: usize,
-    /// Whether the segment holds a release character at all (if not,
-    /// components are split with the standard library's fast search).
-    released: bool,
+    /// End (exclusive) of each element (element `e` starts after the end
+    /// of element `e - 1`); whether the segment holds a release character
+    /// at all (if not, components are split without looking for one).
+    layout: Layout,
     /// The first element's first component is a valid tag.
     has_tag: bool,
 }
@@ -342,41 +407,35 @@ fn nth_component(s: &str, sep: u8, release: Option<u8>, n: usize) -> Option<&str
 }
 
 impl<'a> Segment<'a> {
+    /// Reads `text`, finding its element boundaries.
     pub fn new(index: usize, offset: usize, text: Cow<'a, str>, seps: Separators) -> Self {
-        let mut ends = [0u32; MAX_ELEMENTS];
-        let mut elements = 0;
-        let mut released = false;
+        let layout = Tokenizer::new(text.as_bytes(), 0, &seps).next().map_or(
+            Layout {
+                ends: [0; MAX_ELEMENTS],
+                elements: 1,
+                released: false,
+            },
+            |r| r.layout,
+        );
+        Self::with_layout(index, offset, text, seps, layout)
+    }
+
+    /// The text of a raw segment, with the layout the tokenizer found.
+    pub fn from_raw(raw: &RawSegment<'a>, text: Cow<'a, str>, seps: Separators) -> Self {
+        Self::with_layout(raw.index, raw.offset, text, seps, raw.layout)
+    }
+
+    fn with_layout(
+        index: usize,
+        offset: usize,
+        text: Cow<'a, str>,
+        seps: Separators,
+        layout: Layout,
+    ) -> Self {
         let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() && elements < MAX_ELEMENTS - 1 {
-            let b = bytes[i];
-            if Some(b) == seps.release {
-                released = true;
-                i += 2;
-                continue;
-            }
-            if b == seps.element {
-                ends[elements] = i as u32;
-                elements += 1;
-            }
-            i += 1;
-        }
-        if elements < MAX_ELEMENTS {
-            if let Some(r) = seps.release {
-                released |= bytes[i.min(bytes.len())..].contains(&r);
-            }
-            // The last element runs to the end (cut at the next separator
-            // when there were more than MAX_ELEMENTS).
-            let end = bytes[i.min(bytes.len())..]
-                .iter()
-                .position(|&b| b == seps.element)
-                .map_or(bytes.len(), |p| i + p);
-            ends[elements] = end as u32;
-            elements += 1;
-        }
-        let first = &bytes[..ends[0] as usize];
-        let has_tag = (first.len() == 3 || first.get(3) == Some(&seps.component))
-            && first.len() >= 3
+        let first = &bytes[..(layout.ends[0] as usize).min(bytes.len())];
+        let has_tag = first.len() >= 3
+            && (first.len() == 3 || first[3] == seps.component)
             && first[..3]
                 .iter()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
@@ -385,9 +444,7 @@ impl<'a> Segment<'a> {
             offset,
             text,
             seps,
-            ends,
-            elements,
-            released,
+            layout,
             has_tag,
         }
     }
@@ -399,20 +456,21 @@ impl<'a> Segment<'a> {
 
     /// Raw text of element `e` (the tag is element 0), releases kept.
     fn element_raw(&self, e: usize) -> Option<&str> {
-        if e >= self.elements {
+        let l = &self.layout;
+        if e >= l.elements {
             return None;
         }
         let start = if e == 0 {
             0
         } else {
-            self.ends[e - 1] as usize + 1
+            l.ends[e - 1] as usize + 1
         };
-        Some(&self.text[start..self.ends[e] as usize])
+        self.text.get(start..l.ends[e] as usize)
     }
 
     fn component_raw(&self, e: usize, c: usize) -> Option<&str> {
         let element = self.element_raw(e)?;
-        let release = if self.released {
+        let release = if self.layout.released {
             self.seps.release
         } else {
             None
@@ -428,7 +486,7 @@ impl<'a> Segment<'a> {
             return None;
         }
         match self.seps.release {
-            Some(r) if self.released && raw.as_bytes().contains(&r) => {
+            Some(r) if self.layout.released && raw.as_bytes().contains(&r) => {
                 let value = unrelease(raw, r as char);
                 let trimmed = value.trim();
                 (!trimmed.is_empty()).then(|| Cow::Owned(trimmed.to_string()))

@@ -387,6 +387,11 @@ fn another_character_set_than_declared_is_refused() {
         *parse(&bad).unwrap_err().kind,
         ErrorKind::WrongCharset { .. }
     ));
+    // In UNB itself, and after a release character.
+    let e = fails(&ex.replace("+EXAMPLEAIR+", "+ExampleAir+"));
+    assert_eq!(e.position.segment, 1);
+    let e = fails(&ex.replace("O?'SAMPLE", "O?aSAMPLE"));
+    assert_eq!(e.position.segment, 23);
     // An unknown syntax identifier.
     let e = fails(&ex.replace("UNOA:4", "UNOZ:4"));
     assert!(
