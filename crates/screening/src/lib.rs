@@ -27,7 +27,8 @@ pub use manifest::{
     ManifestScreening, MessageResult, Totals, TravellerResult, screen_manifest, screen_parsed,
 };
 pub use screener::{
-    ListedDocument, MIN_DOCUMENT_CHARS, Screener, ScreenerEntry, UnknownDataset, normalize_document,
+    ListedDocument, MIN_DOCUMENT_CHARS, Screener, ScreenerEntry, UnknownDataset, document_keys,
+    normalize_document,
 };
 
 pub use accord_match::{Candidate, DEFAULT_THRESHOLD, Query, QueryError, Schema, ScreenOptions};

@@ -553,6 +553,18 @@ mod tests {
     }
 
     #[test]
+    fn numbers_written_in_a_sentence_are_found_by_their_number() {
+        use crate::screener::document_keys;
+        assert_eq!(
+            document_keys("Russian foreign travel passport number 515458008"),
+            ["RUSSIANFOREIGNTRAVELPASSPORTNUMBER515458008", "515458008"]
+        );
+        // Spaced digits are one number, not several short ones.
+        assert_eq!(document_keys("N 000 0001"), ["N0000001"]);
+        assert_eq!(document_keys("LY53FP76"), ["LY53FP76"]);
+    }
+
+    #[test]
     fn the_query_reads_given_names_first_with_birth_date_and_nationality() {
         let edi = accord_paxlst::builder::ManifestBuilder::example().build();
         let p = accord_paxlst::parse(edi.as_bytes()).unwrap();

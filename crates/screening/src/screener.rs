@@ -134,6 +134,24 @@ pub fn normalize_document(number: &str) -> Option<String> {
     (n.chars().count() >= MIN_DOCUMENT_CHARS && n.chars().any(|c| c.is_ascii_digit())).then_some(n)
 }
 
+/// The keys a listed number is found under: the whole number normalized,
+/// and each word of it that is a number on its own, because lists write
+/// numbers in sentences (the UN: "Russian foreign travel passport number
+/// 515458008").
+pub fn document_keys(number: &str) -> Vec<String> {
+    let mut keys: Vec<String> = normalize_document(number).into_iter().collect();
+    if number.contains(char::is_whitespace) {
+        for word in number.split(|c: char| c.is_whitespace() || c == ',' || c == ';') {
+            if let Some(k) = normalize_document(word)
+                && !keys.contains(&k)
+            {
+                keys.push(k);
+            }
+        }
+    }
+    keys
+}
+
 impl std::fmt::Debug for Screener {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Screener")
@@ -174,10 +192,10 @@ impl Screener {
             };
             for mut e in list.entries {
                 for document in std::mem::take(&mut e.documents) {
-                    if let Some(n) = normalize_document(&document.number) {
-                        documents.entry(n).or_default().push(ListedDocument {
+                    for key in document_keys(&document.number) {
+                        documents.entry(key).or_default().push(ListedDocument {
                             entry: entries.len(),
-                            document,
+                            document: document.clone(),
                         });
                     }
                 }

@@ -216,3 +216,52 @@ fn csv_rows_one_per_hit_and_one_for_a_traveller_without() {
     assert_eq!(&none[0][11], "");
     assert_eq!(&records.last().unwrap()[0], "CR0100/1");
 }
+
+/// UN-listed persons whose names the list also gives in Cyrillic, written
+/// as ICAO 9303 transliterates the Cyrillic on a passport (Х → KH, Й → I,
+/// Ю → IU), which is not always the list's own Latin spelling (MAGHOMED,
+/// ISMAILOV, BYUTUKAEV). The UN writes the passport number in a sentence.
+#[test]
+fn cyrillic_originals_written_as_passports_write_them() {
+    let un = accord_lists::load_path(common::fixture("un_manifest.xml")).unwrap();
+    assert_eq!(un.entries.len(), 3);
+    let s = accord_screening::Screener::from_lists(vec![("un".into(), un)]);
+    let msg = MessageSpec::new("PX0200", ListKind::Passengers, "XA123", legs())
+        .traveller(
+            // Абдурахманов Магомед Магомедзакирович, QDi.363.
+            TravellerSpec::passenger("ABDURAKHMANOV", "MAGOMED")
+                .middle("MAGOMEDZAKIROVICH")
+                .born("741124")
+                .nationality("RUS")
+                .passport("515458008", "300101", "RUS"),
+        )
+        .traveller(
+            // Шамиль Магомедович Измайлов, QDi.368.
+            TravellerSpec::passenger("IZMAILOV", "SHAMIL")
+                .middle("MAGOMEDOVICH")
+                .born("801029")
+                .nationality("RUS"),
+        )
+        .traveller(
+            // Аслан Авгазарович Бютукаев, QDi.396.
+            TravellerSpec::passenger("BIUTUKAEV", "ASLAN")
+                .middle("AVGAZAROVICH")
+                .born("741022")
+                .nationality("RUS"),
+        );
+    let edi = ManifestBuilder::default().message(msg).build();
+    let r = screen_manifest(&s, edi.as_bytes(), &ManifestOptions::default()).unwrap();
+    let t: Vec<_> = r.travellers().collect();
+    let top = |i: usize| t[i].hits.first().map(|h| h.match_id.as_str());
+    assert_eq!(top(0), Some("QDi.363"), "{:?}", t[0].hits);
+    let dm = t[0].hits[0]
+        .document_match
+        .as_ref()
+        .expect("the passport number");
+    assert_eq!(
+        dm.listed_number,
+        "Russian foreign travel passport number 515458008"
+    );
+    assert_eq!(top(1), Some("QDi.368"), "{:?}", t[1].hits);
+    assert_eq!(top(2), Some("QDi.396"), "{:?}", t[2].hits);
+}
