@@ -1,5 +1,5 @@
 //! Parse throughput on a generated manifest:
-//! `cargo run --release -p accord-paxlst --example bench [PASSENGERS] [ROUNDS]`.
+//! `cargo run --release -p accord-paxlst --example parse_bench [PASSENGERS] [ROUNDS]`.
 
 use std::time::Instant;
 
