@@ -201,6 +201,17 @@ fn run_manifests(args: &ScreenArgs, screener: &Screener, threshold: f64) -> anyh
     // manifest stops the run with nothing stored.
     let mut parsed = Vec::with_capacity(files.len());
     for f in &files {
+        // A file too large for a manifest is refused before it is read.
+        let size = std::fs::metadata(f)
+            .with_context(|| format!("cannot read {}", f.display()))?
+            .len();
+        if size > opts.limits.max_bytes as u64 {
+            anyhow::bail!(
+                "{} is {size} bytes; a manifest of at most {} bytes is accepted; nothing was screened",
+                f.display(),
+                opts.limits.max_bytes
+            );
+        }
         let bytes = std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
         let p = accord_paxlst::parse_with(&bytes, &opts.limits).with_context(|| {
             format!(

@@ -652,6 +652,24 @@ fn paxlst_manifests_are_screened_against_list_files_into_one_csv() {
     assert!(err.contains("991332"), "{err}");
     assert!(!output.exists());
 
+    // Too large: refused before it is read.
+    let big = dir.join("big.edi");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(100 * 1024 * 1024).unwrap();
+    let o = accord(&[
+        "screen",
+        "--paxlst",
+        big.to_str().unwrap(),
+        "--list",
+        un,
+        "--output",
+        output.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("104857600 bytes"), "{}", stderr(&o));
+    assert!(!output.exists());
+    std::fs::remove_file(&big).ok();
+
     // Not EDIFACT at all.
     let csv = dir.join("names.csv");
     std::fs::write(&csv, "id,name\n1,JOHN\n").unwrap();

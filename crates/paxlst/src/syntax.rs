@@ -495,6 +495,31 @@ impl<'a> Segment<'a> {
         }
     }
 
+    /// Number of elements, the tag included (at most [`MAX_ELEMENTS`]).
+    pub fn element_count(&self) -> usize {
+        self.layout.elements
+    }
+
+    /// Every component of element `e`, releases removed, not trimmed (for
+    /// tools and differential tests; the parser uses [`Segment::get`]).
+    pub fn components(&self, e: usize) -> Vec<String> {
+        let Some(element) = self.element_raw(e) else {
+            return Vec::new();
+        };
+        let release = if self.layout.released {
+            self.seps.release
+        } else {
+            None
+        };
+        (0..)
+            .map_while(|c| nth_component(element, self.seps.component, release, c))
+            .map(|raw| match release {
+                Some(r) if raw.as_bytes().contains(&r) => unrelease(raw, r as char),
+                _ => raw.to_string(),
+            })
+            .collect()
+    }
+
     /// [`Segment::get`] as an owned string.
     pub fn string(&self, e: usize, c: usize) -> Option<String> {
         self.get(e, c).map(Cow::into_owned)
