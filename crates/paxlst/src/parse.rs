@@ -774,13 +774,15 @@ impl MessageBuilder {
         number: u32,
     ) -> Result<(), ParseError> {
         if slot.is_some() {
-            return Err(Parser::unexpected(
-                seg,
-                tag,
+            // Number 0: a flight place, not a traveller.
+            let reason = if number == 0 {
+                format!("a second {tag}+{qualifier} for the same place of the flight")
+            } else {
                 format!(
                     "a second {tag}+{qualifier} for traveller {number} (is the NAD of the next traveller missing?)"
-                ),
-            ));
+                )
+            };
+            return Err(Parser::unexpected(seg, tag, reason));
         }
         *slot = Some(value);
         Ok(())

@@ -340,6 +340,16 @@ fn a_missing_name_segment_is_refused() {
 }
 
 #[test]
+fn a_flight_time_given_twice_is_refused() {
+    let e = fails(&reference_example().replace(
+        "DTM+189:2601151400:201'",
+        "DTM+189:2601151400:201'\nDTM+189:2601151500:201'",
+    ));
+    assert!(e.to_string().contains("same place of the flight"), "{e}");
+    assert_eq!(e.position.segment, 11);
+}
+
+#[test]
 fn an_impossible_birth_date_is_refused() {
     let e = fails(&reference_example().replace("DTM+329:910304", "DTM+329:991332"));
     assert!(matches!(*e.kind, ErrorKind::InvalidDate { .. }), "{e}");
