@@ -231,6 +231,23 @@ pub fn parse_with(input: &[u8], limits: &Limits) -> Result<Parsed, ParseError> {
     })
 }
 
+/// The error for a segment the input ends in.
+fn cut_segment(raw: &RawSegment<'_>) -> ParseError {
+    err(
+        Position {
+            segment: raw.index,
+            offset: raw.offset,
+        },
+        None,
+        ErrorKind::Truncated {
+            context: format!(
+                "in the middle of a segment ({:?} has no terminator)",
+                shown(raw.bytes)
+            ),
+        },
+    )
+}
+
 struct Group {
     reference: String,
     messages: u64,
@@ -259,16 +276,7 @@ impl<'a> Parser<'a> {
             offset: raw.offset,
         };
         if !raw.terminated {
-            return Err(err(
-                position,
-                None,
-                ErrorKind::Truncated {
-                    context: format!(
-                        "in the middle of a segment ({:?} has no terminator)",
-                        shown(raw.bytes)
-                    ),
-                },
-            ));
+            return Err(cut_segment(&raw));
         }
         let whole = self
             .whole
@@ -336,6 +344,10 @@ impl<'a> Parser<'a> {
                     found: shown(raw.bytes),
                 },
             ));
+        }
+        if !raw.terminated {
+            // Cut inside UNB: say so, rather than what the cut left.
+            return Err(cut_segment(&raw));
         }
         // The syntax identifier decides how to read everything, UNB
         // included: read it from the raw bytes first (it is ASCII).

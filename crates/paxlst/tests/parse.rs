@@ -245,6 +245,9 @@ fn a_cut_file_says_where() {
     assert!(e.to_string().contains("before its UNE"), "{e}");
     let e = fails(&full[..5]);
     assert!(matches!(*e.kind, ErrorKind::Truncated { .. }), "{e}");
+    let e = fails(&full[..15]);
+    assert!(matches!(*e.kind, ErrorKind::Truncated { .. }), "{e}");
+    assert_eq!(e.position.segment, 1);
 }
 
 #[test]
