@@ -252,11 +252,7 @@ fn run_manifests(args: &ScreenArgs, screener: &Screener, threshold: f64) -> anyh
         for p in parsed {
             let r = screen_parsed(screener, p, &opts)?;
             csv.write(&r)?;
-            totals.travellers += r.totals.travellers;
-            totals.with_hits += r.totals.with_hits;
-            totals.document_matches += r.totals.document_matches;
-            totals.hits += r.totals.hits;
-            totals.errors += r.totals.errors;
+            totals.merge(&r.totals);
             bar.inc(1);
         }
         let rows = csv.rows();

@@ -151,7 +151,8 @@ impl Totals {
         self.errors += usize::from(t.error.is_some());
     }
 
-    fn merge(&mut self, o: &Totals) {
+    /// Adds another manifest's or message's totals.
+    pub fn merge(&mut self, o: &Totals) {
         self.travellers += o.travellers;
         self.passengers += o.passengers;
         self.crew += o.crew;
