@@ -158,6 +158,7 @@ pub fn parse_with(input: &[u8], limits: &Limits) -> Result<Parsed, ParseError> {
     let mut p = Parser {
         // Validated once: most inputs are ASCII or UTF-8, and segments
         // then borrow from it without a check of their own.
+        input_len: input.len(),
         whole: std::str::from_utf8(input).ok(),
         checked_by_tokenizer: false,
         seps,
@@ -254,6 +255,7 @@ struct Group {
 }
 
 struct Parser<'a> {
+    input_len: usize,
     whole: Option<&'a str>,
     /// The tokenizer checks the character set (after UNB).
     checked_by_tokenizer: bool,
@@ -598,7 +600,13 @@ impl<'a> Parser<'a> {
                     (Some(a), None) => a.into_owned(),
                     _ => String::new(),
                 };
-                self.message = Some(MessageBuilder::new(reference, version, seg.string(3, 0)));
+                let mut m = MessageBuilder::new(reference, version, seg.string(3, 0));
+                // Room for the travellers the rest of the input can hold at
+                // a typical 150 bytes each (capped): one allocation instead
+                // of a dozen doublings and copies on a large flight.
+                m.travellers
+                    .reserve((self.input_len.saturating_sub(seg.offset) / 150).min(4096));
+                self.message = Some(m);
                 Ok(())
             }
             b"UNT" => {
