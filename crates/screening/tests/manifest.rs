@@ -265,3 +265,28 @@ fn cyrillic_originals_written_as_passports_write_them() {
     assert_eq!(top(1), Some("QDi.368"), "{:?}", t[1].hits);
     assert_eq!(top(2), Some("QDi.396"), "{:?}", t[2].hits);
 }
+
+mod no_panic {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever bytes replace part of a valid manifest, screening
+        /// answers or refuses; it does not panic.
+        #[test]
+        fn mutated_manifests_are_screened_or_refused(
+            at in 0usize..2000,
+            len in 0usize..40,
+            bytes in prop::collection::vec(any::<u8>(), 0..40),
+        ) {
+            let s = common::screener();
+            let mut edi = manifest().into_bytes();
+            let at = at % edi.len();
+            let end = (at + len).min(edi.len());
+            edi.splice(at..end, bytes);
+            let _ = screen_manifest(&s, &edi, &ManifestOptions::default());
+        }
+    }
+}
