@@ -91,8 +91,15 @@ pub struct ScreenArgs {
     #[command(flatten)]
     pub db: DatabaseArg,
     /// Input CSV with a header: `name` and optionally `id`, `birth_date`, `country`, `schema`.
-    #[arg(long)]
-    pub input: PathBuf,
+    #[arg(long, required_unless_present = "paxlst", conflicts_with = "paxlst")]
+    pub input: Option<PathBuf>,
+    /// API manifests (UN/EDIFACT PAXLST) instead of a CSV: files or folders
+    /// (every file in a folder, by name). All are read before any is
+    /// screened; one that cannot be read stops the run with its position.
+    /// Output columns: id,name,birth_date,nationality,document,rank,
+    /// match_id,match_dataset,match_name,score,explanation,error.
+    #[arg(long, num_args = 1..)]
+    pub paxlst: Vec<PathBuf>,
     /// Output CSV: one row per candidate at or above the threshold, best first.
     #[arg(long)]
     pub output: PathBuf,

@@ -1,11 +1,16 @@
-//! `accord screen`: a CSV of names against list files, with a progress bar.
+//! `accord screen`: a CSV of names, or API manifests (PAXLST), against list
+//! files or the stored lists, with a progress bar.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use accord_lists::ListSource;
-use accord_screening::{CsvOptions, DEFAULT_THRESHOLD, Screener, screen_csv};
+use accord_screening::{
+    CsvOptions, DEFAULT_THRESHOLD, ManifestCsv, ManifestOptions, Screener, screen_csv,
+    screen_parsed,
+};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -104,9 +109,12 @@ pub async fn run(args: &ScreenArgs, file: &crate::config::FileConfig) -> anyhow:
     } else {
         load_screener(&args.lists)?
     };
-    let total = count_rows(&args.input)?;
+    let Some(input_path) = &args.input else {
+        return run_manifests(args, &screener, threshold);
+    };
+    let total = count_rows(input_path)?;
     let input =
-        File::open(&args.input).with_context(|| format!("cannot open {}", args.input.display()))?;
+        File::open(input_path).with_context(|| format!("cannot open {}", input_path.display()))?;
     let output = File::create(&args.output)
         .with_context(|| format!("cannot create {}", args.output.display()))?;
     let bar = if std::io::stderr().is_terminal() {
@@ -147,6 +155,129 @@ pub async fn run(args: &ScreenArgs, file: &crate::config::FileConfig) -> anyhow:
         summary.matched,
         summary.candidates,
         summary.errors,
+        args.output.display()
+    );
+    Ok(())
+}
+
+/// The manifest files named: files as given, folders as their files
+/// (not hidden ones, by name).
+fn manifest_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
+                .with_context(|| format!("cannot read the folder {}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    f.is_file()
+                        && !f
+                            .file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.starts_with('.'))
+                })
+                .collect();
+            inside.sort();
+            if inside.is_empty() {
+                anyhow::bail!("the folder {} holds no manifest", p.display());
+            }
+            files.extend(inside);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn run_manifests(args: &ScreenArgs, screener: &Screener, threshold: f64) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let files = manifest_files(&args.paxlst)?;
+    let opts = ManifestOptions {
+        threshold,
+        limit: args.limit,
+        ..ManifestOptions::default()
+    };
+    // Every file is read before anything is screened or written: a bad
+    // manifest stops the run with nothing stored.
+    let mut parsed = Vec::with_capacity(files.len());
+    for f in &files {
+        // A file too large for a manifest is refused before it is read.
+        let size = std::fs::metadata(f)
+            .with_context(|| format!("cannot read {}", f.display()))?
+            .len();
+        if size > opts.limits.max_bytes as u64 {
+            anyhow::bail!(
+                "{} is {size} bytes; a manifest of at most {} bytes is accepted; nothing was screened",
+                f.display(),
+                opts.limits.max_bytes
+            );
+        }
+        let bytes = std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
+        let p = accord_paxlst::parse_with(&bytes, &opts.limits).with_context(|| {
+            format!(
+                "{} is not a readable manifest; nothing was screened",
+                f.display()
+            )
+        })?;
+        for w in &p.warnings {
+            eprintln!("{}: {w}", f.display());
+        }
+        parsed.push(p);
+    }
+    let travellers: u64 = parsed
+        .iter()
+        .map(|p| {
+            p.manifest
+                .messages
+                .iter()
+                .map(|m| m.travellers.len() as u64)
+                .sum::<u64>()
+        })
+        .sum();
+    let bar = if std::io::stderr().is_terminal() && files.len() > 1 {
+        let bar = ProgressBar::new(files.len() as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} manifests, {eta} left")
+                .expect("a valid template"),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let written = (|| -> anyhow::Result<(u64, accord_screening::Totals)> {
+        let output = File::create(&args.output)
+            .with_context(|| format!("cannot create {}", args.output.display()))?;
+        let mut csv = ManifestCsv::new(BufWriter::new(output))?;
+        let mut totals = accord_screening::Totals::default();
+        for p in parsed {
+            let r = screen_parsed(screener, p, &opts)?;
+            csv.write(&r)?;
+            totals.merge(&r.totals);
+            bar.inc(1);
+        }
+        let rows = csv.rows();
+        csv.into_inner()?;
+        Ok((rows, totals))
+    })();
+    bar.finish_and_clear();
+    let (rows, totals) = match written {
+        Ok(w) => w,
+        Err(e) => {
+            std::fs::remove_file(&args.output).ok();
+            return Err(e.context("screening failed; no output was kept"));
+        }
+    };
+    debug_assert_eq!(totals.travellers as u64, travellers);
+    eprintln!(
+        "{} manifests, {} travellers screened in {:.2?}: {} with hits ({} on a document number), {} hit rows, {} errors; {} rows written to {}",
+        files.len(),
+        totals.travellers,
+        started.elapsed(),
+        totals.with_hits,
+        totals.document_matches,
+        totals.hits,
+        totals.errors,
+        rows,
         args.output.display()
     );
     Ok(())

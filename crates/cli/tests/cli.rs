@@ -559,3 +559,153 @@ async fn common_list_from_the_shell(url: &str) {
     assert!(stderr(&o).contains("ACL-0404"), "{}", stderr(&o));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A passenger manifest with a UN-listed person written as his passport
+/// would write him (LYi.023, passport LY53FP76) and one person on no list.
+fn manifest_file(dir: &std::path::Path, name: &str, reference: &str) -> std::path::PathBuf {
+    use accord_paxlst::ListKind;
+    use accord_paxlst::builder::{LegSpec, ManifestBuilder, MessageSpec, TravellerSpec};
+    let msg = MessageSpec::new(
+        reference,
+        ListKind::Passengers,
+        "XA123",
+        vec![LegSpec::new("IST", "2601151400", "NQZ", "2601152105")],
+    )
+    .traveller(
+        TravellerSpec::passenger("AL FITOURI", "AHMAD")
+            .middle("OUMAR IMHAMAD")
+            .born("880507")
+            .nationality("LBY")
+            .passport("LY53FP76", "300928", "LBY"),
+    )
+    .traveller(
+        TravellerSpec::passenger("EXAMPLOV", "ARMAN")
+            .born("910304")
+            .nationality("KAZ")
+            .passport("N00000001", "300101", "KAZ"),
+    );
+    let path = dir.join(name);
+    std::fs::write(&path, ManifestBuilder::default().message(msg).build()).unwrap();
+    path
+}
+
+#[test]
+fn paxlst_manifests_are_screened_against_list_files_into_one_csv() {
+    let un = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../screening/tests/fixtures/un_screening.xml"
+    );
+    let dir = std::env::temp_dir().join(format!("accord-paxlst-{}", std::process::id()));
+    let folder = dir.join("manifests");
+    std::fs::create_dir_all(&folder).unwrap();
+    let one = manifest_file(&dir, "one.edi", "PX0001");
+    manifest_file(&folder, "a.edi", "PX0002");
+    manifest_file(&folder, "b.edi", "PX0003");
+    let output = dir.join("results.csv");
+
+    let o = accord(&[
+        "screen",
+        "--paxlst",
+        one.to_str().unwrap(),
+        folder.to_str().unwrap(),
+        "--list",
+        un,
+        "--output",
+        output.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("3 manifests, 6 travellers"),
+        "{}",
+        stderr(&o)
+    );
+    let out = std::fs::read_to_string(&output).unwrap();
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "id,name,birth_date,nationality,document,rank,match_id,match_dataset,match_name,score,explanation,error"
+        )
+    );
+    let first = lines.next().unwrap();
+    assert!(
+        first.starts_with(
+            "PX0001/1,AHMAD OUMAR IMHAMAD AL FITOURI,1988-05-07,LBY,LY53FP76,1,LYi.023,un,"
+        ),
+        "{first}"
+    );
+    assert!(first.contains("EXACT DOCUMENT NUMBER"), "{first}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("PX0001/2,ARMAN EXAMPLOV,1991-03-04,KAZ,N00000001,,,,,,,")),
+        "{out}"
+    );
+    let order: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split('/').next().unwrap())
+        .collect::<Vec<_>>();
+    let mut dedup = order.clone();
+    dedup.dedup();
+    assert_eq!(dedup, ["PX0001", "PX0002", "PX0003"]);
+
+    // One bad manifest among them: nothing is screened, no output is kept.
+    std::fs::remove_file(&output).unwrap();
+    let bad = folder.join("c.edi");
+    let text = std::fs::read_to_string(folder.join("a.edi")).unwrap();
+    std::fs::write(&bad, text.replace("DTM+329:880507", "DTM+329:991332")).unwrap();
+    let o = accord(&[
+        "screen",
+        "--paxlst",
+        folder.to_str().unwrap(),
+        "--list",
+        un,
+        "--output",
+        output.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("c.edi is not a readable manifest"), "{err}");
+    assert!(err.contains("segment 13 (byte"), "{err}");
+    assert!(err.contains("991332"), "{err}");
+    assert!(!output.exists());
+
+    // Too large: refused before it is read.
+    let big = dir.join("big.edi");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(100 * 1024 * 1024).unwrap();
+    let o = accord(&[
+        "screen",
+        "--paxlst",
+        big.to_str().unwrap(),
+        "--list",
+        un,
+        "--output",
+        output.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("104857600 bytes"), "{}", stderr(&o));
+    assert!(!output.exists());
+    std::fs::remove_file(&big).ok();
+
+    // Not EDIFACT at all.
+    let csv = dir.join("names.csv");
+    std::fs::write(&csv, "id,name\n1,JOHN\n").unwrap();
+    let o = accord(&[
+        "screen",
+        "--paxlst",
+        csv.to_str().unwrap(),
+        "--list",
+        un,
+        "--output",
+        output.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("not an EDIFACT interchange"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!output.exists());
+    std::fs::remove_dir_all(&dir).ok();
+}

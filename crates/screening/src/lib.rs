@@ -6,6 +6,9 @@
 //!   to rebuild.
 //! - [`screen_csv`]: batch screening of a CSV of names (the CLI and the web
 //!   upload use the same code), streaming in chunks with bounded memory.
+//! - [`screen_manifest`]: an API manifest (UN/EDIFACT PAXLST, parsed by
+//!   `accord-paxlst`) screened traveller by traveller, document numbers
+//!   included; the CLI and the web use the same code.
 //! - [`yente`]: the request/response types and the logic of yente's
 //!   `POST /match/{dataset}`, without HTTP.
 //! - [`bench`]: measurements of the whole path on real lists.
@@ -14,10 +17,18 @@
 
 pub mod bench;
 pub mod csv_screen;
+pub mod manifest;
 pub mod screener;
 pub mod yente;
 
 pub use csv_screen::{CsvError, CsvOptions, CsvSummary, OUTPUT_HEADER, Progress, screen_csv};
-pub use screener::{Screener, ScreenerEntry, UnknownDataset};
+pub use manifest::{
+    DocumentMatch, Hit, MANIFEST_HEADER, ManifestCsv, ManifestError, ManifestOptions,
+    ManifestScreening, MessageResult, Totals, TravellerResult, screen_manifest, screen_parsed,
+};
+pub use screener::{
+    ListedDocument, MIN_DOCUMENT_CHARS, Screener, ScreenerEntry, UnknownDataset, document_keys,
+    normalize_document,
+};
 
 pub use accord_match::{Candidate, DEFAULT_THRESHOLD, Query, QueryError, Schema, ScreenOptions};

@@ -1,9 +1,12 @@
 //! The shared, immutable screening state: an engine index over named lists
 //! plus what is needed to show each result.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use accord_lists::{DateValue, EntryName, EntrySchema, List, ListEntry, ListSource, NameKind};
+use accord_lists::{
+    DateValue, EntryName, EntrySchema, IdentityDocument, List, ListEntry, ListSource, NameKind,
+};
 use accord_match::{Candidate, Index, Query, QueryError, Record, ScreenOptions};
 use serde::Serialize;
 
@@ -101,7 +104,52 @@ pub struct Screener {
     index: Index,
     entries: Vec<ScreenerEntry>,
     datasets: Vec<DatasetInfo>,
+    /// Listed identity documents by [`normalize_document`] number: an exact
+    /// document number is a signal of its own, whatever the names say.
+    documents: HashMap<String, Vec<ListedDocument>>,
     build_time: Duration,
+}
+
+/// An identity document a list entry carries, found by its number.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListedDocument {
+    /// Index into [`Screener::entries`] (and the engine's records).
+    pub entry: usize,
+    pub document: IdentityDocument,
+}
+
+/// Shortest normalized number compared: shorter ones ("99", "A1") are not
+/// identifying on their own.
+pub const MIN_DOCUMENT_CHARS: usize = 5;
+
+/// A document number as compared: letters and digits only, upper case
+/// ("N 000-0001" and "n0000001" are the same number). `None` when what is
+/// left is too short or has no digit to identify anyone.
+pub fn normalize_document(number: &str) -> Option<String> {
+    let n: String = number
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect();
+    (n.chars().count() >= MIN_DOCUMENT_CHARS && n.chars().any(|c| c.is_ascii_digit())).then_some(n)
+}
+
+/// The keys a listed number is found under: the whole number normalized,
+/// and each word of it that is a number on its own, because lists write
+/// numbers in sentences (the UN: "Russian foreign travel passport number
+/// 515458008").
+pub fn document_keys(number: &str) -> Vec<String> {
+    let mut keys: Vec<String> = normalize_document(number).into_iter().collect();
+    if number.contains(char::is_whitespace) {
+        for word in number.split(|c: char| c.is_whitespace() || c == ',' || c == ';') {
+            if let Some(k) = normalize_document(word)
+                && !keys.contains(&k)
+            {
+                keys.push(k);
+            }
+        }
+    }
+    keys
 }
 
 impl std::fmt::Debug for Screener {
@@ -123,6 +171,7 @@ impl Screener {
         let total: usize = lists.iter().map(|(_, l)| l.entries.len()).sum();
         let mut records: Vec<Record> = Vec::with_capacity(total);
         let mut entries: Vec<ScreenerEntry> = Vec::with_capacity(total);
+        let mut documents: HashMap<String, Vec<ListedDocument>> = HashMap::new();
         for (name, list) in lists {
             let ds = match datasets.iter().position(|d| d.name == name) {
                 Some(i) => {
@@ -141,7 +190,15 @@ impl Screener {
                     datasets.len() - 1
                 }
             };
-            for e in list.entries {
+            for mut e in list.entries {
+                for document in std::mem::take(&mut e.documents) {
+                    for key in document_keys(&document.number) {
+                        documents.entry(key).or_default().push(ListedDocument {
+                            entry: entries.len(),
+                            document: document.clone(),
+                        });
+                    }
+                }
                 records.push(e.to_match_record(&name));
                 entries.push(ScreenerEntry::from_entry(ds as u32, e));
             }
@@ -151,6 +208,7 @@ impl Screener {
             index,
             entries,
             datasets,
+            documents,
             build_time: start.elapsed(),
         }
     }
@@ -238,6 +296,14 @@ impl Screener {
         options: &ScreenOptions,
     ) -> Vec<Result<Vec<Candidate>, QueryError>> {
         self.index.screen_batch(queries, options)
+    }
+
+    /// The listed documents with this number (compared after
+    /// [`normalize_document`]); empty for a number too short to compare.
+    pub fn documents_numbered(&self, number: &str) -> &[ListedDocument] {
+        normalize_document(number)
+            .and_then(|n| self.documents.get(&n))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Looks an entry up by dataset and reference.
