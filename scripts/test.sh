@@ -256,6 +256,8 @@ run_rust() {
 
   [[ -n "${ACCORD_TEST_POSTGRES_URL:-}" ]] || die "ACCORD_TEST_POSTGRES_URL is not set (run the postgres step first)"
 
+  # The PostgreSQL runs are marked ignored (so a machine without a server
+  # reports them as ignored, not passed); here the server is up: run them.
   # Tests run under nextest: each test in its own process, in parallel, with a
   # hang guard (scripts/nextest.toml; a .config/nextest.toml in the repo takes
   # precedence over it). Doctests are not run by nextest, hence cargo test --doc.
@@ -263,7 +265,7 @@ run_rust() {
     section "cargo nextest run --workspace"
     cargo nextest run --workspace \
       --tool-config-file "accord-scripts:$ROOT/scripts/nextest.toml" \
-      --profile accord-ci --no-tests=warn \
+      --profile accord-ci --no-tests=warn --run-ignored all \
       || die "Rust tests failed (see the nextest summary above)"
     section_done
 
@@ -273,7 +275,7 @@ run_rust() {
   else
     section "cargo test --workspace"
     echo "cargo-nextest not found: using cargo test" >&2
-    cargo test --workspace || die "Rust tests failed"
+    cargo test --workspace -- --include-ignored || die "Rust tests failed"
     section_done
   fi
 }

@@ -13,6 +13,43 @@ use crate::credentials::random_password;
 
 pub const POSTGRES_URL_VAR: &str = "ACCORD_TEST_POSTGRES_URL";
 
+/// Runs each named test once on SQLite and once on PostgreSQL: the one
+/// conformance harness of the workspace's storage, HTTP and CLI tests.
+///
+/// ```ignore
+/// accord_store::on_both_backends!(|backend, test| super::run(backend, test).await;
+///     a_test, another_test);
+/// ```
+///
+/// The body runs inside `mod sqlite` / `mod postgres` (name the caller's
+/// items with `super::`), with `backend` the [`Backend`](crate::Backend) and
+/// `test` the test function. The PostgreSQL run is marked ignored, so that a
+/// machine without a server reports it as ignored rather than passed;
+/// `scripts/test.sh` runs it (`--run-ignored all`), and under CI a missing
+/// server fails instead of skipping.
+#[macro_export]
+macro_rules! on_both_backends {
+    (|$backend:ident, $test:ident| $body:expr; $($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() {
+                   let $backend = $crate::Backend::Sqlite;
+                   let $test = super::$name;
+                   $body
+               } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               #[ignore = "needs PostgreSQL (ACCORD_TEST_POSTGRES_URL); scripts/test.sh runs it"]
+               async fn $name() {
+                   let $backend = $crate::Backend::Postgres;
+                   let $test = super::$name;
+                   $body
+               } )*
+        }
+    };
+}
+
 /// A database that exists for one test.
 pub struct TestDatabase {
     pub url: String,

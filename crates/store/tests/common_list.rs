@@ -37,20 +37,7 @@ where
     db.drop_database().await;
 }
 
-macro_rules! conformance {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-               async fn $name() { super::run(accord_store::Backend::Sqlite, super::$name).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-               async fn $name() { super::run(accord_store::Backend::Postgres, super::$name).await } )*
-        }
-    };
-}
-
-conformance!(
+accord_store::on_both_backends!(|backend, test| super::run(backend, test).await;
     a_listing_is_adopted_by_silence_after_the_deadline,
     deadline_reminders_are_sent_once,
     a_hold_keeps_the_proposal_pending_then_lapses_into_adoption,

@@ -25,20 +25,7 @@ where
     db.drop_database().await;
 }
 
-macro_rules! conformance {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { super::run(accord_store::Backend::Sqlite, super::$name).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { super::run(accord_store::Backend::Postgres, super::$name).await } )*
-        }
-    };
-}
-
-conformance!(
+accord_store::on_both_backends!(|backend, test| super::run(backend, test).await;
     seeding_loads_the_thirty_participants_once,
     a_database_of_a_newer_schema_is_refused,
     members_can_be_added_once_per_code,

@@ -34,20 +34,7 @@ where
     db.drop_database().await;
 }
 
-macro_rules! conformance {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-               async fn $name() { super::run(accord_store::Backend::Sqlite, super::$name).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-               async fn $name() { super::run(accord_store::Backend::Postgres, super::$name).await } )*
-        }
-    };
-}
-
-conformance!(
+accord_store::on_both_backends!(|backend, test| super::run(backend, test).await;
     a_round_is_opened_reported_on_and_submitted,
     separation_of_duties_needs_a_second_person_when_the_member_has_one,
     submitted_versions_are_immutable_and_corrections_keep_them,

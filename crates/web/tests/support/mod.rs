@@ -271,16 +271,15 @@ pub fn focal_fields(name: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// Each named test once on SQLite and once on PostgreSQL, against a fresh app.
 #[macro_export]
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { if let Some(app) = super::TestApp::spawn(accord_store::Backend::Sqlite).await { super::$name(&app).await; app.finish().await; } } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { if let Some(app) = super::TestApp::spawn(accord_store::Backend::Postgres).await { super::$name(&app).await; app.finish().await; } } )*
-        }
+        accord_store::on_both_backends!(|backend, test| {
+            if let Some(app) = super::TestApp::spawn(backend).await {
+                test(&app).await;
+                app.finish().await;
+            }
+        }; $($name),*);
     };
 }
