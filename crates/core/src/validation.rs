@@ -72,9 +72,12 @@ impl Collector {
     }
 }
 
-/// Trims a free-text field and enforces presence and a maximum length in characters.
+/// Trims a free-text field and enforces presence and a maximum length in
+/// characters. Line breaks are normalized to LF first: browsers send a
+/// textarea's line breaks as CR LF, and multi-line text is the normal case.
 pub fn text(field: &str, value: &str, required: bool, max_chars: usize) -> Result<String, Invalid> {
-    let v = value.trim();
+    let normalized = normalize_line_breaks(value);
+    let v = normalized.trim();
     if required && v.is_empty() {
         return Err(Invalid::field(field, "is required"));
     }
@@ -90,6 +93,15 @@ pub fn text(field: &str, value: &str, required: bool, max_chars: usize) -> Resul
     Ok(v.to_string())
 }
 
+/// CR LF and lone CR become LF.
+pub fn normalize_line_breaks(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.contains('\r') {
+        value.replace("\r\n", "\n").replace('\r', "\n").into()
+    } else {
+        value.into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +110,15 @@ mod tests {
     fn required_text_rejects_blank() {
         let e = text("name", "   ", true, 10).unwrap_err();
         assert_eq!(e.errors[0].field, "name");
+    }
+
+    #[test]
+    fn browser_line_breaks_are_accepted_as_lf_and_other_controls_are_not() {
+        assert_eq!(
+            text("grounds", "First line.\r\nSecond line.\rThird.", true, 100).unwrap(),
+            "First line.\nSecond line.\nThird."
+        );
+        assert!(text("grounds", "bell\u{7}", true, 100).is_err());
     }
 
     #[test]

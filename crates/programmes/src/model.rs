@@ -22,7 +22,9 @@ fn malformed(expected: &str) -> Problem {
 
 /// Trims free text and checks presence, length and control characters.
 pub fn text(raw: &str, required: bool, max: usize) -> Result<String, Problem> {
-    let v = raw.trim();
+    // A textarea's CR LF is a line break, as in accord-core's `text`.
+    let normalized = accord_core::validation::normalize_line_breaks(raw);
+    let v = normalized.trim();
     if required && v.is_empty() {
         return Err(Problem::new("", Code::Required));
     }

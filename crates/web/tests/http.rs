@@ -1116,7 +1116,8 @@ async fn anyone_can_petition_for_delisting_and_follow_it_by_tracking_number(app:
         ("representative", "yes"),
         (
             "grounds",
-            "I have never been a member of any group; see the court ruling of 2025.",
+            // As a browser sends a textarea: lines separated by CR LF.
+            "I have never been a member of any group.\r\nSee the court ruling of 2025.",
         ),
     ];
     let r = app.post_form(&visitor, "/petition", &fields).await;
@@ -1181,6 +1182,15 @@ async fn anyone_can_petition_for_delisting_and_follow_it_by_tracking_number(app:
     let petition_path: String = queue[start..].split('"').next().unwrap().to_string();
     let page = app.get(&ombuds, &petition_path).await.text().await.unwrap();
     assert!(page.contains("lawyer@example.org"));
+    let stored = app
+        .store
+        .petitions(&Actor::system("test"), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        stored[0].grounds,
+        "I have never been a member of any group.\nSee the court ruling of 2025."
+    );
     let notes = app
         .post_form(
             &ombuds,
