@@ -127,18 +127,21 @@ pub fn decode_luma(bytes: &[u8], limits: ImageLimits) -> Result<Luma, HashError>
             detail: other.to_string(),
         },
     };
-    let reader = || {
+    let reader = |check_sides: bool| {
         let mut r = ImageReader::with_format(Cursor::new(bytes), format);
         let mut l = Limits::default();
-        l.max_image_width = Some(limits.max_side);
-        l.max_image_height = Some(limits.max_side);
+        if check_sides {
+            l.max_image_width = Some(limits.max_side);
+            l.max_image_height = Some(limits.max_side);
+        }
         // Decoded RGBA8 of the largest accepted image, plus decoder slack.
         l.max_alloc = Some(limits.max_pixels * 4 + 64 * 1024 * 1024);
         r.limits(l);
         r
     };
-    // Header only: no pixel buffer is allocated here.
-    let (width, height) = reader().into_dimensions().map_err(corrupt)?;
+    // Header only: no pixel buffer is allocated here. The side limits are
+    // checked by us rather than the decoder so the error can say the size.
+    let (width, height) = reader(false).into_dimensions().map_err(corrupt)?;
     if width == 0 || height == 0 {
         return Err(HashError::Empty { width, height });
     }
@@ -153,8 +156,58 @@ pub fn decode_luma(bytes: &[u8], limits: ImageLimits) -> Result<Luma, HashError>
             max_pixels: limits.max_pixels,
         });
     }
-    let image = reader().decode().map_err(corrupt)?;
+    // The JPEG decoder pads a cut-off scan with grey rather than failing;
+    // a hash of half an image must not pass as the image's hash.
+    if format == ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
+        return Err(HashError::Corrupt {
+            format: name,
+            detail: "the data ends before the end-of-image marker (truncated)".into(),
+        });
+    }
+    let image = reader(true).decode().map_err(corrupt)?;
     Ok(luma_of(image))
+}
+
+/// Walks the JPEG marker structure to the end-of-image marker: segments by
+/// their lengths, entropy-coded scans byte by byte (where a 0xFF is always
+/// followed by a stuffed 0x00 or a restart marker). An EOI inside an EXIF
+/// thumbnail is skipped over with its segment, so it cannot fool this.
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    if !bytes.starts_with(&[0xff, 0xd8]) {
+        return false;
+    }
+    let mut i = 2;
+    while i + 1 < bytes.len() {
+        if bytes[i] != 0xff {
+            return false;
+        }
+        let marker = bytes[i + 1];
+        match marker {
+            0xff => i += 1, // fill byte
+            0xd9 => return true,
+            0x01 | 0xd0..=0xd7 => i += 2,
+            _ => {
+                if i + 3 >= bytes.len() {
+                    return false;
+                }
+                let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+                i += 2 + len;
+                if marker == 0xda {
+                    // Entropy-coded data up to the next real marker.
+                    while i + 1 < bytes.len() {
+                        if bytes[i] == 0xff
+                            && bytes[i + 1] != 0
+                            && !(0xd0..=0xd7).contains(&bytes[i + 1])
+                        {
+                            break;
+                        }
+                        i += 1;
+                    }
+                }
+            }
+        }
+    }
+    false
 }
 
 /// `0.299 R + 0.587 G + 0.114 B`, as floats, like the reference.
@@ -180,6 +233,24 @@ fn luma_of(image: DynamicImage) -> Luma {
         width,
         height,
         data,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synthetic::{jpeg, picture};
+
+    #[test]
+    fn a_whole_jpeg_is_complete_and_every_cut_of_it_is_not() {
+        let bytes = jpeg(&picture(64, 48, 1, 0.1), 80);
+        assert!(jpeg_is_complete(&bytes));
+        for cut in [3, 20, bytes.len() / 2, bytes.len() - 2, bytes.len() - 1] {
+            assert!(!jpeg_is_complete(&bytes[..cut]), "cut at {cut}");
+        }
+        let mut trailing = bytes.clone();
+        trailing.extend_from_slice(b"trailing bytes some cameras add");
+        assert!(jpeg_is_complete(&trailing));
     }
 }
 
