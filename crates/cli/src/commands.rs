@@ -70,6 +70,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Lists(cmd) => crate::lists::run(cmd, |db| db.url(&file)).await?,
         Command::CommonList(cmd) => crate::common_list::run(cmd, |db| db.url(&file)).await?,
         Command::Screen(args) => crate::screen::run(&args, &file).await?,
+        Command::Hashes(cmd) => crate::hashes::run(cmd)?,
         Command::Backup { db, output } => {
             let store = open(&db.url(&file)).await?;
             store.backup_to(&output).await?;

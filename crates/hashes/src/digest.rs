@@ -59,16 +59,37 @@ pub struct FileDigests {
 
 impl FileDigests {
     pub fn of(bytes: &[u8]) -> Self {
-        let mut md5 = Md5::new();
-        let mut sha = Sha256::new();
-        // Chunked so both states stay hot in cache over a large file.
+        let mut d = FileDigester::new();
+        d.update(bytes);
+        d.finish()
+    }
+}
+
+/// Both digests computed incrementally, for content that arrives in pieces
+/// (a large video streamed from disk by the caller).
+#[derive(Debug, Clone, Default)]
+pub struct FileDigester {
+    md5: Md5,
+    sha256: Sha256,
+}
+
+impl FileDigester {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn update(&mut self, bytes: &[u8]) {
+        // Chunked so both states stay hot in cache over a large buffer.
         for chunk in bytes.chunks(64 * 1024) {
-            md5.update(chunk);
-            sha.update(chunk);
+            self.md5.update(chunk);
+            self.sha256.update(chunk);
         }
+    }
+
+    pub fn finish(self) -> FileDigests {
         FileDigests {
-            md5: Md5Digest(md5.finalize().into()),
-            sha256: Sha256Digest(sha.finalize().into()),
+            md5: Md5Digest(self.md5.finalize().into()),
+            sha256: Sha256Digest(self.sha256.finalize().into()),
         }
     }
 }
@@ -85,6 +106,16 @@ mod tests {
             d.sha256.to_hex(),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[test]
+    fn digests_in_pieces_equal_digests_in_one() {
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i * 7) as u8).collect();
+        let mut d = FileDigester::new();
+        for piece in data.chunks(12_345) {
+            d.update(piece);
+        }
+        assert_eq!(d.finish(), FileDigests::of(&data));
     }
 
     #[test]

@@ -34,14 +34,52 @@ pub struct PdqIndex<K> {
     words: Vec<[u64; 4]>,
     ids: Vec<K>,
     slot_of: HashMap<K, u32>,
-    /// `CHUNKS * BUCKETS` buckets of slot numbers.
-    buckets: Vec<Vec<u32>>,
+    /// `CHUNKS * BUCKETS` buckets: the slots whose chunk has that value,
+    /// each with the hash's partner chunk inline.
+    buckets: Vec<Vec<Entry>>,
 }
 
 impl<K: Clone + Eq + Hash + Ord> Default for PdqIndex<K> {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// A bucket entry: the slot and the partner chunk (the other half of the
+/// chunk's 32-bit block), 6 bytes. The partner filters candidates without
+/// touching the hash itself, which is a cache miss away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Entry {
+    slot: [u16; 2],
+    partner: u16,
+}
+
+impl Entry {
+    fn new(slot: u32, partner: u16) -> Self {
+        Entry {
+            slot: [slot as u16, (slot >> 16) as u16],
+            partner,
+        }
+    }
+
+    #[inline]
+    fn slot(&self) -> u32 {
+        u32::from(self.slot[0]) | (u32::from(self.slot[1]) << 16)
+    }
+
+    fn set_slot(&mut self, slot: u32) {
+        self.slot = [slot as u16, (slot >> 16) as u16];
+    }
+}
+
+/// Pushes with growth of a quarter (at least 4) rather than doubling:
+/// buckets are many and small, and doubling would leave a third of the
+/// index empty.
+fn push_compact(bucket: &mut Vec<Entry>, e: Entry) {
+    if bucket.len() == bucket.capacity() {
+        bucket.reserve_exact((bucket.len() / 4).max(4));
+    }
+    bucket.push(e);
 }
 
 /// Chunk `c` of a hash in word form (16-bit pieces, most significant first).
@@ -91,7 +129,8 @@ impl<K: Clone + Eq + Hash + Ord> PdqIndex<K> {
         let slot = u32::try_from(self.ids.len()).expect("more than 2^32 hashes in one index");
         let w = hash.words();
         for c in 0..CHUNKS {
-            self.buckets[c * BUCKETS + chunk(&w, c) as usize].push(slot);
+            let e = Entry::new(slot, chunk(&w, c ^ 1));
+            push_compact(&mut self.buckets[c * BUCKETS + chunk(&w, c) as usize], e);
         }
         self.words.push(w);
         self.ids.push(id.clone());
@@ -107,7 +146,7 @@ impl<K: Clone + Eq + Hash + Ord> PdqIndex<K> {
             let bucket = &mut self.buckets[c * BUCKETS + chunk(&w, c) as usize];
             let at = bucket
                 .iter()
-                .position(|&s| s == slot)
+                .position(|e| e.slot() == slot)
                 .expect("index bucket lost a slot");
             bucket.swap_remove(at);
             if bucket.is_empty() {
@@ -123,9 +162,9 @@ impl<K: Clone + Eq + Hash + Ord> PdqIndex<K> {
                 let bucket = &mut self.buckets[c * BUCKETS + chunk(&lw, c) as usize];
                 let at = bucket
                     .iter()
-                    .position(|&s| s == last)
+                    .position(|e| e.slot() == last)
                     .expect("index bucket lost a slot");
-                bucket[at] = slot;
+                bucket[at].set_slot(slot);
             }
             let moved = self.ids[last as usize].clone();
             self.slot_of.insert(moved, slot);
@@ -182,27 +221,57 @@ impl<K: Clone + Eq + Hash + Ord> PdqIndex<K> {
             }
             return;
         }
-        // The largest per-chunk distance pigeonhole guarantees for some chunk.
-        let tolerance = if radius < CHUNKS as u32 { 0 } else { 1 };
+        let (block_tol, chunk_tol) = tolerances(radius);
         let qc: [u16; CHUNKS] = std::array::from_fn(|c| chunk(&q, c));
-        for c in 0..CHUNKS {
-            let base = c * BUCKETS;
-            let probe = |value: u16, out: &mut Vec<(u32, u32)>| {
-                for &slot in &self.buckets[base + value as usize] {
-                    let w = &self.words[slot as usize];
-                    let d = distance(&q, w);
-                    if d <= radius && first_close_chunk(&qc, w, tolerance) == c {
-                        out.push((slot, d));
-                    }
-                }
-            };
-            probe(qc[c], out);
-            if tolerance == 1 {
-                for bit in 0..16 {
-                    probe(qc[c] ^ (1 << bit), out);
-                }
+        // The work is a few hundred bucket reads at random places in memory,
+        // each a cache miss. Done naively they chain (bucket header → bucket
+        // contents), so the misses are issued in stages to keep many in
+        // flight: all bucket headers, then all buckets' contents.
+        let probes_per_chunk = if chunk_tol == 1 { 17 } else { 1 };
+        let mut probes = [(0usize, 0usize, 0u32); CHUNKS * 17];
+        let mut n = 0;
+        for (c, &value) in qc.iter().enumerate() {
+            for p in 0..probes_per_chunk {
+                let (v, dc) = if p == 0 {
+                    (value, 0)
+                } else {
+                    (value ^ (1 << (p - 1)), 1)
+                };
+                let bucket = c * BUCKETS + v as usize;
+                prefetch(&self.buckets[bucket]);
+                probes[n] = (c, bucket, dc);
+                n += 1;
             }
         }
+        for &(_, bucket, _) in &probes[..n] {
+            if let Some(first) = self.buckets[bucket].first() {
+                prefetch(first);
+            }
+        }
+        // Candidates pass the partner filter (block distance within the
+        // tolerance) using inline data only; just those few read the hash.
+        CANDIDATES.with_borrow_mut(|candidates| {
+            candidates.clear();
+            for &(c, bucket, dc) in &probes[..n] {
+                let budget = block_tol - dc;
+                let partner = qc[c ^ 1];
+                for e in &self.buckets[bucket] {
+                    if (e.partner ^ partner).count_ones() <= budget {
+                        let slot = e.slot();
+                        prefetch(&self.words[slot as usize]);
+                        candidates.push((slot, c as u32));
+                    }
+                }
+            }
+            for &(slot, c) in candidates.iter() {
+                let w = &self.words[slot as usize];
+                let d = distance(&q, w);
+                if d <= radius && first_qualifying_chunk(&qc, w, block_tol, chunk_tol) == c as usize
+                {
+                    out.push((slot, d));
+                }
+            }
+        });
     }
 
     /// An estimate of the heap memory held, in bytes (capacities, not
@@ -212,9 +281,9 @@ impl<K: Clone + Eq + Hash + Ord> PdqIndex<K> {
         let buckets: usize = self
             .buckets
             .iter()
-            .map(|b| b.capacity() * size_of::<u32>())
+            .map(|b| b.capacity() * size_of::<Entry>())
             .sum::<usize>()
-            + self.buckets.capacity() * size_of::<Vec<u32>>();
+            + self.buckets.capacity() * size_of::<Vec<Entry>>();
         buckets
             + self.words.capacity() * size_of::<[u64; 4]>()
             + self.ids.capacity() * size_of::<K>()
@@ -222,11 +291,53 @@ impl<K: Clone + Eq + Hash + Ord> PdqIndex<K> {
     }
 }
 
-/// The first chunk whose distance to the query is within `tolerance`.
+thread_local! {
+    /// Scratch space for one lookup's candidates, reused across lookups.
+    static CANDIDATES: std::cell::RefCell<Vec<(u32, u32)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A hint to start loading `value`'s cache line; no effect on results.
+#[inline(always)]
+fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        // SAFETY: SSE is part of the x86_64 baseline, so the instruction
+        // exists; a prefetch never faults and reads nothing the program sees,
+        // and the pointer comes from a live reference anyway.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>((value as *const T).cast::<i8>()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
+
+/// The guarantees pigeonhole gives for `radius ≤ 31`, over the 8 blocks
+/// of 32 bits (chunk pairs `2b, 2b+1`): some block is within
+/// `block = radius / 8` bits (8 blocks of `block + 1` would exceed the
+/// radius), and within that block one of its two chunks is within
+/// `block / 2` bits (two chunks of `block / 2 + 1` would exceed `block`).
+fn tolerances(radius: u32) -> (u32, u32) {
+    let block = radius / 8;
+    (block, block / 2)
+}
+
+/// The first chunk through which the probing qualifies `w`: within
+/// `chunk_tol` bits itself and within `block_tol` together with its
+/// partner. Every hash within the radius has one (see [`tolerances`]); a
+/// hash is reported only from this chunk, so exactly once.
 #[inline]
-fn first_close_chunk(qc: &[u16; CHUNKS], w: &[u64; 4], tolerance: u32) -> usize {
+fn first_qualifying_chunk(
+    qc: &[u16; CHUNKS],
+    w: &[u64; 4],
+    block_tol: u32,
+    chunk_tol: u32,
+) -> usize {
     (0..CHUNKS)
-        .find(|&c| (qc[c] ^ chunk(w, c)).count_ones() <= tolerance)
+        .find(|&c| {
+            let dc = (qc[c] ^ chunk(w, c)).count_ones();
+            let dp = (qc[c ^ 1] ^ chunk(w, c ^ 1)).count_ones();
+            dc <= chunk_tol && dc + dp <= block_tol
+        })
         .unwrap_or(CHUNKS)
 }
 
@@ -282,6 +393,24 @@ mod tests {
         index.add("far", far);
         assert_eq!(index.lookup(&base, 31), vec![("far", 31)]);
         assert_eq!(index.lookup(&base, 30), vec![]);
+    }
+
+    #[test]
+    fn a_hash_whose_only_close_block_has_an_exact_chunk_and_three_bits_in_its_partner_is_found() {
+        // Blocks 0..7 at 4 bits (2 + 2), block 3 at 3 bits (0 + 3): 31.
+        let base = h(8);
+        let bits: Vec<usize> = (0..16)
+            .flat_map(|c| match c {
+                6 => vec![],
+                7 => vec![c * 16, c * 16 + 1, c * 16 + 2],
+                _ => vec![c * 16 + 3, c * 16 + 9],
+            })
+            .collect();
+        let far = flip(base, &bits);
+        assert_eq!(base.distance(&far), 31);
+        let mut index = PdqIndex::new();
+        index.add("far", far);
+        assert_eq!(index.lookup(&base, 31), vec![("far", 31)]);
     }
 
     #[test]

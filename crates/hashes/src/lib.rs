@@ -25,7 +25,7 @@ mod pdq;
 mod signal;
 pub mod synthetic;
 
-pub use digest::{FileDigests, Md5Digest, Sha256Digest};
+pub use digest::{FileDigester, FileDigests, Md5Digest, Sha256Digest};
 pub use error::HashError;
 pub use exact::ExactIndex;
 pub use hasher::{Dihedral, PdqDct, PdqOutput};
