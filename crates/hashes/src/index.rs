@@ -34,9 +34,9 @@ pub struct PdqIndex<K> {
     words: Vec<[u64; 4]>,
     ids: Vec<K>,
     slot_of: HashMap<K, u32>,
-    /// `CHUNKS * BUCKETS` buckets: the slots whose chunk has that value,
-    /// each with the hash's partner chunk inline.
-    buckets: Vec<Vec<Entry>>,
+    /// One table per chunk: for each chunk value, the slots whose chunk has
+    /// that value, each with the hash's partner chunk inline.
+    tables: Vec<Table>,
 }
 
 impl<K: Clone + Eq + Hash + Ord> Default for PdqIndex<K> {
@@ -48,7 +48,7 @@ impl<K: Clone + Eq + Hash + Ord> Default for PdqIndex<K> {
 /// A bucket entry: the slot and the partner chunk (the other half of the
 /// chunk's 32-bit block), 6 bytes. The partner filters candidates without
 /// touching the hash itself, which is a cache miss away.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 struct Entry {
     slot: [u16; 2],
     partner: u16,
@@ -72,14 +72,155 @@ impl Entry {
     }
 }
 
-/// Pushes with growth of a quarter (at least 4) rather than doubling:
-/// buckets are many and small, and doubling would leave a third of the
-/// index empty.
-fn push_compact(bucket: &mut Vec<Entry>, e: Entry) {
-    if bucket.len() == bucket.capacity() {
-        bucket.reserve_exact((bucket.len() / 4).max(4));
+/// Where one bucket's entries sit in its table's arena.
+#[derive(Debug, Clone, Copy, Default)]
+struct Head {
+    start: u32,
+    len: u32,
+    cap: u32,
+}
+
+/// The 65,536 buckets of one chunk, stored in one arena rather than as
+/// 65,536 separate allocations: the heads make a compact array (768 KB)
+/// and the arena one large block the kernel can back with huge pages, so a
+/// probe costs fewer TLB misses (expensive under virtualisation). A bucket
+/// that outgrows its room moves to the arena's end; the hole is reclaimed
+/// by compacting this table once holes are half the arena — amortised, and
+/// one table at a time, never the whole index.
+#[derive(Debug, Clone)]
+struct Table {
+    heads: Vec<Head>,
+    arena: Vec<Entry>,
+    /// Entries of the arena inside some bucket's room (the rest are holes).
+    in_use: usize,
+}
+
+impl Table {
+    fn new() -> Self {
+        Table {
+            heads: vec![Head::default(); BUCKETS],
+            arena: Vec::new(),
+            in_use: 0,
+        }
     }
-    bucket.push(e);
+
+    #[inline]
+    fn bucket(&self, value: u16) -> &[Entry] {
+        let h = self.heads[value as usize];
+        &self.arena[h.start as usize..(h.start + h.len) as usize]
+    }
+
+    fn push(&mut self, value: u16, e: Entry) {
+        let h = self.heads[value as usize];
+        let h = if h.len == h.cap {
+            // Grow by a quarter (at least 4): buckets are small and many, and
+            // doubling would leave a third of the index empty.
+            let cap = h.cap + (h.cap / 4).max(4);
+            let start = self.arena.len();
+            let needed = start + cap as usize;
+            if needed > self.arena.capacity() {
+                let more = (needed - self.arena.len()).max(self.arena.len() / 4);
+                self.arena.reserve_exact(more);
+                advise_huge_pages(&self.arena);
+            }
+            self.arena
+                .extend_from_within(h.start as usize..(h.start + h.len) as usize);
+            self.arena.resize(needed, Entry::default());
+            self.in_use += (cap - h.cap) as usize;
+            let moved = Head {
+                start: u32::try_from(start).expect("index table over 2^32 entries"),
+                len: h.len,
+                cap,
+            };
+            self.heads[value as usize] = moved;
+            moved
+        } else {
+            h
+        };
+        self.arena[(h.start + h.len) as usize] = e;
+        self.heads[value as usize].len += 1;
+        if self.arena.len() > 4096 && self.arena.len() > 2 * self.in_use {
+            self.compact();
+        }
+    }
+
+    /// Removes the entry for `slot` from bucket `value`.
+    fn remove(&mut self, value: u16, slot: u32) {
+        let h = &mut self.heads[value as usize];
+        let bucket = &mut self.arena[h.start as usize..(h.start + h.len) as usize];
+        let at = bucket
+            .iter()
+            .position(|e| e.slot() == slot)
+            .expect("index bucket lost a slot");
+        bucket[at] = bucket[bucket.len() - 1];
+        h.len -= 1;
+        if h.len == 0 {
+            self.in_use -= h.cap as usize;
+            *h = Head::default();
+        }
+    }
+
+    /// Repoints bucket `value`'s entry for `from` to slot `to`.
+    fn repoint(&mut self, value: u16, from: u32, to: u32) {
+        let h = self.heads[value as usize];
+        let bucket = &mut self.arena[h.start as usize..(h.start + h.len) as usize];
+        bucket
+            .iter_mut()
+            .find(|e| e.slot() == from)
+            .expect("index bucket lost a slot")
+            .set_slot(to);
+    }
+
+    /// Rewrites the arena without holes, leaving each bucket an eighth of
+    /// room to grow.
+    fn compact(&mut self) {
+        let room = |len: u32| if len == 0 { 0 } else { len + (len / 8).max(1) };
+        let total: usize = self.heads.iter().map(|h| room(h.len) as usize).sum();
+        let mut arena = Vec::with_capacity(total + total / 8);
+        advise_huge_pages(&arena);
+        for h in &mut self.heads {
+            let start = arena.len();
+            arena.extend_from_slice(&self.arena[h.start as usize..(h.start + h.len) as usize]);
+            let cap = room(h.len);
+            arena.resize(start + cap as usize, Entry::default());
+            *h = Head {
+                start: if cap == 0 { 0 } else { start as u32 },
+                len: h.len,
+                cap,
+            };
+        }
+        self.in_use = arena.len();
+        self.arena = arena;
+    }
+
+    fn memory_bytes(&self) -> usize {
+        self.heads.capacity() * std::mem::size_of::<Head>()
+            + self.arena.capacity() * std::mem::size_of::<Entry>()
+    }
+}
+
+/// Asks the kernel to back a large buffer with huge pages (Linux; a hint
+/// that changes nothing but speed).
+fn advise_huge_pages<T>(v: &Vec<T>) {
+    #[cfg(target_os = "linux")]
+    {
+        const PAGE: usize = 4096;
+        const HUGE: usize = 2 * 1024 * 1024;
+        let bytes = v.capacity() * std::mem::size_of::<T>();
+        if bytes < 2 * HUGE {
+            return;
+        }
+        let begin = (v.as_ptr() as usize).next_multiple_of(PAGE);
+        let end = (v.as_ptr() as usize + bytes) & !(PAGE - 1);
+        // SAFETY: the range lies inside this Vec's own allocation and is
+        // page-aligned; MADV_HUGEPAGE only changes how the kernel backs
+        // those pages, never their contents or validity.
+        unsafe {
+            libc::madvise(begin as *mut libc::c_void, end - begin, libc::MADV_HUGEPAGE);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = v;
 }
 
 /// Chunk `c` of a hash in word form (16-bit pieces, most significant first).
@@ -102,7 +243,7 @@ impl<K: Clone + Eq + Hash + Ord> PdqIndex<K> {
             words: Vec::new(),
             ids: Vec::new(),
             slot_of: HashMap::new(),
-            buckets: vec![Vec::new(); CHUNKS * BUCKETS],
+            tables: (0..CHUNKS).map(|_| Table::new()).collect(),
         }
     }
 
@@ -128,11 +269,14 @@ impl<K: Clone + Eq + Hash + Ord> PdqIndex<K> {
         let previous = self.remove(&id);
         let slot = u32::try_from(self.ids.len()).expect("more than 2^32 hashes in one index");
         let w = hash.words();
-        for c in 0..CHUNKS {
-            let e = Entry::new(slot, chunk(&w, c ^ 1));
-            push_compact(&mut self.buckets[c * BUCKETS + chunk(&w, c) as usize], e);
+        for (c, table) in self.tables.iter_mut().enumerate() {
+            table.push(chunk(&w, c), Entry::new(slot, chunk(&w, c ^ 1)));
         }
+        let capacity = self.words.capacity();
         self.words.push(w);
+        if self.words.capacity() != capacity {
+            advise_huge_pages(&self.words);
+        }
         self.ids.push(id.clone());
         self.slot_of.insert(id, slot);
         previous
@@ -142,29 +286,15 @@ impl<K: Clone + Eq + Hash + Ord> PdqIndex<K> {
     pub fn remove(&mut self, id: &K) -> Option<PdqHash> {
         let slot = self.slot_of.remove(id)?;
         let w = self.words[slot as usize];
-        for c in 0..CHUNKS {
-            let bucket = &mut self.buckets[c * BUCKETS + chunk(&w, c) as usize];
-            let at = bucket
-                .iter()
-                .position(|e| e.slot() == slot)
-                .expect("index bucket lost a slot");
-            bucket.swap_remove(at);
-            if bucket.is_empty() {
-                // Give the memory back: long-lived indexes churn.
-                *bucket = Vec::new();
-            }
+        for (c, table) in self.tables.iter_mut().enumerate() {
+            table.remove(chunk(&w, c), slot);
         }
         let last = (self.ids.len() - 1) as u32;
         if slot != last {
             // Move the last hash into the hole and repoint its buckets.
             let lw = self.words[last as usize];
-            for c in 0..CHUNKS {
-                let bucket = &mut self.buckets[c * BUCKETS + chunk(&lw, c) as usize];
-                let at = bucket
-                    .iter()
-                    .position(|e| e.slot() == last)
-                    .expect("index bucket lost a slot");
-                bucket[at].set_slot(slot);
+            for (c, table) in self.tables.iter_mut().enumerate() {
+                table.repoint(chunk(&lw, c), last, slot);
             }
             let moved = self.ids[last as usize].clone();
             self.slot_of.insert(moved, slot);
@@ -224,11 +354,15 @@ impl<K: Clone + Eq + Hash + Ord> PdqIndex<K> {
         let (block_tol, chunk_tol) = tolerances(radius);
         let qc: [u16; CHUNKS] = std::array::from_fn(|c| chunk(&q, c));
         // The work is a few hundred bucket reads at random places in memory,
-        // each a cache miss. Done naively they chain (bucket header → bucket
-        // contents), so the misses are issued in stages to keep many in
-        // flight: all bucket headers, then all buckets' contents.
+        // each a cache miss; done naively they chain (bucket head → bucket
+        // contents → hash). So the probes are software-pipelined: the head
+        // of probe i + 16 and the contents of probe i + 8 are requested
+        // while probe i is scanned, keeping a bounded number of misses in
+        // flight (more would overflow the core's miss buffers).
+        const HEAD_AHEAD: usize = 16;
+        const CONTENT_AHEAD: usize = 8;
         let probes_per_chunk = if chunk_tol == 1 { 17 } else { 1 };
-        let mut probes = [(0usize, 0usize, 0u32); CHUNKS * 17];
+        let mut probes = [(0usize, 0u16, 0u32); CHUNKS * 17];
         let mut n = 0;
         for (c, &value) in qc.iter().enumerate() {
             for p in 0..probes_per_chunk {
@@ -237,14 +371,15 @@ impl<K: Clone + Eq + Hash + Ord> PdqIndex<K> {
                 } else {
                     (value ^ (1 << (p - 1)), 1)
                 };
-                let bucket = c * BUCKETS + v as usize;
-                prefetch(&self.buckets[bucket]);
-                probes[n] = (c, bucket, dc);
+                probes[n] = (c, v, dc);
                 n += 1;
             }
         }
-        for &(_, bucket, _) in &probes[..n] {
-            if let Some(first) = self.buckets[bucket].first() {
+        for &(c, v, _) in &probes[..n.min(HEAD_AHEAD)] {
+            prefetch(&self.tables[c].heads[v as usize]);
+        }
+        for &(c, v, _) in &probes[..n.min(CONTENT_AHEAD)] {
+            if let Some(first) = self.tables[c].bucket(v).first() {
                 prefetch(first);
             }
         }
@@ -252,10 +387,21 @@ impl<K: Clone + Eq + Hash + Ord> PdqIndex<K> {
         // tolerance) using inline data only; just those few read the hash.
         CANDIDATES.with_borrow_mut(|candidates| {
             candidates.clear();
-            for &(c, bucket, dc) in &probes[..n] {
+            for i in 0..n {
+                if i + HEAD_AHEAD < n {
+                    let (c, v, _) = probes[i + HEAD_AHEAD];
+                    prefetch(&self.tables[c].heads[v as usize]);
+                }
+                if i + CONTENT_AHEAD < n {
+                    let (c, v, _) = probes[i + CONTENT_AHEAD];
+                    if let Some(first) = self.tables[c].bucket(v).first() {
+                        prefetch(first);
+                    }
+                }
+                let (c, v, dc) = probes[i];
                 let budget = block_tol - dc;
                 let partner = qc[c ^ 1];
-                for e in &self.buckets[bucket] {
+                for e in self.tables[c].bucket(v) {
                     if (e.partner ^ partner).count_ones() <= budget {
                         let slot = e.slot();
                         prefetch(&self.words[slot as usize]);
@@ -278,12 +424,7 @@ impl<K: Clone + Eq + Hash + Ord> PdqIndex<K> {
     /// lengths; the id map's table counted at its capacity).
     pub fn memory_bytes(&self) -> usize {
         use std::mem::size_of;
-        let buckets: usize = self
-            .buckets
-            .iter()
-            .map(|b| b.capacity() * size_of::<Entry>())
-            .sum::<usize>()
-            + self.buckets.capacity() * size_of::<Vec<Entry>>();
+        let buckets: usize = self.tables.iter().map(Table::memory_bytes).sum();
         buckets
             + self.words.capacity() * size_of::<[u64; 4]>()
             + self.ids.capacity() * size_of::<K>()
@@ -456,6 +597,42 @@ mod tests {
                 assert_eq!(found, vec![(i, 0)]);
                 assert_eq!(index.get(&i), Some(h(u64::from(i))));
             }
+        }
+    }
+
+    #[test]
+    fn churn_compacts_the_tables_and_keeps_every_answer_exact() {
+        let mut index = PdqIndex::new();
+        let mut model = std::collections::BTreeMap::new();
+        let mut rng = crate::synthetic::SplitMix64::new(11);
+        let centre = h(12);
+        for i in 0..6000u32 {
+            // A third near one centre, so some buckets grow and move.
+            let hash = if i % 3 == 0 {
+                crate::synthetic::perturb(centre, i % 20, &mut rng)
+            } else {
+                h(u64::from(i) + 100)
+            };
+            index.add(i, hash);
+            model.insert(i, hash);
+        }
+        let full = index.memory_bytes();
+        for i in (0..6000u32).filter(|i| i % 5 != 0) {
+            index.remove(&i);
+            model.remove(&i);
+        }
+        assert!(index.memory_bytes() < full, "holes were not reclaimed");
+        for q in [
+            centre,
+            h(5000 + 100),
+            crate::synthetic::perturb(centre, 9, &mut rng),
+        ] {
+            for r in [0, 10, 20, 31] {
+                assert_eq!(index.lookup(&q, r), brute_force(model.iter(), &q, r));
+            }
+        }
+        for (id, hash) in &model {
+            assert!(index.lookup(hash, 0).contains(&(*id, 0)));
         }
     }
 
