@@ -320,7 +320,7 @@ fn match_files(input: &Path, output: &Path, bank: &Path, distance: u32) -> anyho
     // broken by bank id, so sort the bank by id first.
     let mut bank_rows = bank_rows;
     bank_rows.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut index = PdqIndex::new();
+    let mut index = PdqIndex::with_capacity(bank_rows.len());
     for (i, (_, hash)) in bank_rows.iter().enumerate() {
         index.add(i as u32, *hash);
     }
@@ -387,13 +387,31 @@ fn resident_bytes() -> Option<u64> {
     Some(pages * 4096)
 }
 
-/// Runs `work(i)` for `i` in `0..n` on `threads` threads; returns the wall time.
-fn parallel(n: usize, threads: usize, work: impl Fn(usize) + Sync) -> Duration {
+/// CPU time this thread has run, from /proc (Linux): on a shared machine
+/// wall time mostly measures the neighbours, CPU time measures the code.
+fn thread_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = stat.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(String::from))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Runs `work(i)` for `i` in `0..n` on `threads` threads; returns the wall
+/// time and the CPU time all threads used.
+fn parallel(n: usize, threads: usize, work: impl Fn(usize) + Sync) -> (Duration, Duration) {
     let next = AtomicUsize::new(0);
+    let cpu = Mutex::new(Duration::ZERO);
     let started = Instant::now();
     std::thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| {
+                let before = thread_cpu();
                 loop {
                     let start = next.fetch_add(64, Ordering::Relaxed);
                     if start >= n {
@@ -403,10 +421,16 @@ fn parallel(n: usize, threads: usize, work: impl Fn(usize) + Sync) -> Duration {
                         work(i);
                     }
                 }
+                if let (Some(a), Some(b)) = (before, thread_cpu()) {
+                    *cpu.lock().expect("no poisoned total") += b - a;
+                }
             });
         }
     });
-    started.elapsed()
+    (
+        started.elapsed(),
+        cpu.into_inner().expect("no poisoned total"),
+    )
 }
 
 fn bench(n: usize, queries: usize, images: usize, threads: usize) {
@@ -414,14 +438,15 @@ fn bench(n: usize, queries: usize, images: usize, threads: usize) {
     println!("## accord hashes bench");
     println!();
     println!(
-        "{n} stored PDQ hashes (90 % random, 10 % clusters of 10 near-duplicates within 16 bits), {queries} queries (half a stored hash moved 0–31 bits, half random), radius 31, {threads} threads"
+        "{n} stored PDQ hashes (90 % random, 10 % clusters of 10 near-duplicates within 16 bits), {queries} queries (half a stored hash moved 0–31 bits, half random), radius 31, {threads} threads; load average at start {}",
+        load_average()
     );
     println!();
     let corpus = synthetic::bench_corpus(n, 42);
     let query_hashes = synthetic::bench_queries(&corpus, queries, 43);
     let rss_before = resident_bytes();
     let started = Instant::now();
-    let mut index = PdqIndex::new();
+    let mut index = PdqIndex::with_capacity(n);
     for (i, h) in corpus.iter().enumerate() {
         index.add(i as u32, *h);
     }
@@ -440,28 +465,36 @@ fn bench(n: usize, queries: usize, images: usize, threads: usize) {
     // Latency: one thread, each lookup timed.
     let mut latencies = Vec::with_capacity(queries);
     let mut found = 0usize;
+    let cpu_before = thread_cpu();
     for q in &query_hashes {
         let t = Instant::now();
         found += index.lookup(q, 31).len();
         latencies.push(t.elapsed());
     }
+    let cpu_used = cpu_before.zip(thread_cpu()).map(|(a, b)| b - a);
     let single: Duration = latencies.iter().sum();
     latencies.sort();
     println!(
-        "- one thread: {:.0} lookups/s; latency p50 {:.1?}, p99 {:.1?}, max {:.1?}; {found} matches",
+        "- one thread: {:.0} lookups/s wall{}; latency p50 {:.1?}, p99 {:.1?}, max {:.1?}; {found} matches",
         queries as f64 / single.as_secs_f64(),
+        cpu_used.map_or(String::new(), |c| format!(
+            ", {:.0} per CPU-second",
+            queries as f64 / c.as_secs_f64()
+        )),
         percentile(&latencies, 0.5),
         percentile(&latencies, 0.99),
         latencies.last().copied().unwrap_or_default()
     );
     // Throughput: all threads.
     let total = AtomicUsize::new(0);
-    let wall = parallel(queries, threads, |i| {
+    let (wall, cpu) = parallel(queries, threads, |i| {
         total.fetch_add(index.lookup(&query_hashes[i], 31).len(), Ordering::Relaxed);
     });
     println!(
-        "- {threads} threads: {:.0} lookups/s",
-        queries as f64 / wall.as_secs_f64()
+        "- {threads} threads: {:.0} lookups/s wall ({:.0} per CPU-second; {:.2} cores' worth of CPU obtained)",
+        queries as f64 / wall.as_secs_f64(),
+        queries as f64 / cpu.as_secs_f64(),
+        cpu.as_secs_f64() / wall.as_secs_f64()
     );
 
     // Brute force on a sample: the same answers, and its speed for scale.
@@ -499,7 +532,7 @@ fn hashing_bench(images: usize, threads: usize) {
     let mean_kb =
         distinct.iter().map(Vec::len).sum::<usize>() as f64 / distinct.len() as f64 / 1024.0;
     let quality_ok = AtomicUsize::new(0);
-    let wall = parallel(images, threads, |i| {
+    let (wall, cpu) = parallel(images, threads, |i| {
         let out = pdq_of_image(&distinct[i % distinct.len()], ImageLimits::default())
             .expect("synthetic JPEG decodes");
         if out.quality >= MIN_QUALITY {
@@ -515,8 +548,9 @@ fn hashing_bench(images: usize, threads: usize) {
     }
     let per_image = t.elapsed() / reps;
     println!(
-        "- hashing 1024×768 JPEGs (~{mean_kb:.0} KB each, decode + PDQ, from memory): {:.0} images/s on {threads} threads; {per_image:.2?} per image on one thread; {}/{images} with quality >= {MIN_QUALITY}",
+        "- hashing 1024×768 JPEGs (~{mean_kb:.0} KB each, decode + PDQ, from memory): {:.0} images/s wall on {threads} threads ({:.0} per CPU-second); {per_image:.2?} per image on one thread; {}/{images} with quality >= {MIN_QUALITY}",
         images as f64 / wall.as_secs_f64(),
+        images as f64 / cpu.as_secs_f64(),
         quality_ok.load(Ordering::Relaxed)
     );
 }

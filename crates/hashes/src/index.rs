@@ -96,10 +96,14 @@ struct Table {
 }
 
 impl Table {
-    fn new() -> Self {
+    fn with_capacity(entries: usize) -> Self {
+        let arena = Vec::with_capacity(entries);
+        // Advised before any page is touched, so the kernel can fault the
+        // whole arena in as huge pages.
+        advise_huge_pages(&arena);
         Table {
             heads: vec![Head::default(); BUCKETS],
-            arena: Vec::new(),
+            arena,
             in_use: 0,
         }
     }
@@ -239,11 +243,23 @@ fn distance(a: &[u64; 4], b: &[u64; 4]) -> u32 {
 
 impl<K: Clone + Eq + Hash + Ord> PdqIndex<K> {
     pub fn new() -> Self {
+        Self::with_capacity(0)
+    }
+
+    /// An index with room for about `hashes` hashes before it reallocates:
+    /// when the size is known (loading a bank), this is faster to fill and
+    /// lets the kernel use huge pages for all of it, which makes lookups
+    /// faster.
+    pub fn with_capacity(hashes: usize) -> Self {
+        // Each bucket keeps some room to grow: about a quarter.
+        let per_table = hashes + hashes / 4;
+        let words = Vec::with_capacity(hashes);
+        advise_huge_pages(&words);
         PdqIndex {
-            words: Vec::new(),
-            ids: Vec::new(),
-            slot_of: HashMap::new(),
-            tables: (0..CHUNKS).map(|_| Table::new()).collect(),
+            words,
+            ids: Vec::with_capacity(hashes),
+            slot_of: HashMap::with_capacity(hashes),
+            tables: (0..CHUNKS).map(|_| Table::with_capacity(per_table)).collect(),
         }
     }
 
