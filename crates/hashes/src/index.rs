@@ -259,7 +259,9 @@ impl<K: Clone + Eq + Hash + Ord> PdqIndex<K> {
             words,
             ids: Vec::with_capacity(hashes),
             slot_of: HashMap::with_capacity(hashes),
-            tables: (0..CHUNKS).map(|_| Table::with_capacity(per_table)).collect(),
+            tables: (0..CHUNKS)
+                .map(|_| Table::with_capacity(per_table))
+                .collect(),
         }
     }
 
