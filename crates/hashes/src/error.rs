@@ -53,6 +53,9 @@ pub enum HashError {
     /// An image with no pixels.
     #[error("the image has no pixels ({width} × {height})")]
     Empty { width: u32, height: u32 },
+    /// A line of a vPDQ hash file that does not parse.
+    #[error("vPDQ line {line}: {reason}")]
+    BadVpdqLine { line: usize, reason: String },
     /// A distance larger than a PDQ hash has bits.
     #[error("a distance is 0 to 256 bits, found {0}")]
     BadDistance(u32),

@@ -8,7 +8,8 @@
 //! - [`FileDigests`]: MD5 and SHA-256 of any content.
 //! - [`PdqIndex`]: exact radius search (multi-index hashing, incremental);
 //!   [`ExactIndex`] for the digests.
-//! - [`SignalType`]: pdq, md5, sha256, vpdq.
+//! - [`SignalType`]: pdq, md5, sha256, vpdq; [`match_vpdq`] compares two
+//!   videos' frame hashes ([`parse_vpdq`] reads the reference's text form).
 //! - [`synthetic`]: deterministic demo images and their near-duplicates,
 //!   and random hash corpora for benchmarks.
 //!
@@ -24,6 +25,7 @@ mod index;
 mod pdq;
 mod signal;
 pub mod synthetic;
+mod vpdq;
 
 pub use digest::{FileDigester, FileDigests, Md5Digest, Sha256Digest};
 pub use error::HashError;
@@ -36,6 +38,7 @@ pub use image::{
 pub use index::{MAX_PROBED_RADIUS, PdqIndex, brute_force};
 pub use pdq::{MIN_QUALITY, PdqHash, parse_quality, require_reliable};
 pub use signal::SignalType;
+pub use vpdq::{VpdqFrame, VpdqMatch, match_vpdq, parse_vpdq};
 
 /// The default match radius for PDQ (the ThreatExchange convention).
 pub const DEFAULT_PDQ_DISTANCE: u32 = 31;
