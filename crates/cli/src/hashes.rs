@@ -107,6 +107,7 @@ fn hash_file(path: &Path) -> anyhow::Result<Hashed> {
     let mut head = [0u8; 64];
     let n = read_up_to(&mut file, &mut head)?;
     let looks_like_image = sniff_format(&head[..n]).is_some();
+    let video = accord_hashes::looks_like_video(&head[..n]);
     if looks_like_image && size <= MAX_IMAGE_FILE_BYTES {
         let mut bytes = head[..n].to_vec();
         file.read_to_end(&mut bytes)?;
@@ -162,8 +163,18 @@ fn hash_file(path: &Path) -> anyhow::Result<Hashed> {
         sha256: d.sha256.to_hex(),
         pdq: String::new(),
         quality: String::new(),
-        problem: (looks_like_image)
-            .then(|| format!("over {MAX_IMAGE_FILE_BYTES} bytes: not decoded, file digests only")),
+        problem: if looks_like_image {
+            Some(format!(
+                "over {MAX_IMAGE_FILE_BYTES} bytes: not decoded, file digests only"
+            ))
+        } else if video {
+            Some(
+                "a video: hashed as a file (MD5, SHA-256); vPDQ frame hashing is not implemented yet"
+                    .into(),
+            )
+        } else {
+            None
+        },
     })
 }
 
@@ -228,7 +239,7 @@ fn hash_folder(folder: &Path, output: &Path, threads: usize) -> anyhow::Result<(
     }
     writer.flush()?;
     eprintln!(
-        "{} files hashed in {:.2?} ({images} with a PDQ hash, {problems} images without one, listed above); written to {}",
+        "{} files hashed in {:.2?} ({images} with a PDQ hash, {problems} images or videos without one, listed above); written to {}",
         files.len(),
         started.elapsed(),
         output.display()

@@ -54,6 +54,11 @@ fn sample_folder(dir: &Path) -> PathBuf {
     corrupt.extend_from_slice(&[0x42; 64]);
     std::fs::write(folder.join("images/broken.png"), corrupt).unwrap();
     std::fs::write(folder.join("archive.zip"), b"PK\x03\x04 zipped").unwrap();
+    std::fs::write(
+        folder.join("clip.mp4"),
+        b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00 frames",
+    )
+    .unwrap();
     folder
 }
 
@@ -78,8 +83,8 @@ fn hash_writes_digests_for_every_file_and_pdq_for_images() {
     assert!(out.status.success(), "{}", stderr(&out));
     let (headers, rows) = read_csv(&csv_path);
     assert_eq!(headers, ["path", "md5", "sha256", "pdq", "pdq_quality"]);
-    // 8 demo images + broken.png + notes.txt + archive.zip, sorted by path.
-    assert_eq!(rows.len(), 11);
+    // 8 demo images + broken.png + notes.txt + archive.zip + clip.mp4, sorted.
+    assert_eq!(rows.len(), 12);
     let paths: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     let mut sorted = paths.clone();
     sorted.sort();
@@ -108,6 +113,9 @@ fn hash_writes_digests_for_every_file_and_pdq_for_images() {
     let err = stderr(&out);
     assert!(err.contains("images/broken.png: no PDQ hash"), "{err}");
     assert!(err.contains("PNG image is corrupt or truncated"), "{err}");
+    // A video is hashed as a file and says why it has no vPDQ.
+    assert_eq!(row("clip.mp4")[1].len(), 32);
+    assert!(err.contains("clip.mp4: no PDQ hash: a video"), "{err}");
 }
 
 #[test]

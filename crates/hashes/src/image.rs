@@ -91,6 +91,15 @@ fn describe_non_image(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Whether `bytes` starts like a video container (MP4/QuickTime, Matroska/
+/// WebM, AVI, MPEG program stream): content for vPDQ rather than PDQ.
+pub fn looks_like_video(bytes: &[u8]) -> bool {
+    (bytes.len() > 12 && &bytes[4..8] == b"ftyp")
+        || bytes.starts_with(&[0x1a, 0x45, 0xdf, 0xa3])
+        || (bytes.len() > 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"AVI ")
+        || bytes.starts_with(&[0x00, 0x00, 0x01, 0xba])
+}
+
 fn format_name(f: ImageFormat) -> &'static str {
     match f {
         ImageFormat::Jpeg => "JPEG",
@@ -240,6 +249,15 @@ fn luma_of(image: DynamicImage) -> Luma {
 mod tests {
     use super::*;
     use crate::synthetic::{jpeg, picture};
+
+    #[test]
+    fn video_containers_are_recognised_and_images_are_not() {
+        assert!(looks_like_video(
+            b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00"
+        ));
+        assert!(looks_like_video(b"RIFF\x10\x00\x00\x00AVI LIST"));
+        assert!(!looks_like_video(&jpeg(&picture(8, 8, 1, 0.0), 80)));
+    }
 
     #[test]
     fn a_whole_jpeg_is_complete_and_every_cut_of_it_is_not() {

@@ -32,8 +32,8 @@ pub use error::HashError;
 pub use exact::ExactIndex;
 pub use hasher::{Dihedral, PdqDct, PdqOutput};
 pub use image::{
-    ContentHashes, ImageLimits, Luma, decode_luma, hash_content, pdq_dct_of_image, pdq_of_image,
-    sniff_format,
+    ContentHashes, ImageLimits, Luma, decode_luma, hash_content, looks_like_video,
+    pdq_dct_of_image, pdq_of_image, sniff_format,
 };
 pub use index::{MAX_PROBED_RADIUS, PdqIndex, brute_force};
 pub use pdq::{MIN_QUALITY, PdqHash, parse_quality, require_reliable};
