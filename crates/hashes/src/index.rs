@@ -93,18 +93,56 @@ struct Table {
     arena: Vec<Entry>,
     /// Entries of the arena inside some bucket's room (the rest are holes).
     in_use: usize,
+    /// When sized up front: each bucket's first room is at `value * room`,
+    /// so its contents can be requested before its head is read.
+    room: u32,
 }
 
 impl Table {
+    /// A table expecting about `entries` entries. Every bucket gets a room
+    /// up front (the mean load plus an eighth plus two), laid out in value
+    /// order: most buckets then never move, the arena is allocated once —
+    /// advised before any page is touched, so the kernel can back it with
+    /// huge pages — and a probe can request a bucket's contents at the same
+    /// time as its head instead of after it.
     fn with_capacity(entries: usize) -> Self {
-        let arena = Vec::with_capacity(entries);
-        // Advised before any page is touched, so the kernel can fault the
-        // whole arena in as huge pages.
+        let mut heads = vec![Head::default(); BUCKETS];
+        if entries == 0 {
+            return Table {
+                heads,
+                arena: Vec::new(),
+                in_use: 0,
+                room: 0,
+            };
+        }
+        let room = (entries.div_ceil(BUCKETS) * 9 / 8 + 2) as u32;
+        let laid_out = BUCKETS * room as usize;
+        // Headroom for the buckets that outgrow their room and move.
+        let mut arena = Vec::with_capacity(laid_out + laid_out / 16);
         advise_huge_pages(&arena);
+        arena.resize(laid_out, Entry::default());
+        for (v, h) in heads.iter_mut().enumerate() {
+            *h = Head {
+                start: v as u32 * room,
+                len: 0,
+                cap: room,
+            };
+        }
         Table {
-            heads: vec![Head::default(); BUCKETS],
+            heads,
             arena,
-            in_use: 0,
+            in_use: laid_out,
+            room,
+        }
+    }
+
+    /// Where bucket `value`'s contents are when it has not moved.
+    #[inline]
+    fn home(&self, value: u16) -> Option<&Entry> {
+        if self.room == 0 {
+            None
+        } else {
+            self.arena.get(value as usize * self.room as usize)
         }
     }
 
@@ -195,6 +233,8 @@ impl Table {
         }
         self.in_use = arena.len();
         self.arena = arena;
+        // Buckets are no longer at `value * room`.
+        self.room = 0;
     }
 
     fn memory_bytes(&self) -> usize {
@@ -395,6 +435,9 @@ impl<K: Clone + Eq + Hash + Ord> PdqIndex<K> {
         }
         for &(c, v, _) in &probes[..n.min(HEAD_AHEAD)] {
             prefetch(&self.tables[c].heads[v as usize]);
+            if let Some(home) = self.tables[c].home(v) {
+                prefetch(home);
+            }
         }
         for &(c, v, _) in &probes[..n.min(CONTENT_AHEAD)] {
             if let Some(first) = self.tables[c].bucket(v).first() {
@@ -409,6 +452,9 @@ impl<K: Clone + Eq + Hash + Ord> PdqIndex<K> {
                 if i + HEAD_AHEAD < n {
                     let (c, v, _) = probes[i + HEAD_AHEAD];
                     prefetch(&self.tables[c].heads[v as usize]);
+                    if let Some(home) = self.tables[c].home(v) {
+                        prefetch(home);
+                    }
                 }
                 if i + CONTENT_AHEAD < n {
                     let (c, v, _) = probes[i + CONTENT_AHEAD];
