@@ -71,6 +71,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::CommonList(cmd) => crate::common_list::run(cmd, |db| db.url(&file)).await?,
         Command::Screen(args) => crate::screen::run(&args, &file).await?,
         Command::Verify(args) => crate::verify::run(&args)?,
+        Command::Hashes(cmd) => crate::hashes::run(cmd)?,
         Command::Backup { db, output } => {
             let store = open(&db.url(&file)).await?;
             store.backup_to(&output).await?;

@@ -70,6 +70,9 @@ pub enum Command {
     Screen(ScreenArgs),
     /// Check a published file: its signature, and with a proof bundle its version record, the members' signed decisions and its place in the transparency log. Exits non-zero naming the check that failed.
     Verify(VerifyArgs),
+    /// Hash sharing: hash files (MD5, SHA-256, PDQ), match PDQ hashes, benchmark.
+    #[command(subcommand)]
+    Hashes(HashesCommand),
     /// Write a consistent copy of a SQLite database while the server runs.
     Backup {
         #[command(flatten)]
@@ -326,4 +329,57 @@ mod tests {
     fn unknown_keys_in_the_file_are_refused() {
         assert!(toml::from_str::<FileConfig>("databse = 'x'").is_err());
     }
+}
+
+/// `accord hashes ...` (no database needed).
+#[derive(Subcommand, Debug)]
+pub enum HashesCommand {
+    /// Hash every file under FOLDER: MD5 and SHA-256 of each, PDQ of each image.
+    Hash {
+        /// The folder to walk (recursively; symbolic links are not followed).
+        folder: PathBuf,
+        /// CSV to write: path,md5,sha256,pdq,pdq_quality.
+        #[arg(long)]
+        output: PathBuf,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Match a CSV of PDQ hashes against a bank CSV (both with id,pdq columns).
+    Match {
+        /// Queries: a CSV with id (or path) and pdq columns, optional pdq_quality.
+        #[arg(long)]
+        input: PathBuf,
+        /// CSV to write: id,rank,match_id,distance, best match first.
+        #[arg(long)]
+        output: PathBuf,
+        /// The bank: a CSV with id (or path) and pdq columns, optional pdq_quality.
+        #[arg(long)]
+        hashes: PathBuf,
+        /// Largest Hamming distance reported as a match (0 to 256).
+        #[arg(long, default_value_t = accord_hashes::DEFAULT_PDQ_DISTANCE)]
+        distance: u32,
+    },
+    /// Benchmark the PDQ index (lookups, build, memory) and image hashing.
+    Bench {
+        /// Stored hashes (90 % random, 10 % clusters of near-duplicates).
+        #[arg(long, default_value_t = 1_000_000)]
+        hashes: usize,
+        /// Lookups to time.
+        #[arg(long, default_value_t = 200_000)]
+        queries: usize,
+        /// 1024×768 JPEGs to hash (0 skips the hashing benchmark).
+        #[arg(long, default_value_t = 400)]
+        images: usize,
+        /// Threads for the throughput runs (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Write the synthetic demo images and their near-duplicates to FOLDER.
+    DemoImages {
+        folder: PathBuf,
+        /// Originals to make (each with resized, re-encoded and cropped copies).
+        #[arg(long, default_value_t = 6)]
+        count: usize,
+    },
 }

@@ -4,6 +4,7 @@ mod commands;
 mod common_list;
 mod config;
 mod demo;
+mod hashes;
 mod lists;
 mod screen;
 mod verify;
