@@ -33,13 +33,14 @@ pub enum Principal {
 }
 
 impl Principal {
-    /// The principal of a signed-in account.
+    /// The principal of a signed-in account. A platform-wide role acts for
+    /// no member, even on an account created with one before that was refused.
     pub fn of_user(user: &User) -> Principal {
         Principal::User {
             id: user.id,
             username: user.username.to_string(),
             member: match (&user.member, user.member_kind) {
-                (Some(code), Some(kind)) => Some(Membership {
+                (Some(code), Some(kind)) if !user.role.is_platform_wide() => Some(Membership {
                     code: code.clone(),
                     kind,
                 }),

@@ -122,12 +122,12 @@ pub const MEMBERS: [SeedMember; 30] = [
     ),
 ];
 
-/// How many seeded members are of a kind.
 /// The kind of a seeded member, by code.
 pub fn kind_of(code: &str) -> Option<MemberKind> {
     MEMBERS.iter().find(|m| m.code == code).map(|m| m.kind)
 }
 
+/// How many seeded members are of a kind.
 pub fn count(kind: MemberKind) -> usize {
     MEMBERS.iter().filter(|m| m.kind == kind).count()
 }

@@ -50,17 +50,17 @@ impl Actor {
     /// the secretariat and the ombudsperson act as themselves; the anonymous
     /// (and a platform user of another role) take no part.
     pub fn of(who: &Principal) -> Option<Actor> {
-        if let Some(m) = who.membership() {
-            return Some(Actor::Member {
-                code: m.code.clone(),
-                kind: m.kind,
-            });
-        }
+        // The role first: a platform-wide role never acts as a member, even
+        // on an account created before such accounts were refused a member.
         match who.role()? {
-            Role::SecretariatAdmin => Some(Actor::Secretariat),
-            Role::Ombudsperson => Some(Actor::Ombudsperson),
-            _ => None,
+            Role::SecretariatAdmin => return Some(Actor::Secretariat),
+            Role::Ombudsperson => return Some(Actor::Ombudsperson),
+            _ => {}
         }
+        who.membership().map(|m| Actor::Member {
+            code: m.code.clone(),
+            kind: m.kind,
+        })
     }
 
     /// A member from a literal code (panics on an invalid one, see [`code`]).

@@ -269,7 +269,7 @@ struct Out<W: Write> {
 /// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or
 /// carriage return first) gets a leading apostrophe, so that a name typed
 /// as `=HYPERLINK(…)` stays text when the results are opened in Excel.
-fn neutralize_formula(cell: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn neutralize_formula(cell: &str) -> std::borrow::Cow<'_, str> {
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{cell}")),
         _ => std::borrow::Cow::Borrowed(cell),

@@ -513,13 +513,16 @@ impl<W: Write> ManifestCsv<W> {
         Ok(())
     }
 
+    /// One row; every cell is neutralized for spreadsheets, since names,
+    /// document numbers and error texts come from the airline's message.
     fn row(&mut self, fixed: [&str; 5], hit: [&str; 6], error: &str) -> Result<(), csv::Error> {
         self.rows += 1;
         self.writer.write_record(
             fixed
                 .iter()
                 .chain(hit.iter())
-                .chain(std::iter::once(&error)),
+                .chain(std::iter::once(&error))
+                .map(|cell| crate::csv_screen::neutralize_formula(cell).into_owned()),
         )
     }
 

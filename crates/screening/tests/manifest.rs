@@ -290,3 +290,29 @@ mod no_panic {
         }
     }
 }
+
+/// Names come from the airline's message: a cell a spreadsheet would read as
+/// a formula is written as text.
+#[test]
+fn csv_cells_that_look_like_formulas_are_written_as_text() {
+    let s = common::screener();
+    let pax = MessageSpec::new("PX0300", ListKind::Passengers, "XA123", legs()).traveller(
+        TravellerSpec::passenger("=HYPERLINK(1)", "-SUM")
+            .born("700101")
+            .nationality("KAZ"),
+    );
+    let text = ManifestBuilder::default().message(pax).build();
+    let r = screen_manifest(&s, text.as_bytes(), &ManifestOptions::default()).unwrap();
+    let mut out = ManifestCsv::new(Vec::new()).unwrap();
+    out.write(&r).unwrap();
+    let bytes = out.into_inner().unwrap();
+    let mut reader = csv::Reader::from_reader(&bytes[..]);
+    for record in reader.records().map(Result::unwrap) {
+        for cell in record.iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@']),
+                "a formula cell: {cell:?}"
+            );
+        }
+    }
+}

@@ -83,9 +83,9 @@ pub(crate) fn plan_error(e: PlanError) -> StoreError {
             let field = e.field().unwrap_or("id").to_string();
             StoreError::Invalid(Invalid::field(&field, e.to_string()))
         }
-        PlanError::OtherMember { .. } | PlanError::RoleNotAllowed { .. } => {
-            StoreError::Forbidden(e.to_string())
-        }
+        PlanError::OtherMember { .. }
+        | PlanError::RoleNotAllowed { .. }
+        | PlanError::NotSignedIn => StoreError::Forbidden(e.to_string()),
         other => StoreError::Conflict(other.to_string()),
     }
 }
