@@ -194,6 +194,56 @@ fn every_route_has_exactly_one_rule_per_method_and_writes_are_never_public_by_ac
             "POST /petition"
         ]
     );
+    // What must never be reachable without an account, or by a plain member
+    // user: the gate itself is checked here, not only its enforcement.
+    let reader = Principal::member_user(
+        1,
+        "reader",
+        accord_core::MemberCode::parse("USA").unwrap(),
+        accord_core::MemberKind::PartnerState,
+        accord_core::Role::Reader,
+    );
+    for r in &rules {
+        let (_, params) = fill(r.path);
+        let sensitive = [
+            "/admin",
+            "/api/users",
+            "/api/audit",
+            "/ombudsperson",
+            "/api/tokens",
+            "/profile",
+        ]
+        .iter()
+        .any(|p| r.path.starts_with(p))
+            || r.path.contains("/statement")
+            || r.path.contains("/evidence")
+            || r.path.contains("focal-points");
+        if sensitive {
+            assert!(
+                r.gate.check(&Principal::Anonymous, &params).is_err(),
+                "{} {} is open to anonymous callers",
+                r.method,
+                r.path
+            );
+        }
+        let secretariat_only = [
+            "/admin",
+            "/api/audit",
+            "/ombudsperson",
+            "/subjects/merge",
+            "/lists/import",
+        ]
+        .iter()
+        .any(|p| r.path.starts_with(p));
+        if secretariat_only {
+            assert!(
+                r.gate.check(&reader, &params).is_err(),
+                "{} {} is open to a member's reader",
+                r.method,
+                r.path
+            );
+        }
+    }
     // Uploads are for the signed-in only.
     for r in rules.iter().filter(|r| r.upload) {
         assert!(
