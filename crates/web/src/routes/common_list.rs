@@ -303,6 +303,9 @@ pub async fn api_export(
     Path(format): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
+    if let Some(format) = format.strip_suffix(".minisig") {
+        return super::transparency::export_signature(&state, &ctx, format, q.version).await;
+    }
     ctx.require(&state, &Action::ViewPublishedList).await?;
     let format: ExportFormat = format.parse().map_err(WebError::NotFound)?;
     let v = state.store.published_list(q.version).await?;
