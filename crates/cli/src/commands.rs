@@ -51,14 +51,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .unwrap_or_else(|| "127.0.0.1:8080".into());
             let file_lists = crate::screen::load_lists(&lists)?;
             let url = db.url(&file);
-            let key_path = key.path(&file, &url).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "there is no data folder for the platform's signing key with this database: \
-                     give its path with --signing-key, ACCORD_SIGNING_KEY or signing_key in the \
-                     configuration file (it is created there on first start)"
-                )
-            })?;
-            serve(&url, &key_path, &bind, demo, &file, file_lists).await?;
+            let key_path = key.path(&file, &url);
+            serve(&url, key_path, &bind, demo, &file, file_lists).await?;
         }
         Command::Migrate { db } => {
             let store = open(&db.url(&file)).await?;
@@ -104,13 +98,20 @@ fn init_logging(json: bool) {
 
 async fn serve(
     url: &str,
-    key_path: &std::path::Path,
+    key_path: Option<std::path::PathBuf>,
     bind: &str,
     with_demo: bool,
     file: &FileConfig,
     file_lists: Vec<(String, accord_lists::List)>,
 ) -> anyhow::Result<()> {
     let store = open(url).await?;
+    let key_path = key_path.ok_or_else(|| {
+        anyhow::anyhow!(
+            "there is no data folder for the platform's signing key with this database: \
+             give its path with --signing-key, ACCORD_SIGNING_KEY or signing_key in the \
+             configuration file (it is created there on first start)"
+        )
+    })?;
     let seeded = store.seed_members().await?;
     store.seed_plan().await?;
     if seeded > 0 {
@@ -138,7 +139,7 @@ async fn serve(
         demo::load(&store).await.context("loading the demo data")?;
     }
     // Loaded once, before anything is served; never stored in the database.
-    let (key, created) = accord_proof::keys::load_or_create(key_path)?;
+    let (key, created) = accord_proof::keys::load_or_create(&key_path)?;
     if created {
         println!(
             "First start: created the platform's signing key {} (key id {}); back it up, keep it secret",

@@ -1,6 +1,8 @@
 //! `accord common-list` (or `accord list`): the published common list from
 //! the operator's shell — its versions, exports of any version (the same
-//! bytes as the web download) and one subject. Read only.
+//! bytes as the web download, signed with the platform's key when it is at
+//! hand) and one subject. Read only, except that an export signed here also
+//! logs any version not yet in the transparency log.
 
 use std::io::Write;
 
@@ -11,8 +13,8 @@ use anyhow::Context;
 
 use crate::config::{CommonListCommand, DatabaseArg, FileConfig};
 
-pub async fn run(cmd: CommonListCommand, file: &FileConfig) -> anyhow::Result<()> {
-    let store_url = |db: &DatabaseArg| db.url(file);
+pub async fn run(cmd: CommonListCommand, config: &FileConfig) -> anyhow::Result<()> {
+    let store_url = |db: &DatabaseArg| db.url(config);
     match cmd {
         CommonListCommand::Versions { db } => {
             let store = Store::open_existing(&store_url(&db)).await?;
@@ -61,8 +63,15 @@ pub async fn run(cmd: CommonListCommand, file: &FileConfig) -> anyhow::Result<()
                 output.display(),
                 body.len()
             );
-            sign_export(&store, &v, format, &body, &output, key.path(file, &store_url(&db)))
-                .await?;
+            sign_export(
+                &store,
+                &v,
+                format,
+                &body,
+                &output,
+                key.path(config, &store_url(&db)),
+            )
+            .await?;
         }
         CommonListCommand::Show { db, id, json } => {
             let store = Store::open_existing(&store_url(&db)).await?;

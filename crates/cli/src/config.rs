@@ -94,11 +94,9 @@ pub enum Command {
     Backup {
         #[command(flatten)]
         db: DatabaseArg,
-        /// The file to write (must not exist); its signature goes to FILE.minisig.
+        /// The file to write (must not exist).
         #[arg(long)]
         output: PathBuf,
-        #[command(flatten)]
-        key: SigningKeyArg,
     },
 }
 
@@ -195,9 +193,11 @@ pub enum CommonListCommand {
         /// csv, ftm (FollowTheMoney JSON lines), un-xml (the UN consolidated list's structure) or stix (a STIX 2.1 bundle).
         #[arg(long, value_parser = ["csv", "ftm", "un-xml", "stix"])]
         format: String,
-        /// The file to write (must not exist).
+        /// The file to write (must not exist); its signature goes to FILE.minisig.
         #[arg(long)]
         output: PathBuf,
+        #[command(flatten)]
+        key: SigningKeyArg,
     },
     /// One subject of the list (e.g. ACL-0001): status, names, identifiers, links, merges.
     Show {
