@@ -127,6 +127,7 @@ fn versions_table(l: Lang, versions: &[ListVersion]) -> Markup {
             thead { tr {
                 th scope="col" { (l.t("list.version")) } th scope="col" { (l.t("list.published")) }
                 th scope="col" { (l.t("list.entries")) } th scope="col" { (l.t("list.changes")) }
+                th scope="col" { (l.t("proof.column")) }
             } }
             tbody { @for v in versions {
                 tr {
@@ -141,6 +142,7 @@ fn versions_table(l: Lang, versions: &[ListVersion]) -> Markup {
                             ("skipped", "0"),
                         ]))
                     } }
+                    td { (super::transparency::version_links(l, v.version)) }
                 }
             } }
         }
@@ -190,6 +192,7 @@ pub async fn list_page(
                             a href={ "/api/list/export/" (fmt) "?version=" (v.version.version) } { (label) } " · "
                         }
                     }
+                    (super::transparency::verify_block(l, v.version.version))
                 }
             }
             @if !versions.is_empty() {

@@ -14,8 +14,11 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use maud::{Markup, html};
+
 use crate::context::Ctx;
 use crate::error::WebError;
+use crate::i18n::Lang;
 use crate::publication::ExportFormat;
 use crate::state::AppState;
 use crate::transparency::{self, LIST_ID, ProofError};
@@ -200,4 +203,34 @@ pub async fn export_signature(
         "text/plain; charset=utf-8",
         Some(format!("{}.minisig", format.file_name(v.version.version))),
     ))
+}
+
+/// The links of a version's row in the list's history: its bundle and the
+/// CSV's signature.
+pub(crate) fn version_links(l: Lang, version: i64) -> Markup {
+    html! {
+        a href={ "/api/list/versions/" (version) "/proof-bundle" } { (l.t("proof.bundle")) } " · "
+        a href={ "/api/list/export/csv.minisig?version=" (version) } { (l.t("proof.signature")) }
+    }
+}
+
+/// "Verify this version": what to download and the command to run.
+pub(crate) fn verify_block(l: Lang, version: i64) -> Markup {
+    let csv = ExportFormat::Csv.file_name(version);
+    html! {
+        section.verify aria-labelledby="verify" {
+            h2 id="verify" { (l.t("proof.verify")) }
+            p { (l.t("proof.verify_intro")) }
+            ul {
+                li { a href={ "/api/list/export/csv?version=" (version) } { code { (csv) } } }
+                li { a href={ "/api/list/export/csv.minisig?version=" (version) } { (l.t("proof.signature")) } }
+                li { a href={ "/api/list/versions/" (version) "/proof-bundle" } { (l.t("proof.bundle")) } }
+                li { a href="/api/transparency/key" { (l.t("proof.key")) } }
+            }
+            pre style="white-space: pre-wrap; overflow-wrap: anywhere" { code { "accord verify " (csv) " --offline accord-common-list-v" (version) ".bundle.json -P accord.pub" } }
+            p { (l.t("proof.verify_minisign")) }
+            pre style="white-space: pre-wrap; overflow-wrap: anywhere" { code { "minisign -Vm " (csv) " -p accord.pub" } }
+            p.muted { (l.t("proof.verify_note")) }
+        }
+    }
 }
