@@ -178,7 +178,7 @@ fn a_bundle_downloaded_from_the_demo_server_verifies_an_exported_version() {
     assert!(!o.status.success());
     drop(server);
 
-    // Restarting reuses the key (and logs nothing twice).
+    // Restarting reuses the key.
     let (server, addr2, printed) = serve_demo(&url);
     assert!(
         !printed.contains("created the platform's signing key"),
