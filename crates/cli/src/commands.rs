@@ -38,6 +38,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve {
             db,
+            key,
             bind,
             demo,
             log_json,
@@ -49,7 +50,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .or_else(|| file.bind.clone())
                 .unwrap_or_else(|| "127.0.0.1:8080".into());
             let file_lists = crate::screen::load_lists(&lists)?;
-            serve(&db.url(&file), &bind, demo, &file, file_lists).await?;
+            let url = db.url(&file);
+            let key_path = key.path(&file, &url);
+            serve(&url, key_path, &bind, demo, &file, file_lists).await?;
         }
         Command::Migrate { db } => {
             let store = open(&db.url(&file)).await?;
@@ -68,7 +71,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("the audit log is intact: {n} records verified");
         }
         Command::Lists(cmd) => crate::lists::run(cmd, |db| db.url(&file)).await?,
-        Command::CommonList(cmd) => crate::common_list::run(cmd, |db| db.url(&file)).await?,
+        Command::CommonList(cmd) => crate::common_list::run(cmd, &file).await?,
         Command::Screen(args) => crate::screen::run(&args, &file).await?,
         Command::Verify(args) => crate::verify::run(&args)?,
         Command::Hashes(cmd) => crate::hashes::run(cmd)?,
@@ -96,12 +99,20 @@ fn init_logging(json: bool) {
 
 async fn serve(
     url: &str,
+    key_path: Option<std::path::PathBuf>,
     bind: &str,
     with_demo: bool,
     file: &FileConfig,
     file_lists: Vec<(String, accord_lists::List)>,
 ) -> anyhow::Result<()> {
     let store = open(url).await?;
+    let key_path = key_path.ok_or_else(|| {
+        anyhow::anyhow!(
+            "there is no data folder for the platform's signing key with this database: \
+             give its path with --signing-key, ACCORD_SIGNING_KEY or signing_key in the \
+             configuration file (it is created there on first start)"
+        )
+    })?;
     let seeded = store.seed_members().await?;
     store.seed_plan().await?;
     if seeded > 0 {
@@ -128,7 +139,19 @@ async fn serve(
     if with_demo {
         demo::load(&store).await.context("loading the demo data")?;
     }
-    let mut config = accord_web::Config::default();
+    // Loaded once, before anything is served; never stored in the database.
+    let (key, created) = accord_proof::keys::load_or_create(&key_path)?;
+    if created {
+        println!(
+            "First start: created the platform's signing key {} (key id {}); back it up, keep it secret",
+            key_path.display(),
+            key.key_id
+        );
+    }
+    let mut config = accord_web::Config {
+        signing_key: Some(std::sync::Arc::new(key)),
+        ..accord_web::Config::default()
+    };
     if let Some(secure) = file.secure_cookies {
         config.secure_cookies = secure;
     }

@@ -1,6 +1,8 @@
 //! `accord common-list` (or `accord list`): the published common list from
 //! the operator's shell — its versions, exports of any version (the same
-//! bytes as the web download) and one subject. Read only.
+//! bytes as the web download, signed with the platform's key when it is at
+//! hand) and one subject. Read only, except that an export signed here also
+//! logs any version not yet in the transparency log.
 
 use std::io::Write;
 
@@ -9,12 +11,10 @@ use accord_store::common_list::{Merge, Subject};
 use accord_web::publication::{self, ExportFormat};
 use anyhow::Context;
 
-use crate::config::{CommonListCommand, DatabaseArg};
+use crate::config::{CommonListCommand, DatabaseArg, FileConfig};
 
-pub async fn run(
-    cmd: CommonListCommand,
-    store_url: impl Fn(&DatabaseArg) -> String,
-) -> anyhow::Result<()> {
+pub async fn run(cmd: CommonListCommand, config: &FileConfig) -> anyhow::Result<()> {
+    let store_url = |db: &DatabaseArg| db.url(config);
     match cmd {
         CommonListCommand::Versions { db } => {
             let store = Store::open_existing(&store_url(&db)).await?;
@@ -40,6 +40,7 @@ pub async fn run(
             version,
             format,
             output,
+            key,
         } => {
             let format: ExportFormat = format.parse().map_err(anyhow::Error::msg)?;
             let store = Store::open_existing(&store_url(&db)).await?;
@@ -62,6 +63,15 @@ pub async fn run(
                 output.display(),
                 body.len()
             );
+            sign_export(
+                &store,
+                &v,
+                format,
+                &body,
+                &output,
+                key.path(config, &store_url(&db)),
+            )
+            .await?;
         }
         CommonListCommand::Show { db, id, json } => {
             let store = Store::open_existing(&store_url(&db)).await?;
@@ -181,4 +191,50 @@ fn describe(s: &Subject, merges: &[Merge]) -> String {
         );
     }
     out
+}
+
+/// Writes `OUTPUT.minisig` beside an export, with the platform's key (the
+/// same signature the web serves), and logs any version not yet sealed.
+/// Without a key file nothing is signed, and the operator is told so.
+async fn sign_export(
+    store: &Store,
+    v: &accord_store::common_list::PublishedVersion,
+    format: ExportFormat,
+    body: &[u8],
+    output: &std::path::Path,
+    key_path: Option<std::path::PathBuf>,
+) -> anyhow::Result<()> {
+    let Some(key_path) = key_path.filter(|p| p.exists()) else {
+        println!(
+            "no signature written: the platform's signing key is not here (give it with \
+             --signing-key or ACCORD_SIGNING_KEY; the server creates it on first start)"
+        );
+        return Ok(());
+    };
+    let key = accord_proof::keys::load(&key_path)?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    accord_web::transparency::seal(store, &key, now).await?;
+    let (signed, signature) = accord_web::transparency::signed_export(&key, v, format)?;
+    anyhow::ensure!(
+        signed == body,
+        "the export of version {} came out differently when signed; nothing was signed",
+        v.version.version
+    );
+    let mut sig_path = output.as_os_str().to_owned();
+    sig_path.push(".minisig");
+    let sig_path = std::path::PathBuf::from(sig_path);
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&sig_path)
+        .with_context(|| format!("cannot create {}", sig_path.display()))?;
+    f.write_all(signature.as_bytes())
+        .and_then(|()| f.sync_all())
+        .with_context(|| format!("cannot write {}", sig_path.display()))?;
+    println!(
+        "signature written to {} (key id {})",
+        sig_path.display(),
+        key.key_id
+    );
+    Ok(())
 }

@@ -13,7 +13,7 @@ use serde::Deserialize;
     about = "Accord: the platform of the Central and South Asia partnership against violent extremism"
 )]
 pub struct Cli {
-    /// A TOML configuration file (keys: database, bind, secure_cookies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names).
+    /// A TOML configuration file (keys: database, signing_key, bind, secure_cookies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names).
     #[arg(long, global = true, env = "ACCORD_CONFIG")]
     pub config: Option<PathBuf>,
     #[command(subcommand)]
@@ -27,12 +27,32 @@ pub struct DatabaseArg {
     pub database: Option<String>,
 }
 
+/// Where the platform's signing key is (docs/proof.md).
+#[derive(Args, Debug, Clone, Default)]
+pub struct SigningKeyArg {
+    /// The platform's minisign secret key file (default: signing.key beside the SQLite database; required for PostgreSQL). Created on first start, mode 0600.
+    #[arg(long = "signing-key", env = "ACCORD_SIGNING_KEY")]
+    pub signing_key: Option<PathBuf>,
+}
+
+impl SigningKeyArg {
+    /// Flag or environment first, then the file, then beside the database.
+    pub fn path(&self, file: &FileConfig, database_url: &str) -> Option<PathBuf> {
+        accord_web::transparency::key_path(
+            self.signing_key.as_deref().or(file.signing_key.as_deref()),
+            database_url,
+        )
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Start the web server (creates, migrates and seeds the database on first start).
     Serve {
         #[command(flatten)]
         db: DatabaseArg,
+        #[command(flatten)]
+        key: SigningKeyArg,
         /// Address to listen on; port 0 picks a free port.
         #[arg(long, env = "ACCORD_BIND")]
         bind: Option<String>,
@@ -176,9 +196,11 @@ pub enum CommonListCommand {
         /// csv, ftm (FollowTheMoney JSON lines), un-xml (the UN consolidated list's structure) or stix (a STIX 2.1 bundle).
         #[arg(long, value_parser = ["csv", "ftm", "un-xml", "stix"])]
         format: String,
-        /// The file to write (must not exist).
+        /// The file to write (must not exist); its signature goes to FILE.minisig.
         #[arg(long)]
         output: PathBuf,
+        #[command(flatten)]
+        key: SigningKeyArg,
     },
     /// One subject of the list (e.g. ACL-0001): status, names, identifiers, links, merges.
     Show {
@@ -269,6 +291,8 @@ pub struct FileConfig {
     /// Keep the screened names in the audit log (off by default).
     pub audit_screened_names: Option<bool>,
     pub max_upload_bytes: Option<usize>,
+    /// The platform's signing key file (see `--signing-key`).
+    pub signing_key: Option<PathBuf>,
 }
 
 impl FileConfig {

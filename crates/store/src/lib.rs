@@ -36,6 +36,7 @@ mod settings;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 mod tokens;
+pub mod transparency;
 mod users;
 pub use users::SignInFailure;
 

@@ -21,6 +21,9 @@ pub struct Config {
     pub screening_refresh: std::time::Duration,
     /// Sign-in throttling.
     pub login_throttle: accord_store::LoginThrottle,
+    /// The platform's signing key (`accord_proof::keys::load_or_create`),
+    /// loaded once by the binary. Without it the proof endpoints answer 404.
+    pub signing_key: Option<std::sync::Arc<accord_proof::SecretKey>>,
 }
 
 impl Default for Config {
@@ -32,6 +35,7 @@ impl Default for Config {
             audit_screened_names: false,
             screening_refresh: std::time::Duration::from_secs(30),
             login_throttle: accord_store::LoginThrottle::default(),
+            signing_key: None,
         }
     }
 }

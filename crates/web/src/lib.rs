@@ -21,6 +21,7 @@ mod render;
 mod routes;
 mod screening_state;
 mod state;
+pub mod transparency;
 
 pub use config::Config;
 pub use state::AppState;

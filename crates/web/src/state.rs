@@ -15,6 +15,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The reference lists, indexed for screening.
     pub screening: Arc<Screening>,
+    /// The platform's signing key (docs/proof.md); never in the database.
+    pub signing_key: Option<Arc<accord_proof::SecretKey>>,
 }
 
 impl AppState {
@@ -26,8 +28,17 @@ impl AppState {
         let screening = Arc::new(Screening::new(file_lists));
         screening.refresh(&store).await?;
         screening.spawn_refresher(store.clone(), config.screening_refresh);
-        spawn_procedure_clock(store.clone());
+        let signing_key = config.signing_key.clone();
+        if let Some(key) = &signing_key {
+            // Versions published while the server was down (or by the CLI).
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            if let Err(e) = crate::transparency::seal(&store, key, now).await {
+                tracing::warn!(error = %e, "could not seal the published versions");
+            }
+        }
+        spawn_procedure_clock(store.clone(), signing_key.clone());
         Ok(AppState {
+            signing_key,
             store,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),
@@ -56,7 +67,7 @@ fn lease_holder() -> String {
 /// reporting round whose deadline nears are reminded. With several nodes on
 /// one database, the node holding the clock's lease does it (it renews the
 /// lease every minute; when it stops, another takes over at expiry).
-fn spawn_procedure_clock(store: Store) {
+fn spawn_procedure_clock(store: Store, signing_key: Option<Arc<accord_proof::SecretKey>>) {
     tokio::spawn(async move {
         let actor = accord_store::Actor::system("procedure");
         let holder = lease_holder();
@@ -81,6 +92,12 @@ fn spawn_procedure_clock(store: Store) {
             }
             if let Err(e) = store.advance_due(&actor, now).await {
                 tracing::warn!(error = %e, "could not advance the listing procedure");
+            }
+            // Adoptions at their deadline publish versions: sign and log them.
+            if let Some(key) = &signing_key
+                && let Err(e) = crate::transparency::seal(&store, key, now.unix_timestamp()).await
+            {
+                tracing::warn!(error = %e, "could not seal the published versions");
             }
             let years = match store.procedure_settings().await {
                 Ok(v) => v.settings.review_years,

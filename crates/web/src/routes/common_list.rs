@@ -127,6 +127,7 @@ fn versions_table(l: Lang, versions: &[ListVersion]) -> Markup {
             thead { tr {
                 th scope="col" { (l.t("list.version")) } th scope="col" { (l.t("list.published")) }
                 th scope="col" { (l.t("list.entries")) } th scope="col" { (l.t("list.changes")) }
+                th scope="col" { (l.t("proof.column")) }
             } }
             tbody { @for v in versions {
                 tr {
@@ -141,6 +142,7 @@ fn versions_table(l: Lang, versions: &[ListVersion]) -> Markup {
                             ("skipped", "0"),
                         ]))
                     } }
+                    td { (super::transparency::version_links(l, v.version)) }
                 }
             } }
         }
@@ -190,6 +192,7 @@ pub async fn list_page(
                             a href={ "/api/list/export/" (fmt) "?version=" (v.version.version) } { (label) } " · "
                         }
                     }
+                    (super::transparency::verify_block(l, v.version.version))
                 }
             }
             @if !versions.is_empty() {
@@ -303,6 +306,9 @@ pub async fn api_export(
     Path(format): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
+    if let Some(format) = format.strip_suffix(".minisig") {
+        return super::transparency::export_signature(&state, &ctx, format, q.version).await;
+    }
     ctx.require(&state, &Action::ViewPublishedList).await?;
     let format: ExportFormat = format.parse().map_err(WebError::NotFound)?;
     let v = state.store.published_list(q.version).await?;

@@ -21,6 +21,7 @@ mod rounds;
 mod screening;
 mod strategies;
 mod subjects;
+mod transparency;
 
 use std::sync::Arc;
 
@@ -156,6 +157,19 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
         .get("/api/list/versions", Public, common_list::api_versions)
         .get("/api/list/compare", Public, common_list::api_compare)
         .get("/api/list/export/{format}", Public, common_list::api_export)
+        .get(
+            "/api/list/versions/{n}/proof-bundle",
+            Public,
+            transparency::api_bundle,
+        )
+        .get("/api/transparency/key", Public, transparency::api_key)
+        .get("/api/transparency/head", Public, transparency::api_head)
+        .get("/api/transparency/proof", Public, transparency::api_proof)
+        .get(
+            "/api/transparency/consistency",
+            Public,
+            transparency::api_consistency,
+        )
         .get("/petition", Public, petitions::form)
         .post("/petition", Public, petitions::submit)
         .get("/petition/status", Public, petitions::lookup)

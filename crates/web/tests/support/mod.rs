@@ -73,6 +73,7 @@ impl TestApp {
             max_body_bytes: 64 * 1024,
             max_upload_bytes: 256 * 1024,
             screening_refresh: std::time::Duration::from_millis(200),
+            signing_key: Some(std::sync::Arc::new(accord_proof::SecretKey::generate())),
             ..Default::default()
         };
         // A few real UN entries (see crates/screening/tests/fixtures/README.md).

@@ -1,0 +1,263 @@
+//! The proof of the common list over HTTP (docs/proof.md): after a listing
+//! is adopted, the key, head, proofs, bundle and signatures answer; what
+//! they serve verifies with `accord_proof` and with Debian's `minisign`; a
+//! byte changed in a published version makes verification fail; the log's
+//! tables refuse UPDATE and DELETE.
+
+mod support;
+
+use accord_proof::{Check, ProofBundle, PublicKey, SignedTreeHead, verify_bundle};
+use accord_store::common_list::SubjectKind;
+use reqwest::StatusCode;
+use serde_json::Value;
+use support::*;
+
+on_both_backends!(
+    the_proof_of_an_adopted_version_answers_and_verifies,
+    each_export_signature_covers_exactly_the_served_bytes,
+    a_byte_changed_in_a_published_version_fails_verification,
+    the_log_tables_refuse_update_and_delete,
+    nothing_is_logged_twice_and_the_log_only_grows,
+);
+
+async fn adopt(app: &TestApp, name: &str) {
+    app.list_by_silence(
+        SubjectKind::Organization,
+        name,
+        "A statement of case that stays confidential.",
+        "Claimed attacks on civilians.",
+    )
+    .await;
+}
+
+async fn bytes(app: &TestApp, path: &str) -> Vec<u8> {
+    let r = app.http.get(app.at(path)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{path}");
+    r.bytes().await.unwrap().to_vec()
+}
+
+async fn text(app: &TestApp, path: &str) -> String {
+    String::from_utf8(bytes(app, path).await).unwrap()
+}
+
+async fn key(app: &TestApp) -> PublicKey {
+    PublicKey::from_text(&text(app, "/api/transparency/key").await).unwrap()
+}
+
+async fn the_proof_of_an_adopted_version_answers_and_verifies(app: &TestApp) {
+    let none = app
+        .http
+        .get(app.at("/api/transparency/head"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        none.status(),
+        StatusCode::NOT_FOUND,
+        "no head before any version"
+    );
+    adopt(app, "Northern Front").await;
+    adopt(app, "Southern Front").await;
+    let key = key(app).await;
+    let head: SignedTreeHead =
+        serde_json::from_str(&text(app, "/api/transparency/head").await).unwrap();
+    head.verify_with(&key).unwrap();
+    // Two versions and at least one audit checkpoint (the procedure clock
+    // may have sealed the first version on its own).
+    let rows = app.store.transparency_entries().await.unwrap();
+    assert_eq!(head.record.size as usize, rows.len());
+    assert!(head.record.size == 3 || head.record.size == 4, "{rows:?}");
+    assert_eq!(
+        rows.iter()
+            .filter_map(|r| r.list_version)
+            .collect::<Vec<_>>(),
+        vec![1, 2]
+    );
+
+    let proof: Value =
+        serde_json::from_str(&text(app, "/api/transparency/proof?version=1").await).unwrap();
+    assert_eq!(proof["entry"]["type"], "list_version");
+    assert_eq!(proof["inclusion"]["tree_size"], head.record.size);
+    let missing = app
+        .http
+        .get(app.at("/api/transparency/proof?version=9"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+
+    let csv = bytes(app, "/api/list/export/csv?version=1").await;
+    let sig = text(app, "/api/list/export/csv.minisig?version=1").await;
+    let bundle: ProofBundle =
+        serde_json::from_str(&text(app, "/api/list/versions/1/proof-bundle").await).unwrap();
+    let report = verify_bundle(&csv, &sig, &bundle, &key, None).unwrap();
+    assert_eq!(report.version, 1);
+    assert_eq!(report.superseded_by, Some(2));
+
+    // Another format's bundle verifies that format's file.
+    let stix = bytes(app, "/api/list/export/stix?version=2").await;
+    let stix_sig = text(app, "/api/list/export/stix.minisig?version=2").await;
+    let bundle: ProofBundle =
+        serde_json::from_str(&text(app, "/api/list/versions/2/proof-bundle?format=stix").await)
+            .unwrap();
+    let report = verify_bundle(&stix, &stix_sig, &bundle, &key, None).unwrap();
+    assert_eq!((report.version, report.superseded_by), (2, None));
+    // The CSV under the STIX signature does not.
+    let err = verify_bundle(&csv, &stix_sig, &bundle, &key, None).unwrap_err();
+    assert_eq!(err.check, Check::FileSignature);
+
+    // A third version: the log grew, consistently with the head seen before.
+    adopt(app, "Eastern Front").await;
+    let later: SignedTreeHead =
+        serde_json::from_str(&text(app, "/api/transparency/head").await).unwrap();
+    assert_eq!(later.record.size, head.record.size + 2);
+    let path = format!(
+        "/api/transparency/consistency?from={}&to={}",
+        head.record.size, later.record.size
+    );
+    let c: Value = serde_json::from_str(&text(app, &path).await).unwrap();
+    let c: accord_proof::merkle::ConsistencyProof = serde_json::from_value(c).unwrap();
+    accord_proof::merkle::verify_consistency(&c, &head.record.root, &later.record.root).unwrap();
+    let bad = app
+        .http
+        .get(app.at("/api/transparency/consistency?from=99&to=5"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+}
+
+/// Debian's minisign, or `None` (SKIPPED) — except under CI, where its
+/// absence fails the test.
+fn minisign() -> Option<&'static str> {
+    let path = "/usr/bin/minisign";
+    if std::path::Path::new(path).exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var("CI").is_err(),
+        "minisign must be installed under CI (apt-get install minisign)"
+    );
+    eprintln!("SKIPPED: {path} is not installed");
+    None
+}
+
+async fn each_export_signature_covers_exactly_the_served_bytes(app: &TestApp) {
+    adopt(app, "Northern Front").await;
+    let key = key(app).await;
+    let dir = std::env::temp_dir().join(format!(
+        "accord-minisig-{}-{}",
+        std::process::id(),
+        app.url.rsplit(':').next().unwrap()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    for format in ["csv", "ftm", "xml", "stix"] {
+        // With and without ?version: the current version is version 1.
+        for q in ["?version=1", ""] {
+            let body = bytes(app, &format!("/api/list/export/{format}{q}")).await;
+            let sig = text(app, &format!("/api/list/export/{format}.minisig{q}")).await;
+            accord_proof::verify_file(&body, &sig, &accord_proof::Keyring::single(key.clone()))
+                .unwrap_or_else(|e| panic!("{format}{q}: {e}"));
+            let Some(minisign) = minisign() else { continue };
+            let file = dir.join(format!("list.{format}"));
+            std::fs::write(&file, &body).unwrap();
+            std::fs::write(dir.join(format!("list.{format}.minisig")), &sig).unwrap();
+            let out = std::process::Command::new(minisign)
+                .arg("-Vm")
+                .arg(&file)
+                .arg("-P")
+                .arg(key.to_base64())
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "minisign refused the {format} signature: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    let unknown = app
+        .http
+        .get(app.at("/api/list/export/pdf.minisig?version=1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}
+
+async fn a_byte_changed_in_a_published_version_fails_verification(app: &TestApp) {
+    adopt(app, "Northern Front").await;
+    let key = key(app).await;
+    // Sealed now, before the tampering.
+    let before: ProofBundle =
+        serde_json::from_str(&text(app, "/api/list/versions/1/proof-bundle").await).unwrap();
+    // An attacker with database access removes the immutability trigger and
+    // changes one letter of the published name.
+    let pool = app.store.raw_pool();
+    let drop = match app.store.backend() {
+        accord_store::Backend::Sqlite => "DROP TRIGGER list_versions_no_update",
+        accord_store::Backend::Postgres => "DROP TRIGGER list_versions_no_update ON list_versions",
+    };
+    sqlx::query(drop).execute(pool).await.unwrap();
+    let changed = sqlx::query(
+        "UPDATE list_versions SET entries = REPLACE(entries, 'Northern', 'Northerm') WHERE version = 1",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    assert_eq!(changed.rows_affected(), 1);
+    let csv = bytes(app, "/api/list/export/csv?version=1").await;
+    assert!(String::from_utf8_lossy(&csv).contains("Northerm"));
+    // The server signs what it now holds, but the signed version record
+    // logged at publication names other bytes.
+    let sig = text(app, "/api/list/export/csv.minisig?version=1").await;
+    let after: ProofBundle =
+        serde_json::from_str(&text(app, "/api/list/versions/1/proof-bundle").await).unwrap();
+    let err = verify_bundle(&csv, &sig, &after, &key, None).unwrap_err();
+    assert_eq!(err.check, Check::FileInVersion, "{err}");
+    // And the earlier bundle's signature does not cover the changed file.
+    let err = verify_bundle(&csv, &before.file_signature, &before, &key, None).unwrap_err();
+    assert_eq!(err.check, Check::FileSignature, "{err}");
+}
+
+async fn the_log_tables_refuse_update_and_delete(app: &TestApp) {
+    adopt(app, "Northern Front").await;
+    text(app, "/api/transparency/head").await;
+    let pool = app.store.raw_pool();
+    for q in [
+        "UPDATE transparency_entries SET entry = '{}'",
+        "DELETE FROM transparency_entries",
+        "UPDATE transparency_heads SET root = '00'",
+        "DELETE FROM transparency_heads",
+    ] {
+        assert!(
+            sqlx::query(q).execute(pool).await.is_err(),
+            "{q} was allowed"
+        );
+    }
+    assert_eq!(app.store.transparency_entries().await.unwrap().len(), 2);
+}
+
+async fn nothing_is_logged_twice_and_the_log_only_grows(app: &TestApp) {
+    adopt(app, "Northern Front").await;
+    // Many requests at once, each sealing: one entry per version.
+    let mut handles = Vec::new();
+    for _ in 0..6 {
+        let http = app.http.clone();
+        let url = app.at("/api/transparency/head");
+        handles.push(tokio::spawn(async move {
+            http.get(url).send().await.unwrap().status()
+        }));
+    }
+    for h in handles {
+        assert_eq!(h.await.unwrap(), StatusCode::OK);
+    }
+    let rows = app.store.transparency_entries().await.unwrap();
+    assert_eq!(
+        rows.iter().filter(|r| r.list_version == Some(1)).count(),
+        1,
+        "{rows:?}"
+    );
+    assert_eq!(rows.len(), 2);
+}
