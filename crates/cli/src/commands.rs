@@ -42,6 +42,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             demo,
             log_json,
             lists,
+            no_bundled_lists,
         } => {
             let json_logs = log_json || file.log_format.as_deref() == Some("json");
             init_logging(json_logs);
@@ -49,7 +50,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .or_else(|| file.bind.clone())
                 .unwrap_or_else(|| "127.0.0.1:8080".into());
             let file_lists = crate::screen::load_lists(&lists)?;
-            serve(&db.url(&file), &bind, demo, &file, file_lists).await?;
+            let bundled = !no_bundled_lists && file.bundled_lists.unwrap_or(true);
+            serve(&db.url(&file), &bind, demo, bundled, &file, file_lists).await?;
         }
         Command::Migrate { db } => {
             let store = open(&db.url(&file)).await?;
@@ -97,6 +99,7 @@ async fn serve(
     url: &str,
     bind: &str,
     with_demo: bool,
+    bundled_lists: bool,
     file: &FileConfig,
     file_lists: Vec<(String, accord_lists::List)>,
 ) -> anyhow::Result<()> {
@@ -126,6 +129,17 @@ async fn serve(
     };
     if with_demo {
         demo::load(&store).await.context("loading the demo data")?;
+    }
+    if bundled_lists && let Some(v) = crate::bundled::import_if_missing(&store).await? {
+        tracing::info!(
+            version = v,
+            generated = crate::bundled::UN_GENERATED,
+            "first start: imported the UN consolidated list shipped with Accord"
+        );
+        println!(
+            "First start: the UN Security Council Consolidated List shipped with Accord (generated {}) is version {v} of the `un` reference list",
+            crate::bundled::UN_GENERATED
+        );
     }
     let mut config = accord_web::Config::default();
     if let Some(secure) = file.secure_cookies {

@@ -13,7 +13,7 @@ use serde::Deserialize;
     about = "Accord: the platform of the Central and South Asia partnership against violent extremism"
 )]
 pub struct Cli {
-    /// A TOML configuration file (keys: database, bind, secure_cookies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names).
+    /// A TOML configuration file (keys: database, bind, secure_cookies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names, bundled_lists).
     #[arg(long, global = true, env = "ACCORD_CONFIG")]
     pub config: Option<PathBuf>,
     #[command(subcommand)]
@@ -45,6 +45,9 @@ pub enum Command {
         /// Log as JSON lines instead of text.
         #[arg(long, env = "ACCORD_LOG_JSON")]
         log_json: bool,
+        /// Do not import the UN consolidated list shipped in the binary when the database has no UN list yet.
+        #[arg(long, env = "ACCORD_NO_BUNDLED_LISTS")]
+        no_bundled_lists: bool,
     },
     /// Create the database if needed and apply pending migrations.
     Migrate {
@@ -266,6 +269,8 @@ pub struct FileConfig {
     /// Keep the screened names in the audit log (off by default).
     pub audit_screened_names: Option<bool>,
     pub max_upload_bytes: Option<usize>,
+    /// Import the UN list shipped in the binary on the first start (on by default).
+    pub bundled_lists: Option<bool>,
 }
 
 impl FileConfig {

@@ -3,6 +3,7 @@
 mod commands;
 mod common_list;
 mod config;
+mod bundled;
 mod demo;
 mod lists;
 mod screen;
