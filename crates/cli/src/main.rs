@@ -1,9 +1,9 @@
 //! `accord`: the platform in one binary.
 
+mod bundled;
 mod commands;
 mod common_list;
 mod config;
-mod bundled;
 mod demo;
 mod lists;
 mod screen;

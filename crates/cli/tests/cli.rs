@@ -764,7 +764,9 @@ fn a_fresh_serve_imports_the_bundled_un_list_once_unless_turned_off() {
     let config = dir.join("accord.toml");
     std::fs::write(&config, "bundled_lists = false\n").unwrap();
     let config = config.to_str().unwrap().to_string();
-    let ways: [(&str, Vec<&str>, Vec<(&str, &str)>); 3] = [
+    /// How it is turned off: arguments and environment.
+    type Way<'a> = (&'a str, Vec<&'a str>, Vec<(&'a str, &'a str)>);
+    let ways: [Way; 3] = [
         ("flag", vec!["--no-bundled-lists"], vec![]),
         ("env", vec![], vec![("ACCORD_NO_BUNDLED_LISTS", "true")]),
         ("file", vec!["--config", &config], vec![]),

@@ -53,7 +53,10 @@ fn manifests_op() -> Value {
         "Screen an API manifest (UN/EDIFACT PAXLST): every traveller by name, birth date and nationality, and every document number exactly, in message order with the flight and totals (audited with counts; nothing about travellers is stored)",
         true,
         None,
-        (200, json!({ "type": "object", "description": "ManifestScreening: interchange, messages (flight, travellers with ranked hits, totals), warnings, totals" })),
+        (
+            200,
+            json!({ "type": "object", "description": "ManifestScreening: interchange, messages (flight, travellers with ranked hits, totals), warnings, totals" }),
+        ),
         json!([
             { "name": "threshold", "in": "query", "schema": { "type": "number", "minimum": 0, "maximum": 1 }, "description": "lowest name score reported (default 0.70); document hits always are" },
             { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 100 }, "description": "most name hits per traveller (default 10)" },

@@ -52,7 +52,11 @@ fn manifest() -> String {
         .build()
 }
 
-async fn post_manifest(app: &TestApp, token: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
+async fn post_manifest(
+    app: &TestApp,
+    token: &str,
+    body: impl Into<reqwest::Body>,
+) -> reqwest::Response {
     app.http
         .post(app.at("/api/manifests"))
         .bearer_auth(token)
@@ -129,16 +133,34 @@ async fn a_manifest_is_screened_in_message_order_with_the_listed_traveller_found
 }
 
 /// Each broken manifest, the parser's error kind and the tag it names.
-fn broken() -> Vec<(&'static str, Vec<u8>, &'static str, Option<&'static str>)> {
+/// (what, input, error kind, segment tag).
+type Broken = (&'static str, Vec<u8>, &'static str, Option<&'static str>);
+
+fn broken() -> Vec<Broken> {
     let ok = manifest();
     let unt = ok.find("UNT+").unwrap();
     let count_end = unt + 4 + ok[unt + 4..].find('+').unwrap();
     let count: u32 = ok[unt + 4..count_end].parse().unwrap();
     let wrong_count = format!("{}{}{}", &ok[..unt + 4], count + 3, &ok[count_end..]);
     vec![
-        ("not EDIFACT", b"name,birth_date\nAHMAD,1988\n".to_vec(), "not_edifact", None),
-        ("cut", ok.as_bytes()[..ok.len() / 2].to_vec(), "truncated", None),
-        ("wrong UNT count", wrong_count.into_bytes(), "count_mismatch", Some("UNT")),
+        (
+            "not EDIFACT",
+            b"name,birth_date\nAHMAD,1988\n".to_vec(),
+            "not_edifact",
+            None,
+        ),
+        (
+            "cut",
+            ok.as_bytes()[..ok.len() / 2].to_vec(),
+            "truncated",
+            None,
+        ),
+        (
+            "wrong UNT count",
+            wrong_count.into_bytes(),
+            "count_mismatch",
+            Some("UNT"),
+        ),
         (
             "name missing",
             ok.replace("NAD+FL+++ANWARI:MUHAMMAD:TAHER", "NAD+FL+++:MUHAMMAD:TAHER")
@@ -187,7 +209,10 @@ async fn every_unreadable_manifest_is_refused_with_its_position_and_nothing_is_s
         }
         if !["not_edifact", "truncated", "too_large"].contains(&kind) {
             // Past the UNB header: the segment that is wrong.
-            assert!(e["position"]["segment"].as_u64().unwrap() > 1, "{what}: {body}");
+            assert!(
+                e["position"]["segment"].as_u64().unwrap() > 1,
+                "{what}: {body}"
+            );
         }
     }
     assert!(
@@ -256,8 +281,13 @@ async fn the_manifest_page_shows_the_flight_totals_and_hits_in_both_languages(ap
     assert_eq!(r.headers()[CACHE_CONTROL], "no-store");
     let html = r.text().await.unwrap();
     assert!(html.contains("Flight XA123"), "{html}");
-    assert!(html.contains("5 travellers (4 passengers, 1 crew)"), "{html}");
-    let first = html.find("AHMAD OUMAR IMHAMAD AL FITOURI").expect("traveller 1");
+    assert!(
+        html.contains("5 travellers (4 passengers, 1 crew)"),
+        "{html}"
+    );
+    let first = html
+        .find("AHMAD OUMAR IMHAMAD AL FITOURI")
+        .expect("traveller 1");
     let second = html.find("MUHAMMAD TAHER ANWARI").expect("traveller 2");
     assert!(first < second, "message order");
     assert!(html.contains("Exact document number"), "{html}");
@@ -282,7 +312,10 @@ async fn a_bad_file_on_the_page_is_a_translated_error_on_the_form(app: &TestApp)
     assert!(html.contains("A date is not a valid date."), "{html}");
     assert!(html.contains("tag DTM"), "{html}");
     assert!(html.contains("991332"), "{html}");
-    assert!(html.contains(r#"action="/screen/manifest""#), "the form again");
+    assert!(
+        html.contains(r#"action="/screen/manifest""#),
+        "the form again"
+    );
     let ru = upload(app, &b, b"not a manifest", "ru").await;
     assert_eq!(ru.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let ru = ru.text().await.unwrap();
