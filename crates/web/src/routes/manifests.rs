@@ -16,7 +16,7 @@ use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
 use crate::context::Ctx;
@@ -238,6 +238,15 @@ fn verdict(l: Lang, h: &Hit) -> Markup {
     html! { span class={ "badge " (class) } { (l.t(key)) } }
 }
 
+/// On a phone the results table becomes one block per traveller and hit
+/// (an officer at a gate reads it there); the page's own rule, so that the
+/// shared stylesheet stays as it is.
+const NARROW: &str = "@media (max-width: 640px) { \
+    table.manifest thead { display: none; } \
+    table.manifest, table.manifest tbody, table.manifest tr, table.manifest td { display: block; width: auto; } \
+    table.manifest td { border: none; padding: .15rem .4rem; } \
+    table.manifest tr { border-top: 1px solid var(--line); padding: .4rem 0; } }";
+
 fn results(l: Lang, s: &ManifestScreening) -> Markup {
     let t = &s.totals;
     html! {
@@ -270,10 +279,10 @@ fn results(l: Lang, s: &ManifestScreening) -> Markup {
         @for w in &s.warnings {
             p.muted { (l.t("manifest.tolerated")) " " (w.to_string()) }
         }
+        style { (PreEscaped(NARROW)) }
         div style="overflow-x:auto" {
-            table {
+            table.manifest {
                 thead { tr {
-                    th scope="col" { "#" }
                     th scope="col" { (l.t("manifest.traveller")) }
                     th scope="col" { (l.t("manifest.verdict")) }
                     th scope="col" { (l.t("manifest.match")) }
@@ -283,10 +292,11 @@ fn results(l: Lang, s: &ManifestScreening) -> Markup {
                     @for tr in s.travellers() {
                         @let span = tr.hits.len().max(1);
                         @let who = html! {
-                            td rowspan=(span) { code { (tr.id) } }
-                            td rowspan=(span) {
+                            td rowspan=(span) style="min-width:11rem" {
                                 strong { (tr.name) }
                                 @if tr.kind.is_crew() { " " span.badge { (l.t("manifest.crew")) } }
+                                br;
+                                code { (tr.id) }
                                 br;
                                 span.muted {
                                     @if let Some(b) = &tr.birth_date { (l.t("manifest.born")) " " (b) " " }
@@ -366,10 +376,10 @@ fn manifest_page(
                 (csrf_field(ctx))
                 div.field {
                     label for="file" { (l.t("manifest.file")) " *" }
+                    div.hint id="file-hint" { (l.t("manifest.file_hint")) }
                     input type="file" id="file" name="file" required
                         aria-invalid=[error.map(|_| "true")]
-                        aria-describedby=[error.map(|_| "manifest-error")];
-                    span.hint { (l.t("manifest.file_hint")) }
+                        aria-describedby=(if error.is_some() { "file-hint manifest-error" } else { "file-hint" });
                 }
                 @if let Some(e) = error {
                     div.notice.error id="manifest-error" role="alert" {
