@@ -14,6 +14,25 @@ pub const UN_XML: &[u8] = include_bytes!("../../../data/un/UN_consolidated_2026-
 /// When the list was generated (its `dateGenerated`).
 pub const UN_GENERATED: &str = "2026-02-27";
 
+/// `accord serve`'s first step: opens (and migrates) the database and
+/// imports the bundled list if it has no UN list yet.
+pub async fn first_start(url: &str) -> anyhow::Result<()> {
+    let store = Store::open(url).await?;
+    let imported = import_if_missing(&store).await;
+    store.close().await;
+    if let Some(v) = imported? {
+        tracing::info!(
+            version = v,
+            generated = UN_GENERATED,
+            "first start: imported the UN consolidated list shipped with Accord"
+        );
+        println!(
+            "First start: the UN Security Council Consolidated List shipped with Accord (generated {UN_GENERATED}) is version {v} of the `un` reference list"
+        );
+    }
+    Ok(())
+}
+
 /// Imports the bundled UN list when the stored `un` list has no version;
 /// returns the version made, if any.
 pub async fn import_if_missing(store: &Store) -> anyhow::Result<Option<i64>> {

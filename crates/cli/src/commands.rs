@@ -49,9 +49,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let bind = bind
                 .or_else(|| file.bind.clone())
                 .unwrap_or_else(|| "127.0.0.1:8080".into());
+            if !no_bundled_lists && file.bundled_lists.unwrap_or(true) {
+                crate::bundled::first_start(&db.url(&file)).await?;
+            }
             let file_lists = crate::screen::load_lists(&lists)?;
-            let bundled = !no_bundled_lists && file.bundled_lists.unwrap_or(true);
-            serve(&db.url(&file), &bind, demo, bundled, &file, file_lists).await?;
+            serve(&db.url(&file), &bind, demo, &file, file_lists).await?;
         }
         Command::Migrate { db } => {
             let store = open(&db.url(&file)).await?;
@@ -99,7 +101,6 @@ async fn serve(
     url: &str,
     bind: &str,
     with_demo: bool,
-    bundled_lists: bool,
     file: &FileConfig,
     file_lists: Vec<(String, accord_lists::List)>,
 ) -> anyhow::Result<()> {
@@ -129,17 +130,6 @@ async fn serve(
     };
     if with_demo {
         demo::load(&store).await.context("loading the demo data")?;
-    }
-    if bundled_lists && let Some(v) = crate::bundled::import_if_missing(&store).await? {
-        tracing::info!(
-            version = v,
-            generated = crate::bundled::UN_GENERATED,
-            "first start: imported the UN consolidated list shipped with Accord"
-        );
-        println!(
-            "First start: the UN Security Council Consolidated List shipped with Accord (generated {}) is version {v} of the `un` reference list",
-            crate::bundled::UN_GENERATED
-        );
     }
     let mut config = accord_web::Config::default();
     if let Some(secure) = file.secure_cookies {

@@ -13,7 +13,7 @@ use serde::Deserialize;
     about = "Accord: the platform of the Central and South Asia partnership against violent extremism"
 )]
 pub struct Cli {
-    /// A TOML configuration file (keys: database, bind, secure_cookies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names, bundled_lists).
+    /// A TOML configuration file (keys: database, bind, secure_cookies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names).
     #[arg(long, global = true, env = "ACCORD_CONFIG")]
     pub config: Option<PathBuf>,
     #[command(subcommand)]
@@ -264,13 +264,13 @@ pub struct FileConfig {
     pub database: Option<String>,
     pub bind: Option<String>,
     pub secure_cookies: Option<bool>,
+    /// Import the UN list shipped in the binary on the first start (on by default).
+    pub bundled_lists: Option<bool>,
     pub max_body_bytes: Option<usize>,
     pub log_format: Option<String>,
     /// Keep the screened names in the audit log (off by default).
     pub audit_screened_names: Option<bool>,
     pub max_upload_bytes: Option<usize>,
-    /// Import the UN list shipped in the binary on the first start (on by default).
-    pub bundled_lists: Option<bool>,
 }
 
 impl FileConfig {
