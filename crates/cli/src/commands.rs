@@ -43,12 +43,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             demo,
             log_json,
             lists,
+            no_bundled_lists,
         } => {
             let json_logs = log_json || file.log_format.as_deref() == Some("json");
             init_logging(json_logs);
             let bind = bind
                 .or_else(|| file.bind.clone())
                 .unwrap_or_else(|| "127.0.0.1:8080".into());
+            if !no_bundled_lists && file.bundled_lists.unwrap_or(true) {
+                crate::bundled::first_start(&db.url(&file)).await?;
+            }
             let file_lists = crate::screen::load_lists(&lists)?;
             let url = db.url(&file);
             let key_path = key.path(&file, &url);

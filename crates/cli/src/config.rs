@@ -65,6 +65,9 @@ pub enum Command {
         /// Log as JSON lines instead of text.
         #[arg(long, env = "ACCORD_LOG_JSON")]
         log_json: bool,
+        /// Do not import the UN consolidated list shipped in the binary when the database has no UN list yet.
+        #[arg(long, env = "ACCORD_NO_BUNDLED_LISTS")]
+        no_bundled_lists: bool,
     },
     /// Create the database if needed and apply pending migrations.
     Migrate {
@@ -286,6 +289,8 @@ pub struct FileConfig {
     pub database: Option<String>,
     pub bind: Option<String>,
     pub secure_cookies: Option<bool>,
+    /// Import the UN list shipped in the binary on the first start (on by default).
+    pub bundled_lists: Option<bool>,
     pub max_body_bytes: Option<usize>,
     pub log_format: Option<String>,
     /// Keep the screened names in the audit log (off by default).

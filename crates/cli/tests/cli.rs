@@ -709,3 +709,78 @@ fn paxlst_manifests_are_screened_against_list_files_into_one_csv() {
     assert!(!output.exists());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Starts `accord serve` with extra arguments and environment, waits until
+/// it listens, stops it and returns what it printed.
+fn serve_once(url: &str, extra: &[&str], env: &[(&str, &str)]) -> String {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_accord"));
+    cmd.args(["serve", "--database", url, "--bind", "127.0.0.1:0"])
+        .args(extra)
+        .env_remove("ACCORD_DATABASE_URL")
+        .env_remove("ACCORD_CONFIG")
+        .env_remove("ACCORD_NO_BUNDLED_LISTS")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("start accord");
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut printed = String::new();
+    let mut line = String::new();
+    while std::io::BufRead::read_line(&mut out, &mut line).unwrap() > 0 {
+        printed.push_str(&line);
+        if line.starts_with("Accord is listening") {
+            break;
+        }
+        line.clear();
+    }
+    child.kill().ok();
+    child.wait().ok();
+    printed
+}
+
+#[test]
+fn a_fresh_serve_imports_the_bundled_un_list_once_unless_turned_off() {
+    let dir = std::env::temp_dir().join(format!("accord-bundled-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/first.db", dir.display());
+    let printed = serve_once(&url, &[], &[]);
+    assert!(
+        printed.contains("is version 1 of the `un` reference list"),
+        "{printed}"
+    );
+    let versions = stdout(&accord(&["lists", "versions", "--database", &url]));
+    assert!(versions.starts_with("un v1:"), "{versions}");
+    assert!(versions.contains("generated 2026-02-27"), "{versions}");
+    assert_eq!(versions.lines().count(), 1, "{versions}");
+    // The second start keeps the stored list as it is.
+    let printed = serve_once(&url, &[], &[]);
+    assert!(!printed.contains("reference list"), "{printed}");
+    let again = stdout(&accord(&["lists", "versions", "--database", &url]));
+    assert_eq!(again.lines().count(), 1, "{again}");
+
+    // Turned off by the flag, the environment or the configuration file.
+    let config = dir.join("accord.toml");
+    std::fs::write(&config, "bundled_lists = false\n").unwrap();
+    let config = config.to_str().unwrap().to_string();
+    /// How it is turned off: arguments and environment.
+    type Way<'a> = (&'a str, Vec<&'a str>, Vec<(&'a str, &'a str)>);
+    let ways: [Way; 3] = [
+        ("flag", vec!["--no-bundled-lists"], vec![]),
+        ("env", vec![], vec![("ACCORD_NO_BUNDLED_LISTS", "true")]),
+        ("file", vec!["--config", &config], vec![]),
+    ];
+    for (how, args, env) in ways {
+        let url = format!("sqlite://{}/off-{how}.db", dir.display());
+        let printed = serve_once(&url, &args, &env);
+        assert!(printed.contains("Accord is listening"), "{how}: {printed}");
+        assert!(!printed.contains("reference list"), "{how}: {printed}");
+        let versions = stdout(&accord(&["lists", "versions", "--database", &url]));
+        assert!(
+            versions.contains("no reference lists are stored yet"),
+            "{how}: {versions}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -97,6 +97,10 @@ pub struct Hit {
     pub explanation: String,
     /// The engine's structured explanation, when the names compared.
     pub detail: Option<Explanation>,
+    /// The name hit rests on a weak alias only (`Candidate::low_confidence`):
+    /// corroborate it before acting on it. False for a hit found by its
+    /// document number alone.
+    pub low_confidence: bool,
 }
 
 /// One traveller's result, in message order.
@@ -361,6 +365,7 @@ fn traveller_result(
                 matched_name: Some(c.matched_name.clone()),
                 score: c.score,
                 document_match: None,
+                low_confidence: c.low_confidence,
                 explanation: c.explanation.to_string(),
                 detail: Some(c.explanation),
                 match_id: c.id,
@@ -409,6 +414,7 @@ fn traveller_result(
                         document_match: Some(dm),
                         explanation,
                         detail,
+                        low_confidence: false,
                     });
                 }
             }

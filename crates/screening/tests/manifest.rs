@@ -316,3 +316,23 @@ fn csv_cells_that_look_like_formulas_are_written_as_text() {
         }
     }
 }
+
+#[test]
+fn a_hit_on_a_weak_alias_only_is_marked_low_confidence() {
+    let s = common::screener();
+    // "Al Dabbashi" is a low-quality alias of LYi.023.
+    let msg = MessageSpec::new("PX0300", ListKind::Passengers, "XA123", legs())
+        .traveller(TravellerSpec::passenger("DABBASHI", "AL"))
+        .traveller(
+            TravellerSpec::passenger("AL FITOURI", "AHMAD")
+                .middle("OUMAR IMHAMAD")
+                .born("880507"),
+        );
+    let edi = ManifestBuilder::default().message(msg).build();
+    let r = screen_manifest(&s, edi.as_bytes(), &ManifestOptions::default()).unwrap();
+    let t: Vec<_> = r.travellers().collect();
+    let weak = &t[0].hits[0];
+    assert_eq!(weak.match_id, "LYi.023", "{:?}", t[0].hits);
+    assert!(weak.low_confidence, "{weak:?}");
+    assert!(!t[1].hits[0].low_confidence, "{:?}", t[1].hits[0]);
+}

@@ -45,6 +45,38 @@ fn op(
     o
 }
 
+/// `POST /api/manifests`: a raw EDIFACT body, not JSON, and a 422 that
+/// carries the parser's position.
+fn manifests_op() -> Value {
+    let mut o = op(
+        "Screening",
+        "Screen an API manifest (UN/EDIFACT PAXLST): every traveller by name, birth date and nationality, and every document number exactly, in message order with the flight and totals (audited with counts; nothing about travellers is stored)",
+        true,
+        None,
+        (
+            200,
+            json!({ "type": "object", "description": "ManifestScreening: interchange, messages (flight, travellers with ranked hits, totals), warnings, totals" }),
+        ),
+        json!([
+            { "name": "threshold", "in": "query", "schema": { "type": "number", "minimum": 0, "maximum": 1 }, "description": "lowest name score reported (default 0.70); document hits always are" },
+            { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 100 }, "description": "most name hits per traveller (default 10)" },
+            { "name": "lists", "in": "query", "schema": { "type": "string" }, "description": "comma-separated datasets (default: all loaded)" }
+        ]),
+    );
+    o["requestBody"] = json!({ "required": true, "description": "The EDIFACT text as the airline sent it; any content type; at most the upload limit", "content": {
+        "text/plain": { "schema": { "type": "string" } },
+        "application/edifact": { "schema": { "type": "string" } }
+    } });
+    o["responses"]["422"] = json!({ "description": "The manifest cannot be read (not EDIFACT, cut, a control count that does not match, a missing name, an impossible date, a wrong character set, too large) or an option is invalid; nothing is screened or stored", "content": { "application/json": { "schema": { "type": "object", "properties": { "error": { "type": "object", "properties": {
+        "status": { "type": "integer" }, "code": { "type": "string", "enum": ["invalid_manifest", "invalid"] }, "message": { "type": "string" },
+        "fields": { "type": "array", "items": { "type": "object" } },
+        "position": { "type": "object", "properties": { "segment": { "type": "integer", "description": "from UNB = 1 (0: before any segment)" }, "offset": { "type": "integer", "description": "byte offset" } } },
+        "tag": { "type": ["string", "null"], "description": "the segment tag, e.g. DTM" },
+        "kind": { "type": "object", "description": "kind: not_edifact, truncated, count_mismatch, missing, invalid_date, wrong_charset, too_large, …, with its details" }
+    } } } } } } });
+    o
+}
+
 fn r(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
 }
@@ -258,6 +290,7 @@ fn base_spec() -> Value {
             ])) },
             "/api/audit/verify": { "get": op("Audit", "Verify the audit log's hash chain (secretariat)", true, None, (200, r("AuditVerification")), none.clone()) },
             "/api/screen": { "post": op("Screening", "Screen one name or a batch of up to 1,000 against the loaded lists (audited)", true, Some("ScreenRequest"), (200, r("ScreenResponse")), none.clone()) },
+            "/api/manifests": { "post": manifests_op() },
             "/match/{dataset}": { "post": op("Screening", "OpenSanctions yente-compatible matching (request and response as yente's /match/{dataset})", true, None, (200, json!({ "type": "object" })), path_param("dataset", "string")) },
             "/api/list": { "get": op("Common list", "The current published version (or ?version=N) with entries and published reasons; ETag", false, None, (200, json!({ "type": "object" })), json!([{ "name": "version", "in": "query", "schema": { "type": "integer" } }])) },
             "/api/list/versions": { "get": op("Common list", "Every published version with what changed", false, None, (200, json!({ "type": "array", "items": { "type": "object" } })), none.clone()) },

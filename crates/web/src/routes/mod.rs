@@ -7,6 +7,7 @@ mod common_list;
 mod focal_points;
 mod home;
 mod lists;
+mod manifests;
 mod members;
 mod notifications;
 mod ombudsperson;
@@ -149,6 +150,9 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
             screen,
             screening::job_result,
         )
+        .get("/screen/manifest", screen, manifests::page)
+        .upload("/screen/manifest", screen, manifests::screen_upload)
+        .upload("/api/manifests", screen, manifests::api_screen)
         .post("/api/screen", screen, screening::api_screen)
         .post("/match/{dataset}", screen, screening::yente_match)
         .get("/list", Public, common_list::list_page)

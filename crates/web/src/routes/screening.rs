@@ -364,6 +364,7 @@ fn screen_page(
                 }
                 button type="submit" { (l.t("screen.submit")) }
             }
+            p { a.button.secondary href="/screen/manifest" { (l.t("manifest.link")) } }
             h2 { (l.t("screen.batch_title")) }
             p { (l.t("screen.batch_intro")) }
             form.stacked method="post" action="/screen/batch" enctype="multipart/form-data" {
