@@ -113,7 +113,7 @@ fn entries_table(l: Lang, entries: &[&PublishedEntry]) -> Markup {
                         @if let Some(un) = &e.un_reference { "UN " code { (un) } br; }
                         (entry_facts(l, &e.entry))
                     }
-                    td { (e.listed_on.as_deref().unwrap_or("—")) }
+                    td.nowrap { (e.listed_on.as_deref().unwrap_or("—")) }
                     td { (e.narrative_summary) }
                 }
             } }
