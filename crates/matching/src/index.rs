@@ -23,7 +23,6 @@
 
 use crate::entity::{PreparedQuery, explain_record, max_boost, name_evidence, secondary};
 use crate::error::QueryError;
-use crate::fxhash::FxHashMap as HashMap;
 use crate::prepare::{PreparedName, prepare_list_forms};
 use crate::score::{
     CompareScratch, PairKind, PairMemo, QuerySide, TokenPattern, score_prepared, token_sim_with,
@@ -31,6 +30,7 @@ use crate::score::{
 use crate::tokens::TokenClass;
 use crate::types::{Candidate, Query, Record, ScreenOptions};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
 
 /// Names fully scored per query, at most.

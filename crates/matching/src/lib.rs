@@ -9,7 +9,6 @@ pub mod dates;
 pub mod entity;
 pub mod error;
 pub mod explain;
-mod fxhash;
 pub mod index;
 pub mod keys;
 pub mod prepare;

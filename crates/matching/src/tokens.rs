@@ -3,7 +3,7 @@
 //! an initial, or an ordinary name word. Particles and titles weigh little;
 //! legal forms weigh nothing, so they neither make nor block a match.
 
-use crate::fxhash::FxHashMap;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 

@@ -12,7 +12,7 @@
 //! Nicknames (Bill/William) are in the same table: to the screener they are
 //! another spelling of the same name part.
 
-use crate::fxhash::FxHashMap as HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 pub const GROUPS: &[&[&str]] = &[

@@ -48,7 +48,7 @@ pub struct Framework {
     pub id: FrameworkId,
     pub title: String,
     pub short_title: String,
-    #[serde(with = "serde_time::option_date")]
+    #[serde(with = "serde_time::date::option")]
     pub adopted_on: Option<Date>,
     pub adopted_at: Option<String>,
     pub description: String,

@@ -15,7 +15,6 @@ use crate::error::PlanError;
 use crate::ids::{CommitmentId, RoundId, UserId};
 use crate::round::ReportingRound;
 use crate::rules::{accepts_reports, acting_user, can_draft, can_submit, visible_to};
-use crate::serde_time;
 use accord_core::Principal;
 
 /// How far a member has got with a commitment.
@@ -351,7 +350,7 @@ pub struct ReportContent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Submission {
     pub by: UserId,
-    #[serde(with = "serde_time::instant")]
+    #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
 }
 
@@ -367,9 +366,9 @@ pub struct ReportVersion {
     /// count the last of `drafted_by`).
     #[serde(default)]
     pub last_edited_by: Option<UserId>,
-    #[serde(with = "serde_time::instant")]
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
-    #[serde(with = "serde_time::instant")]
+    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
     /// `None` while it is a draft.
     pub submitted: Option<Submission>,

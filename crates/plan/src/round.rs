@@ -30,7 +30,7 @@ pub struct ReportingRound {
     pub name: String,
     pub period: Period,
     /// Reports are taken until this instant (inclusive).
-    #[serde(with = "serde_time::instant")]
+    #[serde(with = "time::serde::rfc3339")]
     pub deadline: OffsetDateTime,
     /// The commitments in scope, in catalogue order.
     pub commitments: Vec<CommitmentId>,

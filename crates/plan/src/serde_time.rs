@@ -1,9 +1,9 @@
-//! Human-readable serde formats for `time` values: dates as `2015-09-29`,
-//! instants as RFC 3339. The workspace enables `time`'s `serde` feature
+//! Human-readable serde formats for `time` values: dates as `2015-09-29`
+//! (declared with `time::serde::format_description!`), instants as RFC 3339
+//! (`time::serde::rfc3339`). The workspace enables `time`'s `serde` feature
 //! without `serde-human-readable` (which would change other crates' formats
 //! through feature unification), so the defaults would be tuples.
 
-use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
 use time::format_description::BorrowedFormatItem;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
@@ -11,61 +11,13 @@ use time::{Date, OffsetDateTime};
 
 pub(crate) const DATE: &[BorrowedFormatItem<'_>] = format_description!("[year]-[month]-[day]");
 
-pub(crate) fn format_date(d: Date) -> String {
-    d.format(DATE).unwrap_or_else(|_| d.to_string())
-}
-
 pub(crate) fn format_instant(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
 }
 
-pub mod date {
-    use super::*;
-
-    pub fn serialize<S: Serializer>(value: &Date, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format_date(*value))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
-        let text = String::deserialize(d)?;
-        Date::parse(&text, DATE).map_err(|e| D::Error::custom(format!("date {text:?}: {e}")))
-    }
-}
-
-pub mod option_date {
-    use super::*;
-
-    pub fn serialize<S: Serializer>(value: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(d) => s.serialize_str(&format_date(*d)),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
-        Option::<String>::deserialize(d)?
-            .map(|text| {
-                Date::parse(&text, DATE)
-                    .map_err(|e| D::Error::custom(format!("date {text:?}: {e}")))
-            })
-            .transpose()
-    }
-}
-
-pub mod instant {
-    use super::*;
-
-    pub fn serialize<S: Serializer>(value: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
-        let text = value.format(&Rfc3339).map_err(serde::ser::Error::custom)?;
-        s.serialize_str(&text)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
-        let text = String::deserialize(d)?;
-        OffsetDateTime::parse(&text, &Rfc3339)
-            .map_err(|e| D::Error::custom(format!("time {text:?}: {e}")))
-    }
-}
+// `date` (with `date::option` for optional fields) writes and reads
+// `2015-09-29`; instants use `time::serde::rfc3339` directly.
+time::serde::format_description!(pub date, Date, "[year]-[month]-[day]");
 
 /// Parses a form field holding a date (`YYYY-MM-DD`); the error names the field.
 pub(crate) fn parse_date(field: &str, raw: &str) -> Result<Date, accord_core::Invalid> {
@@ -93,4 +45,40 @@ pub(crate) fn parse_instant(
         field,
         "must be a date (YYYY-MM-DD, end of day UTC) or an RFC 3339 time",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::{Deserialize, Serialize};
+    use time::macros::{date, datetime};
+    use time::{Date, OffsetDateTime};
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Stored {
+        #[serde(with = "super::date")]
+        day: Date,
+        #[serde(with = "super::date::option")]
+        maybe: Option<Date>,
+        #[serde(with = "super::date::option")]
+        none: Option<Date>,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    }
+
+    #[test]
+    fn stored_json_keeps_iso_dates_and_rfc3339_instants() {
+        let v = Stored {
+            day: date!(2015 - 09 - 29),
+            maybe: Some(date!(2026 - 01 - 05)),
+            none: None,
+            at: datetime!(2026-09-15 23:59:59 +02:00),
+        };
+        let json = serde_json::to_string(&v).unwrap();
+        assert_eq!(
+            json,
+            r#"{"day":"2015-09-29","maybe":"2026-01-05","none":null,"at":"2026-09-15T23:59:59+02:00"}"#
+        );
+        assert_eq!(serde_json::from_str::<Stored>(&json).unwrap(), v);
+        assert!(serde_json::from_str::<Stored>(&json.replace("09-29", "9-29")).is_err());
+    }
 }

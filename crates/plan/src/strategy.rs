@@ -70,7 +70,7 @@ pub struct NationalStrategy {
     pub title: String,
     pub kind: StrategyKind,
     pub status: StrategyStatus,
-    #[serde(with = "serde_time::option_date")]
+    #[serde(with = "serde_time::date::option")]
     pub adopted_on: Option<Date>,
     /// Agencies, civil society and others involved in designing or running it.
     pub actors: Vec<String>,

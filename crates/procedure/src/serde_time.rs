@@ -7,28 +7,21 @@
 //! `"2025-12-25"`, `"15:00"` and `"-05:00"` instead.
 
 use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
+use time::Date;
 use time::format_description::BorrowedFormatItem;
 use time::macros::format_description;
-use time::{Date, Time, UtcOffset};
 
 const DATE: &[BorrowedFormatItem<'_>] = format_description!("[year]-[month]-[day]");
-const CLOCK: &[BorrowedFormatItem<'_>] = format_description!("[hour]:[minute]");
-const OFFSET: &[BorrowedFormatItem<'_>] =
-    format_description!("[offset_hour sign:mandatory]:[offset_minute]");
 
-pub mod date {
-    use super::*;
-
-    pub fn serialize<S: Serializer>(value: &Date, s: S) -> Result<S::Ok, S::Error> {
-        let text = value.format(DATE).map_err(serde::ser::Error::custom)?;
-        s.serialize_str(&text)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
-        let text = String::deserialize(d)?;
-        Date::parse(&text, DATE).map_err(|e| D::Error::custom(format!("date {text:?}: {e}")))
-    }
-}
+// Single values use `time`'s own serde modules; `time::serde` has nothing for
+// a list of dates or for weekday names, so `dates` and `weekdays` stay below.
+time::serde::format_description!(pub date, Date, "[year]-[month]-[day]");
+time::serde::format_description!(pub clock, Time, "[hour]:[minute]");
+time::serde::format_description!(
+    pub offset,
+    UtcOffset,
+    "[offset_hour sign:mandatory]:[offset_minute]"
+);
 
 pub mod dates {
     use super::*;
@@ -50,35 +43,6 @@ pub mod dates {
                 Date::parse(text, DATE).map_err(|e| D::Error::custom(format!("date {text:?}: {e}")))
             })
             .collect()
-    }
-}
-
-pub mod clock {
-    use super::*;
-
-    pub fn serialize<S: Serializer>(value: &Time, s: S) -> Result<S::Ok, S::Error> {
-        let text = value.format(CLOCK).map_err(serde::ser::Error::custom)?;
-        s.serialize_str(&text)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Time, D::Error> {
-        let text = String::deserialize(d)?;
-        Time::parse(&text, CLOCK).map_err(|e| D::Error::custom(format!("time {text:?}: {e}")))
-    }
-}
-
-pub mod offset {
-    use super::*;
-
-    pub fn serialize<S: Serializer>(value: &UtcOffset, s: S) -> Result<S::Ok, S::Error> {
-        let text = value.format(OFFSET).map_err(serde::ser::Error::custom)?;
-        s.serialize_str(&text)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<UtcOffset, D::Error> {
-        let text = String::deserialize(d)?;
-        UtcOffset::parse(&text, OFFSET)
-            .map_err(|e| D::Error::custom(format!("UTC offset {text:?}: {e}")))
     }
 }
 

@@ -448,4 +448,25 @@ mod tests {
         let back: Calendar = serde_json::from_str(&json).unwrap();
         assert_eq!(back, holidays_2025());
     }
+
+    #[test]
+    fn deadline_zone_json_keeps_dates_clock_and_signed_offsets() {
+        let zone = DeadlineZone {
+            label: "New York".into(),
+            standard_offset: time::macros::offset!(-05:00),
+            summer_time: vec![OffsetPeriod {
+                from: date!(2026 - 03 - 08),
+                until: date!(2026 - 11 - 01),
+                utc_offset: time::macros::offset!(-04:00),
+            }],
+            deadline_time: time!(15:00),
+        };
+        let json = serde_json::to_string(&zone).unwrap();
+        assert_eq!(
+            json,
+            r#"{"label":"New York","standard_offset":"-05:00","summer_time":[{"from":"2026-03-08","until":"2026-11-01","utc_offset":"-04:00"}],"deadline_time":"15:00"}"#
+        );
+        assert_eq!(serde_json::from_str::<DeadlineZone>(&json).unwrap(), zone);
+        assert!(serde_json::from_str::<DeadlineZone>(&json.replace("-05:00", "05:00")).is_err());
+    }
 }
