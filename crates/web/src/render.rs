@@ -208,16 +208,20 @@ impl<'a> Field<'a> {
     }
 }
 
+/// What [`url_encode`] escapes: everything but the RFC 3986 unreserved
+/// characters and `/`, which is left alone so that a `next=/members/KAZ`
+/// stays readable; `?`, `&`, `=` and `#` are escaped so a value cannot end
+/// its parameter or start another.
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
+
 /// Percent-encodes a string for use in a query parameter.
 pub fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(s, QUERY_VALUE).to_string()
 }
 
 /// An instant as `YYYY-MM-DD HH:MM UTC`: the one way pages show a time.
@@ -242,6 +246,13 @@ mod tests {
     #[test]
     fn urls_are_encoded() {
         assert_eq!(url_encode("/members/KAZ?x=1&y"), "/members/KAZ%3Fx%3D1%26y");
+    }
+
+    #[test]
+    fn url_encoding_keeps_unreserved_characters_and_escapes_the_rest_as_utf8() {
+        assert_eq!(url_encode("aZ09-_.~/"), "aZ09-_.~/");
+        assert_eq!(url_encode("a b+c#d%"), "a%20b%2Bc%23d%25");
+        assert_eq!(url_encode("Иван"), "%D0%98%D0%B2%D0%B0%D0%BD");
     }
 
     #[test]

@@ -3,18 +3,21 @@
 //! rebuilt after an import and whenever another node imported (checked
 //! periodically), then swapped in whole, so queries never wait for a build.
 
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use accord_lists::List;
 use accord_screening::Screener;
 use accord_store::{Store, StoreError};
+use arc_swap::ArcSwap;
 
 /// The dataset name screening results carry for the common list.
 pub const COMMON_DATASET: &str = "common";
 
 pub struct Screening {
-    current: RwLock<Arc<Screener>>,
+    /// Readers take a snapshot without a lock; a rebuild stores a new index
+    /// whole, and queries already running keep the one they took.
+    current: ArcSwap<Screener>,
     file_lists: Vec<(String, List)>,
     /// (list, version) of the stored lists in `current`.
     loaded: Mutex<Vec<(String, i64)>>,
@@ -24,17 +27,14 @@ impl Screening {
     pub fn new(file_lists: Vec<(String, List)>) -> Screening {
         let screener = Screener::from_lists(file_lists.clone());
         Screening {
-            current: RwLock::new(Arc::new(screener)),
+            current: ArcSwap::from_pointee(screener),
             file_lists,
             loaded: Mutex::new(Vec::new()),
         }
     }
 
     pub fn current(&self) -> Arc<Screener> {
-        self.current
-            .read()
-            .expect("the screener lock is never poisoned")
-            .clone()
+        self.current.load_full()
     }
 
     /// Rebuilds the index if the stored lists (reference lists and the common
@@ -80,7 +80,7 @@ impl Screening {
             .map_err(|e| {
                 StoreError::Unsupported(format!("building the screening index failed: {e}"))
             })?;
-        *self.current.write().expect("never poisoned") = Arc::new(screener);
+        self.current.store(Arc::new(screener));
         *self.loaded.lock().expect("never poisoned") = versions;
         tracing::info!("screening index rebuilt");
         Ok(true)
