@@ -93,6 +93,17 @@ pub fn text(field: &str, value: &str, required: bool, max_chars: usize) -> Resul
     Ok(v.to_string())
 }
 
+/// A CSV cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab
+/// or carriage return first) gets a leading apostrophe, so that a name typed
+/// as `=HYPERLINK(…)` stays text when the file is opened in Excel. The one
+/// rule of every CSV the platform writes.
+pub fn neutralize_formula(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
 /// CR LF and lone CR become LF.
 pub fn normalize_line_breaks(value: &str) -> std::borrow::Cow<'_, str> {
     if value.contains('\r') {

@@ -135,13 +135,7 @@ pub fn write_with<W: Write>(
     Ok(())
 }
 
-/// `'` before a field a spreadsheet would evaluate.
-fn neutralize_formula(field: &str) -> std::borrow::Cow<'_, str> {
-    match field.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{field}").into(),
-        _ => field.into(),
-    }
-}
+use accord_core::validation::neutralize_formula;
 
 /// `Passport A1234567 (Pakistan)`.
 fn document(d: &IdentityDocument) -> String {

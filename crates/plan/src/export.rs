@@ -16,12 +16,10 @@ use crate::report::{Report, format_number};
 use crate::serde_time::format_instant;
 use accord_core::Principal;
 
-/// Prefixes `'` to a field a spreadsheet would read as a formula.
+/// Prefixes `'` to a field a spreadsheet would read as a formula (the
+/// platform's one rule, `accord_core::validation::neutralize_formula`).
 pub fn neutralize(field: &str) -> Cow<'_, str> {
-    match field.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{field}").into(),
-        _ => field.into(),
-    }
+    accord_core::validation::neutralize_formula(field)
 }
 
 fn write_row<W: Write, I, S>(w: &mut csv::Writer<W>, row: I) -> Result<(), csv::Error>

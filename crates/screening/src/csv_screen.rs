@@ -266,15 +266,7 @@ struct Out<W: Write> {
     spreadsheet_safe: bool,
 }
 
-/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or
-/// carriage return first) gets a leading apostrophe, so that a name typed
-/// as `=HYPERLINK(…)` stays text when the results are opened in Excel.
-pub(crate) fn neutralize_formula(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{cell}")),
-        _ => std::borrow::Cow::Borrowed(cell),
-    }
-}
+pub(crate) use accord_core::validation::neutralize_formula;
 
 impl<W: Write> Out<W> {
     fn row(&mut self, fields: [&str; 9]) -> Result<(), CsvError> {

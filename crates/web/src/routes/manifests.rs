@@ -354,24 +354,13 @@ fn manifest_page(
     screening: Option<&ManifestScreening>,
 ) -> Html<String> {
     let l = ctx.lang;
-    let lists: Vec<String> = state
-        .screening
-        .current()
-        .datasets()
-        .iter()
-        .map(|d| format!("{} ({})", d.name, d.entries))
-        .collect();
     render_page(
         ctx,
         l.t("manifest.title"),
         html! {
             h1 { (l.t("manifest.title")) }
             p { (l.t("manifest.intro")) }
-            @if lists.is_empty() {
-                div.notice.warn { (l.t("screen.no_lists")) }
-            } @else {
-                p.muted { (l.t("screen.lists")) " " (lists.join(", ")) }
-            }
+            (super::screening::lists_searched(state, l))
             form.stacked method="post" action="/screen/manifest" enctype="multipart/form-data" {
                 (csrf_field(ctx))
                 div.field {

@@ -324,13 +324,9 @@ pub struct ScreenForm {
     schema: String,
 }
 
-fn screen_page(
-    state: &AppState,
-    ctx: &Ctx,
-    form: &ScreenForm,
-    results: Option<&QueryResult>,
-) -> Html<String> {
-    let l = ctx.lang;
+/// Which lists a screening searches (name and number of entries), or a
+/// warning that none is loaded: said on every screening page.
+pub(super) fn lists_searched(state: &AppState, l: crate::i18n::Lang) -> maud::Markup {
     let lists: Vec<String> = state
         .screening
         .current()
@@ -338,17 +334,29 @@ fn screen_page(
         .iter()
         .map(|d| format!("{} ({})", d.name, d.entries))
         .collect();
+    html! {
+        @if lists.is_empty() {
+            div.notice.warn { (l.t("screen.no_lists")) }
+        } @else {
+            p.muted { (l.t("screen.lists")) " " (lists.join(", ")) }
+        }
+    }
+}
+
+fn screen_page(
+    state: &AppState,
+    ctx: &Ctx,
+    form: &ScreenForm,
+    results: Option<&QueryResult>,
+) -> Html<String> {
+    let l = ctx.lang;
     render_page(
         ctx,
         l.t("screen.title"),
         html! {
             h1 { (l.t("screen.title")) }
             p { (l.t("screen.intro")) }
-            @if lists.is_empty() {
-                div.notice.warn { (l.t("screen.no_lists")) }
-            } @else {
-                p.muted { (l.t("screen.lists")) " " (lists.join(", ")) }
-            }
+            (lists_searched(state, l))
             form.stacked method="post" action="/screen" {
                 (csrf_field(ctx))
                 (Field::text("name", l.t("screen.name"), &form.name).required().hint(l.t("screen.name_hint")).render(None))
