@@ -79,6 +79,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Screen(args) => crate::screen::run(&args, &file).await?,
         Command::Verify(args) => crate::verify::run(&args)?,
         Command::Hashes(cmd) => crate::hashes::run(cmd)?,
+        Command::Programmes(cmd) => crate::programmes::run(cmd, &file).await?,
         Command::Backup { db, output } => {
             let store = open(&db.url(&file)).await?;
             store.backup_to(&output).await?;
@@ -168,6 +169,7 @@ async fn serve(
     if let Some(keep) = file.audit_screened_names {
         config.audit_screened_names = keep;
     }
+    config.iati = file.iati()?;
     let app = accord_web::app(store.clone(), config, file_lists).await?;
     let listener = tokio::net::TcpListener::bind(bind)
         .await

@@ -96,6 +96,9 @@ pub enum Command {
     /// Hash sharing: hash files (MD5, SHA-256, PDQ), match PDQ hashes, benchmark.
     #[command(subcommand)]
     Hashes(HashesCommand),
+    /// Capacity-building programmes: import IATI 2.03 or CSV files, export IATI or CSV.
+    #[command(subcommand)]
+    Programmes(ProgrammesCommand),
     /// Write a consistent copy of a SQLite database while the server runs.
     Backup {
         #[command(flatten)]
@@ -298,6 +301,34 @@ pub struct FileConfig {
     pub max_upload_bytes: Option<usize>,
     /// The platform's signing key file (see `--signing-key`).
     pub signing_key: Option<PathBuf>,
+    /// The secretariat's IATI organisation identifier, as registered
+    /// (the reporting organisation of the programmes' IATI file).
+    pub iati_reporting_org: Option<String>,
+    /// Its IATI OrganisationType code (default 40, multilateral).
+    pub iati_reporting_org_type: Option<String>,
+    /// Its name in the IATI file.
+    pub iati_reporting_org_name: Option<String>,
+}
+
+impl FileConfig {
+    /// The IATI reporting organisation: the file's settings over the defaults.
+    pub fn iati(&self) -> anyhow::Result<accord_programmes::iati::IatiConfig> {
+        use accord_programmes::model::{OrgRef, OrgType, Text};
+        let mut c = accord_web::Config::default().iati;
+        if let Some(r) = &self.iati_reporting_org {
+            c.reporting_org = OrgRef::parse(r)
+                .map_err(|p| anyhow::anyhow!("iati_reporting_org: {}", p.message()))?;
+        }
+        if let Some(t) = &self.iati_reporting_org_type {
+            c.reporting_org_type = OrgType::parse(t)
+                .map_err(|p| anyhow::anyhow!("iati_reporting_org_type: {}", p.message()))?;
+        }
+        if let Some(n) = &self.iati_reporting_org_name {
+            c.reporting_org_name = Text::single("en", n, 200)
+                .map_err(|e| anyhow::anyhow!("iati_reporting_org_name: {e}"))?;
+        }
+        Ok(c)
+    }
 }
 
 impl FileConfig {
@@ -358,6 +389,40 @@ mod tests {
     fn unknown_keys_in_the_file_are_refused() {
         assert!(toml::from_str::<FileConfig>("databse = 'x'").is_err());
     }
+}
+
+/// `accord programmes ...`.
+#[derive(Subcommand, Debug)]
+pub enum ProgrammesCommand {
+    /// Import a donor's IATI 2.03 activity file, or a CSV of programmes or of
+    /// indicator periods, all or nothing, under the rules of the user named.
+    Import {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// The file (IATI XML or CSV).
+        file: PathBuf,
+        /// The account the import is made as (its member and role decide what it may change).
+        #[arg(long = "as")]
+        as_user: String,
+        /// iati, programmes or periods (default: told from the file).
+        #[arg(long, value_parser = ["iati", "programmes", "periods"])]
+        format: Option<String>,
+    },
+    /// Write the programmes: the IATI 2.03 file of the publishable ones (which
+    /// records them as published), or every programme as CSV.
+    Export {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// iati, programmes (CSV) or periods (CSV of indicator periods).
+        #[arg(long, value_parser = ["iati", "programmes", "periods"])]
+        format: String,
+        /// Only the programmes this member takes part in.
+        #[arg(long)]
+        member: Option<String>,
+        /// The file to write (must not exist).
+        #[arg(long)]
+        output: PathBuf,
+    },
 }
 
 /// `accord hashes ...` (no database needed).

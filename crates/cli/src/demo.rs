@@ -77,6 +77,7 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
             .await?;
     }
     load_plan(store, &actor).await?;
+    crate::demo_programmes::load(store).await?;
     load_common_list(store, &actor).await
 }
 

@@ -5,8 +5,10 @@ mod commands;
 mod common_list;
 mod config;
 mod demo;
+mod demo_programmes;
 mod hashes;
 mod lists;
+mod programmes;
 mod screen;
 mod verify;
 

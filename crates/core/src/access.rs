@@ -185,6 +185,13 @@ pub enum Action {
     EditStrategies {
         member: MemberCode,
     },
+    /// Capacity-building programmes: public, as their list is; what each
+    /// viewer sees of a programme is decided by its TLP marking.
+    ViewProgrammes,
+    /// Recording and editing programmes and their results: members'
+    /// contributors and administrators, and the secretariat (the programme
+    /// rules then say which programmes: those their member takes part in).
+    EditProgrammes,
     /// The published common list, its versions and exports: public.
     ViewPublishedList,
     /// Proposals and their status: users of members and the secretariat.
@@ -229,6 +236,8 @@ impl Action {
             Action::DraftReport { .. } => "plan.reports.draft",
             Action::SubmitReport { .. } => "plan.reports.submit",
             Action::EditStrategies { .. } => "plan.strategies.edit",
+            Action::ViewProgrammes => "programmes.view",
+            Action::EditProgrammes => "programmes.edit",
             Action::ViewPublishedList => "list.view",
             Action::ViewProposals => "proposals.view",
             Action::Propose => "proposals.create",
@@ -258,6 +267,7 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
         | Action::ViewApiDocs
         | Action::ViewCommitments
         | Action::ViewPublishedList
+        | Action::ViewProgrammes
         | Action::Petition => {
             return Ok(());
         }
@@ -278,6 +288,11 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
         Action::EditStrategies { member } => {
             who.is_secretariat()
                 || (who.member() == Some(member)
+                    && matches!(who.role(), Some(Role::MemberAdmin | Role::Contributor)))
+        }
+        Action::EditProgrammes => {
+            who.is_secretariat()
+                || (who.member().is_some()
                     && matches!(who.role(), Some(Role::MemberAdmin | Role::Contributor)))
         }
         Action::ViewFocalPoints { .. } => who.member().is_some() || who.is_secretariat(),

@@ -282,9 +282,22 @@ pub fn correct_period(
 /// published (whatever the input says), and within the actor's reach.
 pub fn create(mut data: ProgrammeData, actor: &Principal) -> Result<Programme, ProgrammeError> {
     data.published = false;
-    let p = Programme::new(data)?;
-    can_edit(actor, &p)?;
-    Ok(p)
+    let user = can_edit(actor, &Programme::new(data.clone())?)?;
+    // The creator drafted every period it brings: separation of duties
+    // then lets another user of the member submit them.
+    for per in data
+        .results
+        .iter_mut()
+        .flat_map(|r| r.indicators.iter_mut())
+        .flat_map(|i| i.periods.iter_mut())
+    {
+        if let PeriodState::Draft { last_editor: None } = per.state {
+            per.state = PeriodState::Draft {
+                last_editor: Some(user),
+            };
+        }
+    }
+    Ok(Programme::new(data)?)
 }
 
 /// An edit of the whole programme (a form, an API body, an import):
@@ -795,5 +808,33 @@ mod tests {
             Err(ProgrammeError::VersionConflict { .. })
         ));
         assert_eq!(History::from_versions(h.versions().to_vec()).unwrap(), h);
+    }
+
+    #[test]
+    fn the_creator_is_the_last_editor_of_the_periods_it_brings_so_another_user_submits() {
+        let contributor = member_user(2, "KAZ", Role::Contributor);
+        let admin = member_user(3, "KAZ", Role::MemberAdmin);
+        let mut data = sample_data();
+        for per in data
+            .results
+            .iter_mut()
+            .flat_map(|r| r.indicators.iter_mut())
+            .flat_map(|i| i.periods.iter_mut())
+        {
+            per.state = PeriodState::Draft { last_editor: None };
+        }
+        let p = create(data.clone(), &contributor).unwrap();
+        let at = PeriodRef {
+            result: 0,
+            indicator: 0,
+            period: 0,
+        };
+        let now = time::macros::datetime!(2025-01-10 10:00 UTC);
+        submit_period(&p, &admin, at, 2, now).unwrap();
+        let own = create(data, &admin).unwrap();
+        assert!(matches!(
+            submit_period(&own, &admin, at, 2, now),
+            Err(ProgrammeError::SeparationOfDuties)
+        ));
     }
 }

@@ -29,6 +29,7 @@ mod leases;
 mod members;
 mod open;
 pub mod plan;
+pub mod programmes;
 mod reference_lists;
 mod screening_jobs;
 mod sessions;

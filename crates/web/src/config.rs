@@ -24,6 +24,22 @@ pub struct Config {
     /// The platform's signing key (`accord_proof::keys::load_or_create`),
     /// loaded once by the binary. Without it the proof endpoints answer 404.
     pub signing_key: Option<std::sync::Arc<accord_proof::SecretKey>>,
+    /// Who publishes the programmes' IATI file: the secretariat's IATI
+    /// organisation identifier, type and name.
+    pub iati: accord_programmes::iati::IatiConfig,
+}
+
+/// The secretariat as IATI's reporting organisation until one is
+/// configured: `XI-IATI-` is IATI's own registration agency prefix, and a
+/// deployment sets its registered identifier (`--iati-reporting-org`).
+pub fn default_iati() -> accord_programmes::iati::IatiConfig {
+    use accord_programmes::model::{OrgRef, OrgType, Text};
+    accord_programmes::iati::IatiConfig {
+        reporting_org: OrgRef::parse("XI-IATI-ACCORD").expect("a valid organisation identifier"),
+        reporting_org_type: OrgType::parse("40").expect("40 is Multilateral"),
+        reporting_org_name: Text::single("en", "Accord partnership secretariat", 200)
+            .expect("a short name"),
+    }
 }
 
 impl Default for Config {
@@ -36,6 +52,7 @@ impl Default for Config {
             screening_refresh: std::time::Duration::from_secs(30),
             login_throttle: accord_store::LoginThrottle::default(),
             signing_key: None,
+            iati: default_iati(),
         }
     }
 }

@@ -24,6 +24,11 @@ mod state;
 pub mod transparency;
 
 pub use config::Config;
+pub use i18n::Lang;
+/// Programme imports and exports, shared by the pages, the API and the CLI.
+pub mod programmes_io {
+    pub use crate::routes::programmes_io::*;
+}
 pub use state::AppState;
 
 use std::net::SocketAddr;

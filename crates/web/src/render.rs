@@ -20,6 +20,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
             ("/members", l.t("nav.members")),
             ("/list", l.t("nav.list")),
             ("/rounds", l.t("nav.commitments")),
+            ("/programmes", l.t("nav.programmes")),
         ];
         if authorize(&ctx.principal, &Action::ReviewPetitions).is_ok() {
             items.push(("/ombudsperson", l.t("nav.ombudsperson")));

@@ -15,6 +15,12 @@ mod petitions;
 mod plan;
 mod procedure;
 mod profile;
+mod programme_form;
+mod programmes;
+/// What the CLI shares with the pages: one import and one export path.
+pub mod programmes_io {
+    pub use super::programmes::{ImportOutcome, iati_document, import_file};
+}
 mod proposal_input;
 mod proposals;
 mod reports;
@@ -77,6 +83,8 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
         })
     });
     let strategies_editor = Gate::Rule(edits_strategies);
+    let view_programmes = Gate::Action(|| Action::ViewProgrammes);
+    let edit_programmes = Gate::Action(|| Action::EditProgrammes);
     let r = Routes::new(upload_limit)
         .get("/", Public, home::page)
         .get("/healthz", Public, home::healthz)
@@ -390,6 +398,111 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
             "/api/strategies/{id}/documents",
             strategies_editor,
             strategies::attach_document,
+        )
+        .get("/programmes", view_programmes, programmes::list_page)
+        .get(
+            "/programmes.csv",
+            view_programmes,
+            programmes::programmes_csv,
+        )
+        .get(
+            "/programmes/periods.csv",
+            view_programmes,
+            programmes::periods_csv,
+        )
+        .get("/programmes/new", edit_programmes, programmes::new_page)
+        .post(
+            "/programmes/new",
+            edit_programmes,
+            programmes::create_from_form,
+        )
+        .get(
+            "/programmes/import",
+            edit_programmes,
+            programmes::import_page,
+        )
+        .upload(
+            "/programmes/import",
+            edit_programmes,
+            programmes::import_upload,
+        )
+        .get(
+            "/programmes/{id}",
+            view_programmes,
+            programmes::programme_page,
+        )
+        .get(
+            "/programmes/{id}/edit",
+            edit_programmes,
+            programmes::edit_page,
+        )
+        .post(
+            "/programmes/{id}/edit",
+            edit_programmes,
+            programmes::update_from_form,
+        )
+        .post(
+            "/programmes/{id}/periods/submit",
+            edit_programmes,
+            programmes::submit_period_from_form,
+        )
+        .post(
+            "/programmes/{id}/periods/correct",
+            edit_programmes,
+            programmes::correct_period_from_form,
+        )
+        .get(
+            "/members/{code}/programmes",
+            view_programmes,
+            programmes::member_page,
+        )
+        .get("/api/programmes", view_programmes, programmes::api_list)
+        .post("/api/programmes", edit_programmes, programmes::api_create)
+        .get(
+            "/api/programmes.csv",
+            view_programmes,
+            programmes::programmes_csv,
+        )
+        .get(
+            "/api/programmes/periods.csv",
+            view_programmes,
+            programmes::periods_csv,
+        )
+        .get(
+            "/api/programmes/iati.xml",
+            view_programmes,
+            programmes::iati_all,
+        )
+        .upload(
+            "/api/programmes/import",
+            edit_programmes,
+            programmes::import_upload,
+        )
+        .get("/api/programmes/{id}", view_programmes, programmes::api_get)
+        .put(
+            "/api/programmes/{id}",
+            edit_programmes,
+            programmes::api_update,
+        )
+        .get(
+            "/api/programmes/{id}/iati.xml",
+            view_programmes,
+            programmes::iati_one,
+        )
+        .post(
+            "/api/programmes/{id}/periods/submit",
+            edit_programmes,
+            programmes::api_submit_period,
+        )
+        .post(
+            "/api/programmes/{id}/periods/correct",
+            edit_programmes,
+            programmes::api_correct_period,
+        )
+        .get(
+            "/api/members/{code}/programmes/iati.xml",
+            view_programmes,
+            programmes::iati_member,
         )
         .get("/lists", reference_lists, lists::overview)
         .upload(

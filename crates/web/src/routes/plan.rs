@@ -137,6 +137,7 @@ pub async fn commitment_page(
         }
     }
     latest.sort_by(|a, b| a.0.cmp(b.0));
+    let programmes = super::programmes::visible_programmes(&state, &viewer).await?;
     Ok(page(
         &ctx,
         &format!("{} {}", kind_label(l, c.kind), c.number),
@@ -174,6 +175,7 @@ pub async fn commitment_page(
                     } }
                 }
             }
+            (super::programmes::commitment_section(l, &programmes, &viewer, &id))
             p { a href="/commitments" { (l.t("plan.back")) } }
         },
     ))

@@ -94,6 +94,9 @@ struct RoundView {
     filter: Filter,
     matrix: Matrix,
     previous: Option<Matrix>,
+    /// The capacity-building programmes the viewer may see: their results
+    /// are evidence in the matrix's cells.
+    programmes: Vec<accord_programmes::Programme>,
 }
 
 impl RoundView {
@@ -131,7 +134,9 @@ async fn round_view(
     let all: Vec<ReportingRound> = rounds.iter().map(|r| r.round.clone()).collect();
     let previous = accord_plan::previous_round(&all, &id)
         .map(|p| matrix(&catalogue, p, &reports, &viewer, &filter));
+    let programmes = super::programmes::visible_programmes(state, &viewer).await?;
     Ok(RoundView {
+        programmes,
         record,
         rounds,
         catalogue,
@@ -366,6 +371,9 @@ fn matrix_table(l: Lang, v: &RoundView, link_cells: bool) -> Markup {
                                 @if link_cells {
                                     a href={ "/rounds/" (round) "/reports/" (member) "/" (c) } { (cell_label(l, *cell)) }
                                 } @else { (cell_label(l, *cell)) }
+                                @if let Some(evidence) = super::programmes::cell_evidence(l, &v.programmes, &v.viewer, member, c) {
+                                    br; a.evidence href={ "/programmes?country=" (member) "&commitment=" (c) } { (evidence) }
+                                }
                             }
                         }
                     }
