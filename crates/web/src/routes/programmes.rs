@@ -86,6 +86,12 @@ fn insider(ctx: &Ctx, p: &Programme) -> bool {
 
 // ---- refusals in the user's language ----
 
+/// The form's and the API body's name for a problem's field: the programme
+/// keeps its dates together (`dates.planned_end`), the input has them flat.
+fn input_field(path: &str) -> String {
+    path.strip_prefix("dates.").unwrap_or(path).to_string()
+}
+
 /// A domain problem's message in `l`.
 pub(super) fn problem_message(l: Lang, p: &Problem) -> String {
     let key = match p.code {
@@ -136,7 +142,7 @@ fn refusal(l: Lang, e: &ProgrammeError) -> (StatusCode, accord_core::Invalid) {
                     .problems
                     .iter()
                     .map(|p| accord_core::FieldError {
-                        field: p.field.clone(),
+                        field: input_field(&p.field),
                         message: problem_message(l, p),
                     })
                     .collect(),
@@ -198,7 +204,10 @@ fn api_refusal(l: Lang, e: &ProgrammeError) -> Response {
             .problems
             .iter()
             .map(|p| {
-                serde_json::json!({ "field": p.field, "code": p.code, "args": p,
+                let args = serde_json::to_value(p)
+                    .map(|v| v["args"].clone())
+                    .unwrap_or_default();
+                serde_json::json!({ "field": input_field(&p.field), "code": p.code, "args": args,
                     "message": problem_message(l, p) })
             })
             .collect(),
@@ -565,7 +574,7 @@ pub async fn programme_page(
     Path(id): Path<String>,
 ) -> Result<Html<String>, WebError> {
     let (record, p) = one(&state, &ctx, &id).await?;
-    Ok(programme_view(&state, &ctx, &record, &p, None).await?)
+    programme_view(&state, &ctx, &record, &p, None).await
 }
 
 async fn programme_view(
@@ -1511,7 +1520,7 @@ pub async fn iati_document(
     let pairs: Vec<(&Programme, time::OffsetDateTime)> =
         chosen.iter().map(|(r, p)| (p, r.updated())).collect();
     let now = time::OffsetDateTime::now_utc();
-    let export = iati::write_activities(&pairs, &config, now)
+    let export = iati::write_activities(&pairs, config, now)
         .map_err(|_| WebError::NotFound("a programme published in IATI".into()))?;
     publish(store, &config.reporting_org, &export.published).await?;
     Ok(export.xml)
