@@ -91,17 +91,123 @@ fn path_param(name: &str, kind: &str) -> Value {
 
 pub fn spec() -> Value {
     let mut spec = base_spec();
-    let (paths, schemas) = plan_spec();
-    if let (Some(into), Some(from)) = (spec["paths"].as_object_mut(), paths.as_object()) {
-        into.extend(from.clone());
-    }
-    if let (Some(into), Some(from)) = (
-        spec["components"]["schemas"].as_object_mut(),
-        schemas.as_object(),
-    ) {
-        into.extend(from.clone());
+    for (paths, schemas) in [plan_spec(), programmes_spec()] {
+        if let (Some(into), Some(from)) = (spec["paths"].as_object_mut(), paths.as_object()) {
+            into.extend(from.clone());
+        }
+        if let (Some(into), Some(from)) = (
+            spec["components"]["schemas"].as_object_mut(),
+            schemas.as_object(),
+        ) {
+            into.extend(from.clone());
+        }
     }
     spec
+}
+
+/// Capacity-building programmes: the register, each programme, its result
+/// periods, CSV and IATI 2.03 both ways. docs/programmes.md has the model.
+fn programmes_spec() -> (Value, Value) {
+    let filters = query_params(&[
+        ("country", "a member code or an IATI country code"),
+        ("kind", "public_servant_training, ngo_support, prison_rehabilitation, youth, women, education, religious_leaders, media, local_government, other"),
+        ("sector", "an OECD DAC 5-digit sector code"),
+        ("status", "pipeline, implementation, finalisation, closed, cancelled, suspended"),
+        ("funder", "a funding organization: member code, IATI identifier or part of its name"),
+        ("commitment", "a Joint Plan commitment id, e.g. astana2015.step.5"),
+    ]);
+    let id = path_param("id", "string");
+    let xml = |summary: &str, params: Value| {
+        let mut o = op("Programmes", summary, false, None, (200, json!({ "type": "string" })), params);
+        o["responses"]["200"] = json!({ "description": "An iati-activities 2.03 document", "content": { "application/xml": { "schema": { "type": "string" } } } });
+        o
+    };
+    let csv = |summary: &str| {
+        let mut o = op("Programmes", summary, false, None, (200, json!({ "type": "string" })), filters.clone());
+        o["responses"]["200"] = json!({ "description": "CSV (UTF-8), as an attachment", "content": { "text/csv": { "schema": { "type": "string" } } } });
+        o
+    };
+    let mut import = op(
+        "Programmes",
+        "Import an IATI 2.03 activity file, or a CSV of programmes or of indicator periods (multipart/form-data: file, optional format iati|programmes|periods; browser sessions add the csrf field). All or nothing: one problem refuses the file with every problem named",
+        true,
+        None,
+        (200, r("ProgrammeImport")),
+        json!([]),
+    );
+    import["requestBody"] = json!({ "required": true, "content": { "multipart/form-data": { "schema": { "type": "object", "properties": {
+        "file": { "type": "string", "format": "binary" }, "format": { "type": "string", "enum": ["iati", "programmes", "periods"] } } } } } });
+    let refusals = |mut o: Value| {
+        o["responses"]["409"] = json!({ "$ref": "#/components/responses/Error" });
+        o
+    };
+    let paths = json!({
+        "/api/programmes": {
+            "get": op("Programmes", "The programmes the caller may see (TLP), filtered; outside the participating members, without draft periods", false, None, (200, list("Programme")), filters.clone()),
+            "post": op("Programmes", "Record a programme (contributors and administrators of a participating member, or the secretariat). 422 names every bad field with its code and arguments", true, Some("ProgrammeInput"), (201, r("Programme")), json!([]))
+        },
+        "/api/programmes.csv": { "get": csv("The programmes the caller may see, one row each") },
+        "/api/programmes/periods.csv": { "get": csv("The indicator periods of the programmes the caller may see, one row each") },
+        "/api/programmes/iati.xml": { "get": xml("The IATI 2.03 file of the programmes flagged for IATI and marked TLP:CLEAR (404 when there is none); what goes out is recorded as published, which fixes its IATI identifier", json!([])) },
+        "/api/programmes/import": { "post": import },
+        "/api/programmes/{id}": {
+            "get": op("Programmes", "One programme as the caller may read it; 404 when hidden", false, None, (200, r("Programme")), id.clone()),
+            "put": refusals(op("Programmes", "Change a programme (participating members' contributors and administrators, the secretariat); 409 when `version` is stale, a submitted period would change, or a published identifier would", true, Some("ProgrammeUpdate"), (200, r("Programme")), id.clone()))
+        },
+        "/api/programmes/{id}/iati.xml": { "get": xml("This programme in IATI 2.03, if it is publishable", id.clone()) },
+        "/api/programmes/{id}/periods/submit": { "post": refusals(op("Programmes", "Submit a drafted result period (a participating member's administrator or the secretariat; someone else must have made the last change when the side has two or more editors)", true, Some("PeriodAction"), (200, r("Programme")), id.clone())) },
+        "/api/programmes/{id}/periods/correct": { "post": refusals(op("Programmes", "Reopen a submitted result period as a draft; the submitted values stay in the previous version", true, Some("PeriodAction"), (200, r("Programme")), id.clone())) },
+        "/api/members/{code}/programmes/iati.xml": { "get": xml("The IATI 2.03 file of one member's publishable programmes", path_param("code", "string")) }
+    });
+    let narratives = json!({ "type": "array", "items": { "type": "object", "properties": { "lang": { "type": "string" }, "text": { "type": "string" } } } });
+    let num = json!({ "type": ["string", "number"] });
+    let measured = json!({ "type": "object", "properties": { "value": num, "comment": narratives, "parts": { "type": "array", "items": { "type": "object", "properties": {
+        "sex": { "type": "string", "enum": ["female", "male", "other", ""] }, "age": { "type": "string", "description": "an age band such as 18-24 or 65+" }, "value": num } } } } });
+    let schemas = json!({
+        "ProgrammeInput": { "type": "object", "description": "Every field optional to send; validation names each missing or bad one", "properties": {
+            "id": { "type": "string", "description": "a permanent slug, e.g. kaz-prison-2025" },
+            "iati_identifier": { "type": "string" },
+            "title": narratives, "description": narratives,
+            "kind": { "type": "string" }, "status": { "type": "string" },
+            "planned_start": { "type": "string", "format": "date" }, "planned_end": { "type": "string", "format": "date" },
+            "actual_start": { "type": "string", "format": "date" }, "actual_end": { "type": "string", "format": "date" },
+            "countries": { "type": "array", "items": { "type": "object", "properties": { "code": { "type": "string" }, "regions": { "type": "array", "items": { "type": "string" } } } } },
+            "sectors": { "type": "array", "items": { "type": "object", "properties": { "code": { "type": "string" }, "percentage": num } } },
+            "commitments": { "type": "array", "items": { "type": "string" } },
+            "participants": { "type": "array", "items": { "type": "object", "properties": {
+                "role": { "type": "string", "enum": ["funding", "accountable", "extending", "implementing"] }, "member": { "type": "string" },
+                "name": narratives, "iati_ref": { "type": "string" }, "org_type": { "type": "string" } } } },
+            "budgets": { "type": "array", "items": { "type": "object", "properties": {
+                "start": { "type": "string", "format": "date" }, "end": { "type": "string", "format": "date" }, "amount": num, "currency": { "type": "string" },
+                "status": { "type": "string" }, "kind": { "type": "string" } } } },
+            "transactions": { "type": "array", "items": { "type": "object", "properties": {
+                "kind": { "type": "string", "enum": ["incoming_funds", "commitment", "disbursement", "expenditure"] }, "date": { "type": "string", "format": "date" },
+                "amount": num, "currency": { "type": "string" }, "description": narratives, "reference": { "type": "string" } } } },
+            "documents": { "type": "array", "items": { "type": "object", "properties": {
+                "url": { "type": "string" }, "title": narratives, "format": { "type": "string" }, "category": { "type": "string" },
+                "languages": { "type": "array", "items": { "type": "string" } }, "date": { "type": "string", "format": "date" } } } },
+            "results": { "type": "array", "items": { "type": "object", "properties": {
+                "kind": { "type": "string", "enum": ["output", "outcome", "impact"] }, "title": narratives, "description": narratives,
+                "indicators": { "type": "array", "items": { "type": "object", "properties": {
+                    "title": narratives, "description": narratives, "measure": { "type": "string", "enum": ["unit", "percentage", "qualitative"] },
+                    "ascending": { "type": "boolean" }, "counts_people": { "type": "boolean" }, "key": { "type": "string" },
+                    "baseline_year": { "type": "string" }, "baseline": measured,
+                    "periods": { "type": "array", "items": { "type": "object", "properties": {
+                        "start": { "type": "string", "format": "date" }, "end": { "type": "string", "format": "date" }, "target": measured, "actual": measured } } } } } } } } },
+            "tlp": { "type": "string", "description": "blank: the kind's default (prison programmes start AMBER)" },
+            "publish_iati": { "type": ["boolean", "null"] } } },
+        "ProgrammeUpdate": { "allOf": [r("ProgrammeInput"), { "type": "object", "properties": { "version": { "type": "integer", "description": "the version the change was made on; a stale one is refused with 409" } } }] },
+        "Programme": { "type": "object", "description": "The programme as stored (docs/programmes.md), with its current version number and last change", "properties": {
+            "id": { "type": "string" }, "version": { "type": "integer" }, "updated_at": { "type": "string" }, "published": { "type": "boolean" },
+            "iati_identifier": { "type": ["string", "null"] }, "tlp": { "type": "string" }, "publish_iati": { "type": "boolean" } } },
+        "PeriodAction": { "type": "object", "required": ["result", "indicator", "period"], "properties": {
+            "result": { "type": "integer", "minimum": 0 }, "indicator": { "type": "integer", "minimum": 0 }, "period": { "type": "integer", "minimum": 0 },
+            "version": { "type": "integer" } } },
+        "ProgrammeImport": { "type": "object", "properties": {
+            "format": { "type": "string" }, "created": { "type": "array", "items": { "type": "string" } }, "updated": { "type": "array", "items": { "type": "string" } },
+            "skipped": { "type": "array", "items": { "type": "string" } }, "notes": { "type": "array", "items": { "type": "string" } } } }
+    });
+    (paths, schemas)
 }
 
 fn query_params(names: &[(&str, &str)]) -> Value {
