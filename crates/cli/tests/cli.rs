@@ -37,6 +37,8 @@ fn every_subcommand_has_help() {
         vec!["common-list", "versions", "--help"],
         vec!["list", "export", "--help"],
         vec!["list", "show", "--help"],
+        vec!["programmes", "import", "--help"],
+        vec!["programmes", "export", "--help"],
     ] {
         let o = accord(&args);
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));
@@ -393,7 +395,127 @@ fn demo_accounts_cover_every_regional_state_and_the_ombudsperson() {
         sponsor.contains("Cyrl") && sponsor.contains("Arab"),
         "{sponsor}"
     );
+    demo_programmes_from_the_shell(&dir, &url);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The demo's programmes exported as IATI (valid against the 2.03 schema)
+/// and CSV, and imported back: unchanged; a broken file changes nothing.
+fn demo_programmes_from_the_shell(dir: &std::path::Path, url: &str) {
+    let iati = dir.join("activities.xml");
+    let o = accord(&[
+        "programmes",
+        "export",
+        "--database",
+        url,
+        "--format",
+        "iati",
+        "--output",
+        iati.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let xml = std::fs::read_to_string(&iati).unwrap();
+    assert_eq!(
+        xml.matches("<iati-activity ").count(),
+        3,
+        "the three CLEAR programmes flagged for IATI"
+    );
+    assert!(
+        !xml.contains("kaz-prison"),
+        "the AMBER prison programme is not published"
+    );
+    let schema = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../programmes/tests/fixtures/iati-schema/iati-activities-schema.xsd"
+    );
+    match Command::new("xmllint")
+        .args(["--noout", "--nonet", "--schema", schema])
+        .arg(&iati)
+        .output()
+    {
+        Ok(out) => assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(_) if std::env::var("CI").is_err() => eprintln!("SKIPPED: xmllint is not installed"),
+        Err(e) => panic!("xmllint is needed in CI: {e}"),
+    }
+    let o = accord(&[
+        "programmes",
+        "export",
+        "--database",
+        url,
+        "--format",
+        "iati",
+        "--output",
+        iati.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success(), "an existing file is not overwritten");
+    let csv = dir.join("programmes.csv");
+    let o = accord(&[
+        "programmes",
+        "export",
+        "--database",
+        url,
+        "--format",
+        "programmes",
+        "--output",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(
+        text.lines().count(),
+        11,
+        "a header and one row per programme, AMBER included for the operator"
+    );
+    let o = accord(&[
+        "programmes",
+        "import",
+        "--database",
+        url,
+        "--as",
+        "secretariat",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("0 created, 0 updated, 10 unchanged"),
+        "{}",
+        stdout(&o)
+    );
+    let broken = dir.join("broken.csv");
+    std::fs::write(&broken, text.replacen("15210:", "99999:", 1)).unwrap();
+    let o = accord(&[
+        "programmes",
+        "import",
+        "--database",
+        url,
+        "--as",
+        "secretariat",
+        broken.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("nothing changed") && stderr(&o).contains("99999"),
+        "{}",
+        stderr(&o)
+    );
+    let o = accord(&[
+        "programmes",
+        "import",
+        "--database",
+        url,
+        "--as",
+        "nobody",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(
+        !o.status.success() && stderr(&o).contains("nobody"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// The common list from the shell, on SQLite and (when a server is given) PostgreSQL.

@@ -110,20 +110,46 @@ pub fn spec() -> Value {
 fn programmes_spec() -> (Value, Value) {
     let filters = query_params(&[
         ("country", "a member code or an IATI country code"),
-        ("kind", "public_servant_training, ngo_support, prison_rehabilitation, youth, women, education, religious_leaders, media, local_government, other"),
+        (
+            "kind",
+            "public_servant_training, ngo_support, prison_rehabilitation, youth, women, education, religious_leaders, media, local_government, other",
+        ),
         ("sector", "an OECD DAC 5-digit sector code"),
-        ("status", "pipeline, implementation, finalisation, closed, cancelled, suspended"),
-        ("funder", "a funding organization: member code, IATI identifier or part of its name"),
-        ("commitment", "a Joint Plan commitment id, e.g. astana2015.step.5"),
+        (
+            "status",
+            "pipeline, implementation, finalisation, closed, cancelled, suspended",
+        ),
+        (
+            "funder",
+            "a funding organization: member code, IATI identifier or part of its name",
+        ),
+        (
+            "commitment",
+            "a Joint Plan commitment id, e.g. astana2015.step.5",
+        ),
     ]);
     let id = path_param("id", "string");
     let xml = |summary: &str, params: Value| {
-        let mut o = op("Programmes", summary, false, None, (200, json!({ "type": "string" })), params);
+        let mut o = op(
+            "Programmes",
+            summary,
+            false,
+            None,
+            (200, json!({ "type": "string" })),
+            params,
+        );
         o["responses"]["200"] = json!({ "description": "An iati-activities 2.03 document", "content": { "application/xml": { "schema": { "type": "string" } } } });
         o
     };
     let csv = |summary: &str| {
-        let mut o = op("Programmes", summary, false, None, (200, json!({ "type": "string" })), filters.clone());
+        let mut o = op(
+            "Programmes",
+            summary,
+            false,
+            None,
+            (200, json!({ "type": "string" })),
+            filters.clone(),
+        );
         o["responses"]["200"] = json!({ "description": "CSV (UTF-8), as an attachment", "content": { "text/csv": { "schema": { "type": "string" } } } });
         o
     };
