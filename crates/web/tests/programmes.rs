@@ -282,6 +282,20 @@ async fn bad_input_is_refused_naming_each_field_and_changes_nothing(app: &TestAp
             "budgets[0].currency",
         ),
         (
+            "transaction currency",
+            Box::new(
+                |p| p["transactions"] = json!([{ "kind": "disbursement", "date": "2026-03-01", "amount": "100", "currency": "RUR" }]),
+            ),
+            "unknown_currency",
+            "transactions[0].currency",
+        ),
+        (
+            "negative amount",
+            Box::new(|p| p["budgets"][0]["amount"] = json!("-100")),
+            "negative",
+            "budgets[0]",
+        ),
+        (
             "commitment",
             Box::new(|p| p["commitments"] = json!(["astana2015.step.99"])),
             "unknown_commitment",

@@ -117,6 +117,7 @@ pub async fn member_page(
                 @if !member.name_ru.is_empty() { dt { (l.t("members.name_ru")) } dd lang="ru" { (member.name_ru) } }
                 dt { (l.t("members.source")) } dd { (if member.seeded { l.t("members.source_seed") } else { l.t("members.source_added") }) }
             }
+            p { a href={ "/members/" (member.code) "/programmes" } { (l.t("programmes.of_member")) } }
             h2 { (l.t("focal.title")) }
             @match &focal_points {
                 None => p.muted { (l.t("focal.sign_in_to_see")) },
