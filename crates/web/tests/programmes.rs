@@ -20,6 +20,7 @@ on_both_backends!(
     only_participating_members_and_the_secretariat_edit_a_programme,
     result_periods_are_submitted_under_separation_of_duties_and_corrected,
     a_stale_save_is_refused_and_changes_nothing,
+    saving_the_edit_form_unchanged_keeps_everything_the_form_does_not_show,
     the_iati_file_holds_only_publishable_programmes_and_freezes_their_identifiers,
     an_iati_import_is_all_or_nothing,
     the_csv_export_reads_back_unchanged_and_a_bad_csv_changes_nothing,
@@ -229,9 +230,17 @@ async fn a_member_records_a_programme_and_each_viewer_sees_it_by_its_marking(app
     assert!(page.contains("<svg") && page.contains("Public servants trained"));
 }
 
+/// What is broken, how, the problem code expected and the field it names.
+type BadCase = (
+    &'static str,
+    Box<dyn Fn(&mut Value)>,
+    &'static str,
+    &'static str,
+);
+
 async fn bad_input_is_refused_naming_each_field_and_changes_nothing(app: &TestApp) {
     let kaz = app.api_token("kaz.admin").await;
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str, &str)> = vec![
+    let cases: Vec<BadCase> = vec![
         (
             "sectors",
             Box::new(|p| p["sectors"][1]["percentage"] = json!("30")),
@@ -965,4 +974,101 @@ async fn the_joint_plan_pages_show_the_programmes_the_viewer_may_see(app: &TestA
         .await
         .unwrap();
     assert!(page.contains("Training kaz-jp") && page.contains("<svg"));
+}
+
+/// The inputs a browser would post from `html`'s form with `action`: text
+/// and hidden inputs, checked checkboxes, selected options, textareas.
+fn form_inputs(html: &str, action: &str) -> Vec<(String, String)> {
+    let start = html
+        .find(&format!(r#"action="{action}""#))
+        .expect("the form");
+    let form = &html[start
+        ..html[start..]
+            .find("</form>")
+            .map_or(html.len(), |e| start + e)];
+    let unescape = |s: &str| {
+        s.replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+    };
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let key = format!(" {name}=\"");
+        let at = tag.find(&key)? + key.len();
+        Some(unescape(&tag[at..at + tag[at..].find('"')?]))
+    };
+    let mut out = Vec::new();
+    let mut rest = form;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open..];
+        let end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..end];
+        if tag.starts_with("<input") {
+            let kind = attr(tag, "type").unwrap_or_default();
+            if let Some(name) = attr(tag, "name")
+                && (kind != "checkbox" || tag.contains(" checked"))
+                && kind != "file"
+            {
+                out.push((name, attr(tag, "value").unwrap_or_default()));
+            }
+        } else if tag.starts_with("<textarea") {
+            let body = &rest[end + 1..];
+            let text = &body[..body.find("</textarea>").unwrap()];
+            out.push((attr(tag, "name").unwrap(), unescape(text)));
+        } else if tag.starts_with("<select") {
+            let body = &rest[end + 1..];
+            let options = &body[..body.find("</select>").unwrap()];
+            let selected = options
+                .split("<option")
+                .skip(1)
+                .find(|o| o.contains(" selected"))
+                .or_else(|| options.split("<option").nth(1))
+                .and_then(|o| attr(&format!(" {o}"), "value"))
+                .unwrap_or_default();
+            out.push((attr(tag, "name").unwrap(), selected));
+        }
+        rest = &rest[1..];
+    }
+    out
+}
+
+async fn saving_the_edit_form_unchanged_keeps_everything_the_form_does_not_show(app: &TestApp) {
+    // The domain's sample has every feature: narratives in two languages,
+    // parts by sex and age, budgets of both types, documents, submitted periods.
+    let kaz = accord_core::Principal::of_user(
+        &app.store
+            .user_by_username(&accord_core::Username::parse("kaz.admin").unwrap())
+            .await
+            .unwrap(),
+    );
+    let sample = accord_programmes::sample::sample();
+    app.store
+        .create_programme(&Actor::new(&kaz, "test"), &kaz, sample.clone())
+        .await
+        .unwrap();
+    let b = app.sign_in("kaz.admin").await;
+    let path = format!("/programmes/{}/edit", sample.id);
+    let html = app.get(&b, &path).await.text().await.unwrap();
+    let posted = form_inputs(&html, &path);
+    assert!(posted.iter().any(|(k, _)| k == "csrf"));
+    let fields: Vec<(&str, &str)> = posted
+        .iter()
+        .filter(|(k, _)| k != "csrf")
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = app.post_form(&b, &path, &fields).await;
+    let status = r.status();
+    assert_eq!(status, StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    let stored = app.store.programmes().await.unwrap();
+    assert_eq!(
+        stored[0].programme(),
+        &sample,
+        "nothing was lost or changed"
+    );
+    assert_eq!(
+        stored[0].history.versions().len(),
+        1,
+        "an unchanged save stores no version"
+    );
 }

@@ -992,9 +992,11 @@ async fn programme_form(
                                             (input(v, e, &format!("{pp}.end"), l.t("programmes.f_end"), "date"))
                                             (input(v, e, &format!("{pp}.target.value"), l.t("programmes.target"), "text"))
                                             (input(v, e, &format!("{pp}.actual.value"), l.t("programmes.actual"), "text"))
-                                            @for (j, sex) in ["female", "male"].iter().enumerate() {
+                                            @for (j, preset) in ["female", "male"].iter().enumerate() {
+                                                @let sex = v.get(&format!("{pp}.actual.parts[{j}].sex")).map(String::as_str).unwrap_or(preset);
+                                                @let age = v.get(&format!("{pp}.actual.parts[{j}].age")).map(String::as_str).unwrap_or("");
                                                 input type="hidden" name={ (pp) ".actual.parts[" (j) "].sex" } value=(sex);
-                                                (input(v, e, &format!("{pp}.actual.parts[{j}].value"), &format!("{} — {}", l.t("programmes.actual"), sex_label(l, if j == 0 { Sex::Female } else { Sex::Male })), "text"))
+                                                (input(v, e, &format!("{pp}.actual.parts[{j}].value"), &format!("{} — {} {}", l.t("programmes.actual"), Sex::parse(sex).map(|s| sex_label(l, s)).unwrap_or(sex), age), "text"))
                                             }
                                         }
                                     }
@@ -1003,11 +1005,93 @@ async fn programme_form(
                         }
                     }
                 }
+                // What this form has no input for (other languages, age
+                // bands, descriptions, budget types…) goes back as it came.
+                @for (name, value) in v.iter().filter(|(k, _)| !shown_in_form(k) && !submitted_periods.iter().any(|pp| k.starts_with(&format!("{pp}.")))) {
+                    input type="hidden" name=(name) value=(value);
+                }
                 p.hint { (l.t("programmes.more_rows")) }
                 button type="submit" { (l.t("programmes.save")) }
             }
         },
     ))
+}
+
+/// Whether the form has a visible input (or its own hidden one) for `key`:
+/// everything else is carried through as a hidden input, so an edit never
+/// drops what the form does not show.
+fn shown_in_form(key: &str) -> bool {
+    if key.starts_with("commitments#") || key == "version" || key == "csrf" {
+        return true;
+    }
+    // `results[0].indicators[1]` → `results[#].indicators[#]`, keeping the
+    // part's position (the form shows parts 0 and 1 only).
+    let mut shape = String::new();
+    let mut rest = key;
+    while let Some(open) = rest.find('[') {
+        let close = rest[open..].find(']').map_or(rest.len(), |c| open + c);
+        let inner = &rest[open + 1..close.min(rest.len())];
+        shape.push_str(&rest[..open]);
+        let keep = rest[..open].ends_with("parts") || !inner.chars().all(|c| c.is_ascii_digit());
+        shape.push('[');
+        shape.push_str(if keep { inner } else { "#" });
+        rest = &rest[close.min(rest.len())..];
+    }
+    shape.push_str(rest);
+    const SHOWN: &[&str] = &[
+        "id",
+        "iati_identifier",
+        "title[en]",
+        "title[ru]",
+        "description[en]",
+        "description[ru]",
+        "kind",
+        "status",
+        "planned_start",
+        "planned_end",
+        "actual_start",
+        "actual_end",
+        "tlp",
+        "publish_iati",
+        "countries[#].code",
+        "countries[#].regions",
+        "sectors[#].code",
+        "sectors[#].percentage",
+        "participants[#].role",
+        "participants[#].member",
+        "participants[#].name[en]",
+        "participants[#].iati_ref",
+        "participants[#].org_type",
+        "budgets[#].start",
+        "budgets[#].end",
+        "budgets[#].amount",
+        "budgets[#].currency",
+        "transactions[#].kind",
+        "transactions[#].date",
+        "transactions[#].amount",
+        "transactions[#].currency",
+        "transactions[#].reference",
+        "documents[#].url",
+        "documents[#].title[en]",
+        "documents[#].category",
+        "results[#].kind",
+        "results[#].title[en]",
+        "results[#].indicators[#].title[en]",
+        "results[#].indicators[#].measure",
+        "results[#].indicators[#].key",
+        "results[#].indicators[#].counts_people",
+        "results[#].indicators[#].baseline_year",
+        "results[#].indicators[#].baseline.value",
+        "results[#].indicators[#].periods[#].start",
+        "results[#].indicators[#].periods[#].end",
+        "results[#].indicators[#].periods[#].target.value",
+        "results[#].indicators[#].periods[#].actual.value",
+        "results[#].indicators[#].periods[#].actual.parts[0].sex",
+        "results[#].indicators[#].periods[#].actual.parts[0].value",
+        "results[#].indicators[#].periods[#].actual.parts[1].sex",
+        "results[#].indicators[#].periods[#].actual.parts[1].value",
+    ];
+    SHOWN.contains(&shape.as_str())
 }
 
 /// The pairs a form shows for `input`, with the repeated checkboxes and the
