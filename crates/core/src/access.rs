@@ -192,6 +192,9 @@ pub enum Action {
     /// contributors and administrators, and the secretariat (the programme
     /// rules then say which programmes: those their member takes part in).
     EditProgrammes,
+    /// Creating hash banks (the rule then says whose: a member's for its
+    /// contributors and administrators, any for the secretariat).
+    ShareHashes,
     /// The published common list, its versions and exports: public.
     ViewPublishedList,
     /// Proposals and their status: users of members and the secretariat.
@@ -238,6 +241,7 @@ impl Action {
             Action::EditStrategies { .. } => "plan.strategies.edit",
             Action::ViewProgrammes => "programmes.view",
             Action::EditProgrammes => "programmes.edit",
+            Action::ShareHashes => "hashes.share",
             Action::ViewPublishedList => "list.view",
             Action::ViewProposals => "proposals.view",
             Action::Propose => "proposals.create",
@@ -290,7 +294,7 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
                 || (who.member() == Some(member)
                     && matches!(who.role(), Some(Role::MemberAdmin | Role::Contributor)))
         }
-        Action::EditProgrammes => {
+        Action::EditProgrammes | Action::ShareHashes => {
             who.is_secretariat()
                 || (who.member().is_some()
                     && matches!(who.role(), Some(Role::MemberAdmin | Role::Contributor)))
@@ -326,7 +330,7 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
 
 /// Who marked material is shared with, besides its owner. The distribution
 /// only ever narrows what the marking opens; it never widens it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "to", rename_all = "snake_case")]
 pub enum Distribution {
     /// The whole partnership. For TLP:AMBER that means the users of its

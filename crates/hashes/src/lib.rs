@@ -15,6 +15,7 @@
 //!
 //! See README.md for the algorithm, the reference check and the index.
 
+pub mod bank;
 mod digest;
 mod error;
 mod exact;

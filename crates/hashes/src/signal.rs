@@ -7,7 +7,10 @@ use crate::HashError;
 
 /// A kind of hash. Parsing is case-insensitive and accepts the spellings
 /// ThreatExchange uses (`pdq`, `md5`, `sha256`/`sha-256`, `vpdq`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum SignalType {
     /// 256-bit perceptual hash of an image, matched by Hamming distance.
     Pdq,

@@ -25,6 +25,7 @@ pub mod common_list;
 pub mod credentials;
 mod error;
 mod focal_points;
+pub mod hash_banks;
 mod leases;
 mod members;
 mod open;

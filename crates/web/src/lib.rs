@@ -13,6 +13,7 @@ mod error;
 mod files;
 mod forms;
 pub mod gate;
+mod hash_index;
 mod i18n;
 mod metrics;
 mod openapi;

@@ -39,6 +39,10 @@ pub struct Metrics {
     requests: Family<RequestLabels, Counter>,
     errors: Family<RouteLabels, Counter>,
     latency: Family<RouteLabels, Histogram>,
+    /// Hash lookups in aggregate: platforms send millions of signals, so
+    /// they are counted, not audited one by one.
+    hash_signals: Counter,
+    hash_signals_matched: Counter,
 }
 
 impl Metrics {
@@ -67,8 +71,22 @@ impl Metrics {
             "Requests refused to callers who are not signed in (counted here, not in the audit log)",
             anonymous_refusals.clone(),
         );
+        let hash_signals = Counter::default();
+        let hash_signals_matched = Counter::default();
+        registry.register(
+            "hash_signals",
+            "Signals looked up in the hash banks",
+            hash_signals.clone(),
+        );
+        registry.register(
+            "hash_signals_matched",
+            "Signals looked up in the hash banks that matched at least one hash",
+            hash_signals_matched.clone(),
+        );
         Metrics {
             registry,
+            hash_signals,
+            hash_signals_matched,
             anonymous_refusals,
             requests,
             errors,
@@ -82,6 +100,11 @@ impl Metrics {
                 action: action.to_string(),
             })
             .inc();
+    }
+
+    pub fn hash_lookups(&self, signals: usize, matched: usize) {
+        self.hash_signals.inc_by(signals as u64);
+        self.hash_signals_matched.inc_by(matched as u64);
     }
 
     pub fn render(&self) -> String {

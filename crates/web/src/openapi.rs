@@ -91,7 +91,7 @@ fn path_param(name: &str, kind: &str) -> Value {
 
 pub fn spec() -> Value {
     let mut spec = base_spec();
-    for (paths, schemas) in [plan_spec(), programmes_spec()] {
+    for (paths, schemas) in [plan_spec(), programmes_spec(), hashes_spec()] {
         if let (Some(into), Some(from)) = (spec["paths"].as_object_mut(), paths.as_object()) {
             into.extend(from.clone());
         }
@@ -103,6 +103,46 @@ pub fn spec() -> Value {
         }
     }
     spec
+}
+
+/// Hash sharing: banks, hashes, feedback, lookups and the change feed.
+/// docs/hashes.md says how a platform integrates.
+fn hashes_spec() -> (Value, Value) {
+    let id = path_param("id", "string");
+    let hash_id = path_param("id", "integer");
+    let paths = json!({
+        "/api/banks": {
+            "get": op("Hashes", "The banks the caller may match against (their TLP marking and distribution)", true, None, (200, list("Bank")), json!([])),
+            "post": op("Hashes", "Create a bank (a member's contributors and administrators for their member; the secretariat for any or none)", true, Some("BankInput"), (201, r("Bank")), json!([]))
+        },
+        "/api/banks/{id}": { "get": op("Hashes", "A bank with its latest 1,000 hashes, removed ones as tombstones; 404 when hidden", true, None, (200, r("Bank")), id.clone()) },
+        "/api/banks/{id}/hashes": { "post": op("Hashes", "Add 1 to 1,000 hashes with their labels, all or none (a PDQ hash needs quality ≥ 50; an entity on the common list by its ACL id)", true, Some("AddHashes"), (201, json!({ "type": "object", "properties": { "ids": { "type": "array", "items": { "type": "integer" } } } })), id.clone()) },
+        "/api/banks/{id}/hashes/{hash}": { "delete": op("Hashes", "Remove a hash: it becomes a tombstone the change feed carries", true, None, (200, r("Hash")), json!([
+            { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
+            { "name": "hash", "in": "path", "required": true, "schema": { "type": "integer" } }])) },
+        "/api/hashes/lookup": { "post": op("Hashes", "Look up 1 to 1,000 signals (pdq within `distance` ≤ 31, default 31; md5 and sha256 exactly) in the banks the caller may read; an allow bank's match vetoes the others", true, Some("Lookup"), (200, json!({ "type": "array", "items": { "type": "object" } })), json!([])) },
+        "/api/hashes/changes": { "get": op("Hashes", "Every change of a hash after `checkpoint` (added, removed, held, retracted), in order, in the banks the caller may read; pass the returned checkpoint back", true, None, (200, json!({ "type": "object" })), query_params(&[("checkpoint", "the checkpoint the previous page returned (none: from the start)"), ("limit", "1 to 10,000 (default 1,000)")])) },
+        "/api/hashes/{id}": { "get": op("Hashes", "One hash with its labels and members' feedback", true, None, (200, r("Hash")), hash_id.clone()) },
+        "/api/hashes/{id}/feedback": { "post": op("Hashes", "A member's feedback on a hash (agree, disagree, actioned), once per member; enough disagreements hold the hash from matching", true, Some("Feedback"), (200, r("Hash")), hash_id.clone()) }
+    });
+    let schemas = json!({
+        "BankInput": { "type": "object", "required": ["id", "name"], "properties": {
+            "id": { "type": "string" }, "name": { "type": "string" }, "owner": { "type": "string", "description": "a member code; blank for the secretariat" },
+            "tlp": { "type": "string", "description": "default AMBER" }, "share_with": { "type": "array", "items": { "type": "string" } },
+            "allow": { "type": "boolean" }, "hold_after": { "type": "integer" }, "grace_days": { "type": "integer" } } },
+        "Bank": { "type": "object" },
+        "Hash": { "type": "object" },
+        "AddHashes": { "type": "object", "required": ["hashes"], "properties": { "hashes": { "type": "array", "maxItems": 1000, "items": { "type": "object", "properties": {
+            "signal_type": { "type": "string", "enum": ["pdq", "md5", "sha256"] }, "signal": { "type": "string" }, "quality": { "type": ["integer", "string"] },
+            "entity_subject": { "type": "string" }, "entity_name": { "type": "string" },
+            "content_type": { "type": "string", "enum": ["image", "video", "file"] },
+            "behaviour": { "type": "string", "enum": ["recruitment", "glorification", "instruction", "threat", "manifesto", "livestreamed_attack", "other"] },
+            "first_seen": { "type": "string", "format": "date" }, "note": { "type": "string" } } } } } },
+        "Lookup": { "type": "object", "required": ["signals"], "properties": { "distance": { "type": "integer", "maximum": 31 }, "signals": { "type": "array", "maxItems": 1000, "items": { "type": "object", "properties": {
+            "signal_type": { "type": "string" }, "signal": { "type": "string" } } } } } },
+        "Feedback": { "type": "object", "required": ["verdict"], "properties": { "verdict": { "type": "string", "enum": ["agree", "disagree", "actioned"] } } }
+    });
+    (paths, schemas)
 }
 
 /// Capacity-building programmes: the register, each programme, its result

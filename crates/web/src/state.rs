@@ -17,6 +17,8 @@ pub struct AppState {
     pub screening: Arc<Screening>,
     /// The platform's signing key (docs/proof.md); never in the database.
     pub signing_key: Option<Arc<accord_proof::SecretKey>>,
+    /// The hash banks' match index, following the store's change feed.
+    pub hashes: Arc<crate::hash_index::HashIndex>,
 }
 
 impl AppState {
@@ -37,7 +39,10 @@ impl AppState {
             }
         }
         spawn_procedure_clock(store.clone(), signing_key.clone());
+        let hashes = Arc::new(crate::hash_index::HashIndex::default());
+        hashes.refresh(&store).await?;
         Ok(AppState {
+            hashes,
             signing_key,
             store,
             config: Arc::new(config),

@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod common_list;
 mod focal_points;
+mod hashes;
 mod home;
 mod lists;
 mod manifests;
@@ -85,6 +86,7 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
     let strategies_editor = Gate::Rule(edits_strategies);
     let view_programmes = Gate::Action(|| Action::ViewProgrammes);
     let edit_programmes = Gate::Action(|| Action::EditProgrammes);
+    let share_hashes = Gate::Action(|| Action::ShareHashes);
     let r = Routes::new(upload_limit)
         .get("/", Public, home::page)
         .get("/healthz", Public, home::healthz)
@@ -504,6 +506,24 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
             view_programmes,
             programmes::iati_member,
         )
+        .get("/api/banks", SignedIn, hashes::api_banks)
+        .post("/api/banks", share_hashes, hashes::api_create_bank)
+        .get("/api/banks/{id}", SignedIn, hashes::api_bank)
+        .post(
+            "/api/banks/{id}/hashes",
+            share_hashes,
+            hashes::api_add_hashes,
+        )
+        .delete(
+            "/api/banks/{id}/hashes/{hash}",
+            share_hashes,
+            hashes::api_remove_hash,
+        )
+        .post("/api/hashes/lookup", SignedIn, hashes::api_lookup)
+        .get("/api/hashes/changes", SignedIn, hashes::api_changes)
+        .get("/api/hashes/{id}", SignedIn, hashes::api_hash)
+        .post("/api/hashes/{id}/feedback", SignedIn, hashes::api_feedback)
+        .get("/m/lookup", SignedIn, hashes::hma_lookup)
         .get("/lists", reference_lists, lists::overview)
         .upload(
             "/lists/import/{kind}",

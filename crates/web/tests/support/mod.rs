@@ -70,7 +70,8 @@ impl TestApp {
                 .unwrap();
         }
         let config = accord_web::Config {
-            max_body_bytes: 64 * 1024,
+            // Room for a batch of 1,001 hashes (refused by count, not size).
+            max_body_bytes: 160 * 1024,
             max_upload_bytes: 256 * 1024,
             screening_refresh: std::time::Duration::from_millis(200),
             signing_key: Some(std::sync::Arc::new(accord_proof::SecretKey::generate())),

@@ -1,0 +1,570 @@
+//! Hash sharing over HTTP: banks shared by their marking and distribution,
+//! hashes added all or nothing, lookups for platforms (batch and HMA shape),
+//! removal and holds carried by the change feed, allow-bank vetoes, and
+//! bad input refused naming the field with nothing changed.
+
+mod support;
+
+use accord_hashes::synthetic::{SplitMix64, perturb, random_hash};
+use reqwest::header::AUTHORIZATION;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use support::*;
+
+on_both_backends!(
+    a_member_shares_a_bank_and_only_those_it_shares_with_find_its_hashes,
+    bad_hashes_are_refused_naming_the_field_and_nothing_is_stored,
+    a_removed_hash_stops_matching_and_the_change_feed_carries_its_tombstone,
+    disagreements_hold_a_hash_and_each_member_gives_feedback_once,
+    an_allow_bank_vetoes_a_known_false_positive,
+    only_a_banks_owner_and_the_secretariat_write_to_it,
+);
+
+async fn api(
+    app: &TestApp,
+    token: Option<&str>,
+    method: Method,
+    path: &str,
+    body: Option<&Value>,
+) -> (StatusCode, Value) {
+    let mut r = app.http.request(method, app.at(path));
+    if let Some(t) = token {
+        r = r.header(AUTHORIZATION, format!("Bearer {t}"));
+    }
+    if let Some(b) = body {
+        r = r.json(b);
+    }
+    let resp = r.send().await.unwrap();
+    let status = resp.status();
+    let text = resp.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+fn bank(id: &str, owner: &str, tlp: &str, share: &[&str]) -> Value {
+    json!({ "id": id, "name": format!("Bank {id}"), "owner": owner, "tlp": tlp, "share_with": share })
+}
+
+fn pdq(hex: &str) -> Value {
+    json!({ "signal_type": "pdq", "signal": hex, "quality": 90, "content_type": "image", "behaviour": "recruitment",
+            "entity_name": "An unlisted group", "first_seen": "2025-05-01", "note": "demo" })
+}
+
+fn sha256(hex: &str) -> Value {
+    json!({ "signal_type": "sha256", "signal": hex, "content_type": "video", "behaviour": "glorification" })
+}
+
+async fn lookup(app: &TestApp, token: &str, signals: Value) -> (StatusCode, Value) {
+    api(
+        app,
+        Some(token),
+        Method::POST,
+        "/api/hashes/lookup",
+        Some(&json!({ "signals": signals })),
+    )
+    .await
+}
+
+async fn a_member_shares_a_bank_and_only_those_it_shares_with_find_its_hashes(app: &TestApp) {
+    let kaz = app.api_token("kaz.admin").await;
+    let kgz = app.api_token("kgz.admin").await;
+    let usa = app.api_token("usa.reader").await;
+    let (status, v) = api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        "/api/banks",
+        Some(&bank("kaz-bank", "KAZ", "AMBER", &["KGZ"])),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let mut rng = SplitMix64::new(42);
+    let stored = random_hash(&mut rng);
+    let digest = "ab".repeat(32);
+    let (status, v) = api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        "/api/banks/kaz-bank/hashes",
+        Some(&json!({ "hashes": [pdq(&stored.to_hex()), sha256(&digest)] })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let near = perturb(stored, 12, &mut rng);
+    let far = perturb(stored, 40, &mut rng);
+    let signals = json!([
+        { "signal_type": "pdq", "signal": near.to_hex() },
+        { "signal_type": "pdq", "signal": far.to_hex() },
+        { "signal_type": "sha256", "signal": digest.to_uppercase() },
+    ]);
+    let (status, v) = lookup(app, &kgz, signals.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v[0]["matches"][0]["distance"], 12);
+    assert_eq!(v[0]["matches"][0]["bank"], "kaz-bank");
+    assert_eq!(v[0]["matches"][0]["labels"]["behaviour"], "recruitment");
+    assert_eq!(
+        v[1]["matches"].as_array().unwrap().len(),
+        0,
+        "beyond 31 bits is no match"
+    );
+    assert_eq!(v[2]["matches"][0]["distance"], 0);
+    // A partner the bank is not shared with finds nothing, and does not see the bank.
+    let (_, v) = lookup(app, &usa, signals.clone()).await;
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["matches"].as_array().unwrap().is_empty()),
+        "{v}"
+    );
+    let (status, _) = api(app, Some(&usa), Method::GET, "/api/banks/kaz-bank", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, banks) = api(app, Some(&usa), Method::GET, "/api/banks", None).await;
+    assert!(banks.as_array().unwrap().is_empty());
+    // Nobody signed out looks anything up.
+    let (status, _) = api(
+        app,
+        None,
+        Method::POST,
+        "/api/hashes/lookup",
+        Some(&json!({ "signals": signals })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // HMA's shape.
+    let (status, v) = api(
+        app,
+        Some(&kgz),
+        Method::GET,
+        &format!("/m/lookup?signal_type=pdq&signal={}", near.to_hex()),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["kaz-bank"][0]["distance"], "12");
+    assert!(v["kaz-bank"][0]["bank_content_id"].is_i64());
+}
+
+async fn bad_hashes_are_refused_naming_the_field_and_nothing_is_stored(app: &TestApp) {
+    let kaz = app.api_token("kaz.admin").await;
+    api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        "/api/banks",
+        Some(&bank("kaz-bank", "KAZ", "GREEN", &[])),
+    )
+    .await;
+    let good = random_hash(&mut SplitMix64::new(1)).to_hex();
+    let cases = [
+        (
+            json!({ "signal_type": "pdq", "signal": "abc", "quality": 90, "content_type": "image", "behaviour": "other" }),
+            "hashes[0].signal",
+        ),
+        (
+            json!({ "signal_type": "pdq", "signal": "zz".repeat(32), "quality": 90, "content_type": "image", "behaviour": "other" }),
+            "hashes[0].signal",
+        ),
+        (
+            json!({ "signal_type": "pdq", "signal": good, "quality": 30, "content_type": "image", "behaviour": "other" }),
+            "hashes[0].quality",
+        ),
+        (
+            json!({ "signal_type": "tmk", "signal": good, "content_type": "image", "behaviour": "other" }),
+            "hashes[0].signal_type",
+        ),
+        (
+            json!({ "signal_type": "md5", "signal": "ab".repeat(16), "content_type": "picture", "behaviour": "other" }),
+            "hashes[0].content_type",
+        ),
+        (
+            json!({ "signal_type": "md5", "signal": "ab".repeat(16), "content_type": "file", "behaviour": "other", "entity_subject": "ACL-9999" }),
+            "hashes[0].entity_subject",
+        ),
+    ];
+    for (h, field) in cases {
+        let (status, v) = api(
+            app,
+            Some(&kaz),
+            Method::POST,
+            "/api/banks/kaz-bank/hashes",
+            Some(&json!({ "hashes": [h] })),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {v}");
+        assert!(
+            v["error"]["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["field"] == field),
+            "{field}: {v}"
+        );
+    }
+    // One bad hash refuses the batch; the good one is not stored either.
+    let batch = json!({ "hashes": [sha256(&"cd".repeat(32)), { "signal_type": "sha256", "signal": "x", "content_type": "file", "behaviour": "other" }] });
+    let (status, _) = api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        "/api/banks/kaz-bank/hashes",
+        Some(&batch),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let too_many: Vec<Value> = (0..1001).map(|i| sha256(&format!("{i:064x}"))).collect();
+    let (status, _) = api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        "/api/banks/kaz-bank/hashes",
+        Some(&json!({ "hashes": too_many })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = lookup(
+        app,
+        &kaz,
+        json!(
+            (0..1001)
+                .map(|_| json!({ "signal_type": "pdq", "signal": good }))
+                .collect::<Vec<_>>()
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, v) = lookup(app, &kaz, json!([{ "signal_type": "pdq", "signal": "12" }])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (_, feed) = api(app, Some(&kaz), Method::GET, "/api/hashes/changes", None).await;
+    assert!(
+        feed["changes"].as_array().unwrap().is_empty(),
+        "nothing stored: {feed}"
+    );
+    // The same hash twice in a bank is refused.
+    let one = json!({ "hashes": [sha256(&"ef".repeat(32))] });
+    assert_eq!(
+        api(
+            app,
+            Some(&kaz),
+            Method::POST,
+            "/api/banks/kaz-bank/hashes",
+            Some(&one)
+        )
+        .await
+        .0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        api(
+            app,
+            Some(&kaz),
+            Method::POST,
+            "/api/banks/kaz-bank/hashes",
+            Some(&one)
+        )
+        .await
+        .0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}
+
+async fn a_removed_hash_stops_matching_and_the_change_feed_carries_its_tombstone(app: &TestApp) {
+    let kaz = app.api_token("kaz.admin").await;
+    api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        "/api/banks",
+        Some(&bank("kaz-bank", "KAZ", "GREEN", &[])),
+    )
+    .await;
+    let digests: Vec<String> = (1..=5).map(|i| format!("{i:064x}")).collect();
+    let (_, v) = api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        "/api/banks/kaz-bank/hashes",
+        Some(&json!({ "hashes": digests.iter().map(|d| sha256(d)).collect::<Vec<_>>() })),
+    )
+    .await;
+    let ids: Vec<i64> = v["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i.as_i64().unwrap())
+        .collect();
+    // Paged with a checkpoint: every change once, in order.
+    let (_, first) = api(
+        app,
+        Some(&kaz),
+        Method::GET,
+        "/api/hashes/changes?limit=3",
+        None,
+    )
+    .await;
+    assert_eq!(first["changes"].as_array().unwrap().len(), 3);
+    assert_eq!(first["more"], true);
+    let cp = first["checkpoint"].as_str().unwrap().to_string();
+    let (_, second) = api(
+        app,
+        Some(&kaz),
+        Method::GET,
+        &format!("/api/hashes/changes?checkpoint={cp}&limit=3"),
+        None,
+    )
+    .await;
+    assert_eq!(second["changes"].as_array().unwrap().len(), 2);
+    assert_eq!(second["more"], false);
+    let cp = second["checkpoint"].as_str().unwrap().to_string();
+    let (status, _) = api(
+        app,
+        Some(&kaz),
+        Method::DELETE,
+        &format!("/api/banks/kaz-bank/hashes/{}", ids[0]),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, v) = lookup(
+        app,
+        &kaz,
+        json!([{ "signal_type": "sha256", "signal": digests[0] }]),
+    )
+    .await;
+    assert!(
+        v[0]["matches"].as_array().unwrap().is_empty(),
+        "a removed hash does not match: {v}"
+    );
+    let (_, after) = api(
+        app,
+        Some(&kaz),
+        Method::GET,
+        &format!("/api/hashes/changes?checkpoint={cp}"),
+        None,
+    )
+    .await;
+    let changes = after["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{after}");
+    assert_eq!(changes[0]["id"], ids[0]);
+    assert_eq!(changes[0]["deleted"], true);
+    assert_eq!(changes[0]["hash_digest"], digests[0]);
+    let (_, bank) = api(app, Some(&kaz), Method::GET, "/api/banks/kaz-bank", None).await;
+    assert!(
+        bank["hashes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["state"] == "deleted"),
+        "a tombstone, never gone"
+    );
+    let (status, v) = api(
+        app,
+        Some(&kaz),
+        Method::GET,
+        "/api/hashes/changes?checkpoint=abc",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+}
+
+async fn disagreements_hold_a_hash_and_each_member_gives_feedback_once(app: &TestApp) {
+    let kaz = app.api_token("kaz.admin").await;
+    let kgz = app.api_token("kgz.admin").await;
+    let usa = app.api_token("usa.reader").await;
+    let mut b = bank("kaz-bank", "KAZ", "AMBER", &["KGZ", "USA"]);
+    b["hold_after"] = json!(2);
+    api(app, Some(&kaz), Method::POST, "/api/banks", Some(&b)).await;
+    let digest = "12".repeat(32);
+    let (_, v) = api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        "/api/banks/kaz-bank/hashes",
+        Some(&json!({ "hashes": [sha256(&digest)] })),
+    )
+    .await;
+    let id = v["ids"][0].as_i64().unwrap();
+    let feedback = |t: String, verdict: &'static str| {
+        let path = format!("/api/hashes/{id}/feedback");
+        async move {
+            api(
+                app,
+                Some(&t),
+                Method::POST,
+                &path,
+                Some(&json!({ "verdict": verdict })),
+            )
+            .await
+        }
+    };
+    let (status, v) = feedback(kgz.clone(), "disagree").await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["state"], "active");
+    assert_eq!(v["feedback"]["disagree"], 1);
+    let (status, _) = feedback(kgz.clone(), "agree").await;
+    assert_eq!(status, StatusCode::CONFLICT, "one member, one feedback");
+    let (status, _) = feedback(kgz.clone(), "maybe").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, v) = feedback(usa.clone(), "disagree").await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["state"], "held");
+    let (_, v) = lookup(
+        app,
+        &kgz,
+        json!([{ "signal_type": "sha256", "signal": digest }]),
+    )
+    .await;
+    assert!(
+        v[0]["matches"].as_array().unwrap().is_empty(),
+        "a held hash does not match: {v}"
+    );
+    let (_, feed) = api(app, Some(&kgz), Method::GET, "/api/hashes/changes", None).await;
+    let last = feed["changes"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["state"], "held");
+    assert_eq!(last["deleted"], true, "a copy must stop matching it too");
+}
+
+async fn an_allow_bank_vetoes_a_known_false_positive(app: &TestApp) {
+    let kaz = app.api_token("kaz.admin").await;
+    let sec = app.api_token("sec").await;
+    let kgz = app.api_token("kgz.admin").await;
+    api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        "/api/banks",
+        Some(&bank("kaz-bank", "KAZ", "GREEN", &[])),
+    )
+    .await;
+    let mut allow = bank("news-footage", "", "GREEN", &[]);
+    allow["allow"] = json!(true);
+    let (status, v) = api(app, Some(&sec), Method::POST, "/api/banks", Some(&allow)).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let digest = "34".repeat(32);
+    api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        "/api/banks/kaz-bank/hashes",
+        Some(&json!({ "hashes": [sha256(&digest)] })),
+    )
+    .await;
+    let (_, v) = lookup(
+        app,
+        &kgz,
+        json!([{ "signal_type": "sha256", "signal": digest }]),
+    )
+    .await;
+    assert_eq!(v[0]["matches"].as_array().unwrap().len(), 1);
+    api(
+        app,
+        Some(&sec),
+        Method::POST,
+        "/api/banks/news-footage/hashes",
+        Some(&json!({ "hashes": [sha256(&digest)] })),
+    )
+    .await;
+    let (_, v) = lookup(
+        app,
+        &kgz,
+        json!([{ "signal_type": "sha256", "signal": digest }]),
+    )
+    .await;
+    assert!(v[0]["matches"].as_array().unwrap().is_empty(), "{v}");
+    assert_eq!(v[0]["vetoed_by"][0], "news-footage");
+}
+
+async fn only_a_banks_owner_and_the_secretariat_write_to_it(app: &TestApp) {
+    let kaz = app.api_token("kaz.admin").await;
+    let kgz = app.api_token("kgz.admin").await;
+    let usa = app.api_token("usa.reader").await;
+    let sec = app.api_token("sec").await;
+    api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        "/api/banks",
+        Some(&bank("kaz-bank", "KAZ", "GREEN", &[])),
+    )
+    .await;
+    let one = json!({ "hashes": [sha256(&"56".repeat(32))] });
+    let (status, _) = api(
+        app,
+        Some(&kgz),
+        Method::POST,
+        "/api/banks/kaz-bank/hashes",
+        Some(&one),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "another member reads the GREEN bank but does not write to it"
+    );
+    let (status, _) = api(
+        app,
+        Some(&kgz),
+        Method::POST,
+        "/api/banks",
+        Some(&bank("kgz-for-kaz", "KAZ", "GREEN", &[])),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "nobody creates a bank for another member"
+    );
+    let (status, _) = api(
+        app,
+        Some(&usa),
+        Method::POST,
+        "/api/banks",
+        Some(&bank("usa-bank", "USA", "GREEN", &[])),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "readers share nothing");
+    let (status, _) = api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        "/api/banks",
+        Some(&bank("kaz-bank", "KAZ", "GREEN", &[])),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "ids are unique");
+    let (status, _) = api(
+        app,
+        Some(&sec),
+        Method::POST,
+        "/api/banks/kaz-bank/hashes",
+        Some(&one),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "the secretariat writes anywhere"
+    );
+    let (status, v) = api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        "/api/banks",
+        Some(&json!({ "id": "X", "name": "", "tlp": "PINK" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = v["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"id") && fields.contains(&"name") && fields.contains(&"tlp"),
+        "{fields:?}"
+    );
+}
