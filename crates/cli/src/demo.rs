@@ -78,7 +78,9 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
     }
     load_plan(store, &actor).await?;
     crate::demo_programmes::load(store).await?;
-    load_common_list(store, &actor).await
+    load_common_list(store, &actor).await?;
+    // After the list: a hash is attributed to one of its subjects.
+    crate::demo_hashes::load(store).await
 }
 
 /// A name with its language (script is detected).

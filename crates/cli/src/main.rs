@@ -5,6 +5,7 @@ mod commands;
 mod common_list;
 mod config;
 mod demo;
+mod demo_hashes;
 mod demo_programmes;
 mod hashes;
 mod lists;

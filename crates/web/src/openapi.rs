@@ -109,6 +109,21 @@ pub fn spec() -> Value {
 /// docs/hashes.md says how a platform integrates.
 fn hashes_spec() -> (Value, Value) {
     let id = path_param("id", "string");
+    let mut hash_upload = op(
+        "Hashes",
+        "Hash uploaded content in memory (multipart/form-data: file; match=true to look its hashes up); the content is discarded, never stored",
+        true,
+        None,
+        (
+            200,
+            json!({ "type": "object", "properties": {
+        "md5": { "type": "string" }, "sha256": { "type": "string" }, "pdq": { "type": ["string", "null"] }, "pdq_quality": { "type": ["integer", "null"] },
+        "matches": { "type": ["array", "null"] } } }),
+        ),
+        json!([]),
+    );
+    hash_upload["requestBody"] = json!({ "required": true, "content": { "multipart/form-data": { "schema": { "type": "object", "properties": {
+        "file": { "type": "string", "format": "binary" }, "match": { "type": "string", "enum": ["true", "false"] } } } } } });
     let hash_id = path_param("id", "integer");
     let paths = json!({
         "/api/banks": {
@@ -121,6 +136,7 @@ fn hashes_spec() -> (Value, Value) {
             { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
             { "name": "hash", "in": "path", "required": true, "schema": { "type": "integer" } }])) },
         "/api/hashes/lookup": { "post": op("Hashes", "Look up 1 to 1,000 signals (pdq within `distance` ≤ 31, default 31; md5 and sha256 exactly) in the banks the caller may read; an allow bank's match vetoes the others", true, Some("Lookup"), (200, json!({ "type": "array", "items": { "type": "object" } })), json!([])) },
+        "/api/hashes/hash": { "post": hash_upload },
         "/api/hashes/changes": { "get": op("Hashes", "Every change of a hash after `checkpoint` (added, removed, held, retracted), in order, in the banks the caller may read; pass the returned checkpoint back", true, None, (200, json!({ "type": "object" })), query_params(&[("checkpoint", "the checkpoint the previous page returned (none: from the start)"), ("limit", "1 to 10,000 (default 1,000)")])) },
         "/api/hashes/{id}": { "get": op("Hashes", "One hash with its labels and members' feedback", true, None, (200, r("Hash")), hash_id.clone()) },
         "/api/hashes/{id}/feedback": { "post": op("Hashes", "A member's feedback on a hash (agree, disagree, actioned), once per member; enough disagreements hold the hash from matching", true, Some("Feedback"), (200, r("Hash")), hash_id.clone()) }

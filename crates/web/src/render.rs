@@ -33,6 +33,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
         if authorize(&ctx.principal, &Action::Screen).is_ok() {
             items.push(("/screen", l.t("nav.screen")));
             items.push(("/lists", l.t("nav.lists")));
+            items.push(("/banks", l.t("nav.banks")));
         }
         if authorize(&ctx.principal, &Action::ViewUsers).is_ok() {
             items.push(("/admin/users", l.t("nav.users")));
@@ -46,6 +47,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
         let section: &[&str] = match href {
             "/rounds" => &["/rounds", "/commitments", "/strategies"],
             "/proposals" => &["/proposals", "/procedure", "/subjects/merge"],
+            "/banks" => &["/banks", "/hashes"],
             _ => &[],
         };
         ctx.path == href || section.iter().any(|p| ctx.path.starts_with(p))

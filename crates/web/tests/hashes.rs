@@ -18,6 +18,8 @@ on_both_backends!(
     disagreements_hold_a_hash_and_each_member_gives_feedback_once,
     an_allow_bank_vetoes_a_known_false_positive,
     only_a_banks_owner_and_the_secretariat_write_to_it,
+    an_uploaded_image_is_hashed_matched_and_never_stored,
+    the_bank_pages_show_only_readable_banks_in_both_languages,
 );
 
 async fn api(
@@ -567,4 +569,172 @@ async fn only_a_banks_owner_and_the_secretariat_write_to_it(app: &TestApp) {
         fields.contains(&"id") && fields.contains(&"name") && fields.contains(&"tlp"),
         "{fields:?}"
     );
+}
+
+fn multipart(csrf: &str, file: &[u8], with_match: bool) -> (String, Vec<u8>) {
+    let boundary = "accord-hashes-boundary-71c";
+    let mut body = Vec::new();
+    let mut field = |name: &str, value: &str| {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    };
+    if !csrf.is_empty() {
+        field("csrf", csrf);
+    }
+    if with_match {
+        field("match", "true");
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"upload.png\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn an_uploaded_image_is_hashed_matched_and_never_stored(app: &TestApp) {
+    use accord_hashes::synthetic::{Variant, demo_images};
+    let kaz = app.api_token("kaz.admin").await;
+    api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        "/api/banks",
+        Some(&bank("kaz-bank", "KAZ", "GREEN", &[])),
+    )
+    .await;
+    let images = demo_images(1);
+    let original = images
+        .iter()
+        .find(|i| i.variant == Variant::Original)
+        .unwrap();
+    let copy = images
+        .iter()
+        .find(|i| i.variant == Variant::Resized)
+        .unwrap();
+    let hashed = accord_hashes::hash_content(&original.bytes, Default::default()).unwrap();
+    let pdq = hashed.pdq.unwrap();
+    let (status, v) = api(app, Some(&kaz), Method::POST, "/api/banks/kaz-bank/hashes", Some(&json!({ "hashes": [
+        { "signal_type": "pdq", "signal": pdq.hash.to_hex(), "quality": pdq.quality, "content_type": "image", "behaviour": "manifesto" }] }))).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    // A resized copy, uploaded: hashed in memory, found by PDQ.
+    let (content_type, body) = multipart("", &copy.bytes, true);
+    let r = app
+        .http
+        .post(app.at("/api/hashes/hash"))
+        .header(AUTHORIZATION, format!("Bearer {kaz}"))
+        .header(reqwest::header::CONTENT_TYPE, content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["pdq"].as_str().unwrap().len(), 64);
+    let pdq_matches = v["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["signal_type"] == "pdq")
+        .unwrap();
+    assert!(
+        pdq_matches["matches"][0]["distance"].as_u64().unwrap() <= 31,
+        "{v}"
+    );
+    // Not an image but posing as one: refused, naming the file.
+    let mut fake = b"\x89PNG\r\n\x1a\n".to_vec();
+    fake.extend_from_slice(&[0u8; 64]);
+    let (content_type, body) = multipart("", &fake, false);
+    let r = app
+        .http
+        .post(app.at("/api/hashes/hash"))
+        .header(AUTHORIZATION, format!("Bearer {kaz}"))
+        .header(reqwest::header::CONTENT_TYPE, content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // The page does the same for a person, in the browser's upload.
+    let b = app.sign_in("kaz.admin").await;
+    let (content_type, body) = multipart(&b.csrf, &copy.bytes, false);
+    let r = app
+        .http
+        .post(app.at("/hashes/check"))
+        .header(reqwest::header::COOKIE, b.cookie_header())
+        .header(reqwest::header::CONTENT_TYPE, content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains(r#"href="/banks/kaz-bank""#),
+        "the match is shown"
+    );
+    // Nothing of the content is in the database.
+    let needle = &copy.bytes[copy.bytes.len() / 2..copy.bytes.len() / 2 + 64];
+    if let Some(path) = app.sqlite_path() {
+        let dir = path.parent().unwrap();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let file = entry.unwrap().path();
+            let bytes = std::fs::read(&file).unwrap();
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle),
+                "the uploaded bytes are in {}",
+                file.display()
+            );
+        }
+    }
+}
+
+async fn the_bank_pages_show_only_readable_banks_in_both_languages(app: &TestApp) {
+    let kaz = app.api_token("kaz.admin").await;
+    api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        "/api/banks",
+        Some(&bank("kaz-bank", "KAZ", "AMBER", &["KGZ"])),
+    )
+    .await;
+    api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        "/api/banks/kaz-bank/hashes",
+        Some(&json!({ "hashes": [sha256(&"77".repeat(32))] })),
+    )
+    .await;
+    let kgz = app.sign_in("kgz.admin").await;
+    let page = app.get(&kgz, "/banks?lang=ru").await.text().await.unwrap();
+    assert!(page.contains("Банки хешей") && page.contains("Bank kaz-bank"));
+    let page = app.get(&kgz, "/banks/kaz-bank").await.text().await.unwrap();
+    assert!(page.contains("glorification") || page.contains("Glorification"));
+    assert!(
+        !page.contains("/remove\""),
+        "another member reads but does not remove"
+    );
+    let usa = app.sign_in("usa.reader").await;
+    let page = app.get(&usa, "/banks").await.text().await.unwrap();
+    assert!(!page.contains("kaz-bank"));
+    assert_eq!(
+        app.get(&usa, "/banks/kaz-bank").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let anon = app.anonymous().await;
+    assert_ne!(app.get(&anon, "/banks").await.status(), StatusCode::OK);
+    let owner = app.sign_in("kaz.admin").await;
+    let page = app
+        .get(&owner, "/banks/kaz-bank")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("/remove\""), "the owner may remove");
 }

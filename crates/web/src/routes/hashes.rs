@@ -480,3 +480,313 @@ pub async fn api_changes(
         more,
     }))
 }
+
+// ---- hashing uploaded content, and the pages ----
+
+/// What an upload hashes to; the content itself is dropped when this is built.
+#[derive(Serialize)]
+pub struct Hashed {
+    md5: String,
+    sha256: String,
+    pdq: Option<String>,
+    pdq_quality: Option<u8>,
+    /// With `match=true`: the matches of each hash, in the caller's banks.
+    matches: Option<Vec<SignalOut>>,
+}
+
+/// Hashes uploaded content in memory (never written anywhere) and, when
+/// asked, looks its hashes up.
+async fn hash_upload(
+    state: &AppState,
+    ctx: &Ctx,
+    bytes: &[u8],
+    with_matches: bool,
+) -> Result<Hashed, WebError> {
+    let content = accord_hashes::hash_content(bytes, accord_hashes::ImageLimits::default())
+        .map_err(|e| Invalid::field("file", e.to_string()))?;
+    let pdq = content.pdq.as_ref().map(|p| (p.hash.to_hex(), p.quality));
+    let mut out = Hashed {
+        md5: content.digests.md5.to_hex(),
+        sha256: content.digests.sha256.to_hex(),
+        pdq: pdq.as_ref().map(|p| p.0.clone()),
+        pdq_quality: pdq.as_ref().map(|p| p.1),
+        matches: None,
+    };
+    if with_matches {
+        state.hashes.refresh(&state.store).await?;
+        let banks = readable_banks(state, ctx).await?;
+        let mut signals = vec![
+            (SignalType::Md5, out.md5.clone()),
+            (SignalType::Sha256, out.sha256.clone()),
+        ];
+        if let Some((hex, q)) = &pdq
+            && *q >= accord_hashes::MIN_QUALITY
+        {
+            signals.push((SignalType::Pdq, hex.clone()));
+        }
+        let mut all = Vec::new();
+        for (kind, signal) in signals {
+            let (hits, vetoed_by) = match_one(state, &banks, kind, &signal, DEFAULT_DISTANCE)
+                .await
+                .map_err(|e| WebError::BadRequest(e.to_string()))?;
+            let mut matches = Vec::new();
+            for (h, d) in hits {
+                let feedback = state.store.feedback_counts(h.id).await?;
+                matches.push(MatchOut {
+                    bank: h.bank,
+                    hash_id: h.id,
+                    distance: d,
+                    labels: h.labels,
+                    feedback,
+                });
+            }
+            all.push(SignalOut {
+                signal_type: kind.as_str().into(),
+                signal,
+                matches,
+                vetoed_by,
+            });
+        }
+        state.metrics.hash_lookups(
+            all.len(),
+            all.iter().filter(|s| !s.matches.is_empty()).count(),
+        );
+        out.matches = Some(all);
+    }
+    Ok(out)
+}
+
+pub async fn api_hash_upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    upload: crate::forms::Upload,
+) -> Result<Json<Hashed>, WebError> {
+    let bytes = upload
+        .get("file")
+        .ok_or_else(|| Invalid::field("file", "send the content as the file field"))?;
+    let with_matches = matches!(upload.text("match").trim(), "true" | "1" | "on" | "yes");
+    Ok(Json(hash_upload(&state, &ctx, bytes, with_matches).await?))
+}
+
+use crate::render::{csrf_field, page};
+use axum::response::Html;
+use maud::html;
+
+fn behaviour_label(l: crate::i18n::Lang, b: bank::Behaviour) -> &'static str {
+    match b {
+        bank::Behaviour::Recruitment => l.t("hashes.b_recruitment"),
+        bank::Behaviour::Glorification => l.t("hashes.b_glorification"),
+        bank::Behaviour::Instruction => l.t("hashes.b_instruction"),
+        bank::Behaviour::Threat => l.t("hashes.b_threat"),
+        bank::Behaviour::Manifesto => l.t("hashes.b_manifesto"),
+        bank::Behaviour::LivestreamedAttack => l.t("hashes.b_livestreamed_attack"),
+        bank::Behaviour::Other => l.t("hashes.b_other"),
+    }
+}
+
+fn state_label(l: crate::i18n::Lang, s: HashState) -> &'static str {
+    match s {
+        HashState::Active => l.t("hashes.s_active"),
+        HashState::Held => l.t("hashes.s_held"),
+        HashState::Retracted => l.t("hashes.s_retracted"),
+        HashState::Deleted => l.t("hashes.s_deleted"),
+    }
+}
+
+fn entity(l: crate::i18n::Lang, e: &bank::Entity) -> maud::Markup {
+    html! {
+        @match e {
+            bank::Entity::Listed(id) => { code { (id) } " " span.muted { (l.t("hashes.on_the_list")) } }
+            bank::Entity::Named(n) => { (n) }
+            bank::Entity::Unknown => { span.muted { (l.t("hashes.unknown_entity")) } }
+        }
+    }
+}
+
+pub async fn banks_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    let l = ctx.lang;
+    let banks = readable_banks(&state, &ctx).await?;
+    let mut counts = Vec::new();
+    for b in banks.values() {
+        let hashes = state.store.bank_hashes(&b.bank.id, 100_000).await?;
+        let active = hashes
+            .iter()
+            .filter(|h| h.state == HashState::Active)
+            .count();
+        let review = hashes
+            .iter()
+            .filter(|h| matches!(h.state, HashState::Held | HashState::Retracted))
+            .count();
+        counts.push((b, active, review));
+    }
+    Ok(page(
+        &ctx,
+        l.t("hashes.title"),
+        html! {
+            h1 { (l.t("hashes.title")) }
+            p { (l.t("hashes.intro")) }
+            p.actions { a.button href="/hashes/check" { (l.t("hashes.check")) } }
+            @if counts.is_empty() { p.muted { (l.t("hashes.no_banks")) } } @else {
+                div.table-scroll { table {
+                    thead { tr {
+                        th scope="col" { (l.t("hashes.bank")) } th scope="col" { (l.t("hashes.owner")) } th scope="col" { "TLP" }
+                        th scope="col" { (l.t("hashes.active")) } th scope="col" { (l.t("hashes.to_review")) }
+                    } }
+                    tbody { @for (b, active, review) in &counts {
+                        tr {
+                            td { a href={ "/banks/" (b.bank.id) } { (b.bank.name) } @if b.bank.allow { " " span.badge { (l.t("hashes.allow_bank")) } } }
+                            td { (b.bank.owner.as_ref().map(|m| m.to_string()).unwrap_or_else(|| l.t("hashes.secretariat").to_string())) }
+                            td { "TLP:" (b.bank.tlp) }
+                            td { (active) }
+                            td { (review) }
+                        }
+                    } }
+                } }
+            }
+        },
+    ))
+}
+
+pub async fn bank_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let l = ctx.lang;
+    let b = readable_bank(&state, &ctx, &id).await?;
+    let hashes = state.store.bank_hashes(&b.bank.id, 1000).await?;
+    let writer = bank::may_write(b.bank.owner.as_ref(), &ctx.principal);
+    let mut rows = Vec::new();
+    for h in hashes {
+        let f = state.store.feedback_counts(h.id).await?;
+        rows.push((h, f));
+    }
+    Ok(page(
+        &ctx,
+        &b.bank.name,
+        html! {
+            h1 { (b.bank.name) }
+            dl.facts {
+                dt { (l.t("hashes.owner")) } dd { (b.bank.owner.as_ref().map(|m| m.to_string()).unwrap_or_else(|| l.t("hashes.secretariat").to_string())) }
+                dt { "TLP" } dd { "TLP:" (b.bank.tlp) }
+                dt { (l.t("hashes.shared_with")) } dd { @match &b.bank.distribution {
+                    accord_core::Distribution::Members { members } => { (members.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(", ")) }
+                    _ => { (l.t("hashes.whole_platform")) }
+                } }
+                @if b.bank.allow { dt { (l.t("hashes.allow_bank")) } dd { (l.t("hashes.allow_explained")) } }
+                dt { (l.t("hashes.hold_after")) } dd { (b.bank.hold_after) }
+            }
+            div.table-scroll { table {
+                thead { tr {
+                    th scope="col" { (l.t("hashes.signal")) } th scope="col" { (l.t("hashes.entity")) } th scope="col" { (l.t("hashes.behaviour")) }
+                    th scope="col" { (l.t("hashes.state")) } th scope="col" { (l.t("hashes.feedback")) } th scope="col" {}
+                } }
+                tbody { @for (h, f) in &rows {
+                    tr {
+                        td { (h.signal_type.as_str()) " " code title=(h.signal) { (h.signal.get(..16).unwrap_or(&h.signal)) "…" } }
+                        td { (entity(l, &h.labels.entity)) }
+                        td { (behaviour_label(l, h.labels.behaviour)) }
+                        td { (state_label(l, h.state)) }
+                        td { "✓ " (f.agree) " · ✗ " (f.disagree) " · ⚑ " (f.actioned) }
+                        td { @if writer && h.state != HashState::Deleted {
+                            form.inline method="post" action={ "/banks/" (b.bank.id) "/hashes/" (h.id) "/remove" } {
+                                (csrf_field(&ctx))
+                                button.secondary type="submit" { (l.t("hashes.remove")) }
+                            }
+                        } }
+                    }
+                } }
+            } }
+            p { a href="/banks" { (l.t("hashes.back")) } }
+        },
+    ))
+}
+
+pub async fn remove_from_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, hash)): Path<(String, i64)>,
+    crate::forms::PostedForm(_): crate::forms::PostedForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let b = writable_bank(&state, &ctx, &id).await?;
+    state
+        .store
+        .set_hash_state(&ctx.actor(), &b.bank.id, hash, HashState::Deleted)
+        .await?;
+    state.hashes.refresh(&state.store).await?;
+    Ok(axum::response::Redirect::to(&format!("/banks/{}", b.bank.id)).into_response())
+}
+
+fn check_view(ctx: &Ctx, result: Option<&Hashed>, error: Option<&Invalid>) -> Html<String> {
+    let l = ctx.lang;
+    page(
+        ctx,
+        l.t("hashes.check"),
+        html! {
+            h1 { (l.t("hashes.check")) }
+            p { (l.t("hashes.check_intro")) }
+            (crate::render::form_errors(l, error))
+            form method="post" action="/hashes/check" enctype="multipart/form-data" {
+                (csrf_field(ctx))
+                div.field {
+                    label for="file" { (l.t("reports.file")) }
+                    input type="file" id="file" name="file" required;
+                }
+                button type="submit" { (l.t("hashes.check_button")) }
+            }
+            @if let Some(r) = result {
+                h2 { (l.t("hashes.its_hashes")) }
+                dl.facts {
+                    dt { "MD5" } dd { code { (r.md5) } }
+                    dt { "SHA-256" } dd { code { (r.sha256) } }
+                    dt { "PDQ" } dd { @if let Some(p) = &r.pdq { code { (p) } " (" (l.t("hashes.quality")) " " (r.pdq_quality.unwrap_or(0)) ")" } @else { (l.t("hashes.not_an_image")) } }
+                }
+                h2 { (l.t("hashes.matches")) }
+                @let all: Vec<&MatchOut> = r.matches.iter().flatten().flat_map(|s| &s.matches).collect();
+                @let vetoes: Vec<&BankId> = r.matches.iter().flatten().flat_map(|s| &s.vetoed_by).collect();
+                @if !vetoes.is_empty() { p.notice { (l.t("hashes.vetoed")) " " @for v in &vetoes { (v) " " } } }
+                @if all.is_empty() { p { strong { (l.t("hashes.no_match")) } } } @else {
+                    div.table-scroll { table {
+                        thead { tr { th scope="col" { (l.t("hashes.bank")) } th scope="col" { (l.t("hashes.distance")) } th scope="col" { (l.t("hashes.entity")) } th scope="col" { (l.t("hashes.behaviour")) } } }
+                        tbody { @for m in &all {
+                            tr { td { a href={ "/banks/" (m.bank) } { (m.bank) } } td { (m.distance) } td { (entity(l, &m.labels.entity)) } td { (behaviour_label(l, m.labels.behaviour)) } }
+                        } }
+                    } }
+                }
+            }
+        },
+    )
+}
+
+pub async fn check_page(
+    State(_state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Html<String>, WebError> {
+    Ok(check_view(&ctx, None, None))
+}
+
+pub async fn check_upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    upload: crate::forms::Upload,
+) -> Result<Response, WebError> {
+    let result = match upload.get("file") {
+        None => Err(Invalid::field(
+            "file",
+            ctx.lang.t("hashes.choose_file").to_string(),
+        )),
+        Some(bytes) => match hash_upload(&state, &ctx, bytes, true).await {
+            Ok(r) => Ok(r),
+            Err(WebError::Invalid(i)) => Err(i),
+            Err(e) => return Err(e),
+        },
+    };
+    Ok(match result {
+        Ok(r) => check_view(&ctx, Some(&r), None).into_response(),
+        Err(i) => {
+            let mut r = check_view(&ctx, None, Some(&i)).into_response();
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            r
+        }
+    })
+}

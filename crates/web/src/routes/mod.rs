@@ -520,6 +520,16 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
             hashes::api_remove_hash,
         )
         .post("/api/hashes/lookup", SignedIn, hashes::api_lookup)
+        .upload("/api/hashes/hash", SignedIn, hashes::api_hash_upload)
+        .get("/banks", SignedIn, hashes::banks_page)
+        .get("/banks/{id}", SignedIn, hashes::bank_page)
+        .post(
+            "/banks/{id}/hashes/{hash}/remove",
+            share_hashes,
+            hashes::remove_from_form,
+        )
+        .get("/hashes/check", SignedIn, hashes::check_page)
+        .upload("/hashes/check", SignedIn, hashes::check_upload)
         .get("/api/hashes/changes", SignedIn, hashes::api_changes)
         .get("/api/hashes/{id}", SignedIn, hashes::api_hash)
         .post("/api/hashes/{id}/feedback", SignedIn, hashes::api_feedback)

@@ -2020,10 +2020,10 @@ pub async fn member_page(
     let catalogue = state.store.plan_catalogue().await?;
     Ok(page(
         &ctx,
-        &format!("{} — {}", m.name, l.t("programmes.title")),
+        &format!("{} — {}", m.name_in(l.code()), l.t("programmes.title")),
         html! {
-            h1 { (m.name) ": " (l.t("programmes.title")) }
-            p.no-print { a href={ "/members/" (member) } { (m.name) } " · " a href="javascript:window.print()" { (l.t("programmes.print")) } " · " a href={ "/api/members/" (member) "/programmes/iati.xml" } { (l.t("programmes.iati")) } }
+            h1 { (m.name_in(l.code())) ": " (l.t("programmes.title")) }
+            p.no-print { a href={ "/members/" (member) } { (m.name_in(l.code())) } " · " a href="javascript:window.print()" { (l.t("programmes.print")) } " · " a href={ "/api/members/" (member) "/programmes/iati.xml" } { (l.t("programmes.iati")) } }
             dl.facts {
                 dt { (l.t("programmes.count")) } dd { (ps.len()) }
                 dt { (l.t("programmes.trained")) } dd { (group_thousands(trained))

@@ -108,6 +108,13 @@ impl TestApp {
         }
     }
 
+    /// The SQLite database file, when the app runs on SQLite.
+    pub fn sqlite_path(&self) -> Option<std::path::PathBuf> {
+        let url = &self.db.as_ref()?.url;
+        url.strip_prefix("sqlite://")
+            .map(|p| std::path::PathBuf::from(p.split('?').next().unwrap_or(p)))
+    }
+
     pub fn at(&self, path: &str) -> String {
         format!("{}{path}", self.url)
     }

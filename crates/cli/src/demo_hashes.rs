@@ -1,0 +1,133 @@
+//! The demo's hash banks: Kazakhstan's bank of (synthetic) propaganda
+//! images, shared with the partnership under TLP:AMBER, one of its hashes
+//! attributed to a subject of the common list; the secretariat's allow bank
+//! of news footage, which vetoes one of them; members' feedback. The images
+//! are the project's own synthetic pictures (`accord hashes demo-images`):
+//! no real propaganda anywhere.
+
+use accord_core::{Principal, Username};
+use accord_hashes::bank::{BankInput, HashInput, Verdict};
+use accord_hashes::synthetic::{Variant, demo_images};
+use accord_store::{Actor, Store, StoreError};
+
+async fn principal(store: &Store, username: &str) -> Result<Principal, StoreError> {
+    let user = store.user_by_username(&Username::parse(username)?).await?;
+    Ok(Principal::of_user(&user))
+}
+
+fn refused(e: impl std::fmt::Debug) -> StoreError {
+    StoreError::Conflict(format!("demo hashes refused: {e:?}"))
+}
+
+/// Records the demo banks once (a database with banks is left alone).
+pub async fn load(store: &Store) -> Result<(), StoreError> {
+    if !store.banks().await?.is_empty() {
+        return Ok(());
+    }
+    let kaz = principal(store, "kaz.analyst").await?;
+    let sec = principal(store, "secretariat").await?;
+    let kaz_actor = Actor::new(&kaz, "demo");
+    let sec_actor = Actor::new(&sec, "demo");
+    let propaganda = BankInput {
+        id: "kaz-propaganda".into(),
+        name: "Kazakhstan: known propaganda images".into(),
+        owner: "KAZ".into(),
+        tlp: "AMBER".into(),
+        ..Default::default()
+    }
+    .validate()
+    .map_err(refused)?;
+    store.create_bank(&kaz_actor, &propaganda).await?;
+    let news = BankInput {
+        id: "news-footage".into(),
+        name: "Known false positives: news footage and counter-narratives".into(),
+        tlp: "GREEN".into(),
+        allow: true,
+        ..Default::default()
+    }
+    .validate()
+    .map_err(refused)?;
+    store.create_bank(&sec_actor, &news).await?;
+
+    let originals: Vec<_> = demo_images(4)
+        .into_iter()
+        .filter(|i| i.variant == Variant::Original)
+        .collect();
+    let behaviours = ["recruitment", "glorification", "instruction", "threat"];
+    let mut inputs = Vec::new();
+    for (n, image) in originals.iter().enumerate() {
+        let hashed =
+            accord_hashes::hash_content(&image.bytes, Default::default()).map_err(refused)?;
+        let pdq = hashed
+            .pdq
+            .ok_or_else(|| refused("a demo image has no PDQ hash"))?;
+        let labels = |signal_type: &str, signal: String, quality: Option<u8>| HashInput {
+            signal_type: signal_type.into(),
+            signal,
+            quality: quality.map(|q| serde_json::json!(q)),
+            // The first is attributed to the demo list's first subject.
+            entity_subject: if n == 0 {
+                "ACL-0001".into()
+            } else {
+                String::new()
+            },
+            entity_name: if n == 0 {
+                String::new()
+            } else {
+                "Unattributed online channel".into()
+            },
+            content_type: "image".into(),
+            behaviour: behaviours[n].into(),
+            first_seen: format!("2025-0{}-15", n + 3),
+            note: format!(
+                "Synthetic demo image {} (not real content).",
+                image.file_name
+            ),
+        };
+        inputs.push(labels("pdq", pdq.hash.to_hex(), Some(pdq.quality)));
+        inputs.push(labels("sha256", hashed.digests.sha256.to_hex(), None));
+    }
+    let checked: Vec<_> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, h)| h.validate(&format!("hashes[{i}]")))
+        .collect::<Result<_, _>>()
+        .map_err(refused)?;
+    let ids = store
+        .add_hashes(&kaz_actor, &propaganda.id, &checked)
+        .await?;
+    // The fourth picture turns out to be news footage: the allow bank vetoes it.
+    store
+        .add_hashes(&sec_actor, &news.id, &checked[6..8])
+        .await?;
+    let kgz = principal(store, "kgz.admin").await?;
+    let tjk = principal(store, "tjk.admin").await?;
+    store
+        .hash_feedback(
+            &Actor::new(&kgz, "demo"),
+            &kgz,
+            ids[0],
+            Verdict::Actioned,
+            propaganda.hold_after,
+        )
+        .await?;
+    store
+        .hash_feedback(
+            &Actor::new(&tjk, "demo"),
+            &tjk,
+            ids[0],
+            Verdict::Agree,
+            propaganda.hold_after,
+        )
+        .await?;
+    store
+        .hash_feedback(
+            &Actor::new(&tjk, "demo"),
+            &tjk,
+            ids[2],
+            Verdict::Disagree,
+            propaganda.hold_after,
+        )
+        .await?;
+    Ok(())
+}
