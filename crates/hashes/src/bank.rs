@@ -476,6 +476,13 @@ pub fn is_subject_id(s: &str) -> bool {
         .is_some_and(|n| n.len() >= 4 && n.chars().all(|c| c.is_ascii_digit()))
 }
 
+/// Whether a hash attributed to a subject delisted on `delisted_on` stops
+/// matching on `today`: once the bank's grace period has passed (the owner
+/// reviews it meanwhile; a platform's copy hears of it through the feed).
+pub fn retraction_due(delisted_on: time::Date, grace_days: u32, today: time::Date) -> bool {
+    today >= delisted_on.saturating_add(time::Duration::days(i64::from(grace_days)))
+}
+
 /// The most hashes one batch adds or looks up.
 pub const MAX_BATCH: usize = 1000;
 
@@ -617,6 +624,14 @@ mod tests {
         );
         assert!(Signal::parse("pdq", &"0f".repeat(32), Some("80")).is_ok());
         assert!(Signal::parse("tmk", "00", None).is_err());
+    }
+
+    #[test]
+    fn a_delisted_subjects_hashes_match_until_the_grace_period_ends() {
+        let d = time::macros::date!(2026 - 03 - 01);
+        assert!(!retraction_due(d, 14, time::macros::date!(2026 - 03 - 14)));
+        assert!(retraction_due(d, 14, time::macros::date!(2026 - 03 - 15)));
+        assert!(retraction_due(d, 0, d));
     }
 
     #[test]

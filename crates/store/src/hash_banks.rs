@@ -91,6 +91,13 @@ fn hash_record(r: HashRow) -> Result<HashRecord, StoreError> {
     })
 }
 
+fn listed_subject(labels: &Labels) -> Option<&str> {
+    match &labels.entity {
+        accord_hashes::bank::Entity::Listed(s) => Some(s.as_str()),
+        _ => None,
+    }
+}
+
 /// Reserves `n` numbers of the change feed; returns the first.
 async fn next_seq(tx: &mut Transaction<'static, Any>, n: i64) -> Result<i64, StoreError> {
     let last: i64 =
@@ -203,7 +210,7 @@ impl Store {
                 }
                 Some((id, _)) => {
                     sqlx::query(
-                        "UPDATE bank_hashes SET quality = $1, labels = $2, state = $3, added_by = $4, added_at = $5, seq = $6, updated_at = $5 WHERE id = $7",
+                        "UPDATE bank_hashes SET quality = $1, labels = $2, state = $3, added_by = $4, added_at = $5, seq = $6, updated_at = $5, entity_subject = $8 WHERE id = $7",
                     )
                     .bind(h.quality.map(i64::from))
                     .bind(encode(&h.labels))
@@ -212,19 +219,21 @@ impl Store {
                     .bind(now)
                     .bind(seq)
                     .bind(id)
+                    .bind(listed_subject(&h.labels))
                     .execute(&mut *tx)
                     .await?;
                     id
                 }
                 None => sqlx::query_scalar(
-                    "INSERT INTO bank_hashes (bank_id, signal_type, signal, quality, labels, state, added_by, added_at, seq, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8) RETURNING id",
+                    "INSERT INTO bank_hashes (bank_id, signal_type, signal, quality, labels, entity_subject, state, added_by, added_at, seq, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9) RETURNING id",
                 )
                 .bind(bank.as_str())
                 .bind(h.signal.signal_type.as_str())
                 .bind(&h.signal.value)
                 .bind(h.quality.map(i64::from))
                 .bind(encode(&h.labels))
+                .bind(listed_subject(&h.labels))
                 .bind(HashState::Active.as_str())
                 .bind(&actor.label)
                 .bind(now)
@@ -387,6 +396,57 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok((self.hash(id).await?, counts))
+    }
+
+    /// Hashes still matching (or held) that are attributed to a delisted
+    /// subject: their id, bank and the subject's delisting date.
+    pub async fn hashes_of_delisted(&self) -> Result<Vec<(i64, BankId, time::Date)>, StoreError> {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT h.id, h.bank_id, s.delisted_on FROM bank_hashes h JOIN list_subjects s ON s.public_id = h.entity_subject \
+             WHERE h.state IN ('active', 'held') AND s.delisted_on IS NOT NULL ORDER BY h.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, bank, date)| {
+                let bad = || {
+                    corrupt(std::io::Error::other(format!(
+                        "hash {id}: bad bank or delisting date"
+                    )))
+                };
+                Ok((
+                    id,
+                    BankId::parse(&bank).map_err(|_| bad())?,
+                    time::Date::parse(&date, &time::format_description::well_known::Iso8601::DATE)
+                        .map_err(|_| bad())?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Retracts the hashes of delisted subjects whose bank's grace period
+    /// has passed (`bank::retraction_due`); returns how many.
+    pub async fn retract_delisted_hashes(
+        &self,
+        actor: &Actor,
+        today: time::Date,
+    ) -> Result<usize, StoreError> {
+        let banks: std::collections::BTreeMap<BankId, Bank> = self
+            .banks()
+            .await?
+            .into_iter()
+            .map(|b| (b.bank.id.clone(), b.bank))
+            .collect();
+        let mut n = 0;
+        for (id, bank, delisted_on) in self.hashes_of_delisted().await? {
+            let Some(b) = banks.get(&bank) else { continue };
+            if accord_hashes::bank::retraction_due(delisted_on, b.grace_days, today) {
+                self.set_hash_state(actor, &bank, id, HashState::Retracted)
+                    .await?;
+                n += 1;
+            }
+        }
+        Ok(n)
     }
 
     pub async fn feedback_counts(&self, id: i64) -> Result<FeedbackCounts, StoreError> {

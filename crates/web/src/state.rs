@@ -120,6 +120,15 @@ fn spawn_procedure_clock(store: Store, signing_key: Option<Arc<accord_proof::Sec
             if let Err(e) = store.remind_plan_deadlines(now).await {
                 tracing::warn!(error = %e, "could not remind members of reporting deadlines");
             }
+            // Hashes attributed to a delisted subject stop matching after
+            // their bank's grace period; the change feed carries it.
+            match store.retract_delisted_hashes(&actor, now.date()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(hashes = n, "retracted the hashes of delisted subjects"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not retract the hashes of delisted subjects")
+                }
+            }
         }
     });
 }

@@ -20,6 +20,7 @@ on_both_backends!(
     only_a_banks_owner_and_the_secretariat_write_to_it,
     an_uploaded_image_is_hashed_matched_and_never_stored,
     the_bank_pages_show_only_readable_banks_in_both_languages,
+    a_delisted_subjects_hashes_are_flagged_then_retracted_after_the_grace_period,
 );
 
 async fn api(
@@ -737,4 +738,75 @@ async fn the_bank_pages_show_only_readable_banks_in_both_languages(app: &TestApp
         .await
         .unwrap();
     assert!(page.contains("/remove\""), "the owner may remove");
+}
+
+async fn a_delisted_subjects_hashes_are_flagged_then_retracted_after_the_grace_period(
+    app: &TestApp,
+) {
+    use accord_store::common_list::SubjectKind;
+    app.list_by_silence(
+        SubjectKind::Organization,
+        "Example Front",
+        "statement",
+        "summary",
+    )
+    .await;
+    let kaz = app.api_token("kaz.admin").await;
+    let mut b = bank("kaz-bank", "KAZ", "GREEN", &[]);
+    b["grace_days"] = json!(14);
+    api(app, Some(&kaz), Method::POST, "/api/banks", Some(&b)).await;
+    let mut h = sha256(&"88".repeat(32));
+    h["entity_subject"] = json!("ACL-0001");
+    let (status, v) = api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        "/api/banks/kaz-bank/hashes",
+        Some(&json!({ "hashes": [h] })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    // The subject is delisted (as the procedure records it) on 1 March.
+    sqlx::query("UPDATE list_subjects SET status = 'delisted', delisted_on = '2026-03-01' WHERE public_id = 'ACL-0001'")
+        .execute(app.store.raw_pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        app.store.hashes_of_delisted().await.unwrap().len(),
+        1,
+        "flagged for its owner's review"
+    );
+    let b = app.sign_in("kaz.admin").await;
+    let page = app.get(&b, "/banks/kaz-bank").await.text().await.unwrap();
+    assert!(
+        page.contains("ACL-0001") && page.contains("delisted-review"),
+        "the bank page lists it for review"
+    );
+    let actor = accord_store::Actor::system("test");
+    let n = app
+        .store
+        .retract_delisted_hashes(&actor, time::macros::date!(2026 - 03 - 10))
+        .await
+        .unwrap();
+    assert_eq!(n, 0, "within the grace period it still matches");
+    let n = app
+        .store
+        .retract_delisted_hashes(&actor, time::macros::date!(2026 - 03 - 15))
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    let (_, v) = lookup(
+        app,
+        &kaz,
+        json!([{ "signal_type": "sha256", "signal": "88".repeat(32) }]),
+    )
+    .await;
+    assert!(
+        v[0]["matches"].as_array().unwrap().is_empty(),
+        "a retracted hash does not match: {v}"
+    );
+    let (_, feed) = api(app, Some(&kaz), Method::GET, "/api/hashes/changes", None).await;
+    let last = feed["changes"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["state"], "retracted");
+    assert_eq!(last["deleted"], true);
 }

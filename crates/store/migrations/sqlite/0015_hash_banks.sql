@@ -18,6 +18,9 @@ CREATE TABLE bank_hashes (
     signal      TEXT NOT NULL,
     quality     BIGINT,
     labels      TEXT NOT NULL,
+    -- The common-list subject it is attributed to (also in labels), so a
+    -- delisting finds its hashes.
+    entity_subject TEXT,
     state       TEXT NOT NULL,
     added_by    TEXT NOT NULL,
     added_at    BIGINT NOT NULL,
@@ -26,6 +29,7 @@ CREATE TABLE bank_hashes (
     UNIQUE (bank_id, signal_type, signal)
 );
 CREATE UNIQUE INDEX bank_hashes_seq ON bank_hashes(seq);
+CREATE INDEX bank_hashes_subject ON bank_hashes(entity_subject);
 CREATE TABLE hash_feed (
     id  BIGINT PRIMARY KEY CHECK (id = 1),
     seq BIGINT NOT NULL

@@ -656,6 +656,15 @@ pub async fn bank_page(
     let b = readable_bank(&state, &ctx, &id).await?;
     let hashes = state.store.bank_hashes(&b.bank.id, 1000).await?;
     let writer = bank::may_write(b.bank.owner.as_ref(), &ctx.principal);
+    // The review queue: hashes attributed to a subject since delisted.
+    let delisted: Vec<(i64, time::Date)> = state
+        .store
+        .hashes_of_delisted()
+        .await?
+        .into_iter()
+        .filter(|(_, bank, _)| *bank == b.bank.id)
+        .map(|(id, _, d)| (id, d))
+        .collect();
     let mut rows = Vec::new();
     for h in hashes {
         let f = state.store.feedback_counts(h.id).await?;
@@ -675,6 +684,17 @@ pub async fn bank_page(
                 } }
                 @if b.bank.allow { dt { (l.t("hashes.allow_bank")) } dd { (l.t("hashes.allow_explained")) } }
                 dt { (l.t("hashes.hold_after")) } dd { (b.bank.hold_after) }
+            }
+            @if !delisted.is_empty() {
+                section id="delisted-review" class="notice" {
+                    h2 { (l.t("hashes.review_delisted")) }
+                    p { (l.tf("hashes.review_delisted_intro", &[("days", &b.bank.grace_days.to_string())])) }
+                    ul { @for (id, d) in &delisted {
+                        @if let Some((h, _)) = rows.iter().find(|(h, _)| h.id == *id) {
+                            li { (h.signal_type.as_str()) " " code { (h.signal.get(..16).unwrap_or(&h.signal)) "…" } " — " (entity(l, &h.labels.entity)) ", " (l.t("hashes.delisted_on")) " " (d) }
+                        }
+                    } }
+                }
             }
             div.table-scroll { table {
                 thead { tr {
