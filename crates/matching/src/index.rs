@@ -118,6 +118,7 @@ fn index_tokens(p: &PreparedName) -> Vec<(crate::prepare::Token, usize, bool)> {
                         class: TokenClass::Word,
                         vowel_poor: pair.iter().any(|t| t.vowel_poor),
                         weight: 1.0,
+                        omission: 1.0,
                     },
                     i,
                     true,
@@ -763,8 +764,19 @@ impl Index {
                 acc[id as usize] = 0.0;
             }
             if cands.len() > MAX_SCORED {
+                // Of names equally supported (a common part such as
+                // "Abdullah" shared by hundreds), those with the least
+                // weight left over score best: without this the cut would
+                // drop "Abdullah" itself for "Abdullah Ahmad Khan".
+                let left = |c: &(f32, u32)| self.names[c.1 as usize].prepared.total_weight() - c.0;
                 cands.select_nth_unstable_by(MAX_SCORED, |a, b| {
-                    b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal)
+                    b.0.partial_cmp(&a.0)
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                        .then_with(|| {
+                            left(a)
+                                .partial_cmp(&left(b))
+                                .unwrap_or(std::cmp::Ordering::Equal)
+                        })
                 });
                 cands.truncate(MAX_SCORED);
             }
@@ -1110,6 +1122,78 @@ mod tests {
             ..q
         };
         assert!(idx.screen(&q2, &ScreenOptions::default()).unwrap()[0].score >= 0.95);
+    }
+
+    fn org(id: &str, name: &str) -> Record {
+        Record {
+            schema: Schema::Organization,
+            ..person(id, &[name])
+        }
+    }
+
+    /// The best score of `query` (schema unknown, as a clerk types it)
+    /// against the one-record index of `list`, or 0.
+    fn org_score(list: &str, query: &str) -> f64 {
+        let idx = Index::build(vec![org("XXe.1", list)]);
+        let opts = ScreenOptions {
+            threshold: 0.3,
+            ..ScreenOptions::default()
+        };
+        idx.screen(&Query::name(query), &opts)
+            .unwrap()
+            .first()
+            .map_or(0.0, |h| h.score)
+    }
+
+    #[test]
+    fn company_words_in_a_query_are_legal_forms_wherever_they_stand() {
+        // Before: "company" not last was a word only the query had (0.67),
+        // "co" at the end a word conflicting with "shipping" (0.29).
+        assert!(org_score("VELORANT COMPANY", "Company Velorant") >= 0.95);
+        assert!(org_score("KESTREVO SHIPPING CO", "KESTREVO CO") >= 0.7);
+        assert!(org_score("DUNMARO HAVEN CO LTD", "Dunmaro Haven Co. Ltd.") >= 0.95);
+    }
+
+    #[test]
+    fn a_misspelled_legal_form_is_a_legal_form() {
+        for q in [
+            "VELORANT COMPNNY",
+            "VELORANT CMPANY",
+            "Velorant Kompany",
+            "велорант компанй",
+        ] {
+            assert!(org_score("VELORANT COMPANY", q) >= 0.9, "{q}");
+        }
+        assert!(org_score("TRAVELLO CORP", "TRAVELLO COPR") >= 0.9);
+        assert!(org_score("QRM Ltd.", "QRM Ltu.") >= 0.9);
+        // Only a part the list name has no partner for: a word that is
+        // not a legal form still counts.
+        assert!(org_score("VELORANT COMPANY", "Velorant Kompass") < 0.7);
+    }
+
+    #[test]
+    fn a_generic_word_an_organization_query_leaves_out_costs_half() {
+        // 0.667 before: "energy" cost a whole part.
+        assert!(org_score("MERVANDO ENERGY COMPANY", "MERVANDO COMPANY") >= 0.75);
+        // A distinctive word left out still costs it all.
+        assert!(org_score("MERVANDO KALVINO COMPANY", "MERVANDO COMPANY") < 0.7);
+        // And a generic word only the query has is no omission of the list.
+        assert!(org_score("MERVANDO LTD", "MERVANDO SYSTEMS LTD") < 0.7);
+    }
+
+    #[test]
+    fn of_equally_supported_candidates_the_shortest_names_are_scored() {
+        // 200 names share the query's only part: the one that consists of
+        // it must be among those fully scored.
+        let mut recs: Vec<Record> = (0..200)
+            .map(|i| person(&format!("QDi.{i}"), &[&format!("Zorvakh Person{i} Tal{i}")]))
+            .collect();
+        recs.push(person("QDi.short", &["Zorvakh"]));
+        let idx = Index::build(recs);
+        let hits = idx
+            .screen(&Query::name("Zorvakh"), &ScreenOptions::default())
+            .unwrap();
+        assert_eq!(hits[0].id, "QDi.short");
     }
 
     #[test]

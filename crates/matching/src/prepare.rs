@@ -37,6 +37,11 @@ pub struct Token {
     pub vowel_poor: bool,
     /// How much the part counts in the score.
     pub weight: f32,
+    /// How much of the usual cost a list name's part costs when the query
+    /// leaves it out: 1, or 0.5 for the generic words of an organization's
+    /// name (`tokens::is_generic_org_word`: "Mesbah Company" for "Mesbah
+    /// Energy Company").
+    pub omission: f32,
 }
 
 /// How one word of the input was read, for the explanation.
@@ -322,6 +327,15 @@ fn fold_compounds(parts: &mut Vec<(String, bool)>) {
                 i = j + 1;
                 continue;
             }
+        }
+        // A spelling of Abdullah the variant table knows (Abdoulaye,
+        // Abdallahi) is that name, not "Abdul" + a word.
+        if t.starts_with("abd")
+            && variants::group_of(t).is_some_and(|g| variants::canonical(g) == "abdullah")
+        {
+            out.push(("abdullah".to_string(), vp));
+            i += 1;
+            continue;
         }
         if let Some(rest) = t.strip_prefix("abd").filter(|r| r.len() >= 5) {
             let r = rest.strip_prefix(['u', 'e', 'a', 'o', 'i']).unwrap_or(rest);
@@ -626,7 +640,13 @@ fn prepare_reading(
         .map(|(i, (t, vp))| {
             let mut class = classify(&t, is_org);
             // Person names with a company suffix ("Maduro LLC") still drop it.
-            if !is_org && tokens::is_legal_form(&t) && t.len() >= 3 && i == n - 1 && n > 1 {
+            // So do company words anywhere ("Company Tamas"), and the
+            // legal forms that end it ("Myohyang Co", "Chong Chon Co Ltd").
+            if !is_org
+                && n > 1
+                && (tokens::is_company_word(&t)
+                    || (tokens::is_legal_form(&t) && t.len() >= 3 && i == n - 1))
+            {
                 class = TokenClass::LegalForm;
             }
             // "Ben" opens a name as a nickname, and binds two names inside one.
@@ -638,6 +658,11 @@ fn prepare_reading(
             let coarse = coarse_key(&fine);
             Token {
                 weight: weight_of(&t, class, group),
+                omission: if is_org && tokens::is_generic_org_word(&t) {
+                    0.5
+                } else {
+                    1.0
+                },
                 text: t.into_boxed_str(),
                 fine: fine.into_boxed_str(),
                 coarse: coarse.into_boxed_str(),
@@ -705,6 +730,14 @@ mod tests {
         assert_eq!(latin("Abdel Rahman"), "abdul rahman");
         assert_eq!(latin("Abd Allah"), "abdullah");
         assert_eq!(latin("Abdullah"), "abdullah");
+    }
+
+    #[test]
+    fn a_known_spelling_of_abdullah_is_not_split() {
+        // "Abdoulaye" was read "abdul ulaye", so Abdullahi did not match it.
+        assert_eq!(latin("Abdoulaye Tevoro"), "abdullah tevoro");
+        assert_eq!(latin("Abdullahi Tevoro"), "abdullah tevoro");
+        assert_eq!(latin("Abdulrahim Tevoro"), "abdul rahim tevoro");
     }
 
     #[test]
