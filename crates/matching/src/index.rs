@@ -95,8 +95,15 @@ pub struct Index {
 /// index of the name part it stands for, whether it is a joined pair).
 fn index_tokens(p: &PreparedName) -> Vec<(crate::prepare::Token, usize, bool)> {
     let mut out = Vec::with_capacity(p.tokens.len() * 2);
+    // Titles too: a query may write a list's title as a name part
+    // ("Sayed" as سید, read "syad"; "Amir" is a title and a given name),
+    // and on the query side a title shared with a name is support of its
+    // own among the many names a common part reaches.
     for (i, t) in p.tokens.iter().enumerate() {
-        if matches!(t.class, TokenClass::Word | TokenClass::Number) {
+        if matches!(
+            t.class,
+            TokenClass::Word | TokenClass::Number | TokenClass::Title
+        ) {
             out.push((t.clone(), i, false));
         }
     }
@@ -594,7 +601,32 @@ impl Index {
         {
             add(&mut ts.iter().copied(), out);
         }
+        // Two letters of a short skeleton swapped ("tdb" / "tbd": TDP for
+        // TPD): the part similarity forgives it (`score::token_sim`).
+        if t.text.len() <= 4 && t.coarse.len() >= 2 {
+            let mut swapped = t.coarse.as_bytes().to_vec();
+            for i in 0..swapped.len() - 1 {
+                swapped.swap(i, i + 1);
+                if let Ok(k) = std::str::from_utf8(&swapped)
+                    && let Some(&kid) = self.key_ids.get(k)
+                {
+                    add(&mut key_range(kid), out);
+                }
+                swapped.swap(i, i + 1);
+            }
+        }
         if t.coarse.len() < FUZZY_MIN_LEN {
+            // A short skeleton only reaches the list keys one letter
+            // longer that contain it ("rmt" → "rhmt": Ramat for Rahmat,
+            // "fln" → "fljn": Walian for Walijan), not every key one
+            // substitution away.
+            if t.coarse.len() + 1 >= FUZZY_MIN_LEN
+                && let Some(ks) = self.deletes.get(&*t.coarse)
+            {
+                for &k in ks {
+                    add(&mut key_range(k), out);
+                }
+            }
             return;
         }
         // A key of the list: its neighbours were found at build time.
@@ -1194,6 +1226,36 @@ mod tests {
             .screen(&Query::name("Zorvakh"), &ScreenOptions::default())
             .unwrap();
         assert_eq!(hits[0].id, "QDi.short");
+    }
+
+    #[test]
+    fn a_query_word_reaches_a_title_of_the_list() {
+        // 60 one-word names share the query's family name and have
+        // nothing left over: only the title, reached by the query's
+        // spelling of it, brings the right name among those scored.
+        let mut recs: Vec<Record> = (0..60)
+            .map(|i| person(&format!("QDi.{i}"), &["Qorvantel"]))
+            .collect();
+        recs.push(person("QDi.title", &["Sayed Qorvantel"]));
+        let idx = Index::build(recs);
+        let hits = idx
+            .screen(&Query::name("Syad Qorvantel"), &ScreenOptions::default())
+            .unwrap();
+        assert_eq!(hits.first().map(|h| h.id.as_str()), Some("QDi.title"));
+    }
+
+    #[test]
+    fn short_parts_reach_list_parts_with_one_letter_more_or_two_swapped() {
+        let idx = Index::build(vec![person("QDi.1", &["VELIJAN"]), org("QDe.1", "KRV")]);
+        let first = |q: &str| {
+            idx.screen(&Query::name(q), &ScreenOptions::default())
+                .unwrap()
+                .first()
+                .map(|h| h.id.clone())
+        };
+        // Skeletons "fln" / "fljn", "krf" / "kfr": not found before.
+        assert_eq!(first("VELIAN").as_deref(), Some("QDi.1"));
+        assert_eq!(first("KVR").as_deref(), Some("QDe.1"));
     }
 
     #[test]

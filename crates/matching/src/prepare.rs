@@ -630,8 +630,9 @@ fn prepare_reading(
         }
     }
     fold_compounds(&mut parts);
-    // "Vladimir Vladimir Putin": a repeated part adds nothing.
-    parts.dedup_by(|a, b| a.0 == b.0);
+    // A part written twice is kept: "Matuq Matuq" stands for "Matuq
+    // Mohammed Matuq", and "Sergey Sergey Shoigu" still matches "Sergey
+    // Shoigu" with one part only one side has.
     parts.truncate(MAX_TOKENS);
     let n = parts.len();
     let mut toks: Vec<Token> = parts
