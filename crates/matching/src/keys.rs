@@ -51,6 +51,9 @@ pub(crate) fn fine_key_into(t: &str, out: &mut Vec<u8>) {
             (b'o', _, _) | (b'u', _, _) => (b"u", 1),
             (b'i', _, _) | (b'y', _, _) => (b"i", 1),
             (b'z', _, _) => (b"s", 1),
+            // A separator the Arabic-script reader writes between two
+            // letters that would read as one ("s'h" is س ح, not ش).
+            (b'\'', _, _) => (b"", 1),
             _ => (std::slice::from_ref(&b[i]), 1),
         };
         for &e in emit {
@@ -417,6 +420,9 @@ fn vowel_gaps(w: &[u8], gaps: &mut [u8; MAX_GAPS]) -> Option<usize> {
     let mut n = 0usize;
     let mut last_consonant = 0u8;
     for (i, &c) in w.iter().enumerate() {
+        if c == b'\'' {
+            continue;
+        }
         let mut bit = vowel_bit(c);
         if c == b'y' && i > 0 && w.get(i + 1).is_none_or(|&x| vowel_bit(x) == 0) {
             bit = 2;

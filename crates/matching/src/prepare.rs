@@ -500,6 +500,7 @@ pub fn prepare_all(
 ///   reading;
 /// - the names a list writes in parentheses after a name, and the name
 ///   outside them (`parenthesized_names`);
+/// - a name with number words, in its words as well as in digits;
 /// - for an organization whose name coordinates two names of the same
 ///   head ("Bank Sepah and Bank Sepah International"), each of them: a
 ///   query for either entity names one of them, not both. Only when both
@@ -533,6 +534,18 @@ pub fn prepare_forms(
             }
         }
     }
+    // A name with number words ("Second Economic Committee", "Third
+    // Floor") also in its words: a query in another script writes the word
+    // ("سکوند", "тхирд"), which cannot be compared with a digit.
+    if let Ok(p) = prepare_reading_with(raw, is_org, HanReading::Mandarin, false)
+        && out.iter().all(|(q, _)| q.tokens != p.0.tokens)
+        && p.0
+            .tokens
+            .iter()
+            .any(|t| tokens::number_value(&t.text).is_some())
+    {
+        out.push(p);
+    }
     for part in parenthesized_names(raw) {
         if let Ok(p) = prepare_reading(&part, is_org, HanReading::Mandarin)
             && out.iter().all(|(q, _)| q.tokens != p.0.tokens)
@@ -546,8 +559,8 @@ pub fn prepare_forms(
 /// The names a list writes in parentheses after a name, one or several
 /// separated by ";" ("أبو بكر البغدادي (Abu Bakr al-Baghdadi al-Husayni;
 /// Abu Bakr al-Baghdadi)"), and the name outside them. Only names of two
-/// words or more: a parenthesized acronym ("(AEOI)") stays part of the
-/// whole name, as one word alone would match too much.
+/// words or more: a parenthesized acronym ("(AEOI)") is no form of its
+/// own, as one word alone would match too much; the name without it is.
 fn parenthesized_names(raw: &str) -> Vec<String> {
     let (Some(open), Some(close)) = (raw.find('('), raw.rfind(')')) else {
         return Vec::new();
@@ -564,10 +577,33 @@ fn parenthesized_names(raw: &str) -> Vec<String> {
         .filter(|s| two_words(s))
         .map(str::to_string)
         .collect();
-    if !out.is_empty() && two_words(&outside) {
+    // The name outside them: a form of its own when the parentheses hold
+    // names, or one acronym ("(AEOI)"), which a query in another script or
+    // without it does not write.
+    let acronym = is_acronym_of(inside, &outside);
+    if (!out.is_empty() || acronym) && two_words(&outside) {
         out.push(outside.split_whitespace().collect::<Vec<_>>().join(" "));
     }
     out
+}
+
+/// Whether `inside` is one word whose letters are initials of the words of
+/// `outside`, in order ("AEOI" of "Atomic Energy Organisation of Iran",
+/// "JAK-T" of "Jund al-Khilafah in Tunisia"; not "France").
+fn is_acronym_of(inside: &str, outside: &str) -> bool {
+    let letters: Vec<char> = inside
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if letters.len() < 2 || inside.split_whitespace().count() != 1 {
+        return false;
+    }
+    let mut initials = outside
+        .split(|c: char| !c.is_alphabetic())
+        .filter_map(|w| w.chars().next())
+        .flat_map(char::to_lowercase);
+    letters.iter().all(|l| initials.any(|i| i == *l))
 }
 
 /// The two names of "X ... and X ...", when both begin with the same word.
@@ -606,6 +642,15 @@ fn prepare_reading(
     is_org: bool,
     han: HanReading,
 ) -> Result<(PreparedName, Vec<Reading>), QueryError> {
+    prepare_reading_with(raw, is_org, han, true)
+}
+
+fn prepare_reading_with(
+    raw: &str,
+    is_org: bool,
+    han: HanReading,
+    numbers: bool,
+) -> Result<(PreparedName, Vec<Reading>), QueryError> {
     validate(raw)?;
     let text: String = raw.nfkc().flat_map(char::to_lowercase).collect();
     let ctx = Context {
@@ -620,7 +665,9 @@ fn prepare_reading(
     }
     fold_legal_phrases(&mut parts);
     let mut texts: Vec<String> = parts.iter().map(|p| p.0.clone()).collect();
-    tokens::fold_numbers(&mut texts);
+    if numbers {
+        tokens::fold_numbers(&mut texts);
+    }
     if texts.len() != parts.len() {
         // Number words merged: vowel-poverty does not apply to digits.
         parts = texts.into_iter().map(|t| (t, false)).collect();
@@ -813,8 +860,14 @@ mod tests {
                 "أبو كريم الفرغاني"
             ]
         );
-        // An acronym in parentheses is not a name of its own.
-        assert!(parenthesized_names("ATOMIC ENERGY AGENCY (AEA)").is_empty());
+        // An acronym in parentheses is not a name of its own, but the name
+        // without it is.
+        assert_eq!(
+            parenthesized_names("ATOMIC ENERGY AGENCY (AEA)"),
+            vec!["ATOMIC ENERGY AGENCY"]
+        );
+        // A word that is no acronym of the name stays part of it.
+        assert!(parenthesized_names("Velmor Global (France) S.A.R.L.").is_empty());
     }
 
     #[test]

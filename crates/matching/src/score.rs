@@ -22,8 +22,8 @@
 //!   titles 0.1, legal forms 0 (they neither make nor block a match).
 
 use crate::keys::{
-    OsaPattern, edit_similarity, fine_key, fine_key_into, letter_mask, long_vowels_agree,
-    one_transposition, similarity_bound, similarity_bound_masked,
+    OsaPattern, coarse_key, edit_similarity, fine_key, fine_key_into, letter_mask,
+    long_vowels_agree, one_transposition, similarity_bound, similarity_bound_masked,
 };
 use crate::prepare::{PreparedName, Token};
 use crate::tokens::TokenClass;
@@ -294,6 +294,8 @@ struct Run<'a> {
     wm: f32,
     /// `letter_mask` of `text` and of `fine`.
     masks: (u64, u64),
+    /// Consonant skeleton of `fine` when a part is vowel-poor, else empty.
+    coarse: &'a str,
 }
 
 /// The query side of many comparisons: its parts' spellings prepared for
@@ -304,7 +306,7 @@ pub(crate) struct QuerySide<'a> {
     /// `letter_mask` of each part's spelling and fine key.
     masks: Vec<(u64, u64)>,
     #[allow(clippy::type_complexity)]
-    runs: Vec<(usize, usize, usize, String, String, f32, (u64, u64))>,
+    runs: Vec<(usize, usize, usize, String, String, f32, (u64, u64), String)>,
 }
 
 impl<'a> QuerySide<'a> {
@@ -321,7 +323,14 @@ impl<'a> QuerySide<'a> {
                 let fine = fine_key(&text);
                 let wm: f32 = t[i..i + len].iter().map(|t| t.weight).sum();
                 let masks = (letter_mask(&text), letter_mask(&fine));
-                runs.push((i, len, total, text, fine, wm, masks));
+                // A run with a part from a script without short vowels is
+                // also compared by its consonants ("al" + "jrb" / Aljarba).
+                let coarse = if t[i..i + len].iter().any(|t| t.vowel_poor) {
+                    coarse_key(&fine)
+                } else {
+                    String::new()
+                };
+                runs.push((i, len, total, text, fine, wm, masks, coarse));
             }
         }
         QuerySide {
@@ -341,6 +350,7 @@ impl<'a> QuerySide<'a> {
             fine: &r.4,
             wm: r.5,
             masks: r.6,
+            coarse: &r.7,
         })
     }
 }
@@ -413,17 +423,21 @@ fn join_edges_query(q: &QuerySide<'_>, single: &[Token], edges: &mut Vec<Edge>, 
             }
             let bound_text = similarity_bound(r.text.len(), s.text.len());
             let bound_fine = similarity_bound(r.fine.len(), s.fine.len()) * 0.97;
-            if bound_text < 0.8 && bound_fine < 0.8 {
+            let skeleton = same_joined_skeleton(&r, s);
+            if bound_text < 0.8 && bound_fine < 0.8 && !skeleton {
                 continue;
             }
             let (pt, pf) =
                 pats.get_or_insert_with(|| (OsaPattern::new(r.text), OsaPattern::new(r.fine)));
-            let sim = joined_sim(
+            let mut sim = joined_sim(
                 bound_text,
                 bound_fine,
                 || pt.similarity(&s.text),
                 || pf.similarity(&s.fine),
             );
+            if skeleton {
+                sim = sim.max(0.93);
+            }
             if sim >= 0.8 {
                 let w = (r.wm + s.weight) / 2.0;
                 edges.push(Edge {
@@ -436,6 +450,15 @@ fn join_edges_query(q: &QuerySide<'_>, single: &[Token], edges: &mut Vec<Edge>, 
             }
         }
     }
+}
+
+/// Whether a query run with a vowel-poor part has the consonants of list
+/// part `s`, and the long vowels it writes agree (see `token_sim`).
+fn same_joined_skeleton(r: &Run<'_>, s: &Token) -> bool {
+    !r.coarse.is_empty()
+        && r.coarse.len() >= 3
+        && r.coarse == &*s.coarse
+        && long_vowels_agree(r.text, &s.text)
 }
 
 /// `max(text_sim, fine_sim × 0.97)` when it can reach 0.8 (the only values
@@ -497,18 +520,27 @@ fn join_edges_list(
                 let jf = std::str::from_utf8(fine).unwrap_or("");
                 let bound_text = similarity_bound(text.len(), s.text.len());
                 let bound_fine = similarity_bound(jf.len(), s.fine.len()) * 0.97;
-                if bound_text < 0.8 && bound_fine < 0.8 {
+                // A vowel-poor query part against the list's parts joined,
+                // by the consonants ("chsun" / "Che-son").
+                let skeleton = s.vowel_poor
+                    && s.coarse.len() >= 3
+                    && coarse_key(jf) == *s.coarse
+                    && long_vowels_agree(&s.text, text);
+                if bound_text < 0.8 && bound_fine < 0.8 && !skeleton {
                     continue;
                 }
                 // Edit similarity is symmetric: the query part's prepared
                 // pattern serves.
                 let p = &q.pats[j];
-                let sim = joined_sim(
+                let mut sim = joined_sim(
                     bound_text,
                     bound_fine,
                     || p.text.similarity(text),
                     || p.fine.similarity(jf),
                 );
+                if skeleton {
+                    sim = sim.max(0.93);
+                }
                 if sim >= 0.8 {
                     let wm: f32 = multi[i..i + len].iter().map(|t| t.weight).sum();
                     let w = (wm + s.weight) / 2.0;
@@ -865,14 +897,14 @@ fn surely_below(
         for (j, s) in tb.iter().enumerate() {
             if s.class == TokenClass::Word
                 && s.text.len().abs_diff(r.total) <= 3
-                && can_join(
+                && (can_join(
                     r.text.len(),
                     r.masks.0,
                     r.fine.len(),
                     r.masks.1,
                     s,
                     masks_b[j],
-                )
+                ) || same_joined_skeleton(&r, s))
             {
                 ma |= mask((r.i, r.len));
                 mb |= 1 << j;
@@ -926,7 +958,11 @@ fn surely_below(
                     continue;
                 }
                 let m = q.masks[j];
-                if similarity_bound_masked(total, s.text.len(), text_mask, m.0) < 0.8 {
+                // A vowel-poor part may pair by its consonants
+                // (`join_edges_list`): usable.
+                if !s.vowel_poor
+                    && similarity_bound_masked(total, s.text.len(), text_mask, m.0) < 0.8
+                {
                     // Only the joined fine key could reach it: the
                     // vocabulary has it for a pair, else build it.
                     let (fl, fm) = *fine_of_run.get_or_insert_with(|| {
@@ -1415,6 +1451,16 @@ mod tests {
         assert!(s("Fazo", "Faoz") >= 0.7);
         // Another letter is a whole edit.
         assert!(s("KRV", "KRM") < 0.7);
+    }
+
+    #[test]
+    fn a_vowel_poor_word_pairs_by_its_consonants_with_parts_the_other_side_joins() {
+        // "al" + "qrbni" against Alqurbani (0.56 before: no joined edge).
+        assert!(s("سلیم القربنی", "Salim Alqurbani") >= 0.8);
+        // "msun" against Me-son.
+        assert!(s("تال مسون", "Tal Me-son") >= 0.8);
+        // The consonants must be the same.
+        assert!(s("سلیم القربنی", "Salim Alqurbati") < 0.7);
     }
 
     #[test]
