@@ -765,6 +765,14 @@ fn legal_form_spellings(ta: &[Token], tb: &[Token]) -> u32 {
     m
 }
 
+/// Whether part `i` of `ts` (left over) is the part next to it written
+/// again, and that one pairs ("Sergey Sergey Shoigu", "Kamel Mustapha
+/// Mustapha"): a repetition is no part of its own, it costs nothing.
+fn repeats_a_paired_neighbour(ts: &[Token], i: usize, used: u32) -> bool {
+    let same = |k: usize| ts[k].text == ts[i].text && used & (1 << k) != 0;
+    (i > 0 && same(i - 1)) || (i + 1 < ts.len() && same(i + 1))
+}
+
 fn is_lineage(t: &Token) -> bool {
     matches!(&*t.text, "bin" | "ibn" | "ben" | "bn" | "bint" | "binti")
 }
@@ -1314,6 +1322,9 @@ fn compare_core(
     let unsupported = !is_org && conflicts.is_empty() && rests_on_one_part(ta, tb, pairs, extra_b);
     let mut unsupported_words = 0u32;
     for &i in extra_a.iter() {
+        if repeats_a_paired_neighbour(ta, i, used_a) {
+            continue;
+        }
         if opens_matched_word(ta, i, used_a, tb, pairs, true) {
             den += LAMBDA_NAME_PREFIX;
         } else if unsupported && ta[i].class == TokenClass::Word {
@@ -1325,6 +1336,9 @@ fn compare_core(
         }
     }
     for &j in extra_b.iter() {
+        if repeats_a_paired_neighbour(tb, j, used_b) {
+            continue;
+        }
         den += if opens_matched_word(tb, j, used_b, ta, pairs, false) {
             LAMBDA_NAME_PREFIX
         } else {
@@ -1435,6 +1449,14 @@ mod tests {
         // "Velmar Velmar" was read "velmar" (0.59 against the list name).
         assert!(s("Velmar Velmar", "Velmar Tobiq Velmar") >= 0.8);
         assert!(s("Sergo Sergo Vantik", "Sergo Vantik") >= 0.8);
+    }
+
+    #[test]
+    fn a_part_repeated_next_to_itself_costs_nothing() {
+        assert!(s("Sergo Sergo Vantik", "Sergo Vantik") > 0.99);
+        assert!(s("Kemal Vostafa", "Kemal Vostafa Vostafa") > 0.99);
+        // Not repeated next to itself: a part of its own.
+        assert!(s("Kemal Vostafa", "Vostafa Kemal Vostafa") < 0.99);
     }
 
     #[test]
