@@ -789,10 +789,6 @@ impl Index {
                 .touched
                 .iter()
                 .filter(|&&id| s.acc[id as usize] >= floor && allowed(id))
-                // No name has more support than the query's whole weight:
-                // a joined pair ("ibrahim"+"hassan") counted on top of its
-                // two parts would put every name writing them side by side
-                // before the one with a middle name between them.
                 .map(|&id| (s.acc[id as usize], id))
                 .collect();
             let Scratch { acc, touched, .. } = s;
