@@ -95,10 +95,8 @@ pub struct Index {
 /// index of the name part it stands for, whether it is a joined pair).
 fn index_tokens(p: &PreparedName) -> Vec<(crate::prepare::Token, usize, bool)> {
     let mut out = Vec::with_capacity(p.tokens.len() * 2);
-    // Titles too: a query may write a list's title as a name part
-    // ("Sayed" as سید, read "syad"; "Amir" is a title and a given name),
-    // and on the query side a title shared with a name is support of its
-    // own among the many names a common part reaches.
+    // Titles of list names too: a query may write one as a name part
+    // ("Sayed" as سید, read "syad", is a word, not a title).
     for (i, t) in p.tokens.iter().enumerate() {
         if matches!(
             t.class,
@@ -675,7 +673,12 @@ impl Index {
         // than filling them.
         let mut per_part: Vec<(f32, Vec<(u32, f32)>)> = Vec::new();
         let mut reached = std::mem::take(&mut s.reached);
-        for (tok, i, joined) in index_tokens(q) {
+        // A title of the query is no support (its weight is a tenth of a
+        // name's), and a common one ("Haji") would walk long posting lists.
+        for (tok, i, joined) in index_tokens(q)
+            .into_iter()
+            .filter(|t| t.0.class != TokenClass::Title)
+        {
             reached.clear();
             self.reach(&tok, s, &mut reached);
             let pat = TokenPattern::new(&tok);

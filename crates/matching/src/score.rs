@@ -740,19 +740,23 @@ fn is_legal_form_part(t: &Token) -> bool {
 /// Company). Legal forms are a short list of words, so one edit is safe
 /// even for three letters ("Ltu"), but not more ("Kompass").
 fn spelled_like_legal_form(x: &Token, legal: &Token) -> bool {
-    crate::keys::osa_distance(x.text.as_bytes(), legal.text.as_bytes()) <= 1
+    (x.text.len().abs_diff(legal.text.len()) <= 1
+        && crate::keys::osa_distance(x.text.as_bytes(), legal.text.as_bytes()) <= 1)
         || token_sim(x, legal).0 >= 0.8
 }
 
-/// The query words (bit mask of `ta`) that are spelled like a legal form
-/// of the list name `tb`: a misspelled legal form.
-fn legal_form_spellings(ta: &[Token], tb: &[Token]) -> u32 {
+/// The query words (bit mask of `ta`) that pair with nothing (`best_a`:
+/// their best part similarity) and are spelled like a legal form of the
+/// list name `tb`: a misspelled legal form.
+fn legal_form_spellings(ta: &[Token], tb: &[Token], best_a: &[f32]) -> u32 {
     if !tb.iter().any(is_legal_form_part) {
         return 0;
     }
     let mut m = 0u32;
     for (i, x) in ta.iter().enumerate() {
-        if x.class == TokenClass::Word
+        // Only a word with no partner at the match level.
+        if best_a[i] < MIN_MATCH
+            && x.class == TokenClass::Word
             && x.text.len() >= 3
             && x.weight > 0.0
             && tb
@@ -1123,7 +1127,7 @@ fn compare_core(
         }
     }
     let lambda = if is_org { LAMBDA_ORG } else { LAMBDA_PERSON };
-    let legal_like = legal_form_spellings(ta, tb);
+    let legal_like = legal_form_spellings(ta, tb, best_a);
     // A cut-off last part has partners the bound does not know of.
     if floor > 0.0 && !q.name.truncated_last {
         let (mut sa, mut sb) = (legal_like, 0u32);
