@@ -613,6 +613,30 @@ impl Index {
                 swapped.swap(i, i + 1);
             }
         }
+        // Two letters swapped next to an h move the phonetic key by more
+        // than one edit ("qardahs": k-r-d-h-s, "qardash": k-r-d-x; "mahcanga"
+        // / "machanga"): the skeletons of the spelling with each adjacent
+        // pair swapped back are looked up too.
+        if t.text.len() >= 4 && t.text.len() <= 24 && t.text.contains('h') {
+            let mut swapped = t.text.as_bytes().to_vec();
+            for i in 0..swapped.len() - 1 {
+                // Only swaps that can make or break a digraph with h.
+                let near_h = swapped[i..(i + 3).min(swapped.len())].contains(&b'h');
+                if swapped[i] == swapped[i + 1] || !near_h {
+                    continue;
+                }
+                swapped.swap(i, i + 1);
+                if let Ok(w) = std::str::from_utf8(&swapped) {
+                    let k = crate::keys::coarse_key(&crate::keys::fine_key(w));
+                    if *k != *t.coarse
+                        && let Some(&kid) = self.key_ids.get(k.as_str())
+                    {
+                        add(&mut key_range(kid), out);
+                    }
+                }
+                swapped.swap(i, i + 1);
+            }
+        }
         if t.coarse.len() < FUZZY_MIN_LEN {
             // A short skeleton only reaches the list keys one letter
             // longer that contain it ("rmt" → "rhmt": Ramat for Rahmat,
@@ -1259,6 +1283,17 @@ mod tests {
         // Skeletons "fln" / "fljn", "krf" / "kfr": not found before.
         assert_eq!(first("VELIAN").as_deref(), Some("QDi.1"));
         assert_eq!(first("KVR").as_deref(), Some("QDe.1"));
+    }
+
+    #[test]
+    fn two_letters_swapped_next_to_an_h_still_reach_the_part() {
+        let idx = Index::build(vec![person("QDi.1", &["TORVASH"])]);
+        // "trfhs" / "trfx": two edits apart in the skeleton, one in the
+        // spelling.
+        let hits = idx
+            .screen(&Query::name("TORVAHS"), &ScreenOptions::default())
+            .unwrap();
+        assert_eq!(hits.first().map(|h| h.id.as_str()), Some("QDi.1"));
     }
 
     #[test]
