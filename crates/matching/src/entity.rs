@@ -309,6 +309,24 @@ pub(crate) fn explain_record(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_name_with_number_words_matches_the_words_spelled_out() {
+        // "second" was only the digit 2, which "Sekond" cannot be.
+        let s = compare_names(
+            "Sekond Veldan Committee",
+            "SECOND VELDAN COMMITTEE",
+            Schema::Organization,
+        );
+        assert!(s >= 0.9, "{s}");
+        assert!(
+            compare_names(
+                "2nd Veldan Committee",
+                "SECOND VELDAN COMMITTEE",
+                Schema::Organization
+            ) >= 0.9
+        );
+    }
     use crate::types::RecordName;
 
     fn rec() -> Record {

@@ -95,8 +95,13 @@ pub struct Index {
 /// index of the name part it stands for, whether it is a joined pair).
 fn index_tokens(p: &PreparedName) -> Vec<(crate::prepare::Token, usize, bool)> {
     let mut out = Vec::with_capacity(p.tokens.len() * 2);
+    // Titles of list names too: a query may write one as a name part
+    // ("Sayed" as سید, read "syad", is a word, not a title).
     for (i, t) in p.tokens.iter().enumerate() {
-        if matches!(t.class, TokenClass::Word | TokenClass::Number) {
+        if matches!(
+            t.class,
+            TokenClass::Word | TokenClass::Number | TokenClass::Title
+        ) {
             out.push((t.clone(), i, false));
         }
     }
@@ -118,6 +123,7 @@ fn index_tokens(p: &PreparedName) -> Vec<(crate::prepare::Token, usize, bool)> {
                         class: TokenClass::Word,
                         vowel_poor: pair.iter().any(|t| t.vowel_poor),
                         weight: 1.0,
+                        omission: 1.0,
                     },
                     i,
                     true,
@@ -593,7 +599,56 @@ impl Index {
         {
             add(&mut ts.iter().copied(), out);
         }
+        // Two letters of a short skeleton swapped ("tdb" / "tbd": TDP for
+        // TPD): the part similarity forgives it (`score::token_sim`).
+        if t.text.len() <= 4 && t.coarse.len() >= 2 {
+            let mut swapped = t.coarse.as_bytes().to_vec();
+            for i in 0..swapped.len() - 1 {
+                swapped.swap(i, i + 1);
+                if let Ok(k) = std::str::from_utf8(&swapped)
+                    && let Some(&kid) = self.key_ids.get(k)
+                {
+                    add(&mut key_range(kid), out);
+                }
+                swapped.swap(i, i + 1);
+            }
+        }
+        // Two letters swapped next to an h move the phonetic key by more
+        // than one edit ("qardahs": k-r-d-h-s, "qardash": k-r-d-x; "mahcanga"
+        // / "machanga"): the skeletons of the spelling with each adjacent
+        // pair swapped back are looked up too.
+        if t.text.len() >= 4 && t.text.len() <= 24 && t.text.contains('h') {
+            let mut swapped = t.text.as_bytes().to_vec();
+            for i in 0..swapped.len() - 1 {
+                // Only swaps that can make or break a digraph with h.
+                let near_h = swapped[i..(i + 3).min(swapped.len())].contains(&b'h');
+                if swapped[i] == swapped[i + 1] || !near_h {
+                    continue;
+                }
+                swapped.swap(i, i + 1);
+                if let Ok(w) = std::str::from_utf8(&swapped) {
+                    let k = crate::keys::coarse_key(&crate::keys::fine_key(w));
+                    if *k != *t.coarse
+                        && let Some(&kid) = self.key_ids.get(k.as_str())
+                    {
+                        add(&mut key_range(kid), out);
+                    }
+                }
+                swapped.swap(i, i + 1);
+            }
+        }
         if t.coarse.len() < FUZZY_MIN_LEN {
+            // A short skeleton only reaches the list keys one letter
+            // longer that contain it ("rmt" → "rhmt": Ramat for Rahmat,
+            // "fln" → "fljn": Walian for Walijan), not every key one
+            // substitution away.
+            if t.coarse.len() + 1 >= FUZZY_MIN_LEN
+                && let Some(ks) = self.deletes.get(&*t.coarse)
+            {
+                for &k in ks {
+                    add(&mut key_range(k), out);
+                }
+            }
             return;
         }
         // A key of the list: its neighbours were found at build time.
@@ -642,7 +697,12 @@ impl Index {
         // than filling them.
         let mut per_part: Vec<(f32, Vec<(u32, f32)>)> = Vec::new();
         let mut reached = std::mem::take(&mut s.reached);
-        for (tok, i, joined) in index_tokens(q) {
+        // A title of the query is no support (its weight is a tenth of a
+        // name's), and a common one ("Haji") would walk long posting lists.
+        for (tok, i, joined) in index_tokens(q)
+            .into_iter()
+            .filter(|t| t.0.class != TokenClass::Title)
+        {
             reached.clear();
             self.reach(&tok, s, &mut reached);
             let pat = TokenPattern::new(&tok);
@@ -763,8 +823,19 @@ impl Index {
                 acc[id as usize] = 0.0;
             }
             if cands.len() > MAX_SCORED {
+                // Of names equally supported (a common part such as
+                // "Abdullah" shared by hundreds), those with the least
+                // weight left over score best: without this the cut would
+                // drop "Abdullah" itself for "Abdullah Ahmad Khan".
+                let left = |c: &(f32, u32)| self.names[c.1 as usize].prepared.total_weight() - c.0;
                 cands.select_nth_unstable_by(MAX_SCORED, |a, b| {
-                    b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal)
+                    b.0.partial_cmp(&a.0)
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                        .then_with(|| {
+                            left(a)
+                                .partial_cmp(&left(b))
+                                .unwrap_or(std::cmp::Ordering::Equal)
+                        })
                 });
                 cands.truncate(MAX_SCORED);
             }
@@ -1110,6 +1181,119 @@ mod tests {
             ..q
         };
         assert!(idx.screen(&q2, &ScreenOptions::default()).unwrap()[0].score >= 0.95);
+    }
+
+    fn org(id: &str, name: &str) -> Record {
+        Record {
+            schema: Schema::Organization,
+            ..person(id, &[name])
+        }
+    }
+
+    /// The best score of `query` (schema unknown, as a clerk types it)
+    /// against the one-record index of `list`, or 0.
+    fn org_score(list: &str, query: &str) -> f64 {
+        let idx = Index::build(vec![org("XXe.1", list)]);
+        let opts = ScreenOptions {
+            threshold: 0.3,
+            ..ScreenOptions::default()
+        };
+        idx.screen(&Query::name(query), &opts)
+            .unwrap()
+            .first()
+            .map_or(0.0, |h| h.score)
+    }
+
+    #[test]
+    fn company_words_in_a_query_are_legal_forms_wherever_they_stand() {
+        // Before: "company" not last was a word only the query had (0.67),
+        // "co" at the end a word conflicting with "shipping" (0.29).
+        assert!(org_score("VELORANT COMPANY", "Company Velorant") >= 0.95);
+        assert!(org_score("KESTREVO SHIPPING CO", "KESTREVO CO") >= 0.7);
+        assert!(org_score("DUNMARO HAVEN CO LTD", "Dunmaro Haven Co. Ltd.") >= 0.95);
+    }
+
+    #[test]
+    fn a_misspelled_legal_form_is_a_legal_form() {
+        for q in [
+            "VELORANT COMPNNY",
+            "VELORANT CMPANY",
+            "Velorant Kompany",
+            "велорант компанй",
+        ] {
+            assert!(org_score("VELORANT COMPANY", q) >= 0.9, "{q}");
+        }
+        assert!(org_score("TRAVELLO CORP", "TRAVELLO COPR") >= 0.9);
+        assert!(org_score("QRM Ltd.", "QRM Ltu.") >= 0.9);
+        // Only a part the list name has no partner for: a word that is
+        // not a legal form still counts.
+        assert!(org_score("VELORANT COMPANY", "Velorant Kompass") < 0.7);
+    }
+
+    #[test]
+    fn a_generic_word_an_organization_query_leaves_out_costs_half() {
+        // 0.667 before: "energy" cost a whole part.
+        assert!(org_score("MERVANDO ENERGY COMPANY", "MERVANDO COMPANY") >= 0.75);
+        // A distinctive word left out still costs it all.
+        assert!(org_score("MERVANDO KALVINO COMPANY", "MERVANDO COMPANY") < 0.7);
+        // And a generic word only the query has is no omission of the list.
+        assert!(org_score("MERVANDO LTD", "MERVANDO SYSTEMS LTD") < 0.7);
+    }
+
+    #[test]
+    fn of_equally_supported_candidates_the_shortest_names_are_scored() {
+        // 200 names share the query's only part: the one that consists of
+        // it must be among those fully scored.
+        let mut recs: Vec<Record> = (0..200)
+            .map(|i| person(&format!("QDi.{i}"), &[&format!("Zorvakh Person{i} Tal{i}")]))
+            .collect();
+        recs.push(person("QDi.short", &["Zorvakh"]));
+        let idx = Index::build(recs);
+        let hits = idx
+            .screen(&Query::name("Zorvakh"), &ScreenOptions::default())
+            .unwrap();
+        assert_eq!(hits[0].id, "QDi.short");
+    }
+
+    #[test]
+    fn a_query_word_reaches_a_title_of_the_list() {
+        // 60 one-word names share the query's family name and have
+        // nothing left over: only the title, reached by the query's
+        // spelling of it, brings the right name among those scored.
+        let mut recs: Vec<Record> = (0..60)
+            .map(|i| person(&format!("QDi.{i}"), &["Qorvantel"]))
+            .collect();
+        recs.push(person("QDi.title", &["Sayed Qorvantel"]));
+        let idx = Index::build(recs);
+        let hits = idx
+            .screen(&Query::name("Syad Qorvantel"), &ScreenOptions::default())
+            .unwrap();
+        assert_eq!(hits.first().map(|h| h.id.as_str()), Some("QDi.title"));
+    }
+
+    #[test]
+    fn short_parts_reach_list_parts_with_one_letter_more_or_two_swapped() {
+        let idx = Index::build(vec![person("QDi.1", &["VELIJAN"]), org("QDe.1", "KRV")]);
+        let first = |q: &str| {
+            idx.screen(&Query::name(q), &ScreenOptions::default())
+                .unwrap()
+                .first()
+                .map(|h| h.id.clone())
+        };
+        // Skeletons "fln" / "fljn", "krf" / "kfr": not found before.
+        assert_eq!(first("VELIAN").as_deref(), Some("QDi.1"));
+        assert_eq!(first("KVR").as_deref(), Some("QDe.1"));
+    }
+
+    #[test]
+    fn two_letters_swapped_next_to_an_h_still_reach_the_part() {
+        let idx = Index::build(vec![person("QDi.1", &["TORVASH"])]);
+        // "trfhs" / "trfx": two edits apart in the skeleton, one in the
+        // spelling.
+        let hits = idx
+            .screen(&Query::name("TORVAHS"), &ScreenOptions::default())
+            .unwrap();
+        assert_eq!(hits.first().map(|h| h.id.as_str()), Some("QDi.1"));
     }
 
     #[test]

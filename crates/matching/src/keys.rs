@@ -51,6 +51,9 @@ pub(crate) fn fine_key_into(t: &str, out: &mut Vec<u8>) {
             (b'o', _, _) | (b'u', _, _) => (b"u", 1),
             (b'i', _, _) | (b'y', _, _) => (b"i", 1),
             (b'z', _, _) => (b"s", 1),
+            // A separator the Arabic-script reader writes between two
+            // letters that would read as one ("s'h" is س ح, not ش).
+            (b'\'', _, _) => (b"", 1),
             _ => (std::slice::from_ref(&b[i]), 1),
         };
         for &e in emit {
@@ -365,6 +368,19 @@ fn osa_loop<const N: usize>(pm: &[u64; N], m: usize, b: &[u8], slot: fn(u8) -> u
     dist
 }
 
+/// Whether `a` and `b` differ only by two adjacent letters swapped
+/// ("tpd" / "tdp", "faiz" / "fazi").
+pub fn one_transposition(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() || a.len() < 2 {
+        return false;
+    }
+    let Some(i) = (0..a.len()).find(|&i| a[i] != b[i]) else {
+        return false;
+    };
+    i + 1 < a.len() && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..]
+}
+
 /// Similarity in [0, 1] from the edit distance, relative to the longer string.
 pub fn edit_similarity(a: &str, b: &str) -> f32 {
     let (la, lb) = (a.len(), b.len());
@@ -404,6 +420,9 @@ fn vowel_gaps(w: &[u8], gaps: &mut [u8; MAX_GAPS]) -> Option<usize> {
     let mut n = 0usize;
     let mut last_consonant = 0u8;
     for (i, &c) in w.iter().enumerate() {
+        if c == b'\'' {
+            continue;
+        }
         let mut bit = vowel_bit(c);
         if c == b'y' && i > 0 && w.get(i + 1).is_none_or(|&x| vowel_bit(x) == 0) {
             bit = 2;
@@ -470,6 +489,16 @@ pub fn long_vowels_agree(poor: &str, other: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_transposition_is_two_adjacent_letters_swapped() {
+        assert!(one_transposition("tpd", "tdp"));
+        assert!(one_transposition("faiz", "fazi"));
+        assert!(!one_transposition("faiz", "faiz"));
+        assert!(!one_transposition("abcd", "badc"));
+        assert!(!one_transposition("abc", "cba"));
+        assert!(!one_transposition("abc", "abcd"));
+    }
 
     #[test]
     fn transliteration_variants_share_a_fine_key() {

@@ -37,6 +37,11 @@ pub struct Token {
     pub vowel_poor: bool,
     /// How much the part counts in the score.
     pub weight: f32,
+    /// How much of the usual cost a list name's part costs when the query
+    /// leaves it out: 1, or 0.5 for the generic words of an organization's
+    /// name (`tokens::is_generic_org_word`: "Mesbah Company" for "Mesbah
+    /// Energy Company").
+    pub omission: f32,
 }
 
 /// How one word of the input was read, for the explanation.
@@ -323,6 +328,15 @@ fn fold_compounds(parts: &mut Vec<(String, bool)>) {
                 continue;
             }
         }
+        // A spelling of Abdullah the variant table knows (Abdoulaye,
+        // Abdallahi) is that name, not "Abdul" + a word.
+        if t.starts_with("abd")
+            && variants::group_of(t).is_some_and(|g| variants::canonical(g) == "abdullah")
+        {
+            out.push(("abdullah".to_string(), vp));
+            i += 1;
+            continue;
+        }
         if let Some(rest) = t.strip_prefix("abd").filter(|r| r.len() >= 5) {
             let r = rest.strip_prefix(['u', 'e', 'a', 'o', 'i']).unwrap_or(rest);
             let r = r.strip_prefix('l').unwrap_or(r);
@@ -486,6 +500,7 @@ pub fn prepare_all(
 ///   reading;
 /// - the names a list writes in parentheses after a name, and the name
 ///   outside them (`parenthesized_names`);
+/// - a name with number words, in its words as well as in digits;
 /// - for an organization whose name coordinates two names of the same
 ///   head ("Bank Sepah and Bank Sepah International"), each of them: a
 ///   query for either entity names one of them, not both. Only when both
@@ -519,6 +534,18 @@ pub fn prepare_forms(
             }
         }
     }
+    // A name with number words ("Second Economic Committee", "Third
+    // Floor") also in its words: a query in another script writes the word
+    // ("سکوند", "тхирд"), which cannot be compared with a digit.
+    if let Ok(p) = prepare_reading_with(raw, is_org, HanReading::Mandarin, false)
+        && out.iter().all(|(q, _)| q.tokens != p.0.tokens)
+        && p.0
+            .tokens
+            .iter()
+            .any(|t| tokens::number_value(&t.text).is_some())
+    {
+        out.push(p);
+    }
     for part in parenthesized_names(raw) {
         if let Ok(p) = prepare_reading(&part, is_org, HanReading::Mandarin)
             && out.iter().all(|(q, _)| q.tokens != p.0.tokens)
@@ -532,8 +559,8 @@ pub fn prepare_forms(
 /// The names a list writes in parentheses after a name, one or several
 /// separated by ";" ("أبو بكر البغدادي (Abu Bakr al-Baghdadi al-Husayni;
 /// Abu Bakr al-Baghdadi)"), and the name outside them. Only names of two
-/// words or more: a parenthesized acronym ("(AEOI)") stays part of the
-/// whole name, as one word alone would match too much.
+/// words or more: a parenthesized acronym ("(AEOI)") is no form of its
+/// own, as one word alone would match too much; the name without it is.
 fn parenthesized_names(raw: &str) -> Vec<String> {
     let (Some(open), Some(close)) = (raw.find('('), raw.rfind(')')) else {
         return Vec::new();
@@ -550,10 +577,33 @@ fn parenthesized_names(raw: &str) -> Vec<String> {
         .filter(|s| two_words(s))
         .map(str::to_string)
         .collect();
-    if !out.is_empty() && two_words(&outside) {
+    // The name outside them: a form of its own when the parentheses hold
+    // names, or one acronym ("(AEOI)"), which a query in another script or
+    // without it does not write.
+    let acronym = is_acronym_of(inside, &outside);
+    if (!out.is_empty() || acronym) && two_words(&outside) {
         out.push(outside.split_whitespace().collect::<Vec<_>>().join(" "));
     }
     out
+}
+
+/// Whether `inside` is one word whose letters are initials of the words of
+/// `outside`, in order ("AEOI" of "Atomic Energy Organisation of Iran",
+/// "JAK-T" of "Jund al-Khilafah in Tunisia"; not "France").
+fn is_acronym_of(inside: &str, outside: &str) -> bool {
+    let letters: Vec<char> = inside
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if letters.len() < 2 || inside.split_whitespace().count() != 1 {
+        return false;
+    }
+    let mut initials = outside
+        .split(|c: char| !c.is_alphabetic())
+        .filter_map(|w| w.chars().next())
+        .flat_map(char::to_lowercase);
+    letters.iter().all(|l| initials.any(|i| i == *l))
 }
 
 /// The two names of "X ... and X ...", when both begin with the same word.
@@ -592,6 +642,15 @@ fn prepare_reading(
     is_org: bool,
     han: HanReading,
 ) -> Result<(PreparedName, Vec<Reading>), QueryError> {
+    prepare_reading_with(raw, is_org, han, true)
+}
+
+fn prepare_reading_with(
+    raw: &str,
+    is_org: bool,
+    han: HanReading,
+    numbers: bool,
+) -> Result<(PreparedName, Vec<Reading>), QueryError> {
     validate(raw)?;
     let text: String = raw.nfkc().flat_map(char::to_lowercase).collect();
     let ctx = Context {
@@ -606,7 +665,9 @@ fn prepare_reading(
     }
     fold_legal_phrases(&mut parts);
     let mut texts: Vec<String> = parts.iter().map(|p| p.0.clone()).collect();
-    tokens::fold_numbers(&mut texts);
+    if numbers {
+        tokens::fold_numbers(&mut texts);
+    }
     if texts.len() != parts.len() {
         // Number words merged: vowel-poverty does not apply to digits.
         parts = texts.into_iter().map(|t| (t, false)).collect();
@@ -616,8 +677,9 @@ fn prepare_reading(
         }
     }
     fold_compounds(&mut parts);
-    // "Vladimir Vladimir Putin": a repeated part adds nothing.
-    parts.dedup_by(|a, b| a.0 == b.0);
+    // A part written twice is kept: "Matuq Matuq" stands for "Matuq
+    // Mohammed Matuq", and "Sergey Sergey Shoigu" still matches "Sergey
+    // Shoigu" with one part only one side has.
     parts.truncate(MAX_TOKENS);
     let n = parts.len();
     let mut toks: Vec<Token> = parts
@@ -626,7 +688,13 @@ fn prepare_reading(
         .map(|(i, (t, vp))| {
             let mut class = classify(&t, is_org);
             // Person names with a company suffix ("Maduro LLC") still drop it.
-            if !is_org && tokens::is_legal_form(&t) && t.len() >= 3 && i == n - 1 && n > 1 {
+            // So do company words anywhere ("Company Tamas"), and the
+            // legal forms that end it ("Myohyang Co", "Chong Chon Co Ltd").
+            if !is_org
+                && n > 1
+                && (tokens::is_company_word(&t)
+                    || (tokens::is_legal_form(&t) && t.len() >= 3 && i == n - 1))
+            {
                 class = TokenClass::LegalForm;
             }
             // "Ben" opens a name as a nickname, and binds two names inside one.
@@ -638,6 +706,11 @@ fn prepare_reading(
             let coarse = coarse_key(&fine);
             Token {
                 weight: weight_of(&t, class, group),
+                omission: if is_org && tokens::is_generic_org_word(&t) {
+                    0.5
+                } else {
+                    1.0
+                },
                 text: t.into_boxed_str(),
                 fine: fine.into_boxed_str(),
                 coarse: coarse.into_boxed_str(),
@@ -705,6 +778,14 @@ mod tests {
         assert_eq!(latin("Abdel Rahman"), "abdul rahman");
         assert_eq!(latin("Abd Allah"), "abdullah");
         assert_eq!(latin("Abdullah"), "abdullah");
+    }
+
+    #[test]
+    fn a_known_spelling_of_abdullah_is_not_split() {
+        // "Abdoulaye" was read "abdul ulaye", so Abdullahi did not match it.
+        assert_eq!(latin("Abdoulaye Tevoro"), "abdullah tevoro");
+        assert_eq!(latin("Abdullahi Tevoro"), "abdullah tevoro");
+        assert_eq!(latin("Abdulrahim Tevoro"), "abdul rahim tevoro");
     }
 
     #[test]
@@ -779,8 +860,14 @@ mod tests {
                 "أبو كريم الفرغاني"
             ]
         );
-        // An acronym in parentheses is not a name of its own.
-        assert!(parenthesized_names("ATOMIC ENERGY AGENCY (AEA)").is_empty());
+        // An acronym in parentheses is not a name of its own, but the name
+        // without it is.
+        assert_eq!(
+            parenthesized_names("ATOMIC ENERGY AGENCY (AEA)"),
+            vec!["ATOMIC ENERGY AGENCY"]
+        );
+        // A word that is no acronym of the name stays part of it.
+        assert!(parenthesized_names("Velmor Global (France) S.A.R.L.").is_empty());
     }
 
     #[test]

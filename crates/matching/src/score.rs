@@ -22,8 +22,8 @@
 //!   titles 0.1, legal forms 0 (they neither make nor block a match).
 
 use crate::keys::{
-    OsaPattern, edit_similarity, fine_key, fine_key_into, letter_mask, long_vowels_agree,
-    similarity_bound, similarity_bound_masked,
+    OsaPattern, coarse_key, edit_similarity, fine_key, fine_key_into, letter_mask,
+    long_vowels_agree, one_transposition, similarity_bound, similarity_bound_masked,
 };
 use crate::prepare::{PreparedName, Token};
 use crate::tokens::TokenClass;
@@ -99,6 +99,11 @@ const LAMBDA_SYLLABLE: f32 = 1.0;
 /// opens is matched: "Abu Ala" is not "Ala", "Abdul Rahman" not "Rahman"
 /// (the prefix makes another name, it is not a part a list leaves out).
 const LAMBDA_NAME_PREFIX: f32 = 0.7;
+/// Factor on the cost of a part only one side has when it stands before
+/// the first or after the last part that pairs (see `compare_core`).
+const LAMBDA_EDGE: f32 = 1.3;
+/// Longest part whose adjacent transposition counts as half an edit.
+const SHORT_TRANSPOSED: usize = 4;
 /// Shortest cut-off part treated as a prefix.
 const MIN_PREFIX: usize = 3;
 
@@ -228,6 +233,13 @@ fn token_sim_by(
             best = f;
         }
     }
+    // Two letters swapped in a short part (an acronym, "Faiz" typed
+    // "Fazi") count as half an edit: a transposition is the commonest
+    // slip of typing, and one edit in three or four letters would leave
+    // nothing of the part.
+    if a.text.len() <= SHORT_TRANSPOSED && best < 0.9 && one_transposition(&a.text, &b.text) {
+        best = best.max(1.0 - 0.5 / a.text.len() as f32);
+    }
     if skeleton && bound_coarse > best {
         let sk = if same_coarse {
             1.0
@@ -282,6 +294,8 @@ struct Run<'a> {
     wm: f32,
     /// `letter_mask` of `text` and of `fine`.
     masks: (u64, u64),
+    /// Consonant skeleton of `fine` when a part is vowel-poor, else empty.
+    coarse: &'a str,
 }
 
 /// The query side of many comparisons: its parts' spellings prepared for
@@ -292,7 +306,7 @@ pub(crate) struct QuerySide<'a> {
     /// `letter_mask` of each part's spelling and fine key.
     masks: Vec<(u64, u64)>,
     #[allow(clippy::type_complexity)]
-    runs: Vec<(usize, usize, usize, String, String, f32, (u64, u64))>,
+    runs: Vec<(usize, usize, usize, String, String, f32, (u64, u64), String)>,
 }
 
 impl<'a> QuerySide<'a> {
@@ -309,7 +323,14 @@ impl<'a> QuerySide<'a> {
                 let fine = fine_key(&text);
                 let wm: f32 = t[i..i + len].iter().map(|t| t.weight).sum();
                 let masks = (letter_mask(&text), letter_mask(&fine));
-                runs.push((i, len, total, text, fine, wm, masks));
+                // A run with a part from a script without short vowels is
+                // also compared by its consonants ("al" + "jrb" / Aljarba).
+                let coarse = if t[i..i + len].iter().any(|t| t.vowel_poor) {
+                    coarse_key(&fine)
+                } else {
+                    String::new()
+                };
+                runs.push((i, len, total, text, fine, wm, masks, coarse));
             }
         }
         QuerySide {
@@ -329,6 +350,7 @@ impl<'a> QuerySide<'a> {
             fine: &r.4,
             wm: r.5,
             masks: r.6,
+            coarse: &r.7,
         })
     }
 }
@@ -401,17 +423,21 @@ fn join_edges_query(q: &QuerySide<'_>, single: &[Token], edges: &mut Vec<Edge>, 
             }
             let bound_text = similarity_bound(r.text.len(), s.text.len());
             let bound_fine = similarity_bound(r.fine.len(), s.fine.len()) * 0.97;
-            if bound_text < 0.8 && bound_fine < 0.8 {
+            let skeleton = same_joined_skeleton(&r, s);
+            if bound_text < 0.8 && bound_fine < 0.8 && !skeleton {
                 continue;
             }
             let (pt, pf) =
                 pats.get_or_insert_with(|| (OsaPattern::new(r.text), OsaPattern::new(r.fine)));
-            let sim = joined_sim(
+            let mut sim = joined_sim(
                 bound_text,
                 bound_fine,
                 || pt.similarity(&s.text),
                 || pf.similarity(&s.fine),
             );
+            if skeleton {
+                sim = sim.max(0.93);
+            }
             if sim >= 0.8 {
                 let w = (r.wm + s.weight) / 2.0;
                 edges.push(Edge {
@@ -424,6 +450,15 @@ fn join_edges_query(q: &QuerySide<'_>, single: &[Token], edges: &mut Vec<Edge>, 
             }
         }
     }
+}
+
+/// Whether a query run with a vowel-poor part has the consonants of list
+/// part `s`, and the long vowels it writes agree (see `token_sim`).
+fn same_joined_skeleton(r: &Run<'_>, s: &Token) -> bool {
+    !r.coarse.is_empty()
+        && r.coarse.len() >= 3
+        && r.coarse == &*s.coarse
+        && long_vowels_agree(r.text, &s.text)
 }
 
 /// `max(text_sim, fine_sim × 0.97)` when it can reach 0.8 (the only values
@@ -485,18 +520,27 @@ fn join_edges_list(
                 let jf = std::str::from_utf8(fine).unwrap_or("");
                 let bound_text = similarity_bound(text.len(), s.text.len());
                 let bound_fine = similarity_bound(jf.len(), s.fine.len()) * 0.97;
-                if bound_text < 0.8 && bound_fine < 0.8 {
+                // A vowel-poor query part against the list's parts joined,
+                // by the consonants ("chsun" / "Che-son").
+                let skeleton = s.vowel_poor
+                    && s.coarse.len() >= 3
+                    && coarse_key(jf) == *s.coarse
+                    && long_vowels_agree(&s.text, text);
+                if bound_text < 0.8 && bound_fine < 0.8 && !skeleton {
                     continue;
                 }
                 // Edit similarity is symmetric: the query part's prepared
                 // pattern serves.
                 let p = &q.pats[j];
-                let sim = joined_sim(
+                let mut sim = joined_sim(
                     bound_text,
                     bound_fine,
                     || p.text.similarity(text),
                     || p.fine.similarity(jf),
                 );
+                if skeleton {
+                    sim = sim.max(0.93);
+                }
                 if sim >= 0.8 {
                     let wm: f32 = multi[i..i + len].iter().map(|t| t.weight).sum();
                     let w = (wm + s.weight) / 2.0;
@@ -685,6 +729,54 @@ fn prefix_edges(ta: &[Token], tb: &[Token], edges: &mut Vec<Edge>) {
     }
 }
 
+/// A legal form of three letters or more (shorter ones are one edit from
+/// too many words).
+fn is_legal_form_part(t: &Token) -> bool {
+    t.class == TokenClass::LegalForm && t.text.len() >= 3
+}
+
+/// Whether `x` is `legal` misspelled: one edit away, or as close by the
+/// part similarity as a variant spelling ("Kumpni" from Arabic script for
+/// Company). Legal forms are a short list of words, so one edit is safe
+/// even for three letters ("Ltu"), but not more ("Kompass").
+fn spelled_like_legal_form(x: &Token, legal: &Token) -> bool {
+    (x.text.len().abs_diff(legal.text.len()) <= 1
+        && crate::keys::osa_distance(x.text.as_bytes(), legal.text.as_bytes()) <= 1)
+        || token_sim(x, legal).0 >= 0.8
+}
+
+/// The query words (bit mask of `ta`) that pair with nothing (`best_a`:
+/// their best part similarity) and are spelled like a legal form of the
+/// list name `tb`: a misspelled legal form.
+fn legal_form_spellings(ta: &[Token], tb: &[Token], best_a: &[f32]) -> u32 {
+    if !tb.iter().any(is_legal_form_part) {
+        return 0;
+    }
+    let mut m = 0u32;
+    for (i, x) in ta.iter().enumerate() {
+        // Only a word with no partner at the match level.
+        if best_a[i] < MIN_MATCH
+            && x.class == TokenClass::Word
+            && x.text.len() >= 3
+            && x.weight > 0.0
+            && tb
+                .iter()
+                .any(|y| is_legal_form_part(y) && spelled_like_legal_form(x, y))
+        {
+            m |= 1 << i;
+        }
+    }
+    m
+}
+
+/// Whether part `i` of `ts` (left over) is the part next to it written
+/// again, and that one pairs ("Sergey Sergey Shoigu", "Kamel Mustapha
+/// Mustapha"): a repetition is no part of its own, it costs nothing.
+fn repeats_a_paired_neighbour(ts: &[Token], i: usize, used: u32) -> bool {
+    let same = |k: usize| ts[k].text == ts[i].text && used & (1 << k) != 0;
+    (i > 0 && same(i - 1)) || (i + 1 < ts.len() && same(i + 1))
+}
+
 fn is_lineage(t: &Token) -> bool {
     matches!(&*t.text, "bin" | "ibn" | "ben" | "bn" | "bint" | "binti")
 }
@@ -817,14 +909,14 @@ fn surely_below(
         for (j, s) in tb.iter().enumerate() {
             if s.class == TokenClass::Word
                 && s.text.len().abs_diff(r.total) <= 3
-                && can_join(
+                && (can_join(
                     r.text.len(),
                     r.masks.0,
                     r.fine.len(),
                     r.masks.1,
                     s,
                     masks_b[j],
-                )
+                ) || same_joined_skeleton(&r, s))
             {
                 ma |= mask((r.i, r.len));
                 mb |= 1 << j;
@@ -878,7 +970,11 @@ fn surely_below(
                     continue;
                 }
                 let m = q.masks[j];
-                if similarity_bound_masked(total, s.text.len(), text_mask, m.0) < 0.8 {
+                // A vowel-poor part may pair by its consonants
+                // (`join_edges_list`): usable.
+                if !s.vowel_poor
+                    && similarity_bound_masked(total, s.text.len(), text_mask, m.0) < 0.8
+                {
                     // Only the joined fine key could reach it: the
                     // vocabulary has it for a pair, else build it.
                     let (fl, fm) = *fine_of_run.get_or_insert_with(|| {
@@ -936,7 +1032,8 @@ fn upper_bound(ta: &[Token], tb: &[Token], matchable_a: u32, matchable_b: u32, l
         if matchable_b & (1 << j) != 0 {
             e += t.weight;
         } else {
-            p += t.weight;
+            // A list part the query leaves out may cost less (`omission`).
+            p += t.weight * t.omission;
         }
     }
     let (e, p) = (e / 2.0, p * lambda);
@@ -1030,9 +1127,10 @@ fn compare_core(
         }
     }
     let lambda = if is_org { LAMBDA_ORG } else { LAMBDA_PERSON };
+    let legal_like = legal_form_spellings(ta, tb, best_a);
     // A cut-off last part has partners the bound does not know of.
     if floor > 0.0 && !q.name.truncated_last {
-        let (mut sa, mut sb) = (0u32, 0u32);
+        let (mut sa, mut sb) = (legal_like, 0u32);
         for (i, &v) in best_a.iter().enumerate() {
             if v >= MIN_MATCH {
                 sa |= 1 << i;
@@ -1120,6 +1218,39 @@ fn compare_core(
             kind,
         });
     }
+    // A query word spelled like a legal form of the list name ("Compnny",
+    // "Copr", "Ltu", Cyrillic "компанй" for Company, Corp, Ltd) is that
+    // legal form misspelled: like the legal form it neither makes nor
+    // blocks the match.
+    if legal_like & !used_a != 0 {
+        for (i, x) in ta.iter().enumerate() {
+            if legal_like & !used_a & (1 << i) == 0 {
+                continue;
+            }
+            let best = (0..tb.len())
+                .filter(|&j| {
+                    used_b & (1 << j) == 0
+                        && is_legal_form_part(&tb[j])
+                        && spelled_like_legal_form(x, &tb[j])
+                })
+                .map(|j| (token_sim(x, &tb[j]), j))
+                .max_by(|x, y| {
+                    x.0.0
+                        .partial_cmp(&y.0.0)
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                });
+            if let Some(((sim, kind), j)) = best {
+                used_a |= 1 << i;
+                used_b |= 1 << j;
+                pairs.push(Pair {
+                    a: (i, 1),
+                    b: (j, 1),
+                    sim,
+                    kind,
+                });
+            }
+        }
+    }
     // Leftover substantive parts on both sides conflict with each other.
     let substantive = |t: &Token| matches!(t.class, TokenClass::Word | TokenClass::Number);
     let left_a = &mut s.left_a;
@@ -1173,9 +1304,31 @@ fn compare_core(
     extra_b.clear();
     extra_b.extend(left_b.iter().copied().filter(|&j| used_b & (1 << j) == 0));
     let lambda = if syllabic { LAMBDA_SYLLABLE } else { lambda };
+    // A part only one side has costs more at either end of its name than
+    // between two parts that pair: lists and documents leave out middle
+    // names, less often the first or the last ("Kim Jong" is rather Kim
+    // Jung Jong than Kim Jong Sik).
+    let span = |used: u32| {
+        if used == 0 {
+            (0, u32::MAX)
+        } else {
+            (used.trailing_zeros(), 31 - used.leading_zeros())
+        }
+    };
+    let (first_b, last_b) = span(used_b);
+    let edge = |k: usize, first: u32, last: u32| {
+        if !is_org && ((k as u32) < first || (k as u32) > last) {
+            LAMBDA_EDGE
+        } else {
+            1.0
+        }
+    };
     let unsupported = !is_org && conflicts.is_empty() && rests_on_one_part(ta, tb, pairs, extra_b);
     let mut unsupported_words = 0u32;
     for &i in extra_a.iter() {
+        if repeats_a_paired_neighbour(ta, i, used_a) {
+            continue;
+        }
         if opens_matched_word(ta, i, used_a, tb, pairs, true) {
             den += LAMBDA_NAME_PREFIX;
         } else if unsupported && ta[i].class == TokenClass::Word {
@@ -1187,10 +1340,13 @@ fn compare_core(
         }
     }
     for &j in extra_b.iter() {
+        if repeats_a_paired_neighbour(tb, j, used_b) {
+            continue;
+        }
         den += if opens_matched_word(tb, j, used_b, ta, pairs, false) {
             LAMBDA_NAME_PREFIX
         } else {
-            lambda * tb[j].weight
+            lambda * tb[j].weight * tb[j].omission * edge(j, first_b, last_b)
         };
     }
     let mut score = if den > 0.0 { num / den } else { 0.0 };
@@ -1206,16 +1362,21 @@ fn compare_core(
     ) && ba > 0
         && bb > 0
     {
+        // Only a swap both ways is one: a part before "bin" on one side
+        // paired after it on the other, and one after it paired before.
+        // One way only is a "bin" the other side leaves out ("Tarak
+        // Taher bin Faleh" for "Tarak bin Taher bin Faleh").
+        let (mut forth, mut back) = (false, false);
         for p in pairs.iter() {
             if p.kind == PairKind::Conflict {
                 continue;
             }
             let a_before = p.a.0 < ba;
             let b_before = p.b.0 < bb;
-            if a_before != b_before {
-                lineage_swapped = true;
-            }
+            forth |= a_before && !b_before;
+            back |= !a_before && b_before;
         }
+        lineage_swapped = forth && back;
     }
     if lineage_swapped {
         score *= 0.6;
@@ -1271,6 +1432,61 @@ mod tests {
     #[test]
     fn swapped_lineage_is_penalized() {
         assert!(s("Salman bin Muhammad al-Rawi", "Muhammad bin Salman al-Rawi") < 0.7);
+    }
+
+    #[test]
+    fn a_bin_the_query_leaves_out_is_no_lineage_swap() {
+        // One-way crossing: the query drops the first "bin" (0.59 before).
+        assert!(
+            s(
+                "Tarvik Nasem bin Faruh Odali",
+                "Tarvik bin Nasem bin Faruh Odali"
+            ) >= 0.85
+        );
+        assert!(s("Tarvik Nasem Faruh", "Tarvik bin Nasem Faruh") >= 0.85);
+        // Both ways: father and son.
+        assert!(s("Nasem bin Tarvik Odali", "Tarvik bin Nasem Odali") < 0.7);
+    }
+
+    #[test]
+    fn a_part_written_twice_is_kept() {
+        // "Velmar Velmar" was read "velmar" (0.59 against the list name).
+        assert!(s("Velmar Velmar", "Velmar Tobiq Velmar") >= 0.8);
+        assert!(s("Sergo Sergo Vantik", "Sergo Vantik") >= 0.8);
+    }
+
+    #[test]
+    fn a_part_repeated_next_to_itself_costs_nothing() {
+        assert!(s("Sergo Sergo Vantik", "Sergo Vantik") > 0.99);
+        assert!(s("Kemal Vostafa", "Kemal Vostafa Vostafa") > 0.99);
+        // Not repeated next to itself: a part of its own.
+        assert!(s("Kemal Vostafa", "Vostafa Kemal Vostafa") < 0.99);
+    }
+
+    #[test]
+    fn a_missing_last_part_costs_more_than_a_missing_middle_part() {
+        let middle = s("Dak Sun", "Dak Ho Sun");
+        let last = s("Dak Sun", "Dak Sun Ho");
+        assert!(middle > last, "{middle} {last}");
+        assert!(last >= 0.7);
+    }
+
+    #[test]
+    fn two_swapped_letters_in_a_short_part_are_half_an_edit() {
+        assert!(s("KRV", "KVR") >= 0.7);
+        assert!(s("Fazo", "Faoz") >= 0.7);
+        // Another letter is a whole edit.
+        assert!(s("KRV", "KRM") < 0.7);
+    }
+
+    #[test]
+    fn a_vowel_poor_word_pairs_by_its_consonants_with_parts_the_other_side_joins() {
+        // "al" + "qrbni" against Alqurbani (0.56 before: no joined edge).
+        assert!(s("سلیم القربنی", "Salim Alqurbani") >= 0.8);
+        // "msun" against Me-son.
+        assert!(s("تال مسون", "Tal Me-son") >= 0.8);
+        // The consonants must be the same.
+        assert!(s("سلیم القربنی", "Salim Alqurbati") < 0.7);
     }
 
     #[test]

@@ -297,6 +297,99 @@ pub fn is_legal_form(t: &str) -> bool {
     S.get_or_init(|| set(LEGAL_FORMS)).contains_key(t)
 }
 
+/// Legal-form words no person's name has: a query of unknown schema reads
+/// them as legal forms wherever they stand ("Company Tamas", "Sahand
+/// Parts Company (Sapico)"), where other legal forms ("Pat", "Ip", "Sa")
+/// count only as the last part.
+pub fn is_company_word(t: &str) -> bool {
+    matches!(
+        t,
+        "company"
+            | "co"
+            | "corp"
+            | "corporation"
+            | "limited"
+            | "ltd"
+            | "llc"
+            | "inc"
+            | "incorporated"
+            | "plc"
+            | "jsc"
+            | "ojsc"
+            | "cjsc"
+            | "pjsc"
+            | "gmbh"
+            | "ltda"
+            | "llp"
+    )
+}
+
+/// Words that say what an organization does or where, not which one it
+/// is ("Shipping", "Trading", "International", "Energy"): lists write
+/// them and queries leave them out ("Mesbah Company" for "Mesbah Energy
+/// Company"), and many unrelated organizations share them. A query that
+/// leaves one out of an organization's list name is charged half the
+/// usual cost of a missing part.
+const GENERIC_ORG_WORDS: &[&str] = &[
+    "shipping",
+    "trading",
+    "trade",
+    "traders",
+    "energy",
+    "industrial",
+    "industries",
+    "industry",
+    "international",
+    "intl",
+    "group",
+    "holding",
+    "holdings",
+    "services",
+    "service",
+    "engineering",
+    "construction",
+    "manufacturing",
+    "development",
+    "investment",
+    "investments",
+    "technology",
+    "technologies",
+    "electronics",
+    "marine",
+    "maritime",
+    "navigation",
+    "petroleum",
+    "petrochemical",
+    "chemical",
+    "chemicals",
+    "mining",
+    "metals",
+    "steel",
+    "commercial",
+    "import",
+    "export",
+    "logistics",
+    "transport",
+    "freight",
+    "management",
+    "consulting",
+    "solutions",
+    "systems",
+    "enterprise",
+    "enterprises",
+    "general",
+    "agency",
+    "products",
+    "equipment",
+    "supply",
+    "supplies",
+];
+
+pub fn is_generic_org_word(t: &str) -> bool {
+    static S: OnceLock<FxHashMap<&str, ()>> = OnceLock::new();
+    S.get_or_init(|| set(GENERIC_ORG_WORDS)).contains_key(t)
+}
+
 /// The value of a number word ("forty" → 40, "1st" → 1), if it is one.
 pub fn number_value(t: &str) -> Option<u32> {
     if let Some(&(_, v)) = NUMBER_WORDS.iter().find(|(w, _)| *w == t) {

@@ -89,7 +89,12 @@ pub fn word(w: &[char], persian: bool) -> String {
                 }
             }
             'و' => {
-                if first || next.is_some_and(|x| matches!(x, 'ا' | 'ي' | 'ی')) {
+                // Of two و in a row one is the consonant: "uu" is no
+                // reading of one word (موومنت is m-o-v-e-m-e-n-t, توون
+                // t-a-w-u-n).
+                let after_vowel_waw = i > 0 && w[i - 1] == 'و' && out.ends_with('u');
+                if first || after_vowel_waw || next.is_some_and(|x| matches!(x, 'ا' | 'ي' | 'ی'))
+                {
                     out.push(if persian { 'v' } else { 'w' });
                 } else {
                     out.push('u');
@@ -120,6 +125,13 @@ pub fn word(w: &[char], persian: bool) -> String {
             'ھ' if i > 0 => out.push('h'),
             c => {
                 if let Some(s) = consonant(c) {
+                    // ح or ه after a letter read s, z, k, g, t or d is a
+                    // letter of its own, not half of sh, zh, kh, gh, th, dh
+                    // (سحال is s-h-a-l, Sahel, not Shal): an apostrophe
+                    // keeps them apart, as romanizations write Is'haq.
+                    if s == "h" && out.ends_with(['s', 'z', 'k', 'g', 't', 'd']) {
+                        out.push('\'');
+                    }
                     out.push_str(s);
                     last_consonant = s;
                 }
@@ -197,6 +209,24 @@ mod tests {
     fn persian_and_urdu_letters_have_readings() {
         assert_eq!(w("پوٹن"), "putn");
         assert_eq!(w("ولادیمیر"), "vladimir");
+    }
+
+    #[test]
+    fn of_two_waws_in_a_row_one_is_the_consonant() {
+        assert_eq!(w("موومنت"), "muwmnt");
+        assert_eq!(w("نور"), "nur");
+    }
+
+    #[test]
+    fn a_letter_h_after_s_k_z_is_kept_apart() {
+        assert_eq!(w("سحال"), "s'hal");
+        assert_eq!(w("زحید"), "z'hid");
+        assert_eq!(w("شال"), "shal");
+        assert_eq!(crate::keys::fine_key("s'hal"), "shal");
+        assert_ne!(
+            crate::keys::fine_key("s'hal"),
+            crate::keys::fine_key("shal")
+        );
     }
 
     #[test]
