@@ -766,8 +766,12 @@ async fn a_delisted_subjects_hashes_are_flagged_then_retracted_after_the_grace_p
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{v}");
-    // The subject is delisted (as the procedure records it) on 1 March.
-    sqlx::query("UPDATE list_subjects SET status = 'delisted', delisted_on = '2026-03-01' WHERE public_id = 'ACL-0001'")
+    // The subject is delisted today, as the procedure records it (today, so
+    // that the server's own clock, which runs the same retraction, finds
+    // nothing due during the test).
+    let today = time::OffsetDateTime::now_utc().date();
+    sqlx::query("UPDATE list_subjects SET status = 'delisted', delisted_on = $1 WHERE public_id = 'ACL-0001'")
+        .bind(today.to_string())
         .execute(app.store.raw_pool())
         .await
         .unwrap();
@@ -785,13 +789,13 @@ async fn a_delisted_subjects_hashes_are_flagged_then_retracted_after_the_grace_p
     let actor = accord_store::Actor::system("test");
     let n = app
         .store
-        .retract_delisted_hashes(&actor, time::macros::date!(2026 - 03 - 10))
+        .retract_delisted_hashes(&actor, today + time::Duration::days(13))
         .await
         .unwrap();
     assert_eq!(n, 0, "within the grace period it still matches");
     let n = app
         .store
-        .retract_delisted_hashes(&actor, time::macros::date!(2026 - 03 - 15))
+        .retract_delisted_hashes(&actor, today + time::Duration::days(14))
         .await
         .unwrap();
     assert_eq!(n, 1);
