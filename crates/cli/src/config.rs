@@ -13,7 +13,7 @@ use serde::Deserialize;
     about = "Accord: the platform of the Central and South Asia partnership against violent extremism"
 )]
 pub struct Cli {
-    /// A TOML configuration file (keys: database, signing_key, bind, secure_cookies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names).
+    /// A TOML configuration file (keys: database, signing_key, bind, secure_cookies, trusted_proxies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names).
     #[arg(long, global = true, env = "ACCORD_CONFIG")]
     pub config: Option<PathBuf>,
     #[command(subcommand)]
@@ -254,6 +254,13 @@ pub enum UserCommand {
         db: DatabaseArg,
         username: String,
     },
+    /// Forget an account's failed password checks from every client, so
+    /// that it may sign in again at once.
+    Unlock {
+        #[command(flatten)]
+        db: DatabaseArg,
+        username: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -292,6 +299,10 @@ pub struct FileConfig {
     pub database: Option<String>,
     pub bind: Option<String>,
     pub secure_cookies: Option<bool>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (addresses or
+    /// CIDR networks, e.g. `["127.0.0.1", "10.0.0.0/8"]`): the client they
+    /// name is the one throttled and audited. None by default.
+    pub trusted_proxies: Option<Vec<String>>,
     /// Import the UN list shipped in the binary on the first start (on by default).
     pub bundled_lists: Option<bool>,
     pub max_body_bytes: Option<usize>,
