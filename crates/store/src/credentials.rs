@@ -18,9 +18,13 @@ use crate::StoreError;
 /// blocking thread (`spawn_blocking`) and one of as many permits as the
 /// machine has cores, so a burst of sign-ins queues here instead of
 /// stalling every other request (docs/benchmarks.md has the measurement).
+/// Whole password checks (reservation, verification, record) are admitted
+/// as many at a time as well, so that a burst does not also take every
+/// database connection while it waits for argon2.
 #[derive(Debug, Clone)]
 pub(crate) struct Hasher {
     permits: Arc<Semaphore>,
+    checks: Arc<Semaphore>,
     verifications: Arc<AtomicU64>,
 }
 
@@ -29,8 +33,17 @@ impl Hasher {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         Hasher {
             permits: Arc::new(Semaphore::new(cores)),
+            checks: Arc::new(Semaphore::new(cores)),
             verifications: Arc::new(AtomicU64::new(0)),
         }
+    }
+
+    /// Waits for a place for one whole password check (sign-in or password change).
+    pub(crate) async fn admit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, StoreError> {
+        self.checks
+            .acquire()
+            .await
+            .map_err(|_| StoreError::Unsupported("password checks have stopped".into()))
     }
 
     async fn run<T: Send + 'static>(

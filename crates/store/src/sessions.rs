@@ -223,6 +223,7 @@ impl Store {
         username: &str,
         password: &str,
     ) -> Result<Result<User, SignInFailure>, StoreError> {
+        let _admitted = self.hasher.admit().await?;
         // The throttle's key is the name as stored, so that spellings of one
         // account share one count; a name that cannot exist is counted as given.
         let name = Username::parse(username).ok();

@@ -241,6 +241,7 @@ impl Store {
                 Invalid::field("new_password", "must differ from the current password").into(),
             );
         }
+        let _admitted = self.hasher.admit().await?;
         let (username, phc): (String, String) =
             sqlx::query_as("SELECT username, password_hash FROM users WHERE id = $1")
                 .bind(user_id)
