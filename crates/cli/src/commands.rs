@@ -160,13 +160,7 @@ async fn serve(
     if let Some(secure) = file.secure_cookies {
         config.secure_cookies = secure;
     }
-    if let Some(proxies) = &file.trusted_proxies {
-        config.trusted_proxies = proxies
-            .iter()
-            .map(|p| accord_web::TrustedProxy::parse(p))
-            .collect::<Result<_, _>>()
-            .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))?;
-    }
+    config.trusted_proxies = file.trusted_proxies()?;
     if let Some(max) = file.max_body_bytes {
         config.max_body_bytes = max;
     }

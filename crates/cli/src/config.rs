@@ -322,6 +322,16 @@ pub struct FileConfig {
 }
 
 impl FileConfig {
+    /// The reverse proxies whose `X-Forwarded-For` is believed (none by default).
+    pub fn trusted_proxies(&self) -> anyhow::Result<Vec<accord_web::TrustedProxy>> {
+        self.trusted_proxies
+            .iter()
+            .flatten()
+            .map(|p| accord_web::TrustedProxy::parse(p))
+            .collect::<Result<_, _>>()
+            .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))
+    }
+
     /// The IATI reporting organisation: the file's settings over the defaults.
     pub fn iati(&self) -> anyhow::Result<accord_programmes::iati::IatiConfig> {
         use accord_programmes::model::{OrgRef, OrgType, Text};
@@ -393,6 +403,22 @@ mod tests {
         assert_eq!(
             DatabaseArg { database: None }.url(&FileConfig::default()),
             "sqlite://accord.db"
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_are_read_from_the_file_and_checked() {
+        let file: FileConfig =
+            toml::from_str(r#"trusted_proxies = ["127.0.0.1", "10.0.0.0/8"]"#).unwrap();
+        let proxies = file.trusted_proxies().unwrap();
+        assert_eq!(proxies.len(), 2);
+        assert!(proxies[1].contains("10.2.3.4".parse().unwrap()));
+        assert!(FileConfig::default().trusted_proxies().unwrap().is_empty());
+        let bad: FileConfig = toml::from_str(r#"trusted_proxies = ["proxy.internal"]"#).unwrap();
+        let e = bad.trusted_proxies().unwrap_err().to_string();
+        assert!(
+            e.contains("trusted_proxies") && e.contains("proxy.internal"),
+            "{e}"
         );
     }
 
