@@ -149,7 +149,8 @@ impl Store {
     /// as a failure before the password is verified, in one transaction
     /// whose first statement writes the pair's row (SQLite's write lock,
     /// PostgreSQL's row lock), so concurrent attempts on any node are counted
-    /// one after another and at most `free_failures` run at once.
+    /// one after another and at most `free_failures` are verified before the
+    /// first delay.
     /// `Err(wait_ms)` when the pair must wait.
     pub(crate) async fn reserve_password_check(
         &self,
@@ -254,6 +255,12 @@ impl Store {
         let failure = match (verified, id) {
             (true, Some(id)) => {
                 self.clear_password_checks(&key, &actor.ip).await?;
+                // Counts older than the window are worth nothing: sweep them
+                // (names that do not exist, clients that went away).
+                sqlx::query("DELETE FROM sign_in_throttle WHERE last_at < $1")
+                    .bind(now_ms() - throttle.window_ms)
+                    .execute(&self.pool)
+                    .await?;
                 let user = self.user(id).await?;
                 if !user.disabled {
                     return Ok(Ok(user));

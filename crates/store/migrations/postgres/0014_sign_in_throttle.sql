@@ -12,6 +12,8 @@ CREATE TABLE sign_in_throttle (
     next_allowed_at BIGINT NOT NULL,
     PRIMARY KEY (username, client)
 );
+-- Rows older than the window count for nothing; a successful sign-in sweeps them.
+CREATE INDEX sign_in_throttle_last_at ON sign_in_throttle(last_at);
 
 -- The per-account and per-address counts it replaces.
 DROP TABLE login_attempts;
