@@ -160,6 +160,7 @@ async fn serve(
     if let Some(secure) = file.secure_cookies {
         config.secure_cookies = secure;
     }
+    config.trusted_proxies = file.trusted_proxies()?;
     if let Some(max) = file.max_body_bytes {
         config.max_body_bytes = max;
     }
@@ -252,6 +253,12 @@ async fn user(cmd: UserCommand, file: &FileConfig) -> anyhow::Result<()> {
                 .set_user_disabled(&operator(), &username, true)
                 .await?;
             println!("disabled {username}; their sessions have ended");
+        }
+        UserCommand::Unlock { db, username } => {
+            let username = Username::parse(&username)?;
+            let store = open(&db.url(file)).await?;
+            let cleared = store.unlock_user(&operator(), &username).await?;
+            println!("unlocked {username}: failed sign-ins from {cleared} client(s) forgotten");
         }
     }
     Ok(())

@@ -13,7 +13,7 @@ use serde::Deserialize;
     about = "Accord: the platform of the Central and South Asia partnership against violent extremism"
 )]
 pub struct Cli {
-    /// A TOML configuration file (keys: database, signing_key, bind, secure_cookies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names).
+    /// A TOML configuration file (keys: database, signing_key, bind, secure_cookies, trusted_proxies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names).
     #[arg(long, global = true, env = "ACCORD_CONFIG")]
     pub config: Option<PathBuf>,
     #[command(subcommand)]
@@ -254,6 +254,13 @@ pub enum UserCommand {
         db: DatabaseArg,
         username: String,
     },
+    /// Forget an account's failed password checks from every client, so
+    /// that it may sign in again at once.
+    Unlock {
+        #[command(flatten)]
+        db: DatabaseArg,
+        username: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -292,6 +299,10 @@ pub struct FileConfig {
     pub database: Option<String>,
     pub bind: Option<String>,
     pub secure_cookies: Option<bool>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (addresses or
+    /// CIDR networks, e.g. `["127.0.0.1", "10.0.0.0/8"]`): the client they
+    /// name is the one throttled and audited. None by default.
+    pub trusted_proxies: Option<Vec<String>>,
     /// Import the UN list shipped in the binary on the first start (on by default).
     pub bundled_lists: Option<bool>,
     pub max_body_bytes: Option<usize>,
@@ -311,6 +322,16 @@ pub struct FileConfig {
 }
 
 impl FileConfig {
+    /// The reverse proxies whose `X-Forwarded-For` is believed (none by default).
+    pub fn trusted_proxies(&self) -> anyhow::Result<Vec<accord_web::TrustedProxy>> {
+        self.trusted_proxies
+            .iter()
+            .flatten()
+            .map(|p| accord_web::TrustedProxy::parse(p))
+            .collect::<Result<_, _>>()
+            .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))
+    }
+
     /// The IATI reporting organisation: the file's settings over the defaults.
     pub fn iati(&self) -> anyhow::Result<accord_programmes::iati::IatiConfig> {
         use accord_programmes::model::{OrgRef, OrgType, Text};
@@ -382,6 +403,22 @@ mod tests {
         assert_eq!(
             DatabaseArg { database: None }.url(&FileConfig::default()),
             "sqlite://accord.db"
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_are_read_from_the_file_and_checked() {
+        let file: FileConfig =
+            toml::from_str(r#"trusted_proxies = ["127.0.0.1", "10.0.0.0/8"]"#).unwrap();
+        let proxies = file.trusted_proxies().unwrap();
+        assert_eq!(proxies.len(), 2);
+        assert!(proxies[1].contains("10.2.3.4".parse().unwrap()));
+        assert!(FileConfig::default().trusted_proxies().unwrap().is_empty());
+        let bad: FileConfig = toml::from_str(r#"trusted_proxies = ["proxy.internal"]"#).unwrap();
+        let e = bad.trusted_proxies().unwrap_err().to_string();
+        assert!(
+            e.contains("trusted_proxies") && e.contains("proxy.internal"),
+            "{e}"
         );
     }
 

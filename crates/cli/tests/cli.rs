@@ -30,6 +30,7 @@ fn every_subcommand_has_help() {
         vec!["user", "add", "--help"],
         vec!["user", "list", "--help"],
         vec!["user", "disable", "--help"],
+        vec!["user", "unlock", "--help"],
         vec!["token", "create", "--help"],
         vec!["token", "revoke", "--help"],
         vec!["audit", "verify", "--help"],
@@ -109,22 +110,97 @@ async fn an_operator_creates_users_and_tokens_and_verifies_the_audit_log() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("role"), "{}", stderr(&o));
 
-    let o = accord(&[
-        "token",
-        "create",
-        "--database",
-        &url,
-        "--user",
-        "kz.border",
-        "--name",
-        "gate 3",
-    ]);
+    // An account with a one-time password can have no token yet: it would
+    // be refused everywhere until the password is changed.
+    let token_for = |user: &str| {
+        accord(&[
+            "token",
+            "create",
+            "--database",
+            &url,
+            "--user",
+            user,
+            "--name",
+            "gate 3",
+        ])
+    };
+    let o = token_for("kz.border");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("one-time password"), "{}", stderr(&o));
+    // A machine account is created with a password of its own.
+    let mut add = std::process::Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args([
+            "user",
+            "add",
+            "--database",
+            &url,
+            "--username",
+            "kz.gate3",
+            "--display-name",
+            "Gate 3",
+            "--member",
+            "KAZ",
+            "--role",
+            "reader",
+            "--password-stdin",
+        ])
+        .env_remove("ACCORD_DATABASE_URL")
+        .env_remove("ACCORD_CONFIG")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long machine password\n")
+        .unwrap();
+    assert!(add.wait_with_output().unwrap().status.success());
+    let o = token_for("kz.gate3");
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).lines().any(|l| l.starts_with("acc_")));
+
+    // Failed sign-ins are forgotten by `user unlock`.
+    let store = accord_store::Store::open(&url).await.unwrap();
+    let throttle = accord_store::LoginThrottle {
+        free_failures: 1,
+        ..Default::default()
+    };
+    let client = accord_store::Actor {
+        id: None,
+        label: "anonymous".into(),
+        ip: "192.0.2.1".into(),
+    };
+    let attempt = |password: &'static str| {
+        let store = store.clone();
+        let client = client.clone();
+        async move {
+            store
+                .sign_in(&client, &throttle, "kz.gate3", password)
+                .await
+        }
+    };
+    assert!(matches!(attempt("wrong password!").await, Ok(Err(_))));
+    assert!(matches!(
+        attempt("a long machine password").await,
+        Err(accord_store::StoreError::TooManyAttempts { .. })
+    ));
+    let o = accord(&["user", "unlock", "--database", &url, "kz.gate3"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("unlocked kz.gate3"), "{}", stdout(&o));
+    assert!(matches!(
+        attempt("a long machine password").await,
+        Ok(Ok(_))
+    ));
+    let o = accord(&["user", "unlock", "--database", &url, "nobody"]);
+    assert_eq!(o.status.code(), Some(1));
+    store.close().await;
 
     let o = accord(&["user", "list", "--database", &url, "--json"]);
     let users: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(users[0]["username"], "kz.border");
+    assert_eq!(users[1]["username"], "kz.gate3");
 
     let o = accord(&["user", "disable", "--database", &url, "kz.border"]);
     assert!(o.status.success(), "{}", stderr(&o));

@@ -14,6 +14,10 @@ pub enum StoreError {
     /// role that may not do this), after the coarse access check let it by.
     #[error("{0}")]
     Forbidden(String),
+    /// Too many failed password checks of this account from this client:
+    /// the next may be tried in `wait_ms` milliseconds.
+    #[error("too many failed attempts; try again in {} seconds", (wait_ms + 999) / 1000)]
+    TooManyAttempts { wait_ms: i64 },
     #[error("cannot open the database {url}: {reason}")]
     Open { url: String, reason: String },
     #[error(

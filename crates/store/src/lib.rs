@@ -40,7 +40,7 @@ pub mod testing;
 mod tokens;
 pub mod transparency;
 mod users;
-pub use users::SignInFailure;
+pub use users::{PasswordChange, PasswordChanged, SignInFailure};
 
 pub use audit::{Actor, AuditQuery};
 pub use error::StoreError;
@@ -58,6 +58,8 @@ use sqlx::AnyPool;
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Argon2 off the async workers, behind a semaphore sized to the cores.
+    hasher: credentials::Hasher,
 }
 
 impl Store {

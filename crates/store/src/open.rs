@@ -125,7 +125,11 @@ impl Store {
                 .await
                 .map_err(open_error)?;
         }
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            hasher: crate::credentials::Hasher::new(),
+        })
     }
 
     /// The newest migration this binary knows.

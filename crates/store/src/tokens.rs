@@ -57,6 +57,21 @@ impl Store {
         .bind(now_ms())
         .fetch_one(&mut *tx)
         .await?;
+        // A one-time password must be replaced before the account can mint
+        // credentials that outlive it (asked after the insert, which took the
+        // write lock; refusing rolls the insert back).
+        let must_change: Option<i64> =
+            sqlx::query_scalar("SELECT must_change_password FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if must_change != Some(0) {
+            return Err(StoreError::Forbidden(
+                "this account still has its one-time password: it must be changed (or the account \
+                 created with a password of its own) before a token is created"
+                    .into(),
+            ));
+        }
         let event = actor.event(
             "tokens.create",
             format!("token:{}", token.id),

@@ -5,7 +5,8 @@ use accord_core::user::{NewUser, User, check_password};
 use accord_core::{Invalid, MemberCode, MemberKind, Role, Username};
 use sqlx::FromRow;
 
-use crate::credentials::{dummy_hash, hash_password, verify_password};
+use crate::credentials::{random_secret, token_hash};
+use crate::sessions::{LoginThrottle, SESSION_TTL_MS};
 use crate::{Actor, Store, StoreError, audit, now_ms};
 
 #[derive(FromRow)]
@@ -48,8 +49,29 @@ impl TryFrom<UserRow> for User {
 pub(crate) const USER_SELECT: &str = "SELECT u.id, u.username, u.display_name, m.code AS member_code, \
      m.kind AS member_kind, u.role, u.disabled, u.must_change_password FROM users u LEFT JOIN members m ON m.id = u.member_id";
 
+/// A password change as its user asks for it.
+#[derive(Debug, Clone, Copy)]
+pub struct PasswordChange<'a> {
+    pub current: &'a str,
+    pub new: &'a str,
+    /// Revoke every API token of the user as well.
+    pub revoke_tokens: bool,
+    /// The session token making the change: it is replaced by a new one.
+    pub session: Option<&'a str>,
+}
+
+/// What a password change ended, and the session that replaces the current one.
+#[derive(Debug, Clone)]
+pub struct PasswordChanged {
+    /// The user's other sessions, ended.
+    pub sessions_ended: u64,
+    pub tokens_revoked: u64,
+    /// The new session's token and CSRF token, when a session made the change.
+    pub session: Option<(String, String)>,
+}
+
 /// Why a sign-in failed. Deliberately vague towards the user.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignInFailure {
     BadCredentials,
     Disabled,
@@ -65,7 +87,7 @@ impl Store {
         must_change_password: bool,
     ) -> Result<User, StoreError> {
         check_password(password)?;
-        let hash = hash_password(password);
+        let hash = self.hasher.hash(password).await?;
         let mut tx = self.pool.begin().await?;
         let member_id: Option<i64> = match &new.member {
             Some(code) => Some(
@@ -192,15 +214,20 @@ impl Store {
         self.user(id).await
     }
 
-    /// Sets a new password after checking the current one; ends other sessions.
+    /// Sets a new password after checking the current one. The check is
+    /// throttled and counted with sign-in failures of this account from this
+    /// client, and a wrong current password is audited. In one transaction
+    /// with the new hash: every other session of the user ends, the current
+    /// one is replaced by a new one (returned), and, if asked, every API
+    /// token of the user is revoked.
     pub async fn change_password(
         &self,
         actor: &Actor,
+        throttle: &LoginThrottle,
         user_id: i64,
-        current: &str,
-        new: &str,
-    ) -> Result<(), StoreError> {
-        check_password(new).map_err(|_| {
+        change: PasswordChange<'_>,
+    ) -> Result<PasswordChanged, StoreError> {
+        check_password(change.new).map_err(|_| {
             Invalid::field(
                 "new_password",
                 format!(
@@ -209,67 +236,109 @@ impl Store {
                 ),
             )
         })?;
-        if current == new {
+        if change.current == change.new {
             return Err(
                 Invalid::field("new_password", "must differ from the current password").into(),
             );
         }
-        let phc: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(&self.pool)
+        let _admitted = self.hasher.admit().await?;
+        let (username, phc): (String, String) =
+            sqlx::query_as("SELECT username, password_hash FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("user {user_id}")))?;
+        if let Err(wait_ms) = self
+            .reserve_password_check(throttle, &username, &actor.ip)
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("user {user_id}")))?;
-        if !verify_password(current, &phc) {
+        {
+            return Err(StoreError::TooManyAttempts { wait_ms });
+        }
+        if !self.hasher.verify(change.current, Some(phc)).await? {
+            let mut tx = self.pool.begin().await?;
+            audit::append(
+                &mut tx,
+                &actor.event(
+                    "users.password",
+                    format!("user:{user_id}"),
+                    Outcome::Denied,
+                    serde_json::json!({ "reason": "wrong current password" }),
+                ),
+            )
+            .await?;
+            tx.commit().await?;
             return Err(Invalid::field("current_password", "is not your current password").into());
         }
-        let hash = hash_password(new);
+        self.clear_password_checks(&username, &actor.ip).await?;
+        let hash = self.hasher.hash(change.new).await?;
+        let now = now_ms();
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
             .bind(&hash)
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
+        let current_hash = change.session.map(token_hash);
+        let sessions_ended = sqlx::query(
+            "DELETE FROM sessions WHERE user_id = $1 AND ($2 IS NULL OR token_hash <> $2)",
+        )
+        .bind(user_id)
+        .bind(current_hash.as_deref())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let session = match &current_hash {
+            Some(old) => {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                    .bind(old)
+                    .execute(&mut *tx)
+                    .await?;
+                let (token, csrf) = (random_secret(), random_secret());
+                sqlx::query(
+                    "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(token_hash(&token))
+                .bind(user_id)
+                .bind(&csrf)
+                .bind(now)
+                .bind(now + SESSION_TTL_MS)
+                .execute(&mut *tx)
+                .await?;
+                Some((token, csrf))
+            }
+            None => None,
+        };
+        let tokens_revoked = if change.revoke_tokens {
+            sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+            )
+            .bind(now)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+        } else {
+            0
+        };
         audit::append(
             &mut tx,
             &actor.event(
                 "users.password",
                 format!("user:{user_id}"),
                 Outcome::Ok,
-                serde_json::json!({}),
+                serde_json::json!({
+                    "sessions_ended": sessions_ended,
+                    "tokens_revoked": tokens_revoked,
+                }),
             ),
         )
         .await?;
         tx.commit().await?;
-        Ok(())
-    }
-
-    /// Checks a username and password. Takes the same time whether or not
-    /// the user exists.
-    pub async fn check_credentials(
-        &self,
-        username: &str,
-        password: &str,
-    ) -> Result<Result<User, SignInFailure>, StoreError> {
-        let Ok(username) = Username::parse(username) else {
-            verify_password(password, dummy_hash());
-            return Ok(Err(SignInFailure::BadCredentials));
-        };
-        let row: Option<(i64, String)> =
-            sqlx::query_as("SELECT id, password_hash FROM users WHERE username = $1")
-                .bind(username.as_str())
-                .fetch_optional(&self.pool)
-                .await?;
-        let Some((id, phc)) = row else {
-            verify_password(password, dummy_hash());
-            return Ok(Err(SignInFailure::BadCredentials));
-        };
-        if !verify_password(password, &phc) {
-            return Ok(Err(SignInFailure::BadCredentials));
-        }
-        let user = self.user(id).await?;
-        if user.disabled {
-            return Ok(Err(SignInFailure::Disabled));
-        }
-        Ok(Ok(user))
+        Ok(PasswordChanged {
+            sessions_ended,
+            tokens_revoked,
+            session,
+        })
     }
 }

@@ -21,6 +21,10 @@ pub struct Config {
     pub screening_refresh: std::time::Duration,
     /// Sign-in throttling.
     pub login_throttle: accord_store::LoginThrottle,
+    /// Reverse proxies whose `X-Forwarded-For` is believed: the client they
+    /// name is the one throttled and audited. Empty by default, so the
+    /// header is ignored and the peer's address is the client.
+    pub trusted_proxies: Vec<TrustedProxy>,
     /// The platform's signing key (`accord_proof::keys::load_or_create`),
     /// loaded once by the binary. Without it the proof endpoints answer 404.
     pub signing_key: Option<std::sync::Arc<accord_proof::SecretKey>>,
@@ -51,8 +55,166 @@ impl Default for Config {
             audit_screened_names: false,
             screening_refresh: std::time::Duration::from_secs(30),
             login_throttle: accord_store::LoginThrottle::default(),
+            trusted_proxies: Vec::new(),
             signing_key: None,
             iati: default_iati(),
         }
+    }
+}
+
+/// An address or a CIDR network of reverse proxies (`10.0.0.7`, `10.0.0.0/8`, `::1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrustedProxy {
+    network: std::net::IpAddr,
+    prefix: u8,
+}
+
+impl TrustedProxy {
+    pub fn parse(text: &str) -> Result<TrustedProxy, String> {
+        let text = text.trim();
+        let (address, prefix) = match text.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (text, None),
+        };
+        let network: std::net::IpAddr = address
+            .parse()
+            .map_err(|_| format!("{text:?} is not an IP address or network"))?;
+        let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            Some(p) => p
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(|| format!("{text:?} has a prefix length outside 0..={max}"))?,
+            None => max,
+        };
+        Ok(TrustedProxy { network, prefix })
+    }
+
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        use std::net::IpAddr;
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
+        };
+        match (self.network, ip) {
+            (IpAddr::V4(n), IpAddr::V4(a)) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u32::from(n) & mask == u32::from(a) & mask
+            }
+            (IpAddr::V6(n), IpAddr::V6(a)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u128::from(n) & mask == u128::from(a) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The client of a request: the peer, unless the peer is a trusted proxy,
+/// in which case `X-Forwarded-For` is read from the right (the hop the
+/// proxy itself added) past every trusted proxy; the first address not
+/// trusted is the client. An unreadable entry stops the walk at the last
+/// address known, so a forged header can name no one but what a trusted
+/// proxy appended.
+pub fn client_address(
+    peer: std::net::IpAddr,
+    forwarded_for: &[&str],
+    trusted: &[TrustedProxy],
+) -> std::net::IpAddr {
+    let is_trusted = |ip: std::net::IpAddr| trusted.iter().any(|t| t.contains(ip));
+    let mut client = peer;
+    if !is_trusted(client) {
+        return client;
+    }
+    let hops = forwarded_for
+        .iter()
+        .flat_map(|h| h.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>();
+    for hop in hops.into_iter().rev() {
+        match hop.parse::<std::net::IpAddr>() {
+            Ok(ip) => {
+                client = ip;
+                if !is_trusted(ip) {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    client
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> std::net::IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn proxies_are_addresses_or_networks() {
+        let net = TrustedProxy::parse("10.0.0.0/8").unwrap();
+        assert!(net.contains(ip("10.1.2.3")) && !net.contains(ip("11.0.0.1")));
+        assert!(net.contains(ip("::ffff:10.9.9.9")), "IPv4-mapped IPv6");
+        let one = TrustedProxy::parse("127.0.0.1").unwrap();
+        assert!(one.contains(ip("127.0.0.1")) && !one.contains(ip("127.0.0.2")));
+        assert!(
+            TrustedProxy::parse("fd00::/8")
+                .unwrap()
+                .contains(ip("fd12::1"))
+        );
+        assert!(
+            TrustedProxy::parse("0.0.0.0/0")
+                .unwrap()
+                .contains(ip("192.0.2.1"))
+        );
+        for bad in ["", "proxy.example", "10.0.0.0/33", "::/129", "1.2.3.4/x"] {
+            assert!(TrustedProxy::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let trusted = [TrustedProxy::parse("10.0.0.0/8").unwrap()];
+        // No trusted proxy: the header is the client's own words, ignored.
+        assert_eq!(
+            client_address(ip("192.0.2.9"), &["198.51.100.1"], &trusted),
+            ip("192.0.2.9")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["198.51.100.1"], &[]),
+            ip("10.0.0.2")
+        );
+        // Through the proxy: the address it appended.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["198.51.100.1"], &trusted),
+            ip("198.51.100.1")
+        );
+        // A client forging a first entry is not believed past its own hop.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["203.0.113.7, 198.51.100.1"], &trusted),
+            ip("198.51.100.1")
+        );
+        // Two trusted hops, across two headers.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["198.51.100.1", "10.0.0.3"], &trusted),
+            ip("198.51.100.1")
+        );
+        // Garbage stops the walk at the last address known.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["198.51.100.1, nonsense"], &trusted),
+            ip("10.0.0.2")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &[], &trusted),
+            ip("10.0.0.2")
+        );
     }
 }

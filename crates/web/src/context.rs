@@ -22,6 +22,8 @@ use crate::state::AppState;
 pub const SESSION_COOKIE: &str = "accord_session";
 pub const CSRF_COOKIE: &str = "accord_csrf";
 pub const LANG_COOKIE: &str = "accord_lang";
+/// The one API call an account with a one-time password may make.
+pub const PASSWORD_API: &str = "/api/me/password";
 
 /// How the request proved who it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,12 +140,19 @@ fn query_param<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
 
 /// Resolves the [`Ctx`] of a request and sets the cookies it implies.
 pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let ip = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
     let headers = request.headers().clone();
+    let ip = match request.extensions().get::<ConnectInfo<SocketAddr>>() {
+        Some(peer) => {
+            let forwarded: Vec<&str> = headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect();
+            crate::config::client_address(peer.0.ip(), &forwarded, &state.config.trusted_proxies)
+                .to_string()
+        }
+        None => "unknown".into(),
+    };
     let path = request.uri().path().to_string();
     let secure = state.config.secure_cookies;
     let mut set_cookies = Vec::new();
@@ -235,10 +244,19 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     }
     request.extensions_mut().insert(ctx);
 
-    // A one-time password must be replaced before anything else is done.
-    let exempt = path == "/profile/password" || path == "/logout" || path.starts_with("/static/");
-    let mut response = if must_change && !exempt && !is_api_path(&path) {
-        Redirect::to("/profile/password").into_response()
+    // A one-time password must be replaced before anything else is done:
+    // pages send the user to the form, the API refuses every call but the
+    // password change itself (whichever credential, session or token, is used).
+    let exempt = path == "/profile/password"
+        || path == PASSWORD_API
+        || path == "/logout"
+        || path.starts_with("/static/");
+    let mut response = if must_change && !exempt {
+        if is_api_path(&path) {
+            WebError::PasswordChangeRequired.into_response()
+        } else {
+            Redirect::to("/profile/password").into_response()
+        }
     } else {
         next.run(request).await
     };

@@ -25,6 +25,10 @@ pub enum WebError {
     NotSignedIn,
     #[error("you do not have permission to do this")]
     Forbidden,
+    #[error(
+        "this account has a one-time password: change it (POST /api/me/password) before anything else"
+    )]
+    PasswordChangeRequired,
     #[error("the form has expired or did not come from this site; reload the page and try again")]
     Csrf,
     #[error("{0}")]
@@ -33,8 +37,8 @@ pub enum WebError {
     Invalid(#[from] Invalid),
     #[error("{0}")]
     Conflict(String),
-    #[error("too many failed attempts; try again in {minutes} minutes")]
-    TooManyRequests { minutes: i64 },
+    #[error("too many failed attempts; try again in {seconds} seconds")]
+    TooManyRequests { seconds: i64 },
     #[error("the request body is larger than allowed")]
     PayloadTooLarge,
     #[error("send the body as {expected}")]
@@ -50,7 +54,9 @@ impl WebError {
         match self {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::NotSignedIn => StatusCode::UNAUTHORIZED,
-            WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::Forbidden | WebError::Csrf | WebError::PasswordChangeRequired => {
+                StatusCode::FORBIDDEN
+            }
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Conflict(_) => StatusCode::CONFLICT,
@@ -68,6 +74,7 @@ impl WebError {
             WebError::NotSignedIn => "not_signed_in",
             WebError::Forbidden => "forbidden",
             WebError::Csrf => "csrf",
+            WebError::PasswordChangeRequired => "password_change_required",
             WebError::BadRequest(_) => "bad_request",
             WebError::Invalid(_) => "invalid",
             WebError::Conflict(_) => "conflict",
@@ -94,8 +101,9 @@ impl WebError {
             WebError::NotSignedIn => lang.t("error.not_signed_in").into(),
             WebError::Forbidden => lang.t("error.forbidden").into(),
             WebError::Csrf => lang.t("error.csrf").into(),
-            WebError::TooManyRequests { minutes } => {
-                lang.tf("error.too_many", &[("minutes", &minutes.to_string())])
+            WebError::PasswordChangeRequired => lang.t("password.forced").into(),
+            WebError::TooManyRequests { seconds } => {
+                lang.tf("error.too_many", &[("seconds", &seconds.to_string())])
             }
             WebError::PayloadTooLarge => lang.t("error.too_large").into(),
             WebError::Internal(_) => lang.t("error.internal").into(),
@@ -110,6 +118,9 @@ impl From<StoreError> for WebError {
             StoreError::NotFound(what) => WebError::NotFound(what),
             StoreError::Invalid(i) => WebError::Invalid(i),
             StoreError::Conflict(m) => WebError::Conflict(m),
+            StoreError::TooManyAttempts { wait_ms } => WebError::TooManyRequests {
+                seconds: (wait_ms + 999) / 1000,
+            },
             StoreError::Forbidden(why) => {
                 tracing::info!(reason = %why, "refused by a domain rule");
                 WebError::Forbidden
@@ -139,8 +150,8 @@ impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = self.status();
         let mut response = (status, Json(self.to_json())).into_response();
-        if let WebError::TooManyRequests { minutes } = &self
-            && let Ok(v) = HeaderValue::from_str(&(minutes * 60).to_string())
+        if let WebError::TooManyRequests { seconds } = &self
+            && let Ok(v) = HeaderValue::from_str(&seconds.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);
         }

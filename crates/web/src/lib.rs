@@ -24,7 +24,7 @@ mod screening_state;
 mod state;
 pub mod transparency;
 
-pub use config::Config;
+pub use config::{Config, TrustedProxy};
 pub use i18n::Lang;
 /// Programme imports and exports, shared by the pages, the API and the CLI.
 pub mod programmes_io {

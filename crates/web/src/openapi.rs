@@ -446,6 +446,7 @@ fn base_spec() -> Value {
         "security": [{ "bearer": [] }],
         "paths": {
             "/api/me": { "get": op("Account", "The signed-in user", true, None, (200, r("User")), none.clone()) },
+            "/api/me/password": { "post": op("Account", "Change your password: your other sessions end, the current one is replaced, tokens are revoked if asked. The one call an account with a one-time password may make (any other answers 403 `password_change_required`); throttled with sign-in failures (429)", true, Some("PasswordChange"), (200, r("PasswordChanged")), none.clone()) },
             "/api/members": {
                 "get": op("Members", "All members (public)", false, None, (200, list("Member")), none.clone()),
                 "post": op("Members", "Add a civil-society or private-sector member (secretariat)", true, Some("NewMember"), (201, r("Member")), none.clone())
@@ -550,6 +551,8 @@ fn base_spec() -> Value {
                     "id": { "type": "integer" }, "user_id": { "type": "integer" }, "name": { "type": "string" }, "prefix": { "type": "string" },
                     "created_at": { "type": "integer", "description": "Unix milliseconds" }, "last_used_at": { "type": ["integer", "null"] }, "revoked_at": { "type": ["integer", "null"] } } },
                 "NewToken": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" } } },
+                "PasswordChange": { "type": "object", "required": ["current_password", "new_password"], "properties": { "current_password": { "type": "string" }, "new_password": { "type": "string", "minLength": 10 }, "revoke_tokens": { "type": "boolean", "default": false } } },
+                "PasswordChanged": { "type": "object", "properties": { "sessions_ended": { "type": "integer" }, "tokens_revoked": { "type": "integer" } } },
                 "CreatedToken": { "type": "object", "properties": { "token": r("ApiToken"), "secret": { "type": "string", "description": "shown once" } } },
                 "AuditRecord": { "type": "object", "properties": {
                     "seq": { "type": "integer" }, "at_ms": { "type": "integer" }, "actor_id": { "type": ["integer", "null"] }, "actor": { "type": "string" },

@@ -78,7 +78,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
                             span.langs role="group" aria-label=(l.t("layout.language")) {
                                 @for other in Lang::ALL {
                                     " "
-                                    a href={ (ctx.path) "?lang=" (other.code()) } hreflang=(other.code()) lang=(other.code())
+                                    a href={ (same_origin_path(&ctx.path).unwrap_or("/")) "?lang=" (other.code()) } hreflang=(other.code()) lang=(other.code())
                                         aria-current=[(other == l).then_some("true")] { (other.endonym()) }
                                 }
                             }
@@ -222,6 +222,28 @@ const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUM
     .remove(b'~')
     .remove(b'/');
 
+/// `target` if it is a path on this site that is safe to send a browser to
+/// (a redirect after sign-in, a language link), else `None`. It must start
+/// with one `/` and parse, relative to this origin, as a URL of this origin;
+/// no control character or backslash may appear in it, raw or
+/// percent-encoded, nor raw whitespace (browsers strip tabs and newlines from URLs, so
+/// `/\t/evil.example/` would become `//evil.example/`, and treat `\` as `/`).
+pub fn same_origin_path(target: &str) -> Option<&str> {
+    let unsafe_char = |c: char| c.is_control() || c == '\\';
+    let decoded = percent_encoding::percent_decode_str(target).decode_utf8_lossy();
+    if !target.starts_with('/')
+        || target.starts_with("//")
+        || decoded.starts_with("//")
+        || target.chars().any(|c| unsafe_char(c) || c.is_whitespace())
+        || decoded.chars().any(unsafe_char)
+    {
+        return None;
+    }
+    let base = url::Url::parse("https://accord.invalid/").expect("a valid base URL");
+    let joined = base.join(target).ok()?;
+    (joined.origin() == base.origin()).then_some(target)
+}
+
 /// Percent-encodes a string for use in a query parameter.
 pub fn url_encode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, QUERY_VALUE).to_string()
@@ -261,5 +283,45 @@ mod tests {
     #[test]
     fn times_are_shown_in_utc() {
         assert_eq!(format_ms(0), "1970-01-01 00:00 UTC");
+    }
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::same_origin_path;
+
+    #[test]
+    fn only_paths_of_this_site_are_followed() {
+        for ok in [
+            "/",
+            "/members/KAZ",
+            "/proposals?state=open",
+            "/a%20b",
+            "/search?q=%D0%B0",
+        ] {
+            assert_eq!(same_origin_path(ok), Some(ok), "{ok:?}");
+        }
+        for bad in [
+            "",
+            "members",
+            "//evil.example/",
+            "///evil.example/",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "https://evil.example/",
+            "/\t/evil.example/",
+            "/%09/evil.example/",
+            "/%0a/evil.example/",
+            "/\n/evil.example/",
+            "/\r\nSet-Cookie: x=1",
+            "/%2F/evil.example/",
+            "/%5Cevil.example",
+            "/ evil",
+            "/\u{0}",
+            "/\u{85}x",
+            "/\u{3000}evil",
+        ] {
+            assert_eq!(same_origin_path(bad), None, "{bad:?}");
+        }
     }
 }

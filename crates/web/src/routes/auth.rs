@@ -20,13 +20,10 @@ pub struct NextQuery {
     next: String,
 }
 
-/// Only same-site paths are followed after sign-in, never another host.
+/// Only same-site paths are followed after sign-in, never another host;
+/// anything else is ignored (the home page), never an error.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        "/"
-    }
+    crate::render::same_origin_path(next).unwrap_or("/")
 }
 
 fn login_form(ctx: &Ctx, username: &str, next: &str, error: Option<&str>) -> Html<String> {
@@ -85,26 +82,20 @@ pub async fn login(
         return Err(Invalid::field("password", "is too long").into());
     }
     let actor = ctx.actor();
-    let wait = state
-        .store
-        .login_wait_ms(&state.config.login_throttle, &username, &ctx.ip)
-        .await?;
-    if wait > 0 {
-        return Err(WebError::TooManyRequests {
-            minutes: (wait + 59_999) / 60_000,
-        });
-    }
+    // Throttled per (account, client) before the password is verified: a
+    // refusal here has run no argon2 and is answered 429 with Retry-After.
     let user = match state
         .store
-        .check_credentials(&username, &form.password)
+        .sign_in(
+            &actor,
+            &state.config.login_throttle,
+            &username,
+            &form.password,
+        )
         .await?
     {
         Ok(user) => user,
         Err(failure) => {
-            state
-                .store
-                .record_login_attempt(&actor, &username, false)
-                .await?;
             let message = match failure {
                 SignInFailure::BadCredentials => l.t("login.bad_credentials"),
                 SignInFailure::Disabled => l.t("login.disabled"),
@@ -115,10 +106,6 @@ pub async fn login(
             return Ok(response);
         }
     };
-    state
-        .store
-        .record_login_attempt(&actor, &username, true)
-        .await?;
     let user_actor = accord_store::Actor {
         id: Some(user.id),
         label: user.username.to_string(),
@@ -164,5 +151,8 @@ mod tests {
         assert_eq!(safe_next("//evil.example/"), "/");
         assert_eq!(safe_next("https://evil.example/"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");
+        assert_eq!(safe_next("/\t/evil.example/"), "/");
+        assert_eq!(safe_next("/%09/evil.example/"), "/");
+        assert_eq!(safe_next("/\nx"), "/");
     }
 }

@@ -544,6 +544,11 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
         .get("/api/docs", Public, openapi::docs_page)
         .get("/api/openapi.json", Public, openapi::document)
         .get("/api/me", own_account, profile::api_me)
+        .post(
+            crate::context::PASSWORD_API,
+            own_account,
+            profile::api_change_password,
+        )
         .get("/api/members", Public, members::api_list)
         .post("/api/members", add_member, members::api_create)
         .get("/api/members/{code}", Public, members::api_get)

@@ -2,15 +2,15 @@
 
 use accord_core::Action;
 use accord_core::user::User;
-use accord_store::{ApiToken, NewToken};
+use accord_store::{ApiToken, NewToken, PasswordChange, PasswordChanged};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::html;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use crate::context::Ctx;
+use crate::context::{Auth, Ctx, SESSION_COOKIE, set_cookie};
 use crate::error::WebError;
 use crate::forms::{ApiJson, PostedForm};
 use crate::render::{Field, csrf_field, form_errors, format_ms, page as render_page};
@@ -125,6 +125,8 @@ pub async fn revoke_token_from_form(
 pub struct PasswordForm {
     current_password: String,
     new_password: String,
+    /// "yes" when the box to revoke every API token is ticked.
+    revoke_tokens: String,
 }
 
 fn password_form(ctx: &Ctx, errors: Option<&accord_core::Invalid>) -> Html<String> {
@@ -141,6 +143,11 @@ fn password_form(ctx: &Ctx, errors: Option<&accord_core::Invalid>) -> Html<Strin
                 (csrf_field(ctx))
                 (Field::text("current_password", l.t("password.current"), "").kind("password").required().render_in(l, errors))
                 (Field::text("new_password", l.t("password.new"), "").kind("password").required().hint(l.t("password.hint")).render_in(l, errors))
+                label {
+                    input type="checkbox" name="revoke_tokens" value="yes" aria-describedby="revoke_tokens-hint";
+                    " " (l.t("password.revoke_tokens"))
+                }
+                p.hint id="revoke_tokens-hint" { (l.t("password.revoke_tokens_hint")) }
                 button type="submit" { (l.t("form.save")) }
             }
         },
@@ -155,24 +162,65 @@ pub async fn password_page(
     Ok(password_form(&ctx, None))
 }
 
+/// Changes the password of the signed-in user: other sessions end, the
+/// current one is replaced (its new cookie set on `response`), tokens are
+/// revoked if asked.
+async fn change_own_password(
+    state: &AppState,
+    ctx: &Ctx,
+    current: &str,
+    new: &str,
+    revoke_tokens: bool,
+    response: &mut Response,
+) -> Result<PasswordChanged, accord_store::StoreError> {
+    let user = ctx.user().map_err(|_| {
+        accord_store::StoreError::Forbidden("a signed-in user changes their own password".into())
+    })?;
+    let session = match &ctx.auth {
+        Auth::Session { token } => Some(token.as_str()),
+        _ => None,
+    };
+    let changed = state
+        .store
+        .change_password(
+            &ctx.actor(),
+            &state.config.login_throttle,
+            user.id,
+            PasswordChange {
+                current,
+                new,
+                revoke_tokens,
+                session,
+            },
+        )
+        .await?;
+    if let Some((token, _csrf)) = &changed.session {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(SESSION_COOKIE, token, None, state.config.secure_cookies),
+        );
+    }
+    Ok(changed)
+}
+
 pub async fn change_password(
     State(state): State<AppState>,
     ctx: Ctx,
     PostedForm(form): PostedForm<PasswordForm>,
 ) -> Result<Response, WebError> {
     ctx.require(&state, &Action::ManageOwnTokens).await?;
-    let user = ctx.user()?;
-    match state
-        .store
-        .change_password(
-            &ctx.actor(),
-            user.id,
-            &form.current_password,
-            &form.new_password,
-        )
-        .await
+    let mut response = Redirect::to("/profile").into_response();
+    match change_own_password(
+        &state,
+        &ctx,
+        &form.current_password,
+        &form.new_password,
+        form.revoke_tokens == "yes",
+        &mut response,
+    )
+    .await
     {
-        Ok(()) => Ok(Redirect::to("/profile").into_response()),
+        Ok(_) => Ok(response),
         Err(accord_store::StoreError::Invalid(invalid)) => {
             let mut r = password_form(&ctx, Some(&invalid)).into_response();
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -180,6 +228,47 @@ pub async fn change_password(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordJson {
+    current_password: String,
+    new_password: String,
+    #[serde(default)]
+    revoke_tokens: bool,
+}
+
+/// What `POST /api/me/password` answers.
+#[derive(Serialize)]
+pub struct PasswordChangedJson {
+    sessions_ended: u64,
+    tokens_revoked: u64,
+}
+
+/// The API's password change: the one call an account with a one-time
+/// password may make.
+pub async fn api_change_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<PasswordJson>,
+) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::ManageOwnTokens).await?;
+    let mut response = StatusCode::OK.into_response();
+    let changed = change_own_password(
+        &state,
+        &ctx,
+        &body.current_password,
+        &body.new_password,
+        body.revoke_tokens,
+        &mut response,
+    )
+    .await?;
+    let body = Json(PasswordChangedJson {
+        sessions_ended: changed.sessions_ended,
+        tokens_revoked: changed.tokens_revoked,
+    });
+    let (parts, _) = response.into_parts();
+    Ok((parts, body).into_response())
 }
 
 pub async fn api_me(State(state): State<AppState>, ctx: Ctx) -> Result<Json<User>, WebError> {

@@ -52,6 +52,14 @@ pub fn csrf_in(html: &str) -> String {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        TestApp::spawn_with(backend, |_| {}).await
+    }
+
+    /// The test app with its configuration changed by `configure`.
+    pub async fn spawn_with(
+        backend: Backend,
+        configure: impl FnOnce(&mut accord_web::Config),
+    ) -> Option<TestApp> {
         let db = TestDatabase::new(backend).await?;
         let store = Store::open(&db.url).await.unwrap();
         store.seed_members().await.unwrap();
@@ -69,7 +77,7 @@ impl TestApp {
                 .await
                 .unwrap();
         }
-        let config = accord_web::Config {
+        let mut config = accord_web::Config {
             // Room for a batch of 1,001 hashes (refused by count, not size).
             max_body_bytes: 160 * 1024,
             max_upload_bytes: 256 * 1024,
@@ -77,6 +85,7 @@ impl TestApp {
             signing_key: Some(std::sync::Arc::new(accord_proof::SecretKey::generate())),
             ..Default::default()
         };
+        configure(&mut config);
         // A few real UN entries (see crates/screening/tests/fixtures/README.md).
         let un = accord_lists::load_path(concat!(
             env!("CARGO_MANIFEST_DIR"),
