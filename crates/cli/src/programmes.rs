@@ -42,7 +42,7 @@ pub async fn run(cmd: ProgrammesCommand, file: &FileConfig) -> anyhow::Result<()
                 &bytes,
                 format.as_deref().unwrap_or(""),
             )
-            .await
+            .await?
             .map_err(|invalid| {
                 let lines: Vec<String> = invalid
                     .errors
@@ -106,6 +106,15 @@ pub async fn run(cmd: ProgrammesCommand, file: &FileConfig) -> anyhow::Result<()
                     (r, p)
                 })
                 .collect();
+            // The file first: an IATI export records what went out as
+            // published, so nothing is recorded for a file that cannot be written.
+            let mut out = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&output)
+                .with_context(|| {
+                    format!("cannot create {} (it must not exist)", output.display())
+                })?;
             let body = match format.as_str() {
                 "iati" => iati_document(&store, &file.iati()?, chosen)
                     .await
@@ -119,13 +128,6 @@ pub async fn run(cmd: ProgrammesCommand, file: &FileConfig) -> anyhow::Result<()
                     }
                 }
             };
-            let mut out = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&output)
-                .with_context(|| {
-                    format!("cannot create {} (it must not exist)", output.display())
-                })?;
             out.write_all(body.as_bytes())?;
             println!("{} written ({} bytes)", output.display(), body.len());
         }

@@ -388,6 +388,25 @@ pub fn revise(
             }
         }
     }
+    // Nor by dropping the result or the indicator that holds it: every
+    // submitted period of the old programme is still there, at its place.
+    for (r, res) in old.results.iter().enumerate() {
+        for (i, ind) in res.indicators.iter().enumerate() {
+            let kept = new
+                .results
+                .get(r)
+                .and_then(|x| x.indicators.get(i))
+                .map(|x| x.periods.as_slice())
+                .unwrap_or(&[]);
+            for b in ind.periods.iter().filter(|b| b.state.is_submitted()) {
+                if !kept.iter().any(|p| p == b) {
+                    return Err(ProgrammeError::PeriodSubmitted {
+                        field: format!("results[{r}].indicators[{i}].periods"),
+                    });
+                }
+            }
+        }
+    }
     let p = Programme::new(new)?;
     can_edit(actor, &p)?;
     Ok(p)
@@ -835,6 +854,40 @@ mod tests {
         assert!(matches!(
             submit_period(&own, &admin, at, 2, now),
             Err(ProgrammeError::SeparationOfDuties)
+        ));
+    }
+
+    #[test]
+    fn a_submitted_period_cannot_be_dropped_with_its_result_or_indicator() {
+        let contributor = member_user(2, "KAZ", Role::Contributor);
+        let admin = member_user(3, "KAZ", Role::MemberAdmin);
+        let now = time::macros::datetime!(2025-01-10 10:00 UTC);
+        let p = create(sample_data(), &contributor).unwrap();
+        let at = PeriodRef {
+            result: 0,
+            indicator: 0,
+            period: 0,
+        };
+        let p = if p.results[0].indicators[0].periods[0].state.is_submitted() {
+            p
+        } else {
+            submit_period(&p, &admin, at, 2, now).unwrap()
+        };
+        let mut no_results = p.data().clone();
+        no_results.results.clear();
+        assert!(matches!(
+            revise(&p, no_results, &contributor),
+            Err(ProgrammeError::PeriodSubmitted { .. })
+        ));
+        let mut no_indicator = p.data().clone();
+        no_indicator.results[0].indicators.clear();
+        no_indicator.results[0]
+            .indicators
+            .push(p.results[0].indicators[0].clone());
+        no_indicator.results[0].indicators[0].periods.clear();
+        assert!(matches!(
+            revise(&p, no_indicator, &contributor),
+            Err(ProgrammeError::PeriodSubmitted { .. })
         ));
     }
 }

@@ -209,6 +209,8 @@ impl Store {
                     .into());
                 }
                 Some((id, _)) => {
+                    // A removed hash added again starts its feedback afresh.
+                    sqlx::query("DELETE FROM hash_feedback WHERE hash_id = $1").bind(id).execute(&mut *tx).await?;
                     sqlx::query(
                         "UPDATE bank_hashes SET quality = $1, labels = $2, state = $3, added_by = $4, added_at = $5, seq = $6, updated_at = $5, entity_subject = $8 WHERE id = $7",
                     )
@@ -300,16 +302,43 @@ impl Store {
 
     /// Sets a hash's state (removal by its owner, a review's outcome): a new
     /// change in the feed. Refused for a hash of another bank.
+    /// Sets a hash's state (removal by its owner, a review's outcome, a
+    /// retraction): a new change in the feed. Refused for a hash of another
+    /// bank, and for a hash whose state is not one of `from` (so a removal is
+    /// never undone by a retraction that raced it). A hash released from hold
+    /// or retraction starts its feedback afresh.
     pub async fn set_hash_state(
         &self,
         actor: &Actor,
         bank: &BankId,
         id: i64,
+        from: &[HashState],
         state: HashState,
     ) -> Result<HashRecord, StoreError> {
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
         let seq = next_seq(&mut tx, 1).await?;
+        let current: Option<String> =
+            sqlx::query_scalar("SELECT state FROM bank_hashes WHERE id = $1 AND bank_id = $2")
+                .bind(id)
+                .bind(bank.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(current) = current else {
+            return Err(StoreError::NotFound(format!("hash {id} in bank {bank}")));
+        };
+        if !from.iter().any(|f| f.as_str() == current) {
+            return Err(StoreError::Conflict(format!(
+                "hash {id} is {current}; it cannot become {}",
+                state.as_str()
+            )));
+        }
+        if state == HashState::Active {
+            sqlx::query("DELETE FROM hash_feedback WHERE hash_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
         let moved = sqlx::query("UPDATE bank_hashes SET state = $1, seq = $2, updated_at = $3 WHERE id = $4 AND bank_id = $5")
             .bind(state.as_str())
             .bind(seq)
@@ -441,9 +470,21 @@ impl Store {
         for (id, bank, delisted_on) in self.hashes_of_delisted().await? {
             let Some(b) = banks.get(&bank) else { continue };
             if accord_hashes::bank::retraction_due(delisted_on, b.grace_days, today) {
-                self.set_hash_state(actor, &bank, id, HashState::Retracted)
-                    .await?;
-                n += 1;
+                match self
+                    .set_hash_state(
+                        actor,
+                        &bank,
+                        id,
+                        &[HashState::Active, HashState::Held],
+                        HashState::Retracted,
+                    )
+                    .await
+                {
+                    Ok(_) => n += 1,
+                    // Removed or reviewed meanwhile: nothing to retract.
+                    Err(StoreError::Conflict(_)) => {}
+                    Err(e) => return Err(e),
+                }
             }
         }
         Ok(n)

@@ -92,22 +92,19 @@ impl Store {
         }
         heads
             .into_iter()
-            .map(|(id, version, updated_at, updated_by)| {
-                let history = History::from_versions(versions.remove(&id).unwrap_or_default())
-                    .map_err(corrupt)?;
-                if history.versions().len() as i64 != version {
-                    return Err(corrupt(
-                        accord_programmes::ProgrammeError::VersionConflict {
-                            latest: history.versions().len() as u32,
-                            version: version as u32,
-                        },
-                    ));
-                }
-                Ok(ProgrammeRecord {
-                    history,
-                    updated_at,
-                    updated_by,
-                })
+            .filter_map(|(id, _version, updated_at, updated_by)| {
+                // The versions are the truth; a programme whose first version
+                // was not yet visible to the second read is left out.
+                let versions = versions.remove(&id)?;
+                Some(
+                    History::from_versions(versions)
+                        .map_err(corrupt)
+                        .map(|history| ProgrammeRecord {
+                            history,
+                            updated_at,
+                            updated_by,
+                        }),
+                )
             })
             .collect()
     }
@@ -239,6 +236,14 @@ impl Store {
         let now = now_ms();
         let at = OffsetDateTime::now_utc();
         let mut tx = self.pool.begin().await?;
+        // A write first (SQLite then takes its lock up front): the rows an
+        // update will version.
+        for (p, _) in &batch.updated {
+            sqlx::query("UPDATE programmes SET updated_at = updated_at WHERE id = $1")
+                .bind(p.id.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
         let mut created = Vec::new();
         for p in batch.created {
             let id = p.id.clone();

@@ -135,6 +135,9 @@ fn hashes_spec() -> (Value, Value) {
         "/api/banks/{id}/hashes/{hash}": { "delete": op("Hashes", "Remove a hash: it becomes a tombstone the change feed carries", true, None, (200, r("Hash")), json!([
             { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
             { "name": "hash", "in": "path", "required": true, "schema": { "type": "integer" } }])) },
+        "/api/banks/{id}/hashes/{hash}/release": { "post": op("Hashes", "Release a held or retracted hash after review (the bank's writers): it matches again and its feedback starts afresh", true, None, (200, r("Hash")), json!([
+            { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
+            { "name": "hash", "in": "path", "required": true, "schema": { "type": "integer" } }])) },
         "/api/hashes/lookup": { "post": op("Hashes", "Look up 1 to 1,000 signals (pdq within `distance` ≤ 31, default 31; md5 and sha256 exactly) in the banks the caller may read; an allow bank's match vetoes the others", true, Some("Lookup"), (200, json!({ "type": "array", "items": { "type": "object" } })), json!([])) },
         "/api/hashes/hash": { "post": hash_upload },
         "/api/hashes/changes": { "get": op("Hashes", "Every change of a hash after `checkpoint` (added, removed, held, retracted), in order, in the banks the caller may read; pass the returned checkpoint back", true, None, (200, json!({ "type": "object" })), query_params(&[("checkpoint", "the checkpoint the previous page returned (none: from the start)"), ("limit", "1 to 10,000 (default 1,000)")])) },

@@ -428,6 +428,89 @@ async fn disagreements_hold_a_hash_and_each_member_gives_feedback_once(app: &Tes
     let last = feed["changes"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["state"], "held");
     assert_eq!(last["deleted"], true, "a copy must stop matching it too");
+    // Its owner reviews it and releases it: it matches again, feedback afresh.
+    let (status, _) = api(
+        app,
+        Some(&kgz),
+        Method::POST,
+        &format!("/api/banks/kaz-bank/hashes/{id}/release"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "only the bank's writers release"
+    );
+    let (status, v) = api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        &format!("/api/banks/kaz-bank/hashes/{id}/release"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["state"], "active");
+    let (_, v) = lookup(
+        app,
+        &kgz,
+        json!([{ "signal_type": "sha256", "signal": digest }]),
+    )
+    .await;
+    assert_eq!(v[0]["matches"][0]["feedback"]["disagree"], 0, "{v}");
+    assert_eq!(v[0]["matches"][0]["labels"]["behaviour"], "glorification");
+    let (status, _) = api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        &format!("/api/banks/kaz-bank/hashes/{id}/release"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "an active hash is not released"
+    );
+    // Removed once; removing again is refused, not a second change.
+    let (status, _) = api(
+        app,
+        Some(&kaz),
+        Method::DELETE,
+        &format!("/api/banks/kaz-bank/hashes/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = api(
+        app,
+        Some(&kaz),
+        Method::DELETE,
+        &format!("/api/banks/kaz-bank/hashes/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    // Readers outside the bank's writers do not see who added a hash.
+    let (_, v) = api(
+        app,
+        Some(&kgz),
+        Method::GET,
+        &format!("/api/hashes/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(v["added_by"], "");
+    let (_, v) = api(
+        app,
+        Some(&kaz),
+        Method::GET,
+        &format!("/api/hashes/{id}"),
+        None,
+    )
+    .await;
+    assert_ne!(v["added_by"], "");
 }
 
 async fn an_allow_bank_vetoes_a_known_false_positive(app: &TestApp) {

@@ -97,8 +97,18 @@ pub async fn api_bank(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Json<BankJson>, WebError> {
-    let b = readable_bank(&state, &ctx, &id).await?;
-    let hashes = state.store.bank_hashes(&b.bank.id, 1000).await?;
+    let mut b = readable_bank(&state, &ctx, &id).await?;
+    let writer = bank::may_write(b.bank.owner.as_ref(), &ctx.principal);
+    let hashes = state
+        .store
+        .bank_hashes(&b.bank.id, 1000)
+        .await?
+        .into_iter()
+        .map(|h| redacted(h, writer))
+        .collect();
+    if !writer {
+        b.created_by = String::new();
+    }
     Ok(Json(BankJson { bank: b, hashes }))
 }
 
@@ -165,10 +175,68 @@ pub async fn api_remove_hash(
     let b = writable_bank(&state, &ctx, &id).await?;
     let removed = state
         .store
-        .set_hash_state(&ctx.actor(), &b.bank.id, hash, HashState::Deleted)
+        .set_hash_state(
+            &ctx.actor(),
+            &b.bank.id,
+            hash,
+            &[HashState::Active, HashState::Held, HashState::Retracted],
+            HashState::Deleted,
+        )
         .await?;
     state.hashes.refresh(&state.store).await?;
     Ok(Json(removed))
+}
+
+/// Releases a held or retracted hash after its owner's review: it matches
+/// again, and its feedback starts afresh.
+pub async fn api_release_hash(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, hash)): Path<(String, i64)>,
+) -> Result<Json<HashRecord>, WebError> {
+    let b = writable_bank(&state, &ctx, &id).await?;
+    let released = state
+        .store
+        .set_hash_state(
+            &ctx.actor(),
+            &b.bank.id,
+            hash,
+            &[HashState::Held, HashState::Retracted],
+            HashState::Active,
+        )
+        .await?;
+    state.hashes.refresh(&state.store).await?;
+    Ok(Json(released))
+}
+
+pub async fn release_from_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, hash)): Path<(String, i64)>,
+    crate::forms::PostedForm(_): crate::forms::PostedForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let b = writable_bank(&state, &ctx, &id).await?;
+    state
+        .store
+        .set_hash_state(
+            &ctx.actor(),
+            &b.bank.id,
+            hash,
+            &[HashState::Held, HashState::Retracted],
+            HashState::Active,
+        )
+        .await?;
+    state.hashes.refresh(&state.store).await?;
+    Ok(axum::response::Redirect::to(&format!("/banks/{}", b.bank.id)).into_response())
+}
+
+/// Who added a hash is for its bank's writers: other readers (platforms,
+/// other members) see the hash and its labels, not the analyst behind it.
+fn redacted(mut h: HashRecord, writer: bool) -> HashRecord {
+    if !writer {
+        h.added_by = String::new();
+    }
+    h
 }
 
 /// A hash with its members' feedback.
@@ -199,8 +267,9 @@ pub async fn api_hash(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<HashJson>, WebError> {
-    let (hash, _) = readable_hash(&state, &ctx, id).await?;
+    let (hash, b) = readable_hash(&state, &ctx, id).await?;
     let feedback = state.store.feedback_counts(id).await?;
+    let hash = redacted(hash, bank::may_write(b.bank.owner.as_ref(), &ctx.principal));
     Ok(Json(HashJson { hash, feedback }))
 }
 
@@ -221,6 +290,7 @@ pub async fn api_feedback(
         .map_err(|m: String| Invalid::field("verdict", m))?;
     let (_, b) = readable_hash(&state, &ctx, id).await?;
     if ctx.principal.member().is_none() && !ctx.principal.is_secretariat() {
+        ctx.refused(&state, None).await;
         return Err(WebError::Forbidden);
     }
     let (hash, feedback) = state
@@ -228,6 +298,7 @@ pub async fn api_feedback(
         .hash_feedback(&ctx.actor(), &ctx.principal, id, verdict, b.bank.hold_after)
         .await?;
     state.hashes.refresh(&state.store).await?;
+    let hash = redacted(hash, bank::may_write(b.bank.owner.as_ref(), &ctx.principal));
     Ok(Json(HashJson { hash, feedback }).into_response())
 }
 
@@ -708,7 +779,14 @@ pub async fn bank_page(
                         td { (behaviour_label(l, h.labels.behaviour)) }
                         td { (state_label(l, h.state)) }
                         td { "✓ " (f.agree) " · ✗ " (f.disagree) " · ⚑ " (f.actioned) }
-                        td { @if writer && h.state != HashState::Deleted {
+                        td { @if writer && matches!(h.state, HashState::Held | HashState::Retracted) {
+                            form.inline method="post" action={ "/banks/" (b.bank.id) "/hashes/" (h.id) "/release" } {
+                                (csrf_field(&ctx))
+                                button.secondary type="submit" { (l.t("hashes.release")) }
+                            }
+                            " "
+                        }
+                        @if writer && h.state != HashState::Deleted {
                             form.inline method="post" action={ "/banks/" (b.bank.id) "/hashes/" (h.id) "/remove" } {
                                 (csrf_field(&ctx))
                                 button.secondary type="submit" { (l.t("hashes.remove")) }
@@ -731,7 +809,13 @@ pub async fn remove_from_form(
     let b = writable_bank(&state, &ctx, &id).await?;
     state
         .store
-        .set_hash_state(&ctx.actor(), &b.bank.id, hash, HashState::Deleted)
+        .set_hash_state(
+            &ctx.actor(),
+            &b.bank.id,
+            hash,
+            &[HashState::Active, HashState::Held, HashState::Retracted],
+            HashState::Deleted,
+        )
         .await?;
     state.hashes.refresh(&state.store).await?;
     Ok(axum::response::Redirect::to(&format!("/banks/{}", b.bank.id)).into_response())

@@ -519,6 +519,16 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
             share_hashes,
             hashes::api_remove_hash,
         )
+        .post(
+            "/api/banks/{id}/hashes/{hash}/release",
+            share_hashes,
+            hashes::api_release_hash,
+        )
+        .post(
+            "/banks/{id}/hashes/{hash}/release",
+            share_hashes,
+            hashes::release_from_form,
+        )
         .post("/api/hashes/lookup", SignedIn, hashes::api_lookup)
         .upload("/api/hashes/hash", SignedIn, hashes::api_hash_upload)
         .get("/banks", SignedIn, hashes::banks_page)

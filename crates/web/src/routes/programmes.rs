@@ -1286,6 +1286,11 @@ pub async fn update_from_form(
     PostedForm(pairs): PostedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let (record, _) = one(&state, &ctx, &id).await?;
+    // Who may not edit gets the refusal, never the form with the stored programme.
+    if !may_edit(&ctx, record.programme()) {
+        ctx.refused(&state, Some(&Action::EditProgrammes)).await;
+        return Err(WebError::Forbidden);
+    }
     let pid = record.programme().id.clone();
     let mut input = input_from_pairs(&pairs).map_err(WebError::BadRequest)?;
     input.id = pid.to_string();
@@ -1721,11 +1726,42 @@ pub async fn import_file(
     l: Lang,
     bytes: &[u8],
     format: &str,
-) -> Result<ImportOutcome, accord_core::Invalid> {
-    let stored: Vec<ProgrammeRecord> = store
-        .programmes()
-        .await
-        .map_err(|e| accord_core::Invalid::field("file", e.to_string()))?;
+) -> Result<Result<ImportOutcome, accord_core::Invalid>, accord_store::StoreError> {
+    match import_checked(store, who, actor, l, bytes, format).await {
+        Ok(outcome) => Ok(Ok(outcome)),
+        Err(ImportFailure::Refused(invalid)) => Ok(Err(invalid)),
+        Err(ImportFailure::Store(e)) => Err(e),
+    }
+}
+
+/// Why an import did nothing: the file (or a rule) refused it, or the
+/// storage failed.
+enum ImportFailure {
+    Refused(accord_core::Invalid),
+    Store(accord_store::StoreError),
+}
+
+impl From<accord_core::Invalid> for ImportFailure {
+    fn from(i: accord_core::Invalid) -> Self {
+        ImportFailure::Refused(i)
+    }
+}
+
+impl From<accord_store::StoreError> for ImportFailure {
+    fn from(e: accord_store::StoreError) -> Self {
+        ImportFailure::Store(e)
+    }
+}
+
+async fn import_checked(
+    store: &accord_store::Store,
+    who: &Principal,
+    actor: &accord_store::Actor,
+    l: Lang,
+    bytes: &[u8],
+    format: &str,
+) -> Result<ImportOutcome, ImportFailure> {
+    let stored: Vec<ProgrammeRecord> = store.programmes().await?;
     let versions: BTreeMap<ProgrammeId, u32> = stored
         .iter()
         .map(|r| (r.programme().id.clone(), r.version()))
@@ -1745,10 +1781,7 @@ pub async fn import_file(
         }
         _ => "programmes",
     };
-    let catalogue = store
-        .plan_catalogue()
-        .await
-        .map_err(|e| accord_core::Invalid::field("file", e.to_string()))?;
+    let catalogue = store.plan_catalogue().await?;
     let mut outcome = ImportOutcome {
         format: match format {
             "iati" => "iati",
@@ -1775,14 +1808,34 @@ pub async fn import_file(
                     iati::IatiError::Invalid(i) => invalid_of(l, &i),
                     other => file_refusal(l, "IATI", other.to_string()),
                 })?;
-            for p in &import.created {
-                rules::create(p.data().clone(), who).map_err(|e| refusal(l, &e).1)?;
+            // A donor's file brings its results as submitted: it is the
+            // secretariat's to import (members record theirs through the
+            // form, the API or CSV, under separation of duties).
+            if !who.is_secretariat() {
+                return Err(file_refusal(
+                    l,
+                    "IATI",
+                    l.t("programmes.iati_secretariat_only").to_string(),
+                )
+                .into());
             }
+            let mut created = Vec::new();
+            for p in &import.created {
+                let p = rules::create(p.data().clone(), who).map_err(|e| refusal(l, &e).1)?;
+                p.check_commitments(&catalogue)
+                    .map_err(|i| invalid_of(l, &i))?;
+                created.push(p);
+            }
+            let mut updated = Vec::new();
             for p in &import.updated {
-                let old = existing.iter().find(|o| o.id == p.id);
-                if let Some(old) = old {
-                    rules::can_edit(who, old).map_err(|e| refusal(l, &e).1)?;
-                }
+                let Some(old) = existing.iter().find(|o| o.id == p.id) else {
+                    continue;
+                };
+                rules::can_edit(who, old).map_err(|e| refusal(l, &e).1)?;
+                let p = keep_member_links(old, p);
+                p.check_commitments(&catalogue)
+                    .map_err(|i| invalid_of(l, &i))?;
+                updated.push(p);
             }
             outcome.created = import
                 .report
@@ -1803,8 +1856,8 @@ pub async fn import_file(
                 .map(|(i, why)| format!("{i}: {why}"))
                 .collect();
             outcome.notes = import.report.notes.clone();
-            batch.created = import.created;
-            batch.updated = import.updated.into_iter().map(versioned).collect();
+            batch.created = created;
+            batch.updated = updated.into_iter().map(versioned).collect();
         }
         "periods" => {
             let import = csv::read_periods(bytes, &existing, who).map_err(|e| csv_refusal(l, e))?;
@@ -1843,9 +1896,28 @@ pub async fn import_file(
             batch,
             &format!("programmes.import.{}", outcome.format),
         )
-        .await
-        .map_err(|e| accord_core::Invalid::field("file", e.to_string()))?;
+        .await?;
     Ok(outcome)
+}
+
+/// An IATI file names organizations, not the platform's members: an updated
+/// programme keeps the member links of the organizations it had (same role
+/// and the same IATI identifier or name), so a re-import of the platform's
+/// own export does not take a programme away from its members.
+fn keep_member_links(old: &Programme, new: &Programme) -> Programme {
+    let mut data = new.data().clone();
+    for org in data.participants.iter_mut().filter(|o| o.member.is_none()) {
+        let same = old.participants.iter().find(|o| {
+            o.member.is_some()
+                && o.role == org.role
+                && ((o.iati_ref.is_some() && o.iati_ref == org.iati_ref)
+                    || (!o.name.is_empty() && o.name == org.name))
+        });
+        if let Some(o) = same {
+            org.member = o.member.clone();
+        }
+    }
+    Programme::new(data).unwrap_or_else(|_| new.clone())
 }
 
 fn csv_refusal(l: Lang, e: csv::CsvError) -> accord_core::Invalid {
@@ -1931,7 +2003,7 @@ pub async fn import_upload(
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(r);
     };
-    let result = import_file(
+    let result = match import_file(
         &state.store,
         &ctx.principal,
         &ctx.actor(),
@@ -1939,7 +2011,17 @@ pub async fn import_upload(
         bytes,
         format.trim(),
     )
-    .await;
+    .await
+    {
+        Ok(r) => r,
+        // Someone changed a programme while the file was read: nothing was
+        // applied; importing again applies the file to what is there now.
+        Err(accord_store::StoreError::Conflict(_)) => Err(accord_core::Invalid::field(
+            "file",
+            ctx.lang.t("programmes.r_stale").to_string(),
+        )),
+        Err(e) => return Err(e.into()),
+    };
     if is_api_path(&ctx.path) {
         return match result {
             Ok(o) => Ok(Json(o).into_response()),
