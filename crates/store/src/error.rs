@@ -10,6 +10,10 @@ pub enum StoreError {
     Invalid(#[from] Invalid),
     #[error("{0}")]
     Conflict(String),
+    /// The record changed since the version the writer read: reload and
+    /// apply the change again.
+    #[error("{0}")]
+    Stale(String),
     /// A domain rule refused the acting user (another member's report, a
     /// role that may not do this), after the coarse access check let it by.
     #[error("{0}")]

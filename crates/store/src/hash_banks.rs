@@ -490,6 +490,39 @@ impl Store {
         Ok(n)
     }
 
+    /// The feedback on many hashes at once (a lookup's matches, a bank's
+    /// page): one query per 500 ids.
+    pub async fn feedback_counts_of(
+        &self,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, FeedbackCounts>, StoreError> {
+        let mut out: std::collections::HashMap<i64, FeedbackCounts> = ids
+            .iter()
+            .map(|id| (*id, FeedbackCounts::default()))
+            .collect();
+        for chunk in ids.chunks(500) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let text = sql!(
+                "SELECT hash_id, verdict, COUNT(*) FROM hash_feedback WHERE hash_id IN ({}) GROUP BY hash_id, verdict",
+                placeholders.join(", ")
+            );
+            let mut q = sqlx::query_as::<_, (i64, String, i64)>(text);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for (id, verdict, n) in q.fetch_all(&self.pool).await? {
+                let c = out.entry(id).or_default();
+                match verdict.parse::<Verdict>() {
+                    Ok(Verdict::Agree) => c.agree = n as u32,
+                    Ok(Verdict::Disagree) => c.disagree = n as u32,
+                    Ok(Verdict::Actioned) => c.actioned = n as u32,
+                    Err(_) => {}
+                }
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn feedback_counts(&self, id: i64) -> Result<FeedbackCounts, StoreError> {
         let mut tx = self.pool.begin().await?;
         let c = counts_in(&mut tx, id).await?;

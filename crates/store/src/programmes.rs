@@ -62,7 +62,7 @@ pub struct ProgrammeBatch {
 }
 
 fn stale(id: &ProgrammeId) -> StoreError {
-    StoreError::Conflict(format!(
+    StoreError::Stale(format!(
         "someone else changed programme {id} since you opened it; reload it and apply your changes again"
     ))
 }

@@ -117,7 +117,7 @@ impl From<StoreError> for WebError {
         match e {
             StoreError::NotFound(what) => WebError::NotFound(what),
             StoreError::Invalid(i) => WebError::Invalid(i),
-            StoreError::Conflict(m) => WebError::Conflict(m),
+            StoreError::Conflict(m) | StoreError::Stale(m) => WebError::Conflict(m),
             StoreError::TooManyAttempts { wait_ms } => WebError::TooManyRequests {
                 seconds: (wait_ms + 999) / 1000,
             },

@@ -1864,7 +1864,7 @@ async fn screening_batches_answer_bad_queries_as_errors_and_refuse_oversized_bat
     app: &TestApp,
 ) {
     let token = app.api_token("usa.reader").await;
-    let batch = json!({ "queries": [ { "id": "a", "name": "!!!" }, { "id": "b", "name": "Tahir Jalil" }, { "id": "c", "name": "x", "schema": "Planet" } ] });
+    let batch = json!({ "queries": [ { "id": "a", "name": "!!!" }, { "id": "b", "name": "Tahir Jalil Habbush" }, { "id": "c", "name": "x", "schema": "Planet" } ] });
     let body: Value = app
         .http
         .post(app.at("/api/screen"))

@@ -649,6 +649,30 @@ async fn a_stale_save_is_refused_and_changes_nothing(app: &TestApp) {
     .await;
     assert_eq!(v["title"][0]["text"], "First");
     assert_eq!(v["version"], 2);
+    // The form from an old page: refused on the form, in the user's language.
+    let b = app.sign_in("kaz.admin").await;
+    let r = app
+        .post_form(
+            &b,
+            "/programmes/kaz-stale/edit?lang=ru",
+            &[
+                ("version", "1"),
+                ("title[en]", "From an old page"),
+                ("kind", "public_servant_training"),
+                ("status", "implementation"),
+                ("planned_start", "2026-01-01"),
+                ("planned_end", "2026-12-31"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Программу изменил кто-то другой"),
+        "translated"
+    );
+    assert!(page.contains("From an old page"), "the input is kept");
+    assert_eq!(stored_versions(app).await, 2);
 }
 
 fn xmllint_validates(xml: &str) {

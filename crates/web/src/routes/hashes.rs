@@ -363,6 +363,25 @@ async fn match_one(
     Ok((hits, vetoes.into_iter().collect()))
 }
 
+/// Matches as answered, each with its feedback (one query for all).
+async fn with_feedback(
+    state: &AppState,
+    hits: Vec<(HashRecord, u32)>,
+) -> Result<Vec<MatchOut>, WebError> {
+    let ids: Vec<i64> = hits.iter().map(|(h, _)| h.id).collect();
+    let feedback = state.store.feedback_counts_of(&ids).await?;
+    Ok(hits
+        .into_iter()
+        .map(|(h, d)| MatchOut {
+            feedback: feedback.get(&h.id).copied().unwrap_or_default(),
+            bank: h.bank,
+            hash_id: h.id,
+            distance: d,
+            labels: h.labels,
+        })
+        .collect())
+}
+
 pub async fn api_lookup(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -422,17 +441,7 @@ pub async fn api_lookup(
         let (hits, vetoed_by) = match_one(&state, &banks, kind, &s.signal, distance)
             .await
             .map_err(|e| WebError::BadRequest(e.to_string()))?;
-        let mut matches = Vec::with_capacity(hits.len());
-        for (h, d) in hits {
-            let feedback = state.store.feedback_counts(h.id).await?;
-            matches.push(MatchOut {
-                bank: h.bank,
-                hash_id: h.id,
-                distance: d,
-                labels: h.labels,
-                feedback,
-            });
-        }
+        let matches = with_feedback(&state, hits).await?;
         matched += usize::from(!matches.is_empty());
         out.push(SignalOut {
             signal_type: kind.as_str().into(),
@@ -600,17 +609,7 @@ async fn hash_upload(
             let (hits, vetoed_by) = match_one(state, &banks, kind, &signal, DEFAULT_DISTANCE)
                 .await
                 .map_err(|e| WebError::BadRequest(e.to_string()))?;
-            let mut matches = Vec::new();
-            for (h, d) in hits {
-                let feedback = state.store.feedback_counts(h.id).await?;
-                matches.push(MatchOut {
-                    bank: h.bank,
-                    hash_id: h.id,
-                    distance: d,
-                    labels: h.labels,
-                    feedback,
-                });
-            }
+            let matches = with_feedback(state, hits).await?;
             all.push(SignalOut {
                 signal_type: kind.as_str().into(),
                 signal,
@@ -736,11 +735,15 @@ pub async fn bank_page(
         .filter(|(_, bank, _)| *bank == b.bank.id)
         .map(|(id, _, d)| (id, d))
         .collect();
-    let mut rows = Vec::new();
-    for h in hashes {
-        let f = state.store.feedback_counts(h.id).await?;
-        rows.push((h, f));
-    }
+    let ids: Vec<i64> = hashes.iter().map(|h| h.id).collect();
+    let feedback = state.store.feedback_counts_of(&ids).await?;
+    let rows: Vec<(HashRecord, FeedbackCounts)> = hashes
+        .into_iter()
+        .map(|h| {
+            let f = feedback.get(&h.id).copied().unwrap_or_default();
+            (h, f)
+        })
+        .collect();
     Ok(page(
         &ctx,
         &b.bank.name,

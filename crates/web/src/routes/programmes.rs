@@ -1271,12 +1271,25 @@ async fn change(
     action: &str,
     f: impl FnOnce(&Programme, usize) -> Result<Programme, ProgrammeError>,
 ) -> Result<Result<ProgrammeRecord, ProgrammeError>, WebError> {
-    Ok(state
+    match state
         .store
         .change_programme(&ctx.actor(), &ctx.principal, id, expected, action, |c| {
             f(c.history.current(), c.side_user_count)
         })
-        .await?)
+        .await
+    {
+        Ok(r) => Ok(r),
+        // Saved over a version that is no longer current: the domain's
+        // refusal, so the form and the API say it in the user's language.
+        Err(accord_store::StoreError::Stale(_)) => {
+            let latest = state.store.programme(id).await?.version();
+            Ok(Err(ProgrammeError::VersionConflict {
+                latest,
+                version: expected.unwrap_or(latest),
+            }))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn update_from_form(
@@ -1646,7 +1659,8 @@ async fn publish(
         .await
     {
         // Another export marked them at the same moment: nothing left to do.
-        Err(accord_store::StoreError::Conflict(_)) | Ok(()) => Ok(()),
+        Err(accord_store::StoreError::Conflict(_) | accord_store::StoreError::Stale(_))
+        | Ok(()) => Ok(()),
         Err(e) => Err(e.into()),
     }
 }
@@ -2016,10 +2030,9 @@ pub async fn import_upload(
         Ok(r) => r,
         // Someone changed a programme while the file was read: nothing was
         // applied; importing again applies the file to what is there now.
-        Err(accord_store::StoreError::Conflict(_)) => Err(accord_core::Invalid::field(
-            "file",
-            ctx.lang.t("programmes.r_stale").to_string(),
-        )),
+        Err(accord_store::StoreError::Conflict(_) | accord_store::StoreError::Stale(_)) => Err(
+            accord_core::Invalid::field("file", ctx.lang.t("programmes.r_stale").to_string()),
+        ),
         Err(e) => return Err(e.into()),
     };
     if is_api_path(&ctx.path) {
