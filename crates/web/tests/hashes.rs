@@ -23,29 +23,6 @@ on_both_backends!(
     a_delisted_subjects_hashes_are_flagged_then_retracted_after_the_grace_period,
 );
 
-async fn api(
-    app: &TestApp,
-    token: Option<&str>,
-    method: Method,
-    path: &str,
-    body: Option<&Value>,
-) -> (StatusCode, Value) {
-    let mut r = app.http.request(method, app.at(path));
-    if let Some(t) = token {
-        r = r.header(AUTHORIZATION, format!("Bearer {t}"));
-    }
-    if let Some(b) = body {
-        r = r.json(b);
-    }
-    let resp = r.send().await.unwrap();
-    let status = resp.status();
-    let text = resp.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
-
 fn bank(id: &str, owner: &str, tlp: &str, share: &[&str]) -> Value {
     json!({ "id": id, "name": format!("Bank {id}"), "owner": owner, "tlp": tlp, "share_with": share })
 }
@@ -655,31 +632,6 @@ async fn only_a_banks_owner_and_the_secretariat_write_to_it(app: &TestApp) {
     );
 }
 
-fn multipart(csrf: &str, file: &[u8], with_match: bool) -> (String, Vec<u8>) {
-    let boundary = "accord-hashes-boundary-71c";
-    let mut body = Vec::new();
-    let mut field = |name: &str, value: &str| {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    };
-    if !csrf.is_empty() {
-        field("csrf", csrf);
-    }
-    if with_match {
-        field("match", "true");
-    }
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"upload.png\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
-    );
-    body.extend_from_slice(file);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 async fn an_uploaded_image_is_hashed_matched_and_never_stored(app: &TestApp) {
     use accord_hashes::synthetic::{Variant, demo_images};
     let kaz = app.api_token("kaz.admin").await;
@@ -706,7 +658,7 @@ async fn an_uploaded_image_is_hashed_matched_and_never_stored(app: &TestApp) {
         { "signal_type": "pdq", "signal": pdq.hash.to_hex(), "quality": pdq.quality, "content_type": "image", "behaviour": "manifesto" }] }))).await;
     assert_eq!(status, StatusCode::CREATED, "{v}");
     // A resized copy, uploaded: hashed in memory, found by PDQ.
-    let (content_type, body) = multipart("", &copy.bytes, true);
+    let (content_type, body) = multipart_form(&[("match", "true")], "upload.png", &copy.bytes);
     let r = app
         .http
         .post(app.at("/api/hashes/hash"))
@@ -732,7 +684,7 @@ async fn an_uploaded_image_is_hashed_matched_and_never_stored(app: &TestApp) {
     // Not an image but posing as one: refused, naming the file.
     let mut fake = b"\x89PNG\r\n\x1a\n".to_vec();
     fake.extend_from_slice(&[0u8; 64]);
-    let (content_type, body) = multipart("", &fake, false);
+    let (content_type, body) = multipart_form(&[], "upload.png", &fake);
     let r = app
         .http
         .post(app.at("/api/hashes/hash"))
@@ -745,7 +697,7 @@ async fn an_uploaded_image_is_hashed_matched_and_never_stored(app: &TestApp) {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     // The page does the same for a person, in the browser's upload.
     let b = app.sign_in("kaz.admin").await;
-    let (content_type, body) = multipart(&b.csrf, &copy.bytes, false);
+    let (content_type, body) = multipart_form(&[("csrf", &b.csrf)], "upload.png", &copy.bytes);
     let r = app
         .http
         .post(app.at("/hashes/check"))

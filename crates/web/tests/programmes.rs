@@ -64,29 +64,6 @@ fn programme(id: &str, member: &str, tlp: &str) -> Value {
     })
 }
 
-async fn api(
-    app: &TestApp,
-    token: Option<&str>,
-    method: Method,
-    path: &str,
-    body: Option<&Value>,
-) -> (StatusCode, Value) {
-    let mut r = app.http.request(method, app.at(path));
-    if let Some(t) = token {
-        r = r.header(AUTHORIZATION, format!("Bearer {t}"));
-    }
-    if let Some(b) = body {
-        r = r.json(b);
-    }
-    let resp = r.send().await.unwrap();
-    let status = resp.status();
-    let text = resp.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
-
 async fn ids(app: &TestApp, token: Option<&str>) -> Vec<String> {
     let (status, v) = api(app, token, Method::GET, "/api/programmes", None).await;
     assert_eq!(status, StatusCode::OK);
@@ -788,21 +765,6 @@ async fn the_iati_file_holds_only_publishable_programmes_and_freezes_their_ident
     assert_eq!(stored_versions(app).await, before);
 }
 
-fn multipart(csrf: &str, name: &str, file: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "accord-programmes-boundary-9f2";
-    let mut body = Vec::new();
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n")
-            .as_bytes(),
-    );
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
-    );
-    body.extend_from_slice(file);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 async fn import(
     app: &TestApp,
     b: &Browser,
@@ -810,7 +772,7 @@ async fn import(
     name: &str,
     file: &[u8],
 ) -> reqwest::Response {
-    let (content_type, body) = multipart(&b.csrf, name, file);
+    let (content_type, body) = multipart_form(&[("csrf", &b.csrf)], name, file);
     app.http
         .post(app.at(path))
         .header(COOKIE, b.cookie_header())
@@ -823,7 +785,7 @@ async fn import(
 
 /// The API's import: the file as multipart, authenticated by a token.
 async fn import_api(app: &TestApp, token: &str, name: &str, file: &[u8]) -> reqwest::Response {
-    let (content_type, body) = multipart("", name, file);
+    let (content_type, body) = multipart_form(&[], name, file);
     app.http
         .post(app.at("/api/programmes/import"))
         .header(AUTHORIZATION, format!("Bearer {token}"))

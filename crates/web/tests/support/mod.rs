@@ -301,3 +301,49 @@ macro_rules! on_both_backends {
         }; $($name),*);
     };
 }
+
+/// A JSON API call, with a bearer token when given: the status and the
+/// body (JSON, or its text as a JSON string when it is not JSON).
+pub async fn api(
+    app: &TestApp,
+    token: Option<&str>,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<&serde_json::Value>,
+) -> (StatusCode, serde_json::Value) {
+    let mut r = app.http.request(method, app.at(path));
+    if let Some(t) = token {
+        r = r.header(reqwest::header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    if let Some(b) = body {
+        r = r.json(b);
+    }
+    let resp = r.send().await.unwrap();
+    let status = resp.status();
+    let text = resp.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+    )
+}
+
+/// A multipart/form-data body: text fields (blank ones left out), then one
+/// file. Returns the content type and the body.
+pub fn multipart_form(fields: &[(&str, &str)], file_name: &str, file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "accord-test-boundary-5f1c";
+    let mut body = Vec::new();
+    for (name, value) in fields.iter().filter(|(_, v)| !v.is_empty()) {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
