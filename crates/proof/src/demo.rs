@@ -119,6 +119,7 @@ impl World {
                         proposal: format!("P-{v:03}"),
                         member: m.clone(),
                         decision: DecisionKind::Concur,
+                        reason: None,
                         at: at - DAY + i64::try_from(i)?,
                     },
                     k,

@@ -103,6 +103,9 @@ pub enum DecisionKind {
     Concur,
     Object,
     Hold,
+    /// Extending a hold already placed (once, as the rule allows).
+    #[serde(rename = "extend_hold")]
+    ExtendHold,
     Lift,
 }
 
@@ -112,6 +115,7 @@ impl std::fmt::Display for DecisionKind {
             DecisionKind::Concur => "concur",
             DecisionKind::Object => "object",
             DecisionKind::Hold => "hold",
+            DecisionKind::ExtendHold => "extend_hold",
             DecisionKind::Lift => "lift",
         })
     }
@@ -125,6 +129,10 @@ pub struct Decision {
     /// The member's code (e.g. "KAZ").
     pub member: String,
     pub decision: DecisionKind,
+    /// The state's reason (an objection's or a hold's), signed with the
+    /// decision so it cannot be changed afterwards. Absent when none was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// Unix seconds.
     pub at: i64,
 }
@@ -195,6 +203,12 @@ pub struct MemberKeyring {
 }
 
 impl MemberKeyring {
+    /// The platform's own record of its members' keys (its database), which
+    /// it trusts without checking its own certificates again.
+    pub fn from_keys(keys: Vec<MemberKey>) -> MemberKeyring {
+        MemberKeyring { keys }
+    }
+
     /// Verifies each certificate with the platform's keys.
     pub fn build(
         certificates: &[Signed<MemberKey>],
@@ -229,9 +243,12 @@ impl MemberKeyring {
         if certified.is_empty() {
             return Err(DecisionError::UnknownKey { key_id: sig.key_id });
         }
+        // A key is certified again, with an end, when its member replaces
+        // it: the newest certificate of the key is the one that counts.
         let Some(cert) = certified
             .iter()
-            .find(|k| k.member == d.record.member)
+            .filter(|k| k.member == d.record.member)
+            .max_by_key(|k| k.certified_at)
             .copied()
         else {
             return Err(DecisionError::WrongMember {
@@ -405,6 +422,7 @@ mod tests {
             proposal: "P-1".into(),
             member: code.into(),
             decision: DecisionKind::Concur,
+            reason: None,
             at: 100,
         }
     }
@@ -493,6 +511,44 @@ mod tests {
         assert!(matches!(
             ring.verify_decision(&d),
             Err(DecisionError::KeyNotValid { .. })
+        ));
+    }
+
+    #[test]
+    fn a_replaced_key_stops_signing_at_its_end_though_its_first_certificate_had_none() {
+        let (kaz, first) = member("KAZ", 2);
+        let mut ended = first.record.clone();
+        ended.valid_until = Some(200);
+        ended.certified_at = 200;
+        let ended = Signed::sign(ended, &platform()).unwrap();
+        let ring = MemberKeyring::build(&[first, ended], &Keyring::single(platform().public_key()))
+            .unwrap();
+        let before = Signed::sign(decision("KAZ"), &kaz).unwrap();
+        assert!(ring.verify_decision(&before).is_ok());
+        let mut late = decision("KAZ");
+        late.at = 250;
+        let late = Signed::sign(late, &kaz).unwrap();
+        assert!(matches!(
+            ring.verify_decision(&late),
+            Err(DecisionError::KeyNotValid {
+                until: Some(200),
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_reason_is_part_of_what_the_member_signed() {
+        let (kaz, _, ring) = members();
+        let mut d = decision("KAZ");
+        d.decision = DecisionKind::Object;
+        d.reason = Some("Нет оснований.".into());
+        let mut signed = Signed::sign(d, &kaz).unwrap();
+        assert!(ring.verify_decision(&signed).is_ok());
+        signed.record.reason = Some("Другая причина.".into());
+        assert!(matches!(
+            ring.verify_decision(&signed),
+            Err(DecisionError::BadSignature(_))
         ));
     }
 

@@ -224,6 +224,8 @@ fn a_member_signs_its_decision_with_minisign_and_the_platform_accepts_it() {
         proposal: "P-007".into(),
         member: "KAZ".into(),
         decision: DecisionKind::Object,
+        // Multi-script text is signed as NFC canonical JSON.
+        reason: Some("Доказательства не представлены.".into()),
         at: 1_767_225_600,
     };
     let file = dir.path("decision.json");
