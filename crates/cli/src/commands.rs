@@ -142,7 +142,9 @@ async fn serve(
         None
     };
     if with_demo {
-        demo::load(&store).await.context("loading the demo data")?;
+        demo::load(&store, key_path.parent())
+            .await
+            .context("loading the demo data")?;
     }
     // Loaded once, before anything is served; never stored in the database.
     let (key, created) = accord_proof::keys::load_or_create(&key_path)?;
@@ -187,6 +189,12 @@ async fn serve(
             demo::PASSWORD,
             demo::usernames().join(", ")
         );
+        if let Some(dir) = key_path.parent() {
+            println!(
+                "Demo states' decision-signing keys (secret; for the demo only): {}",
+                dir.join(demo::MEMBER_KEYS_DIR).display()
+            );
+        }
     }
     accord_web::serve(listener, app).await?;
     store.close().await;

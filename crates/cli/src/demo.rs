@@ -8,9 +8,20 @@ use accord_lists::{
     Address, BirthDate, DateValue, EntryLink, EntryName, EntrySchema, ListEntry, NameKind,
 };
 use accord_procedure::{Action as ProcedureAction, ProposalKind};
-use accord_store::common_list::{NewPetition, NewProposal, SubjectKind};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use accord_core::MemberKind;
+use accord_proof::SecretKey;
+use accord_store::common_list::{
+    DecisionSignature, NewPetition, NewProposal, ProposalRecord, SubjectKind, decision_to_sign,
+};
 use accord_store::{Actor, Store, StoreError};
 use time::{Duration, OffsetDateTime};
+
+/// Where the demo's states keep their decision-signing keys, under the data
+/// folder, so that a demo user can sign decisions in the browser.
+pub const MEMBER_KEYS_DIR: &str = "demo-member-keys";
 
 pub const PASSWORD: &str = "accord-demo";
 
@@ -47,8 +58,10 @@ pub fn usernames() -> Vec<&'static str> {
     ACCOUNTS.iter().map(|a| a.0).collect()
 }
 
-/// Creates what is missing; running it again changes nothing.
-pub async fn load(store: &Store) -> Result<(), StoreError> {
+/// Creates what is missing; running it again changes nothing. The regional
+/// states' signing keys are written under `key_dir` (the data folder) when
+/// there is one; without one they live only for this run.
+pub async fn load(store: &Store, key_dir: Option<&Path>) -> Result<(), StoreError> {
     let actor = Actor::system("demo");
     for (username, name, member, role) in ACCOUNTS {
         if store
@@ -78,7 +91,7 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
     }
     load_plan(store, &actor).await?;
     crate::demo_programmes::load(store).await?;
-    load_common_list(store, &actor).await?;
+    load_common_list(store, &actor, key_dir).await?;
     // After the list: a hash is attributed to one of its subjects.
     crate::demo_hashes::load(store).await
 }
@@ -96,6 +109,79 @@ fn link(relation: &str, target: &str) -> EntryLink {
         target_reference: Some(target.into()),
         target_name: None,
     }
+}
+
+/// Each regional state's signing key: read from `key_dir` when there, else
+/// created (and written there); registered from `since` on if the state has
+/// none yet.
+async fn member_keys(
+    store: &Store,
+    actor: &Actor,
+    key_dir: Option<&Path>,
+    since: OffsetDateTime,
+) -> Result<BTreeMap<String, SecretKey>, StoreError> {
+    let fail = |e: String| StoreError::Unsupported(format!("demo member keys: {e}"));
+    let dir = key_dir.map(|d| d.join(MEMBER_KEYS_DIR));
+    if let Some(d) = &dir {
+        std::fs::create_dir_all(d).map_err(|e| fail(format!("{}: {e}", d.display())))?;
+    }
+    let mut keys = BTreeMap::new();
+    for m in store.members().await? {
+        if m.kind != MemberKind::RegionalState {
+            continue;
+        }
+        let key = match &dir {
+            Some(d) => {
+                accord_proof::keys::load_or_create(&d.join(format!("{}.key", m.code)))
+                    .map_err(|e| fail(e.to_string()))?
+                    .0
+            }
+            None => SecretKey::generate(),
+        };
+        let registered = store.member_keys(Some(&m.code)).await?;
+        if !registered
+            .iter()
+            .any(|k| k.key_id == key.key_id.to_string())
+        {
+            store
+                .register_member_key(actor, &m.code, &key.public_key(), since)
+                .await?;
+        }
+        keys.insert(m.code.as_str().to_string(), key);
+    }
+    Ok(keys)
+}
+
+/// Records a state's decision signed with its demo key.
+async fn decide(
+    store: &Store,
+    actor: &Actor,
+    keys: &BTreeMap<String, SecretKey>,
+    id: i64,
+    by: &Principal,
+    action: ProcedureAction,
+    now: OffsetDateTime,
+) -> Result<ProposalRecord, StoreError> {
+    let at = now.unix_timestamp();
+    let signature = match by.member() {
+        Some(m) => {
+            let key = keys
+                .get(m.as_str())
+                .ok_or_else(|| StoreError::NotFound(format!("the demo key of {m}")))?;
+            let decision = decision_to_sign(id, m, &action, at)
+                .ok_or_else(|| StoreError::Unsupported("an unsigned demo action".into()))?;
+            let signed = accord_proof::Signed::sign(decision, key)
+                .map_err(|e| StoreError::Unsupported(e.to_string()))?;
+            Some(DecisionSignature {
+                at,
+                signature: signed.signature,
+            })
+        }
+        None => None,
+    };
+    store
+        .record_decision(actor, id, by, action, signature.as_ref(), now)
+        .await
 }
 
 /// Proposes at `at` as `by` and lets the deadline pass without objection:
@@ -120,10 +206,21 @@ async fn adopt_by_silence(
 /// delisting; a proposal still running with a concurrence and a hold; and a
 /// petition under review. Every subject is fictional. Skipped once any list
 /// version exists.
-async fn load_common_list(store: &Store, actor: &Actor) -> Result<(), StoreError> {
+async fn load_common_list(
+    store: &Store,
+    actor: &Actor,
+    key_dir: Option<&Path>,
+) -> Result<(), StoreError> {
     if store.current_list_version().await?.is_some() {
         return Ok(());
     }
+    let keys = member_keys(
+        store,
+        actor,
+        key_dir,
+        OffsetDateTime::now_utc() - Duration::days(400),
+    )
+    .await?;
     let kaz = plan_actor(store, "kaz.admin").await?;
     let kgz = plan_actor(store, "kgz.admin").await?;
     let tjk = plan_actor(store, "tjk.admin").await?;
@@ -223,6 +320,20 @@ async fn load_common_list(store: &Store, actor: &Actor) -> Result<(), StoreError
             at,
         )
         .await?;
+    // Two states concur with the sponsor's listing, signed with their keys:
+    // version 2's record of adoption names them.
+    for by in [&tjk, &uzb] {
+        decide(
+            store,
+            actor,
+            &keys,
+            sponsor_p.id,
+            by,
+            ProcedureAction::Concur,
+            at + Duration::days(1),
+        )
+        .await?;
+    }
     store
         .advance_due(
             actor,
@@ -288,26 +399,28 @@ async fn load_common_list(store: &Store, actor: &Actor) -> Result<(), StoreError
             now - Duration::days(3),
         )
         .await?;
-    store
-        .record_decision(
-            actor,
-            p.id,
-            &kgz,
-            ProcedureAction::Concur,
-            now - Duration::days(2),
-        )
-        .await?;
-    store
-        .record_decision(
-            actor,
-            p.id,
-            &tjk,
-            ProcedureAction::PlaceHold {
-                reason: Some("Awaiting the translation of the channel's messages.".into()),
-            },
-            now - Duration::days(1),
-        )
-        .await?;
+    decide(
+        store,
+        actor,
+        &keys,
+        p.id,
+        &kgz,
+        ProcedureAction::Concur,
+        now - Duration::days(2),
+    )
+    .await?;
+    decide(
+        store,
+        actor,
+        &keys,
+        p.id,
+        &tjk,
+        ProcedureAction::PlaceHold {
+            reason: Some("Awaiting the translation of the channel's messages.".into()),
+        },
+        now - Duration::days(1),
+    )
+    .await?;
 
     // A petition under review.
     let petition = store

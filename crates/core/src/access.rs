@@ -205,6 +205,12 @@ pub enum Action {
     /// Deciding on a proposal for one's state: members' administrators (the
     /// rule says which states decide).
     Decide,
+    /// Registering the key a member signs its decisions with: that member's
+    /// own administrators only — never the secretariat, or the platform could
+    /// sign for a state.
+    ManageMemberKey {
+        member: MemberCode,
+    },
     /// A statement of case marked RED or AMBER+STRICT, outside the proposing
     /// member: nobody but the secretariat.
     ReadRestrictedStatement,
@@ -246,6 +252,7 @@ impl Action {
             Action::ViewProposals => "proposals.view",
             Action::Propose => "proposals.create",
             Action::Decide => "proposals.decide",
+            Action::ManageMemberKey { .. } => "members.key.manage",
             Action::ReadRestrictedStatement => "proposals.statement.read",
             Action::Petition => "petitions.public",
             Action::ReviewPetitions => "petitions.review",
@@ -318,6 +325,9 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
                 && matches!(who.role(), Some(Role::MemberAdmin | Role::Contributor))
         }
         Action::Decide => who.member().is_some() && who.role() == Some(Role::MemberAdmin),
+        Action::ManageMemberKey { member } => {
+            who.member() == Some(member) && who.role() == Some(Role::MemberAdmin)
+        }
         Action::ReadRestrictedStatement => who.is_secretariat(),
         Action::ReviewPetitions => who.role() == Some(Role::Ombudsperson),
     };
@@ -545,6 +555,26 @@ mod tests {
             assert!(authorize(&sec, &act).is_ok());
             assert_eq!(authorize(&kaz_admin, &act), Err(Denied::Forbidden));
         }
+    }
+
+    #[test]
+    fn only_a_members_own_administrators_register_its_signing_key() {
+        let act = Action::ManageMemberKey {
+            member: code("KAZ"),
+        };
+        assert!(authorize(&user(Some("KAZ"), Role::MemberAdmin), &act).is_ok());
+        for other in [
+            user(Some("KAZ"), Role::Contributor),
+            user(Some("KGZ"), Role::MemberAdmin),
+            user(None, Role::SecretariatAdmin),
+            user(None, Role::Ombudsperson),
+        ] {
+            assert_eq!(authorize(&other, &act), Err(Denied::Forbidden), "{other:?}");
+        }
+        assert_eq!(
+            authorize(&Principal::Anonymous, &act),
+            Err(Denied::NotSignedIn)
+        );
     }
 
     #[test]

@@ -22,6 +22,9 @@ pub enum StoreError {
     /// the next may be tried in `wait_ms` milliseconds.
     #[error("too many failed attempts; try again in {} seconds", (wait_ms + 999) / 1000)]
     TooManyAttempts { wait_ms: i64 },
+    /// A state's decision without a valid signature by its member's key.
+    #[error(transparent)]
+    Signature(#[from] crate::common_list::SignatureRefusal),
     #[error("cannot open the database {url}: {reason}")]
     Open { url: String, reason: String },
     #[error(

@@ -177,3 +177,73 @@ mod tests {
         assert_eq!(replace_database("postgres://h", "x"), "postgres://h/x");
     }
 }
+
+/// A member's signing key in tests: fixed by its code, so every test (and
+/// every process of one test) signs with the same key. Never for real use.
+pub fn member_test_key(member: &accord_core::MemberCode) -> accord_proof::SecretKey {
+    let code = member.as_str().as_bytes();
+    let mut seed = [7u8; 32];
+    let mut id = *b"test____";
+    for (i, b) in code.iter().take(4).enumerate() {
+        seed[i] = *b;
+        id[4 + i] = *b;
+    }
+    accord_proof::SecretKey::from_seed(seed, accord_proof::minisign::KeyId(id))
+}
+
+/// The signature `by`'s member would make for `action` on proposal `id` at
+/// `now`, registering the member's test key (valid since 1970) first if it
+/// has none. `None` for actions no state signs and for principals without
+/// a member.
+pub async fn sign_decision(
+    store: &crate::Store,
+    id: i64,
+    by: &accord_core::Principal,
+    action: &accord_procedure::Action,
+    now: time::OffsetDateTime,
+) -> Result<Option<crate::common_list::DecisionSignature>, crate::StoreError> {
+    let Some(member) = by.member() else {
+        return Ok(None);
+    };
+    let key = member_test_key(member);
+    if store.member_keys(Some(member)).await?.is_empty() {
+        match store
+            .register_member_key(
+                &crate::Actor::system("test"),
+                member,
+                &key.public_key(),
+                time::OffsetDateTime::UNIX_EPOCH,
+            )
+            .await
+        {
+            // A member the database does not know: the decision fails anyway.
+            Ok(_) | Err(crate::StoreError::NotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let at = now.unix_timestamp();
+    let Some(decision) = crate::common_list::decision_to_sign(id, member, action, at) else {
+        return Ok(None);
+    };
+    let signed = accord_proof::Signed::sign(decision, &key)
+        .map_err(|e| crate::StoreError::Unsupported(e.to_string()))?;
+    Ok(Some(crate::common_list::DecisionSignature {
+        at,
+        signature: signed.signature,
+    }))
+}
+
+/// Records a decision as a state that signs with its test key would.
+pub async fn record_signed_decision(
+    store: &crate::Store,
+    actor: &crate::Actor,
+    id: i64,
+    by: &accord_core::Principal,
+    action: accord_procedure::Action,
+    now: time::OffsetDateTime,
+) -> Result<crate::common_list::ProposalRecord, crate::StoreError> {
+    let signature = sign_decision(store, id, by, &action, now).await?;
+    store
+        .record_decision(actor, id, by, action, signature.as_ref(), now)
+        .await
+}

@@ -58,7 +58,167 @@ accord_store::on_both_backends!(|backend, test| super::run(backend, test).await;
     a_un_reference_names_an_entry_of_the_stored_un_list,
     links_name_their_target_and_never_the_subject_itself,
     the_procedure_rule_is_versioned_data_new_proposals_take_and_open_ones_keep,
+    a_states_decision_needs_its_members_valid_signature_and_a_refusal_changes_nothing,
 );
+
+async fn a_states_decision_needs_its_members_valid_signature_and_a_refusal_changes_nothing(
+    store: Store,
+) {
+    use accord_store::common_list::{DecisionSignature, SignatureRefusal, decision_to_sign};
+    use accord_store::testing::member_test_key;
+    let p = propose_listing(&store, organization("Signed Front", "SGF"), T0).await;
+    let other = propose_listing(&store, organization("Other Front", "OTF"), T0).await;
+    let monday = T0 + Duration::days(1);
+    let kgz = member("KGZ");
+    let code = MemberCode::parse("KGZ").unwrap();
+    let sign = |id: i64, key: &accord_proof::SecretKey, at: OffsetDateTime| DecisionSignature {
+        at: at.unix_timestamp(),
+        signature: accord_proof::Signed::sign(
+            decision_to_sign(id, &code, &Action::Concur, at.unix_timestamp()).unwrap(),
+            key,
+        )
+        .unwrap()
+        .signature,
+    };
+    let refused = |r: Result<ProposalRecord, StoreError>| match r {
+        Err(StoreError::Signature(s)) => s,
+        other => panic!("expected a signature refusal, got {other:?}"),
+    };
+    let before = store.proposal(p.id).await.unwrap();
+
+    // No registered key: refused, whatever is sent.
+    let none = store
+        .record_decision(&actor(), p.id, &kgz, Action::Concur, None, monday)
+        .await;
+    assert!(matches!(refused(none), SignatureRefusal::NoKey { member } if member == "KGZ"));
+
+    let key = member_test_key(&code);
+    store
+        .register_member_key(&actor(), &code, &key.public_key(), T0)
+        .await
+        .unwrap();
+    let missing = store
+        .record_decision(&actor(), p.id, &kgz, Action::Concur, None, monday)
+        .await;
+    assert!(matches!(
+        refused(missing),
+        SignatureRefusal::Signature(accord_proof::records::DecisionError::MissingSignature)
+    ));
+    // Signed by another member's key.
+    let tjk_key = member_test_key(&MemberCode::parse("TJK").unwrap());
+    let foreign = store
+        .record_decision(
+            &actor(),
+            p.id,
+            &kgz,
+            Action::Concur,
+            Some(&sign(p.id, &tjk_key, monday)),
+            monday,
+        )
+        .await;
+    assert!(matches!(refused(foreign), SignatureRefusal::Signature(_)));
+    // The signature of a decision on another proposal.
+    let elsewhere = store
+        .record_decision(
+            &actor(),
+            p.id,
+            &kgz,
+            Action::Concur,
+            Some(&sign(other.id, &key, monday)),
+            monday,
+        )
+        .await;
+    assert!(matches!(
+        refused(elsewhere),
+        SignatureRefusal::Signature(accord_proof::records::DecisionError::BadSignature(_))
+    ));
+    // Prepared too long ago.
+    let old = monday - Duration::hours(2);
+    let stale = store
+        .record_decision(
+            &actor(),
+            p.id,
+            &kgz,
+            Action::Concur,
+            Some(&sign(p.id, &key, old)),
+            monday,
+        )
+        .await;
+    assert!(matches!(
+        refused(stale),
+        SignatureRefusal::NotCurrent { .. }
+    ));
+    // A truncated signature.
+    let mut cut = sign(p.id, &key, monday);
+    cut.signature.truncate(cut.signature.len() / 2);
+    let truncated = store
+        .record_decision(&actor(), p.id, &kgz, Action::Concur, Some(&cut), monday)
+        .await;
+    assert!(matches!(refused(truncated), SignatureRefusal::Signature(_)));
+    assert_eq!(
+        store.proposal(p.id).await.unwrap(),
+        before,
+        "refusals change nothing"
+    );
+    assert!(store.signed_decisions(None).await.unwrap().is_empty());
+
+    // Replaced keys stop signing: the old key is refused, the new one accepted.
+    let new_key = accord_proof::SecretKey::generate();
+    store
+        .register_member_key(
+            &actor(),
+            &code,
+            &new_key.public_key(),
+            monday - Duration::minutes(5),
+        )
+        .await
+        .unwrap();
+    let keys = store.member_keys(Some(&code)).await.unwrap();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(
+        keys[0].valid_until,
+        Some((monday - Duration::minutes(5)).unix_timestamp())
+    );
+    assert_eq!(keys[1].valid_until, None);
+    let with_old = store
+        .record_decision(
+            &actor(),
+            p.id,
+            &kgz,
+            Action::Concur,
+            Some(&sign(p.id, &key, monday)),
+            monday,
+        )
+        .await;
+    assert!(matches!(
+        refused(with_old),
+        SignatureRefusal::Signature(accord_proof::records::DecisionError::KeyNotValid { .. })
+    ));
+    let good = sign(p.id, &new_key, monday);
+    let after = store
+        .record_decision(&actor(), p.id, &kgz, Action::Concur, Some(&good), monday)
+        .await
+        .unwrap();
+    assert_ne!(after.revision, before.revision);
+    let stored = store.signed_decisions(Some(p.id)).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    let signed = stored[0].signed().unwrap();
+    assert_eq!(signed.record.member, "KGZ");
+    assert_eq!(signed.record.proposal, format!("P-{}", p.id));
+    // The same key cannot be registered twice, for anyone.
+    assert!(matches!(
+        store
+            .register_member_key(
+                &actor(),
+                &MemberCode::parse("TJK").unwrap(),
+                &new_key.public_key(),
+                monday
+            )
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(actions(&store, "members.key.register").await.len(), 2);
+}
 
 async fn the_procedure_rule_is_versioned_data_new_proposals_take_and_open_ones_keep(store: Store) {
     use accord_store::common_list::ProcedureSettings;
@@ -575,18 +735,18 @@ async fn deadline_reminders_are_sent_once(store: Store) {
 
 async fn a_hold_keeps_the_proposal_pending_then_lapses_into_adoption(store: Store) {
     let p = propose_listing(&store, individual("Abdulla Karim"), T0).await;
-    let hold = store
-        .record_decision(
-            &actor(),
-            p.id,
-            &member("KGZ"),
-            Action::PlaceHold {
-                reason: Some("awaiting our own review".into()),
-            },
-            T0 + Duration::days(1),
-        )
-        .await
-        .unwrap();
+    let hold = accord_store::testing::record_signed_decision(
+        &store,
+        &actor(),
+        p.id,
+        &member("KGZ"),
+        Action::PlaceHold {
+            reason: Some("awaiting our own review".into()),
+        },
+        T0 + Duration::days(1),
+    )
+    .await
+    .unwrap();
     assert_eq!(hold.revision, 2);
     let until = hold.state.holds()[0].1.until;
     assert!(until > p.state.deadline);
@@ -643,32 +803,32 @@ async fn a_hold_keeps_the_proposal_pending_then_lapses_into_adoption(store: Stor
 
 async fn an_objection_rejects_at_once(store: Store) {
     let p = propose_listing(&store, organization("Disputed Charity", "DC"), T0).await;
-    let missing_reason = store
-        .record_decision(
-            &actor(),
-            p.id,
-            &member("TJK"),
-            Action::Object { reason: None },
-            T0 + Duration::days(1),
-        )
-        .await
-        .unwrap_err();
+    let missing_reason = accord_store::testing::record_signed_decision(
+        &store,
+        &actor(),
+        p.id,
+        &member("TJK"),
+        Action::Object { reason: None },
+        T0 + Duration::days(1),
+    )
+    .await
+    .unwrap_err();
     assert!(
         matches!(missing_reason, StoreError::Invalid(_)),
         "{missing_reason:?}"
     );
-    let rejected = store
-        .record_decision(
-            &actor(),
-            p.id,
-            &member("TJK"),
-            Action::Object {
-                reason: Some("the evidence concerns another charity".into()),
-            },
-            T0 + Duration::days(1),
-        )
-        .await
-        .unwrap();
+    let rejected = accord_store::testing::record_signed_decision(
+        &store,
+        &actor(),
+        p.id,
+        &member("TJK"),
+        Action::Object {
+            reason: Some("the evidence concerns another charity".into()),
+        },
+        T0 + Duration::days(1),
+    )
+    .await
+    .unwrap();
     assert_eq!(rejected.status, ProposalStatus::Rejected);
     assert!(matches!(
         rejected.state.status,
@@ -682,16 +842,16 @@ async fn an_objection_rejects_at_once(store: Store) {
         SubjectStatus::NotListed
     );
     assert!(store.list_versions().await.unwrap().is_empty());
-    let late = store
-        .record_decision(
-            &actor(),
-            p.id,
-            &member("KGZ"),
-            Action::Concur,
-            T0 + Duration::days(2),
-        )
-        .await
-        .unwrap_err();
+    let late = accord_store::testing::record_signed_decision(
+        &store,
+        &actor(),
+        p.id,
+        &member("KGZ"),
+        Action::Concur,
+        T0 + Duration::days(2),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(
         conflict(late),
         ProcedureError::ProposalClosed { status: "rejected" }.to_string()
@@ -712,17 +872,29 @@ async fn an_objection_rejects_at_once(store: Store) {
 async fn late_second_and_non_decider_votes_are_refused_and_change_nothing(store: Store) {
     let p = propose_listing(&store, organization("Some Front", "SF"), T0).await;
     let monday = T0 + Duration::days(1);
-    store
-        .record_decision(&actor(), p.id, &member("KGZ"), Action::Concur, monday)
-        .await
-        .unwrap();
+    accord_store::testing::record_signed_decision(
+        &store,
+        &actor(),
+        p.id,
+        &member("KGZ"),
+        Action::Concur,
+        monday,
+    )
+    .await
+    .unwrap();
     let before = store.proposal(p.id).await.unwrap();
     assert_eq!(before.revision, 2);
 
-    let second = store
-        .record_decision(&actor(), p.id, &member("KGZ"), Action::Concur, monday)
-        .await
-        .unwrap_err();
+    let second = accord_store::testing::record_signed_decision(
+        &store,
+        &actor(),
+        p.id,
+        &member("KGZ"),
+        Action::Concur,
+        monday,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(
         conflict(second),
         ProcedureError::AlreadyDecided {
@@ -731,10 +903,16 @@ async fn late_second_and_non_decider_votes_are_refused_and_change_nothing(store:
         }
         .to_string()
     );
-    let outsider = store
-        .record_decision(&actor(), p.id, &member("USA"), Action::Concur, monday)
-        .await
-        .unwrap_err();
+    let outsider = accord_store::testing::record_signed_decision(
+        &store,
+        &actor(),
+        p.id,
+        &member("USA"),
+        Action::Concur,
+        monday,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(
         conflict(outsider),
         ProcedureError::NotADecider {
@@ -742,24 +920,30 @@ async fn late_second_and_non_decider_votes_are_refused_and_change_nothing(store:
         }
         .to_string()
     );
-    let secretariat = store
-        .record_decision(&actor(), p.id, &secretariat(), Action::Concur, monday)
-        .await
-        .unwrap_err();
+    let secretariat = accord_store::testing::record_signed_decision(
+        &store,
+        &actor(),
+        p.id,
+        &secretariat(),
+        Action::Concur,
+        monday,
+    )
+    .await
+    .unwrap_err();
     assert!(conflict(secretariat).contains("only a member state"));
     // After the deadline, even before the background task ran.
-    let late = store
-        .record_decision(
-            &actor(),
-            p.id,
-            &member("TJK"),
-            Action::Object {
-                reason: Some("too late".into()),
-            },
-            p.state.deadline + Duration::SECOND,
-        )
-        .await
-        .unwrap_err();
+    let late = accord_store::testing::record_signed_decision(
+        &store,
+        &actor(),
+        p.id,
+        &member("TJK"),
+        Action::Object {
+            reason: Some("too late".into()),
+        },
+        p.state.deadline + Duration::SECOND,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(
         conflict(late),
         ProcedureError::DeadlinePassed {
@@ -767,10 +951,16 @@ async fn late_second_and_non_decider_votes_are_refused_and_change_nothing(store:
         }
         .to_string()
     );
-    let unknown = store
-        .record_decision(&actor(), 9999, &member("TJK"), Action::Concur, monday)
-        .await
-        .unwrap_err();
+    let unknown = accord_store::testing::record_signed_decision(
+        &store,
+        &actor(),
+        9999,
+        &member("TJK"),
+        Action::Concur,
+        monday,
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(unknown, StoreError::NotFound(_)));
 
     let after = store.proposal(p.id).await.unwrap();
@@ -904,16 +1094,16 @@ async fn ten_concurrent_decisions_are_serialized(store: Store) {
     for (i, code) in voters.into_iter().enumerate() {
         let store = store.clone();
         tasks.push(tokio::spawn(async move {
-            store
-                .record_decision(
-                    &actor(),
-                    p.id,
-                    &member(code),
-                    Action::Concur,
-                    T0 + Duration::minutes(i as i64),
-                )
-                .await
-                .unwrap()
+            accord_store::testing::record_signed_decision(
+                &store,
+                &actor(),
+                p.id,
+                &member(code),
+                Action::Concur,
+                T0 + Duration::minutes(i as i64),
+            )
+            .await
+            .unwrap()
         }));
     }
     let mut revisions = BTreeSet::new();
@@ -1215,32 +1405,32 @@ async fn a_delisting_recommendation_takes_effect_by_reverse_consensus(store: Sto
     );
     // Some states ask to keep the listing; not all: it takes effect after 60 days.
     for state in ["KAZ", "UZB"] {
-        store
-            .record_decision(
-                &actor(),
-                p.id,
-                &member(state),
-                Action::Object {
-                    reason: Some("still a threat".into()),
-                },
-                t1 + Duration::days(1),
-            )
-            .await
-            .unwrap();
+        accord_store::testing::record_signed_decision(
+            &store,
+            &actor(),
+            p.id,
+            &member(state),
+            Action::Object {
+                reason: Some("still a threat".into()),
+            },
+            t1 + Duration::days(1),
+        )
+        .await
+        .unwrap();
     }
     assert!(
-        store
-            .record_decision(
-                &actor(),
-                p.id,
-                &member("KGZ"),
-                Action::PlaceHold {
-                    reason: Some("x".into())
-                },
-                t1 + Duration::days(1),
-            )
-            .await
-            .is_err(),
+        accord_store::testing::record_signed_decision(
+            &store,
+            &actor(),
+            p.id,
+            &member("KGZ"),
+            Action::PlaceHold {
+                reason: Some("x".into())
+            },
+            t1 + Duration::days(1),
+        )
+        .await
+        .is_err(),
         "no holds under reverse consensus"
     );
     store
@@ -1292,18 +1482,18 @@ async fn a_delisting_recommendation_fails_when_every_state_objects(store: Store)
     let mut last = None;
     for state in states {
         last = Some(
-            store
-                .record_decision(
-                    &actor(),
-                    p.id,
-                    &member(state),
-                    Action::Object {
-                        reason: Some("keep".into()),
-                    },
-                    t1 + Duration::days(2),
-                )
-                .await
-                .unwrap(),
+            accord_store::testing::record_signed_decision(
+                &store,
+                &actor(),
+                p.id,
+                &member(state),
+                Action::Object {
+                    reason: Some("keep".into()),
+                },
+                t1 + Duration::days(2),
+            )
+            .await
+            .unwrap(),
         );
     }
     let last = last.unwrap();
@@ -1747,30 +1937,30 @@ async fn bad_proposals_are_refused_and_change_nothing(store: Store) {
 
 async fn a_proposal_is_withdrawn_only_by_its_proposer_or_the_secretariat(store: Store) {
     let p = propose_listing(&store, organization("Withdrawn Org", "WO"), T0).await;
-    let e = store
-        .record_decision(
-            &actor(),
-            p.id,
-            &member("KGZ"),
-            Action::Withdraw,
-            T0 + Duration::hours(1),
-        )
-        .await
-        .unwrap_err();
+    let e = accord_store::testing::record_signed_decision(
+        &store,
+        &actor(),
+        p.id,
+        &member("KGZ"),
+        Action::Withdraw,
+        T0 + Duration::hours(1),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(
         conflict(e),
         ProcedureError::NotAllowedToWithdraw.to_string()
     );
-    let withdrawn = store
-        .record_decision(
-            &actor(),
-            p.id,
-            &member("KAZ"),
-            Action::Withdraw,
-            T0 + Duration::hours(2),
-        )
-        .await
-        .unwrap();
+    let withdrawn = accord_store::testing::record_signed_decision(
+        &store,
+        &actor(),
+        p.id,
+        &member("KAZ"),
+        Action::Withdraw,
+        T0 + Duration::hours(2),
+    )
+    .await
+    .unwrap();
     assert_eq!(withdrawn.status, ProposalStatus::Withdrawn);
     assert_eq!(
         store.subject(&p.subject).await.unwrap().status,
@@ -1800,16 +1990,16 @@ async fn a_proposal_is_withdrawn_only_by_its_proposer_or_the_secretariat(store: 
         )
         .await
         .unwrap();
-    let by_secretariat = store
-        .record_decision(
-            &actor(),
-            q.id,
-            &secretariat(),
-            Action::Withdraw,
-            T0 + Duration::hours(4),
-        )
-        .await
-        .unwrap();
+    let by_secretariat = accord_store::testing::record_signed_decision(
+        &store,
+        &actor(),
+        q.id,
+        &secretariat(),
+        Action::Withdraw,
+        T0 + Duration::hours(4),
+    )
+    .await
+    .unwrap();
     assert_eq!(by_secretariat.status, ProposalStatus::Withdrawn);
     store.verify_audit_log().await.unwrap();
 }

@@ -455,6 +455,10 @@ fn base_spec() -> Value {
                 "post": op("Members", "Add a civil-society or private-sector member (secretariat)", true, Some("NewMember"), (201, r("Member")), none.clone())
             },
             "/api/members/{code}": { "get": op("Members", "One member (public)", false, None, (200, r("Member")), path_param("code", "string")) },
+            "/api/members/{code}/keys": {
+                "get": op("Members", "The member's decision-signing keys, oldest first (public)", false, None, (200, list("MemberKey")), path_param("code", "string")),
+                "post": op("Members", "Register a new signing key (the member's own administrators); it replaces the current key from now on", true, Some("MemberKeyInput"), (201, r("MemberKey")), path_param("code", "string"))
+            },
             "/api/members/{code}/focal-points": {
                 "get": op("Focal points", "A member's focal points (signed-in users of members; audited)", true, None, (200, list("FocalPoint")), path_param("code", "string")),
                 "post": op("Focal points", "Add a focal point (the member's administrators)", true, Some("FocalPointInput"), (201, r("FocalPoint")), path_param("code", "string"))
@@ -499,7 +503,23 @@ fn base_spec() -> Value {
                 "post": op("Common list", "Propose a listing (members' administrators and contributors; the rule decides which members may)", true, Some("NewProposal"), (201, r("Proposal")), none.clone())
             },
             "/api/proposals/{id}": { "get": op("Common list", "One proposal", true, None, (200, r("Proposal")), path_param("id", "integer")) },
-            "/api/proposals/{id}/decisions": { "post": op("Common list", "Your state's decision: concur, object, hold, extend_hold, lift_hold or withdraw (409 when the procedure refuses it)", true, Some("Decision"), (200, r("Proposal")), path_param("id", "integer")) },
+            "/api/proposals/{id}/decisions": { "post": op("Common list", "Your state's decision: concur, object, hold, extend_hold, lift_hold or withdraw (409 when the procedure refuses it). A state's decision (all but withdraw) carries `at` and `signature`: the minisign signature, by the member's registered key, of the bytes `GET /api/proposals/{id}/decision-to-sign` returns for the same action, reason and `at` (422 on `signature` when it is missing, stale, replayed or does not verify)", true, Some("Decision"), (200, r("Proposal")), path_param("id", "integer")) },
+            "/api/proposals/{id}/decision-to-sign": { "get": {
+                "tags": ["Common list"],
+                "summary": "The canonical bytes (RFC 8785 JSON after NFC) your state signs for a decision: sign them with minisign -S and send the signature with the same action, reason and at",
+                "security": [{ "bearer": [] }],
+                "parameters": [
+                    { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } },
+                    { "name": "action", "in": "query", "required": true, "schema": { "type": "string", "enum": ["concur", "object", "hold", "extend_hold", "lift_hold"] } },
+                    { "name": "reason", "in": "query", "required": false, "schema": { "type": "string" } },
+                    { "name": "at", "in": "query", "required": false, "description": "Unix seconds; now when absent", "schema": { "type": "integer" } }
+                ],
+                "responses": {
+                    "200": { "description": "the bytes to sign", "content": { "application/json": { "schema": { "type": "object" } } } },
+                    "401": { "$ref": "#/components/responses/Error" }, "403": { "$ref": "#/components/responses/Error" },
+                    "404": { "$ref": "#/components/responses/Error" }, "422": { "$ref": "#/components/responses/Error" }
+                }
+            } },
             "/api/subjects/{id}": { "get": op("Common list", "A subject with its entry, status and merges", true, None, (200, json!({ "type": "object" })), path_param("id", "string")) },
             "/api/subjects/{id}/merge": { "post": op("Common list", "Merge this subject into another (secretariat; explicit, audited, reversible)", true, Some("MergeRequest"), (201, json!({ "type": "object" })), path_param("id", "string")) },
             "/api/merges/{id}/undo": { "post": op("Common list", "Undo a merge (secretariat)", true, None, (200, json!({ "type": "object" })), path_param("id", "integer")) },
@@ -621,7 +641,14 @@ fn base_spec() -> Value {
                     "kind": { "type": "string", "enum": ["alias", "former_name"], "default": "alias" } } },
                 "Decision": { "type": "object", "required": ["action"], "properties": {
                     "action": { "type": "string", "enum": ["concur", "object", "hold", "extend_hold", "lift_hold", "withdraw"] },
-                    "reason": { "type": "string" } } },
+                    "reason": { "type": "string" },
+                    "at": { "type": "integer", "description": "Unix seconds: the time in the signed decision (within 30 minutes of the platform's clock)" },
+                    "signature": { "type": "string", "description": "minisign signature (the four lines of a .minisig)" } } },
+                "MemberKeyInput": { "type": "object", "required": ["public_key"], "properties": {
+                    "public_key": { "type": "string", "description": "minisign public key file or its base64 line" } } },
+                "MemberKey": { "type": "object", "properties": {
+                    "key_id": { "type": "string" }, "public_key": { "type": "string" },
+                    "valid_from": { "type": "integer" }, "valid_until": { "type": ["integer", "null"] }, "current": { "type": "boolean" } } },
                 "MergeRequest": { "type": "object", "required": ["into", "reason"], "properties": {
                     "into": { "type": "string", "description": "the subject that remains, e.g. ACL-0002" }, "reason": { "type": "string" } } },
                 "Span": { "type": "object", "description": "one of {\"working_days\": n}, {\"days\": n}, {\"months\": n}", "minProperties": 1, "maxProperties": 1, "properties": {

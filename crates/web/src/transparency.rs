@@ -36,7 +36,7 @@ use accord_store::{Actor, Store, StoreError};
 use crate::publication::{self, ExportFormat};
 
 /// The list's identifier in signed records and export signatures.
-pub const LIST_ID: &str = "accord-common-list";
+pub use accord_store::common_list::LIST_ID;
 
 /// Every export format, in the order of a version record.
 pub const FORMATS: [ExportFormat; 4] = [
@@ -179,10 +179,12 @@ fn new_entry(entry: &LogEntry, list_version: Option<i64>) -> Result<NewLogEntry,
     })
 }
 
-/// The signed record of a published version: the SHA-256 of each export.
+/// The signed record of a published version: the SHA-256 of each export,
+/// and the members' signed decisions on the proposal that made it.
 pub fn version_record(
     key: &SecretKey,
     v: &PublishedVersion,
+    adoption: Vec<accord_proof::SignedDecision>,
 ) -> Result<Signed<VersionRecord>, ProofError> {
     let version = v.version.version;
     let exports = FORMATS
@@ -207,8 +209,7 @@ pub fn version_record(
             published_at: v.version.created_at / 1000,
             subject_count: v.version.entry_count as u64,
             exports,
-            // Member-signed decisions are not collected yet (docs/proof.md).
-            adoption: Vec::new(),
+            adoption,
             supersedes: (version > 1).then(|| version as u64 - 1),
         },
         key,
@@ -236,16 +237,43 @@ pub async fn seal(store: &Store, key: &SecretKey, now_s: i64) -> Result<usize, P
             .map(|v| v.version)
             .filter(|v| !logged.contains(&(*v as u64)))
             .collect();
-        if missing.is_empty() {
+        missing.sort_unstable();
+        let certificates = unlogged_certificates(store, &log, now_s).await?;
+        let decisions = unlogged_decisions(store, &log).await?;
+        if missing.is_empty() && certificates.is_empty() && decisions.is_empty() {
             return Ok(0);
         }
-        missing.sort_unstable();
         let at = log.len() as i64;
         let mut log = log;
         let mut entries = Vec::new();
+        // Keys before the decisions they sign, decisions before the versions
+        // whose record of adoption names them.
+        for certificate in certificates {
+            let signed =
+                Signed::sign(certificate, key).map_err(|e| ProofError::Sign(e.to_string()))?;
+            let entry = LogEntry::MemberKey(signed);
+            entries.push(new_entry(&entry, None)?);
+            log.append(entry)
+                .map_err(|e| ProofError::Sign(e.to_string()))?;
+        }
+        for decision in decisions {
+            let entry = LogEntry::Decision(decision);
+            entries.push(new_entry(&entry, None)?);
+            log.append(entry)
+                .map_err(|e| ProofError::Sign(e.to_string()))?;
+        }
         for version in &missing {
             let v = store.published_list(Some(*version)).await?;
-            let entry = LogEntry::ListVersion(version_record(key, &v)?);
+            let adoption = match v.version.proposal_id {
+                Some(p) => store
+                    .signed_decisions(Some(p))
+                    .await?
+                    .iter()
+                    .map(|d| d.signed())
+                    .collect::<Result<Vec<_>, _>>()?,
+                None => Vec::new(),
+            };
+            let entry = LogEntry::ListVersion(version_record(key, &v, adoption)?);
             entries.push(new_entry(&entry, Some(*version))?);
             log.append(entry)
                 .map_err(|e| ProofError::Sign(e.to_string()))?;
@@ -284,6 +312,65 @@ pub async fn seal(store: &Store, key: &SecretKey, now_s: i64) -> Result<usize, P
         }
     }
     Err(ProofError::Busy)
+}
+
+/// The member keys whose registration (or end) the log does not certify
+/// yet, as certificates to sign now.
+async fn unlogged_certificates(
+    store: &Store,
+    log: &TransparencyLog,
+    now_s: i64,
+) -> Result<Vec<accord_proof::records::MemberKey>, ProofError> {
+    let logged: BTreeSet<(String, String, i64, Option<i64>)> = log
+        .entries()
+        .iter()
+        .filter_map(|e| match e {
+            LogEntry::MemberKey(k) => Some((
+                k.record.member.clone(),
+                k.record.public_key.to_base64(),
+                k.record.valid_from,
+                k.record.valid_until,
+            )),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for row in store.member_keys(None).await? {
+        let c = row.certificate(now_s)?;
+        let id = (
+            c.member.clone(),
+            c.public_key.to_base64(),
+            c.valid_from,
+            c.valid_until,
+        );
+        if !logged.contains(&id) {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
+/// The members' signed decisions not in the log yet, oldest first.
+async fn unlogged_decisions(
+    store: &Store,
+    log: &TransparencyLog,
+) -> Result<Vec<accord_proof::SignedDecision>, ProofError> {
+    let logged: BTreeSet<&str> = log
+        .entries()
+        .iter()
+        .filter_map(|e| match e {
+            LogEntry::Decision(d) => Some(d.signature.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for row in store.signed_decisions(None).await? {
+        let d = row.signed()?;
+        if !logged.contains(d.signature.as_str()) {
+            out.push(d);
+        }
+    }
+    Ok(out)
 }
 
 /// Everything needed to check one export of one version offline, against

@@ -1048,6 +1048,26 @@ async fn proposals_and_decisions_through_the_api_with_positions_only_for_those_a
         .send()
         .await
         .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a state's decision needs its signature"
+    );
+    let refused: Value = r.json().await.unwrap();
+    assert_eq!(
+        refused["error"]["fields"][0]["field"], "signature",
+        "{refused}"
+    );
+    let (at, signature) =
+        support::sign_decision(&app, "KGZ", id, "object", "Mistaken identity.").await;
+    let r = app
+        .http
+        .post(&url)
+        .bearer_auth(&kgz)
+        .json(&json!({ "action": "object", "reason": "Mistaken identity.", "at": at, "signature": signature }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let after: Value = r.json().await.unwrap();
     assert!(
@@ -1328,34 +1348,69 @@ async fn a_full_round_through_the_pages_propose_hold_lift_concur_and_adopt(app: 
     let decide =
         |action: &'static str, reason: &'static str| [("action", action), ("reason", reason)];
     let status = |r: reqwest::Response| r.status();
+    // A state's decision takes two steps: the page prepares what to sign,
+    // then the signed decision is recorded.
+    let signed = async |action: &'static str, reason: &'static str| {
+        let (at, signature) = support::sign_decision(&app, "KGZ", id, action, reason).await;
+        let at = at.to_string();
+        app.post_form(
+            &kgz,
+            &path,
+            &[
+                ("action", action),
+                ("reason", reason),
+                ("at", at.as_str()),
+                ("signature", signature.as_str()),
+            ],
+        )
+        .await
+    };
     assert_eq!(
         status(app.post_form(&kgz, &path, &decide("hold", "")).await),
         StatusCode::UNPROCESSABLE_ENTITY,
         "a hold needs reasons"
     );
+    let prepared = app
+        .post_form(
+            &kgz,
+            &path,
+            &decide("hold", "We are checking our own records."),
+        )
+        .await;
     assert_eq!(
-        status(
-            app.post_form(
-                &kgz,
-                &path,
-                &decide("hold", "We are checking our own records.")
-            )
+        prepared.status(),
+        StatusCode::OK,
+        "the first step records nothing"
+    );
+    let prepared = prepared.text().await.unwrap();
+    assert!(
+        prepared.contains("accord.decision.v1")
+            && prepared.contains("We are checking our own records.")
+            && prepared.contains("name=\"signature\""),
+        "{prepared}"
+    );
+    assert!(
+        app.store
+            .signed_decisions(Some(id))
             .await
-        ),
-        StatusCode::SEE_OTHER
+            .unwrap()
+            .is_empty()
     );
     assert_eq!(
-        status(app.post_form(&kgz, &path, &decide("lift_hold", "")).await),
+        status(signed("hold", "We are checking our own records.").await),
         StatusCode::SEE_OTHER
     );
-    assert_eq!(
-        status(app.post_form(&kgz, &path, &decide("concur", "")).await),
-        StatusCode::SEE_OTHER
-    );
+    assert_eq!(status(signed("lift_hold", "").await), StatusCode::SEE_OTHER);
+    assert_eq!(status(signed("concur", "").await), StatusCode::SEE_OTHER);
     assert_eq!(
         status(app.post_form(&kgz, &path, &decide("concur", "")).await),
         StatusCode::CONFLICT,
-        "a second vote is refused"
+        "a second vote is refused before anything is signed"
+    );
+    assert_eq!(
+        app.store.signed_decisions(Some(id)).await.unwrap().len(),
+        3,
+        "each recorded decision is kept with its signature"
     );
 
     let proposal = app.store.proposal(id).await.unwrap();

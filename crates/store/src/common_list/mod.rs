@@ -23,6 +23,7 @@ mod notifications;
 mod petitions;
 mod procedure_rules;
 mod proposals;
+mod signatures;
 mod subjects;
 mod versions;
 
@@ -41,6 +42,10 @@ pub use petitions::{
 pub use procedure_rules::{ProcedureSettings, ProcedureVersion};
 pub use proposals::{
     Evidence, NewEvidence, NewProposal, ProposalRecord, ProposalStatus, StatementOfCase,
+};
+pub use signatures::{
+    DecisionSignature, LIST_ID, MemberKeyRow, SIGNING_WINDOW_SECONDS, SignatureRefusal,
+    SignedDecisionRow, decision_kind, decision_to_sign, proposal_reference,
 };
 pub use subjects::{LINK_RELATIONS, Merge, Subject, SubjectKind, SubjectStatus};
 pub use versions::{ListVersion, PublishedEntry, PublishedVersion, VersionCause};

@@ -837,6 +837,32 @@ impl Store {
         Ok(record)
     }
 
+    /// Whether the procedure would accept `action` by `by` at `now`, without
+    /// recording anything: checked before a state is asked to sign a
+    /// decision the engine would refuse anyway. The same errors as
+    /// [`Store::record_decision`].
+    pub async fn try_decision(
+        &self,
+        proposal_id: i64,
+        by: &Principal,
+        action: &Action,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let who = procedure_actor(by)?;
+        let p = self.proposal(proposal_id).await?;
+        accord_procedure::apply(
+            &p.rule,
+            &p.state,
+            Event {
+                by: who,
+                action: action.clone(),
+            },
+            now,
+        )
+        .map_err(procedure_error)?;
+        Ok(())
+    }
+
     /// Records a decision (concur, object, place, extend or lift a hold,
     /// withdraw, a member's departure) at `now`. Concurrent decisions on one
     /// proposal are serialized by the revision bump that starts the
@@ -848,9 +874,11 @@ impl Store {
         proposal_id: i64,
         by: &Principal,
         action: Action,
+        signature: Option<&super::DecisionSignature>,
         now: OffsetDateTime,
     ) -> Result<ProposalRecord, StoreError> {
         let who = procedure_actor(by)?;
+        let signed_action = action.clone();
         let who_label = actor_label(&who);
         let action_name = action_name(&action);
         let mut tx = self.pool.begin().await?;
@@ -860,6 +888,22 @@ impl Store {
         let (proposal, notices) =
             accord_procedure::apply(&rule, &state, Event { by: who, action }, now)
                 .map_err(procedure_error)?;
+        // The engine accepted the decision; a state's decision then needs its
+        // member's signature before anything is written.
+        let signed = match by.member() {
+            Some(member) => {
+                super::signatures::check_and_store(
+                    &mut tx,
+                    proposal_id,
+                    member,
+                    &signed_action,
+                    signature,
+                    now,
+                )
+                .await?
+            }
+            None => false,
+        };
         let effects =
             record_transition(&mut tx, &locked, &proposal, &notices, locked.reminded_until).await?;
         audit::append(
@@ -871,6 +915,7 @@ impl Store {
                 serde_json::json!({
                     "by": who_label,
                     "action": action_name,
+                    "signed": signed,
                     "revision": locked.revision,
                     "status": ProposalStatus::of(&proposal.status).as_str(),
                     "version": effects.version,

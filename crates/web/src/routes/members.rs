@@ -87,8 +87,20 @@ pub async fn member_page(
     Path(code): Path<String>,
 ) -> Result<Html<String>, WebError> {
     ctx.require(&state, &Action::ViewMembers).await?;
+    render_member(&state, &ctx, &parse_code(&code)?, None).await
+}
+
+/// The member's page, with what was typed into its key form when that was
+/// refused.
+pub(super) async fn render_member(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &MemberCode,
+    key_input: Option<(&super::member_keys::MemberKeyInput, &Invalid)>,
+) -> Result<Html<String>, WebError> {
     let l = ctx.lang;
-    let code = parse_code(&code)?;
+    let code = code.clone();
+    let keys = super::member_keys::section(state, ctx, &code, key_input).await?;
     let member = state.store.member(&code).await?;
     let view = Action::ViewFocalPoints {
         member: code.clone(),
@@ -106,7 +118,7 @@ pub async fn member_page(
     )
     .is_ok();
     Ok(page(
-        &ctx,
+        ctx,
         member.name_in(l.code()),
         html! {
             h1 { (member.name_in(l.code())) }
@@ -121,11 +133,12 @@ pub async fn member_page(
             h2 { (l.t("focal.title")) }
             @match &focal_points {
                 None => p.muted { (l.t("focal.sign_in_to_see")) },
-                Some(list) => (crate::routes::focal_points::table(&ctx, list, can_edit)),
+                Some(list) => (crate::routes::focal_points::table(ctx, list, can_edit)),
             }
             @if can_edit {
                 p { a.button href={ "/members/" (member.code) "/focal-points/new" } { (l.t("focal.add")) } }
             }
+            @if member.kind == MemberKind::RegionalState { (keys) }
         },
     ))
 }

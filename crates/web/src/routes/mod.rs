@@ -22,6 +22,8 @@ mod programmes;
 pub mod programmes_io {
     pub use super::programmes::{ImportOutcome, iati_document, import_file};
 }
+mod decisions;
+mod member_keys;
 mod proposal_input;
 mod proposals;
 mod reports;
@@ -84,6 +86,11 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
         })
     });
     let strategies_editor = Gate::Rule(edits_strategies);
+    let manage_member_key = Gate::Path(|p| {
+        Some(Action::ManageMemberKey {
+            member: member_param(p)?,
+        })
+    });
     let view_programmes = Gate::Action(|| Action::ViewProgrammes);
     let edit_programmes = Gate::Action(|| Action::EditProgrammes);
     let share_hashes = Gate::Action(|| Action::ShareHashes);
@@ -99,6 +106,11 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
         .get("/members/new", add_member, members::new_page)
         .post("/members/new", add_member, members::create_from_form)
         .get("/members/{code}", Public, members::member_page)
+        .post(
+            "/members/{code}/keys",
+            manage_member_key,
+            member_keys::register_from_form,
+        )
         .get(
             "/members/{code}/focal-points/new",
             edit_focal_points_of,
@@ -194,7 +206,12 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
         .post(
             "/api/proposals/{id}/decisions",
             decide,
-            proposals::api_decide,
+            decisions::api_decide,
+        )
+        .get(
+            "/api/proposals/{id}/decision-to-sign",
+            decide,
+            decisions::to_sign,
         )
         .get("/api/subjects/{id}", view_proposals, subjects::api_get)
         .post("/api/subjects/{id}/merge", merge, subjects::api_merge)
@@ -248,7 +265,12 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
         .get("/proposals/new", propose, proposals::new_page)
         .post("/proposals/new", propose, proposals::create_from_form)
         .get("/proposals/{id}", view_proposals, proposals::proposal_page)
-        .post("/proposals/{id}/decide", decide, proposals::decide)
+        .post("/proposals/{id}/decide", decide, decisions::decide)
+        .get(
+            "/proposals/{id}/decision-to-sign",
+            decide,
+            decisions::to_sign,
+        )
         .get(
             "/proposals/{id}/statement",
             view_proposals,
@@ -562,6 +584,12 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
         .get("/api/members", Public, members::api_list)
         .post("/api/members", add_member, members::api_create)
         .get("/api/members/{code}", Public, members::api_get)
+        .get("/api/members/{code}/keys", Public, member_keys::api_list)
+        .post(
+            "/api/members/{code}/keys",
+            manage_member_key,
+            member_keys::api_register,
+        )
         .get(
             "/api/members/{code}/focal-points",
             focal_points_of,

@@ -12,7 +12,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::html;
-use serde::Deserialize;
 
 use super::proposal_input::{ProposalInput, build, form_field_errors};
 use crate::context::Ctx;
@@ -397,6 +396,22 @@ fn action_label(l: crate::i18n::Lang, a: ActionKind) -> &'static str {
     }
 }
 
+/// The label of an action by its form value (`concur`, `hold`…).
+pub(super) fn action_text(l: crate::i18n::Lang, value: &str) -> &'static str {
+    [
+        ActionKind::Concur,
+        ActionKind::Object,
+        ActionKind::PlaceHold,
+        ActionKind::ExtendHold,
+        ActionKind::LiftHold,
+        ActionKind::Withdraw,
+    ]
+    .into_iter()
+    .find(|a| action_value(*a) == value)
+    .map(|a| action_label(l, a))
+    .unwrap_or("?")
+}
+
 fn action_value(a: ActionKind) -> &'static str {
     match a {
         ActionKind::Concur => "concur",
@@ -435,6 +450,21 @@ pub async fn proposal_page(
     let now = time::OffsetDateTime::now_utc();
     let view = accord_procedure::view(&p.rule, &p.state, &who, now);
     let can_decide = matches!(ctx.principal.role(), Some(Role::MemberAdmin));
+    // A state signs its decisions with its member's key (docs/proof.md).
+    let has_key = match ctx.principal.member() {
+        Some(m) if can_decide => state
+            .store
+            .member_keys(Some(m))
+            .await?
+            .iter()
+            .any(|k| k.valid_until.is_none()),
+        _ => false,
+    };
+    let signed = if view.positions.is_some() {
+        state.store.signed_decisions(Some(p.id)).await?
+    } else {
+        Vec::new()
+    };
     let statement = may_read_statement(&ctx, &p);
     let evidence = if statement {
         state.store.evidence(p.id).await?
@@ -517,8 +547,22 @@ pub async fn proposal_page(
                     }
                 }
             }
+            @if !signed.is_empty() {
+                h2 { (l.t("decisions.signed_title")) }
+                table { thead { tr { th { (l.t("decisions.member")) } th { (l.t("decisions.decision")) } th { (l.t("decisions.signed_at")) } } }
+                    tbody { @for d in &signed {
+                        tr { td { (d.member_code) } td { (action_text(l, if d.decision == "lift" { "lift_hold" } else { &d.decision })) } td { (format_ms(d.at * 1000)) " UTC" } }
+                    } }
+                }
+            }
             @if can_decide && !view.available_actions.is_empty() {
                 h2 { (l.t("proposals.decide")) }
+                @if !has_key {
+                    @if let Some(m) = ctx.principal.member() {
+                        p.notice { (l.t("decisions.no_key_here")) " " a href={ "/members/" (m) "#signing-key" } { (l.t("decisions.register_key")) } }
+                    }
+                }
+                p.hint { (l.t("decisions.two_steps")) }
                 form.stacked method="post" action={ "/proposals/" (p.id) "/decide" } {
                     (csrf_field(&ctx))
                     div.field {
@@ -536,59 +580,6 @@ pub async fn proposal_page(
     ))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct DecisionForm {
-    action: String,
-    reason: String,
-}
-
-pub async fn decide(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    crate::forms::PostedForm(form): crate::forms::PostedForm<DecisionForm>,
-) -> Result<Response, WebError> {
-    record_decision(&state, &ctx, id, &form).await?;
-    Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
-}
-
-/// Records a state's decision (the page and the API share this).
-async fn record_decision(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-    form: &DecisionForm,
-) -> Result<ProposalRecord, WebError> {
-    ctx.require(state, &Action::Decide).await?;
-    let reason = Some(form.reason.trim().to_string()).filter(|r| !r.is_empty());
-    let action = match form.action.as_str() {
-        "concur" => accord_procedure::Action::Concur,
-        "object" => accord_procedure::Action::Object { reason },
-        "hold" => accord_procedure::Action::PlaceHold { reason },
-        "extend_hold" => accord_procedure::Action::ExtendHold,
-        "lift_hold" => accord_procedure::Action::LiftHold,
-        "withdraw" => accord_procedure::Action::Withdraw,
-        _ => {
-            return Err(Invalid::field(
-                "action",
-                "must be concur, object, hold, extend_hold, lift_hold or withdraw",
-            )
-            .into());
-        }
-    };
-    Ok(state
-        .store
-        .record_decision(
-            &ctx.actor(),
-            id,
-            &ctx.principal,
-            action,
-            time::OffsetDateTime::now_utc(),
-        )
-        .await?)
-}
-
 /// A proposal as the API shows it: the procedure's view for this viewer
 /// (positions only where the rule lets them be seen), never the statement.
 #[derive(serde::Serialize)]
@@ -604,7 +595,7 @@ pub struct ProposalJson {
     view: accord_procedure::ProposalView,
 }
 
-fn to_json(ctx: &Ctx, p: ProposalRecord) -> Result<ProposalJson, WebError> {
+pub(super) fn to_json(ctx: &Ctx, p: ProposalRecord) -> Result<ProposalJson, WebError> {
     let who = viewer(ctx)?;
     let view = accord_procedure::view(&p.rule, &p.state, &who, time::OffsetDateTime::now_utc());
     Ok(ProposalJson {
@@ -658,16 +649,6 @@ pub async fn api_create(
         )
         .await?;
     Ok((StatusCode::CREATED, axum::Json(to_json(&ctx, p)?)))
-}
-
-pub async fn api_decide(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    crate::forms::ApiJson(form): crate::forms::ApiJson<DecisionForm>,
-) -> Result<axum::Json<ProposalJson>, WebError> {
-    let p = record_decision(&state, &ctx, id, &form).await?;
-    Ok(axum::Json(to_json(&ctx, p)?))
 }
 
 pub async fn statement_page(

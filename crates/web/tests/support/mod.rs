@@ -347,3 +347,43 @@ pub fn multipart_form(fields: &[(&str, &str)], file_name: &str, file: &[u8]) -> 
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
+
+/// What `member` signs, with its test key (registered first if the member
+/// has none), to take `action` (a form value: concur, object, hold,
+/// extend_hold, lift_hold) with `reason` on proposal `id` now: the `at` and
+/// `signature` fields of the decision form and API.
+pub async fn sign_decision(
+    app: &TestApp,
+    member: &str,
+    id: i64,
+    action: &str,
+    reason: &str,
+) -> (i64, String) {
+    use accord_procedure::Action;
+    let code = accord_core::MemberCode::parse(member).unwrap();
+    let reason = Some(reason.trim().to_string()).filter(|r| !r.is_empty());
+    let action = match action {
+        "concur" => Action::Concur,
+        "object" => Action::Object { reason },
+        "hold" => Action::PlaceHold { reason },
+        "extend_hold" => Action::ExtendHold,
+        "lift_hold" => Action::LiftHold,
+        other => panic!("{other} is not signed"),
+    };
+    let key = accord_store::testing::member_test_key(&code);
+    if app.store.member_keys(Some(&code)).await.unwrap().is_empty() {
+        app.store
+            .register_member_key(
+                &Actor::system("test"),
+                &code,
+                &key.public_key(),
+                time::OffsetDateTime::UNIX_EPOCH,
+            )
+            .await
+            .unwrap();
+    }
+    let at = time::OffsetDateTime::now_utc().unix_timestamp();
+    let decision = accord_store::common_list::decision_to_sign(id, &code, &action, at).unwrap();
+    let signed = accord_proof::Signed::sign(decision, &key).unwrap();
+    (at, signed.signature)
+}
