@@ -18,7 +18,277 @@ on_both_backends!(
     a_byte_changed_in_a_published_version_fails_verification,
     the_log_tables_refuse_update_and_delete,
     nothing_is_logged_twice_and_the_log_only_grows,
+    a_version_adopted_with_signed_decisions_proves_which_states_decided,
+    a_refused_signature_is_shown_on_the_form_in_the_readers_language_with_the_input_kept,
 );
+
+async fn a_refused_signature_is_shown_on_the_form_in_the_readers_language_with_the_input_kept(
+    app: &TestApp,
+) {
+    let proposer = accord_core::Principal::member_user(
+        1,
+        "kaz.admin",
+        accord_core::MemberCode::parse("KAZ").unwrap(),
+        accord_core::MemberKind::RegionalState,
+        accord_core::Role::MemberAdmin,
+    );
+    let mut proposals = Vec::new();
+    for name in ["Page Front", "Other Page Front"] {
+        let mut entry =
+            accord_lists::ListEntry::new("draft", accord_lists::EntrySchema::Organization);
+        entry.push_name(accord_lists::EntryName::new(
+            name,
+            accord_lists::NameKind::Primary,
+        ));
+        let p = app
+            .store
+            .create_proposal(
+                &accord_store::Actor::system("test"),
+                &proposer,
+                accord_store::common_list::NewProposal::list(
+                    SubjectKind::Organization,
+                    entry,
+                    "Confidential.",
+                    "Claimed attacks.",
+                ),
+                time::OffsetDateTime::now_utc(),
+            )
+            .await
+            .unwrap();
+        proposals.push(p.id);
+    }
+    let (id, other) = (proposals[0], proposals[1]);
+    // A state without a key is told so where it decides.
+    let kgz = app.sign_in("kgz.admin").await;
+    let page = app
+        .get(&kgz, &format!("/proposals/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("no registered signing key"), "{page}");
+
+    // Kyrgyzstan's key signs a decision on the other proposal.
+    let (at, wrong) = sign_decision(app, "KGZ", other, "concur", "").await;
+    let at = at.to_string();
+    let r = app
+        .post_form(
+            &kgz,
+            &format!("/proposals/{id}/decide?lang=ru"),
+            &[
+                ("action", "concur"),
+                ("reason", ""),
+                ("at", &at),
+                ("signature", &wrong),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Подпись не соответствует этому решению"),
+        "{html}"
+    );
+    let kept = wrong.lines().nth(1).unwrap();
+    assert!(html.contains(kept), "the pasted signature is kept");
+    assert!(app.store.signed_decisions(None).await.unwrap().is_empty());
+    assert_eq!(
+        app.store.proposal(id).await.unwrap().revision,
+        1,
+        "nothing changed"
+    );
+    // An unreadable signature, in English.
+    let r = app
+        .post_form(
+            &kgz,
+            &format!("/proposals/{id}/decide?lang=en"),
+            &[
+                ("action", "concur"),
+                ("reason", ""),
+                ("at", &at),
+                ("signature", "garbage"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("The signature cannot be read")
+    );
+}
+
+async fn a_version_adopted_with_signed_decisions_proves_which_states_decided(app: &TestApp) {
+    use accord_proof::SecretKey;
+    use serde_json::json;
+    // Kyrgyzstan's administrator registers the state's key; nobody else may.
+    let kgz_key = SecretKey::generate();
+    let public = kgz_key.public_key().to_file_text();
+    let kgz = app.api_token("kgz.admin").await;
+    let kaz = app.api_token("kaz.admin").await;
+    let secretariat = app.api_token("sec").await;
+    let register = async |token: &str, body: Value| {
+        api(
+            app,
+            Some(token),
+            reqwest::Method::POST,
+            "/api/members/KGZ/keys",
+            Some(&body),
+        )
+        .await
+    };
+    for other in [&kaz, &secretariat] {
+        let (status, _) = register(other, json!({ "public_key": public })).await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "only the state's own administrators"
+        );
+    }
+    let (status, body) = register(&kgz, json!({ "public_key": "not a key" })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["fields"][0]["field"], "public_key", "{body}");
+    let (status, body) = register(&kgz, json!({ "public_key": public })).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["key_id"], kgz_key.key_id.to_string());
+    let (status, _) = register(&kgz, json!({ "public_key": public })).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a key is registered once"
+    );
+    let page = text(app, "/members/KGZ").await;
+    assert!(
+        page.contains(&kgz_key.key_id.to_string()),
+        "the key is on the member's page"
+    );
+    let (_, keys) = api(
+        app,
+        None,
+        reqwest::Method::GET,
+        "/api/members/KGZ/keys",
+        None,
+    )
+    .await;
+    assert_eq!(keys.as_array().map(Vec::len), Some(1), "public: {keys}");
+
+    // A proposal, Kyrgyzstan's signed concurrence, then silence adopts it.
+    let proposer = accord_core::Principal::member_user(
+        1,
+        "kaz.admin",
+        accord_core::MemberCode::parse("KAZ").unwrap(),
+        accord_core::MemberKind::RegionalState,
+        accord_core::Role::MemberAdmin,
+    );
+    let mut entry = accord_lists::ListEntry::new("draft", accord_lists::EntrySchema::Organization);
+    entry.push_name(accord_lists::EntryName::new(
+        "Signed Front",
+        accord_lists::NameKind::Primary,
+    ));
+    let p = app
+        .store
+        .create_proposal(
+            &accord_store::Actor::system("test"),
+            &proposer,
+            accord_store::common_list::NewProposal::list(
+                SubjectKind::Organization,
+                entry,
+                "Confidential.",
+                "Claimed attacks.",
+            ),
+            time::OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    let to_sign = app
+        .http
+        .get(app.at(&format!(
+            "/api/proposals/{}/decision-to-sign?action=concur",
+            p.id
+        )))
+        .bearer_auth(&kgz)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(to_sign.status(), StatusCode::OK);
+    assert!(
+        to_sign.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let to_sign = to_sign.bytes().await.unwrap();
+    let parsed: Value = serde_json::from_slice(&to_sign).unwrap();
+    assert_eq!(parsed["kind"], "accord.decision.v1");
+    assert_eq!(parsed["record"]["member"], "KGZ");
+    let at = parsed["record"]["at"].as_i64().unwrap();
+    let decide = format!("/api/proposals/{}/decisions", p.id);
+    // Signed with another key: refused, nothing recorded.
+    let stranger = SecretKey::generate().sign(&to_sign, "x").unwrap().to_text();
+    let (status, body) = api(
+        app,
+        Some(&kgz),
+        reqwest::Method::POST,
+        &decide,
+        Some(&json!({ "action": "concur", "at": at, "signature": stranger })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        app.store
+            .signed_decisions(Some(p.id))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let signature = kgz_key
+        .sign(&to_sign, "timestamp:0\tfile:decision.json")
+        .unwrap()
+        .to_text();
+    let (status, body) = api(
+        app,
+        Some(&kgz),
+        reqwest::Method::POST,
+        &decide,
+        Some(&json!({ "action": "concur", "at": at, "signature": signature })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    app.store
+        .advance_due(
+            &accord_store::Actor::system("test"),
+            p.state.deadline + time::Duration::minutes(1),
+        )
+        .await
+        .unwrap();
+
+    let key = key(app).await;
+    let csv = bytes(app, "/api/list/export/csv?version=1").await;
+    let sig = text(app, "/api/list/export/csv.minisig?version=1").await;
+    let bundle: ProofBundle =
+        serde_json::from_str(&text(app, "/api/list/versions/1/proof-bundle").await).unwrap();
+    assert_eq!(bundle.version.record.adoption.len(), 1);
+    assert_eq!(bundle.version.record.adoption[0].record.member, "KGZ");
+    assert!(bundle.member_keys.iter().any(|k| k.record.member == "KGZ"));
+    let report = verify_bundle(&csv, &sig, &bundle, &key, None).unwrap();
+    assert!(
+        report.passed.contains(&Check::Decision {
+            member: "KGZ".into(),
+            proposal: format!("P-{}", p.id),
+        }),
+        "{:?}",
+        report.passed
+    );
+    // The decision in the bundle changed: verification fails.
+    let mut forged = bundle.clone();
+    forged.version.record.adoption[0].record.decision = accord_proof::records::DecisionKind::Object;
+    assert!(verify_bundle(&csv, &sig, &forged, &key, None).is_err());
+    // Another member's certificate in place of Kyrgyzstan's: fails too.
+    let mut no_key = bundle.clone();
+    no_key.member_keys.clear();
+    assert!(verify_bundle(&csv, &sig, &no_key, &key, None).is_err());
+}
 
 async fn adopt(app: &TestApp, name: &str) {
     app.list_by_silence(
