@@ -5,6 +5,7 @@
 // catches up and adopts the listing by silence; the entry appears on the
 // public list and in every export.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { launchBrowser, saveFailureArtifacts, screenshot, shiftedClock, startServer } from './helpers.mjs';
 
@@ -39,10 +40,23 @@ describe('common list', () => {
     await page.waitForURL((u) => !u.pathname.startsWith('/login'));
   };
 
-  const decide = async (action, reason = '') => {
+  // A state's decision is signed in the browser with its member's key file
+  // (the demo writes each regional state's key into the data folder); the
+  // key is read by the page and never uploaded.
+  let signedOnce = false;
+  const decide = async (member, action, reason = '') => {
     await page.goto(proposalUrl);
     if (reason) await page.fill('textarea[name="reason"]', reason);
     await page.click(`button[name="action"][value="${action}"]`);
+    await page.waitForURL(/\/decide$/);
+    await page.setInputFiles('#key_file', join(server.dataDir, 'demo-member-keys', `${member}.key`));
+    await page.click('#sign-with-key');
+    await page.waitForFunction(() => document.getElementById('signature').value.includes('trusted comment:'));
+    if (!signedOnce) {
+      signedOnce = true;
+      await screenshot(page, 'common-list-en-sign-decision');
+    }
+    await page.click('form#signed-decision button[type="submit"]');
     await page.waitForURL(proposalUrl);
   };
 
@@ -79,15 +93,15 @@ describe('common list', () => {
 
   step('Kyrgyzstan places a hold with reasons, then lifts it', async () => {
     await signIn('kgz.admin');
-    await decide('hold', 'We are checking our own records.');
+    await decide('KGZ', 'hold', 'We are checking our own records.');
     assert.ok((await page.locator('main').innerText()).includes('1 on hold'));
-    await decide('lift_hold');
+    await decide('KGZ', 'lift_hold');
   });
 
   step('two states concur, the others stay silent: the proposal stays open', async () => {
     for (const user of CONCURRING) {
       await signIn(user);
-      await decide('concur');
+      await decide(user.slice(0, 3).toUpperCase(), 'concur');
     }
     const text = await page.locator('main').innerText();
     assert.ok(!text.includes('adopted on'), text);

@@ -80,6 +80,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Verify(args) => crate::verify::run(&args)?,
         Command::Hashes(cmd) => crate::hashes::run(cmd)?,
         Command::Programmes(cmd) => crate::programmes::run(cmd, &file).await?,
+        Command::MemberKey(cmd) => crate::member_key::run(cmd)?,
+        Command::Sign { file, key, output } => {
+            crate::member_key::sign(&file, &key, output.as_deref())?
+        }
         Command::Backup { db, output } => {
             let store = open(&db.url(&file)).await?;
             store.backup_to(&output).await?;

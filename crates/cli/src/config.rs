@@ -99,6 +99,20 @@ pub enum Command {
     /// Capacity-building programmes: import IATI 2.03 or CSV files, export IATI or CSV.
     #[command(subcommand)]
     Programmes(ProgrammesCommand),
+    /// A member state's own decision-signing key: create one (the public half is registered on the member's page).
+    #[command(subcommand, name = "member-key")]
+    MemberKey(MemberKeyCommand),
+    /// Sign a file with a minisign secret key (e.g. a decision prepared on a proposal's page), writing FILE.minisig beside it.
+    Sign {
+        /// The file to sign.
+        file: PathBuf,
+        /// The minisign secret key file (unencrypted: `accord member-key generate` or `minisign -G -W`).
+        #[arg(long, short = 's')]
+        key: PathBuf,
+        /// Where to write the signature; FILE.minisig by default.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Write a consistent copy of a SQLite database while the server runs.
     Backup {
         #[command(flatten)]
@@ -512,5 +526,18 @@ pub enum HashesCommand {
         /// Originals to make (each with resized, re-encoded and cropped copies).
         #[arg(long, default_value_t = 6)]
         count: usize,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MemberKeyCommand {
+    /// Create a new key pair: the secret key file (mode 0600; keep it with the state, never on the platform) and PUBLIC beside it (`.pub`), in minisign's formats.
+    Generate {
+        /// The member the key is for (its code, e.g. KAZ): named in the files' comments.
+        #[arg(long)]
+        member: String,
+        /// The secret key file to write (must not exist).
+        #[arg(long)]
+        output: PathBuf,
     },
 }

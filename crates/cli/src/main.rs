@@ -9,6 +9,7 @@ mod demo_hashes;
 mod demo_programmes;
 mod hashes;
 mod lists;
+mod member_key;
 mod programmes;
 mod screen;
 mod verify;

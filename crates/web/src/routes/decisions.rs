@@ -349,7 +349,7 @@ fn sign_body(
                 dt { (l.t("decisions.member")) } dd { (d.member) }
                 dt { (l.t("decisions.decision")) } dd { (super::proposals::action_text(l, &input.action)) }
                 @if let Some(r) = &d.reason { dt { (l.t("proposals.reason")) } dd { (r) } }
-                dt { (l.t("decisions.prepared_at")) } dd { (crate::render::format_ms(d.at * 1000)) " UTC" }
+                dt { (l.t("decisions.prepared_at")) } dd { (crate::render::format_ms(d.at * 1000)) }
             }
             p { (l.tf("decisions.explain", &[("minutes", &(SIGNING_WINDOW_SECONDS / 60).to_string())])) }
             h2 { (l.t("decisions.what_you_sign")) }
@@ -370,7 +370,7 @@ fn sign_body(
                 h2 { (l.t("decisions.with_minisign")) }
                 ol {
                     li { a href=(url) download=(name) { (l.t("decisions.download")) } " (" code { (name) } ")" }
-                    li { (l.t("decisions.run")) pre { "minisign -S -s " (d.member.to_lowercase()) ".key -m " (name) } }
+                    li { (l.t("decisions.run")) pre.wrap { "minisign -S -s " (d.member.to_lowercase()) ".key -m " (name) } }
                     li { (l.t("decisions.paste")) }
                 }
             }

@@ -124,7 +124,7 @@ pub async fn section(
             Some(k) => dl.facts {
                 dt { (l.t("keys.key_id")) } dd { code { (k.key_id) } }
                 dt { (l.t("keys.public_key")) } dd { code.wrap { (k.public_key) } }
-                dt { (l.t("keys.since")) } dd { (format_ms(k.valid_from * 1000)) " UTC" }
+                dt { (l.t("keys.since")) } dd { (format_ms(k.valid_from * 1000)) }
             },
             None => p.muted { (l.t("keys.none")) },
         }

@@ -551,7 +551,7 @@ pub async fn proposal_page(
                 h2 { (l.t("decisions.signed_title")) }
                 table { thead { tr { th { (l.t("decisions.member")) } th { (l.t("decisions.decision")) } th { (l.t("decisions.signed_at")) } } }
                     tbody { @for d in &signed {
-                        tr { td { (d.member_code) } td { (action_text(l, if d.decision == "lift" { "lift_hold" } else { &d.decision })) } td { (format_ms(d.at * 1000)) " UTC" } }
+                        tr { td { (d.member_code) } td { (action_text(l, if d.decision == "lift" { "lift_hold" } else { &d.decision })) } td { (format_ms(d.at * 1000)) } }
                     } }
                 }
             }
