@@ -22,6 +22,7 @@
 #   ACCORD_TEST_POSTGRES_URL=postgres://accord:<pw>@127.0.0.1:5432/accord_test
 #     (role `accord` has LOGIN + CREATEDB and owns database accord_test)
 #   ACCORD_BIN=<abs path>/target/debug/accord   (browser tests only)
+#   ACCORD_PEER_PYTHON=<repo>/.venv-peers/bin/python   (third-party clients, scripts/peers/)
 set -euo pipefail
 set -E # the ERR trap also fires inside functions
 
@@ -133,6 +134,27 @@ install_node_deps() {
   else
     npm ci --no-audit --no-fund --prefer-offline || die "npm ci failed"
   fi
+  section_done
+}
+
+# -------------------------------------------------------------- peer tools --
+# Third-party clients the tests run against the real server (threatexchange's
+# Tech Against Terrorism client, …), pinned in scripts/peers/requirements.txt,
+# in a virtual environment of the repository's own (.venv-peers, not committed).
+PEERS_VENV="$ROOT/.venv-peers"
+install_peer_tools() {
+  section "peer tools (Python virtual environment)"
+  local req="$ROOT/scripts/peers/requirements.txt"
+  if [[ -x "$PEERS_VENV/bin/python" && -f "$PEERS_VENV/.installed" && "$PEERS_VENV/.installed" -nt "$req" ]]; then
+    echo "peer tools are up to date with scripts/peers/requirements.txt" >&2
+  else
+    command -v python3 >/dev/null 2>&1 || die "python3 is not installed"
+    rm -rf "$PEERS_VENV"
+    python3 -m venv "$PEERS_VENV" || die "python3 -m venv failed"
+    "$PEERS_VENV/bin/pip" install -q --disable-pip-version-check -r "$req" || die "pip install of the peer tools failed"
+    touch "$PEERS_VENV/.installed"
+  fi
+  export ACCORD_PEER_PYTHON="$PEERS_VENV/bin/python"
   section_done
 }
 
@@ -307,6 +329,7 @@ main() {
     all)
       install_system_deps
       install_node_deps
+      install_peer_tools
       setup_postgres
       run_rust
       run_e2e
@@ -314,6 +337,7 @@ main() {
     setup)
       install_system_deps
       install_node_deps
+      install_peer_tools
       setup_postgres
       ;;
     postgres)
@@ -322,9 +346,11 @@ main() {
     env)
       setup_postgres >&2
       printf 'export ACCORD_TEST_POSTGRES_URL=%q\n' "$ACCORD_TEST_POSTGRES_URL"
+      [[ -x "$PEERS_VENV/bin/python" ]] && printf 'export ACCORD_PEER_PYTHON=%q\n' "$PEERS_VENV/bin/python"
       return 0
       ;;
     rust)
+      install_peer_tools
       setup_postgres
       run_rust
       ;;

@@ -79,6 +79,10 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
             content_type: "image".into(),
             behaviour: behaviours[n].into(),
             first_seen: format!("2025-0{}-15", n + 3),
+            file_type: std::path::Path::new(&image.file_name)
+                .extension()
+                .map(|e| e.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             note: format!(
                 "Synthetic demo image {} (not real content).",
                 image.file_name

@@ -269,6 +269,10 @@ pub struct Labels {
     pub behaviour: Behaviour,
     /// ISO date the content was first seen.
     pub first_seen: Option<String>,
+    /// The file's type as its extension (`mp4`, `jpg`), when known: hash
+    /// lists name it (platforms match MD5 hashes of videos only, for one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_type: Option<String>,
     pub note: String,
 }
 
@@ -362,6 +366,8 @@ pub struct HashInput {
     pub content_type: String,
     pub behaviour: String,
     pub first_seen: String,
+    /// The file's extension, e.g. `mp4`, or blank.
+    pub file_type: String,
     pub note: String,
 }
 
@@ -448,6 +454,19 @@ impl HashInput {
                 None
             }
         };
+        let file_type = match self.file_type.trim().trim_start_matches('.') {
+            "" => Some(None),
+            t if t.len() <= 10 && t.chars().all(|c| c.is_ascii_alphanumeric()) => {
+                Some(Some(t.to_ascii_lowercase()))
+            }
+            _ => {
+                push(
+                    "file_type",
+                    "must be a file extension of up to 10 letters and digits, e.g. mp4".into(),
+                );
+                None
+            }
+        };
         let note = self.note.trim();
         if note.chars().count() > 2000 {
             push("note", "must be at most 2000 characters".into());
@@ -464,6 +483,7 @@ impl HashInput {
                 content_type: content_type.expect("checked"),
                 behaviour: behaviour.expect("checked"),
                 first_seen: first_seen.expect("checked"),
+                file_type: file_type.expect("checked"),
                 note: note.to_string(),
             },
         })
@@ -592,6 +612,7 @@ mod tests {
             content_type: "picture".into(),
             behaviour: "recruitment".into(),
             first_seen: "2025-13-01".into(),
+            file_type: "m p4".into(),
             ..Default::default()
         }
         .validate("hashes[2]")
@@ -602,6 +623,7 @@ mod tests {
             "hashes[2].signal",
             "hashes[2].entity_subject",
             "hashes[2].content_type",
+            "hashes[2].file_type",
             "hashes[2].first_seen",
         ] {
             assert!(fields.contains(&f), "{f} in {fields:?}");

@@ -300,8 +300,34 @@ impl Store {
         rows.into_iter().map(hash_record).collect()
     }
 
-    /// Sets a hash's state (removal by its owner, a review's outcome): a new
-    /// change in the feed. Refused for a hash of another bank.
+    /// The changes after `checkpoint` in `banks` only, oldest first: what one
+    /// reader's feed pages through, so that neither its pages nor its
+    /// checkpoints reveal changes in banks hidden from the reader.
+    pub async fn hash_changes_in(
+        &self,
+        checkpoint: i64,
+        banks: &[BankId],
+        limit: i64,
+    ) -> Result<Vec<HashRecord>, StoreError> {
+        if banks.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (0..banks.len()).map(|i| format!("${}", i + 3)).collect();
+        let text = sql!(
+            "SELECT {HASH_COLUMNS} FROM bank_hashes WHERE seq > $1 AND bank_id IN ({}) \
+             ORDER BY seq LIMIT $2",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, HashRow>(text)
+            .bind(checkpoint)
+            .bind(limit);
+        for b in banks {
+            q = q.bind(b.as_str().to_string());
+        }
+        let rows: Vec<HashRow> = q.fetch_all(&self.pool).await?;
+        rows.into_iter().map(hash_record).collect()
+    }
+
     /// Sets a hash's state (removal by its owner, a review's outcome, a
     /// retraction): a new change in the feed. Refused for a hash of another
     /// bank, and for a hash whose state is not one of `from` (so a removal is

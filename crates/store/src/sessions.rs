@@ -287,6 +287,55 @@ impl Store {
         Ok(Err(failure))
     }
 
+    /// Checks that `token` is an API token of `username` — the sign-in of a
+    /// client that takes a username and password where the password is an
+    /// API token (the Tech Against Terrorism hash list client). Throttled and
+    /// audited as a password sign-in is.
+    pub async fn token_sign_in(
+        &self,
+        actor: &Actor,
+        throttle: &LoginThrottle,
+        username: &str,
+        token: &str,
+    ) -> Result<Result<User, SignInFailure>, StoreError> {
+        let key: String = Username::parse(username).map_or_else(
+            |_| username.trim().to_lowercase().chars().take(64).collect(),
+            |n| n.as_str().to_string(),
+        );
+        if let Err(wait_ms) = self
+            .reserve_password_check(throttle, &key, &actor.ip)
+            .await?
+        {
+            return Err(StoreError::TooManyAttempts { wait_ms });
+        }
+        let failure = match self.token_user(token.trim()).await? {
+            Some(user) if user.username.as_str() == key => {
+                if !user.disabled {
+                    self.clear_password_checks(&key, &actor.ip).await?;
+                    return Ok(Ok(user));
+                }
+                SignInFailure::Disabled
+            }
+            _ => SignInFailure::BadCredentials,
+        };
+        let mut tx = self.pool.begin().await?;
+        audit::append(
+            &mut tx,
+            &actor.event(
+                "auth.token_sign_in",
+                format!("username:{key}"),
+                Outcome::Denied,
+                serde_json::json!({ "reason": match failure {
+                    SignInFailure::BadCredentials => "bad credentials",
+                    SignInFailure::Disabled => "disabled",
+                } }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Err(failure))
+    }
+
     /// Forgets the failed password checks of an account from every client
     /// (`accord user unlock`), audited.
     pub async fn unlock_user(&self, actor: &Actor, username: &Username) -> Result<u64, StoreError> {

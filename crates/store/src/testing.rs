@@ -160,24 +160,6 @@ fn replace_database(url: &str, database: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn database_name_is_replaced() {
-        assert_eq!(
-            replace_database("postgres://a:b@127.0.0.1:5432/accord_test", "x"),
-            "postgres://a:b@127.0.0.1:5432/x"
-        );
-        assert_eq!(
-            replace_database("postgres://h/db?sslmode=disable", "x"),
-            "postgres://h/x?sslmode=disable"
-        );
-        assert_eq!(replace_database("postgres://h", "x"), "postgres://h/x");
-    }
-}
-
 /// A member's signing key in tests: fixed by its code, so every test (and
 /// every process of one test) signs with the same key. Never for real use.
 pub fn member_test_key(member: &accord_core::MemberCode) -> accord_proof::SecretKey {
@@ -246,4 +228,22 @@ pub async fn record_signed_decision(
     store
         .record_decision(actor, id, by, action, signature.as_ref(), now)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_name_is_replaced() {
+        assert_eq!(
+            replace_database("postgres://a:b@127.0.0.1:5432/accord_test", "x"),
+            "postgres://a:b@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            replace_database("postgres://h/db?sslmode=disable", "x"),
+            "postgres://h/x?sslmode=disable"
+        );
+        assert_eq!(replace_database("postgres://h", "x"), "postgres://h/x");
+    }
 }

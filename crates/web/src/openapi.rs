@@ -141,6 +141,16 @@ fn hashes_spec() -> (Value, Value) {
         "/api/hashes/lookup": { "post": op("Hashes", "Look up 1 to 1,000 signals (pdq within `distance` ≤ 31, default 31; md5 and sha256 exactly) in the banks the caller may read; an allow bank's match vetoes the others", true, Some("Lookup"), (200, json!({ "type": "array", "items": { "type": "object" } })), json!([])) },
         "/api/hashes/hash": { "post": hash_upload },
         "/api/hashes/changes": { "get": op("Hashes", "Every change of a hash after `checkpoint` (added, removed, held, retracted), in order, in the banks the caller may read; pass the returned checkpoint back", true, None, (200, json!({ "type": "object" })), query_params(&[("checkpoint", "the checkpoint the previous page returned (none: from the start)"), ("limit", "1 to 10,000 (default 1,000)")])) },
+        "/api/hash-list/v2/all": { "get": op("Hashes", "The same changes in the shape of Tech Against Terrorism's hash list API v2 (TCAP): `{count, next, previous, checkpoint, results: [{id, hash_digest, algorithm, ideology, file_type, deleted, updated_on, created_on}]}`; `next` is the next page's query string; unknown parameters are ignored (docs/hashes.md)", true, None, (200, json!({ "type": "object" })), query_params(&[("order", "asc (the only order)"), ("after", "a checkpoint this feed returned: <unix seconds>,<change number>"), ("cursor", "set by next"), ("limit", "1 to 10,000 (default 1,000)")])) },
+        "/token-auth/tcap/": { "post": {
+            "tags": ["Hashes"],
+            "summary": "TCAP-style sign-in: form fields username (an Accord user) and password (one of its API tokens); answers {\"token\"} to send as Bearer (throttled and audited as sign-ins are)",
+            "requestBody": { "required": true, "content": { "application/x-www-form-urlencoded": { "schema": { "type": "object", "required": ["username", "password"], "properties": { "username": { "type": "string" }, "password": { "type": "string" } } } } } },
+            "responses": {
+                "200": { "description": "the token", "content": { "application/json": { "schema": { "type": "object", "properties": { "token": { "type": "string" } } } } } },
+                "400": { "description": "a field is missing" }, "401": { "description": "wrong username or token" }, "429": { "$ref": "#/components/responses/Error" }
+            }
+        } },
         "/api/hashes/{id}": { "get": op("Hashes", "One hash with its labels and members' feedback", true, None, (200, r("Hash")), hash_id.clone()) },
         "/api/hashes/{id}/feedback": { "post": op("Hashes", "A member's feedback on a hash (agree, disagree, actioned), once per member; enough disagreements hold the hash from matching", true, Some("Feedback"), (200, r("Hash")), hash_id.clone()) }
     });

@@ -1059,7 +1059,7 @@ async fn proposals_and_decisions_through_the_api_with_positions_only_for_those_a
         "{refused}"
     );
     let (at, signature) =
-        support::sign_decision(&app, "KGZ", id, "object", "Mistaken identity.").await;
+        support::sign_decision(app, "KGZ", id, "object", "Mistaken identity.").await;
     let r = app
         .http
         .post(&url)
@@ -1351,7 +1351,7 @@ async fn a_full_round_through_the_pages_propose_hold_lift_concur_and_adopt(app: 
     // A state's decision takes two steps: the page prepares what to sign,
     // then the signed decision is recorded.
     let signed = async |action: &'static str, reason: &'static str| {
-        let (at, signature) = support::sign_decision(&app, "KGZ", id, action, reason).await;
+        let (at, signature) = support::sign_decision(app, "KGZ", id, action, reason).await;
         let at = at.to_string();
         app.post_form(
             &kgz,

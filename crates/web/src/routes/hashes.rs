@@ -535,14 +535,16 @@ pub async fn api_changes(
             .map_err(|_| Invalid::field("checkpoint", "must be a checkpoint this feed returned"))?,
     };
     let limit = q.limit.unwrap_or(1000).clamp(1, 10_000);
-    let banks = readable_banks(&state, &ctx).await?;
-    let page = state.store.hash_changes(checkpoint, limit + 1).await?;
+    let banks: Vec<BankId> = readable_banks(&state, &ctx).await?.into_keys().collect();
+    let page = state
+        .store
+        .hash_changes_in(checkpoint, &banks, limit + 1)
+        .await?;
     let more = page.len() as i64 > limit;
     let page: Vec<HashRecord> = page.into_iter().take(limit as usize).collect();
     let next = page.last().map_or(checkpoint, |h| h.seq);
     let changes = page
         .into_iter()
-        .filter(|h| banks.contains_key(&h.bank))
         .map(|h| ChangeOut {
             id: h.id,
             bank: h.bank,

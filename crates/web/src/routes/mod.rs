@@ -31,6 +31,7 @@ mod rounds;
 mod screening;
 mod strategies;
 mod subjects;
+mod tcap;
 mod transparency;
 
 use std::sync::Arc;
@@ -566,6 +567,8 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
         .get("/api/hashes/{id}", SignedIn, hashes::api_hash)
         .post("/api/hashes/{id}/feedback", SignedIn, hashes::api_feedback)
         .get("/m/lookup", SignedIn, hashes::hma_lookup)
+        .post("/token-auth/tcap/", Public, tcap::token_auth)
+        .get("/api/hash-list/v2/all", SignedIn, tcap::hash_list)
         .get("/lists", reference_lists, lists::overview)
         .upload(
             "/lists/import/{kind}",
