@@ -18,6 +18,7 @@ on_both_backends!(
     a_byte_changed_in_a_published_version_fails_verification,
     the_log_tables_refuse_update_and_delete,
     nothing_is_logged_twice_and_the_log_only_grows,
+    the_audit_chain_is_anchored_when_it_moved_and_the_interval_passed,
 );
 
 async fn adopt(app: &TestApp, name: &str) {
@@ -209,13 +210,15 @@ async fn a_byte_changed_in_a_published_version_fails_verification(app: &TestApp)
     assert_eq!(changed.rows_affected(), 1);
     let csv = bytes(app, "/api/list/export/csv?version=1").await;
     assert!(String::from_utf8_lossy(&csv).contains("Northerm"));
-    // The server signs what it now holds, but the signed version record
-    // logged at publication names other bytes.
-    let sig = text(app, "/api/list/export/csv.minisig?version=1").await;
-    let after: ProofBundle =
-        serde_json::from_str(&text(app, "/api/list/versions/1/proof-bundle").await).unwrap();
-    let err = verify_bundle(&csv, &sig, &after, &key, None).unwrap_err();
-    assert_eq!(err.check, Check::FileInVersion, "{err}");
+    // The server does not sign what it now holds: the signed version
+    // record logged at publication names other bytes.
+    for path in [
+        "/api/list/export/csv.minisig?version=1",
+        "/api/list/versions/1/proof-bundle",
+    ] {
+        let r = app.http.get(app.at(path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR, "{path}");
+    }
     // And the earlier bundle's signature does not cover the changed file.
     let err = verify_bundle(&csv, &before.file_signature, &before, &key, None).unwrap_err();
     assert_eq!(err.check, Check::FileSignature, "{err}");
@@ -260,4 +263,98 @@ async fn nothing_is_logged_twice_and_the_log_only_grows(app: &TestApp) {
         "{rows:?}"
     );
     assert_eq!(rows.len(), 2);
+}
+
+async fn the_audit_chain_is_anchored_when_it_moved_and_the_interval_passed(app: &TestApp) {
+    use accord_proof::CheckpointProof;
+    use accord_web::anchor::anchor_audit;
+    use accord_web::transparency::ProofError;
+    let key = std::sync::Arc::new(accord_proof::SecretKey::generate());
+    let given = key.clone();
+    let Some(app) = TestApp::spawn_with(app.store.backend(), move |c| {
+        c.signing_key = Some(given);
+    })
+    .await
+    else {
+        return;
+    };
+    let store = &app.store;
+    let t0 = time::OffsetDateTime::now_utc().unix_timestamp();
+    // The accounts made for the test moved the chain; no checkpoint yet.
+    let first = anchor_audit(store, &key, t0, 600).await.unwrap().unwrap();
+    assert_eq!(
+        first.sequence,
+        store.audit_head().await.unwrap().sequence - 1
+    );
+    // Only the log's own append moved it since: nothing to sign.
+    assert_eq!(
+        anchor_audit(store, &key, t0 + 3600, 600).await.unwrap(),
+        None
+    );
+    store
+        .audit(
+            &accord_store::Actor::system("test"),
+            "test.event",
+            "x",
+            accord_core::audit::Outcome::Ok,
+            serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+    // Moved, but the interval has not passed.
+    assert_eq!(anchor_audit(store, &key, t0 + 10, 600).await.unwrap(), None);
+    let second = anchor_audit(store, &key, t0 + 600, 600)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(second.sequence > first.sequence);
+    // Served publicly, and it verifies with the served key.
+    let proof: CheckpointProof =
+        serde_json::from_str(&text(&app, "/api/transparency/audit-checkpoint").await).unwrap();
+    let k = key_of(&app).await;
+    assert_eq!(
+        proof.verify(&accord_proof::Keyring::single(k)).unwrap(),
+        &second
+    );
+
+    // A chain cut before the newest checkpoint is never signed as it is.
+    let pool = store.raw_pool();
+    let drop = match store.backend() {
+        accord_store::Backend::Sqlite => "DROP TRIGGER audit_log_no_delete",
+        accord_store::Backend::Postgres => "DROP TRIGGER audit_log_no_delete ON audit_log",
+    };
+    sqlx::query(drop).execute(pool).await.unwrap();
+    let keep = second.sequence - 1;
+    sqlx::query("DELETE FROM audit_log WHERE seq > $1")
+        .bind(keep)
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE audit_head SET seq = $1, last_hash = (SELECT hash FROM audit_log WHERE seq = $1) WHERE id = 1",
+    )
+    .bind(keep)
+    .execute(pool)
+    .await
+    .unwrap();
+    store
+        .audit(
+            &accord_store::Actor::system("attacker"),
+            "test.event",
+            "y",
+            accord_core::audit::Outcome::Ok,
+            serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+    let err = anchor_audit(store, &key, t0 + 7200, 600).await.unwrap_err();
+    assert!(
+        matches!(err, ProofError::Audit(_)) && err.to_string().contains("rewritten"),
+        "{err}"
+    );
+    app.finish().await;
+}
+
+async fn key_of(app: &TestApp) -> PublicKey {
+    key(app).await
 }
