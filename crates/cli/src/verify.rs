@@ -74,10 +74,10 @@ fn fetch_bundle(base: &str, signature: &str) -> anyhow::Result<ProofBundle> {
     let version = i64::try_from(comment.version).context("the signed version number")?;
     let format = FORMATS
         .iter()
-        .find(|f| f.file_name(version) == comment.file)
+        .find(|f| comment.file.ends_with(&format!(".{}", f.extension())))
         .ok_or_else(|| {
             anyhow::anyhow!(
-                "the signature is for the file {:?}, which is not an export of version {version} that this verifier knows",
+                "the signature is for the file {:?}, whose export format this verifier does not know (.csv, .ftm.json, .xml, .stix.json)",
                 comment.file
             )
         })?;
