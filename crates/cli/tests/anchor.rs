@@ -317,3 +317,40 @@ accord_store::on_both_backends!(|backend, test| super::run(backend, test).await;
     a_chain_and_log_cut_together_fail_only_against_an_exported_checkpoint,
     a_rewritten_chain_fails_against_the_logged_checkpoint,
 );
+
+/// The server's procedure clock anchors the chain on its own (its first
+/// tick is at start), unless `audit_anchor_minutes = 0`.
+#[test]
+fn the_server_anchors_the_chain_on_its_schedule() {
+    for minutes in [5, 0] {
+        let dir = Dir::new(&format!("schedule-{minutes}"));
+        let url = dir.sqlite("accord.db");
+        let config = dir.path("accord.toml");
+        std::fs::write(&config, format!("audit_anchor_minutes = {minutes}\n")).unwrap();
+        assert!(accord(&["migrate", "--database", &url]).status.success());
+        add_users(&url, &["a.one"]);
+        let s = serve(&url, &["--config", &config, "--no-bundled-lists"]).unwrap();
+        let mut status = String::new();
+        for _ in 0..30 {
+            status = get_status(&s.addr, "/api/transparency/audit-checkpoint").0;
+            if status.contains(" 200 ") {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        drop(s);
+        let o = accord(&["audit", "verify", "--database", &url]);
+        assert!(o.status.success(), "{}", err(&o));
+        if minutes == 0 {
+            assert!(status.contains(" 404 "), "{status}");
+            assert!(out(&o).contains("no signed checkpoint"), "{}", out(&o));
+        } else {
+            assert!(status.contains(" 200 "), "{status}");
+            assert!(
+                out(&o).contains("matches all 1 signed checkpoints"),
+                "{}",
+                out(&o)
+            );
+        }
+    }
+}

@@ -32,6 +32,54 @@ fn verify_url(file: &str, addr: &str, key: &str) -> std::process::Output {
     ])
 }
 
+/// Lists one organisation by silence: a proposal, advanced past its
+/// deadline. Returns the newest version's number.
+async fn publish_one(url: &str) -> i64 {
+    use accord_store::common_list::{NewProposal, SubjectKind};
+    let store = accord_store::Store::open(url).await.unwrap();
+    let mut entry = accord_lists::ListEntry::new("draft", accord_lists::EntrySchema::Organization);
+    entry.push_name(accord_lists::EntryName::new(
+        "Jamaat After-Rotation",
+        accord_lists::NameKind::Primary,
+    ));
+    let kaz = accord_core::Principal::member_user(
+        1,
+        "kaz.admin",
+        accord_core::MemberCode::parse("KAZ").unwrap(),
+        accord_core::MemberKind::RegionalState,
+        accord_core::Role::MemberAdmin,
+    );
+    let actor = accord_store::Actor::system("test");
+    let p = store
+        .create_proposal(
+            &actor,
+            &kaz,
+            NewProposal::list(
+                SubjectKind::Organization,
+                entry,
+                "case",
+                "Finances attacks.",
+            ),
+            time::OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    store
+        .advance_due(&actor, p.state.deadline + time::Duration::minutes(1))
+        .await
+        .unwrap();
+    let latest = store
+        .list_versions()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| v.version)
+        .max()
+        .unwrap();
+    store.close().await;
+    latest
+}
+
 fn assert_ok(o: &std::process::Output) -> String {
     assert!(o.status.success(), "{}{}", out(o), err(o));
     out(o)
@@ -108,10 +156,36 @@ fn bundles_verify_over_http_before_and_after_a_key_rotation() {
     assert_eq!(mode(&key_file), 0o600);
     assert!(!std::path::Path::new(&format!("{key_file}.new")).exists());
 
+    // A version published after the rotation (signed by the new key only).
+    let latest = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(publish_one(&url));
+    assert!(latest > 5, "{latest}");
     let new_pub = dir.path("new.pub");
     {
         let s = serve(&url, &[]).unwrap();
         std::fs::write(&new_pub, get(&s.addr, "/api/transparency/key")).unwrap();
+        let fresh = dir.path("fresh.csv");
+        assert_ok(&export(&url, latest as u32, &fresh));
+        let id = |p: &str| {
+            accord_proof::PublicKey::from_text(&std::fs::read_to_string(p).unwrap())
+                .unwrap()
+                .key_id
+                .to_string()
+        };
+        for key in [&old_pub, &new_pub] {
+            let said = assert_ok(&verify_url(&fresh, &s.addr, key));
+            assert!(!said.contains("SUPERSEDED"), "{said}");
+            assert!(
+                said.contains(&format!("signed by key {}", id(&new_pub))),
+                "{said}"
+            );
+            let said = assert_ok(&verify_url(&v2_old, &s.addr, key));
+            assert!(
+                said.contains(&format!("signed by key {}", id(&old_pub))),
+                "{said}"
+            );
+        }
         assert_ne!(
             std::fs::read(&new_pub).unwrap(),
             std::fs::read(&old_pub).unwrap(),
