@@ -19,6 +19,7 @@ on_both_backends!(
     the_log_tables_refuse_update_and_delete,
     nothing_is_logged_twice_and_the_log_only_grows,
     the_audit_chain_is_anchored_when_it_moved_and_the_interval_passed,
+    after_a_rotation_only_the_new_key_appends,
 );
 
 async fn adopt(app: &TestApp, name: &str) {
@@ -357,4 +358,85 @@ async fn the_audit_chain_is_anchored_when_it_moved_and_the_interval_passed(app: 
 
 async fn key_of(app: &TestApp) -> PublicKey {
     key(app).await
+}
+
+async fn after_a_rotation_only_the_new_key_appends(app: &TestApp) {
+    use accord_proof::keys::rotation_to;
+    use accord_web::keychain::{check_signing_key, key_valid_from, log_rotation};
+    use accord_web::transparency::ProofError;
+    let old = std::sync::Arc::new(accord_proof::SecretKey::generate());
+    let given = old.clone();
+    let Some(app) = TestApp::spawn_with(app.store.backend(), move |c| {
+        c.signing_key = Some(given);
+    })
+    .await
+    else {
+        return;
+    };
+    adopt(&app, "Northern Front").await;
+    let before: ProofBundle =
+        serde_json::from_str(&text(&app, "/api/list/versions/1/proof-bundle").await).unwrap();
+    let store = &app.store;
+    let t = time::OffsetDateTime::now_utc().unix_timestamp() + 5;
+    let new = accord_proof::SecretKey::generate();
+    // Another key cannot rotate the platform's.
+    let stranger = accord_proof::SecretKey::generate();
+    let forged = rotation_to(&stranger, &new, t, None, "x").unwrap();
+    assert!(matches!(
+        log_rotation(store, &stranger, &new, &forged).await,
+        Err(ProofError::Key(_))
+    ));
+    let rotation = rotation_to(&old, &new, t, None, "test").unwrap();
+    log_rotation(store, &old, &new, &rotation).await.unwrap();
+    // Logged once, even if repeated.
+    log_rotation(store, &old, &new, &rotation).await.unwrap();
+    assert_eq!(
+        store
+            .transparency_entries_of_kind("key_rotation")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(key_valid_from(store, &new).await.unwrap(), Some(t));
+    check_signing_key(store, &new).await.unwrap();
+    let err = check_signing_key(store, &old).await.unwrap_err();
+    assert!(err.to_string().contains("rotated out"), "{err}");
+    // The server still holding the old key can no longer append.
+    store
+        .audit(
+            &accord_store::Actor::system("test"),
+            "test.event",
+            "x",
+            accord_core::audit::Outcome::Ok,
+            serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+    let err = accord_web::anchor::anchor_audit(store, &old, t + 10, 0)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ProofError::Key(_)), "{err}");
+    accord_web::anchor::anchor_audit(store, &new, t + 10, 0)
+        .await
+        .unwrap()
+        .unwrap();
+    // A second rotation in the same second would break the key history.
+    let newer = accord_proof::SecretKey::generate();
+    let hasty = rotation_to(&new, &newer, t, None, "again").unwrap();
+    let err = log_rotation(store, &new, &newer, &hasty).await.unwrap_err();
+    assert!(err.to_string().contains("try again in a second"), "{err}");
+    // The bundle made before the rotation verifies with the old key only;
+    // one made after (by a server with the new key) is checked in the CLI
+    // tests (crates/cli/tests/rotation.rs).
+    let file = text(&app, "/api/list/export/csv?version=1").await;
+    verify_bundle(
+        file.as_bytes(),
+        &before.file_signature,
+        &before,
+        &old.public_key(),
+        None,
+    )
+    .unwrap();
+    app.finish().await;
 }
