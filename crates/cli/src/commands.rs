@@ -9,7 +9,9 @@ use accord_store::credentials::random_password;
 use accord_store::{Actor, Store, StoreError};
 use anyhow::Context;
 
-use crate::config::{AuditCommand, Cli, Command, FileConfig, TokenCommand, UserCommand};
+use crate::config::{
+    AuditCommand, Cli, Command, FileConfig, KeysCommand, TokenCommand, UserCommand,
+};
 use crate::demo;
 
 /// Exit codes: 1 for a failed operation, 2 for a database that cannot be
@@ -20,6 +22,7 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
             StoreError::Open { .. } | StoreError::SchemaTooNew { .. } | StoreError::Migration(_),
         ) => 2,
         Some(StoreError::AuditBroken(_)) => 3,
+        _ if e.downcast_ref::<crate::anchor::Broken>().is_some() => 3,
         _ => 1,
     }
 }
@@ -69,10 +72,41 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::User(cmd) => user(cmd, &file).await?,
         Command::Token(cmd) => token(cmd, &file).await?,
-        Command::Audit(AuditCommand::Verify { db }) => {
-            let store = open(&db.url(&file)).await?;
-            let n = store.verify_audit_log().await?;
-            println!("the audit log is intact: {n} records verified");
+        Command::Audit(AuditCommand::Verify {
+            db,
+            key,
+            public_key,
+            checkpoint,
+        }) => {
+            let url = db.url(&file);
+            let store = open(&url).await?;
+            crate::anchor::verify(
+                &store,
+                &url,
+                &key,
+                public_key.as_deref(),
+                checkpoint.as_deref(),
+                &file,
+            )
+            .await?;
+        }
+        Command::Audit(AuditCommand::Checkpoint { db, key, output }) => {
+            let url = db.url(&file);
+            let store = open(&url).await?;
+            crate::anchor::checkpoint(&store, &url, &key, &output, &file).await?;
+        }
+        Command::Keys(KeysCommand::Rotate {
+            db,
+            key,
+            expires,
+            reason,
+        }) => {
+            let url = db.url(&file);
+            let path = key.path(&file, &url).ok_or_else(|| {
+                anyhow::anyhow!("give the signing key file with --signing-key (no data folder with this database)")
+            })?;
+            let store = open(&url).await?;
+            crate::anchor::rotate(&store, &path, expires.as_deref(), &reason).await?;
         }
         Command::Lists(cmd) => crate::lists::run(cmd, |db| db.url(&file)).await?,
         Command::CommonList(cmd) => crate::common_list::run(cmd, &file).await?,
@@ -152,6 +186,10 @@ async fn serve(
     }
     // Loaded once, before anything is served; never stored in the database.
     let (key, created) = accord_proof::keys::load_or_create(&key_path)?;
+    // The key must be the one the log's history ends with: a key file
+    // replaced by hand, or an old one after a rotation, would sign heads
+    // that no verifier accepts.
+    accord_web::keychain::check_signing_key(&store, &key).await?;
     if created {
         println!(
             "First start: created the platform's signing key {} (key id {}); back it up, keep it secret",
@@ -172,6 +210,10 @@ async fn serve(
     }
     if let Some(max) = file.max_upload_bytes {
         config.max_upload_bytes = max;
+    }
+    if let Some(minutes) = file.audit_anchor_minutes {
+        config.audit_anchor_interval =
+            (minutes > 0).then(|| std::time::Duration::from_secs(60 * minutes));
     }
     if let Some(keep) = file.audit_screened_names {
         config.audit_screened_names = keep;

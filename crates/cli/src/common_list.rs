@@ -212,9 +212,11 @@ async fn sign_export(
         return Ok(());
     };
     let key = accord_proof::keys::load(&key_path)?;
+    accord_web::keychain::check_signing_key(store, &key).await?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     accord_web::transparency::seal(store, &key, now).await?;
-    let (signed, signature) = accord_web::transparency::signed_export(&key, v, format)?;
+    let (signed, signature) =
+        accord_web::transparency::checked_export(store, &key, v, format).await?;
     anyhow::ensure!(
         signed == body,
         "the export of version {} came out differently when signed; nothing was signed",

@@ -13,7 +13,7 @@ use serde::Deserialize;
     about = "Accord: the platform of the Central and South Asia partnership against violent extremism"
 )]
 pub struct Cli {
-    /// A TOML configuration file (keys: database, signing_key, bind, secure_cookies, trusted_proxies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names).
+    /// A TOML configuration file (keys: database, signing_key, bind, secure_cookies, trusted_proxies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names, audit_anchor_minutes).
     #[arg(long, global = true, env = "ACCORD_CONFIG")]
     pub config: Option<PathBuf>,
     #[command(subcommand)]
@@ -83,6 +83,9 @@ pub enum Command {
     /// Work with the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The platform's signing key.
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Reference lists (UN consolidated list, OFAC SDN) that members screen against.
     #[command(subcommand)]
     Lists(ListsCommand),
@@ -167,11 +170,11 @@ pub struct VerifyArgs {
     /// A proof bundle (JSON) to check the version record, decisions and log inclusion without network.
     #[arg(long, value_name = "BUNDLE", conflicts_with = "log_url")]
     pub offline: Option<PathBuf>,
-    /// The platform's transparency log (not available in this build: use --offline).
+    /// The platform's base URL (e.g. https://accord.example): downloads the version's proof bundle from it (the version and format are read from the signature's trusted comment) and checks it as --offline does. The key is never taken from that server: --public-key stays required.
     #[arg(long, value_name = "URL")]
     pub log_url: Option<String>,
-    /// A signed tree head (JSON) seen earlier: checks that the log only grew since.
-    #[arg(long, value_name = "HEAD", requires = "offline")]
+    /// A signed tree head (JSON) seen earlier: checks that the log only grew since (with --offline or --log-url).
+    #[arg(long, value_name = "HEAD")]
     pub earlier_head: Option<PathBuf>,
     /// A consistency proof (JSON) from the earlier head to the bundle's, if the bundle lacks it.
     #[arg(long, value_name = "PROOF", requires = "earlier_head")]
@@ -299,10 +302,45 @@ pub enum TokenCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
-    /// Check the hash chain; exits non-zero and names the first broken record.
+    /// Check the hash chain link by link, then against every signed checkpoint of it in the transparency log (and an exported one with --checkpoint); exits 3 naming the first broken record, a truncated chain or a rewritten one.
     Verify {
         #[command(flatten)]
         db: DatabaseArg,
+        #[command(flatten)]
+        key: SigningKeyArg,
+        /// The platform's public key (a minisign public key file or its base64 line) to check the checkpoints with; default: the public half of the signing key file.
+        #[arg(long = "public-key", short = 'P', env = "ACCORD_PUBLIC_KEY")]
+        public_key: Option<String>,
+        /// A checkpoint exported earlier with `accord audit checkpoint` and kept outside the database: also detects a cut of the transparency log itself.
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+    },
+    /// Sign the audit chain's head into the transparency log now (if the signing key is here and the chain moved), then write the newest signed checkpoint, its inclusion proof and the signed tree head as JSON, to keep outside the database.
+    Checkpoint {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[command(flatten)]
+        key: SigningKeyArg,
+        /// The file to write (must not exist).
+        #[arg(long)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// Replace the platform's signing key: a new key, announced in the transparency log signed by the old key and the new one, with a new tree head signed by the new key. The old key file is kept beside it, renamed. Stop the server first and start it again after.
+    Rotate {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[command(flatten)]
+        key: SigningKeyArg,
+        /// When the new key stops being valid (YYYY-MM-DD, or an RFC 3339 time); none by default.
+        #[arg(long)]
+        expires: Option<String>,
+        /// Why the key is replaced (logged with the rotation).
+        #[arg(long, default_value = "scheduled rotation")]
+        reason: String,
     },
 }
 
@@ -326,6 +364,10 @@ pub struct FileConfig {
     pub max_upload_bytes: Option<usize>,
     /// The platform's signing key file (see `--signing-key`).
     pub signing_key: Option<PathBuf>,
+    /// Minutes between signed checkpoints of the audit chain's head in the
+    /// transparency log, when the chain moved (default 60; 0 turns the
+    /// schedule off, publications still anchor it).
+    pub audit_anchor_minutes: Option<u64>,
     /// The secretariat's IATI organisation identifier, as registered
     /// (the reporting organisation of the programmes' IATI file).
     pub iati_reporting_org: Option<String>,

@@ -1,5 +1,6 @@
 //! `accord`: the platform in one binary.
 
+mod anchor;
 mod bundled;
 mod commands;
 mod common_list;

@@ -5,28 +5,34 @@ use std::path::{Path, PathBuf};
 
 use accord_proof::bundle::{EarlierHead, FileReport, VerifyReport, verify_bundle, verify_file};
 use accord_proof::merkle::ConsistencyProof;
-use accord_proof::{Keyring, ProofBundle, PublicKey, SignedTreeHead};
+use accord_proof::{ExportComment, Keyring, ProofBundle, PublicKey, Signature, SignedTreeHead};
+use accord_web::transparency::{FORMATS, format_name};
 use anyhow::{Context, bail};
 
 use crate::config::VerifyArgs;
 
 pub fn run(args: &VerifyArgs) -> anyhow::Result<()> {
-    if let Some(url) = &args.log_url {
-        bail!(
-            "--log-url is not available in this build (no HTTP client); download the bundle from {url} and pass it with --offline BUNDLE"
-        );
-    }
     let key = read_public_key(&args.public_key)?;
     let file = std::fs::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let bundle: Option<ProofBundle> = args
-        .offline
-        .as_deref()
-        .map(|p| read_json(p, "proof bundle"))
-        .transpose()?;
+    let bundle: Option<ProofBundle> = match (&args.offline, &args.log_url) {
+        (Some(p), _) => Some(read_json(p, "proof bundle")?),
+        (None, Some(url)) => {
+            let signature = read_signature(args, None).context(
+                "--log-url reads the version from the file's signature: give --signature or put FILE.minisig beside the file",
+            )?;
+            Some(fetch_bundle(url, &signature)?)
+        }
+        (None, None) => None,
+    };
     let signature = read_signature(args, bundle.as_ref())?;
     let name = args.file.display().to_string();
     let Some(bundle) = bundle else {
+        if args.earlier_head.is_some() {
+            bail!(
+                "--earlier-head is checked against a proof bundle: give --offline BUNDLE or --log-url URL"
+            );
+        }
         let report = verify_file(&file, &signature, &Keyring::single(key))
             .with_context(|| format!("verification of {name} failed"))?;
         print_file(&name, &report);
@@ -52,8 +58,56 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Downloads the proof bundle of the version and format the signature's
+/// trusted comment names, from the platform at `base` (its base URL). The
+/// bundle needs no trust in the server: everything in it is checked against
+/// the key given with --public-key, never one fetched from the same place.
+fn fetch_bundle(base: &str, signature: &str) -> anyhow::Result<ProofBundle> {
+    let sig =
+        Signature::parse(signature).context("the file's signature is not a minisign signature")?;
+    let comment = ExportComment::parse(&sig.trusted_comment).map_err(|e| {
+        anyhow::anyhow!(
+            "the signature's trusted comment {:?}: {e}",
+            sig.trusted_comment
+        )
+    })?;
+    let version = i64::try_from(comment.version).context("the signed version number")?;
+    let format = FORMATS
+        .iter()
+        .find(|f| comment.file.ends_with(&format!(".{}", f.extension())))
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "the signature is for the file {:?}, whose export format this verifier does not know (.csv, .ftm.json, .xml, .stix.json)",
+                comment.file
+            )
+        })?;
+    let url = format!(
+        "{}/api/list/versions/{version}/proof-bundle?format={}",
+        base.trim_end_matches('/'),
+        format_name(*format)
+    );
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(std::time::Duration::from_secs(60)))
+        .build()
+        .into();
+    let mut response = agent
+        .get(&url)
+        .call()
+        .with_context(|| format!("downloading the proof bundle from {url}"))?;
+    let text = response
+        .body_mut()
+        .with_config()
+        .limit(64 * 1024 * 1024)
+        .read_to_string()
+        .with_context(|| format!("reading the proof bundle from {url}"))?;
+    let bundle = serde_json::from_str(&text)
+        .with_context(|| format!("{url} did not answer with a proof bundle"))?;
+    println!("proof bundle of version {version} downloaded from {url}");
+    Ok(bundle)
+}
+
 /// A public key file, or the base64 line itself.
-fn read_public_key(arg: &str) -> anyhow::Result<PublicKey> {
+pub(crate) fn read_public_key(arg: &str) -> anyhow::Result<PublicKey> {
     let path = Path::new(arg);
     if path.is_file() {
         let text = std::fs::read_to_string(path)
@@ -92,7 +146,7 @@ fn read_signature(args: &VerifyArgs, bundle: Option<&ProofBundle>) -> anyhow::Re
         .with_context(|| format!("cannot read the signature {}", path.display()))
 }
 
-fn when(t: i64) -> String {
+pub(crate) fn when(t: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(t)
         .ok()
         .and_then(|d| {

@@ -34,6 +34,8 @@ fn every_subcommand_has_help() {
         vec!["token", "create", "--help"],
         vec!["token", "revoke", "--help"],
         vec!["audit", "verify", "--help"],
+        vec!["audit", "checkpoint", "--help"],
+        vec!["keys", "rotate", "--help"],
         vec!["backup", "--help"],
         vec!["common-list", "versions", "--help"],
         vec!["list", "export", "--help"],

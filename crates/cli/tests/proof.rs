@@ -4,78 +4,17 @@
 //! FILE.minisig with the key beside the database), and `accord verify` it
 //! offline; Debian's minisign verifies the same file.
 
-use std::io::{BufRead, Read, Write};
+mod support;
+
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Command;
 
-fn accord(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .env_remove("ACCORD_DATABASE_URL")
-        .env_remove("ACCORD_CONFIG")
-        .env_remove("ACCORD_SIGNING_KEY")
-        .output()
-        .expect("run accord")
-}
-
-/// A plain HTTP/1.0 GET (the server speaks HTTP/1.1 and answers 1.0).
-fn get(addr: &str, path: &str) -> Vec<u8> {
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("an HTTP response");
-    let head = String::from_utf8_lossy(&raw[..split]).to_string();
-    assert!(
-        head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200"),
-        "{path}: {head}"
-    );
-    raw[split + 4..].to_vec()
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        self.0.wait().ok();
-    }
-}
+use support::{Server, accord, get};
 
 fn serve_demo(url: &str) -> (Server, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args([
-            "serve",
-            "--demo",
-            "--database",
-            url,
-            "--bind",
-            "127.0.0.1:0",
-        ])
-        .env_remove("ACCORD_SIGNING_KEY")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start accord");
-    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut printed = String::new();
-    let mut line = String::new();
-    let mut addr = String::new();
-    while out.read_line(&mut line).unwrap() > 0 {
-        printed.push_str(&line);
-        if let Some(a) = line.trim().strip_prefix("Accord is listening on http://") {
-            addr = a.trim_end_matches('/').to_string();
-            break;
-        }
-        line.clear();
-    }
-    assert!(!addr.is_empty(), "{printed}");
-    // Keep reading: a closed pipe would kill the server at its next line.
-    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-    (Server(child), addr, printed)
+    let s = support::serve(url, &["--demo"]).expect("the demo server starts");
+    let (addr, printed) = (s.addr.clone(), s.printed.clone());
+    (s, addr, printed)
 }
 
 #[test]

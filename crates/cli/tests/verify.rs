@@ -346,21 +346,29 @@ fn a_key_the_bundle_does_not_lead_to_fails() {
 }
 
 #[test]
-fn log_url_is_refused_clearly_in_this_build() {
+fn a_log_url_that_does_not_answer_is_named() {
     let w = World::build();
     let dir = Dir::new("log-url");
     let (file, _, key) = publish(&dir, &w, 3, &w.bundle(3));
+    // A port on this machine that nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let o = accord(&[
         "verify",
         &file,
         "-P",
         &key,
         "--log-url",
-        "https://example.org/api/transparency",
+        &format!("http://127.0.0.1:{port}/"),
     ]);
     assert!(!o.status.success());
     assert!(
-        err(&o).contains("not available in this build"),
+        err(&o).contains(&format!(
+            "downloading the proof bundle from http://127.0.0.1:{port}/api/list/versions/3/proof-bundle?format=csv"
+        )),
         "{}",
         err(&o)
     );

@@ -26,6 +26,7 @@
 //! assert_eq!(err.check, Check::FileSignature);
 //! ```
 
+pub mod audit;
 pub mod bundle;
 pub mod demo;
 pub mod jcs;
@@ -35,6 +36,7 @@ pub mod merkle;
 pub mod minisign;
 pub mod records;
 
+pub use audit::CheckpointProof;
 pub use bundle::{
     Check, EarlierHead, ExportComment, Failure, ProofBundle, VerifyError, VerifyReport,
     sign_export, verify_bundle, verify_file,

@@ -101,6 +101,62 @@ impl Store {
         })
     }
 
+    /// The stored hash of audit record `sequence`, if there is such a
+    /// record (for checking the chain against a signed checkpoint).
+    pub async fn audit_hash_at(&self, sequence: i64) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
+                .bind(sequence)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// How many audit records after `sequence` are of another action than
+    /// `except` (the anchoring schedule skips a chain that moved only by
+    /// the records of its own appends to the log).
+    pub async fn audit_records_after(
+        &self,
+        sequence: i64,
+        except: &str,
+    ) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE seq > $1 AND action <> $2")
+                .bind(sequence)
+                .bind(except)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The log's entries of one kind (`key_rotation`, ...), in order.
+    pub async fn transparency_entries_of_kind(
+        &self,
+        kind: &str,
+    ) -> Result<Vec<LogEntryRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT sequence, kind, entry, leaf_hash, list_version, created_at \
+             FROM transparency_entries WHERE kind = $1 ORDER BY sequence",
+        )
+        .bind(kind)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The log's entry of a published list version, if it is logged.
+    pub async fn transparency_entry_for_version(
+        &self,
+        version: i64,
+    ) -> Result<Option<LogEntryRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT sequence, kind, entry, leaf_hash, list_version, created_at \
+             FROM transparency_entries WHERE list_version = $1",
+        )
+        .bind(version)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     /// Appends `entries` at position `at` (the log's size the caller built
     /// them against) and stores `head`, in one audited transaction. A log
     /// that has grown since (another node appended first), an entry for a

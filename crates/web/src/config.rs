@@ -28,6 +28,10 @@ pub struct Config {
     /// The platform's signing key (`accord_proof::keys::load_or_create`),
     /// loaded once by the binary. Without it the proof endpoints answer 404.
     pub signing_key: Option<std::sync::Arc<accord_proof::SecretKey>>,
+    /// How often the procedure clock signs the audit chain's head into the
+    /// transparency log when the chain has moved ([`crate::anchor`]);
+    /// `None` turns the schedule off (publications still anchor it).
+    pub audit_anchor_interval: Option<std::time::Duration>,
     /// Who publishes the programmes' IATI file: the secretariat's IATI
     /// organisation identifier, type and name.
     pub iati: accord_programmes::iati::IatiConfig,
@@ -57,6 +61,9 @@ impl Default for Config {
             login_throttle: accord_store::LoginThrottle::default(),
             trusted_proxies: Vec::new(),
             signing_key: None,
+            audit_anchor_interval: Some(std::time::Duration::from_secs(
+                60 * crate::anchor::DEFAULT_INTERVAL_MINUTES,
+            )),
             iati: default_iati(),
         }
     }

@@ -6,6 +6,7 @@
 //! which language) → a route handler, which asks [`context::Ctx::require`]
 //! (the one access check) before it calls the store.
 
+pub mod anchor;
 mod assets;
 mod config;
 mod context;
@@ -15,6 +16,7 @@ mod forms;
 pub mod gate;
 mod hash_index;
 mod i18n;
+pub mod keychain;
 mod metrics;
 mod openapi;
 pub mod publication;

@@ -38,7 +38,11 @@ impl AppState {
                 tracing::warn!(error = %e, "could not seal the published versions");
             }
         }
-        spawn_procedure_clock(store.clone(), signing_key.clone());
+        spawn_procedure_clock(
+            store.clone(),
+            signing_key.clone(),
+            config.audit_anchor_interval,
+        );
         let hashes = Arc::new(crate::hash_index::HashIndex::default());
         hashes.refresh(&store).await?;
         Ok(AppState {
@@ -72,7 +76,15 @@ fn lease_holder() -> String {
 /// reporting round whose deadline nears are reminded. With several nodes on
 /// one database, the node holding the clock's lease does it (it renews the
 /// lease every minute; when it stops, another takes over at expiry).
-fn spawn_procedure_clock(store: Store, signing_key: Option<Arc<accord_proof::SecretKey>>) {
+///
+/// It also anchors the audit chain: when the chain moved since the newest
+/// signed checkpoint and that checkpoint is `anchor_every` old, the chain's
+/// head is signed into the transparency log ([`crate::anchor`]).
+fn spawn_procedure_clock(
+    store: Store,
+    signing_key: Option<Arc<accord_proof::SecretKey>>,
+    anchor_every: Option<std::time::Duration>,
+) {
     tokio::spawn(async move {
         let actor = accord_store::Actor::system("procedure");
         let holder = lease_holder();
@@ -103,6 +115,19 @@ fn spawn_procedure_clock(store: Store, signing_key: Option<Arc<accord_proof::Sec
                 && let Err(e) = crate::transparency::seal(&store, key, now.unix_timestamp()).await
             {
                 tracing::warn!(error = %e, "could not seal the published versions");
+            }
+            if let (Some(key), Some(every)) = (&signing_key, anchor_every) {
+                let every = i64::try_from(every.as_secs()).unwrap_or(i64::MAX);
+                match crate::anchor::anchor_audit(&store, key, now.unix_timestamp(), every).await {
+                    Ok(Some(cp)) => {
+                        tracing::info!(sequence = cp.sequence, "anchored the audit chain's head")
+                    }
+                    Ok(None) => {}
+                    Err(e @ crate::transparency::ProofError::Audit(_)) => {
+                        tracing::error!(error = %e, "the audit chain does not match its last signed checkpoint; not anchoring it")
+                    }
+                    Err(e) => tracing::warn!(error = %e, "could not anchor the audit chain"),
+                }
             }
             let years = match store.procedure_settings().await {
                 Ok(v) => v.settings.review_years,

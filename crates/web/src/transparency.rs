@@ -62,6 +62,19 @@ pub enum ProofError {
     Sign(String),
     #[error("the transparency log kept changing while sealing; try again")]
     Busy,
+    #[error("the platform key: {0}")]
+    Key(String),
+    #[error(
+        "the {format} export of version {version} has SHA-256 {now}, but its signed record in the transparency log names {logged}: the stored version was altered after it was published; nothing was signed"
+    )]
+    Altered {
+        format: &'static str,
+        version: i64,
+        logged: String,
+        now: String,
+    },
+    #[error(transparent)]
+    Audit(#[from] accord_proof::records::CheckpointError),
 }
 
 /// The format's name in version records (`csv`, `ftm`, `un-xml`, `stix`).
@@ -104,6 +117,19 @@ pub fn signed_export(
     v: &PublishedVersion,
     format: ExportFormat,
 ) -> Result<(Vec<u8>, String), ProofError> {
+    signed_export_since(key, v, format, None)
+}
+
+/// [`signed_export`] with a key that became valid at `key_from` (its
+/// rotation's time, [`crate::keychain::key_valid_from`]): a version
+/// published before then is signed at `key_from`, when this key could first
+/// sign, so that the signature's time is within the key's validity.
+pub fn signed_export_since(
+    key: &SecretKey,
+    v: &PublishedVersion,
+    format: ExportFormat,
+    key_from: Option<i64>,
+) -> Result<(Vec<u8>, String), ProofError> {
     let version = v.version.version;
     let body = publication::write(v, format).map_err(|e| ProofError::Export {
         format: format_name(format),
@@ -116,10 +142,57 @@ pub fn signed_export(
         &format.file_name(version),
         LIST_ID,
         version as u64,
-        v.version.created_at / 1000,
+        (v.version.created_at / 1000).max(key_from.unwrap_or(i64::MIN)),
     )
     .map_err(|e| ProofError::Sign(e.to_string()))?;
     Ok((body, sig.to_text()))
+}
+
+/// The export of a version and its signature, as it is served: signed by
+/// `key` at a time within its validity, and only if the bytes are the ones
+/// the version's signed record in the log names. A version whose stored
+/// entries were edited after publication (the database's immutability
+/// triggers dropped) is refused with [`ProofError::Altered`] instead of
+/// being signed afresh.
+pub async fn checked_export(
+    store: &Store,
+    key: &SecretKey,
+    v: &PublishedVersion,
+    format: ExportFormat,
+) -> Result<(Vec<u8>, String), ProofError> {
+    let key_from = crate::keychain::key_valid_from(store, key).await?;
+    let (body, signature) = signed_export_since(key, v, format, key_from)?;
+    let version = v.version.version;
+    if let Some(row) = store.transparency_entry_for_version(version).await? {
+        let corrupt = |reason: String| ProofError::Corrupt {
+            sequence: row.sequence,
+            reason,
+        };
+        let entry: LogEntry =
+            serde_json::from_str(&row.entry).map_err(|e| corrupt(e.to_string()))?;
+        let LogEntry::ListVersion(record) = entry else {
+            return Err(corrupt(format!("it is not version {version}'s record")));
+        };
+        let name = format_name(format);
+        let now = Hash::sha256(&body);
+        match record.record.exports.iter().find(|e| e.format == name) {
+            Some(e) if e.sha256 == now => {}
+            Some(e) => {
+                return Err(ProofError::Altered {
+                    format: name,
+                    version,
+                    logged: e.sha256.to_string(),
+                    now: now.to_string(),
+                });
+            }
+            None => {
+                return Err(corrupt(format!(
+                    "version {version}'s record has no {name} export"
+                )));
+            }
+        }
+    }
+    Ok((body, signature))
 }
 
 /// The log as stored, with every stored leaf hash checked against its entry.
@@ -217,6 +290,67 @@ pub fn version_record(
     .map_err(|e| ProofError::Sign(e.to_string()))
 }
 
+/// The audit chain's head as it is now, signed as an `AuditCheckpoint`.
+pub(crate) async fn audit_checkpoint(
+    store: &Store,
+    key: &SecretKey,
+    now_s: i64,
+) -> Result<LogEntry, ProofError> {
+    let audit = store.audit_head().await?;
+    Ok(LogEntry::AuditCheckpoint(
+        Signed::sign(
+            AuditCheckpoint {
+                sequence: audit.sequence,
+                hash: audit.hash,
+                at: now_s,
+            },
+            key,
+        )
+        .map_err(|e| ProofError::Sign(e.to_string()))?,
+    ))
+}
+
+/// Appends `entry` to the log being built and to the rows to store.
+pub(crate) fn push_entry(
+    log: &mut TransparencyLog,
+    entries: &mut Vec<NewLogEntry>,
+    entry: LogEntry,
+    list_version: Option<i64>,
+) -> Result<(), ProofError> {
+    entries.push(new_entry(&entry, list_version)?);
+    log.append(entry)
+        .map_err(|e| ProofError::Sign(e.to_string()))?;
+    Ok(())
+}
+
+/// Signs the head of `log` (which is the stored log of `at` entries plus
+/// `entries`) and stores both in one transaction. A conflict means another
+/// node appended first: reload and try again. Refuses to sign with a key
+/// the log says was rotated out (a server still running with the old key
+/// after `accord keys rotate`), so no head is ever signed by a retired key.
+pub(crate) async fn append_signed(
+    store: &Store,
+    key: &SecretKey,
+    at: i64,
+    log: &TransparencyLog,
+    entries: &[NewLogEntry],
+    now_s: i64,
+) -> Result<(), ProofError> {
+    crate::keychain::ensure_current(log.entries(), key)?;
+    let head = log
+        .sign_head(key, now_s)
+        .map_err(|e| ProofError::Sign(e.to_string()))?;
+    let new_head = NewTreeHead {
+        size: head.record.size as i64,
+        root: head.record.root.to_hex(),
+        signed: serde_json::to_string(&head).map_err(|e| ProofError::Sign(e.to_string()))?,
+    };
+    store
+        .append_transparency(&Actor::system("transparency"), at, entries, &new_head)
+        .await?;
+    Ok(())
+}
+
 /// Appends every published version not yet logged (oldest first), an audit
 /// checkpoint and a new signed head. Returns how many versions were sealed.
 pub async fn seal(store: &Store, key: &SecretKey, now_s: i64) -> Result<usize, ProofError> {
@@ -251,16 +385,10 @@ pub async fn seal(store: &Store, key: &SecretKey, now_s: i64) -> Result<usize, P
         for certificate in certificates {
             let signed =
                 Signed::sign(certificate, key).map_err(|e| ProofError::Sign(e.to_string()))?;
-            let entry = LogEntry::MemberKey(signed);
-            entries.push(new_entry(&entry, None)?);
-            log.append(entry)
-                .map_err(|e| ProofError::Sign(e.to_string()))?;
+            push_entry(&mut log, &mut entries, LogEntry::MemberKey(signed), None)?;
         }
         for decision in decisions {
-            let entry = LogEntry::Decision(decision);
-            entries.push(new_entry(&entry, None)?);
-            log.append(entry)
-                .map_err(|e| ProofError::Sign(e.to_string()))?;
+            push_entry(&mut log, &mut entries, LogEntry::Decision(decision), None)?;
         }
         for version in &missing {
             let v = store.published_list(Some(*version)).await?;
@@ -274,41 +402,15 @@ pub async fn seal(store: &Store, key: &SecretKey, now_s: i64) -> Result<usize, P
                 None => Vec::new(),
             };
             let entry = LogEntry::ListVersion(version_record(key, &v, adoption)?);
-            entries.push(new_entry(&entry, Some(*version))?);
-            log.append(entry)
-                .map_err(|e| ProofError::Sign(e.to_string()))?;
+            push_entry(&mut log, &mut entries, entry, Some(*version))?;
         }
-        let audit = store.audit_head().await?;
-        let checkpoint = LogEntry::AuditCheckpoint(
-            Signed::sign(
-                AuditCheckpoint {
-                    sequence: audit.sequence,
-                    hash: audit.hash,
-                    at: now_s,
-                },
-                key,
-            )
-            .map_err(|e| ProofError::Sign(e.to_string()))?,
-        );
-        entries.push(new_entry(&checkpoint, None)?);
-        log.append(checkpoint)
-            .map_err(|e| ProofError::Sign(e.to_string()))?;
-        let head = log
-            .sign_head(key, now_s)
-            .map_err(|e| ProofError::Sign(e.to_string()))?;
-        let new_head = NewTreeHead {
-            size: head.record.size as i64,
-            root: head.record.root.to_hex(),
-            signed: serde_json::to_string(&head).map_err(|e| ProofError::Sign(e.to_string()))?,
-        };
-        match store
-            .append_transparency(&Actor::system("transparency"), at, &entries, &new_head)
-            .await
-        {
+        let checkpoint = audit_checkpoint(store, key, now_s).await?;
+        push_entry(&mut log, &mut entries, checkpoint, None)?;
+        match append_signed(store, key, at, &log, &entries, now_s).await {
             Ok(()) => return Ok(missing.len()),
             // Another node sealed first: reload and see what is left.
-            Err(StoreError::Conflict(_)) => continue,
-            Err(e) => return Err(e.into()),
+            Err(ProofError::Store(StoreError::Conflict(_))) => continue,
+            Err(e) => return Err(e),
         }
     }
     Err(ProofError::Busy)
@@ -383,7 +485,7 @@ pub async fn bundle(
     format: ExportFormat,
 ) -> Result<ProofBundle, ProofError> {
     let v = store.published_list(Some(version)).await?;
-    let (_, signature) = signed_export(key, &v, format)?;
+    let (_, signature) = checked_export(store, key, &v, format).await?;
     let log = load_log(store).await?;
     let head = latest_head(store)
         .await?

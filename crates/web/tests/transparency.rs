@@ -20,6 +20,8 @@ on_both_backends!(
     nothing_is_logged_twice_and_the_log_only_grows,
     a_version_adopted_with_signed_decisions_proves_which_states_decided,
     a_refused_signature_is_shown_on_the_form_in_the_readers_language_with_the_input_kept,
+    the_audit_chain_is_anchored_when_it_moved_and_the_interval_passed,
+    after_a_rotation_only_the_new_key_appends,
 );
 
 async fn a_refused_signature_is_shown_on_the_form_in_the_readers_language_with_the_input_kept(
@@ -479,13 +481,15 @@ async fn a_byte_changed_in_a_published_version_fails_verification(app: &TestApp)
     assert_eq!(changed.rows_affected(), 1);
     let csv = bytes(app, "/api/list/export/csv?version=1").await;
     assert!(String::from_utf8_lossy(&csv).contains("Northerm"));
-    // The server signs what it now holds, but the signed version record
-    // logged at publication names other bytes.
-    let sig = text(app, "/api/list/export/csv.minisig?version=1").await;
-    let after: ProofBundle =
-        serde_json::from_str(&text(app, "/api/list/versions/1/proof-bundle").await).unwrap();
-    let err = verify_bundle(&csv, &sig, &after, &key, None).unwrap_err();
-    assert_eq!(err.check, Check::FileInVersion, "{err}");
+    // The server does not sign what it now holds: the signed version
+    // record logged at publication names other bytes.
+    for path in [
+        "/api/list/export/csv.minisig?version=1",
+        "/api/list/versions/1/proof-bundle",
+    ] {
+        let r = app.http.get(app.at(path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR, "{path}");
+    }
     // And the earlier bundle's signature does not cover the changed file.
     let err = verify_bundle(&csv, &before.file_signature, &before, &key, None).unwrap_err();
     assert_eq!(err.check, Check::FileSignature, "{err}");
@@ -530,4 +534,179 @@ async fn nothing_is_logged_twice_and_the_log_only_grows(app: &TestApp) {
         "{rows:?}"
     );
     assert_eq!(rows.len(), 2);
+}
+
+async fn the_audit_chain_is_anchored_when_it_moved_and_the_interval_passed(app: &TestApp) {
+    use accord_proof::CheckpointProof;
+    use accord_web::anchor::anchor_audit;
+    use accord_web::transparency::ProofError;
+    let key = std::sync::Arc::new(accord_proof::SecretKey::generate());
+    let given = key.clone();
+    let Some(app) = TestApp::spawn_with(app.store.backend(), move |c| {
+        c.signing_key = Some(given);
+    })
+    .await
+    else {
+        return;
+    };
+    let store = &app.store;
+    let t0 = time::OffsetDateTime::now_utc().unix_timestamp();
+    // The accounts made for the test moved the chain; no checkpoint yet.
+    let first = anchor_audit(store, &key, t0, 600).await.unwrap().unwrap();
+    assert_eq!(
+        first.sequence,
+        store.audit_head().await.unwrap().sequence - 1
+    );
+    // Only the log's own append moved it since: nothing to sign.
+    assert_eq!(
+        anchor_audit(store, &key, t0 + 3600, 600).await.unwrap(),
+        None
+    );
+    store
+        .audit(
+            &accord_store::Actor::system("test"),
+            "test.event",
+            "x",
+            accord_core::audit::Outcome::Ok,
+            serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+    // Moved, but the interval has not passed.
+    assert_eq!(anchor_audit(store, &key, t0 + 10, 600).await.unwrap(), None);
+    let second = anchor_audit(store, &key, t0 + 600, 600)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(second.sequence > first.sequence);
+    // Served publicly, and it verifies with the served key.
+    let proof: CheckpointProof =
+        serde_json::from_str(&text(&app, "/api/transparency/audit-checkpoint").await).unwrap();
+    let k = key_of(&app).await;
+    assert_eq!(
+        proof.verify(&accord_proof::Keyring::single(k)).unwrap(),
+        &second
+    );
+
+    // A chain cut before the newest checkpoint is never signed as it is.
+    let pool = store.raw_pool();
+    let drop = match store.backend() {
+        accord_store::Backend::Sqlite => "DROP TRIGGER audit_log_no_delete",
+        accord_store::Backend::Postgres => "DROP TRIGGER audit_log_no_delete ON audit_log",
+    };
+    sqlx::query(drop).execute(pool).await.unwrap();
+    let keep = second.sequence - 1;
+    sqlx::query("DELETE FROM audit_log WHERE seq > $1")
+        .bind(keep)
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE audit_head SET seq = $1, last_hash = (SELECT hash FROM audit_log WHERE seq = $1) WHERE id = 1",
+    )
+    .bind(keep)
+    .execute(pool)
+    .await
+    .unwrap();
+    store
+        .audit(
+            &accord_store::Actor::system("attacker"),
+            "test.event",
+            "y",
+            accord_core::audit::Outcome::Ok,
+            serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+    let err = anchor_audit(store, &key, t0 + 7200, 600).await.unwrap_err();
+    assert!(
+        matches!(err, ProofError::Audit(_)) && err.to_string().contains("rewritten"),
+        "{err}"
+    );
+    app.finish().await;
+}
+
+async fn key_of(app: &TestApp) -> PublicKey {
+    key(app).await
+}
+
+async fn after_a_rotation_only_the_new_key_appends(app: &TestApp) {
+    use accord_proof::keys::rotation_to;
+    use accord_web::keychain::{check_signing_key, key_valid_from, log_rotation};
+    use accord_web::transparency::ProofError;
+    let old = std::sync::Arc::new(accord_proof::SecretKey::generate());
+    let given = old.clone();
+    let Some(app) = TestApp::spawn_with(app.store.backend(), move |c| {
+        c.signing_key = Some(given);
+    })
+    .await
+    else {
+        return;
+    };
+    adopt(&app, "Northern Front").await;
+    let before: ProofBundle =
+        serde_json::from_str(&text(&app, "/api/list/versions/1/proof-bundle").await).unwrap();
+    let store = &app.store;
+    let t = time::OffsetDateTime::now_utc().unix_timestamp() + 5;
+    let new = accord_proof::SecretKey::generate();
+    // Another key cannot rotate the platform's.
+    let stranger = accord_proof::SecretKey::generate();
+    let forged = rotation_to(&stranger, &new, t, None, "x").unwrap();
+    assert!(matches!(
+        log_rotation(store, &stranger, &new, &forged).await,
+        Err(ProofError::Key(_))
+    ));
+    let rotation = rotation_to(&old, &new, t, None, "test").unwrap();
+    log_rotation(store, &old, &new, &rotation).await.unwrap();
+    // Logged once, even if repeated.
+    log_rotation(store, &old, &new, &rotation).await.unwrap();
+    assert_eq!(
+        store
+            .transparency_entries_of_kind("key_rotation")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(key_valid_from(store, &new).await.unwrap(), Some(t));
+    check_signing_key(store, &new).await.unwrap();
+    let err = check_signing_key(store, &old).await.unwrap_err();
+    assert!(err.to_string().contains("rotated out"), "{err}");
+    // The server still holding the old key can no longer append.
+    store
+        .audit(
+            &accord_store::Actor::system("test"),
+            "test.event",
+            "x",
+            accord_core::audit::Outcome::Ok,
+            serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+    let err = accord_web::anchor::anchor_audit(store, &old, t + 10, 0)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ProofError::Key(_)), "{err}");
+    accord_web::anchor::anchor_audit(store, &new, t + 10, 0)
+        .await
+        .unwrap()
+        .unwrap();
+    // A second rotation in the same second would break the key history.
+    let newer = accord_proof::SecretKey::generate();
+    let hasty = rotation_to(&new, &newer, t, None, "again").unwrap();
+    let err = log_rotation(store, &new, &newer, &hasty).await.unwrap_err();
+    assert!(err.to_string().contains("try again in a second"), "{err}");
+    // The bundle made before the rotation verifies with the old key only;
+    // one made after (by a server with the new key) is checked in the CLI
+    // tests (crates/cli/tests/rotation.rs).
+    let file = text(&app, "/api/list/export/csv?version=1").await;
+    verify_bundle(
+        file.as_bytes(),
+        &before.file_signature,
+        &before,
+        &old.public_key(),
+        None,
+    )
+    .unwrap();
+    app.finish().await;
 }

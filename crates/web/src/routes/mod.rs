@@ -197,6 +197,11 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
             Public,
             transparency::api_consistency,
         )
+        .get(
+            "/api/transparency/audit-checkpoint",
+            Public,
+            transparency::api_audit_checkpoint,
+        )
         .get("/petition", Public, petitions::form)
         .post("/petition", Public, petitions::submit)
         .get("/petition/status", Public, petitions::lookup)

@@ -156,6 +156,24 @@ pub async fn api_consistency(
         .map_err(|e| WebError::BadRequest(e.to_string()))
 }
 
+/// The newest signed audit checkpoint, with its inclusion proof under the
+/// newest head and the key rotations up to it: the file
+/// `accord audit verify --checkpoint` reads. Public like the rest of the
+/// log: a checkpoint is a sequence number and a hash, which say how many
+/// audited actions there were and nothing of what they were, and copies
+/// kept by others are what make a cut of the audit log detectable.
+pub async fn api_audit_checkpoint(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<accord_proof::CheckpointProof>, WebError> {
+    sealed(&state, &ctx).await?;
+    Ok(Json(
+        crate::anchor::latest_checkpoint(&state.store)
+            .await?
+            .ok_or_else(|| WebError::NotFound("a signed audit checkpoint".into()))?,
+    ))
+}
+
 #[derive(Deserialize)]
 pub struct BundleQuery {
     /// The export the bundle's file signature is for (default csv).
@@ -197,7 +215,7 @@ pub async fn export_signature(
     let key = sealed(state, ctx).await?;
     let format: ExportFormat = format.parse().map_err(WebError::NotFound)?;
     let v = state.store.published_list(version).await?;
-    let (_, signature) = transparency::signed_export(&key, &v, format)?;
+    let (_, signature) = transparency::checked_export(&state.store, &key, &v, format).await?;
     Ok(text(
         signature,
         "text/plain; charset=utf-8",

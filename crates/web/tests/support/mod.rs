@@ -83,6 +83,9 @@ impl TestApp {
             max_upload_bytes: 256 * 1024,
             screening_refresh: std::time::Duration::from_millis(200),
             signing_key: Some(std::sync::Arc::new(accord_proof::SecretKey::generate())),
+            // Off, so that the log holds only what a test makes (the clock's
+            // first tick is at start); tests of the schedule turn it on.
+            audit_anchor_interval: None,
             ..Default::default()
         };
         configure(&mut config);
