@@ -191,7 +191,9 @@ fn every_route_has_exactly_one_rule_per_method_and_writes_are_never_public_by_ac
             "POST /api/petitions",
             "POST /login",
             "POST /logout",
-            "POST /petition"
+            "POST /petition",
+            // A sign-in for hash-list clients, with an API token as password.
+            "POST /token-auth/tcap/"
         ]
     );
     // What must never be reachable without an account, or by a plain member
