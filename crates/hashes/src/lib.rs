@@ -25,6 +25,7 @@ mod image;
 mod index;
 mod pdq;
 mod signal;
+pub mod svg;
 pub mod synthetic;
 mod vpdq;
 

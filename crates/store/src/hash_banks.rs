@@ -268,6 +268,33 @@ impl Store {
         hash_record(row.ok_or_else(|| StoreError::NotFound(format!("hash {id}")))?)
     }
 
+    /// The hashes of `banks` that wait for their owner's review — held by
+    /// disagreements or retracted after a delisting — newest change first.
+    pub async fn hashes_for_review(
+        &self,
+        banks: &[BankId],
+        limit: i64,
+    ) -> Result<Vec<HashRecord>, StoreError> {
+        if banks.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (0..banks.len()).map(|i| format!("${}", i + 4)).collect();
+        let text = sql!(
+            "SELECT {HASH_COLUMNS} FROM bank_hashes WHERE state IN ($1, $2) AND bank_id IN ({}) \
+             ORDER BY seq DESC LIMIT $3",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, HashRow>(text)
+            .bind(HashState::Held.as_str())
+            .bind(HashState::Retracted.as_str())
+            .bind(limit);
+        for b in banks {
+            q = q.bind(b.as_str().to_string());
+        }
+        let rows: Vec<HashRow> = q.fetch_all(&self.pool).await?;
+        rows.into_iter().map(hash_record).collect()
+    }
+
     /// A bank's hashes, newest change first, deleted ones included (tombstones).
     pub async fn bank_hashes(
         &self,
@@ -577,4 +604,80 @@ async fn counts_in(
         }
     }
     Ok(c)
+}
+
+/// One caller's lookups in one minute, as a node tallied them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LookupMinute {
+    /// Who looked up (the token's user), as the audit log names actors.
+    pub actor: Actor,
+    /// The API token, when the caller used one.
+    pub token_id: Option<i64>,
+    /// Unix milliseconds at the minute's start.
+    pub minute: i64,
+    pub signals: u64,
+    /// Signals that matched at least one hash.
+    pub matched: u64,
+}
+
+impl Store {
+    /// Writes a node's tallies: one audit record per caller per minute
+    /// (never one per hash: platforms send millions) and the hashes' matches
+    /// per day, in one transaction.
+    pub async fn record_lookups(
+        &self,
+        minutes: &[LookupMinute],
+        matches: &[(i64, String, u64)],
+    ) -> Result<(), StoreError> {
+        if minutes.is_empty() && matches.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        for (hash_id, day, n) in matches {
+            sqlx::query(
+                "INSERT INTO hash_match_days (hash_id, day, matches) VALUES ($1, $2, $3) \
+                 ON CONFLICT (hash_id, day) DO UPDATE SET matches = hash_match_days.matches + excluded.matches",
+            )
+            .bind(hash_id)
+            .bind(day)
+            .bind(i64::try_from(*n).unwrap_or(i64::MAX))
+            .execute(&mut *tx)
+            .await?;
+        }
+        for m in minutes {
+            let minute =
+                time::OffsetDateTime::from_unix_timestamp_nanos(m.minute as i128 * 1_000_000)
+                    .ok()
+                    .and_then(|t| {
+                        t.format(&time::format_description::well_known::Rfc3339)
+                            .ok()
+                    })
+                    .unwrap_or_default();
+            crate::audit::append(
+                &mut tx,
+                &m.actor.event(
+                    "hashes.lookup",
+                    match m.token_id {
+                        Some(t) => format!("token:{t}"),
+                        None => format!("user:{}", m.actor.label),
+                    },
+                    accord_core::audit::Outcome::Ok,
+                    serde_json::json!({ "minute": minute, "signals": m.signals, "matched": m.matched }),
+                ),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A hash's matches per day, oldest first.
+    pub async fn hash_match_days(&self, hash_id: i64) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT day, matches FROM hash_match_days WHERE hash_id = $1 ORDER BY day",
+        )
+        .bind(hash_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
 }

@@ -127,7 +127,7 @@ impl Store {
     }
 
     /// The owner of a live token, if the token is valid and the account enabled.
-    pub async fn token_user(&self, secret: &str) -> Result<Option<User>, StoreError> {
+    pub async fn token_owner(&self, secret: &str) -> Result<Option<(User, i64)>, StoreError> {
         if !secret.starts_with(TOKEN_PREFIX) {
             return Ok(None);
         }
@@ -140,6 +140,10 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
+        let token_id: i64 = sqlx::query_scalar("SELECT id FROM api_tokens WHERE token_hash = $1")
+            .bind(&hash)
+            .fetch_one(&self.pool)
+            .await?;
         // At most one write a minute per token: a busy border post must not
         // turn every read into a database write.
         let now = now_ms();
@@ -152,6 +156,11 @@ impl Store {
         .bind(now - 60_000)
         .execute(&self.pool)
         .await?;
-        Ok(Some(row.try_into()?))
+        Ok(Some((row.try_into()?, token_id)))
+    }
+
+    /// The user an API token belongs to, if it is valid.
+    pub async fn token_user(&self, secret: &str) -> Result<Option<User>, StoreError> {
+        Ok(self.token_owner(secret).await?.map(|(user, _)| user))
     }
 }

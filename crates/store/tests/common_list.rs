@@ -104,8 +104,13 @@ async fn a_states_decision_needs_its_members_valid_signature_and_a_refusal_chang
         refused(missing),
         SignatureRefusal::Signature(accord_proof::records::DecisionError::MissingSignature)
     ));
-    // Signed by another member's key.
-    let tjk_key = member_test_key(&MemberCode::parse("TJK").unwrap());
+    // Signed by another member's (registered) key: named as such.
+    let tjk_code = MemberCode::parse("TJK").unwrap();
+    let tjk_key = member_test_key(&tjk_code);
+    store
+        .register_member_key(&actor(), &tjk_code, &tjk_key.public_key(), T0)
+        .await
+        .unwrap();
     let foreign = store
         .record_decision(
             &actor(),
@@ -116,7 +121,25 @@ async fn a_states_decision_needs_its_members_valid_signature_and_a_refusal_chang
             monday,
         )
         .await;
-    assert!(matches!(refused(foreign), SignatureRefusal::Signature(_)));
+    assert!(matches!(
+        refused(foreign),
+        SignatureRefusal::Signature(accord_proof::records::DecisionError::WrongMember { .. })
+    ));
+    // Dated ahead of the platform's clock.
+    let ahead = store
+        .record_decision(
+            &actor(),
+            p.id,
+            &kgz,
+            Action::Concur,
+            Some(&sign(p.id, &key, monday + Duration::minutes(5))),
+            monday,
+        )
+        .await;
+    assert!(matches!(
+        refused(ahead),
+        SignatureRefusal::NotCurrent { .. }
+    ));
     // The signature of a decision on another proposal.
     let elsewhere = store
         .record_decision(
@@ -194,6 +217,21 @@ async fn a_states_decision_needs_its_members_valid_signature_and_a_refusal_chang
         refused(with_old),
         SignatureRefusal::Signature(accord_proof::records::DecisionError::KeyNotValid { .. })
     ));
+    // Backdated to when the old key was still valid: refused all the same.
+    let backdated = store
+        .record_decision(
+            &actor(),
+            p.id,
+            &kgz,
+            Action::Concur,
+            Some(&sign(p.id, &key, monday - Duration::minutes(10))),
+            monday,
+        )
+        .await;
+    assert!(matches!(
+        refused(backdated),
+        SignatureRefusal::KeyReplaced { .. }
+    ));
     let good = sign(p.id, &new_key, monday);
     let after = store
         .record_decision(&actor(), p.id, &kgz, Action::Concur, Some(&good), monday)
@@ -205,6 +243,47 @@ async fn a_states_decision_needs_its_members_valid_signature_and_a_refusal_chang
     let signed = stored[0].signed().unwrap();
     assert_eq!(signed.record.member, "KGZ");
     assert_eq!(signed.record.proposal, format!("P-{}", p.id));
+    // A signed decision is taken once: the same signed hold sent again after
+    // a lift is refused (the procedure allows one hold per state; behind
+    // it, the digest of every signed decision is unique in the store).
+    let q = propose_listing(&store, organization("Replay Front", "RPF"), T0).await;
+    let hold = Action::PlaceHold {
+        reason: Some("Checking.".into()),
+    };
+    let hold_sig = DecisionSignature {
+        at: monday.unix_timestamp(),
+        signature: accord_proof::Signed::sign(
+            decision_to_sign(q.id, &code, &hold, monday.unix_timestamp()).unwrap(),
+            &new_key,
+        )
+        .unwrap()
+        .signature,
+    };
+    store
+        .record_decision(&actor(), q.id, &kgz, hold.clone(), Some(&hold_sig), monday)
+        .await
+        .unwrap();
+    let lift = DecisionSignature {
+        at: monday.unix_timestamp(),
+        signature: accord_proof::Signed::sign(
+            decision_to_sign(q.id, &code, &Action::LiftHold, monday.unix_timestamp()).unwrap(),
+            &new_key,
+        )
+        .unwrap()
+        .signature,
+    };
+    store
+        .record_decision(&actor(), q.id, &kgz, Action::LiftHold, Some(&lift), monday)
+        .await
+        .unwrap();
+    match store
+        .record_decision(&actor(), q.id, &kgz, hold, Some(&hold_sig), monday)
+        .await
+    {
+        Err(StoreError::Conflict(m)) => assert!(m.contains("only once"), "{m}"),
+        other => panic!("a replayed hold was not refused: {other:?}"),
+    }
+
     // The same key cannot be registered twice, for anyone.
     assert!(matches!(
         store
@@ -217,7 +296,8 @@ async fn a_states_decision_needs_its_members_valid_signature_and_a_refusal_chang
             .await,
         Err(StoreError::Conflict(_))
     ));
-    assert_eq!(actions(&store, "members.key.register").await.len(), 2);
+    let regs = actions(&store, "members.key.register").await;
+    assert_eq!(regs.len(), 3, "{regs:#?}");
 }
 
 async fn the_procedure_rule_is_versioned_data_new_proposals_take_and_open_ones_keep(store: Store) {

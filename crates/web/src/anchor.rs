@@ -14,7 +14,9 @@
 
 use accord_proof::log::LogEntry;
 use accord_proof::records::CheckpointError;
-use accord_proof::{AuditCheckpoint, CheckpointProof, Keyring, PublicKey, SecretKey, Signed};
+use accord_proof::{
+    AuditCheckpoint, CheckpointProof, Keyring, PublicKey, SecretKey, Signed, TransparencyLog,
+};
 use accord_store::{Store, StoreError};
 
 use crate::keychain;
@@ -46,6 +48,23 @@ async fn check_head_against(store: &Store, cp: &AuditCheckpoint) -> Result<(), P
     let hash = store.audit_hash_at(cp.sequence).await?;
     cp.check(head.sequence, hash.as_deref())?;
     Ok(())
+}
+
+/// Whether the audit chain still agrees with the newest checkpoint in `log`
+/// (true when there is none): what must hold before any checkpoint is
+/// signed, by the schedule or by a publication.
+pub(crate) async fn chain_agrees(store: &Store, log: &TransparencyLog) -> Result<bool, ProofError> {
+    match checkpoints(log.entries()).last() {
+        None => Ok(true),
+        Some((_, last)) => match check_head_against(store, &last.record).await {
+            Ok(()) => Ok(true),
+            Err(ProofError::Audit(e)) => {
+                tracing::error!(error = %e, "the audit chain does not match its last signed checkpoint; not anchoring it");
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        },
+    }
 }
 
 /// Signs the audit chain's head and appends it to the log with a new signed

@@ -35,6 +35,11 @@ pub struct Config {
     /// Who publishes the programmes' IATI file: the secretariat's IATI
     /// organisation identifier, type and name.
     pub iati: accord_programmes::iati::IatiConfig,
+    /// Hash signals one API token (or signed-in user) may look up per
+    /// minute on one node ([`crate::lookups`]).
+    pub hash_lookups_per_minute: u64,
+    /// The period lookups are tallied and audited by (a minute; tests shorten it).
+    pub lookup_tally_period: std::time::Duration,
 }
 
 /// The secretariat as IATI's reporting organisation until one is
@@ -65,6 +70,8 @@ impl Default for Config {
                 60 * crate::anchor::DEFAULT_INTERVAL_MINUTES,
             )),
             iati: default_iati(),
+            hash_lookups_per_minute: 6_000_000,
+            lookup_tally_period: std::time::Duration::from_secs(60),
         }
     }
 }

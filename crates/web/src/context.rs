@@ -34,7 +34,9 @@ pub enum Auth {
         token: String,
     },
     /// A bearer API token; not sent automatically by browsers, so no CSRF risk.
-    Token,
+    Token {
+        id: i64,
+    },
 }
 
 #[derive(Clone)]
@@ -186,12 +188,12 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
         let found = match bearer {
-            Some(secret) => state.store.token_user(secret).await,
+            Some(secret) => state.store.token_owner(secret).await,
             None => Ok(None),
         };
         match found {
-            Ok(Some(u)) => {
-                auth = Auth::Token;
+            Ok(Some((u, id))) => {
+                auth = Auth::Token { id };
                 user = Some(u);
             }
             Ok(None) => return WebError::NotSignedIn.into_response(),

@@ -179,7 +179,7 @@ impl<S: Send + Sync> FromRequest<S> for Upload {
         }
         let upload = Upload { fields };
         // A bearer token is never sent by a browser on its own: no CSRF risk.
-        if ctx.auth != crate::context::Auth::Token
+        if !matches!(ctx.auth, crate::context::Auth::Token { .. })
             && !same(&upload.text(CSRF_FIELD), &ctx.csrf_token)
         {
             return Err(WebError::Csrf);

@@ -17,6 +17,7 @@ pub mod gate;
 mod hash_index;
 mod i18n;
 pub mod keychain;
+mod lookups;
 mod metrics;
 mod openapi;
 pub mod publication;

@@ -19,6 +19,8 @@ pub struct AppState {
     pub signing_key: Option<Arc<accord_proof::SecretKey>>,
     /// The hash banks' match index, following the store's change feed.
     pub hashes: Arc<crate::hash_index::HashIndex>,
+    /// Platforms' lookups: per-token limits and the tallies audited per minute.
+    pub lookups: Arc<crate::lookups::Lookups>,
 }
 
 impl AppState {
@@ -45,8 +47,17 @@ impl AppState {
         );
         let hashes = Arc::new(crate::hash_index::HashIndex::default());
         hashes.refresh(&store).await?;
+        let lookups = Arc::new(crate::lookups::Lookups::new(
+            config.hash_lookups_per_minute,
+            config.lookup_tally_period,
+        ));
+        lookups.spawn_flusher(
+            store.clone(),
+            (config.lookup_tally_period / 6).max(std::time::Duration::from_millis(50)),
+        );
         Ok(AppState {
             hashes,
+            lookups,
             signing_key,
             store,
             config: Arc::new(config),

@@ -372,8 +372,10 @@ pub async fn seal(store: &Store, key: &SecretKey, now_s: i64) -> Result<usize, P
             .filter(|v| !logged.contains(&(*v as u64)))
             .collect();
         missing.sort_unstable();
-        let certificates = unlogged_certificates(store, &log, now_s).await?;
+        // Decisions are read before keys, so that every decision's key is
+        // among the keys read (a key registered in between is merely early).
         let decisions = unlogged_decisions(store, &log).await?;
+        let certificates = unlogged_certificates(store, &log, now_s).await?;
         if missing.is_empty() && certificates.is_empty() && decisions.is_empty() {
             return Ok(0);
         }
@@ -404,8 +406,12 @@ pub async fn seal(store: &Store, key: &SecretKey, now_s: i64) -> Result<usize, P
             let entry = LogEntry::ListVersion(version_record(key, &v, adoption)?);
             push_entry(&mut log, &mut entries, entry, Some(*version))?;
         }
-        let checkpoint = audit_checkpoint(store, key, now_s).await?;
-        push_entry(&mut log, &mut entries, checkpoint, None)?;
+        // Never sign a chain that disagrees with the newest checkpoint: that
+        // would make a cut look legitimate. The versions are sealed anyway.
+        if crate::anchor::chain_agrees(store, &log).await? {
+            let checkpoint = audit_checkpoint(store, key, now_s).await?;
+            push_entry(&mut log, &mut entries, checkpoint, None)?;
+        }
         match append_signed(store, key, at, &log, &entries, now_s).await {
             Ok(()) => return Ok(missing.len()),
             // Another node sealed first: reload and see what is left.

@@ -282,14 +282,24 @@ async fn a_version_adopted_with_signed_decisions_proves_which_states_decided(app
         "{:?}",
         report.passed
     );
-    // The decision in the bundle changed: verification fails.
+    // The decision in the bundle changed: the version record's own
+    // signature, which covers its decisions, fails.
     let mut forged = bundle.clone();
     forged.version.record.adoption[0].record.decision = accord_proof::records::DecisionKind::Object;
-    assert!(verify_bundle(&csv, &sig, &forged, &key, None).is_err());
-    // Another member's certificate in place of Kyrgyzstan's: fails too.
+    let err = verify_bundle(&csv, &sig, &forged, &key, None).unwrap_err();
+    assert_eq!(err.check, Check::VersionRecord, "{err}");
+    // Without Kyrgyzstan's certified key, its decision cannot be checked.
     let mut no_key = bundle.clone();
     no_key.member_keys.clear();
-    assert!(verify_bundle(&csv, &sig, &no_key, &key, None).is_err());
+    let err = verify_bundle(&csv, &sig, &no_key, &key, None).unwrap_err();
+    assert_eq!(
+        err.check,
+        Check::Decision {
+            member: "KGZ".into(),
+            proposal: format!("P-{}", p.id)
+        },
+        "{err}"
+    );
 }
 
 async fn adopt(app: &TestApp, name: &str) {

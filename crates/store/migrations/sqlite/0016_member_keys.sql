@@ -19,6 +19,8 @@ CREATE TABLE member_keys (
     created_at  BIGINT NOT NULL
 );
 CREATE INDEX member_keys_member ON member_keys(member_code);
+-- One current key per member, whatever registrations race.
+CREATE UNIQUE INDEX member_keys_one_current ON member_keys(member_code) WHERE valid_until IS NULL;
 
 CREATE TABLE signed_decisions (
     id          INTEGER PRIMARY KEY,
@@ -27,8 +29,9 @@ CREATE TABLE signed_decisions (
     decision    TEXT NOT NULL,
     -- The signed decision (accord_proof::SignedDecision), JSON.
     signed      TEXT NOT NULL,
-    -- The minisign signature alone: one signature, one decision (no replay).
-    signature   TEXT NOT NULL UNIQUE,
+    -- SHA-256 of the signed bytes: a decision is recorded once, however
+    -- often (and in whichever minisign form) it is signed (no replay).
+    digest      TEXT NOT NULL UNIQUE,
     at          BIGINT NOT NULL,
     created_at  BIGINT NOT NULL
 );

@@ -16,6 +16,7 @@ use accord_procedure::Action;
 use accord_proof::records::{Decision, DecisionError, DecisionKind, MemberKey, SignedDecision};
 use accord_proof::{MemberKeyring, PublicKey};
 use serde_json::json;
+use sha2::Digest as _;
 use sqlx::{Any, FromRow, Transaction};
 use time::OffsetDateTime;
 
@@ -28,6 +29,10 @@ pub const LIST_ID: &str = "accord-common-list";
 /// enough to sign with a command-line tool, short enough that a signature
 /// cannot be kept and replayed later (a used signature is also refused).
 pub const SIGNING_WINDOW_SECONDS: i64 = 30 * 60;
+
+/// How far ahead of the platform's clock a decision may be dated (clock
+/// skew between the signer's machine and the platform).
+pub const FUTURE_SKEW_SECONDS: i64 = 60;
 
 /// A proposal's reference in signed decisions.
 pub fn proposal_reference(id: i64) -> String {
@@ -113,6 +118,8 @@ pub enum SignatureRefusal {
     NotCurrent { at: i64, now: i64 },
     #[error("this signature was already used for a decision")]
     Replayed,
+    #[error("the key {key_id} was replaced: sign with the member's current key")]
+    KeyReplaced { key_id: String },
     #[error(transparent)]
     Signature(#[from] DecisionError),
 }
@@ -188,8 +195,12 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         // A write first (SQLite's lock up front): the member's current key
         // stops signing now; the checks below roll it back if they fail.
+        // The old key's end is after every decision it signed (one may be
+        // dated a little ahead of the clock), so those stay verifiable.
         let replaced: Vec<String> = sqlx::query_scalar(
-            "UPDATE member_keys SET valid_until = $1 \
+            "UPDATE member_keys SET valid_until = \
+               (SELECT MAX(t) FROM (SELECT CAST($1 AS BIGINT) AS t UNION ALL \
+                  SELECT at + 1 FROM signed_decisions WHERE member_code = $2) AS ends) \
              WHERE member_code = $2 AND valid_until IS NULL RETURNING key_id",
         )
         .bind(now_s)
@@ -232,6 +243,24 @@ impl Store {
                 e.into()
             }
         })?;
+        // The member is told of every new key on its name, whoever
+        // registered it: a key its own administrators did not register is
+        // seen at once (the secretariat can create administrators).
+        for r in [
+            super::Recipient::Member(member.clone()),
+            super::Recipient::Secretariat,
+        ] {
+            super::notifications::insert(
+                &mut tx,
+                &r,
+                "member_key_registered",
+                &json!({ "member": member.as_str(), "key_id": key_id, "by": actor.label }),
+                None,
+                None,
+                now_ms(),
+            )
+            .await?;
+        }
         audit::append(
             &mut tx,
             &actor.event(
@@ -291,13 +320,13 @@ pub(crate) async fn check_and_store(
         return Ok(false);
     };
     let refuse = |r: SignatureRefusal| Err(StoreError::Signature(r));
-    let keys: Vec<MemberKeyRow> = sqlx::query_as(sql!(
-        "SELECT {KEY_COLUMNS} FROM member_keys WHERE member_code = $1 ORDER BY id"
-    ))
-    .bind(member.as_str())
-    .fetch_all(&mut **tx)
-    .await?;
-    if keys.is_empty() {
+    // Every member's keys, so that a signature by another member's key is
+    // named as such.
+    let keys: Vec<MemberKeyRow> =
+        sqlx::query_as(sql!("SELECT {KEY_COLUMNS} FROM member_keys ORDER BY id"))
+            .fetch_all(&mut **tx)
+            .await?;
+    if !keys.iter().any(|k| k.member_code == member.as_str()) {
         return refuse(SignatureRefusal::NoKey {
             member: member.as_str().into(),
         });
@@ -305,36 +334,45 @@ pub(crate) async fn check_and_store(
     let Some(signature) = signature.filter(|s| !s.signature.trim().is_empty()) else {
         return refuse(DecisionError::MissingSignature.into());
     };
-    if (now_s - at).abs() > SIGNING_WINDOW_SECONDS {
+    if at < now_s - SIGNING_WINDOW_SECONDS || at > now_s + FUTURE_SKEW_SECONDS {
         return refuse(SignatureRefusal::NotCurrent { at, now: now_s });
     }
     let ring = MemberKeyring::from_keys(
         keys.iter()
-            .map(|k| k.certificate(now_s))
+            .map(|k| k.certificate(k.valid_until.unwrap_or(k.valid_from)))
             .collect::<Result<_, _>>()?,
     );
     let signed = SignedDecision {
         record: decision,
         signature: signature.signature.trim().to_string() + "\n",
     };
-    if let Err(e) = ring.verify_decision(&signed) {
-        return refuse(e.into());
+    let key_id = match ring.verify_decision(&signed) {
+        Ok(k) => k.to_string(),
+        Err(e) => return refuse(e.into()),
+    };
+    // Valid when the decision says it was made is not enough: a replaced key
+    // signs nothing more, whatever date it writes.
+    if keys
+        .iter()
+        .any(|k| k.key_id == key_id && k.valid_until.is_some_and(|u| u <= now_s))
+    {
+        return refuse(SignatureRefusal::KeyReplaced { key_id });
     }
-    // Ed25519 signatures are deterministic: the same decision signed twice
-    // with one key is the same 64 bytes, whatever the comments say.
-    let signature_bytes = signed
-        .parsed_signature()
-        .map(|s| hex::encode(s.signature))
-        .map_err(|e| StoreError::Unsupported(e.to_string()))?;
+    // One decision, recorded once: the digest of what was signed, whichever
+    // minisign form (legacy or prehashed) signed it.
+    let digest = hex::encode(sha2::Sha256::digest(
+        accord_proof::records::signing_bytes(&signed.record)
+            .map_err(|e| StoreError::Unsupported(e.to_string()))?,
+    ));
     let written = sqlx::query(
-        "INSERT INTO signed_decisions (proposal_id, member_code, decision, signed, signature, at, created_at) \
+        "INSERT INTO signed_decisions (proposal_id, member_code, decision, signed, digest, at, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(proposal_id)
     .bind(member.as_str())
     .bind(signed.record.decision.to_string())
     .bind(serde_json::to_string(&signed).map_err(|e| StoreError::Unsupported(e.to_string()))?)
-    .bind(signature_bytes)
+    .bind(digest)
     .bind(at)
     .bind(now_ms())
     .execute(&mut **tx)

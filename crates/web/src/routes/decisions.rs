@@ -155,6 +155,9 @@ pub fn refusal_text(l: Lang, r: &SignatureRefusal) -> String {
             &[("minutes", &(SIGNING_WINDOW_SECONDS / 60).to_string())],
         ),
         SignatureRefusal::Replayed => l.t("decisions.replayed").into(),
+        SignatureRefusal::KeyReplaced { key_id } => {
+            l.tf("decisions.key_replaced", &[("key", key_id)])
+        }
         SignatureRefusal::Signature(DecisionError::MissingSignature) => {
             l.t("decisions.missing").into()
         }

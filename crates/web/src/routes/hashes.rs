@@ -433,25 +433,83 @@ pub async fn api_lookup(
     if !errors.is_empty() {
         return Err(Invalid { errors }.into());
     }
+    admit(&state, &ctx, body.signals.len())?;
     state.hashes.refresh(&state.store).await?;
     let banks = readable_banks(&state, &ctx).await?;
-    let mut out = Vec::with_capacity(body.signals.len());
-    let mut matched = 0usize;
+    let mut found = Vec::with_capacity(body.signals.len());
     for (s, kind) in body.signals.iter().zip(kinds) {
         let (hits, vetoed_by) = match_one(&state, &banks, kind, &s.signal, distance)
             .await
             .map_err(|e| WebError::BadRequest(e.to_string()))?;
-        let matches = with_feedback(&state, hits).await?;
-        matched += usize::from(!matches.is_empty());
-        out.push(SignalOut {
+        found.push((s, kind, hits, vetoed_by));
+    }
+    // Every match's feedback in one query for the whole batch.
+    let ids: Vec<i64> = found
+        .iter()
+        .flat_map(|(_, _, hits, _)| hits.iter().map(|(h, _)| h.id))
+        .collect();
+    let feedback = state.store.feedback_counts_of(&ids).await?;
+    let matched = found.iter().filter(|f| !f.2.is_empty()).count();
+    let out = found
+        .into_iter()
+        .map(|(s, kind, hits, vetoed_by)| SignalOut {
             signal_type: kind.as_str().into(),
             signal: s.signal.trim().to_ascii_lowercase(),
-            matches,
+            matches: hits
+                .into_iter()
+                .map(|(h, d)| MatchOut {
+                    feedback: feedback.get(&h.id).copied().unwrap_or_default(),
+                    bank: h.bank,
+                    hash_id: h.id,
+                    distance: d,
+                    labels: h.labels,
+                })
+                .collect(),
             vetoed_by,
-        });
-    }
-    state.metrics.hash_lookups(body.signals.len(), matched);
+        })
+        .collect();
+    tally(&state, &ctx, body.signals.len(), matched, ids);
     Ok(Json(out))
+}
+
+/// Takes a lookup's signals from the caller's allowance ([`crate::lookups`]),
+/// or refuses it with 429 and how long to wait.
+fn admit(state: &AppState, ctx: &Ctx, signals: usize) -> Result<(), WebError> {
+    let Some(caller) = crate::lookups::Caller::of(ctx) else {
+        return Ok(());
+    };
+    match state
+        .lookups
+        .admit(&caller, signals as u64, accord_store::now_ms())
+    {
+        Ok(()) => Ok(()),
+        Err(u64::MAX) => Err(Invalid::field(
+            "signals",
+            format!(
+                "more signals than this platform allows per minute ({})",
+                state.config.hash_lookups_per_minute
+            ),
+        )
+        .into()),
+        Err(wait) => Err(WebError::TooManyRequests {
+            seconds: i64::try_from(wait).unwrap_or(60),
+        }),
+    }
+}
+
+/// Counts a lookup for the per-minute audit record and the hashes' pages.
+fn tally(state: &AppState, ctx: &Ctx, signals: usize, matched: usize, hashes: Vec<i64>) {
+    state.metrics.hash_lookups(signals, matched);
+    if let Some(caller) = crate::lookups::Caller::of(ctx) {
+        state.lookups.record(
+            &caller,
+            &ctx.actor(),
+            signals as u64,
+            matched as u64,
+            hashes,
+            accord_store::now_ms(),
+        );
+    }
 }
 
 #[derive(Deserialize)]
@@ -471,18 +529,20 @@ pub async fn hma_lookup(
         .signal_type
         .parse()
         .map_err(|e: accord_hashes::HashError| Invalid::field("signal_type", e.to_string()))?;
+    admit(&state, &ctx, 1)?;
     state.hashes.refresh(&state.store).await?;
     let banks = readable_banks(&state, &ctx).await?;
     let (hits, _) = match_one(&state, &banks, kind, &q.signal, DEFAULT_DISTANCE)
         .await
         .map_err(|e| Invalid::field("signal", e.to_string()))?;
     let mut out: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
+    let ids: Vec<i64> = hits.iter().map(|(h, _)| h.id).collect();
+    tally(&state, &ctx, 1, usize::from(!ids.is_empty()), ids);
     for (h, d) in hits {
         out.entry(h.bank.to_string())
             .or_default()
             .push(serde_json::json!({ "bank_content_id": h.id, "distance": d.to_string() }));
     }
-    state.metrics.hash_lookups(1, usize::from(!out.is_empty()));
     Ok(Json(out))
 }
 
@@ -572,6 +632,10 @@ pub struct Hashed {
     sha256: String,
     pdq: Option<String>,
     pdq_quality: Option<u8>,
+    /// With `dihedral=true`: the PDQ hash of each rotation and flip of the
+    /// image (`rotate90`, `flipx`…), looked up too when matching.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pdq_dihedral: Option<BTreeMap<&'static str, String>>,
     /// With `match=true`: the matches of each hash, in the caller's banks.
     matches: Option<Vec<SignalOut>>,
 }
@@ -583,20 +647,35 @@ async fn hash_upload(
     ctx: &Ctx,
     bytes: &[u8],
     with_matches: bool,
+    dihedral: bool,
 ) -> Result<Hashed, WebError> {
-    let content = accord_hashes::hash_content(bytes, accord_hashes::ImageLimits::default())
+    let limits = accord_hashes::ImageLimits::default();
+    let content = accord_hashes::hash_content(bytes, limits)
         .map_err(|e| Invalid::field("file", e.to_string()))?;
     let pdq = content.pdq.as_ref().map(|p| (p.hash.to_hex(), p.quality));
+    // The variants come from the image's DCT (a hash alone cannot be
+    // rotated); only for images that hashed, and only when asked.
+    let variants = match (&pdq, dihedral) {
+        (Some(_), true) => Some(
+            accord_hashes::pdq_dct_of_image(bytes, limits)
+                .map_err(|e| Invalid::field("file", e.to_string()))?
+                .all_dihedral()
+                .into_iter()
+                .filter(|(d, _)| *d != accord_hashes::Dihedral::Original)
+                .map(|(d, h)| (d.as_str(), h.to_hex()))
+                .collect::<BTreeMap<_, _>>(),
+        ),
+        _ => None,
+    };
     let mut out = Hashed {
         md5: content.digests.md5.to_hex(),
         sha256: content.digests.sha256.to_hex(),
         pdq: pdq.as_ref().map(|p| p.0.clone()),
         pdq_quality: pdq.as_ref().map(|p| p.1),
+        pdq_dihedral: variants,
         matches: None,
     };
     if with_matches {
-        state.hashes.refresh(&state.store).await?;
-        let banks = readable_banks(state, ctx).await?;
         let mut signals = vec![
             (SignalType::Md5, out.md5.clone()),
             (SignalType::Sha256, out.sha256.clone()),
@@ -605,12 +684,20 @@ async fn hash_upload(
             && *q >= accord_hashes::MIN_QUALITY
         {
             signals.push((SignalType::Pdq, hex.clone()));
+            for h in out.pdq_dihedral.iter().flat_map(|v| v.values()) {
+                signals.push((SignalType::Pdq, h.clone()));
+            }
         }
+        admit(state, ctx, signals.len())?;
+        state.hashes.refresh(&state.store).await?;
+        let banks = readable_banks(state, ctx).await?;
         let mut all = Vec::new();
+        let mut ids = Vec::new();
         for (kind, signal) in signals {
             let (hits, vetoed_by) = match_one(state, &banks, kind, &signal, DEFAULT_DISTANCE)
                 .await
                 .map_err(|e| WebError::BadRequest(e.to_string()))?;
+            ids.extend(hits.iter().map(|(h, _)| h.id));
             let matches = with_feedback(state, hits).await?;
             all.push(SignalOut {
                 signal_type: kind.as_str().into(),
@@ -619,10 +706,8 @@ async fn hash_upload(
                 vetoed_by,
             });
         }
-        state.metrics.hash_lookups(
-            all.len(),
-            all.iter().filter(|s| !s.matches.is_empty()).count(),
-        );
+        let matched = all.iter().filter(|s| !s.matches.is_empty()).count();
+        tally(state, ctx, all.len(), matched, ids);
         out.matches = Some(all);
     }
     Ok(out)
@@ -636,13 +721,15 @@ pub async fn api_hash_upload(
     let bytes = upload
         .get("file")
         .ok_or_else(|| Invalid::field("file", "send the content as the file field"))?;
-    let with_matches = matches!(upload.text("match").trim(), "true" | "1" | "on" | "yes");
-    Ok(Json(hash_upload(&state, &ctx, bytes, with_matches).await?))
+    let yes = |field: &str| matches!(upload.text(field).trim(), "true" | "1" | "on" | "yes");
+    Ok(Json(
+        hash_upload(&state, &ctx, bytes, yes("match"), yes("dihedral")).await?,
+    ))
 }
 
 use crate::render::{csrf_field, page};
 use axum::response::Html;
-use maud::html;
+use maud::{PreEscaped, html};
 
 fn behaviour_label(l: crate::i18n::Lang, b: bank::Behaviour) -> &'static str {
     match b {
@@ -884,7 +971,7 @@ pub async fn check_upload(
             "file",
             ctx.lang.t("hashes.choose_file").to_string(),
         )),
-        Some(bytes) => match hash_upload(&state, &ctx, bytes, true).await {
+        Some(bytes) => match hash_upload(&state, &ctx, bytes, true, true).await {
             Ok(r) => Ok(r),
             Err(WebError::Invalid(i)) => Err(i),
             Err(e) => return Err(e),
@@ -898,4 +985,133 @@ pub async fn check_upload(
             r
         }
     })
+}
+
+/// `GET /hashes/{id}`: one hash — its labels, state and members' feedback,
+/// and how often platforms matched it, per day, as a chart. Only for those
+/// who may read its bank (404 for the others: a hidden hash does not exist).
+pub async fn hash_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, WebError> {
+    let l = ctx.lang;
+    let (h, b) = readable_hash(&state, &ctx, id).await?;
+    let writer = bank::may_write(b.bank.owner.as_ref(), &ctx.principal);
+    let feedback = state.store.feedback_counts(id).await?;
+    let days: Vec<(time::Date, u64)> = state
+        .store
+        .hash_match_days(id)
+        .await?
+        .into_iter()
+        .filter_map(|(d, n)| {
+            let date =
+                time::Date::parse(&d, &time::format_description::well_known::Iso8601::DATE).ok()?;
+            Some((date, u64::try_from(n).unwrap_or_default()))
+        })
+        .collect();
+    // The last 90 days with matches.
+    let since = days.last().map(|(d, _)| *d - time::Duration::days(89));
+    let recent: Vec<(time::Date, u64)> = days
+        .iter()
+        .copied()
+        .filter(|(d, _)| since.is_none_or(|s| *d >= s))
+        .collect();
+    let total: u64 = days.iter().map(|(_, n)| n).sum();
+    let bar = |n: u64, d: &str| l.tf("hashes.matches_on", &[("n", &n.to_string()), ("day", d)]);
+    let chart = accord_hashes::svg::matches_chart(
+        "hash-matches",
+        &recent,
+        &accord_hashes::svg::MatchWords {
+            title: l.t("hashes.matches_over_time"),
+            bar: &bar,
+            none: l.t("hashes.no_matches_yet"),
+        },
+    );
+    let title = format!(
+        "{} {}",
+        h.signal_type.as_str(),
+        h.signal.get(..16).unwrap_or(&h.signal)
+    );
+    Ok(page(
+        &ctx,
+        &title,
+        html! {
+            h1 { (l.t("hashes.hash")) " " code { (title) "…" } }
+            dl.facts {
+                dt { (l.t("hashes.bank")) } dd { a href={ "/banks/" (b.bank.id) } { (b.bank.name) } " (TLP:" (b.bank.tlp) ")" }
+                dt { (l.t("hashes.signal")) } dd { (h.signal_type.as_str()) " " code.wrap { (h.signal) } }
+                @if let Some(q) = h.quality { dt { (l.t("hashes.quality")) } dd { (q) } }
+                dt { (l.t("hashes.state")) } dd { span.badge { (state_label(l, h.state)) } }
+                dt { (l.t("hashes.entity")) } dd { (entity(l, &h.labels.entity)) }
+                dt { (l.t("hashes.behaviour")) } dd { (behaviour_label(l, h.labels.behaviour)) }
+                dt { (l.t("hashes.content_type")) } dd { (h.labels.content_type.as_str()) @if let Some(t) = &h.labels.file_type { " (" (t) ")" } }
+                @if let Some(d) = &h.labels.first_seen { dt { (l.t("hashes.first_seen")) } dd { (d) } }
+                @if !h.labels.note.is_empty() { dt { (l.t("hashes.note")) } dd { (h.labels.note) } }
+                @if writer { dt { (l.t("hashes.added_by")) } dd { (h.added_by) ", " (crate::render::format_ms(h.added_at)) } }
+                dt { (l.t("hashes.feedback")) } dd { "✓ " (feedback.agree) " · ✗ " (feedback.disagree) " · ⚑ " (feedback.actioned) }
+                dt { (l.t("hashes.total_matches")) } dd { (total) }
+            }
+            figure.chart { (PreEscaped(chart)) }
+            p { a href={ "/banks/" (b.bank.id) } { (l.t("hashes.back_to_bank")) } }
+        },
+    ))
+}
+
+/// `GET /hashes/review`: across every bank the user may write to, the hashes
+/// waiting for their owner — held by disagreements, or retracted after their
+/// subject was delisted — with the buttons to release or remove them.
+pub async fn review_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Html<String>, WebError> {
+    let l = ctx.lang;
+    let writable: BTreeMap<BankId, BankRecord> = readable_banks(&state, &ctx)
+        .await?
+        .into_iter()
+        .filter(|(_, b)| bank::may_write(b.bank.owner.as_ref(), &ctx.principal))
+        .collect();
+    let ids: Vec<BankId> = writable.keys().cloned().collect();
+    let waiting = state.store.hashes_for_review(&ids, 1000).await?;
+    let feedback = state
+        .store
+        .feedback_counts_of(&waiting.iter().map(|h| h.id).collect::<Vec<_>>())
+        .await?;
+    Ok(page(
+        &ctx,
+        l.t("hashes.review_title"),
+        html! {
+            h1 { (l.t("hashes.review_title")) }
+            p.hint { (l.t("hashes.review_intro")) }
+            @if waiting.is_empty() { p.muted { (l.t("hashes.review_empty")) } } @else {
+                div.table-scroll { table {
+                    thead { tr {
+                        th scope="col" { (l.t("hashes.bank")) } th scope="col" { (l.t("hashes.signal")) } th scope="col" { (l.t("hashes.entity")) }
+                        th scope="col" { (l.t("hashes.state")) } th scope="col" { (l.t("hashes.feedback")) } th scope="col" {}
+                    } }
+                    tbody { @for h in &waiting {
+                        @let f = feedback.get(&h.id).copied().unwrap_or_default();
+                        tr {
+                            td { a href={ "/banks/" (h.bank) } { (writable.get(&h.bank).map(|b| b.bank.name.as_str()).unwrap_or(h.bank.as_str())) } }
+                            td { a href={ "/hashes/" (h.id) } { (h.signal_type.as_str()) " " code { (h.signal.get(..16).unwrap_or(&h.signal)) "…" } } }
+                            td { (entity(l, &h.labels.entity)) }
+                            td { (state_label(l, h.state)) }
+                            td { "✓ " (f.agree) " · ✗ " (f.disagree) " · ⚑ " (f.actioned) }
+                            td {
+                                form.inline method="post" action={ "/banks/" (h.bank) "/hashes/" (h.id) "/release" } {
+                                    (csrf_field(&ctx))
+                                    button.secondary type="submit" { (l.t("hashes.release")) }
+                                }
+                                " "
+                                form.inline method="post" action={ "/banks/" (h.bank) "/hashes/" (h.id) "/remove" } {
+                                    (csrf_field(&ctx))
+                                    button.secondary type="submit" { (l.t("hashes.remove")) }
+                                }
+                            }
+                        }
+                    } }
+                } }
+            }
+        },
+    ))
 }

@@ -567,6 +567,8 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
             hashes::remove_from_form,
         )
         .get("/hashes/check", SignedIn, hashes::check_page)
+        .get("/hashes/review", SignedIn, hashes::review_page)
+        .get("/hashes/{id}", SignedIn, hashes::hash_page)
         .upload("/hashes/check", SignedIn, hashes::check_upload)
         .get("/api/hashes/changes", SignedIn, hashes::api_changes)
         .get("/api/hashes/{id}", SignedIn, hashes::api_hash)

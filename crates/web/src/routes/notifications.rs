@@ -48,6 +48,7 @@ fn text(l: Lang, n: &Notification) -> &'static str {
         "petition_received" => l.t("notice.petition_received"),
         "subject_listed_national" => l.t("notice.subject_listed_national"),
         "review_due" => l.t("notice.review_due"),
+        "member_key_registered" => l.t("notice.member_key_registered"),
         "round_opened" => l.t("plan.notice_round_opened"),
         "round_reopened" => l.t("plan.notice_round_reopened"),
         "round_deadline_near" => l.t("plan.notice_round_deadline_near"),
