@@ -287,3 +287,9 @@ mod tests {
         assert!(close_pairs >= 800, "{close_pairs} close pairs");
     }
 }
+
+/// The image turned a quarter to the right (a dihedral variant, for tests
+/// of rotated uploads).
+pub fn rotate90(img: &RgbImage) -> RgbImage {
+    imageops::rotate90(img)
+}

@@ -169,6 +169,7 @@ mod tests {
             include_str!("routes/proposals.rs"),
             include_str!("routes/decisions.rs"),
             include_str!("routes/member_keys.rs"),
+            include_str!("routes/hashes.rs"),
             include_str!("routes/petitions.rs"),
             include_str!("routes/notifications.rs"),
             include_str!("routes/ombudsperson.rs"),

@@ -22,7 +22,262 @@ on_both_backends!(
     the_bank_pages_show_only_readable_banks_in_both_languages,
     a_delisted_subjects_hashes_are_flagged_then_retracted_after_the_grace_period,
     the_tcap_hash_list_pages_the_readers_banks_and_signs_in_with_an_api_token,
+    lookups_are_limited_per_token_and_audited_per_minute_and_a_hash_page_charts_its_matches,
+    a_rotated_upload_matches_by_its_dihedral_variants,
+    the_review_queue_lists_held_hashes_of_the_banks_one_writes_to,
 );
+
+async fn lookups_are_limited_per_token_and_audited_per_minute_and_a_hash_page_charts_its_matches(
+    app: &TestApp,
+) {
+    let Some(app) = TestApp::spawn_with(app.store.backend(), |c| {
+        c.hash_lookups_per_minute = 2_500;
+    })
+    .await
+    else {
+        return;
+    };
+    let kaz = app.api_token("kaz.admin").await;
+    let kgz = app.api_token("kgz.admin").await;
+    let (status, _) = api(
+        &app,
+        Some(&kaz),
+        Method::POST,
+        "/api/banks",
+        Some(&bank("kaz-limits", "KAZ", "AMBER", &["KGZ"])),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let mut rng = SplitMix64::new(99);
+    let stored = random_hash(&mut rng);
+    let (status, v) = api(
+        &app,
+        Some(&kaz),
+        Method::POST,
+        "/api/banks/kaz-limits/hashes",
+        Some(&json!({ "hashes": [pdq(&stored.to_hex())] })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let id = v["ids"][0].as_i64().unwrap();
+    // 1,000 signals a batch, 10 of them near the stored hash.
+    let batch: Vec<Value> = (0..1000)
+        .map(|i| {
+            let h = if i < 10 {
+                perturb(stored, 8, &mut rng)
+            } else {
+                random_hash(&mut rng)
+            };
+            json!({ "signal_type": "pdq", "signal": h.to_hex() })
+        })
+        .collect();
+    for _ in 0..2 {
+        let (status, _) = lookup(&app, &kgz, json!(batch)).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    // The third batch in the same minute would overdraw KGZ's 2,500.
+    let r = app
+        .http
+        .post(app.at("/api/hashes/lookup"))
+        .bearer_auth(&kgz)
+        .json(&json!({ "signals": batch }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers().contains_key("retry-after"));
+    // Another token has its own allowance.
+    let (status, _) = lookup(&app, &kaz, json!(batch[..10])).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // The tallies reach the audit log as one record per token per period,
+    // and the hash's daily matches.
+    let mut audited = Vec::new();
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        audited = app
+            .store
+            .audit_records(&accord_store::AuditQuery {
+                action: Some("hashes.lookup".into()),
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let signals: u64 = audited
+            .iter()
+            .filter_map(|r| serde_json::from_str::<Value>(&r.details).ok()?["signals"].as_u64())
+            .sum();
+        if signals == 2_010 {
+            break;
+        }
+    }
+    let signals: u64 = audited
+        .iter()
+        .filter_map(|r| serde_json::from_str::<Value>(&r.details).ok()?["signals"].as_u64())
+        .sum();
+    let matched: u64 = audited
+        .iter()
+        .filter_map(|r| serde_json::from_str::<Value>(&r.details).ok()?["matched"].as_u64())
+        .sum();
+    assert_eq!(
+        signals, 2_010,
+        "the refused batch is not counted: {audited:?}"
+    );
+    assert_eq!(matched, 30, "{audited:?}");
+    assert!(
+        audited.len() <= 4,
+        "aggregated, never one per signal: {}",
+        audited.len()
+    );
+    let days = app.store.hash_match_days(id).await.unwrap();
+    assert_eq!(days.iter().map(|(_, n)| n).sum::<i64>(), 30, "{days:?}");
+
+    let b = app.sign_in("kgz.admin").await;
+    let page = app
+        .get(&b, &format!("/hashes/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<svg") && page.contains("30 matches on"),
+        "{page}"
+    );
+    let ru = app
+        .get(&b, &format!("/hashes/{id}?lang=ru"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(ru.contains("30 совпадений"), "{ru}");
+    let usa = app.sign_in("usa.reader").await;
+    assert_eq!(
+        app.get(&usa, &format!("/hashes/{id}")).await.status(),
+        StatusCode::NOT_FOUND,
+        "a hash of a bank hidden from the reader does not exist for them"
+    );
+    app.finish().await;
+}
+
+async fn a_rotated_upload_matches_by_its_dihedral_variants(app: &TestApp) {
+    use accord_hashes::synthetic::{picture, png, rotate90};
+    let kaz = app.api_token("kaz.admin").await;
+    let (status, _) = api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        "/api/banks",
+        Some(&bank("kaz-rot", "KAZ", "AMBER", &["KAZ"])),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let img = picture(320, 240, 4242, 0.04);
+    let upload = |bytes: Vec<u8>, fields: &'static [(&'static str, &'static str)]| {
+        let app = &app;
+        let kaz = kaz.clone();
+        async move {
+            let (ct, body) = multipart_form(fields, "image.png", &bytes);
+            let r = app
+                .http
+                .post(app.at("/api/hashes/hash"))
+                .bearer_auth(&kaz)
+                .header("content-type", ct)
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            r.json::<Value>().await.unwrap()
+        }
+    };
+    let original = upload(png(&img), &[]).await;
+    let hex = original["pdq"].as_str().unwrap().to_string();
+    let (status, v) = api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        "/api/banks/kaz-rot/hashes",
+        Some(&json!({ "hashes": [pdq(&hex)] })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let rotated = png(&rotate90(&img));
+    let pdq_matches = |v: &Value| -> usize {
+        v["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["signal_type"] == "pdq")
+            .map(|s| s["matches"].as_array().unwrap().len())
+            .sum()
+    };
+    let plain = upload(rotated.clone(), &[("match", "true")]).await;
+    assert_eq!(
+        pdq_matches(&plain),
+        0,
+        "a rotated image's own PDQ is far from the original's"
+    );
+    let turned = upload(rotated, &[("match", "true"), ("dihedral", "true")]).await;
+    assert_eq!(turned["pdq_dihedral"].as_object().map(|o| o.len()), Some(7));
+    assert!(pdq_matches(&turned) >= 1, "{turned}");
+}
+
+async fn the_review_queue_lists_held_hashes_of_the_banks_one_writes_to(app: &TestApp) {
+    let kaz = app.api_token("kaz.admin").await;
+    let kgz = app.api_token("kgz.admin").await;
+    let mut b = bank("kaz-review", "KAZ", "AMBER", &["KGZ"]);
+    b["hold_after"] = json!(1);
+    let (status, v) = api(app, Some(&kaz), Method::POST, "/api/banks", Some(&b)).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let hex = random_hash(&mut SplitMix64::new(5)).to_hex();
+    let (_, v) = api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        "/api/banks/kaz-review/hashes",
+        Some(&json!({ "hashes": [pdq(&hex)] })),
+    )
+    .await;
+    let id = v["ids"][0].as_i64().unwrap();
+    let owner = app.sign_in("kaz.admin").await;
+    let empty = app
+        .get(&owner, "/hashes/review")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !empty.contains(&format!("/hashes/{id}\"")),
+        "nothing held yet"
+    );
+    let (status, v) = api(
+        app,
+        Some(&kgz),
+        Method::POST,
+        &format!("/api/hashes/{id}/feedback"),
+        Some(&json!({ "verdict": "disagree" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let queue = app
+        .get(&owner, "/hashes/review")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(queue.contains(&format!("/hashes/{id}\"")), "{queue}");
+    assert!(queue.contains(&format!("/banks/kaz-review/hashes/{id}/release")));
+    // KGZ reads the bank but does not write to it: its queue is empty.
+    let reader = app.sign_in("kgz.admin").await;
+    let theirs = app
+        .get(&reader, "/hashes/review")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!theirs.contains(&format!("/hashes/{id}\"")), "{theirs}");
+}
 
 /// Tech Against Terrorism's hash list API v2 shape (docs/hashes.md): token
 /// sign-in, pages linked by `next` as a query string, checkpoints that

@@ -86,6 +86,8 @@ impl TestApp {
             // Off, so that the log holds only what a test makes (the clock's
             // first tick is at start); tests of the schedule turn it on.
             audit_anchor_interval: None,
+            // Lookups tallied and audited per 300 ms instead of a minute.
+            lookup_tally_period: std::time::Duration::from_millis(300),
             ..Default::default()
         };
         configure(&mut config);
