@@ -255,6 +255,12 @@ pub fn bench_queries(corpus: &[PdqHash], n: usize, seed: u64) -> Vec<PdqHash> {
         .collect()
 }
 
+/// The image turned a quarter to the right (a dihedral variant, for tests
+/// of rotated uploads).
+pub fn rotate90(img: &RgbImage) -> RgbImage {
+    imageops::rotate90(img)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,10 +292,4 @@ mod tests {
         // 20 clusters of 10 give 20 * 45 = 900 pairs within 32 bits.
         assert!(close_pairs >= 800, "{close_pairs} close pairs");
     }
-}
-
-/// The image turned a quarter to the right (a dihedral variant, for tests
-/// of rotated uploads).
-pub fn rotate90(img: &RgbImage) -> RgbImage {
-    imageops::rotate90(img)
 }
