@@ -378,6 +378,27 @@ pub fn verify_bundle(
                 )),
             );
         }
+        if let Some(p) = &record.proposal
+            && d.record.proposal != *p
+        {
+            return fail(
+                check,
+                mismatch(format!(
+                    "the decision is about proposal {}, not {p}, which published this version",
+                    d.record.proposal
+                )),
+            );
+        }
+        // A minute's grace: a signer's clock may run a little ahead.
+        if d.record.at > record.published_at + 60 {
+            return fail(
+                check,
+                mismatch(format!(
+                    "the decision is dated {}, after the version it adopted was published ({})",
+                    d.record.at, record.published_at
+                )),
+            );
+        }
         let key_id = members
             .verify_decision(d)
             .or_else(|e| fail(check.clone(), e))?;

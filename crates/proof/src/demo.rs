@@ -135,6 +135,7 @@ impl World {
                     version: v,
                     published_at: at,
                     subject_count: v,
+                    proposal: Some(format!("P-{v:03}")),
                     exports: vec![ExportDigest {
                         format: "csv".into(),
                         file_name: name.clone(),

@@ -291,7 +291,12 @@ pub struct VersionRecord {
     pub published_at: i64,
     pub subject_count: u64,
     pub exports: Vec<ExportDigest>,
-    /// The members' signed decisions that adopted this version.
+    /// The proposal whose adoption published this version (`P-7`); absent
+    /// for versions published otherwise (a merge) and in records made
+    /// before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<String>,
+    /// The members' signed decisions on that proposal.
     pub adoption: Vec<SignedDecision>,
     /// The version this one replaced, if any.
     pub supersedes: Option<u64>,

@@ -234,6 +234,27 @@ fn a_decision_signed_with_another_members_key_fails_and_names_the_member() {
 }
 
 #[test]
+fn a_decision_on_another_proposal_cannot_adopt_a_version() {
+    let w = world();
+    let mut b = w.bundle(3);
+    let kaz = &w.members[0].1;
+    let d = &mut b.version.record.adoption[0];
+    let mut other = d.record.clone();
+    other.proposal = "P-002".into();
+    *d = Signed::sign(other, kaz).unwrap();
+    b.version = Signed::sign(b.version.record.clone(), &w.current_key).unwrap();
+    let err = verify(&w, &w.file(3).bytes, &sig(&w, 3), &b).unwrap_err();
+    assert_eq!(
+        err.check,
+        Check::Decision {
+            member: "KAZ".into(),
+            proposal: "P-002".into()
+        }
+    );
+    assert!(err.to_string().contains("not P-003"), "{err}");
+}
+
+#[test]
 fn a_decision_missing_from_the_log_fails() {
     let w = world();
     let mut b = w.bundle(3);

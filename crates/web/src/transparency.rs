@@ -282,6 +282,10 @@ pub fn version_record(
             published_at: v.version.created_at / 1000,
             subject_count: v.version.entry_count as u64,
             exports,
+            proposal: v
+                .version
+                .proposal_id
+                .map(accord_store::common_list::proposal_reference),
             adoption,
             supersedes: (version > 1).then(|| version as u64 - 1),
         },
