@@ -33,6 +33,8 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
         name: "Kazakhstan: known propaganda images".into(),
         owner: "KAZ".into(),
         tlp: "AMBER".into(),
+        // Two members' disagreements hold a hash (the demo shows one held).
+        hold_after: Some(2),
         ..Default::default()
     }
     .validate()
@@ -133,5 +135,27 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
             propaganda.hold_after,
         )
         .await?;
+    // Kyrgyzstan disagrees too: the third picture is held for Kazakhstan's
+    // review (/hashes/review).
+    store
+        .hash_feedback(
+            &Actor::new(&kgz, "demo"),
+            &kgz,
+            ids[2],
+            Verdict::Disagree,
+            propaganda.hold_after,
+        )
+        .await?;
+    // Platforms matched the first picture over the last four weeks, as the
+    // nodes' tallies would have written it (for its page's chart).
+    let today = time::OffsetDateTime::now_utc().date();
+    let matches: Vec<(i64, String, u64)> = (0..28u64)
+        .filter(|d| d % 5 != 3)
+        .map(|d| {
+            let day = today - time::Duration::days(27 - d as i64);
+            (ids[0], day.to_string(), 2 + (d * 7) % 11)
+        })
+        .collect();
+    store.record_lookups(&[], &matches).await?;
     Ok(())
 }

@@ -784,7 +784,7 @@ pub async fn banks_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<
         html! {
             h1 { (l.t("hashes.title")) }
             p { (l.t("hashes.intro")) }
-            p.actions { a.button href="/hashes/check" { (l.t("hashes.check")) } }
+            p.actions { a.button href="/hashes/check" { (l.t("hashes.check")) } " " a href="/hashes/review" { (l.t("hashes.review_title")) } }
             @if counts.is_empty() { p.muted { (l.t("hashes.no_banks")) } } @else {
                 div.table-scroll { table {
                     thead { tr {
