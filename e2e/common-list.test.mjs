@@ -5,6 +5,7 @@
 // catches up and adopts the listing by silence; the entry appears on the
 // public list and in every export.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { launchBrowser, saveFailureArtifacts, screenshot, shiftedClock, startServer } from './helpers.mjs';
@@ -45,11 +46,17 @@ describe('common list', () => {
   // key is read by the page and never uploaded.
   let signedOnce = false;
   const decide = async (member, action, reason = '') => {
+    const keyFile = join(server.dataDir, 'demo-member-keys', `${member}.key`);
+    // The secret key's line must never appear in anything the page sends.
+    const secret = readFileSync(keyFile, 'utf8').split('\n')[1].trim();
+    const sent = [];
+    const watch = (req) => sent.push(req.postData() ?? '');
+    page.on('request', watch);
     await page.goto(proposalUrl);
     if (reason) await page.fill('textarea[name="reason"]', reason);
     await page.click(`button[name="action"][value="${action}"]`);
     await page.waitForURL(/\/decide$/);
-    await page.setInputFiles('#key_file', join(server.dataDir, 'demo-member-keys', `${member}.key`));
+    await page.setInputFiles('#key_file', keyFile);
     await page.click('#sign-with-key');
     await page.waitForFunction(() => document.getElementById('signature').value.includes('trusted comment:'));
     if (!signedOnce) {
@@ -58,6 +65,11 @@ describe('common list', () => {
     }
     await page.click('form#signed-decision button[type="submit"]');
     await page.waitForURL(proposalUrl);
+    page.off('request', watch);
+    assert.ok(sent.length > 0);
+    for (const body of sent) {
+      assert.ok(!body.includes(secret) && !body.includes(encodeURIComponent(secret)), 'the secret key left the browser');
+    }
   };
 
   before(async () => {
