@@ -132,18 +132,26 @@ impl Store {
             return Ok(None);
         }
         let hash = token_hash(secret);
-        let row: Option<UserRow> = sqlx::query_as(sql!(
-            "SELECT q.* FROM api_tokens t JOIN ({USER_SELECT}) q ON q.id = t.user_id \
+        #[derive(sqlx::FromRow)]
+        struct Owner {
+            token_id: i64,
+            #[sqlx(flatten)]
+            user: UserRow,
+        }
+        let found: Option<Owner> = sqlx::query_as(sql!(
+            "SELECT t.id AS token_id, q.* FROM api_tokens t JOIN ({USER_SELECT}) q ON q.id = t.user_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND q.disabled = 0"
         ))
         .bind(&hash)
         .fetch_optional(&self.pool)
         .await?;
-        let Some(row) = row else { return Ok(None) };
-        let token_id: i64 = sqlx::query_scalar("SELECT id FROM api_tokens WHERE token_hash = $1")
-            .bind(&hash)
-            .fetch_one(&self.pool)
-            .await?;
+        let Some(Owner {
+            token_id,
+            user: row,
+        }) = found
+        else {
+            return Ok(None);
+        };
         // At most one write a minute per token: a busy border post must not
         // turn every read into a database write.
         let now = now_ms();
