@@ -40,7 +40,8 @@ curl -sf -H "Authorization: Bearer $LOADER" -H 'Content-Type: application/json' 
   -d '{"id":"bench-bank","name":"Benchmark bank","owner":"KAZ","tlp":"AMBER"}' "$URL/api/banks" >/dev/null
 "$BIN" hashes bench-data --hashes "$HASHES" --bank-csv "$TMP/bank.csv" --lookups "$TMP/lookups.jsonl" --bodies 16 --batch 1000
 start=$(date +%s.%N)
-"$BIN" hashes import "$TMP/bank.csv" --bank bench-bank --as loader --database "$DB" | head -1
+"$BIN" hashes import "$TMP/bank.csv" --bank bench-bank --as loader --database "$DB" >"$TMP/import.txt"
+head -1 "$TMP/import.txt"
 echo "import: $(echo "$(date +%s.%N) - $start" | bc) s" >&2
 # The first lookup brings the server's index up to date with the feed.
 start=$(date +%s.%N)
@@ -67,8 +68,8 @@ echo "server CPU: $(echo "scale=2; ($after - $before) / $ticks / ($t1 - $t0)" | 
 if [ -n "${PERF:-}" ]; then
   kill -INT "$PERF_PID"; wait "$PERF_PID" || true
   perf report -i "${PERF_DATA:-$TMP/perf.data}" --no-children --sort dso,symbol --percent-limit 0.7 --stdio 2>/dev/null \
-    | grep -v '^$' | grep '%' | head -60 > "${PERF_OUT:-/dev/stderr}"
+    | grep -v '^$' | grep '%' | head -60 > "${PERF_OUT:-/dev/stderr}" || true
   perf report -i "${PERF_DATA:-$TMP/perf.data}" --children --sort symbol --percent-limit 2 --stdio -g none 2>/dev/null \
-    | grep '%' | head -80 >> "${PERF_OUT:-/dev/stderr}"
+    | grep '%' | head -80 >> "${PERF_OUT:-/dev/stderr}" || true
 fi
 echo "server resident memory: $(awk '/VmRSS/ {print $2 / 1024 " MB"}' "/proc/$SERVER/status")" >&2
