@@ -10,7 +10,7 @@ use accord_store::{Actor, Store, StoreError};
 use anyhow::Context;
 
 use crate::config::{
-    AuditCommand, Cli, Command, FileConfig, KeysCommand, TokenCommand, UserCommand,
+    AuditCommand, Cli, Command, FileConfig, HashesCommand, KeysCommand, TokenCommand, UserCommand,
 };
 use crate::demo;
 
@@ -112,6 +112,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::CommonList(cmd) => crate::common_list::run(cmd, &file).await?,
         Command::Screen(args) => crate::screen::run(&args, &file).await?,
         Command::Verify(args) => crate::verify::run(&args)?,
+        Command::Hashes(HashesCommand::Import {
+            db,
+            file: path,
+            bank,
+            as_user,
+        }) => crate::hashes_import::run(&db.url(&file), &path, &bank, &as_user).await?,
         Command::Hashes(cmd) => crate::hashes::run(cmd)?,
         Command::Programmes(cmd) => crate::programmes::run(cmd, &file).await?,
         Command::MemberKey(cmd) => crate::member_key::run(cmd)?,

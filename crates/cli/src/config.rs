@@ -518,7 +518,7 @@ pub enum ProgrammesCommand {
     },
 }
 
-/// `accord hashes ...` (no database needed).
+/// `accord hashes ...` (no database needed, but for `import`).
 #[derive(Subcommand, Debug)]
 pub enum HashesCommand {
     /// Hash every file under FOLDER: MD5 and SHA-256 of each, PDQ of each image.
@@ -561,6 +561,44 @@ pub enum HashesCommand {
         /// Threads for the throughput runs (default: one per core).
         #[arg(long)]
         threads: Option<usize>,
+    },
+    /// Import hashes into a bank from a CSV (another system's export), all or
+    /// nothing, as the user named: every row is checked first, then the whole
+    /// file is added in one transaction; a report says what was added and skipped.
+    Import {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// CSV with a header row: signal_type,signal and optionally quality,
+        /// entity_subject, entity_name, content_type, behaviour, first_seen,
+        /// file_type, note (unknown columns are refused).
+        file: PathBuf,
+        /// The bank's id (e.g. kaz-propaganda).
+        #[arg(long)]
+        bank: String,
+        /// The account the import is made as: it must be allowed to add hashes
+        /// to the bank (the owner's contributors and administrators, the secretariat).
+        #[arg(long = "as")]
+        as_user: String,
+    },
+    /// Write synthetic data for the HTTP lookup benchmark: a CSV of PDQ hashes
+    /// for `import` (random plus clusters of near-duplicates) and lookup request
+    /// bodies (one JSON body per line, half near matches, half misses).
+    BenchData {
+        /// Stored hashes to write.
+        #[arg(long, default_value_t = 100_000)]
+        hashes: usize,
+        /// The CSV of hashes to write (import format).
+        #[arg(long)]
+        bank_csv: PathBuf,
+        /// Request bodies to write.
+        #[arg(long, default_value_t = 16)]
+        bodies: usize,
+        /// Signals per body.
+        #[arg(long, default_value_t = 1000)]
+        batch: usize,
+        /// The file of request bodies to write, one per line.
+        #[arg(long)]
+        lookups: PathBuf,
     },
     /// Write the synthetic demo images and their near-duplicates to FOLDER.
     DemoImages {

@@ -46,6 +46,14 @@ pub fn run(cmd: HashesCommand) -> anyhow::Result<()> {
             Ok(())
         }
         HashesCommand::DemoImages { folder, count } => demo_images(&folder, count),
+        HashesCommand::BenchData {
+            hashes,
+            bank_csv,
+            bodies,
+            batch,
+            lookups,
+        } => bench_data(hashes, &bank_csv, bodies, batch, &lookups),
+        HashesCommand::Import { .. } => unreachable!("import runs with a database"),
     }
 }
 
@@ -55,7 +63,7 @@ fn threads_or_cores(threads: Option<usize>) -> usize {
         .max(1)
 }
 
-fn progress(total: u64, what: &str) -> ProgressBar {
+pub(crate) fn progress(total: u64, what: &str) -> ProgressBar {
     if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(total);
         bar.set_style(
@@ -379,6 +387,56 @@ fn demo_images(folder: &Path, count: usize) -> anyhow::Result<()> {
         "{} synthetic images ({count} originals, each resized, re-encoded and cropped) written to {}",
         images.len(),
         folder.display()
+    );
+    Ok(())
+}
+
+/// The HTTP benchmark's data: `n` distinct PDQ hashes (`bench_corpus`) as
+/// an import CSV, and `bodies` lookup bodies of `batch` signals each (half
+/// a stored hash moved 0–31 bits, half random), one JSON body per line.
+fn bench_data(
+    n: usize,
+    bank_csv: &Path,
+    bodies: usize,
+    batch: usize,
+    lookups: &Path,
+) -> anyhow::Result<()> {
+    let mut corpus = synthetic::bench_corpus(n, 42);
+    // A cluster member moved 0 bits is its original again: keep one.
+    let mut seen = std::collections::HashSet::with_capacity(corpus.len());
+    corpus.retain(|h| seen.insert(*h));
+    let out =
+        File::create(bank_csv).with_context(|| format!("cannot create {}", bank_csv.display()))?;
+    let mut writer = csv::Writer::from_writer(BufWriter::new(out));
+    writer.write_record([
+        "signal_type",
+        "signal",
+        "quality",
+        "content_type",
+        "behaviour",
+    ])?;
+    for h in &corpus {
+        writer.write_record(["pdq", &h.to_hex(), "90", "image", "other"])?;
+    }
+    writer.flush()?;
+    let queries = synthetic::bench_queries(&corpus, bodies * batch, 43);
+    let mut out = BufWriter::new(
+        File::create(lookups).with_context(|| format!("cannot create {}", lookups.display()))?,
+    );
+    for chunk in queries.chunks(batch.max(1)) {
+        let signals: Vec<serde_json::Value> = chunk
+            .iter()
+            .map(|h| serde_json::json!({ "signal_type": "pdq", "signal": h.to_hex() }))
+            .collect();
+        serde_json::to_writer(&mut out, &serde_json::json!({ "signals": signals }))?;
+        std::io::Write::write_all(&mut out, b"\n")?;
+    }
+    std::io::Write::flush(&mut out)?;
+    eprintln!(
+        "{} distinct PDQ hashes written to {}; {bodies} lookup bodies of {batch} signals to {}",
+        corpus.len(),
+        bank_csv.display(),
+        lookups.display()
     );
     Ok(())
 }

@@ -9,6 +9,7 @@ mod demo;
 mod demo_hashes;
 mod demo_programmes;
 mod hashes;
+mod hashes_import;
 mod lists;
 mod member_key;
 mod programmes;

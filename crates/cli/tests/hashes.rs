@@ -64,7 +64,14 @@ fn sample_folder(dir: &Path) -> PathBuf {
 
 #[test]
 fn every_hashes_subcommand_has_help() {
-    for sub in ["hash", "match", "bench", "demo-images"] {
+    for sub in [
+        "hash",
+        "match",
+        "bench",
+        "bench-data",
+        "import",
+        "demo-images",
+    ] {
         let out = accord(&["hashes", sub, "--help"]);
         assert!(
             out.status.success(),

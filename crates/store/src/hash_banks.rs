@@ -186,6 +186,20 @@ impl Store {
         bank: &BankId,
         hashes: &[NewHash],
     ) -> Result<Vec<i64>, StoreError> {
+        self.add_hashes_reporting(actor, bank, hashes, &|_| {})
+            .await
+    }
+
+    /// [`Store::add_hashes`], calling `progress` with the number of hashes
+    /// written so far (inside the one transaction: nothing is committed
+    /// until all are), for a command-line import of a large file.
+    pub async fn add_hashes_reporting(
+        &self,
+        actor: &Actor,
+        bank: &BankId,
+        hashes: &[NewHash],
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<Vec<i64>, StoreError> {
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
         let first = next_seq(&mut tx, hashes.len().max(1) as i64).await?;
@@ -244,6 +258,7 @@ impl Store {
                 .await?,
             };
             ids.push(id);
+            progress(ids.len());
         }
         audit::append(
             &mut tx,
