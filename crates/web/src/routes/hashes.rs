@@ -866,7 +866,7 @@ pub async fn bank_page(
                 } }
                 tbody { @for (h, f) in &rows {
                     tr {
-                        td { (h.signal_type.as_str()) " " code title=(h.signal) { (h.signal.get(..16).unwrap_or(&h.signal)) "…" } }
+                        td { a href={ "/hashes/" (h.id) } { (h.signal_type.as_str()) " " code title=(h.signal) { (h.signal.get(..16).unwrap_or(&h.signal)) "…" } } }
                         td { (entity(l, &h.labels.entity)) }
                         td { (behaviour_label(l, h.labels.behaviour)) }
                         td { (state_label(l, h.state)) }

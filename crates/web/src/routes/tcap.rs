@@ -36,6 +36,9 @@ pub struct TokenAuth {
 }
 
 /// `POST /token-auth/tcap/` (form): an Accord user and one of its API tokens.
+/// A plain form, not [`crate::forms::PostedForm`]: the caller is a program
+/// with no session and no page to take a CSRF token from, and the answer
+/// carries nothing a cookie could have obtained.
 pub async fn token_auth(
     State(state): State<AppState>,
     ctx: Ctx,
