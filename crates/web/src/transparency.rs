@@ -426,6 +426,22 @@ pub async fn seal(store: &Store, key: &SecretKey, now_s: i64) -> Result<usize, P
     Err(ProofError::Busy)
 }
 
+/// Seals right after a write the log must carry (a decision, a key), if this
+/// server holds the key. A failure is only logged: the procedure clock seals
+/// again on its next tick, and every proof request seals first.
+pub async fn seal_after_write(state: &crate::state::AppState, what: &str) {
+    if let Some(key) = &state.signing_key
+        && let Err(e) = seal(
+            &state.store,
+            key,
+            time::OffsetDateTime::now_utc().unix_timestamp(),
+        )
+        .await
+    {
+        tracing::warn!(error = %e, what, "sealing after a write failed; the clock retries");
+    }
+}
+
 /// The member keys whose registration (or end) the log does not certify
 /// yet, as certificates to sign now.
 async fn unlogged_certificates(

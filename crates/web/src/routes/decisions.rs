@@ -133,16 +133,7 @@ async fn record(
             time::OffsetDateTime::now_utc(),
         )
         .await?;
-    if let Some(key) = &state.signing_key
-        && let Err(e) = crate::transparency::seal(
-            &state.store,
-            key,
-            time::OffsetDateTime::now_utc().unix_timestamp(),
-        )
-        .await
-    {
-        tracing::warn!(error = %e, "sealing after a decision failed; the clock retries");
-    }
+    crate::transparency::seal_after_write(state, "a decision").await;
     Ok(record)
 }
 

@@ -27,7 +27,7 @@ pub const MAX_DISTANCE: u32 = 31;
 /// The distance a lookup uses when it names none.
 pub const DEFAULT_DISTANCE: u32 = 31;
 
-async fn readable_banks(
+pub(super) async fn readable_banks(
     state: &AppState,
     ctx: &Ctx,
 ) -> Result<BTreeMap<BankId, BankRecord>, WebError> {
@@ -370,8 +370,15 @@ async fn with_feedback(
 ) -> Result<Vec<MatchOut>, WebError> {
     let ids: Vec<i64> = hits.iter().map(|(h, _)| h.id).collect();
     let feedback = state.store.feedback_counts_of(&ids).await?;
-    Ok(hits
-        .into_iter()
+    Ok(match_outs(hits, &feedback))
+}
+
+/// Matches as answered, with the feedback counts already fetched.
+fn match_outs(
+    hits: Vec<(HashRecord, u32)>,
+    feedback: &std::collections::HashMap<i64, FeedbackCounts>,
+) -> Vec<MatchOut> {
+    hits.into_iter()
         .map(|(h, d)| MatchOut {
             feedback: feedback.get(&h.id).copied().unwrap_or_default(),
             bank: h.bank,
@@ -379,7 +386,7 @@ async fn with_feedback(
             distance: d,
             labels: h.labels,
         })
-        .collect())
+        .collect()
 }
 
 pub async fn api_lookup(
@@ -455,16 +462,7 @@ pub async fn api_lookup(
         .map(|(s, kind, hits, vetoed_by)| SignalOut {
             signal_type: kind.as_str().into(),
             signal: s.signal.trim().to_ascii_lowercase(),
-            matches: hits
-                .into_iter()
-                .map(|(h, d)| MatchOut {
-                    feedback: feedback.get(&h.id).copied().unwrap_or_default(),
-                    bank: h.bank,
-                    hash_id: h.id,
-                    distance: d,
-                    labels: h.labels,
-                })
-                .collect(),
+            matches: match_outs(hits, &feedback),
             vetoed_by,
         })
         .collect();
@@ -752,6 +750,27 @@ fn state_label(l: crate::i18n::Lang, s: HashState) -> &'static str {
     }
 }
 
+/// A bank writer's buttons for one hash: release a held or retracted hash,
+/// remove any that is not removed yet.
+fn owner_buttons(ctx: &Ctx, h: &HashRecord) -> maud::Markup {
+    let l = ctx.lang;
+    html! {
+        @if matches!(h.state, HashState::Held | HashState::Retracted) {
+            form.inline method="post" action={ "/banks/" (h.bank) "/hashes/" (h.id) "/release" } {
+                (csrf_field(ctx))
+                button.secondary type="submit" { (l.t("hashes.release")) }
+            }
+            " "
+        }
+        @if h.state != HashState::Deleted {
+            form.inline method="post" action={ "/banks/" (h.bank) "/hashes/" (h.id) "/remove" } {
+                (csrf_field(ctx))
+                button.secondary type="submit" { (l.t("hashes.remove")) }
+            }
+        }
+    }
+}
+
 fn entity(l: crate::i18n::Lang, e: &bank::Entity) -> maud::Markup {
     html! {
         @match e {
@@ -871,19 +890,7 @@ pub async fn bank_page(
                         td { (behaviour_label(l, h.labels.behaviour)) }
                         td { (state_label(l, h.state)) }
                         td { "✓ " (f.agree) " · ✗ " (f.disagree) " · ⚑ " (f.actioned) }
-                        td { @if writer && matches!(h.state, HashState::Held | HashState::Retracted) {
-                            form.inline method="post" action={ "/banks/" (b.bank.id) "/hashes/" (h.id) "/release" } {
-                                (csrf_field(&ctx))
-                                button.secondary type="submit" { (l.t("hashes.release")) }
-                            }
-                            " "
-                        }
-                        @if writer && h.state != HashState::Deleted {
-                            form.inline method="post" action={ "/banks/" (b.bank.id) "/hashes/" (h.id) "/remove" } {
-                                (csrf_field(&ctx))
-                                button.secondary type="submit" { (l.t("hashes.remove")) }
-                            }
-                        } }
+                        td { @if writer { (owner_buttons(&ctx, h)) } }
                     }
                 } }
             } }
@@ -1097,17 +1104,7 @@ pub async fn review_page(
                             td { (entity(l, &h.labels.entity)) }
                             td { (state_label(l, h.state)) }
                             td { "✓ " (f.agree) " · ✗ " (f.disagree) " · ⚑ " (f.actioned) }
-                            td {
-                                form.inline method="post" action={ "/banks/" (h.bank) "/hashes/" (h.id) "/release" } {
-                                    (csrf_field(&ctx))
-                                    button.secondary type="submit" { (l.t("hashes.release")) }
-                                }
-                                " "
-                                form.inline method="post" action={ "/banks/" (h.bank) "/hashes/" (h.id) "/remove" } {
-                                    (csrf_field(&ctx))
-                                    button.secondary type="submit" { (l.t("hashes.remove")) }
-                                }
-                            }
+                            td { (owner_buttons(&ctx, h)) }
                         }
                     } }
                 } }

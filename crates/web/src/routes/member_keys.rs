@@ -81,17 +81,7 @@ async fn register(
             )),
             other => other.into(),
         })?;
-    // Certified in the log now; the clock retries if this fails.
-    if let Some(key) = &state.signing_key
-        && let Err(e) = crate::transparency::seal(
-            &state.store,
-            key,
-            time::OffsetDateTime::now_utc().unix_timestamp(),
-        )
-        .await
-    {
-        tracing::warn!(error = %e, "sealing after a key registration failed");
-    }
+    crate::transparency::seal_after_write(state, "a key registration").await;
     Ok(row)
 }
 

@@ -197,13 +197,9 @@ pub async fn hash_list(
         None => parse_after(q.after.as_deref().unwrap_or_default())?,
     };
     let limit = q.limit.unwrap_or(PAGE).clamp(1, 10_000);
-    let banks: Vec<BankId> = state
-        .store
-        .banks()
+    let banks: Vec<BankId> = super::hashes::readable_banks(&state, &ctx)
         .await?
-        .into_iter()
-        .filter(|b| accord_hashes::bank::may_read(&b.bank, &ctx.principal))
-        .map(|b| b.bank.id)
+        .into_keys()
         .collect();
     let mut rows = state
         .store
