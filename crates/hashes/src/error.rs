@@ -56,6 +56,17 @@ pub enum HashError {
     /// A line of a vPDQ hash file that does not parse.
     #[error("vPDQ line {line}: {reason}")]
     BadVpdqLine { line: usize, reason: String },
+    /// A vPDQ signal without frames.
+    #[error("the vPDQ hash has no frames")]
+    NoFrames,
+    /// A vPDQ signal longer than the limit.
+    #[error("the vPDQ hash has {found} frames, over the limit of {max}")]
+    TooManyFrames { found: usize, max: usize },
+    /// A vPDQ signal none of whose frames is reliable.
+    #[error(
+        "no frame of the vPDQ hash has quality {minimum} or more: the video has too little detail for a reliable hash"
+    )]
+    NoReliableFrame { minimum: u8 },
     /// A distance larger than a PDQ hash has bits.
     #[error("a distance is 0 to 256 bits, found {0}")]
     BadDistance(u32),

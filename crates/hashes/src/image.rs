@@ -282,6 +282,14 @@ pub fn pdq_of_image(bytes: &[u8], limits: ImageLimits) -> Result<PdqOutput, Hash
     pdq_dct_of_image(bytes, limits).map(|d| d.output())
 }
 
+/// PDQ of one decoded RGB picture (three bytes a pixel, rows in order): a
+/// video frame as a decoder hands it over.
+pub fn pdq_of_rgb(rgb: &[u8], width: usize, height: usize) -> PdqOutput {
+    debug_assert_eq!(rgb.len(), width * height * 3);
+    let luma: Vec<f32> = rgb.chunks_exact(3).map(rgb_luma).collect();
+    PdqDct::from_luma(&luma, height, width).output()
+}
+
 /// The DCT block of image bytes, for the hash and its dihedral variants.
 pub fn pdq_dct_of_image(bytes: &[u8], limits: ImageLimits) -> Result<PdqDct, HashError> {
     let luma = decode_luma(bytes, limits)?;

@@ -35,12 +35,15 @@ pub use exact::ExactIndex;
 pub use hasher::{Dihedral, PdqDct, PdqOutput};
 pub use image::{
     ContentHashes, ImageLimits, Luma, decode_luma, hash_content, looks_like_video,
-    pdq_dct_of_image, pdq_of_image, sniff_format,
+    pdq_dct_of_image, pdq_of_image, pdq_of_rgb, sniff_format,
 };
 pub use index::{MAX_PROBED_RADIUS, PdqIndex, brute_force};
 pub use pdq::{MIN_QUALITY, PdqHash, parse_quality, require_reliable};
 pub use signal::SignalType;
-pub use vpdq::{VpdqFrame, VpdqMatch, match_vpdq, parse_vpdq};
+pub use vpdq::{
+    MAX_VPDQ_FRAMES, VPDQ_INDEX_MATCH_PERCENT, VPDQ_QUERY_MATCH_PERCENT, VpdqFound, VpdqFrame,
+    VpdqIndex, VpdqMatch, match_vpdq, parse_vpdq, parse_vpdq_signal, vpdq_lines, vpdq_signal,
+};
 
 /// The default match radius for PDQ (the ThreatExchange convention).
 pub const DEFAULT_PDQ_DISTANCE: u32 = 31;
