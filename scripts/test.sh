@@ -42,7 +42,7 @@ PG_PASSWORD="${ACCORD_TEST_PG_PASSWORD:-accord-test-only-local}"
 # stale ones (from killed runs) are dropped during setup.
 PG_TEST_PREFIX=accord_t_
 
-APT_PACKAGES=(postgresql chromium chromium-driver faketime libxml2-utils minisign)
+APT_PACKAGES=(postgresql chromium chromium-driver faketime libxml2-utils minisign ffmpeg)
 APT_OPTS=(-o Acquire::Retries=3 -o DPkg::Lock::Timeout=120)
 
 # ---------------------------------------------------------------- helpers --
