@@ -224,6 +224,9 @@ async fn serve(
     if let Some(keep) = file.audit_screened_names {
         config.audit_screened_names = keep;
     }
+    if let Some(ffmpeg) = &file.ffmpeg {
+        config.video.ffmpeg = ffmpeg.clone();
+    }
     config.iati = file.iati()?;
     let app = accord_web::app(store.clone(), config, file_lists).await?;
     let listener = tokio::net::TcpListener::bind(bind)

@@ -13,7 +13,7 @@ use serde::Deserialize;
     about = "Accord: the platform of the Central and South Asia partnership against violent extremism"
 )]
 pub struct Cli {
-    /// A TOML configuration file (keys: database, signing_key, bind, secure_cookies, trusted_proxies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names, audit_anchor_minutes).
+    /// A TOML configuration file (keys: database, signing_key, bind, secure_cookies, trusted_proxies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names, audit_anchor_minutes, ffmpeg, iati_reporting_org…).
     #[arg(long, global = true, env = "ACCORD_CONFIG")]
     pub config: Option<PathBuf>,
     #[command(subcommand)]
@@ -375,6 +375,9 @@ pub struct FileConfig {
     pub iati_reporting_org_type: Option<String>,
     /// Its name in the IATI file.
     pub iati_reporting_org_name: Option<String>,
+    /// The ffmpeg program that decodes videos for vPDQ (default `ffmpeg`
+    /// on the PATH; `ffprobe` is looked for beside it).
+    pub ffmpeg: Option<PathBuf>,
 }
 
 impl FileConfig {

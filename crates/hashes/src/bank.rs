@@ -11,7 +11,10 @@ use std::str::FromStr;
 use accord_core::tlp::Tlp;
 use accord_core::{Distribution, FieldError, Invalid, MemberCode, Principal, Role, may_see};
 
-use crate::{Md5Digest, PdqHash, Sha256Digest, SignalType, parse_quality, require_reliable};
+use crate::{
+    Md5Digest, PdqHash, Sha256Digest, SignalType, parse_quality, parse_vpdq_signal,
+    require_reliable, vpdq_signal,
+};
 
 /// A bank's permanent id: a slug (`kaz-propaganda`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -288,7 +291,7 @@ pub struct Signal {
 
 impl Signal {
     /// Checks and normalizes a signal; a PDQ hash needs its quality and a
-    /// reliable one (≥ 50).
+    /// reliable one (≥ 50), a vPDQ hash at least one reliable frame.
     pub fn parse(
         signal_type: &str,
         value: &str,
@@ -296,13 +299,6 @@ impl Signal {
     ) -> Result<(Signal, Option<u8>), Vec<Problem>> {
         let mut errors = Vec::new();
         let kind = match SignalType::from_str(signal_type) {
-            Ok(SignalType::Vpdq) => {
-                errors.push((
-                    "signal_type".into(),
-                    "vpdq is matched by uploading the video, not stored as one signal".into(),
-                ));
-                None
-            }
             Ok(k) => Some(k),
             Err(e) => {
                 errors.push(("signal_type".into(), e.to_string()));
@@ -337,7 +333,13 @@ impl Signal {
                 .map(|d| d.to_hex())
                 .map_err(|e| errors.push(("signal".into(), e.to_string())))
                 .ok(),
-            _ => None,
+            // A video's frame hashes, each with its own quality; stored in
+            // the form ThreatExchange exchanges.
+            Some(SignalType::Vpdq) => parse_vpdq_signal(value)
+                .map(|frames| vpdq_signal(&frames))
+                .map_err(|e| errors.push(("signal".into(), e.to_string())))
+                .ok(),
+            None => None,
         };
         if !errors.is_empty() {
             return Err(errors);
@@ -646,6 +648,15 @@ mod tests {
         );
         assert!(Signal::parse("pdq", &"0f".repeat(32), Some("80")).is_ok());
         assert!(Signal::parse("tmk", "00", None).is_err());
+        // vPDQ: either text form in, ThreatExchange's JSON form stored.
+        let h = "D6A596DD25384B697961001FBFD20493E5867D7D0129D7C89697A4B4FEF4480E";
+        let (s, q) = Signal::parse("vpdq", &format!("0,100,{h},0\n1,40,{h},1.0"), None).unwrap();
+        let lower = h.to_ascii_lowercase();
+        assert_eq!(s.value, format!("[\"{lower},100,0.000\",\"{lower},40,1.000\"]"));
+        assert_eq!(q, None);
+        let errors = Signal::parse("vpdq", &format!("[\"{h},20,0\"]"), None).unwrap_err();
+        assert_eq!(errors[0].0, "signal");
+        assert!(errors[0].1.contains("quality 50 or more"), "{errors:?}");
     }
 
     #[test]

@@ -43,10 +43,13 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// True when a unique constraint refused the write.
+    /// True when a unique constraint refused the write (or, on
+    /// PostgreSQL, an exclusion constraint that stands for one: 23P01).
     pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
         match e {
-            sqlx::Error::Database(db) => db.is_unique_violation(),
+            sqlx::Error::Database(db) => {
+                db.is_unique_violation() || db.code().as_deref() == Some("23P01")
+            }
             _ => false,
         }
     }

@@ -40,6 +40,9 @@ pub struct Config {
     pub hash_lookups_per_minute: u64,
     /// The period lookups are tallied and audited by (a minute; tests shorten it).
     pub lookup_tally_period: std::time::Duration,
+    /// How uploaded videos are decoded for vPDQ (the ffmpeg program, the
+    /// frame rate, the limits).
+    pub video: accord_video::VideoOptions,
 }
 
 /// The secretariat as IATI's reporting organisation until one is
@@ -72,6 +75,7 @@ impl Default for Config {
             iati: default_iati(),
             hash_lookups_per_minute: 6_000_000,
             lookup_tally_period: std::time::Duration::from_secs(60),
+            video: accord_video::VideoOptions::default(),
         }
     }
 }

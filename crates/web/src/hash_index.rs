@@ -1,6 +1,7 @@
 //! The hash banks' match index the server answers lookups from: every active
 //! hash of every bank, PDQ in the multi-index (exact for distances ≤ 31),
-//! MD5 and SHA-256 exactly. It follows the store's change feed: before a
+//! vPDQ videos by their frames in the same kind of index, MD5 and SHA-256
+//! exactly. It follows the store's change feed: before a
 //! lookup it applies the changes after the last one it saw (an add, a
 //! removal, a hold), so it is updated incrementally, never rebuilt, and is in
 //! step with every other node on the same database.
@@ -8,7 +9,10 @@
 use std::collections::HashMap;
 
 use accord_hashes::bank::HashState;
-use accord_hashes::{ExactIndex, Md5Digest, PdqHash, PdqIndex, Sha256Digest, SignalType};
+use accord_hashes::{
+    ExactIndex, HashError, Md5Digest, PdqHash, PdqIndex, Sha256Digest, SignalType,
+    VPDQ_INDEX_MATCH_PERCENT, VPDQ_QUERY_MATCH_PERCENT, VpdqIndex, VpdqMatch, parse_vpdq_signal,
+};
 use accord_store::hash_banks::HashRecord;
 use accord_store::{Store, StoreError};
 use tokio::sync::RwLock;
@@ -16,6 +20,7 @@ use tokio::sync::RwLock;
 #[derive(Default)]
 struct Inner {
     pdq: PdqIndex<i64>,
+    vpdq: VpdqIndex<i64>,
     md5: ExactIndex<Md5Digest, i64>,
     sha256: ExactIndex<Sha256Digest, i64>,
     /// The matchable hashes, by id.
@@ -29,6 +34,7 @@ impl Inner {
         self.seq = self.seq.max(h.seq);
         let id = h.id;
         self.pdq.remove(&id);
+        self.vpdq.remove(&id);
         self.md5.remove(&id);
         self.sha256.remove(&id);
         self.hashes.remove(&id);
@@ -45,7 +51,9 @@ impl Inner {
             SignalType::Sha256 => Sha256Digest::parse(&h.signal).map(|d| {
                 self.sha256.add(id, d);
             }),
-            SignalType::Vpdq => return,
+            SignalType::Vpdq => parse_vpdq_signal(&h.signal).map(|frames| {
+                self.vpdq.add(id, &frames);
+            }),
         };
         match added {
             Ok(()) => {
@@ -56,10 +64,12 @@ impl Inner {
     }
 }
 
-/// A match: the stored hash and its distance (0 for exact digests).
+/// A match: the stored hash and its distance (0 for exact digests and
+/// videos; a video's match is its shares).
 pub struct Found {
     pub hash: HashRecord,
     pub distance: u32,
+    pub shares: Option<VpdqMatch>,
 }
 
 #[derive(Default)]
@@ -89,38 +99,45 @@ impl HashIndex {
         }
     }
 
-    /// The active hashes matching one signal (PDQ within `distance`).
+    /// The active hashes matching one signal: PDQ within `distance`, a
+    /// video whose frames match within `distance` in ThreatExchange's shares
+    /// (80 % of the query's frames), digests exactly.
     pub async fn lookup(
         &self,
         kind: SignalType,
         signal: &str,
         distance: u32,
-    ) -> Result<Vec<Found>, accord_hashes::HashError> {
+    ) -> Result<Vec<Found>, HashError> {
         let inner = self.inner.read().await;
-        let ids: Vec<(i64, u32)> = match kind {
-            SignalType::Pdq => inner.pdq.lookup(&PdqHash::parse(signal)?, distance),
-            SignalType::Md5 => inner
-                .md5
-                .lookup(&Md5Digest::parse(signal)?)
+        let exact = |ids: Vec<i64>| ids.into_iter().map(|id| (id, 0, None)).collect();
+        let ids: Vec<(i64, u32, Option<VpdqMatch>)> = match kind {
+            SignalType::Pdq => inner
+                .pdq
+                .lookup(&PdqHash::parse(signal)?, distance)
                 .into_iter()
-                .map(|id| (id, 0))
+                .map(|(id, d)| (id, d, None))
                 .collect(),
-            SignalType::Sha256 => inner
-                .sha256
-                .lookup(&Sha256Digest::parse(signal)?)
+            SignalType::Md5 => exact(inner.md5.lookup(&Md5Digest::parse(signal)?)),
+            SignalType::Sha256 => exact(inner.sha256.lookup(&Sha256Digest::parse(signal)?)),
+            SignalType::Vpdq => inner
+                .vpdq
+                .lookup(
+                    &parse_vpdq_signal(signal)?,
+                    distance,
+                    VPDQ_QUERY_MATCH_PERCENT,
+                    VPDQ_INDEX_MATCH_PERCENT,
+                )
                 .into_iter()
-                .map(|id| (id, 0))
+                .map(|f| (f.id, 0, Some(f.shares)))
                 .collect(),
-            SignalType::Vpdq => {
-                return Err(accord_hashes::HashError::UnknownSignalType("vpdq".into()));
-            }
         };
         Ok(ids
             .into_iter()
-            .filter_map(|(id, d)| {
+            .filter_map(|(id, distance, shares)| {
                 inner.hashes.get(&id).map(|h| Found {
                     hash: h.clone(),
-                    distance: d,
+                    distance,
+                    shares,
                 })
             })
             .collect())

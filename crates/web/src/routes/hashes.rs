@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::context::Ctx;
 use crate::error::WebError;
 use crate::forms::ApiJson;
+use crate::hash_index::Found;
 use crate::state::AppState;
 
 /// The largest PDQ distance a lookup may ask for: the index is exact to 31.
@@ -322,8 +323,19 @@ pub struct MatchOut {
     bank: BankId,
     hash_id: i64,
     distance: u32,
+    /// For a video (vPDQ): the share of the query's frames found in the
+    /// stored video and of the stored video's frames found in the query, in
+    /// percent (ThreatExchange's names).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vpdq: Option<VpdqShares>,
     labels: bank::Labels,
     feedback: FeedbackCounts,
+}
+
+#[derive(Serialize)]
+pub struct VpdqShares {
+    query_match_percent: f64,
+    compared_match_percent: f64,
 }
 
 #[derive(Serialize)]
@@ -344,49 +356,66 @@ async fn match_one(
     kind: SignalType,
     signal: &str,
     distance: u32,
-) -> Result<(Vec<(HashRecord, u32)>, Vec<BankId>), accord_hashes::HashError> {
+) -> Result<(Vec<Found>, Vec<BankId>), accord_hashes::HashError> {
     let found = state.hashes.lookup(kind, signal, distance).await?;
-    let mut hits: Vec<(HashRecord, u32)> = found
+    let mut hits: Vec<Found> = found
         .into_iter()
         .filter(|f| banks.contains_key(&f.hash.bank))
-        .map(|f| (f.hash, f.distance))
         .collect();
     let vetoes: BTreeSet<BankId> = hits
         .iter()
-        .filter(|(h, _)| banks.get(&h.bank).is_some_and(|b| b.bank.allow))
-        .map(|(h, _)| h.bank.clone())
+        .filter(|f| banks.get(&f.hash.bank).is_some_and(|b| b.bank.allow))
+        .map(|f| f.hash.bank.clone())
         .collect();
     if !vetoes.is_empty() {
         hits.clear();
     }
-    hits.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.id.cmp(&b.0.id)));
+    // Best first: the nearest hash; among videos, the largest share of the
+    // query found.
+    let share = |f: &Found| f.shares.map_or(0.0, |s| s.query_percent);
+    hits.sort_by(|a, b| {
+        a.distance
+            .cmp(&b.distance)
+            .then(share(b).total_cmp(&share(a)))
+            .then(a.hash.id.cmp(&b.hash.id))
+    });
     Ok((hits, vetoes.into_iter().collect()))
 }
 
 /// Matches as answered, each with its feedback (one query for all).
-async fn with_feedback(
-    state: &AppState,
-    hits: Vec<(HashRecord, u32)>,
-) -> Result<Vec<MatchOut>, WebError> {
-    let ids: Vec<i64> = hits.iter().map(|(h, _)| h.id).collect();
+async fn with_feedback(state: &AppState, hits: Vec<Found>) -> Result<Vec<MatchOut>, WebError> {
+    let ids: Vec<i64> = hits.iter().map(|f| f.hash.id).collect();
     let feedback = state.store.feedback_counts_of(&ids).await?;
     Ok(match_outs(hits, &feedback))
 }
 
 /// Matches as answered, with the feedback counts already fetched.
 fn match_outs(
-    hits: Vec<(HashRecord, u32)>,
+    hits: Vec<Found>,
     feedback: &std::collections::HashMap<i64, FeedbackCounts>,
 ) -> Vec<MatchOut> {
     hits.into_iter()
-        .map(|(h, d)| MatchOut {
-            feedback: feedback.get(&h.id).copied().unwrap_or_default(),
-            bank: h.bank,
-            hash_id: h.id,
-            distance: d,
-            labels: h.labels,
+        .map(|f| MatchOut {
+            feedback: feedback.get(&f.hash.id).copied().unwrap_or_default(),
+            bank: f.hash.bank,
+            hash_id: f.hash.id,
+            distance: f.distance,
+            vpdq: f.shares.map(|s| VpdqShares {
+                query_match_percent: s.query_percent,
+                compared_match_percent: s.target_percent,
+            }),
+            labels: f.hash.labels,
         })
         .collect()
+}
+
+/// How many index probes a signal costs, for the per-token allowance: one,
+/// or one per frame of a video.
+fn probes(kind: SignalType, signal: &str) -> usize {
+    match kind {
+        SignalType::Vpdq => accord_hashes::parse_vpdq_signal(signal).map_or(1, |f| f.len()),
+        _ => 1,
+    }
 }
 
 pub async fn api_lookup(
@@ -413,15 +442,12 @@ pub async fn api_lookup(
     let mut kinds = Vec::new();
     for (i, s) in body.signals.iter().enumerate() {
         match s.signal_type.parse::<SignalType>() {
-            Ok(SignalType::Vpdq) => errors.push(FieldError {
-                field: format!("signals[{i}].signal_type"),
-                message: "vpdq is matched by uploading the video".into(),
-            }),
             Ok(k) => {
                 let ok = match k {
                     SignalType::Pdq => accord_hashes::PdqHash::parse(&s.signal).map(|_| ()),
                     SignalType::Md5 => accord_hashes::Md5Digest::parse(&s.signal).map(|_| ()),
-                    _ => accord_hashes::Sha256Digest::parse(&s.signal).map(|_| ()),
+                    SignalType::Sha256 => accord_hashes::Sha256Digest::parse(&s.signal).map(|_| ()),
+                    SignalType::Vpdq => accord_hashes::parse_vpdq_signal(&s.signal).map(|_| ()),
                 };
                 if let Err(e) = ok {
                     errors.push(FieldError {
@@ -440,7 +466,13 @@ pub async fn api_lookup(
     if !errors.is_empty() {
         return Err(Invalid { errors }.into());
     }
-    admit(&state, &ctx, body.signals.len())?;
+    let cost = body
+        .signals
+        .iter()
+        .zip(&kinds)
+        .map(|(s, k)| probes(*k, &s.signal))
+        .sum();
+    admit(&state, &ctx, cost)?;
     state.hashes.refresh(&state.store).await?;
     let banks = readable_banks(&state, &ctx).await?;
     let mut found = Vec::with_capacity(body.signals.len());
@@ -453,7 +485,7 @@ pub async fn api_lookup(
     // Every match's feedback in one query for the whole batch.
     let ids: Vec<i64> = found
         .iter()
-        .flat_map(|(_, _, hits, _)| hits.iter().map(|(h, _)| h.id))
+        .flat_map(|(_, _, hits, _)| hits.iter().map(|f| f.hash.id))
         .collect();
     let feedback = state.store.feedback_counts_of(&ids).await?;
     let matched = found.iter().filter(|f| !f.2.is_empty()).count();
@@ -527,19 +559,25 @@ pub async fn hma_lookup(
         .signal_type
         .parse()
         .map_err(|e: accord_hashes::HashError| Invalid::field("signal_type", e.to_string()))?;
-    admit(&state, &ctx, 1)?;
+    admit(&state, &ctx, probes(kind, &q.signal))?;
     state.hashes.refresh(&state.store).await?;
     let banks = readable_banks(&state, &ctx).await?;
     let (hits, _) = match_one(&state, &banks, kind, &q.signal, DEFAULT_DISTANCE)
         .await
         .map_err(|e| Invalid::field("signal", e.to_string()))?;
     let mut out: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
-    let ids: Vec<i64> = hits.iter().map(|(h, _)| h.id).collect();
+    let ids: Vec<i64> = hits.iter().map(|f| f.hash.id).collect();
     tally(&state, &ctx, 1, usize::from(!ids.is_empty()), ids);
-    for (h, d) in hits {
-        out.entry(h.bank.to_string())
+    for f in hits {
+        // HMA writes a video's "distance" as both shares, `80%[45%]`
+        // (ThreatExchange's `VPDQSimilarityInfo.pretty_str`).
+        let distance = match f.shares {
+            Some(s) => format!("{:.0}%[{:.0}%]", s.query_percent, s.target_percent),
+            None => f.distance.to_string(),
+        };
+        out.entry(f.hash.bank.to_string())
             .or_default()
-            .push(serde_json::json!({ "bank_content_id": h.id, "distance": d.to_string() }));
+            .push(serde_json::json!({ "bank_content_id": f.hash.id, "distance": distance }));
     }
     Ok(Json(out))
 }
@@ -634,8 +672,53 @@ pub struct Hashed {
     /// image (`rotate90`, `flipx`…), looked up too when matching.
     #[serde(skip_serializing_if = "Option::is_none")]
     pdq_dihedral: Option<BTreeMap<&'static str, String>>,
+    /// For a video: its vPDQ hash (one PDQ hash a second, the JSON form a
+    /// bank takes and ThreatExchange reads) and how many frames it has.
+    vpdq: Option<String>,
+    vpdq_frames: Option<usize>,
+    /// Why a video has no vPDQ hash here (no ffmpeg on this server).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vpdq_unavailable: Option<String>,
     /// With `match=true`: the matches of each hash, in the caller's banks.
     matches: Option<Vec<SignalOut>>,
+}
+
+/// What hashing one upload gives, computed off the async workers.
+struct UploadHashes {
+    content: accord_hashes::ContentHashes,
+    dihedral: Option<BTreeMap<&'static str, String>>,
+    vpdq: Option<Result<Vec<accord_hashes::VpdqFrame>, accord_video::VideoError>>,
+}
+
+/// Digests; PDQ (and, when asked, its variants) of an image; vPDQ of a
+/// video. CPU-bound (a video takes seconds), so run on a blocking thread.
+fn hash_bytes(
+    bytes: &[u8],
+    dihedral: bool,
+    video: &accord_video::VideoOptions,
+) -> Result<UploadHashes, accord_hashes::HashError> {
+    let limits = video.limits;
+    let content = accord_hashes::hash_content(bytes, limits)?;
+    // The variants come from the image's DCT (a hash alone cannot be
+    // rotated); only for images that hashed, and only when asked.
+    let dihedral = match (&content.pdq, dihedral) {
+        (Some(_), true) => Some(
+            accord_hashes::pdq_dct_of_image(bytes, limits)?
+                .all_dihedral()
+                .into_iter()
+                .filter(|(d, _)| *d != accord_hashes::Dihedral::Original)
+                .map(|(d, h)| (d.as_str(), h.to_hex()))
+                .collect(),
+        ),
+        _ => None,
+    };
+    let vpdq =
+        accord_hashes::looks_like_video(bytes).then(|| accord_video::vpdq_of_video(bytes, video));
+    Ok(UploadHashes {
+        content,
+        dihedral,
+        vpdq,
+    })
 }
 
 /// Hashes uploaded content in memory (never written anywhere) and, when
@@ -647,30 +730,34 @@ async fn hash_upload(
     with_matches: bool,
     dihedral: bool,
 ) -> Result<Hashed, WebError> {
-    let limits = accord_hashes::ImageLimits::default();
-    let content = accord_hashes::hash_content(bytes, limits)
+    let owned = bytes.to_vec();
+    let video = state.config.video.clone();
+    let hashed = tokio::task::spawn_blocking(move || hash_bytes(&owned, dihedral, &video))
+        .await
+        .map_err(|e| WebError::Internal(format!("hashing an upload: {e}")))?
         .map_err(|e| Invalid::field("file", e.to_string()))?;
-    let pdq = content.pdq.as_ref().map(|p| (p.hash.to_hex(), p.quality));
-    // The variants come from the image's DCT (a hash alone cannot be
-    // rotated); only for images that hashed, and only when asked.
-    let variants = match (&pdq, dihedral) {
-        (Some(_), true) => Some(
-            accord_hashes::pdq_dct_of_image(bytes, limits)
-                .map_err(|e| Invalid::field("file", e.to_string()))?
-                .all_dihedral()
-                .into_iter()
-                .filter(|(d, _)| *d != accord_hashes::Dihedral::Original)
-                .map(|(d, h)| (d.as_str(), h.to_hex()))
-                .collect::<BTreeMap<_, _>>(),
-        ),
-        _ => None,
+    let (vpdq, vpdq_unavailable) = match hashed.vpdq {
+        None => (None, None),
+        Some(Ok(frames)) => (Some(frames), None),
+        // Without ffmpeg a video still gets its digests, and says why it
+        // has no vPDQ hash.
+        Some(Err(e @ accord_video::VideoError::NoFfmpeg { .. })) => (None, Some(e.to_string())),
+        Some(Err(e)) => return Err(Invalid::field("file", e.to_string()).into()),
     };
+    let pdq = hashed
+        .content
+        .pdq
+        .as_ref()
+        .map(|p| (p.hash.to_hex(), p.quality));
     let mut out = Hashed {
-        md5: content.digests.md5.to_hex(),
-        sha256: content.digests.sha256.to_hex(),
+        md5: hashed.content.digests.md5.to_hex(),
+        sha256: hashed.content.digests.sha256.to_hex(),
         pdq: pdq.as_ref().map(|p| p.0.clone()),
         pdq_quality: pdq.as_ref().map(|p| p.1),
-        pdq_dihedral: variants,
+        pdq_dihedral: hashed.dihedral,
+        vpdq: vpdq.as_deref().map(accord_hashes::vpdq_signal),
+        vpdq_frames: vpdq.as_ref().map(Vec::len),
+        vpdq_unavailable,
         matches: None,
     };
     if with_matches {
@@ -686,7 +773,11 @@ async fn hash_upload(
                 signals.push((SignalType::Pdq, h.clone()));
             }
         }
-        admit(state, ctx, signals.len())?;
+        if let Some(signal) = &out.vpdq {
+            signals.push((SignalType::Vpdq, signal.clone()));
+        }
+        let cost = signals.iter().map(|(k, s)| probes(*k, s)).sum();
+        admit(state, ctx, cost)?;
         state.hashes.refresh(&state.store).await?;
         let banks = readable_banks(state, ctx).await?;
         let mut all = Vec::new();
@@ -695,7 +786,7 @@ async fn hash_upload(
             let (hits, vetoed_by) = match_one(state, &banks, kind, &signal, DEFAULT_DISTANCE)
                 .await
                 .map_err(|e| WebError::BadRequest(e.to_string()))?;
-            ids.extend(hits.iter().map(|(h, _)| h.id));
+            ids.extend(hits.iter().map(|f| f.hash.id));
             let matches = with_feedback(state, hits).await?;
             all.push(SignalOut {
                 signal_type: kind.as_str().into(),
@@ -943,6 +1034,11 @@ fn check_view(ctx: &Ctx, result: Option<&Hashed>, error: Option<&Invalid>) -> Ht
                     dt { "MD5" } dd { code { (r.md5) } }
                     dt { "SHA-256" } dd { code { (r.sha256) } }
                     dt { "PDQ" } dd { @if let Some(p) = &r.pdq { code { (p) } " (" (l.t("hashes.quality")) " " (r.pdq_quality.unwrap_or(0)) ")" } @else { (l.t("hashes.not_an_image")) } }
+                    dt { "vPDQ" } dd {
+                        @if let Some(n) = r.vpdq_frames { (l.tf("hashes.vpdq_frames", &[("n", &n.to_string())])) }
+                        @else if let Some(why) = &r.vpdq_unavailable { (l.message(why)) }
+                        @else { (l.t("hashes.not_a_video")) }
+                    }
                 }
                 h2 { (l.t("hashes.matches")) }
                 @let all: Vec<&MatchOut> = r.matches.iter().flatten().flat_map(|s| &s.matches).collect();
@@ -952,7 +1048,7 @@ fn check_view(ctx: &Ctx, result: Option<&Hashed>, error: Option<&Invalid>) -> Ht
                     div.table-scroll { table {
                         thead { tr { th scope="col" { (l.t("hashes.bank")) } th scope="col" { (l.t("hashes.distance")) } th scope="col" { (l.t("hashes.entity")) } th scope="col" { (l.t("hashes.behaviour")) } } }
                         tbody { @for m in &all {
-                            tr { td { a href={ "/banks/" (m.bank) } { (m.bank) } } td { (m.distance) } td { (entity(l, &m.labels.entity)) } td { (behaviour_label(l, m.labels.behaviour)) } }
+                            tr { td { a href={ "/banks/" (m.bank) } { (m.bank) } } td { @if let Some(v) = &m.vpdq { (l.tf("hashes.vpdq_shares", &[("query", &format!("{:.0}", v.query_match_percent)), ("stored", &format!("{:.0}", v.compared_match_percent))])) } @else { (m.distance) } } td { (entity(l, &m.labels.entity)) } td { (behaviour_label(l, m.labels.behaviour)) } }
                         } }
                     } }
                 }
