@@ -528,12 +528,16 @@ pub enum HashesCommand {
     Hash {
         /// The folder to walk (recursively; symbolic links are not followed).
         folder: PathBuf,
-        /// CSV to write: path,md5,sha256,pdq,pdq_quality.
+        /// CSV to write: path,md5,sha256,pdq,pdq_quality,vpdq (vpdq: a
+        /// video's frame hashes, one a second, in the JSON form banks take).
         #[arg(long)]
         output: PathBuf,
         /// Worker threads (default: one per core).
         #[arg(long)]
         threads: Option<usize>,
+        /// The ffmpeg program that decodes videos (ffprobe beside it).
+        #[arg(long, default_value = "ffmpeg")]
+        ffmpeg: PathBuf,
     },
     /// Match a CSV of PDQ hashes against a bank CSV (both with id,pdq columns).
     Match {

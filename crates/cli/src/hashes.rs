@@ -22,6 +22,8 @@ use crate::config::HashesCommand;
 
 /// Images larger than this on disk are not decoded (file digests only).
 const MAX_IMAGE_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// Videos larger than this are not decoded: ffmpeg reads them from memory.
+const MAX_VIDEO_FILE_BYTES: u64 = 1024 * 1024 * 1024;
 
 pub fn run(cmd: HashesCommand) -> anyhow::Result<()> {
     match cmd {
@@ -29,7 +31,14 @@ pub fn run(cmd: HashesCommand) -> anyhow::Result<()> {
             folder,
             output,
             threads,
-        } => hash_folder(&folder, &output, threads_or_cores(threads)),
+            ffmpeg,
+        } => {
+            let video = accord_video::VideoOptions {
+                ffmpeg,
+                ..Default::default()
+            };
+            hash_folder(&folder, &output, threads_or_cores(threads), &video)
+        }
         HashesCommand::Match {
             input,
             output,
@@ -105,11 +114,14 @@ struct Hashed {
     sha256: String,
     pdq: String,
     quality: String,
-    /// Why the PDQ column is empty although the file looked like an image.
-    problem: Option<String>,
+    /// A video's frame hashes (the JSON form a bank takes).
+    vpdq: String,
+    /// Why the PDQ (or vPDQ) column is empty although the file looked like
+    /// an image (or a video): which hash, and why.
+    problem: Option<(&'static str, String)>,
 }
 
-fn hash_file(path: &Path) -> anyhow::Result<Hashed> {
+fn hash_file(path: &Path, video_options: &accord_video::VideoOptions) -> anyhow::Result<Hashed> {
     let mut file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let size = file.metadata()?.len();
     let mut head = [0u8; 64];
@@ -132,12 +144,13 @@ fn hash_file(path: &Path) -> anyhow::Result<Hashed> {
                         String::new()
                     },
                     quality: pdq.quality.to_string(),
+                    vpdq: String::new(),
                     problem: (!reliable).then(|| {
-                        HashError::LowQuality {
+                        let low = HashError::LowQuality {
                             quality: pdq.quality,
                             minimum: MIN_QUALITY,
-                        }
-                        .to_string()
+                        };
+                        ("PDQ", low.to_string())
                     }),
                 }
             }
@@ -148,13 +161,31 @@ fn hash_file(path: &Path) -> anyhow::Result<Hashed> {
                     sha256: d.sha256.to_hex(),
                     pdq: String::new(),
                     quality: String::new(),
-                    problem: Some(e.to_string()),
+                    vpdq: String::new(),
+                    problem: Some(("PDQ", e.to_string())),
                 }
             }
         });
     }
-    // Anything else (videos, documents, archives, huge images): stream the
-    // digests so a large file is never held in memory whole.
+    if video && size <= MAX_VIDEO_FILE_BYTES {
+        let mut bytes = head[..n].to_vec();
+        file.read_to_end(&mut bytes)?;
+        let d = accord_hashes::FileDigests::of(&bytes);
+        let (vpdq, problem) = match accord_video::vpdq_of_video(&bytes, video_options) {
+            Ok(frames) => (accord_hashes::vpdq_signal(&frames), None),
+            Err(e) => (String::new(), Some(("vPDQ", e.to_string()))),
+        };
+        return Ok(Hashed {
+            md5: d.md5.to_hex(),
+            sha256: d.sha256.to_hex(),
+            pdq: String::new(),
+            quality: String::new(),
+            vpdq,
+            problem,
+        });
+    }
+    // Anything else (documents, archives, huge images and videos): stream
+    // the digests so a large file is never held in memory whole.
     let mut digester = FileDigester::new();
     digester.update(&head[..n]);
     let mut buf = vec![0u8; 1 << 20];
@@ -171,15 +202,17 @@ fn hash_file(path: &Path) -> anyhow::Result<Hashed> {
         sha256: d.sha256.to_hex(),
         pdq: String::new(),
         quality: String::new(),
+        vpdq: String::new(),
         problem: if looks_like_image {
-            Some(format!(
-                "over {MAX_IMAGE_FILE_BYTES} bytes: not decoded, file digests only"
+            Some((
+                "PDQ",
+                format!("over {MAX_IMAGE_FILE_BYTES} bytes: not decoded, file digests only"),
             ))
         } else if video {
-            Some(
-                "a video: hashed as a file (MD5, SHA-256); vPDQ frame hashing is not implemented yet"
-                    .into(),
-            )
+            Some((
+                "vPDQ",
+                format!("over {MAX_VIDEO_FILE_BYTES} bytes: not decoded, file digests only"),
+            ))
         } else {
             None
         },
@@ -197,7 +230,12 @@ fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(n)
 }
 
-fn hash_folder(folder: &Path, output: &Path, threads: usize) -> anyhow::Result<()> {
+fn hash_folder(
+    folder: &Path,
+    output: &Path,
+    threads: usize,
+    video: &accord_video::VideoOptions,
+) -> anyhow::Result<()> {
     let started = Instant::now();
     let files = walk(folder)?;
     let bar = progress(files.len() as u64, "files");
@@ -210,7 +248,7 @@ fn hash_folder(folder: &Path, output: &Path, threads: usize) -> anyhow::Result<(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = files.get(i) else { break };
-                    let r = hash_file(path);
+                    let r = hash_file(path, video);
                     *results[i].lock().expect("no poisoned result") = Some(r);
                     bar.inc(1);
                 }
@@ -221,8 +259,8 @@ fn hash_folder(folder: &Path, output: &Path, threads: usize) -> anyhow::Result<(
     let out =
         File::create(output).with_context(|| format!("cannot create {}", output.display()))?;
     let mut writer = csv::Writer::from_writer(BufWriter::new(out));
-    writer.write_record(["path", "md5", "sha256", "pdq", "pdq_quality"])?;
-    let (mut images, mut problems) = (0usize, 0usize);
+    writer.write_record(["path", "md5", "sha256", "pdq", "pdq_quality", "vpdq"])?;
+    let (mut images, mut videos, mut problems) = (0usize, 0usize, 0usize);
     for (path, result) in files.iter().zip(results) {
         let relative = path.strip_prefix(folder).unwrap_or(path);
         let shown = relative.to_string_lossy().replace('\\', "/");
@@ -233,9 +271,12 @@ fn hash_folder(folder: &Path, output: &Path, threads: usize) -> anyhow::Result<(
         if !hashed.pdq.is_empty() {
             images += 1;
         }
+        if !hashed.vpdq.is_empty() {
+            videos += 1;
+        }
         if let Some(problem) = &hashed.problem {
             problems += 1;
-            eprintln!("{shown}: no PDQ hash: {problem}");
+            eprintln!("{shown}: no {} hash: {}", problem.0, problem.1);
         }
         writer.write_record([
             shown.as_str(),
@@ -243,11 +284,12 @@ fn hash_folder(folder: &Path, output: &Path, threads: usize) -> anyhow::Result<(
             &hashed.sha256,
             &hashed.pdq,
             &hashed.quality,
+            &hashed.vpdq,
         ])?;
     }
     writer.flush()?;
     eprintln!(
-        "{} files hashed in {:.2?} ({images} with a PDQ hash, {problems} images or videos without one, listed above); written to {}",
+        "{} files hashed in {:.2?} ({images} with a PDQ hash, {videos} with a vPDQ hash, {problems} images or videos without one, listed above); written to {}",
         files.len(),
         started.elapsed(),
         output.display()
