@@ -53,7 +53,10 @@ impl Lang {
     }
 
     /// A validation message from the domain layer (written in English) in
-    /// this language; messages with a number in them are matched by shape.
+    /// this language: an exact entry of `[messages]`, else the first entry
+    /// of `[message_patterns]` whose English shape it has (`{name}` stands
+    /// for a value, such as a number, a hash type or a nested reason, which
+    /// is itself translated in turn). Unknown messages stay English.
     pub fn message(self, english: &str) -> String {
         if self == Lang::En {
             return english.to_string();
@@ -62,21 +65,14 @@ impl Lang {
         if let Some(t) = catalogue.get(&format!("messages.{english}")) {
             return t.clone();
         }
-        let patterns: [(&str, &str, &str); 2] = [
-            ("must be at most ", " characters", "не более {n} символов"),
-            ("must be at least ", " characters", "не менее {n} символов"),
-        ];
-        for (prefix, suffix, ru) in patterns {
-            if let Some(n) = english
-                .strip_prefix(prefix)
-                .and_then(|r| r.strip_suffix(suffix))
-                && n.chars().all(|c| c.is_ascii_digit())
-            {
-                return ru.replace("{n}", n);
+        for (template, translation) in &patterns()[self as usize] {
+            if let Some(values) = template.captures(english) {
+                let mut out = translation.clone();
+                for (name, value) in values {
+                    out = out.replace(&format!("{{{name}}}"), &self.message(value));
+                }
+                return out;
             }
-        }
-        if let Some(value) = english.strip_suffix(" is already taken") {
-            return format!("{value} уже занято");
         }
         english.to_string()
     }
@@ -116,6 +112,85 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalogue) {
             other => panic!("catalogue entry {key} must be a string, found {other}"),
         }
     }
+}
+
+/// An English message shape: literal text and `{name}` placeholders.
+struct Template {
+    /// The literal before each placeholder, the placeholder's name, and
+    /// (last, with no name) the literal that ends the message.
+    parts: Vec<(String, Option<String>)>,
+}
+
+impl Template {
+    fn parse(shape: &str) -> Template {
+        let mut parts = Vec::new();
+        let mut rest = shape;
+        while let Some(open) = rest.find('{') {
+            let close = rest[open..]
+                .find('}')
+                .map(|c| open + c)
+                .expect("a closed placeholder");
+            parts.push((
+                rest[..open].to_string(),
+                Some(rest[open + 1..close].to_string()),
+            ));
+            rest = &rest[close + 1..];
+        }
+        parts.push((rest.to_string(), None));
+        Template { parts }
+    }
+
+    /// The placeholders' values when `text` has this shape. Each value is
+    /// the shortest that lets the next literal follow, and none is empty.
+    fn captures<'t>(&self, text: &'t str) -> Option<Vec<(&str, &'t str)>> {
+        let ((opening, first_name), rest) = self.parts.split_first()?;
+        if rest.is_empty() {
+            return (text == opening).then(Vec::new);
+        }
+        let mut name: Option<&str> = first_name.as_deref();
+        let mut at = text.len() - text.strip_prefix(opening.as_str())?.len();
+        let mut values = Vec::new();
+        for (literal, next) in rest {
+            let placeholder = name?;
+            let end = if next.is_none() {
+                text.strip_suffix(literal.as_str())?.len()
+            } else {
+                // At least one character, then the first place the literal
+                // follows.
+                let first = text[at..].chars().next()?.len_utf8();
+                at + first + text[at + first..].find(literal.as_str())?
+            };
+            if end <= at {
+                return None;
+            }
+            values.push((placeholder, &text[at..end]));
+            at = end + literal.len();
+            name = next.as_deref();
+        }
+        (at == text.len()).then_some(values)
+    }
+}
+
+/// Each language's `[message_patterns]`, longest shapes first so that the
+/// most specific one wins.
+fn patterns() -> &'static [Vec<(Template, String)>; 2] {
+    static PATTERNS: OnceLock<[Vec<(Template, String)>; 2]> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        catalogues().each_ref().map(|catalogue| {
+            let mut list: Vec<(usize, Template, String)> = catalogue
+                .iter()
+                .filter_map(|(k, v)| {
+                    let shape = k.strip_prefix("message_patterns.")?;
+                    Some((shape.len(), Template::parse(shape), v.clone()))
+                })
+                .collect();
+            list.sort_by(|a, b| b.0.cmp(&a.0));
+            let mut list: Vec<(Template, String)> =
+                list.into_iter().map(|(_, t, v)| (t, v)).collect();
+            list.shrink_to_fit();
+            list
+        })
+    })
 }
 
 fn catalogues() -> &'static [Catalogue; 2] {
@@ -220,6 +295,126 @@ mod tests {
         );
         assert_eq!(Lang::En.message("is required"), "is required");
         assert_eq!(Lang::Ru.message("something new"), "something new");
+    }
+
+    #[test]
+    fn messages_with_values_are_translated_by_their_shape_and_nested_reasons_too() {
+        assert_eq!(
+            Lang::Ru.message("a PDQ hash is 64 hex digits, this one has 3"),
+            "хеш PDQ состоит из 64 шестнадцатеричных цифр, а в этом 3"
+        );
+        // The reason inside a vPDQ line's message is a message itself.
+        assert_eq!(
+            Lang::Ru.message("vPDQ line 2: a PDQ hash is 64 hex digits, this one has 3"),
+            "vPDQ, строка 2: хеш PDQ состоит из 64 шестнадцатеричных цифр, а в этом 3"
+        );
+        // A shape must match whole, from the start.
+        assert_eq!(
+            Lang::Ru.message("it must be at most 200 characters"),
+            "it must be at most 200 characters"
+        );
+        assert_eq!(
+            Lang::Ru.message("the image has no pixels (3 × 0) here"),
+            "the image has no pixels (3 × 0) here"
+        );
+        assert_eq!(Lang::Ru.message("must be at most 31"), "не больше 31");
+    }
+
+    /// Every refusal of the hashing engine and the video decoder, as the
+    /// pages show it, is in Russian.
+    #[test]
+    fn every_hash_and_video_refusal_is_translated() {
+        use accord_hashes::HashError as H;
+        use accord_video::VideoError as V;
+        let messages = [
+            H::WrongLength {
+                kind: "MD5",
+                expected: 32,
+                found: 31,
+            }
+            .to_string(),
+            H::NotHex {
+                kind: "PDQ",
+                found: 'x',
+                position: 3,
+            }
+            .to_string(),
+            H::LowQuality {
+                quality: 40,
+                minimum: 50,
+            }
+            .to_string(),
+            H::BadQuality("101".into()).to_string(),
+            H::UnknownSignalType("tmk".into()).to_string(),
+            H::NotAnImage { detected: None }.to_string(),
+            H::NotAnImage {
+                detected: Some("a ZIP archive"),
+            }
+            .to_string(),
+            H::TooLarge {
+                width: 100_000,
+                height: 100_000,
+                max_side: 16_384,
+                max_pixels: 64_000_000,
+            }
+            .to_string(),
+            H::Corrupt {
+                format: "PNG",
+                detail: "unexpected end".into(),
+            }
+            .to_string(),
+            H::Empty {
+                width: 0,
+                height: 0,
+            }
+            .to_string(),
+            H::BadVpdqLine {
+                line: 3,
+                reason: "timestamp \"-1\"".into(),
+            }
+            .to_string(),
+            H::BadDistance(300).to_string(),
+            H::NoFrames.to_string(),
+            H::TooManyFrames {
+                found: 40_000,
+                max: 36_000,
+            }
+            .to_string(),
+            H::NoReliableFrame { minimum: 50 }.to_string(),
+            V::NoFfmpeg {
+                program: "ffmpeg".into(),
+            }
+            .to_string(),
+            V::NotAVideo {
+                detail: "it has no video stream".into(),
+            }
+            .to_string(),
+            V::TooLarge {
+                width: 20_000,
+                height: 100,
+                max_side: 16_384,
+                max_pixels: 64_000_000,
+            }
+            .to_string(),
+            V::TooLong { max: 36_000 }.to_string(),
+            V::TimedOut { seconds: 300 }.to_string(),
+            V::Corrupt {
+                detail: "corrupt input packet in stream 0".into(),
+            }
+            .to_string(),
+            V::Decoder {
+                detail: "broken pipe".into(),
+            }
+            .to_string(),
+        ];
+        let cyrillic = |s: &str| {
+            s.chars()
+                .any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap()))
+        };
+        for m in messages {
+            let ru = Lang::Ru.message(&m);
+            assert!(cyrillic(&ru), "not translated: {m}");
+        }
     }
 
     #[test]

@@ -290,6 +290,23 @@ async fn bad_vpdq_hashes_are_refused_naming_the_field_and_nothing_is_stored(app:
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
         assert_eq!(v["error"]["fields"][0]["field"], "file", "{v}");
         assert!(v.to_string().contains("not a video ffmpeg can read"), "{v}");
+        // A person on the check page gets the refusal in their language.
+        let b = app.sign_in("kaz.admin").await;
+        let (content_type, body) =
+            multipart_form(&[("csrf", &b.csrf)], "cut.mp4", &bytes[..bytes.len() / 2]);
+        let r = app
+            .http
+            .post(app.at("/hashes/check"))
+            .header(reqwest::header::COOKIE, b.cookie_header())
+            .header(reqwest::header::ACCEPT_LANGUAGE, "ru")
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("не видео, которое может прочитать ffmpeg"), "translated");
     }
 }
 
