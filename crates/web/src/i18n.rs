@@ -184,7 +184,8 @@ fn patterns() -> &'static [Vec<(Template, String)>; 2] {
                     Some((shape.len(), Template::parse(shape), v.clone()))
                 })
                 .collect();
-            list.sort_by_key(|e| std::cmp::Reverse(e.0));
+            // Ties in a fixed order: the catalogue is a hash map.
+            list.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.2.cmp(&b.2)));
             let mut list: Vec<(Template, String)> =
                 list.into_iter().map(|(_, t, v)| (t, v)).collect();
             list.shrink_to_fit();
