@@ -15,6 +15,14 @@ async fn principal(store: &Store, username: &str) -> Result<Principal, StoreErro
     Ok(Principal::of_user(&user))
 }
 
+/// ThreatExchange's sample test-card video (BSD licence; see
+/// crates/video/tests/fixtures/README.md) and the reference's hash of its
+/// every frame.
+pub const TEST_CARD_FILE: &str = "demo-test-card.mp4";
+pub const TEST_CARD_VIDEO: &[u8] =
+    include_bytes!("../../video/tests/fixtures/test-padded-dimensions.mp4");
+const TEST_CARD_VPDQ: &str = include_str!("../../video/tests/fixtures/test-padded-dimensions.txt");
+
 fn refused(e: impl std::fmt::Debug) -> StoreError {
     StoreError::Conflict(format!("demo hashes refused: {e:?}"))
 }
@@ -101,6 +109,28 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
         .map_err(refused)?;
     let ids = store
         .add_hashes(&kaz_actor, &propaganda.id, &checked)
+        .await?;
+    // A video, by its frame hashes: ThreatExchange's sample test card, as
+    // Meta's reference tool hashed every frame. `accord hashes demo-images`
+    // writes the video itself, so uploading it on /hashes/check shows a
+    // vPDQ match.
+    let video = HashInput {
+        signal_type: "vpdq".into(),
+        signal: TEST_CARD_VPDQ.into(),
+        entity_name: "Unattributed online channel".into(),
+        content_type: "video".into(),
+        behaviour: "glorification".into(),
+        first_seen: "2025-07-01".into(),
+        file_type: "mp4".into(),
+        note: format!(
+            "Frame hashes (vPDQ) of ThreatExchange's sample test-card video {TEST_CARD_FILE} (not real content)."
+        ),
+        ..Default::default()
+    }
+    .validate("video")
+    .map_err(refused)?;
+    store
+        .add_hashes(&kaz_actor, &propaganda.id, &[video])
         .await?;
     // The fourth picture turns out to be news footage: the allow bank vetoes it.
     store

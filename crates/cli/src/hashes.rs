@@ -425,9 +425,13 @@ fn demo_images(folder: &Path, count: usize) -> anyhow::Result<()> {
         std::fs::write(&path, &image.bytes)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
+    let video = folder.join(crate::demo_hashes::TEST_CARD_FILE);
+    std::fs::write(&video, crate::demo_hashes::TEST_CARD_VIDEO)
+        .with_context(|| format!("cannot write {}", video.display()))?;
     eprintln!(
-        "{} synthetic images ({count} originals, each resized, re-encoded and cropped) written to {}",
+        "{} synthetic images ({count} originals, each resized, re-encoded and cropped) and ThreatExchange's test-card video {} written to {}",
         images.len(),
+        crate::demo_hashes::TEST_CARD_FILE,
         folder.display()
     );
     Ok(())

@@ -59,16 +59,6 @@ fn sample_folder(dir: &Path) -> PathBuf {
         b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00 frames",
     )
     .unwrap();
-    // One of ThreatExchange's sample videos (crates/video/tests/fixtures).
-    std::fs::create_dir_all(folder.join("video")).unwrap();
-    std::fs::copy(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../video/tests/fixtures/test-padded-dimensions.mp4"
-        ),
-        folder.join("video/test-card.mp4"),
-    )
-    .unwrap();
     folder
 }
 
@@ -100,8 +90,8 @@ fn hash_writes_digests_for_every_file_and_pdq_for_images() {
     assert!(out.status.success(), "{}", stderr(&out));
     let (headers, rows) = read_csv(&csv_path);
     assert_eq!(headers, ["path", "md5", "sha256", "pdq", "pdq_quality", "vpdq"]);
-    // 8 demo images + broken.png + notes.txt + archive.zip + clip.mp4 +
-    // video/test-card.mp4, sorted.
+    // 8 demo images and the test-card video + broken.png + notes.txt +
+    // archive.zip + clip.mp4, sorted.
     assert_eq!(rows.len(), 13);
     let paths: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     let mut sorted = paths.clone();
@@ -136,7 +126,7 @@ fn hash_writes_digests_for_every_file_and_pdq_for_images() {
     assert_eq!(row("clip.mp4")[1].len(), 32);
     assert_eq!(row("clip.mp4")[5], "");
     assert!(err.contains("clip.mp4: no vPDQ hash: "), "{err}");
-    let video = row("video/test-card.mp4");
+    let video = row("images/demo-test-card.mp4");
     if accord_video::ffmpeg_available(&Default::default()) {
         let frames = accord_hashes::parse_vpdq_signal(&video[5]).unwrap();
         assert_eq!(frames.len(), 5, "one frame a second of 5 s");
