@@ -820,6 +820,17 @@ use crate::render::{csrf_field, page};
 use axum::response::Html;
 use maud::{PreEscaped, html};
 
+/// A stored signal in a line: a hash's first digits, a video's frame count.
+fn short_signal(l: crate::i18n::Lang, h: &HashRecord) -> maud::Markup {
+    match h.signal_type {
+        SignalType::Vpdq => {
+            let n = accord_hashes::parse_vpdq_signal(&h.signal).map_or(0, |f| f.len());
+            html! { "vpdq · " (l.tf("hashes.vpdq_frame_count", &[("n", &n.to_string())])) }
+        }
+        _ => html! { (h.signal_type.as_str()) " " code title=(h.signal) { (h.signal.get(..16).unwrap_or(&h.signal)) "…" } },
+    }
+}
+
 fn behaviour_label(l: crate::i18n::Lang, b: bank::Behaviour) -> &'static str {
     match b {
         bank::Behaviour::Recruitment => l.t("hashes.b_recruitment"),
@@ -964,7 +975,7 @@ pub async fn bank_page(
                     p { (l.tf("hashes.review_delisted_intro", &[("days", &b.bank.grace_days.to_string())])) }
                     ul { @for (id, d) in &delisted {
                         @if let Some((h, _)) = rows.iter().find(|(h, _)| h.id == *id) {
-                            li { (h.signal_type.as_str()) " " code { (h.signal.get(..16).unwrap_or(&h.signal)) "…" } " — " (entity(l, &h.labels.entity)) ", " (l.t("hashes.delisted_on")) " " (d) }
+                            li { (short_signal(l, h)) " — " (entity(l, &h.labels.entity)) ", " (l.t("hashes.delisted_on")) " " (d) }
                         }
                     } }
                 }
@@ -976,7 +987,7 @@ pub async fn bank_page(
                 } }
                 tbody { @for (h, f) in &rows {
                     tr {
-                        td { a href={ "/hashes/" (h.id) } { (h.signal_type.as_str()) " " code title=(h.signal) { (h.signal.get(..16).unwrap_or(&h.signal)) "…" } } }
+                        td { a href={ "/hashes/" (h.id) } { (short_signal(l, h)) } }
                         td { (entity(l, &h.labels.entity)) }
                         td { (behaviour_label(l, h.labels.behaviour)) }
                         td { (state_label(l, h.state)) }
@@ -1131,19 +1142,29 @@ pub async fn hash_page(
             none: l.t("hashes.no_matches_yet"),
         },
     );
-    let title = format!(
-        "{} {}",
-        h.signal_type.as_str(),
-        h.signal.get(..16).unwrap_or(&h.signal)
-    );
+    let title = format!("{} {}", l.t("hashes.hash"), h.signal_type.as_str());
+    let frames = (h.signal_type == SignalType::Vpdq)
+        .then(|| accord_hashes::parse_vpdq_signal(&h.signal).ok())
+        .flatten();
     Ok(page(
         &ctx,
         &title,
         html! {
-            h1 { (l.t("hashes.hash")) " " code { (title) "…" } }
+            h1 { (l.t("hashes.hash")) " " (short_signal(l, &h)) }
             dl.facts {
                 dt { (l.t("hashes.bank")) } dd { a href={ "/banks/" (b.bank.id) } { (b.bank.name) } " (TLP:" (b.bank.tlp) ")" }
-                dt { (l.t("hashes.signal")) } dd { (h.signal_type.as_str()) " " code.wrap { (h.signal) } }
+                dt { (l.t("hashes.signal")) } dd {
+                    @if let Some(frames) = &frames {
+                        // A video's hash is a PDQ hash a frame: the count
+                        // first, every frame on demand.
+                        details {
+                            summary { "vpdq · " (l.tf("hashes.vpdq_stored_frames", &[("n", &frames.len().to_string()), ("seconds", &format!("{:.1}", frames.last().map_or(0.0, |f| f.timestamp)))])) }
+                            pre.wrap { (accord_hashes::vpdq_lines(frames)) }
+                        }
+                    } @else {
+                        (h.signal_type.as_str()) " " code.wrap { (h.signal) }
+                    }
+                }
                 @if let Some(q) = h.quality { dt { (l.t("hashes.quality")) } dd { (q) } }
                 dt { (l.t("hashes.state")) } dd { span.badge { (state_label(l, h.state)) } }
                 dt { (l.t("hashes.entity")) } dd { (entity(l, &h.labels.entity)) }

@@ -10,6 +10,7 @@
 //! `Authorization: Bearer`. Minting a new credential instead would leave one
 //! behind on every page the client fetches (it signs in for each).
 
+use accord_hashes::SignalType;
 use accord_hashes::bank::{BankId, HashState};
 use accord_store::SignInFailure;
 use accord_store::hash_banks::HashRecord;
@@ -156,11 +157,14 @@ fn rfc3339(ms: i64) -> String {
 }
 
 fn entry(h: HashRecord) -> HashListEntry {
-    let algorithm = match h.signal_type.as_str() {
-        "pdq" => "PDQ",
-        "md5" => "MD5",
-        "sha256" => "SHA256",
-        _ => "OTHER",
+    let algorithm = match h.signal_type {
+        SignalType::Pdq => "PDQ",
+        SignalType::Md5 => "MD5",
+        SignalType::Sha256 => "SHA256",
+        // TCAP's list has no video hashes; its clients skip what they do
+        // not know (threatexchange's maps algorithms it knows, others to
+        // nothing).
+        SignalType::Vpdq => "VPDQ",
     };
     let file_type = h
         .labels
