@@ -19,7 +19,7 @@ DB="sqlite://$TMP/bench.db"
 "$BIN" migrate --database "$DB" >/dev/null
 echo "a long benchmark password" | "$BIN" user add --database "$DB" --username bench --display-name Bench \
   --member KAZ --role reader --password-stdin >/dev/null
-TOKEN="$("$BIN" token create --database "$DB" --user bench --name bench | grep '^acc_')"
+TOKEN="$("$BIN" token create --database "$DB" --user bench --name bench --scope screen | grep '^acc_')"
 "$BIN" serve --database "$DB" --bind 127.0.0.1:0 --list "$UN" >"$TMP/out.log" 2>"$TMP/err.log" &
 SERVER=$!
 for _ in $(seq 1 100); do grep -q "listening on" "$TMP/out.log" && break; sleep 0.2; done

@@ -30,8 +30,8 @@ for u in loader:contributor platform:reader; do
   echo "a long benchmark password" | "$BIN" user add --database "$DB" --username "${u%%:*}" \
     --display-name "${u%%:*}" --member KAZ --role "${u##*:}" --password-stdin >/dev/null
 done
-LOADER="$("$BIN" token create --database "$DB" --user loader --name bench | grep '^acc_')"
-TOKEN="$("$BIN" token create --database "$DB" --user platform --name bench | grep '^acc_')"
+LOADER="$("$BIN" token create --database "$DB" --user loader --name bench --scope hashes | grep '^acc_')"
+TOKEN="$("$BIN" token create --database "$DB" --user platform --name bench --scope hashes | grep '^acc_')"
 "$BIN" serve --database "$DB" --bind 127.0.0.1:0 --no-bundled-lists >"$TMP/out.log" 2>"$TMP/err.log" &
 SERVER=$!
 for _ in $(seq 1 100); do grep -q "listening on" "$TMP/out.log" && break; sleep 0.2; done

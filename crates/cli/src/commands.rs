@@ -227,6 +227,14 @@ async fn serve(
     if let Some(ffmpeg) = &file.ffmpeg {
         config.video.ffmpeg = ffmpeg.clone();
     }
+    if let Some(days) = file.token_days {
+        anyhow::ensure!(
+            (1..=accord_core::token::MAX_TOKEN_DAYS).contains(&days),
+            "token_days must be 1 to {} days, not {days}",
+            accord_core::token::MAX_TOKEN_DAYS
+        );
+        config.token_days = days;
+    }
     config.iati = file.iati()?;
     let app = accord_web::app(store.clone(), config, file_lists).await?;
     let listener = tokio::net::TcpListener::bind(bind)
@@ -329,14 +337,32 @@ async fn user(cmd: UserCommand, file: &FileConfig) -> anyhow::Result<()> {
 
 async fn token(cmd: TokenCommand, file: &FileConfig) -> anyhow::Result<()> {
     match cmd {
-        TokenCommand::Create { db, user, name } => {
+        TokenCommand::Create {
+            db,
+            user,
+            name,
+            scopes,
+            days,
+        } => {
             let username = Username::parse(&user)?;
+            // The same checks as the page and the API.
+            let request = accord_core::token::TokenInput {
+                name,
+                scopes,
+                days: days.map(serde_json::Value::from),
+            }
+            .validate(accord_core::token::DEFAULT_TOKEN_DAYS)?;
             let store = open(&db.url(file)).await?;
             let owner = store.user_by_username(&username).await?;
-            let new = store.create_token(&operator(), owner.id, &name).await?;
+            let new = store.create_token(&operator(), owner.id, &request).await?;
             println!(
-                "token {} created for {username}; it is shown only now:",
-                new.token.id
+                "token {} created for {username} (scopes: {}; expires {}); it is shown only now:",
+                new.token.id,
+                new.token.scopes,
+                new.token.expires_at.map_or("never".into(), |ms| {
+                    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+                        .map_or(ms.to_string(), |t| t.date().to_string())
+                })
             );
             println!("{}", new.secret);
         }

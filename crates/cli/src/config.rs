@@ -291,6 +291,14 @@ pub enum TokenCommand {
         /// What the token is for.
         #[arg(long)]
         name: String,
+        /// What it may be used for: screen, read, write, taxii, hashes,
+        /// metrics (repeat or separate by commas). A border post's token
+        /// needs only screen.
+        #[arg(long = "scope", value_delimiter = ',', required = true)]
+        scopes: Vec<String>,
+        /// Days until it expires (1 to 730; default 90).
+        #[arg(long)]
+        days: Option<u32>,
     },
     /// Revoke a token by its id.
     Revoke {
@@ -378,6 +386,9 @@ pub struct FileConfig {
     /// The ffmpeg program that decodes videos for vPDQ (default `ffmpeg`
     /// on the PATH; `ffprobe` is looked for beside it).
     pub ffmpeg: Option<PathBuf>,
+    /// A new API token's lifetime when none is asked for, in days (1 to 730;
+    /// default 90).
+    pub token_days: Option<u32>,
 }
 
 impl FileConfig {

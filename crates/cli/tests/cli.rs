@@ -124,6 +124,8 @@ async fn an_operator_creates_users_and_tokens_and_verifies_the_audit_log() {
             user,
             "--name",
             "gate 3",
+            "--scope",
+            "screen",
         ])
     };
     let o = token_for("kz.border");
@@ -162,6 +164,41 @@ async fn an_operator_creates_users_and_tokens_and_verifies_the_audit_log() {
     let o = token_for("kz.gate3");
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).lines().any(|l| l.starts_with("acc_")));
+    assert!(stdout(&o).contains("scopes: screen"), "{}", stdout(&o));
+    // A token needs its scopes, and a known one.
+    let o = accord(&[
+        "token",
+        "create",
+        "--database",
+        &url,
+        "--user",
+        "kz.gate3",
+        "--name",
+        "x",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "clap refuses a token without scopes"
+    );
+    let o = accord(&[
+        "token",
+        "create",
+        "--database",
+        &url,
+        "--user",
+        "kz.gate3",
+        "--name",
+        "x",
+        "--scope",
+        "root",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("\"root\" is not a scope"),
+        "{}",
+        stderr(&o)
+    );
 
     // Failed sign-ins are forgotten by `user unlock`.
     let store = accord_store::Store::open(&url).await.unwrap();

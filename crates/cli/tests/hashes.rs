@@ -89,7 +89,10 @@ fn hash_writes_digests_for_every_file_and_pdq_for_images() {
     let out = accord(&["hashes", "hash", s(&folder), "--output", s(&csv_path)]);
     assert!(out.status.success(), "{}", stderr(&out));
     let (headers, rows) = read_csv(&csv_path);
-    assert_eq!(headers, ["path", "md5", "sha256", "pdq", "pdq_quality", "vpdq"]);
+    assert_eq!(
+        headers,
+        ["path", "md5", "sha256", "pdq", "pdq_quality", "vpdq"]
+    );
     // 8 demo images and the test-card video + broken.png + notes.txt +
     // archive.zip + clip.mp4, sorted.
     assert_eq!(rows.len(), 13);

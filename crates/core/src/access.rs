@@ -157,6 +157,9 @@ pub enum Action {
     },
     ManageOwnTokens,
     ViewAuditLog,
+    /// The server's metrics: what the secretariat and members do, in
+    /// counts, so the secretariat's (a scraper uses its `metrics` token).
+    ViewMetrics,
     ViewApiDocs,
     /// Screening names against the lists: signed-in users (people and machines).
     Screen,
@@ -236,6 +239,7 @@ impl Action {
             Action::ManageUsers { .. } => "users.manage",
             Action::ManageOwnTokens => "tokens.manage",
             Action::ViewAuditLog => "audit.view",
+            Action::ViewMetrics => "metrics.view",
             Action::ViewApiDocs => "api_docs.view",
             Action::Screen => "screening.run",
             Action::ViewReferenceLists => "reference_lists.view",
@@ -269,6 +273,12 @@ pub enum Denied {
     NotSignedIn,
     #[error("you do not have permission to do this")]
     Forbidden,
+    /// An API token asked for what its scopes do not cover.
+    #[error("this API token does not have the {0} scope")]
+    TokenScope(crate::token::Scope),
+    /// What no API token may do (create tokens, post the pages' forms).
+    #[error("API tokens cannot do this: sign in to do it")]
+    NotForTokens,
 }
 
 /// Decides whether `who` may perform `action`.
@@ -285,6 +295,7 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
         _ if !who.is_signed_in() => return Err(Denied::NotSignedIn),
         Action::AddMember
         | Action::ViewAuditLog
+        | Action::ViewMetrics
         | Action::ImportReferenceLists
         | Action::MergeSubjects
         | Action::EditProcedureRule
@@ -548,6 +559,7 @@ mod tests {
         let sec = user(None, Role::SecretariatAdmin);
         for act in [
             Action::ViewAuditLog,
+            Action::ViewMetrics,
             Action::AddMember,
             Action::MergeSubjects,
             Action::EditProcedureRule,

@@ -9,6 +9,7 @@ pub mod focal_point;
 pub mod member;
 pub mod seed;
 pub mod tlp;
+pub mod token;
 pub mod user;
 pub mod validation;
 

@@ -652,7 +652,10 @@ mod tests {
         let h = "D6A596DD25384B697961001FBFD20493E5867D7D0129D7C89697A4B4FEF4480E";
         let (s, q) = Signal::parse("vpdq", &format!("0,100,{h},0\n1,40,{h},1.0"), None).unwrap();
         let lower = h.to_ascii_lowercase();
-        assert_eq!(s.value, format!("[\"{lower},100,0.000\",\"{lower},40,1.000\"]"));
+        assert_eq!(
+            s.value,
+            format!("[\"{lower},100,0.000\",\"{lower},40,1.000\"]")
+        );
         assert_eq!(q, None);
         let errors = Signal::parse("vpdq", &format!("[\"{h},20,0\"]"), None).unwrap_err();
         assert_eq!(errors[0].0, "signal");

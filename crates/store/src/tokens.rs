@@ -1,9 +1,11 @@
 //! Personal API tokens for machines (border agencies, partner systems). A token
-//! acts with its owner's rights; only its hash is stored.
+//! acts with its owner's rights narrowed to its scopes
+//! (`accord_core::token`), until it expires or is revoked; only its hash is
+//! stored.
 
 use accord_core::audit::Outcome;
+use accord_core::token::{Scopes, TokenRequest};
 use accord_core::user::User;
-use accord_core::validation::text;
 use serde::Serialize;
 use sqlx::FromRow;
 
@@ -24,6 +26,23 @@ pub struct ApiToken {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// What it may be used for, names separated by spaces.
+    pub scopes: String,
+    /// When it stops working (ms since the epoch).
+    pub expires_at: Option<i64>,
+}
+
+impl ApiToken {
+    pub fn is_expired(&self, now: i64) -> bool {
+        self.expires_at.is_none_or(|at| at <= now)
+    }
+}
+
+/// A live token as a request presents it: which one, and what it may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenGrant {
+    pub id: i64,
+    pub scopes: Scopes,
 }
 
 /// A new token: the secret is shown once and never stored.
@@ -33,28 +52,34 @@ pub struct NewToken {
     pub secret: String,
 }
 
-const TOKEN_COLUMNS: &str = "id, user_id, name, prefix, created_at, last_used_at, revoked_at";
+const TOKEN_COLUMNS: &str =
+    "id, user_id, name, prefix, created_at, last_used_at, revoked_at, scopes, expires_at";
 
 impl Store {
+    /// Creates a token for `user_id` as `request` asks (checked by
+    /// `TokenInput::validate`); the secret is in the answer only.
     pub async fn create_token(
         &self,
         actor: &Actor,
         user_id: i64,
-        name: &str,
+        request: &TokenRequest,
     ) -> Result<NewToken, StoreError> {
-        let name = text("name", name, true, 100)?;
         let secret = format!("{TOKEN_PREFIX}{}", random_secret());
         let prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 6).collect();
+        let now = now_ms();
+        let expires_at = now + i64::from(request.days) * 86_400_000;
         let mut tx = self.pool.begin().await?;
         let token: ApiToken = sqlx::query_as(sql!(
-            "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5) \
-             RETURNING {TOKEN_COLUMNS}"
+            "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, scopes, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {TOKEN_COLUMNS}"
         ))
         .bind(user_id)
-        .bind(&name)
+        .bind(&request.name)
         .bind(token_hash(&secret))
         .bind(&prefix)
-        .bind(now_ms())
+        .bind(now)
+        .bind(request.scopes.to_text())
+        .bind(expires_at)
         .fetch_one(&mut *tx)
         .await?;
         // A one-time password must be replaced before the account can mint
@@ -76,7 +101,12 @@ impl Store {
             "tokens.create",
             format!("token:{}", token.id),
             Outcome::Ok,
-            serde_json::json!({ "user_id": user_id, "name": name }),
+            serde_json::json!({
+                "user_id": user_id,
+                "name": request.name,
+                "scopes": request.scopes.to_text(),
+                "expires_at": expires_at,
+            }),
         );
         audit::append(&mut tx, &event).await?;
         tx.commit().await?;
@@ -126,8 +156,12 @@ impl Store {
         Ok(())
     }
 
-    /// The owner of a live token, if the token is valid and the account enabled.
-    pub async fn token_owner(&self, secret: &str) -> Result<Option<(User, i64)>, StoreError> {
+    /// The owner of a live token and what the token may do, if it is valid
+    /// (not revoked, not expired) and the account enabled.
+    pub async fn token_owner(
+        &self,
+        secret: &str,
+    ) -> Result<Option<(User, TokenGrant)>, StoreError> {
         if !secret.starts_with(TOKEN_PREFIX) {
             return Ok(None);
         }
@@ -135,26 +169,34 @@ impl Store {
         #[derive(sqlx::FromRow)]
         struct Owner {
             token_id: i64,
+            token_scopes: String,
             #[sqlx(flatten)]
             user: UserRow,
         }
+        let now = now_ms();
         let found: Option<Owner> = sqlx::query_as(sql!(
-            "SELECT t.id AS token_id, q.* FROM api_tokens t JOIN ({USER_SELECT}) q ON q.id = t.user_id \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND q.disabled = 0"
+            "SELECT t.id AS token_id, t.scopes AS token_scopes, q.* FROM api_tokens t \
+             JOIN ({USER_SELECT}) q ON q.id = t.user_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND q.disabled = 0"
         ))
         .bind(&hash)
+        .bind(now)
         .fetch_optional(&self.pool)
         .await?;
         let Some(Owner {
             token_id,
+            token_scopes,
             user: row,
         }) = found
         else {
             return Ok(None);
         };
+        // A token whose scopes are all unknown to this version grants nothing.
+        let Some(scopes) = Scopes::from_text(&token_scopes) else {
+            return Ok(None);
+        };
         // At most one write a minute per token: a busy border post must not
         // turn every read into a database write.
-        let now = now_ms();
         sqlx::query(
             "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2 \
              AND (last_used_at IS NULL OR last_used_at < $3)",
@@ -164,7 +206,13 @@ impl Store {
         .bind(now - 60_000)
         .execute(&self.pool)
         .await?;
-        Ok(Some((row.try_into()?, token_id)))
+        Ok(Some((
+            row.try_into()?,
+            TokenGrant {
+                id: token_id,
+                scopes,
+            },
+        )))
     }
 
     /// The user an API token belongs to, if it is valid.

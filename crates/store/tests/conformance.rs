@@ -1,6 +1,7 @@
 //! The storage conformance suite: every test runs on SQLite and on PostgreSQL
 //! (a real server, from `ACCORD_TEST_POSTGRES_URL`).
 
+use accord_core::token::TokenRequest;
 use std::future::Future;
 
 use accord_core::audit::Outcome;
@@ -472,7 +473,7 @@ async fn api_tokens_authenticate_until_revoked_by_their_owner(store: Store, _url
         .await
         .unwrap();
     let new = store
-        .create_token(&admin(), user.id, "border post")
+        .create_token(&admin(), user.id, &TokenRequest::full("border post"))
         .await
         .unwrap();
     assert!(new.secret.starts_with("acc_"));
@@ -497,7 +498,24 @@ async fn api_tokens_authenticate_until_revoked_by_their_owner(store: Store, _url
         .await
         .unwrap();
     assert!(store.token_user(&new.secret).await.unwrap().is_none());
-    assert!(store.create_token(&admin(), user.id, "  ").await.is_err());
+    // An expired token is refused like a revoked one, and carries its scopes
+    // while it lives.
+    let short = TokenRequest {
+        scopes: accord_core::token::Scopes::of(&[accord_core::token::Scope::Screen]),
+        ..TokenRequest::full("short-lived")
+    };
+    let new = store.create_token(&admin(), user.id, &short).await.unwrap();
+    assert_eq!(new.token.scopes, "screen");
+    let (_, grant) = store.token_owner(&new.secret).await.unwrap().unwrap();
+    assert_eq!(grant.scopes, short.scopes);
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE api_tokens SET expires_at = 1 WHERE id = {}",
+        new.token.id
+    )))
+    .execute(store.raw_pool())
+    .await
+    .unwrap();
+    assert!(store.token_user(&new.secret).await.unwrap().is_none());
 }
 
 async fn focal_points_are_added_edited_and_deleted_with_audited_reads(store: Store, _url: String) {

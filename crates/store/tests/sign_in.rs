@@ -3,6 +3,7 @@
 //! across nodes), per (account, client) with growing delays, never a lock;
 //! a password change ends the user's other sessions in its transaction.
 
+use accord_core::token::TokenRequest;
 use std::future::Future;
 
 use accord_core::user::NewUser;
@@ -359,7 +360,10 @@ async fn a_password_change_ends_other_sessions_rotates_this_one_and_may_revoke_t
     let actor = Actor::system("test");
     let (here, _) = store.create_session(&actor, user.id).await.unwrap();
     let (elsewhere, _) = store.create_session(&actor, user.id).await.unwrap();
-    let token = store.create_token(&actor, user.id, "border").await.unwrap();
+    let token = store
+        .create_token(&actor, user.id, &TokenRequest::full("border"))
+        .await
+        .unwrap();
     let throttle = LoginThrottle::default();
     let changed = store
         .change_password(
@@ -421,7 +425,7 @@ async fn a_one_time_password_cannot_create_tokens(store: Store, _url: String) {
         .await
         .unwrap();
     let e = store
-        .create_token(&actor, user.id, "early")
+        .create_token(&actor, user.id, &TokenRequest::full("early"))
         .await
         .unwrap_err();
     assert!(matches!(e, StoreError::Forbidden(_)), "{e:?}");
@@ -440,5 +444,8 @@ async fn a_one_time_password_cannot_create_tokens(store: Store, _url: String) {
         )
         .await
         .unwrap();
-    store.create_token(&actor, user.id, "now").await.unwrap();
+    store
+        .create_token(&actor, user.id, &TokenRequest::full("now"))
+        .await
+        .unwrap();
 }

@@ -43,6 +43,8 @@ pub struct Config {
     /// How uploaded videos are decoded for vPDQ (the ffmpeg program, the
     /// frame rate, the limits).
     pub video: accord_video::VideoOptions,
+    /// A new API token's lifetime when none is asked for, in days.
+    pub token_days: u32,
 }
 
 /// The secretariat as IATI's reporting organisation until one is
@@ -76,6 +78,7 @@ impl Default for Config {
             hash_lookups_per_minute: 6_000_000,
             lookup_tally_period: std::time::Duration::from_secs(60),
             video: accord_video::VideoOptions::default(),
+            token_days: accord_core::token::DEFAULT_TOKEN_DAYS,
         }
     }
 }

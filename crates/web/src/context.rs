@@ -33,9 +33,11 @@ pub enum Auth {
     Session {
         token: String,
     },
-    /// A bearer API token; not sent automatically by browsers, so no CSRF risk.
+    /// A bearer API token; not sent automatically by browsers, so no CSRF
+    /// risk. What it may ask is its scopes (checked by the route gate).
     Token {
         id: i64,
+        scopes: accord_core::token::Scopes,
     },
 }
 
@@ -192,8 +194,11 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
             None => Ok(None),
         };
         match found {
-            Ok(Some((u, id))) => {
-                auth = Auth::Token { id };
+            Ok(Some((u, grant))) => {
+                auth = Auth::Token {
+                    id: grant.id,
+                    scopes: grant.scopes,
+                };
                 user = Some(u);
             }
             Ok(None) => return WebError::NotSignedIn.into_response(),

@@ -31,6 +31,12 @@ pub enum WebError {
     PasswordChangeRequired,
     #[error("the form has expired or did not come from this site; reload the page and try again")]
     Csrf,
+    /// An API token used beyond its scopes.
+    #[error("this API token does not have the {0} scope: create a token with it")]
+    TokenScope(accord_core::token::Scope),
+    /// What no API token may do.
+    #[error("API tokens cannot do this (create tokens, post the pages' forms): sign in to do it")]
+    NotForTokens,
     #[error("{0}")]
     BadRequest(String),
     #[error(transparent)]
@@ -54,9 +60,11 @@ impl WebError {
         match self {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::NotSignedIn => StatusCode::UNAUTHORIZED,
-            WebError::Forbidden | WebError::Csrf | WebError::PasswordChangeRequired => {
-                StatusCode::FORBIDDEN
-            }
+            WebError::Forbidden
+            | WebError::Csrf
+            | WebError::PasswordChangeRequired
+            | WebError::TokenScope(_)
+            | WebError::NotForTokens => StatusCode::FORBIDDEN,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Conflict(_) => StatusCode::CONFLICT,
@@ -74,6 +82,8 @@ impl WebError {
             WebError::NotSignedIn => "not_signed_in",
             WebError::Forbidden => "forbidden",
             WebError::Csrf => "csrf",
+            WebError::TokenScope(_) => "token_scope",
+            WebError::NotForTokens => "not_for_tokens",
             WebError::PasswordChangeRequired => "password_change_required",
             WebError::BadRequest(_) => "bad_request",
             WebError::Invalid(_) => "invalid",
@@ -138,6 +148,8 @@ impl From<Denied> for WebError {
         match d {
             Denied::NotSignedIn => WebError::NotSignedIn,
             Denied::Forbidden => WebError::Forbidden,
+            Denied::TokenScope(scope) => WebError::TokenScope(scope),
+            Denied::NotForTokens => WebError::NotForTokens,
         }
     }
 }

@@ -258,7 +258,15 @@ pub async fn check(
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    match gate.check(&ctx.principal, &params) {
+    // A token may ask only what its scopes cover, whoever its owner is.
+    let scoped = match &ctx.auth {
+        crate::context::Auth::Token { scopes, .. } => {
+            let reads = matches!(*request.method(), Method::GET | Method::HEAD);
+            accord_core::token::token_may(scopes, reads, matched.as_str())
+        }
+        _ => Ok(()),
+    };
+    match scoped.and_then(|()| gate.check(&ctx.principal, &params)) {
         Ok(()) => next.run(request).await,
         Err(denied) => {
             ctx.refused(&state, gate.action(&params).as_ref()).await;

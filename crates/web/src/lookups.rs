@@ -33,7 +33,7 @@ pub enum Caller {
 impl Caller {
     pub fn of(ctx: &Ctx) -> Option<Caller> {
         match (&ctx.auth, &ctx.user) {
-            (Auth::Token { id }, _) => Some(Caller::Token(*id)),
+            (Auth::Token { id, .. }, _) => Some(Caller::Token(*id)),
             (_, Some(u)) => Some(Caller::User(u.id)),
             _ => None,
         }

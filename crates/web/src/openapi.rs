@@ -480,7 +480,7 @@ fn base_spec() -> Value {
             },
             "/api/tokens": {
                 "get": op("Account", "Your API tokens", true, None, (200, list("ApiToken")), none.clone()),
-                "post": op("Account", "Create an API token; the secret is returned once", true, Some("NewToken"), (201, r("CreatedToken")), none.clone())
+                "post": op("Account", "Create an API token with its scopes and lifetime; the secret is returned once (signed in only: a token cannot create tokens)", true, Some("NewToken"), (201, r("CreatedToken")), none.clone())
             },
             "/api/tokens/{id}": { "delete": op("Account", "Revoke one of your tokens", true, None, (204, json!({})), path_param("id", "integer")) },
             "/api/users": {
@@ -583,8 +583,14 @@ fn base_spec() -> Value {
                 "CreatedUser": { "type": "object", "properties": { "user": r("User"), "one_time_password": { "type": "string" } } },
                 "ApiToken": { "type": "object", "properties": {
                     "id": { "type": "integer" }, "user_id": { "type": "integer" }, "name": { "type": "string" }, "prefix": { "type": "string" },
-                    "created_at": { "type": "integer", "description": "Unix milliseconds" }, "last_used_at": { "type": ["integer", "null"] }, "revoked_at": { "type": ["integer", "null"] } } },
-                "NewToken": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" } } },
+                    "created_at": { "type": "integer", "description": "Unix milliseconds" }, "last_used_at": { "type": ["integer", "null"] }, "revoked_at": { "type": ["integer", "null"] },
+                    "scopes": { "type": "string", "description": "what it may be used for, space-separated: screen, read, write, taxii, hashes, metrics" },
+                    "expires_at": { "type": ["integer", "null"], "description": "Unix milliseconds; it stops working then" } } },
+                "NewToken": { "type": "object", "required": ["name", "scopes"], "properties": {
+                    "name": { "type": "string", "minLength": 1, "maxLength": 100 },
+                    "scopes": { "type": "array", "minItems": 1, "items": { "type": "string", "enum": ["screen", "read", "write", "taxii", "hashes", "metrics"] },
+                        "description": "screen: /api/screen, /match, /api/manifests; hashes: /api/hashes, /api/banks, /m, the TCAP list; read and write: the rest of the API; metrics: /metrics. A token cannot create tokens." },
+                    "days": { "type": "integer", "minimum": 1, "maximum": 730, "description": "lifetime (default 90, the server's token_days)" } } },
                 "PasswordChange": { "type": "object", "required": ["current_password", "new_password"], "properties": { "current_password": { "type": "string" }, "new_password": { "type": "string", "minLength": 10 }, "revoke_tokens": { "type": "boolean", "default": false } } },
                 "PasswordChanged": { "type": "object", "properties": { "sessions_ended": { "type": "integer" }, "tokens_revoked": { "type": "integer" } } },
                 "CreatedToken": { "type": "object", "properties": { "token": r("ApiToken"), "secret": { "type": "string", "description": "shown once" } } },

@@ -5,6 +5,7 @@ mod support;
 
 use accord_core::user::NewUser;
 use accord_store::Actor;
+use reqwest::Method;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use serde_json::{Value, json};
@@ -13,6 +14,8 @@ use support::*;
 on_both_backends!(
     requests_axum_cannot_read_get_the_same_json_errors_as_the_rest,
     health_metrics_and_the_openapi_document_answer,
+    a_token_is_held_to_its_scopes_and_cannot_make_tokens_nor_post_forms,
+    a_token_form_refuses_bad_input_naming_each_field_and_keeps_it,
     the_member_directory_is_public_in_json_and_html,
     focal_points_need_a_signed_in_member_user,
     a_member_admin_adds_a_focal_point_through_the_form,
@@ -1993,9 +1996,11 @@ async fn health_metrics_and_the_openapi_document_answer(app: &TestApp) {
     let r = app.http.get(app.at("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     app.http.get(app.at("/api/members")).send().await.unwrap();
+    let sec = app.api_token("sec").await;
     let metrics = app
         .http
         .get(app.at("/metrics"))
+        .bearer_auth(&sec)
         .send()
         .await
         .unwrap()
@@ -2271,12 +2276,16 @@ async fn api_tokens_authenticate_machines_until_revoked(app: &TestApp) {
         .post(app.at("/api/tokens"))
         .header(COOKIE, b.cookie_header())
         .header("x-csrf-token", &b.csrf)
-        .json(&json!({ "name": "border post" }))
+        .json(&json!({ "name": "border post", "scopes": ["read", "write"] }))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     let created: Value = r.json().await.unwrap();
+    assert_eq!(created["token"]["scopes"], "read write");
+    let expires = created["token"]["expires_at"].as_i64().unwrap();
+    let days = (expires - created["token"]["created_at"].as_i64().unwrap()) / 86_400_000;
+    assert_eq!(days, 90, "the default lifetime");
     let secret = created["secret"].as_str().unwrap().to_string();
     let me: Value = app
         .http
@@ -2306,6 +2315,178 @@ async fn api_tokens_authenticate_machines_until_revoked(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}
+
+async fn a_token_is_held_to_its_scopes_and_cannot_make_tokens_nor_post_forms(app: &TestApp) {
+    use accord_core::token::{Scope, Scopes, TokenRequest};
+    let user = app
+        .store
+        .user_by_username(&accord_core::Username::parse("kaz.admin").unwrap())
+        .await
+        .unwrap();
+    let border = app
+        .store
+        .create_token(
+            &accord_store::Actor::system("test"),
+            user.id,
+            &TokenRequest {
+                scopes: Scopes::of(&[Scope::Screen]),
+                ..TokenRequest::full("gate 3")
+            },
+        )
+        .await
+        .unwrap()
+        .secret;
+    // A border post's token screens…
+    let (status, v) = api(
+        app,
+        Some(&border),
+        Method::POST,
+        "/api/screen",
+        Some(&json!({ "name": "Ivan Petrov" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    // … and does nothing else its owner, a member administrator, could.
+    for (method, path, body, scope) in [
+        (Method::GET, "/api/list", None, "read"),
+        (
+            Method::POST,
+            "/api/members/KAZ/focal-points",
+            Some(json!({ "name": "X" })),
+            "write",
+        ),
+        (
+            Method::POST,
+            "/api/hashes/lookup",
+            Some(json!({ "signals": [] })),
+            "hashes",
+        ),
+        (Method::GET, "/metrics", None, "metrics"),
+    ] {
+        let (status, v) = api(app, Some(&border), method, path, body.as_ref()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {v}");
+        // The API answers in JSON; /metrics, outside it, with a page.
+        let message = match v["error"]["code"].as_str() {
+            Some(code) => {
+                assert_eq!(code, "token_scope", "{path}: {v}");
+                v["error"]["message"].as_str().unwrap().to_string()
+            }
+            None => v.as_str().unwrap().to_string(),
+        };
+        assert!(
+            message.contains(&format!("the {scope} scope")),
+            "{path}: {message}"
+        );
+    }
+    // Even a token with every scope cannot make tokens (a leaked one could
+    // plant successors) nor post the pages' forms.
+    let full = app.api_token("kaz.admin").await;
+    let (status, v) = api(
+        app,
+        Some(&full),
+        Method::POST,
+        "/api/tokens",
+        Some(&json!({ "name": "child", "scopes": ["read"] })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{v}");
+    assert_eq!(v["error"]["code"], "not_for_tokens");
+    let r = app
+        .http
+        .post(app.at("/profile/tokens"))
+        .bearer_auth(&full)
+        .form(&[("name", "child"), ("scopes", "read"), ("days", "30")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let tokens = app.store.tokens(user.id).await.unwrap();
+    assert_eq!(tokens.len(), 2, "no token was made by a token");
+    // The metrics are the secretariat's: its scraper's token reads them.
+    let (status, _) = api(app, None, Method::GET, "/metrics", None).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "anonymous: sent to sign in");
+    let (status, _) = api(app, Some(&full), Method::GET, "/metrics", None).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a member's token, metrics scope or not"
+    );
+    let sec = app.api_token("sec").await;
+    let (status, text) = api(app, Some(&sec), Method::GET, "/metrics", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        text.as_str()
+            .unwrap()
+            .contains("accord_http_requests_total")
+    );
+}
+
+async fn a_token_form_refuses_bad_input_naming_each_field_and_keeps_it(app: &TestApp) {
+    let b = app.sign_in("kaz.admin").await;
+    let r = app
+        .post_raw_form(
+            &b,
+            "/profile/tokens",
+            &[("csrf", &b.csrf), ("name", "gate 3"), ("days", "1000")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("choose at least one scope"), "scopes named");
+    assert!(page.contains("from 1 to 730"), "days named");
+    assert!(page.contains(r#"value="gate 3""#), "the name is kept");
+    assert!(page.contains(r#"value="1000""#), "the days are kept");
+    let user = app
+        .store
+        .user_by_username(&accord_core::Username::parse("kaz.admin").unwrap())
+        .await
+        .unwrap();
+    assert!(
+        app.store.tokens(user.id).await.unwrap().is_empty(),
+        "nothing made"
+    );
+    // In Russian too.
+    let r = app
+        .http
+        .post(app.at("/profile/tokens"))
+        .header(COOKIE, b.cookie_header())
+        .header(reqwest::header::ACCEPT_LANGUAGE, "ru")
+        .form(&[
+            ("csrf", b.csrf.as_str()),
+            ("name", "gate 3"),
+            ("days", "0"),
+            ("scopes", "root"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("не область"), "translated");
+    assert!(page.contains("целым числом дней"), "translated");
+    // A good one: shown once, with its scopes and expiry listed.
+    let r = app
+        .post_raw_form(
+            &b,
+            "/profile/tokens",
+            &[
+                ("csrf", &b.csrf),
+                ("name", "gate 3"),
+                ("scopes", "screen"),
+                ("days", "30"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("acc_"), "the secret is shown");
+    let tokens = app.store.tokens(user.id).await.unwrap();
+    assert_eq!(tokens[0].scopes, "screen");
+    assert_eq!(
+        (tokens[0].expires_at.unwrap() - tokens[0].created_at) / 86_400_000,
+        30
+    );
 }
 
 async fn a_stale_edit_gets_409_and_changes_nothing(app: &TestApp) {

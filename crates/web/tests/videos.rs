@@ -306,7 +306,10 @@ async fn bad_vpdq_hashes_are_refused_naming_the_field_and_nothing_is_stored(app:
             .unwrap();
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let page = r.text().await.unwrap();
-        assert!(page.contains("не видео, которое может прочитать ffmpeg"), "translated");
+        assert!(
+            page.contains("не видео, которое может прочитать ffmpeg"),
+            "translated"
+        );
     }
 }
 

@@ -827,7 +827,9 @@ fn short_signal(l: crate::i18n::Lang, h: &HashRecord) -> maud::Markup {
             let n = accord_hashes::parse_vpdq_signal(&h.signal).map_or(0, |f| f.len());
             html! { "vpdq · " (l.tf("hashes.vpdq_frame_count", &[("n", &n.to_string())])) }
         }
-        _ => html! { (h.signal_type.as_str()) " " code title=(h.signal) { (h.signal.get(..16).unwrap_or(&h.signal)) "…" } },
+        _ => {
+            html! { (h.signal_type.as_str()) " " code title=(h.signal) { (h.signal.get(..16).unwrap_or(&h.signal)) "…" } }
+        }
     }
 }
 

@@ -98,7 +98,11 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
     let r = Routes::new(upload_limit)
         .get("/", Public, home::page)
         .get("/healthz", Public, home::healthz)
-        .get("/metrics", Public, metrics::endpoint)
+        .get(
+            "/metrics",
+            Gate::Action(|| Action::ViewMetrics),
+            metrics::endpoint,
+        )
         .get("/static/{*path}", Public, assets::serve)
         .get("/login", Public, auth::login_page)
         .post("/login", Public, auth::login)

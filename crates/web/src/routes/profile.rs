@@ -1,6 +1,7 @@
 //! The signed-in user's own page: API tokens and password.
 
 use accord_core::Action;
+use accord_core::token::{Scope, TokenInput};
 use accord_core::user::User;
 use accord_store::{ApiToken, NewToken, PasswordChange, PasswordChanged};
 use axum::Json;
@@ -16,15 +17,38 @@ use crate::forms::{ApiJson, PostedForm};
 use crate::render::{Field, csrf_field, form_errors, format_ms, page as render_page};
 use crate::state::AppState;
 
+/// The token form as it was posted, with why it was refused.
+struct Refused<'a> {
+    input: &'a TokenInput,
+    invalid: &'a accord_core::Invalid,
+}
+
 async fn profile_page(
     state: &AppState,
     ctx: &Ctx,
     created: Option<&NewToken>,
+    refused: Option<Refused<'_>>,
 ) -> Result<Html<String>, WebError> {
     ctx.require(state, &Action::ManageOwnTokens).await?;
     let l = ctx.lang;
     let user = ctx.user()?;
     let tokens = state.store.tokens(user.id).await?;
+    let now = accord_store::now_ms();
+    let input = refused
+        .as_ref()
+        .map(|r| r.input.clone())
+        .unwrap_or_else(|| TokenInput {
+            // A new token's boxes start with the read-only API ticked.
+            scopes: vec!["read".into()],
+            ..Default::default()
+        });
+    let invalid = refused.as_ref().map(|r| r.invalid);
+    let days = match &input.days {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+        None => state.config.token_days.to_string(),
+    };
+    let scope_error = invalid.and_then(|i| i.errors.iter().find(|e| e.field == "scopes"));
     Ok(render_page(
         ctx,
         l.t("profile.title"),
@@ -51,16 +75,21 @@ async fn profile_page(
                 table {
                     thead { tr {
                         th scope="col" { (l.t("tokens.name")) } th scope="col" { (l.t("tokens.prefix")) }
+                        th scope="col" { (l.t("tokens.scopes")) }
                         th scope="col" { (l.t("tokens.created_at")) } th scope="col" { (l.t("tokens.last_used")) }
+                        th scope="col" { (l.t("tokens.expires")) }
                         th scope="col" { (l.t("tokens.status")) }
                     } }
                     tbody { @for t in &tokens {
                         tr {
                             td { (t.name) } td { code { (t.prefix) "…" } }
+                            td { (t.scopes) }
                             td { (format_ms(t.created_at)) }
                             td { (t.last_used_at.map(format_ms).unwrap_or_else(|| "—".into())) }
+                            td { (t.expires_at.map(format_ms).unwrap_or_else(|| "—".into())) }
                             td {
                                 @if t.revoked_at.is_some() { span.badge.bad { (l.t("tokens.revoked")) } }
+                                @else if t.is_expired(now) { span.badge.bad { (l.t("tokens.expired")) } }
                                 @else {
                                     form method="post" action={ "/profile/tokens/" (t.id) "/revoke" } {
                                         (csrf_field(ctx))
@@ -72,45 +101,86 @@ async fn profile_page(
                     } }
                 }
             }
+            (form_errors(l, invalid))
             form.stacked method="post" action="/profile/tokens" {
                 (csrf_field(ctx))
-                (Field::text("name", l.t("tokens.name"), "").required().hint(l.t("tokens.name_hint")).render(None))
+                (Field::text("name", l.t("tokens.name"), &input.name).required().hint(l.t("tokens.name_hint")).render_in(l, invalid))
+                fieldset id="scopes" aria-describedby="scopes-hint" {
+                    legend { (l.t("tokens.scopes")) " *" }
+                    div.hint id="scopes-hint" { (l.t("tokens.scopes_hint")) }
+                    @if let Some(e) = scope_error { div.error-text { (l.message(&e.message)) } }
+                    @for scope in Scope::ALL {
+                        label { input type="checkbox" name="scopes" value=(scope.as_str()) checked[input.scopes.iter().any(|s| s == scope.as_str())]; " " code { (scope.as_str()) } " — " (l.t(scope_label(scope))) } br;
+                    }
+                }
+                (Field::text("days", l.t("tokens.days"), &days).kind("number").required().hint(l.t("tokens.days_hint")).render_in(l, invalid))
                 button type="submit" { (l.t("tokens.create")) }
             }
         },
     ))
 }
 
-pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
-    profile_page(&state, &ctx, None).await
+fn scope_label(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Screen => "tokens.scope_screen",
+        Scope::Read => "tokens.scope_read",
+        Scope::Write => "tokens.scope_write",
+        Scope::Taxii => "tokens.scope_taxii",
+        Scope::Hashes => "tokens.scope_hashes",
+        Scope::Metrics => "tokens.scope_metrics",
+    }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct TokenForm {
-    name: String,
+pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    profile_page(&state, &ctx, None, None).await
 }
 
 pub async fn create_token_from_form(
     State(state): State<AppState>,
     ctx: Ctx,
-    PostedForm(form): PostedForm<TokenForm>,
-) -> Result<Html<String>, WebError> {
+    PostedForm(pairs): PostedForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     ctx.require(&state, &Action::ManageOwnTokens).await?;
     let user = ctx.user()?;
+    let fields = crate::forms::FormFields(&pairs);
+    let input = TokenInput {
+        name: fields.first("name"),
+        scopes: fields
+            .all("scopes")
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        days: Some(serde_json::Value::String(fields.first("days"))),
+    };
+    let request = match input.validate(state.config.token_days) {
+        Ok(r) => r,
+        Err(invalid) => {
+            let refused = Refused {
+                input: &input,
+                invalid: &invalid,
+            };
+            let mut r = profile_page(&state, &ctx, None, Some(refused))
+                .await?
+                .into_response();
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(r);
+        }
+    };
     let created = state
         .store
-        .create_token(&ctx.actor(), user.id, &form.name)
+        .create_token(&ctx.actor(), user.id, &request)
         .await?;
     // The secret is shown on this one response and never again.
-    profile_page(&state, &ctx, Some(&created)).await
+    Ok(profile_page(&state, &ctx, Some(&created), None)
+        .await?
+        .into_response())
 }
 
 pub async fn revoke_token_from_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    PostedForm(_): PostedForm<TokenForm>,
+    PostedForm(_): PostedForm<crate::forms::NoFields>,
 ) -> Result<Response, WebError> {
     ctx.require(&state, &Action::ManageOwnTokens).await?;
     state
@@ -284,20 +354,16 @@ pub async fn api_tokens(
     Ok(Json(state.store.tokens(ctx.user()?.id).await?))
 }
 
-#[derive(Deserialize)]
-pub struct TokenJson {
-    name: String,
-}
-
 pub async fn api_create_token(
     State(state): State<AppState>,
     ctx: Ctx,
-    ApiJson(body): ApiJson<TokenJson>,
+    ApiJson(body): ApiJson<TokenInput>,
 ) -> Result<(StatusCode, Json<NewToken>), WebError> {
     ctx.require(&state, &Action::ManageOwnTokens).await?;
+    let request = body.validate(state.config.token_days)?;
     let created = state
         .store
-        .create_token(&ctx.actor(), ctx.user()?.id, &body.name)
+        .create_token(&ctx.actor(), ctx.user()?.id, &request)
         .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }

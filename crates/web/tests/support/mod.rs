@@ -204,7 +204,11 @@ impl TestApp {
             .await
             .unwrap();
         self.store
-            .create_token(&Actor::system("test"), user.id, "test")
+            .create_token(
+                &Actor::system("test"),
+                user.id,
+                &accord_core::token::TokenRequest::full("test"),
+            )
             .await
             .unwrap()
             .secret

@@ -1,0 +1,6 @@
+-- API tokens get scopes (what they may be used for) and an expiry. Tokens
+-- made before had neither: they keep every scope and expire 90 days from
+-- this migration, so none lives on unbounded.
+ALTER TABLE api_tokens ADD COLUMN scopes TEXT NOT NULL DEFAULT 'screen read write taxii hashes metrics';
+ALTER TABLE api_tokens ADD COLUMN expires_at BIGINT;
+UPDATE api_tokens SET expires_at = (EXTRACT(EPOCH FROM now()) * 1000)::BIGINT + 90 * 86400000::BIGINT;
