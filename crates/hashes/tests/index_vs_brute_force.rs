@@ -1,6 +1,7 @@
 //! The index gives exactly the brute-force answer — same ids, same
 //! distances, same order — on random data with clusters of near-duplicates,
-//! through random sequences of additions, replacements and removals.
+//! through random sequences of additions, replacements and removals; and a
+//! batch lookup gives exactly the per-query answers.
 
 use std::collections::BTreeMap;
 
@@ -55,10 +56,21 @@ proptest! {
             }
         }
         prop_assert_eq!(index.len(), model.len());
-        for (seed, bits) in query_seeds {
-            let mut r = SplitMix64::new(seed);
-            let q = perturb(centre, bits, &mut r);
-            prop_assert_eq!(index.lookup(&q, radius), brute_force(model.iter(), &q, radius));
+        let queries: Vec<PdqHash> = query_seeds
+            .into_iter()
+            .map(|(seed, bits)| perturb(centre, bits, &mut SplitMix64::new(seed)))
+            .collect();
+        let mut expected = Vec::new();
+        for q in &queries {
+            let one = index.lookup(q, radius);
+            prop_assert_eq!(&one, &brute_force(model.iter(), q, radius));
+            expected.push(one);
         }
+        // The batch (queries repeat and share buckets) answers each query
+        // exactly as `lookup` does.
+        let mut batch = queries.clone();
+        batch.extend_from_within(..);
+        expected.extend_from_within(..);
+        prop_assert_eq!(index.lookup_batch(&batch, radius), expected);
     }
 }
