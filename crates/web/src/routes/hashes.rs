@@ -358,6 +358,15 @@ async fn match_one(
     distance: u32,
 ) -> Result<(Vec<Found>, Vec<BankId>), accord_hashes::HashError> {
     let found = state.hashes.lookup(kind, signal, distance).await?;
+    Ok(readable_matches(banks, found))
+}
+
+/// The matches in the banks the caller may read, best first; an allow
+/// bank's match vetoes the others.
+fn readable_matches(
+    banks: &BTreeMap<BankId, BankRecord>,
+    found: Vec<Found>,
+) -> (Vec<Found>, Vec<BankId>) {
     let mut hits: Vec<Found> = found
         .into_iter()
         .filter(|f| banks.contains_key(&f.hash.bank))
@@ -379,7 +388,7 @@ async fn match_one(
             .then(share(b).total_cmp(&share(a)))
             .then(a.hash.id.cmp(&b.hash.id))
     });
-    Ok((hits, vetoes.into_iter().collect()))
+    (hits, vetoes.into_iter().collect())
 }
 
 /// Matches as answered, each with its feedback (one query for all).
@@ -475,11 +484,28 @@ pub async fn api_lookup(
     admit(&state, &ctx, cost)?;
     state.hashes.refresh(&state.store).await?;
     let banks = readable_banks(&state, &ctx).await?;
+    // The batch's PDQ hashes in one pass over the index; the rest one by one.
+    let pdq: Vec<accord_hashes::PdqHash> = body
+        .signals
+        .iter()
+        .zip(&kinds)
+        .filter(|(_, k)| **k == SignalType::Pdq)
+        .filter_map(|(s, _)| accord_hashes::PdqHash::parse(&s.signal).ok())
+        .collect();
+    let mut pdq_found = state
+        .hashes
+        .lookup_pdq_batch(&pdq, distance)
+        .await
+        .into_iter();
     let mut found = Vec::with_capacity(body.signals.len());
     for (s, kind) in body.signals.iter().zip(kinds) {
-        let (hits, vetoed_by) = match_one(&state, &banks, kind, &s.signal, distance)
-            .await
-            .map_err(|e| WebError::BadRequest(e.to_string()))?;
+        let (hits, vetoed_by) = if kind == SignalType::Pdq {
+            readable_matches(&banks, pdq_found.next().unwrap_or_default())
+        } else {
+            match_one(&state, &banks, kind, &s.signal, distance)
+                .await
+                .map_err(|e| WebError::BadRequest(e.to_string()))?
+        };
         found.push((s, kind, hits, vetoed_by));
     }
     // Every match's feedback in one query for the whole batch.
