@@ -46,6 +46,17 @@ fn video(signal: &str, note: &str) -> Value {
             "behaviour": "glorification", "entity_name": "A test card", "note": note })
 }
 
+async fn lookup_video(app: &TestApp, token: &str, signal: &str) -> (StatusCode, Value) {
+    api(
+        app,
+        Some(token),
+        Method::POST,
+        "/api/hashes/lookup",
+        Some(&json!({ "signals": [{ "signal_type": "vpdq", "signal": signal }] })),
+    )
+    .await
+}
+
 async fn upload(app: &TestApp, token: &str, name: &str, bytes: &[u8]) -> (StatusCode, Value) {
     let (content_type, body) = multipart_form(&[("match", "true")], name, bytes);
     let r = app
@@ -134,14 +145,7 @@ async fn a_stored_video_is_found_by_an_uploaded_copy_and_by_its_frame_hashes(app
 
     // The upload's vPDQ hash, looked up as a signal, finds the same.
     let our_signal = v["vpdq"].as_str().unwrap().to_string();
-    let (status, found) = api(
-        app,
-        Some(&kgz),
-        Method::POST,
-        "/api/hashes/lookup",
-        Some(&json!({ "signals": [{ "signal_type": "vpdq", "signal": our_signal }] })),
-    )
-    .await;
+    let (status, found) = lookup_video(app, &kgz, &our_signal).await;
     assert_eq!(status, StatusCode::OK, "{found}");
     assert_eq!(found[0]["matches"][0]["hash_id"], card_id);
     // HMA's shape: the "distance" of a video is both shares.
@@ -160,14 +164,7 @@ async fn a_stored_video_is_found_by_an_uploaded_copy_and_by_its_frame_hashes(app
 
     // A reader of another member, not shared with, finds nothing.
     let usa = app.api_token("usa.reader").await;
-    let (_, found) = api(
-        app,
-        Some(&usa),
-        Method::POST,
-        "/api/hashes/lookup",
-        Some(&json!({ "signals": [{ "signal_type": "vpdq", "signal": our_signal }] })),
-    )
-    .await;
+    let (_, found) = lookup_video(app, &usa, &our_signal).await;
     assert!(
         found[0]["matches"].as_array().unwrap().is_empty(),
         "{found}"
@@ -175,20 +172,15 @@ async fn a_stored_video_is_found_by_an_uploaded_copy_and_by_its_frame_hashes(app
 
     // The check page shows the frames and the match for a person.
     let b = app.sign_in("kgz.admin").await;
-    let (content_type, body) = multipart_form(
-        &[("csrf", &b.csrf)],
-        "clip.mp4",
-        &fixture("test-padded-dimensions.mp4"),
-    );
     let r = app
-        .http
-        .post(app.at("/hashes/check"))
-        .header(reqwest::header::COOKIE, b.cookie_header())
-        .header(reqwest::header::CONTENT_TYPE, content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+        .post_upload_page(
+            &b,
+            "/hashes/check",
+            "clip.mp4",
+            &fixture("test-padded-dimensions.mp4"),
+            "en",
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let page = r.text().await.unwrap();
     assert!(page.contains("5 frames hashed"), "frames shown");
@@ -204,33 +196,14 @@ async fn a_stored_video_is_found_by_an_uploaded_copy_and_by_its_frame_hashes(app
     )
     .await;
     assert!(status.is_success(), "{status}");
-    let (_, found) = api(
-        app,
-        Some(&kgz),
-        Method::POST,
-        "/api/hashes/lookup",
-        Some(&json!({ "signals": [{ "signal_type": "vpdq", "signal": our_signal }] })),
-    )
-    .await;
+    let (_, found) = lookup_video(app, &kgz, &our_signal).await;
     assert!(
         found[0]["matches"].as_array().unwrap().is_empty(),
         "{found}"
     );
 
     // Nothing of the video is in the database.
-    let bytes = fixture("test-padded-dimensions.mp4");
-    let needle = &bytes[bytes.len() / 2..bytes.len() / 2 + 64];
-    if let Some(path) = app.sqlite_path() {
-        for entry in std::fs::read_dir(path.parent().unwrap()).unwrap() {
-            let file = entry.unwrap().path();
-            let content = std::fs::read(&file).unwrap();
-            assert!(
-                !content.windows(needle.len()).any(|w| w == needle),
-                "the uploaded video is in {}",
-                file.display()
-            );
-        }
-    }
+    app.assert_not_stored(&fixture("test-padded-dimensions.mp4"));
 }
 
 async fn bad_vpdq_hashes_are_refused_naming_the_field_and_nothing_is_stored(app: &TestApp) {
@@ -265,14 +238,7 @@ async fn bad_vpdq_hashes_are_refused_naming_the_field_and_nothing_is_stored(app:
         let text = v.to_string();
         assert!(text.contains("hashes[1].signal"), "{v}");
         assert!(text.contains(expected), "{signal}: {v}");
-        let (status, v) = api(
-            app,
-            Some(&kaz),
-            Method::POST,
-            "/api/hashes/lookup",
-            Some(&json!({ "signals": [{ "signal_type": "vpdq", "signal": signal }] })),
-        )
-        .await;
+        let (status, v) = lookup_video(app, &kaz, &signal).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
         assert!(v.to_string().contains("signals[0].signal"), "{v}");
     }
@@ -292,18 +258,15 @@ async fn bad_vpdq_hashes_are_refused_naming_the_field_and_nothing_is_stored(app:
         assert!(v.to_string().contains("not a video ffmpeg can read"), "{v}");
         // A person on the check page gets the refusal in their language.
         let b = app.sign_in("kaz.admin").await;
-        let (content_type, body) =
-            multipart_form(&[("csrf", &b.csrf)], "cut.mp4", &bytes[..bytes.len() / 2]);
         let r = app
-            .http
-            .post(app.at("/hashes/check"))
-            .header(reqwest::header::COOKIE, b.cookie_header())
-            .header(reqwest::header::ACCEPT_LANGUAGE, "ru")
-            .header(reqwest::header::CONTENT_TYPE, content_type)
-            .body(body)
-            .send()
-            .await
-            .unwrap();
+            .post_upload_page(
+                &b,
+                "/hashes/check",
+                "cut.mp4",
+                &bytes[..bytes.len() / 2],
+                "ru",
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let page = r.text().await.unwrap();
         assert!(

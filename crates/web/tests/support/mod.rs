@@ -396,3 +396,43 @@ pub async fn sign_decision(
     let signed = accord_proof::Signed::sign(decision, &key).unwrap();
     (at, signed.signature)
 }
+
+impl TestApp {
+    /// Posts a file to a page's upload form as `b`, in `lang` (`en`, `ru`).
+    pub async fn post_upload_page(
+        &self,
+        b: &Browser,
+        path: &str,
+        file_name: &str,
+        file: &[u8],
+        lang: &str,
+    ) -> reqwest::Response {
+        let (content_type, body) = multipart_form(&[("csrf", &b.csrf)], file_name, file);
+        self.http
+            .post(self.at(path))
+            .header(COOKIE, b.cookie_header())
+            .header(reqwest::header::ACCEPT_LANGUAGE, lang)
+            .header(CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Asserts that no file of the (SQLite) database holds a piece from the
+    /// middle of `content`: uploads for hashing are never stored.
+    pub fn assert_not_stored(&self, content: &[u8]) {
+        let needle = &content[content.len() / 2..content.len() / 2 + 64];
+        if let Some(path) = self.sqlite_path() {
+            for entry in std::fs::read_dir(path.parent().unwrap()).unwrap() {
+                let file = entry.unwrap().path();
+                let bytes = std::fs::read(&file).unwrap();
+                assert!(
+                    !bytes.windows(needle.len()).any(|w| w == needle),
+                    "the uploaded bytes are in {}",
+                    file.display()
+                );
+            }
+        }
+    }
+}
