@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use support::*;
 
 on_both_backends!(
+    signed_in_answers_are_never_cached_and_https_is_required_with_secure_cookies,
     requests_axum_cannot_read_get_the_same_json_errors_as_the_rest,
     health_metrics_and_the_openapi_document_answer,
     a_token_is_held_to_its_scopes_and_cannot_make_tokens_nor_post_forms,
@@ -3420,4 +3421,94 @@ async fn requests_axum_cannot_read_get_the_same_json_errors_as_the_rest(app: &Te
             .unwrap()
             .starts_with("text/html")
     );
+}
+
+async fn signed_in_answers_are_never_cached_and_https_is_required_with_secure_cookies(
+    app: &TestApp,
+) {
+    use reqwest::header::{AUTHORIZATION, CACHE_CONTROL};
+    let hsts = "max-age=31536000; includeSubDomains";
+    let cache = |r: &reqwest::Response| {
+        r.headers()
+            .get(CACHE_CONTROL)
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    // Anonymous, with the CSRF cookie already set: public answers keep the
+    // caching their handler chose (none for a page, its own for a chart).
+    let anonymous = app.anonymous().await;
+    let r = app.get(&anonymous, "/members").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(cache(&r), None);
+    assert_eq!(r.headers()["strict-transport-security"], hsts);
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert!(r.headers().contains_key("content-security-policy"));
+    let r = app.get(&anonymous, "/plan/progress.svg").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(cache(&r).as_deref(), Some("private, no-store"));
+    // The answer that signs in sets the session cookie: not for any cache.
+    let r = app
+        .post_form(
+            &anonymous,
+            "/login",
+            &[("username", "kaz.admin"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(cache(&r).as_deref(), Some("no-store"));
+
+    // Signed in by cookie: pages, the API, exports, errors — never stored.
+    let b = app.sign_in("kaz.admin").await;
+    for path in [
+        "/members",
+        "/members/KAZ",
+        "/profile",
+        "/notifications",
+        "/api/me",
+        "/programmes.csv",
+        "/plan/progress.svg",
+        "/no-such-page",
+    ] {
+        let r = app.get(&b, path).await;
+        let expected = if path == "/no-such-page" {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::OK
+        };
+        assert_eq!(r.status(), expected, "{path}");
+        assert_eq!(cache(&r).as_deref(), Some("no-store"), "{path}");
+        assert_eq!(r.headers()["strict-transport-security"], hsts, "{path}");
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff", "{path}");
+    }
+    // The vendored assets are the same for everyone and stay cacheable.
+    let r = app.get(&b, "/static/accord.css").await;
+    assert_eq!(cache(&r).as_deref(), Some("public, max-age=3600"));
+    assert_eq!(r.headers()["strict-transport-security"], hsts);
+
+    // Signed in by token, and a token refused before any handler runs.
+    let token = app.api_token("kaz.admin").await;
+    for (path, secret, status) in [
+        ("/api/me", token.as_str(), StatusCode::OK),
+        ("/api/programmes.csv", token.as_str(), StatusCode::OK),
+        ("/api/me", "acc_not-a-token", StatusCode::UNAUTHORIZED),
+    ] {
+        let r = app
+            .http
+            .get(app.at(path))
+            .header(AUTHORIZATION, format!("Bearer {secret}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), status, "{path}");
+        assert_eq!(cache(&r).as_deref(), Some("no-store"), "{path}");
+    }
+
+    // Without secure cookies the platform is not known to be on HTTPS.
+    let Some(plain) = TestApp::spawn_with(app.store.backend(), |c| c.secure_cookies = false).await
+    else {
+        return;
+    };
+    let r = plain.http.get(plain.at("/members")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(!r.headers().contains_key("strict-transport-security"));
+    plain.finish().await;
 }

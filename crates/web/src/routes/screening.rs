@@ -603,7 +603,6 @@ pub async fn job_result(
                 axum::http::header::CONTENT_DISPOSITION,
                 "attachment; filename=\"screening-results.csv\"",
             ),
-            (axum::http::header::CACHE_CONTROL, "no-store"),
         ],
         csv,
     )
