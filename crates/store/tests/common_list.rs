@@ -1781,6 +1781,29 @@ async fn statements_of_case_and_evidence_are_confidential_and_their_reads_audite
             .await,
         Err(StoreError::Invalid(_))
     ));
+    // "photo\u{202E}gnp.exe" would display as "photoexe.png".
+    match store
+        .add_evidence(
+            &reader,
+            p.id,
+            &NewEvidence {
+                file_name: "photo\u{202E}gnp.exe".into(),
+                content_type: "image/png".into(),
+                bytes: vec![1],
+            },
+        )
+        .await
+    {
+        Err(StoreError::Invalid(e)) => {
+            assert_eq!(e.errors[0].field, "evidence");
+            assert_eq!(
+                e.errors[0].message,
+                accord_core::validation::HIDDEN_CHARACTER_MESSAGE
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.evidence(p.id).await.unwrap().len(), 2);
 
     // Once adopted, only the narrative summary is published.
     store

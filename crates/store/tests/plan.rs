@@ -705,6 +705,17 @@ async fn strategies_are_registered_and_updated_with_their_revision(store: Store)
         .await
         .unwrap_err();
     assert!(matches!(stale, StoreError::Conflict(_)), "{stale:?}");
+    let hidden = NewEvidenceFile {
+        file_name: "strategy\u{202E}fdp.exe".into(),
+        ..pdf.clone()
+    };
+    match store
+        .attach_strategy_document(&actor(), &admin("KAZ"), added.id, &hidden, Some(2))
+        .await
+    {
+        Err(StoreError::Invalid(e)) => assert_eq!(e.errors[0].field, "file"),
+        other => panic!("a name that displays as strategyexe.pdf: {other:?}"),
+    }
     let with_doc = store
         .attach_strategy_document(&actor(), &admin("KAZ"), added.id, &pdf, Some(2))
         .await

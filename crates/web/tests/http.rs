@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use support::*;
 
 on_both_backends!(
+    names_that_hide_characters_are_refused_naming_the_field_and_keep_the_input,
     signed_in_answers_are_never_cached_and_https_is_required_with_secure_cookies,
     requests_axum_cannot_read_get_the_same_json_errors_as_the_rest,
     health_metrics_and_the_openapi_document_answer,
@@ -3511,4 +3512,71 @@ async fn signed_in_answers_are_never_cached_and_https_is_required_with_secure_co
     assert_eq!(r.status(), StatusCode::OK);
     assert!(!r.headers().contains_key("strict-transport-security"));
     plain.finish().await;
+}
+
+async fn names_that_hide_characters_are_refused_naming_the_field_and_keep_the_input(app: &TestApp) {
+    let message = accord_core::validation::HIDDEN_CHARACTER_MESSAGE;
+    // A focal point whose name would display as "Aigerim Nurlanova".
+    let b = app.sign_in("kaz.admin").await;
+    let fields = focal_fields("Aigerim \u{202E}avonlruN");
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    for (path, expected) in [
+        ("/members/KAZ/focal-points/new", message),
+        (
+            "/members/KAZ/focal-points/new?lang=ru",
+            "не должно содержать невидимых символов и символов управления направлением текста",
+        ),
+    ] {
+        let r = app.post_form(&b, path, &borrowed).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("href=\"#name\""), "{path}");
+        assert!(html.contains(expected), "{path}");
+        assert!(
+            html.contains("Aigerim \u{202E}avonlruN"),
+            "the input is kept"
+        );
+        assert!(html.contains("Head of division"), "the other fields too");
+    }
+    assert_eq!(app.focal_point_count("KAZ").await, 0);
+
+    // A display name with a zero-width space, through the API.
+    let token = app.api_token("kaz.admin").await;
+    let (status, body) = api(
+        app,
+        Some(&token),
+        reqwest::Method::POST,
+        "/api/users",
+        Some(&json!({
+            "username": "kaz.twin",
+            "display_name": "kaz\u{200B}.admin",
+            "member": "KAZ",
+            "role": "reader"
+        })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["fields"][0]["field"], "display_name");
+    assert_eq!(body["error"]["fields"][0]["message"], message);
+    assert!(
+        app.store
+            .user_by_username(&accord_core::Username::parse("kaz.twin").unwrap())
+            .await
+            .is_err()
+    );
+
+    // An uploaded file named "names….exe" that displays as "namesexe.csv".
+    let r = upload(
+        app,
+        &b,
+        "/screen/batch",
+        &[(
+            "file",
+            "names\u{202E}vsc.exe",
+            b"name\nIvan Petrov\n".to_vec(),
+        )],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains(message));
 }

@@ -474,6 +474,7 @@ pub async fn start_batch(
         .count()
         .saturating_sub(1) as i64;
     let name = file_name.clone().unwrap_or_else(|| "upload.csv".into());
+    accord_core::validation::visible("file", &name)?;
     let job = state
         .store
         .create_screening_job(user.id, &name, Some(rows))
