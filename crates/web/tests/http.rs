@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use support::*;
 
 on_both_backends!(
+    each_user_of_a_member_keeps_their_own_unread_notifications,
     names_that_hide_characters_are_refused_naming_the_field_and_keep_the_input,
     signed_in_answers_are_never_cached_and_https_is_required_with_secure_cookies,
     requests_axum_cannot_read_get_the_same_json_errors_as_the_rest,
@@ -3579,4 +3580,59 @@ async fn names_that_hide_characters_are_refused_naming_the_field_and_keep_the_in
     .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains(message));
+}
+
+async fn each_user_of_a_member_keeps_their_own_unread_notifications(app: &TestApp) {
+    use accord_store::common_list::SubjectKind;
+    // Kyrgyzstan is told of Kazakhstan's proposal and its adoption.
+    app.list_by_silence(
+        SubjectKind::Organization,
+        "Jamaat Al-Example",
+        "statement",
+        "summary",
+    )
+    .await;
+    let second = NewUser::parse("kgz.reader", "Second", "KGZ", "reader").unwrap();
+    app.store
+        .create_user(&Actor::system("test"), &second, PASSWORD, false)
+        .await
+        .unwrap();
+    let (admin, reader) = (
+        app.sign_in("kgz.admin").await,
+        app.sign_in("kgz.reader").await,
+    );
+    let all = unread(app, &admin).await;
+    assert!(all >= 2, "{all}");
+    assert_eq!(unread(app, &reader).await, all);
+
+    // The administrator marks everything read: only for themselves.
+    let r = app.post_form(&admin, "/notifications/read", &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(unread(app, &admin).await, 0);
+    assert_eq!(unread(app, &reader).await, all);
+    let page = app
+        .get(&reader, "/notifications")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("badge warn"), "new for the other user");
+    let page = app
+        .get(&admin, "/notifications")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("badge warn"), "read by the one who read it");
+
+    let r = app.post_form(&reader, "/notifications/read", &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(unread(app, &reader).await, 0);
+}
+
+/// How many of the notifications on `b`'s API list `b` has not read.
+async fn unread(app: &TestApp, b: &Browser) -> usize {
+    let list: Vec<Value> = app.get(b, "/api/notifications").await.json().await.unwrap();
+    assert!(!list.is_empty());
+    list.iter().filter(|n| n["read_at"].is_null()).count()
 }
