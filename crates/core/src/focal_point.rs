@@ -59,7 +59,7 @@ impl FocalPointForm {
     /// Validates every field; `today` bounds the verification date.
     pub fn parse(&self, today: Date) -> Result<FocalPointInput, Invalid> {
         let mut c = Collector::default();
-        let name = c.check(text("name", &self.name, true, 200));
+        let name = c.check(crate::validation::name("name", &self.name, true, 200));
         let title = c.check(text("title", &self.title, false, 200));
         let agency = c.check(text("agency", &self.agency, false, 200));
         let languages = c.check(text("languages", &self.languages, false, 100));
@@ -202,6 +202,16 @@ mod tests {
         let e = f.parse(date!(2026 - 11 - 27)).unwrap_err();
         let fields: Vec<_> = e.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["name", "email", "phone", "last_verified"]);
+    }
+
+    #[test]
+    fn a_name_with_a_direction_override_is_refused() {
+        let f = FocalPointForm {
+            name: "Aigerim \u{202E}avonlruN".into(),
+            ..form()
+        };
+        let e = f.parse(date!(2026 - 11 - 27)).unwrap_err();
+        assert_eq!(e.errors[0].field, "name");
     }
 
     #[test]

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-use crate::validation::{Collector, Invalid, text};
+use crate::validation::{Collector, Invalid};
 
 /// What kind of participant a member is; decides, for example, who may decide on listings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -158,8 +158,8 @@ impl NewMember {
                 "only civil_society and private_sector members can be added",
             );
         }
-        let name = c.check(text("name", name, true, 200));
-        let name_ru = c.check(text("name_ru", name_ru, false, 200));
+        let name = c.check(crate::validation::name("name", name, true, 200));
+        let name_ru = c.check(crate::validation::name("name_ru", name_ru, false, 200));
         c.finish()?;
         Ok(NewMember {
             code: code.expect("checked"),

@@ -170,7 +170,7 @@ impl NewUser {
     ) -> Result<NewUser, Invalid> {
         let mut c = crate::validation::Collector::default();
         let username = c.check(Username::parse(username));
-        let display_name = c.check(crate::validation::text(
+        let display_name = c.check(crate::validation::name(
             "display_name",
             display_name,
             true,
@@ -218,6 +218,15 @@ mod tests {
         assert_eq!(Username::parse("KAZ.Admin").unwrap().as_str(), "kaz.admin");
         assert!(Username::parse("a b").is_err());
         assert!(Username::parse("x").is_err());
+        // Letters only from ASCII: nothing invisible gets into a login name.
+        assert!(Username::parse("kaz\u{200B}.admin").is_err());
+        assert!(Username::parse("\u{202E}nimda.zak").is_err());
+    }
+
+    #[test]
+    fn display_names_with_hidden_characters_are_refused() {
+        let e = NewUser::parse("ann", "Ann\u{202E}", "KAZ", "reader").unwrap_err();
+        assert_eq!(e.errors[0].field, "display_name");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use std::str::FromStr;
 
 use accord_core::tlp::Tlp;
+use accord_core::validation;
 use accord_core::{Distribution, FieldError, Invalid, MemberCode, Principal, Role, may_see};
 
 use crate::{
@@ -112,6 +113,8 @@ impl BankInput {
                 "name",
                 "is required: up to 200 characters, no control characters",
             );
+        } else if let Err(e) = validation::visible("name", name) {
+            errors.extend(e.errors);
         }
         let owner = match self.owner.trim() {
             "" => None,
@@ -420,6 +423,10 @@ impl HashInput {
                 );
                 None
             }
+            ("", n) if validation::hidden_character(n).is_some() => {
+                push("entity_name", validation::HIDDEN_CHARACTER_MESSAGE.into());
+                None
+            }
             ("", n) if n.chars().count() <= 200 && !n.chars().any(char::is_control) => {
                 Some(Entity::Named(n.to_string()))
             }
@@ -602,6 +609,32 @@ mod tests {
         .validate()
         .unwrap_err();
         assert!(e.errors.iter().any(|f| f.field == "share_with"));
+    }
+
+    #[test]
+    fn names_of_banks_and_entities_that_hide_characters_are_refused() {
+        let e = BankInput {
+            id: "x-bank".into(),
+            name: "Bank\u{202E}".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(e.errors[0].field, "name");
+        assert_eq!(e.errors[0].message, validation::HIDDEN_CHARACTER_MESSAGE);
+        let e = HashInput {
+            signal_type: "sha256".into(),
+            signal: "ab".repeat(32),
+            entity_name: "Da\u{200B}esh".into(),
+            ..Default::default()
+        }
+        .validate("hashes[0]")
+        .unwrap_err();
+        assert!(
+            e.iter().any(|f| f.field == "hashes[0].entity_name"
+                && f.message == validation::HIDDEN_CHARACTER_MESSAGE),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -1034,6 +1034,39 @@ mod tests {
     }
 
     #[test]
+    fn invisible_characters_and_direction_controls_change_no_match() {
+        let idx = index();
+        let opts = ScreenOptions::default();
+        let plain = |q: &str| {
+            idx.screen(&Query::name(q), &opts)
+                .unwrap()
+                .into_iter()
+                .map(|c| (c.id, c.score))
+                .collect::<Vec<_>>()
+        };
+        for (clean, hidden) in [
+            (
+                "Sirajuddin Haqqani",
+                "Siraj\u{200B}uddin Haq\u{200D}qani\u{FEFF}",
+            ),
+            (
+                "Мухаммад Тахир",
+                "\u{202E}Мухам\u{2066}мад\u{2069} Тахир\u{061C}",
+            ),
+            ("Ivan Petrov", "Iv\u{2060}an\u{200E} Pet\u{200C}rov"),
+        ] {
+            let expected = plain(clean);
+            assert!(!expected.is_empty(), "{clean}");
+            assert_eq!(plain(hidden), expected, "{hidden:?}");
+        }
+        // On the list's side too.
+        let listed = Index::build(vec![person("QDi.5", &["Abu\u{200B} Mo\u{202E}hammed"])]);
+        let r = listed.screen(&Query::name("Abu Mohammed"), &opts).unwrap();
+        assert_eq!(r[0].id, "QDi.5");
+        assert!(r[0].score > 0.99, "{}", r[0].score);
+    }
+
+    #[test]
     fn innocent_name_returns_nothing() {
         let idx = index();
         let r = idx

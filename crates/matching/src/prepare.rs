@@ -118,6 +118,17 @@ pub fn validate(raw: &str) -> Result<(), QueryError> {
     Ok(())
 }
 
+/// NFKC and case folding, without the invisible characters and direction
+/// controls (`accord_core::validation::is_invisible`): they carry nothing
+/// of a name, and left in they would split its words ("Us\u{200B}ama") or
+/// stop a script's tables from reading it.
+fn fold(raw: &str) -> String {
+    accord_core::validation::strip_invisible(raw)
+        .nfkc()
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// Splits normalized text into raw words. Apostrophes are dropped inside a
 /// word (Qa'ida, Cho'ng, O'zbek); a period joins single letters (p.l.c.,
 /// L.L.C.) and separates otherwise; & is the word "and".
@@ -134,8 +145,7 @@ fn split_words(text: &str) -> Vec<String> {
             continue;
         }
         match c {
-            '\'' | 'ʻ' | 'ʼ' | 'ʿ' | 'ʾ' | '‘' | '’' | '`' | '´' | '\u{200C}' | '\u{200D}' =>
-                {}
+            '\'' | 'ʻ' | 'ʼ' | 'ʿ' | 'ʾ' | '‘' | '’' | '`' | '´' => {}
             '.' if seg == 1 && chars.get(i + 1).is_some_and(|n| n.is_alphabetic()) => seg = 0,
             '&' => {
                 if !cur.is_empty() {
@@ -472,7 +482,7 @@ pub fn prepare_all(
     if !raw.chars().any(|c| char_script(c) == Some(Script::Han)) {
         return Ok(out);
     }
-    let text: String = raw.nfkc().flat_map(char::to_lowercase).collect();
+    let text = fold(raw);
     for han in [
         HanReading::KoreanSouth,
         HanReading::KoreanNorth,
@@ -652,7 +662,7 @@ fn prepare_reading_with(
     numbers: bool,
 ) -> Result<(PreparedName, Vec<Reading>), QueryError> {
     validate(raw)?;
-    let text: String = raw.nfkc().flat_map(char::to_lowercase).collect();
+    let text = fold(raw);
     let ctx = Context {
         han,
         ..Context::of(&text)

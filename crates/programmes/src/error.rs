@@ -54,6 +54,9 @@ pub enum Code {
     EndWithoutStart,
     /// A participating organization with neither a member nor a name.
     OrganizationUnnamed,
+    /// A name with invisible characters or text-direction controls
+    /// (`accord_core::validation::hidden_character`).
+    HiddenCharacters,
     /// No participating organization of the platform's members and none at all.
     NoParticipants,
     /// A commitment `commitment` the catalogue does not hold.
@@ -62,7 +65,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, for translators to check a catalogue is complete.
-    pub const ALL: [Code; 22] = [
+    pub const ALL: [Code; 23] = [
         Code::Required,
         Code::TooLong,
         Code::ControlCharacters,
@@ -83,6 +86,7 @@ impl Code {
         Code::PublishNeedsClear,
         Code::EndWithoutStart,
         Code::OrganizationUnnamed,
+        Code::HiddenCharacters,
         Code::NoParticipants,
         Code::UnknownCommitment,
     ];
@@ -109,6 +113,7 @@ impl Code {
             Code::PublishNeedsClear => "publish_needs_clear",
             Code::EndWithoutStart => "end_without_start",
             Code::OrganizationUnnamed => "organization_unnamed",
+            Code::HiddenCharacters => "hidden_characters",
             Code::NoParticipants => "no_participants",
             Code::UnknownCommitment => "unknown_commitment",
         }
@@ -230,6 +235,7 @@ impl Problem {
             ),
             Code::EndWithoutStart => "an actual end needs an actual start".into(),
             Code::OrganizationUnnamed => "needs a member or a name".into(),
+            Code::HiddenCharacters => accord_core::validation::HIDDEN_CHARACTER_MESSAGE.into(),
             Code::NoParticipants => "at least one participating organization is required".into(),
             Code::UnknownCommitment => {
                 format!("{:?} is not a Joint Plan commitment", a("commitment"))

@@ -213,6 +213,14 @@ fn check(d: &ProgrammeData, c: &mut Collector) {
             ));
         }
         check_text(c, &format!("{at}.name"), &p.name, TITLE_MAX);
+        for (j, n) in p.name.narratives().iter().enumerate() {
+            if accord_core::validation::hidden_character(&n.text).is_some() {
+                c.push(Problem::new(
+                    format!("{at}.name[{j}]"),
+                    Code::HiddenCharacters,
+                ));
+            }
+        }
         if d.participants[..i]
             .iter()
             .any(|o| o.role == p.role && same_org(o, p))
@@ -493,6 +501,14 @@ mod tests {
         let json = serde_json::to_string(&p).unwrap();
         let back: Programme = serde_json::from_str(&json).unwrap();
         assert_eq!(back, p);
+    }
+
+    #[test]
+    fn a_participating_organization_whose_name_hides_characters_is_refused() {
+        let mut d = sample_data();
+        d.participants[0].name = Text::single("en", "Minis\u{200B}try", 200).unwrap();
+        let e = refused(d);
+        assert!(e.has(Code::HiddenCharacters, Some("participants[0].name[0]")));
     }
 
     #[test]

@@ -52,7 +52,7 @@ accord_store::on_both_backends!(|backend, test| super::run(backend, test).await;
     merging_is_explicit_audited_and_reversible,
     statements_of_case_and_evidence_are_confidential_and_their_reads_audited,
     entries_are_put_up_for_periodic_review,
-    notifications_are_listed_and_marked_read_per_member,
+    notifications_are_listed_and_marked_read_by_each_user_of_the_member,
     bad_proposals_are_refused_and_change_nothing,
     a_proposal_is_withdrawn_only_by_its_proposer_or_the_secretariat,
     a_un_reference_names_an_entry_of_the_stored_un_list,
@@ -678,9 +678,12 @@ async fn actions(store: &Store, action: &str) -> Vec<accord_core::audit::AuditRe
         .unwrap()
 }
 
+/// A user id no account has: what was sent, not what someone read.
+const NOBODY: i64 = 0;
+
 async fn kinds_for(store: &Store, who: &Recipient) -> Vec<String> {
     let mut kinds: Vec<String> = store
-        .notifications(who, false, 1000)
+        .notifications(who, NOBODY, false, 1000)
         .await
         .unwrap()
         .into_iter()
@@ -1781,6 +1784,29 @@ async fn statements_of_case_and_evidence_are_confidential_and_their_reads_audite
             .await,
         Err(StoreError::Invalid(_))
     ));
+    // "photo\u{202E}gnp.exe" would display as "photoexe.png".
+    match store
+        .add_evidence(
+            &reader,
+            p.id,
+            &NewEvidence {
+                file_name: "photo\u{202E}gnp.exe".into(),
+                content_type: "image/png".into(),
+                bytes: vec![1],
+            },
+        )
+        .await
+    {
+        Err(StoreError::Invalid(e)) => {
+            assert_eq!(e.errors[0].field, "evidence");
+            assert_eq!(
+                e.errors[0].message,
+                accord_core::validation::HIDDEN_CHARACTER_MESSAGE
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.evidence(p.id).await.unwrap().len(), 2);
 
     // Once adopted, only the narrative summary is published.
     store
@@ -1863,42 +1889,95 @@ async fn entries_are_put_up_for_periodic_review(store: Store) {
     );
 }
 
-async fn notifications_are_listed_and_marked_read_per_member(store: Store) {
+async fn notifications_are_listed_and_marked_read_by_each_user_of_the_member(store: Store) {
     propose_listing(&store, organization("Note Org", "NO"), T0).await;
     let kgz = recipient("KGZ");
-    let unread = store.unread_notifications(&kgz).await.unwrap();
+    // Two users of one member, each with their own read state.
+    let mut users = Vec::new();
+    for (username, role) in [("kgz.admin", "member_admin"), ("kgz.reader", "reader")] {
+        let new = accord_core::user::NewUser::parse(username, username, "KGZ", role).unwrap();
+        let user = store
+            .create_user(&actor(), &new, "a long enough password", false)
+            .await
+            .unwrap();
+        users.push(user.id);
+    }
+    let (admin, reader) = (users[0], users[1]);
+    let unread = store.unread_notifications(&kgz, admin).await.unwrap();
     assert!(unread >= 1);
-    let list = store.notifications(&kgz, true, 50).await.unwrap();
+    let list = store.notifications(&kgz, admin, true, 50).await.unwrap();
     assert_eq!(list.len() as i64, unread);
     let first = &list[0];
     assert_eq!(first.text_key, format!("common_list.notice.{}", first.kind));
     assert_eq!(first.subject.as_deref(), Some("ACL-0001"));
     assert_eq!(first.params["subject"], "ACL-0001");
     // Someone else's notification is not found.
-    assert!(matches!(
-        store
-            .mark_notification_read(&recipient("PAK"), first.id, 1)
-            .await,
-        Err(StoreError::NotFound(_))
-    ));
-    assert!(matches!(
-        store
-            .mark_notification_read(&recipient("USA"), first.id, 1)
-            .await,
-        Err(StoreError::NotFound(_))
-    ));
+    for other in ["PAK", "USA"] {
+        assert!(matches!(
+            store
+                .mark_notification_read(&recipient(other), admin, first.id, 1)
+                .await,
+            Err(StoreError::NotFound(_))
+        ));
+    }
     store
-        .mark_notification_read(&kgz, first.id, 1)
+        .mark_notification_read(&kgz, admin, first.id, 1)
         .await
         .unwrap();
-    assert_eq!(store.unread_notifications(&kgz).await.unwrap(), unread - 1);
-    store.mark_all_notifications_read(&kgz, 2).await.unwrap();
-    assert_eq!(store.unread_notifications(&kgz).await.unwrap(), 0);
+    store
+        .mark_notification_read(&kgz, admin, first.id, 2)
+        .await
+        .expect("reading twice is harmless");
     assert_eq!(
-        store.notifications(&kgz, false, 50).await.unwrap().len() as i64,
+        store.unread_notifications(&kgz, admin).await.unwrap(),
+        unread - 1
+    );
+    assert_eq!(
+        store.notifications(&kgz, admin, false, 50).await.unwrap()[0].read_at,
+        Some(1),
+        "read when first read"
+    );
+    assert_eq!(
+        store
+            .mark_all_notifications_read(&kgz, admin, 3)
+            .await
+            .unwrap(),
+        (unread - 1) as u64
+    );
+    assert_eq!(store.unread_notifications(&kgz, admin).await.unwrap(), 0);
+    assert_eq!(
+        store
+            .notifications(&kgz, admin, false, 50)
+            .await
+            .unwrap()
+            .len() as i64,
         unread
     );
-    assert!(store.unread_notifications(&recipient("PAK")).await.unwrap() >= 1);
+    // The other user of the member has read nothing, and reads on their own.
+    assert_eq!(
+        store.unread_notifications(&kgz, reader).await.unwrap(),
+        unread
+    );
+    assert!(
+        store
+            .notifications(&kgz, reader, false, 50)
+            .await
+            .unwrap()
+            .iter()
+            .all(|n| n.read_at.is_none())
+    );
+    store
+        .mark_all_notifications_read(&kgz, reader, 4)
+        .await
+        .unwrap();
+    assert_eq!(store.unread_notifications(&kgz, reader).await.unwrap(), 0);
+    assert!(
+        store
+            .unread_notifications(&recipient("PAK"), admin)
+            .await
+            .unwrap()
+            >= 1
+    );
 }
 
 async fn bad_proposals_are_refused_and_change_nothing(store: Store) {

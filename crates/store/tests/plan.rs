@@ -113,6 +113,9 @@ async fn open_round(store: &Store) {
         .unwrap();
 }
 
+/// A user id no account has: these tests ask what was sent, not what was read.
+const NOBODY: i64 = 0;
+
 async fn add_user(store: &Store, username: &str, member: &str, role: &str) {
     let new = NewUser::parse(username, username, member, role).unwrap();
     store
@@ -163,7 +166,7 @@ async fn a_round_is_opened_reported_on_and_submitted(store: Store) {
     assert_eq!(round.commitments, [step(1), step(2)]);
     for m in ["KAZ", "KGZ"] {
         let notes = store
-            .notifications(&Recipient::Member(code(m)), false, 10)
+            .notifications(&Recipient::Member(code(m)), NOBODY, false, 10)
             .await
             .unwrap();
         assert_eq!(notes.len(), 1, "{m} is told the round opened");
@@ -171,7 +174,7 @@ async fn a_round_is_opened_reported_on_and_submitted(store: Store) {
         assert_eq!(notes[0].round.as_deref(), Some("2026-spring"));
     }
     let tjk = store
-        .notifications(&Recipient::Member(code("TJK")), false, 10)
+        .notifications(&Recipient::Member(code("TJK")), NOBODY, false, 10)
         .await
         .unwrap();
     assert!(tjk.is_empty(), "a member not asked is not told");
@@ -521,7 +524,7 @@ async fn a_reopened_round_takes_late_reports(store: Store) {
     )
     .await;
     let kinds: Vec<String> = store
-        .notifications(&Recipient::Member(kaz.clone()), false, 10)
+        .notifications(&Recipient::Member(kaz.clone()), NOBODY, false, 10)
         .await
         .unwrap()
         .into_iter()
@@ -557,7 +560,7 @@ async fn deadline_reminders_go_once_to_members_still_behind(store: Store) {
     assert_eq!(store.remind_plan_deadlines(near).await.unwrap(), 1);
     assert_eq!(store.remind_plan_deadlines(near).await.unwrap(), 0, "once");
     let kaz: Vec<String> = store
-        .notifications(&Recipient::Member(code("KAZ")), false, 10)
+        .notifications(&Recipient::Member(code("KAZ")), NOBODY, false, 10)
         .await
         .unwrap()
         .into_iter()
@@ -565,7 +568,7 @@ async fn deadline_reminders_go_once_to_members_still_behind(store: Store) {
         .collect();
     assert_eq!(kaz, ["round_deadline_near", "round_opened"]);
     let kgz = store
-        .notifications(&Recipient::Member(code("KGZ")), false, 10)
+        .notifications(&Recipient::Member(code("KGZ")), NOBODY, false, 10)
         .await
         .unwrap();
     assert_eq!(kgz.len(), 1, "a member that has reported is not reminded");
@@ -705,6 +708,17 @@ async fn strategies_are_registered_and_updated_with_their_revision(store: Store)
         .await
         .unwrap_err();
     assert!(matches!(stale, StoreError::Conflict(_)), "{stale:?}");
+    let hidden = NewEvidenceFile {
+        file_name: "strategy\u{202E}fdp.exe".into(),
+        ..pdf.clone()
+    };
+    match store
+        .attach_strategy_document(&actor(), &admin("KAZ"), added.id, &hidden, Some(2))
+        .await
+    {
+        Err(StoreError::Invalid(e)) => assert_eq!(e.errors[0].field, "file"),
+        other => panic!("a name that displays as strategyexe.pdf: {other:?}"),
+    }
     let with_doc = store
         .attach_strategy_document(&actor(), &admin("KAZ"), added.id, &pdf, Some(2))
         .await

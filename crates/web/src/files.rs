@@ -61,9 +61,10 @@ const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
 /// arrives intact and no name can make the file open inline.
 pub fn content_disposition(file_name: &str) -> HeaderValue {
     // Direction overrides and invisible characters could make "x.html.pdf"
-    // display as another name; they carry no meaning in a file name.
-    let file_name: String = file_name.chars().filter(|c| !is_invisible(*c)).collect();
-    let file_name = file_name.as_str();
+    // display as another name. New names with them are refused; this keeps
+    // them out of downloads of files stored before that.
+    let file_name = accord_core::validation::strip_invisible(file_name);
+    let file_name = file_name.as_ref();
     let ascii: String = file_name
         .chars()
         .map(|c| {
@@ -79,11 +80,6 @@ pub fn content_disposition(file_name: &str) -> HeaderValue {
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{exact}"
     ))
     .unwrap_or(HeaderValue::from_static("attachment"))
-}
-
-/// Bidirectional controls and zero-width characters.
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// A stored file as a download.

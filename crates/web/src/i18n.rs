@@ -295,6 +295,10 @@ mod tests {
             "kaz.admin уже занято"
         );
         assert_eq!(Lang::En.message("is required"), "is required");
+        assert_eq!(
+            Lang::Ru.message(accord_core::validation::HIDDEN_CHARACTER_MESSAGE),
+            "не должно содержать невидимых символов и символов управления направлением текста"
+        );
         assert_eq!(Lang::Ru.message("something new"), "something new");
     }
 

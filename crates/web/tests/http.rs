@@ -12,6 +12,9 @@ use serde_json::{Value, json};
 use support::*;
 
 on_both_backends!(
+    each_user_of_a_member_keeps_their_own_unread_notifications,
+    names_that_hide_characters_are_refused_naming_the_field_and_keep_the_input,
+    signed_in_answers_are_never_cached_and_https_is_required_with_secure_cookies,
     requests_axum_cannot_read_get_the_same_json_errors_as_the_rest,
     health_metrics_and_the_openapi_document_answer,
     a_token_is_held_to_its_scopes_and_cannot_make_tokens_nor_post_forms,
@@ -3420,4 +3423,216 @@ async fn requests_axum_cannot_read_get_the_same_json_errors_as_the_rest(app: &Te
             .unwrap()
             .starts_with("text/html")
     );
+}
+
+async fn signed_in_answers_are_never_cached_and_https_is_required_with_secure_cookies(
+    app: &TestApp,
+) {
+    use reqwest::header::{AUTHORIZATION, CACHE_CONTROL};
+    let hsts = "max-age=31536000; includeSubDomains";
+    let cache = |r: &reqwest::Response| {
+        r.headers()
+            .get(CACHE_CONTROL)
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    // Anonymous, with the CSRF cookie already set: public answers keep the
+    // caching their handler chose (none for a page, its own for a chart).
+    let anonymous = app.anonymous().await;
+    let r = app.get(&anonymous, "/members").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(cache(&r), None);
+    assert_eq!(r.headers()["strict-transport-security"], hsts);
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert!(r.headers().contains_key("content-security-policy"));
+    let r = app.get(&anonymous, "/plan/progress.svg").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(cache(&r).as_deref(), Some("private, no-store"));
+    // The answer that signs in sets the session cookie: not for any cache.
+    let r = app
+        .post_form(
+            &anonymous,
+            "/login",
+            &[("username", "kaz.admin"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(cache(&r).as_deref(), Some("no-store"));
+
+    // Signed in by cookie: pages, the API, exports, errors — never stored.
+    let b = app.sign_in("kaz.admin").await;
+    for path in [
+        "/members",
+        "/members/KAZ",
+        "/profile",
+        "/notifications",
+        "/api/me",
+        "/programmes.csv",
+        "/plan/progress.svg",
+        "/no-such-page",
+    ] {
+        let r = app.get(&b, path).await;
+        let expected = if path == "/no-such-page" {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::OK
+        };
+        assert_eq!(r.status(), expected, "{path}");
+        assert_eq!(cache(&r).as_deref(), Some("no-store"), "{path}");
+        assert_eq!(r.headers()["strict-transport-security"], hsts, "{path}");
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff", "{path}");
+    }
+    // The vendored assets are the same for everyone and stay cacheable.
+    let r = app.get(&b, "/static/accord.css").await;
+    assert_eq!(cache(&r).as_deref(), Some("public, max-age=3600"));
+    assert_eq!(r.headers()["strict-transport-security"], hsts);
+
+    // Signed in by token, and a token refused before any handler runs.
+    let token = app.api_token("kaz.admin").await;
+    for (path, secret, status) in [
+        ("/api/me", token.as_str(), StatusCode::OK),
+        ("/api/programmes.csv", token.as_str(), StatusCode::OK),
+        ("/api/me", "acc_not-a-token", StatusCode::UNAUTHORIZED),
+    ] {
+        let r = app
+            .http
+            .get(app.at(path))
+            .header(AUTHORIZATION, format!("Bearer {secret}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), status, "{path}");
+        assert_eq!(cache(&r).as_deref(), Some("no-store"), "{path}");
+    }
+
+    // Without secure cookies the platform is not known to be on HTTPS.
+    let Some(plain) = TestApp::spawn_with(app.store.backend(), |c| c.secure_cookies = false).await
+    else {
+        return;
+    };
+    let r = plain.http.get(plain.at("/members")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(!r.headers().contains_key("strict-transport-security"));
+    plain.finish().await;
+}
+
+async fn names_that_hide_characters_are_refused_naming_the_field_and_keep_the_input(app: &TestApp) {
+    let message = accord_core::validation::HIDDEN_CHARACTER_MESSAGE;
+    // A focal point whose name would display as "Aigerim Nurlanova".
+    let b = app.sign_in("kaz.admin").await;
+    let fields = focal_fields("Aigerim \u{202E}avonlruN");
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    for (path, expected) in [
+        ("/members/KAZ/focal-points/new", message),
+        (
+            "/members/KAZ/focal-points/new?lang=ru",
+            "не должно содержать невидимых символов и символов управления направлением текста",
+        ),
+    ] {
+        let r = app.post_form(&b, path, &borrowed).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("href=\"#name\""), "{path}");
+        assert!(html.contains(expected), "{path}");
+        assert!(
+            html.contains("Aigerim \u{202E}avonlruN"),
+            "the input is kept"
+        );
+        assert!(html.contains("Head of division"), "the other fields too");
+    }
+    assert_eq!(app.focal_point_count("KAZ").await, 0);
+
+    // A display name with a zero-width space, through the API.
+    let token = app.api_token("kaz.admin").await;
+    let (status, body) = api(
+        app,
+        Some(&token),
+        reqwest::Method::POST,
+        "/api/users",
+        Some(&json!({
+            "username": "kaz.twin",
+            "display_name": "kaz\u{200B}.admin",
+            "member": "KAZ",
+            "role": "reader"
+        })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["fields"][0]["field"], "display_name");
+    assert_eq!(body["error"]["fields"][0]["message"], message);
+    assert!(
+        app.store
+            .user_by_username(&accord_core::Username::parse("kaz.twin").unwrap())
+            .await
+            .is_err()
+    );
+
+    // An uploaded file named "names….exe" that displays as "namesexe.csv".
+    let r = upload(
+        app,
+        &b,
+        "/screen/batch",
+        &[(
+            "file",
+            "names\u{202E}vsc.exe",
+            b"name\nIvan Petrov\n".to_vec(),
+        )],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains(message));
+}
+
+async fn each_user_of_a_member_keeps_their_own_unread_notifications(app: &TestApp) {
+    use accord_store::common_list::SubjectKind;
+    // Kyrgyzstan is told of Kazakhstan's proposal and its adoption.
+    app.list_by_silence(
+        SubjectKind::Organization,
+        "Jamaat Al-Example",
+        "statement",
+        "summary",
+    )
+    .await;
+    let second = NewUser::parse("kgz.reader", "Second", "KGZ", "reader").unwrap();
+    app.store
+        .create_user(&Actor::system("test"), &second, PASSWORD, false)
+        .await
+        .unwrap();
+    let (admin, reader) = (
+        app.sign_in("kgz.admin").await,
+        app.sign_in("kgz.reader").await,
+    );
+    let all = unread(app, &admin).await;
+    assert!(all >= 2, "{all}");
+    assert_eq!(unread(app, &reader).await, all);
+
+    // The administrator marks everything read: only for themselves.
+    let r = app.post_form(&admin, "/notifications/read", &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(unread(app, &admin).await, 0);
+    assert_eq!(unread(app, &reader).await, all);
+    let page = app
+        .get(&reader, "/notifications")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("badge warn"), "new for the other user");
+    let page = app
+        .get(&admin, "/notifications")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("badge warn"), "read by the one who read it");
+
+    let r = app.post_form(&reader, "/notifications/read", &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(unread(app, &reader).await, 0);
+}
+
+/// How many of the notifications on `b`'s API list `b` has not read.
+async fn unread(app: &TestApp, b: &Browser) -> usize {
+    let list: Vec<Value> = app.get(b, "/api/notifications").await.json().await.unwrap();
+    assert!(!list.is_empty());
+    list.iter().filter(|n| n["read_at"].is_null()).count()
 }

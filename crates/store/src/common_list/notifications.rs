@@ -18,7 +18,7 @@ use super::decode;
 use crate::{Store, StoreError};
 
 /// Who a notification is for: a member (all its users), the secretariat, or
-/// the ombudsperson.
+/// the ombudsperson. Each of the recipient's users reads it on their own.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(into = "String")]
 pub enum Recipient {
@@ -77,6 +77,7 @@ pub struct Notification {
     /// The reporting round it is about (Joint Plan notices).
     pub round: Option<String>,
     pub created_at: i64,
+    /// When the user asking read it.
     pub read_at: Option<i64>,
 }
 
@@ -112,9 +113,11 @@ impl TryFrom<NotificationRow> for Notification {
     }
 }
 
+/// Notifications with the read state of the user bound as `$1`.
 const NOTIFICATION_SELECT: &str = "SELECT n.id, n.recipient, n.kind, n.text_key, n.params, n.proposal_id, \
-     s.public_id AS subject, n.round_id, n.created_at, n.read_at FROM notifications n \
-     LEFT JOIN list_subjects s ON s.id = n.subject_id";
+     s.public_id AS subject, n.round_id, n.created_at, r.read_at FROM notifications n \
+     LEFT JOIN list_subjects s ON s.id = n.subject_id \
+     LEFT JOIN notification_reads r ON r.notification_id = n.id AND r.user_id = $1";
 
 pub(crate) fn text_key(kind: &str) -> String {
     format!("common_list.notice.{kind}")
@@ -287,17 +290,20 @@ pub(crate) async fn states_of(
 }
 
 impl Store {
-    /// A recipient's notifications, newest first (`unread_only`: not yet read).
+    /// A recipient's notifications, newest first, as its user `user_id`
+    /// read them (`unread_only`: those that user has not read).
     pub async fn notifications(
         &self,
         recipient: &Recipient,
+        user_id: i64,
         unread_only: bool,
         limit: i64,
     ) -> Result<Vec<Notification>, StoreError> {
         let rows: Vec<NotificationRow> = sqlx::query_as(sql!(
-            "{NOTIFICATION_SELECT} WHERE n.recipient = $1 AND ($2 = 0 OR n.read_at IS NULL) \
-             ORDER BY n.id DESC LIMIT $3"
+            "{NOTIFICATION_SELECT} WHERE n.recipient = $2 AND ($3 = 0 OR r.read_at IS NULL) \
+             ORDER BY n.id DESC LIMIT $4"
         ))
+        .bind(user_id)
         .bind(recipient.as_string())
         .bind(i64::from(unread_only))
         .bind(limit.clamp(1, 1000))
@@ -306,47 +312,68 @@ impl Store {
         rows.into_iter().map(Notification::try_from).collect()
     }
 
-    /// How many notifications the recipient has not read.
-    pub async fn unread_notifications(&self, recipient: &Recipient) -> Result<i64, StoreError> {
+    /// How many of the recipient's notifications its user `user_id` has not read.
+    pub async fn unread_notifications(
+        &self,
+        recipient: &Recipient,
+        user_id: i64,
+    ) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM notifications WHERE recipient = $1 AND read_at IS NULL",
+            "SELECT COUNT(*) FROM notifications n WHERE n.recipient = $1 AND NOT EXISTS \
+             (SELECT 1 FROM notification_reads r WHERE r.notification_id = n.id AND r.user_id = $2)",
         )
         .bind(recipient.as_string())
+        .bind(user_id)
         .fetch_one(&self.pool)
         .await?)
     }
 
-    /// Marks one of the recipient's notifications read (reading it twice is
-    /// harmless); someone else's is not found.
+    /// Marks one of the recipient's notifications read for its user
+    /// `user_id` (reading it twice is harmless); someone else's is not found.
     pub async fn mark_notification_read(
         &self,
         recipient: &Recipient,
+        user_id: i64,
         id: i64,
         now: i64,
     ) -> Result<(), StoreError> {
-        let done = sqlx::query(
-            "UPDATE notifications SET read_at = COALESCE(read_at, $1) WHERE id = $2 AND recipient = $3",
-        )
-        .bind(now)
-        .bind(id)
-        .bind(recipient.as_string())
-        .execute(&self.pool)
-        .await?;
-        if done.rows_affected() == 0 {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM notifications WHERE id = $1 AND recipient = $2")
+                .bind(id)
+                .bind(recipient.as_string())
+                .fetch_optional(&self.pool)
+                .await?;
+        if found.is_none() {
             return Err(StoreError::NotFound(format!("notification {id}")));
         }
+        sqlx::query(
+            "INSERT INTO notification_reads (notification_id, user_id, read_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (notification_id, user_id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(user_id)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
-    /// Marks all of the recipient's notifications read; returns how many were unread.
+    /// Marks all of the recipient's notifications read for its user
+    /// `user_id`, and for no other; returns how many were unread.
     pub async fn mark_all_notifications_read(
         &self,
         recipient: &Recipient,
+        user_id: i64,
         now: i64,
     ) -> Result<u64, StoreError> {
+        // ON CONFLICT: a second press of the button racing the first.
         let done = sqlx::query(
-            "UPDATE notifications SET read_at = $1 WHERE recipient = $2 AND read_at IS NULL",
+            "INSERT INTO notification_reads (notification_id, user_id, read_at) \
+             SELECT n.id, $1, $2 FROM notifications n WHERE n.recipient = $3 AND NOT EXISTS \
+             (SELECT 1 FROM notification_reads r WHERE r.notification_id = n.id AND r.user_id = $1) \
+             ON CONFLICT (notification_id, user_id) DO NOTHING",
         )
+        .bind(user_id)
         .bind(now)
         .bind(recipient.as_string())
         .execute(&self.pool)

@@ -194,7 +194,7 @@ impl Store {
         new: &NewPetition,
     ) -> Result<PetitionTracking, StoreError> {
         let mut c = validation::Collector::default();
-        let name = c.check(validation::text(
+        let name = c.check(validation::name(
             "petitioner_name",
             &new.petitioner_name,
             true,

@@ -308,6 +308,7 @@ fn check_evidence(e: &NewEvidence) -> Result<(), Invalid> {
             "each file needs a plain name (no folders), up to 255 characters",
         ));
     }
+    validation::visible("evidence", name)?;
     if e.content_type.trim().is_empty() || e.content_type.len() > 255 {
         return Err(Invalid::field("evidence", "each file needs a content type"));
     }

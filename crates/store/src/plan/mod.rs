@@ -13,7 +13,7 @@ mod reports;
 mod rounds;
 mod strategies;
 
-use accord_core::Invalid;
+use accord_core::{Invalid, validation};
 use accord_plan::PlanError;
 
 use crate::StoreError;
@@ -54,6 +54,7 @@ pub(crate) fn checked_file(file: &NewEvidenceFile) -> Result<(String, String), S
         )
         .into());
     }
+    validation::visible("file", name)?;
     if file.bytes.is_empty() {
         return Err(Invalid::field("file", format!("{name} is empty")).into());
     }

@@ -192,7 +192,7 @@ pub async fn api_screen(
         }
     };
     match run(&state, &ctx, input, opts).await {
-        Ok(s) => Ok(([(header::CACHE_CONTROL, "no-store")], Json(s)).into_response()),
+        Ok(s) => Ok(Json(s).into_response()),
         Err(Refusal::Manifest(p)) => Ok(refused(&p)),
         Err(Refusal::Web(e)) => Err(e),
     }
@@ -415,6 +415,5 @@ pub async fn screen_upload(
         }
         Err(Refusal::Web(e)) => return Err(e),
     };
-    // Travellers' names: not for any cache.
-    Ok(([(header::CACHE_CONTROL, "no-store")], page).into_response())
+    Ok(page.into_response())
 }

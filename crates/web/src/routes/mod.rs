@@ -38,10 +38,10 @@ use std::sync::Arc;
 
 use accord_core::Action;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, Uri, header};
-use axum::middleware::{from_fn, from_fn_with_state};
-use tower_http::set_header::SetResponseHeaderLayer;
+use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::response::Response;
 
 use crate::error::{WebError, render_errors};
 use crate::gate::{self, Gate, Routes, RuleTable, edits_strategies, member_param};
@@ -635,7 +635,7 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
 pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
     let (routes, rules) = routes(state.config.max_upload_bytes);
-    let mut router = routes
+    routes
         .fallback(not_found)
         .layer(from_fn_with_state((state.clone(), rules), gate::check))
         .layer(DefaultBodyLimit::max(limit))
@@ -643,18 +643,49 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), context::resolve))
         .layer(from_fn_with_state(state.clone(), metrics::track))
         .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(state);
-    for (name, value) in SECURITY_HEADERS {
-        router = router.layer(SetResponseHeaderLayer::if_not_present(
-            name,
-            HeaderValue::from_static(value),
-        ));
-    }
-    router
+        .layer(from_fn_with_state(state.clone(), security_headers))
+        .with_state(state)
 }
 
 async fn not_found(uri: Uri) -> WebError {
     WebError::NotFound(uri.path().to_string())
+}
+
+/// The security headers of every response, set here and nowhere else: the
+/// fixed [`SECURITY_HEADERS`] (a handler may set its own), `no-store` on
+/// whatever may be one user's, and HSTS where the platform runs on HTTPS.
+async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    // Decided from the credentials the request carries, before the context
+    // resolves them, so that answers made on the way (a refused token, a
+    // CSRF refusal, the redirect to a password change) are covered too; a
+    // stale cookie costs only a cache miss.
+    let credentials = request.headers().contains_key(header::AUTHORIZATION)
+        || context::cookie(request.headers(), context::SESSION_COOKIE).is_some();
+    // The vendored assets are the same for everyone.
+    let public_asset = request.uri().path().starts_with("/static/");
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    for (name, value) in SECURITY_HEADERS {
+        h.entry(name).or_insert(HeaderValue::from_static(value));
+    }
+    // Pages, API answers, exports and downloads for a signed-in user must not
+    // be kept by a proxy or left in the browser's cache for the next user of
+    // the machine; nor may an answer that sets a cookie (the one that signs
+    // in, a page with a new client's CSRF token) be handed to another
+    // client. This overrides any caching a handler chose.
+    if !public_asset && (credentials || h.contains_key(header::SET_COOKIE)) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    // Secure cookies mean the platform is served over HTTPS: browsers are
+    // then told never to try plain HTTP, where a first request could be
+    // intercepted before the redirect.
+    if state.config.secure_cookies {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    response
 }
 
 /// Headers that keep pages from being framed, sniffed or leaking referrers;

@@ -1,6 +1,6 @@
 //! Notifications in the application: what the procedure told this user's
 //! member (a proposal opened, a deadline nears, a hold, a decision, a newly
-//! listed national), or the secretariat.
+//! listed national), or the secretariat. Read or not is each user's own.
 
 use accord_core::Action;
 use accord_store::common_list::{Notification, Recipient};
@@ -62,7 +62,10 @@ pub async fn page_handler(
 ) -> Result<Html<String>, WebError> {
     ctx.require(&state, &Action::ViewProposals).await?;
     let who = recipient(&ctx)?;
-    let list = state.store.notifications(&who, false, 200).await?;
+    let list = state
+        .store
+        .notifications(&who, ctx.user()?.id, false, 200)
+        .await?;
     let l = ctx.lang;
     Ok(page(
         &ctx,
@@ -99,7 +102,7 @@ pub async fn mark_all_read(
     ctx.require(&state, &Action::ViewProposals).await?;
     state
         .store
-        .mark_all_notifications_read(&recipient(&ctx)?, accord_store::now_ms())
+        .mark_all_notifications_read(&recipient(&ctx)?, ctx.user()?.id, accord_store::now_ms())
         .await?;
     Ok(Redirect::to("/notifications").into_response())
 }
@@ -112,7 +115,7 @@ pub async fn api_list(
     Ok(axum::Json(
         state
             .store
-            .notifications(&recipient(&ctx)?, false, 200)
+            .notifications(&recipient(&ctx)?, ctx.user()?.id, false, 200)
             .await?,
     ))
 }

@@ -115,6 +115,7 @@ pub(super) fn problem_message(l: Lang, p: &Problem) -> String {
         Code::PublishNeedsClear => "programmes.p_publish_needs_clear",
         Code::EndWithoutStart => "programmes.p_end_without_start",
         Code::OrganizationUnnamed => "programmes.p_organization_unnamed",
+        Code::HiddenCharacters => "programmes.p_hidden_characters",
         Code::NoParticipants => "programmes.p_no_participants",
         Code::UnknownCommitment => "programmes.p_unknown_commitment",
     };

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use accord_core::tlp::Tlp;
-use accord_core::validation::{Collector, text};
+use accord_core::validation::{Collector, name, text};
 use accord_core::{FieldError, Invalid};
 use accord_lists::{
     Address, BirthDate, DateValue, EntryLink, EntryName, EntrySchema, IdentityDocument, ListEntry,
@@ -425,7 +425,7 @@ pub fn build(input: &ProposalInput) -> Result<NewProposal, Invalid> {
         p.statement_tlp = tlp.expect("checked");
         return Ok(p);
     }
-    let name = c.check(text("name", &input.name, true, 300));
+    let primary = c.check(name("name", &input.name, true, 300));
     let kind = match input.subject_kind.trim() {
         "individual" => Some(SubjectKind::Individual),
         "organization" => Some(SubjectKind::Organization),
@@ -466,7 +466,7 @@ pub fn build(input: &ProposalInput) -> Result<NewProposal, Invalid> {
 
     for (i, a) in input.aliases.iter().enumerate() {
         let field = |f: &str| format!("aliases[{i}].{f}");
-        let Some(text) = c.check(text(&field("name"), &a.name, true, 300)) else {
+        let Some(text) = c.check(name(&field("name"), &a.name, true, 300)) else {
             continue;
         };
         let kind = match a.kind.trim() {
@@ -507,7 +507,10 @@ pub fn build(input: &ProposalInput) -> Result<NewProposal, Invalid> {
         }
         entry.push_name(n);
     }
-    if let Some(original) = opt("original_script", &input.original_script, &mut c) {
+    if let Some(original) = c
+        .check(name("original_script", &input.original_script, false, 300))
+        .filter(|v| !v.is_empty())
+    {
         entry.push_name(EntryName::new(original, NameKind::OriginalScript));
     }
 
@@ -617,10 +620,10 @@ pub fn build(input: &ProposalInput) -> Result<NewProposal, Invalid> {
     }
     c.finish()?;
     let kind = kind.expect("checked");
-    if let Some(name) = name {
+    if let Some(primary) = primary {
         entry
             .names
-            .insert(0, EntryName::new(name, NameKind::Primary));
+            .insert(0, EntryName::new(primary, NameKind::Primary));
     }
     let mut p = if about_listed {
         NewProposal::about(

@@ -474,6 +474,7 @@ pub async fn start_batch(
         .count()
         .saturating_sub(1) as i64;
     let name = file_name.clone().unwrap_or_else(|| "upload.csv".into());
+    accord_core::validation::visible("file", &name)?;
     let job = state
         .store
         .create_screening_job(user.id, &name, Some(rows))
@@ -603,7 +604,6 @@ pub async fn job_result(
                 axum::http::header::CONTENT_DISPOSITION,
                 "attachment; filename=\"screening-results.csv\"",
             ),
-            (axum::http::header::CACHE_CONTROL, "no-store"),
         ],
         csv,
     )
