@@ -351,7 +351,10 @@ async fn token(cmd: TokenCommand, file: &FileConfig) -> anyhow::Result<()> {
                 scopes,
                 days: days.map(serde_json::Value::from),
             }
-            .validate(accord_core::token::DEFAULT_TOKEN_DAYS)?;
+            .validate(
+                file.token_days
+                    .unwrap_or(accord_core::token::DEFAULT_TOKEN_DAYS),
+            )?;
             let store = open(&db.url(file)).await?;
             let owner = store.user_by_username(&username).await?;
             let new = store.create_token(&operator(), owner.id, &request).await?;

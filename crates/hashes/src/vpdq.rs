@@ -309,9 +309,9 @@ impl<K: Clone + Eq + Hash + Ord> VpdqIndex<K> {
         // Per video: how many query frames found it, and which of its
         // frames were found.
         let mut hits: BTreeMap<K, (usize, BTreeSet<u32>)> = BTreeMap::new();
-        for q in &unique {
+        // All the query's frames in one pass over the index.
+        for found in self.frames.lookup_batch(&unique, distance) {
             let mut seen_for_q: BTreeSet<&K> = BTreeSet::new();
-            let found = self.frames.lookup(q, distance);
             for ((id, j), _) in &found {
                 let entry = hits.entry(id.clone()).or_default();
                 entry.1.insert(*j);

@@ -118,7 +118,7 @@ pub fn ffmpeg_available(options: &VideoOptions) -> bool {
 /// the unreliable ones.
 pub fn vpdq_of_video(bytes: &[u8], options: &VideoOptions) -> Result<Vec<VpdqFrame>, VideoError> {
     let deadline = Instant::now() + options.timeout;
-    let info = probe(bytes, options)?;
+    let info = probe_until(bytes, options, deadline)?;
     let limits = options.limits;
     let (w, h) = (info.width, info.height);
     if w > limits.max_side || h > limits.max_side || u64::from(w) * u64::from(h) > limits.max_pixels
@@ -131,30 +131,25 @@ pub fn vpdq_of_video(bytes: &[u8], options: &VideoOptions) -> Result<Vec<VpdqFra
         });
     }
     let every = frame_step(options.seconds_per_hash, info.frames_per_second);
-    let mut child = Command::new(&options.ffmpeg)
+    let mut command = Command::new(&options.ffmpeg);
+    command
         // -xerror: a damaged or truncated video is refused, not hashed in part.
         .args(["-nostdin", "-hide_banner", "-loglevel", "error", "-xerror"])
+        // One decoding thread: a server decodes uploads side by side (the
+        // web layer bounds how many), each must not take every core.
+        .args(["-threads", "1", "-filter_threads", "1"])
+        .args(INPUT_ONLY)
         .args(["-i", "/dev/stdin"])
         .args(["-map", "0:v:0", "-an", "-sn", "-dn"])
         .args(["-vf", &format!("select='not(mod(n\\,{every}))'")])
         .args(["-fps_mode", "passthrough", "-pix_fmt", "rgb24"])
-        .args(["-f", "image2pipe", "-c:v", "ppm", "pipe:1"])
-        .stdin(in_memory_file(bytes)?)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|_| no_ffmpeg(&options.ffmpeg))?;
-    let stdout = child.stdout.take().expect("piped");
-    let stderr = child.stderr.take().expect("piped");
-    let child = Arc::new(Mutex::new(child));
-    let watchdog = Watchdog::start(Arc::clone(&child), deadline);
-    let errors = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = BufReader::new(stderr)
-            .take(64 * 1024)
-            .read_to_string(&mut text);
-        text
-    });
+        .args(["-f", "image2pipe", "-c:v", "ppm", "pipe:1"]);
+    let (child, stdout, errors) = Supervised::spawn(
+        &mut command,
+        in_memory_file(bytes)?,
+        deadline,
+        &options.ffmpeg,
+    )?;
 
     let mut frames = Vec::new();
     let mut reader = BufReader::with_capacity(1 << 20, stdout);
@@ -185,10 +180,9 @@ pub fn vpdq_of_video(bytes: &[u8], options: &VideoOptions) -> Result<Vec<VpdqFra
         }
     }
     if outcome.is_err() {
-        let _ = child.lock().expect("not poisoned").kill();
+        child.kill();
     }
-    let status = child.lock().expect("not poisoned").wait();
-    let timed_out = watchdog.stop();
+    let (status, timed_out) = child.wait();
     let stderr = errors.join().unwrap_or_default();
     if timed_out {
         return Err(VideoError::TimedOut {
@@ -197,7 +191,7 @@ pub fn vpdq_of_video(bytes: &[u8], options: &VideoOptions) -> Result<Vec<VpdqFra
     }
     outcome?;
     match status {
-        Ok(s) if s.success() => {}
+        Some(s) if s.success() => {}
         _ => {
             return Err(VideoError::Corrupt {
                 detail: last_line(&stderr),
@@ -218,26 +212,47 @@ fn frame_step(seconds_per_hash: f64, fps: f64) -> u64 {
     ((seconds_per_hash * fps).floor() as u64).max(1)
 }
 
+/// What ffmpeg and ffprobe may read: the in-memory file and nothing else
+/// (no network, no other file a playlist or a concat list could name).
+const INPUT_ONLY: [&str; 2] = ["-protocol_whitelist", "file"];
+
 /// The first video stream's size and rate.
 pub fn probe(bytes: &[u8], options: &VideoOptions) -> Result<StreamInfo, VideoError> {
+    probe_until(bytes, options, Instant::now() + options.timeout)
+}
+
+fn probe_until(
+    bytes: &[u8],
+    options: &VideoOptions,
+    deadline: Instant,
+) -> Result<StreamInfo, VideoError> {
     let ffprobe = options.ffprobe();
-    let out = Command::new(&ffprobe)
+    let mut command = Command::new(&ffprobe);
+    command
         .args(["-v", "error", "-select_streams", "v:0"])
         .args([
             "-show_entries",
             "stream=width,height,avg_frame_rate,r_frame_rate",
         ])
-        .args(["-of", "json", "-i", "/dev/stdin"])
-        .stdin(in_memory_file(bytes)?)
-        .output()
-        .map_err(|_| no_ffmpeg(&ffprobe))?;
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if !out.status.success() {
+        .args(INPUT_ONLY)
+        .args(["-of", "json", "-i", "/dev/stdin"]);
+    let (child, stdout, errors) =
+        Supervised::spawn(&mut command, in_memory_file(bytes)?, deadline, &ffprobe)?;
+    let mut json = Vec::new();
+    let _ = stdout.take(1 << 20).read_to_end(&mut json);
+    let (status, timed_out) = child.wait();
+    let stderr = errors.join().unwrap_or_default();
+    if timed_out {
+        return Err(VideoError::TimedOut {
+            seconds: options.timeout.as_secs(),
+        });
+    }
+    if !status.is_some_and(|s| s.success()) {
         return Err(VideoError::NotAVideo {
             detail: last_line(&stderr),
         });
     }
-    parse_probe(&out.stdout)
+    parse_probe(&json)
 }
 
 #[derive(serde::Deserialize)]
@@ -400,42 +415,112 @@ fn in_memory_file(_bytes: &[u8]) -> Result<std::fs::File, VideoError> {
     })
 }
 
-/// Kills the child when the deadline passes.
-struct Watchdog {
+/// A child process under a deadline: a watchdog thread kills it when the
+/// deadline passes, its standard error is collected on a thread of its own
+/// (so a chatty child cannot block on a full pipe), and it is always reaped
+/// (on drop too), so no zombie outlives a request.
+struct Supervised {
+    child: Arc<Mutex<Child>>,
     done: Arc<AtomicBool>,
     fired: Arc<AtomicBool>,
-    thread: std::thread::JoinHandle<()>,
+    watchdog: Option<std::thread::JoinHandle<()>>,
+    reaped: bool,
 }
 
-impl Watchdog {
-    fn start(child: Arc<Mutex<Child>>, deadline: Instant) -> Self {
+impl Supervised {
+    fn spawn(
+        command: &mut Command,
+        stdin: std::fs::File,
+        deadline: Instant,
+        program: &Path,
+    ) -> Result<
+        (
+            Supervised,
+            std::process::ChildStdout,
+            std::thread::JoinHandle<String>,
+        ),
+        VideoError,
+    > {
+        let mut child = command
+            // FFREPORT would make ffmpeg write a log file.
+            .env_remove("FFREPORT")
+            .stdin(stdin)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|_| no_ffmpeg(program))?;
+        let stdout = child.stdout.take().expect("piped");
+        let stderr = child.stderr.take().expect("piped");
+        let errors = std::thread::spawn(move || {
+            let mut text = String::new();
+            let mut all = BufReader::new(stderr);
+            let _ = (&mut all).take(64 * 1024).read_to_string(&mut text);
+            // Drain the rest so the child never blocks on a full pipe.
+            let _ = std::io::copy(&mut all, &mut std::io::sink());
+            text
+        });
+        let child = Arc::new(Mutex::new(child));
         let done = Arc::new(AtomicBool::new(false));
         let fired = Arc::new(AtomicBool::new(false));
-        let (d, f) = (Arc::clone(&done), Arc::clone(&fired));
-        let thread = std::thread::spawn(move || {
+        let (c, d, f) = (Arc::clone(&child), Arc::clone(&done), Arc::clone(&fired));
+        let watchdog = std::thread::spawn(move || {
             while !d.load(Ordering::Acquire) {
                 let now = Instant::now();
                 if now >= deadline {
                     f.store(true, Ordering::Release);
-                    let _ = child.lock().expect("not poisoned").kill();
+                    let _ = c.lock().expect("not poisoned").kill();
                     return;
                 }
                 std::thread::park_timeout(deadline - now);
             }
         });
-        Self {
+        let supervised = Supervised {
+            child,
             done,
             fired,
-            thread,
-        }
+            watchdog: Some(watchdog),
+            reaped: false,
+        };
+        Ok((supervised, stdout, errors))
     }
 
-    /// Stops watching; whether it had fired.
-    fn stop(self) -> bool {
+    fn kill(&self) {
+        let _ = self.child.lock().expect("not poisoned").kill();
+    }
+
+    /// Waits for the child's end (polling, so the watchdog can still take
+    /// the lock and kill it); its status, and whether the deadline killed it.
+    fn wait(mut self) -> (Option<std::process::ExitStatus>, bool) {
+        let status = loop {
+            match self.child.lock().expect("not poisoned").try_wait() {
+                Ok(Some(status)) => break Some(status),
+                Ok(None) => {}
+                Err(_) => break None,
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        self.reaped = true;
+        self.stop_watchdog();
+        (status, self.fired.load(Ordering::Acquire))
+    }
+
+    fn stop_watchdog(&mut self) {
         self.done.store(true, Ordering::Release);
-        self.thread.thread().unpark();
-        let _ = self.thread.join();
-        self.fired.load(Ordering::Acquire)
+        if let Some(w) = self.watchdog.take() {
+            w.thread().unpark();
+            let _ = w.join();
+        }
+    }
+}
+
+impl Drop for Supervised {
+    fn drop(&mut self) {
+        if !self.reaped {
+            let mut child = self.child.lock().expect("not poisoned");
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        self.stop_watchdog();
     }
 }
 

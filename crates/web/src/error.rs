@@ -35,7 +35,7 @@ pub enum WebError {
     #[error("this API token does not have the {0} scope: create a token with it")]
     TokenScope(accord_core::token::Scope),
     /// What no API token may do.
-    #[error("API tokens cannot do this (create tokens, post the pages' forms): sign in to do it")]
+    #[error("API tokens cannot do this (make credentials, use the pages): sign in to do it")]
     NotForTokens,
     #[error("{0}")]
     BadRequest(String),
@@ -45,6 +45,10 @@ pub enum WebError {
     Conflict(String),
     #[error("too many failed attempts; try again in {seconds} seconds")]
     TooManyRequests { seconds: i64 },
+    /// A limit other than sign-in failures: what is used up, and when to
+    /// come back.
+    #[error("{what}; try again in {seconds} seconds")]
+    Busy { what: &'static str, seconds: i64 },
     #[error("the request body is larger than allowed")]
     PayloadTooLarge,
     #[error("send the body as {expected}")]
@@ -68,7 +72,9 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Conflict(_) => StatusCode::CONFLICT,
-            WebError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            WebError::TooManyRequests { .. } | WebError::Busy { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             WebError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
@@ -88,7 +94,7 @@ impl WebError {
             WebError::BadRequest(_) => "bad_request",
             WebError::Invalid(_) => "invalid",
             WebError::Conflict(_) => "conflict",
-            WebError::TooManyRequests { .. } => "too_many_requests",
+            WebError::TooManyRequests { .. } | WebError::Busy { .. } => "too_many_requests",
             WebError::PayloadTooLarge => "payload_too_large",
             WebError::UnsupportedMediaType { .. } => "unsupported_media_type",
             WebError::MethodNotAllowed(_) => "method_not_allowed",
@@ -116,6 +122,10 @@ impl WebError {
                 lang.tf("error.too_many", &[("seconds", &seconds.to_string())])
             }
             WebError::PayloadTooLarge => lang.t("error.too_large").into(),
+            // The domain's words, translated by their shape.
+            WebError::Busy { .. } | WebError::TokenScope(_) | WebError::NotForTokens => {
+                lang.message(&self.to_string())
+            }
             WebError::Internal(_) => lang.t("error.internal").into(),
             other => other.to_string(),
         }
@@ -162,7 +172,7 @@ impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = self.status();
         let mut response = (status, Json(self.to_json())).into_response();
-        if let WebError::TooManyRequests { seconds } = &self
+        if let WebError::TooManyRequests { seconds } | WebError::Busy { seconds, .. } = &self
             && let Ok(v) = HeaderValue::from_str(&seconds.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);

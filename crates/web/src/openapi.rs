@@ -589,7 +589,7 @@ fn base_spec() -> Value {
                 "NewToken": { "type": "object", "required": ["name", "scopes"], "properties": {
                     "name": { "type": "string", "minLength": 1, "maxLength": 100 },
                     "scopes": { "type": "array", "minItems": 1, "items": { "type": "string", "enum": ["screen", "read", "write", "taxii", "hashes", "metrics"] },
-                        "description": "screen: /api/screen, /match, /api/manifests; hashes: /api/hashes, /api/banks, /m, the TCAP list; read and write: the rest of the API; metrics: /metrics. A token cannot create tokens." },
+                        "description": "screen: /api/screen, /match, /api/manifests; hashes: /api/hashes, /api/banks, /m, the TCAP list; read and write: the rest of the API; metrics: /metrics. No token can create tokens, accounts, passwords or signing keys. taxii is reserved (no TAXII server yet)." },
                     "days": { "type": "integer", "minimum": 1, "maximum": 730, "description": "lifetime (default 90, the server's token_days)" } } },
                 "PasswordChange": { "type": "object", "required": ["current_password", "new_password"], "properties": { "current_password": { "type": "string" }, "new_password": { "type": "string", "minLength": 10 }, "revoke_tokens": { "type": "boolean", "default": false } } },
                 "PasswordChanged": { "type": "object", "properties": { "sessions_ended": { "type": "integer" }, "tokens_revoked": { "type": "integer" } } },

@@ -21,6 +21,9 @@ pub struct AppState {
     pub hashes: Arc<crate::hash_index::HashIndex>,
     /// Platforms' lookups: per-token limits and the tallies audited per minute.
     pub lookups: Arc<crate::lookups::Lookups>,
+    /// Videos being decoded for vPDQ at once: one per core, so uploads
+    /// cannot take the server's CPU from everything else.
+    pub video_decodes: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -55,9 +58,11 @@ impl AppState {
             store.clone(),
             (config.lookup_tally_period / 6).max(std::time::Duration::from_millis(50)),
         );
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         Ok(AppState {
             hashes,
             lookups,
+            video_decodes: Arc::new(tokio::sync::Semaphore::new(cores)),
             signing_key,
             store,
             config: Arc::new(config),

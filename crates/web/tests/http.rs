@@ -2406,6 +2406,21 @@ async fn a_token_is_held_to_its_scopes_and_cannot_make_tokens_nor_post_forms(app
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let tokens = app.store.tokens(user.id).await.unwrap();
     assert_eq!(tokens.len(), 2, "no token was made by a token");
+    // Nor an account, whose one-time password would let it sign in and
+    // make tokens, even the secretariat's token; nor a page read.
+    let sec = app.api_token("sec").await;
+    let (status, v) = api(app, Some(&sec), Method::POST, "/api/users",
+        Some(&json!({ "username": "planted", "display_name": "P", "member": "KAZ", "role": "member_admin" }))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{v}");
+    assert_eq!(v["error"]["code"], "not_for_tokens");
+    let r = app
+        .http
+        .get(app.at("/banks"))
+        .bearer_auth(&full)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "pages are for people");
     // The metrics are the secretariat's: its scraper's token reads them.
     let (status, _) = api(app, None, Method::GET, "/metrics", None).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "anonymous: sent to sign in");
@@ -2415,7 +2430,6 @@ async fn a_token_is_held_to_its_scopes_and_cannot_make_tokens_nor_post_forms(app
         StatusCode::FORBIDDEN,
         "a member's token, metrics scope or not"
     );
-    let sec = app.api_token("sec").await;
     let (status, text) = api(app, Some(&sec), Method::GET, "/metrics", None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(

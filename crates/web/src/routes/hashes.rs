@@ -5,6 +5,7 @@
 //! rule); writing needs `bank::may_write`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use accord_core::{Action, FieldError, Invalid};
 use accord_hashes::SignalType;
@@ -547,7 +548,8 @@ fn admit(state: &AppState, ctx: &Ctx, signals: usize) -> Result<(), WebError> {
             ),
         )
         .into()),
-        Err(wait) => Err(WebError::TooManyRequests {
+        Err(wait) => Err(WebError::Busy {
+            what: "this token's hash lookups for the minute are used up",
             seconds: i64::try_from(wait).unwrap_or(60),
         }),
     }
@@ -585,7 +587,8 @@ pub async fn hma_lookup(
         .signal_type
         .parse()
         .map_err(|e: accord_hashes::HashError| Invalid::field("signal_type", e.to_string()))?;
-    admit(&state, &ctx, probes(kind, &q.signal))?;
+    let cost = probes(kind, &q.signal);
+    admit(&state, &ctx, cost)?;
     state.hashes.refresh(&state.store).await?;
     let banks = readable_banks(&state, &ctx).await?;
     let (hits, _) = match_one(&state, &banks, kind, &q.signal, DEFAULT_DISTANCE)
@@ -593,7 +596,7 @@ pub async fn hma_lookup(
         .map_err(|e| Invalid::field("signal", e.to_string()))?;
     let mut out: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
     let ids: Vec<i64> = hits.iter().map(|f| f.hash.id).collect();
-    tally(&state, &ctx, 1, usize::from(!ids.is_empty()), ids);
+    tally(&state, &ctx, cost, usize::from(!ids.is_empty()), ids);
     for f in hits {
         // HMA writes a video's "distance" as both shares, `80%[45%]`
         // (ThreatExchange's `VPDQSimilarityInfo.pretty_str`).
@@ -758,10 +761,28 @@ async fn hash_upload(
 ) -> Result<Hashed, WebError> {
     let owned = bytes.to_vec();
     let video = state.config.video.clone();
-    let hashed = tokio::task::spawn_blocking(move || hash_bytes(&owned, dihedral, &video))
-        .await
-        .map_err(|e| WebError::Internal(format!("hashing an upload: {e}")))?
-        .map_err(|e| Invalid::field("file", e.to_string()))?;
+    // A video holds one of the decoding permits while ffmpeg runs; when all
+    // are taken the upload is refused at once rather than queued.
+    let permit = if accord_hashes::looks_like_video(bytes) {
+        Some(
+            Arc::clone(&state.video_decodes)
+                .try_acquire_owned()
+                .map_err(|_| WebError::Busy {
+                    what: "the server is decoding as many videos as it has cores",
+                    seconds: 10,
+                })?,
+        )
+    } else {
+        None
+    };
+    let hashed = tokio::task::spawn_blocking(move || {
+        let hashed = hash_bytes(&owned, dihedral, &video);
+        drop(permit);
+        hashed
+    })
+    .await
+    .map_err(|e| WebError::Internal(format!("hashing an upload: {e}")))?
+    .map_err(|e| Invalid::field("file", e.to_string()))?;
     let (vpdq, vpdq_unavailable) = match hashed.vpdq {
         None => (None, None),
         Some(Ok(frames)) => (Some(frames), None),
@@ -850,7 +871,9 @@ use maud::{PreEscaped, html};
 fn short_signal(l: crate::i18n::Lang, h: &HashRecord) -> maud::Markup {
     match h.signal_type {
         SignalType::Vpdq => {
-            let n = accord_hashes::parse_vpdq_signal(&h.signal).map_or(0, |f| f.len());
+            // Stored in the JSON form, one string a frame: count them
+            // rather than parse kilobytes for each row of a bank's page.
+            let n = h.signal.matches("\",\"").count() + 1;
             html! { "vpdq · " (l.tf("hashes.vpdq_frame_count", &[("n", &n.to_string())])) }
         }
         _ => {

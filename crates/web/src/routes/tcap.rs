@@ -161,9 +161,10 @@ fn entry(h: HashRecord) -> HashListEntry {
         SignalType::Pdq => "PDQ",
         SignalType::Md5 => "MD5",
         SignalType::Sha256 => "SHA256",
-        // TCAP's list has no video hashes; its clients skip what they do
-        // not know (threatexchange's maps algorithms it knows, others to
-        // nothing).
+        // TCAP's own list has no video hashes. Ours are sent under a name
+        // of their own rather than left out, so a copy sees every change of
+        // the banks; TCAP's clients skip algorithms they do not know
+        // (threatexchange's maps only PDQ and MD5).
         SignalType::Vpdq => "VPDQ",
     };
     let file_type = h
