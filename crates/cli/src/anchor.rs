@@ -184,6 +184,13 @@ pub async fn rotate(
 ) -> anyhow::Result<()> {
     let old = accord_proof::keys::load(key_path)?;
     accord_web::keychain::check_signing_key(store, &old).await?;
+    // The old key stays valid until the rotation's second (exclusive): wait
+    // for a second after the last thing it signed (a server that just sealed
+    // the log may have signed in this very second).
+    let newest = accord_web::keychain::newest_platform_signature(store).await?;
+    while now() <= newest {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     let at = now();
     let expires = expires.map(parse_expiry).transpose()?;
     if let Some(e) = expires.filter(|e| *e <= at) {

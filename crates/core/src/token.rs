@@ -10,9 +10,10 @@
 //! Tokens are for machines: no token can make credentials — tokens,
 //! accounts (whose one-time password would let it sign in and make tokens),
 //! passwords, a member's signing key — so a leaked token cannot plant
-//! successors, and revoking it ends what it could do. Nor can a token use
-//! the pages: they are for people (and a page could show what a scope
-//! withholds, a bank's hashes to a `read` token).
+//! successors, and revoking it ends what it could do. Nor can a token post
+//! the pages' forms; it may read pages (a CSV export is a page) under the
+//! scope of their feature: the banks' and hashes' pages need `hashes`, the
+//! screening pages `screen`, the rest `read`.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -245,8 +246,17 @@ pub fn scope_needed(reads: bool, route: &str) -> Result<Scope, Denied> {
     if under("/api") {
         return Ok(if reads { Scope::Read } else { Scope::Write });
     }
-    // The pages and their forms.
-    Err(Denied::NotForTokens)
+    // The pages: read under their feature's scope, forms never.
+    if !reads {
+        return Err(Denied::NotForTokens);
+    }
+    Ok(if under("/banks") || under("/hashes") {
+        Scope::Hashes
+    } else if under("/screen") {
+        Scope::Screen
+    } else {
+        Scope::Read
+    })
 }
 
 /// Whether a token with `scopes` may make this request (see [`scope_needed`]).
@@ -279,6 +289,11 @@ mod tests {
             (true, "/api/tokens", Scope::Read),
             (false, "/api/tokens/{id}", Scope::Write),
             (true, "/api/users", Scope::Read),
+            // Pages under their feature's scope.
+            (true, "/banks/{id}", Scope::Hashes),
+            (true, "/hashes/review", Scope::Hashes),
+            (true, "/screen/jobs/{id}/result.csv", Scope::Screen),
+            (true, "/rounds/{id}/reports.csv", Scope::Read),
             (true, "/api/members/{code}/keys", Scope::Read),
         ] {
             assert_eq!(scope_needed(reads, route), Ok(scope), "{route}");
@@ -298,9 +313,6 @@ mod tests {
             (false, "/api/members/{code}/keys"),
             (false, "/profile/tokens"),
             (false, "/proposals/{id}/decide"),
-            // Pages would show what the scopes withhold (a bank's hashes).
-            (true, "/banks/{id}"),
-            (true, "/screen/jobs/{id}/result.csv"),
         ] {
             assert_eq!(
                 scope_needed(reads, route),

@@ -121,6 +121,27 @@ pub async fn keyring(store: &Store, trusted: &PublicKey) -> Result<Keyring, Proo
 /// rotation is appended with a head signed by the new key. The caller
 /// writes the new key file only after this succeeds, and must restart any
 /// server still holding the old key (its next append would be refused).
+/// The newest time the platform's key signed a record in the log (0 for an
+/// empty log): a rotation must come after it, since the old key is valid
+/// only until the rotation (exclusive) and times are whole seconds.
+pub async fn newest_platform_signature(store: &Store) -> Result<i64, ProofError> {
+    use accord_proof::records::Record;
+    let log = load_log(store).await?;
+    Ok(log
+        .entries()
+        .iter()
+        .filter_map(|e| match e {
+            LogEntry::ListVersion(v) => Some(v.record.signed_at()),
+            LogEntry::AuditCheckpoint(c) => Some(c.record.signed_at()),
+            LogEntry::MemberKey(k) => Some(k.record.signed_at()),
+            LogEntry::KeyRotation(r) => Some(r.rotation.at),
+            // Signed by a member, not by the platform.
+            LogEntry::Decision(_) => None,
+        })
+        .max()
+        .unwrap_or(0))
+}
+
 pub async fn log_rotation(
     store: &Store,
     old: &SecretKey,

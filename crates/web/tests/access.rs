@@ -271,32 +271,25 @@ fn every_route_has_exactly_one_rule_per_method_and_writes_are_never_public_by_ac
 }
 
 async fn a_member_administrator_cannot_grant_platform_wide_roles(app: &TestApp) {
-    let kaz_admin = app.api_token("kaz.admin").await;
-    let sec = app.api_token("sec").await;
-    let create = |token: String, body: serde_json::Value| {
-        let http = app.http.clone();
-        let url = app.at("/api/users");
-        async move {
-            http.post(url)
-                .header(AUTHORIZATION, format!("Bearer {token}"))
-                .json(&body)
-                .send()
-                .await
-                .unwrap()
-                .status()
-        }
+    // Accounts are made by people signed in (no API token makes them).
+    let kaz_admin = app.sign_in("kaz.admin").await;
+    let sec = app.sign_in("sec").await;
+    let create = async |b: &Browser, body: serde_json::Value| {
+        api_as(app, b, Method::POST, "/api/users", Some(&body))
+            .await
+            .0
     };
     for role in ["ombudsperson", "secretariat_admin"] {
         // With the member's own code: the role acts for no member.
         let status = create(
-            kaz_admin.clone(),
+            &kaz_admin,
             json!({"username": format!("x.{role}"), "display_name": "X", "member": "KAZ", "role": role}),
         )
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{role} for KAZ");
         // Without a member: only the secretariat grants it.
         let status = create(
-            kaz_admin.clone(),
+            &kaz_admin,
             json!({"username": format!("y.{role}"), "display_name": "Y", "member": "", "role": role}),
         )
         .await;
@@ -313,13 +306,13 @@ async fn a_member_administrator_cannot_grant_platform_wide_roles(app: &TestApp) 
     }
     // The member's own roles, and the secretariat granting a platform role.
     let status = create(
-        kaz_admin,
+        &kaz_admin,
         json!({"username": "kaz.reader2", "display_name": "R", "member": "KAZ", "role": "reader"}),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
     let status = create(
-        sec,
+        &sec,
         json!({"username": "ombuds2", "display_name": "O", "member": "", "role": "ombudsperson"}),
     )
     .await;

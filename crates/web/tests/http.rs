@@ -2407,20 +2407,25 @@ async fn a_token_is_held_to_its_scopes_and_cannot_make_tokens_nor_post_forms(app
     let tokens = app.store.tokens(user.id).await.unwrap();
     assert_eq!(tokens.len(), 2, "no token was made by a token");
     // Nor an account, whose one-time password would let it sign in and
-    // make tokens, even the secretariat's token; nor a page read.
+    // make tokens, even the secretariat's token.
     let sec = app.api_token("sec").await;
     let (status, v) = api(app, Some(&sec), Method::POST, "/api/users",
         Some(&json!({ "username": "planted", "display_name": "P", "member": "KAZ", "role": "member_admin" }))).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{v}");
     assert_eq!(v["error"]["code"], "not_for_tokens");
+    // A page is read under its feature's scope: a bank's page is hashes.
     let r = app
         .http
         .get(app.at("/banks"))
-        .bearer_auth(&full)
+        .bearer_auth(&border)
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::FORBIDDEN, "pages are for people");
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "a screening token reads no bank page"
+    );
     // The metrics are the secretariat's: its scraper's token reads them.
     let (status, _) = api(app, None, Method::GET, "/metrics", None).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "anonymous: sent to sign in");
@@ -3555,11 +3560,12 @@ async fn names_that_hide_characters_are_refused_naming_the_field_and_keep_the_in
     }
     assert_eq!(app.focal_point_count("KAZ").await, 0);
 
-    // A display name with a zero-width space, through the API.
-    let token = app.api_token("kaz.admin").await;
-    let (status, body) = api(
+    // A display name with a zero-width space, through the API (as a person:
+    // no token makes accounts).
+    let admin = app.sign_in("kaz.admin").await;
+    let (status, body) = api_as(
         app,
-        Some(&token),
+        &admin,
         reqwest::Method::POST,
         "/api/users",
         Some(&json!({

@@ -127,13 +127,17 @@ async fn a_version_adopted_with_signed_decisions_proves_which_states_decided(app
     // Kyrgyzstan's administrator registers the state's key; nobody else may.
     let kgz_key = SecretKey::generate();
     let public = kgz_key.public_key().to_file_text();
-    let kgz = app.api_token("kgz.admin").await;
-    let kaz = app.api_token("kaz.admin").await;
-    let secretariat = app.api_token("sec").await;
-    let register = async |token: &str, body: Value| {
-        api(
+    // A signing key is a credential: registered by a person signed in (no
+    // API token registers one).
+    let kgz = app.sign_in("kgz.admin").await;
+    let kaz = app.sign_in("kaz.admin").await;
+    let secretariat = app.sign_in("sec").await;
+    // Deciding is a write a state's system may make with its token.
+    let kgz_token = app.api_token("kgz.admin").await;
+    let register = async |b: &Browser, body: Value| {
+        api_as(
             app,
-            Some(token),
+            b,
             reqwest::Method::POST,
             "/api/members/KGZ/keys",
             Some(&body),
@@ -209,7 +213,7 @@ async fn a_version_adopted_with_signed_decisions_proves_which_states_decided(app
             "/api/proposals/{}/decision-to-sign?action=concur",
             p.id
         )))
-        .bearer_auth(&kgz)
+        .bearer_auth(&kgz_token)
         .send()
         .await
         .unwrap();
@@ -230,7 +234,7 @@ async fn a_version_adopted_with_signed_decisions_proves_which_states_decided(app
     let stranger = SecretKey::generate().sign(&to_sign, "x").unwrap().to_text();
     let (status, body) = api(
         app,
-        Some(&kgz),
+        Some(&kgz_token),
         reqwest::Method::POST,
         &decide,
         Some(&json!({ "action": "concur", "at": at, "signature": stranger })),
@@ -250,7 +254,7 @@ async fn a_version_adopted_with_signed_decisions_proves_which_states_decided(app
         .to_text();
     let (status, body) = api(
         app,
-        Some(&kgz),
+        Some(&kgz_token),
         reqwest::Method::POST,
         &decide,
         Some(&json!({ "action": "concur", "at": at, "signature": signature })),

@@ -436,3 +436,29 @@ impl TestApp {
         }
     }
 }
+
+/// A JSON API call as a signed-in browser (its cookie and CSRF header):
+/// for what no API token may do, such as creating accounts.
+pub async fn api_as(
+    app: &TestApp,
+    b: &Browser,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<&serde_json::Value>,
+) -> (StatusCode, serde_json::Value) {
+    let mut r = app
+        .http
+        .request(method, app.at(path))
+        .header(COOKIE, b.cookie_header())
+        .header("x-csrf-token", &b.csrf);
+    if let Some(body) = body {
+        r = r.json(body);
+    }
+    let resp = r.send().await.unwrap();
+    let status = resp.status();
+    let text = resp.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+    )
+}
