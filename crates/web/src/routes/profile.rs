@@ -72,7 +72,7 @@ async fn profile_page(
             @if tokens.is_empty() {
                 p.muted { (l.t("tokens.none")) }
             } @else {
-                table {
+                div.table-scroll { table {
                     thead { tr {
                         th scope="col" { (l.t("tokens.name")) } th scope="col" { (l.t("tokens.prefix")) }
                         th scope="col" { (l.t("tokens.scopes")) }
@@ -99,7 +99,7 @@ async fn profile_page(
                             }
                         }
                     } }
-                }
+                } }
             }
             (form_errors(l, invalid))
             form.stacked method="post" action="/profile/tokens" {
