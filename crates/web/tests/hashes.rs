@@ -6,7 +6,6 @@
 mod support;
 
 use accord_hashes::synthetic::{SplitMix64, perturb, random_hash};
-use reqwest::header::AUTHORIZATION;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use support::*;
@@ -177,18 +176,11 @@ async fn a_rotated_upload_matches_by_its_dihedral_variants(app: &TestApp) {
         let app = &app;
         let kaz = kaz.clone();
         async move {
-            let (ct, body) = multipart_form(fields, "image.png", &bytes);
-            let r = app
-                .http
-                .post(app.at("/api/hashes/hash"))
-                .bearer_auth(&kaz)
-                .header("content-type", ct)
-                .body(body)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status(), StatusCode::OK);
-            r.json::<Value>().await.unwrap()
+            let (status, v) = app
+                .post_upload_api(&kaz, "/api/hashes/hash", fields, "image.png", &bytes)
+                .await;
+            assert_eq!(status, StatusCode::OK);
+            v
         }
     };
     let original = upload(png(&img), &[]).await;
@@ -1151,18 +1143,16 @@ async fn an_uploaded_image_is_hashed_matched_and_never_stored(app: &TestApp) {
         { "signal_type": "pdq", "signal": pdq.hash.to_hex(), "quality": pdq.quality, "content_type": "image", "behaviour": "manifesto" }] }))).await;
     assert_eq!(status, StatusCode::CREATED, "{v}");
     // A resized copy, uploaded: hashed in memory, found by PDQ.
-    let (content_type, body) = multipart_form(&[("match", "true")], "upload.png", &copy.bytes);
-    let r = app
-        .http
-        .post(app.at("/api/hashes/hash"))
-        .header(AUTHORIZATION, format!("Bearer {kaz}"))
-        .header(reqwest::header::CONTENT_TYPE, content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let v: Value = r.json().await.unwrap();
+    let (status, v) = app
+        .post_upload_api(
+            &kaz,
+            "/api/hashes/hash",
+            &[("match", "true")],
+            "upload.png",
+            &copy.bytes,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
     assert_eq!(v["pdq"].as_str().unwrap().len(), 64);
     let pdq_matches = v["matches"]
         .as_array()
@@ -1177,17 +1167,10 @@ async fn an_uploaded_image_is_hashed_matched_and_never_stored(app: &TestApp) {
     // Not an image but posing as one: refused, naming the file.
     let mut fake = b"\x89PNG\r\n\x1a\n".to_vec();
     fake.extend_from_slice(&[0u8; 64]);
-    let (content_type, body) = multipart_form(&[], "upload.png", &fake);
-    let r = app
-        .http
-        .post(app.at("/api/hashes/hash"))
-        .header(AUTHORIZATION, format!("Bearer {kaz}"))
-        .header(reqwest::header::CONTENT_TYPE, content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = app
+        .post_upload_api(&kaz, "/api/hashes/hash", &[], "upload.png", &fake)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     // The page does the same for a person, in the browser's upload.
     let b = app.sign_in("kaz.admin").await;
     let (content_type, body) = multipart_form(&[("csrf", &b.csrf)], "upload.png", &copy.bytes);

@@ -58,18 +58,8 @@ async fn lookup_video(app: &TestApp, token: &str, signal: &str) -> (StatusCode, 
 }
 
 async fn upload(app: &TestApp, token: &str, name: &str, bytes: &[u8]) -> (StatusCode, Value) {
-    let (content_type, body) = multipart_form(&[("match", "true")], name, bytes);
-    let r = app
-        .http
-        .post(app.at("/api/hashes/hash"))
-        .header(AUTHORIZATION, format!("Bearer {token}"))
-        .header(reqwest::header::CONTENT_TYPE, content_type)
-        .body(body)
-        .send()
+    app.post_upload_api(token, "/api/hashes/hash", &[("match", "true")], name, bytes)
         .await
-        .unwrap();
-    let status = r.status();
-    (status, r.json().await.unwrap())
 }
 
 async fn a_stored_video_is_found_by_an_uploaded_copy_and_by_its_frame_hashes(app: &TestApp) {

@@ -450,15 +450,20 @@ pub async fn api_lookup(
     // Every signal checked before any is looked up: one bad signal refuses the batch.
     let mut errors = Vec::new();
     let mut kinds = Vec::new();
+    // Index probes the batch will cost: one a signal, one a video's frame.
+    let mut cost = 0;
     for (i, s) in body.signals.iter().enumerate() {
         match s.signal_type.parse::<SignalType>() {
             Ok(k) => {
                 let ok = match k {
-                    SignalType::Pdq => accord_hashes::PdqHash::parse(&s.signal).map(|_| ()),
-                    SignalType::Md5 => accord_hashes::Md5Digest::parse(&s.signal).map(|_| ()),
-                    SignalType::Sha256 => accord_hashes::Sha256Digest::parse(&s.signal).map(|_| ()),
-                    SignalType::Vpdq => accord_hashes::parse_vpdq_signal(&s.signal).map(|_| ()),
+                    SignalType::Pdq => accord_hashes::PdqHash::parse(&s.signal).map(|_| 1),
+                    SignalType::Md5 => accord_hashes::Md5Digest::parse(&s.signal).map(|_| 1),
+                    SignalType::Sha256 => accord_hashes::Sha256Digest::parse(&s.signal).map(|_| 1),
+                    SignalType::Vpdq => {
+                        accord_hashes::parse_vpdq_signal(&s.signal).map(|f| f.len())
+                    }
                 };
+                cost += ok.as_ref().map_or(0, |n| *n);
                 if let Err(e) = ok {
                     errors.push(FieldError {
                         field: format!("signals[{i}].signal"),
@@ -476,12 +481,6 @@ pub async fn api_lookup(
     if !errors.is_empty() {
         return Err(Invalid { errors }.into());
     }
-    let cost = body
-        .signals
-        .iter()
-        .zip(&kinds)
-        .map(|(s, k)| probes(*k, &s.signal))
-        .sum();
     admit(&state, &ctx, cost)?;
     state.hashes.refresh(&state.store).await?;
     let banks = readable_banks(&state, &ctx).await?;

@@ -419,6 +419,30 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Posts a file to an API upload route with a bearer token, with the
+    /// form fields given: the status and the JSON answer.
+    pub async fn post_upload_api(
+        &self,
+        token: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_name: &str,
+        file: &[u8],
+    ) -> (StatusCode, serde_json::Value) {
+        let (content_type, body) = multipart_form(fields, file_name, file);
+        let r = self
+            .http
+            .post(self.at(path))
+            .bearer_auth(token)
+            .header(CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        (status, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
     /// Asserts that no file of the (SQLite) database holds a piece from the
     /// middle of `content`: uploads for hashing are never stored.
     pub fn assert_not_stored(&self, content: &[u8]) {
