@@ -195,6 +195,17 @@ pub enum Action {
     /// contributors and administrators, and the secretariat (the programme
     /// rules then say which programmes: those their member takes part in).
     EditProgrammes,
+    /// The knowledge library: public, as its CLEAR items are; what each
+    /// viewer finds is decided item by item by `may_see`.
+    ViewLibrary,
+    /// Writing library items: members' contributors and administrators, and
+    /// the secretariat (the library's workflow then says who reviews).
+    ContributeToLibrary,
+    /// Keeping sharing groups and campaigns: members' administrators (their
+    /// member's) and the secretariat.
+    ManageSharingGroups,
+    /// The library's theme vocabulary and its search index: the secretariat.
+    ManageLibrary,
     /// Creating hash banks (the rule then says whose: a member's for its
     /// contributors and administrators, any for the secretariat).
     ShareHashes,
@@ -252,6 +263,10 @@ impl Action {
             Action::ViewProgrammes => "programmes.view",
             Action::EditProgrammes => "programmes.edit",
             Action::ShareHashes => "hashes.share",
+            Action::ViewLibrary => "library.view",
+            Action::ContributeToLibrary => "library.contribute",
+            Action::ManageSharingGroups => "library.groups.manage",
+            Action::ManageLibrary => "library.manage",
             Action::ViewPublishedList => "list.view",
             Action::ViewProposals => "proposals.view",
             Action::Propose => "proposals.create",
@@ -289,6 +304,7 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
         | Action::ViewCommitments
         | Action::ViewPublishedList
         | Action::ViewProgrammes
+        | Action::ViewLibrary
         | Action::Petition => {
             return Ok(());
         }
@@ -299,6 +315,7 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
         | Action::ImportReferenceLists
         | Action::MergeSubjects
         | Action::EditProcedureRule
+        | Action::ManageLibrary
         | Action::ManagePlan => who.is_secretariat(),
         Action::DraftReport { member } => {
             who.member() == Some(member)
@@ -312,7 +329,10 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
                 || (who.member() == Some(member)
                     && matches!(who.role(), Some(Role::MemberAdmin | Role::Contributor)))
         }
-        Action::EditProgrammes | Action::ShareHashes => {
+        Action::ManageSharingGroups => {
+            who.is_secretariat() || (who.member().is_some() && who.role() == Some(Role::MemberAdmin))
+        }
+        Action::EditProgrammes | Action::ShareHashes | Action::ContributeToLibrary => {
             who.is_secretariat()
                 || (who.member().is_some()
                     && matches!(who.role(), Some(Role::MemberAdmin | Role::Contributor)))

@@ -97,7 +97,7 @@ pub enum WorkflowError {
 }
 
 /// What the rules need to know of a stored item.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Standing<'a> {
     pub status: Status,
     /// The user who created the item.
@@ -107,7 +107,7 @@ pub struct Standing<'a> {
     /// Whether a version has been approved (readers see the last one).
     pub has_published: bool,
     /// The marking and distribution of the version in question.
-    pub shared: &'a Shared,
+    pub shared: Shared,
 }
 
 /// A member administrator of `owner` itself (`Principal::is_admin_of` also
@@ -262,13 +262,13 @@ mod tests {
         with: SharedWith::Group { group: 1 },
     };
 
-    fn standing<'a>(owner: &'a MemberCode, status: Status, shared: &'a Shared) -> Standing<'a> {
+    fn standing<'a>(owner: &'a MemberCode, status: Status, shared: &Shared) -> Standing<'a> {
         Standing {
             status,
             author: 1,
             owner: Some(owner),
             has_published: status == Status::Published,
-            shared,
+            shared: shared.clone(),
         }
     }
 

@@ -27,6 +27,7 @@ mod error;
 mod focal_points;
 pub mod hash_banks;
 mod leases;
+pub mod library;
 mod members;
 mod open;
 pub mod plan;

@@ -42,7 +42,15 @@ pub(crate) fn ms(t: time::OffsetDateTime) -> i64 {
 /// A file's name, checked (plain, no folders, ≤ 255 characters, not empty),
 /// and the SHA-256 of its bytes.
 pub(crate) fn checked_file(file: &NewEvidenceFile) -> Result<(String, String), StoreError> {
-    let name = file.file_name.trim();
+    checked_file_parts(&file.file_name, &file.bytes)
+}
+
+/// [`checked_file`] of a name and bytes: the one check of every stored file.
+pub(crate) fn checked_file_parts(
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<(String, String), StoreError> {
+    let name = file_name.trim();
     if name.is_empty()
         || name.chars().count() > 255
         || name.contains(['/', '\\'])
@@ -55,14 +63,11 @@ pub(crate) fn checked_file(file: &NewEvidenceFile) -> Result<(String, String), S
         .into());
     }
     validation::visible("file", name)?;
-    if file.bytes.is_empty() {
+    if bytes.is_empty() {
         return Err(Invalid::field("file", format!("{name} is empty")).into());
     }
     use sha2::Digest;
-    Ok((
-        name.to_string(),
-        hex::encode(sha2::Sha256::digest(&file.bytes)),
-    ))
+    Ok((name.to_string(), hex::encode(sha2::Sha256::digest(bytes))))
 }
 
 pub(crate) fn encode<T: serde::Serialize>(value: &T) -> String {
