@@ -65,6 +65,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = open(&db.url(&file)).await?;
             let added = store.seed_members().await?;
             store.seed_plan().await?;
+            store.seed_library().await?;
             println!(
                 "database is at schema version {} ({added} members seeded)",
                 store.schema_version().await?
@@ -120,6 +121,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }) => crate::hashes_import::run(&db.url(&file), &path, &bank, &as_user).await?,
         Command::Hashes(cmd) => crate::hashes::run(cmd)?,
         Command::Programmes(cmd) => crate::programmes::run(cmd, &file).await?,
+        Command::Library(cmd) => crate::library::run(cmd, &file).await?,
         Command::MemberKey(cmd) => crate::member_key::run(cmd)?,
         Command::Sign { file, key, output } => {
             crate::member_key::sign(&file, &key, output.as_deref())?
@@ -164,6 +166,7 @@ async fn serve(
     })?;
     let seeded = store.seed_members().await?;
     store.seed_plan().await?;
+    store.seed_library().await?;
     if seeded > 0 {
         tracing::info!(
             seeded,
@@ -235,6 +238,11 @@ async fn serve(
         );
         config.token_days = days;
     }
+    if let Some(max) = file.max_attachment_bytes {
+        config.max_attachment_bytes = max;
+    }
+    config.library_index =
+        accord_web::library_state::index_path(file.library_index.as_deref(), url);
     config.iati = file.iati()?;
     let app = accord_web::app(store.clone(), config, file_lists).await?;
     let listener = tokio::net::TcpListener::bind(bind)

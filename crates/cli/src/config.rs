@@ -102,6 +102,9 @@ pub enum Command {
     /// Capacity-building programmes: import IATI 2.03 or CSV files, export IATI or CSV.
     #[command(subcommand)]
     Programmes(ProgrammesCommand),
+    /// The knowledge library: import a folder of Markdown items, rebuild the search index, measure it.
+    #[command(subcommand)]
+    Library(LibraryCommand),
     /// A member state's own decision-signing key: create one (the public half is registered on the member's page).
     #[command(subcommand, name = "member-key")]
     MemberKey(MemberKeyCommand),
@@ -389,6 +392,11 @@ pub struct FileConfig {
     /// A new API token's lifetime when none is asked for, in days (1 to 730;
     /// default 90).
     pub token_days: Option<u32>,
+    /// The folder of this node's library search index (default:
+    /// library-index beside the SQLite database; in memory for PostgreSQL).
+    pub library_index: Option<PathBuf>,
+    /// Largest library attachment, in bytes (default 50 MiB).
+    pub max_attachment_bytes: Option<u64>,
 }
 
 impl FileConfig {
@@ -498,7 +506,46 @@ mod tests {
     }
 }
 
-/// `accord programmes ...`.
+/// `accord library ...`.
+#[derive(Subcommand, Debug)]
+pub enum LibraryCommand {
+    /// Import a folder of Markdown files with a YAML front matter
+    /// (`SLUG.LANG.md`, attachments beside them; crates/library/seed/README.md),
+    /// item by item, all or nothing per item, with a report.
+    Import {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// The folder.
+        folder: PathBuf,
+        /// The account the items are written as (its member is their author member).
+        #[arg(long = "as")]
+        as_user: String,
+        /// Publish the items at once (the operator vouches for them); else they wait in review.
+        #[arg(long)]
+        publish: bool,
+    },
+    /// Rebuild this node's search index from the database (stop the server using it first).
+    Reindex {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// The index folder (default: library-index beside the SQLite database).
+        #[arg(long)]
+        index: Option<PathBuf>,
+    },
+    /// Measure the search on synthetic multilingual items: indexing rate and latency with a rights filter.
+    Bench {
+        /// Items to index.
+        #[arg(long, default_value_t = 100_000)]
+        items: usize,
+        /// Searches to time.
+        #[arg(long, default_value_t = 2_000)]
+        queries: usize,
+        /// The folder for the throw-away index (default: a temporary one).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}
+
 #[derive(Subcommand, Debug)]
 pub enum ProgrammesCommand {
     /// Import a donor's IATI 2.03 activity file, or a CSV of programmes or of

@@ -91,6 +91,7 @@ pub async fn load(store: &Store, key_dir: Option<&Path>) -> Result<(), StoreErro
     }
     load_plan(store, &actor).await?;
     crate::demo_programmes::load(store).await?;
+    crate::demo_library::load(store).await?;
     load_common_list(store, &actor, key_dir).await?;
     // After the list: a hash is attributed to one of its subjects.
     crate::demo_hashes::load(store).await

@@ -330,7 +330,8 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
                     && matches!(who.role(), Some(Role::MemberAdmin | Role::Contributor)))
         }
         Action::ManageSharingGroups => {
-            who.is_secretariat() || (who.member().is_some() && who.role() == Some(Role::MemberAdmin))
+            who.is_secretariat()
+                || (who.member().is_some() && who.role() == Some(Role::MemberAdmin))
         }
         Action::EditProgrammes | Action::ShareHashes | Action::ContributeToLibrary => {
             who.is_secretariat()

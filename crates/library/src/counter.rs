@@ -269,7 +269,9 @@ pub struct Campaign {
     pub id: i64,
     pub name: String,
     pub description: String,
+    #[serde(with = "crate::iso_date")]
     pub starts: Date,
+    #[serde(with = "crate::iso_date")]
     pub ends: Date,
     /// The member that runs it; `None`: the secretariat.
     pub owner: Option<MemberCode>,
@@ -345,7 +347,9 @@ impl CampaignInput {
 /// One period's reach on one channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReachRow {
+    #[serde(with = "crate::iso_date")]
     pub period_start: Date,
+    #[serde(with = "crate::iso_date")]
     pub period_end: Date,
     /// The channel's name as the platform reports it ("Telegram", "Radio Azattyk").
     pub channel: String,

@@ -100,6 +100,7 @@ pub struct Item {
     pub countries: BTreeSet<MemberCode>,
     /// Slugs of the controlled vocabulary.
     pub themes: BTreeSet<String>,
+    #[serde(default, with = "crate::iso_date::option")]
     pub published: Option<Date>,
     /// Joint Plan commitments it supports (`astana2015.conclusion.3`).
     pub commitments: BTreeSet<String>,

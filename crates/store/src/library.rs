@@ -730,7 +730,7 @@ impl Store {
     /// Every item's access facts, for the visible set of a search, lists and
     /// counts. `since`: only items changed after that feed number.
     pub async fn library_access(&self, since: i64) -> Result<Vec<AccessRow>, StoreError> {
-        let rows: Vec<(i64, String, Option<String>, Option<i64>, Option<String>, Option<String>, String, i64)> = sqlx::query_as(
+        let rows: Vec<AccessDbRow> = sqlx::query_as(
             "SELECT i.id, i.status, i.owner, i.author_id, i.pub_marking, i.pub_shared, v.doc, i.seq \
              FROM library_items i JOIN library_versions v ON v.item_id = i.id AND v.number = i.latest_version \
              WHERE i.seq > $1 ORDER BY i.seq",
@@ -1068,6 +1068,18 @@ fn group_of(
         users: decode(&users)?,
     })
 }
+
+/// id, status, owner, author, approved marking and distribution, latest doc, seq.
+type AccessDbRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    String,
+    i64,
+);
 
 type CampaignRow = (i64, String, String, String, String, Option<String>, String);
 

@@ -45,6 +45,14 @@ pub struct Config {
     pub video: accord_video::VideoOptions,
     /// A new API token's lifetime when none is asked for, in days.
     pub token_days: u32,
+    /// Largest library attachment, in bytes (50 MiB unless configured).
+    pub max_attachment_bytes: u64,
+    /// The folder of this node's library search index; `None` keeps it in
+    /// memory (rebuilt from the database on start). The binary puts it
+    /// beside an SQLite database unless told otherwise.
+    pub library_index: Option<std::path::PathBuf>,
+    /// How often this node reads the library changes other nodes wrote.
+    pub library_follow: std::time::Duration,
 }
 
 /// The secretariat as IATI's reporting organisation until one is
@@ -79,6 +87,9 @@ impl Default for Config {
             lookup_tally_period: std::time::Duration::from_secs(60),
             video: accord_video::VideoOptions::default(),
             token_days: accord_core::token::DEFAULT_TOKEN_DAYS,
+            max_attachment_bytes: accord_library::DEFAULT_MAX_ATTACHMENT_BYTES,
+            library_index: None,
+            library_follow: std::time::Duration::from_secs(2),
         }
     }
 }

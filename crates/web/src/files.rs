@@ -39,6 +39,55 @@ pub fn allowed_type(file_name: &str) -> Option<&'static str> {
         .map(|(_, t)| *t)
 }
 
+/// Whether a file's first bytes are those of the type its name claims: a
+/// "report.pdf" that is an HTML page or a program is refused. Text types
+/// must be UTF-8 without NUL bytes; office documents are ZIP containers.
+pub fn content_matches(content_type: &str, bytes: &[u8]) -> bool {
+    match content_type {
+        "application/pdf" => bytes.starts_with(b"%PDF-"),
+        "image/png" => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "image/jpeg" => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "text/plain" | "text/csv" => !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok(),
+        t if t.starts_with("application/vnd.") => bytes.starts_with(b"PK\x03\x04"),
+        _ => false,
+    }
+}
+
+/// The most text kept of one file for search.
+const MAX_EXTRACTED_TEXT: usize = 4 * 1024 * 1024;
+
+/// The text of a PDF or plain-text file, for the search index; empty for
+/// other types, or when a PDF cannot be read (the file is still stored).
+/// PDF parsing runs on a blocking thread, with a time limit, and a panic in
+/// the parser is caught: a hostile PDF costs at most that.
+pub async fn extract_text(content_type: &str, bytes: &[u8]) -> String {
+    let mut text = match content_type {
+        "text/plain" | "text/csv" => String::from_utf8_lossy(bytes).into_owned(),
+        "application/pdf" => {
+            let owned = bytes.to_vec();
+            let job = tokio::task::spawn_blocking(move || {
+                std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem(&owned))
+            });
+            match tokio::time::timeout(std::time::Duration::from_secs(30), job).await {
+                Ok(Ok(Ok(Ok(text)))) => text,
+                other => {
+                    tracing::info!(outcome = ?other.map(|j| j.map(|p| p.map(|_| ()))), "no text could be extracted from a PDF");
+                    String::new()
+                }
+            }
+        }
+        _ => String::new(),
+    };
+    if text.len() > MAX_EXTRACTED_TEXT {
+        let mut end = MAX_EXTRACTED_TEXT;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    text
+}
+
 /// Characters kept as they are in an RFC 5987 `filename*` value (its
 /// `attr-char`); everything else is percent-encoded from UTF-8.
 const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
@@ -107,6 +156,20 @@ mod tests {
         assert_eq!(allowed_type("run.exe"), None);
         assert_eq!(allowed_type("no-extension"), None);
         assert_eq!(allowed_type("page.html"), None);
+    }
+
+    #[test]
+    fn content_must_match_the_claimed_type() {
+        assert!(content_matches("application/pdf", b"%PDF-1.7 ..."));
+        assert!(!content_matches("application/pdf", b"<html><script>"));
+        assert!(content_matches("image/png", b"\x89PNG\r\n\x1a\n...."));
+        assert!(!content_matches("image/jpeg", b"MZ\x90\x00"));
+        assert!(content_matches("text/plain", "Доклад".as_bytes()));
+        assert!(!content_matches("text/plain", b"a\x00b"));
+        assert!(!content_matches("text/plain", &[0xFF, 0xFE, 0x00]));
+        let docx = allowed_type("x.docx").unwrap();
+        assert!(content_matches(docx, b"PK\x03\x04...."));
+        assert!(!content_matches(docx, b"%PDF-"));
     }
 
     #[test]

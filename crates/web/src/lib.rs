@@ -17,6 +17,7 @@ pub mod gate;
 mod hash_index;
 mod i18n;
 pub mod keychain;
+pub mod library_state;
 mod lookups;
 mod metrics;
 mod openapi;
@@ -32,6 +33,10 @@ pub use i18n::Lang;
 /// Programme imports and exports, shared by the pages, the API and the CLI.
 pub mod programmes_io {
     pub use crate::routes::programmes_io::*;
+}
+/// `accord library import`: the same checks as the pages.
+pub mod library_io {
+    pub use crate::routes::library_io::*;
 }
 pub use state::AppState;
 

@@ -91,7 +91,12 @@ fn path_param(name: &str, kind: &str) -> Value {
 
 pub fn spec() -> Value {
     let mut spec = base_spec();
-    for (paths, schemas) in [plan_spec(), programmes_spec(), hashes_spec()] {
+    for (paths, schemas) in [
+        plan_spec(),
+        programmes_spec(),
+        hashes_spec(),
+        library_spec(),
+    ] {
         if let (Some(into), Some(from)) = (spec["paths"].as_object_mut(), paths.as_object()) {
             into.extend(from.clone());
         }
@@ -103,6 +108,100 @@ pub fn spec() -> Value {
         }
     }
     spec
+}
+
+/// The knowledge library (docs/library.md): items under TLP and a
+/// distribution, their review, attachments, reach, groups and campaigns.
+fn library_spec() -> (Value, Value) {
+    let id = path_param("id", "integer");
+    let search = query_params(&[
+        (
+            "q",
+            "words in any language (English and Russian are stemmed, Arabic script folded); tantivy syntax: quotes, AND, OR, -word; at most 500 characters",
+        ),
+        (
+            "kind",
+            "research, report, good-practice, event, training or counter-narrative",
+        ),
+        ("theme", "a theme's slug"),
+        ("country", "a member code"),
+        ("language", "a language code"),
+        ("marking", "CLEAR, GREEN, AMBER, AMBER+STRICT or RED"),
+        ("from", "published on or after (YYYY-MM-DD)"),
+        ("to", "published on or before (YYYY-MM-DD)"),
+        ("order", "relevance (default), newest or oldest"),
+        ("page", "from 1"),
+        ("limit", "1 to 100 (default 20)"),
+    ]);
+    let step = {
+        let mut p = id.clone();
+        if let Some(a) = p.as_array_mut() {
+            a.push(json!({ "name": "step", "in": "path", "required": true, "schema": { "type": "string", "enum": ["submit", "approve", "return", "withdraw"] } }));
+        }
+        p
+    };
+    let mut upload = op(
+        "Library",
+        "Attach a file (multipart/form-data: file): PDF, PNG, JPEG, text, CSV, DOCX, XLSX or ODT, its content checked against its type, up to the attachment limit",
+        true,
+        None,
+        (201, r("Attachment")),
+        id.clone(),
+    );
+    upload["requestBody"] = json!({ "required": true, "content": { "multipart/form-data": { "schema": { "type": "object", "properties": { "file": { "type": "string", "format": "binary" } } } } } });
+    let download = {
+        let mut p = id.clone();
+        if let Some(a) = p.as_array_mut() {
+            a.push(json!({ "name": "att", "in": "path", "required": true, "schema": { "type": "integer" } }));
+        }
+        p
+    };
+    let paths = json!({
+        "/api/library/items": {
+            "get": op("Library", "Search the items the caller may read (rights applied inside the query: totals and facets count only those)", false, None, (200, r("LibrarySearch")), search.clone()),
+            "post": op("Library", "Write a new item (a draft of the caller's member)", true, Some("LibraryItemInput"), (201, r("LibraryItem")), json!([]))
+        },
+        "/api/library/search": { "get": op("Library", "The same search as GET /api/library/items", false, None, (200, r("LibrarySearch")), search) },
+        "/api/library/items/{id}": {
+            "get": op("Library", "An item the caller may read (404 when hidden): the approved version, or the latest for those who work on it", false, None, (200, r("LibraryItem")), id.clone()),
+            "put": op("Library", "A new version (base_version: the version the edit started from; 409 when it changed meanwhile)", true, Some("LibraryItemInput"), (200, r("LibraryItem")), id.clone())
+        },
+        "/api/library/items/{id}/{step}": { "post": op("Library", "Submit, approve (not by the author), return (with a reason) or withdraw (a reason is required)", true, None, (200, r("LibraryItem")), step) },
+        "/api/library/items/{id}/attachments": { "post": upload },
+        "/api/library/items/{id}/attachments/{att}": { "get": op("Library", "Download an attachment (always as an attachment; audited)", false, None, (200, json!({ "type": "string", "format": "binary" })), download) },
+        "/api/library/items/{id}/reach": { "post": op("Library", "Add a counter-narrative's reach: rows, or a CSV text with the header period_start,period_end,channel,impressions,views,reactions,shares,comments,clicks,watch_seconds", true, Some("ReachInput"), (200, json!({ "type": "object", "properties": { "rows": { "type": "integer" } } })), id.clone()) },
+        "/api/library/review": { "get": op("Library", "The items waiting for the caller's review, and the caller's own unpublished items", true, None, (200, json!({ "type": "object" })), json!([])) },
+        "/api/library/groups": {
+            "get": op("Library", "The sharing groups the caller keeps or belongs to", true, None, (200, json!({ "type": "array", "items": { "type": "object" } })), json!([])),
+            "post": op("Library", "Create a sharing group of the caller's member (members by code, people by user name)", true, Some("SharingGroupInput"), (201, json!({ "type": "object" })), json!([]))
+        },
+        "/api/library/groups/{id}": { "put": op("Library", "Replace a group's name, members and named people (its owner's administrators)", true, Some("SharingGroupInput"), (200, json!({ "type": "object" })), id.clone()) },
+        "/api/library/campaigns": {
+            "get": op("Library", "The campaigns", false, None, (200, json!({ "type": "array", "items": { "type": "object" } })), json!([])),
+            "post": op("Library", "Create a campaign", true, Some("CampaignInput"), (201, json!({ "type": "object" })), json!([]))
+        },
+        "/api/library/themes": { "get": op("Library", "The theme vocabulary: drivers and responses, in English and Russian", false, None, (200, json!({ "type": "object" })), json!([])) }
+    });
+    let schemas = json!({
+        "LibraryItemInput": { "type": "object", "required": ["kind", "marking", "distribution", "versions"], "properties": {
+            "kind": { "type": "string", "enum": ["research", "report", "good-practice", "event", "training", "counter-narrative"] },
+            "marking": { "type": "string", "enum": ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"] },
+            "distribution": { "type": "string", "enum": ["platform", "members", "group", "owner"] },
+            "share_members": { "type": "array", "items": { "type": "string" } }, "group": { "type": "integer" },
+            "versions": { "type": "array", "items": { "type": "object", "properties": { "lang": { "type": "string" }, "title": { "type": "string" }, "summary": { "type": "string" }, "body": { "type": "string", "description": "Markdown, at most 1 MiB" } } } },
+            "countries": { "type": "array", "items": { "type": "string" } }, "themes": { "type": "array", "items": { "type": "string" } },
+            "published": { "type": "string", "format": "date" }, "commitments": { "type": "array", "items": { "type": "string" } },
+            "sources": { "type": "array", "items": { "type": "string" } }, "unverified": { "type": "array", "items": { "type": "string" } },
+            "counter": { "type": "object", "description": "counter-narratives: age, gender, region, at_risk, channel, channel_name, answers, campaign, links" },
+            "base_version": { "type": "integer" } } },
+        "LibraryItem": { "type": "object" },
+        "LibrarySearch": { "type": "object", "properties": { "total": { "type": "integer" }, "page": { "type": "integer" }, "limit": { "type": "integer" }, "hits": { "type": "array", "items": { "type": "object" } }, "facets": { "type": "object" } } },
+        "Attachment": { "type": "object", "properties": { "id": { "type": "integer" }, "file_name": { "type": "string" }, "content_type": { "type": "string" }, "size": { "type": "integer" }, "sha256": { "type": "string" } } },
+        "ReachInput": { "type": "object", "properties": { "rows": { "type": "array", "items": { "type": "object" } }, "csv": { "type": "string" } } },
+        "SharingGroupInput": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "members": { "type": "array", "items": { "type": "string" } }, "users": { "type": "array", "items": { "type": "string" } } } },
+        "CampaignInput": { "type": "object", "required": ["name", "starts", "ends"], "properties": { "name": { "type": "string" }, "description": { "type": "string" }, "starts": { "type": "string", "format": "date" }, "ends": { "type": "string", "format": "date" }, "partners": { "type": "string" } } }
+    });
+    (paths, schemas)
 }
 
 /// Hash sharing: banks, hashes, feedback, lookups and the change feed.

@@ -21,6 +21,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
             ("/list", l.t("nav.list")),
             ("/rounds", l.t("nav.commitments")),
             ("/programmes", l.t("nav.programmes")),
+            ("/library", l.t("nav.library")),
         ];
         if authorize(&ctx.principal, &Action::ReviewPetitions).is_ok() {
             items.push(("/ombudsperson", l.t("nav.ombudsperson")));

@@ -24,6 +24,7 @@ pub struct AppState {
     /// Videos being decoded for vPDQ at once: one per core, so uploads
     /// cannot take the server's CPU from everything else.
     pub video_decodes: Arc<tokio::sync::Semaphore>,
+    pub library: Arc<crate::library_state::Library>,
 }
 
 impl AppState {
@@ -58,11 +59,18 @@ impl AppState {
             store.clone(),
             (config.lookup_tally_period / 6).max(std::time::Duration::from_millis(50)),
         );
+        let library = Arc::new(
+            crate::library_state::Library::open(&store, config.library_index.as_deref())
+                .await
+                .map_err(|e| StoreError::Unsupported(e.to_string()))?,
+        );
+        library.spawn_follower(store.clone(), config.library_follow);
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         Ok(AppState {
             hashes,
             lookups,
             video_decodes: Arc::new(tokio::sync::Semaphore::new(cores)),
+            library,
             signing_key,
             store,
             config: Arc::new(config),

@@ -7,6 +7,7 @@ mod common_list;
 mod focal_points;
 mod hashes;
 mod home;
+mod library;
 mod lists;
 mod manifests;
 mod members;
@@ -21,6 +22,10 @@ mod programmes;
 /// What the CLI shares with the pages: one import and one export path.
 pub mod programmes_io {
     pub use super::programmes::{ImportOutcome, iati_document, import_file};
+}
+/// The library's folder import, for the CLI.
+pub mod library_io {
+    pub use super::library::library_io::*;
 }
 mod decisions;
 mod member_keys;
@@ -95,6 +100,10 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
     let view_programmes = Gate::Action(|| Action::ViewProgrammes);
     let edit_programmes = Gate::Action(|| Action::EditProgrammes);
     let share_hashes = Gate::Action(|| Action::ShareHashes);
+    let view_library = Gate::Action(|| Action::ViewLibrary);
+    let contribute = Gate::Action(|| Action::ContributeToLibrary);
+    let keep_groups = Gate::Action(|| Action::ManageSharingGroups);
+    let manage_library = Gate::Action(|| Action::ManageLibrary);
     let r = Routes::new(upload_limit)
         .get("/", Public, home::page)
         .get("/healthz", Public, home::healthz)
@@ -563,6 +572,110 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
         )
         .post("/api/hashes/lookup", SignedIn, hashes::api_lookup)
         .upload("/api/hashes/hash", SignedIn, hashes::api_hash_upload)
+        // The knowledge library: reads are public, each item then decided
+        // by the one visibility rule; writes by the library's workflow.
+        .get("/library", view_library, library::search_page)
+        .get("/library/export.csv", view_library, library::export_csv)
+        .get("/library/new", contribute, library::new_page)
+        .post("/library/new", contribute, library::create_from_form)
+        .get("/library/review", SignedIn, library::review_page)
+        .get("/library/groups", SignedIn, library::groups_page)
+        .post(
+            "/library/groups",
+            keep_groups,
+            library::create_group_from_form,
+        )
+        .get("/library/groups/{id}", SignedIn, library::group_page)
+        .post(
+            "/library/groups/{id}",
+            keep_groups,
+            library::update_group_from_form,
+        )
+        .get("/library/campaigns", view_library, library::campaigns_page)
+        .post(
+            "/library/campaigns",
+            keep_groups,
+            library::create_campaign_from_form,
+        )
+        .get(
+            "/library/campaigns/{id}",
+            view_library,
+            library::campaign_page,
+        )
+        .get("/library/themes", view_library, library::themes_page)
+        .post(
+            "/library/themes",
+            manage_library,
+            library::save_theme_from_form,
+        )
+        .get("/library/{id}", view_library, library::item_page)
+        .get("/library/{id}/edit", contribute, library::edit_page)
+        .post("/library/{id}/edit", contribute, library::update_from_form)
+        .get(
+            "/library/{id}/versions/{n}",
+            view_library,
+            library::version_page,
+        )
+        .post("/library/{id}/reach", contribute, library::reach_from_form)
+        .upload(
+            "/library/{id}/attachments",
+            contribute,
+            library::attach_upload,
+        )
+        .get(
+            "/library/{id}/attachments/{att}",
+            view_library,
+            library::download,
+        )
+        .post("/library/{id}/{step}", SignedIn, library::step_from_form)
+        .get("/api/library/items", view_library, library::api_search)
+        .get("/api/library/search", view_library, library::api_search)
+        .post("/api/library/items", contribute, library::api_create)
+        .get("/api/library/items/{id}", view_library, library::api_item)
+        .put("/api/library/items/{id}", contribute, library::api_update)
+        .post(
+            "/api/library/items/{id}/reach",
+            contribute,
+            library::api_reach,
+        )
+        .upload(
+            "/api/library/items/{id}/attachments",
+            contribute,
+            library::attach_upload,
+        )
+        .get(
+            "/api/library/items/{id}/attachments/{att}",
+            view_library,
+            library::download,
+        )
+        .post(
+            "/api/library/items/{id}/{step}",
+            SignedIn,
+            library::api_step,
+        )
+        .get("/api/library/review", SignedIn, library::api_review)
+        .get("/api/library/groups", SignedIn, library::api_groups)
+        .post(
+            "/api/library/groups",
+            keep_groups,
+            library::api_create_group,
+        )
+        .put(
+            "/api/library/groups/{id}",
+            keep_groups,
+            library::api_update_group,
+        )
+        .get(
+            "/api/library/campaigns",
+            view_library,
+            library::api_campaigns,
+        )
+        .post(
+            "/api/library/campaigns",
+            keep_groups,
+            library::api_create_campaign,
+        )
+        .get("/api/library/themes", view_library, library::api_themes)
         .get("/banks", SignedIn, hashes::banks_page)
         .get("/banks/{id}", SignedIn, hashes::bank_page)
         .post(

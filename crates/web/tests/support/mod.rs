@@ -64,6 +64,7 @@ impl TestApp {
         let store = Store::open(&db.url).await.unwrap();
         store.seed_members().await.unwrap();
         store.seed_plan().await.unwrap();
+        store.seed_library().await.unwrap();
         for (user, member, role) in [
             ("kaz.admin", "KAZ", "member_admin"),
             ("kgz.admin", "KGZ", "member_admin"),
@@ -120,6 +121,40 @@ impl TestApp {
         if let Some(db) = self.db.take() {
             db.drop_database().await;
         }
+    }
+
+    /// Another node on the same database, with its own (in-memory) library
+    /// index that follows the database every 200 ms: the second of two
+    /// `accord serve` behind one load balancer.
+    pub async fn second_node(&self) -> TestApp {
+        let url = self.db.as_ref().expect("a test database").url.clone();
+        let store = Store::open(&url).await.unwrap();
+        let config = accord_web::Config {
+            audit_anchor_interval: None,
+            library_follow: std::time::Duration::from_millis(200),
+            ..Default::default()
+        };
+        let app = accord_web::app(store.clone(), config, Vec::new())
+            .await
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        tokio::spawn(accord_web::serve(listener, app));
+        TestApp {
+            url: format!("http://{addr}"),
+            http: self.http.clone(),
+            store,
+            db: None,
+        }
+    }
+
+    /// Creates an account (password [`PASSWORD`]) for a test's own cast.
+    pub async fn add_user(&self, username: &str, member: &str, role: &str) {
+        let new = NewUser::parse(username, "Test", member, role).unwrap();
+        self.store
+            .create_user(&Actor::system("test"), &new, PASSWORD, false)
+            .await
+            .unwrap();
     }
 
     /// The SQLite database file, when the app runs on SQLite.
