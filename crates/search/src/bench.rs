@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 use crate::synthetic::{self, SplitMix64};
 use crate::{LibraryIndex, Order, SearchError, SearchQuery, VisibleSet};
 
-/// Items per [`LibraryIndex::apply`] batch (one commit each), as a change
-/// feed would deliver them.
-pub const BENCH_BATCH: usize = 1_000;
+/// Items per [`LibraryIndex::apply`] batch (one commit each) in [`bench`]:
+/// what a reindex (`accord library reindex`) sends. The change feed's
+/// batches are smaller; [`bench_with`] takes the batch size.
+pub const BENCH_BATCH: usize = 5_000;
 
 /// Latency of one kind of query.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +42,8 @@ pub struct LatencyRow {
 pub struct BenchReport {
     /// Items indexed.
     pub items: usize,
+    /// Items per commit.
+    pub batch: usize,
     /// Seconds spent in `apply` (adding, committing, reloading).
     pub index_secs: f64,
     /// `items / index_secs`.
@@ -213,13 +216,24 @@ pub fn bench_query(rng: &mut SplitMix64, i: usize) -> (usize, SearchQuery) {
 /// mix ([`QUERY_KINDS`]) under a visible set of about half the items, and
 /// the same mix with no rights filter.
 pub fn bench(dir: &Path, items: usize, queries: usize) -> Result<BenchReport, SearchError> {
+    bench_with(dir, items, queries, BENCH_BATCH)
+}
+
+/// [`bench`] with `batch` items per commit.
+pub fn bench_with(
+    dir: &Path,
+    items: usize,
+    queries: usize,
+    batch: usize,
+) -> Result<BenchReport, SearchError> {
+    let batch = batch.max(1);
     let index = LibraryIndex::open(dir)?;
     index.clear()?;
     let mut index_time = Duration::ZERO;
     let mut index_cpu = Duration::ZERO;
     let mut next = 1i64;
     while (next as usize) <= items {
-        let n = BENCH_BATCH.min(items + 1 - next as usize);
+        let n = batch.min(items + 1 - next as usize);
         let batch = synthetic::items(next, n);
         let (start, cpu) = (Instant::now(), process_cpu());
         index.apply(&batch, &[], next + n as i64 - 1)?;
@@ -278,6 +292,7 @@ pub fn bench(dir: &Path, items: usize, queries: usize) -> Result<BenchReport, Se
     let index_secs = index_time.as_secs_f64();
     Ok(BenchReport {
         items,
+        batch,
         index_secs,
         items_per_sec: items as f64 / index_secs.max(1e-9),
         index_cpu_secs: index_cpu.as_secs_f64(),
@@ -305,10 +320,11 @@ impl fmt::Display for BenchReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "indexed {} items in {:.1} s: {:.0} items/s (batches of {BENCH_BATCH}, one commit each; {:.1} CPU s, {:.0} items per CPU second); merges settled in {:.1} s",
+            "indexed {} items in {:.1} s: {:.0} items/s (batches of {}, one commit each; {:.1} CPU s, {:.0} items per CPU second); merges settled in {:.1} s",
             self.items,
             self.index_secs,
             self.items_per_sec,
+            self.batch,
             self.index_cpu_secs,
             self.items as f64 / self.index_cpu_secs.max(1e-9),
             self.merge_secs

@@ -30,10 +30,12 @@ pub const MAX_ATTACHMENT_BYTES: usize = 4 << 20;
 /// Body text indexed per language version: the first 1 MiB of the text the
 /// Markdown shows.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
-/// Kept (stored) per body and for the attachment text, for snippets: a match
-/// further in still finds the item, but its snippet falls back to the
-/// summary.
+/// Kept (stored) per body for snippets: a match further in still finds the
+/// item, but its snippet falls back to the summary.
 pub(crate) const SNIPPET_SOURCE_BYTES: usize = 16 << 10;
+/// Kept of the attachment text for snippets (loading a hit reads all its
+/// stored text, so this is smaller: attachment-only matches are few).
+pub(crate) const ATTACHMENT_SNIPPET_BYTES: usize = 4 << 10;
 
 pub(crate) const ID_FIELD: &str = "id";
 pub(crate) const DAY_FIELD: &str = "day";
@@ -491,7 +493,7 @@ impl LibraryIndex {
         if !item.attachment_text.is_empty() {
             let text = cap(&item.attachment_text, MAX_ATTACHMENT_BYTES);
             doc.add_text(f.attach, text);
-            doc.add_text(f.s_attach, cap(text, SNIPPET_SOURCE_BYTES));
+            doc.add_text(f.s_attach, cap(text, ATTACHMENT_SNIPPET_BYTES));
         }
         doc
     }

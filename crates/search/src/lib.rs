@@ -26,7 +26,9 @@ mod visible;
 pub use analysis::{
     Group, fold_arabic, fold_yo, index_terms, markdown_to_text, strip_arabic_article,
 };
-pub use bench::{BenchReport, LatencyRow, bench};
+pub use bench::{
+    BENCH_BATCH, BenchReport, LatencyRow, QUERY_KINDS, bench, bench_query, bench_with,
+};
 pub use index::{LibraryIndex, MAX_ATTACHMENT_BYTES, MAX_BODY_BYTES, SCHEMA_VERSION};
 pub use visible::VisibleSet;
 
@@ -173,7 +175,7 @@ pub struct Hit {
     pub lang: Option<String>,
     /// The version's title, HTML-escaped, matched words in `<mark>…</mark>`.
     pub title_html: String,
-    /// A passage of up to [`snippet::SNIPPET_CHARS`](SNIPPET_CHARS)
+    /// A passage of up to [`SNIPPET_CHARS`]
     /// characters around the best match, HTML-escaped, matched words in
     /// `<mark>…</mark>`, `…` where it was cut. Without a match: the start of
     /// the summary (or body).

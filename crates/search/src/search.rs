@@ -51,6 +51,11 @@ fn syntax_error(e: QueryParserError) -> SearchError {
     SearchError::QuerySyntax { detail }
 }
 
+/// The stored attachment excerpt.
+fn attachment(doc: &TantivyDocument, field: Field) -> Option<String> {
+    Some(doc.get_first(field)?.as_str()?.to_string())
+}
+
 /// The query's terms, per analyser: what to highlight where.
 struct MatchTerms {
     /// Per [`Group::ALL`] entry (title and text fields together).
@@ -282,21 +287,20 @@ impl LibraryIndex {
         }
         let Some(((weight, _, _), mut hit)) = best else {
             // No version at all: what the attachment offers.
-            let attach = texts(f.s_attach);
-            let text = attach.first().copied().unwrap_or("");
+            let text = attachment(doc, f.s_attach).unwrap_or_default();
             return Hit {
                 id: 0,
                 score: 0.0,
                 lang: None,
                 title_html: String::new(),
-                snippet_html: snippet::fragment(text, mixed, SNIPPET_CHARS).html,
+                snippet_html: snippet::fragment(&text, mixed, SNIPPET_CHARS).html,
             };
         };
         let any_words = terms.groups.iter().any(|t| !t.is_empty()) || !terms.attach.is_empty();
         if weight == 0 && any_words {
             // The words matched no version: the attachment text did.
-            if let Some(text) = texts(f.s_attach).first() {
-                let from_attachment = snippet::fragment(text, mixed, SNIPPET_CHARS);
+            if let Some(text) = attachment(doc, f.s_attach) {
+                let from_attachment = snippet::fragment(&text, mixed, SNIPPET_CHARS);
                 if from_attachment.distinct > 0 {
                     hit.snippet_html = from_attachment.html;
                     hit.lang = None;

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream, Tokenizer};
 
-use crate::analysis::WordTokenizer;
+use crate::analysis::{GROUPS, Group, MIXED_ANALYZER, WordTokenizer};
 
 /// The longest snippet, in characters (without the `…` marks).
 pub const SNIPPET_CHARS: usize = 200;
@@ -24,44 +24,44 @@ pub(crate) struct Highlighted {
 /// searches (about 64 bytes each); past that the memory is cleared.
 const WORDS_REMEMBERED: usize = 100_000;
 
-/// Per analyser name: raw word → its term.
-type AnalysedWords = HashMap<&'static str, HashMap<Box<str>, Option<Box<str>>>>;
+/// One remembered-words map per analyser: the groups', then the mixed one.
+const SLOTS: usize = GROUPS + 1;
+
+/// Raw word → the term an analyser makes of it (`None`: no term).
+type Analysed = HashMap<Box<str>, Option<Box<str>>>;
 
 thread_local! {
-    /// Raw word → the term the analyser makes of it (`None`: no term), per
-    /// analyser name. Analysis is per word and deterministic, so this is exact.
-    static ANALYSED: RefCell<AnalysedWords> =
-        RefCell::new(HashMap::new());
+    /// [`Analysed`] per analyser. Analysis is per word and deterministic, so
+    /// this is exact.
+    static ANALYSED: RefCell<[Analysed; SLOTS]> = RefCell::new(Default::default());
 }
 
 /// Recognises the words of a text that produce one of the query's terms
 /// under one analyser. Each distinct word is analysed once per thread
 /// (the analysers work word by word, so a word's term does not depend on
-/// its context; see [`WORDS_REMEMBERED`]) and looked up once per search;
-/// after that, recognising it is one hash lookup.
+/// its context; see [`WORDS_REMEMBERED`]); after that, recognising it is
+/// one hash lookup and a comparison with each query term.
 pub(crate) struct Matcher<'a> {
-    name: &'static str,
+    /// Which remembered-words map; `None`: an analyser not of ours, not remembered.
+    slot: Option<usize>,
     analyzer: TextAnalyzer,
-    terms: &'a HashSet<String>,
-    ids: HashMap<&'a str, usize>,
-    memo: HashMap<String, Option<usize>>,
+    terms: Vec<&'a str>,
     words: WordTokenizer,
 }
 
 impl<'a> Matcher<'a> {
-    /// `name` is the analyser's registered name (the key of what the thread
-    /// remembers): one name, one analyser.
-    pub fn new(name: &'static str, analyzer: TextAnalyzer, terms: &'a HashSet<String>) -> Self {
+    /// `name` is the analyser's registered name: one name, one analyser.
+    pub fn new(name: &str, analyzer: TextAnalyzer, terms: &'a HashSet<String>) -> Self {
+        let slot = Group::ALL
+            .iter()
+            .position(|g| g.analyzer_name() == name)
+            .or((name == MIXED_ANALYZER).then_some(GROUPS));
+        let mut terms: Vec<&str> = terms.iter().map(String::as_str).collect();
+        terms.sort_unstable();
         Matcher {
-            name,
+            slot,
             analyzer,
-            ids: terms
-                .iter()
-                .enumerate()
-                .map(|(i, t)| (t.as_str(), i))
-                .collect(),
             terms,
-            memo: HashMap::new(),
             words: WordTokenizer::default(),
         }
     }
@@ -71,33 +71,6 @@ impl<'a> Matcher<'a> {
         self.terms.len()
     }
 
-    fn term_of(&mut self, word: &str) -> Option<usize> {
-        if let Some(&known) = self.memo.get(word) {
-            return known;
-        }
-        let analyzer = &mut self.analyzer;
-        let ids = &self.ids;
-        let found = ANALYSED.with(|cell| {
-            let mut all = cell.borrow_mut();
-            let known = all.entry(self.name).or_default();
-            if let Some(term) = known.get(word) {
-                return term.as_deref().and_then(|t| ids.get(t).copied());
-            }
-            let term: Option<Box<str>> = analyzer
-                .token_stream(word)
-                .next()
-                .map(|t| t.text.as_str().into());
-            let found = term.as_deref().and_then(|t| ids.get(t).copied());
-            if known.len() >= WORDS_REMEMBERED {
-                known.clear();
-            }
-            known.insert(word.into(), term);
-            found
-        });
-        self.memo.insert(word.to_string(), found);
-        found
-    }
-
     /// Byte ranges of the words in `text` whose term is a query term, with
     /// the term's number.
     fn matches(&mut self, text: &str) -> Vec<(usize, usize, usize)> {
@@ -105,12 +78,45 @@ impl<'a> Matcher<'a> {
         if self.terms.is_empty() || text.is_empty() {
             return out;
         }
+        let (terms, analyzer) = (&self.terms, &mut self.analyzer);
+        let mut analyse = |word: &str| -> Option<Box<str>> {
+            analyzer
+                .token_stream(word)
+                .next()
+                .map(|t| t.text.as_str().into())
+        };
+        let position = |term: &str| terms.iter().position(|t| *t == term);
         let mut words = self.words.clone();
         let mut stream = words.token_stream(text);
-        while let Some(token) = stream.next() {
-            let (from, to) = (token.offset_from, token.offset_to);
-            if let Some(k) = self.term_of(&text[from..to]) {
-                out.push((from, to, k));
+        match self.slot {
+            Some(slot) => ANALYSED.with(|cell| {
+                let mut maps = cell.borrow_mut();
+                let known = &mut maps[slot];
+                if known.len() >= WORDS_REMEMBERED {
+                    known.clear();
+                }
+                while let Some(token) = stream.next() {
+                    let (from, to) = (token.offset_from, token.offset_to);
+                    let word = &text[from..to];
+                    let term = match known.get(word) {
+                        Some(term) => term.as_deref(),
+                        None => {
+                            let term = analyse(word);
+                            known.entry(word.into()).or_insert(term).as_deref()
+                        }
+                    };
+                    if let Some(k) = term.and_then(position) {
+                        out.push((from, to, k));
+                    }
+                }
+            }),
+            None => {
+                while let Some(token) = stream.next() {
+                    let (from, to) = (token.offset_from, token.offset_to);
+                    if let Some(k) = analyse(&text[from..to]).as_deref().and_then(position) {
+                        out.push((from, to, k));
+                    }
+                }
             }
         }
         out

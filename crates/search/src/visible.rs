@@ -438,6 +438,33 @@ mod tests {
     }
 
     #[test]
+    fn bits_scorer_walks_and_seeks() {
+        let mut bits = vec![0u64; 3];
+        for d in [0u32, 5, 63, 64, 130] {
+            bits[d as usize / 64] |= 1 << (d % 64);
+        }
+        let mut s = BitsScorer::new(Arc::new(bits), 131);
+        assert_eq!(s.size_hint(), 5);
+        assert_eq!(s.doc(), 0);
+        assert_eq!(s.advance(), 5);
+        assert_eq!(s.seek(6), 63);
+        assert_eq!(s.advance(), 64);
+        assert!(matches!(
+            s.seek_danger(100),
+            SeekDangerResult::SeekLowerBound(130)
+        ));
+        assert!(matches!(s.seek_danger(130), SeekDangerResult::Found));
+        assert_eq!(s.advance(), TERMINATED);
+        assert_eq!(s.advance(), TERMINATED);
+        let mut empty = BitsScorer::new(Arc::new(vec![0; 2]), 100);
+        assert_eq!(empty.doc(), TERMINATED);
+        assert!(matches!(
+            empty.seek_danger(3),
+            SeekDangerResult::SeekLowerBound(TERMINATED)
+        ));
+    }
+
+    #[test]
     fn sets_compare_by_their_ids() {
         assert_eq!(
             VisibleSet::from_ids([3, 1, 2]),
