@@ -290,7 +290,10 @@ pub struct HitJson {
     pub url: String,
     pub kind: Kind,
     pub marking: Tlp,
+    /// In the reader's language when the item has it.
     pub title: String,
+    pub summary: String,
+    /// The version that matched, its matched words marked.
     pub title_html: String,
     pub snippet_html: String,
     pub published: Option<String>,
@@ -346,6 +349,7 @@ async fn hits_json(
             kind: v.item.kind,
             marking: v.item.marking,
             title: v.item.version_in(lang).title.clone(),
+            summary: v.item.version_in(lang).summary.clone(),
             title_html: hit.title_html.clone(),
             snippet_html: hit.snippet_html.clone(),
             published: v.item.published.map(|d| d.to_string()),
@@ -626,11 +630,13 @@ pub async fn search_page(
             ol.results start=(q.offset + 1) {
                 @for h in &hits {
                     li {
-                        a href=(h.url) { (PreEscaped(&h.title_html)) }
+                        // Without words to mark, the reader's own language.
+                        @if q.text.is_empty() { a href=(h.url) { (h.title) } } @else { a href=(h.url) { (PreEscaped(&h.title_html)) } }
                         " " (marking_badge(h.marking)) " "
                         span.badge { (kind_label(l, h.kind)) }
                         @if let Some(d) = &h.published { " " span.muted { (d) } }
-                        @if !h.snippet_html.is_empty() { p.snippet { (PreEscaped(&h.snippet_html)) } }
+                        @if q.text.is_empty() { @if !h.summary.is_empty() { p.snippet { (h.summary) } } }
+                        @else if !h.snippet_html.is_empty() { p.snippet { (PreEscaped(&h.snippet_html)) } }
                     }
                 }
             }
