@@ -208,9 +208,15 @@ impl Store {
                     seeded.slug
                 ))
             })?;
-            self.insert_item(&actor, None, &item, Some(&seeded.slug), Status::Published)
-                .await?;
-            added += 1;
+            match self
+                .insert_item(&actor, None, &item, Some(&seeded.slug), Status::Published)
+                .await
+            {
+                Ok(_) => added += 1,
+                // Another node seeding at the same first start wrote it.
+                Err(StoreError::Conflict(_)) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(added)
     }
@@ -782,12 +788,20 @@ impl Store {
         since: i64,
         limit: i64,
     ) -> Result<(Vec<(i64, Option<Version>, String)>, i64), StoreError> {
-        let rows: Vec<(i64, String, Option<i64>, i64)> =
-            sqlx::query_as("SELECT id, status, published_version, seq FROM library_items WHERE seq > $1 ORDER BY seq LIMIT $2")
-                .bind(since)
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?;
+        // The feed's number first: every change up to it is committed (each
+        // takes its number inside its transaction, under the feed row's
+        // lock), so reading items up to it can skip nothing.
+        let bound = self.library_seq().await?;
+        let rows: Vec<(i64, String, Option<i64>, i64)> = sqlx::query_as(
+            "SELECT id, status, published_version, seq FROM library_items \
+             WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
+        )
+        .bind(since)
+        .bind(bound)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let full = rows.len() as i64 >= limit;
         let mut through = since;
         let mut out = Vec::new();
         for (id, st, published, seq) in rows {
@@ -802,14 +816,10 @@ impl Store {
             };
             out.push((id, shown, text));
         }
-        // Group changes carry feed numbers too; the index has nothing of them.
-        let groups: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(seq) FROM sharing_groups WHERE seq > $1")
-                .bind(since)
-                .fetch_one(&self.pool)
-                .await?;
-        if out.len() < limit as usize {
-            through = through.max(groups.unwrap_or(since));
+        // A batch that is not full has read everything up to the bound
+        // (group changes take numbers too; the index has nothing of them).
+        if !full {
+            through = through.max(bound);
         }
         Ok((out, through))
     }

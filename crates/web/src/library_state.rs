@@ -91,9 +91,8 @@ impl Library {
             let index = &self.index;
             index.apply(&upserts, &removals, through)?;
         }
-        let seq = store.library_seq().await?;
-        let mut access = self.access.write().expect("not poisoned");
-        access.through = access.through.max(seq.min(self.index.applied_through()));
+        // The cache's position comes only from the rows it read: a change
+        // committed meanwhile is read next time, never skipped.
         Ok(())
     }
 

@@ -64,6 +64,23 @@ async fn readable(state: &AppState, ctx: &Ctx, id: i64) -> Result<ItemRecord, We
     Ok(record)
 }
 
+/// Whether the item, as stored now, is published and readable by `who`.
+fn published_for(state: &AppState, ctx: &Ctx, r: &ItemRecord) -> bool {
+    let standing = r.standing();
+    let group = standing
+        .shared
+        .with
+        .group()
+        .and_then(|g| state.library.group(g));
+    r.published.is_some()
+        && r.status != Status::Withdrawn
+        && workflow::may_read(
+            &ctx.principal,
+            &standing,
+            &standing.shared.with.resolve(group.as_ref()),
+        )
+}
+
 /// Whether `who` works on the item (sees its latest version, drafts and
 /// withdrawn versions).
 fn works_on(ctx: &Ctx, r: &ItemRecord) -> bool {
@@ -339,6 +356,11 @@ async fn hits_json(
     let mut out = Vec::new();
     for hit in &results.hits {
         let r = state.store.library_item(hit.id).await?;
+        // The index and the cache may lag a write made on another node by a
+        // moment: the record as stored now decides.
+        if !published_for(state, ctx, &r) {
+            continue;
+        }
         let Some(v) = r.published.as_ref() else {
             continue;
         };
@@ -401,6 +423,9 @@ pub async fn export_csv(
         let results = run_search(&state, &ctx, &q).await?;
         for hit in &results.hits {
             let r = state.store.library_item(hit.id).await?;
+            if !published_for(&state, &ctx, &r) {
+                continue;
+            }
             let Some(v) = r.published.as_ref() else {
                 continue;
             };
@@ -409,7 +434,7 @@ pub async fn export_csv(
                 r.id.to_string(),
                 item.kind.to_string(),
                 item.marking.as_str().to_string(),
-                item.version_in(ctx.lang.code()).title.clone(),
+                csv_cell(&item.version_in(ctx.lang.code()).title),
                 item.languages().join(" "),
                 item.published.map(|d| d.to_string()).unwrap_or_default(),
                 item.countries
@@ -422,7 +447,11 @@ pub async fn export_csv(
             ])
             .map_err(io)?;
         }
-        if results.hits.len() < q.limit || q.offset + q.limit >= results.total as usize {
+        // The index pages to 10,000 results; an export stops there.
+        if results.hits.len() < q.limit
+            || q.offset + q.limit >= results.total as usize
+            || q.offset + 2 * q.limit > accord_search::MAX_OFFSET
+        {
             break;
         }
         q.offset += q.limit;
@@ -444,6 +473,16 @@ pub async fn export_csv(
         "text/csv; charset=utf-8",
         bytes,
     ))
+}
+
+/// A cell a spreadsheet shows as text: one starting with `=`, `+`, `-` or
+/// `@` would be run as a formula (CSV injection), so it gets a leading `'`.
+fn csv_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
 }
 
 fn kind_label(l: Lang, k: Kind) -> &'static str {
@@ -699,7 +738,7 @@ async fn item_json<'a>(
     Ok(ItemJson {
         id: r.id,
         slug: r.slug.as_deref(),
-        status: r.status,
+        status: if works { r.status } else { Status::Published },
         owner: r.owner.as_ref(),
         author: &r.author,
         version: v.number,
@@ -865,8 +904,8 @@ async fn render_item(
     let body = html! {
         p.muted { a href="/library" { (l.t("library.title")) } " › " (kind_label(l, item.kind)) }
         h1 lang=(text.lang) { (text.title) }
-        p { (marking_badge(item.marking)) " " span.badge { (status_label(l, r.status)) }
-            @if v.number != r.latest_version || Some(v.number) != r.published_version { " " span.badge { (l.tf("library.version_n", &[("n", &v.number.to_string())])) } } }
+        p { (marking_badge(item.marking)) " " span.badge { (status_label(l, if works { r.status } else { Status::Published })) }
+            @if (works && v.number != r.latest_version) || Some(v.number) != r.published_version { " " span.badge { (l.tf("library.version_n", &[("n", &v.number.to_string())])) } } }
         (form_errors(l, problem))
         @if r.status == Status::Withdrawn { div.notice role="status" { p { strong { (l.t("library.withdrawn_notice")) } } @if let Some(n) = &r.note { p { (n) } } } }
         @if works && r.status == Status::InReview && r.published_version.is_some() { div.notice { p { (l.t("library.revision_in_review")) } } }
@@ -942,7 +981,7 @@ async fn render_item(
                     form method="post" action={ "/library/" (r.id) "/submit" } { (csrf_field(ctx)) button type="submit" { (l.t("library.submit")) } }
                 }
                 @if reviewer && r.status == Status::InReview {
-                    form method="post" action={ "/library/" (r.id) "/approve" } { (csrf_field(ctx)) button type="submit" { (l.t("library.approve")) } }
+                    form method="post" action={ "/library/" (r.id) "/approve" } { (csrf_field(ctx)) input type="hidden" name="version" value=(r.latest_version); button type="submit" { (l.t("library.approve")) } }
                     form method="post" action={ "/library/" (r.id) "/return" } {
                         (csrf_field(ctx))
                         div.field { label for="return-reason" { (l.t("library.return_note")) } input type="text" id="return-reason" name="reason"; }
@@ -1256,12 +1295,14 @@ pub async fn create_from_form(
 }
 
 /// Brings this node's index and access cache up to the write just made.
+/// The write is committed whatever happens here: a failure is logged and
+/// the follower on the timer catches up, rather than a 500 that would make
+/// the user write it again.
 async fn follow(state: &AppState) -> Result<(), WebError> {
-    state
-        .library
-        .follow(&state.store)
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))
+    if let Err(e) = state.library.follow(&state.store).await {
+        tracing::warn!(error = %e, "could not bring the library index up to a write");
+    }
+    Ok(())
 }
 
 async fn editable(state: &AppState, ctx: &Ctx, id: i64) -> Result<ItemRecord, WebError> {
@@ -1388,6 +1429,9 @@ pub async fn api_update(
 pub struct StepBody {
     #[serde(default)]
     pub reason: String,
+    /// The version the reviewer read: an approval of another is refused.
+    #[serde(default)]
+    pub version: Option<u32>,
 }
 
 async fn take_step(
@@ -1396,9 +1440,23 @@ async fn take_step(
     id: i64,
     step: Transition,
     reason: &str,
+    version: Option<u32>,
 ) -> Result<ItemRecord, WebError> {
     let r = readable(state, ctx, id).await?;
-    let to = match workflow::step(&ctx.principal, &r.standing(), step, reason) {
+    let mut standing = r.standing();
+    if matches!(step, Transition::Approve | Transition::Return) {
+        // A reviewer judges the version in review, with its own marking.
+        standing.shared = r.latest.item.shared();
+        if let Some(v) = version
+            && v != r.latest_version
+        {
+            return Err(WebError::Conflict(format!(
+                "the item changed since you read version {v}: read version {} and review again",
+                r.latest_version
+            )));
+        }
+    }
+    let to = match workflow::step(&ctx.principal, &standing, step, reason) {
         Ok(to) => to,
         Err(e @ (WorkflowError::NotReviewer | WorkflowError::NotEditor)) => {
             ctx.refused(state, Some(&Action::ContributeToLibrary)).await;
@@ -1429,6 +1487,8 @@ fn step_of(name: &str) -> Result<Transition, WebError> {
 pub struct StepForm {
     #[serde(default)]
     pub reason: String,
+    #[serde(default)]
+    pub version: Option<u32>,
 }
 
 pub async fn step_from_form(
@@ -1438,7 +1498,7 @@ pub async fn step_from_form(
     PostedForm(form): PostedForm<StepForm>,
 ) -> Result<Response, WebError> {
     let step = step_of(&step)?;
-    match take_step(&state, &ctx, id, step, &form.reason).await {
+    match take_step(&state, &ctx, id, step, &form.reason, form.version).await {
         Ok(_) => Ok(Redirect::to(&format!("/library/{id}")).into_response()),
         Err(WebError::Conflict(m)) => {
             let r = readable(&state, &ctx, id).await?;
@@ -1464,12 +1524,12 @@ pub async fn api_step(
 ) -> Result<Response, WebError> {
     let step = step_of(&step)?;
     // The body is optional: `{"reason": "…"}` for a withdrawal or a return.
-    let reason = if body.iter().all(u8::is_ascii_whitespace) {
-        String::new()
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        StepBody::default()
     } else {
-        crate::forms::parse_json::<StepBody>(&body)?.reason
+        crate::forms::parse_json::<StepBody>(&body)?
     };
-    let r = take_step(&state, &ctx, id, step, &reason).await?;
+    let r = take_step(&state, &ctx, id, step, &body.reason, body.version).await?;
     Ok(Json(item_json(&state, &ctx, &r).await?).into_response())
 }
 
@@ -2126,7 +2186,23 @@ pub async fn campaign_page(
     let ids = state.library.readable(&ctx.principal, |row| {
         in_campaign.contains(&row.id) && row.published.is_some() && row.status != Status::Withdrawn
     });
-    let items = state.store.library_items(&ids).await?;
+    // The campaign as approved: a revision in review that moves an item to
+    // another campaign does not move it yet; the stored record decides.
+    let items: Vec<ItemRecord> = state
+        .store
+        .library_items(&ids)
+        .await?
+        .into_iter()
+        .filter(|r| {
+            published_for(&state, &ctx, r)
+                && r.published
+                    .as_ref()
+                    .and_then(|v| v.item.counter.as_ref())
+                    .and_then(|c| c.campaign)
+                    == Some(id)
+        })
+        .collect();
+    let ids: Vec<i64> = items.iter().map(|r| r.id).collect();
     let reach: Vec<counter::ReachRow> = state
         .store
         .library_reach(&ids)
