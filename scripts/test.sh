@@ -42,7 +42,8 @@ PG_PASSWORD="${ACCORD_TEST_PG_PASSWORD:-accord-test-only-local}"
 # stale ones (from killed runs) are dropped during setup.
 PG_TEST_PREFIX=accord_t_
 
-APT_PACKAGES=(postgresql chromium chromium-driver faketime libxml2-utils minisign ffmpeg)
+# libicu-dev, pkg-config, g++ and python3-dev build PyICU (followthemoney needs it; PyPI has no wheel).
+APT_PACKAGES=(postgresql chromium chromium-driver faketime libxml2-utils minisign ffmpeg libicu-dev pkg-config g++ python3-dev)
 APT_OPTS=(-o Acquire::Retries=3 -o DPkg::Lock::Timeout=120)
 
 # ---------------------------------------------------------------- helpers --
