@@ -1,0 +1,449 @@
+//! Library items, members and Accord itself as STIX 2.1 objects.
+//!
+//! ## Mapping
+//!
+//! | Accord | STIX |
+//! | --- | --- |
+//! | a published library item (every kind) | `report`: `name`, `description` (summary and body as plain text), `published`, `lang`, `labels` (themes), `external_references` (the item's page, its sources, its attachments' SHA-256), the facts STIX has no property for in Accord's library extension |
+//! | its other language versions | one `language-content` (`contents` by language: `name`, `description`) |
+//! | its "not verified" statements | a `note` on the report |
+//! | a counter-narrative | the same `report`, its audience, channel and campaign in the extension |
+//! | a member | `identity`, `identity_class: organization`: the `created_by_ref` of its items |
+//! | the platform (the publisher) | `identity`: the `created_by_ref` of the common list and of the secretariat's items |
+//!
+//! Why `report` for every kind: STIX's `report` is "a collection of threat
+//! intelligence focused on one or more topics" with a name, a publication
+//! date and references, which is what a study, a good practice, a
+//! dialogue's outcome or a training material is to a MISP or OpenCTI user
+//! (both import reports as events/containers). `report_types` is left out:
+//! its vocabulary describes cyber threats (`threat-report`, `malware`, …),
+//! and none of its words says "research on radicalization"; the item's kind
+//! is in the extension instead.
+//!
+//! Attachments are named by SHA-256 in `external_references` (with
+//! `hashes`) rather than as `artifact` objects: an artifact must carry its
+//! bytes or a URL every consumer can fetch, and an attachment is only
+//! downloadable by the readers the policy lets in.
+//!
+//! Ids are UUIDv5 of the item's id *and its audience* ([`Audience::key`]):
+//! an item keeps its ids while its marking and sharing stay, its
+//! `modified` moving with each approved version; an item marked higher or
+//! shared with fewer gets new ids, and the old objects are revoked for the
+//! old audience ([`revoked`]).
+
+use accord_core::MemberCode;
+use accord_core::tlp::Tlp;
+use accord_library::markdown::plain_text;
+use accord_library::{Item, Kind};
+use serde_json::{Map, Value, json};
+
+use crate::audience::Audience;
+use crate::{stix_id, stix_time};
+
+/// `created` of the objects that never change (the Astana conference).
+const FIXED_CREATED: &str = "2015-06-30T00:00:00.000Z";
+
+/// The id of Accord's library extension.
+pub fn library_extension_id() -> String {
+    stix_id("extension-definition", "library-item")
+}
+
+/// The publisher's identity id: the one the common list's bundle uses.
+pub fn publisher_id(publisher: &str) -> String {
+    stix_id("identity", &format!("publisher:{}", publisher.trim()))
+}
+
+/// A member's identity id.
+pub fn member_id(code: &MemberCode) -> String {
+    stix_id("identity", &format!("member:{}", code.as_str()))
+}
+
+/// The publisher's `identity` (the same object the common list's bundle holds).
+pub fn publisher_identity(publisher: &str) -> Value {
+    json!({
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": publisher_id(publisher),
+        "created": FIXED_CREATED,
+        "modified": FIXED_CREATED,
+        "name": publisher.trim(),
+        "identity_class": "organization",
+        "object_marking_refs": [Tlp::Clear.stix_marking_id()],
+    })
+}
+
+/// A member's `identity`. `changed_ms` is when its record last changed.
+pub fn member_identity(
+    code: &MemberCode,
+    name: &str,
+    kind: &str,
+    publisher: &str,
+    created_ms: i64,
+    changed_ms: i64,
+) -> Value {
+    json!({
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": member_id(code),
+        "created_by_ref": publisher_id(publisher),
+        "created": stix_time(created_ms),
+        "modified": stix_time(changed_ms.max(created_ms)),
+        "name": name,
+        "description": format!("{name}, a member of the partnership ({kind})."),
+        "identity_class": "organization",
+        "external_references": [{"source_name": "accord", "external_id": format!("member:{}", code.as_str())}],
+        "object_marking_refs": [Tlp::Clear.stix_marking_id()],
+    })
+}
+
+/// The `extension-definition` of the library's property extension.
+pub fn library_extension_definition(publisher: &str) -> Value {
+    json!({
+        "type": "extension-definition",
+        "spec_version": "2.1",
+        "id": library_extension_id(),
+        "created_by_ref": publisher_id(publisher),
+        "created": FIXED_CREATED,
+        "modified": FIXED_CREATED,
+        "name": "Accord library item",
+        "description": "Facts of an Accord library item that STIX has no property for.",
+        "schema": LIBRARY_EXTENSION_SCHEMA,
+        "version": "1.0.0",
+        "extension_types": ["property-extension"],
+        "object_marking_refs": [Tlp::Clear.stix_marking_id()],
+    })
+}
+
+/// The plain-text schema of the library extension (also in docs/taxii.md).
+pub const LIBRARY_EXTENSION_SCHEMA: &str = "Property extension of report objects made from an Accord library item. \
+item_id (integer: the item's number on the platform), version (integer: the approved version), \
+kind (string: research, report, good-practice, event, training, counter-narrative), \
+countries (list of string: ISO 3166 alpha-3 member codes, lower case, the item is about), \
+commitments (list of string: Joint Plan commitment ids it supports), \
+counter_narrative (object, counter-narratives only: age, gender, region, at_risk, channel, channel_name, answers, campaign (string), links (list of string)).";
+
+/// What a library item's objects are made from.
+#[derive(Debug, Clone)]
+pub struct ItemFacts<'a> {
+    pub item_id: i64,
+    /// The approved version's number and content.
+    pub version: u32,
+    pub item: &'a Item,
+    pub audience: &'a Audience,
+    /// When the item was first published (`created`).
+    pub created_ms: i64,
+    /// When this version was approved (`modified`).
+    pub modified_ms: i64,
+    /// The identity id of its author's member (or the publisher's).
+    pub created_by: String,
+    pub attachments: &'a [AttachmentFacts],
+    /// The campaign's name, for a counter-narrative in one.
+    pub campaign: Option<&'a str>,
+}
+
+/// An attachment as the report names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentFacts {
+    pub id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+}
+
+/// The report's id for an item and audience.
+pub fn item_report_id(item_id: i64, audience: &Audience) -> String {
+    stix_id("report", &format!("library:{item_id}:{}", audience.key()))
+}
+
+fn description(summary: &str, body: &str) -> String {
+    let body = plain_text(body);
+    match (summary.trim(), body.trim()) {
+        (s, "") => s.to_string(),
+        ("", b) => b.to_string(),
+        (s, b) => format!("{s}\n\n{b}"),
+    }
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    kind.as_str()
+}
+
+/// A library item's objects: its report, and when it has them, its
+/// `language-content` and its `note` of unverified statements.
+pub fn item_objects(f: &ItemFacts<'_>) -> Vec<Value> {
+    let item = f.item;
+    let original = &item.versions[0];
+    let id = item_report_id(f.item_id, f.audience);
+    let created = stix_time(f.created_ms);
+    let modified = stix_time(f.modified_ms.max(f.created_ms));
+    let marking = [f.audience.marking.stix_marking_id()];
+    let published = item
+        .published
+        .map(|d| format!("{d}T00:00:00.000Z"))
+        .unwrap_or_else(|| created.clone());
+
+    let mut references = vec![json!({
+        "source_name": "accord",
+        "external_id": format!("library:{}", f.item_id),
+        "description": format!("Accord library item {}, version {}", f.item_id, f.version),
+    })];
+    for source in &item.sources {
+        let s = source.trim();
+        if s.starts_with("https://") || s.starts_with("http://") {
+            references.push(json!({"source_name": "source", "url": s}));
+        } else if !s.is_empty() {
+            references.push(json!({"source_name": "source", "description": s}));
+        }
+    }
+    for a in f.attachments {
+        references.push(json!({
+            "source_name": "accord-attachment",
+            "external_id": format!("attachment:{}", a.id),
+            "description": format!("{} ({}, {} bytes)", a.file_name, a.content_type, a.size),
+            "hashes": {"SHA-256": a.sha256},
+        }));
+    }
+
+    let mut extension = Map::new();
+    extension.insert("extension_type".into(), json!("property-extension"));
+    extension.insert("item_id".into(), json!(f.item_id));
+    extension.insert("version".into(), json!(f.version));
+    extension.insert("kind".into(), json!(kind_name(item.kind)));
+    if !item.countries.is_empty() {
+        extension.insert(
+            "countries".into(),
+            json!(
+                item.countries
+                    .iter()
+                    .map(MemberCode::as_str)
+                    .collect::<Vec<_>>()
+            ),
+        );
+    }
+    if !item.commitments.is_empty() {
+        extension.insert("commitments".into(), json!(item.commitments));
+    }
+    if let Some(c) = &item.counter {
+        let mut counter = json!({
+            "age": c.audience.age.as_str(),
+            "gender": c.audience.gender.as_str(),
+            "channel": c.channel.as_str(),
+        });
+        for (key, value) in [
+            ("region", &c.audience.region),
+            ("at_risk", &c.audience.at_risk),
+            ("channel_name", &c.channel_name),
+            ("answers", &c.answers),
+        ] {
+            if !value.trim().is_empty() {
+                counter[key] = json!(value);
+            }
+        }
+        if let Some(name) = f.campaign {
+            counter["campaign"] = json!(name);
+        }
+        if !c.links.is_empty() {
+            counter["links"] = json!(c.links);
+        }
+        extension.insert("counter_narrative".into(), counter);
+    }
+
+    // A report must reference something: the members it is about, else its author.
+    let mut object_refs: Vec<String> = item.countries.iter().map(member_id).collect();
+    if object_refs.is_empty() {
+        object_refs.push(f.created_by.clone());
+    }
+    let mut report = json!({
+        "type": "report",
+        "spec_version": "2.1",
+        "id": id,
+        "created_by_ref": f.created_by,
+        "created": created,
+        "modified": modified,
+        "name": original.title,
+        "published": published,
+        "object_refs": object_refs,
+        "lang": original.lang,
+        "external_references": references,
+        "object_marking_refs": marking,
+        "extensions": { library_extension_id(): Value::Object(extension) },
+    });
+    let text = description(&original.summary, &original.body);
+    if !text.is_empty() {
+        report["description"] = json!(text);
+    }
+    if !item.themes.is_empty() {
+        report["labels"] = json!(item.themes);
+    }
+
+    let mut out = vec![report];
+    if item.versions.len() > 1 {
+        let mut contents = Map::new();
+        for v in &item.versions[1..] {
+            contents.insert(
+                v.lang.clone(),
+                json!({"name": v.title, "description": description(&v.summary, &v.body)}),
+            );
+        }
+        out.push(json!({
+            "type": "language-content",
+            "spec_version": "2.1",
+            "id": stix_id("language-content", &format!("library:{}:{}", f.item_id, f.audience.key())),
+            "created_by_ref": f.created_by,
+            "created": created,
+            "modified": modified,
+            "object_ref": id,
+            "object_modified": modified,
+            "contents": contents,
+            "object_marking_refs": marking,
+        }));
+    }
+    if !item.unverified.is_empty() {
+        out.push(json!({
+            "type": "note",
+            "spec_version": "2.1",
+            "id": stix_id("note", &format!("library:{}:{}:unverified", f.item_id, f.audience.key())),
+            "created_by_ref": f.created_by,
+            "created": created,
+            "modified": modified,
+            "abstract": "Not verified",
+            "content": format!("Not verified:\n- {}", item.unverified.join("\n- ")),
+            "object_refs": [id],
+            "object_marking_refs": marking,
+        }));
+    }
+    out
+}
+
+/// The revoked version of an object: how a removal reaches a TAXII
+/// consumer (TAXII has no deletion feed). `modified_ms` is when it was
+/// taken back; the revoked version is always later than the one it ends.
+pub fn revoked(object: &Value, modified_ms: i64) -> Value {
+    let mut o = object.clone();
+    let previous = o["modified"]
+        .as_str()
+        .and_then(crate::parse_timestamp)
+        .map_or(i64::MIN, |us| us / 1_000);
+    o["modified"] = json!(stix_time(modified_ms.max(previous + 1)));
+    o["revoked"] = json!(true);
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audience::Reach;
+    use accord_library::{LanguageVersion, SharedWith};
+
+    mod tests_support {
+        use super::*;
+        pub fn item() -> Item {
+            Item {
+                kind: Kind::Research,
+                marking: Tlp::Green,
+                shared_with: SharedWith::Platform,
+                versions: vec![
+                    LanguageVersion {
+                        lang: "en".into(),
+                        title: "Drivers of radicalization in prisons".into(),
+                        summary: "What pushes inmates towards violent groups.".into(),
+                        body: "## Findings\n\nOvercrowding matters.".into(),
+                    },
+                    LanguageVersion {
+                        lang: "ru".into(),
+                        title: "Факторы радикализации в тюрьмах".into(),
+                        summary: "Что толкает заключённых к насильственным группам.".into(),
+                        body: String::new(),
+                    },
+                ],
+                countries: [MemberCode::parse("kaz").unwrap()].into(),
+                themes: ["prisons".to_string()].into(),
+                published: None,
+                commitments: Default::default(),
+                sources: vec!["https://www.osce.org/".into()],
+                unverified: vec!["The survey's sample size".into()],
+                counter: None,
+            }
+        }
+    }
+
+    fn facts<'a>(item: &'a Item, audience: &'a Audience) -> ItemFacts<'a> {
+        ItemFacts {
+            item_id: 12,
+            version: 3,
+            item,
+            audience,
+            created_ms: 1_700_000_000_000,
+            modified_ms: 1_700_000_500_000,
+            created_by: member_id(&MemberCode::parse("kgz").unwrap()),
+            attachments: &[],
+            campaign: None,
+        }
+    }
+
+    #[test]
+    fn an_item_is_a_report_with_its_marking_and_creator() {
+        let item = tests_support::item();
+        let audience = Audience {
+            marking: Tlp::Green,
+            owner: MemberCode::parse("kgz").ok(),
+            reach: Reach::Platform,
+        };
+        let objects = item_objects(&facts(&item, &audience));
+        let report = &objects[0];
+        assert_eq!(report["type"], "report");
+        assert_eq!(
+            report["object_marking_refs"][0],
+            Tlp::Green.stix_marking_id()
+        );
+        assert_eq!(
+            report["created_by_ref"],
+            member_id(&MemberCode::parse("kgz").unwrap())
+        );
+        assert_eq!(report["modified"], "2023-11-14T22:21:40.000Z");
+        assert!(report["extensions"][library_extension_id()]["kind"].is_string());
+        assert!(
+            objects
+                .iter()
+                .all(|o| o["object_marking_refs"][0] == Tlp::Green.stix_marking_id())
+        );
+    }
+
+    #[test]
+    fn ids_stay_with_the_audience_and_change_with_it() {
+        let item = tests_support::item();
+        let green = Audience {
+            marking: Tlp::Green,
+            owner: None,
+            reach: Reach::Platform,
+        };
+        let amber = Audience {
+            marking: Tlp::Amber,
+            ..green.clone()
+        };
+        let a = item_objects(&facts(&item, &green));
+        let b = item_objects(&facts(&item, &green));
+        let c = item_objects(&facts(&item, &amber));
+        assert_eq!(a[0]["id"], b[0]["id"]);
+        assert_ne!(a[0]["id"], c[0]["id"]);
+    }
+
+    #[test]
+    fn a_revoked_version_is_later_than_the_one_it_ends() {
+        let item = tests_support::item();
+        let audience = Audience::public();
+        let report = item_objects(&facts(&item, &audience)).remove(0);
+        let gone = revoked(&report, 0);
+        assert_eq!(gone["revoked"], true);
+        assert_eq!(gone["modified"], "2023-11-14T22:21:40.001Z");
+    }
+
+    #[test]
+    fn the_publisher_identity_is_the_common_lists() {
+        // The same UUIDv5 the list's bundle gives its publisher (accord-exports).
+        let root = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, b"urn:accord:stix");
+        let expected = uuid::Uuid::new_v5(&root, b"publisher:Accord");
+        assert_eq!(publisher_id("Accord"), format!("identity--{expected}"));
+    }
+}
