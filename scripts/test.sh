@@ -153,6 +153,14 @@ install_peer_tools() {
     rm -rf "$PEERS_VENV"
     python3 -m venv "$PEERS_VENV" || die "python3 -m venv failed"
     "$PEERS_VENV/bin/pip" install -q --disable-pip-version-check -r "$req" || die "pip install of the peer tools failed"
+    # stix2-validator's wheel comes without the OASIS STIX 2.1 JSON schemas it
+    # validates against (a git submodule upstream): give it the copy the
+    # exports' tests use (from ../shared/data/formats/stix/schemas).
+    local validator
+    validator="$("$PEERS_VENV/bin/python" -c 'import os, stix2validator; print(os.path.dirname(stix2validator.__file__))')" \
+      || die "stix2validator is not importable"
+    mkdir -p "$validator/schemas-2.1"
+    cp -r "$ROOT/crates/exports/tests/fixtures/stix/schemas" "$validator/schemas-2.1/"
     touch "$PEERS_VENV/.installed"
   fi
   export ACCORD_PEER_PYTHON="$PEERS_VENV/bin/python"

@@ -37,8 +37,8 @@ pub enum Scope {
     Read,
     /// Writing through the API (every other `POST`, `PUT`, `DELETE`).
     Write,
-    /// The TAXII server (reserved: the server is the STIX/TAXII issue's, not
-    /// built yet, so this scope opens nothing today).
+    /// The TAXII 2.1 server (`/taxii2/…`): reading collections and posting
+    /// to an inbox.
     Taxii,
     /// Hash sharing: lookups, banks, feeds (`/api/hashes…`, `/api/banks…`, `/m/…`).
     Hashes,

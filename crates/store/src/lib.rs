@@ -36,6 +36,7 @@ mod reference_lists;
 mod screening_jobs;
 mod sessions;
 mod settings;
+pub mod taxii;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 mod tokens;

@@ -142,6 +142,28 @@ fn query_param<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// The API token an `Authorization` header presents, and for Basic the user
+/// it names: `Bearer <token>`; `Basic` with the token as the password (what
+/// many TAXII clients, MISP's and OpenCTI's feeds among them, offer); and
+/// `ApiKey <token>` (yente's client).
+fn presented_token(value: &str) -> Option<(String, Option<String>)> {
+    let (scheme, rest) = value.trim().split_once(' ')?;
+    let rest = rest.trim();
+    match scheme.to_ascii_lowercase().as_str() {
+        "bearer" | "apikey" => Some((rest.to_string(), None)),
+        "basic" => {
+            use base64::Engine;
+            let decoded = base64::engine::general_purpose::STANDARD
+                .decode(rest)
+                .ok()?;
+            let text = String::from_utf8(decoded).ok()?;
+            let (user, password) = text.split_once(':')?;
+            Some((password.to_string(), Some(user.to_string())))
+        }
+        _ => None,
+    }
+}
+
 /// Resolves the [`Ctx`] of a request and sets the cookies it implies.
 pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let headers = request.headers().clone();
@@ -184,15 +206,20 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     let mut user = None;
     let mut csrf_token = None;
     if let Some(authorization) = headers.get(header::AUTHORIZATION) {
-        let bearer = authorization
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
-        let found = match bearer {
-            Some(secret) => state.store.token_owner(secret).await,
+        let presented = authorization.to_str().ok().and_then(presented_token);
+        let found = match &presented {
+            Some((secret, _)) => state.store.token_owner(secret).await,
             None => Ok(None),
         };
+        // Basic names the user too: it must be the token's.
+        let found = found.map(|f| {
+            f.filter(|(u, _)| {
+                presented
+                    .as_ref()
+                    .and_then(|(_, user)| user.as_deref())
+                    .is_none_or(|name| name == u.username.as_str())
+            })
+        });
         match found {
             Ok(Some((u, grant))) => {
                 auth = Auth::Token {
@@ -296,6 +323,19 @@ mod tests {
             c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure"),
             "{c}"
         );
+    }
+
+    #[test]
+    fn tokens_are_read_from_bearer_basic_and_apikey() {
+        assert_eq!(presented_token("Bearer abc"), Some(("abc".into(), None)));
+        assert_eq!(presented_token("ApiKey abc"), Some(("abc".into(), None)));
+        // "kaz.admin:abc"
+        assert_eq!(
+            presented_token("Basic a2F6LmFkbWluOmFiYw=="),
+            Some(("abc".into(), Some("kaz.admin".into())))
+        );
+        assert_eq!(presented_token("Basic not-base64"), None);
+        assert_eq!(presented_token("Digest x"), None);
     }
 
     #[test]

@@ -53,6 +53,9 @@ pub enum WebError {
     PayloadTooLarge,
     #[error("send the body as {expected}")]
     UnsupportedMediaType { expected: &'static str },
+    /// The client accepts no media type the route answers in.
+    #[error("this answers in {offered} only: accept it")]
+    NotAcceptable { offered: &'static str },
     #[error("{0} does not accept this method")]
     MethodNotAllowed(String),
     #[error("internal error")]
@@ -77,6 +80,7 @@ impl WebError {
             }
             WebError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            WebError::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
             WebError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -97,6 +101,7 @@ impl WebError {
             WebError::TooManyRequests { .. } | WebError::Busy { .. } => "too_many_requests",
             WebError::PayloadTooLarge => "payload_too_large",
             WebError::UnsupportedMediaType { .. } => "unsupported_media_type",
+            WebError::NotAcceptable { .. } => "not_acceptable",
             WebError::MethodNotAllowed(_) => "method_not_allowed",
             WebError::Internal(_) => "internal",
         }
@@ -185,7 +190,15 @@ impl IntoResponse for WebError {
 }
 
 pub fn is_api_path(path: &str) -> bool {
-    path.starts_with("/api/") || path == "/api" || path.starts_with("/match/")
+    path.starts_with("/api/")
+        || path == "/api"
+        || path.starts_with("/match/")
+        || is_taxii_path(path)
+}
+
+/// The TAXII server's paths, whose errors are TAXII error resources.
+pub fn is_taxii_path(path: &str) -> bool {
+    path == "/taxii2" || path.starts_with("/taxii2/")
 }
 
 /// Gives error responses their final form: JSON stays for the API; pages get
@@ -249,6 +262,13 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
             }
         }
     };
+    if is_taxii_path(&path) {
+        let mut taxii = crate::routes::taxii_error(&error);
+        if let Some(allow) = response.headers().get(header::ALLOW) {
+            taxii.headers_mut().insert(header::ALLOW, allow.clone());
+        }
+        return taxii;
+    }
     if api {
         return response;
     }

@@ -26,6 +26,7 @@ mod render;
 mod routes;
 mod screening_state;
 mod state;
+mod taxii_sync;
 pub mod transparency;
 
 pub use config::{Config, TrustedProxy};

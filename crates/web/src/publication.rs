@@ -64,6 +64,13 @@ impl ExportFormat {
     }
 }
 
+/// The version's STIX 2.1 bundle (what the `stix` export writes), for the
+/// TAXII server's projection.
+pub fn stix_bundle(v: &PublishedVersion) -> Result<serde_json::Value, ExportError> {
+    let body = write(v, ExportFormat::Stix)?;
+    serde_json::from_slice(&body).map_err(ExportError::from)
+}
+
 /// Writes a published version, with its number, date and summaries.
 pub fn write(v: &PublishedVersion, format: ExportFormat) -> Result<Vec<u8>, ExportError> {
     let entries = v.list_entries();

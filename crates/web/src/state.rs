@@ -25,6 +25,8 @@ pub struct AppState {
     /// cannot take the server's CPU from everything else.
     pub video_decodes: Arc<tokio::sync::Semaphore>,
     pub library: Arc<crate::library_state::Library>,
+    /// The TAXII server's projection of the library, list and members.
+    pub taxii: Arc<crate::taxii_sync::Projector>,
 }
 
 impl AppState {
@@ -71,6 +73,7 @@ impl AppState {
             lookups,
             video_decodes: Arc::new(tokio::sync::Semaphore::new(cores)),
             library,
+            taxii: Arc::default(),
             signing_key,
             store,
             config: Arc::new(config),

@@ -123,14 +123,14 @@ fn workflow_error(e: WorkflowError) -> WebError {
 
 /// What an item's input is checked against: the vocabulary, the Joint
 /// Plan's commitments, the groups `who` may share with, the campaigns.
-struct Context {
+pub(crate) struct Context {
     vocabulary: Vocabulary,
     catalogue: accord_plan::Catalogue,
     groups: Vec<SharingGroup>,
     campaigns: Vec<Campaign>,
 }
 
-async fn context(state: &AppState) -> Result<Context, WebError> {
+pub(crate) async fn context(state: &AppState) -> Result<Context, WebError> {
     context_of(&state.store).await
 }
 
@@ -143,7 +143,11 @@ async fn context_of(store: &accord_store::Store) -> Result<Context, WebError> {
     })
 }
 
-fn validate(c: &Context, who: &accord_core::Principal, input: &ItemInput) -> Result<Item, Invalid> {
+pub(crate) fn validate(
+    c: &Context,
+    who: &accord_core::Principal,
+    input: &ItemInput,
+) -> Result<Item, Invalid> {
     let known = Known {
         vocabulary: &c.vocabulary,
         commitment: &|id| {
@@ -1298,7 +1302,7 @@ pub async fn create_from_form(
 /// The write is committed whatever happens here: a failure is logged and
 /// the follower on the timer catches up, rather than a 500 that would make
 /// the user write it again.
-async fn follow(state: &AppState) -> Result<(), WebError> {
+pub(crate) async fn follow(state: &AppState) -> Result<(), WebError> {
     if let Err(e) = state.library.follow(&state.store).await {
         tracing::warn!(error = %e, "could not bring the library index up to a write");
     }

@@ -36,6 +36,7 @@ mod rounds;
 mod screening;
 mod strategies;
 mod subjects;
+mod taxii;
 mod tcap;
 mod transparency;
 
@@ -740,9 +741,54 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
             view_users,
             admin::api_disable,
         )
+        // TAXII 2.1 (docs/taxii.md): which collections and objects each
+        // principal receives is decided in the handlers, by the one policy.
+        .get("/taxii2/", Public, taxii::discovery)
+        .get(taxii::API_ROOT, Public, taxii::api_root)
+        .get("/taxii2/accord/collections/", Public, taxii::collections)
+        .get(
+            "/taxii2/accord/collections/{id}/",
+            Public,
+            taxii::collection_resource,
+        )
+        .get(
+            "/taxii2/accord/collections/{id}/objects/",
+            Public,
+            taxii::objects,
+        )
+        .upload(
+            "/taxii2/accord/collections/{id}/objects/",
+            SignedIn,
+            taxii::add_objects,
+        )
+        .get(
+            "/taxii2/accord/collections/{id}/objects/{object_id}/",
+            Public,
+            taxii::object,
+        )
+        .get(
+            "/taxii2/accord/collections/{id}/objects/{object_id}/versions/",
+            Public,
+            taxii::versions,
+        )
+        .get(
+            "/taxii2/accord/collections/{id}/manifest/",
+            Public,
+            taxii::manifest,
+        )
+        .get(
+            "/taxii2/accord/status/{status_id}/",
+            SignedIn,
+            taxii::status,
+        )
         .get("/api/audit", audit, admin::api_audit)
         .get("/api/audit/verify", audit, admin::api_verify);
     r.finish()
+}
+
+/// A TAXII error resource (for `error::render_errors`).
+pub(crate) fn taxii_error(error: &WebError) -> Response {
+    taxii::error_response(error)
 }
 
 pub fn router(state: AppState) -> Router {

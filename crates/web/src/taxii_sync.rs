@@ -1,0 +1,287 @@
+//! The TAXII server's projection: what the library, the published common
+//! list and the member directory hold, appended to the store's STIX object
+//! feed as new object versions (and revoked versions for what was taken
+//! back).
+//!
+//! It runs before every TAXII request, under one lock per node, and only
+//! reads what changed since the marks kept in the database: the library's
+//! change feed number and the last list version projected. Every node may
+//! run it: a version already stored is skipped (same id and `modified`),
+//! and `modified` is derived from the stored records, so two nodes make the
+//! same versions.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use accord_core::tlp::Tlp;
+use accord_exports::stix::{accord_extension_definition, tlp2_marking_definition};
+use accord_library::Status;
+use accord_store::library::ItemRecord;
+use accord_store::taxii::NewObject;
+use accord_store::{Store, StoreError, now_ms};
+use accord_taxii::audience::{Audience, Reach};
+use accord_taxii::objects::{
+    AttachmentFacts, ItemFacts, item_objects, library_extension_definition, member_id,
+    member_identity, publisher_id, publisher_identity, revoked,
+};
+use serde_json::Value;
+use tokio::sync::Mutex;
+
+use crate::publication::{PUBLISHER, stix_bundle};
+
+/// The list's objects a new version can take back (its reports stay: each
+/// describes its own version).
+const LIST_SUBJECT_TYPES: [&str; 3] = ["threat-actor", "identity", "relationship"];
+
+/// Library items projected per store transaction.
+const LIBRARY_BATCH: i64 = 200;
+
+/// How often a node looks at the member directory (names rarely change).
+const MEMBERS_EVERY: Duration = Duration::from_secs(5);
+
+#[derive(Default)]
+pub struct Projector {
+    /// When this node last looked at the members (`None`: never).
+    state: Mutex<Option<Instant>>,
+}
+
+fn object(body: Value, source: &str, audience: Audience) -> NewObject {
+    let modified = body
+        .get("modified")
+        .or_else(|| body.get("created"))
+        .and_then(Value::as_str)
+        .and_then(accord_taxii::parse_timestamp)
+        .map_or(0, |us| us / 1_000);
+    NewObject {
+        stix_id: body["id"].as_str().unwrap_or_default().to_string(),
+        stix_type: body["type"].as_str().unwrap_or_default().to_string(),
+        modified_ms: modified,
+        revoked: body.get("revoked").and_then(Value::as_bool) == Some(true),
+        source: source.to_string(),
+        audience,
+        body: body.to_string(),
+    }
+}
+
+/// The audience of a list object: its TLP marking, shared platform-wide.
+fn marked_audience(body: &Value) -> Audience {
+    let marking = body["object_marking_refs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m.as_str().and_then(accord_taxii::inbound::tlp_of_marking))
+        .max()
+        .unwrap_or(Tlp::Clear);
+    Audience {
+        marking,
+        owner: None,
+        reach: Reach::Platform,
+    }
+}
+
+impl Projector {
+    /// Brings the feed up to what the store holds now.
+    pub async fn sync(&self, store: &Store) -> Result<(), StoreError> {
+        let mut members_seen = self.state.lock().await;
+        if members_seen.is_none() {
+            project_context(store).await?;
+        }
+        if members_seen.is_none_or(|t| t.elapsed() >= MEMBERS_EVERY) {
+            project_members(store).await?;
+            *members_seen = Some(Instant::now());
+        }
+        project_list(store).await?;
+        project_library(store).await?;
+        Ok(())
+    }
+}
+
+/// The objects every collection carries: the publisher, Accord's two
+/// extension definitions, the TLP 2.0 marking definitions.
+async fn project_context(store: &Store) -> Result<(), StoreError> {
+    let mut objects = vec![
+        publisher_identity(PUBLISHER),
+        library_extension_definition(PUBLISHER),
+        accord_extension_definition(),
+    ];
+    objects.extend(
+        [
+            Tlp::Clear,
+            Tlp::Green,
+            Tlp::Amber,
+            Tlp::AmberStrict,
+            Tlp::Red,
+        ]
+        .map(tlp2_marking_definition),
+    );
+    let objects: Vec<NewObject> = objects
+        .into_iter()
+        .map(|o| object(o, "meta", Audience::everyone()))
+        .collect();
+    store.taxii_append(&objects, None).await?;
+    Ok(())
+}
+
+/// Each member's identity; a new version when its name changes.
+async fn project_members(store: &Store) -> Result<(), StoreError> {
+    const FOUNDED: i64 = 1_435_622_400_000; // 2015-06-30, the Astana conference
+    let mut objects = Vec::new();
+    for m in store.members().await? {
+        let source = format!("member:{}", m.code.as_str());
+        let stored = store.taxii_latest(&source).await?;
+        let mut identity = member_identity(
+            &m.code,
+            &m.name,
+            m.kind.as_str(),
+            PUBLISHER,
+            FOUNDED,
+            FOUNDED,
+        );
+        if let Some(last) = stored.first() {
+            let last: Value = serde_json::from_str(&last.body).unwrap_or_default();
+            if last["name"] == identity["name"] && last["description"] == identity["description"] {
+                continue;
+            }
+            identity = member_identity(
+                &m.code,
+                &m.name,
+                m.kind.as_str(),
+                PUBLISHER,
+                FOUNDED,
+                now_ms(),
+            );
+        }
+        objects.push(object(identity, &source, Audience::everyone()));
+    }
+    if !objects.is_empty() {
+        store.taxii_append(&objects, None).await?;
+    }
+    Ok(())
+}
+
+/// Each published list version not projected yet, in order; subjects a
+/// version no longer holds are revoked in it.
+async fn project_list(store: &Store) -> Result<(), StoreError> {
+    let mark = store.taxii_mark("list").await?;
+    let current = store.current_list_version().await?.unwrap_or(0);
+    for number in mark + 1..=current {
+        let version = store.published_list(Some(number)).await?;
+        let bundle = stix_bundle(&version).map_err(|e| StoreError::Conflict(e.to_string()))?;
+        let mut objects = Vec::new();
+        let mut present = BTreeSet::new();
+        for o in bundle["objects"].as_array().into_iter().flatten() {
+            let kind = o["type"].as_str().unwrap_or_default();
+            if kind == "marking-definition" || o["id"] == publisher_id(PUBLISHER) {
+                continue; // the context's
+            }
+            present.insert(o["id"].as_str().unwrap_or_default().to_string());
+            objects.push(object(o.clone(), "list", marked_audience(o)));
+        }
+        for gone in store.taxii_latest("list").await? {
+            if gone.revoked
+                || present.contains(&gone.stix_id)
+                || !LIST_SUBJECT_TYPES.contains(&gone.stix_type.as_str())
+            {
+                continue;
+            }
+            let body: Value = serde_json::from_str(&gone.body).unwrap_or_default();
+            if let Some(audience) = gone.audience {
+                objects.push(object(
+                    revoked(&body, version.version.created_at),
+                    "list",
+                    audience,
+                ));
+            }
+        }
+        store.taxii_append(&objects, Some(("list", number))).await?;
+    }
+    Ok(())
+}
+
+/// Library items changed since the last projection.
+async fn project_library(store: &Store) -> Result<(), StoreError> {
+    let mut mark = store.taxii_mark("library").await?;
+    loop {
+        if store.library_seq().await? <= mark {
+            return Ok(());
+        }
+        let (changes, through) = store.library_changes(mark, LIBRARY_BATCH).await?;
+        let mut objects = Vec::new();
+        for (id, _, _) in &changes {
+            let record = store.library_item(*id).await?;
+            objects.extend(item_versions(store, &record).await?);
+        }
+        store
+            .taxii_append(&objects, Some(("library", through)))
+            .await?;
+        if through <= mark {
+            return Ok(());
+        }
+        mark = through;
+    }
+}
+
+/// The versions an item's change adds: its published version's objects
+/// (none while it has none, or once withdrawn), and revoked versions of
+/// the objects it no longer has (withdrawn, or marked or shared anew).
+async fn item_versions(store: &Store, r: &ItemRecord) -> Result<Vec<NewObject>, StoreError> {
+    let source = format!("library:{}", r.id);
+    let mut current = Vec::new();
+    if let Some(published) = r
+        .published
+        .as_ref()
+        .filter(|_| r.status != Status::Withdrawn)
+    {
+        let item = &published.item;
+        let audience = Audience::of_item(&item.shared(), r.owner.as_ref());
+        let attachments: Vec<AttachmentFacts> = store
+            .library_attachments(r.id, published.number)
+            .await?
+            .into_iter()
+            .map(|a| AttachmentFacts {
+                id: a.id,
+                file_name: a.file_name,
+                content_type: a.content_type,
+                size: a.size,
+                sha256: a.sha256,
+            })
+            .collect();
+        let campaign = match item.counter.as_ref().and_then(|c| c.campaign) {
+            Some(id) => Some(store.campaign(id).await?.name),
+            None => None,
+        };
+        let facts = ItemFacts {
+            item_id: r.id,
+            version: published.number,
+            item,
+            audience: &audience,
+            created_ms: r.created_at,
+            modified_ms: published.created_at,
+            created_by: r
+                .owner
+                .as_ref()
+                .map_or_else(|| publisher_id(PUBLISHER), member_id),
+            attachments: &attachments,
+            campaign: campaign.as_deref(),
+        };
+        current = item_objects(&facts)
+            .into_iter()
+            .map(|o| object(o, &source, audience.clone()))
+            .collect();
+    }
+    let live: BTreeSet<&str> = current.iter().map(|o| o.stix_id.as_str()).collect();
+    let mut out = Vec::new();
+    for stored in store.taxii_latest(&source).await? {
+        if stored.revoked || live.contains(stored.stix_id.as_str()) {
+            continue;
+        }
+        let (Some(audience), Ok(body)) =
+            (stored.audience, serde_json::from_str::<Value>(&stored.body))
+        else {
+            continue;
+        };
+        out.push(object(revoked(&body, r.updated_at), &source, audience));
+    }
+    out.extend(current);
+    Ok(out)
+}
