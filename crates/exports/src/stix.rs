@@ -372,7 +372,8 @@ pub fn accord_extension_definition() -> Value {
         "description": "Facts of an entry of an Accord list that STIX has no property for.",
         "schema": ACCORD_EXTENSION_SCHEMA,
         "version": "1.0.0",
-        "extension_types": ["property-extension"]
+        "extension_types": ["property-extension"],
+        "object_marking_refs": [Tlp::Clear.stix_marking_id()]
     })
 }
 

@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::error::{WebError, is_api_path};
+use crate::error::{WebError, early_error, is_api_path};
 use crate::forms::{CSRF_HEADER, same};
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -228,8 +228,8 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
                 };
                 user = Some(u);
             }
-            Ok(None) => return WebError::NotSignedIn.into_response(),
-            Err(e) => return WebError::from(e).into_response(),
+            Ok(None) => return early_error(&path, WebError::NotSignedIn),
+            Err(e) => return early_error(&path, WebError::from(e)),
         }
     } else if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         match state.store.session(token).await {
@@ -241,7 +241,7 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
                 user = Some(s.user);
             }
             Ok(None) => set_cookies.push(set_cookie(SESSION_COOKIE, "", Some(0), secure)),
-            Err(e) => return WebError::from(e).into_response(),
+            Err(e) => return early_error(&path, WebError::from(e)),
         }
     }
     let csrf_token = match csrf_token.or_else(|| cookie(&headers, CSRF_COOKIE).map(str::to_string))
@@ -273,7 +273,7 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     if !safe_method && is_api_path(&path) && matches!(ctx.auth, Auth::Session { .. }) {
         let sent = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
         if !sent.is_some_and(|t| same(t, &ctx.csrf_token)) {
-            return WebError::Csrf.into_response();
+            return early_error(&path, WebError::Csrf);
         }
     }
     request.extensions_mut().insert(ctx);
@@ -287,7 +287,7 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         || path.starts_with("/static/");
     let mut response = if must_change && !exempt {
         if is_api_path(&path) {
-            WebError::PasswordChangeRequired.into_response()
+            early_error(&path, WebError::PasswordChangeRequired)
         } else {
             Redirect::to("/profile/password").into_response()
         }

@@ -196,6 +196,16 @@ pub fn is_api_path(path: &str) -> bool {
         || is_taxii_path(path)
 }
 
+/// An error answered before the handlers' layers (by the request context):
+/// in TAXII's shape on the TAXII server's paths, else as usual.
+pub fn early_error(path: &str, error: WebError) -> Response {
+    if is_taxii_path(path) {
+        crate::routes::taxii_error(&error)
+    } else {
+        error.into_response()
+    }
+}
+
 /// The TAXII server's paths, whose errors are TAXII error resources.
 pub fn is_taxii_path(path: &str) -> bool {
     path == "/taxii2" || path.starts_with("/taxii2/")
