@@ -184,10 +184,15 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     let mut user = None;
     let mut csrf_token = None;
     if let Some(authorization) = headers.get(header::AUTHORIZATION) {
+        // `ApiKey <token>` is how yente's clients (yente-client, the
+        // OpenSanctions API) send a key; it carries the same token.
         let bearer = authorization
             .to_str()
             .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("ApiKey "))
+            })
             .map(str::trim);
         let found = match bearer {
             Some(secret) => state.store.token_owner(secret).await,

@@ -185,7 +185,17 @@ impl IntoResponse for WebError {
 }
 
 pub fn is_api_path(path: &str) -> bool {
-    path.starts_with("/api/") || path == "/api" || path.starts_with("/match/")
+    path.starts_with("/api/") || path == "/api" || is_yente_path(path)
+}
+
+/// The paths of yente's API (`/match/{dataset}`, `/search/{dataset}`,
+/// `/entities/…`, `/catalog`, `/algorithms`, `/reconcile/…`): their errors
+/// are JSON in yente's shape, `{"detail": "…"}`, which yente's clients read.
+pub fn is_yente_path(path: &str) -> bool {
+    ["/match/", "/search/", "/entities/", "/reconcile/"]
+        .iter()
+        .any(|p| path.starts_with(p))
+        || matches!(path, "/catalog" | "/algorithms")
 }
 
 /// Gives error responses their final form: JSON stays for the API; pages get
@@ -249,6 +259,16 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
             }
         }
     };
+    if is_yente_path(&path) {
+        let mut yente =
+            (error.status(), Json(json!({ "detail": error.to_string() }))).into_response();
+        for name in [header::RETRY_AFTER, header::ALLOW, header::WWW_AUTHENTICATE] {
+            if let Some(v) = response.headers().get(&name) {
+                yente.headers_mut().insert(name, v.clone());
+            }
+        }
+        return yente;
+    }
     if api {
         return response;
     }
