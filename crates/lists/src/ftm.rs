@@ -540,28 +540,16 @@ pub const NOTE_PREFIXES: [&str; 2] = ["Date of birth: ", "Country not recognised
 /// they cannot (a range, an approximate date).
 fn ftm_dates(d: &BirthDate) -> (Vec<String>, Option<String>) {
     let about = if d.approximate { "about " } else { "" };
+    let single = |text: String| {
+        let note = d
+            .approximate
+            .then(|| format!("{}{about}{text}", NOTE_PREFIXES[0]));
+        (vec![text], note)
+    };
     match d.value {
-        DateValue::Exact { year, month, day } => {
-            let text = format!("{year:04}-{month:02}-{day:02}");
-            let note = d
-                .approximate
-                .then(|| format!("{}{about}{text}", NOTE_PREFIXES[0]));
-            (vec![text], note)
-        }
-        DateValue::YearMonth { year, month } => {
-            let text = format!("{year:04}-{month:02}");
-            let note = d
-                .approximate
-                .then(|| format!("{}{about}{text}", NOTE_PREFIXES[0]));
-            (vec![text], note)
-        }
-        DateValue::Year { year } => {
-            let text = format!("{year:04}");
-            let note = d
-                .approximate
-                .then(|| format!("{}{about}{text}", NOTE_PREFIXES[0]));
-            (vec![text], note)
-        }
+        DateValue::Exact { year, month, day } => single(format!("{year:04}-{month:02}-{day:02}")),
+        DateValue::YearMonth { year, month } => single(format!("{year:04}-{month:02}")),
+        DateValue::Year { year } => single(format!("{year:04}")),
         DateValue::Range { from, to } => {
             let (from, to) = (from.min(to), from.max(to));
             let years = if to - from < MAX_RANGE_YEARS {

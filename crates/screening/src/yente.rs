@@ -363,27 +363,8 @@ const COUNTRY_PROPS: [&str; 5] = [
     "birthCountry",
 ];
 const DATE_PROPS: [&str; 3] = ["birthDate", "incorporationDate", "buildDate"];
-/// Other properties echoed back as given (not used for scoring).
-const OTHER_PROPS: [&str; 16] = [
-    "weakAlias",
-    "title",
-    "motherName",
-    "gender",
-    "birthPlace",
-    "address",
-    "idNumber",
-    "passportNumber",
-    "taxNumber",
-    "registrationNumber",
-    "imoNumber",
-    "mmsi",
-    "email",
-    "phone",
-    "position",
-    "notes",
-];
-
-/// Identifier properties a query without a name is searched by.
+/// Identifier properties a query without a name is searched by (echoed
+/// like the [`OTHER_PROPS`]).
 const IDENTIFIER_PROPS: [&str; 6] = [
     "idNumber",
     "passportNumber",
@@ -391,6 +372,19 @@ const IDENTIFIER_PROPS: [&str; 6] = [
     "registrationNumber",
     "imoNumber",
     "mmsi",
+];
+/// Other properties echoed back as given (not used for scoring).
+const OTHER_PROPS: [&str; 10] = [
+    "weakAlias",
+    "title",
+    "motherName",
+    "gender",
+    "birthPlace",
+    "address",
+    "email",
+    "phone",
+    "position",
+    "notes",
 ];
 
 /// The score of a result found by an identifier alone (no name to compare):
@@ -482,7 +476,7 @@ fn parse_example(key: &str, ex: &EntityExample) -> Result<Parsed, YenteError> {
             echo.insert(p.into(), vs);
         }
     }
-    for p in OTHER_PROPS {
+    for p in IDENTIFIER_PROPS.into_iter().chain(OTHER_PROPS) {
         let vs = get(p);
         if !vs.is_empty() {
             echo.insert(p.into(), vs);
