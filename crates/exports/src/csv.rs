@@ -26,6 +26,14 @@
 //! The last three columns came later than the others and are appended, so
 //! that readers addressing columns by position keep working.
 //!
+//! Several values in one cell are joined by [`SEPARATOR`] (`"; "`), and a
+//! value's own `;` and `\` are escaped with a backslash (`\;`, `\\`), so
+//! that every multi-valued cell reads back into the same values: the alias
+//! `O'Nour; Group, Ltd.` is written `O'Nour\; Group, Ltd.`, one value, where
+//! it used to read back as two. [`split`] reads a cell back. A value without
+//! `;` or `\` (nearly all of them) is written as it is, so readers that split
+//! at `"; "` keep working on those.
+//!
 //! Fields are quoted as RFC 4180 requires (the `csv` crate; `"` doubled),
 //! lines end with CRLF, the encoding is UTF-8 without BOM. [`write`] writes
 //! values exactly (machine consumers need the exact names);
@@ -66,8 +74,44 @@ pub const COLUMNS: [&str; 20] = [
     "links",
 ];
 
-/// The separator of several values in one field.
+/// The separator of several values in one field (a value's own `;` is
+/// written `\;`, see [`split`]).
 pub const SEPARATOR: &str = "; ";
+
+/// The values of a multi-valued cell: split at each `;` not escaped by a
+/// backslash (the space after it dropped), `\;` and `\\` unescaped. The
+/// inverse of how [`write`] joins values; an empty cell has no values.
+pub fn split(cell: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    let mut current = String::new();
+    let mut chars = cell.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => current.extend(chars.next()),
+            ';' => {
+                values.push(std::mem::take(&mut current));
+                chars = {
+                    let rest = chars.as_str();
+                    rest.strip_prefix(' ').unwrap_or(rest).chars()
+                };
+            }
+            c => current.push(c),
+        }
+    }
+    if !cell.is_empty() {
+        values.push(current);
+    }
+    values
+}
+
+/// A value as one item of a multi-valued cell: `\` and `;` escaped.
+fn escape(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.contains(['\\', ';']) {
+        value.replace('\\', "\\\\").replace(';', "\\;").into()
+    } else {
+        value.into()
+    }
+}
 
 /// How to write the CSV.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -179,7 +223,7 @@ where
         if !out.is_empty() {
             out.push_str(SEPARATOR);
         }
-        out.push_str(v.as_ref());
+        out.push_str(&escape(v.as_ref()));
     }
     out
 }
@@ -312,6 +356,36 @@ mod tests {
         assert_eq!(row[12], "'@SUM(A1)");
         assert_eq!(row[0], "ACC.i.001");
         assert_eq!(row[8], "Afghanistan; Pakistan");
+    }
+
+    #[test]
+    fn a_value_with_the_separator_in_it_reads_back_as_one_value() {
+        let mut e = person();
+        e.names.retain(|n| n.kind != NameKind::Alias);
+        e.push_name(EntryName::new("O'Nour; Group, Ltd.", NameKind::Alias));
+        e.push_name(EntryName::new("Back\\slash", NameKind::Alias));
+        e.push_name(EntryName::new("Plain", NameKind::Alias));
+        e.addresses[0].street = Some("Block 4; Gate 2".into());
+        let entries = [e];
+        let v = ExportVersion::new("L", 1, "2026-03-01", "P", &entries);
+        let mut out = Vec::new();
+        write(&v, &mut out).unwrap();
+        let row = &rows(&out)[1];
+        let col = |name: &str| row[COLUMNS.iter().position(|c| *c == name).unwrap()].as_str();
+        assert_eq!(
+            col("aliases"),
+            "O'Nour\\; Group, Ltd.; Back\\\\slash; Plain"
+        );
+        assert_eq!(
+            split(col("aliases")),
+            ["O'Nour; Group, Ltd.", "Back\\slash", "Plain"]
+        );
+        assert_eq!(
+            split(col("addresses")),
+            ["Block 4; Gate 2, Peshawar, Pakistan"]
+        );
+        assert_eq!(split(col("nationalities")), ["Afghanistan", "Pakistan"]);
+        assert!(split("").is_empty());
     }
 
     #[test]

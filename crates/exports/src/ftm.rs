@@ -3,7 +3,9 @@
 //!
 //! The entities are those of [`accord_lists::ftm::write_entities`] (one
 //! Person / Organization / Vessel / Airplane per entry, one `Sanction`
-//! `<reference>-sanction` per entry, one `UnknownLink` per resolved link),
+//! `<reference>-sanction` per entry, one `Membership` per `member_of` an
+//! organization and one `UnknownLink` per other resolved link; countries as
+//! FtM codes, birth-date ranges as their years plus a note),
 //! with the version added where FtM has a place for it:
 //!
 //! | entity | property | value |
@@ -61,10 +63,13 @@ pub fn entities(version: &ExportVersion<'_>) -> Result<Vec<Value>, ExportError> 
     let mut out = Vec::new();
     for mut entity in accord_lists::ftm::write_entities(&list) {
         let schema = entity["schema"].as_str().unwrap_or_default().to_string();
-        if schema == "UnknownLink" {
-            let object = entity["properties"]["object"][0]
-                .as_str()
-                .unwrap_or_default();
+        let target = match schema.as_str() {
+            "UnknownLink" => Some("object"),
+            "Membership" => Some("organization"),
+            _ => None,
+        };
+        if let Some(prop) = target {
+            let object = entity["properties"][prop][0].as_str().unwrap_or_default();
             if !references.contains(object) {
                 continue;
             }

@@ -15,7 +15,7 @@
 //! | `COMMENTS1` | comments, then `Reasons for listing: <summary>` |
 //! | `TITLE`, `DESIGNATION`, `NATIONALITY`, `LAST_DAY_UPDATED` `/VALUE` | title, designations, nationalities, last_updated |
 //! | `LIST_TYPE/VALUE` | the list name |
-//! | `*_ALIAS` `QUALITY` + `ALIAS_NAME` | persons: `Good` (strong), `Low` (weak), `f.k.a.` (former); organizations: `a.k.a.`, `Low`, `f.k.a.` |
+//! | `*_ALIAS` `QUALITY` + `ALIAS_NAME` | persons: `Good` (strong), `Low` (weak), `f.k.a.` (former); organizations: `a.k.a.` (strong and weak: the UN list has no other quality for entities), `f.k.a.` |
 //! | `*_ADDRESS` | STREET, CITY, STATE_PROVINCE, ZIP_CODE, COUNTRY, NOTE |
 //! | `INDIVIDUAL_DATE_OF_BIRTH` | `EXACT` + `DATE` or `YEAR`; `APPROXIMATELY` likewise; `BETWEEN` + `FROM_YEAR`/`TO_YEAR`; a year and month as `NOTE` ("November 1973") |
 //! | `INDIVIDUAL_PLACE_OF_BIRTH` | the one-line place split at `", "`: last part COUNTRY, then STATE_PROVINCE, CITY, the rest STREET; a trailing `" (…)"` becomes NOTE |
@@ -189,9 +189,12 @@ fn record<W: Write>(
                 (NameKind::Primary, _) => continue,
                 (NameKind::OriginalScript, _) if original == Some(n.text.as_str()) => continue,
                 (NameKind::FormerName, _) => "f.k.a.",
-                (_, NameQuality::Weak) => "Low",
+                (_, NameQuality::Weak) if person => "Low",
                 (_, NameQuality::Strong) if person => "Good",
-                (_, NameQuality::Strong) => "a.k.a.",
+                // The UN list's entity aliases are only ever `a.k.a.` or
+                // `f.k.a.`: `Low` is a quality of individuals' aliases, so a
+                // weak alias of an entity is an `a.k.a.` like the others.
+                _ => "a.k.a.",
             };
             if written.contains(&(n.text.as_str(), quality)) {
                 continue;

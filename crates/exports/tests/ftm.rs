@@ -6,7 +6,9 @@ mod common;
 use std::collections::BTreeSet;
 
 use accord_exports::{ExportVersion, ftm};
-use accord_lists::model::ListSource;
+use accord_lists::model::{
+    BirthDate, DateValue, EntryLink, EntryName, EntrySchema, ListSource, NameKind,
+};
 use serde_json::Value;
 
 const MODEL: &str = include_str!("fixtures/ftm/model-followthemoney-4.11.2.generated.json");
@@ -224,4 +226,203 @@ fn links_to_subjects_outside_the_version_are_left_out() {
         links,
         [("ACC.i.001", "ACC.e.001"), ("ACC.e.002", "ACC.e.001")]
     );
+}
+
+fn entity<'a>(entities: &'a [Value], id: &str) -> &'a Value {
+    entities
+        .iter()
+        .find(|e| e["id"] == id)
+        .unwrap_or_else(|| panic!("no entity {id}"))
+}
+
+#[test]
+fn country_typed_properties_hold_ftm_codes_and_unknown_countries_are_notes() {
+    let mut entries = common::un_entries();
+    entries[0].nationalities = vec![
+        "Iran (Islamic Republic of)".into(),
+        "Türkiye".into(),
+        "Atlantis".into(),
+    ];
+    let mut vessel = accord_lists::model::ListEntry::new("V.1", EntrySchema::Vessel);
+    vessel.push_name(EntryName::new("MV SAMPLE", NameKind::Primary));
+    vessel.push_extra("vessel_flag", "Democratic People's Republic of Korea");
+    entries.push(vessel);
+    let reference = entries[0].reference.clone();
+    let entities = lines(&ExportVersion::new("L", 1, "2026-01-01", "P", &entries));
+    let person = &entity(&entities, &reference)["properties"];
+    assert_eq!(person["nationality"], serde_json::json!(["ir", "tr"]));
+    assert!(
+        person["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n == "Country not recognised: nationality \"Atlantis\""),
+        "{person}"
+    );
+    assert_eq!(
+        entity(&entities, "V.1")["properties"]["flag"],
+        serde_json::json!(["kp"])
+    );
+}
+
+#[test]
+fn a_birth_date_range_is_every_year_of_it_and_a_note() {
+    let mut entries = common::un_entries();
+    let person = entries
+        .iter_mut()
+        .find(|e| e.schema == EntrySchema::Person)
+        .unwrap();
+    let reference = person.reference.clone();
+    person.birth_dates = vec![
+        BirthDate {
+            value: DateValue::Range {
+                from: 1962,
+                to: 1965,
+            },
+            original: "BETWEEN 1962 and 1965".into(),
+            approximate: false,
+        },
+        BirthDate {
+            value: DateValue::Range {
+                from: 1940,
+                to: 1960,
+            },
+            original: "BETWEEN 1940 and 1960".into(),
+            approximate: false,
+        },
+        BirthDate {
+            value: DateValue::Year { year: 1970 },
+            original: "circa 1970".into(),
+            approximate: true,
+        },
+    ];
+    let entities = lines(&ExportVersion::new("L", 1, "2026-01-01", "P", &entries));
+    let p = &entity(&entities, &reference)["properties"];
+    // The long range gives no year: twenty guesses would say more than it.
+    assert_eq!(
+        p["birthDate"],
+        serde_json::json!(["1962", "1963", "1964", "1965", "1970"])
+    );
+    let notes: Vec<&str> = p["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for note in [
+        "Date of birth: between 1962 and 1965",
+        "Date of birth: between 1940 and 1960",
+        "Date of birth: about 1970",
+    ] {
+        assert!(notes.contains(&note), "{notes:?}");
+    }
+    // The notes are not read back as the entry's comments.
+    let mut out = Vec::new();
+    ftm::write(
+        &ExportVersion::new("L", 1, "2026-01-01", "P", &entries),
+        &mut out,
+    )
+    .unwrap();
+    let back = accord_lists::ftm::read_as(&out[..], ListSource::Accord).unwrap();
+    let original = entries.iter().find(|e| e.reference == reference).unwrap();
+    let read = back
+        .entries
+        .iter()
+        .find(|e| e.reference == reference)
+        .unwrap();
+    assert_eq!(read.comments, original.comments);
+}
+
+#[test]
+fn member_of_an_organization_is_a_membership() {
+    let mut entries = common::accord_entries();
+    let leader = entries
+        .iter_mut()
+        .find(|e| e.reference == "ACC.i.001")
+        .unwrap();
+    leader.links.push(EntryLink {
+        relation: "member_of".into(),
+        target_reference: Some("ACC.e.001".into()),
+        target_name: None,
+    });
+    let entities = lines(&common::accord_version(&entries));
+    assert_conforms(&entities);
+    let memberships: Vec<&Value> = entities
+        .iter()
+        .filter(|e| e["schema"] == "Membership")
+        .collect();
+    assert_eq!(
+        memberships.len(),
+        1,
+        "the member_of outside the version is left out"
+    );
+    assert_eq!(memberships[0]["properties"]["member"][0], "ACC.i.001");
+    assert_eq!(memberships[0]["properties"]["organization"][0], "ACC.e.001");
+    let back = accord_lists::ftm::read_as(
+        entities
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+            .as_bytes(),
+        ListSource::Accord,
+    )
+    .unwrap();
+    let leader = back
+        .entries
+        .iter()
+        .find(|e| e.reference == "ACC.i.001")
+        .unwrap();
+    assert!(
+        leader.links.iter().any(
+            |l| l.relation == "member_of" && l.target_reference.as_deref() == Some("ACC.e.001")
+        )
+    );
+}
+
+/// The followthemoney library (the pinned peer tool) loads every entity of
+/// the exports with cleaning off and finds every value valid for its type.
+#[test]
+fn the_followthemoney_library_finds_every_exported_value_valid() {
+    let Some(python) = common::peer_python() else {
+        return;
+    };
+    let accord = common::accord_entries();
+    let un = common::un_entries();
+    let full_un = std::path::Path::new("/work/shared/data/un/UN_consolidated_2026-02-27.xml");
+    let full_un = std::env::var("ACCORD_DATA")
+        .map(|d| std::path::Path::new(&d).join("un/UN_consolidated_2026-02-27.xml"))
+        .unwrap_or_else(|_| full_un.to_path_buf());
+    let full_un = full_un
+        .exists()
+        .then(|| accord_lists::load_path(&full_un).unwrap().entries);
+    let mut versions = vec![
+        ("accord", common::accord_version(&accord)),
+        ("un-sample", common::un_version(&un)),
+    ];
+    if let Some(entries) = &full_un {
+        versions.push(("un-full", common::un_version(entries)));
+    }
+    let dir = std::env::temp_dir().join(format!("accord-ftm-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, version) in versions {
+        let path = dir.join(format!("{name}.ftm.json"));
+        let mut out = Vec::new();
+        ftm::write(&version, &mut out).unwrap();
+        std::fs::write(&path, out).unwrap();
+        let run = std::process::Command::new(&python)
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../scripts/peers/ftm_check.py"
+            ))
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

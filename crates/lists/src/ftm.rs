@@ -16,7 +16,13 @@
 //!
 //! Writing: [`write_entities`] emits one entity per entry (Person,
 //! Organization, Vessel or Airplane), one Sanction entity per entry
-//! (program, listing date, authority) and one UnknownLink per resolved link.
+//! (program, listing date, authority) and one link entity per resolved link:
+//! a `Membership` for `member_of` an organization, an `UnknownLink` (with the
+//! relation as `role`) otherwise. Country-typed properties hold FtM country
+//! codes ([`crate::country::code`]); a birth-date range is written as every
+//! year of it when it spans at most [`MAX_RANGE_YEARS`], and said in a note
+//! (`notes`: "Date of birth: between 1962 and 1965") in any case, as is an
+//! approximate date; a country without a code is a note too.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
@@ -274,9 +280,21 @@ fn build(entities: Vec<RawEntity>, source: ListSource) -> List {
         entry.title = raw.values("title").to_vec();
         entry.designations = raw.values("position").to_vec();
         entry.programs = raw.values("program").to_vec();
-        let notes = raw.values("notes");
+        let (written, notes): (Vec<&String>, Vec<&String>) = raw
+            .values("notes")
+            .iter()
+            .partition(|n| NOTE_PREFIXES.iter().any(|p| n.starts_with(p)));
         if !notes.is_empty() {
-            entry.comments = Some(notes.join("\n"));
+            entry.comments = Some(
+                notes
+                    .iter()
+                    .map(|n| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
+        }
+        for n in written {
+            entry.push_extra("ftm_note", n.clone());
         }
         for (prop, kind) in ID_PROPS {
             for number in raw.values(prop) {
@@ -438,6 +456,40 @@ fn address_of(e: &RawEntity) -> Address {
     a
 }
 
+/// An address on one line as FtM's `address` type keeps it: line breaks,
+/// tabs and `;` become `", "`, a comma followed by another comma or a full
+/// stop (`"Street 40,, Sector"`) is one comma, runs of spaces are one.
+fn address_text(s: &str) -> String {
+    let mut lines = String::with_capacity(s.len());
+    for c in s.replace("<BR/>", "\n").replace("<BR>", "\n").chars() {
+        match c {
+            '\r' => {}
+            '\n' | '\t' | ';' => lines.push_str(", "),
+            c => lines.push(c),
+        }
+    }
+    let chars: Vec<char> = lines.chars().collect();
+    let mut out = String::with_capacity(lines.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == ',' {
+            let next = if chars.get(i + 1).is_some_and(|c| c.is_whitespace()) {
+                i + 2
+            } else {
+                i + 1
+            };
+            if matches!(chars.get(next), Some(',' | '.')) {
+                out.push_str(", ");
+                i = next + 1;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// How to write FtM entities.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WriteOptions {
@@ -454,9 +506,14 @@ pub fn write_entities(list: &List) -> impl Iterator<Item = Value> + '_ {
 
 /// [`write_entities`] with options.
 pub fn write_entities_with(list: &List, options: WriteOptions) -> impl Iterator<Item = Value> + '_ {
+    let schemas: Schemas<'_> = list
+        .entries
+        .iter()
+        .map(|e| (e.reference.as_str(), e.schema))
+        .collect();
     list.entries
         .iter()
-        .flat_map(move |e| entry_entities(e, list.source, &options.id_prefix))
+        .flat_map(move |e| entry_entities(e, list.source, &options.id_prefix, &schemas))
 }
 
 /// The authority named on Sanction entities.
@@ -469,25 +526,109 @@ fn authority(source: ListSource) -> &'static str {
     }
 }
 
-/// FtM date text of a birth date (ranges give both end years).
-fn ftm_dates(d: &BirthDate) -> Vec<String> {
+/// The longest birth-date range (in years) written as one `birthDate` per
+/// year. FtM has no date range, but several values of a property mean "any
+/// of these", so every year of a short range says exactly what the range
+/// says; a longer one would read as a list of guesses and is only a note.
+pub const MAX_RANGE_YEARS: i32 = 10;
+
+/// The start of the notes the writer adds for facts FtM has no property
+/// for; the reader keeps them out of the entry's comments.
+pub const NOTE_PREFIXES: [&str; 2] = ["Date of birth: ", "Country not recognised: "];
+
+/// FtM `birthDate` values of a birth date, and the note that says what
+/// they cannot (a range, an approximate date).
+fn ftm_dates(d: &BirthDate) -> (Vec<String>, Option<String>) {
+    let about = if d.approximate { "about " } else { "" };
+    let single = |text: String| {
+        let note = d
+            .approximate
+            .then(|| format!("{}{about}{text}", NOTE_PREFIXES[0]));
+        (vec![text], note)
+    };
     match d.value {
-        DateValue::Exact { year, month, day } => vec![format!("{year:04}-{month:02}-{day:02}")],
-        DateValue::YearMonth { year, month } => vec![format!("{year:04}-{month:02}")],
-        DateValue::Year { year } => vec![format!("{year:04}")],
+        DateValue::Exact { year, month, day } => single(format!("{year:04}-{month:02}-{day:02}")),
+        DateValue::YearMonth { year, month } => single(format!("{year:04}-{month:02}")),
+        DateValue::Year { year } => single(format!("{year:04}")),
         DateValue::Range { from, to } => {
-            vec![format!("{from:04}"), format!("{to:04}")]
+            let (from, to) = (from.min(to), from.max(to));
+            let years = if to - from < MAX_RANGE_YEARS {
+                (from..=to).map(|y| format!("{y:04}")).collect()
+            } else {
+                Vec::new()
+            };
+            let note = format!("{}{about}between {from:04} and {to:04}", NOTE_PREFIXES[0]);
+            (years, Some(note))
         }
     }
 }
 
-struct Props(Map<String, Value>);
+/// Properties of FtM's `country` type among those the writer sets.
+const COUNTRY_PROPS: [&str; 3] = ["nationality", "country", "flag"];
+/// Properties of FtM's `name` type.
+const NAME_PROPS: [&str; 4] = ["name", "alias", "weakAlias", "previousName"];
+/// Properties of FtM's `date` type among those the writer sets.
+const DATE_PROPS: [&str; 3] = ["birthDate", "listingDate", "modifiedAt"];
+
+/// A value in the canonical form of its FtM type, so that a consumer that
+/// loads the export without cleaning stores what FtM would: names without
+/// the quotes lists put around them (UN aliases such as `"The Base"`), dates
+/// without the time-zone offset an XML date may carry (`2015-04-07-04:00`:
+/// FtM dates are days, not instants). `None` for a value that cleans to
+/// nothing.
+fn canonical(key: &str, value: String) -> Option<String> {
+    if NAME_PROPS.contains(&key) {
+        let v = value.trim();
+        let unquoted = ['"', '\''].iter().find_map(|q| {
+            v.strip_prefix(*q)
+                .and_then(|rest| rest.strip_suffix(*q))
+                .map(str::trim)
+        });
+        let v = unquoted.unwrap_or(v);
+        return (!v.is_empty()).then(|| v.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+    if key == "address" {
+        let v = address_text(&value);
+        return (!v.is_empty()).then_some(v);
+    }
+    if DATE_PROPS.contains(&key)
+        && value.len() > 10
+        && value.as_bytes()[10] != b'T'
+        && let Some(day) = value.get(..10).filter(|d| parse_iso_date(d).is_some())
+    {
+        return Some(day.to_string());
+    }
+    Some(value)
+}
+
+/// The properties of one entity, and the notes for what has no property.
+struct Props(Map<String, Value>, Vec<String>);
 
 impl Props {
+    fn new() -> Self {
+        Props(Map::new(), Vec::new())
+    }
+
+    /// Adds a value once. A country-typed property gets the FtM code; a
+    /// country without one becomes a note, never an invalid value.
     fn add(&mut self, key: &str, value: impl Into<String>) {
-        let value = value.into();
+        let Some(mut value) = canonical(key, value.into()) else {
+            return;
+        };
         if value.is_empty() {
             return;
+        }
+        if COUNTRY_PROPS.contains(&key) {
+            match crate::country::code(&value) {
+                Some(code) => value = code.to_string(),
+                None => {
+                    let note = format!("{}{key} {value:?}", NOTE_PREFIXES[1]);
+                    if !self.1.contains(&note) {
+                        self.1.push(note);
+                    }
+                    return;
+                }
+            }
         }
         let slot = self
             .0
@@ -504,9 +645,25 @@ impl Props {
             self.add(key, v.clone());
         }
     }
+
+    /// The properties, the notes added as `notes`.
+    fn into_value(mut self) -> Value {
+        for note in std::mem::take(&mut self.1) {
+            self.add("notes", note);
+        }
+        Value::Object(self.0)
+    }
 }
 
-fn entry_entities(entry: &ListEntry, source: ListSource, prefix: &str) -> Vec<Value> {
+/// Schemas of the entries by reference, to choose the schema of a link.
+type Schemas<'a> = HashMap<&'a str, EntrySchema>;
+
+fn entry_entities(
+    entry: &ListEntry,
+    source: ListSource,
+    prefix: &str,
+    schemas: &Schemas<'_>,
+) -> Vec<Value> {
     let id = format!("{prefix}{}", entry.reference);
     let schema = match entry.schema {
         EntrySchema::Person => "Person",
@@ -518,7 +675,7 @@ fn entry_entities(entry: &ListEntry, source: ListSource, prefix: &str) -> Vec<Va
         entry.schema,
         EntrySchema::Person | EntrySchema::Organization
     );
-    let mut p = Props(Map::new());
+    let mut p = Props::new();
     for n in &entry.names {
         let key = match (n.kind, n.quality) {
             (_, NameQuality::Weak) => "weakAlias",
@@ -530,8 +687,12 @@ fn entry_entities(entry: &ListEntry, source: ListSource, prefix: &str) -> Vec<Va
     }
     if entry.schema == EntrySchema::Person {
         for d in &entry.birth_dates {
-            for text in ftm_dates(d) {
+            let (dates, note) = ftm_dates(d);
+            for text in dates {
                 p.add("birthDate", text);
+            }
+            if let Some(note) = note {
+                p.1.push(note);
             }
         }
         p.add_all("birthPlace", &entry.birth_places);
@@ -585,14 +746,21 @@ fn entry_entities(entry: &ListEntry, source: ListSource, prefix: &str) -> Vec<Va
     if let Some(c) = &entry.comments {
         p.add("notes", c.clone());
     }
+    // Notes read from an FtM export are written again, so that the range
+    // or approximation they tell of survives a second export.
+    for note in entry.extra.get("ftm_note").into_iter().flatten() {
+        if !p.1.contains(note) {
+            p.1.push(note.clone());
+        }
+    }
     p.add("topics", "sanction");
     if let Some(m) = entry.last_updated.iter().max() {
         p.add("modifiedAt", m.clone());
     }
 
-    let mut out = vec![json!({"id": id, "schema": schema, "properties": Value::Object(p.0)})];
+    let mut out = vec![json!({"id": id, "schema": schema, "properties": p.into_value()})];
 
-    let mut s = Props(Map::new());
+    let mut s = Props::new();
     s.add("entity", id.clone());
     match entry.extra.get("authority") {
         Some(authorities) => s.add_all("authority", authorities),
@@ -612,17 +780,33 @@ fn entry_entities(entry: &ListEntry, source: ListSource, prefix: &str) -> Vec<Va
     if source == ListSource::Un {
         s.add("unscId", entry.reference.clone());
     }
-    out.push(json!({"id": format!("{id}-sanction"), "schema": "Sanction", "properties": Value::Object(s.0)}));
+    out.push(
+        json!({"id": format!("{id}-sanction"), "schema": "Sanction", "properties": s.into_value()}),
+    );
 
     for (i, link) in entry.links.iter().enumerate() {
         let Some(target) = &link.target_reference else {
             continue;
         };
-        let mut l = Props(Map::new());
-        l.add("subject", id.clone());
-        l.add("object", format!("{prefix}{target}"));
-        l.add("role", link.relation.clone());
-        out.push(json!({"id": format!("{id}-link-{i}"), "schema": "UnknownLink", "properties": Value::Object(l.0)}));
+        let object = format!("{prefix}{target}");
+        let mut l = Props::new();
+        let target_schema = schemas.get(target.as_str()).copied();
+        // Membership's `organization` must be an Organization; a membership
+        // of anything else stays an UnknownLink with its relation as role.
+        let link_schema = if link.relation == "member_of"
+            && target_schema == Some(EntrySchema::Organization)
+            && legal
+        {
+            l.add("member", id.clone());
+            l.add("organization", object);
+            "Membership"
+        } else {
+            l.add("subject", id.clone());
+            l.add("object", object);
+            l.add("role", link.relation.clone());
+            "UnknownLink"
+        };
+        out.push(json!({"id": format!("{id}-link-{i}"), "schema": link_schema, "properties": l.into_value()}));
     }
     out
 }

@@ -17,6 +17,7 @@
 //!
 //! [`diff()`] compares two versions of a list by reference.
 
+pub mod country;
 pub mod diff;
 pub mod error;
 pub mod ftm;

@@ -384,7 +384,11 @@ fn convert(node: &Node) -> Result<ListEntry, String> {
 
     entry.title = node.values("TITLE");
     entry.designations = node.values("DESIGNATION");
+    // The UN writes "na" (not available) where no nationality is known.
     entry.nationalities = node.values("NATIONALITY");
+    entry
+        .nationalities
+        .retain(|n| !n.eq_ignore_ascii_case("na"));
     entry.last_updated = node.values("LAST_DAY_UPDATED");
     if let Some(program) = node.child_text("UN_LIST_TYPE") {
         entry.programs.push(program);

@@ -233,12 +233,6 @@ pub struct FeatureResult {
     pub candidate: Option<String>,
 }
 
-/// The error body (`ErrorResponse`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErrorResponse {
-    pub detail: String,
-}
-
 /// Why a whole request is refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum YenteError {
@@ -274,11 +268,22 @@ impl YenteError {
         }
     }
 
-    pub fn body(&self) -> ErrorResponse {
-        ErrorResponse {
-            detail: self.to_string(),
+    /// The body yente answers: `{"detail": "…"}`, or for a parameter out
+    /// of range FastAPI's validation shape `{"detail": [{"loc": ["query",
+    /// param], "msg": …, "type": "value_error"}]}`.
+    pub fn body(&self) -> Value {
+        match self {
+            YenteError::InvalidParam { param, message } => {
+                validation_error(&["query", param], message, "value_error")
+            }
+            other => serde_json::json!({ "detail": other.to_string() }),
         }
     }
+}
+
+/// FastAPI's 422 body (`HTTPValidationError`) with one `ValidationError`.
+pub fn validation_error(loc: &[&str], msg: &str, kind: &str) -> Value {
+    serde_json::json!({ "detail": [{ "loc": loc, "msg": msg, "type": kind }] })
 }
 
 // ------------------------------------------------------------------ logic
@@ -358,30 +363,49 @@ const COUNTRY_PROPS: [&str; 5] = [
     "birthCountry",
 ];
 const DATE_PROPS: [&str; 3] = ["birthDate", "incorporationDate", "buildDate"];
-/// Other properties echoed back as given (not used for scoring).
-const OTHER_PROPS: [&str; 16] = [
-    "weakAlias",
-    "title",
-    "motherName",
-    "gender",
-    "birthPlace",
-    "address",
+/// Identifier properties a query without a name is searched by (echoed
+/// like the [`OTHER_PROPS`]).
+const IDENTIFIER_PROPS: [&str; 6] = [
     "idNumber",
     "passportNumber",
     "taxNumber",
     "registrationNumber",
     "imoNumber",
     "mmsi",
+];
+/// Other properties echoed back as given (not used for scoring).
+const OTHER_PROPS: [&str; 10] = [
+    "weakAlias",
+    "title",
+    "motherName",
+    "gender",
+    "birthPlace",
+    "address",
     "email",
     "phone",
     "position",
     "notes",
 ];
 
+/// The score of a result found by an identifier alone (no name to compare):
+/// the coefficient of `identifier_match` in yente 5.5.0's logic-v2
+/// (`/algorithms`), the score logic-v2 gives such a pair.
+pub const IDENTIFIER_MATCH_SCORE: f64 = 0.85;
+
+/// The FtM country code of a country as written: FtM's full table
+/// (`accord_lists::country`), then the engine's demonyms and Cyrillic names.
+fn country_code(text: &str) -> Option<String> {
+    accord_lists::country::code(text)
+        .map(str::to_string)
+        .or_else(|| normalize_country(text).map(str::to_ascii_lowercase))
+}
+
 /// An example parsed: what is screened and what is echoed.
 struct Parsed {
     schema: QuerySchema,
     names: Vec<String>,
+    /// Identifier values, searched when the example has no name.
+    identifiers: Vec<String>,
     birth_date: Option<String>,
     country: Option<String>,
     echo: QueryEcho,
@@ -444,10 +468,7 @@ fn parse_example(key: &str, ex: &EntityExample) -> Result<Parsed, YenteError> {
     // Countries are cleaned to lowercase ISO codes; unknown ones dropped.
     let mut country = None;
     for p in COUNTRY_PROPS {
-        let vs: Vec<String> = get(p)
-            .iter()
-            .filter_map(|v| normalize_country(v).map(str::to_ascii_lowercase))
-            .collect();
+        let vs: Vec<String> = get(p).iter().filter_map(|v| country_code(v)).collect();
         if country.is_none() {
             country = vs.first().cloned();
         }
@@ -455,15 +476,17 @@ fn parse_example(key: &str, ex: &EntityExample) -> Result<Parsed, YenteError> {
             echo.insert(p.into(), vs);
         }
     }
-    for p in OTHER_PROPS {
+    for p in IDENTIFIER_PROPS.into_iter().chain(OTHER_PROPS) {
         let vs = get(p);
         if !vs.is_empty() {
             echo.insert(p.into(), vs);
         }
     }
+    let identifiers = IDENTIFIER_PROPS.iter().flat_map(|p| get(p)).collect();
     Ok(Parsed {
         schema,
         names,
+        identifiers,
         birth_date,
         country,
         echo: QueryEcho {
@@ -554,13 +577,33 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-/// The date part of a list date ("2001-01-25", "2001-01-25T...").
-fn iso_datetime(d: &str) -> String {
-    if d.len() == 10 {
-        format!("{d}T00:00:00")
-    } else {
-        d.to_string()
+/// A list date or timestamp as yente writes `first_seen`, `last_seen` and
+/// `last_change`: `YYYY-MM-DDTHH:MM:SS`, in UTC, without offset or fraction
+/// — one format for the three fields, so that a client can compare them
+/// after parsing (Python refuses to compare a datetime with an offset to
+/// one without). A day is midnight; a date with an XML offset
+/// (`2015-04-07-04:00`) is its day. `None` for text that is neither.
+pub fn yente_time(d: &str) -> Option<String> {
+    use time::format_description::well_known::Rfc3339;
+    use time::macros::format_description;
+    let d = d.trim();
+    let day = format_description!("[year]-[month]-[day]");
+    let out = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    if let Ok(t) = time::OffsetDateTime::parse(d, &Rfc3339) {
+        return t.to_offset(time::UtcOffset::UTC).format(&out).ok();
     }
+    // Already in this form (a timestamp without offset is taken as UTC).
+    if let Ok(t) = time::PrimitiveDateTime::parse(d, &out) {
+        return t.format(&out).ok();
+    }
+    let date = d.get(..10).and_then(|p| time::Date::parse(p, &day).ok())?;
+    let rest = &d[10..];
+    let offset_only = rest.is_empty()
+        || rest == "Z"
+        || (rest.len() == 6 && (rest.starts_with('+') || rest.starts_with('-')));
+    offset_only
+        .then(|| date.midnight().format(&out).ok())
+        .flatten()
 }
 
 fn entity_properties(e: &ScreenerEntry) -> BTreeMap<String, Vec<String>> {
@@ -588,11 +631,10 @@ fn entity_properties(e: &ScreenerEntry) -> BTreeMap<String, Vec<String>> {
     } else {
         "country"
     };
-    for c in &e.nationalities {
-        match normalize_country(c) {
-            Some(code) => add(country_key, &code.to_ascii_lowercase()),
-            None => add(country_key, c),
-        }
+    // FtM country codes only: a country without one would be an invalid
+    // value of a country-typed property.
+    for code in e.nationalities.iter().filter_map(|c| country_code(c)) {
+        add(country_key, &code);
     }
     for prog in &e.programs {
         add("program", prog);
@@ -638,6 +680,41 @@ fn explanations(c: &Candidate, query_name: &str) -> BTreeMap<String, FeatureResu
     out
 }
 
+/// Entries carrying a document numbered as one of `identifiers`, in the
+/// datasets of `scope`, each once, with an `identifier_match` explanation.
+fn identifier_hits<'a>(
+    screener: &'a Screener,
+    scope: &[String],
+    identifiers: &[String],
+) -> Vec<(&'a ScreenerEntry, f64, BTreeMap<String, FeatureResult>)> {
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for id in identifiers {
+        for listed in screener.documents_numbered(id) {
+            let Some(e) = screener.entries().get(listed.entry) else {
+                continue;
+            };
+            if seen.contains(&listed.entry) || !scope.iter().any(|d| d == screener.dataset_name(e))
+            {
+                continue;
+            }
+            seen.push(listed.entry);
+            let feature = FeatureResult {
+                detail: Some(format!(
+                    "{} {} of the entry equals the query's identifier",
+                    listed.document.kind, listed.document.number
+                )),
+                score: IDENTIFIER_MATCH_SCORE,
+                query: Some(id.clone()),
+                candidate: Some(listed.document.number.clone()),
+            };
+            let explanations = BTreeMap::from([("identifier_match".to_string(), feature)]);
+            out.push((e, IDENTIFIER_MATCH_SCORE, explanations));
+        }
+    }
+    out
+}
+
 /// One name of an example and what the engine answered for it.
 type NameAnswer = (String, Result<Vec<Candidate>, QueryError>);
 
@@ -645,9 +722,13 @@ type NameAnswer = (String, Result<Vec<Candidate>, QueryError>);
 /// `default` for all of them).
 ///
 /// Whole-request errors are typed ([`YenteError`], with the HTTP status
-/// yente gives). A query without any name, or whose names the engine
-/// refuses (e.g. punctuation only), is answered with `status: 400`, no
-/// results and a `detail`, and the other queries are still answered.
+/// yente gives). A query without any name is searched by its identifiers
+/// (`idNumber`, `passportNumber`, ... against the listed documents; such a
+/// result scores [`IDENTIFIER_MATCH_SCORE`]) and answered with `status: 200`
+/// like any other, with no results when nothing carries its numbers. A
+/// query whose names the engine refuses (e.g. punctuation only) is answered
+/// with `status: 400`, no results and a `detail`, and the other queries are
+/// still answered.
 pub fn match_request(
     screener: &Screener,
     dataset: &str,
@@ -717,18 +798,12 @@ pub fn match_request(
         screener.datasets()[e.dataset as usize]
             .generated
             .as_deref()
-            .map(iso_datetime)
+            .and_then(yente_time)
     };
     let mut responses = BTreeMap::new();
     for ((key, p), answers) in parsed.into_iter().zip(per_query) {
         let mut detail = None;
-        if p.names.is_empty() {
-            detail = Some(
-                "the query has no name (give name, alias or firstName/lastName): \
-                 Accord screens by name"
-                    .to_string(),
-            );
-        } else if !scope.is_empty() && answers.iter().all(|(_, r)| r.is_err()) {
+        if !p.names.is_empty() && !scope.is_empty() && answers.iter().all(|(_, r)| r.is_err()) {
             let why: Vec<String> = answers
                 .iter()
                 .filter_map(|(n, r)| r.as_ref().err().map(|e| format!("{n:?}: {e}")))
@@ -745,10 +820,19 @@ pub fn match_request(
                 }
             }
         }
+        let mut hits: Vec<(&ScreenerEntry, f64, BTreeMap<String, FeatureResult>)> = best
+            .into_values()
+            .filter_map(|(c, qname)| Some((screener.entry(c)?, c.score, explanations(c, qname))))
+            .collect();
+        // yente searches an example without a name by its other properties;
+        // Accord's engine compares names, so such an example is searched by
+        // its identifiers (document numbers) in the datasets in scope.
+        if p.names.is_empty() {
+            hits.extend(identifier_hits(screener, &scope, &p.identifiers));
+        }
         let mut results: Vec<ScoredEntity> = Vec::new();
         let mut total = 0;
-        for (c, qname) in best.into_values() {
-            let Some(e) = screener.entry(c) else { continue };
+        for (e, score, explanations) in hits {
             let ds = screener.dataset_name(e);
             let id = format!("{ds}-{}", e.reference);
             let schema = ftm_schema(e.schema);
@@ -764,7 +848,7 @@ pub fn match_request(
                     .changed_since
                     .as_deref()
                     .is_some_and(|cs| last_change.is_none_or(|lc| lc < cs));
-            let score = round3(c.score);
+            let score = round3(score);
             if excluded || score <= cutoff {
                 continue;
             }
@@ -778,12 +862,12 @@ pub fn match_request(
                 datasets: vec![ds.to_string()],
                 referents: vec![e.reference.clone()],
                 target: true,
-                first_seen: e.listed_on.as_deref().map(iso_datetime),
+                first_seen: e.listed_on.as_deref().and_then(yente_time),
                 last_seen: last_seen(e),
-                last_change: last_change.map(iso_datetime),
+                last_change: last_change.and_then(yente_time),
                 score,
                 is_match,
-                explanations: explanations(c, qname),
+                explanations,
             });
         }
         results.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
@@ -806,6 +890,82 @@ pub fn match_request(
         responses,
         limit: params.limit,
     })
+}
+
+// ------------------------------------------------------ other endpoints
+
+/// `GET /algorithms` (`AlgorithmResponse`): the names yente accepts, each
+/// described as what it is here (Accord's engine serves them all), with
+/// `best` → `logic-v2` as yente answers.
+pub fn algorithms() -> Value {
+    let algorithms: Vec<Value> = ALGORITHMS
+        .iter()
+        .filter(|a| **a != "best")
+        .map(|name| {
+            let description = format!(
+                "Accepted for compatibility with yente: {name} is served by Accord's screening \
+                 engine (explained name scores, then birth date, country and schema effects)."
+            );
+            let config: serde_json::Map<String, Value> = if *name == "logic-v2" {
+                LOGIC_V2_CONFIG
+                    .iter()
+                    .map(|k| {
+                        let doc = serde_json::json!({
+                            "type": "string",
+                            "description": "accepted and ignored by Accord's engine",
+                            "default": null
+                        });
+                        (k.to_string(), doc)
+                    })
+                    .collect()
+            } else {
+                serde_json::Map::new()
+            };
+            serde_json::json!({
+                "name": name,
+                "description": description,
+                "features": {},
+                "docs": { "name": name, "description": description, "config": config, "features": {} }
+            })
+        })
+        .collect();
+    serde_json::json!({ "algorithms": algorithms, "default": "best", "best": "logic-v2" })
+}
+
+/// `GET /catalog` (`DataCatalogModel`): every dataset of the screener, all
+/// loaded and current, plus the `default` collection of them all.
+pub fn catalog(screener: &Screener) -> Value {
+    let mut datasets: Vec<Value> = screener
+        .datasets()
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "name": d.name,
+                "title": d.name,
+                "entity_count": d.entries,
+                "thing_count": d.entries,
+                "updated_at": d.generated.as_deref().and_then(yente_time),
+                "version": d.generated,
+                "load": true,
+                "index_current": true,
+                "children": [],
+            })
+        })
+        .collect();
+    let names: Vec<String> = screener.datasets().iter().map(|d| d.name.clone()).collect();
+    let total: usize = screener.datasets().iter().map(|d| d.entries).sum();
+    datasets.push(serde_json::json!({
+        "name": DEFAULT_COLLECTION,
+        "title": "All the lists Accord screens",
+        "entity_count": total,
+        "thing_count": total,
+        "load": true,
+        "index_current": true,
+        "children": names,
+    }));
+    let mut current = names;
+    current.push(DEFAULT_COLLECTION.to_string());
+    serde_json::json!({ "datasets": datasets, "current": current, "outdated": [], "index_stale": false })
 }
 
 #[cfg(test)]

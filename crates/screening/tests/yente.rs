@@ -3,7 +3,8 @@
 mod common;
 
 use accord_screening::yente::{
-    MatchParams, MatchRequest, MatchResponse, YenteError, match_request,
+    IDENTIFIER_MATCH_SCORE, MatchParams, MatchRequest, MatchResponse, YenteError, match_request,
+    yente_time,
 };
 use serde_json::{Value, json};
 
@@ -133,34 +134,76 @@ fn unknown_dataset_is_a_typed_error() {
     let e = match_request(&screener, "nope", example(), MatchParams::default()).unwrap_err();
     assert_eq!(e, YenteError::UnknownDataset("nope".into()));
     assert_eq!(e.status(), 404);
-    assert!(e.body().detail.contains("nope"));
+    assert!(e.body()["detail"].as_str().unwrap().contains("nope"));
 }
 
 #[test]
-fn a_query_without_a_name_is_a_per_query_error() {
+fn a_query_without_a_name_is_searched_by_its_identifiers() {
     let screener = common::screener();
     let req: MatchRequest = serde_json::from_value(json!({
         "queries": {
             "noname": {"schema": "Person", "properties": {"birthDate": ["1965"]}},
+            "passport": {"schema": "Person", "properties": {"passportNumber": ["ly53fp76"]}},
             "punct": {"schema": "Person", "properties": {"name": ["!!!"]}},
             "ok": {"schema": "Person", "properties": {"name": "Muhammad Tahir Anwari"}}
         }
     }))
     .unwrap();
     let resp = match_request(&screener, "default", req, MatchParams::default()).unwrap();
-    for k in ["noname", "punct"] {
-        let m = &resp.responses[k];
-        assert_eq!(m.status, 400, "{k}");
-        assert!(m.results.is_empty());
-        assert_eq!(m.total.value, 0);
-        assert!(
-            m.detail.as_deref().unwrap().contains("name"),
-            "{k}: {:?}",
-            m.detail
-        );
-    }
+    let noname = &resp.responses["noname"];
+    assert_eq!(noname.status, 200);
+    assert!(noname.results.is_empty() && noname.detail.is_none());
+    let passport = &resp.responses["passport"];
+    assert_eq!(passport.status, 200);
+    assert_eq!(passport.results.len(), 1);
+    let hit = &passport.results[0];
+    assert_eq!(hit.referents, ["LYi.023"]);
+    assert_eq!(hit.score, IDENTIFIER_MATCH_SCORE);
+    assert!(hit.is_match);
+    assert_eq!(
+        hit.explanations["identifier_match"].candidate.as_deref(),
+        Some("LY53FP76")
+    );
+    // Names the engine refuses are still a per-query error.
+    let punct = &resp.responses["punct"];
+    assert_eq!(punct.status, 400);
+    assert!(punct.results.is_empty());
+    assert!(punct.detail.as_deref().unwrap().contains("name"));
     assert_eq!(resp.responses["ok"].status, 200);
     assert_eq!(resp.responses["ok"].results[0].id, "un-TAi.005");
+}
+
+#[test]
+fn first_seen_last_seen_and_last_change_share_one_format() {
+    for (given, want) in [
+        ("2001-01-25", Some("2001-01-25T00:00:00")),
+        ("2026-02-27T10:15:30Z", Some("2026-02-27T10:15:30")),
+        ("2026-03-01T10:15:30.250+05:00", Some("2026-03-01T05:15:30")),
+        ("2015-04-07-04:00", Some("2015-04-07T00:00:00")),
+        ("27/02/2026", None),
+    ] {
+        assert_eq!(yente_time(given).as_deref(), want, "{given}");
+    }
+    let screener = common::screener();
+    let req: MatchRequest = serde_json::from_value(json!({
+        "queries": {"q": {"schema": "Person", "properties": {"name": "Muhammad Tahir Anwari"}}}
+    }))
+    .unwrap();
+    let resp = match_request(&screener, "un", req, MatchParams::default()).unwrap();
+    let mut seen = 0;
+    for m in resp.responses.values() {
+        for r in &m.results {
+            for t in [&r.first_seen, &r.last_seen, &r.last_change]
+                .into_iter()
+                .flatten()
+            {
+                seen += 1;
+                assert_eq!(t.len(), 19, "{t}");
+                assert_eq!(yente_time(t).as_deref(), Some(t.as_str()));
+            }
+        }
+    }
+    assert_eq!(seen, 3, "a UN entry has all three");
 }
 
 #[test]
@@ -210,6 +253,9 @@ fn request_level_errors() {
         },
     );
     assert_eq!(e.status(), 422);
+    // FastAPI's validation shape, as yente answers a parameter out of range.
+    assert_eq!(e.body()["detail"][0]["loc"][0], "query");
+    assert!(e.body()["detail"][0]["msg"].is_string());
     let e = run(
         one,
         MatchParams {

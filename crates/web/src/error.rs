@@ -190,17 +190,26 @@ impl IntoResponse for WebError {
 }
 
 pub fn is_api_path(path: &str) -> bool {
-    path.starts_with("/api/")
-        || path == "/api"
-        || path.starts_with("/match/")
-        || is_taxii_path(path)
+    path.starts_with("/api/") || path == "/api" || is_yente_path(path) || is_taxii_path(path)
+}
+
+/// The paths of yente's API (`/match/{dataset}`, `/search/{dataset}`,
+/// `/entities/…`, `/catalog`, `/algorithms`, `/reconcile/…`): their errors
+/// are JSON in yente's shape, `{"detail": "…"}`, which yente's clients read.
+pub fn is_yente_path(path: &str) -> bool {
+    ["/match/", "/search/", "/entities/", "/reconcile/"]
+        .iter()
+        .any(|p| path.starts_with(p))
+        || matches!(path, "/catalog" | "/algorithms")
 }
 
 /// An error answered before the handlers' layers (by the request context):
-/// in TAXII's shape on the TAXII server's paths, else as usual.
+/// in TAXII's or yente's shape on their paths, else as usual.
 pub fn early_error(path: &str, error: WebError) -> Response {
     if is_taxii_path(path) {
         crate::routes::taxii_error(&error)
+    } else if is_yente_path(path) {
+        (error.status(), Json(json!({ "detail": error.to_string() }))).into_response()
     } else {
         error.into_response()
     }
@@ -278,6 +287,16 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
             taxii.headers_mut().insert(header::ALLOW, allow.clone());
         }
         return taxii;
+    }
+    if is_yente_path(&path) {
+        let mut yente =
+            (error.status(), Json(json!({ "detail": error.to_string() }))).into_response();
+        for name in [header::RETRY_AFTER, header::ALLOW, header::WWW_AUTHENTICATE] {
+            if let Some(v) = response.headers().get(&name) {
+                yente.headers_mut().insert(name, v.clone());
+            }
+        }
+        return yente;
     }
     if api {
         return response;

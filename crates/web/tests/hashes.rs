@@ -491,23 +491,6 @@ async fn the_tcap_hash_list_pages_the_readers_banks_and_signs_in_with_an_api_tok
     );
 }
 
-/// The Python of the peer tools' virtual environment (`scripts/test.sh`
-/// creates it and sets `ACCORD_PEER_PYTHON`); `None` (skipped) without it,
-/// except under CI.
-fn peer_python() -> Option<String> {
-    match std::env::var("ACCORD_PEER_PYTHON") {
-        Ok(p) if !p.is_empty() => Some(p),
-        _ => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "ACCORD_PEER_PYTHON is not set: CI must install the peer tools (scripts/test.sh)"
-            );
-            eprintln!("SKIPPED: the peer tools are not installed (scripts/test.sh setup)");
-            None
-        }
-    }
-}
-
 fn bank(id: &str, owner: &str, tlp: &str, share: &[&str]) -> Value {
     json!({ "id": id, "name": format!("Bank {id}"), "owner": owner, "tlp": tlp, "share_with": share })
 }

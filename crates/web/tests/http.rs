@@ -1993,6 +1993,125 @@ async fn the_yente_match_endpoint_answers_in_yentes_shape(app: &TestApp) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert!(r.json::<Value>().await.unwrap()["detail"].is_string());
+
+    // yente's client sends `Authorization: ApiKey <token>`; the answer
+    // carries x-batch-size and one time format.
+    let r = app
+        .http
+        .post(app.at("/match/default"))
+        .header("authorization", format!("ApiKey {token}"))
+        .json(&request)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["x-batch-size"], "1");
+    let body: Value = r.json().await.unwrap();
+    let top = &body["responses"]["q1"]["results"][0];
+    for field in ["first_seen", "last_seen", "last_change"] {
+        let t = top[field].as_str().unwrap();
+        assert_eq!(t.len(), 19, "{field} = {t}: YYYY-MM-DDTHH:MM:SS");
+        assert!(!t.ends_with('Z'), "{field} = {t}");
+    }
+
+    // A body that does not fit: FastAPI's 422 `{"detail": [...]}`.
+    let bad = json!({ "queries": { "q1": { "properties": { "name": ["X"] } } } });
+    let r = app
+        .http
+        .post(app.at("/match/un"))
+        .bearer_auth(&token)
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let detail: Value = r.json().await.unwrap();
+    assert_eq!(
+        detail["detail"][0]["loc"],
+        json!(["body", "queries", "q1", "schema"]),
+        "{detail}"
+    );
+    assert_eq!(detail["detail"][0]["type"], "missing");
+    let r = app
+        .http
+        .post(app.at("/match/un?limit=many"))
+        .bearer_auth(&token)
+        .json(&request)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let detail: Value = r.json().await.unwrap();
+    assert_eq!(detail["detail"][0]["loc"], json!(["query", "limit"]));
+
+    // A query without a name is searched by its identifiers.
+    let by_passport = json!({ "queries": { "p": { "schema": "Person", "properties": { "passportNumber": ["LY53FP76"] } } } });
+    let r = app
+        .http
+        .post(app.at("/match/default"))
+        .bearer_auth(&token)
+        .json(&by_passport)
+        .send()
+        .await
+        .unwrap();
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["responses"]["p"]["status"], 200, "{body}");
+    assert_eq!(
+        body["responses"]["p"]["results"][0]["referents"][0], "LYi.023",
+        "{body}"
+    );
+
+    // The other yente endpoints: its shapes, or its JSON 404, never a page.
+    let get = |path: &str| app.http.get(app.at(path)).bearer_auth(&token).send();
+    let algorithms: Value = get("/algorithms").await.unwrap().json().await.unwrap();
+    assert_eq!(algorithms["best"], "logic-v2");
+    assert!(algorithms["algorithms"][0]["docs"]["config"].is_object());
+    let catalog: Value = get("/catalog").await.unwrap().json().await.unwrap();
+    assert!(
+        catalog["datasets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["name"] == "un")
+    );
+    for path in ["/search/default?q=x", "/entities/un-IQi.016"] {
+        let r = get(path).await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            r.json::<Value>().await.unwrap()["detail"].is_string(),
+            "{path}"
+        );
+    }
+    let anonymous = app.http.get(app.at("/catalog")).send().await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    assert!(anonymous.json::<Value>().await.unwrap()["detail"].is_string());
+
+    // yente's own client, when the peer tools are installed.
+    let Some(python) = support::peer_python() else {
+        return;
+    };
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scripts/peers/yente_match.py"
+    );
+    let (url, token) = (app.url.clone(), token.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(python)
+            .args([script, &url, &token, "Tahir Jalil Habbush", "LY53FP76"])
+            .output()
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(seen["top"][0], "IQi.016", "{seen}");
+    assert_eq!(seen["passport"][0][0], "LYi.023", "{seen}");
+    assert_eq!(seen["search"], 404);
 }
 
 async fn health_metrics_and_the_openapi_document_answer(app: &TestApp) {

@@ -127,3 +127,20 @@ pub fn un_version(entries: &[ListEntry]) -> ExportVersion<'_> {
         entries,
     )
 }
+
+/// The Python of the peer tools' virtual environment (`scripts/test.sh`
+/// creates it and sets `ACCORD_PEER_PYTHON`); `None` (skipped) without it,
+/// except under CI.
+pub fn peer_python() -> Option<String> {
+    match std::env::var("ACCORD_PEER_PYTHON") {
+        Ok(p) if !p.is_empty() => Some(p),
+        _ => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "ACCORD_PEER_PYTHON is not set: CI must install the peer tools (scripts/test.sh)"
+            );
+            eprintln!("SKIPPED: the peer tools are not installed (scripts/test.sh setup)");
+            None
+        }
+    }
+}

@@ -5,7 +5,9 @@
 
 use accord_core::Action;
 use accord_core::audit::Outcome;
-use accord_screening::yente::{MatchParams, MatchRequest, match_request};
+use accord_screening::yente::{
+    MatchParams, MatchRequest, YenteError, match_request, validation_error,
+};
 use accord_screening::{DEFAULT_THRESHOLD, Query, Schema, ScreenOptions};
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
@@ -251,16 +253,29 @@ pub async fn api_screen(
     }))
 }
 
-/// The yente `POST /match/{dataset}` contract; errors in yente's `{detail}` shape.
+/// The yente `POST /match/{dataset}` contract; errors in yente's `{detail}`
+/// shape, a body that does not fit in FastAPI's 422 shape, and the
+/// `x-batch-size` header yente sets (the number of queries).
 pub async fn yente_match(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(dataset): Path<String>,
     RawQuery(query): RawQuery,
-    ApiJson(request): ApiJson<MatchRequest>,
+    body: axum::body::Bytes,
 ) -> Result<Response, WebError> {
     ctx.require(&state, &Action::Screen).await?;
-    let params = yente_params(query.as_deref().unwrap_or(""))?;
+    let yente_error = |e: YenteError| {
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
+        (status, Json(e.body())).into_response()
+    };
+    let params = match yente_params(query.as_deref().unwrap_or("")) {
+        Ok(p) => p,
+        Err(e) => return Ok(yente_error(e)),
+    };
+    let request: MatchRequest = match yente_body(&body) {
+        Ok(r) => r,
+        Err(detail) => return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(detail)).into_response()),
+    };
     let names: Vec<String> = request
         .queries
         .values()
@@ -280,26 +295,95 @@ pub async fn yente_match(
     .await
     .map_err(|e| WebError::Internal(e.to_string()))?;
     Ok(match answer {
-        Ok(response) => Json(response).into_response(),
-        Err(e) => {
-            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
-            (status, Json(e.body())).into_response()
+        Ok(response) => {
+            let batch = response.batch_size().to_string();
+            ([("x-batch-size", batch)], Json(response)).into_response()
         }
+        Err(e) => yente_error(e),
     })
 }
 
+/// The request body, or FastAPI's 422 body naming where it does not fit
+/// (`loc` from `"body"` down to the field, as pydantic reports it).
+fn yente_body(bytes: &[u8]) -> Result<MatchRequest, serde_json::Value> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let mut loc: Vec<String> = vec!["body".into()];
+        loc.extend(
+            e.path()
+                .iter()
+                .map(|s| s.to_string())
+                .filter(|s| s != "?" && s != "."),
+        );
+        let inner = e.into_inner();
+        let message = inner.to_string();
+        let (msg, kind) = match inner.classify() {
+            serde_json::error::Category::Data => match message.split('`').nth(1) {
+                Some(missing) if message.starts_with("missing field") => {
+                    loc.push(missing.to_string());
+                    ("Field required".to_string(), "missing")
+                }
+                _ => (message, "value_error"),
+            },
+            _ => (format!("JSON decode error: {message}"), "json_invalid"),
+        };
+        let loc: Vec<&str> = loc.iter().map(String::as_str).collect();
+        validation_error(&loc, &msg, kind)
+    })
+}
+
+/// yente's `GET /algorithms`.
+pub async fn yente_algorithms(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::Screen).await?;
+    Ok(Json(accord_screening::yente::algorithms()).into_response())
+}
+
+/// yente's `GET /catalog`: the lists screening searches.
+pub async fn yente_catalog(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::Screen).await?;
+    Ok(Json(accord_screening::yente::catalog(&state.screening.current())).into_response())
+}
+
+/// yente's `GET /search/{dataset}` (full-text search of its index) has no
+/// counterpart here: Accord screens by example (`/match`). Answered 404 in
+/// yente's error shape, which its clients raise as `NotFoundError`.
+pub async fn yente_search(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(dataset): Path<String>,
+) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::Screen).await?;
+    let detail = format!(
+        "Search is not available on this server (dataset {dataset:?}): Accord screens by example, \
+         use POST /match/{dataset}"
+    );
+    Ok((
+        StatusCode::NOT_FOUND,
+        Json(serde_json::json!({ "detail": detail })),
+    )
+        .into_response())
+}
+
 /// yente's query string, where list parameters repeat (`include_dataset=a&include_dataset=b`).
-fn yente_params(raw: &str) -> Result<MatchParams, WebError> {
+fn yente_params(raw: &str) -> Result<MatchParams, YenteError> {
+    let bad = |param: &'static str, message: String| YenteError::InvalidParam { param, message };
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw)
-        .map_err(|e| WebError::BadRequest(format!("malformed query string: {e}")))?;
+        .map_err(|e| bad("query", format!("malformed query string: {e}")))?;
     let mut p = MatchParams::default();
-    let number = |field: &str, v: &str| -> Result<f64, WebError> {
+    let number = |field: &'static str, v: &str| -> Result<f64, YenteError> {
         v.parse()
-            .map_err(|_| accord_core::Invalid::field(field, "must be a number").into())
+            .map_err(|_| bad(field, format!("{v:?} is not a valid number")))
     };
     for (k, v) in pairs {
         match k.as_str() {
-            "limit" => p.limit = number("limit", &v)? as usize,
+            "limit" => {
+                p.limit = v
+                    .parse()
+                    .map_err(|_| bad("limit", format!("{v:?} is not a valid integer")))?
+            }
             "threshold" => p.threshold = number("threshold", &v)?,
             "cutoff" => p.cutoff = number("cutoff", &v)?,
             "algorithm" => p.algorithm = v,
