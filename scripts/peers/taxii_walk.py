@@ -1,6 +1,7 @@
 """Walks Accord's TAXII 2.1 server with OASIS's own client (taxii2-client),
-validating every page of objects with OASIS's stix2-validator, and posts a
-report to the user's inbox.
+validating every page of objects with OASIS's stix2-validator, imports each
+collection into MISP events with MISP's own converter (misp-stix), and posts
+a report to the user's inbox.
 
     python taxii_walk.py BASE_URL USERNAME TOKEN [PER_PAGE]
 
@@ -13,6 +14,8 @@ the post. Exits non-zero on any error a client would see.
 import json
 import sys
 
+import stix2
+from misp_stix_converter import ExternalSTIX2toMISPParser
 from stix2validator import ValidationOptions, validate_parsed_json
 from taxii2client.v21 import Server, as_pages
 
@@ -43,18 +46,60 @@ def validate(objects):
     return findings
 
 
+TLP_TAGS = {
+    "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487": "tlp:clear",
+    "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb": "tlp:green",
+    "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421": "tlp:amber",
+    "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003": "tlp:amber+strict",
+    "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1": "tlp:red",
+}
+
+
+def misp_import(objects):
+    """The collection as MISP events (misp-stix, as MISP imports STIX 2.1):
+    the converter's errors, and every report whose event lost its TLP tag
+    or gained another."""
+    reports = {o["name"]: o for o in objects if o["type"] == "report" and not o.get("revoked")}
+    if not reports:
+        return {"events": 0, "errors": [], "wrong_tlp": []}
+    live = [o for o in objects if not o.get("revoked")]
+    bundle = stix2.parse(
+        {"type": "bundle", "id": "bundle--6c8f5a1e-2a0b-4f55-9d0c-3f1b7a9c2e02", "objects": live},
+        allow_custom=True,
+    )
+    parser = ExternalSTIX2toMISPParser()
+    parser.load_stix_bundle(bundle)
+    parser.parse_stix_bundle(single_event=False)
+    events = parser.misp_events
+    if not isinstance(events, list):
+        events = [events]  # one event when the bundle makes one
+    wrong = []
+    for e in events:
+        report = reports.get(e.info)
+        if report is None:
+            continue
+        expected = {TLP_TAGS[m] for m in report.get("object_marking_refs", [])}
+        got = {t.name for t in e.tags if t.name.startswith("tlp:")}
+        if got != expected:
+            wrong.append({"report": e.info, "expected": sorted(expected), "got": sorted(got)})
+    errors = [f"{k}: {m}" for k, ms in parser.errors.items() for m in ms]
+    return {"events": len(events), "errors": errors, "wrong_tlp": wrong}
+
+
 server = Server(base.rstrip("/") + "/taxii2/", **auth)
 root = server.default
 out = {"title": server.title, "api_root": root.title, "versions": root.versions, "collections": []}
 for c in root.collections:
     entry = {"id": c.id, "title": c.title, "can_read": c.can_read, "can_write": c.can_write}
     if c.can_read:
-        ids, pages, findings = [], 0, []
+        ids, pages, findings, everything = [], 0, [], []
         for envelope in as_pages(c.get_objects, per_request=per_page):
             pages += 1
             objects = envelope.get("objects", [])
             ids.extend(o["id"] for o in objects)
+            everything.extend(objects)
             findings.extend(validate(objects))
+        entry["misp"] = misp_import(everything)
         manifest = 0
         for envelope in as_pages(c.get_manifest, per_request=per_page):
             manifest += len(envelope.get("objects", []))

@@ -5,8 +5,8 @@
 //! | Accord | STIX |
 //! | --- | --- |
 //! | a published library item (every kind) | `report`: `name`, `description` (summary and body as plain text), `published`, `lang`, `labels` (themes), `external_references` (the item's page, its sources, its attachments' SHA-256), the facts STIX has no property for in Accord's library extension |
-//! | its other language versions | one `language-content` (`contents` by language: `name`, `description`) |
-//! | its "not verified" statements | a `note` on the report |
+//! | its other language versions | `translations` in the extension (`name`, `description` by language) |
+//! | its "not verified" statements | the description's last paragraph, and `unverified` in the extension |
 //! | a counter-narrative | the same `report`, its audience, channel and campaign in the extension |
 //! | a member | `identity`, `identity_class: organization`: the `created_by_ref` of its items |
 //! | the platform (the publisher) | `identity`: the `created_by_ref` of the common list and of the secretariat's items |
@@ -19,6 +19,11 @@
 //! its vocabulary describes cyber threats (`threat-report`, `malware`, …),
 //! and none of its words says "research on radicalization"; the item's kind
 //! is in the extension instead.
+//!
+//! Translations and caveats stay inside the report rather than in
+//! `language-content` and `note` objects: MISP's STIX importer (misp-stix)
+//! knows neither type and reports every one of them as an error, and a
+//! caveat kept apart from its report is easily lost on the way.
 //!
 //! Attachments are named by SHA-256 in `external_references` (with
 //! `hashes`) rather than as `artifact` objects: an artifact must carry its
@@ -118,8 +123,10 @@ pub fn library_extension_definition(publisher: &str) -> Value {
 pub const LIBRARY_EXTENSION_SCHEMA: &str = "Property extension of report objects made from an Accord library item. \
 item_id (integer: the item's number on the platform), version (integer: the approved version), \
 kind (string: research, report, good-practice, event, training, counter-narrative), \
-countries (list of string: ISO 3166 alpha-3 member codes, lower case, the item is about), \
+countries (list of string: Accord member codes, e.g. KAZ, the item is about), \
 commitments (list of string: Joint Plan commitment ids it supports), \
+unverified (list of string: statements the item makes that are not verified), \
+translations (object: by language code, {name, description} of the item's other language versions), \
 counter_narrative (object, counter-narratives only: age, gender, region, at_risk, channel, channel_name, answers, campaign (string), links (list of string)).";
 
 /// What a library item's objects are made from.
@@ -169,8 +176,7 @@ fn kind_name(kind: Kind) -> &'static str {
     kind.as_str()
 }
 
-/// A library item's objects: its report, and when it has them, its
-/// `language-content` and its `note` of unverified statements.
+/// A library item's objects: its report.
 pub fn item_objects(f: &ItemFacts<'_>) -> Vec<Value> {
     let item = f.item;
     let original = &item.versions[0];
@@ -224,6 +230,21 @@ pub fn item_objects(f: &ItemFacts<'_>) -> Vec<Value> {
     if !item.commitments.is_empty() {
         extension.insert("commitments".into(), json!(item.commitments));
     }
+    if !item.unverified.is_empty() {
+        extension.insert("unverified".into(), json!(item.unverified));
+    }
+    if item.versions.len() > 1 {
+        let translations: Map<String, Value> = item.versions[1..]
+            .iter()
+            .map(|v| {
+                (
+                    v.lang.clone(),
+                    json!({"name": v.title, "description": description(&v.summary, &v.body)}),
+                )
+            })
+            .collect();
+        extension.insert("translations".into(), Value::Object(translations));
+    }
     if let Some(c) = &item.counter {
         let mut counter = json!({
             "age": c.audience.age.as_str(),
@@ -269,7 +290,14 @@ pub fn item_objects(f: &ItemFacts<'_>) -> Vec<Value> {
         "object_marking_refs": marking,
         "extensions": { library_extension_id(): Value::Object(extension) },
     });
-    let text = description(&original.summary, &original.body);
+    let mut text = description(&original.summary, &original.body);
+    if !item.unverified.is_empty() {
+        text.push_str(&format!(
+            "{}Not verified: {}",
+            if text.is_empty() { "" } else { "\n\n" },
+            item.unverified.join("; ")
+        ));
+    }
     if !text.is_empty() {
         report["description"] = json!(text);
     }
@@ -277,43 +305,7 @@ pub fn item_objects(f: &ItemFacts<'_>) -> Vec<Value> {
         report["labels"] = json!(item.themes);
     }
 
-    let mut out = vec![report];
-    if item.versions.len() > 1 {
-        let mut contents = Map::new();
-        for v in &item.versions[1..] {
-            contents.insert(
-                v.lang.clone(),
-                json!({"name": v.title, "description": description(&v.summary, &v.body)}),
-            );
-        }
-        out.push(json!({
-            "type": "language-content",
-            "spec_version": "2.1",
-            "id": stix_id("language-content", &format!("library:{}:{}", f.item_id, f.audience.key())),
-            "created_by_ref": f.created_by,
-            "created": created,
-            "modified": modified,
-            "object_ref": id,
-            "object_modified": modified,
-            "contents": contents,
-            "object_marking_refs": marking,
-        }));
-    }
-    if !item.unverified.is_empty() {
-        out.push(json!({
-            "type": "note",
-            "spec_version": "2.1",
-            "id": stix_id("note", &format!("library:{}:{}:unverified", f.item_id, f.audience.key())),
-            "created_by_ref": f.created_by,
-            "created": created,
-            "modified": modified,
-            "abstract": "Not verified",
-            "content": format!("Not verified:\n- {}", item.unverified.join("\n- ")),
-            "object_refs": [id],
-            "object_marking_refs": marking,
-        }));
-    }
-    out
+    vec![report]
 }
 
 /// The revoked version of an object: how a removal reaches a TAXII

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use accord_core::tlp::Tlp;
-use accord_exports::stix::{accord_extension_definition, tlp2_marking_definition};
+use accord_exports::stix::accord_extension_definition;
 use accord_library::Status;
 use accord_store::library::ItemRecord;
 use accord_store::taxii::NewObject;
@@ -96,28 +96,20 @@ impl Projector {
     }
 }
 
-/// The objects every collection carries: the publisher, Accord's two
-/// extension definitions, the TLP 2.0 marking definitions.
+/// The objects every collection carries: the publisher and Accord's two
+/// extension definitions. The TLP 2.0 marking definitions are not served:
+/// their ids are fixed and known to every consumer, and importers
+/// (misp-stix) put each definition a bundle holds on all its events, so a
+/// TLP:RED definition beside CLEAR objects would mark them RED.
 async fn project_context(store: &Store) -> Result<(), StoreError> {
-    let mut objects = vec![
+    let objects: Vec<NewObject> = [
         publisher_identity(PUBLISHER),
         library_extension_definition(PUBLISHER),
         accord_extension_definition(),
-    ];
-    objects.extend(
-        [
-            Tlp::Clear,
-            Tlp::Green,
-            Tlp::Amber,
-            Tlp::AmberStrict,
-            Tlp::Red,
-        ]
-        .map(tlp2_marking_definition),
-    );
-    let objects: Vec<NewObject> = objects
-        .into_iter()
-        .map(|o| object(o, "meta", Audience::everyone()))
-        .collect();
+    ]
+    .into_iter()
+    .map(|o| object(o, "meta", Audience::everyone()))
+    .collect();
     store.taxii_append(&objects, None).await?;
     Ok(())
 }
@@ -172,7 +164,7 @@ async fn project_list(store: &Store) -> Result<(), StoreError> {
         for o in bundle["objects"].as_array().into_iter().flatten() {
             let kind = o["type"].as_str().unwrap_or_default();
             if kind == "marking-definition" || o["id"] == publisher_id(PUBLISHER) {
-                continue; // the context's
+                continue; // not served, and the context's
             }
             present.insert(o["id"].as_str().unwrap_or_default().to_string());
             objects.push(object(o.clone(), "list", marked_audience(o)));

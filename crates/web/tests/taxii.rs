@@ -297,18 +297,29 @@ async fn collections_follow_the_policy_and_objects_never_exceed_the_web(app: &Te
             .any(|o| o["id"] == creator && o["type"] == "identity"),
         "the creator's identity is served"
     );
-    assert!(objects.iter().any(|o| o["type"] == "language-content"
-        && o["object_ref"] == report["id"]
-        && o["contents"]["ru"]["name"] == "Green study (ru)"));
+    let (extension, facts) = report["extensions"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .next()
+        .unwrap();
+    assert_eq!(facts["translations"]["ru"]["name"], "Green study (ru)");
+    assert_eq!(facts["unverified"][0], "The sample size");
+    assert!(
+        report["description"]
+            .as_str()
+            .unwrap()
+            .contains("Not verified: The sample size")
+    );
     assert!(
         objects
             .iter()
-            .any(|o| o["type"] == "note" && o["object_refs"][0] == report["id"])
-    );
-    assert!(
-        objects.iter().any(|o| o["type"] == "extension-definition"),
+            .any(|o| o["type"] == "extension-definition" && o["id"] == extension.as_str()),
         "the extension is declared"
     );
+    // The TLP definitions are known by their fixed ids; served, an importer
+    // would put every one on every event.
+    assert!(objects.iter().all(|o| o["type"] != "marking-definition"));
 }
 
 async fn paging_walks_every_object_once_and_a_token_works_on_another_node(app: &TestApp) {
@@ -844,6 +855,18 @@ async fn oasis_client_walks_the_server_and_every_page_validates(app: &TestApp) {
                     c["title"]
                 );
                 assert!(c["pages"].as_u64().unwrap() > 1, "paged: {}", c["title"]);
+                assert_eq!(
+                    c["misp"]["errors"],
+                    json!([]),
+                    "misp-stix on {}",
+                    c["title"]
+                );
+                assert_eq!(
+                    c["misp"]["wrong_tlp"],
+                    json!([]),
+                    "TLP tags in MISP, {}",
+                    c["title"]
+                );
             }
             if c["can_write"] == true {
                 assert_eq!(c["status"]["success_count"], 1, "{c}");
