@@ -122,6 +122,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Hashes(cmd) => crate::hashes::run(cmd)?,
         Command::Programmes(cmd) => crate::programmes::run(cmd, &file).await?,
         Command::Library(cmd) => crate::library::run(cmd, &file).await?,
+        Command::Taxii(cmd) => crate::taxii::run(cmd).await?,
         Command::MemberKey(cmd) => crate::member_key::run(cmd)?,
         Command::Sign { file, key, output } => {
             crate::member_key::sign(&file, &key, output.as_deref())?

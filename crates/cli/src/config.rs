@@ -105,6 +105,9 @@ pub enum Command {
     /// The knowledge library: import a folder of Markdown items, rebuild the search index, measure it.
     #[command(subcommand)]
     Library(LibraryCommand),
+    /// The TAXII 2.1 server: measure its paging.
+    #[command(subcommand)]
+    Taxii(TaxiiCommand),
     /// A member state's own decision-signing key: create one (the public half is registered on the member's page).
     #[command(subcommand, name = "member-key")]
     MemberKey(MemberKeyCommand),
@@ -543,6 +546,24 @@ pub enum LibraryCommand {
         /// The folder for the throw-away index (default: a temporary one).
         #[arg(long)]
         dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TaxiiCommand {
+    /// Fill a throw-away SQLite database with synthetic STIX reports in one
+    /// collection and walk it over HTTP a page at a time: each page's time,
+    /// the first page's p50/p99, and how the last pages compare to the first.
+    Bench {
+        /// Objects in the collection.
+        #[arg(long, default_value_t = 100_000)]
+        objects: usize,
+        /// Objects a page.
+        #[arg(long, default_value_t = 1_000)]
+        page: u32,
+        /// Times the first page is asked, for its percentiles.
+        #[arg(long, default_value_t = 50)]
+        repeats: usize,
     },
 }
 

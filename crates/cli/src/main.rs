@@ -16,6 +16,7 @@ mod lists;
 mod member_key;
 mod programmes;
 mod screen;
+mod taxii;
 mod verify;
 
 use std::process::ExitCode;

@@ -116,9 +116,11 @@ fn object_of(row: ObjectRow) -> StoredObject {
     }
 }
 
-/// A SQL condition with its text arguments, numbered from `first`.
+/// A page's SQL conditions and their arguments.
 struct Condition {
-    sql: String,
+    /// Disjoint: no row matches two.
+    branches: Vec<String>,
+    filters: String,
     texts: Vec<String>,
     numbers: Vec<i64>,
 }
@@ -241,12 +243,27 @@ impl Store {
     ) -> Result<Vec<StoredObject>, StoreError> {
         let bound = self.taxii_seq().await?;
         let condition = page_condition(page);
-        // The condition is this module's own text; every value is bound.
+        // One ordered, limited range scan per branch (each on its index),
+        // merged: an OR of them would make both databases gather every
+        // matching row and sort it, so that the first page of a large
+        // collection would cost the most. The text is this module's own;
+        // every value is bound.
+        let rows = page.rows;
+        let branches: Vec<String> = condition
+            .branches
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                format!(
+                    "SELECT {COLUMNS} FROM (SELECT {COLUMNS} FROM taxii_objects \
+                     WHERE {b} AND {} ORDER BY seq LIMIT {rows}) AS b{i}",
+                    condition.filters
+                )
+            })
+            .collect();
         let sql = sql!(
-            "SELECT {COLUMNS} FROM taxii_objects WHERE seq > $1 AND seq <= $2 AND {} \
-             ORDER BY seq LIMIT {}",
-            condition.sql,
-            page.rows
+            "SELECT {COLUMNS} FROM ({}) AS u ORDER BY seq LIMIT {rows}",
+            branches.join(" UNION ALL ")
         );
         let mut query = sqlx::query_as::<Any, ObjectRow>(sql)
             .bind(page.after_seq)
@@ -386,22 +403,29 @@ async fn append_one(
     Ok(true)
 }
 
-/// The WHERE clause of a page beyond its sequence bounds ($1, $2): the
-/// selection, then the filters. Text arguments are numbered first, then
-/// numbers, in the order they are bound.
+/// A page's conditions: the selection as disjoint branches (each one
+/// index's range: the context, a reach, an owner), and the filters every
+/// branch shares. Placeholders after $1 and $2 (the sequence bounds) are
+/// numbered in the order [`Condition`]'s texts, then numbers, are bound.
 fn page_condition(page: &PageRequest<'_>) -> Condition {
     let mut texts = Vec::new();
     let mut n = 2;
-    let mut parts = Vec::new();
-    let selection = match page.selection {
-        Selection::Platform { markings } => format!(
-            "(reach = 'everyone' OR (reach = 'platform' AND {}))",
-            marking_list(markings, &mut texts, &mut n)
-        ),
-        Selection::Group { id, markings } => format!(
-            "(reach = 'everyone' OR (reach = 'group' AND group_id = {id} AND {}))",
-            marking_list(markings, &mut texts, &mut n)
-        ),
+    let mut branches = Vec::new();
+    match page.selection {
+        Selection::Platform { markings } => {
+            branches.push("reach = 'everyone'".to_string());
+            branches.push(format!(
+                "reach = 'platform' AND {}",
+                marking_list(markings, &mut texts, &mut n)
+            ));
+        }
+        Selection::Group { id, markings } => {
+            branches.push("reach = 'everyone'".to_string());
+            branches.push(format!(
+                "group_id = {id} AND reach = 'group' AND {}",
+                marking_list(markings, &mut texts, &mut n)
+            ));
+        }
         Selection::Member {
             code,
             named_markings,
@@ -412,14 +436,16 @@ fn page_condition(page: &PageRequest<'_>) -> Condition {
             n += 1;
             let pattern = n;
             texts.push(format!("%,{},%", code.as_str()));
-            format!(
-                "(reach = 'everyone' OR owner = ${owner} OR (reach = 'members' AND recipients LIKE ${pattern} AND {}))",
+            branches.push("reach = 'everyone'".to_string());
+            branches.push(format!("owner = ${owner} AND reach <> 'everyone'"));
+            branches.push(format!(
+                "reach = 'members' AND recipients LIKE ${pattern} AND (owner IS NULL OR owner <> ${owner}) AND {}",
                 marking_list(named_markings, &mut texts, &mut n)
-            )
+            ));
         }
     };
-    parts.push(selection);
-    let mut list = |column: &str, values: &BTreeSet<String>, parts: &mut Vec<String>| {
+    let mut filters = vec!["seq > $1".to_string(), "seq <= $2".to_string()];
+    let mut list = |column: &str, values: &BTreeSet<String>, filters: &mut Vec<String>| {
         if values.is_empty() {
             return;
         }
@@ -429,15 +455,15 @@ fn page_condition(page: &PageRequest<'_>) -> Condition {
             marks.push(format!("${n}"));
             texts.push(v.clone());
         }
-        parts.push(format!("{column} IN ({})", marks.join(", ")));
+        filters.push(format!("{column} IN ({})", marks.join(", ")));
     };
-    list("stix_id", page.ids, &mut parts);
-    list("stix_type", page.types, &mut parts);
+    list("stix_id", page.ids, &mut filters);
+    list("stix_type", page.types, &mut filters);
     let mut numbers = Vec::new();
     if let Some(after) = page.added_after_us {
         // date_added is kept in ms: added after t µs is date_added > floor(t / 1000).
         n += 1;
-        parts.push(format!("date_added > ${n}"));
+        filters.push(format!("date_added > ${n}"));
         numbers.push(after.div_euclid(1_000));
     }
     let v = page.versions;
@@ -454,14 +480,15 @@ fn page_condition(page: &PageRequest<'_>) -> Condition {
             any.push(format!("modified_ms = ${n}"));
             numbers.push(*at);
         }
-        parts.push(if any.is_empty() {
+        filters.push(if any.is_empty() {
             "1 = 0".into()
         } else {
             format!("({})", any.join(" OR "))
         });
     }
     Condition {
-        sql: parts.join(" AND "),
+        branches,
+        filters: filters.join(" AND "),
         texts,
         numbers,
     }

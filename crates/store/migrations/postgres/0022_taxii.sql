@@ -63,3 +63,4 @@ CREATE TABLE taxii_received (
     item_id  BIGINT NOT NULL,
     PRIMARY KEY (stix_id, modified, member)
 );
+CREATE INDEX taxii_objects_by_group ON taxii_objects (group_id, seq);
