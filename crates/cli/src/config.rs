@@ -564,6 +564,10 @@ pub enum TaxiiCommand {
         /// Times the first page is asked, for its percentiles.
         #[arg(long, default_value_t = 50)]
         repeats: usize,
+        /// An empty database to fill instead of a temporary SQLite file
+        /// (e.g. postgres://USER:PASSWORD@HOST/DB, created for the purpose).
+        #[arg(long)]
+        database: Option<String>,
     },
 }
 

@@ -56,10 +56,16 @@ pub async fn run(cmd: TaxiiCommand) -> anyhow::Result<()> {
         objects,
         page,
         repeats,
+        database,
     } = cmd;
     let dir = tempfile::tempdir()?;
-    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let url = database
+        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));
     let store = Store::open(&url).await?;
+    anyhow::ensure!(
+        store.taxii_seq().await? == 0,
+        "the database already holds TAXII objects: give an empty one"
+    );
     store.seed_members().await?;
     let started = Instant::now();
     let all: Vec<NewObject> = (0..objects).map(report).collect();
