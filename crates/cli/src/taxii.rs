@@ -59,8 +59,8 @@ pub async fn run(cmd: TaxiiCommand) -> anyhow::Result<()> {
         database,
     } = cmd;
     let dir = tempfile::tempdir()?;
-    let url = database
-        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));
+    let url =
+        database.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));
     let store = Store::open(&url).await?;
     anyhow::ensure!(
         store.taxii_seq().await? == 0,

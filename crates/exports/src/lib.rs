@@ -50,6 +50,10 @@ pub struct ExportVersion<'a> {
     pub summaries: BTreeMap<String, String>,
     /// TLP marking by reference; an entry without one is CLEAR.
     pub tlp: BTreeMap<String, Tlp>,
+    /// What the list's listing criteria say its persons and organizations
+    /// are, as STIX `threat_actor_types` (`threat-actor-type-ov`): for a
+    /// list of violent extremist subjects, `terrorist`. Empty: not known.
+    pub threat_actor_types: Vec<String>,
 }
 
 impl<'a> ExportVersion<'a> {
@@ -69,7 +73,15 @@ impl<'a> ExportVersion<'a> {
             entries,
             summaries: BTreeMap::new(),
             tlp: BTreeMap::new(),
+            threat_actor_types: Vec::new(),
         }
+    }
+
+    /// Says what the list's criteria make its subjects (see
+    /// [`ExportVersion::threat_actor_types`]).
+    pub fn with_threat_actor_types(mut self, types: &[&str]) -> Self {
+        self.threat_actor_types = types.iter().map(|t| t.to_string()).collect();
+        self
     }
 
     /// Sets the published narrative summary of an entry.

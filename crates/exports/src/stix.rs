@@ -16,8 +16,13 @@
 //! `intrusion-set` describes cyber intrusion activity, not a listed subject.
 //! MISP (misp-stix) turns threat actors into threat-actor galaxy clusters
 //! with the aliases as synonyms and the report into an event; OpenCTI
-//! imports them as threat actors inside a Report. `threat_actor_types` is not set: the list says a subject is
-//! listed, not whether it is a terrorist, a sponsor or something else.
+//! imports them as threat actors inside a Report. `threat_actor_types` is
+//! what the list's listing criteria make its subjects, when the caller
+//! says ([`ExportVersion::threat_actor_types`]: Accord's common list is of
+//! violent extremist subjects, so `terrorist`); `roles` are read from the
+//! subject's own links where the relation says it (`leader_of` → director,
+//! `sponsor_of` → sponsor, `member_of` → agent), as STIX's
+//! interoperability profile asks.
 //! Relationships are `related-to`, the only type STIX defines between any
 //! two objects (importers drop the custom `member-of`…), with Accord's
 //! relation kept as text.
@@ -46,11 +51,15 @@
 //! marking-definition id of its level (an entry's own; a relationship the
 //! higher of its two ends; the report the highest of the version), and the
 //! bundle holds the TLP 2.0 marking definitions it uses, exactly as OASIS
-//! publishes them. The TLP 2.0 `extension-definition` object they name is
-//! *not* in the bundle ([`tlp2_extension_definition`] returns it): the
-//! official `bundle.json` schema rejects it (as a custom object it matches
-//! both `core.json` and `cyber-observable-core.json`, failing a `oneOf`), and
-//! importers know the TLP 2.0 markings by their fixed ids.
+//! publishes them, and Accord's own `extension-definition`, so that a
+//! consumer can discover what the extension's properties mean. The
+//! official `bundle.json` schema rejects any `extension-definition` in a
+//! bundle (it matches both `core.json` and `cyber-observable-core.json`,
+//! failing a `oneOf`) although STIX 2.1 defines the object; OASIS's
+//! validator accepts it, and the tests check it against its own schema
+//! (`common/extension-definition.json`). The TLP 2.0 extension definition is
+//! not in the bundle ([`tlp2_extension_definition`] returns it): it is
+//! OASIS's, and importers know the TLP 2.0 markings by their fixed ids.
 
 use std::io::{BufWriter, Write};
 
@@ -161,10 +170,14 @@ pub fn bundle(version: &ExportVersion<'_>) -> Result<Value, ExportError> {
     used.sort();
 
     objects.extend(used.iter().map(|t| tlp2_marking_definition(*t)));
+    objects.push(accord_extension_definition(version.publisher));
     objects.push(json!({
         "type": "identity",
         "spec_version": "2.1",
         "id": publisher_id,
+        // The producer vouches for itself (STIX's interoperability profile
+        // wants a creator on every object).
+        "created_by_ref": publisher_id,
         "created": PUBLISHER_CREATED,
         "modified": PUBLISHER_CREATED,
         "name": version.publisher.trim(),
@@ -308,6 +321,24 @@ fn entry_object(
                 "resource_level",
                 json!(if person { "individual" } else { "organization" }),
             );
+            if !version.threat_actor_types.is_empty() {
+                put("threat_actor_types", json!(version.threat_actor_types));
+            }
+            let mut roles: Vec<&str> = e
+                .links
+                .iter()
+                .filter_map(|l| match l.relation.trim() {
+                    "leader_of" => Some("director"),
+                    "sponsor_of" => Some("sponsor"),
+                    "member_of" => Some("agent"),
+                    _ => None,
+                })
+                .collect();
+            roles.sort_unstable();
+            roles.dedup();
+            if !roles.is_empty() {
+                put("roles", json!(roles));
+            }
         }
         EntrySchema::Vessel | EntrySchema::Aircraft => {
             put("identity_class", json!("unknown"));
@@ -357,10 +388,10 @@ fn accord_extension(mut props: Map<String, Value>) -> Option<Value> {
     Some(Value::Object(ext))
 }
 
-/// The definition of Accord's property extension (not put in bundles, like
-/// the TLP 2.0 one; publish it beside the exports).
-pub fn accord_extension_definition() -> Value {
-    let creator = Uuid::new_v5(&Ids::new("").root, b"identity:Accord");
+/// The definition of Accord's property extension (in every bundle, and in
+/// every TAXII collection).
+pub fn accord_extension_definition(publisher: &str) -> Value {
+    let creator = Ids::new("").publisher(publisher);
     json!({
         "type": "extension-definition",
         "spec_version": "2.1",

@@ -83,13 +83,15 @@ pub fn write(v: &PublishedVersion, format: ExportFormat) -> Result<Vec<u8>, Expo
             .ok()
     })
     .unwrap_or_default();
+    // The common list is of violent extremist subjects (its criteria).
     let mut export = ExportVersion::new(
         LIST_NAME,
         v.version.version as u64,
         &date,
         PUBLISHER,
         &entries,
-    );
+    )
+    .with_threat_actor_types(&["terrorist"]);
     for (reference, summary) in v.summaries() {
         export = export.with_summary(reference, summary);
     }

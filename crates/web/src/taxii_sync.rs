@@ -105,7 +105,7 @@ async fn project_context(store: &Store) -> Result<(), StoreError> {
     let objects: Vec<NewObject> = [
         publisher_identity(PUBLISHER),
         library_extension_definition(PUBLISHER),
-        accord_extension_definition(),
+        accord_extension_definition(PUBLISHER),
     ]
     .into_iter()
     .map(|o| object(o, "meta", Audience::everyone()))
