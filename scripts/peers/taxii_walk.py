@@ -62,9 +62,9 @@ def misp_import(objects):
     reports = {o["name"]: o for o in objects if o["type"] == "report" and not o.get("revoked")}
     if not reports:
         return {"events": 0, "errors": [], "wrong_tlp": []}
-    live = [o for o in objects if not o.get("revoked")]
+    # Everything as a consumer receives it, revoked versions included.
     bundle = stix2.parse(
-        {"type": "bundle", "id": "bundle--6c8f5a1e-2a0b-4f55-9d0c-3f1b7a9c2e02", "objects": live},
+        {"type": "bundle", "id": "bundle--6c8f5a1e-2a0b-4f55-9d0c-3f1b7a9c2e02", "objects": objects},
         allow_custom=True,
     )
     parser = ExternalSTIX2toMISPParser()

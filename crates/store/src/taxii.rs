@@ -224,6 +224,18 @@ impl Store {
         Ok(rows.into_iter().map(object_of).collect())
     }
 
+    /// The latest version of each object made from a source whose name
+    /// starts with `prefix` (`plan:`).
+    pub async fn taxii_latest_like(&self, prefix: &str) -> Result<Vec<StoredObject>, StoreError> {
+        let rows: Vec<ObjectRow> = sqlx::query_as(sql!(
+            "SELECT {COLUMNS} FROM taxii_objects WHERE source LIKE $1 AND is_last = 1 ORDER BY seq"
+        ))
+        .bind(format!("{prefix}%"))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(object_of).collect())
+    }
+
     /// The sources with objects whose name starts with `prefix` (`library:`).
     pub async fn taxii_sources_like(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
         Ok(sqlx::query_scalar(

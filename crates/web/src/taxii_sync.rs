@@ -88,6 +88,7 @@ impl Projector {
         }
         if members_seen.is_none_or(|t| t.elapsed() >= MEMBERS_EVERY) {
             project_members(store).await?;
+            project_plan_reports(store).await?;
             *members_seen = Some(Instant::now());
         }
         project_list(store).await?;
@@ -144,6 +145,108 @@ async fn project_members(store: &Store) -> Result<(), StoreError> {
             );
         }
         objects.push(object(identity, &source, Audience::everyone()));
+    }
+    if !objects.is_empty() {
+        store.taxii_append(&objects, None).await?;
+    }
+    Ok(())
+}
+
+/// Members' Joint Plan reports, each as its latest submitted version (TLP
+/// permitting: the audience is the report's marking, shared platform-wide,
+/// as the plan's pages show reports). Read with the members, every few
+/// seconds: a new submission or correction is a new version; a correction
+/// that marks a report anew revokes it for the old audience.
+async fn project_plan_reports(store: &Store) -> Result<(), StoreError> {
+    use accord_plan::report::Evidence;
+    use accord_taxii::objects::{PlanEvidence, PlanReportFacts, plan_report_object};
+    let names: std::collections::BTreeMap<_, _> = store
+        .members()
+        .await?
+        .into_iter()
+        .map(|m| (m.code, m.name))
+        .collect();
+    let stored: std::collections::BTreeMap<String, Vec<accord_store::taxii::StoredObject>> = {
+        let mut by_source = std::collections::BTreeMap::<String, Vec<_>>::new();
+        for o in store.taxii_latest_like("plan:").await? {
+            by_source.entry(o.source.clone()).or_default().push(o);
+        }
+        by_source
+    };
+    let mut objects = Vec::new();
+    for report in store.plan_reports(None).await? {
+        let source = format!(
+            "plan:{}:{}:{}",
+            report.round.as_str(),
+            report.member.as_str(),
+            report.commitment.as_str()
+        );
+        let mut live = None;
+        if let Some(v) = report.latest_submitted()
+            && let Some(submitted) = &v.submitted
+        {
+            let c = &v.content;
+            let audience = Audience {
+                marking: c.tlp,
+                owner: Some(report.member.clone()),
+                reach: Reach::Platform,
+            };
+            let ms = |t: time::OffsetDateTime| (t.unix_timestamp_nanos() / 1_000_000) as i64;
+            let facts = PlanReportFacts {
+                round: report.round.as_str(),
+                member: &report.member,
+                member_name: names
+                    .get(&report.member)
+                    .map_or(report.member.as_str(), String::as_str),
+                commitment: report.commitment.as_str(),
+                status: c.status.as_str(),
+                narrative: &c.narrative,
+                indicators: c.indicators.iter().map(|i| i.display()).collect(),
+                evidence: c
+                    .evidence
+                    .iter()
+                    .map(|e| match e {
+                        Evidence::Link { url, title } => PlanEvidence::Link { title, url },
+                        Evidence::File {
+                            name,
+                            sha256,
+                            title,
+                        } => PlanEvidence::File {
+                            title,
+                            name,
+                            sha256,
+                        },
+                    })
+                    .collect(),
+                audience: &audience,
+                created_ms: ms(report.versions()[0].created_at),
+                modified_ms: ms(submitted.at),
+                version: v.number,
+            };
+            live = Some(object(plan_report_object(&facts), &source, audience));
+        }
+        let before = stored.get(&source).map(Vec::as_slice).unwrap_or_default();
+        for old in before {
+            let still = live.as_ref().is_some_and(|l| l.stix_id == old.stix_id);
+            if old.revoked || still {
+                continue;
+            }
+            let (Some(audience), Ok(body)) = (
+                old.audience.clone(),
+                serde_json::from_str::<Value>(&old.body),
+            ) else {
+                continue;
+            };
+            let at = live.as_ref().map_or_else(now_ms, |l| l.modified_ms);
+            objects.push(object(revoked(&body, at), &source, audience));
+        }
+        if let Some(l) = live
+            && !before
+                .iter()
+                .any(|o| o.stix_id == l.stix_id && o.modified_ms == l.modified_ms)
+        {
+            objects.push(l);
+        }
     }
     if !objects.is_empty() {
         store.taxii_append(&objects, None).await?;
