@@ -2784,42 +2784,6 @@ async fn one_time_passwords_must_be_changed_first(app: &TestApp) {
 // ---- The Joint Plan tracker: rounds, reports, progress, strategies ----
 
 /// Opens a round with the secretariat's form; returns its page's path.
-async fn open_round_by_form(app: &TestApp, id: &str, deadline: &str) -> String {
-    let sec = app.sign_in("sec").await;
-    let r = app
-        .post_form(
-            &sec,
-            "/rounds/new",
-            &[
-                ("id", id),
-                ("name", "Spring review"),
-                ("period_start", "2026-01-01"),
-                ("period_end", "2026-06-30"),
-                ("deadline", deadline),
-                ("commitments", "astana2015.step.1"),
-                ("commitments", "astana2015.step.2"),
-                ("members", "KAZ"),
-                ("members", "KGZ"),
-            ],
-        )
-        .await;
-    assert_eq!(
-        r.status(),
-        StatusCode::SEE_OTHER,
-        "{}",
-        r.text().await.unwrap()
-    );
-    let to = r.headers()[LOCATION].to_str().unwrap().to_string();
-    assert_eq!(to, format!("/rounds/{id}"));
-    to
-}
-
-fn far_deadline() -> String {
-    (time::OffsetDateTime::now_utc() + time::Duration::days(30))
-        .date()
-        .to_string()
-}
-
 async fn put_report(app: &TestApp, token: &str, path: &str, body: &Value) -> reqwest::Response {
     app.http
         .put(app.at(path))

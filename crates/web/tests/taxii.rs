@@ -21,6 +21,7 @@ on_both_backends!(
     an_inbox_turns_reports_and_notes_into_drafts_for_review,
     bad_requests_get_taxii_errors_and_change_nothing,
     the_published_list_is_served_with_its_subjects,
+    a_members_joint_plan_report_is_served_as_its_marking_allows,
     oasis_client_walks_the_server_and_every_page_validates,
 );
 
@@ -875,4 +876,64 @@ async fn oasis_client_walks_the_server_and_every_page_validates(app: &TestApp) {
             }
         }
     }
+}
+
+async fn a_members_joint_plan_report_is_served_as_its_marking_allows(app: &TestApp) {
+    open_round_by_form(app, "2026-open", &far_deadline()).await;
+    let kaz = app.api_token("kaz.admin").await;
+    let usa = app.api_token("usa.reader").await;
+    let at = "/api/rounds/2026-open/reports/KAZ/astana2015.step.1";
+    let body = json!({"status": "in_progress", "tlp": "GREEN", "narrative": "Imams trained in four regions.",
+                      "indicators": [{"label": "imams trained", "value": "120", "unit": "people"}]});
+    let (s, v) = api(app, Some(&kaz), Method::PUT, at, Some(&body)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = api(
+        app,
+        Some(&kaz),
+        Method::POST,
+        &format!("{at}/submit"),
+        Some(&json!({})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+
+    let is_plan = |o: &Value| {
+        o["type"] == "report"
+            && o["name"]
+                .as_str()
+                .unwrap_or("")
+                .contains("Joint Plan report on astana2015.step.1")
+    };
+    let public = collections(app, None).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        !walk(app, None, &public, "", 1000).await.iter().any(is_plan),
+        "GREEN is not public"
+    );
+    let list = collections(app, Some(&usa)).await;
+    let partnership = titled(&list, "Accord: the partnership")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let objects = walk(app, Some(&usa), &partnership, "", 1000).await;
+    let report = objects
+        .iter()
+        .find(|o| is_plan(o))
+        .expect("the submitted report");
+    assert_eq!(marking_of(report), GREEN);
+    assert!(
+        report["description"]
+            .as_str()
+            .unwrap()
+            .contains("Imams trained in four regions.")
+    );
+    let creator = report["created_by_ref"].as_str().unwrap();
+    assert!(
+        objects
+            .iter()
+            .any(|o| o["id"] == creator && o["name"] == "Kazakhstan"),
+        "made by the member"
+    );
 }

@@ -9,7 +9,7 @@ use accord_core::user::NewUser;
 use accord_store::testing::TestDatabase;
 use accord_store::{Actor, Backend, Store};
 use reqwest::StatusCode;
-use reqwest::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
+use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 
 pub const PASSWORD: &str = "a long test password";
 
@@ -537,4 +537,43 @@ pub fn peer_python() -> Option<String> {
             None
         }
     }
+}
+
+/// Opens a reporting round (KAZ and KGZ, Astana steps 1 and 2) through the
+/// secretariat's form: the round's page.
+pub async fn open_round_by_form(app: &TestApp, id: &str, deadline: &str) -> String {
+    let sec = app.sign_in("sec").await;
+    let r = app
+        .post_form(
+            &sec,
+            "/rounds/new",
+            &[
+                ("id", id),
+                ("name", "Spring review"),
+                ("period_start", "2026-01-01"),
+                ("period_end", "2026-06-30"),
+                ("deadline", deadline),
+                ("commitments", "astana2015.step.1"),
+                ("commitments", "astana2015.step.2"),
+                ("members", "KAZ"),
+                ("members", "KGZ"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let to = r.headers()[LOCATION].to_str().unwrap().to_string();
+    assert_eq!(to, format!("/rounds/{id}"));
+    to
+}
+
+/// A deadline a month away.
+pub fn far_deadline() -> String {
+    (time::OffsetDateTime::now_utc() + time::Duration::days(30))
+        .date()
+        .to_string()
 }
