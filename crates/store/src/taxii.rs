@@ -374,20 +374,36 @@ async fn append_one(
     date_added: i64,
 ) -> Result<bool, StoreError> {
     let versions: Vec<(i64, i64)> =
-        sqlx::query_as("SELECT modified_ms, is_last FROM taxii_objects WHERE stix_id = $1")
+        sqlx::query_as("SELECT modified_ms, revoked FROM taxii_objects WHERE stix_id = $1")
             .bind(&o.stix_id)
             .fetch_all(&mut **tx)
             .await?;
-    if versions.iter().any(|(m, _)| *m == o.modified_ms) {
+    // A revoked object is final: nothing follows it (what comes back is a
+    // new object, see accord_taxii::objects::generation_name).
+    if versions.iter().any(|(m, r)| *m == o.modified_ms || *r != 0) {
         return Ok(false);
     }
-    let newest = versions.iter().map(|(m, _)| *m).max();
-    let is_last = newest.is_none_or(|m| m < o.modified_ms);
-    if is_last && !versions.is_empty() {
-        sqlx::query("UPDATE taxii_objects SET is_last = 0 WHERE stix_id = $1 AND is_last = 1")
+    let mut versions: Vec<i64> = versions.into_iter().map(|(m, _)| m).collect();
+    if o.revoked {
+        // What was taken back is no longer served in any version: the
+        // revoked one, with the id alone, stands for them all.
+        sqlx::query("DELETE FROM taxii_objects WHERE stix_id = $1")
             .bind(&o.stix_id)
             .execute(&mut **tx)
             .await?;
+        versions.clear();
+    }
+    let is_last = versions.iter().max().is_none_or(|m| *m < o.modified_ms);
+    let is_first = versions.iter().min().is_none_or(|m| *m > o.modified_ms);
+    for (flag, set) in [("is_last", is_last), ("is_first", is_first)] {
+        if set && !versions.is_empty() {
+            sqlx::query(sql!(
+                "UPDATE taxii_objects SET {flag} = 0 WHERE stix_id = $1 AND {flag} = 1"
+            ))
+            .bind(&o.stix_id)
+            .execute(&mut **tx)
+            .await?;
+        }
     }
     let a = o.audience.stored();
     sqlx::query(
@@ -400,7 +416,7 @@ async fn append_one(
     .bind(&o.stix_type)
     .bind(o.modified_ms)
     .bind(date_added)
-    .bind(i64::from(versions.is_empty()))
+    .bind(i64::from(is_first))
     .bind(i64::from(is_last))
     .bind(i64::from(o.revoked))
     .bind(&o.source)

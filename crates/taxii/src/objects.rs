@@ -146,6 +146,8 @@ pub struct ItemFacts<'a> {
     pub attachments: &'a [AttachmentFacts],
     /// The campaign's name, for a counter-narrative in one.
     pub campaign: Option<&'a str>,
+    /// How many of the item's ids for this audience were revoked before.
+    pub generation: u32,
 }
 
 /// An attachment as the report names it.
@@ -158,9 +160,12 @@ pub struct AttachmentFacts {
     pub sha256: String,
 }
 
-/// The report's id for an item and audience.
-pub fn item_report_id(item_id: i64, audience: &Audience) -> String {
-    stix_id("report", &format!("library:{item_id}:{}", audience.key()))
+/// The report's id for an item, audience and generation ([`generation_name`]).
+pub fn item_report_id(item_id: i64, audience: &Audience, generation: u32) -> String {
+    stix_id(
+        "report",
+        &generation_name(&format!("library:{item_id}:{}", audience.key()), generation),
+    )
 }
 
 fn description(summary: &str, body: &str) -> String {
@@ -180,7 +185,7 @@ fn kind_name(kind: Kind) -> &'static str {
 pub fn item_objects(f: &ItemFacts<'_>) -> Vec<Value> {
     let item = f.item;
     let original = &item.versions[0];
-    let id = item_report_id(f.item_id, f.audience);
+    let id = item_report_id(f.item_id, f.audience, f.generation);
     let created = stix_time(f.created_ms);
     let modified = stix_time(f.modified_ms.max(f.created_ms));
     let marking = [f.audience.marking.stix_marking_id()];
@@ -331,6 +336,8 @@ pub struct PlanReportFacts<'a> {
     /// When this version was submitted (`modified`, `published`).
     pub modified_ms: i64,
     pub version: u32,
+    /// How many of its ids for this audience were revoked before.
+    pub generation: u32,
 }
 
 /// One piece of a plan report's evidence.
@@ -347,21 +354,20 @@ pub enum PlanEvidence<'a> {
     },
 }
 
-/// The report's id for a plan report and audience.
+/// The report's id for a plan report, audience and generation.
 pub fn plan_report_id(
     round: &str,
     member: &MemberCode,
     commitment: &str,
     audience: &Audience,
+    generation: u32,
 ) -> String {
-    stix_id(
-        "report",
-        &format!(
-            "plan:{round}:{}:{commitment}:{}",
-            member.as_str(),
-            audience.key()
-        ),
-    )
+    let base = format!(
+        "plan:{round}:{}:{commitment}:{}",
+        member.as_str(),
+        audience.key()
+    );
+    stix_id("report", &generation_name(&base, generation))
 }
 
 /// A member's Joint Plan report as a STIX `report`, made by the member's
@@ -398,7 +404,7 @@ pub fn plan_report_object(f: &PlanReportFacts<'_>) -> Value {
     json!({
         "type": "report",
         "spec_version": "2.1",
-        "id": plan_report_id(f.round, f.member, f.commitment, f.audience),
+        "id": plan_report_id(f.round, f.member, f.commitment, f.audience, f.generation),
         "created_by_ref": member_id(f.member),
         "created": stix_time(f.created_ms),
         "modified": modified,
@@ -413,17 +419,67 @@ pub fn plan_report_object(f: &PlanReportFacts<'_>) -> Value {
 }
 
 /// The revoked version of an object: how a removal reaches a TAXII
-/// consumer (TAXII has no deletion feed). `modified_ms` is when it was
-/// taken back; the revoked version is always later than the one it ends.
+/// consumer (TAXII has no deletion feed). It keeps only what names the
+/// object and what its type requires, with a placeholder name: what was
+/// taken back (a withdrawn study, a delisted person's details) is no longer
+/// served, only that it is gone. `modified_ms` is when it was taken back;
+/// the revoked version is always later than the one it ends.
 pub fn revoked(object: &Value, modified_ms: i64) -> Value {
-    let mut o = object.clone();
-    let previous = o["modified"]
+    const KEPT: [&str; 10] = [
+        "type",
+        "spec_version",
+        "id",
+        "created",
+        "created_by_ref",
+        "object_marking_refs",
+        "relationship_type",
+        "source_ref",
+        "target_ref",
+        "published",
+    ];
+    let mut o = Map::new();
+    for key in KEPT {
+        if let Some(v) = object.get(key) {
+            o.insert(key.to_string(), v.clone());
+        }
+    }
+    match object["type"].as_str() {
+        Some("report") => {
+            o.insert("name".into(), json!("(revoked)"));
+            // The ids it named, without their content.
+            o.insert("object_refs".into(), object["object_refs"].clone());
+        }
+        Some("note") => {
+            o.insert("content".into(), json!("(revoked)"));
+            o.insert("object_refs".into(), object["object_refs"].clone());
+        }
+        Some("relationship") => {}
+        _ => {
+            o.insert("name".into(), json!("(revoked)"));
+        }
+    }
+    let previous = object["modified"]
         .as_str()
         .and_then(crate::parse_timestamp)
         .map_or(i64::MIN, |us| us / 1_000);
-    o["modified"] = json!(stix_time(modified_ms.max(previous + 1)));
-    o["revoked"] = json!(true);
-    o
+    o.insert(
+        "modified".into(),
+        json!(stix_time(modified_ms.max(previous + 1))),
+    );
+    o.insert("revoked".into(), json!(true));
+    Value::Object(o)
+}
+
+/// The name an object made of `base` gets in its `generation`: 0 until its
+/// first id is revoked, then one more each time. A revoked STIX id is final
+/// (consumers delete or freeze it), so what comes back after a revocation
+/// (an item re-marked back, a subject listed again) must be a new object.
+pub fn generation_name(base: &str, generation: u32) -> String {
+    if generation == 0 {
+        base.to_string()
+    } else {
+        format!("{base}:generation-{generation}")
+    }
 }
 
 #[cfg(test)]
@@ -475,6 +531,7 @@ mod tests {
             created_by: member_id(&MemberCode::parse("kgz").unwrap()),
             attachments: &[],
             campaign: None,
+            generation: 0,
         }
     }
 
@@ -533,6 +590,33 @@ mod tests {
         let gone = revoked(&report, 0);
         assert_eq!(gone["revoked"], true);
         assert_eq!(gone["modified"], "2023-11-14T22:21:40.001Z");
+        assert_eq!(gone["id"], report["id"]);
+        assert_eq!(gone["name"], "(revoked)");
+        for taken in [
+            "description",
+            "extensions",
+            "external_references",
+            "labels",
+            "lang",
+        ] {
+            assert!(
+                gone.get(taken).is_none(),
+                "{taken} is not served once revoked"
+            );
+        }
+    }
+
+    #[test]
+    fn a_new_generation_is_a_new_id() {
+        let audience = Audience::public();
+        assert_ne!(
+            item_report_id(3, &audience, 0),
+            item_report_id(3, &audience, 1)
+        );
+        assert_eq!(
+            item_report_id(3, &audience, 1),
+            item_report_id(3, &audience, 1)
+        );
     }
 
     #[test]

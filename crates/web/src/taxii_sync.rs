@@ -182,6 +182,12 @@ async fn project_plan_reports(store: &Store) -> Result<(), StoreError> {
             report.commitment.as_str()
         );
         let mut live = None;
+        let before = stored.get(&source).map(Vec::as_slice).unwrap_or_default();
+        let revoked_ids: BTreeSet<&str> = before
+            .iter()
+            .filter(|o| o.revoked)
+            .map(|o| o.stix_id.as_str())
+            .collect();
         if let Some(v) = report.latest_submitted()
             && let Some(submitted) = &v.submitted
         {
@@ -191,6 +197,15 @@ async fn project_plan_reports(store: &Store) -> Result<(), StoreError> {
                 owner: Some(report.member.clone()),
                 reach: Reach::Platform,
             };
+            let generation = next_generation(&revoked_ids, |g| {
+                accord_taxii::objects::plan_report_id(
+                    report.round.as_str(),
+                    &report.member,
+                    report.commitment.as_str(),
+                    &audience,
+                    g,
+                )
+            });
             let ms = |t: time::OffsetDateTime| (t.unix_timestamp_nanos() / 1_000_000) as i64;
             let facts = PlanReportFacts {
                 round: report.round.as_str(),
@@ -222,10 +237,10 @@ async fn project_plan_reports(store: &Store) -> Result<(), StoreError> {
                 created_ms: ms(report.versions()[0].created_at),
                 modified_ms: ms(submitted.at),
                 version: v.number,
+                generation,
             };
             live = Some(object(plan_report_object(&facts), &source, audience));
         }
-        let before = stored.get(&source).map(Vec::as_slice).unwrap_or_default();
         for old in before {
             let still = live.as_ref().is_some_and(|l| l.stix_id == old.stix_id);
             if old.revoked || still {
@@ -262,17 +277,48 @@ async fn project_list(store: &Store) -> Result<(), StoreError> {
     for number in mark + 1..=current {
         let version = store.published_list(Some(number)).await?;
         let bundle = stix_bundle(&version).map_err(|e| StoreError::Conflict(e.to_string()))?;
+        let stored = store.taxii_latest("list").await?;
+        let revoked_ids: BTreeSet<&str> = stored
+            .iter()
+            .filter(|o| o.revoked)
+            .map(|o| o.stix_id.as_str())
+            .collect();
+        let mut served: Vec<Value> = bundle["objects"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            // Marking definitions are not served; the publisher is the context's.
+            .filter(|o| o["type"] != "marking-definition" && o["id"] != publisher_id(PUBLISHER))
+            .cloned()
+            .collect();
+        // A subject listed again after it was delisted (its id revoked) is a
+        // new object, and what names it names the new one.
+        let mut renamed = std::collections::BTreeMap::new();
+        for o in &served {
+            let (Some(id), Some(kind)) = (o["id"].as_str(), o["type"].as_str()) else {
+                continue;
+            };
+            if revoked_ids.contains(id) {
+                let id_of = |g: u32| match g {
+                    0 => id.to_string(),
+                    g => {
+                        accord_taxii::stix_id(kind, &accord_taxii::objects::generation_name(id, g))
+                    }
+                };
+                renamed.insert(id.to_string(), id_of(next_generation(&revoked_ids, id_of)));
+            }
+        }
+        for o in &mut served {
+            rename_refs(o, &renamed);
+        }
         let mut objects = Vec::new();
         let mut present = BTreeSet::new();
-        for o in bundle["objects"].as_array().into_iter().flatten() {
-            let kind = o["type"].as_str().unwrap_or_default();
-            if kind == "marking-definition" || o["id"] == publisher_id(PUBLISHER) {
-                continue; // not served, and the context's
-            }
+        for o in served {
             present.insert(o["id"].as_str().unwrap_or_default().to_string());
-            objects.push(object(o.clone(), "list", marked_audience(o)));
+            let audience = marked_audience(&o);
+            objects.push(object(o, "list", audience));
         }
-        for gone in store.taxii_latest("list").await? {
+        for gone in stored {
             if gone.revoked
                 || present.contains(&gone.stix_id)
                 || !LIST_SUBJECT_TYPES.contains(&gone.stix_type.as_str())
@@ -321,6 +367,12 @@ async fn project_library(store: &Store) -> Result<(), StoreError> {
 /// the objects it no longer has (withdrawn, or marked or shared anew).
 async fn item_versions(store: &Store, r: &ItemRecord) -> Result<Vec<NewObject>, StoreError> {
     let source = format!("library:{}", r.id);
+    let stored = store.taxii_latest(&source).await?;
+    let revoked_ids: BTreeSet<&str> = stored
+        .iter()
+        .filter(|o| o.revoked)
+        .map(|o| o.stix_id.as_str())
+        .collect();
     let mut current = Vec::new();
     if let Some(published) = r
         .published
@@ -345,6 +397,9 @@ async fn item_versions(store: &Store, r: &ItemRecord) -> Result<Vec<NewObject>, 
             Some(id) => Some(store.campaign(id).await?.name),
             None => None,
         };
+        let generation = next_generation(&revoked_ids, |g| {
+            accord_taxii::objects::item_report_id(r.id, &audience, g)
+        });
         let facts = ItemFacts {
             item_id: r.id,
             version: published.number,
@@ -358,6 +413,7 @@ async fn item_versions(store: &Store, r: &ItemRecord) -> Result<Vec<NewObject>, 
                 .map_or_else(|| publisher_id(PUBLISHER), member_id),
             attachments: &attachments,
             campaign: campaign.as_deref(),
+            generation,
         };
         current = item_objects(&facts)
             .into_iter()
@@ -366,17 +422,45 @@ async fn item_versions(store: &Store, r: &ItemRecord) -> Result<Vec<NewObject>, 
     }
     let live: BTreeSet<&str> = current.iter().map(|o| o.stix_id.as_str()).collect();
     let mut out = Vec::new();
-    for stored in store.taxii_latest(&source).await? {
+    for stored in &stored {
         if stored.revoked || live.contains(stored.stix_id.as_str()) {
             continue;
         }
-        let (Some(audience), Ok(body)) =
-            (stored.audience, serde_json::from_str::<Value>(&stored.body))
-        else {
+        let (Some(audience), Ok(body)) = (
+            stored.audience.clone(),
+            serde_json::from_str::<Value>(&stored.body),
+        ) else {
             continue;
         };
         out.push(object(revoked(&body, r.updated_at), &source, audience));
     }
     out.extend(current);
     Ok(out)
+}
+
+/// Gives an object the new ids of the objects it names (and its own).
+fn rename_refs(o: &mut Value, renamed: &std::collections::BTreeMap<String, String>) {
+    if renamed.is_empty() {
+        return;
+    }
+    let rename = |v: &mut Value| {
+        if let Some(new) = v.as_str().and_then(|s| renamed.get(s)) {
+            *v = Value::String(new.clone());
+        }
+    };
+    for key in ["id", "source_ref", "target_ref", "created_by_ref"] {
+        if let Some(v) = o.get_mut(key) {
+            rename(v);
+        }
+    }
+    if let Some(Value::Array(refs)) = o.get_mut("object_refs") {
+        refs.iter_mut().for_each(rename);
+    }
+}
+
+/// The first generation whose id (`id_of`) was never revoked.
+fn next_generation(revoked: &BTreeSet<&str>, id_of: impl Fn(u32) -> String) -> u32 {
+    (0..)
+        .find(|g| !revoked.contains(id_of(*g).as_str()))
+        .expect("some generation is free")
 }

@@ -454,18 +454,83 @@ async fn a_withdrawn_item_is_revoked_for_its_audience(app: &TestApp) {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(
         versions["versions"].as_array().unwrap().len(),
-        2,
-        "{versions}"
+        1,
+        "what was withdrawn is served in no version: {versions}"
     );
-    let (_, first, _) = taxii(
+    for filter in ["first", "all"] {
+        let (_, v, _) = taxii(
+            app,
+            Some(&kaz),
+            &format!(
+                "{ROOT}collections/{partnership}/objects/{report_id}/?match[version]={filter}"
+            ),
+        )
+        .await;
+        let only = v["objects"].as_array().unwrap();
+        assert_eq!(only.len(), 1, "{v}");
+        assert_eq!(only[0]["revoked"], true);
+        assert_eq!(only[0]["name"], "(revoked)");
+        assert!(
+            only[0].get("description").is_none() && only[0].get("extensions").is_none(),
+            "{v}"
+        );
+    }
+
+    // Marked higher, then back: each change revokes the old object, and
+    // the item comes back as a new one (a revoked id never returns).
+    let id = published(
         app,
-        Some(&kaz),
-        &format!("{ROOT}collections/{partnership}/objects/{report_id}/?match[version]=first"),
+        &kgz,
+        &kaz,
+        &item("Marked twice", "GREEN", "platform", json!({})),
     )
     .await;
+    // Each state is read over TAXII (projected) before the next change.
+    walk(app, Some(&kaz), &partnership, "", 1000).await;
+    for (marking, base) in [("AMBER", 1), ("GREEN", 2)] {
+        let mut body = item("Marked twice", marking, "platform", json!({}));
+        body["base_version"] = json!(base);
+        let (s, v) = api(
+            app,
+            Some(&kgz),
+            Method::PUT,
+            &format!("/api/library/items/{id}"),
+            Some(&body),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        // An edit of a published item goes to review by itself.
+        let (s, v) = api(
+            app,
+            Some(&kaz),
+            Method::POST,
+            &format!("/api/library/items/{id}/approve"),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        walk(app, Some(&kaz), &partnership, "", 1000).await;
+    }
+    let reports: Vec<Value> = walk(app, Some(&kaz), &partnership, "&match[type]=report", 1000)
+        .await
+        .into_iter()
+        .filter(|o| o["revoked"] == true || item_id(o) == Some(id))
+        .collect();
+    let live: Vec<&Value> = reports.iter().filter(|o| o["revoked"] != true).collect();
+    assert_eq!(live.len(), 1, "{reports:#?}");
+    assert_eq!(marking_of(live[0]), GREEN);
+    let first_ids: BTreeSet<&str> = reports
+        .iter()
+        .filter(|o| o["revoked"] == true)
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
     assert!(
-        first["objects"][0].get("revoked").is_none(),
-        "the first version is kept"
+        first_ids.len() >= 2,
+        "the first GREEN and the AMBER objects are revoked: {first_ids:?}"
+    );
+    assert!(
+        !first_ids.contains(live[0]["id"].as_str().unwrap()),
+        "a new id"
     );
 }
 
