@@ -229,7 +229,16 @@ pub fn scope_needed(reads: bool, route: &str) -> Result<Scope, Denied> {
     if route == "/metrics" {
         return Ok(Scope::Metrics);
     }
-    if under("/api/screen") || under("/api/manifests") || under("/match") {
+    // yente's API is screening's: a `screen` token is what its clients hold.
+    if under("/api/screen")
+        || under("/api/manifests")
+        || under("/match")
+        || under("/search")
+        || under("/entities")
+        || under("/reconcile")
+        || route == "/catalog"
+        || route == "/algorithms"
+    {
         return Ok(Scope::Screen);
     }
     if under("/api/hashes")

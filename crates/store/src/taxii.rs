@@ -236,14 +236,14 @@ impl Store {
         Ok(rows.into_iter().map(object_of).collect())
     }
 
-    /// The sources with objects whose name starts with `prefix` (`library:`).
-    pub async fn taxii_sources_like(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT DISTINCT source FROM taxii_objects WHERE source LIKE $1 ORDER BY source",
-        )
-        .bind(format!("{prefix}%"))
-        .fetch_all(&self.pool)
-        .await?)
+    /// Whether an object of this id is among those served.
+    pub async fn taxii_serves(&self, stix_id: &str) -> Result<bool, StoreError> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT seq FROM taxii_objects WHERE stix_id = $1 LIMIT 1")
+                .bind(stix_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(found.is_some())
     }
 
     /// Object versions of a collection's selection, in the shared order,
@@ -253,7 +253,6 @@ impl Store {
         &self,
         page: &PageRequest<'_>,
     ) -> Result<Vec<StoredObject>, StoreError> {
-        let bound = self.taxii_seq().await?;
         let condition = page_condition(page);
         // One ordered, limited range scan per branch (each on its index),
         // merged: an OR of them would make both databases gather every
@@ -277,9 +276,7 @@ impl Store {
             "SELECT {COLUMNS} FROM ({}) AS u ORDER BY seq LIMIT {rows}",
             branches.join(" UNION ALL ")
         );
-        let mut query = sqlx::query_as::<Any, ObjectRow>(sql)
-            .bind(page.after_seq)
-            .bind(bound);
+        let mut query = sqlx::query_as::<Any, ObjectRow>(sql).bind(page.after_seq);
         for t in condition.texts {
             query = query.bind(t);
         }
@@ -433,11 +430,11 @@ async fn append_one(
 
 /// A page's conditions: the selection as disjoint branches (each one
 /// index's range: the context, a reach, an owner), and the filters every
-/// branch shares. Placeholders after $1 and $2 (the sequence bounds) are
+/// branch shares. Placeholders after $1 (the previous page's end) are
 /// numbered in the order [`Condition`]'s texts, then numbers, are bound.
 fn page_condition(page: &PageRequest<'_>) -> Condition {
     let mut texts = Vec::new();
-    let mut n = 2;
+    let mut n = 1;
     let mut branches = Vec::new();
     match page.selection {
         Selection::Platform { markings } => {
@@ -472,7 +469,13 @@ fn page_condition(page: &PageRequest<'_>) -> Condition {
             ));
         }
     };
-    let mut filters = vec!["seq > $1".to_string(), "seq <= $2".to_string()];
+    // Up to the feed's committed number, read in the same statement as the
+    // rows: every object up to it is committed, so a page never reads past
+    // an append still in flight.
+    let mut filters = vec![
+        "seq > $1".to_string(),
+        "seq <= (SELECT seq FROM taxii_feed WHERE id = 1)".to_string(),
+    ];
     let mut list = |column: &str, values: &BTreeSet<String>, filters: &mut Vec<String>| {
         if values.is_empty() {
             return;

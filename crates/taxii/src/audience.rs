@@ -113,7 +113,7 @@ impl Audience {
             Reach::Members(members) => Distribution::Members {
                 members: members.clone(),
             },
-            Reach::Group(_) => SharedWith::Group { group: 0 }.resolve(group),
+            Reach::Group(id) => SharedWith::Group { group: *id }.resolve(group),
             Reach::Owner => Distribution::OwnerOnly,
         }
     }

@@ -38,8 +38,8 @@
 
 use accord_core::MemberCode;
 use accord_core::tlp::Tlp;
+use accord_library::Item;
 use accord_library::markdown::plain_text;
-use accord_library::{Item, Kind};
 use serde_json::{Map, Value, json};
 
 use crate::audience::Audience;
@@ -177,10 +177,6 @@ fn description(summary: &str, body: &str) -> String {
     }
 }
 
-fn kind_name(kind: Kind) -> &'static str {
-    kind.as_str()
-}
-
 /// A library item's objects: its report.
 pub fn item_objects(f: &ItemFacts<'_>) -> Vec<Value> {
     let item = f.item;
@@ -220,7 +216,7 @@ pub fn item_objects(f: &ItemFacts<'_>) -> Vec<Value> {
     extension.insert("extension_type".into(), json!("property-extension"));
     extension.insert("item_id".into(), json!(f.item_id));
     extension.insert("version".into(), json!(f.version));
-    extension.insert("kind".into(), json!(kind_name(item.kind)));
+    extension.insert("kind".into(), json!(item.kind.as_str()));
     if !item.countries.is_empty() {
         extension.insert(
             "countries".into(),
@@ -486,7 +482,7 @@ pub fn generation_name(base: &str, generation: u32) -> String {
 mod tests {
     use super::*;
     use crate::audience::Reach;
-    use accord_library::{LanguageVersion, SharedWith};
+    use accord_library::{Kind, LanguageVersion, SharedWith};
 
     mod tests_support {
         use super::*;

@@ -639,6 +639,32 @@ async fn an_inbox_turns_reports_and_notes_into_drafts_for_review(app: &TestApp) 
         "the same post makes no second draft"
     );
 
+    // What Accord serves, pushed back (a MISP that pulls and pushes), is not
+    // taken again as this member's draft.
+    let partnership = titled(&list, "Accord: the partnership")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let served = walk(app, Some(&kaz), &partnership, "&match[type]=report", 1000).await;
+    let resp = app
+        .http
+        .post(app.at(&format!("{ROOT}collections/{inbox}/objects/")))
+        .bearer_auth(&kaz)
+        .header("content-type", TAXII)
+        .body(json!({"objects": [served[0]]}).to_string())
+        .send()
+        .await
+        .unwrap();
+    let echo: Value = resp.json().await.unwrap();
+    assert_eq!(echo["failure_count"], 1, "{echo}");
+    assert!(
+        echo["failures"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("came from Accord")
+    );
+    assert_eq!(app.store.library_seq().await.unwrap(), seq);
+
     // Basic naming another user than the token's is refused.
     let resp = app
         .http

@@ -759,7 +759,8 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
             Public,
             taxii::objects,
         )
-        .upload(
+        // The JSON body limit, not the uploads': a post is parsed whole.
+        .post(
             "/taxii2/accord/collections/{id}/objects/",
             SignedIn,
             taxii::add_objects,

@@ -83,8 +83,11 @@ fn check_accept(headers: &HeaderMap) -> Result<(), WebError> {
     }
 }
 
-fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(raw.unwrap_or("")).unwrap_or_default()
+/// The query string's pairs; one that cannot be read is refused (an
+/// unreadable filter must not become no filter).
+fn query_pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, WebError> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(raw.unwrap_or(""))
+        .map_err(|e| WebError::BadRequest(format!("the query string cannot be read: {e}")))
 }
 
 /// What a principal's collections are made from.
@@ -140,7 +143,7 @@ pub async fn api_root(
         "title": "Accord",
         "description": "One API root: the public collection for everyone, and the collections each user's rights open.",
         "versions": [TAXII_MEDIA_TYPE],
-        "max_content_length": state.config.max_upload_bytes,
+        "max_content_length": state.config.max_body_bytes,
     })))
 }
 
@@ -209,7 +212,7 @@ async fn read_page(
         ctx.refused(state, Some(&Action::ContributeToLibrary)).await;
         return Err(WebError::Forbidden);
     };
-    let mut query = ObjectQuery::parse(&query_pairs(raw_query))
+    let mut query = ObjectQuery::parse(&query_pairs(raw_query)?)
         .map_err(|e| WebError::BadRequest(e.to_string()))?;
     match endpoint {
         Endpoint::Object(id) | Endpoint::Versions(id) => {
@@ -229,7 +232,11 @@ async fn read_page(
         }
         Endpoint::Objects | Endpoint::Manifest => {}
     }
-    state.taxii.sync(&state.store).await?;
+    // What is projected already is served even if bringing it up to date
+    // fails (one record that cannot be made STIX must not stop the feed).
+    if let Err(e) = state.taxii.sync(&state.store).await {
+        tracing::error!(error = %e, "the TAXII projection could not catch up");
+    }
     let key = state.store.taxii_cursor_key().await?;
     let fingerprint = query.fingerprint(&endpoint.name(), &collection.id());
     let after = match &query.next {
@@ -275,16 +282,18 @@ async fn read_page(
             })
         })
         .collect();
-    // Reads of marked material are on record, as on the pages.
-    let marked = objects
+    // Reads of marked material are on record, as on the pages: which
+    // objects, made from what (`library:17`), at which marking.
+    let marked: Vec<Value> = objects
         .iter()
-        .filter(|o| {
-            o.audience
-                .as_ref()
-                .is_some_and(|a| a.marking != accord_core::tlp::Tlp::Clear)
+        .filter_map(|o| {
+            let a = o.audience.as_ref()?;
+            (a.marking != accord_core::tlp::Tlp::Clear).then(|| {
+                json!({"id": o.stix_id, "source": o.source, "marking": a.marking.as_str(), "version": stix_time(o.modified_ms)})
+            })
         })
-        .count();
-    if marked > 0 && ctx.principal.is_signed_in() {
+        .collect();
+    if !marked.is_empty() && ctx.principal.is_signed_in() {
         state
             .store
             .audit(
@@ -472,9 +481,22 @@ pub async fn add_objects(
                 "id": id, "version": version, "message": "a TLP marking definition: known, nothing stored"
             })),
             Taken::Refused { id, version, reason } => {
+                // TAXII wants a string; an object without `modified` or
+                // `created` has no version to name.
+                let version = version.unwrap_or_default();
                 failures.push(json!({"id": id, "version": version, "message": reason}));
             }
             Taken::Item { id, version, input } => {
+                // What Accord serves coming back (a MISP that pulls a
+                // collection and pushes to the inbox) is not a new draft: it
+                // would copy other members' material into this member's.
+                if state.store.taxii_serves(&id).await? {
+                    failures.push(json!({
+                        "id": id, "version": version,
+                        "message": "this object came from Accord itself: it is not taken again"
+                    }));
+                    continue;
+                }
                 if let Some(item) = state.store.taxii_received(&id, &version, member.as_str()).await? {
                     successes.push(json!({
                         "id": id, "version": version,
