@@ -37,7 +37,7 @@ pub enum Taken {
     Item {
         id: String,
         version: String,
-        input: ItemInput,
+        input: Box<ItemInput>,
     },
     /// Understood and needed by nothing (a TLP marking definition).
     Known { id: String, version: String },
@@ -92,7 +92,7 @@ fn check_object(o: &Value) -> Result<(), String> {
     }
     for field in ["created", "modified", "published"] {
         if let Some(t) = object.get(field)
-            && !t.as_str().is_some_and(|t| parse_timestamp(t).is_some())
+            && t.as_str().is_none_or(|t| parse_timestamp(t).is_none())
         {
             return Err(format!("{field} is not a STIX timestamp"));
         }
@@ -250,7 +250,7 @@ fn take_one(o: &Value) -> Taken {
     Taken::Item {
         id: id.clone(),
         version: version.unwrap_or_default(),
-        input: ItemInput {
+        input: Box::new(ItemInput {
             kind: "report".into(),
             marking: marking.as_str().into(),
             distribution: "owner".into(),
@@ -263,7 +263,7 @@ fn take_one(o: &Value) -> Taken {
             published,
             sources,
             ..ItemInput::default()
-        },
+        }),
     }
 }
 
