@@ -42,40 +42,6 @@ fn item_body(title: &str, marking: &str, distribution: &str, extra: Value) -> Va
     body
 }
 
-/// Creates, submits and (as `reviewer`) approves an item: its id.
-async fn published(app: &TestApp, author: &str, reviewer: &str, body: &Value) -> i64 {
-    let (s, v) = api(
-        app,
-        Some(author),
-        Method::POST,
-        "/api/library/items",
-        Some(body),
-    )
-    .await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-    let id = v["id"].as_i64().unwrap();
-    let (s, v) = api(
-        app,
-        Some(author),
-        Method::POST,
-        &format!("/api/library/items/{id}/submit"),
-        None,
-    )
-    .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    let (s, v) = api(
-        app,
-        Some(reviewer),
-        Method::POST,
-        &format!("/api/library/items/{id}/approve"),
-        None,
-    )
-    .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!(v["status"], "published");
-    id
-}
-
 async fn search(app: &TestApp, token: Option<&str>, query: &str) -> Value {
     let (s, v) = api(
         app,

@@ -110,32 +110,6 @@ fn item(title: &str, marking: &str, distribution: &str, extra: Value) -> Value {
     body
 }
 
-/// Drafts, submits and approves an item: its id.
-async fn published(app: &TestApp, author: &str, reviewer: &str, body: &Value) -> i64 {
-    let (s, v) = api(
-        app,
-        Some(author),
-        Method::POST,
-        "/api/library/items",
-        Some(body),
-    )
-    .await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-    let id = v["id"].as_i64().unwrap();
-    for (who, step) in [(author, "submit"), (reviewer, "approve")] {
-        let (s, v) = api(
-            app,
-            Some(who),
-            Method::POST,
-            &format!("/api/library/items/{id}/{step}"),
-            None,
-        )
-        .await;
-        assert_eq!(s, StatusCode::OK, "{v}");
-    }
-    id
-}
-
 /// The library item a report was made from.
 fn item_id(report: &Value) -> Option<i64> {
     report["extensions"]
@@ -881,22 +855,6 @@ async fn the_published_list_is_served_with_its_subjects(app: &TestApp) {
         objects.iter().any(|o| o["type"] == "report"
             && o["object_refs"].as_array().unwrap().contains(&actor["id"]))
     );
-}
-
-/// The Python of the peer tools (`scripts/test.sh` sets it); skipped
-/// without it except under CI.
-fn peer_python() -> Option<String> {
-    match std::env::var("ACCORD_PEER_PYTHON") {
-        Ok(p) if !p.is_empty() => Some(p),
-        _ => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "ACCORD_PEER_PYTHON is not set under CI"
-            );
-            eprintln!("SKIPPED: the peer tools are not installed (scripts/test.sh setup)");
-            None
-        }
-    }
 }
 
 async fn oasis_client_walks_the_server_and_every_page_validates(app: &TestApp) {

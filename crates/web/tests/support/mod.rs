@@ -577,3 +577,42 @@ pub fn far_deadline() -> String {
         .date()
         .to_string()
 }
+
+/// Creates, submits and (as `reviewer`) approves a library item: its id.
+pub async fn published(
+    app: &TestApp,
+    author: &str,
+    reviewer: &str,
+    body: &serde_json::Value,
+) -> i64 {
+    let (s, v) = api(
+        app,
+        Some(author),
+        reqwest::Method::POST,
+        "/api/library/items",
+        Some(body),
+    )
+    .await;
+    assert_eq!(s, reqwest::StatusCode::CREATED, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    let (s, v) = api(
+        app,
+        Some(author),
+        reqwest::Method::POST,
+        &format!("/api/library/items/{id}/submit"),
+        None,
+    )
+    .await;
+    assert_eq!(s, reqwest::StatusCode::OK, "{v}");
+    let (s, v) = api(
+        app,
+        Some(reviewer),
+        reqwest::Method::POST,
+        &format!("/api/library/items/{id}/approve"),
+        None,
+    )
+    .await;
+    assert_eq!(s, reqwest::StatusCode::OK, "{v}");
+    assert_eq!(v["status"], "published");
+    id
+}
