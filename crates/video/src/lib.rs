@@ -419,6 +419,67 @@ fn in_memory_file(_bytes: &[u8]) -> Result<std::fs::File, VideoError> {
 /// deadline passes, its standard error is collected on a thread of its own
 /// (so a chatty child cannot block on a full pipe), and it is always reaped
 /// (on drop too), so no zombie outlives a request.
+/// The most memory (address space) a decoder child may map. A frame at
+/// the image limits is ~200 MB of RGB; ffmpeg's own buffers and libraries
+/// come on top.
+const CHILD_ADDRESS_SPACE: u64 = 2 << 30;
+/// The most files a decoder child may hold open (its input, two pipes,
+/// the libraries it loads at start).
+const CHILD_OPEN_FILES: u64 = 64;
+
+/// Kernel limits on a decoder child, set between fork and exec, so a
+/// hostile video that finds a bug in a demuxer or decoder gets little:
+/// - it can write no file (`RLIMIT_FSIZE` 0: output goes to pipes, which
+///   the limit does not cover) and dumps no core;
+/// - it cannot map more than [`CHILD_ADDRESS_SPACE`] or open more than
+///   [`CHILD_OPEN_FILES`];
+/// - its CPU time ends with the deadline even if the watchdog thread were
+///   late (`RLIMIT_CPU`, which the kernel enforces with SIGKILL);
+/// - it cannot gain privileges through set-uid programs (`no_new_privs`),
+///   and it dies with the server (`PDEATHSIG`).
+///
+/// This is not a sandbox (no seccomp or namespaces; see docs/security.md),
+/// but it contains what a sandbox would matter most for here.
+#[cfg(target_os = "linux")]
+fn confine(command: &mut Command, deadline: Instant) {
+    use std::os::unix::process::CommandExt;
+    let cpu_seconds = deadline
+        .saturating_duration_since(Instant::now())
+        .as_secs()
+        .saturating_add(1);
+    let limits = [
+        (libc::RLIMIT_FSIZE, 0),
+        (libc::RLIMIT_CORE, 0),
+        (libc::RLIMIT_AS, CHILD_ADDRESS_SPACE),
+        (libc::RLIMIT_NOFILE, CHILD_OPEN_FILES),
+        (libc::RLIMIT_CPU, cpu_seconds),
+    ];
+    // SAFETY: between fork and exec only async-signal-safe calls are made
+    // (setrlimit, prctl), with no allocation: `limits` is copied in.
+    unsafe {
+        command.pre_exec(move || {
+            for (resource, value) in limits {
+                let limit = libc::rlimit {
+                    rlim_cur: value as libc::rlim_t,
+                    rlim_max: value as libc::rlim_t,
+                };
+                if libc::setrlimit(resource, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+            }
+            if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
+                || libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) != 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn confine(_command: &mut Command, _deadline: Instant) {}
+
 struct Supervised {
     child: Arc<Mutex<Child>>,
     done: Arc<AtomicBool>,
@@ -441,6 +502,7 @@ impl Supervised {
         ),
         VideoError,
     > {
+        confine(command, deadline);
         let mut child = command
             // FFREPORT would make ffmpeg write a log file.
             .env_remove("FFREPORT")
@@ -448,7 +510,15 @@ impl Supervised {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|_| no_ffmpeg(program))?;
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
+                    no_ffmpeg(program)
+                }
+                // The confinement could not be set up.
+                _ => VideoError::Decoder {
+                    detail: format!("{} could not be started: {e}", program.display()),
+                },
+            })?;
         let stdout = child.stdout.take().expect("piped");
         let stderr = child.stderr.take().expect("piped");
         let errors = std::thread::spawn(move || {
@@ -527,6 +597,40 @@ impl Drop for Supervised {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_decoder_child_runs_under_the_limits() {
+        let mut command = Command::new("sh");
+        command.args([
+            "-c",
+            "ulimit -f; ulimit -c; ulimit -v; ulimit -n; grep -E '^NoNewPrivs' /proc/self/status",
+        ]);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let (child, mut stdout, errors) = Supervised::spawn(
+            &mut command,
+            in_memory_file(b"").expect("memfd"),
+            deadline,
+            Path::new("sh"),
+        )
+        .expect("sh runs");
+        let mut out = String::new();
+        stdout.read_to_string(&mut out).expect("output");
+        let (status, timed_out) = child.wait();
+        assert!(
+            !timed_out && status.is_some_and(|s| s.success()),
+            "{}",
+            errors.join().unwrap()
+        );
+        let lines: Vec<&str> = out.lines().collect();
+        let kib = (CHILD_ADDRESS_SPACE / 1024).to_string();
+        let files = CHILD_OPEN_FILES.to_string();
+        assert_eq!(lines[..4], ["0", "0", kib.as_str(), files.as_str()]);
+        assert_eq!(
+            lines[4].split_whitespace().collect::<Vec<_>>(),
+            ["NoNewPrivs:", "1"]
+        );
+    }
 
     #[test]
     fn the_frame_step_follows_the_reference() {
