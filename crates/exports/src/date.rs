@@ -60,6 +60,20 @@ fn stix_timestamp(t: OffsetDateTime) -> String {
     )
 }
 
+/// A STIX timestamp for a new version of an object last `modified` at
+/// `previous`: `wanted` when it is later, else a millisecond after
+/// `previous` (STIX orders an object's versions by `modified`, and a
+/// version dated before the entry's own dates must still come after it).
+pub(crate) fn after(wanted: &str, previous: &str) -> String {
+    if wanted > previous {
+        return wanted.to_string();
+    }
+    match OffsetDateTime::parse(previous, &Rfc3339) {
+        Ok(t) => stix_timestamp((t + time::Duration::milliseconds(1)).to_offset(UtcOffset::UTC)),
+        Err(_) => wanted.to_string(),
+    }
+}
+
 /// A STIX timestamp (midnight UTC) for a model date `YYYY-MM-DD`; `None`
 /// when the text is not a valid calendar date.
 pub(crate) fn day_timestamp(day: &str) -> Option<String> {
@@ -153,6 +167,17 @@ mod tests {
                 false
             )),
             "1962/1963"
+        );
+    }
+
+    #[test]
+    fn a_new_version_is_dated_after_the_one_it_replaces() {
+        let at = "2026-06-01T10:00:00.000Z";
+        assert_eq!(after(at, "2026-05-01T00:00:00.000Z"), at);
+        assert_eq!(after(at, at), "2026-06-01T10:00:00.001Z");
+        assert_eq!(
+            after(at, "2026-12-31T23:59:59.999Z"),
+            "2027-01-01T00:00:00.000Z"
         );
     }
 

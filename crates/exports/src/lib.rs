@@ -54,6 +54,17 @@ pub struct ExportVersion<'a> {
     /// are, as STIX `threat_actor_types` (`threat-actor-type-ov`): for a
     /// list of violent extremist subjects, `terrorist`. Empty: not known.
     pub threat_actor_types: Vec<String>,
+    /// The version before this one, if any: the STIX bundle revokes what it
+    /// held and this one does not (the other formats are whole snapshots).
+    pub previous: Option<PreviousVersion<'a>>,
+}
+
+/// The version a [`ExportVersion`] follows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviousVersion<'a> {
+    /// Its date, as [`ExportVersion::date`].
+    pub date: &'a str,
+    pub entries: &'a [ListEntry],
 }
 
 impl<'a> ExportVersion<'a> {
@@ -74,7 +85,14 @@ impl<'a> ExportVersion<'a> {
             summaries: BTreeMap::new(),
             tlp: BTreeMap::new(),
             threat_actor_types: Vec::new(),
+            previous: None,
         }
+    }
+
+    /// Says which version this one follows (see [`ExportVersion::previous`]).
+    pub fn with_previous(mut self, date: &'a str, entries: &'a [ListEntry]) -> Self {
+        self.previous = Some(PreviousVersion { date, entries });
+        self
     }
 
     /// Says what the list's criteria make its subjects (see

@@ -67,7 +67,7 @@ use accord_lists::model::{EntrySchema, ListEntry};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use crate::date::day_timestamp;
+use crate::date::{VersionDate, after, day_timestamp};
 use crate::names::other_names;
 use crate::{ExportError, ExportVersion, Tlp};
 
@@ -98,67 +98,42 @@ pub fn bundle(version: &ExportVersion<'_>) -> Result<Value, ExportError> {
     let publisher_id = format!("identity--{}", ids.publisher(version.publisher));
 
     let mut objects = Vec::new();
-    let mut content = Vec::new();
-    let mut refs = Vec::new();
+    let mut content = subject_objects(version, &ids, &publisher_id, &date.timestamp);
+    let mut refs: Vec<Value> = content.iter().map(|o| o["id"].clone()).collect();
     let mut used = vec![Tlp::Clear];
     let mut report_tlp = Tlp::Clear;
-
     for e in version.entries {
-        let tlp = version.tlp_of(&e.reference);
-        report_tlp = report_tlp.max(tlp);
-        let obj = entry_object(version, e, &ids, &publisher_id, &date.timestamp);
-        refs.push(obj["id"].clone());
-        content.push(obj);
+        report_tlp = report_tlp.max(version.tlp_of(&e.reference));
     }
-    for e in version.entries {
-        for link in &e.links {
-            let Some(target) = link
-                .target_reference
-                .as_deref()
-                .and_then(|t| version.entries.iter().find(|o| o.reference == t))
-            else {
-                continue;
-            };
-            if target.reference == e.reference {
-                continue;
-            }
-            let tlp = version
-                .tlp_of(&e.reference)
-                .max(version.tlp_of(&target.reference));
-            let (created, modified) = timestamps(e, &date.timestamp);
-            let relation = link.relation.trim();
-            let id = format!(
-                "relationship--{}",
-                ids.entry(&format!(
-                    "relationship:{}|{}|{}",
-                    e.reference, relation, target.reference
-                ))
-            );
-            if refs.contains(&Value::String(id.clone())) {
+    // What the previous version held and this one does not is revoked here
+    // (as a stub): TAXII and STIX have no deletion, and a consumer that
+    // imported the previous bundle learns of a delisting only this way.
+    if let Some(previous) = &version.previous {
+        let earlier = ExportVersion {
+            entries: previous.entries,
+            date: previous.date,
+            previous: None,
+            ..version.clone()
+        };
+        let earlier_ts = VersionDate::parse(previous.date)?.timestamp;
+        for mut o in subject_objects(&earlier, &ids, &publisher_id, &earlier_ts) {
+            if refs.contains(&o["id"]) {
                 continue;
             }
-            let mut r = json!({
-                "type": "relationship",
-                "spec_version": "2.1",
-                "id": id,
-                "created_by_ref": publisher_id,
-                "created": created,
-                "modified": modified,
-                "relationship_type": "related-to",
-                "source_ref": object_id(e, &ids),
-                "target_ref": object_id(target, &ids),
-                "object_marking_refs": [tlp.stix_marking_id()],
-            });
-            if !relation.is_empty() {
-                r["description"] = json!(relation.replace('_', " "));
-                let mut ext = Map::new();
-                ext.insert("relation".into(), json!(relation));
-                if let Some(ext) = accord_extension(ext) {
-                    r["extensions"] = ext;
-                }
+            if let Some(reference) = o["id"].as_str().and_then(|id| {
+                previous
+                    .entries
+                    .iter()
+                    .find(|e| object_id(e, &ids) == id)
+                    .map(|e| e.reference.as_str())
+            }) {
+                used.push(earlier.tlp_of(reference));
             }
-            refs.push(r["id"].clone());
-            content.push(r);
+            let modified = o["modified"].as_str().unwrap_or_default();
+            o["modified"] = json!(after(&date.timestamp, modified));
+            let stub = revoked_stub(&o);
+            refs.push(stub["id"].clone());
+            content.push(stub);
         }
     }
     for e in version.entries {
@@ -168,6 +143,7 @@ pub fn bundle(version: &ExportVersion<'_>) -> Result<Value, ExportError> {
         }
     }
     used.sort();
+    used.dedup();
 
     objects.extend(used.iter().map(|t| tlp2_marking_definition(*t)));
     objects.push(accord_extension_definition(version.publisher));
@@ -214,6 +190,103 @@ pub fn bundle(version: &ExportVersion<'_>) -> Result<Value, ExportError> {
         "id": format!("bundle--{}", ids.entry(&format!("bundle:{}", version.version))),
         "objects": objects,
     }))
+}
+
+/// What a revoked object still says: its identity, its marking and what
+/// its type requires (a placeholder name, a relationship's ends), nothing
+/// of the delisted subject's details, which the list no longer publishes.
+fn revoked_stub(o: &Value) -> Value {
+    let mut stub = Map::new();
+    for key in [
+        "type",
+        "spec_version",
+        "id",
+        "created_by_ref",
+        "created",
+        "modified",
+        "relationship_type",
+        "source_ref",
+        "target_ref",
+        "object_marking_refs",
+    ] {
+        if let Some(v) = o.get(key) {
+            stub.insert(key.into(), v.clone());
+        }
+    }
+    if o.get("name").is_some() {
+        stub.insert("name".into(), json!("(revoked)"));
+    }
+    stub.insert("revoked".into(), json!(true));
+    Value::Object(stub)
+}
+
+/// The objects of a version's subjects: an object per entry and a
+/// relationship per link between two of its entries.
+fn subject_objects(
+    version: &ExportVersion<'_>,
+    ids: &Ids,
+    publisher_id: &str,
+    timestamp: &str,
+) -> Vec<Value> {
+    let mut content = Vec::new();
+    let mut refs = Vec::new();
+    for e in version.entries {
+        let obj = entry_object(version, e, ids, publisher_id, timestamp);
+        refs.push(obj["id"].clone());
+        content.push(obj);
+    }
+    for e in version.entries {
+        for link in &e.links {
+            let Some(target) = link
+                .target_reference
+                .as_deref()
+                .and_then(|t| version.entries.iter().find(|o| o.reference == t))
+            else {
+                continue;
+            };
+            if target.reference == e.reference {
+                continue;
+            }
+            let tlp = version
+                .tlp_of(&e.reference)
+                .max(version.tlp_of(&target.reference));
+            let (created, modified) = timestamps(e, timestamp);
+            let relation = link.relation.trim();
+            let id = format!(
+                "relationship--{}",
+                ids.entry(&format!(
+                    "relationship:{}|{}|{}",
+                    e.reference, relation, target.reference
+                ))
+            );
+            if refs.contains(&Value::String(id.clone())) {
+                continue;
+            }
+            let mut r = json!({
+                "type": "relationship",
+                "spec_version": "2.1",
+                "id": id,
+                "created_by_ref": publisher_id,
+                "created": created,
+                "modified": modified,
+                "relationship_type": "related-to",
+                "source_ref": object_id(e, ids),
+                "target_ref": object_id(target, ids),
+                "object_marking_refs": [tlp.stix_marking_id()],
+            });
+            if !relation.is_empty() {
+                r["description"] = json!(relation.replace('_', " "));
+                let mut ext = Map::new();
+                ext.insert("relation".into(), json!(relation));
+                if let Some(ext) = accord_extension(ext) {
+                    r["extensions"] = ext;
+                }
+            }
+            refs.push(r["id"].clone());
+            content.push(r);
+        }
+    }
+    content
 }
 
 /// The UUIDv5 ids of one list.

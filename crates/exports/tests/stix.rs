@@ -489,7 +489,23 @@ fn oasis_validator_passes_the_bundle_in_strict_mode() {
     let bundle =
         stix::bundle(&common::accord_version(&entries).with_threat_actor_types(&["terrorist"]))
             .unwrap();
-    let dir = std::env::temp_dir().join(format!("accord-stix-{}", std::process::id()));
+    assert_oasis_valid(&python, &bundle, "whole");
+    // A version that revokes a delisted subject and its relationship.
+    let kept: Vec<_> = entries[..1].iter().chain(&entries[2..]).cloned().collect();
+    let mut next = common::accord_version(&kept)
+        .with_threat_actor_types(&["terrorist"])
+        .with_previous("2026-03-01", &entries);
+    next.version = 4;
+    next.date = "2026-06-01";
+    next.summaries.remove(&entries[1].reference);
+    next.tlp.remove(&entries[1].reference);
+    let next = stix::bundle(&next).unwrap();
+    assert!(next.to_string().contains("\"revoked\":true"));
+    assert_oasis_valid(&python, &next, "revoking");
+}
+
+fn assert_oasis_valid(python: &str, bundle: &Value, name: &str) {
+    let dir = std::env::temp_dir().join(format!("accord-stix-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("bundle.json");
     std::fs::write(&path, serde_json::to_vec(&bundle).unwrap()).unwrap();
@@ -508,5 +524,75 @@ fn oasis_validator_passes_the_bundle_in_strict_mode() {
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_subject_the_version_no_longer_holds_is_revoked_in_it() {
+    let entries = common::accord_entries();
+    let v3_version = common::accord_version(&entries);
+    let v3 = stix::bundle(&v3_version).unwrap();
+    let leader3 = by_name(&v3, "Abdul Example Rahman");
+    let kept: Vec<_> = entries
+        .iter()
+        .filter(|e| e.reference != entries[1].reference)
+        .cloned()
+        .collect();
+    let mut v4 = common::accord_version(&kept).with_previous(v3_version.date, &entries);
+    v4.version = 4;
+    v4.date = "2026-06-01";
+    v4.summaries.remove(&entries[1].reference);
+    v4.tlp.remove(&entries[1].reference);
+    let v4 = stix::bundle(&v4).unwrap();
+    assert_valid(&v4);
+
+    let leader4 = v4["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == leader3["id"])
+        .expect("the same object, revoked");
+    assert_eq!(leader4["revoked"], true);
+    assert_eq!(leader4["created"], leader3["created"]);
+    assert_eq!(leader4["modified"], "2026-06-01T00:00:00.000Z");
+    // A stub: nothing of the delisted person is published again.
+    assert_eq!(leader4["name"], "(revoked)");
+    for gone in [
+        "aliases",
+        "description",
+        "extensions",
+        "external_references",
+    ] {
+        assert!(leader4.get(gone).is_none(), "{gone}: {leader4}");
+    }
+    assert!(!v4.to_string().contains("Abdul Example Rahman"));
+    // Its links went with it, revoked too; nothing the version still holds is.
+    let leader_id = leader3["id"].as_str().unwrap();
+    for r in objects(&v4, "relationship") {
+        let touches = r["source_ref"] == leader_id || r["target_ref"] == leader_id;
+        assert_eq!(r["revoked"] == true, touches, "{r}");
+    }
+    let revoked: Vec<&Value> = v4["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["revoked"] == true)
+        .collect();
+    assert!(revoked.len() >= 2, "the subject and its relationship");
+    let report_refs = objects(&v4, "report")[0]["object_refs"].clone();
+    for o in &revoked {
+        assert!(report_refs.as_array().unwrap().contains(&o["id"]));
+    }
+
+    // A version that follows one with the same subjects revokes nothing.
+    let mut same = common::accord_version(&entries).with_previous(v3_version.date, &entries);
+    same.version = 4;
+    let same = stix::bundle(&same).unwrap();
+    assert!(
+        same["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o.get("revoked").is_none())
     );
 }

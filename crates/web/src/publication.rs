@@ -66,23 +66,34 @@ impl ExportFormat {
 
 /// The version's STIX 2.1 bundle (what the `stix` export writes), for the
 /// TAXII server's projection.
+/// The projection revokes what a version removed by itself (with stubs
+/// and generations, docs/taxii.md), so its bundle carries no revocations.
 pub fn stix_bundle(v: &PublishedVersion) -> Result<serde_json::Value, ExportError> {
-    let body = write(v, ExportFormat::Stix)?;
+    let alone = PublishedVersion {
+        previous: None,
+        ..v.clone()
+    };
+    let body = write(&alone, ExportFormat::Stix)?;
     serde_json::from_slice(&body).map_err(ExportError::from)
 }
 
-/// Writes a published version, with its number, date and summaries.
+/// A publication time (ms) as RFC 3339.
+fn rfc3339(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// Writes a published version, with its number, date and summaries; the
+/// STIX bundle also revokes what the previous version held and it does not.
 pub fn write(v: &PublishedVersion, format: ExportFormat) -> Result<Vec<u8>, ExportError> {
     let entries = v.list_entries();
-    let date = time::OffsetDateTime::from_unix_timestamp_nanos(
-        i128::from(v.version.created_at) * 1_000_000,
-    )
-    .ok()
-    .and_then(|t| {
-        t.format(&time::format_description::well_known::Rfc3339)
-            .ok()
-    })
-    .unwrap_or_default();
+    let date = rfc3339(v.version.created_at);
+    let previous_date = v.previous.as_ref().map(|p| rfc3339(p.created_at));
     // The common list is of violent extremist subjects (its criteria).
     let mut export = ExportVersion::new(
         LIST_NAME,
@@ -92,6 +103,9 @@ pub fn write(v: &PublishedVersion, format: ExportFormat) -> Result<Vec<u8>, Expo
         &entries,
     )
     .with_threat_actor_types(&["terrorist"]);
+    if let (Some(p), Some(date)) = (&v.previous, &previous_date) {
+        export = export.with_previous(date, &p.entries);
+    }
     for (reference, summary) in v.summaries() {
         export = export.with_summary(reference, summary);
     }

@@ -981,6 +981,51 @@ async fn a_listed_entry_is_delisted_by_a_proposal_and_leaves_the_next_version(ap
         .await
         .unwrap();
     assert_eq!(changes["changes"]["removed"][0], "ACL-0001");
+
+    // The downloadable STIX bundle of version 2 revokes the subject version
+    // 1 carried (same id, later `modified`): a consumer that imported
+    // version 1 learns of the delisting; the other formats are snapshots.
+    let stix = |version: u32| async move {
+        app.http
+            .get(app.at(&format!("/api/list/export/stix?version={version}")))
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()
+    };
+    let (v1, v2) = (stix(1).await, stix(2).await);
+    let actor = |b: &Value, name: &str| {
+        b["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["type"] == "threat-actor" && o["name"] == name)
+            .cloned()
+    };
+    let before = actor(&v1, "Jamaat Al-Example").expect("listed in v1");
+    let after = actor(&v2, "(revoked)").expect("revoked in v2, as a stub");
+    assert!(!v2.to_string().contains("Jamaat Al-Example"), "{v2}");
+    assert_eq!(after["id"], before["id"]);
+    assert_eq!(after["revoked"], true);
+    assert!(before.get("revoked").is_none());
+    assert!(
+        after["modified"].as_str() > before["modified"].as_str(),
+        "{before} {after}"
+    );
+    let report = v2["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["type"] == "report")
+        .unwrap();
+    assert!(
+        report["object_refs"]
+            .as_array()
+            .unwrap()
+            .contains(&after["id"])
+    );
 }
 
 async fn proposals_and_decisions_through_the_api_with_positions_only_for_those_allowed(

@@ -74,6 +74,19 @@ pub struct ListVersion {
 pub struct PublishedVersion {
     pub version: ListVersion,
     pub entries: Vec<PublishedEntry>,
+    /// The version before it (none for the first): what it held and this
+    /// one does not is what this version removed, which the STIX export
+    /// revokes. Not part of the version's JSON.
+    #[serde(skip)]
+    pub previous: Option<PreviousVersion>,
+}
+
+/// The entries of the version a [`PublishedVersion`] follows, and when it
+/// was published.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviousVersion {
+    pub created_at: i64,
+    pub entries: Vec<ListEntry>,
 }
 
 impl PublishedVersion {
@@ -242,6 +255,24 @@ impl Store {
         &self,
         version: Option<i64>,
     ) -> Result<PublishedVersion, StoreError> {
+        let mut v = self.published_list_alone(version).await?;
+        if v.version.version > 1 {
+            let before = self
+                .published_list_alone(Some(v.version.version - 1))
+                .await?;
+            v.previous = Some(PreviousVersion {
+                created_at: before.version.created_at,
+                entries: before.list_entries(),
+            });
+        }
+        Ok(v)
+    }
+
+    /// [`Store::published_list`] without its previous version.
+    async fn published_list_alone(
+        &self,
+        version: Option<i64>,
+    ) -> Result<PublishedVersion, StoreError> {
         let row: Option<PublishedRow> = sqlx::query_as(sql!(
             "SELECT {VERSION_COLUMNS}, entries FROM list_versions \
              WHERE version = COALESCE($1, (SELECT MAX(version) FROM list_versions))"
@@ -258,6 +289,7 @@ impl Store {
         Ok(PublishedVersion {
             entries: decode(&row.entries)?,
             version: ListVersion::try_from(row.version)?,
+            previous: None,
         })
     }
 
@@ -268,7 +300,7 @@ impl Store {
             if v == 0 {
                 Ok(Vec::new())
             } else {
-                self.published_list(Some(v)).await.map(|p| p.entries)
+                self.published_list_alone(Some(v)).await.map(|p| p.entries)
             }
         };
         let old = load(a).await?;
