@@ -219,7 +219,9 @@ where
     S: AsRef<str>,
 {
     let mut out = String::new();
-    for v in values {
+    // An empty value has no meaning in a list of names or places, and
+    // would not read back (a cell cannot tell "" from no value).
+    for v in values.into_iter().filter(|v| !v.as_ref().trim().is_empty()) {
         if !out.is_empty() {
             out.push_str(SEPARATOR);
         }
@@ -386,6 +388,23 @@ mod tests {
         );
         assert_eq!(split(col("nationalities")), ["Afghanistan", "Pakistan"]);
         assert!(split("").is_empty());
+    }
+
+    #[test]
+    fn empty_values_are_left_out_so_every_cell_reads_back() {
+        for values in [
+            vec!["", "a"],
+            vec!["a", " ", "b;c"],
+            vec![""],
+            vec!["a\\", ""],
+        ] {
+            let kept: Vec<&str> = values
+                .iter()
+                .copied()
+                .filter(|v| !v.trim().is_empty())
+                .collect();
+            assert_eq!(split(&join(&values)), kept, "{values:?}");
+        }
     }
 
     #[test]
