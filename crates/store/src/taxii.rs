@@ -138,6 +138,9 @@ fn marking_list(markings: &[Tlp], args: &mut Vec<String>, n: &mut usize) -> Stri
     format!("marking IN ({})", parts.join(", "))
 }
 
+/// How long a TAXII status resource is kept (days).
+pub const TAXII_STATUS_DAYS: i64 = 7;
+
 impl Store {
     /// The key `next` tokens are authenticated with: made once, shared by
     /// every node of the database.
@@ -287,7 +290,8 @@ impl Store {
         Ok(rows.into_iter().map(object_of).collect())
     }
 
-    /// Keeps a status resource (TAXII 2.1, 4.3) for its user.
+    /// Keeps a status resource (TAXII 2.1, 4.3) for its user, for
+    /// [`TAXII_STATUS_DAYS`]; older ones are deleted as new ones come.
     pub async fn save_taxii_status(
         &self,
         id: &str,
@@ -295,16 +299,37 @@ impl Store {
         collection: &str,
         body: &serde_json::Value,
     ) -> Result<(), StoreError> {
+        self.save_taxii_status_at(id, user_id, collection, body, now_ms())
+            .await
+    }
+
+    /// [`Store::save_taxii_status`] at a given time (ms), for tests.
+    pub async fn save_taxii_status_at(
+        &self,
+        id: &str,
+        user_id: i64,
+        collection: &str,
+        body: &serde_json::Value,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // A client polls a status for minutes after its post; a week is
+        // generous, and keeps the table from growing with every post.
+        sqlx::query("DELETE FROM taxii_status WHERE created_at < $1")
+            .bind(now - TAXII_STATUS_DAYS * 86_400_000)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO taxii_status (id, user_id, collection, created_at, body) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(id)
         .bind(user_id)
         .bind(collection)
-        .bind(now_ms())
+        .bind(now)
         .bind(body.to_string())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 
