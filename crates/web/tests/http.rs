@@ -2105,6 +2105,21 @@ async fn the_yente_match_endpoint_answers_in_yentes_shape(app: &TestApp) {
         body["responses"]["p"]["results"][0]["referents"][0], "LYi.023",
         "{body}"
     );
+    // ... and audited as a query, though it has no name.
+    let runs = app
+        .store
+        .audit_records(&accord_store::AuditQuery {
+            action: Some("screening.run".into()),
+            limit: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        runs[0].details.contains("\"queries\":1"),
+        "{}",
+        runs[0].details
+    );
 
     // The other yente endpoints: its shapes, or its JSON 404, never a page.
     let get = |path: &str| app.http.get(app.at(path)).bearer_auth(&token).send();

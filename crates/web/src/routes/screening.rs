@@ -175,13 +175,16 @@ fn options(
     })
 }
 
+/// Audits a screening run: how many queries (a yente query may carry only
+/// identifiers, no name), which lists, and the names if configured.
 async fn audit_screening(
     state: &AppState,
     ctx: &Ctx,
+    queries: usize,
     names: &[&str],
     lists: &Option<Vec<String>>,
 ) -> Result<(), WebError> {
-    let count = names.len();
+    let count = queries;
     let lists = lists.clone().unwrap_or_else(|| {
         state
             .screening
@@ -233,7 +236,7 @@ pub async fn api_screen(
     }
     let opts = options(&state, body.lists.clone(), body.threshold, body.limit)?;
     let names: Vec<&str> = queries.iter().map(|q| q.name.as_str()).collect();
-    audit_screening(&state, &ctx, &names, &body.lists).await?;
+    audit_screening(&state, &ctx, names.len(), &names, &body.lists).await?;
     let lists = state
         .screening
         .current()
@@ -287,7 +290,14 @@ pub async fn yente_match(
         })
         .collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    audit_screening(&state, &ctx, &names, &Some(vec![dataset.clone()])).await?;
+    audit_screening(
+        &state,
+        &ctx,
+        request.queries.len(),
+        &names,
+        &Some(vec![dataset.clone()]),
+    )
+    .await?;
     let worker = state.clone();
     let answer = tokio::task::spawn_blocking(move || {
         match_request(&worker.screening.current(), &dataset, request, params)
@@ -514,7 +524,7 @@ pub async fn screen_from_form(
         schema: Some(form.schema.clone()),
     };
     let opts = options(&state, None, None, Some(20))?;
-    audit_screening(&state, &ctx, &[form.name.as_str()], &None).await?;
+    audit_screening(&state, &ctx, 1, &[form.name.as_str()], &None).await?;
     let worker = state.clone();
     let mut results = tokio::task::spawn_blocking(move || screen(&worker, &[query], &opts))
         .await
