@@ -228,6 +228,21 @@ async fn serve(
     if let Some(keep) = file.audit_screened_names {
         config.audit_screened_names = keep;
     }
+    if let Some(hours) = file.screening_result_hours {
+        anyhow::ensure!(
+            (1..=24 * 30).contains(&hours),
+            "screening_result_hours must be from 1 to 720 (30 days)"
+        );
+        config.screening_result_hours = hours;
+    }
+    if let Some(n) = file.screening_jobs_per_user {
+        anyhow::ensure!(n >= 1, "screening_jobs_per_user must be at least 1");
+        config.screening_jobs_per_user = n;
+    }
+    if let Some(n) = file.screening_max_rows {
+        anyhow::ensure!(n >= 1, "screening_max_rows must be at least 1");
+        config.screening_max_rows = n;
+    }
     if let Some(ffmpeg) = &file.ffmpeg {
         config.video.ffmpeg = ffmpeg.clone();
     }

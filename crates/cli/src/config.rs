@@ -13,7 +13,7 @@ use serde::Deserialize;
     about = "Accord: the platform of the Central and South Asia partnership against violent extremism"
 )]
 pub struct Cli {
-    /// A TOML configuration file (keys: database, signing_key, bind, secure_cookies, trusted_proxies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names, audit_anchor_minutes, ffmpeg, iati_reporting_org…).
+    /// A TOML configuration file (keys: database, signing_key, bind, secure_cookies, trusted_proxies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names, screening_result_hours, screening_jobs_per_user, screening_max_rows, audit_anchor_minutes, ffmpeg, iati_reporting_org…).
     #[arg(long, global = true, env = "ACCORD_CONFIG")]
     pub config: Option<PathBuf>,
     #[command(subcommand)]
@@ -375,6 +375,12 @@ pub struct FileConfig {
     pub log_format: Option<String>,
     /// Keep the screened names in the audit log (off by default).
     pub audit_screened_names: Option<bool>,
+    /// Hours a batch screening's result is kept after it ends (default 24).
+    pub screening_result_hours: Option<u32>,
+    /// Batch screenings one user may run at once (default 2).
+    pub screening_jobs_per_user: Option<i64>,
+    /// Rows one batch screening may hold (default 100,000).
+    pub screening_max_rows: Option<i64>,
     pub max_upload_bytes: Option<usize>,
     /// The platform's signing key file (see `--signing-key`).
     pub signing_key: Option<PathBuf>,

@@ -11,7 +11,7 @@ pub struct ScreeningJob {
     pub id: String,
     pub user_id: i64,
     pub file_name: String,
-    /// "running", "done" or "failed".
+    /// "running", "done", "failed" or "expired" (done, its result deleted).
     pub status: String,
     pub total: Option<i64>,
     pub done: i64,
@@ -120,6 +120,33 @@ impl Store {
         result
             .flatten()
             .ok_or_else(|| StoreError::NotFound("screening result".into()))
+    }
+
+    /// Deletes the results of jobs finished before `before_ms` (each result
+    /// holds the screened names): the job stays, `expired`, with its counts.
+    /// Called before every read of a job, so no node serves an old result.
+    pub async fn expire_screening_results(&self, before_ms: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE screening_jobs SET result = NULL, status = 'expired' \
+             WHERE status = 'done' AND finished_at < $1",
+        )
+        .bind(before_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// How many of the user's jobs are running (with a heartbeat in the last
+    /// [`JOB_SILENCE_MS`]).
+    pub async fn running_screening_jobs(&self, user_id: i64) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM screening_jobs WHERE user_id = $1 AND status = 'running' \
+             AND COALESCE(updated_at, created_at) >= $2",
+        )
+        .bind(user_id)
+        .bind(now_ms() - JOB_SILENCE_MS)
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     /// The user's recent jobs, newest first.

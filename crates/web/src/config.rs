@@ -16,6 +16,13 @@ pub struct Config {
     /// Off by default: the audit log records who screened how many names
     /// against which lists, not whom they asked about.
     pub audit_screened_names: bool,
+    /// Hours a batch screening's result (which holds the screened names)
+    /// is kept after the job ends; then it is deleted.
+    pub screening_result_hours: u32,
+    /// Batch screenings one user may run at once.
+    pub screening_jobs_per_user: i64,
+    /// Rows one batch screening may hold.
+    pub screening_max_rows: i64,
     /// How often each node checks whether the stored lists changed (an
     /// import or an adoption elsewhere) and rebuilds its screening index.
     pub screening_refresh: std::time::Duration,
@@ -75,6 +82,9 @@ impl Default for Config {
             max_body_bytes: 2 * 1024 * 1024,
             max_upload_bytes: 64 * 1024 * 1024,
             audit_screened_names: false,
+            screening_result_hours: 24,
+            screening_jobs_per_user: 2,
+            screening_max_rows: 100_000,
             screening_refresh: std::time::Duration::from_secs(30),
             login_throttle: accord_store::LoginThrottle::default(),
             trusted_proxies: Vec::new(),

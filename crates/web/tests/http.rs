@@ -1712,6 +1712,40 @@ async fn a_csv_screened_on_the_page_shows_progress_and_its_results_download_for_
         app.get(&other, &format!("{job}/result.csv")).await.status(),
         StatusCode::NOT_FOUND
     );
+    // Past the retention the result is deleted, with the names in it; the
+    // job keeps its counts.
+    app.store
+        .expire_screening_results(accord_store::now_ms() + 1)
+        .await
+        .unwrap();
+    let page = app.get(&b, &job).await.text().await.unwrap();
+    assert!(page.contains("Done: 3 names screened"), "{page}");
+    assert!(page.contains("The results were deleted 24 hours"), "{page}");
+    assert!(!page.contains("result.csv"), "{page}");
+    assert_eq!(
+        app.get(&b, &format!("{job}/result.csv")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // A file over the row limit is refused before anything runs.
+    let mut many = String::from("id,name\n");
+    for i in 0..1_001 {
+        many.push_str(&format!("{i},x\n"));
+    }
+    let r = upload(
+        app,
+        &b,
+        "/screen/batch",
+        &[("file", "many.csv", many.into_bytes())],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("at most 1000 rows at once")
+    );
     let r = upload(
         app,
         &b,
@@ -1732,6 +1766,33 @@ async fn a_csv_screened_on_the_page_shows_progress_and_its_results_download_for_
         page.contains("no \"name\" column") || page.contains("no &quot;name&quot; column"),
         "{page}"
     );
+    // Two screenings running for the user: a third waits.
+    let kaz = app
+        .store
+        .user_by_username(&accord_core::Username::parse("kaz.admin").unwrap())
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        app.store
+            .create_screening_job(kaz.id, "running.csv", Some(1))
+            .await
+            .unwrap();
+    }
+    let r = upload(
+        app,
+        &b,
+        "/screen/batch",
+        &[("file", "third.csv", b"id,name\n1,x\n".to_vec())],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("at most 2 screenings may run at once"),
+    );
+    assert_eq!(app.store.running_screening_jobs(kaz.id).await.unwrap(), 2);
 }
 
 async fn oversized_uploads_get_413_and_change_nothing(app: &TestApp) {

@@ -569,6 +569,26 @@ pub async fn start_batch(
         .saturating_sub(1) as i64;
     let name = file_name.clone().unwrap_or_else(|| "upload.csv".into());
     accord_core::validation::visible("file", &name)?;
+    if rows > state.config.screening_max_rows {
+        return Err(accord_core::Invalid::field(
+            "file",
+            format!("at most {} rows at once", state.config.screening_max_rows),
+        )
+        .into());
+    }
+    // A soft cap (two uploads at the same instant may both pass): enough
+    // to keep one user from filling the blocking threads.
+    if state.store.running_screening_jobs(user.id).await? >= state.config.screening_jobs_per_user {
+        return Err(accord_core::Invalid::field(
+            "file",
+            format!(
+                "at most {} screenings may run at once; wait for one to finish",
+                state.config.screening_jobs_per_user
+            ),
+        )
+        .into());
+    }
+    expire_results(&state).await?;
     let job = state
         .store
         .create_screening_job(user.id, &name, Some(rows))
@@ -642,12 +662,24 @@ async fn run_batch(
     }
 }
 
+/// Deletes the batch results past the retention (see
+/// [`accord_store::Store::expire_screening_results`]).
+async fn expire_results(state: &AppState) -> Result<(), WebError> {
+    let keep_ms = i64::from(state.config.screening_result_hours) * 3_600_000;
+    state
+        .store
+        .expire_screening_results(accord_store::now_ms() - keep_ms)
+        .await?;
+    Ok(())
+}
+
 pub async fn job_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     ctx.require(&state, &Action::Screen).await?;
+    expire_results(&state).await?;
     let job = state.store.screening_job(&id, ctx.user()?.id).await?;
     let l = ctx.lang;
     let running = job.status == "running";
@@ -661,6 +693,11 @@ pub async fn job_page(
             }
             progress max=(total.max(1)) value=(job.done) { (job.done) "/" (total) }
             p.muted { (l.t("screen.refreshing")) }
+        } @else if job.status == "expired" {
+            div.notice role="status" {
+                p { (l.tf("screen.finished", &[("done", &job.done.to_string())])) }
+                p { (l.tf("screen.expired", &[("hours", &state.config.screening_result_hours.to_string())])) }
+            }
         } @else if job.status == "done" {
             div.notice.ok role="status" {
                 p { (l.tf("screen.finished", &[("done", &job.done.to_string())])) }
@@ -687,6 +724,7 @@ pub async fn job_result(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     ctx.require(&state, &Action::Screen).await?;
+    expire_results(&state).await?;
     let csv = state
         .store
         .screening_job_result(&id, ctx.user()?.id)

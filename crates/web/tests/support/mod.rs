@@ -89,6 +89,8 @@ impl TestApp {
             audit_anchor_interval: None,
             // Lookups tallied and audited per 300 ms instead of a minute.
             lookup_tally_period: std::time::Duration::from_millis(300),
+            // A batch over it fits in the upload limit.
+            screening_max_rows: 1_000,
             ..Default::default()
         };
         configure(&mut config);
