@@ -1,17 +1,23 @@
 //! What leaves the knowledge library, over HTTP on SQLite and PostgreSQL:
 //! STIX 2.1 downloads of items and of a search (the one rule applied, the
-//! TAXII server's objects, OASIS's validator satisfied, audited).
+//! TAXII server's objects, OASIS's validator satisfied, audited), and the
+//! notifications of its workflow (reviewers told of a submission, the
+//! author of each decision; a colleague who may not read the item told
+//! nothing, and a title shown only to a reader who may read it now).
 
 mod support;
 
 use std::collections::BTreeSet;
 
-use reqwest::header::{ACCEPT, CONTENT_DISPOSITION, CONTENT_TYPE};
+use reqwest::header::{ACCEPT, ACCEPT_LANGUAGE, CONTENT_DISPOSITION, CONTENT_TYPE, COOKIE};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use support::*;
 
-on_both_backends!(items_and_searches_download_as_stix_bundles_of_what_the_reader_may_read,);
+on_both_backends!(
+    items_and_searches_download_as_stix_bundles_of_what_the_reader_may_read,
+    reviewers_and_authors_are_told_and_colleagues_learn_nothing,
+);
 
 const TLP_CLEAR: &str = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487";
 /// The public TAXII collection's id (docs/taxii.md).
@@ -334,4 +340,229 @@ async fn items_and_searches_download_as_stix_bundles_of_what_the_reader_may_read
         .unwrap();
     assert!(page.contains("/library/export.csv?q=stixword"));
     assert!(page.contains("/api/library/export.stix?q=stixword"));
+}
+
+/// The caller's notifications as the API gives them.
+async fn notices(app: &TestApp, token: &str) -> Vec<Value> {
+    let (s, v) = api(app, Some(token), Method::GET, "/api/notifications", None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v.as_array().unwrap().clone()
+}
+
+/// The library notices about `item` among them: (kind, the title shown, the note).
+fn about(list: &[Value], item: i64) -> Vec<(String, Option<String>, Option<String>)> {
+    list.iter()
+        .filter(|n| n["library_item"] == item)
+        .map(|n| {
+            (
+                n["kind"].as_str().unwrap().to_string(),
+                n["item"]["title"].as_str().map(str::to_string),
+                n["params"]["note"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+/// The notifications page as `user` sees it, in `lang`.
+async fn notices_page(app: &TestApp, b: &Browser, lang: &str) -> String {
+    let r = app
+        .http
+        .get(app.at("/notifications"))
+        .header(COOKIE, b.cookie_header())
+        .header(ACCEPT_LANGUAGE, lang)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    r.text().await.unwrap()
+}
+
+async fn step(app: &TestApp, token: &str, id: i64, step: &str, body: Value) {
+    let (s, v) = api(
+        app,
+        Some(token),
+        Method::POST,
+        &format!("/api/library/items/{id}/{step}"),
+        Some(&body),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{step}: {v}");
+}
+
+async fn reviewers_and_authors_are_told_and_colleagues_learn_nothing(app: &TestApp) {
+    for (user, role) in [
+        ("kaz.analyst", "contributor"),
+        ("kaz.admin2", "member_admin"),
+        ("kaz.colleague", "contributor"),
+        ("kaz.reader", "reader"),
+    ] {
+        app.add_user(user, "KAZ", role).await;
+    }
+    let analyst = app.api_token("kaz.analyst").await;
+    let admin = app.api_token("kaz.admin").await;
+    let admin2 = app.api_token("kaz.admin2").await;
+    let sec = app.api_token("sec").await;
+    let colleagues = [
+        app.api_token("kaz.colleague").await,
+        app.api_token("kaz.reader").await,
+    ];
+    let colleague_pages = [
+        app.sign_in("kaz.colleague").await,
+        app.sign_in("kaz.reader").await,
+    ];
+    let mut before = Vec::new();
+    for (token, b) in colleagues.iter().zip(&colleague_pages) {
+        before.push((notices(app, token).await, notices_page(app, b, "en").await));
+    }
+    let unread_of = |page: &str| {
+        let start = page.find(r#"id="unread""#).expect("the unread count");
+        page[start..].split('<').next().unwrap().to_string()
+    };
+
+    let (s, g) = api(
+        app,
+        Some(&admin),
+        Method::POST,
+        "/api/library/groups",
+        Some(&json!({"name": "Named", "users": ["usa.reader"]})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{g}");
+    let title = "Redword informant networks";
+    let (s, v) = api(
+        app,
+        Some(&analyst),
+        Method::POST,
+        "/api/library/items",
+        Some(&json!({
+            "kind": "research", "marking": "RED", "distribution": "group", "group": g["id"],
+            "versions": [{"lang": "en", "title": title, "summary": "Who talks to whom.", "body": "Names."}],
+        })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_i64().unwrap();
+
+    // Submitted: each of the member's administrators is told, by name.
+    step(app, &analyst, id, "submit", json!({})).await;
+    for token in [&admin, &admin2] {
+        assert_eq!(
+            about(&notices(app, token).await, id),
+            [(
+                "library_submitted".to_string(),
+                Some(title.to_string()),
+                None
+            )]
+        );
+    }
+    let admin_page = app.sign_in("kaz.admin").await;
+    let page = notices_page(app, &admin_page, "ru").await;
+    assert!(
+        page.contains("Материал библиотеки ожидает вашей проверки."),
+        "{page}"
+    );
+    assert!(page.contains(title));
+    assert!(page.contains(&format!("/library/{id}")));
+    // The secretariat reviews CLEAR items shared platform-wide only; the
+    // author is not told of their own step.
+    assert!(about(&notices(app, &sec).await, id).is_empty());
+    assert!(about(&notices(app, &analyst).await, id).is_empty());
+
+    // Returned with a note: the author is told, with the note.
+    step(
+        app,
+        &admin,
+        id,
+        "return",
+        json!({"reason": "Cite the survey"}),
+    )
+    .await;
+    assert_eq!(
+        about(&notices(app, &analyst).await, id),
+        [(
+            "library_returned".to_string(),
+            Some(title.to_string()),
+            Some("Cite the survey".to_string())
+        )]
+    );
+    let analyst_page = app.sign_in("kaz.analyst").await;
+    let page = notices_page(app, &analyst_page, "en").await;
+    assert!(page.contains("Your library item was returned to you."));
+    assert!(page.contains("Cite the survey"));
+
+    // Submitted again and approved, then withdrawn by an administrator.
+    step(app, &analyst, id, "submit", json!({})).await;
+    step(app, &admin2, id, "approve", json!({})).await;
+    step(
+        app,
+        &admin,
+        id,
+        "withdraw",
+        json!({"reason": "Sources at risk"}),
+    )
+    .await;
+    let kinds: Vec<String> = about(&notices(app, &analyst).await, id)
+        .into_iter()
+        .map(|(kind, ..)| kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        ["library_withdrawn", "library_published", "library_returned"],
+        "newest first"
+    );
+    assert_eq!(
+        about(&notices(app, &admin).await, id).len(),
+        2,
+        "two submissions"
+    );
+
+    // The member's other users were told nothing: no line, no title, no
+    // count moved, at any step.
+    for ((token, b), (list, page)) in colleagues.iter().zip(&colleague_pages).zip(&before) {
+        let now = notices(app, token).await;
+        assert_eq!(&now, list);
+        let now_page = notices_page(app, b, "en").await;
+        assert!(!now_page.contains("Redword"));
+        assert_eq!(unread_of(&now_page), unread_of(page));
+    }
+
+    // A CLEAR item shared platform-wide: the secretariat is told too.
+    let (s, v) = api(
+        app,
+        Some(&analyst),
+        Method::POST,
+        "/api/library/items",
+        Some(&json!({
+            "kind": "report", "marking": "CLEAR", "distribution": "platform",
+            "versions": [{"lang": "en", "title": "Openword annual report", "summary": "", "body": "Text."}],
+        })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let open = v["id"].as_i64().unwrap();
+    step(app, &analyst, open, "submit", json!({})).await;
+    assert_eq!(
+        about(&notices(app, &sec).await, open),
+        [(
+            "library_submitted".to_string(),
+            Some("Openword annual report".to_string()),
+            None
+        )]
+    );
+
+    // What is shown is decided when it is read: an administrator made a
+    // reader no longer reads the withdrawn item, and sees no title.
+    sqlx::query("UPDATE users SET role = 'reader' WHERE username = 'kaz.admin2'")
+        .execute(app.store.raw_pool())
+        .await
+        .unwrap();
+    let list = notices(app, &admin2).await;
+    let hidden = ("library_submitted".to_string(), None, None);
+    assert_eq!(about(&list, id), [hidden.clone(), hidden]);
+    assert!(!serde_json::to_string(&list).unwrap().contains("Redword"));
+    let b = app.sign_in("kaz.admin2").await;
+    let page = notices_page(app, &b, "en").await;
+    assert!(!page.contains("Redword"), "{page}");
+    assert!(!page.contains(&format!("/library/{id}\"")));
+    assert!(page.contains("a library item you may not read now"));
 }

@@ -1487,6 +1487,7 @@ async fn take_step(
         .set_library_status(&ctx.actor(), id, r.status, to, approve, reason)
         .await?;
     follow(state).await?;
+    super::library_notices::after_step(state, ctx, &saved, step, reason).await;
     Ok(saved)
 }
 

@@ -8,6 +8,7 @@ mod focal_points;
 mod hashes;
 mod home;
 mod library;
+mod library_notices;
 mod library_stix;
 mod lists;
 mod manifests;
