@@ -248,6 +248,8 @@ mod tests {
             include_str!("routes/hashes.rs"),
             include_str!("routes/petitions.rs"),
             include_str!("routes/notifications.rs"),
+            include_str!("routes/library_notices.rs"),
+            include_str!("routes/library_stix.rs"),
             include_str!("routes/ombudsperson.rs"),
             include_str!("routes/rounds.rs"),
             include_str!("routes/reports.rs"),

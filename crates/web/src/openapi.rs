@@ -156,7 +156,23 @@ fn library_spec() -> (Value, Value) {
         }
         p
     };
+    // STIX 2.1 bundles, served as downloads (docs/library.md, "STIX").
+    let stix = |summary: &str, params: Value| {
+        let mut o = op("Library", summary, false, None, (200, json!({})), params);
+        o["responses"]["200"]["content"] = json!({ "application/stix+json;version=2.1": { "schema": { "type": "object", "description": "a STIX 2.1 bundle: the items' reports, the identities they name, Accord's library extension definition" } } });
+        o
+    };
+    let item_stix = stix(
+        "An item's published version as a STIX 2.1 bundle, a download (404 when the caller may not read it, or it has none; audited)",
+        id.clone(),
+    );
+    let export_stix = stix(
+        "What the search with these filters finds (published items the caller may read, none withdrawn) as one STIX 2.1 bundle, a download (audited)",
+        search.clone(),
+    );
     let paths = json!({
+        "/api/library/items/{id}/stix": { "get": item_stix },
+        "/api/library/export.stix": { "get": export_stix },
         "/api/library/items": {
             "get": op("Library", "Search the items the caller may read (rights applied inside the query: totals and facets count only those)", false, None, (200, r("LibrarySearch")), search.clone()),
             "post": op("Library", "Write a new item (a draft of the caller's member)", true, Some("LibraryItemInput"), (201, r("LibraryItem")), json!([]))

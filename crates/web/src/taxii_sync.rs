@@ -115,9 +115,11 @@ async fn project_context(store: &Store) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// When the members' identities were first made: 2015-06-30, the Astana conference.
+pub(crate) const FOUNDED: i64 = 1_435_622_400_000;
+
 /// Each member's identity; a new version when its name changes.
 async fn project_members(store: &Store) -> Result<(), StoreError> {
-    const FOUNDED: i64 = 1_435_622_400_000; // 2015-06-30, the Astana conference
     let mut objects = Vec::new();
     for m in store.members().await? {
         let source = format!("member:{}", m.code.as_str());
@@ -362,64 +364,85 @@ async fn project_library(store: &Store) -> Result<(), StoreError> {
     }
 }
 
+/// The report a published, not withdrawn item is served as, with its
+/// audience (`None` while it has none, or once withdrawn): the one mapping
+/// of `accord_taxii::objects`, its facts read from the store, its id of the
+/// first generation not revoked. The TAXII feed and the library's STIX
+/// download both serve this, so a consumer of both gets one object.
+pub(crate) async fn item_report(
+    store: &Store,
+    r: &ItemRecord,
+    revoked_ids: &BTreeSet<&str>,
+) -> Result<Option<(Value, Audience)>, StoreError> {
+    let Some(published) = r
+        .published
+        .as_ref()
+        .filter(|_| r.status != Status::Withdrawn)
+    else {
+        return Ok(None);
+    };
+    let item = &published.item;
+    let audience = Audience::of_item(&item.shared(), r.owner.as_ref());
+    let attachments: Vec<AttachmentFacts> = store
+        .library_attachments(r.id, published.number)
+        .await?
+        .into_iter()
+        .map(|a| AttachmentFacts {
+            id: a.id,
+            file_name: a.file_name,
+            content_type: a.content_type,
+            size: a.size,
+            sha256: a.sha256,
+        })
+        .collect();
+    let campaign = match item.counter.as_ref().and_then(|c| c.campaign) {
+        Some(id) => Some(store.campaign(id).await?.name),
+        None => None,
+    };
+    let generation = next_generation(revoked_ids, |g| {
+        accord_taxii::objects::item_report_id(r.id, &audience, g)
+    });
+    let facts = ItemFacts {
+        item_id: r.id,
+        version: published.number,
+        item,
+        audience: &audience,
+        created_ms: r.created_at,
+        modified_ms: published.created_at,
+        created_by: r
+            .owner
+            .as_ref()
+            .map_or_else(|| publisher_id(PUBLISHER), member_id),
+        attachments: &attachments,
+        campaign: campaign.as_deref(),
+        generation,
+    };
+    Ok(item_objects(&facts)
+        .into_iter()
+        .next()
+        .map(|report| (report, audience)))
+}
+
+/// The ids among `stored` that were revoked.
+pub(crate) fn revoked_ids(stored: &[accord_store::taxii::StoredObject]) -> BTreeSet<&str> {
+    stored
+        .iter()
+        .filter(|o| o.revoked)
+        .map(|o| o.stix_id.as_str())
+        .collect()
+}
+
 /// The versions an item's change adds: its published version's objects
 /// (none while it has none, or once withdrawn), and revoked versions of
 /// the objects it no longer has (withdrawn, or marked or shared anew).
 async fn item_versions(store: &Store, r: &ItemRecord) -> Result<Vec<NewObject>, StoreError> {
     let source = format!("library:{}", r.id);
     let stored = store.taxii_latest(&source).await?;
-    let revoked_ids: BTreeSet<&str> = stored
-        .iter()
-        .filter(|o| o.revoked)
-        .map(|o| o.stix_id.as_str())
+    let current: Vec<NewObject> = item_report(store, r, &revoked_ids(&stored))
+        .await?
+        .map(|(report, audience)| object(report, &source, audience))
+        .into_iter()
         .collect();
-    let mut current = Vec::new();
-    if let Some(published) = r
-        .published
-        .as_ref()
-        .filter(|_| r.status != Status::Withdrawn)
-    {
-        let item = &published.item;
-        let audience = Audience::of_item(&item.shared(), r.owner.as_ref());
-        let attachments: Vec<AttachmentFacts> = store
-            .library_attachments(r.id, published.number)
-            .await?
-            .into_iter()
-            .map(|a| AttachmentFacts {
-                id: a.id,
-                file_name: a.file_name,
-                content_type: a.content_type,
-                size: a.size,
-                sha256: a.sha256,
-            })
-            .collect();
-        let campaign = match item.counter.as_ref().and_then(|c| c.campaign) {
-            Some(id) => Some(store.campaign(id).await?.name),
-            None => None,
-        };
-        let generation = next_generation(&revoked_ids, |g| {
-            accord_taxii::objects::item_report_id(r.id, &audience, g)
-        });
-        let facts = ItemFacts {
-            item_id: r.id,
-            version: published.number,
-            item,
-            audience: &audience,
-            created_ms: r.created_at,
-            modified_ms: published.created_at,
-            created_by: r
-                .owner
-                .as_ref()
-                .map_or_else(|| publisher_id(PUBLISHER), member_id),
-            attachments: &attachments,
-            campaign: campaign.as_deref(),
-            generation,
-        };
-        current = item_objects(&facts)
-            .into_iter()
-            .map(|o| object(o, &source, audience.clone()))
-            .collect();
-    }
     let live: BTreeSet<&str> = current.iter().map(|o| o.stix_id.as_str()).collect();
     let mut out = Vec::new();
     for stored in &stored {

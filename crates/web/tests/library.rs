@@ -1,8 +1,8 @@
 //! The knowledge library over HTTP, on SQLite and PostgreSQL: the review
 //! workflow, the generated access matrix (every marking × distribution ×
 //! kind of viewer, on every path: page, API, search totals and facets,
-//! CSV export, attachments, versions), withdrawal, attachments, bad input,
-//! and two nodes on one database.
+//! CSV and STIX exports, attachments, versions), withdrawal, attachments,
+//! bad input, and two nodes on one database.
 
 mod support;
 
@@ -382,6 +382,18 @@ async fn the_access_matrix_leaks_nothing_on_any_path(app: &TestApp) {
                 visible,
                 "{viewer:?} download {marking} {distribution}"
             );
+            let mut r = app
+                .http
+                .get(app.at(&format!("/api/library/items/{id}/stix")));
+            if let Some(t) = token {
+                r = r.bearer_auth(t);
+            }
+            let s = r.send().await.unwrap().status();
+            assert_eq!(
+                s == StatusCode::OK,
+                visible,
+                "{viewer:?} STIX {marking} {distribution}"
+            );
             let _ = title;
         }
         // The CSV export holds exactly the visible titles.
@@ -397,6 +409,27 @@ async fn the_access_matrix_leaks_nothing_on_any_path(app: &TestApp) {
                 "{viewer:?} CSV {marking} {distribution}"
             );
         }
+        // So does the STIX export, one report an item.
+        let mut r = app
+            .http
+            .get(app.at("/api/library/export.stix?q=matrixword"));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        let bundle: Value = r.send().await.unwrap().json().await.unwrap();
+        let names: BTreeSet<&str> = bundle["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["type"] == "report")
+            .map(|o| o["name"].as_str().unwrap())
+            .collect();
+        let visible: BTreeSet<&str> = items
+            .iter()
+            .filter(|(id, ..)| expected.contains(id))
+            .map(|(.., title)| title.as_str())
+            .collect();
+        assert_eq!(names, visible, "{viewer:?} STIX export");
     }
 }
 

@@ -3,6 +3,10 @@
 //! near, a decision) for the members concerned, the state of nationality or
 //! residence of a newly listed individual, and periodic reviews.
 //!
+//! The knowledge library's notices go to one user each (the reviewers of an
+//! item, its author) and name the item by its id only: the web layer shows
+//! its title to a reader the policy lets read it, when they read.
+//!
 //! A notification stores a text key and its parameters, not a sentence: the
 //! web layer renders it in the reader's language.
 
@@ -17,24 +21,28 @@ use sqlx::{Any, FromRow, Transaction};
 use super::decode;
 use crate::{Store, StoreError};
 
-/// Who a notification is for: a member (all its users), the secretariat, or
-/// the ombudsperson. Each of the recipient's users reads it on their own.
+/// Who a notification is for: a member (all its users), the secretariat,
+/// the ombudsperson, or one user. Each of the recipient's users reads it on
+/// their own; every user also reads what is for them alone.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(into = "String")]
 pub enum Recipient {
     Member(MemberCode),
     Secretariat,
     Ombudsperson,
+    /// One user, by id: what must not reach their colleagues.
+    User(i64),
 }
 
 impl Recipient {
-    /// Stored text: the member code (upper case), or `secretariat` /
-    /// `ombudsperson` (lower case, so never a member code).
+    /// Stored text: the member code (upper case), `secretariat` /
+    /// `ombudsperson` (lower case, so never a member code), or `user:<id>`.
     pub fn as_string(&self) -> String {
         match self {
             Recipient::Member(code) => code.as_str().to_string(),
             Recipient::Secretariat => "secretariat".into(),
             Recipient::Ombudsperson => "ombudsperson".into(),
+            Recipient::User(id) => format!("user:{id}"),
         }
     }
 
@@ -42,7 +50,15 @@ impl Recipient {
         Ok(match s {
             "secretariat" => Recipient::Secretariat,
             "ombudsperson" => Recipient::Ombudsperson,
-            code => Recipient::Member(MemberCode::parse(code)?),
+            other => match other.strip_prefix("user:").map(str::parse) {
+                Some(Ok(id)) => Recipient::User(id),
+                Some(Err(_)) => {
+                    return Err(StoreError::Conflict(format!(
+                        "{other} is not a notification's recipient"
+                    )));
+                }
+                None => Recipient::Member(MemberCode::parse(other)?),
+            },
         })
     }
 }
@@ -76,6 +92,8 @@ pub struct Notification {
     pub subject: Option<String>,
     /// The reporting round it is about (Joint Plan notices).
     pub round: Option<String>,
+    /// The library item it is about (library notices): its id only.
+    pub library_item: Option<i64>,
     pub created_at: i64,
     /// When the user asking read it.
     pub read_at: Option<i64>,
@@ -91,6 +109,7 @@ struct NotificationRow {
     proposal_id: Option<i64>,
     subject: Option<String>,
     round_id: Option<String>,
+    library_item_id: Option<i64>,
     created_at: i64,
     read_at: Option<i64>,
 }
@@ -107,6 +126,7 @@ impl TryFrom<NotificationRow> for Notification {
             proposal_id: r.proposal_id,
             subject: r.subject,
             round: r.round_id,
+            library_item: r.library_item_id,
             created_at: r.created_at,
             read_at: r.read_at,
         })
@@ -115,7 +135,7 @@ impl TryFrom<NotificationRow> for Notification {
 
 /// Notifications with the read state of the user bound as `$1`.
 const NOTIFICATION_SELECT: &str = "SELECT n.id, n.recipient, n.kind, n.text_key, n.params, n.proposal_id, \
-     s.public_id AS subject, n.round_id, n.created_at, r.read_at FROM notifications n \
+     s.public_id AS subject, n.round_id, n.library_item_id, n.created_at, r.read_at FROM notifications n \
      LEFT JOIN list_subjects s ON s.id = n.subject_id \
      LEFT JOIN notification_reads r ON r.notification_id = n.id AND r.user_id = $1";
 
@@ -178,6 +198,35 @@ pub(crate) async fn insert_round_notice(
     .bind(at)
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// A notice about a library item (`library_submitted`, `library_returned`,
+/// `library_published`, `library_withdrawn`) for each of `recipients`, in
+/// one transaction. Its text key is `library.notice.<kind>`; `params` must
+/// not hold the item's title (see the module's documentation).
+pub(crate) async fn insert_library_notices(
+    tx: &mut Transaction<'static, Any>,
+    recipients: &[Recipient],
+    kind: &str,
+    params: &serde_json::Value,
+    item_id: i64,
+    at: i64,
+) -> Result<(), StoreError> {
+    for recipient in recipients {
+        sqlx::query(
+            "INSERT INTO notifications (recipient, kind, text_key, params, library_item_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(recipient.as_string())
+        .bind(kind)
+        .bind(format!("library.notice.{kind}"))
+        .bind(super::encode(params))
+        .bind(item_id)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }
 
@@ -290,8 +339,28 @@ pub(crate) async fn states_of(
 }
 
 impl Store {
-    /// A recipient's notifications, newest first, as its user `user_id`
-    /// read them (`unread_only`: those that user has not read).
+    /// Tells each of `recipients` about library item `item_id` (see
+    /// [`insert_library_notices`]): all of them or none.
+    pub async fn notify_library(
+        &self,
+        recipients: &[Recipient],
+        kind: &str,
+        params: &serde_json::Value,
+        item_id: i64,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        if recipients.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        insert_library_notices(&mut tx, recipients, kind, params, item_id, at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A recipient's notifications and those for its user `user_id` alone,
+    /// newest first, as that user read them (`unread_only`: those that user
+    /// has not read).
     pub async fn notifications(
         &self,
         recipient: &Recipient,
@@ -300,36 +369,40 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<Notification>, StoreError> {
         let rows: Vec<NotificationRow> = sqlx::query_as(sql!(
-            "{NOTIFICATION_SELECT} WHERE n.recipient = $2 AND ($3 = 0 OR r.read_at IS NULL) \
+            "{NOTIFICATION_SELECT} WHERE n.recipient IN ($2, $5) AND ($3 = 0 OR r.read_at IS NULL) \
              ORDER BY n.id DESC LIMIT $4"
         ))
         .bind(user_id)
         .bind(recipient.as_string())
         .bind(i64::from(unread_only))
         .bind(limit.clamp(1, 1000))
+        .bind(Recipient::User(user_id).as_string())
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(Notification::try_from).collect()
     }
 
-    /// How many of the recipient's notifications its user `user_id` has not read.
+    /// How many of the recipient's notifications, and of those for its user
+    /// `user_id` alone, that user has not read.
     pub async fn unread_notifications(
         &self,
         recipient: &Recipient,
         user_id: i64,
     ) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM notifications n WHERE n.recipient = $1 AND NOT EXISTS \
+            "SELECT COUNT(*) FROM notifications n WHERE n.recipient IN ($1, $3) AND NOT EXISTS \
              (SELECT 1 FROM notification_reads r WHERE r.notification_id = n.id AND r.user_id = $2)",
         )
         .bind(recipient.as_string())
         .bind(user_id)
+        .bind(Recipient::User(user_id).as_string())
         .fetch_one(&self.pool)
         .await?)
     }
 
-    /// Marks one of the recipient's notifications read for its user
-    /// `user_id` (reading it twice is harmless); someone else's is not found.
+    /// Marks one of the recipient's notifications (or of its user's own)
+    /// read for its user `user_id` (reading it twice is harmless); someone
+    /// else's is not found.
     pub async fn mark_notification_read(
         &self,
         recipient: &Recipient,
@@ -337,12 +410,14 @@ impl Store {
         id: i64,
         now: i64,
     ) -> Result<(), StoreError> {
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM notifications WHERE id = $1 AND recipient = $2")
-                .bind(id)
-                .bind(recipient.as_string())
-                .fetch_optional(&self.pool)
-                .await?;
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM notifications WHERE id = $1 AND recipient IN ($2, $3)",
+        )
+        .bind(id)
+        .bind(recipient.as_string())
+        .bind(Recipient::User(user_id).as_string())
+        .fetch_optional(&self.pool)
+        .await?;
         if found.is_none() {
             return Err(StoreError::NotFound(format!("notification {id}")));
         }
@@ -358,8 +433,8 @@ impl Store {
         Ok(())
     }
 
-    /// Marks all of the recipient's notifications read for its user
-    /// `user_id`, and for no other; returns how many were unread.
+    /// Marks all of the recipient's notifications, and its user's own, read
+    /// for its user `user_id`, and for no other; returns how many were unread.
     pub async fn mark_all_notifications_read(
         &self,
         recipient: &Recipient,
@@ -369,15 +444,38 @@ impl Store {
         // ON CONFLICT: a second press of the button racing the first.
         let done = sqlx::query(
             "INSERT INTO notification_reads (notification_id, user_id, read_at) \
-             SELECT n.id, $1, $2 FROM notifications n WHERE n.recipient = $3 AND NOT EXISTS \
+             SELECT n.id, $1, $2 FROM notifications n WHERE n.recipient IN ($3, $4) AND NOT EXISTS \
              (SELECT 1 FROM notification_reads r WHERE r.notification_id = n.id AND r.user_id = $1) \
              ON CONFLICT (notification_id, user_id) DO NOTHING",
         )
         .bind(user_id)
         .bind(now)
         .bind(recipient.as_string())
+        .bind(Recipient::User(user_id).as_string())
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_recipient_reads_back_as_itself_and_a_user_is_never_a_member() {
+        for r in [
+            Recipient::Member(MemberCode::parse("KAZ").unwrap()),
+            Recipient::Secretariat,
+            Recipient::Ombudsperson,
+            Recipient::User(17),
+        ] {
+            assert_eq!(Recipient::parse(&r.as_string()).unwrap(), r);
+        }
+        assert!(Recipient::parse("user:x").is_err());
+        assert_ne!(
+            Recipient::User(17).as_string(),
+            Recipient::Member(MemberCode::parse("KAZ").unwrap()).as_string()
+        );
     }
 }

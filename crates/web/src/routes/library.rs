@@ -45,7 +45,7 @@ fn not_found(id: i64) -> WebError {
 }
 
 /// An item `who` may read, or 404.
-async fn readable(state: &AppState, ctx: &Ctx, id: i64) -> Result<ItemRecord, WebError> {
+pub(crate) async fn readable(state: &AppState, ctx: &Ctx, id: i64) -> Result<ItemRecord, WebError> {
     let record = match state.store.library_item(id).await {
         Ok(r) => r,
         Err(StoreError::NotFound(_)) => return Err(not_found(id)),
@@ -65,7 +65,7 @@ async fn readable(state: &AppState, ctx: &Ctx, id: i64) -> Result<ItemRecord, We
 }
 
 /// Whether the item, as stored now, is published and readable by `who`.
-fn published_for(state: &AppState, ctx: &Ctx, r: &ItemRecord) -> bool {
+pub(crate) fn published_for(state: &AppState, ctx: &Ctx, r: &ItemRecord) -> bool {
     let standing = r.standing();
     let group = standing
         .shared
@@ -88,7 +88,7 @@ fn works_on(ctx: &Ctx, r: &ItemRecord) -> bool {
 }
 
 /// The version `who` is shown.
-fn shown<'a>(ctx: &Ctx, r: &'a ItemRecord) -> &'a accord_library::Version {
+pub(crate) fn shown<'a>(ctx: &Ctx, r: &'a ItemRecord) -> &'a accord_library::Version {
     r.shown_to(works_on(ctx, r)).unwrap_or(&r.latest)
 }
 
@@ -407,7 +407,6 @@ pub async fn export_csv(
     ctx: Ctx,
     Query(params): Query<SearchParams>,
 ) -> Result<Response, WebError> {
-    let mut q = params.query(100)?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let io = |e: csv::Error| WebError::Internal(e.to_string());
     w.write_record([
@@ -422,43 +421,31 @@ pub async fn export_csv(
         "url",
     ])
     .map_err(io)?;
-    q.offset = 0;
-    loop {
-        let results = run_search(&state, &ctx, &q).await?;
-        for hit in &results.hits {
-            let r = state.store.library_item(hit.id).await?;
-            if !published_for(&state, &ctx, &r) {
-                continue;
-            }
-            let Some(v) = r.published.as_ref() else {
-                continue;
-            };
-            let item = &v.item;
-            w.write_record([
-                r.id.to_string(),
-                item.kind.to_string(),
-                item.marking.as_str().to_string(),
-                csv_cell(&item.version_in(ctx.lang.code()).title),
-                item.languages().join(" "),
-                item.published.map(|d| d.to_string()).unwrap_or_default(),
-                item.countries
-                    .iter()
-                    .map(|m| m.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                item.themes.iter().cloned().collect::<Vec<_>>().join(" "),
-                format!("/library/{}", r.id),
-            ])
-            .map_err(io)?;
+    for id in export_hits(&state, &ctx, &params).await? {
+        let r = state.store.library_item(id).await?;
+        if !published_for(&state, &ctx, &r) {
+            continue;
         }
-        // The index pages to 10,000 results; an export stops there.
-        if results.hits.len() < q.limit
-            || q.offset + q.limit >= results.total as usize
-            || q.offset + 2 * q.limit > accord_search::MAX_OFFSET
-        {
-            break;
-        }
-        q.offset += q.limit;
+        let Some(v) = r.published.as_ref() else {
+            continue;
+        };
+        let item = &v.item;
+        w.write_record([
+            r.id.to_string(),
+            item.kind.to_string(),
+            item.marking.as_str().to_string(),
+            csv_cell(&item.version_in(ctx.lang.code()).title),
+            item.languages().join(" "),
+            item.published.map(|d| d.to_string()).unwrap_or_default(),
+            item.countries
+                .iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            item.themes.iter().cloned().collect::<Vec<_>>().join(" "),
+            format!("/library/{}", r.id),
+        ])
+        .map_err(io)?;
     }
     let bytes = w
         .into_inner()
@@ -477,6 +464,31 @@ pub async fn export_csv(
         "text/csv; charset=utf-8",
         bytes,
     ))
+}
+
+/// The ids of the items an export of `params` holds, in the search's
+/// order (the reader's rights applied inside the query, as for a search;
+/// each exporter checks the record as stored now again). The index pages
+/// to 10,000 results; an export stops there.
+pub(crate) async fn export_hits(
+    state: &AppState,
+    ctx: &Ctx,
+    params: &SearchParams,
+) -> Result<Vec<i64>, WebError> {
+    let mut q = params.query(100)?;
+    q.offset = 0;
+    let mut ids = Vec::new();
+    loop {
+        let results = run_search(state, ctx, &q).await?;
+        ids.extend(results.hits.iter().map(|h| h.id));
+        if results.hits.len() < q.limit
+            || q.offset + q.limit >= results.total as usize
+            || q.offset + 2 * q.limit > accord_search::MAX_OFFSET
+        {
+            return Ok(ids);
+        }
+        q.offset += q.limit;
+    }
 }
 
 /// A cell a spreadsheet shows as text: one starting with `=`, `+`, `-` or
@@ -668,7 +680,7 @@ pub async fn search_page(
             button type="submit" { (l.t("library.search")) }
         }
         @if let (Some(r), Some(q)) = (&results, &q) {
-            p.muted id="total" { (l.tf("library.total", &[("n", &r.total.to_string())])) " · " a href={ "/library/export.csv?" (serde_urlencoded::to_string(&params).unwrap_or_default()) } { (l.t("library.export_csv")) } }
+            p.muted id="total" { (l.tf("library.total", &[("n", &r.total.to_string())])) " · " a href={ "/library/export.csv?" (serde_urlencoded::to_string(&params).unwrap_or_default()) } { (l.t("library.export_csv")) } " · " a href={ "/api/library/export.stix?" (serde_urlencoded::to_string(&params).unwrap_or_default()) } download { (l.t("library.export_stix")) } }
             @if hits.is_empty() { p { (l.t("library.no_results")) } }
             ol.results start=(q.offset + 1) {
                 @for h in &hits {
@@ -931,6 +943,7 @@ async fn render_item(
             @if !item.themes.is_empty() { dt { (l.t("library.themes")) } dd { @for t in &item.themes { a href={ "/library?theme=" (t) } { (theme_label(&vocabulary, l, t)) } " " } } }
             @if !item.commitments.is_empty() { dt { (l.t("library.commitments")) } dd { @for c in &item.commitments { a href={ "/plan/commitments/" (c) } { (c) } " " } } }
         }
+        @if published_for(state, ctx, r) { p.downloads { a href={ "/api/library/items/" (r.id) "/stix" } download { (l.t("library.download_stix")) } } }
         @if let Some(cn) = &item.counter {
             section id="counter" {
                 h2 { (l.t("library.counter_title")) }
@@ -1474,6 +1487,7 @@ async fn take_step(
         .set_library_status(&ctx.actor(), id, r.status, to, approve, reason)
         .await?;
     follow(state).await?;
+    super::library_notices::after_step(state, ctx, &saved, step, reason).await;
     Ok(saved)
 }
 

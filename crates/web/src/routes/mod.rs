@@ -8,6 +8,8 @@ mod focal_points;
 mod hashes;
 mod home;
 mod library;
+mod library_notices;
+mod library_stix;
 mod lists;
 mod manifests;
 mod members;
@@ -636,6 +638,16 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
         .get("/api/library/search", view_library, library::api_search)
         .post("/api/library/items", contribute, library::api_create)
         .get("/api/library/items/{id}", view_library, library::api_item)
+        .get(
+            "/api/library/items/{id}/stix",
+            view_library,
+            library_stix::item_stix,
+        )
+        .get(
+            "/api/library/export.stix",
+            view_library,
+            library_stix::export_stix,
+        )
         .put("/api/library/items/{id}", contribute, library::api_update)
         .post(
             "/api/library/items/{id}/reach",

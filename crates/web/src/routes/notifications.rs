@@ -1,13 +1,23 @@
 //! Notifications in the application: what the procedure told this user's
 //! member (a proposal opened, a deadline nears, a hold, a decision, a newly
-//! listed national), or the secretariat. Read or not is each user's own.
+//! listed national), or the secretariat, and what the library told this
+//! user alone (an item awaits their review; theirs was returned, published
+//! or withdrawn: `super::library_notices`). Read or not is each user's own.
+//!
+//! The unread count counts the notices addressed to the reader: their
+//! member's (or the secretariat's, the ombudsperson's) and their own. A
+//! library notice is addressed only to the reviewers and the author of its
+//! item, so a colleague's list and count never move for an item they may
+//! not read; the item's title is shown only to a reader who may read it.
 
 use accord_core::Action;
 use accord_store::common_list::{Notification, Recipient};
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::html;
+use serde::Serialize;
 
+use super::library_notices;
 use crate::context::Ctx;
 use crate::error::WebError;
 use crate::forms::PostedForm;
@@ -52,6 +62,10 @@ fn text(l: Lang, n: &Notification) -> &'static str {
         "round_opened" => l.t("plan.notice_round_opened"),
         "round_reopened" => l.t("plan.notice_round_reopened"),
         "round_deadline_near" => l.t("plan.notice_round_deadline_near"),
+        "library_submitted" => l.t("notice.library_submitted"),
+        "library_returned" => l.t("notice.library_returned"),
+        "library_published" => l.t("notice.library_published"),
+        "library_withdrawn" => l.t("notice.library_withdrawn"),
         _ => l.t("notice.other"),
     }
 }
@@ -62,16 +76,19 @@ pub async fn page_handler(
 ) -> Result<Html<String>, WebError> {
     ctx.require(&state, &Action::ViewProposals).await?;
     let who = recipient(&ctx)?;
-    let list = state
-        .store
-        .notifications(&who, ctx.user()?.id, false, 200)
-        .await?;
+    let user = ctx.user()?.id;
+    let mut list = Vec::new();
+    for n in state.store.notifications(&who, user, false, 200).await? {
+        list.push(library_notices::as_read(&state, &ctx, n).await?);
+    }
+    let unread = state.store.unread_notifications(&who, user).await?;
     let l = ctx.lang;
     Ok(page(
         &ctx,
         l.t("notice.title"),
         html! {
             h1 { (l.t("notice.title")) }
+            p.muted id="unread" { (l.tf("notice.unread", &[("n", &unread.to_string())])) }
             @if list.is_empty() { p.muted { (l.t("notice.none")) } } @else {
                 form method="post" action="/notifications/read" {
                     (csrf_field(&ctx))
@@ -79,13 +96,17 @@ pub async fn page_handler(
                 }
                 table {
                     thead { tr { th scope="col" { (l.t("audit.when")) } th scope="col" { (l.t("notice.what")) } th scope="col" { (l.t("proposals.subject")) } } }
-                    tbody { @for n in &list {
+                    tbody { @for (n, item) in &list {
                         tr {
                             td { (format_ms(n.created_at)) @if n.read_at.is_none() { " " span.badge.warn { (l.t("notice.new")) } } }
                             td { @if let Some(p) = n.proposal_id { a href={ "/proposals/" (p) } { (text(l, n)) } }
                                  @else if let Some(r) = &n.round { a href={ "/rounds/" (r) } { (text(l, n)) } }
-                                 @else { (text(l, n)) } }
-                            td { @if let Some(s) = &n.subject { code { (s) } } }
+                                 @else if let Some(i) = item { a href=(i.url) { (text(l, n)) } }
+                                 @else { (text(l, n)) }
+                                 @if let Some(note) = n.params.get("note").and_then(|v| v.as_str()) { br; small { (l.t("notice.library_note")) ": " (note) } } }
+                            td { @if let Some(s) = &n.subject { code { (s) } }
+                                 @else if let Some(i) = item { (i.title) }
+                                 @else if n.library_item.is_some() { span.muted { (l.t("notice.library_item_hidden")) } } }
                         }
                     } }
                 }
@@ -107,15 +128,29 @@ pub async fn mark_all_read(
     Ok(Redirect::to("/notifications").into_response())
 }
 
+/// A notification as the API serves it: a library notice with its item
+/// (id, address, title) only when the caller may read the item now.
+#[derive(Serialize)]
+pub struct NotificationJson {
+    #[serde(flatten)]
+    pub notification: Notification,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<library_notices::ShownItem>,
+}
+
 pub async fn api_list(
     State(state): State<AppState>,
     ctx: Ctx,
-) -> Result<axum::Json<Vec<Notification>>, WebError> {
+) -> Result<axum::Json<Vec<NotificationJson>>, WebError> {
     ctx.require(&state, &Action::ViewProposals).await?;
-    Ok(axum::Json(
-        state
-            .store
-            .notifications(&recipient(&ctx)?, ctx.user()?.id, false, 200)
-            .await?,
-    ))
+    let mut out = Vec::new();
+    for n in state
+        .store
+        .notifications(&recipient(&ctx)?, ctx.user()?.id, false, 200)
+        .await?
+    {
+        let (notification, item) = library_notices::as_read(&state, &ctx, n).await?;
+        out.push(NotificationJson { notification, item });
+    }
+    Ok(axum::Json(out))
 }
