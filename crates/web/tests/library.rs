@@ -24,6 +24,9 @@ on_both_backends!(
     the_seeded_conference_and_good_practices_are_public,
     an_item_written_through_one_node_is_found_on_another,
     a_campaign_sums_the_reach_of_its_counter_narratives,
+    an_administrator_who_edited_a_revision_cannot_approve_it,
+    an_attachment_to_a_published_item_waits_for_review,
+    an_import_whose_file_is_refused_late_leaves_no_item_behind,
 );
 
 fn item_body(title: &str, marking: &str, distribution: &str, extra: Value) -> Value {
@@ -324,6 +327,16 @@ async fn the_access_matrix_leaks_nothing_on_any_path(app: &TestApp) {
             )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
+        // The file came with a revision, which readers get once approved.
+        let (s, v) = api(
+            app,
+            Some(&admin),
+            Method::POST,
+            &format!("/api/library/items/{id}/approve"),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
     }
     for viewer in VIEWERS {
         let token = match viewer {
@@ -501,6 +514,15 @@ async fn attachments_are_downloads_found_by_their_text_and_checked_for_their_typ
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["sha256"].as_str().unwrap().len(), 64);
     let att = v["id"].as_i64().unwrap();
+    let (s, v) = api(
+        app,
+        Some(&admin),
+        Method::POST,
+        &format!("/api/library/items/{id}/approve"),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
     // Found by a word of the attachment only.
     let found = search(app, None, "q=приграничье").await;
     assert_eq!(hit_ids(&found), BTreeSet::from([id]));
@@ -966,4 +988,271 @@ async fn a_campaign_sums_the_reach_of_its_counter_narratives(app: &TestApp) {
         "the chart states its data"
     );
     assert!(!item.contains("<script"));
+}
+
+/// Approves as `token`: the status and body.
+async fn approve(app: &TestApp, token: &str, id: i64) -> (StatusCode, Value) {
+    api(
+        app,
+        Some(token),
+        Method::POST,
+        &format!("/api/library/items/{id}/approve"),
+        None,
+    )
+    .await
+}
+
+async fn an_administrator_who_edited_a_revision_cannot_approve_it(app: &TestApp) {
+    cast(app).await;
+    app.add_user("kaz.admin2", "KAZ", "member_admin").await;
+    let analyst = app.api_token("kaz.analyst").await;
+    let admin = app.api_token("kaz.admin").await;
+    let other_admin = app.api_token("kaz.admin2").await;
+    let id = published(
+        app,
+        &analyst,
+        &admin,
+        &item_body("Foureyes first", "GREEN", "platform", json!({})),
+    )
+    .await;
+    // The administrator (not the item's creator) writes the revision.
+    let mut edit = item_body("Foureyes second", "GREEN", "platform", json!({}));
+    edit["base_version"] = json!(1);
+    let (s, v) = api(
+        app,
+        Some(&admin),
+        Method::PUT,
+        &format!("/api/library/items/{id}"),
+        Some(&edit),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let before = app.store.library_seq().await.unwrap();
+    let (s, v) = approve(app, &admin, id).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("another reviewer must approve it"),
+        "{v}"
+    );
+    assert_eq!(
+        app.store.library_seq().await.unwrap(),
+        before,
+        "nothing changed"
+    );
+    assert_eq!(
+        app.store.library_item(id).await.unwrap().published_version,
+        Some(1)
+    );
+    // Their page offers no approval, and the form is refused in Russian.
+    let b = app.sign_in("kaz.admin").await;
+    let page = app
+        .get(&b, &format!("/library/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !page.contains(&format!("/library/{id}/approve")),
+        "no approve button"
+    );
+    let r = app
+        .http
+        .post(app.at(&format!("/library/{id}/approve")))
+        .header(COOKIE, b.cookie_header())
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(reqwest::header::ACCEPT_LANGUAGE, "ru")
+        .body(serde_urlencoded::to_string([("csrf", b.csrf.as_str()), ("version", "2")]).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("одобрить его должен другой рецензент")
+    );
+    // The creator is barred too, although someone else wrote the revision.
+    let (s, _) = approve(app, &analyst, id).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    // Another administrator, who wrote nothing since, approves.
+    let (s, v) = approve(app, &other_admin, id).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["published_version"], 2);
+    // After an approval the slate is clean: the next revision, written by
+    // the analyst, the first administrator may approve again.
+    let mut edit = item_body("Foureyes third", "GREEN", "platform", json!({}));
+    edit["base_version"] = json!(2);
+    let (s, _) = api(
+        app,
+        Some(&analyst),
+        Method::PUT,
+        &format!("/api/library/items/{id}"),
+        Some(&edit),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = approve(app, &admin, id).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+}
+
+async fn an_attachment_to_a_published_item_waits_for_review(app: &TestApp) {
+    cast(app).await;
+    let analyst = app.api_token("kaz.analyst").await;
+    let admin = app.api_token("kaz.admin").await;
+    let kgz = app.api_token("kgz.admin").await;
+    let id = published(
+        app,
+        &analyst,
+        &admin,
+        &item_body("Attachreview host", "CLEAR", "platform", json!({})),
+    )
+    .await;
+    let (s, v) = app
+        .post_upload_api(
+            &analyst,
+            &format!("/api/library/items/{id}/attachments"),
+            &[],
+            "unreviewed.txt",
+            b"Quokkaword unreviewed findings.",
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let att = v["id"].as_i64().unwrap();
+    assert_eq!(v["since_version"], 2, "the file comes with a new version");
+    // The author sees the revision in review, with the file.
+    let (_, v) = api(
+        app,
+        Some(&analyst),
+        Method::GET,
+        &format!("/api/library/items/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(v["status"], "in-review", "{v}");
+    assert_eq!(v["version"], 2);
+    assert_eq!(v["attachments"][0]["id"], att);
+    // Readers of the published version see nothing of it: API, page,
+    // download, search text.
+    for token in [None, Some(kgz.as_str())] {
+        let (s, v) = api(
+            app,
+            token,
+            Method::GET,
+            &format!("/api/library/items/{id}"),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(v["version"], 1, "{v}");
+        assert_eq!(v["attachments"], json!([]), "{v}");
+        let mut r = app
+            .http
+            .get(app.at(&format!("/api/library/items/{id}/attachments/{att}")));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        assert_eq!(r.send().await.unwrap().status(), StatusCode::NOT_FOUND);
+        assert_eq!(search(app, token, "q=quokkaword").await["total"], 0);
+    }
+    let page = app
+        .get(&app.anonymous().await, &format!("/library/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !page.contains("unreviewed.txt"),
+        "the page does not list it"
+    );
+    // Once approved, readers get it.
+    let (s, v) = approve(app, &admin, id).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, v) = api(
+        app,
+        None,
+        Method::GET,
+        &format!("/api/library/items/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(v["attachments"][0]["id"], att, "{v}");
+    assert_eq!(
+        hit_ids(&search(app, None, "q=quokkaword").await),
+        BTreeSet::from([id])
+    );
+    let r = app
+        .http
+        .get(app.at(&format!("/api/library/items/{id}/attachments/{att}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+async fn an_import_whose_file_is_refused_late_leaves_no_item_behind(app: &TestApp) {
+    cast(app).await;
+    let user = app
+        .store
+        .user_by_username(&accord_core::Username::parse("kaz.analyst").unwrap())
+        .await
+        .unwrap();
+    let who = accord_core::Principal::of_user(&user);
+    let mut actor = accord_store::Actor::system("import");
+    actor.id = Some(user.id);
+    let md = "---\nkind: report\ntitle: Lateword report\nmarking: GREEN\nattachments: [notes.txt, empty.txt]\n---\n\nBody.\n";
+    // The empty file passes the type checks; the store refuses it after
+    // the item and the first file were written.
+    let files = vec![
+        ("late-refusal.en.md".to_string(), md.as_bytes().to_vec()),
+        ("notes.txt".to_string(), b"notes".to_vec()),
+        ("empty.txt".to_string(), Vec::new()),
+    ];
+    let before = app.store.library_seq().await.unwrap();
+    let report = accord_web::library_io::import_folder(
+        &app.store,
+        &who,
+        &actor,
+        &files,
+        false,
+        1 << 20,
+        &|_, _| {},
+    )
+    .await
+    .unwrap();
+    assert!(
+        matches!(&report[..], [accord_web::library_io::Imported::Refused { slug, .. }] if slug == "late-refusal"),
+        "the report says refused"
+    );
+    assert_eq!(
+        app.store.library_seq().await.unwrap(),
+        before,
+        "and nothing is stored"
+    );
+    let mine = app.store.library_items_by_author(&who).await.unwrap();
+    assert!(mine.is_empty(), "no item: {mine:?}");
+    // With the file mended, the item and both files are written together.
+    let mut files = files;
+    files[2].1 = b"now with content".to_vec();
+    let report = accord_web::library_io::import_folder(
+        &app.store,
+        &who,
+        &actor,
+        &files,
+        false,
+        1 << 20,
+        &|_, _| {},
+    )
+    .await
+    .unwrap();
+    let [accord_web::library_io::Imported::Added { id, .. }] = &report[..] else {
+        panic!("added once");
+    };
+    assert_eq!(
+        app.store.library_attachments(*id, 1).await.unwrap().len(),
+        2
+    );
 }

@@ -984,8 +984,10 @@ async fn render_item(
                 @if editor && r.status == Status::Draft {
                     form method="post" action={ "/library/" (r.id) "/submit" } { (csrf_field(ctx)) button type="submit" { (l.t("library.submit")) } }
                 }
-                @if reviewer && r.status == Status::InReview {
+                @if reviewer && r.status == Status::InReview && workflow::may_approve(&ctx.principal, &standing) {
                     form method="post" action={ "/library/" (r.id) "/approve" } { (csrf_field(ctx)) input type="hidden" name="version" value=(r.latest_version); button type="submit" { (l.t("library.approve")) } }
+                }
+                @if reviewer && r.status == Status::InReview {
                     form method="post" action={ "/library/" (r.id) "/return" } {
                         (csrf_field(ctx))
                         div.field { label for="return-reason" { (l.t("library.return_note")) } input type="text" id="return-reason" name="reason"; }
@@ -1447,20 +1449,7 @@ async fn take_step(
     version: Option<u32>,
 ) -> Result<ItemRecord, WebError> {
     let r = readable(state, ctx, id).await?;
-    let mut standing = r.standing();
-    if matches!(step, Transition::Approve | Transition::Return) {
-        // A reviewer judges the version in review, with its own marking.
-        standing.shared = r.latest.item.shared();
-        if let Some(v) = version
-            && v != r.latest_version
-        {
-            return Err(WebError::Conflict(format!(
-                "the item changed since you read version {v}: read version {} and review again",
-                r.latest_version
-            )));
-        }
-    }
-    let to = match workflow::step(&ctx.principal, &standing, step, reason) {
+    let to = match workflow::step(&ctx.principal, &r.standing(), step, reason, version) {
         Ok(to) => to,
         Err(e @ (WorkflowError::NotReviewer | WorkflowError::NotEditor)) => {
             ctx.refused(state, Some(&Action::ContributeToLibrary)).await;
@@ -1468,7 +1457,7 @@ async fn take_step(
         }
         Err(e) => return Err(workflow_error(e)),
     };
-    let approve = step == Transition::Approve;
+    let approve = (step == Transition::Approve).then_some(r.latest_version);
     let saved = state
         .store
         .set_library_status(&ctx.actor(), id, r.status, to, approve, reason)
@@ -1545,7 +1534,10 @@ async fn attach(
     id: i64,
     upload: &Upload,
 ) -> Result<AttachmentRecord, WebError> {
-    editable(state, ctx, id).await?;
+    let r = editable(state, ctx, id).await?;
+    // A file is a change like an edit: on a published item, a revision
+    // that goes to review.
+    let status = workflow::after_edit(&ctx.principal, &r.standing()).map_err(workflow_error)?;
     let Some((_, file_name, bytes)) = upload
         .fields
         .iter()
@@ -1558,7 +1550,7 @@ async fn attach(
         checked_attachment(file_name, bytes.clone(), state.config.max_attachment_bytes).await?;
     let record = state
         .store
-        .add_library_attachment(&ctx.actor(), id, &file)
+        .add_library_attachment(&ctx.actor(), id, r.latest_version, &file, status)
         .await?;
     follow(state).await?;
     Ok(record)
