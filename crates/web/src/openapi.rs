@@ -164,7 +164,7 @@ fn library_spec() -> (Value, Value) {
         "/api/library/search": { "get": op("Library", "The same search as GET /api/library/items", false, None, (200, r("LibrarySearch")), search) },
         "/api/library/items/{id}": {
             "get": op("Library", "An item the caller may read (404 when hidden): the approved version, or the latest for those who work on it", false, None, (200, r("LibraryItem")), id.clone()),
-            "put": op("Library", "A new version (base_version: the version the edit started from; 409 when it changed meanwhile)", true, Some("LibraryItemInput"), (200, r("LibraryItem")), id.clone())
+            "put": op("Library", "A new version (base_version, required: the version the edit started from; 422 without it, 409 when it changed meanwhile)", true, Some("LibraryItemInput"), (200, r("LibraryItem")), id.clone())
         },
         "/api/library/items/{id}/{step}": { "post": op("Library", "Submit, approve (not by the author), return (with a reason) or withdraw (a reason is required)", true, None, (200, r("LibraryItem")), step) },
         "/api/library/items/{id}/attachments": { "post": upload },

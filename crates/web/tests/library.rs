@@ -26,6 +26,7 @@ on_both_backends!(
     a_campaign_sums_the_reach_of_its_counter_narratives,
     an_administrator_who_edited_a_revision_cannot_approve_it,
     an_attachment_to_a_published_item_waits_for_review,
+    an_edit_that_does_not_name_its_base_version_is_refused_and_changes_nothing,
     an_import_whose_file_is_refused_late_leaves_no_item_behind,
 );
 
@@ -1191,6 +1192,88 @@ async fn an_attachment_to_a_published_item_waits_for_review(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
+}
+
+async fn an_edit_that_does_not_name_its_base_version_is_refused_and_changes_nothing(app: &TestApp) {
+    cast(app).await;
+    let analyst = app.api_token("kaz.analyst").await;
+    let admin = app.api_token("kaz.admin").await;
+    let id = published(
+        app,
+        &analyst,
+        &admin,
+        &item_body("Baseword first", "GREEN", "platform", json!({})),
+    )
+    .await;
+    let before = app.store.library_seq().await.unwrap();
+    for base in [None, Some(json!(0))] {
+        let mut edit = item_body("Baseword second", "GREEN", "platform", json!({}));
+        if let Some(b) = base {
+            edit["base_version"] = b;
+        }
+        let (s, v) = api(
+            app,
+            Some(&analyst),
+            Method::PUT,
+            &format!("/api/library/items/{id}"),
+            Some(&edit),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["error"]["fields"][0]["field"], "base_version", "{v}");
+    }
+    // The page's form sends it; a form without it is refused, the input kept.
+    let b = app.sign_in("kaz.analyst").await;
+    let form = app
+        .get(&b, &format!("/library/{id}/edit"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        form.contains(r#"name="base_version" value="1""#),
+        "the form sends it"
+    );
+    let r = app
+        .http
+        .post(app.at(&format!("/library/{id}/edit")))
+        .header(COOKIE, b.cookie_header())
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(reqwest::header::ACCEPT_LANGUAGE, "ru")
+        .body(
+            serde_urlencoded::to_string([
+                ("csrf", b.csrf.as_str()),
+                ("kind", "research"),
+                ("marking", "GREEN"),
+                ("distribution", "platform"),
+                ("versions[0].lang", "en"),
+                ("versions[0].title", "Baseword kept"),
+            ])
+            .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("value=\"Baseword kept\""),
+        "the input is kept"
+    );
+    assert!(
+        page.contains("номер версии, с которой начата правка"),
+        "translated"
+    );
+    assert_eq!(
+        app.store.library_seq().await.unwrap(),
+        before,
+        "nothing changed"
+    );
+    let r = app.store.library_item(id).await.unwrap();
+    assert_eq!(
+        (r.latest_version, r.status),
+        (1, accord_library::Status::Published)
+    );
 }
 
 async fn an_import_whose_file_is_refused_late_leaves_no_item_behind(app: &TestApp) {

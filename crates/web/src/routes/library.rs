@@ -1053,7 +1053,7 @@ async fn related_items(
 /// The item form: fields named as the input's, three language blocks.
 const LANGUAGE_BLOCKS: usize = 3;
 
-fn input_from_form(fields: &[(String, String)]) -> (ItemInput, u32) {
+fn input_from_form(fields: &[(String, String)]) -> (ItemInput, Option<u32>) {
     let get = |k: &str| {
         fields
             .iter()
@@ -1139,7 +1139,7 @@ fn input_from_form(fields: &[(String, String)]) -> (ItemInput, u32) {
             links: get("counter.links"),
         });
     }
-    let base = get("base_version").trim().parse().unwrap_or(0);
+    let base = get("base_version").trim().parse().ok().filter(|&b| b > 0);
     (input, base)
 }
 
@@ -1351,7 +1351,6 @@ async fn save_edit(
 ) -> Result<ItemRecord, WebError> {
     let r = editable(state, ctx, id).await?;
     let status = workflow::after_edit(&ctx.principal, &r.standing()).map_err(workflow_error)?;
-    let base = if base == 0 { r.latest_version } else { base };
     let saved = state
         .store
         .update_library_item(&ctx.actor(), id, base, item, status)
@@ -1374,8 +1373,11 @@ pub async fn update_from_form(
         rejected(page(
             &ctx,
             l.t("library.edit"),
-            html! { h1 { (l.t("library.edit")) } (item_form(&ctx, &c, &format!("/library/{id}/edit"), &input, base, Some(invalid))) },
+            html! { h1 { (l.t("library.edit")) } (item_form(&ctx, &c, &format!("/library/{id}/edit"), &input, base.unwrap_or(0), Some(invalid))) },
         ))
+    };
+    let Some(base) = base else {
+        return Ok(again(&base_version_required()));
     };
     match validate(&c, &ctx.principal, &input) {
         Ok(item) => match save_edit(&state, &ctx, r.id, base, &item).await {
@@ -1388,13 +1390,22 @@ pub async fn update_from_form(
 }
 
 /// An item as the API writes it: the input, and for an edit the version it
-/// was based on.
+/// was based on (required: without it an edit would silently overwrite
+/// whatever was written meanwhile).
 #[derive(Debug, Deserialize)]
 pub struct ItemBody {
     #[serde(flatten)]
     pub input: ItemInput,
     #[serde(default)]
-    pub base_version: u32,
+    pub base_version: Option<u32>,
+}
+
+/// An edit that does not say which version it started from is refused.
+fn base_version_required() -> Invalid {
+    Invalid::field(
+        "base_version",
+        "is required: the number of the version this edit starts from",
+    )
 }
 
 pub async fn api_create(
@@ -1425,9 +1436,13 @@ pub async fn api_update(
     ApiJson(body): ApiJson<ItemBody>,
 ) -> Result<Response, WebError> {
     editable(&state, &ctx, id).await?;
+    let base = body
+        .base_version
+        .filter(|&b| b > 0)
+        .ok_or_else(base_version_required)?;
     let c = context(&state).await?;
     let item = validate(&c, &ctx.principal, &body.input)?;
-    let r = save_edit(&state, &ctx, id, body.base_version, &item).await?;
+    let r = save_edit(&state, &ctx, id, base, &item).await?;
     Ok(Json(item_json(&state, &ctx, &r).await?).into_response())
 }
 
