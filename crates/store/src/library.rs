@@ -17,7 +17,7 @@ use accord_library::counter::{CheckedCampaign, ReachRow};
 use accord_library::groups::CheckedGroup;
 use accord_library::workflow::{Standing, Status};
 use accord_library::{
-    Campaign, Item, Shared, SharedWith, SharingGroup, Theme, ThemeGroup, Version, Vocabulary,
+    Campaign, InUse, Item, Shared, SharedWith, SharingGroup, Theme, ThemeGroup, Version, Vocabulary,
 };
 use sqlx::{Any, Transaction};
 
@@ -358,6 +358,38 @@ impl Store {
         self.sharing_group(id).await
     }
 
+    /// Deletes a group no item uses. Items that name it in any version are
+    /// counted and the deletion refused (`InUse`): a missing group shares
+    /// with nobody, so deleting it would silently change who reads them.
+    pub async fn delete_sharing_group(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // The feed's lock first: no item write interleaves with the count.
+        next_seq(&mut tx).await?;
+        let items = items_naming(&mut tx, |item| item.shared_with.group() == Some(id)).await?;
+        if items > 0 {
+            return Err(StoreError::Conflict(InUse::Group { items }.to_string()));
+        }
+        let done = sqlx::query("DELETE FROM sharing_groups WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("sharing group {id}")));
+        }
+        audit::append(
+            &mut tx,
+            &actor.event(
+                "library.group.delete",
+                format!("group:{id}"),
+                Outcome::Ok,
+                serde_json::json!({}),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn user_ids(&self, names: &BTreeSet<String>) -> Result<BTreeSet<i64>, StoreError> {
         let mut ids = BTreeSet::new();
         for name in names {
@@ -451,6 +483,83 @@ impl Store {
         .await?;
         tx.commit().await?;
         self.campaign(id).await
+    }
+
+    /// Replaces a campaign's name, description, dates and partners (the
+    /// caller has checked that recorded reach stays inside the dates).
+    pub async fn update_campaign(
+        &self,
+        actor: &Actor,
+        id: i64,
+        c: &CheckedCampaign,
+    ) -> Result<Campaign, StoreError> {
+        let before = self.campaign(id).await?;
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE library_campaigns SET name = $1, description = $2, starts = $3, ends = $4, partners = $5 WHERE id = $6",
+        )
+        .bind(&c.name)
+        .bind(&c.description)
+        .bind(c.starts.to_string())
+        .bind(c.ends.to_string())
+        .bind(encode(&c.partners))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("campaign {id}")));
+        }
+        audit::append(
+            &mut tx,
+            &actor.event(
+                "library.campaign.update",
+                format!("campaign:{id}"),
+                Outcome::Ok,
+                serde_json::json!({
+                    "name": c.name,
+                    "before": { "starts": before.starts.to_string(), "ends": before.ends.to_string() },
+                    "starts": c.starts.to_string(),
+                    "ends": c.ends.to_string(),
+                    "partners": c.partners,
+                }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        self.campaign(id).await
+    }
+
+    /// Deletes a campaign no item belongs to, in any version (`InUse`).
+    pub async fn delete_campaign(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // The feed's lock first: no item write interleaves with the count.
+        next_seq(&mut tx).await?;
+        let items = items_naming(&mut tx, |item| {
+            item.counter.as_ref().and_then(|c| c.campaign) == Some(id)
+        })
+        .await?;
+        if items > 0 {
+            return Err(StoreError::Conflict(InUse::Campaign { items }.to_string()));
+        }
+        let done = sqlx::query("DELETE FROM library_campaigns WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("campaign {id}")));
+        }
+        audit::append(
+            &mut tx,
+            &actor.event(
+                "library.campaign.delete",
+                format!("campaign:{id}"),
+                Outcome::Ok,
+                serde_json::json!({}),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
@@ -1171,6 +1280,24 @@ async fn insert_attachment(
     .bind(now)
     .fetch_one(&mut **tx)
     .await?)
+}
+
+/// How many items have a version for which `names` holds (withdrawn ones
+/// too: they are kept, with their versions, for their authors).
+async fn items_naming(
+    tx: &mut Transaction<'static, Any>,
+    names: impl Fn(&Item) -> bool,
+) -> Result<usize, StoreError> {
+    let docs: Vec<(i64, String)> = sqlx::query_as("SELECT item_id, doc FROM library_versions")
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut items = BTreeSet::new();
+    for (id, doc) in docs {
+        if !items.contains(&id) && names(&decode::<Item>(&doc)?) {
+            items.insert(id);
+        }
+    }
+    Ok(items.len())
 }
 
 /// Who wrote a version: its recorded user id, or for a version written

@@ -28,6 +28,8 @@ on_both_backends!(
     an_attachment_to_a_published_item_waits_for_review,
     an_edit_that_does_not_name_its_base_version_is_refused_and_changes_nothing,
     an_import_whose_file_is_refused_late_leaves_no_item_behind,
+    campaigns_are_edited_and_deleted_by_their_keepers_and_not_while_items_use_them,
+    a_sharing_group_that_items_use_is_not_deleted,
 );
 
 fn item_body(title: &str, marking: &str, distribution: &str, extra: Value) -> Value {
@@ -1338,4 +1340,284 @@ async fn an_import_whose_file_is_refused_late_leaves_no_item_behind(app: &TestAp
         app.store.library_attachments(*id, 1).await.unwrap().len(),
         2
     );
+}
+
+async fn campaigns_are_edited_and_deleted_by_their_keepers_and_not_while_items_use_them(
+    app: &TestApp,
+) {
+    cast(app).await;
+    let analyst = app.api_token("kaz.analyst").await;
+    let admin = app.api_token("kaz.admin").await;
+    let kgz = app.api_token("kgz.admin").await;
+    let sec = app.api_token("sec").await;
+    let (s, c) = api(
+        app,
+        Some(&admin),
+        Method::POST,
+        "/api/library/campaigns",
+        Some(&json!({"name": "Voices", "starts": "2026-01-01", "ends": "2026-12-31"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let campaign = c["id"].as_i64().unwrap();
+    let path = format!("/api/library/campaigns/{campaign}");
+    // The same input and checks as creating it.
+    let (s, v) = api(
+        app,
+        Some(&admin),
+        Method::PUT,
+        &path,
+        Some(&json!({"name": "Voices", "starts": "2026-06-01", "ends": "2026-01-01"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["fields"][0]["field"], "ends");
+    // Another member's administrator may not change it; nor a contributor.
+    for token in [&kgz, &analyst] {
+        let (s, _) = api(
+            app,
+            Some(token),
+            Method::PUT,
+            &path,
+            Some(&json!({"name": "Taken", "starts": "2026-01-01", "ends": "2026-12-31"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, _) = api(app, Some(token), Method::DELETE, &path, None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+    let (s, v) = api(app, Some(&admin), Method::PUT, &path, Some(&json!({"name": "Voices of return", "description": "d", "starts": "2026-01-01", "ends": "2026-11-30", "partners": "KAZ KGZ"}))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["name"], "Voices of return");
+    assert_eq!(v["ends"], "2026-11-30");
+    // With an item and its reach, the period cannot leave the reach out,
+    // and the campaign is not deleted.
+    let body = json!({
+        "kind": "counter-narrative", "marking": "CLEAR", "distribution": "platform",
+        "versions": [{"lang": "en", "title": "Came back", "summary": "", "body": "m"}],
+        "counter": {"channel": "messenger", "campaign": campaign.to_string()},
+    });
+    let id = published(app, &analyst, &admin, &body).await;
+    let (s, v) = api(app, Some(&analyst), Method::POST, &format!("/api/library/items/{id}/reach"), Some(&json!({"rows": [{"period_start": "2026-02-01", "period_end": "2026-02-28", "channel": "Telegram", "impressions": 5}]}))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = api(
+        app,
+        Some(&admin),
+        Method::PUT,
+        &path,
+        Some(&json!({"name": "Voices", "starts": "2026-03-01", "ends": "2026-11-30"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["fields"][0]["field"], "starts", "{v}");
+    assert!(
+        v["error"]["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("1 reach rows"),
+        "{v}"
+    );
+    let (s, v) = api(app, Some(&admin), Method::DELETE, &path, None).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("1 item(s)"),
+        "{v}"
+    );
+    assert_eq!(
+        app.store.campaign(campaign).await.unwrap().name,
+        "Voices of return",
+        "nothing changed"
+    );
+    // The page shows the refusal on the form, in Russian.
+    let b = app.sign_in("kaz.admin").await;
+    let r = app
+        .http
+        .post(app.at(&format!("/library/campaigns/{campaign}/delete")))
+        .header(COOKIE, b.cookie_header())
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(reqwest::header::ACCEPT_LANGUAGE, "ru")
+        .body(serde_urlencoded::to_string([("csrf", b.csrf.as_str())]).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("в кампании есть материалы (1)")
+    );
+    // The page's edit form: the input kept on a mistake.
+    let r = app
+        .post_form(
+            &b,
+            &format!("/library/campaigns/{campaign}"),
+            &[
+                ("name", "Voices kept"),
+                ("starts", "2026-01-01"),
+                ("ends", "not a date"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("value=\"Voices kept\""));
+    let r = app
+        .post_form(
+            &b,
+            &format!("/library/campaigns/{campaign}"),
+            &[
+                ("name", "Voices by form"),
+                ("starts", "2026-01-01"),
+                ("ends", "2026-12-31"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.store.campaign(campaign).await.unwrap().name,
+        "Voices by form"
+    );
+    // An unused campaign is deleted, by the secretariat too; audited.
+    let (_, c2) = api(
+        app,
+        Some(&admin),
+        Method::POST,
+        "/api/library/campaigns",
+        Some(&json!({"name": "Unused", "starts": "2026-01-01", "ends": "2026-12-31"})),
+    )
+    .await;
+    let (s, _) = api(
+        app,
+        Some(&sec),
+        Method::DELETE,
+        &format!("/api/library/campaigns/{}", c2["id"]),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) = api(
+        app,
+        None,
+        Method::GET,
+        &format!("/library/campaigns/{}", c2["id"]),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let audit = app
+        .store
+        .audit_records(&accord_store::AuditQuery {
+            before: None,
+            action: None,
+            actor: None,
+            limit: 500,
+        })
+        .await
+        .unwrap();
+    for action in ["library.campaign.update", "library.campaign.delete"] {
+        assert!(audit.iter().any(|r| r.action == action), "{action} audited");
+    }
+}
+
+async fn a_sharing_group_that_items_use_is_not_deleted(app: &TestApp) {
+    cast(app).await;
+    let analyst = app.api_token("kaz.analyst").await;
+    let admin = app.api_token("kaz.admin").await;
+    let kgz = app.api_token("kgz.admin").await;
+    let (_, g) = api(
+        app,
+        Some(&admin),
+        Method::POST,
+        "/api/library/groups",
+        Some(&json!({"name": "Used", "members": ["KGZ"]})),
+    )
+    .await;
+    let group = g["id"].as_i64().unwrap();
+    let path = format!("/api/library/groups/{group}");
+    published(
+        app,
+        &analyst,
+        &admin,
+        &item_body("Groupword one", "AMBER", "group", json!({"group": group})),
+    )
+    .await;
+    published(
+        app,
+        &analyst,
+        &admin,
+        &item_body("Groupword two", "GREEN", "group", json!({"group": group})),
+    )
+    .await;
+    // A member of the group may share with it, not delete it.
+    let (s, _) = api(app, Some(&kgz), Method::DELETE, &path, None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = api(app, Some(&admin), Method::DELETE, &path, None).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("used by 2 item(s)"),
+        "{v}"
+    );
+    assert_eq!(
+        search(app, Some(&kgz), "q=groupword").await["total"],
+        2,
+        "readers unchanged"
+    );
+    // The page says so on the group's form, in Russian.
+    let b = app.sign_in("kaz.admin").await;
+    let r = app
+        .http
+        .post(app.at(&format!("/library/groups/{group}/delete")))
+        .header(COOKIE, b.cookie_header())
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(reqwest::header::ACCEPT_LANGUAGE, "ru")
+        .body(serde_urlencoded::to_string([("csrf", b.csrf.as_str())]).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("используется в материалах (2)")
+    );
+    // An unused group is deleted by its keeper, and audited.
+    let (_, e) = api(
+        app,
+        Some(&admin),
+        Method::POST,
+        "/api/library/groups",
+        Some(&json!({"name": "Spare"})),
+    )
+    .await;
+    let r = app
+        .post_form(&b, &format!("/library/groups/{}/delete", e["id"]), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (s, _) = api(
+        app,
+        Some(&admin),
+        Method::GET,
+        &format!("/library/groups/{}", e["id"]),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let audit = app
+        .store
+        .audit_records(&accord_store::AuditQuery {
+            before: None,
+            action: Some("library.group.delete".into()),
+            actor: None,
+            limit: 10,
+        })
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1);
 }
