@@ -314,7 +314,7 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
             .create_library_item(author, Some(&owner), &item)
             .await?;
         store
-            .set_library_status(author, r.id, Status::Draft, Status::InReview, false, "")
+            .set_library_status(author, r.id, Status::Draft, Status::InReview, None, "")
             .await?;
         store
             .set_library_status(
@@ -322,7 +322,7 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
                 r.id,
                 Status::InReview,
                 Status::Published,
-                true,
+                Some(r.latest_version),
                 "",
             )
             .await?;
@@ -374,7 +374,7 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
         .create_library_item(&analyst, Some(&kaz), &waiting)
         .await?;
     store
-        .set_library_status(&analyst, r.id, Status::Draft, Status::InReview, false, "")
+        .set_library_status(&analyst, r.id, Status::Draft, Status::InReview, None, "")
         .await?;
     let draft = input(&Draft {
         kind: "training",

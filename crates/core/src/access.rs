@@ -204,6 +204,12 @@ pub enum Action {
     /// Keeping sharing groups and campaigns: members' administrators (their
     /// member's) and the secretariat.
     ManageSharingGroups,
+    /// Changing or deleting one sharing group or campaign, kept by `owner`
+    /// (`None`: the secretariat's): its owner member's administrators and
+    /// the secretariat.
+    KeepGroupOrCampaign {
+        owner: Option<MemberCode>,
+    },
     /// The library's theme vocabulary and its search index: the secretariat.
     ManageLibrary,
     /// Creating hash banks (the rule then says whose: a member's for its
@@ -266,6 +272,7 @@ impl Action {
             Action::ViewLibrary => "library.view",
             Action::ContributeToLibrary => "library.contribute",
             Action::ManageSharingGroups => "library.groups.manage",
+            Action::KeepGroupOrCampaign { .. } => "library.groups.keep",
             Action::ManageLibrary => "library.manage",
             Action::ViewPublishedList => "list.view",
             Action::ViewProposals => "proposals.view",
@@ -333,6 +340,10 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
             who.is_secretariat()
                 || (who.member().is_some() && who.role() == Some(Role::MemberAdmin))
         }
+        Action::KeepGroupOrCampaign { owner } => match owner {
+            Some(owner) => who.is_admin_of(owner),
+            None => who.is_secretariat(),
+        },
         Action::EditProgrammes | Action::ShareHashes | Action::ContributeToLibrary => {
             who.is_secretariat()
                 || (who.member().is_some()
@@ -588,6 +599,34 @@ mod tests {
             assert!(authorize(&sec, &act).is_ok());
             assert_eq!(authorize(&kaz_admin, &act), Err(Denied::Forbidden));
         }
+    }
+
+    #[test]
+    fn a_group_or_campaign_is_kept_by_its_owners_administrators_and_the_secretariat() {
+        let keep = |owner: Option<&str>| Action::KeepGroupOrCampaign {
+            owner: owner.map(code),
+        };
+        let sec = user(None, Role::SecretariatAdmin);
+        let kaz_admin = user(Some("KAZ"), Role::MemberAdmin);
+        assert!(authorize(&kaz_admin, &keep(Some("KAZ"))).is_ok());
+        assert!(authorize(&sec, &keep(Some("KAZ"))).is_ok());
+        assert!(authorize(&sec, &keep(None)).is_ok());
+        for other in [
+            user(Some("KAZ"), Role::Contributor),
+            user(Some("KGZ"), Role::MemberAdmin),
+            user(None, Role::Ombudsperson),
+        ] {
+            assert_eq!(
+                authorize(&other, &keep(Some("KAZ"))),
+                Err(Denied::Forbidden),
+                "{other:?}"
+            );
+        }
+        assert_eq!(authorize(&kaz_admin, &keep(None)), Err(Denied::Forbidden));
+        assert_eq!(
+            authorize(&Principal::Anonymous, &keep(Some("KAZ"))),
+            Err(Denied::NotSignedIn)
+        );
     }
 
     #[test]

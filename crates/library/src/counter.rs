@@ -278,6 +278,37 @@ pub struct Campaign {
     pub partners: BTreeSet<MemberCode>,
 }
 
+impl Campaign {
+    /// Who may change or delete it: the platform's one policy says (its
+    /// owner's administrators and the secretariat).
+    pub fn may_manage(&self, who: &accord_core::Principal) -> bool {
+        accord_core::authorize(who, &self.keeping()).is_ok()
+    }
+
+    /// The action changing or deleting it is, for the policy to decide.
+    pub fn keeping(&self) -> accord_core::Action {
+        accord_core::Action::KeepGroupOrCampaign {
+            owner: self.owner.clone(),
+        }
+    }
+
+    /// The campaign as its form shows it.
+    pub fn to_input(&self) -> CampaignInput {
+        CampaignInput {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            starts: self.starts.to_string(),
+            ends: self.ends.to_string(),
+            partners: self
+                .partners
+                .iter()
+                .map(MemberCode::as_str)
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CampaignInput {
@@ -340,6 +371,43 @@ impl CampaignInput {
                 partners,
             }),
             _ => Err(Invalid { errors }),
+        }
+    }
+}
+
+impl CheckedCampaign {
+    /// A changed period must still hold the reach already recorded for the
+    /// campaign's items: the same rule as entering a row, so no row is left
+    /// outside its campaign. A row outside is refused on the date that
+    /// excludes it, saying how many rows and the first of them.
+    pub fn check_reach(&self, recorded: &[ReachRow]) -> Result<(), Invalid> {
+        let before: Vec<&ReachRow> = recorded
+            .iter()
+            .filter(|r| r.period_start < self.starts)
+            .collect();
+        let after: Vec<&ReachRow> = recorded
+            .iter()
+            .filter(|r| r.period_end > self.ends)
+            .collect();
+        let mut errors = Vec::new();
+        for (field, rows) in [("starts", before), ("ends", after)] {
+            if let Some(first) = rows.iter().min_by_key(|r| (r.period_start, r.period_end)) {
+                push(
+                    &mut errors,
+                    field,
+                    format!(
+                        "{} reach rows of the campaign's items fall outside the new period (the first from {} to {}): keep them inside or correct them first",
+                        rows.len(),
+                        first.period_start,
+                        first.period_end
+                    ),
+                );
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Invalid { errors })
         }
     }
 }
@@ -845,5 +913,49 @@ mod tests {
             ..CampaignInput::default()
         };
         assert_eq!(c.validate().unwrap_err().errors[0].field, "ends");
+    }
+
+    #[test]
+    fn a_changed_period_must_keep_the_recorded_reach_inside() {
+        let c = CampaignInput {
+            name: "Voices".into(),
+            starts: "2026-03-01".into(),
+            ends: "2026-03-31".into(),
+            ..CampaignInput::default()
+        }
+        .validate()
+        .unwrap();
+        let row = |s: &str, e: &str| ReachRow {
+            period_start: Date::parse(s, &time::format_description::well_known::Iso8601::DATE)
+                .unwrap(),
+            period_end: Date::parse(e, &time::format_description::well_known::Iso8601::DATE)
+                .unwrap(),
+            channel: "Telegram".into(),
+            impressions: 1,
+            views: 0,
+            reactions: 0,
+            shares: 0,
+            comments: 0,
+            clicks: 0,
+            watch_seconds: None,
+        };
+        assert!(c.check_reach(&[row("2026-03-01", "2026-03-31")]).is_ok());
+        let e = c
+            .check_reach(&[
+                row("2026-02-01", "2026-02-28"),
+                row("2026-01-01", "2026-01-31"),
+                row("2026-03-01", "2026-03-31"),
+            ])
+            .unwrap_err();
+        assert_eq!(e.errors.len(), 1);
+        assert_eq!(e.errors[0].field, "starts");
+        assert!(
+            e.errors[0].message.starts_with("2 reach rows")
+                && e.errors[0]
+                    .message
+                    .contains("from 2026-01-01 to 2026-01-31"),
+            "{}",
+            e.errors[0].message
+        );
     }
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeSet;
 
 use accord_core::validation::{self, Invalid};
-use accord_core::{MemberCode, Principal};
+use accord_core::{Action, MemberCode, Principal, authorize};
 
 use crate::item::{members, push};
 
@@ -23,9 +23,17 @@ pub struct SharingGroup {
 }
 
 impl SharingGroup {
-    /// Its owner's administrators and the secretariat.
+    /// Who may change or delete it: the platform's one policy says (its
+    /// owner's administrators and the secretariat).
     pub fn may_manage(&self, who: &Principal) -> bool {
-        who.is_secretariat() || self.owner.as_ref().is_some_and(|o| who.is_admin_of(o))
+        authorize(who, &self.keeping()).is_ok()
+    }
+
+    /// The action changing or deleting it is, for the policy to decide.
+    pub fn keeping(&self) -> Action {
+        Action::KeepGroupOrCampaign {
+            owner: self.owner.clone(),
+        }
     }
 
     /// Who may share an item with the group: users of its owner and of its
@@ -37,6 +45,20 @@ impl SharingGroup {
                 .is_some_and(|m| self.owner.as_ref() == Some(m) || self.members.contains(m))
             || who.user_id().is_some_and(|u| self.users.contains(&u))
     }
+}
+
+/// Why a sharing group or a campaign is not deleted: items still use it.
+/// Deleting a group would silently change who reads its items (a missing
+/// group shares with nobody); deleting a campaign would orphan its items
+/// and their reach.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InUse {
+    #[error(
+        "the sharing group is used by {items} item(s): deleting it would change who reads them; share them otherwise first"
+    )]
+    Group { items: usize },
+    #[error("the campaign has {items} item(s): move them to another campaign or out of it first")]
+    Campaign { items: usize },
 }
 
 /// A group as a form or an API client writes it: members by code, users by

@@ -21,7 +21,7 @@ pub mod workflow;
 pub use counter::{
     AgeBand, Audience, Campaign, CampaignInput, Channel, CounterNarrative, Gender, ReachRow,
 };
-pub use groups::{SharingGroup, SharingGroupInput};
+pub use groups::{InUse, SharingGroup, SharingGroupInput};
 pub use item::{Item, ItemInput, LanguageVersion, Shared, SharedWith, Version};
 pub use themes::{Theme, ThemeGroup, Vocabulary};
 pub use workflow::{Status, Transition, WorkflowError};

@@ -8,6 +8,7 @@
 //! secretariat.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use std::fmt;
 
 use accord_core::tlp::Tlp;
@@ -79,6 +80,17 @@ impl Transition {
 pub enum WorkflowError {
     #[error("the author of an item cannot approve it: another reviewer must")]
     OwnApproval,
+    /// The four-eyes rule: whoever wrote a version since the last approval
+    /// (an administrator's edit too) does not approve it.
+    #[error(
+        "you wrote a version of this item since it was last approved: another reviewer must approve it"
+    )]
+    WroteSinceApproval,
+    /// The reviewer read an earlier version than the one in review.
+    #[error(
+        "the item changed since you read version {read}: read version {latest} and review again"
+    )]
+    ChangedSinceRead { read: u32, latest: u32 },
     #[error(
         "only a member administrator of the author's member (or the secretariat, for CLEAR items shared platform-wide) may review this item"
     )]
@@ -106,8 +118,27 @@ pub struct Standing<'a> {
     pub owner: Option<&'a MemberCode>,
     /// Whether a version has been approved (readers see the last one).
     pub has_published: bool,
-    /// The marking and distribution of the version in question.
+    /// The marking and distribution readers see: the approved version's,
+    /// or for a never-published item the latest's.
     pub shared: Shared,
+    /// The latest version's marking and distribution: what a reviewer judges.
+    pub latest_shared: Shared,
+    /// The latest version's number.
+    pub latest_version: u32,
+    /// The users who wrote a version since the last approval (every
+    /// version's writer when none was approved): none of them approves.
+    pub writers: BTreeSet<i64>,
+}
+
+impl Standing<'_> {
+    /// The standing as a reviewer judges it: with the latest version's
+    /// marking and distribution, since that is what approval publishes.
+    fn under_review(&self) -> Standing<'_> {
+        Standing {
+            shared: self.latest_shared.clone(),
+            ..self.clone()
+        }
+    }
 }
 
 /// A member administrator of `owner` itself (`Principal::is_admin_of` also
@@ -151,6 +182,16 @@ pub fn may_review(who: &Principal, s: &Standing<'_>) -> bool {
     }
 }
 
+/// Whether `who` may approve the item's latest version: a reviewer of it
+/// (judged by its own marking), neither its author nor anyone who wrote a
+/// version since the last approval.
+pub fn may_approve(who: &Principal, s: &Standing<'_>) -> bool {
+    let judged = s.under_review();
+    may_review(who, &judged)
+        && !is_author(who, s)
+        && !who.user_id().is_some_and(|u| s.writers.contains(&u))
+}
+
 /// Whether `who` works on the item: sees its drafts, its revision in review,
 /// and its withdrawn versions with the reason.
 pub fn works_on(who: &Principal, s: &Standing<'_>) -> bool {
@@ -168,12 +209,17 @@ pub fn may_read(who: &Principal, s: &Standing<'_>, distribution: &Distribution) 
     public_now && may_see(who, s.shared.marking, s.owner, distribution)
 }
 
-/// The status after `step` by `who`, or why not.
+/// The status after `step` by `who`, or why not. `read`: the version the
+/// reviewer read, when they say (an approval of another is refused). A
+/// reviewer judges the latest version, with its own marking and
+/// distribution; nobody who wrote a version since the last approval
+/// approves it.
 pub fn step(
     who: &Principal,
     s: &Standing<'_>,
     step: Transition,
     reason: &str,
+    read: Option<u32>,
 ) -> Result<Status, WorkflowError> {
     if s.status == Status::Withdrawn {
         return Err(WorkflowError::Withdrawn);
@@ -193,11 +239,25 @@ pub fn step(
             }
         }
         Transition::Approve | Transition::Return => {
-            if is_author(who, s) && step == Transition::Approve {
-                return Err(WorkflowError::OwnApproval);
+            let judged = s.under_review();
+            if step == Transition::Approve {
+                if is_author(who, s) {
+                    return Err(WorkflowError::OwnApproval);
+                }
+                if who.user_id().is_some_and(|u| s.writers.contains(&u)) {
+                    return Err(WorkflowError::WroteSinceApproval);
+                }
             }
-            if !may_review(who, s) {
+            if !may_review(who, &judged) {
                 return Err(WorkflowError::NotReviewer);
+            }
+            if let Some(read) = read
+                && read != s.latest_version
+            {
+                return Err(WorkflowError::ChangedSinceRead {
+                    read,
+                    latest: s.latest_version,
+                });
             }
             match (s.status, step) {
                 (Status::InReview, Transition::Approve) => Ok(Status::Published),
@@ -269,6 +329,9 @@ mod tests {
             owner: Some(owner),
             has_published: status == Status::Published,
             shared: shared.clone(),
+            latest_shared: shared.clone(),
+            latest_version: 1,
+            writers: BTreeSet::from([1]),
         }
     }
 
@@ -278,12 +341,12 @@ mod tests {
         let s = standing(&kaz, Status::InReview, &AMBER_GROUP);
         let author = user(1, "KAZ", Role::MemberAdmin);
         assert_eq!(
-            step(&author, &s, Transition::Approve, ""),
+            step(&author, &s, Transition::Approve, "", None),
             Err(WorkflowError::OwnApproval)
         );
         let colleague = user(2, "KAZ", Role::MemberAdmin);
         assert_eq!(
-            step(&colleague, &s, Transition::Approve, ""),
+            step(&colleague, &s, Transition::Approve, "", None),
             Ok(Status::Published)
         );
     }
@@ -294,12 +357,12 @@ mod tests {
         let s = standing(&kaz, Status::InReview, &AMBER_GROUP);
         let other = user(3, "KGZ", Role::MemberAdmin);
         assert_eq!(
-            step(&other, &s, Transition::Approve, ""),
+            step(&other, &s, Transition::Approve, "", None),
             Err(WorkflowError::NotReviewer)
         );
         let contributor = user(4, "KAZ", Role::Contributor);
         assert_eq!(
-            step(&contributor, &s, Transition::Approve, ""),
+            step(&contributor, &s, Transition::Approve, "", None),
             Err(WorkflowError::NotReviewer)
         );
     }
@@ -368,11 +431,11 @@ mod tests {
         let s = standing(&kaz, Status::Published, &AMBER_GROUP);
         let author = user(1, "KAZ", Role::Contributor);
         assert_eq!(
-            step(&author, &s, Transition::Withdraw, " "),
+            step(&author, &s, Transition::Withdraw, " ", None),
             Err(WorkflowError::ReasonRequired)
         );
         assert_eq!(
-            step(&author, &s, Transition::Withdraw, "superseded"),
+            step(&author, &s, Transition::Withdraw, "superseded", None),
             Ok(Status::Withdrawn)
         );
         let gone = standing(&kaz, Status::Withdrawn, &AMBER_GROUP);
@@ -420,13 +483,83 @@ mod tests {
         };
         let reviewer = user(2, "KAZ", Role::MemberAdmin);
         assert_eq!(
-            step(&reviewer, &s, Transition::Return, "fix"),
+            step(&reviewer, &s, Transition::Return, "fix", None),
             Ok(Status::Published)
         );
         let fresh = standing(&kaz, Status::InReview, &AMBER_GROUP);
         assert_eq!(
-            step(&reviewer, &fresh, Transition::Return, "fix"),
+            step(&reviewer, &fresh, Transition::Return, "fix", None),
             Ok(Status::Draft)
         );
+    }
+
+    #[test]
+    fn whoever_wrote_a_version_since_the_last_approval_cannot_approve_it() {
+        let kaz = code("KAZ");
+        // The author's colleague, an administrator, edited the revision.
+        let s = Standing {
+            has_published: true,
+            latest_version: 3,
+            writers: BTreeSet::from([2]),
+            ..standing(&kaz, Status::InReview, &AMBER_GROUP)
+        };
+        let editor = user(2, "KAZ", Role::MemberAdmin);
+        assert_eq!(
+            step(&editor, &s, Transition::Approve, "", None),
+            Err(WorkflowError::WroteSinceApproval)
+        );
+        assert!(!may_approve(&editor, &s));
+        // They may still send it back; another administrator approves.
+        assert_eq!(
+            step(&editor, &s, Transition::Return, "fix", None),
+            Ok(Status::Published)
+        );
+        let other = user(3, "KAZ", Role::MemberAdmin);
+        assert!(may_approve(&other, &s));
+        assert_eq!(
+            step(&other, &s, Transition::Approve, "", Some(3)),
+            Ok(Status::Published)
+        );
+        // The creator is barred even when only someone else wrote since.
+        let author = user(1, "KAZ", Role::MemberAdmin);
+        assert_eq!(
+            step(&author, &s, Transition::Approve, "", None),
+            Err(WorkflowError::OwnApproval)
+        );
+    }
+
+    #[test]
+    fn an_approval_of_a_version_other_than_the_latest_is_refused() {
+        let kaz = code("KAZ");
+        let s = Standing {
+            latest_version: 2,
+            ..standing(&kaz, Status::InReview, &AMBER_GROUP)
+        };
+        let reviewer = user(2, "KAZ", Role::MemberAdmin);
+        assert_eq!(
+            step(&reviewer, &s, Transition::Approve, "", Some(1)),
+            Err(WorkflowError::ChangedSinceRead { read: 1, latest: 2 })
+        );
+    }
+
+    #[test]
+    fn the_reviewer_judges_the_latest_versions_marking() {
+        let kaz = code("KAZ");
+        // Published CLEAR platform-wide; the revision in review is AMBER.
+        let clear = Shared {
+            marking: Tlp::Clear,
+            with: SharedWith::Platform,
+        };
+        let s = Standing {
+            has_published: true,
+            latest_version: 2,
+            latest_shared: AMBER_GROUP,
+            ..standing(&kaz, Status::InReview, &clear)
+        };
+        assert_eq!(
+            step(&secretariat(), &s, Transition::Approve, "", None),
+            Err(WorkflowError::NotReviewer)
+        );
+        assert!(!may_approve(&secretariat(), &s));
     }
 }

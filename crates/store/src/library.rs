@@ -17,7 +17,7 @@ use accord_library::counter::{CheckedCampaign, ReachRow};
 use accord_library::groups::CheckedGroup;
 use accord_library::workflow::{Standing, Status};
 use accord_library::{
-    Campaign, Item, Shared, SharedWith, SharingGroup, Theme, ThemeGroup, Version, Vocabulary,
+    Campaign, InUse, Item, Shared, SharedWith, SharingGroup, Theme, ThemeGroup, Version, Vocabulary,
 };
 use sqlx::{Any, Transaction};
 
@@ -43,6 +43,8 @@ pub struct ItemRecord {
     pub updated_at: i64,
     pub latest: Version,
     pub published: Option<Version>,
+    /// The users who wrote a version since the last approval.
+    pub writers: BTreeSet<i64>,
 }
 
 impl ItemRecord {
@@ -56,6 +58,9 @@ impl ItemRecord {
             owner: self.owner.as_ref(),
             has_published: self.published_version.is_some(),
             shared: shown.item.shared(),
+            latest_shared: self.latest.item.shared(),
+            latest_version: self.latest_version,
+            writers: self.writers.clone(),
         }
     }
 
@@ -82,6 +87,9 @@ pub struct AccessRow {
     pub published: Option<Shared>,
     /// The latest version's, for the people who work on it.
     pub latest: Shared,
+    pub latest_version: u32,
+    /// The users who wrote a version since the last approval.
+    pub writers: BTreeSet<i64>,
     pub seq: i64,
 }
 
@@ -96,6 +104,9 @@ impl AccessRow {
                 .published
                 .clone()
                 .unwrap_or_else(|| self.latest.clone()),
+            latest_shared: self.latest.clone(),
+            latest_version: self.latest_version,
+            writers: self.writers.clone(),
         }
     }
 }
@@ -347,6 +358,38 @@ impl Store {
         self.sharing_group(id).await
     }
 
+    /// Deletes a group no item uses. Items that name it in any version are
+    /// counted and the deletion refused (`InUse`): a missing group shares
+    /// with nobody, so deleting it would silently change who reads them.
+    pub async fn delete_sharing_group(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // The feed's lock first: no item write interleaves with the count.
+        next_seq(&mut tx).await?;
+        let items = items_naming(&mut tx, |item| item.shared_with.group() == Some(id)).await?;
+        if items > 0 {
+            return Err(StoreError::Conflict(InUse::Group { items }.to_string()));
+        }
+        let done = sqlx::query("DELETE FROM sharing_groups WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("sharing group {id}")));
+        }
+        audit::append(
+            &mut tx,
+            &actor.event(
+                "library.group.delete",
+                format!("group:{id}"),
+                Outcome::Ok,
+                serde_json::json!({}),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn user_ids(&self, names: &BTreeSet<String>) -> Result<BTreeSet<i64>, StoreError> {
         let mut ids = BTreeSet::new();
         for name in names {
@@ -442,6 +485,83 @@ impl Store {
         self.campaign(id).await
     }
 
+    /// Replaces a campaign's name, description, dates and partners (the
+    /// caller has checked that recorded reach stays inside the dates).
+    pub async fn update_campaign(
+        &self,
+        actor: &Actor,
+        id: i64,
+        c: &CheckedCampaign,
+    ) -> Result<Campaign, StoreError> {
+        let before = self.campaign(id).await?;
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE library_campaigns SET name = $1, description = $2, starts = $3, ends = $4, partners = $5 WHERE id = $6",
+        )
+        .bind(&c.name)
+        .bind(&c.description)
+        .bind(c.starts.to_string())
+        .bind(c.ends.to_string())
+        .bind(encode(&c.partners))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("campaign {id}")));
+        }
+        audit::append(
+            &mut tx,
+            &actor.event(
+                "library.campaign.update",
+                format!("campaign:{id}"),
+                Outcome::Ok,
+                serde_json::json!({
+                    "name": c.name,
+                    "before": { "starts": before.starts.to_string(), "ends": before.ends.to_string() },
+                    "starts": c.starts.to_string(),
+                    "ends": c.ends.to_string(),
+                    "partners": c.partners,
+                }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        self.campaign(id).await
+    }
+
+    /// Deletes a campaign no item belongs to, in any version (`InUse`).
+    pub async fn delete_campaign(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // The feed's lock first: no item write interleaves with the count.
+        next_seq(&mut tx).await?;
+        let items = items_naming(&mut tx, |item| {
+            item.counter.as_ref().and_then(|c| c.campaign) == Some(id)
+        })
+        .await?;
+        if items > 0 {
+            return Err(StoreError::Conflict(InUse::Campaign { items }.to_string()));
+        }
+        let done = sqlx::query("DELETE FROM library_campaigns WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("campaign {id}")));
+        }
+        audit::append(
+            &mut tx,
+            &actor.event(
+                "library.campaign.delete",
+                format!("campaign:{id}"),
+                Outcome::Ok,
+                serde_json::json!({}),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
         let rows: Vec<CampaignRow> = sqlx::query_as(
             "SELECT id, name, description, starts, ends, owner, partners FROM library_campaigns ORDER BY starts DESC, id",
@@ -486,13 +606,27 @@ impl Store {
         status: Status,
         attachments: &[NewAttachment],
     ) -> Result<ItemRecord, StoreError> {
-        let record = self
-            .insert_item(actor, owner, item, Some(slug), status)
-            .await?;
+        // The item and its files in one transaction: a file refused here
+        // leaves nothing of the item behind.
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let id = insert_item_in(&mut tx, actor, owner, item, Some(slug), status, now).await?;
         for a in attachments {
-            self.add_library_attachment(actor, record.id, a).await?;
+            let (name, sha256) = crate::plan::checked_file_parts(&a.file_name, &a.bytes)?;
+            insert_attachment(&mut tx, actor, id, 1, &name, &sha256, a, now).await?;
+            audit::append(
+                &mut tx,
+                &actor.event(
+                    "library.attachment.add",
+                    format!("library:{id}"),
+                    Outcome::Ok,
+                    serde_json::json!({ "file": name, "sha256": sha256, "size": a.bytes.len(), "version": 1 }),
+                ),
+            )
+            .await?;
         }
-        self.library_item(record.id).await
+        tx.commit().await?;
+        self.library_item(id).await
     }
 
     async fn insert_item(
@@ -503,50 +637,8 @@ impl Store {
         slug: Option<&str>,
         status: Status,
     ) -> Result<ItemRecord, StoreError> {
-        let now = now_ms();
         let mut tx = self.pool.begin().await?;
-        let seq = next_seq(&mut tx).await?;
-        let published = status == Status::Published;
-        let shared = item.shared();
-        let inserted = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO library_items (slug, kind, status, owner, author_id, author, latest_version, published_version, \
-             pub_marking, pub_shared, campaign_id, note, seq, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $10, NULL, $11, $12, $12) RETURNING id",
-        )
-        .bind(slug)
-        .bind(item.kind.as_str())
-        .bind(status.as_str())
-        .bind(owner.map(MemberCode::as_str))
-        .bind(actor.id)
-        .bind(&actor.label)
-        .bind(published.then_some(1_i64))
-        .bind(published.then(|| shared.marking.as_str()))
-        .bind(published.then(|| encode(&shared.with)))
-        .bind(item.counter.as_ref().and_then(|c| c.campaign))
-        .bind(seq)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await;
-        let id = match inserted {
-            Err(e) if StoreError::is_unique_violation(&e) => {
-                return Err(StoreError::Conflict(format!(
-                    "an item with the slug {} exists already",
-                    slug.unwrap_or("")
-                )));
-            }
-            other => other?,
-        };
-        insert_version(&mut tx, id, 1, item, &actor.label, now).await?;
-        audit::append(
-            &mut tx,
-            &actor.event(
-                "library.item.create",
-                format!("library:{id}"),
-                Outcome::Ok,
-                serde_json::json!({ "kind": item.kind, "marking": item.marking, "shared": item.shared_with.as_str(), "status": status }),
-            ),
-        )
-        .await?;
+        let id = insert_item_in(&mut tx, actor, owner, item, slug, status, now_ms()).await?;
         tx.commit().await?;
         self.library_item(id).await
     }
@@ -585,7 +677,7 @@ impl Store {
                 "item {id} changed since version {base} was opened (or was withdrawn): reload it and edit again"
             )));
         }
-        insert_version(&mut tx, id, next, item, &actor.label, now).await?;
+        insert_version(&mut tx, id, next, item, actor, now).await?;
         audit::append(
             &mut tx,
             &actor.event(
@@ -600,19 +692,27 @@ impl Store {
         self.library_item(id).await
     }
 
-    /// Moves an item to `to` (the workflow decided it may). Approval
-    /// publishes the latest version; `note` is the withdrawal's reason or
-    /// the reviewer's note.
+    /// Moves an item to `to` (the workflow decided it may). `approve`: the
+    /// version approved, which must still be the latest (else the item
+    /// changed meanwhile: stale); it is published. `note` is the
+    /// withdrawal's reason or the reviewer's note.
     pub async fn set_library_status(
         &self,
         actor: &Actor,
         id: i64,
         expected: Status,
         to: Status,
-        approve: bool,
+        approve: Option<u32>,
         note: &str,
     ) -> Result<ItemRecord, StoreError> {
         let record = self.library_item(id).await?;
+        // The update below also requires the latest to be unchanged since.
+        if approve.is_some_and(|v| v != record.latest_version) {
+            return Err(StoreError::Stale(format!(
+                "item {id} changed meanwhile: reload it and try again"
+            )));
+        }
+        let approve = approve.is_some();
         let mut tx = self.pool.begin().await?;
         let seq = next_seq(&mut tx).await?;
         let note = (!note.trim().is_empty()).then(|| note.trim().to_string());
@@ -677,6 +777,13 @@ impl Store {
             Some(n) => Some(self.library_version(id, n as u32).await?),
             None => None,
         };
+        let writers: Vec<(Option<i64>,)> = sqlx::query_as(sql!(
+            "SELECT {VERSION_WRITER} FROM library_versions v WHERE v.item_id = $1 AND v.number > $2"
+        ))
+        .bind(id)
+        .bind(row.7.unwrap_or(0))
+        .fetch_all(&self.pool)
+        .await?;
         Ok(ItemRecord {
             id: row.0,
             slug: row.1,
@@ -693,6 +800,7 @@ impl Store {
             updated_at: row.12,
             latest,
             published,
+            writers: writers.into_iter().filter_map(|(w,)| w).collect(),
         })
     }
 
@@ -737,16 +845,29 @@ impl Store {
     /// counts. `since`: only items changed after that feed number.
     pub async fn library_access(&self, since: i64) -> Result<Vec<AccessRow>, StoreError> {
         let rows: Vec<AccessDbRow> = sqlx::query_as(
-            "SELECT i.id, i.status, i.owner, i.author_id, i.pub_marking, i.pub_shared, v.doc, i.seq \
+            "SELECT i.id, i.status, i.owner, i.author_id, i.pub_marking, i.pub_shared, v.doc, i.latest_version, i.seq \
              FROM library_items i JOIN library_versions v ON v.item_id = i.id AND v.number = i.latest_version \
              WHERE i.seq > $1 ORDER BY i.seq",
         )
         .bind(since)
         .fetch_all(&self.pool)
         .await?;
+        let mut writers: std::collections::HashMap<i64, BTreeSet<i64>> = Default::default();
+        let written: Vec<(i64, Option<i64>)> = sqlx::query_as(sql!(
+            "SELECT v.item_id, {VERSION_WRITER} FROM library_versions v JOIN library_items i ON i.id = v.item_id \
+             WHERE i.seq > $1 AND v.number > COALESCE(i.published_version, 0)"
+        ))
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?;
+        for (item, w) in written {
+            if let Some(w) = w {
+                writers.entry(item).or_default().insert(w);
+            }
+        }
         rows.into_iter()
             .map(
-                |(id, st, owner, author_id, pub_marking, pub_shared, doc, seq)| {
+                |(id, st, owner, author_id, pub_marking, pub_shared, doc, latest_version, seq)| {
                     let latest: Item = decode(&doc)?;
                     let published = match (pub_marking, pub_shared) {
                         (Some(m), Some(s)) => Some(Shared {
@@ -764,6 +885,8 @@ impl Store {
                         author_id,
                         published,
                         latest: latest.shared(),
+                        latest_version: latest_version as u32,
+                        writers: writers.remove(&id).unwrap_or_default(),
                         seq,
                     })
                 },
@@ -864,51 +987,58 @@ impl Store {
 
     // ---- attachments ----
 
-    /// Attaches a file to the item's latest version (and those after it).
+    /// Attaches a file. Adding it is a change like an edit: a new version
+    /// on top of `base` (the latest's content, now with the file; a change
+    /// made meanwhile makes it stale), with the status the workflow gives
+    /// an edit. A published item's attachment so goes to review with a
+    /// revision, and readers keep the approved version's own attachments.
     pub async fn add_library_attachment(
         &self,
         actor: &Actor,
         id: i64,
+        base: u32,
         file: &NewAttachment,
+        status: Status,
     ) -> Result<AttachmentRecord, StoreError> {
         let (name, sha256) = crate::plan::checked_file_parts(&file.file_name, &file.bytes)?;
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
         let seq = next_seq(&mut tx).await?;
-        let latest: Option<i64> = sqlx::query_scalar("UPDATE library_items SET seq = $1, updated_at = $2 WHERE id = $3 AND status <> 'withdrawn' RETURNING latest_version")
-            .bind(seq)
-            .bind(now)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some(version) = latest else {
-            return Err(StoreError::Conflict(format!(
-                "library item {id} is withdrawn or does not exist"
+        let next = i64::from(base) + 1;
+        let done = sqlx::query(
+            "UPDATE library_items SET latest_version = $1, status = $2, seq = $3, updated_at = $4 \
+             WHERE id = $5 AND latest_version = $6 AND status <> 'withdrawn'",
+        )
+        .bind(next)
+        .bind(status.as_str())
+        .bind(seq)
+        .bind(now)
+        .bind(id)
+        .bind(i64::from(base))
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Stale(format!(
+                "item {id} changed since version {base} was opened (or was withdrawn): reload it and attach again"
             )));
-        };
-        let att: i64 = sqlx::query_scalar(
-            "INSERT INTO library_attachments (item_id, since_version, file_name, content_type, size, sha256, bytes, text, added_by, added_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        }
+        let doc: String = sqlx::query_scalar(
+            "SELECT doc FROM library_versions WHERE item_id = $1 AND number = $2",
         )
         .bind(id)
-        .bind(version)
-        .bind(&name)
-        .bind(&file.content_type)
-        .bind(file.bytes.len() as i64)
-        .bind(&sha256)
-        .bind(&file.bytes)
-        .bind(&file.text)
-        .bind(&actor.label)
-        .bind(now)
+        .bind(i64::from(base))
         .fetch_one(&mut *tx)
         .await?;
+        let item: Item = decode(&doc)?;
+        insert_version(&mut tx, id, next, &item, actor, now).await?;
+        let att = insert_attachment(&mut tx, actor, id, next, &name, &sha256, file, now).await?;
         audit::append(
             &mut tx,
             &actor.event(
                 "library.attachment.add",
                 format!("library:{id}"),
                 Outcome::Ok,
-                serde_json::json!({ "file": name, "sha256": sha256, "size": file.bytes.len() }),
+                serde_json::json!({ "file": name, "sha256": sha256, "size": file.bytes.len(), "version": next, "status": status }),
             ),
         )
         .await?;
@@ -1048,24 +1178,132 @@ impl Store {
     }
 }
 
+/// Writes a new item's row and version 1 in `tx`; returns its id.
+async fn insert_item_in(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    owner: Option<&MemberCode>,
+    item: &Item,
+    slug: Option<&str>,
+    status: Status,
+    now: i64,
+) -> Result<i64, StoreError> {
+    let seq = next_seq(tx).await?;
+    let published = status == Status::Published;
+    let shared = item.shared();
+    let inserted = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO library_items (slug, kind, status, owner, author_id, author, latest_version, published_version, \
+         pub_marking, pub_shared, campaign_id, note, seq, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $10, NULL, $11, $12, $12) RETURNING id",
+    )
+    .bind(slug)
+    .bind(item.kind.as_str())
+    .bind(status.as_str())
+    .bind(owner.map(MemberCode::as_str))
+    .bind(actor.id)
+    .bind(&actor.label)
+    .bind(published.then_some(1_i64))
+    .bind(published.then(|| shared.marking.as_str()))
+    .bind(published.then(|| encode(&shared.with)))
+    .bind(item.counter.as_ref().and_then(|c| c.campaign))
+    .bind(seq)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await;
+    let id = match inserted {
+        Err(e) if StoreError::is_unique_violation(&e) => {
+            return Err(StoreError::Conflict(format!(
+                "an item with the slug {} exists already",
+                slug.unwrap_or("")
+            )));
+        }
+        other => other?,
+    };
+    insert_version(tx, id, 1, item, actor, now).await?;
+    audit::append(
+        tx,
+        &actor.event(
+            "library.item.create",
+            format!("library:{id}"),
+            Outcome::Ok,
+            serde_json::json!({ "kind": item.kind, "marking": item.marking, "shared": item.shared_with.as_str(), "status": status }),
+        ),
+    )
+    .await?;
+    Ok(id)
+}
+
 async fn insert_version(
     tx: &mut Transaction<'static, Any>,
     id: i64,
     number: i64,
     item: &Item,
-    by: &str,
+    by: &Actor,
     now: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO library_versions (item_id, number, doc, created_at, created_by) VALUES ($1, $2, $3, $4, $5)")
+    sqlx::query("INSERT INTO library_versions (item_id, number, doc, created_at, created_by, created_by_id) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(id)
         .bind(number)
         .bind(encode(item))
         .bind(now)
-        .bind(by)
+        .bind(&by.label)
+        .bind(by.id)
         .execute(&mut **tx)
         .await?;
     Ok(())
 }
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_attachment(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    name: &str,
+    sha256: &str,
+    file: &NewAttachment,
+    now: i64,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO library_attachments (item_id, since_version, file_name, content_type, size, sha256, bytes, text, added_by, added_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(name)
+    .bind(&file.content_type)
+    .bind(file.bytes.len() as i64)
+    .bind(sha256)
+    .bind(&file.bytes)
+    .bind(&file.text)
+    .bind(&actor.label)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// How many items have a version for which `names` holds (withdrawn ones
+/// too: they are kept, with their versions, for their authors).
+async fn items_naming(
+    tx: &mut Transaction<'static, Any>,
+    names: impl Fn(&Item) -> bool,
+) -> Result<usize, StoreError> {
+    let docs: Vec<(i64, String)> = sqlx::query_as("SELECT item_id, doc FROM library_versions")
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut items = BTreeSet::new();
+    for (id, doc) in docs {
+        if !items.contains(&id) && names(&decode::<Item>(&doc)?) {
+            items.insert(id);
+        }
+    }
+    Ok(items.len())
+}
+
+/// Who wrote a version: its recorded user id, or for a version written
+/// before ids were recorded, the user its writer's name is.
+const VERSION_WRITER: &str =
+    "COALESCE(v.created_by_id, (SELECT u.id FROM users u WHERE u.username = v.created_by))";
 
 fn group_of(
     (id, name, owner, members, users): (i64, String, Option<String>, String, String),
@@ -1079,7 +1317,8 @@ fn group_of(
     })
 }
 
-/// id, status, owner, author, approved marking and distribution, latest doc, seq.
+/// id, status, owner, author, approved marking and distribution, latest
+/// doc, latest version, seq.
 type AccessDbRow = (
     i64,
     String,
@@ -1088,6 +1327,7 @@ type AccessDbRow = (
     Option<String>,
     Option<String>,
     String,
+    i64,
     i64,
 );
 

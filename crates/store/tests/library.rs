@@ -37,6 +37,7 @@ accord_store::on_both_backends!(|backend, test| super::run(backend, test).await;
     versions_cannot_be_altered_in_the_database,
     groups_resolve_user_names_and_refuse_unknown_ones,
     attachments_keep_their_digest_and_text_for_the_index,
+    an_imported_item_with_a_refused_file_leaves_nothing_behind,
     reach_rows_for_the_same_period_and_channel_replace_each_other,
 );
 
@@ -131,7 +132,7 @@ async fn approval_publishes_the_latest_version_and_moves_the_feed(store: Store) 
     let (changes, _) = store.library_changes(seq0 - 1, 100).await.unwrap();
     assert!(changes[0].1.is_none(), "a draft has nothing for the index");
     store
-        .set_library_status(&actor(), a.id, Status::Draft, Status::InReview, false, "")
+        .set_library_status(&actor(), a.id, Status::Draft, Status::InReview, None, "")
         .await
         .unwrap();
     let p = store
@@ -140,7 +141,7 @@ async fn approval_publishes_the_latest_version_and_moves_the_feed(store: Store) 
             a.id,
             Status::InReview,
             Status::Published,
-            true,
+            Some(a.latest_version),
             "",
         )
         .await
@@ -160,7 +161,7 @@ async fn approval_publishes_the_latest_version_and_moves_the_feed(store: Store) 
     // A status that changed meanwhile is refused.
     assert!(matches!(
         store
-            .set_library_status(&actor(), a.id, Status::Draft, Status::InReview, false, "")
+            .set_library_status(&actor(), a.id, Status::Draft, Status::InReview, None, "")
             .await,
         Err(StoreError::Stale(_))
     ));
@@ -170,7 +171,7 @@ async fn approval_publishes_the_latest_version_and_moves_the_feed(store: Store) 
             a.id,
             Status::InReview,
             Status::Withdrawn,
-            false,
+            None,
             "superseded",
         )
         .await
@@ -240,7 +241,7 @@ async fn attachments_keep_their_digest_and_text_for_the_index(store: Store) {
         .await
         .unwrap();
     store
-        .set_library_status(&actor(), a.id, Status::Draft, Status::InReview, false, "")
+        .set_library_status(&actor(), a.id, Status::Draft, Status::InReview, None, "")
         .await
         .unwrap();
     store
@@ -249,7 +250,7 @@ async fn attachments_keep_their_digest_and_text_for_the_index(store: Store) {
             a.id,
             Status::InReview,
             Status::Published,
-            true,
+            Some(a.latest_version),
             "",
         )
         .await
@@ -261,31 +262,115 @@ async fn attachments_keep_their_digest_and_text_for_the_index(store: Store) {
         text: "экстремизм в тюрьмах".into(),
     };
     let att = store
-        .add_library_attachment(&actor(), a.id, &file)
+        .add_library_attachment(&actor(), a.id, 1, &file, Status::InReview)
         .await
         .unwrap();
     assert_eq!(att.sha256.len(), 64);
+    assert_eq!(att.since_version, 2, "the file comes with a new version");
     let (meta, bytes) = store.library_attachment(a.id, att.id).await.unwrap();
     assert_eq!(meta.file_name, "Доклад.txt");
     assert_eq!(bytes, file.bytes);
+    // Readers keep the approved version and its own attachments (none).
+    let r = store.library_item(a.id).await.unwrap();
+    assert_eq!(
+        (r.status, r.latest_version, r.published_version),
+        (Status::InReview, 2, Some(1))
+    );
+    assert!(store.library_attachments(a.id, 1).await.unwrap().is_empty());
     let (changes, _) = store
         .library_changes(att_seq(&store, a.id).await - 1, 10)
         .await
         .unwrap();
-    assert!(changes[0].2.contains("тюрьмах"));
+    assert!(
+        !changes[0].2.contains("тюрьмах"),
+        "not indexed before review"
+    );
+    // A file added on top of a version that is no longer the latest is stale.
+    assert!(matches!(
+        store
+            .add_library_attachment(&actor(), a.id, 1, &file, Status::InReview)
+            .await,
+        Err(StoreError::Stale(_))
+    ));
+    store
+        .set_library_status(
+            &actor(),
+            a.id,
+            Status::InReview,
+            Status::Published,
+            Some(2),
+            "",
+        )
+        .await
+        .unwrap();
+    let (changes, _) = store
+        .library_changes(att_seq(&store, a.id).await - 1, 10)
+        .await
+        .unwrap();
+    assert!(changes[0].2.contains("тюрьмах"), "indexed once approved");
     let empty = NewAttachment {
         bytes: Vec::new(),
         ..file.clone()
     };
+    let seq = store.library_seq().await.unwrap();
     assert!(matches!(
-        store.add_library_attachment(&actor(), a.id, &empty).await,
+        store
+            .add_library_attachment(&actor(), a.id, 2, &empty, Status::InReview)
+            .await,
         Err(StoreError::Invalid(_))
     ));
+    assert_eq!(store.library_seq().await.unwrap(), seq, "nothing written");
     // Another item's attachment is not this item's.
     assert!(matches!(
         store.library_attachment(a.id + 1, att.id).await,
         Err(StoreError::NotFound(_))
     ));
+}
+
+async fn an_imported_item_with_a_refused_file_leaves_nothing_behind(store: Store) {
+    let good = NewAttachment {
+        file_name: "notes.txt".into(),
+        content_type: "text/plain".into(),
+        bytes: b"notes".to_vec(),
+        text: "notes".into(),
+    };
+    // The second file is refused by the store itself, after the item and
+    // the first file were written in the same transaction.
+    let empty = NewAttachment {
+        file_name: "empty.txt".into(),
+        bytes: Vec::new(),
+        ..good.clone()
+    };
+    let seq = store.library_seq().await.unwrap();
+    let refused = store
+        .import_library_item(
+            &actor(),
+            Some(&kaz()),
+            &item("Imported"),
+            "imported-item",
+            Status::InReview,
+            &[good.clone(), empty],
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Invalid(_))),
+        "{refused:?}"
+    );
+    assert_eq!(store.library_seq().await.unwrap(), seq, "nothing written");
+    // The same slug is free: the same item with good files is written whole.
+    let r = store
+        .import_library_item(
+            &actor(),
+            Some(&kaz()),
+            &item("Imported"),
+            "imported-item",
+            Status::InReview,
+            &[good],
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.slug.as_deref(), Some("imported-item"));
+    assert_eq!(store.library_attachments(r.id, 1).await.unwrap().len(), 1);
 }
 
 async fn att_seq(store: &Store, id: i64) -> i64 {

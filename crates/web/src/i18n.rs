@@ -327,6 +327,25 @@ mod tests {
         assert_eq!(Lang::Ru.message("must be at most 31"), "не больше 31");
     }
 
+    /// The library workflow's refusals a reviewer or author meets on the
+    /// item page are in Russian.
+    #[test]
+    fn the_library_workflow_refusals_are_translated() {
+        use accord_library::WorkflowError as W;
+        for e in [
+            W::OwnApproval,
+            W::WroteSinceApproval,
+            W::ChangedSinceRead { read: 1, latest: 2 },
+            W::NotReviewer,
+            W::NotEditor,
+            W::Withdrawn,
+            W::ReasonRequired,
+        ] {
+            let english = e.to_string();
+            assert_ne!(Lang::Ru.message(&english), english, "{english}");
+        }
+    }
+
     /// Every refusal of the hashing engine and the video decoder, as the
     /// pages show it, is in Russian.
     #[test]

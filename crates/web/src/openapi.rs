@@ -180,7 +180,7 @@ fn library_spec() -> (Value, Value) {
         "/api/library/search": { "get": op("Library", "The same search as GET /api/library/items", false, None, (200, r("LibrarySearch")), search) },
         "/api/library/items/{id}": {
             "get": op("Library", "An item the caller may read (404 when hidden): the approved version, or the latest for those who work on it", false, None, (200, r("LibraryItem")), id.clone()),
-            "put": op("Library", "A new version (base_version: the version the edit started from; 409 when it changed meanwhile)", true, Some("LibraryItemInput"), (200, r("LibraryItem")), id.clone())
+            "put": op("Library", "A new version (base_version, required: the version the edit started from; 422 without it, 409 when it changed meanwhile)", true, Some("LibraryItemInput"), (200, r("LibraryItem")), id.clone())
         },
         "/api/library/items/{id}/{step}": { "post": op("Library", "Submit, approve (not by the author), return (with a reason) or withdraw (a reason is required)", true, None, (200, r("LibraryItem")), step) },
         "/api/library/items/{id}/attachments": { "post": upload },
@@ -191,10 +191,17 @@ fn library_spec() -> (Value, Value) {
             "get": op("Library", "The sharing groups the caller keeps or belongs to", true, None, (200, json!({ "type": "array", "items": { "type": "object" } })), json!([])),
             "post": op("Library", "Create a sharing group of the caller's member (members by code, people by user name)", true, Some("SharingGroupInput"), (201, json!({ "type": "object" })), json!([]))
         },
-        "/api/library/groups/{id}": { "put": op("Library", "Replace a group's name, members and named people (its owner's administrators)", true, Some("SharingGroupInput"), (200, json!({ "type": "object" })), id.clone()) },
+        "/api/library/groups/{id}": {
+            "put": op("Library", "Replace a group's name, members and named people (its owner's administrators)", true, Some("SharingGroupInput"), (200, json!({ "type": "object" })), id.clone()),
+            "delete": op("Library", "Delete a group no item uses (its owner's administrators; 409, saying how many items, while any version of an item is shared with it)", true, None, (204, json!({})), id.clone())
+        },
         "/api/library/campaigns": {
             "get": op("Library", "The campaigns", false, None, (200, json!({ "type": "array", "items": { "type": "object" } })), json!([])),
             "post": op("Library", "Create a campaign", true, Some("CampaignInput"), (201, json!({ "type": "object" })), json!([]))
+        },
+        "/api/library/campaigns/{id}": {
+            "put": op("Library", "Replace a campaign's name, description, dates and partners (its owner's administrators; the same checks as creating it, and the reach already recorded must stay inside the dates)", true, Some("CampaignInput"), (200, json!({ "type": "object" })), id.clone()),
+            "delete": op("Library", "Delete a campaign no item belongs to (its owner's administrators; 409, saying how many items, otherwise)", true, None, (204, json!({})), id.clone())
         },
         "/api/library/themes": { "get": op("Library", "The theme vocabulary: drivers and responses, in English and Russian", false, None, (200, json!({ "type": "object" })), json!([])) }
     });

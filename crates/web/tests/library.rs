@@ -24,6 +24,12 @@ on_both_backends!(
     the_seeded_conference_and_good_practices_are_public,
     an_item_written_through_one_node_is_found_on_another,
     a_campaign_sums_the_reach_of_its_counter_narratives,
+    an_administrator_who_edited_a_revision_cannot_approve_it,
+    an_attachment_to_a_published_item_waits_for_review,
+    an_edit_that_does_not_name_its_base_version_is_refused_and_changes_nothing,
+    an_import_whose_file_is_refused_late_leaves_no_item_behind,
+    campaigns_are_edited_and_deleted_by_their_keepers_and_not_while_items_use_them,
+    a_sharing_group_that_items_use_is_not_deleted,
 );
 
 fn item_body(title: &str, marking: &str, distribution: &str, extra: Value) -> Value {
@@ -324,6 +330,16 @@ async fn the_access_matrix_leaks_nothing_on_any_path(app: &TestApp) {
             )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
+        // The file came with a revision, which readers get once approved.
+        let (s, v) = api(
+            app,
+            Some(&admin),
+            Method::POST,
+            &format!("/api/library/items/{id}/approve"),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
     }
     for viewer in VIEWERS {
         let token = match viewer {
@@ -534,6 +550,15 @@ async fn attachments_are_downloads_found_by_their_text_and_checked_for_their_typ
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["sha256"].as_str().unwrap().len(), 64);
     let att = v["id"].as_i64().unwrap();
+    let (s, v) = api(
+        app,
+        Some(&admin),
+        Method::POST,
+        &format!("/api/library/items/{id}/approve"),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
     // Found by a word of the attachment only.
     let found = search(app, None, "q=приграничье").await;
     assert_eq!(hit_ids(&found), BTreeSet::from([id]));
@@ -999,4 +1024,633 @@ async fn a_campaign_sums_the_reach_of_its_counter_narratives(app: &TestApp) {
         "the chart states its data"
     );
     assert!(!item.contains("<script"));
+}
+
+/// Approves as `token`: the status and body.
+async fn approve(app: &TestApp, token: &str, id: i64) -> (StatusCode, Value) {
+    api(
+        app,
+        Some(token),
+        Method::POST,
+        &format!("/api/library/items/{id}/approve"),
+        None,
+    )
+    .await
+}
+
+async fn an_administrator_who_edited_a_revision_cannot_approve_it(app: &TestApp) {
+    cast(app).await;
+    app.add_user("kaz.admin2", "KAZ", "member_admin").await;
+    let analyst = app.api_token("kaz.analyst").await;
+    let admin = app.api_token("kaz.admin").await;
+    let other_admin = app.api_token("kaz.admin2").await;
+    let id = published(
+        app,
+        &analyst,
+        &admin,
+        &item_body("Foureyes first", "GREEN", "platform", json!({})),
+    )
+    .await;
+    // The administrator (not the item's creator) writes the revision.
+    let mut edit = item_body("Foureyes second", "GREEN", "platform", json!({}));
+    edit["base_version"] = json!(1);
+    let (s, v) = api(
+        app,
+        Some(&admin),
+        Method::PUT,
+        &format!("/api/library/items/{id}"),
+        Some(&edit),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let before = app.store.library_seq().await.unwrap();
+    let (s, v) = approve(app, &admin, id).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("another reviewer must approve it"),
+        "{v}"
+    );
+    assert_eq!(
+        app.store.library_seq().await.unwrap(),
+        before,
+        "nothing changed"
+    );
+    assert_eq!(
+        app.store.library_item(id).await.unwrap().published_version,
+        Some(1)
+    );
+    // Their page offers no approval, and the form is refused in Russian.
+    let b = app.sign_in("kaz.admin").await;
+    let page = app
+        .get(&b, &format!("/library/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !page.contains(&format!("/library/{id}/approve")),
+        "no approve button"
+    );
+    let r = app
+        .http
+        .post(app.at(&format!("/library/{id}/approve")))
+        .header(COOKIE, b.cookie_header())
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(reqwest::header::ACCEPT_LANGUAGE, "ru")
+        .body(serde_urlencoded::to_string([("csrf", b.csrf.as_str()), ("version", "2")]).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("одобрить его должен другой рецензент")
+    );
+    // The creator is barred too, although someone else wrote the revision.
+    let (s, _) = approve(app, &analyst, id).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    // Another administrator, who wrote nothing since, approves.
+    let (s, v) = approve(app, &other_admin, id).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["published_version"], 2);
+    // After an approval the slate is clean: the next revision, written by
+    // the analyst, the first administrator may approve again.
+    let mut edit = item_body("Foureyes third", "GREEN", "platform", json!({}));
+    edit["base_version"] = json!(2);
+    let (s, _) = api(
+        app,
+        Some(&analyst),
+        Method::PUT,
+        &format!("/api/library/items/{id}"),
+        Some(&edit),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = approve(app, &admin, id).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+}
+
+async fn an_attachment_to_a_published_item_waits_for_review(app: &TestApp) {
+    cast(app).await;
+    let analyst = app.api_token("kaz.analyst").await;
+    let admin = app.api_token("kaz.admin").await;
+    let kgz = app.api_token("kgz.admin").await;
+    let id = published(
+        app,
+        &analyst,
+        &admin,
+        &item_body("Attachreview host", "CLEAR", "platform", json!({})),
+    )
+    .await;
+    let (s, v) = app
+        .post_upload_api(
+            &analyst,
+            &format!("/api/library/items/{id}/attachments"),
+            &[],
+            "unreviewed.txt",
+            b"Quokkaword unreviewed findings.",
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let att = v["id"].as_i64().unwrap();
+    assert_eq!(v["since_version"], 2, "the file comes with a new version");
+    // The author sees the revision in review, with the file.
+    let (_, v) = api(
+        app,
+        Some(&analyst),
+        Method::GET,
+        &format!("/api/library/items/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(v["status"], "in-review", "{v}");
+    assert_eq!(v["version"], 2);
+    assert_eq!(v["attachments"][0]["id"], att);
+    // Readers of the published version see nothing of it: API, page,
+    // download, search text.
+    for token in [None, Some(kgz.as_str())] {
+        let (s, v) = api(
+            app,
+            token,
+            Method::GET,
+            &format!("/api/library/items/{id}"),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(v["version"], 1, "{v}");
+        assert_eq!(v["attachments"], json!([]), "{v}");
+        let mut r = app
+            .http
+            .get(app.at(&format!("/api/library/items/{id}/attachments/{att}")));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        assert_eq!(r.send().await.unwrap().status(), StatusCode::NOT_FOUND);
+        assert_eq!(search(app, token, "q=quokkaword").await["total"], 0);
+    }
+    let page = app
+        .get(&app.anonymous().await, &format!("/library/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !page.contains("unreviewed.txt"),
+        "the page does not list it"
+    );
+    // Once approved, readers get it.
+    let (s, v) = approve(app, &admin, id).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, v) = api(
+        app,
+        None,
+        Method::GET,
+        &format!("/api/library/items/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(v["attachments"][0]["id"], att, "{v}");
+    assert_eq!(
+        hit_ids(&search(app, None, "q=quokkaword").await),
+        BTreeSet::from([id])
+    );
+    let r = app
+        .http
+        .get(app.at(&format!("/api/library/items/{id}/attachments/{att}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+async fn an_edit_that_does_not_name_its_base_version_is_refused_and_changes_nothing(app: &TestApp) {
+    cast(app).await;
+    let analyst = app.api_token("kaz.analyst").await;
+    let admin = app.api_token("kaz.admin").await;
+    let id = published(
+        app,
+        &analyst,
+        &admin,
+        &item_body("Baseword first", "GREEN", "platform", json!({})),
+    )
+    .await;
+    let before = app.store.library_seq().await.unwrap();
+    for base in [None, Some(json!(0))] {
+        let mut edit = item_body("Baseword second", "GREEN", "platform", json!({}));
+        if let Some(b) = base {
+            edit["base_version"] = b;
+        }
+        let (s, v) = api(
+            app,
+            Some(&analyst),
+            Method::PUT,
+            &format!("/api/library/items/{id}"),
+            Some(&edit),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["error"]["fields"][0]["field"], "base_version", "{v}");
+    }
+    // The page's form sends it; a form without it is refused, the input kept.
+    let b = app.sign_in("kaz.analyst").await;
+    let form = app
+        .get(&b, &format!("/library/{id}/edit"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        form.contains(r#"name="base_version" value="1""#),
+        "the form sends it"
+    );
+    let r = app
+        .http
+        .post(app.at(&format!("/library/{id}/edit")))
+        .header(COOKIE, b.cookie_header())
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(reqwest::header::ACCEPT_LANGUAGE, "ru")
+        .body(
+            serde_urlencoded::to_string([
+                ("csrf", b.csrf.as_str()),
+                ("kind", "research"),
+                ("marking", "GREEN"),
+                ("distribution", "platform"),
+                ("versions[0].lang", "en"),
+                ("versions[0].title", "Baseword kept"),
+            ])
+            .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("value=\"Baseword kept\""),
+        "the input is kept"
+    );
+    assert!(
+        page.contains("номер версии, с которой начата правка"),
+        "translated"
+    );
+    assert_eq!(
+        app.store.library_seq().await.unwrap(),
+        before,
+        "nothing changed"
+    );
+    let r = app.store.library_item(id).await.unwrap();
+    assert_eq!(
+        (r.latest_version, r.status),
+        (1, accord_library::Status::Published)
+    );
+}
+
+async fn an_import_whose_file_is_refused_late_leaves_no_item_behind(app: &TestApp) {
+    cast(app).await;
+    let user = app
+        .store
+        .user_by_username(&accord_core::Username::parse("kaz.analyst").unwrap())
+        .await
+        .unwrap();
+    let who = accord_core::Principal::of_user(&user);
+    let mut actor = accord_store::Actor::system("import");
+    actor.id = Some(user.id);
+    let md = "---\nkind: report\ntitle: Lateword report\nmarking: GREEN\nattachments: [notes.txt, empty.txt]\n---\n\nBody.\n";
+    // The empty file passes the type checks; the store refuses it after
+    // the item and the first file were written.
+    let files = vec![
+        ("late-refusal.en.md".to_string(), md.as_bytes().to_vec()),
+        ("notes.txt".to_string(), b"notes".to_vec()),
+        ("empty.txt".to_string(), Vec::new()),
+    ];
+    let before = app.store.library_seq().await.unwrap();
+    let report = accord_web::library_io::import_folder(
+        &app.store,
+        &who,
+        &actor,
+        &files,
+        false,
+        1 << 20,
+        &|_, _| {},
+    )
+    .await
+    .unwrap();
+    assert!(
+        matches!(&report[..], [accord_web::library_io::Imported::Refused { slug, .. }] if slug == "late-refusal"),
+        "the report says refused"
+    );
+    assert_eq!(
+        app.store.library_seq().await.unwrap(),
+        before,
+        "and nothing is stored"
+    );
+    let mine = app.store.library_items_by_author(&who).await.unwrap();
+    assert!(mine.is_empty(), "no item: {mine:?}");
+    // With the file mended, the item and both files are written together.
+    let mut files = files;
+    files[2].1 = b"now with content".to_vec();
+    let report = accord_web::library_io::import_folder(
+        &app.store,
+        &who,
+        &actor,
+        &files,
+        false,
+        1 << 20,
+        &|_, _| {},
+    )
+    .await
+    .unwrap();
+    let [accord_web::library_io::Imported::Added { id, .. }] = &report[..] else {
+        panic!("added once");
+    };
+    assert_eq!(
+        app.store.library_attachments(*id, 1).await.unwrap().len(),
+        2
+    );
+}
+
+async fn campaigns_are_edited_and_deleted_by_their_keepers_and_not_while_items_use_them(
+    app: &TestApp,
+) {
+    cast(app).await;
+    let analyst = app.api_token("kaz.analyst").await;
+    let admin = app.api_token("kaz.admin").await;
+    let kgz = app.api_token("kgz.admin").await;
+    let sec = app.api_token("sec").await;
+    let (s, c) = api(
+        app,
+        Some(&admin),
+        Method::POST,
+        "/api/library/campaigns",
+        Some(&json!({"name": "Voices", "starts": "2026-01-01", "ends": "2026-12-31"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let campaign = c["id"].as_i64().unwrap();
+    let path = format!("/api/library/campaigns/{campaign}");
+    // The same input and checks as creating it.
+    let (s, v) = api(
+        app,
+        Some(&admin),
+        Method::PUT,
+        &path,
+        Some(&json!({"name": "Voices", "starts": "2026-06-01", "ends": "2026-01-01"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["fields"][0]["field"], "ends");
+    // Another member's administrator may not change it; nor a contributor.
+    for token in [&kgz, &analyst] {
+        let (s, _) = api(
+            app,
+            Some(token),
+            Method::PUT,
+            &path,
+            Some(&json!({"name": "Taken", "starts": "2026-01-01", "ends": "2026-12-31"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, _) = api(app, Some(token), Method::DELETE, &path, None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+    let (s, v) = api(app, Some(&admin), Method::PUT, &path, Some(&json!({"name": "Voices of return", "description": "d", "starts": "2026-01-01", "ends": "2026-11-30", "partners": "KAZ KGZ"}))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["name"], "Voices of return");
+    assert_eq!(v["ends"], "2026-11-30");
+    // With an item and its reach, the period cannot leave the reach out,
+    // and the campaign is not deleted.
+    let body = json!({
+        "kind": "counter-narrative", "marking": "CLEAR", "distribution": "platform",
+        "versions": [{"lang": "en", "title": "Came back", "summary": "", "body": "m"}],
+        "counter": {"channel": "messenger", "campaign": campaign.to_string()},
+    });
+    let id = published(app, &analyst, &admin, &body).await;
+    let (s, v) = api(app, Some(&analyst), Method::POST, &format!("/api/library/items/{id}/reach"), Some(&json!({"rows": [{"period_start": "2026-02-01", "period_end": "2026-02-28", "channel": "Telegram", "impressions": 5}]}))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = api(
+        app,
+        Some(&admin),
+        Method::PUT,
+        &path,
+        Some(&json!({"name": "Voices", "starts": "2026-03-01", "ends": "2026-11-30"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["fields"][0]["field"], "starts", "{v}");
+    assert!(
+        v["error"]["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("1 reach rows"),
+        "{v}"
+    );
+    let (s, v) = api(app, Some(&admin), Method::DELETE, &path, None).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("1 item(s)"),
+        "{v}"
+    );
+    assert_eq!(
+        app.store.campaign(campaign).await.unwrap().name,
+        "Voices of return",
+        "nothing changed"
+    );
+    // The page shows the refusal on the form, in Russian.
+    let b = app.sign_in("kaz.admin").await;
+    let r = app
+        .http
+        .post(app.at(&format!("/library/campaigns/{campaign}/delete")))
+        .header(COOKIE, b.cookie_header())
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(reqwest::header::ACCEPT_LANGUAGE, "ru")
+        .body(serde_urlencoded::to_string([("csrf", b.csrf.as_str())]).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("в кампании есть материалы (1)")
+    );
+    // The page's edit form: the input kept on a mistake.
+    let r = app
+        .post_form(
+            &b,
+            &format!("/library/campaigns/{campaign}"),
+            &[
+                ("name", "Voices kept"),
+                ("starts", "2026-01-01"),
+                ("ends", "not a date"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("value=\"Voices kept\""));
+    let r = app
+        .post_form(
+            &b,
+            &format!("/library/campaigns/{campaign}"),
+            &[
+                ("name", "Voices by form"),
+                ("starts", "2026-01-01"),
+                ("ends", "2026-12-31"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.store.campaign(campaign).await.unwrap().name,
+        "Voices by form"
+    );
+    // An unused campaign is deleted, by the secretariat too; audited.
+    let (_, c2) = api(
+        app,
+        Some(&admin),
+        Method::POST,
+        "/api/library/campaigns",
+        Some(&json!({"name": "Unused", "starts": "2026-01-01", "ends": "2026-12-31"})),
+    )
+    .await;
+    let (s, _) = api(
+        app,
+        Some(&sec),
+        Method::DELETE,
+        &format!("/api/library/campaigns/{}", c2["id"]),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) = api(
+        app,
+        None,
+        Method::GET,
+        &format!("/library/campaigns/{}", c2["id"]),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let audit = app
+        .store
+        .audit_records(&accord_store::AuditQuery {
+            before: None,
+            action: None,
+            actor: None,
+            limit: 500,
+        })
+        .await
+        .unwrap();
+    for action in ["library.campaign.update", "library.campaign.delete"] {
+        assert!(audit.iter().any(|r| r.action == action), "{action} audited");
+    }
+}
+
+async fn a_sharing_group_that_items_use_is_not_deleted(app: &TestApp) {
+    cast(app).await;
+    let analyst = app.api_token("kaz.analyst").await;
+    let admin = app.api_token("kaz.admin").await;
+    let kgz = app.api_token("kgz.admin").await;
+    let (_, g) = api(
+        app,
+        Some(&admin),
+        Method::POST,
+        "/api/library/groups",
+        Some(&json!({"name": "Used", "members": ["KGZ"]})),
+    )
+    .await;
+    let group = g["id"].as_i64().unwrap();
+    let path = format!("/api/library/groups/{group}");
+    published(
+        app,
+        &analyst,
+        &admin,
+        &item_body("Groupword one", "AMBER", "group", json!({"group": group})),
+    )
+    .await;
+    published(
+        app,
+        &analyst,
+        &admin,
+        &item_body("Groupword two", "GREEN", "group", json!({"group": group})),
+    )
+    .await;
+    // A member of the group may share with it, not delete it.
+    let (s, _) = api(app, Some(&kgz), Method::DELETE, &path, None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = api(app, Some(&admin), Method::DELETE, &path, None).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("used by 2 item(s)"),
+        "{v}"
+    );
+    assert_eq!(
+        search(app, Some(&kgz), "q=groupword").await["total"],
+        2,
+        "readers unchanged"
+    );
+    // The page says so on the group's form, in Russian.
+    let b = app.sign_in("kaz.admin").await;
+    let r = app
+        .http
+        .post(app.at(&format!("/library/groups/{group}/delete")))
+        .header(COOKIE, b.cookie_header())
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(reqwest::header::ACCEPT_LANGUAGE, "ru")
+        .body(serde_urlencoded::to_string([("csrf", b.csrf.as_str())]).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("используется в материалах (2)")
+    );
+    // An unused group is deleted by its keeper, and audited.
+    let (_, e) = api(
+        app,
+        Some(&admin),
+        Method::POST,
+        "/api/library/groups",
+        Some(&json!({"name": "Spare"})),
+    )
+    .await;
+    let r = app
+        .post_form(&b, &format!("/library/groups/{}/delete", e["id"]), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (s, _) = api(
+        app,
+        Some(&admin),
+        Method::GET,
+        &format!("/library/groups/{}", e["id"]),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let audit = app
+        .store
+        .audit_records(&accord_store::AuditQuery {
+            before: None,
+            action: Some("library.group.delete".into()),
+            actor: None,
+            limit: 10,
+        })
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1);
 }

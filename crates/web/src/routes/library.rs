@@ -997,8 +997,10 @@ async fn render_item(
                 @if editor && r.status == Status::Draft {
                     form method="post" action={ "/library/" (r.id) "/submit" } { (csrf_field(ctx)) button type="submit" { (l.t("library.submit")) } }
                 }
-                @if reviewer && r.status == Status::InReview {
+                @if reviewer && r.status == Status::InReview && workflow::may_approve(&ctx.principal, &standing) {
                     form method="post" action={ "/library/" (r.id) "/approve" } { (csrf_field(ctx)) input type="hidden" name="version" value=(r.latest_version); button type="submit" { (l.t("library.approve")) } }
+                }
+                @if reviewer && r.status == Status::InReview {
                     form method="post" action={ "/library/" (r.id) "/return" } {
                         (csrf_field(ctx))
                         div.field { label for="return-reason" { (l.t("library.return_note")) } input type="text" id="return-reason" name="reason"; }
@@ -1064,7 +1066,7 @@ async fn related_items(
 /// The item form: fields named as the input's, three language blocks.
 const LANGUAGE_BLOCKS: usize = 3;
 
-fn input_from_form(fields: &[(String, String)]) -> (ItemInput, u32) {
+fn input_from_form(fields: &[(String, String)]) -> (ItemInput, Option<u32>) {
     let get = |k: &str| {
         fields
             .iter()
@@ -1150,7 +1152,7 @@ fn input_from_form(fields: &[(String, String)]) -> (ItemInput, u32) {
             links: get("counter.links"),
         });
     }
-    let base = get("base_version").trim().parse().unwrap_or(0);
+    let base = get("base_version").trim().parse().ok().filter(|&b| b > 0);
     (input, base)
 }
 
@@ -1362,7 +1364,6 @@ async fn save_edit(
 ) -> Result<ItemRecord, WebError> {
     let r = editable(state, ctx, id).await?;
     let status = workflow::after_edit(&ctx.principal, &r.standing()).map_err(workflow_error)?;
-    let base = if base == 0 { r.latest_version } else { base };
     let saved = state
         .store
         .update_library_item(&ctx.actor(), id, base, item, status)
@@ -1385,8 +1386,11 @@ pub async fn update_from_form(
         rejected(page(
             &ctx,
             l.t("library.edit"),
-            html! { h1 { (l.t("library.edit")) } (item_form(&ctx, &c, &format!("/library/{id}/edit"), &input, base, Some(invalid))) },
+            html! { h1 { (l.t("library.edit")) } (item_form(&ctx, &c, &format!("/library/{id}/edit"), &input, base.unwrap_or(0), Some(invalid))) },
         ))
+    };
+    let Some(base) = base else {
+        return Ok(again(&base_version_required()));
     };
     match validate(&c, &ctx.principal, &input) {
         Ok(item) => match save_edit(&state, &ctx, r.id, base, &item).await {
@@ -1399,13 +1403,22 @@ pub async fn update_from_form(
 }
 
 /// An item as the API writes it: the input, and for an edit the version it
-/// was based on.
+/// was based on (required: without it an edit would silently overwrite
+/// whatever was written meanwhile).
 #[derive(Debug, Deserialize)]
 pub struct ItemBody {
     #[serde(flatten)]
     pub input: ItemInput,
     #[serde(default)]
-    pub base_version: u32,
+    pub base_version: Option<u32>,
+}
+
+/// An edit that does not say which version it started from is refused.
+fn base_version_required() -> Invalid {
+    Invalid::field(
+        "base_version",
+        "is required: the number of the version this edit starts from",
+    )
 }
 
 pub async fn api_create(
@@ -1436,9 +1449,13 @@ pub async fn api_update(
     ApiJson(body): ApiJson<ItemBody>,
 ) -> Result<Response, WebError> {
     editable(&state, &ctx, id).await?;
+    let base = body
+        .base_version
+        .filter(|&b| b > 0)
+        .ok_or_else(base_version_required)?;
     let c = context(&state).await?;
     let item = validate(&c, &ctx.principal, &body.input)?;
-    let r = save_edit(&state, &ctx, id, body.base_version, &item).await?;
+    let r = save_edit(&state, &ctx, id, base, &item).await?;
     Ok(Json(item_json(&state, &ctx, &r).await?).into_response())
 }
 
@@ -1460,20 +1477,7 @@ async fn take_step(
     version: Option<u32>,
 ) -> Result<ItemRecord, WebError> {
     let r = readable(state, ctx, id).await?;
-    let mut standing = r.standing();
-    if matches!(step, Transition::Approve | Transition::Return) {
-        // A reviewer judges the version in review, with its own marking.
-        standing.shared = r.latest.item.shared();
-        if let Some(v) = version
-            && v != r.latest_version
-        {
-            return Err(WebError::Conflict(format!(
-                "the item changed since you read version {v}: read version {} and review again",
-                r.latest_version
-            )));
-        }
-    }
-    let to = match workflow::step(&ctx.principal, &standing, step, reason) {
+    let to = match workflow::step(&ctx.principal, &r.standing(), step, reason, version) {
         Ok(to) => to,
         Err(e @ (WorkflowError::NotReviewer | WorkflowError::NotEditor)) => {
             ctx.refused(state, Some(&Action::ContributeToLibrary)).await;
@@ -1481,7 +1485,7 @@ async fn take_step(
         }
         Err(e) => return Err(workflow_error(e)),
     };
-    let approve = step == Transition::Approve;
+    let approve = (step == Transition::Approve).then_some(r.latest_version);
     let saved = state
         .store
         .set_library_status(&ctx.actor(), id, r.status, to, approve, reason)
@@ -1559,7 +1563,10 @@ async fn attach(
     id: i64,
     upload: &Upload,
 ) -> Result<AttachmentRecord, WebError> {
-    editable(state, ctx, id).await?;
+    let r = editable(state, ctx, id).await?;
+    // A file is a change like an edit: on a published item, a revision
+    // that goes to review.
+    let status = workflow::after_edit(&ctx.principal, &r.standing()).map_err(workflow_error)?;
     let Some((_, file_name, bytes)) = upload
         .fields
         .iter()
@@ -1572,7 +1579,7 @@ async fn attach(
         checked_attachment(file_name, bytes.clone(), state.config.max_attachment_bytes).await?;
     let record = state
         .store
-        .add_library_attachment(&ctx.actor(), id, &file)
+        .add_library_attachment(&ctx.actor(), id, r.latest_version, &file, status)
         .await?;
     follow(state).await?;
     Ok(record)
@@ -2053,7 +2060,10 @@ fn render_group(
                 dt { (l.t("library.group_users")) } dd { (input.users.join(", ")) }
             }
             p.hint { (l.t("library.group_empty_explained")) }
-            @if g.may_manage(&ctx.principal) { h2 { (l.t("library.edit")) } (group_form(ctx, &format!("/library/groups/{}", g.id), input, errors)) }
+            @if g.may_manage(&ctx.principal) {
+                h2 { (l.t("library.edit")) } (group_form(ctx, &format!("/library/groups/{}", g.id), input, errors))
+                (delete_form(ctx, &format!("/library/groups/{}/delete", g.id), l.t("library.group_delete_hint")))
+            }
         },
     ))
 }
@@ -2092,6 +2102,58 @@ pub async fn update_group_from_form(
         }
         Err(e) => Err(e),
     }
+}
+
+/// A button that deletes what the page shows, with what it will refuse.
+fn delete_form(ctx: &Ctx, action: &str, hint: &str) -> Markup {
+    let l = ctx.lang;
+    html! {
+        h2 { (l.t("library.delete")) }
+        p.hint { (hint) }
+        form method="post" action=(action) {
+            (csrf_field(ctx))
+            button.danger type="submit" { (l.t("library.delete")) }
+        }
+    }
+}
+
+async fn delete_group(state: &AppState, ctx: &Ctx, id: i64) -> Result<(), WebError> {
+    let g = managed_group(state, ctx, id).await?;
+    ctx.require(state, &g.keeping()).await?;
+    state.store.delete_sharing_group(&ctx.actor(), id).await?;
+    follow(state).await?;
+    Ok(())
+}
+
+pub async fn delete_group_from_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    PostedForm(_): PostedForm<crate::forms::NoFields>,
+) -> Result<Response, WebError> {
+    match delete_group(&state, &ctx, id).await {
+        Ok(()) => Ok(Redirect::to("/library/groups").into_response()),
+        Err(WebError::Conflict(m)) => {
+            let g = managed_group(&state, &ctx, id).await?;
+            let input = SharingGroupInput {
+                name: g.name.clone(),
+                members: g.members.iter().map(|m| m.as_str().to_string()).collect(),
+                users: state.store.usernames(&g.users).await?,
+            };
+            let html = render_group(&ctx, &g, &input, Some(&Invalid::field("delete", m)))?;
+            Ok((StatusCode::CONFLICT, html).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn api_delete_group(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, WebError> {
+    delete_group(&state, &ctx, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn api_groups(
@@ -2146,19 +2208,32 @@ async fn render_campaigns(
             ul { @for c in &campaigns { li { a href={ "/library/campaigns/" (c.id) } { (c.name) } " " span.muted { (c.starts.to_string()) " – " (c.ends.to_string()) } } } }
             @if may_create {
                 h2 { (l.t("library.campaign_new")) }
-                (form_errors(l, errors))
-                form method="post" action="/library/campaigns" {
-                    (csrf_field(ctx))
-                    div.field { label for="name" { (l.t("library.group_name")) " *" } input type="text" id="name" name="name" value=(input.name) required; }
-                    div.field { label for="description" { (l.t("library.summary")) } textarea id="description" name="description" rows="2" { (input.description) } }
-                    div.field { label for="starts" { (l.t("library.from")) " *" } input type="date" id="starts" name="starts" value=(input.starts) required; }
-                    div.field { label for="ends" { (l.t("library.to")) " *" } input type="date" id="ends" name="ends" value=(input.ends) required; }
-                    div.field { label for="partners" { (l.t("library.partners")) } div.hint { (l.t("library.countries_hint")) } input type="text" id="partners" name="partners" value=(input.partners); }
-                    button type="submit" { (l.t("library.save")) }
-                }
+                (campaign_form(ctx, "/library/campaigns", input, errors))
             }
         },
     ))
+}
+
+/// The one campaign form, for creating and for editing.
+fn campaign_form(
+    ctx: &Ctx,
+    action: &str,
+    input: &CampaignInput,
+    errors: Option<&Invalid>,
+) -> Markup {
+    let l = ctx.lang;
+    html! {
+        (form_errors(l, errors))
+        form method="post" action=(action) {
+            (csrf_field(ctx))
+            div.field { label for="name" { (l.t("library.group_name")) " *" } input type="text" id="name" name="name" value=(input.name) required; }
+            div.field { label for="description" { (l.t("library.summary")) } textarea id="description" name="description" rows="2" { (input.description) } }
+            div.field { label for="starts" { (l.t("library.from")) " *" } input type="date" id="starts" name="starts" value=(input.starts) required; }
+            div.field { label for="ends" { (l.t("library.to")) " *" } input type="date" id="ends" name="ends" value=(input.ends) required; }
+            div.field { label for="partners" { (l.t("library.partners")) } div.hint { (l.t("library.countries_hint")) } input type="text" id="partners" name="partners" value=(input.partners); }
+            button type="submit" { (l.t("library.save")) }
+        }
+    }
 }
 
 async fn create_campaign(
@@ -2188,18 +2263,33 @@ pub async fn create_campaign_from_form(
     }
 }
 
+async fn found_campaign(state: &AppState, id: i64) -> Result<Campaign, WebError> {
+    match state.store.campaign(id).await {
+        Ok(c) => Ok(c),
+        Err(StoreError::NotFound(_)) => Err(WebError::NotFound(format!("campaign {id}"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// A campaign's page: its items the reader may read, and their reach summed.
 pub async fn campaign_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, WebError> {
+    let c = found_campaign(&state, id).await?;
+    render_campaign(&state, &ctx, &c, &c.to_input(), None).await
+}
+
+async fn render_campaign(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Campaign,
+    input: &CampaignInput,
+    errors: Option<&Invalid>,
+) -> Result<Html<String>, WebError> {
+    let id = c.id;
     let l = ctx.lang;
-    let c = match state.store.campaign(id).await {
-        Ok(c) => c,
-        Err(StoreError::NotFound(_)) => return Err(WebError::NotFound(format!("campaign {id}"))),
-        Err(e) => return Err(e.into()),
-    };
     let in_campaign: BTreeSet<i64> = state.store.campaign_items(id).await?.into_iter().collect();
     let ids = state.library.readable(&ctx.principal, |row| {
         in_campaign.contains(&row.id) && row.published.is_some() && row.status != Status::Withdrawn
@@ -2212,7 +2302,7 @@ pub async fn campaign_page(
         .await?
         .into_iter()
         .filter(|r| {
-            published_for(&state, &ctx, r)
+            published_for(state, ctx, r)
                 && r.published
                     .as_ref()
                     .and_then(|v| v.item.counter.as_ref())
@@ -2239,7 +2329,7 @@ pub async fn campaign_page(
         },
     );
     Ok(page(
-        &ctx,
+        ctx,
         &c.name,
         html! {
             p.muted { a href="/library/campaigns" { (l.t("library.campaigns_title")) } }
@@ -2254,8 +2344,105 @@ pub async fn campaign_page(
             p { (l.tf("library.reach_totals", &[("impressions", &totals.impressions.to_string()), ("engagements", &totals.engagements.to_string()), ("clicks", &totals.clicks.to_string())])) }
             h2 { (l.t("library.items")) }
             ul { @for r in &items { @if let Some(v) = &r.published { li { a href={ "/library/" (r.id) } { (v.item.version_in(l.code()).title) } " " (marking_badge(v.item.marking)) } } } }
+            @if c.may_manage(&ctx.principal) {
+                h2 { (l.t("library.edit")) }
+                (campaign_form(ctx, &format!("/library/campaigns/{id}"), input, errors))
+                (delete_form(ctx, &format!("/library/campaigns/{id}/delete"), l.t("library.campaign_delete_hint")))
+            }
         },
     ))
+}
+
+async fn update_campaign(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    input: &CampaignInput,
+) -> Result<Campaign, WebError> {
+    let c = found_campaign(state, id).await?;
+    ctx.require(state, &c.keeping()).await?;
+    let checked = input.validate()?;
+    // The reach already recorded for its items stays inside its dates.
+    let items = state.store.campaign_items(id).await?;
+    let recorded: Vec<counter::ReachRow> = state
+        .store
+        .library_reach(&items)
+        .await?
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
+    checked.check_reach(&recorded)?;
+    Ok(state
+        .store
+        .update_campaign(&ctx.actor(), id, &checked)
+        .await?)
+}
+
+pub async fn update_campaign_from_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    PostedForm(input): PostedForm<CampaignInput>,
+) -> Result<Response, WebError> {
+    match update_campaign(&state, &ctx, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/library/campaigns/{id}")).into_response()),
+        Err(WebError::Invalid(invalid)) => {
+            let c = found_campaign(&state, id).await?;
+            Ok(rejected(
+                render_campaign(&state, &ctx, &c, &input, Some(&invalid)).await?,
+            ))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn api_update_campaign(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<CampaignInput>,
+) -> Result<Json<Campaign>, WebError> {
+    Ok(Json(update_campaign(&state, &ctx, id, &input).await?))
+}
+
+async fn delete_campaign(state: &AppState, ctx: &Ctx, id: i64) -> Result<(), WebError> {
+    let c = found_campaign(state, id).await?;
+    ctx.require(state, &c.keeping()).await?;
+    state.store.delete_campaign(&ctx.actor(), id).await?;
+    Ok(())
+}
+
+pub async fn delete_campaign_from_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    PostedForm(_): PostedForm<crate::forms::NoFields>,
+) -> Result<Response, WebError> {
+    match delete_campaign(&state, &ctx, id).await {
+        Ok(()) => Ok(Redirect::to("/library/campaigns").into_response()),
+        Err(WebError::Conflict(m)) => {
+            let c = found_campaign(&state, id).await?;
+            let html = render_campaign(
+                &state,
+                &ctx,
+                &c,
+                &c.to_input(),
+                Some(&Invalid::field("delete", m)),
+            )
+            .await?;
+            Ok((StatusCode::CONFLICT, html).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn api_delete_campaign(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, WebError> {
+    delete_campaign(&state, &ctx, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn api_campaigns(State(state): State<AppState>) -> Result<Json<Vec<Campaign>>, WebError> {

@@ -597,6 +597,11 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
             keep_groups,
             library::update_group_from_form,
         )
+        .post(
+            "/library/groups/{id}/delete",
+            keep_groups,
+            library::delete_group_from_form,
+        )
         .get("/library/campaigns", view_library, library::campaigns_page)
         .post(
             "/library/campaigns",
@@ -607,6 +612,16 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
             "/library/campaigns/{id}",
             view_library,
             library::campaign_page,
+        )
+        .post(
+            "/library/campaigns/{id}",
+            keep_groups,
+            library::update_campaign_from_form,
+        )
+        .post(
+            "/library/campaigns/{id}/delete",
+            keep_groups,
+            library::delete_campaign_from_form,
         )
         .get("/library/themes", view_library, library::themes_page)
         .post(
@@ -681,6 +696,11 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
             keep_groups,
             library::api_update_group,
         )
+        .delete(
+            "/api/library/groups/{id}",
+            keep_groups,
+            library::api_delete_group,
+        )
         .get(
             "/api/library/campaigns",
             view_library,
@@ -690,6 +710,16 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
             "/api/library/campaigns",
             keep_groups,
             library::api_create_campaign,
+        )
+        .put(
+            "/api/library/campaigns/{id}",
+            keep_groups,
+            library::api_update_campaign,
+        )
+        .delete(
+            "/api/library/campaigns/{id}",
+            keep_groups,
+            library::api_delete_campaign,
         )
         .get("/api/library/themes", view_library, library::api_themes)
         .get("/banks", SignedIn, hashes::banks_page)
