@@ -135,6 +135,16 @@ async fn items_and_searches_download_as_stix_bundles_of_what_the_reader_may_read
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
+    // A file added to a published item is a revision: approved, it is out.
+    let (s, v) = api(
+        app,
+        Some(&admin),
+        Method::POST,
+        &format!("/api/library/items/{public}/approve"),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
     let green = published(
         app,
         &analyst,
