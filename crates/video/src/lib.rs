@@ -415,10 +415,6 @@ fn in_memory_file(_bytes: &[u8]) -> Result<std::fs::File, VideoError> {
     })
 }
 
-/// A child process under a deadline: a watchdog thread kills it when the
-/// deadline passes, its standard error is collected on a thread of its own
-/// (so a chatty child cannot block on a full pipe), and it is always reaped
-/// (on drop too), so no zombie outlives a request.
 /// The most memory (address space) a decoder child may map. A frame at
 /// the image limits is ~200 MB of RGB; ffmpeg's own buffers and libraries
 /// come on top.
@@ -429,14 +425,15 @@ const CHILD_OPEN_FILES: u64 = 64;
 
 /// Kernel limits on a decoder child, set between fork and exec, so a
 /// hostile video that finds a bug in a demuxer or decoder gets little:
-/// - it can write no file (`RLIMIT_FSIZE` 0: output goes to pipes, which
+/// - it can grow no file (`RLIMIT_FSIZE` 0: output goes to pipes, which
 ///   the limit does not cover) and dumps no core;
 /// - it cannot map more than [`CHILD_ADDRESS_SPACE`] or open more than
 ///   [`CHILD_OPEN_FILES`];
 /// - its CPU time ends with the deadline even if the watchdog thread were
-///   late (`RLIMIT_CPU`, which the kernel enforces with SIGKILL);
+///   late (`RLIMIT_CPU`: the kernel signals it, SIGXCPU, which ends it);
 /// - it cannot gain privileges through set-uid programs (`no_new_privs`),
-///   and it dies with the server (`PDEATHSIG`).
+///   and it is killed when the thread that started it ends (`PDEATHSIG`,
+///   best effort: a parent gone before the call is not noticed).
 ///
 /// This is not a sandbox (no seccomp or namespaces; see docs/security.md),
 /// but it contains what a sandbox would matter most for here.
@@ -480,6 +477,10 @@ fn confine(command: &mut Command, deadline: Instant) {
 #[cfg(not(target_os = "linux"))]
 fn confine(_command: &mut Command, _deadline: Instant) {}
 
+/// A child process under a deadline: a watchdog thread kills it when the
+/// deadline passes, its standard error is collected on a thread of its own
+/// (so a chatty child cannot block on a full pipe), and it is always reaped
+/// (on drop too), so no zombie outlives a request.
 struct Supervised {
     child: Arc<Mutex<Child>>,
     done: Arc<AtomicBool>,
@@ -503,9 +504,13 @@ impl Supervised {
         VideoError,
     > {
         confine(command, deadline);
+        // Nothing of the server's environment (a database URL with its
+        // password, FFREPORT which would make ffmpeg write a log): the
+        // program path alone is looked up as before.
+        let path = std::env::var_os("PATH").unwrap_or_default();
         let mut child = command
-            // FFREPORT would make ffmpeg write a log file.
-            .env_remove("FFREPORT")
+            .env_clear()
+            .env("PATH", path)
             .stdin(stdin)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

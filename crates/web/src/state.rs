@@ -29,6 +29,22 @@ pub struct AppState {
     pub taxii: Arc<crate::taxii_sync::Projector>,
 }
 
+/// Deletes batch screening results past their retention every ten
+/// minutes, so the names in them go even when nobody opens a job (reads
+/// expire them first too).
+fn spawn_result_sweeper(store: Store, hours: u32) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            let before = accord_store::now_ms() - i64::from(hours) * 3_600_000;
+            if let Err(e) = store.expire_screening_results(before).await {
+                tracing::warn!(error = %e, "could not delete expired screening results");
+            }
+        }
+    });
+}
+
 impl AppState {
     pub async fn new(
         store: Store,
@@ -38,6 +54,7 @@ impl AppState {
         let screening = Arc::new(Screening::new(file_lists));
         screening.refresh(&store).await?;
         screening.spawn_refresher(store.clone(), config.screening_refresh);
+        spawn_result_sweeper(store.clone(), config.screening_result_hours);
         let signing_key = config.signing_key.clone();
         if let Some(key) = &signing_key {
             // Versions published while the server was down (or by the CLI).
