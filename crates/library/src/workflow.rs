@@ -133,7 +133,7 @@ pub struct Standing<'a> {
 impl Standing<'_> {
     /// The standing as a reviewer judges it: with the latest version's
     /// marking and distribution, since that is what approval publishes.
-    fn under_review(&self) -> Standing<'_> {
+    pub fn under_review(&self) -> Standing<'_> {
         Standing {
             shared: self.latest_shared.clone(),
             ..self.clone()

@@ -67,13 +67,12 @@ impl ExportFormat {
 /// The version's STIX 2.1 bundle (what the `stix` export writes), for the
 /// TAXII server's projection.
 /// The projection revokes what a version removed by itself (with stubs
-/// and generations, docs/taxii.md), so its bundle carries no revocations.
+/// and generations, docs/taxii.md), so it reads versions without their
+/// previous one (`Store::published_list_alone`), and its bundle carries no
+/// revocations.
 pub fn stix_bundle(v: &PublishedVersion) -> Result<serde_json::Value, ExportError> {
-    let alone = PublishedVersion {
-        previous: None,
-        ..v.clone()
-    };
-    let body = write(&alone, ExportFormat::Stix)?;
+    debug_assert!(v.previous.is_none(), "read with published_list_alone");
+    let body = write(v, ExportFormat::Stix)?;
     serde_json::from_slice(&body).map_err(ExportError::from)
 }
 

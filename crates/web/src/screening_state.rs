@@ -59,7 +59,7 @@ impl Screening {
         }
         let mut lists = self.file_lists.clone();
         if let Some(v) = common_version {
-            let c = store.published_list(Some(v)).await?;
+            let c = store.published_list_alone(Some(v)).await?;
             let list = List {
                 source: accord_lists::ListSource::Accord,
                 generated: None,

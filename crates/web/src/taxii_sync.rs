@@ -277,7 +277,7 @@ async fn project_list(store: &Store) -> Result<(), StoreError> {
     let mark = store.taxii_mark("list").await?;
     let current = store.current_list_version().await?.unwrap_or(0);
     for number in mark + 1..=current {
-        let version = store.published_list(Some(number)).await?;
+        let version = store.published_list_alone(Some(number)).await?;
         let bundle = stix_bundle(&version).map_err(|e| StoreError::Conflict(e.to_string()))?;
         let stored = store.taxii_latest("list").await?;
         let revoked_ids: BTreeSet<&str> = stored

@@ -268,8 +268,9 @@ impl Store {
         Ok(v)
     }
 
-    /// [`Store::published_list`] without its previous version.
-    async fn published_list_alone(
+    /// [`Store::published_list`] without its previous version, for callers
+    /// that write no STIX export of it (screening, the TAXII projection).
+    pub async fn published_list_alone(
         &self,
         version: Option<i64>,
     ) -> Result<PublishedVersion, StoreError> {

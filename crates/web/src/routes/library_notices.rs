@@ -62,8 +62,8 @@ async fn recipients(
             .collect());
     }
     // A reviewer judges the version in review, with its own marking.
-    let mut standing = saved.standing();
-    standing.shared = saved.latest.item.shared();
+    let standing = saved.standing();
+    let standing = standing.under_review();
     Ok(state
         .store
         .users(None)
