@@ -257,6 +257,12 @@ async fn serve(
     if let Some(max) = file.max_attachment_bytes {
         config.max_attachment_bytes = max;
     }
+    if let Some(n) = file.anonymous_requests_per_minute {
+        config.anonymous_requests_per_minute = n;
+    }
+    if let Some(n) = file.token_requests_per_minute {
+        config.token_requests_per_minute = n;
+    }
     config.library_index =
         accord_web::library_state::index_path(file.library_index.as_deref(), url);
     config.iati = file.iati()?;

@@ -13,7 +13,7 @@ use serde::Deserialize;
     about = "Accord: the platform of the Central and South Asia partnership against violent extremism"
 )]
 pub struct Cli {
-    /// A TOML configuration file (keys: database, signing_key, bind, secure_cookies, trusted_proxies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names, screening_result_hours, screening_jobs_per_user, screening_max_rows, audit_anchor_minutes, ffmpeg, iati_reporting_org…).
+    /// A TOML configuration file (keys: database, signing_key, bind, secure_cookies, trusted_proxies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names, screening_result_hours, screening_jobs_per_user, screening_max_rows, anonymous_requests_per_minute, token_requests_per_minute, audit_anchor_minutes, ffmpeg, iati_reporting_org…).
     #[arg(long, global = true, env = "ACCORD_CONFIG")]
     pub config: Option<PathBuf>,
     #[command(subcommand)]
@@ -406,6 +406,12 @@ pub struct FileConfig {
     pub library_index: Option<PathBuf>,
     /// Largest library attachment, in bytes (default 50 MiB).
     pub max_attachment_bytes: Option<u64>,
+    /// Requests per minute one anonymous client may make on one node
+    /// (default 120; 0 turns the limit off).
+    pub anonymous_requests_per_minute: Option<u32>,
+    /// Requests per minute one API token may make on one node (default
+    /// 1,200; 0 turns the limit off).
+    pub token_requests_per_minute: Option<u32>,
 }
 
 impl FileConfig {

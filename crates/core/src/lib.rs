@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod client;
 pub mod focal_point;
 pub mod member;
 pub mod seed;

@@ -158,6 +158,9 @@ impl Store {
         username: &str,
         client: &str,
     ) -> Result<Result<(), i64>, StoreError> {
+        // An IPv6 client is counted by its /64: a fresh address per try
+        // would otherwise reset its allowance.
+        let client = &accord_core::client::client_network(client);
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
         let (failures, last_at, next_allowed_at): (i64, i64, i64) = sqlx::query_as(
@@ -205,6 +208,7 @@ impl Store {
         username: &str,
         client: &str,
     ) -> Result<(), StoreError> {
+        let client = &accord_core::client::client_network(client);
         sqlx::query("DELETE FROM sign_in_throttle WHERE username = $1 AND client = $2")
             .bind(username)
             .bind(client)

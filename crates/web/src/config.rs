@@ -50,6 +50,12 @@ pub struct Config {
     /// How uploaded videos are decoded for vPDQ (the ffmpeg program, the
     /// frame rate, the limits).
     pub video: accord_video::VideoOptions,
+    /// Requests one anonymous client (an IPv4 address, an IPv6 /64) may make
+    /// per minute on one node before `429`; 0 turns the limit off
+    /// ([`crate::rate_limit`]).
+    pub anonymous_requests_per_minute: u32,
+    /// Requests one API token may make per minute on one node; 0 is off.
+    pub token_requests_per_minute: u32,
     /// A new API token's lifetime when none is asked for, in days.
     pub token_days: u32,
     /// Largest library attachment, in bytes (50 MiB unless configured).
@@ -96,6 +102,12 @@ impl Default for Config {
             hash_lookups_per_minute: 6_000_000,
             lookup_tally_period: std::time::Duration::from_secs(60),
             video: accord_video::VideoOptions::default(),
+            // A person reading pages makes a few requests a minute; a page
+            // with its assets is one limited request (assets are exempt).
+            anonymous_requests_per_minute: 120,
+            // A border post screens batches of up to 1,000 names a request,
+            // a TAXII client polls; 20 a second is far above either.
+            token_requests_per_minute: 1_200,
             token_days: accord_core::token::DEFAULT_TOKEN_DAYS,
             max_attachment_bytes: accord_library::DEFAULT_MAX_ATTACHMENT_BYTES,
             library_index: None,

@@ -22,6 +22,7 @@ mod lookups;
 mod metrics;
 mod openapi;
 pub mod publication;
+mod rate_limit;
 mod render;
 mod routes;
 mod screening_state;

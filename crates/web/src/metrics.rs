@@ -43,6 +43,8 @@ pub struct Metrics {
     /// they are counted, not audited one by one.
     hash_signals: Counter,
     hash_signals_matched: Counter,
+    /// Requests refused by the per-client rate limit, by kind of caller.
+    rate_limited: Family<ActionLabels, Counter>,
 }
 
 impl Metrics {
@@ -83,7 +85,14 @@ impl Metrics {
             "Signals looked up in the hash banks that matched at least one hash",
             hash_signals_matched.clone(),
         );
+        let rate_limited = Family::<ActionLabels, Counter>::default();
+        registry.register(
+            "rate_limited",
+            "Requests refused with 429 by the per-client rate limit (label: anonymous or token)",
+            rate_limited.clone(),
+        );
         Metrics {
+            rate_limited,
             registry,
             hash_signals,
             hash_signals_matched,
@@ -98,6 +107,14 @@ impl Metrics {
         self.anonymous_refusals
             .get_or_create(&ActionLabels {
                 action: action.to_string(),
+            })
+            .inc();
+    }
+
+    pub fn rate_limited(&self, caller: &str) {
+        self.rate_limited
+            .get_or_create(&ActionLabels {
+                action: caller.to_string(),
             })
             .inc();
     }

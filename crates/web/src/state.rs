@@ -27,6 +27,8 @@ pub struct AppState {
     pub library: Arc<crate::library_state::Library>,
     /// The TAXII server's projection of the library, list and members.
     pub taxii: Arc<crate::taxii_sync::Projector>,
+    /// Requests per minute per anonymous client and per API token.
+    pub rate_limits: Arc<crate::rate_limit::RateLimits>,
 }
 
 /// Deletes batch screening results past their retention every ten
@@ -41,6 +43,18 @@ fn spawn_result_sweeper(store: Store, hours: u32) {
             if let Err(e) = store.expire_screening_results(before).await {
                 tracing::warn!(error = %e, "could not delete expired screening results");
             }
+        }
+    });
+}
+
+/// Forgets idle clients' buckets every minute, so a flood from many
+/// addresses leaves no lasting memory behind.
+fn spawn_rate_limit_sweeper(limits: Arc<crate::rate_limit::RateLimits>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            limits.forget_idle();
         }
     });
 }
@@ -85,7 +99,13 @@ impl AppState {
         );
         library.spawn_follower(store.clone(), config.library_follow);
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let rate_limits = Arc::new(crate::rate_limit::RateLimits::new(
+            config.anonymous_requests_per_minute,
+            config.token_requests_per_minute,
+        ));
+        spawn_rate_limit_sweeper(rate_limits.clone());
         Ok(AppState {
+            rate_limits,
             hashes,
             lookups,
             video_decodes: Arc::new(tokio::sync::Semaphore::new(cores)),

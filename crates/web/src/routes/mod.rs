@@ -844,6 +844,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .layer(from_fn_with_state((state.clone(), rules), gate::check))
         .layer(DefaultBodyLimit::max(limit))
+        .layer(from_fn_with_state(state.clone(), crate::rate_limit::limit))
         .layer(from_fn(render_errors))
         .layer(from_fn_with_state(state.clone(), context::resolve))
         .layer(from_fn_with_state(state.clone(), metrics::track))

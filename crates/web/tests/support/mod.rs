@@ -91,6 +91,10 @@ impl TestApp {
             lookup_tally_period: std::time::Duration::from_millis(300),
             // A batch over it fits in the upload limit.
             screening_max_rows: 1_000,
+            // Off: the access matrix alone makes thousands of anonymous
+            // requests from 127.0.0.1; `rate_limit.rs` turns it on.
+            anonymous_requests_per_minute: 0,
+            token_requests_per_minute: 0,
             ..Default::default()
         };
         configure(&mut config);
@@ -134,6 +138,8 @@ impl TestApp {
         let config = accord_web::Config {
             audit_anchor_interval: None,
             library_follow: std::time::Duration::from_millis(200),
+            anonymous_requests_per_minute: 0,
+            token_requests_per_minute: 0,
             ..Default::default()
         };
         let app = accord_web::app(store.clone(), config, Vec::new())
