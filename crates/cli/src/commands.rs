@@ -263,6 +263,14 @@ async fn serve(
     if let Some(n) = file.token_requests_per_minute {
         config.token_requests_per_minute = n;
     }
+    if let Some(n) = file.petitions_per_client_per_day {
+        anyhow::ensure!(n >= 1, "petitions_per_client_per_day must be at least 1");
+        config.petition_budget.per_client_per_day = n;
+    }
+    if let Some(n) = file.petition_notices_per_day {
+        anyhow::ensure!(n >= 0, "petition_notices_per_day must not be negative");
+        config.petition_budget.notices_per_day = n;
+    }
     config.library_index =
         accord_web::library_state::index_path(file.library_index.as_deref(), url);
     config.iati = file.iati()?;

@@ -13,7 +13,7 @@ use serde::Deserialize;
     about = "Accord: the platform of the Central and South Asia partnership against violent extremism"
 )]
 pub struct Cli {
-    /// A TOML configuration file (keys: database, signing_key, bind, secure_cookies, trusted_proxies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names, screening_result_hours, screening_jobs_per_user, screening_max_rows, anonymous_requests_per_minute, token_requests_per_minute, audit_anchor_minutes, ffmpeg, iati_reporting_org…).
+    /// A TOML configuration file (keys: database, signing_key, bind, secure_cookies, trusted_proxies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names, screening_result_hours, screening_jobs_per_user, screening_max_rows, anonymous_requests_per_minute, token_requests_per_minute, petitions_per_client_per_day, petition_notices_per_day, audit_anchor_minutes, ffmpeg, iati_reporting_org…).
     #[arg(long, global = true, env = "ACCORD_CONFIG")]
     pub config: Option<PathBuf>,
     #[command(subcommand)]
@@ -412,6 +412,11 @@ pub struct FileConfig {
     /// Requests per minute one API token may make on one node (default
     /// 1,200; 0 turns the limit off).
     pub token_requests_per_minute: Option<u32>,
+    /// Delisting petitions one client may file a day (default 5).
+    pub petitions_per_client_per_day: Option<i64>,
+    /// Petitions a day that each notify the ombudsperson (default 50; then
+    /// one notice says more are arriving).
+    pub petition_notices_per_day: Option<i64>,
 }
 
 impl FileConfig {

@@ -427,6 +427,7 @@ async fn load_common_list(
     let petition = store
         .create_petition(
             actor,
+            &accord_store::common_list::PetitionBudget::default(),
             &NewPetition {
                 subject: sponsor_p.subject.clone(),
                 petitioner_name: "Law office of A. Demo (for the foundation)".into(),
@@ -435,7 +436,8 @@ async fn load_common_list(
                 grounds: "The foundation closed its office in 2024 and its new board has no link to the organization.".into(),
             },
         )
-        .await?;
+        .await?
+        .into_tracking();
     let id = store
         .petitions(actor, None)
         .await?

@@ -1333,6 +1333,7 @@ async fn petitions_are_followed_by_tracking_number(store: Store) {
     let tracking = store
         .create_petition(
             &public,
+            &accord_store::common_list::PetitionBudget::default(),
             &NewPetition {
                 subject: a.clone(),
                 petitioner_name: "Law Office Example".into(),
@@ -1342,7 +1343,8 @@ async fn petitions_are_followed_by_tracking_number(store: Store) {
             },
         )
         .await
-        .unwrap();
+        .unwrap()
+        .into_tracking();
     assert!(tracking.tracking_number.starts_with("DP-"));
     assert_eq!(tracking.status, PetitionStatus::Received);
     let seen = store
@@ -1413,6 +1415,7 @@ async fn petitions_are_followed_by_tracking_number(store: Store) {
         store
             .create_petition(
                 &public,
+                &accord_store::common_list::PetitionBudget::default(),
                 &NewPetition {
                     subject: a,
                     petitioner_name: " ".into(),
@@ -1430,6 +1433,7 @@ async fn petition_for(store: &Store, subject: &str) -> i64 {
     store
         .create_petition(
             &Actor::system("public form"),
+            &accord_store::common_list::PetitionBudget::default(),
             &NewPetition {
                 subject: subject.into(),
                 petitioner_name: "A. Karim".into(),

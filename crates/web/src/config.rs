@@ -56,6 +56,10 @@ pub struct Config {
     pub anonymous_requests_per_minute: u32,
     /// Requests one API token may make per minute on one node; 0 is off.
     pub token_requests_per_minute: u32,
+    /// Petitions one client may file a day, and how many of the day's
+    /// petitions each notify the ombudsperson (held in the database, so on
+    /// every node).
+    pub petition_budget: accord_store::common_list::PetitionBudget,
     /// A new API token's lifetime when none is asked for, in days.
     pub token_days: u32,
     /// Largest library attachment, in bytes (50 MiB unless configured).
@@ -108,6 +112,7 @@ impl Default for Config {
             // A border post screens batches of up to 1,000 names a request,
             // a TAXII client polls; 20 a second is far above either.
             token_requests_per_minute: 1_200,
+            petition_budget: accord_store::common_list::PetitionBudget::default(),
             token_days: accord_core::token::DEFAULT_TOKEN_DAYS,
             max_attachment_bytes: accord_library::DEFAULT_MAX_ATTACHMENT_BYTES,
             library_index: None,

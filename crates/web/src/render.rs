@@ -166,6 +166,11 @@ impl<'a> Field<'a> {
         }
     }
 
+    /// A multi-line text: a `textarea` with the same label, hint and error.
+    pub fn textarea(name: &'a str, label: &'a str, value: &'a str) -> Field<'a> {
+        Field::text(name, label, value).kind("textarea")
+    }
+
     pub fn kind(mut self, kind: &'a str) -> Self {
         self.kind = kind;
         self
@@ -204,9 +209,15 @@ impl<'a> Field<'a> {
                 label for=(self.name) { (self.label) @if self.required { " *" } }
                 @if let Some(h) = self.hint { div.hint id=(hint_id) { (h) } }
                 @if let Some(e) = error { div.error-text id=(error_id) { (lang.message(&e.message)) } }
-                input type=(self.kind) id=(self.name) name=(self.name) value=(self.value)
-                    required[self.required] aria-invalid=[error.map(|_| "true")]
-                    aria-describedby=[(!described.is_empty()).then_some(described.as_str())];
+                @if self.kind == "textarea" {
+                    textarea id=(self.name) name=(self.name) rows="8"
+                        required[self.required] aria-invalid=[error.map(|_| "true")]
+                        aria-describedby=[(!described.is_empty()).then_some(described.as_str())] { (self.value) }
+                } @else {
+                    input type=(self.kind) id=(self.name) name=(self.name) value=(self.value)
+                        required[self.required] aria-invalid=[error.map(|_| "true")]
+                        aria-describedby=[(!described.is_empty()).then_some(described.as_str())];
+                }
             }
         }
     }

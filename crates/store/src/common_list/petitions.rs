@@ -65,6 +65,115 @@ pub struct NewPetition {
     pub grounds: String,
 }
 
+/// The longest grounds the form takes: about eight pages. Longer ones are
+/// a flood's way of costing the platform more than the flooder; evidence
+/// goes to the ombudsperson once they are in touch.
+pub const MAX_GROUNDS_CHARS: usize = 20_000;
+
+/// How many petitions one client may file a day, and how many of the
+/// day's petitions each notify the ombudsperson.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PetitionBudget {
+    pub per_client_per_day: i64,
+    pub notices_per_day: i64,
+}
+
+impl Default for PetitionBudget {
+    fn default() -> Self {
+        PetitionBudget {
+            per_client_per_day: 5,
+            notices_per_day: 50,
+        }
+    }
+}
+
+/// A petition received: filed now, or the same one filed before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filed {
+    New(PetitionTracking),
+    Existing(PetitionTracking),
+}
+
+impl Filed {
+    pub fn tracking(&self) -> &PetitionTracking {
+        match self {
+            Filed::New(t) | Filed::Existing(t) => t,
+        }
+    }
+
+    pub fn into_tracking(self) -> PetitionTracking {
+        match self {
+            Filed::New(t) | Filed::Existing(t) => t,
+        }
+    }
+}
+
+/// The UTC day of a Unix-millisecond instant, `YYYY-MM-DD`.
+fn utc_day(ms: i64) -> String {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .map(|t| t.date().to_string())
+        .unwrap_or_default()
+}
+
+fn next_utc_day_ms(ms: i64) -> i64 {
+    (ms.div_euclid(86_400_000) + 1) * 86_400_000
+}
+
+/// The budget key of a client on a day: a digest, so the table never holds
+/// a petitioner's address.
+fn client_key(ip: &str, day: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let network = accord_core::client::client_network(ip);
+    hex::encode(Sha256::digest(format!("{day}\n{network}")))
+}
+
+/// Counts one petition of `client` on `day`; returns the count with it.
+async fn count_petition(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    client: &str,
+    day: &str,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO petition_budget (client, day, filed) VALUES ($1, $2, 1) \
+         ON CONFLICT (client, day) DO UPDATE SET filed = petition_budget.filed + 1 \
+         RETURNING filed",
+    )
+    .bind(client)
+    .bind(day)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// An open petition on `subject` with the same contact and grounds (case
+/// and spacing aside).
+async fn open_duplicate(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    subject: &str,
+    contact: &str,
+    grounds: &str,
+) -> Result<Option<PetitionTracking>, StoreError> {
+    let squash = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let rows: Vec<PetitionRow> = sqlx::query_as(sql!(
+        "{PETITION_SELECT} WHERE s.public_id = $1 AND d.status IN ('received', 'under_review')"
+    ))
+    .bind(subject)
+    .fetch_all(&mut **tx)
+    .await?;
+    for row in rows {
+        let p: Petition = row.try_into()?;
+        if squash(&p.petitioner_contact) == squash(contact) && squash(&p.grounds) == squash(grounds)
+        {
+            return Ok(Some(PetitionTracking::from(&p)));
+        }
+    }
+    Ok(None)
+}
+
 /// What the public status page shows: no personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PetitionTracking {
@@ -188,11 +297,20 @@ pub(crate) fn normalize_tracking(s: &str) -> String {
 
 impl Store {
     /// Receives a petition from the public form. The subject must be listed.
+    ///
+    /// The same petition sent again (same subject, contact and grounds,
+    /// while the first is still open) is not filed twice: the first one's
+    /// tracking is returned ([`Filed::Existing`]). A client may file
+    /// `budget.per_client_per_day` petitions a day (refused with
+    /// [`StoreError::TooManyAttempts`] until the next UTC day), and the
+    /// ombudsperson is told of each of the day's first
+    /// `budget.notices_per_day`, then once that more are arriving.
     pub async fn create_petition(
         &self,
         actor: &Actor,
+        budget: &PetitionBudget,
         new: &NewPetition,
-    ) -> Result<PetitionTracking, StoreError> {
+    ) -> Result<Filed, StoreError> {
         let mut c = validation::Collector::default();
         let name = c.check(validation::name(
             "petitioner_name",
@@ -206,24 +324,59 @@ impl Store {
             true,
             1000,
         ));
-        let grounds = c.check(validation::text("grounds", &new.grounds, true, 50_000));
+        let grounds = c.check(validation::text(
+            "grounds",
+            &new.grounds,
+            true,
+            MAX_GROUNDS_CHARS,
+        ));
         c.finish()?;
         let (name, contact, grounds) = (
             name.unwrap_or_default(),
             contact.unwrap_or_default(),
             grounds.unwrap_or_default(),
         );
-        let subject = self.subject(new.subject.trim()).await?;
-        if subject.status != SubjectStatus::Listed || subject.merged_into.is_some() {
-            return Err(accord_core::Invalid::field(
+        // One answer for an identifier that is unknown and one that names a
+        // proposed, rejected or delisted subject: the public form must not
+        // tell them apart.
+        let not_listed = || {
+            StoreError::from(accord_core::Invalid::field(
                 "subject",
-                format!("{} is not on the published list", subject.public_id),
-            )
-            .into());
-        }
-        let tracking = new_tracking_number();
+                "no entry on the published list has this identifier",
+            ))
+        };
+        let subject = match self.subject(new.subject.trim()).await {
+            Ok(s) if s.status == SubjectStatus::Listed && s.merged_into.is_none() => s,
+            Ok(_) | Err(StoreError::NotFound(_)) => return Err(not_listed()),
+            Err(e) => return Err(e),
+        };
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
+        // The budget row is written first: the lock it takes orders
+        // concurrent petitions of one client, on every node.
+        let day = utc_day(now);
+        let filed_by_client: i64 =
+            count_petition(&mut tx, &client_key(&actor.ip, &day), &day).await?;
+        if filed_by_client > budget.per_client_per_day {
+            tx.rollback().await?;
+            return Err(StoreError::TooManyAttempts {
+                wait_ms: next_utc_day_ms(now) - now,
+            });
+        }
+        if let Some(existing) =
+            open_duplicate(&mut tx, &subject.public_id, &contact, &grounds).await?
+        {
+            // Sent twice (a reload, a back button): the first stands, and
+            // the second does not count against the client's day.
+            tx.rollback().await?;
+            return Ok(Filed::Existing(existing));
+        }
+        let filed_today: i64 = count_petition(&mut tx, "*", &day).await?;
+        sqlx::query("DELETE FROM petition_budget WHERE day < $1")
+            .bind(utc_day(now - 86_400_000))
+            .execute(&mut *tx)
+            .await?;
+        let tracking = new_tracking_number();
         let (id, subject_id): (i64, i64) = sqlx::query_as(
             "INSERT INTO delisting_petitions (tracking_number, subject_id, petitioner_name, petitioner_contact, \
              representative, grounds, status, created_at, updated_at) \
@@ -239,16 +392,32 @@ impl Store {
         .bind(&subject.public_id)
         .fetch_one(&mut *tx)
         .await?;
-        notifications::insert(
-            &mut tx,
-            &Recipient::Ombudsperson,
-            "petition_received",
-            &serde_json::json!({ "subject": subject.public_id, "petition": id }),
-            None,
-            Some(subject_id),
-            now,
-        )
-        .await?;
+        // A flood must not bury the ombudsperson's inbox: each of the day's
+        // first petitions is a notice, then one notice says more are
+        // coming (the queue lists them all).
+        if filed_today <= budget.notices_per_day {
+            notifications::insert(
+                &mut tx,
+                &Recipient::Ombudsperson,
+                "petition_received",
+                &serde_json::json!({ "subject": subject.public_id, "petition": id }),
+                None,
+                Some(subject_id),
+                now,
+            )
+            .await?;
+        } else if filed_today == budget.notices_per_day + 1 {
+            notifications::insert(
+                &mut tx,
+                &Recipient::Ombudsperson,
+                "petitions_many",
+                &serde_json::json!({ "day": day, "notices": budget.notices_per_day }),
+                None,
+                None,
+                now,
+            )
+            .await?;
+        }
         audit::append(
             &mut tx,
             &actor.event(
@@ -260,14 +429,14 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(PetitionTracking {
+        Ok(Filed::New(PetitionTracking {
             tracking_number: tracking,
             subject: subject.public_id,
             status: PetitionStatus::Received,
             outcome: None,
             created_at: now,
             updated_at: now,
-        })
+        }))
     }
 
     /// The public status of a petition, by its tracking number.

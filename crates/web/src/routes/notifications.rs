@@ -56,6 +56,7 @@ fn text(l: Lang, n: &Notification) -> &'static str {
         "deadline_near" => l.t("notice.deadline_near"),
         "period_ended_on_hold" => l.t("notice.period_ended_on_hold"),
         "petition_received" => l.t("notice.petition_received"),
+        "petitions_many" => l.t("notice.petitions_many"),
         "subject_listed_national" => l.t("notice.subject_listed_national"),
         "review_due" => l.t("notice.review_due"),
         "member_key_registered" => l.t("notice.member_key_registered"),

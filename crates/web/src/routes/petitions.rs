@@ -2,7 +2,9 @@
 //! reached by the tracking number. The status page shows no personal data.
 
 use accord_core::{Action, Invalid};
-use accord_store::common_list::{NewPetition, PetitionStatus, PetitionTracking};
+use accord_store::common_list::{
+    Filed, MAX_GROUNDS_CHARS, NewPetition, PetitionStatus, PetitionTracking,
+};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -52,10 +54,7 @@ fn form_page(ctx: &Ctx, form: &PetitionForm, errors: Option<&Invalid>) -> Html<S
                 div.field {
                     label { input type="checkbox" name="representative" value="yes" checked[form.representative == "yes"]; " " (l.t("petition.representative")) }
                 }
-                div.field {
-                    label for="grounds" { (l.t("petition.grounds")) " *" }
-                    textarea id="grounds" name="grounds" rows="8" required { (form.grounds) }
-                }
+                (Field::textarea("grounds", l.t("petition.grounds"), &form.grounds).required().hint(&l.tf("petition.grounds_hint", &[("max", &MAX_GROUNDS_CHARS.to_string())])).render_in(l, errors))
                 button type="submit" { (l.t("petition.submit")) }
             }
             h2 { (l.t("petition.follow")) }
@@ -86,19 +85,42 @@ pub async fn submit(
         representative: form.representative == "yes",
         grounds: form.grounds.clone(),
     };
-    match state.store.create_petition(&ctx.actor(), &new).await {
-        Ok(t) => {
+    let refused = |status: StatusCode, invalid: Invalid| {
+        let mut r = form_page(&ctx, &form, Some(&invalid)).into_response();
+        *r.status_mut() = status;
+        Ok(r)
+    };
+    match state
+        .store
+        .create_petition(&ctx.actor(), &state.config.petition_budget, &new)
+        .await
+    {
+        Ok(Filed::New(t)) => {
             Ok(Redirect::to(&format!("/petition/status/{}", t.tracking_number)).into_response())
         }
+        // Sent again (a reload, the back button): the first petition stands.
+        Ok(Filed::Existing(t)) => Ok(Redirect::to(&format!(
+            "/petition/status/{}?again=1",
+            t.tracking_number
+        ))
+        .into_response()),
         Err(accord_store::StoreError::Invalid(invalid)) => {
-            let mut r = form_page(&ctx, &form, Some(&invalid)).into_response();
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            refused(StatusCode::UNPROCESSABLE_ENTITY, invalid)
         }
-        Err(accord_store::StoreError::NotFound(_)) => {
-            let invalid = Invalid::field("subject", "no listed entry has this identifier");
-            let mut r = form_page(&ctx, &form, Some(&invalid)).into_response();
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        // The day's petitions from this client are used up: said on the
+        // form, with what was typed kept.
+        Err(accord_store::StoreError::TooManyAttempts { wait_ms }) => {
+            let hours = (wait_ms + 3_599_999) / 3_600_000;
+            let message = ctx
+                .lang
+                .tf("petition.budget_spent", &[("hours", &hours.to_string())]);
+            let mut r = refused(
+                StatusCode::TOO_MANY_REQUESTS,
+                Invalid::field("grounds", message),
+            )?;
+            if let Ok(v) = axum::http::HeaderValue::from_str(&(wait_ms / 1000).max(1).to_string()) {
+                r.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+            }
             Ok(r)
         }
         Err(e) => Err(e.into()),
@@ -118,13 +140,14 @@ pub async fn lookup(axum::extract::Query(q): axum::extract::Query<Lookup>) -> Re
     ))
 }
 
-fn status_view(ctx: &Ctx, t: &PetitionTracking) -> Html<String> {
+fn status_view(ctx: &Ctx, t: &PetitionTracking, again: bool) -> Html<String> {
     let l = ctx.lang;
     page(
         ctx,
         l.t("petition.status_title"),
         html! {
             h1 { (l.t("petition.status_title")) }
+            @if again { p.notice { (l.t("petition.sent_again")) } }
             dl.facts {
                 dt { (l.t("petition.tracking")) } dd { code { (t.tracking_number) } }
                 dt { (l.t("petition.subject")) } dd { code { (t.subject) } }
@@ -138,14 +161,21 @@ fn status_view(ctx: &Ctx, t: &PetitionTracking) -> Html<String> {
     )
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StatusQuery {
+    again: Option<String>,
+}
+
 pub async fn status(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(tracking): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<StatusQuery>,
 ) -> Result<Html<String>, WebError> {
     ctx.require(&state, &Action::Petition).await?;
     let t = state.store.petition_status(&tracking).await?;
-    Ok(status_view(&ctx, &t))
+    Ok(status_view(&ctx, &t, q.again.is_some()))
 }
 
 #[derive(Deserialize)]
@@ -158,7 +188,9 @@ pub struct PetitionBody {
     grounds: String,
 }
 
-/// The public petition, as JSON: no account needed.
+/// The public petition, as JSON: no account needed. `201` for a new
+/// petition, `200` with the first one's tracking when the same petition
+/// was already filed and is still open.
 pub async fn api_create(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -172,8 +204,14 @@ pub async fn api_create(
         representative: body.representative,
         grounds: body.grounds,
     };
-    let t = state.store.create_petition(&ctx.actor(), &new).await?;
-    Ok((StatusCode::CREATED, axum::Json(t)))
+    let filed = state
+        .store
+        .create_petition(&ctx.actor(), &state.config.petition_budget, &new)
+        .await?;
+    Ok(match filed {
+        Filed::New(t) => (StatusCode::CREATED, axum::Json(t)),
+        Filed::Existing(t) => (StatusCode::OK, axum::Json(t)),
+    })
 }
 
 pub async fn api_status(

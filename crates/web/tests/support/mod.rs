@@ -284,13 +284,14 @@ impl TestApp {
 impl TestApp {
     /// Lists a subject the way the procedure does when no state objects:
     /// Kazakhstan proposes, and the deadline passes.
-    pub async fn list_by_silence(
+    /// Kazakhstan proposes listing `name`; the proposal stays pending.
+    pub async fn propose_listing(
         &self,
         kind: accord_store::common_list::SubjectKind,
         name: &str,
         statement: &str,
         summary: &str,
-    ) {
+    ) -> accord_store::common_list::ProposalRecord {
         use accord_store::common_list::{NewProposal, SubjectKind};
         let schema = if kind == SubjectKind::Individual {
             accord_lists::EntrySchema::Person
@@ -309,8 +310,7 @@ impl TestApp {
             accord_core::MemberKind::RegionalState,
             accord_core::Role::MemberAdmin,
         );
-        let proposal = self
-            .store
+        self.store
             .create_proposal(
                 &Actor::system("test"),
                 &kaz,
@@ -318,7 +318,18 @@ impl TestApp {
                 time::OffsetDateTime::now_utc(),
             )
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// Kazakhstan proposes listing `name`, adopted by silence at its deadline.
+    pub async fn list_by_silence(
+        &self,
+        kind: accord_store::common_list::SubjectKind,
+        name: &str,
+        statement: &str,
+        summary: &str,
+    ) {
+        let proposal = self.propose_listing(kind, name, statement, summary).await;
         self.store
             .advance_due(
                 &Actor::system("test"),

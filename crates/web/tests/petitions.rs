@@ -1,0 +1,234 @@
+//! The public delisting petition under attack, on both databases: one
+//! answer for an unknown and an unlisted subject; the same petition sent
+//! twice is filed once; a client's daily budget (counted in the database,
+//! so on every node) ends in a translated refusal on the form with the
+//! input kept; a flood stops notifying the ombudsperson one by one; long
+//! grounds are refused by their length.
+
+mod support;
+
+use accord_store::common_list::{Recipient, SubjectKind};
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT_LANGUAGE, LOCATION, RETRY_AFTER};
+use serde_json::{Value, json};
+use support::*;
+
+accord_store::on_both_backends!(|backend, test| {
+    let app = super::TestApp::spawn_with(backend, |c| {
+        c.petition_budget.per_client_per_day = 2;
+        c.petition_budget.notices_per_day = 1;
+        c.trusted_proxies = vec![accord_web::TrustedProxy::parse("127.0.0.0/8").unwrap()];
+    })
+    .await;
+    if let Some(app) = app {
+        test(&app).await;
+        app.finish().await;
+    }
+};
+    unknown_and_unlisted_subjects_get_one_answer,
+    the_same_petition_sent_twice_is_filed_once,
+    a_clients_daily_budget_is_refused_on_the_form_and_a_flood_stops_notifying,
+    grounds_longer_than_the_limit_are_refused_with_the_input_kept,
+);
+
+fn petition(subject: &str, contact: &str, grounds: &str) -> Value {
+    json!({ "subject": subject, "petitioner_name": "A. Karim", "petitioner_contact": contact, "grounds": grounds })
+}
+
+async fn post(app: &TestApp, client: &str, body: &Value) -> (StatusCode, Value) {
+    let r = app
+        .http
+        .post(app.at("/api/petitions"))
+        .header("x-forwarded-for", client)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.json().await.unwrap())
+}
+
+async fn listed(app: &TestApp, name: &str) {
+    app.list_by_silence(SubjectKind::Individual, name, "case", "Recruits.")
+        .await;
+}
+
+async fn unknown_and_unlisted_subjects_get_one_answer(app: &TestApp) {
+    let pending = app
+        .propose_listing(SubjectKind::Individual, "Pending Person", "case", "x")
+        .await;
+    let (s1, unknown) = post(
+        app,
+        "192.0.2.1",
+        &petition("ACL-9999", "a@example.org", "g"),
+    )
+    .await;
+    let (s2, unlisted) = post(
+        app,
+        "192.0.2.1",
+        &petition(&pending.subject, "a@example.org", "g"),
+    )
+    .await;
+    assert_eq!(s1, StatusCode::UNPROCESSABLE_ENTITY, "{unknown}");
+    assert_eq!(s2, s1);
+    assert_eq!(
+        unknown["error"], unlisted["error"],
+        "a pending subject must read as an unknown one"
+    );
+    // Refusals spend no budget: a real petition still goes through.
+    listed(app, "Abdulla Karimov").await;
+    let (s, _) = post(
+        app,
+        "192.0.2.1",
+        &petition("ACL-0002", "a@example.org", "g"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+}
+
+async fn the_same_petition_sent_twice_is_filed_once(app: &TestApp) {
+    listed(app, "Abdulla Karimov").await;
+    let visitor = app.anonymous().await;
+    let fields = [
+        ("subject", "ACL-0001"),
+        ("petitioner_name", "Abdulla Karimov"),
+        ("petitioner_contact", "lawyer@example.org"),
+        ("grounds", "Mistaken identity.\r\nSee the ruling."),
+    ];
+    let first = app.post_form(&visitor, "/petition", &fields).await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let first = first.headers()[LOCATION].to_str().unwrap().to_string();
+    // The back button and the same button again.
+    let again = app.post_form(&visitor, "/petition", &fields).await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    let again = again.headers()[LOCATION].to_str().unwrap().to_string();
+    assert_eq!(again, format!("{first}?again=1"));
+    let page = app.get(&visitor, &again).await.text().await.unwrap();
+    assert!(page.contains("already been received"), "{page}");
+    // Over the API, with other spacing and case: the same, 200 not 201.
+    let (s, body) = post(
+        app,
+        "127.0.0.1",
+        &petition(
+            "ACL-0001",
+            "Lawyer@Example.org ",
+            "Mistaken  identity.\nSee the ruling.",
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert!(first.ends_with(body["tracking_number"].as_str().unwrap()));
+    let all = app
+        .store
+        .petitions(&accord_store::Actor::system("test"), None)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 1, "filed once");
+}
+
+async fn a_clients_daily_budget_is_refused_on_the_form_and_a_flood_stops_notifying(app: &TestApp) {
+    listed(app, "Abdulla Karimov").await;
+    for n in 0..2 {
+        let (s, body) = post(
+            app,
+            "198.51.100.7",
+            &petition("ACL-0001", &format!("p{n}@example.org"), "g"),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+    }
+    // The third from that client: refused with how long to wait, and no
+    // petition stored.
+    let (s, body) = post(
+        app,
+        "198.51.100.7",
+        &petition("ACL-0001", "p3@example.org", "g"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    // On the form: in Russian, with what was typed kept.
+    let visitor = app.anonymous().await;
+    let r = app
+        .http
+        .post(app.at("/petition"))
+        .header("x-forwarded-for", "198.51.100.7")
+        .header(ACCEPT_LANGUAGE, "ru")
+        .header(reqwest::header::COOKIE, visitor.cookie_header())
+        .form(&[
+            ("csrf", visitor.csrf.as_str()),
+            ("subject", "ACL-0001"),
+            ("petitioner_name", "Abdulla Karimov"),
+            ("petitioner_contact", "p4@example.org"),
+            ("grounds", "My own words, typed once."),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers().contains_key(RETRY_AFTER));
+    let html = r.text().await.unwrap();
+    assert!(html.contains("слишком много ходатайств"), "{html}");
+    assert!(html.contains("My own words, typed once."), "input kept");
+    // Another client still can.
+    let (s, _) = post(
+        app,
+        "198.51.100.8",
+        &petition("ACL-0001", "q@example.org", "g"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    assert_eq!(
+        app.store
+            .petitions(&accord_store::Actor::system("test"), None)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    // One notice for the first, one saying more are coming, then none.
+    let notices = app
+        .store
+        .notifications(&Recipient::Ombudsperson, 0, false, 100)
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = notices.iter().map(|n| n.kind.as_str()).collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "petition_received").count(),
+        1,
+        "{kinds:?}"
+    );
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "petitions_many").count(),
+        1,
+        "{kinds:?}"
+    );
+}
+
+async fn grounds_longer_than_the_limit_are_refused_with_the_input_kept(app: &TestApp) {
+    listed(app, "Abdulla Karimov").await;
+    let long = "x".repeat(accord_store::common_list::MAX_GROUNDS_CHARS + 1);
+    let (s, body) = post(
+        app,
+        "192.0.2.9",
+        &petition("ACL-0001", "a@example.org", &long),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["fields"][0]["field"], "grounds", "{body}");
+    let visitor = app.anonymous().await;
+    let r = app
+        .post_form(
+            &visitor,
+            "/petition",
+            &[
+                ("subject", "ACL-0001"),
+                ("petitioner_name", "A. Karim"),
+                ("petitioner_contact", "a@example.org"),
+                ("grounds", &long),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(&long), "the grounds are kept");
+    assert!(html.contains("aria-invalid=\"true\""));
+}
