@@ -479,6 +479,29 @@ pub fn may_see(
     }
 }
 
+/// Whether `who` may read whom a proposal names — its proposed entry
+/// (names, birth dates, documents) and its summary of reasons — before the
+/// list publishes it.
+///
+/// The decision (docs/common-list.md, "Who sees a proposal"): until a
+/// proposal is adopted, the person it names is not listed, and may never
+/// be; their data is shown to those who decide on it — the regional
+/// states — and to the proposer's own users and the secretariat. It is the
+/// one visibility rule's TLP:AMBER shared with the regional states, so a
+/// partner state, an organization, civil society and the private sector
+/// see that a proposal exists, its kind, proposer, status and deadline, but
+/// not whom it names. Once adopted, the entry is on the public list.
+pub fn may_see_proposed_entry(who: &Principal, proposer: Option<&MemberCode>) -> bool {
+    may_see(
+        who,
+        Tlp::Amber,
+        proposer,
+        &Distribution::MemberKinds {
+            kinds: vec![MemberKind::RegionalState],
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -503,6 +526,30 @@ mod tests {
 
     fn code(c: &str) -> MemberCode {
         MemberCode::parse(c).unwrap()
+    }
+
+    #[test]
+    fn a_proposed_entry_is_read_by_the_deciders_the_proposer_and_the_secretariat_only() {
+        let kaz = code("KAZ");
+        let usa = code("USA");
+        for (who, sees) in [
+            (user(Some("KGZ"), Role::Reader), true),
+            (user(Some("KAZ"), Role::Contributor), true),
+            (user(None, Role::SecretariatAdmin), true),
+            (user(Some("USA"), Role::MemberAdmin), false),
+            (user(Some("OSCE"), Role::Reader), false),
+            (user(Some("NGO"), Role::Reader), false),
+            (user(Some("BANK"), Role::Reader), false),
+            (user(None, Role::Ombudsperson), false),
+            (Principal::Anonymous, false),
+        ] {
+            assert_eq!(may_see_proposed_entry(&who, Some(&kaz)), sees, "{who:?}");
+        }
+        // A partner's proposal is read by its own users too.
+        assert!(may_see_proposed_entry(
+            &user(Some("USA"), Role::Reader),
+            Some(&usa)
+        ));
     }
 
     #[test]

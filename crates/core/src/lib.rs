@@ -16,6 +16,7 @@ pub mod validation;
 
 pub use access::{
     Action, Denied, Distribution, Membership, PARTIES, Principal, authorize, may_see,
+    may_see_proposed_entry,
 };
 pub use member::{Member, MemberCode, MemberKind, NewMember};
 pub use user::{Role, Username};

@@ -56,7 +56,7 @@ pub async fn list_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                     tbody { @for p in &proposals {
                         tr {
                             td { a href={ "/proposals/" (p.id) } { (p.id) } }
-                            td { code { (p.subject) } " " (primary_name(p)) }
+                            td { code { (p.subject) } " " (primary_name(&ctx, p)) }
                             td { (kind_text(l, p)) }
                             td { (p.proposer) }
                             td { span.badge { (p.status.as_str()) } }
@@ -69,7 +69,22 @@ pub async fn list_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
     ))
 }
 
-fn primary_name(p: &ProposalRecord) -> String {
+/// Whether the viewer may read whom the proposal names (its entry and
+/// summary of reasons): anyone who views proposals once it is adopted,
+/// before that the one rule's [`accord_core::may_see_proposed_entry`].
+pub(super) fn entry_visible(ctx: &Ctx, p: &ProposalRecord) -> bool {
+    p.status == accord_store::common_list::ProposalStatus::Adopted
+        || accord_core::may_see_proposed_entry(
+            &ctx.principal,
+            MemberCode::parse(&p.proposer).ok().as_ref(),
+        )
+}
+
+/// The proposal's first name, or a word saying it is withheld from this viewer.
+fn primary_name(ctx: &Ctx, p: &ProposalRecord) -> String {
+    if !entry_visible(ctx, p) {
+        return ctx.lang.t("proposals.entry_restricted").to_string();
+    }
     p.proposed_entry
         .as_ref()
         .and_then(|e| e.names.first())
@@ -480,6 +495,7 @@ pub async fn proposal_page(
             .map(|(_, e)| e),
         None => None,
     };
+    let entry_shown = entry_visible(&ctx, &p);
     let own_proposal = ctx.principal.member().map(|m| m.as_str()) == Some(p.proposer.as_str())
         && matches!(
             ctx.principal.role(),
@@ -489,7 +505,7 @@ pub async fn proposal_page(
         &ctx,
         &format!("{} {}", l.t("proposals.proposal"), p.id),
         html! {
-            h1 { (l.t("proposals.proposal")) " " (p.id) ": " code { (p.subject) } " " (primary_name(&p)) }
+            h1 { (l.t("proposals.proposal")) " " (p.id) ": " code { (p.subject) } " " (primary_name(&ctx, &p)) }
             dl.facts {
                 dt { (l.t("proposals.kind")) } dd { (kind_text(l, &p)) }
                 dt { (l.t("proposals.proposer")) } dd { (p.proposer) }
@@ -504,8 +520,8 @@ pub async fn proposal_page(
                     ("objected", &view.tally.objected.to_string()), ("on_hold", &view.tally.on_hold.to_string()),
                     ("silent", &view.tally.silent.to_string()),
                 ])) }
-                dt { (l.t("proposals.summary")) } dd { (p.narrative_summary) }
-                @if let Some(un) = &p.un_reference {
+                @if entry_shown { dt { (l.t("proposals.summary")) } dd { (p.narrative_summary) } }
+                @if let Some(un) = p.un_reference.as_ref().filter(|_| entry_shown) {
                     dt { (l.t("proposals.un_reference")) }
                     dd {
                         code { (un) }
@@ -516,7 +532,8 @@ pub async fn proposal_page(
                     }
                 }
             }
-            @if let Some(e) = &p.proposed_entry {
+            @if !entry_shown { p.notice { (l.t("proposals.entry_restricted_note")) } }
+            @if let Some(e) = p.proposed_entry.as_ref().filter(|_| entry_shown) {
                 h2 { (l.t("proposals.proposed_entry")) }
                 dl.facts {
                     dt { (l.t("proposals.names")) }
@@ -588,8 +605,12 @@ pub struct ProposalJson {
     subject: String,
     kind: &'static str,
     proposer: String,
+    /// Empty, like `proposed_entry`, when `entry_restricted`.
     narrative_summary: String,
     proposed_entry: Option<ListEntry>,
+    /// True when whom the proposal names is withheld from this caller
+    /// until adoption (docs/common-list.md, "Who sees a proposal").
+    entry_restricted: bool,
     /// The entry of the stored UN list the subject is linked to.
     un_reference: Option<String>,
     view: accord_procedure::ProposalView,
@@ -598,14 +619,20 @@ pub struct ProposalJson {
 pub(super) fn to_json(ctx: &Ctx, p: ProposalRecord) -> Result<ProposalJson, WebError> {
     let who = viewer(ctx)?;
     let view = accord_procedure::view(&p.rule, &p.state, &who, time::OffsetDateTime::now_utc());
+    let shown = entry_visible(ctx, &p);
     Ok(ProposalJson {
         id: p.id,
         subject: p.subject,
         kind: accord_store::common_list::proposal_kind_str(p.kind),
         proposer: p.proposer,
-        narrative_summary: p.narrative_summary,
-        proposed_entry: p.proposed_entry,
-        un_reference: p.un_reference,
+        narrative_summary: if shown {
+            p.narrative_summary
+        } else {
+            String::new()
+        },
+        proposed_entry: p.proposed_entry.filter(|_| shown),
+        entry_restricted: !shown,
+        un_reference: p.un_reference.filter(|_| shown),
         view,
     })
 }

@@ -5,7 +5,7 @@
 use accord_core::{Action, Invalid};
 use accord_lists::NameKind;
 use accord_store::StoreError;
-use accord_store::common_list::{Merge, Subject};
+use accord_store::common_list::{Merge, Subject, SubjectStatus};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -29,6 +29,21 @@ pub async fn api_get(
     ctx.require(&state, &Action::ViewProposals).await?;
     let id = id.trim().to_uppercase();
     let subject: Subject = state.store.subject(&id).await?;
+    // A subject never listed is read under its proposal's rule: those who
+    // may not see whom it names learn nothing of it, not even that it exists.
+    if matches!(
+        subject.status,
+        SubjectStatus::Proposed | SubjectStatus::NotListed
+    ) {
+        let proposals = state.store.proposals(false).await?;
+        let visible = proposals
+            .iter()
+            .filter(|p| p.subject == subject.public_id)
+            .any(|p| super::proposals::entry_visible(&ctx, p));
+        if !visible {
+            return Err(WebError::NotFound(format!("subject {id}")));
+        }
+    }
     let merges: Vec<Merge> = state.store.merges(&id).await?;
     Ok(Json(
         serde_json::json!({ "subject": subject, "merges": merges }),
