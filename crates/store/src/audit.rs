@@ -145,7 +145,7 @@ impl Store {
         outcome: Outcome,
         details: serde_json::Value,
     ) -> Result<AuditRecord, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let record = append(&mut tx, &actor.event(action, target, outcome, details)).await?;
         tx.commit().await?;
         Ok(record)

@@ -74,7 +74,7 @@ impl Store {
         member: &MemberCode,
     ) -> Result<Vec<FocalPoint>, StoreError> {
         self.member(member).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let event = actor.event(
             "focal_points.read",
             format!("member:{member}"),
@@ -94,7 +94,7 @@ impl Store {
 
     /// One focal point; the read is audited.
     pub async fn focal_point(&self, actor: &Actor, id: i64) -> Result<FocalPoint, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let event = actor.event(
             "focal_points.read",
             format!("focal_point:{id}"),
@@ -134,7 +134,7 @@ impl Store {
         member: &MemberCode,
         input: &FocalPointInput,
     ) -> Result<FocalPoint, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let now = now_ms();
         let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO focal_points (member_id, name, title, agency, languages, email, phone, last_verified, \
@@ -185,7 +185,7 @@ impl Store {
         let old = FocalPoint::try_from(
             old.ok_or_else(|| StoreError::NotFound(format!("focal point {id}")))?,
         )?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let updated = sqlx::query(
             "UPDATE focal_points SET name = $1, title = $2, agency = $3, languages = $4, email = $5, phone = $6, \
              last_verified = $7, version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10",
@@ -227,7 +227,7 @@ impl Store {
     }
 
     pub async fn delete_focal_point(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let done = sqlx::query("DELETE FROM focal_points WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)

@@ -111,7 +111,7 @@ async fn next_seq(tx: &mut Transaction<'static, Any>, n: i64) -> Result<i64, Sto
 impl Store {
     pub async fn create_bank(&self, actor: &Actor, bank: &Bank) -> Result<BankRecord, StoreError> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO hash_banks (id, doc, owner, created_at, created_by) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -201,7 +201,7 @@ impl Store {
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<Vec<i64>, StoreError> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let first = next_seq(&mut tx, hashes.len().max(1) as i64).await?;
         let mut ids = Vec::with_capacity(hashes.len());
         for (i, h) in hashes.iter().enumerate() {
@@ -384,7 +384,7 @@ impl Store {
         state: HashState,
     ) -> Result<HashRecord, StoreError> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let seq = next_seq(&mut tx, 1).await?;
         let current: Option<String> =
             sqlx::query_scalar("SELECT state FROM bank_hashes WHERE id = $1 AND bank_id = $2")
@@ -447,7 +447,7 @@ impl Store {
             .map(|m| m.to_string())
             .unwrap_or_else(|| "secretariat".into());
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let inserted = sqlx::query("INSERT INTO hash_feedback (hash_id, member, verdict, by_user, at) VALUES ($1, $2, $3, $4, $5)")
             .bind(id)
             .bind(&member)
@@ -592,7 +592,7 @@ impl Store {
     }
 
     pub async fn feedback_counts(&self, id: i64) -> Result<FeedbackCounts, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let c = counts_in(&mut tx, id).await?;
         tx.rollback().await?;
         Ok(c)
@@ -647,7 +647,7 @@ impl Store {
         if minutes.is_empty() && matches.is_empty() {
             return Ok(());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         for (hash_id, day, n) in matches {
             sqlx::query(
                 "INSERT INTO hash_match_days (hash_id, day, matches) VALUES ($1, $2, $3) \

@@ -26,6 +26,7 @@ pub mod credentials;
 mod error;
 mod focal_points;
 pub mod hash_banks;
+pub mod idempotency;
 mod leases;
 pub mod library;
 mod members;

@@ -255,7 +255,7 @@ impl Store {
 
     /// Adds a theme or renames one (the secretariat's; a slug stays).
     pub async fn save_library_theme(&self, actor: &Actor, theme: &Theme) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO library_themes (slug, grp, en, ru) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (slug) DO UPDATE SET grp = excluded.grp, en = excluded.en, ru = excluded.ru",
@@ -292,7 +292,7 @@ impl Store {
     ) -> Result<SharingGroup, StoreError> {
         let users = self.user_ids(&group.users).await?;
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let seq = next_seq(&mut tx).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO sharing_groups (name, owner, members, users, seq, created_at, created_by, updated_at) \
@@ -330,7 +330,7 @@ impl Store {
         group: &CheckedGroup,
     ) -> Result<SharingGroup, StoreError> {
         let users = self.user_ids(&group.users).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let seq = next_seq(&mut tx).await?;
         let done = sqlx::query("UPDATE sharing_groups SET name = $1, members = $2, users = $3, seq = $4, updated_at = $5 WHERE id = $6")
             .bind(&group.name)
@@ -362,7 +362,7 @@ impl Store {
     /// counted and the deletion refused (`InUse`): a missing group shares
     /// with nobody, so deleting it would silently change who reads them.
     pub async fn delete_sharing_group(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         // The feed's lock first: no item write interleaves with the count.
         next_seq(&mut tx).await?;
         let items = items_naming(&mut tx, |item| item.shared_with.group() == Some(id)).await?;
@@ -456,7 +456,7 @@ impl Store {
         owner: Option<&MemberCode>,
         c: &CheckedCampaign,
     ) -> Result<Campaign, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO library_campaigns (name, description, starts, ends, owner, partners, created_at, created_by) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -494,7 +494,7 @@ impl Store {
         c: &CheckedCampaign,
     ) -> Result<Campaign, StoreError> {
         let before = self.campaign(id).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let done = sqlx::query(
             "UPDATE library_campaigns SET name = $1, description = $2, starts = $3, ends = $4, partners = $5 WHERE id = $6",
         )
@@ -531,7 +531,7 @@ impl Store {
 
     /// Deletes a campaign no item belongs to, in any version (`InUse`).
     pub async fn delete_campaign(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         // The feed's lock first: no item write interleaves with the count.
         next_seq(&mut tx).await?;
         let items = items_naming(&mut tx, |item| {
@@ -609,7 +609,7 @@ impl Store {
         // The item and its files in one transaction: a file refused here
         // leaves nothing of the item behind.
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id = insert_item_in(&mut tx, actor, owner, item, Some(slug), status, now).await?;
         for a in attachments {
             let (name, sha256) = crate::plan::checked_file_parts(&a.file_name, &a.bytes)?;
@@ -637,7 +637,7 @@ impl Store {
         slug: Option<&str>,
         status: Status,
     ) -> Result<ItemRecord, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id = insert_item_in(&mut tx, actor, owner, item, slug, status, now_ms()).await?;
         tx.commit().await?;
         self.library_item(id).await
@@ -655,7 +655,7 @@ impl Store {
         status: Status,
     ) -> Result<ItemRecord, StoreError> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let seq = next_seq(&mut tx).await?;
         let next = i64::from(base) + 1;
         let done = sqlx::query(
@@ -713,7 +713,7 @@ impl Store {
             )));
         }
         let approve = approve.is_some();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let seq = next_seq(&mut tx).await?;
         let note = (!note.trim().is_empty()).then(|| note.trim().to_string());
         let done = if approve {
@@ -979,7 +979,7 @@ impl Store {
         target: String,
         details: serde_json::Value,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         audit::append(&mut tx, &actor.event(what, target, Outcome::Ok, details)).await?;
         tx.commit().await?;
         Ok(())
@@ -1002,7 +1002,7 @@ impl Store {
     ) -> Result<AttachmentRecord, StoreError> {
         let (name, sha256) = crate::plan::checked_file_parts(&file.file_name, &file.bytes)?;
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let seq = next_seq(&mut tx).await?;
         let next = i64::from(base) + 1;
         let done = sqlx::query(
@@ -1096,7 +1096,7 @@ impl Store {
         rows: &[ReachRow],
     ) -> Result<usize, StoreError> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         for r in rows {
             sqlx::query(
                 "INSERT INTO library_reach (item_id, period_start, period_end, channel, impressions, views, reactions, shares, comments, clicks, watch_seconds, added_by, added_at) \

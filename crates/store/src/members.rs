@@ -37,7 +37,7 @@ impl Store {
     /// Loads the participants of the conference report; members already
     /// present are left as they are. Returns how many were added.
     pub async fn seed_members(&self) -> Result<usize, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let mut added = Vec::new();
         for m in seed::MEMBERS {
             let done = sqlx::query(
@@ -91,7 +91,7 @@ impl Store {
     }
 
     pub async fn add_member(&self, actor: &Actor, new: &NewMember) -> Result<Member, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let inserted: Result<MemberRow, sqlx::Error> = sqlx::query_as(sql!(
             "INSERT INTO members (code, kind, name, name_ru, seeded, created_at) \
              VALUES ($1, $2, $3, $4, 0, $5) RETURNING {MEMBER_COLUMNS}"

@@ -173,7 +173,7 @@ impl Store {
     ) -> Result<Result<ProgrammeRecord, E>, StoreError> {
         let by = user_of(who)?;
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         // The write first: it takes SQLite's lock and, on PostgreSQL, the
         // row's, so two saves over one version cannot both pass.
         let bumped =
@@ -235,7 +235,7 @@ impl Store {
         let by = user_of(who)?;
         let now = now_ms();
         let at = OffsetDateTime::now_utc();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         // A write first (SQLite then takes its lock up front): the rows an
         // update will version.
         for (p, _) in &batch.updated {

@@ -154,7 +154,7 @@ impl Store {
             skipped: list.skipped.clone(),
         };
         let next = previous.as_ref().map(|v| v.version + 1).unwrap_or(1);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let inserted: Result<VersionRow, sqlx::Error> = sqlx::query_as(sql!(
             "INSERT INTO reference_list_versions (list, version, source, generated, entry_count, imported_at, imported_by, report) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {VERSION_COLUMNS}"

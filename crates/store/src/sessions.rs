@@ -75,7 +75,7 @@ impl Store {
         let token = random_secret();
         let csrf = random_secret();
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
             .bind(now)
             .execute(&mut *tx)
@@ -124,7 +124,7 @@ impl Store {
     }
 
     pub async fn end_session(&self, actor: &Actor, token: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let ended = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash(token))
             .execute(&mut *tx)
@@ -162,7 +162,7 @@ impl Store {
         // would otherwise reset its allowance.
         let client = &accord_core::client::client_network(client);
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let (failures, last_at, next_allowed_at): (i64, i64, i64) = sqlx::query_as(
             "INSERT INTO sign_in_throttle (username, client, failures, last_at, next_allowed_at) \
              VALUES ($1, $2, 0, $3, 0) \
@@ -273,7 +273,7 @@ impl Store {
             }
             _ => SignInFailure::BadCredentials,
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         audit::append(
             &mut tx,
             &actor.event(
@@ -322,7 +322,7 @@ impl Store {
             }
             _ => SignInFailure::BadCredentials,
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         audit::append(
             &mut tx,
             &actor.event(
@@ -343,7 +343,7 @@ impl Store {
     /// Forgets the failed password checks of an account from every client
     /// (`accord user unlock`), audited.
     pub async fn unlock_user(&self, actor: &Actor, username: &Username) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let cleared = sqlx::query("DELETE FROM sign_in_throttle WHERE username = $1")
             .bind(username.as_str())
             .execute(&mut *tx)

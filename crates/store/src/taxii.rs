@@ -179,7 +179,7 @@ impl Store {
         objects: &[NewObject],
         mark: Option<(&str, i64)>,
     ) -> Result<usize, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         // Take the feed row first: its lock orders concurrent appends.
         let (mut seq, mut last_added): (i64, i64) = sqlx::query_as(
             "UPDATE taxii_feed SET seq = seq WHERE id = 1 RETURNING seq, last_added",
@@ -312,7 +312,7 @@ impl Store {
         body: &serde_json::Value,
         now: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         // A client polls a status for minutes after its post; a week is
         // generous, and keeps the table from growing with every post.
         sqlx::query("DELETE FROM taxii_status WHERE created_at < $1")

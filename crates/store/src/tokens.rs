@@ -68,7 +68,7 @@ impl Store {
         let prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 6).collect();
         let now = now_ms();
         let expires_at = now + i64::from(request.days) * 86_400_000;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let token: ApiToken = sqlx::query_as(sql!(
             "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, scopes, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {TOKEN_COLUMNS}"
@@ -130,7 +130,7 @@ impl Store {
         token_id: i64,
         owner: Option<i64>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let done = sqlx::query(
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND ($3 IS NULL OR user_id = $3) AND revoked_at IS NULL",
         )

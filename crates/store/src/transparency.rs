@@ -177,7 +177,7 @@ impl Store {
                 entries.len()
             )));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         // The audit append comes first: it updates the audit head, which
         // serializes appends across connections, processes and nodes.
         append(

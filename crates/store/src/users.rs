@@ -88,7 +88,7 @@ impl Store {
     ) -> Result<User, StoreError> {
         check_password(password)?;
         let hash = self.hasher.hash(password).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let member_id: Option<i64> = match &new.member {
             Some(code) => Some(
                 sqlx::query_scalar("SELECT id FROM members WHERE code = $1")
@@ -181,7 +181,7 @@ impl Store {
         username: &Username,
         disabled: bool,
     ) -> Result<User, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id: Option<i64> =
             sqlx::query_scalar("UPDATE users SET disabled = $1 WHERE username = $2 RETURNING id")
                 .bind(i64::from(disabled))
@@ -255,7 +255,7 @@ impl Store {
             return Err(StoreError::TooManyAttempts { wait_ms });
         }
         if !self.hasher.verify(change.current, Some(phc)).await? {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.begin().await?;
             audit::append(
                 &mut tx,
                 &actor.event(
@@ -272,7 +272,7 @@ impl Store {
         self.clear_password_checks(&username, &actor.ip).await?;
         let hash = self.hasher.hash(change.new).await?;
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
             .bind(&hash)
             .bind(user_id)

@@ -43,8 +43,11 @@ pub enum WebError {
     Invalid(#[from] Invalid),
     #[error("{0}")]
     Conflict(String),
-    #[error("too many failed attempts; try again in {seconds} seconds")]
+    #[error("too many requests; try again in {seconds} seconds")]
     TooManyRequests { seconds: i64 },
+    /// An `Idempotency-Key` that cannot be honoured (crate::idempotency).
+    #[error("{}", .0.message())]
+    Idempotency(IdempotencyRefusal),
     /// A limit other than sign-in failures: what is used up, and when to
     /// come back.
     #[error("{what}; try again in {seconds} seconds")]
@@ -60,6 +63,41 @@ pub enum WebError {
     MethodNotAllowed(String),
     #[error("internal error")]
     Internal(String),
+}
+
+/// Why a request's `Idempotency-Key` could not be honoured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdempotencyRefusal {
+    /// The key was used for a different request (another path or body).
+    Reused,
+    /// The first request with this key is still being answered.
+    InProgress,
+    /// The first request committed a write and its answer was lost.
+    OutcomeUnknown,
+}
+
+impl IdempotencyRefusal {
+    fn code(self) -> &'static str {
+        match self {
+            IdempotencyRefusal::Reused => "idempotency_key_reused",
+            IdempotencyRefusal::InProgress => "idempotency_key_in_progress",
+            IdempotencyRefusal::OutcomeUnknown => "idempotency_outcome_unknown",
+        }
+    }
+
+    fn message(self) -> &'static str {
+        match self {
+            IdempotencyRefusal::Reused => {
+                "this Idempotency-Key was used for another request: use a new key for a new request"
+            }
+            IdempotencyRefusal::InProgress => {
+                "the first request with this Idempotency-Key is still being answered: retry shortly"
+            }
+            IdempotencyRefusal::OutcomeUnknown => {
+                "the first request with this Idempotency-Key made its change but its answer was lost: read the resource to see the result; it will not be made twice"
+            }
+        }
+    }
 }
 
 impl WebError {
@@ -79,6 +117,8 @@ impl WebError {
                 StatusCode::TOO_MANY_REQUESTS
             }
             WebError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::Idempotency(IdempotencyRefusal::Reused) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Idempotency(_) => StatusCode::CONFLICT,
             WebError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebError::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
             WebError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
@@ -100,6 +140,7 @@ impl WebError {
             WebError::Conflict(_) => "conflict",
             WebError::TooManyRequests { .. } | WebError::Busy { .. } => "too_many_requests",
             WebError::PayloadTooLarge => "payload_too_large",
+            WebError::Idempotency(r) => r.code(),
             WebError::UnsupportedMediaType { .. } => "unsupported_media_type",
             WebError::NotAcceptable { .. } => "not_acceptable",
             WebError::MethodNotAllowed(_) => "method_not_allowed",

@@ -16,6 +16,7 @@ mod forms;
 pub mod gate;
 mod hash_index;
 mod i18n;
+mod idempotency;
 pub mod keychain;
 pub mod library_state;
 mod lookups;

@@ -352,7 +352,7 @@ impl Store {
         if recipients.is_empty() {
             return Ok(());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         insert_library_notices(&mut tx, recipients, kind, params, item_id, at).await?;
         tx.commit().await?;
         Ok(())

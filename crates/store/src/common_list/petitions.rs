@@ -351,7 +351,7 @@ impl Store {
             Err(e) => return Err(e),
         };
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         // The budget row is written first: the lock it takes orders
         // concurrent petitions of one client, on every node.
         let day = utc_day(now);
@@ -461,7 +461,7 @@ impl Store {
         actor: &Actor,
         status: Option<PetitionStatus>,
     ) -> Result<Vec<Petition>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         audit::append(
             &mut tx,
             &actor.event(
@@ -484,7 +484,7 @@ impl Store {
 
     /// One petition with its personal data; the read is audited.
     pub async fn petition(&self, actor: &Actor, id: i64) -> Result<Petition, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         audit::append(
             &mut tx,
             &actor.event(
@@ -515,7 +515,7 @@ impl Store {
         notes: &str,
     ) -> Result<PetitionTracking, StoreError> {
         let notes = validation::text("notes", notes, false, 50_000)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let now = now_ms();
         let done = sqlx::query(
             "UPDATE delisting_petitions SET status = 'under_review', \
@@ -589,7 +589,7 @@ impl Store {
                 Ok((self.petition_tracking_by_id(id).await?, Some(proposal)))
             }
             PetitionRecommendation::Retain => {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin().await?;
                 let done = sqlx::query(
                     "UPDATE delisting_petitions SET status = 'decided', recommendation = 'retain', \
                      outcome = 'listing_maintained', ombudsperson_notes = CASE WHEN ombudsperson_notes = '' \

@@ -173,7 +173,7 @@ impl Store {
     ) -> Result<ProcedureVersion, StoreError> {
         let reason = accord_core::validation::text("reason", reason, true, 2000)?;
         settings.validate()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let next = expected_version + 1;
         // The write first: the next version, only if the expected one is the
         // latest. Two editors of the same version race for the primary key.

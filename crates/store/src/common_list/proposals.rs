@@ -659,7 +659,7 @@ impl Store {
             self.advance_subject(actor, subject, now).await?;
         }
 
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let (subject_id, public, entry) = match &new.subject {
             None => {
                 if new.kind != ProposalKind::List {
@@ -882,7 +882,7 @@ impl Store {
         let signed_action = action.clone();
         let who_label = actor_label(&who);
         let action_name = action_name(&action);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let locked = lock(&mut tx, proposal_id).await?;
         let rule: Rule = decode(&locked.rule)?;
         let state: Proposal = decode(&locked.state)?;
@@ -987,7 +987,7 @@ impl Store {
         id: i64,
         now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let locked = lock(&mut tx, id).await?;
         if locked.closed_at.is_some() {
             return Ok(false);
@@ -1066,7 +1066,7 @@ impl Store {
         actor: &Actor,
         proposal_id: i64,
     ) -> Result<StatementOfCase, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         audit::append(
             &mut tx,
             &actor.event(
@@ -1105,7 +1105,7 @@ impl Store {
         file: &NewEvidence,
     ) -> Result<Evidence, StoreError> {
         check_evidence(file)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let open = sqlx::query(
             "UPDATE list_proposals SET updated_at = $1 WHERE id = $2 AND closed_at IS NULL",
         )
@@ -1154,7 +1154,7 @@ impl Store {
         actor: &Actor,
         evidence_id: i64,
     ) -> Result<(Evidence, Vec<u8>), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         audit::append(
             &mut tx,
             &actor.event(

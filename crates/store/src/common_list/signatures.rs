@@ -192,7 +192,7 @@ impl Store {
     ) -> Result<MemberKeyRow, StoreError> {
         let now_s = now.unix_timestamp();
         let key_id = key.key_id.to_string();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         // A write first (SQLite's lock up front): the member's current key
         // stops signing now; the checks below roll it back if they fail.
         // The old key's end is after every decision it signed (one may be

@@ -273,7 +273,7 @@ impl Store {
         years: u32,
     ) -> Result<Vec<String>, StoreError> {
         let cutoff = years_before(today, years);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let marked: Vec<(i64, String)> = sqlx::query_as(
             "UPDATE list_subjects SET review_requested_on = $1, updated_at = $2 \
              WHERE status = 'listed' AND merged_into IS NULL AND review_requested_on IS NULL \
@@ -333,7 +333,7 @@ impl Store {
         public_id: &str,
         today: Date,
     ) -> Result<Subject, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let done = sqlx::query(
             "UPDATE list_subjects SET last_reviewed_on = $1, review_requested_on = NULL, updated_at = $2 \
              WHERE public_id = $3 AND status = 'listed'",
@@ -375,7 +375,7 @@ impl Store {
         if from == into {
             return Err(Invalid::field("into", "a subject cannot be merged into itself").into());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let now = now_ms();
         // The write first: both rows, so two merges of the same subjects queue.
         let touched = sqlx::query(
@@ -489,7 +489,7 @@ impl Store {
         actor: &Actor,
         merge_id: i64,
     ) -> Result<Merge, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let now = now_ms();
         let undone: Option<(i64, i64, String)> = sqlx::query_as(
             "UPDATE subject_merges SET undone_at = $1, undone_by = $2 \

@@ -12,7 +12,7 @@ impl Store {
     /// how many commitments were added.
     pub async fn seed_plan(&self) -> Result<usize, StoreError> {
         let catalogue = accord_plan::seed::catalogue();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let now = now_ms();
         for (i, f) in catalogue.frameworks().iter().enumerate() {
             sqlx::query(
@@ -88,7 +88,7 @@ impl Store {
         require_secretariat(who, "add frameworks")?;
         let mut catalogue = self.plan_catalogue().await?;
         let framework = catalogue.add_framework(new).map_err(plan_error)?.clone();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO plan_frameworks (id, position, seeded, doc, created_at) \
              VALUES ($1, (SELECT COALESCE(MAX(position), -1) + 1 FROM plan_frameworks), 0, $2, $3) \
@@ -145,7 +145,7 @@ impl Store {
             .framework(&pillar.framework)
             .expect("the pillar's framework exists")
             .clone();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let updated = sqlx::query("UPDATE plan_frameworks SET doc = $1 WHERE id = $2 AND doc = $3")
             .bind(encode(&framework))
             .bind(framework.id.to_string())
@@ -182,7 +182,7 @@ impl Store {
         require_secretariat(who, "add commitments")?;
         let mut catalogue = self.plan_catalogue().await?;
         let commitment = catalogue.add_commitment(new).map_err(plan_error)?.clone();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO plan_commitments (id, framework_id, position, seeded, doc, created_at) \
              VALUES ($1, $2, (SELECT COALESCE(MAX(position), -1) + 1 FROM plan_commitments), 0, $3, $4) \

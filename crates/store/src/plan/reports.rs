@@ -224,7 +224,7 @@ impl Store {
         member: &MemberCode,
         commitment: &CommitmentId,
     ) -> Result<Option<ReportRecord>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let head: Option<(i64, i64)> = sqlx::query_as(
             "SELECT revision, updated_at FROM plan_reports WHERE round_id = $1 AND member = $2 AND commitment_id = $3",
         )
@@ -251,7 +251,7 @@ impl Store {
     /// How many enabled users of a member can draft or submit (contributors
     /// and administrators): separation of duties applies from two.
     pub async fn plan_member_drafters(&self, member: &MemberCode) -> Result<usize, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let n = member_drafters(&mut tx, member).await?;
         tx.commit().await?;
         Ok(n)
@@ -346,7 +346,7 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<ReportRecord, StoreError> {
         let action = change.audit_action();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let at = now_ms();
         // Bump first (a write before any read, so SQLite takes the write lock
         // at once): concurrent writers of one report queue here.
@@ -518,7 +518,7 @@ impl Store {
         member: &MemberCode,
         sha256: &str,
     ) -> Result<(EvidenceFile, Vec<u8>), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         // The audit record first: a write before any read (SQLite's lock),
         // undone with the rest if the file is not there.
         audit::append(

@@ -100,7 +100,7 @@ impl Store {
         let known: Vec<MemberCode> = self.members().await?.into_iter().map(|m| m.code).collect();
         let round = new.validate(who, &catalogue, &known).map_err(plan_error)?;
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO plan_rounds (id, doc, deadline, reminded_at, created_by, created_at, updated_at) \
              VALUES ($1, $2, $3, NULL, $4, $5, $5) ON CONFLICT (id) DO NOTHING",
@@ -146,7 +146,7 @@ impl Store {
         id: &RoundId,
         reopened: bool,
     ) -> Result<ReportingRound, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let now = now_ms();
         // Touch first: serializes concurrent changes of this round.
         let doc: Option<String> = sqlx::query_scalar(
@@ -203,7 +203,7 @@ impl Store {
         .await?;
         let mut reminded = 0;
         for (id,) in due {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.begin().await?;
             let doc: Option<String> = sqlx::query_scalar(
                 "UPDATE plan_rounds SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL RETURNING doc",
             )

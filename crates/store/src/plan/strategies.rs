@@ -116,7 +116,7 @@ impl Store {
         can_edit_strategies(who, &current.strategy.member).map_err(plan_error)?;
         let (name, sha) = checked_file(file)?;
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let bumped = sqlx::query(
             "UPDATE plan_strategies SET revision = revision + 1, updated_by = $1, updated_at = $2 \
              WHERE id = $3 AND revision = $4",
@@ -169,7 +169,7 @@ impl Store {
         strategy_id: i64,
         document_id: i64,
     ) -> Result<(StrategyDocument, Vec<u8>), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         audit::append(
             &mut tx,
             &actor.event(
@@ -217,7 +217,7 @@ impl Store {
             .validate(who, member, &catalogue, today)
             .map_err(plan_error)?;
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO plan_strategies (member, doc, revision, updated_by, created_at, updated_at) \
              VALUES ($1, $2, 1, $3, $4, $4) RETURNING id",
@@ -258,7 +258,7 @@ impl Store {
             .validate(who, &current.strategy.member, &catalogue, today)
             .map_err(plan_error)?;
         let expected = expected_revision.unwrap_or(current.revision);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let done = sqlx::query(
             "UPDATE plan_strategies SET doc = $1, revision = revision + 1, updated_by = $2, updated_at = $3 \
              WHERE id = $4 AND revision = $5",

@@ -842,6 +842,10 @@ pub fn router(state: AppState) -> Router {
     let (routes, rules) = routes(state.config.max_upload_bytes);
     routes
         .fallback(not_found)
+        .layer(from_fn_with_state(
+            state.clone(),
+            crate::idempotency::replay,
+        ))
         .layer(from_fn_with_state((state.clone(), rules), gate::check))
         .layer(DefaultBodyLimit::max(limit))
         .layer(from_fn_with_state(state.clone(), crate::rate_limit::limit))
