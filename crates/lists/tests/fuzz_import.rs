@@ -427,7 +427,7 @@ fn ftm_with(pick: usize, value: &str) -> Vec<u8> {
 // --------------------------------------------------------------- harnesses --
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(256), ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(128), ..ProptestConfig::default() })]
 
     #[test]
     fn un_xml_import_never_panics_on_mutated_files(
