@@ -70,6 +70,10 @@ impl Node {
     }
 }
 
+/// How deep elements may nest within one INDIVIDUAL or ENTITY record,
+/// counting the record element itself.
+pub const MAX_RECORD_DEPTH: usize = 32;
+
 /// Parses a UN consolidated list from bytes.
 pub fn parse(input: &[u8]) -> Result<List, FormatError> {
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
@@ -123,6 +127,17 @@ pub fn parse(input: &[u8]) -> Result<List, FormatError> {
                 let name = element_name(e);
                 check_attributes(e, &at, event_start)?;
                 if !record.is_empty() {
+                    // A record is a small tree (the UN's are four levels
+                    // deep); a deeper one is refused before it is built, as
+                    // dropping a very deep tree would overflow the stack.
+                    if record.len() >= MAX_RECORD_DEPTH {
+                        return Err(FormatError::Xml {
+                            position: at(event_start),
+                            message: format!(
+                                "elements nested more than {MAX_RECORD_DEPTH} levels deep in a record"
+                            ),
+                        });
+                    }
                     record.push(Node {
                         name,
                         ..Node::default()

@@ -8,7 +8,10 @@ const UN: &[u8] = include_bytes!("fixtures/un_sample.xml");
 const SDN: &[u8] = include_bytes!("fixtures/ofac/sdn.csv");
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    // 256 cases by default; `PROPTEST_CASES` for a longer run.
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256)
+    ))]
 
     #[test]
     fn un_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {

@@ -185,6 +185,34 @@ fn truncated_document_is_rejected_with_position() {
 }
 
 #[test]
+fn deeply_nested_elements_in_a_record_are_refused_not_a_stack_overflow() {
+    // Found by tests/fuzz_import.rs: 20 000 nested elements inside an
+    // INDIVIDUAL overflowed the stack (the record's tree was dropped
+    // recursively) and aborted the process.
+    let n = 20_000;
+    let xml = format!(
+        "<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME>{}{}</INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>",
+        "<A>".repeat(n),
+        "</A>".repeat(n)
+    );
+    let err = un::parse(xml.as_bytes()).unwrap_err();
+    let FormatError::Xml { position, message } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(message.contains("nested"), "{message}");
+    assert_eq!(position.line, 1);
+    // Nesting as deep as the limit is still read.
+    let depth = un::MAX_RECORD_DEPTH - 2; // INDIVIDUAL and FIRST_NAME's level
+    let xml = format!(
+        "<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME><X>{}{}</X></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>",
+        "<A>".repeat(depth),
+        "</A>".repeat(depth)
+    );
+    let list = un::parse(xml.as_bytes()).unwrap();
+    assert_eq!(list.entries.len(), 1);
+}
+
+#[test]
 fn mismatched_tags_are_rejected_with_line_and_column() {
     let xml = "<CONSOLIDATED_LIST>\n<INDIVIDUALS>\n  <INDIVIDUAL><FIRST_NAME>A</SECOND_NAME></INDIVIDUAL>\n</INDIVIDUALS></CONSOLIDATED_LIST>";
     let err = un::parse(xml.as_bytes()).unwrap_err();

@@ -83,9 +83,14 @@ fn check(input: &[u8]) {
 }
 
 proptest! {
-    // 400 cases by default; `FUZZ_CASES=100000` for a longer hunt.
+    // 400 cases by default; `FUZZ_CASES=100000` (or `PROPTEST_CASES`, as
+    // the other harnesses) for a longer hunt.
     #![proptest_config(ProptestConfig::with_cases(
-        std::env::var("FUZZ_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(400)
+        std::env::var("FUZZ_CASES")
+            .or_else(|_| std::env::var("PROPTEST_CASES"))
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(400)
     ))]
 
     #[test]
