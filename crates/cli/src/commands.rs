@@ -239,6 +239,9 @@ async fn serve(
         anyhow::ensure!(n >= 1, "screening_jobs_per_user must be at least 1");
         config.screening_jobs_per_user = n;
     }
+    if let Some(days) = file.manifest_retention_days {
+        config.manifest_retention_days = days;
+    }
     if let Some(n) = file.screening_max_rows {
         anyhow::ensure!(n >= 1, "screening_max_rows must be at least 1");
         config.screening_max_rows = n;

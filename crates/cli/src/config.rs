@@ -13,7 +13,7 @@ use serde::Deserialize;
     about = "Accord: the platform of the Central and South Asia partnership against violent extremism"
 )]
 pub struct Cli {
-    /// A TOML configuration file (keys: database, signing_key, bind, secure_cookies, trusted_proxies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names, screening_result_hours, screening_jobs_per_user, screening_max_rows, anonymous_requests_per_minute, token_requests_per_minute, petitions_per_client_per_day, petition_notices_per_day, audit_anchor_minutes, ffmpeg, iati_reporting_org…).
+    /// A TOML configuration file (keys: database, signing_key, bind, secure_cookies, trusted_proxies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names, screening_result_hours, screening_jobs_per_user, screening_max_rows, manifest_retention_days, anonymous_requests_per_minute, token_requests_per_minute, petitions_per_client_per_day, petition_notices_per_day, audit_anchor_minutes, ffmpeg, iati_reporting_org…).
     #[arg(long, global = true, env = "ACCORD_CONFIG")]
     pub config: Option<PathBuf>,
     #[command(subcommand)]
@@ -381,6 +381,9 @@ pub struct FileConfig {
     pub screening_jobs_per_user: Option<i64>,
     /// Rows one batch screening may hold (default 100,000).
     pub screening_max_rows: Option<i64>,
+    /// Days every traveller of a screened manifest is kept (default 0:
+    /// only the flight, totals and travellers with candidates).
+    pub manifest_retention_days: Option<u32>,
     pub max_upload_bytes: Option<usize>,
     /// The platform's signing key file (see `--signing-key`).
     pub signing_key: Option<PathBuf>,

@@ -165,6 +165,12 @@ pub enum Action {
     Screen,
     /// The reference lists' versions and import reports: signed-in users.
     ViewReferenceLists,
+    /// A kept manifest screening (travellers' names): the user who ran it
+    /// and the administrators of that user's member.
+    ReadManifestScreening {
+        member: Option<MemberCode>,
+        user_id: i64,
+    },
     /// Importing a new version of a reference list: the secretariat.
     ImportReferenceLists,
     /// The Joint Plan's frameworks and commitments, reporting rounds,
@@ -260,6 +266,7 @@ impl Action {
             Action::ViewApiDocs => "api_docs.view",
             Action::Screen => "screening.run",
             Action::ViewReferenceLists => "reference_lists.view",
+            Action::ReadManifestScreening { .. } => "screening.manifest.read",
             Action::ImportReferenceLists => "reference_lists.import",
             Action::ViewCommitments => "commitments.view",
             Action::ManagePlan => "plan.manage",
@@ -360,6 +367,9 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
             }
         }
         Action::ManageOwnTokens | Action::Screen | Action::ViewReferenceLists => true,
+        Action::ReadManifestScreening { member, user_id } => {
+            who.user_id() == Some(*user_id) || member.as_ref().is_some_and(|m| who.is_admin_of(m))
+        }
         Action::ViewProposals => {
             who.member().is_some() || who.is_secretariat() || who.role() == Some(Role::Ombudsperson)
         }

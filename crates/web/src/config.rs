@@ -21,6 +21,10 @@ pub struct Config {
     pub screening_result_hours: u32,
     /// Batch screenings one user may run at once.
     pub screening_jobs_per_user: i64,
+    /// Days every traveller of a screened manifest is kept; 0 (the
+    /// default) keeps only the flight, the totals and the travellers with
+    /// candidates.
+    pub manifest_retention_days: u32,
     /// Rows one batch screening may hold.
     pub screening_max_rows: i64,
     /// How often each node checks whether the stored lists changed (an
@@ -95,6 +99,7 @@ impl Default for Config {
             screening_result_hours: 24,
             screening_jobs_per_user: 2,
             screening_max_rows: 100_000,
+            manifest_retention_days: 0,
             screening_refresh: std::time::Duration::from_secs(30),
             login_throttle: accord_store::LoginThrottle::default(),
             trusted_proxies: Vec::new(),

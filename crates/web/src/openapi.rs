@@ -618,7 +618,11 @@ fn base_spec() -> Value {
             ])) },
             "/api/audit/verify": { "get": op("Audit", "Verify the audit log's hash chain (secretariat)", true, None, (200, r("AuditVerification")), none.clone()) },
             "/api/screen": { "post": op("Screening", "Screen one name or a batch of up to 1,000 against the loaded lists (audited)", true, Some("ScreenRequest"), (200, r("ScreenResponse")), none.clone()) },
-            "/api/manifests": { "post": manifests_op() },
+            "/api/manifests": {
+                "post": manifests_op(),
+                "get": op("Screening", "Kept manifest screenings you may read (your own; a member's administrators: all of the member's), newest first: flights, totals, and until when every traveller is kept", true, None, (200, json!({ "type": "array", "items": { "type": "object" } })), none.clone())
+            },
+            "/api/manifests/{id}": { "get": op("Screening", "One kept manifest screening: flights, totals, the travellers with candidates, and every traveller while manifest_retention_days keeps them (404 for one you may not read; the read is audited)", true, None, (200, json!({ "type": "object" })), path_param("id", "integer")) },
             "/match/{dataset}": { "post": op("Screening", "OpenSanctions yente-compatible matching (request and response as yente's /match/{dataset}, header x-batch-size; errors {\"detail\"}, 422 in FastAPI's shape; Authorization: Bearer or ApiKey)", true, None, (200, json!({ "type": "object" })), path_param("dataset", "string")) },
             "/algorithms": { "get": op("Screening", "yente-compatible: the algorithm names /match accepts (all served by Accord's engine), in yente's AlgorithmResponse shape", true, None, (200, json!({ "type": "object" })), json!([])) },
             "/catalog": { "get": op("Screening", "yente-compatible: the lists screening searches, in yente's DataCatalogModel shape", true, None, (200, json!({ "type": "object" })), json!([])) },

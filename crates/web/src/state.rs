@@ -31,8 +31,8 @@ pub struct AppState {
     pub rate_limits: Arc<crate::rate_limit::RateLimits>,
 }
 
-/// Deletes batch screening results past their retention every ten
-/// minutes, so the names in them go even when nobody opens a job (reads
+/// Deletes batch screening results and manifest travellers past their
+/// retention every ten minutes, so the names in them go even when nobody opens a job (reads
 /// expire them first too).
 fn spawn_result_sweeper(store: Store, hours: u32) {
     tokio::spawn(async move {
@@ -42,6 +42,12 @@ fn spawn_result_sweeper(store: Store, hours: u32) {
             let before = accord_store::now_ms() - i64::from(hours) * 3_600_000;
             if let Err(e) = store.expire_screening_results(before).await {
                 tracing::warn!(error = %e, "could not delete expired screening results");
+            }
+            if let Err(e) = store
+                .expire_manifest_travellers(accord_store::now_ms())
+                .await
+            {
+                tracing::warn!(error = %e, "could not clear expired manifest travellers");
             }
         }
     });

@@ -17,6 +17,7 @@ on_both_backends!(
     anonymous_callers_cannot_screen_manifests,
     the_manifest_page_shows_the_flight_totals_and_hits_in_both_languages,
     a_bad_file_on_the_page_is_a_translated_error_on_the_form,
+    by_default_only_the_flight_and_the_travellers_with_candidates_are_kept,
 );
 
 /// A UN-listed Libyan with his listed passport (LYi.023), the same person's
@@ -322,4 +323,84 @@ async fn a_bad_file_on_the_page_is_a_translated_error_on_the_form(app: &TestApp)
     assert!(ru.contains("Это не файл EDIFACT."), "{ru}");
     assert!(ru.contains("Ничего не проверено"), "{ru}");
     assert!(screening_audits(app).await.is_empty());
+}
+
+async fn by_default_only_the_flight_and_the_travellers_with_candidates_are_kept(app: &TestApp) {
+    let token = app.api_token("kaz.admin").await;
+    let r = post_manifest(app, &token, manifest()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let answer: Value = r.json().await.unwrap();
+    let id = answer["record"].as_i64().expect("the record's id");
+
+    let (status, kept) = api(
+        app,
+        Some(&token),
+        reqwest::Method::GET,
+        &format!("/api/manifests/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(kept["flights"][0]["flight"]["number"], "XA123", "{kept}");
+    assert_eq!(kept["traveller_count"], 5);
+    let names: Vec<&str> = kept["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(names.iter().any(|n| n.contains("AL FITOURI")), "{names:?}");
+    assert!(
+        kept["travellers"].is_null(),
+        "no traveller kept beyond the hits"
+    );
+    // The travellers without a candidate are nowhere: not in the record,
+    // not in the database files.
+    let text = kept.to_string();
+    assert!(
+        !text.contains("EXAMPLOV") && !text.contains("PILOTOVA"),
+        "{text}"
+    );
+    for needle in ["EXAMPLOV", "N00000001", "PILOTOVA"] {
+        if let Some(path) = app.sqlite_path() {
+            for entry in std::fs::read_dir(path.parent().unwrap()).unwrap() {
+                let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+                assert!(
+                    !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                    "{needle} is stored"
+                );
+            }
+        }
+    }
+
+    // The page lists it and shows its hits; another member's user gets 404.
+    let b = app.sign_in("kaz.admin").await;
+    let list = app.get(&b, "/screen/manifests").await.text().await.unwrap();
+    assert!(list.contains(&format!("/screen/manifests/{id}")) && list.contains("XA123"));
+    let page = app
+        .get(&b, &format!("/screen/manifests/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("AL FITOURI") && !page.contains("EXAMPLOV"));
+    let other = app.api_token("kgz.admin").await;
+    let (status, _) = api(
+        app,
+        Some(&other),
+        reqwest::Method::GET,
+        &format!("/api/manifests/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, theirs) = api(
+        app,
+        Some(&other),
+        reqwest::Method::GET,
+        "/api/manifests",
+        None,
+    )
+    .await;
+    assert_eq!(theirs, serde_json::json!([]));
 }

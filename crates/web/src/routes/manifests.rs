@@ -1,9 +1,12 @@
 //! API manifests (UN/EDIFACT PAXLST): `POST /api/manifests` and the page
 //! `/screen/manifest`. A manifest is parsed and screened in memory with
-//! `accord_screening::screen_manifest`; the only thing kept is the audit
-//! record (who, how many travellers and hits, which lists), with the names
-//! only when `audit_screened_names` is set. A manifest that cannot be read
-//! is refused with the parser's error, which names the segment.
+//! `accord_screening::screen_manifest`. What is kept: the audit record (who,
+//! how many travellers and hits, which lists, with the names only when
+//! `audit_screened_names` is set) and the screening's record — the flight,
+//! the totals and the travellers with candidates, and every traveller only
+//! for `manifest_retention_days` ([`super::manifest_records`]). A manifest
+//! that cannot be read is refused with the parser's error, which names the
+//! segment, and nothing is kept.
 
 use accord_core::Action;
 use accord_core::audit::Outcome;
@@ -102,7 +105,7 @@ async fn run(
     ctx: &Ctx,
     input: Vec<u8>,
     opts: ManifestOptions,
-) -> Result<ManifestScreening, Refusal> {
+) -> Result<(ManifestScreening, i64), Refusal> {
     let worker = state.clone();
     let lists = opts.datasets.clone();
     let outcome = tokio::task::spawn_blocking(move || {
@@ -146,7 +149,8 @@ async fn run(
         .audit(&ctx.actor(), "screening.run", "lists", Outcome::Ok, detail)
         .await
         .map_err(WebError::from)?;
-    Ok(screening)
+    let kept = super::manifest_records::keep(state, ctx, &screening).await?;
+    Ok((screening, kept))
 }
 
 /// The 422 for a manifest that cannot be read: the usual error shape, with
@@ -192,7 +196,12 @@ pub async fn api_screen(
         }
     };
     match run(&state, &ctx, input, opts).await {
-        Ok(s) => Ok(Json(s).into_response()),
+        Ok((s, kept)) => {
+            let mut body =
+                serde_json::to_value(&s).map_err(|e| WebError::Internal(e.to_string()))?;
+            body["record"] = serde_json::json!(kept);
+            Ok(Json(body).into_response())
+        }
         Err(Refusal::Manifest(p)) => Ok(refused(&p)),
         Err(Refusal::Web(e)) => Err(e),
     }
@@ -351,7 +360,7 @@ fn manifest_page(
     state: &AppState,
     ctx: &Ctx,
     error: Option<&ParseError>,
-    screening: Option<&ManifestScreening>,
+    screening: Option<(&ManifestScreening, i64)>,
 ) -> Html<String> {
     let l = ctx.lang;
     render_page(
@@ -384,7 +393,11 @@ fn manifest_page(
                 }
                 button type="submit" { (l.t("manifest.submit")) }
             }
-            @if let Some(s) = screening { (results(l, s)) }
+            @if let Some((s, kept)) = screening {
+                (results(l, s))
+                p { a href={ "/screen/manifests/" (kept) } { (l.tf("manifest.kept_as", &[("id", &kept.to_string())])) } }
+            }
+            p { a href="/screen/manifests" { (l.t("manifest.records")) } }
             p { a href="/screen" { (l.t("screen.back")) } }
         },
     )
@@ -407,7 +420,7 @@ pub async fn screen_upload(
     };
     let opts = options(&state, ApiParams::default())?;
     let page = match run(&state, &ctx, bytes.to_vec(), opts).await {
-        Ok(s) => manifest_page(&state, &ctx, None, Some(&s)),
+        Ok((s, kept)) => manifest_page(&state, &ctx, None, Some((&s, kept))),
         Err(Refusal::Manifest(p)) => {
             let mut r = manifest_page(&state, &ctx, Some(&p), None).into_response();
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;

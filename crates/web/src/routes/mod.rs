@@ -11,6 +11,7 @@ mod library;
 mod library_notices;
 mod library_stix;
 mod lists;
+mod manifest_records;
 mod manifests;
 mod members;
 mod notifications;
@@ -192,6 +193,14 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
         .get("/screen/manifest", screen, manifests::page)
         .upload("/screen/manifest", screen, manifests::screen_upload)
         .upload("/api/manifests", screen, manifests::api_screen)
+        .get("/api/manifests", screen, manifest_records::api_list)
+        .get("/api/manifests/{id}", screen, manifest_records::api_get)
+        .get("/screen/manifests", screen, manifest_records::list_page)
+        .get(
+            "/screen/manifests/{id}",
+            screen,
+            manifest_records::record_page,
+        )
         .post("/api/screen", screen, screening::api_screen)
         .post("/match/{dataset}", screen, screening::yente_match)
         .get("/algorithms", screen, screening::yente_algorithms)
