@@ -115,6 +115,20 @@ describe('manifest screening', () => {
     await screenshot(page, 'manifest-en-result');
   });
 
+  step('the kept record shows the flight and the listed traveller only', async () => {
+    await page.click('a[href^="/screen/manifests/"]');
+    await page.waitForURL((u) => /^\/screen\/manifests\/\d+$/.test(u.pathname));
+    const main = await page.locator('main').innerText();
+    assert.ok(main.includes('Flight XA123'), main);
+    assert.ok(main.includes('AHMAD OUMAR IMHAMAD AL FITOURI') && main.includes('LYi.023'), main);
+    assert.ok(!main.includes('EXAMPLOV'), 'a traveller without candidates is not kept');
+    await screenshot(page, 'manifest-en-kept');
+    await page.goto(`${server.url}/screen/manifests`);
+    const list = await page.locator('main').innerText();
+    assert.ok(list.includes('XA123'), list);
+    await page.goto(`${server.url}/screen/manifest?lang=en`);
+  });
+
   step('a broken manifest gives the error on the form, with its segment', async () => {
     const file = join(dir, 'broken.edi');
     writeFileSync(file, MANIFEST.replace('DTM+329:880507', 'DTM+329:991332'));
