@@ -50,6 +50,41 @@ macro_rules! on_both_backends {
     };
 }
 
+/// What a fresh store holds before a test runs on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seed {
+    Nothing,
+    /// The partnership's members.
+    Members,
+    /// The members and the Joint Plan's catalogue.
+    MembersAndPlan,
+}
+
+/// Runs `test` on a store over a fresh database of `backend`, seeded as
+/// asked, then drops the database; does nothing when PostgreSQL is not
+/// configured (outside CI). The store tests' one set-up.
+pub async fn with_fresh_store<F, Fut>(backend: crate::Backend, seed: Seed, test: F)
+where
+    F: FnOnce(crate::Store) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let Some(db) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let store = crate::Store::open(&db.url)
+        .await
+        .expect("open a fresh database");
+    if seed != Seed::Nothing {
+        store.seed_members().await.expect("seed the members");
+    }
+    if seed == Seed::MembersAndPlan {
+        store.seed_plan().await.expect("seed the Joint Plan");
+    }
+    test(store.clone()).await;
+    store.close().await;
+    db.drop_database().await;
+}
+
 /// A database that exists for one test.
 pub struct TestDatabase {
     pub url: String,

@@ -6,7 +6,6 @@
 //! holds are reached by passing instants in the future.
 
 use std::collections::BTreeSet;
-use std::future::Future;
 
 use accord_core::{MemberCode, Principal};
 use accord_lists::{Address, EntryLink, EntryName, EntrySchema, ListEntry, NameKind};
@@ -17,27 +16,11 @@ use accord_store::common_list::{
     NewEvidence, NewPetition, NewProposal, PetitionRecommendation, PetitionStatus, ProposalRecord,
     ProposalStatus, Recipient, SubjectKind, SubjectStatus, VersionCause,
 };
-use accord_store::testing::TestDatabase;
-use accord_store::{Actor, AuditQuery, Backend, Store, StoreError};
+use accord_store::{Actor, AuditQuery, Store, StoreError};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
-async fn run<F, Fut>(backend: Backend, test: F)
-where
-    F: FnOnce(Store) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    let Some(db) = TestDatabase::new(backend).await else {
-        return;
-    };
-    let store = Store::open(&db.url).await.expect("open a fresh database");
-    store.seed_members().await.unwrap();
-    test(store.clone()).await;
-    store.close().await;
-    db.drop_database().await;
-}
-
-accord_store::on_both_backends!(|backend, test| super::run(backend, test).await;
+accord_store::on_both_backends!(|backend, test| accord_store::testing::with_fresh_store(backend, accord_store::testing::Seed::Members, test).await;
     a_listing_is_adopted_by_silence_after_the_deadline,
     deadline_reminders_are_sent_once,
     a_hold_keeps_the_proposal_pending_then_lapses_into_adoption,

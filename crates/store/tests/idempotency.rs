@@ -3,29 +3,11 @@
 //! died pending is run again only when it wrote nothing, and reported as
 //! of unknown outcome when it did.
 
-use std::future::Future;
-
 use accord_core::user::NewUser;
 use accord_store::idempotency::{ABANDONED_AFTER_MS, Claim, Claimed, StoredAnswer, scope};
-use accord_store::testing::TestDatabase;
-use accord_store::{Actor, Backend, Store, now_ms};
+use accord_store::{Actor, Store, now_ms};
 
-async fn run<F, Fut>(backend: Backend, test: F)
-where
-    F: FnOnce(Store) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    let Some(db) = TestDatabase::new(backend).await else {
-        return;
-    };
-    let store = Store::open(&db.url).await.expect("open a fresh database");
-    store.seed_members().await.unwrap();
-    test(store.clone()).await;
-    store.close().await;
-    db.drop_database().await;
-}
-
-accord_store::on_both_backends!(|backend, test| super::run(backend, test).await;
+accord_store::on_both_backends!(|backend, test| accord_store::testing::with_fresh_store(backend, accord_store::testing::Seed::Members, test).await;
     a_claim_whose_request_committed_is_never_run_again,
     a_claim_whose_request_wrote_nothing_is_taken_over_once_abandoned,
     an_answered_claim_is_replayed_and_a_reused_key_refused,

@@ -2,8 +2,6 @@
 //! their versions, the workflow's writes, the change feed the search index
 //! follows, sharing groups, attachments and reach.
 
-use std::future::Future;
-
 use accord_core::MemberCode;
 use accord_library::counter::ReachInput;
 use accord_library::groups::SharingGroupInput;
@@ -11,26 +9,9 @@ use accord_library::item::{Known, VersionInput};
 use accord_library::workflow::Status;
 use accord_library::{Item, ItemInput, SharedWith, Vocabulary};
 use accord_store::library::NewAttachment;
-use accord_store::testing::TestDatabase;
-use accord_store::{Actor, Backend, Store, StoreError};
+use accord_store::{Actor, Store, StoreError};
 
-async fn run<F, Fut>(backend: Backend, test: F)
-where
-    F: FnOnce(Store) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    let Some(db) = TestDatabase::new(backend).await else {
-        return;
-    };
-    let store = Store::open(&db.url).await.expect("open a fresh database");
-    store.seed_members().await.unwrap();
-    store.seed_plan().await.unwrap();
-    test(store.clone()).await;
-    store.close().await;
-    db.drop_database().await;
-}
-
-accord_store::on_both_backends!(|backend, test| super::run(backend, test).await;
+accord_store::on_both_backends!(|backend, test| accord_store::testing::with_fresh_store(backend, accord_store::testing::Seed::MembersAndPlan, test).await;
     seeding_is_idempotent_and_publishes_the_seeded_items,
     every_edit_is_a_new_version_and_a_stale_edit_is_refused,
     approval_publishes_the_latest_version_and_moves_the_feed,

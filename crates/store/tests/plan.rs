@@ -3,8 +3,6 @@
 //! store's transactions, evidence files, reminders, strategies and the
 //! secretariat's additions to the catalogue.
 
-use std::future::Future;
-
 use accord_core::user::NewUser;
 use accord_core::{MemberCode, Principal, Role};
 use accord_plan::{
@@ -13,28 +11,11 @@ use accord_plan::{
 };
 use accord_store::common_list::Recipient;
 use accord_store::plan::NewEvidenceFile;
-use accord_store::testing::TestDatabase;
-use accord_store::{Actor, AuditQuery, Backend, Store, StoreError};
+use accord_store::{Actor, AuditQuery, Store, StoreError};
 use time::macros::{date, datetime};
 use time::{Duration, OffsetDateTime};
 
-async fn run<F, Fut>(backend: Backend, test: F)
-where
-    F: FnOnce(Store) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    let Some(db) = TestDatabase::new(backend).await else {
-        return;
-    };
-    let store = Store::open(&db.url).await.expect("open a fresh database");
-    store.seed_members().await.unwrap();
-    store.seed_plan().await.unwrap();
-    test(store.clone()).await;
-    store.close().await;
-    db.drop_database().await;
-}
-
-accord_store::on_both_backends!(|backend, test| super::run(backend, test).await;
+accord_store::on_both_backends!(|backend, test| accord_store::testing::with_fresh_store(backend, accord_store::testing::Seed::MembersAndPlan, test).await;
     a_round_is_opened_reported_on_and_submitted,
     separation_of_duties_needs_a_second_person_when_the_member_has_one,
     submitted_versions_are_immutable_and_corrections_keep_them,

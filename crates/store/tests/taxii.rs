@@ -1,28 +1,11 @@
 //! TAXII storage that the HTTP tests cannot reach in reasonable time, on
 //! SQLite and on PostgreSQL.
 
-use std::future::Future;
-
+use accord_store::Store;
 use accord_store::taxii::TAXII_STATUS_DAYS;
-use accord_store::testing::TestDatabase;
-use accord_store::{Backend, Store};
 use serde_json::json;
 
-async fn run<F, Fut>(backend: Backend, test: F)
-where
-    F: FnOnce(Store) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    let Some(db) = TestDatabase::new(backend).await else {
-        return;
-    };
-    let store = Store::open(&db.url).await.expect("open a fresh database");
-    test(store.clone()).await;
-    store.close().await;
-    db.drop_database().await;
-}
-
-accord_store::on_both_backends!(|backend, test| super::run(backend, test).await;
+accord_store::on_both_backends!(|backend, test| accord_store::testing::with_fresh_store(backend, accord_store::testing::Seed::Nothing, test).await;
     a_status_is_kept_for_a_week_then_deleted_as_new_ones_come,
 );
 
