@@ -1337,6 +1337,16 @@ mod tests {
     }
 
     #[test]
+    fn a_query_word_spelled_as_a_short_legal_form_of_the_list_name_is_it() {
+        // A query of unknown schema reads a final "NV" or "AB" as a word,
+        // which conflicted with the list's "Benelux" (0.29).
+        assert!(org_score("TORVALDI BENELUX NV", "TORVALDI NV") >= 0.6);
+        assert!(org_score("TORVALDI NV", "TORVALDI NV") >= 0.99);
+        // Only the list name's own legal form.
+        assert!(org_score("TORVALDI BENELUX", "TORVALDI NV") < 0.5);
+    }
+
+    #[test]
     fn a_generic_word_an_organization_query_leaves_out_costs_half() {
         // 0.667 before: "energy" cost a whole part.
         assert!(org_score("MERVANDO ENERGY COMPANY", "MERVANDO COMPANY") >= 0.75);

@@ -735,6 +735,18 @@ fn is_legal_form_part(t: &Token) -> bool {
     t.class == TokenClass::LegalForm && t.text.len() >= 3
 }
 
+/// Whether query word `x` stands for the legal form `legal` of the list
+/// name: spelled like it (three letters or more), or spelled as it
+/// whatever its length ("IRISL NV" for IRISL BENELUX NV: a query of
+/// unknown schema reads a final two-letter NV as a word).
+fn stands_for_legal_form(x: &Token, legal: &Token) -> bool {
+    legal.class == TokenClass::LegalForm
+        && (x.text == legal.text
+            || (x.text.len() >= 3
+                && is_legal_form_part(legal)
+                && spelled_like_legal_form(x, legal)))
+}
+
 /// Whether `x` is `legal` misspelled: one edit away, or as close by the
 /// part similarity as a variant spelling ("Kumpni" from Arabic script for
 /// Company). Legal forms are a short list of words, so one edit is safe
@@ -749,7 +761,7 @@ fn spelled_like_legal_form(x: &Token, legal: &Token) -> bool {
 /// their best part similarity) and are spelled like a legal form of the
 /// list name `tb`: a misspelled legal form.
 fn legal_form_spellings(ta: &[Token], tb: &[Token], best_a: &[f32]) -> u32 {
-    if !tb.iter().any(is_legal_form_part) {
+    if !tb.iter().any(|t| t.class == TokenClass::LegalForm) {
         return 0;
     }
     let mut m = 0u32;
@@ -757,11 +769,8 @@ fn legal_form_spellings(ta: &[Token], tb: &[Token], best_a: &[f32]) -> u32 {
         // Only a word with no partner at the match level.
         if best_a[i] < MIN_MATCH
             && x.class == TokenClass::Word
-            && x.text.len() >= 3
             && x.weight > 0.0
-            && tb
-                .iter()
-                .any(|y| is_legal_form_part(y) && spelled_like_legal_form(x, y))
+            && tb.iter().any(|y| stands_for_legal_form(x, y))
         {
             m |= 1 << i;
         }
@@ -1228,11 +1237,7 @@ fn compare_core(
                 continue;
             }
             let best = (0..tb.len())
-                .filter(|&j| {
-                    used_b & (1 << j) == 0
-                        && is_legal_form_part(&tb[j])
-                        && spelled_like_legal_form(x, &tb[j])
-                })
+                .filter(|&j| used_b & (1 << j) == 0 && stands_for_legal_form(x, &tb[j]))
                 .map(|j| (token_sim(x, &tb[j]), j))
                 .max_by(|x, y| {
                     x.0.0
