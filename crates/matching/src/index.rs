@@ -128,6 +128,7 @@ fn index_tokens(p: &PreparedName) -> Vec<(crate::prepare::Token, usize, bool)> {
                         group: None,
                         class: TokenClass::Word,
                         vowel_poor: pair.iter().any(|t| t.vowel_poor),
+                        after_article: false,
                         weight: 1.0,
                         omission: 1.0,
                     },
@@ -144,7 +145,11 @@ fn index_tokens(p: &PreparedName) -> Vec<(crate::prepare::Token, usize, bool)> {
 /// similarity (`token_sim` reads the spelling, keys, group, class and
 /// vowel-poverty, not the weight).
 fn same_features(a: &crate::prepare::Token, b: &crate::prepare::Token) -> bool {
-    a.text == b.text && a.group == b.group && a.class == b.class && a.vowel_poor == b.vowel_poor
+    a.text == b.text
+        && a.group == b.group
+        && a.class == b.class
+        && a.vowel_poor == b.vowel_poor
+        && a.after_article == b.after_article
 }
 
 /// Weight of the query's parts that the index can find.
