@@ -231,7 +231,7 @@ const FUZZY_MIN_LEN: usize = 4;
 /// Fine keys this long get one-edit lookups on the spelling
 /// (`Index::spell_deletes`); two letters are one edit from too much.
 const SPELL_MIN_LEN: usize = 3;
-const SPELL_MAX_LEN: usize = 20;
+const SPELL_MAX_LEN: usize = 8;
 
 #[derive(Default)]
 struct Scratch {
@@ -704,16 +704,24 @@ impl Index {
         // One edit on the spelling (fine key): the list part, or the query
         // part, with a letter more, or one letter changed.
         if (SPELL_MIN_LEN..=SPELL_MAX_LEN).contains(&t.fine.len()) {
+            let mut known = false;
             if let Some(ts) = self.spell_deletes.get(&*t.fine) {
+                // A part the list spells so is no typo: its neighbours
+                // on the spelling are not looked up.
+                known = ts
+                    .iter()
+                    .any(|&v| self.vocab[v as usize].token.text == t.text);
                 add(&mut ts.iter().copied(), out);
             }
-            let mut buf = std::mem::take(&mut s.buf);
-            for_each_spell_deletion(&t.fine, &mut buf, |d| {
-                if let Some(ts) = self.spell_deletes.get(d) {
-                    add(&mut ts.iter().copied(), out);
-                }
-            });
-            s.buf = buf;
+            if !known {
+                let mut buf = std::mem::take(&mut s.buf);
+                for_each_spell_deletion(&t.fine, &mut buf, |d| {
+                    if let Some(ts) = self.spell_deletes.get(d) {
+                        add(&mut ts.iter().copied(), out);
+                    }
+                });
+                s.buf = buf;
+            }
         }
         if t.coarse.len() < FUZZY_MIN_LEN {
             // A short skeleton only reaches the list keys one letter

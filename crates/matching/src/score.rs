@@ -265,7 +265,9 @@ fn token_sim_by(
     // has the other's skeleton, and its long vowels agree.
     if best < WAW_SIM && a.vowel_poor != b.vowel_poor {
         let (poor, other) = if a.vowel_poor { (a, b) } else { (b, a) };
-        if other.coarse.len() >= 2
+        // Read as a consonant, a waw only adds an f (v) to the skeleton.
+        if other.coarse.len() > poor.coarse.len()
+            && other.coarse.contains('f')
             && let Some(v) = waw_as_consonant(&poor.text)
             && crate::keys::coarse_key(&crate::keys::fine_key(&v)) == *other.coarse
             && long_vowels_agree(&v, &other.text)
@@ -510,6 +512,10 @@ fn join_edges_query(q: &QuerySide<'_>, single: &[Token], edges: &mut Vec<Edge>, 
 /// each part keyed apart, or with its waws read as consonants; and the
 /// long vowels it writes agree.
 fn joined_skeleton_matches(jf: &str, parts: &[Token], s: &Token, text: &str) -> bool {
+    // Every reading below keeps the first consonant of the joined parts.
+    if s.coarse.as_bytes().first() != parts[0].coarse.as_bytes().first() {
+        return false;
+    }
     let apart = || {
         let f: String = parts.iter().map(|t| &*t.fine).collect();
         coarse_key(&f)
