@@ -265,8 +265,9 @@ fn token_sim_by(
     // has the other's skeleton, and its long vowels agree.
     if best < WAW_SIM && a.vowel_poor != b.vowel_poor {
         let (poor, other) = if a.vowel_poor { (a, b) } else { (b, a) };
-        // Read as a consonant, a waw only adds an f (v) to the skeleton.
-        if other.coarse.len() > poor.coarse.len()
+        // Read as a consonant, a waw can only add an f (v) to the
+        // skeleton (or merge with one next to it).
+        if other.coarse.len() >= poor.coarse.len()
             && other.coarse.contains('f')
             && let Some(v) = waw_as_consonant(&poor.text)
             && crate::keys::coarse_key(&crate::keys::fine_key(&v)) == *other.coarse
