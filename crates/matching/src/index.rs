@@ -706,11 +706,12 @@ impl Index {
         if (SPELL_MIN_LEN..=SPELL_MAX_LEN).contains(&t.fine.len()) {
             let mut known = false;
             if let Some(ts) = self.spell_deletes.get(&*t.fine) {
-                // A part the list spells so is no typo: its neighbours
-                // on the spelling are not looked up.
+                // A part the list spells so (or with the same fine key:
+                // Mohammed, Muhammad) is no typo: its neighbours on the
+                // spelling are not looked up.
                 known = ts
                     .iter()
-                    .any(|&v| self.vocab[v as usize].token.text == t.text);
+                    .any(|&v| self.vocab[v as usize].token.fine == t.fine);
                 add(&mut ts.iter().copied(), out);
             }
             if !known {

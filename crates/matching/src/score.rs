@@ -1064,8 +1064,14 @@ fn surely_below(
                 }
                 let m = q.masks[j];
                 // A vowel-poor part may pair by its consonants
-                // (`join_edges_list`): usable.
-                if !s.vowel_poor
+                // (`join_edges_list`, `joined_skeleton_matches`: the same
+                // first consonant): usable.
+                let by_skeleton =
+                    s.vowel_poor && s.coarse.as_bytes().first() == tb[i].coarse.as_bytes().first();
+                if !by_skeleton && s.text.len().abs_diff(total) > 3 {
+                    continue;
+                }
+                if !by_skeleton
                     && similarity_bound_masked(total, s.text.len(), text_mask, m.0) < 0.8
                 {
                     // Only the joined fine key could reach it: the
