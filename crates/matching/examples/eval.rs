@@ -211,6 +211,26 @@ fn regional(path: &str, show_errors: bool, seed: u64) {
     let opts = ScreenOptions::default();
     let mut rng = common::Rng(seed);
     let mut by_kind: BTreeMap<&str, (u32, u32, u32)> = BTreeMap::new();
+    // Diagnostics, not the measure: a query that is also another record's
+    // name, or another record's name with one middle part left out (the
+    // generator's "missing part"), has no one right answer; and a query
+    // whose record shares the top score with another one is a tie.
+    let key = |ws: &[&str]| ws.join(" ").to_lowercase();
+    let mut forms: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    for (ri, r) in index.records().iter().enumerate() {
+        for n in r.names.iter().filter(|n| !n.weak) {
+            let ws: Vec<&str> = n.text.split_whitespace().collect();
+            forms.entry(key(&ws)).or_default().push(ri);
+            for drop in 1..ws.len().saturating_sub(1) {
+                let mut d = ws.clone();
+                d.remove(drop);
+                forms.entry(key(&d)).or_default().push(ri);
+            }
+        }
+    }
+    // Per kind: queries that are ambiguous, hits among the others, and
+    // misses where the record is tied at the top score.
+    let mut diag: BTreeMap<&str, (u32, u32, u32)> = BTreeMap::new();
     for (ri, r) in index.records().iter().enumerate() {
         let latin: Vec<&str> = r
             .names
@@ -227,6 +247,24 @@ fn regional(path: &str, show_errors: bool, seed: u64) {
             let res = index
                 .screen(&Query::name(q.clone()), &opts)
                 .unwrap_or_default();
+            let ws: Vec<&str> = q.split_whitespace().collect();
+            let ambiguous = forms
+                .get(&key(&ws))
+                .is_some_and(|rs| rs.iter().any(|&o| o != ri));
+            let hit = res.first().is_some_and(|c| c.record == ri);
+            let d = diag.entry(kind).or_default();
+            if ambiguous {
+                d.0 += 1;
+            } else if hit {
+                d.1 += 1;
+            }
+            if !hit
+                && res
+                    .iter()
+                    .any(|c| c.record == ri && c.score == res[0].score)
+            {
+                d.2 += 1;
+            }
             let e = by_kind.entry(kind).or_default();
             e.0 += 1;
             if res.first().is_some_and(|c| c.record == ri) {
@@ -260,6 +298,20 @@ fn regional(path: &str, show_errors: bool, seed: u64) {
         f64::from(r1) / f64::from(n),
         f64::from(r10) / f64::from(n)
     );
+    println!(
+        "\nDiagnostics (not the measure): queries that are also another record's name or that name \
+         with a middle part left out (ambiguous), recall@1 on the other queries, misses tied at the top score\n"
+    );
+    println!(
+        "| variant | ambiguous | recall@1 on the others | misses tied at the top |\n| --- | ---: | ---: | ---: |"
+    );
+    for (k, (amb, hits, tied)) in &diag {
+        let q = by_kind[k].0;
+        println!(
+            "| {k} | {amb} | {:.3} | {tied} |",
+            f64::from(*hits) / f64::from((q - amb).max(1))
+        );
+    }
     // Weak (UN "low quality") aliases typed as the list writes them: a
     // separate class, not in the total above (they were not screened at
     // all before 2026-12-01).

@@ -451,6 +451,22 @@ fn vowel_gaps(w: &[u8], gaps: &mut [u8; MAX_GAPS]) -> Option<usize> {
 /// up one to one (th / s, kh / h), the written vowels only have to appear
 /// in the same order.
 pub fn long_vowels_agree(poor: &str, other: &str) -> bool {
+    if long_vowels_agree_as_read(poor, other) {
+        return true;
+    }
+    // A final ی / ى after a consonant may be alif maqsura, read a (يحيى
+    // Yahya, موسى Musa, مصطفى Mustafa; Persian writes both ی): the word
+    // read with a final a instead of i.
+    let b = poor.as_bytes();
+    if b.len() > 2 && b[b.len() - 1] == b'i' && vowel_bit(b[b.len() - 2]) == 0 {
+        let mut alt = poor[..poor.len() - 1].to_string();
+        alt.push('a');
+        return long_vowels_agree_as_read(&alt, other);
+    }
+    false
+}
+
+fn long_vowels_agree_as_read(poor: &str, other: &str) -> bool {
     let (mut pg, mut og) = ([0u8; MAX_GAPS], [0u8; MAX_GAPS]);
     let (Some(pn), Some(on)) = (
         vowel_gaps(poor.as_bytes(), &mut pg),
@@ -507,6 +523,16 @@ mod tests {
         assert_eq!(fine_key("abdulla"), fine_key("abdullah"));
         assert_eq!(fine_key("mukhammad"), fine_key("muhammad"));
         assert_eq!(fine_key("dmitriy"), fine_key("dmitri"));
+    }
+
+    #[test]
+    fn a_final_yeh_may_be_alif_maqsura_read_a() {
+        // يحيى / یحی "yhi" is Yahya, موسى "musi" Musa: not before.
+        assert!(long_vowels_agree("yhi", "yahya"));
+        assert!(long_vowels_agree("musi", "musa"));
+        assert!(long_vowels_agree("tarimi", "tarima"));
+        // Only the final letter: a written i inside still has to be there.
+        assert!(!long_vowels_agree("tirma", "tarma"));
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub struct Token {
     pub class: TokenClass,
     /// Came from a script that leaves short vowels unwritten.
     pub vowel_poor: bool,
+    /// A vowel-poor word right after the article "al": its initial vowel
+    /// may be unwritten too (الربی "al rbi" for al-Arabi).
+    pub after_article: bool,
     /// How much the part counts in the score.
     pub weight: f32,
     /// How much of the usual cost a list name's part costs when the query
@@ -727,11 +730,18 @@ fn prepare_reading_with(
                 group,
                 class,
                 vowel_poor: vp,
+                after_article: false,
             }
         })
         .collect();
     if toks.is_empty() {
         return Err(QueryError::NoLetters);
+    }
+    for i in 1..toks.len() {
+        toks[i].after_article = toks[i].vowel_poor
+            && toks[i].class == TokenClass::Word
+            && toks[i - 1].class == TokenClass::Particle
+            && &*toks[i - 1].text == "al";
     }
     // A name made only of legal forms or titles ("Limited") still has to be
     // comparable with itself.

@@ -216,6 +216,7 @@ pub const GROUPS: &[&[&str]] = &[
         "mawlavi",
         "moulvi",
         "maulawi",
+        "maulavi",
         "molvi",
         "مولوي",
     ],
