@@ -141,6 +141,20 @@ impl Default for ChainVerifier {
 }
 
 impl ChainVerifier {
+    /// Goes on from a record already verified: its sequence number and hash.
+    pub fn resume(seq: i64, hash: &str) -> ChainVerifier {
+        ChainVerifier {
+            prev_hash: hash.to_string(),
+            next_seq: seq + 1,
+        }
+    }
+
+    /// The last record verified so far, as `(seq, hash)`: where a later
+    /// verification may [`ChainVerifier::resume`].
+    pub fn position(&self) -> (i64, String) {
+        (self.next_seq - 1, self.prev_hash.clone())
+    }
+
     pub fn push(&mut self, r: &AuditRecord) -> Result<(), ChainBreak> {
         if r.seq != self.next_seq {
             return Err(ChainBreak::Missing {

@@ -170,12 +170,26 @@ impl Store {
     /// Walks the whole chain in order; returns how many records verified, or
     /// the first break.
     pub async fn verify_audit_log(&self) -> Result<i64, StoreError> {
+        Ok(self.verify_audit_log_from(None).await?.0)
+    }
+
+    /// Verifies the chain from `from` — a record verified before, as
+    /// `(seq, hash)` — or from the start; returns the chain's length and
+    /// where the next verification may resume. The records before `from`
+    /// are not read again: the audit page verifies what was added since its
+    /// last look, and `accord audit verify` the whole chain.
+    pub async fn verify_audit_log_from(
+        &self,
+        from: Option<(i64, String)>,
+    ) -> Result<(i64, (i64, String)), StoreError> {
         let expected: i64 = sqlx::query("SELECT seq FROM audit_head WHERE id = 1")
             .fetch_one(&self.pool)
             .await?
             .try_get(0)?;
-        let mut verifier = ChainVerifier::default();
-        let mut after = 0_i64;
+        let (mut verifier, mut after) = match &from {
+            Some((seq, hash)) => (ChainVerifier::resume(*seq, hash), *seq),
+            None => (ChainVerifier::default(), 0_i64),
+        };
         loop {
             // Paged so that a long log is never held in memory at once.
             let rows: Vec<AuditRow> = sqlx::query_as(sql!(
@@ -190,6 +204,7 @@ impl Store {
                 verifier.push(&AuditRecord::from(row))?;
             }
         }
-        Ok(verifier.finish(expected)?)
+        let position = verifier.position();
+        Ok((verifier.finish(expected)?, position))
     }
 }

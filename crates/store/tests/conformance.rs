@@ -38,6 +38,7 @@ accord_store::on_both_backends!(|backend, test| super::run(backend, test).await;
     a_stale_edit_of_a_focal_point_is_refused_and_changes_nothing,
     the_audit_chain_verifies_and_names_an_altered_record,
     the_audit_chain_names_a_removed_record,
+    an_incremental_verification_resumes_where_the_last_ended_and_finds_later_changes,
     the_audit_log_refuses_updates_and_deletes,
     concurrent_audited_writes_keep_one_unbroken_chain,
     settings_keep_the_first_value_written,
@@ -651,6 +652,47 @@ async fn the_audit_chain_verifies_and_names_an_altered_record(store: Store, _url
         e.to_string(),
         "the audit log is broken: record 3 was altered: its content does not match its hash"
     );
+}
+
+async fn an_incremental_verification_resumes_where_the_last_ended_and_finds_later_changes(
+    store: Store,
+    _url: String,
+) {
+    let event = |i: i32| {
+        let store = store.clone();
+        async move {
+            store
+                .audit(
+                    &admin(),
+                    "test.event",
+                    &format!("t:{i}"),
+                    Outcome::Ok,
+                    serde_json::json!({}),
+                )
+                .await
+                .unwrap()
+        }
+    };
+    for i in 0..3 {
+        event(i).await;
+    }
+    let (n, at) = store.verify_audit_log_from(None).await.unwrap();
+    assert_eq!((n, at.0), (3, 3));
+    for i in 3..6 {
+        event(i).await;
+    }
+    // Resumed: the same length as a whole walk.
+    let (n, later) = store.verify_audit_log_from(Some(at.clone())).await.unwrap();
+    assert_eq!(n, store.verify_audit_log().await.unwrap());
+    assert_eq!(later.0, 6);
+    // A record changed after the checkpoint is found by the resumed walk.
+    drop_append_only_triggers(&store).await;
+    sqlx::query("UPDATE audit_log SET actor = 'someone.else' WHERE seq = 5")
+        .execute(store.raw_pool())
+        .await
+        .unwrap();
+    let e = store.verify_audit_log_from(Some(at)).await.unwrap_err();
+    assert!(e.to_string().contains("record 5 was altered"), "{e}");
 }
 
 async fn the_audit_chain_names_a_removed_record(store: Store, _url: String) {

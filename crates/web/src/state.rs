@@ -29,6 +29,9 @@ pub struct AppState {
     pub taxii: Arc<crate::taxii_sync::Projector>,
     /// Requests per minute per anonymous client and per API token.
     pub rate_limits: Arc<crate::rate_limit::RateLimits>,
+    /// The last audit record this node verified the chain up to, `(seq,
+    /// hash)`: the audit page verifies only what came after it.
+    pub audit_verified: Arc<std::sync::Mutex<Option<(i64, String)>>>,
 }
 
 /// Deletes batch screening results and manifest travellers past their
@@ -61,6 +64,26 @@ fn spawn_rate_limit_sweeper(limits: Arc<crate::rate_limit::RateLimits>) {
         loop {
             tick.tick().await;
             limits.forget_idle();
+        }
+    });
+}
+
+/// Verifies the whole audit chain once after start, off the request path,
+/// so the audit page then verifies only what was appended since.
+fn spawn_full_audit_verification(
+    store: Store,
+    verified: Arc<std::sync::Mutex<Option<(i64, String)>>>,
+) {
+    tokio::spawn(async move {
+        match store.verify_audit_log_from(None).await {
+            Ok((_, position)) => {
+                let mut v = verified.lock().unwrap_or_else(|e| e.into_inner());
+                // A page view may have got further meanwhile.
+                if v.as_ref().is_none_or(|(seq, _)| *seq < position.0) {
+                    *v = Some(position);
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "the audit chain does not verify"),
         }
     });
 }
@@ -110,7 +133,10 @@ impl AppState {
             config.token_requests_per_minute,
         ));
         spawn_rate_limit_sweeper(rate_limits.clone());
+        let audit_verified = Arc::new(std::sync::Mutex::new(None));
+        spawn_full_audit_verification(store.clone(), audit_verified.clone());
         Ok(AppState {
+            audit_verified,
             rate_limits,
             hashes,
             lookups,
