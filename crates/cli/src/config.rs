@@ -130,6 +130,15 @@ pub enum Command {
         #[arg(long)]
         output: PathBuf,
     },
+    /// Restore a backup made by `accord backup` into a new SQLite database
+    /// (`--database`, which must not exist or be empty). PostgreSQL is
+    /// restored with pg_restore from a pg_dump archive.
+    Restore {
+        /// The backup file (an SQLite database written by `accord backup`).
+        backup: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -37,6 +37,7 @@ fn every_subcommand_has_help() {
         vec!["audit", "checkpoint", "--help"],
         vec!["keys", "rotate", "--help"],
         vec!["backup", "--help"],
+        vec!["restore", "--help"],
         vec!["common-list", "versions", "--help"],
         vec!["list", "export", "--help"],
         vec!["list", "show", "--help"],
