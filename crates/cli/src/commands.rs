@@ -272,6 +272,18 @@ async fn serve(
     if let Some(max) = file.max_attachment_bytes {
         config.max_attachment_bytes = max;
     }
+    if let Some(seconds) = file.procedure_clock_seconds {
+        anyhow::ensure!(seconds >= 1, "procedure_clock_seconds must be at least 1");
+        config.procedure_clock_tick = std::time::Duration::from_secs(seconds);
+    }
+    if let Some(seconds) = file.procedure_clock_lease_seconds {
+        config.procedure_clock_lease = std::time::Duration::from_secs(seconds);
+    }
+    anyhow::ensure!(
+        config.procedure_clock_lease > config.procedure_clock_tick,
+        "procedure_clock_lease_seconds must be longer than the clock's tick (procedure_clock_seconds), \
+         or the lease would lapse between renewals"
+    );
     config.library_index =
         accord_web::library_state::index_path(file.library_index.as_deref(), url);
     config.iati = file.iati()?;

@@ -415,6 +415,13 @@ pub struct FileConfig {
     pub library_index: Option<PathBuf>,
     /// Largest library attachment, in bytes (default 50 MiB).
     pub max_attachment_bytes: Option<u64>,
+    /// Seconds between the procedure clock's ticks (deadlines, reminders,
+    /// anchoring; default 60).
+    pub procedure_clock_seconds: Option<u64>,
+    /// Seconds a node holds the procedure clock's lease without renewing it
+    /// before another node on the same database takes the clock over
+    /// (default 180; more than the tick).
+    pub procedure_clock_lease_seconds: Option<u64>,
 }
 
 impl FileConfig {
