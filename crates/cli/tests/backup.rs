@@ -245,7 +245,36 @@ async fn restore_refuses_a_used_target_a_damaged_or_foreign_file_a_newer_schema_
     let o = restore(&backup, &dir.sqlite("empty.db"));
     assert!(o.status.success(), "{}", err(&o));
 
-    // A damaged copy: SQLite's integrity check (or the read itself) fails.
+    // A damaged index (its entries no longer match its table): the
+    // integrity check names it.
+    let damaged_index = dir.path("damaged-index.db");
+    std::fs::copy(&backup, &damaged_index).unwrap();
+    {
+        let mut c = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&damaged_index)
+            .connect()
+            .await
+            .unwrap();
+        sqlx::raw_sql(
+            "PRAGMA writable_schema = ON; \
+             UPDATE sqlite_master SET sql = 'CREATE INDEX audit_log_at ON audit_log(actor)' \
+             WHERE name = 'audit_log_at';",
+        )
+        .execute(&mut c)
+        .await
+        .unwrap();
+        c.close().await.unwrap();
+    }
+    let o = restore(&damaged_index, &dir.sqlite("from-damaged-index.db"));
+    assert_eq!(o.status.code(), Some(2), "{}{}", out(&o), err(&o));
+    assert!(
+        err(&o).contains("integrity check failed: row 1 missing from index audit_log_at"),
+        "{}",
+        err(&o)
+    );
+    assert!(!dir.0.join("from-damaged-index.db").exists());
+
+    // Damaged pages: the read itself fails.
     let mut bytes = std::fs::read(&backup).unwrap();
     assert!(bytes.len() > 64 * 1024, "{} bytes", bytes.len());
     let page = 4096;

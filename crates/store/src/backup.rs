@@ -89,9 +89,13 @@ pub async fn restore_backup(backup: &Path, target_url: &str) -> Result<Restored,
             .await
             .map_err(|e| bad(format!("it is not a readable SQLite database ({e})")))?;
         if checks != ["ok"] {
+            let more = match checks.len() {
+                n if n > 5 => format!(" and {} more", n - 5),
+                _ => String::new(),
+            };
             return Err(bad(format!(
-                "SQLite's integrity check failed: {}",
-                checks.join("; ")
+                "SQLite's integrity check failed: {}{more}",
+                checks[..checks.len().min(5)].join("; ")
             )));
         }
         let has_migrations: i64 = sqlx::query_scalar(
