@@ -47,6 +47,9 @@ struct Acks {
     report_drafts: BTreeMap<String, u64>,
     /// Requests that got no answer (the server died under them).
     unanswered: usize,
+    /// The names of the focal points among them (committed or not: either
+    /// is right, the client was told nothing).
+    unanswered_focal_points: Vec<String>,
     /// Answers that were not 2xx: none are expected.
     refused: Vec<String>,
 }
@@ -276,7 +279,13 @@ fn harness(node: Node) -> Acks {
                             .refused
                             .push(format!("{method} {path}: {s} {text}")),
                         Err(_) => {
-                            acks.lock().unwrap().unanswered += 1;
+                            let mut acks = acks.lock().unwrap();
+                            acks.unanswered += 1;
+                            if let Writer::FocalPoint(_) = w {
+                                acks.unanswered_focal_points
+                                    .push(body["name"].as_str().unwrap().to_string());
+                            }
+                            drop(acks);
                             std::thread::sleep(Duration::from_millis(20));
                         }
                     }
@@ -332,6 +341,16 @@ async fn check(url: &str, acks: &Acks) {
         .iter()
         .map(|r| (r.get::<i64, _>(0), r.get::<String, _>(1)))
         .collect();
+    let names: std::collections::BTreeSet<&String> = focal.values().collect();
+    let committed = acks
+        .unanswered_focal_points
+        .iter()
+        .filter(|n| names.contains(n))
+        .count();
+    eprintln!(
+        "{committed} of {} unanswered focal point writes were committed before the kill",
+        acks.unanswered_focal_points.len()
+    );
     for (id, name) in &acks.focal_points {
         assert_eq!(
             focal.get(id),
