@@ -155,7 +155,7 @@ async fn lease(store: &accord_store::Store) -> Option<accord_store::Lease> {
 /// The pid in a lease holder `host:pid:started`.
 fn holder_pid(holder: &str) -> u32 {
     holder
-        .split(':')
+        .rsplit(':')
         .nth(1)
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("a holder host:pid:started, not {holder}"))

@@ -113,9 +113,10 @@ fn lease_holder() -> String {
 }
 
 /// Deadlines are kept by the server, never by a user remembering: every
-/// minute (`tick`) the procedure is advanced to now (catching up after downtime), and
-/// entries due for periodic review are put up for it, and members behind on a
-/// reporting round whose deadline nears are reminded. With several nodes on
+/// tick (`every`: a minute by default) the procedure is advanced to now
+/// (catching up after downtime), and entries due for periodic review are
+/// put up for it, and members behind on a reporting round whose deadline
+/// nears are reminded. With several nodes on
 /// one database, the node holding the clock's lease does it (it renews the
 /// lease every tick; when it stops, another takes over at expiry: `lease`,
 /// three minutes by default, so a node that stops hands the clock over
