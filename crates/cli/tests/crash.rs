@@ -1,13 +1,15 @@
 //! The crash harness (issue 10): the built `accord serve` is killed with
 //! SIGKILL at random points (a seeded RNG; the seed is printed, replay with
 //! `ACCORD_CRASH_SEED`) while concurrent clients stream writes of several
-//! kinds over the API — focal points, proposals to the common list, Joint
-//! Plan report drafts and library items — and restarted on the same
+//! kinds over the API — focal points, proposals to the common list and
+//! states' signed decisions on them, Joint Plan report drafts and library
+//! items — and restarted on the same
 //! database each time. Afterwards:
 //!
 //! - every write that got a 2xx answer is in the database;
 //! - nothing half-written is there: no proposal without its subject nor a
-//!   subject without its proposal, no library item without its current
+//!   subject without its proposal, no signed decision without its audit
+//!   record nor the reverse, no library item without its current
 //!   version, no report without a version, no focal point or proposal
 //!   without its audit record;
 //! - `accord audit verify` passes.
@@ -45,6 +47,8 @@ struct Acks {
     library_items: Vec<(i64, String)>,
     /// commitment → the highest draft number acknowledged
     report_drafts: BTreeMap<String, u64>,
+    /// proposals KGZ's signed concurrence was acknowledged on
+    decisions: Vec<i64>,
     /// Requests that got no answer (the server died under them).
     unanswered: usize,
     /// The names of the focal points among them (committed or not: either
@@ -60,6 +64,8 @@ enum Writer {
     Proposal,
     Report(usize),
     Library,
+    /// KGZ concurs, signed with its key, on each acknowledged proposal once.
+    Decision,
 }
 
 impl Writer {
@@ -85,6 +91,7 @@ impl Writer {
                 format!("/api/rounds/crash/reports/KAZ/{}", REPORT_COMMITMENTS[c]),
                 json!({ "status": "planned", "tlp": "GREEN", "narrative": format!("crash draft {n}") }),
             ),
+            Writer::Decision => unreachable!("decisions are built from the proposals"),
             Writer::Library => (
                 "POST",
                 "/api/library/items".into(),
@@ -122,6 +129,7 @@ impl Writer {
                     sent["versions"][0]["title"].as_str().unwrap().to_string(),
                 ));
             }
+            Writer::Decision => acks.decisions.push(body["id"].as_i64().unwrap()),
             Writer::Report(c) => {
                 let last = acks
                     .report_drafts
@@ -165,16 +173,33 @@ async fn run(backend: Backend, _: fn()) {
         url: url.clone(),
         key: dir.path("signing.key"),
     };
+    let o = support::accord(&["migrate", "--database", &url]);
+    assert!(o.status.success(), "{}", support::err(&o));
+    {
+        // KGZ signs its decisions with its test key, valid since 1970.
+        let store = accord_store::Store::open_existing(&url).await.unwrap();
+        store
+            .register_member_key(
+                &accord_store::Actor::system("test"),
+                &kgz(),
+                &accord_store::testing::member_test_key(&kgz()).public_key(),
+                time::OffsetDateTime::UNIX_EPOCH,
+            )
+            .await
+            .unwrap();
+        store.close().await;
+    }
     let started = Instant::now();
     let acks = tokio::task::spawn_blocking(move || harness(node))
         .await
         .unwrap();
     eprintln!(
-        "{backend:?}: {} kills in {:.1} s; acknowledged {} focal points, {} proposals, {} library items, report drafts {:?}; {} requests unanswered",
+        "{backend:?}: {} kills in {:.1} s; acknowledged {} focal points, {} proposals, {} signed decisions, {} library items, report drafts {:?}; {} requests unanswered",
         kills(),
         started.elapsed().as_secs_f64(),
         acks.focal_points.len(),
         acks.proposals.len(),
+        acks.decisions.len(),
         acks.library_items.len(),
         acks.report_drafts,
         acks.unanswered
@@ -205,12 +230,12 @@ async fn run(backend: Backend, _: fn()) {
 /// Sets the database up, then writes and kills: what was acknowledged.
 fn harness(node: Node) -> Acks {
     let url = &node.url;
-    let o = support::accord(&["migrate", "--database", url]);
-    assert!(o.status.success(), "{}", support::err(&o));
     support::add_user(url, "kaz.admin", "KAZ", "member-admin");
+    support::add_user(url, "kgz.admin", "KGZ", "member-admin");
     support::add_user(url, "sec", "", "secretariat-admin");
     let kaz = support::token(url, "kaz.admin", &["read", "write"]);
     let sec = support::token(url, "sec", &["read", "write"]);
+    let kgz_token = support::token(url, "kgz.admin", &["read", "write"]);
     let mut rng = Rng::from_env("ACCORD_CRASH_SEED");
     let tag = format!("{:x}", rng.next() & 0xffff_ffff);
 
@@ -245,20 +270,20 @@ fn harness(node: Node) -> Acks {
         Writer::Report(0),
         Writer::Report(1),
         Writer::Library,
+        Writer::Decision,
     ];
     let threads: Vec<_> = writers
         .into_iter()
         .map(|w| {
-            let (addr, stop, acks, token, tag) = (
-                addr.clone(),
-                stop.clone(),
-                acks.clone(),
-                kaz.clone(),
-                tag.clone(),
-            );
+            let token = match w {
+                Writer::Decision => kgz_token.clone(),
+                _ => kaz.clone(),
+            };
+            let (addr, stop, acks, tag) = (addr.clone(), stop.clone(), acks.clone(), tag.clone());
             std::thread::spawn(move || {
                 let http = Http::default();
                 let mut n = 0u64;
+                let mut decided = 0i64;
                 while !stop.load(Ordering::Relaxed) {
                     let at = addr.read().unwrap().clone();
                     if at.is_empty() {
@@ -266,7 +291,28 @@ fn harness(node: Node) -> Acks {
                         continue;
                     }
                     n += 1;
-                    let (method, path, body) = w.request(&tag, n);
+                    let (method, path, body) = match w {
+                        Writer::Decision => {
+                            // The next acknowledged proposal, tried once
+                            // whatever the outcome (a decision committed
+                            // but unanswered may not be made twice).
+                            let next = acks
+                                .lock()
+                                .unwrap()
+                                .proposals
+                                .iter()
+                                .map(|(id, _)| *id)
+                                .filter(|id| *id > decided)
+                                .min();
+                            let Some(id) = next else {
+                                std::thread::sleep(Duration::from_millis(20));
+                                continue;
+                            };
+                            decided = id;
+                            signed_concurrence(id)
+                        }
+                        _ => w.request(&tag, n),
+                    };
                     match http.call(method, &at, &path, &token, Some(&body)) {
                         Ok((s, text)) if (200..300).contains(&s) => {
                             let answer: Value = serde_json::from_str(&text)
@@ -318,6 +364,30 @@ fn harness(node: Node) -> Acks {
         .expect("the writers are done")
         .into_inner()
         .unwrap()
+}
+
+fn kgz() -> accord_core::MemberCode {
+    accord_core::MemberCode::parse("KGZ").unwrap()
+}
+
+/// KGZ's concurrence on proposal `id`, signed now with its test key.
+fn signed_concurrence(id: i64) -> (&'static str, String, Value) {
+    let at = time::OffsetDateTime::now_utc().unix_timestamp();
+    let decision = accord_store::common_list::decision_to_sign(
+        id,
+        &kgz(),
+        &accord_procedure::Action::Concur,
+        at,
+    )
+    .expect("a concurrence is signed");
+    let signed =
+        accord_proof::Signed::sign(decision, &accord_store::testing::member_test_key(&kgz()))
+            .expect("sign");
+    (
+        "POST",
+        format!("/api/proposals/{id}/decisions"),
+        json!({ "action": "concur", "at": at, "signature": signed.signature }),
+    )
 }
 
 /// Every acknowledged write is there, and nothing half-written is.
@@ -392,6 +462,22 @@ async fn check(url: &str, acks: &Acks) {
         assert!(doc.contains(title.as_str()), "item {id}: {doc}");
     }
 
+    let decided: std::collections::BTreeSet<i64> = sqlx::query(
+        "SELECT proposal_id FROM signed_decisions WHERE member_code = 'KGZ' AND decision = 'concur'",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| r.get::<i64, _>(0))
+    .collect();
+    for id in &acks.decisions {
+        assert!(
+            decided.contains(id),
+            "KGZ's acknowledged concurrence on proposal {id} is lost"
+        );
+    }
+
     for (commitment, last) in &acks.report_drafts {
         let docs: Vec<String> = sqlx::query_scalar(
             "SELECT doc FROM plan_report_versions WHERE round_id = 'crash' AND member = 'KAZ' \
@@ -445,6 +531,17 @@ async fn check(url: &str, acks: &Acks) {
               AND a.target = 'focal_point:' || CAST(f.id AS TEXT))",
         ),
         (
+            "signed decisions without their audit record",
+            "SELECT COUNT(*) FROM signed_decisions d WHERE NOT EXISTS \
+             (SELECT 1 FROM audit_log a WHERE a.action = 'common_list.decide' \
+              AND a.target = 'proposal:' || CAST(d.proposal_id AS TEXT))",
+        ),
+        (
+            "decisions in the audit log without their signed decision",
+            "SELECT COUNT(*) FROM audit_log a WHERE a.action = 'common_list.decide' AND NOT EXISTS \
+             (SELECT 1 FROM signed_decisions d WHERE a.target = 'proposal:' || CAST(d.proposal_id AS TEXT))",
+        ),
+        (
             "library items without their current version",
             "SELECT COUNT(*) FROM library_items i WHERE NOT EXISTS \
              (SELECT 1 FROM library_versions v WHERE v.item_id = i.id AND v.number = i.latest_version)",
@@ -463,6 +560,7 @@ async fn check(url: &str, acks: &Acks) {
         !acks.focal_points.is_empty()
             && !acks.proposals.is_empty()
             && !acks.library_items.is_empty()
+            && !acks.decisions.is_empty()
             && acks.report_drafts.len() == REPORT_COMMITMENTS.len(),
         "too few acknowledged writes to prove anything"
     );
