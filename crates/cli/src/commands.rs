@@ -14,12 +14,16 @@ use crate::config::{
 };
 use crate::demo;
 
-/// Exit codes: 1 for a failed operation, 2 for a database that cannot be
-/// used (cannot be opened, newer schema), 3 for a broken audit chain.
+/// Exit codes: 1 for a failed operation, 2 for a database or backup that
+/// cannot be used (cannot be opened, damaged, newer schema), 3 for a broken
+/// audit chain.
 pub fn exit_code(e: &anyhow::Error) -> u8 {
     match e.downcast_ref::<StoreError>() {
         Some(
-            StoreError::Open { .. } | StoreError::SchemaTooNew { .. } | StoreError::Migration(_),
+            StoreError::Open { .. }
+            | StoreError::SchemaTooNew { .. }
+            | StoreError::Migration(_)
+            | StoreError::BadBackup { .. },
         ) => 2,
         Some(StoreError::AuditBroken(_)) => 3,
         _ if e.downcast_ref::<crate::anchor::Broken>().is_some() => 3,
@@ -131,6 +135,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = open(&db.url(&file)).await?;
             store.backup_to(&output).await?;
             println!("backup written to {}", output.display());
+        }
+        Command::Restore { backup, db } => {
+            let restored = accord_store::restore_backup(&backup, &db.url(&file)).await?;
+            println!(
+                "restored {} into {} (schema version {}); `accord serve` applies any newer \
+                 migrations. The platform's signing key is not in a backup: put the saved \
+                 signing.key beside the database or give --signing-key",
+                backup.display(),
+                restored.path.display(),
+                restored.schema_version
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -274,6 +289,18 @@ async fn serve(
         anyhow::ensure!(n >= 0, "petition_notices_per_day must not be negative");
         config.petition_budget.notices_per_day = n;
     }
+    if let Some(seconds) = file.procedure_clock_seconds {
+        anyhow::ensure!(seconds >= 1, "procedure_clock_seconds must be at least 1");
+        config.procedure_clock_tick = std::time::Duration::from_secs(seconds);
+    }
+    if let Some(seconds) = file.procedure_clock_lease_seconds {
+        config.procedure_clock_lease = std::time::Duration::from_secs(seconds);
+    }
+    anyhow::ensure!(
+        config.procedure_clock_lease > config.procedure_clock_tick,
+        "procedure_clock_lease_seconds must be longer than the clock's tick (procedure_clock_seconds), \
+         or the lease would lapse between renewals"
+    );
     config.library_index =
         accord_web::library_state::index_path(file.library_index.as_deref(), url);
     config.iati = file.iati()?;

@@ -130,6 +130,15 @@ pub enum Command {
         #[arg(long)]
         output: PathBuf,
     },
+    /// Restore a backup made by `accord backup` into a new SQLite database
+    /// (`--database`, which must not exist or be empty). PostgreSQL is
+    /// restored with pg_restore from a pg_dump archive.
+    Restore {
+        /// The backup file (an SQLite database written by `accord backup`).
+        backup: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -420,6 +429,13 @@ pub struct FileConfig {
     /// Petitions a day that each notify the ombudsperson (default 50; then
     /// one notice says more are arriving).
     pub petition_notices_per_day: Option<i64>,
+    /// Seconds between the procedure clock's ticks (deadlines, reminders,
+    /// anchoring; default 60).
+    pub procedure_clock_seconds: Option<u64>,
+    /// Seconds a node holds the procedure clock's lease without renewing it
+    /// before another node on the same database takes the clock over
+    /// (default 180; more than the tick).
+    pub procedure_clock_lease_seconds: Option<u64>,
 }
 
 impl FileConfig {

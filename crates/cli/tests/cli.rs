@@ -37,6 +37,7 @@ fn every_subcommand_has_help() {
         vec!["audit", "checkpoint", "--help"],
         vec!["keys", "rotate", "--help"],
         vec!["backup", "--help"],
+        vec!["restore", "--help"],
         vec!["common-list", "versions", "--help"],
         vec!["list", "export", "--help"],
         vec!["list", "show", "--help"],
@@ -377,6 +378,67 @@ fn a_bad_configuration_file_is_reported() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("is invalid"), "{}", stderr(&o));
     std::fs::remove_file(&path).ok();
+}
+
+#[tokio::test]
+async fn a_clock_lease_no_longer_than_its_tick_is_refused() {
+    let db = TestDatabase::sqlite();
+    let path =
+        std::env::temp_dir().join(format!("accord-clock-config-{}.toml", std::process::id()));
+    for (config, refused) in [
+        ("procedure_clock_lease_seconds = 60", true),
+        ("procedure_clock_seconds = 200", true),
+        ("procedure_clock_seconds = 0", true),
+        (
+            "procedure_clock_seconds = 5\nprocedure_clock_lease_seconds = 10",
+            false,
+        ),
+    ] {
+        std::fs::write(&path, format!("bundled_lists = false\n{config}\n")).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args([
+                "--config",
+                path.to_str().unwrap(),
+                "serve",
+                "--database",
+                &db.url,
+            ])
+            .args(["--bind", "127.0.0.1:0"])
+            .env_remove("ACCORD_DATABASE_URL")
+            .env_remove("ACCORD_CONFIG")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Reads until it listens (then stops it) or exits: never hangs.
+        let mut printed = String::new();
+        for line in std::io::BufRead::lines(std::io::BufReader::new(child.stdout.take().unwrap())) {
+            let line = line.unwrap();
+            printed.push_str(&line);
+            if line.starts_with("Accord is listening") {
+                child.kill().ok();
+                break;
+            }
+        }
+        let o = child.wait_with_output().unwrap();
+        if refused {
+            assert!(!printed.contains("listening"), "{config}: {printed}");
+            assert_eq!(o.status.code(), Some(1), "{config}: {}", stderr(&o));
+            assert!(
+                stderr(&o).contains("procedure_clock"),
+                "{config}: {}",
+                stderr(&o)
+            );
+        } else {
+            assert!(
+                printed.contains("listening"),
+                "{config}: {printed}{}",
+                stderr(&o)
+            );
+        }
+    }
+    std::fs::remove_file(&path).ok();
+    db.drop_database().await;
 }
 
 #[tokio::test]

@@ -34,6 +34,10 @@ pub enum StoreError {
     SchemaTooNew { database: i64, known: i64 },
     #[error("migrating the database failed: {0}")]
     Migration(String),
+    /// A backup that cannot be restored: damaged, not Accord's, or written
+    /// by a newer accord.
+    #[error("cannot restore {path}: {reason}")]
+    BadBackup { path: String, reason: String },
     #[error("the audit log is broken: {0}")]
     AuditBroken(#[from] ChainBreak),
     #[error("{0}")]

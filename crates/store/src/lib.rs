@@ -47,6 +47,7 @@ mod users;
 pub use users::{PasswordChange, PasswordChanged, SignInFailure};
 
 pub use audit::{Actor, AuditQuery};
+pub use backup::{Restored, restore_backup};
 pub use error::StoreError;
 pub use leases::Lease;
 pub use open::{Backend, DEFAULT_DATABASE_URL};

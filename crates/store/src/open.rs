@@ -32,7 +32,7 @@ impl Backend {
         }
     }
 
-    fn migrator(self) -> &'static Migrator {
+    pub(crate) fn migrator(self) -> &'static Migrator {
         match self {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,

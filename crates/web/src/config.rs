@@ -74,6 +74,11 @@ pub struct Config {
     pub library_index: Option<std::path::PathBuf>,
     /// How often this node reads the library changes other nodes wrote.
     pub library_follow: std::time::Duration,
+    /// How often the procedure clock ticks (a minute).
+    pub procedure_clock_tick: std::time::Duration,
+    /// How long a node holds the procedure clock's lease without renewing
+    /// it (three minutes: three ticks); another node takes over after that.
+    pub procedure_clock_lease: std::time::Duration,
 }
 
 /// The secretariat as IATI's reporting organisation until one is
@@ -122,6 +127,8 @@ impl Default for Config {
             max_attachment_bytes: accord_library::DEFAULT_MAX_ATTACHMENT_BYTES,
             library_index: None,
             library_follow: std::time::Duration::from_secs(2),
+            procedure_clock_tick: std::time::Duration::from_secs(60),
+            procedure_clock_lease: std::time::Duration::from_secs(180),
         }
     }
 }

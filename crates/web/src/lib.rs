@@ -41,7 +41,7 @@ pub mod programmes_io {
 pub mod library_io {
     pub use crate::routes::library_io::*;
 }
-pub use state::AppState;
+pub use state::{AppState, PROCEDURE_CLOCK_LEASE};
 
 use std::net::SocketAddr;
 

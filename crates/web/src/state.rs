@@ -110,6 +110,8 @@ impl AppState {
             store.clone(),
             signing_key.clone(),
             config.audit_anchor_interval,
+            config.procedure_clock_tick,
+            config.procedure_clock_lease,
         );
         let hashes = Arc::new(crate::hash_index::HashIndex::default());
         hashes.refresh(&store).await?;
@@ -155,10 +157,6 @@ impl AppState {
 /// The lease the procedure clock runs under.
 pub const PROCEDURE_CLOCK_LEASE: &str = "procedure_clock";
 
-/// How long a node holds the clock's lease without renewing it: three ticks,
-/// so a node that stops hands the clock over within three minutes.
-const CLOCK_LEASE_MS: i64 = 180_000;
-
 /// This process's name as a lease holder: host, process and start time.
 fn lease_holder() -> String {
     let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "node".into());
@@ -167,11 +165,14 @@ fn lease_holder() -> String {
 }
 
 /// Deadlines are kept by the server, never by a user remembering: every
-/// minute the procedure is advanced to now (catching up after downtime), and
-/// entries due for periodic review are put up for it, and members behind on a
-/// reporting round whose deadline nears are reminded. With several nodes on
+/// tick (`every`: a minute by default) the procedure is advanced to now
+/// (catching up after downtime), and entries due for periodic review are
+/// put up for it, and members behind on a reporting round whose deadline
+/// nears are reminded. With several nodes on
 /// one database, the node holding the clock's lease does it (it renews the
-/// lease every minute; when it stops, another takes over at expiry).
+/// lease every tick; when it stops, another takes over at expiry: `lease`,
+/// three minutes by default, so a node that stops hands the clock over
+/// within three ticks).
 ///
 /// It also anchors the audit chain: when the chain moved since the newest
 /// signed checkpoint and that checkpoint is `anchor_every` old, the chain's
@@ -180,17 +181,20 @@ fn spawn_procedure_clock(
     store: Store,
     signing_key: Option<Arc<accord_proof::SecretKey>>,
     anchor_every: Option<std::time::Duration>,
+    every: std::time::Duration,
+    lease: std::time::Duration,
 ) {
+    let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX).max(1);
     tokio::spawn(async move {
         let actor = accord_store::Actor::system("procedure");
         let holder = lease_holder();
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
             let now = time::OffsetDateTime::now_utc();
             let now_ms = (now.unix_timestamp_nanos() / 1_000_000) as i64;
             match store
-                .try_lease(PROCEDURE_CLOCK_LEASE, &holder, now_ms, CLOCK_LEASE_MS)
+                .try_lease(PROCEDURE_CLOCK_LEASE, &holder, now_ms, lease_ms)
                 .await
             {
                 Ok(true) => {}
