@@ -367,8 +367,13 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
             }
         }
         Action::ManageOwnTokens | Action::Screen | Action::ViewReferenceLists => true,
+        // Not the secretariat: border data stays with the member that
+        // screened it.
         Action::ReadManifestScreening { member, user_id } => {
-            who.user_id() == Some(*user_id) || member.as_ref().is_some_and(|m| who.is_admin_of(m))
+            who.user_id() == Some(*user_id)
+                || (who.role() == Some(Role::MemberAdmin)
+                    && member.is_some()
+                    && who.member() == member.as_ref())
         }
         Action::ViewProposals => {
             who.member().is_some() || who.is_secretariat() || who.role() == Some(Role::Ombudsperson)

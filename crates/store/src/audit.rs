@@ -193,9 +193,11 @@ impl Store {
         loop {
             // Paged so that a long log is never held in memory at once.
             let rows: Vec<AuditRow> = sqlx::query_as(sql!(
-                "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000"
+                "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT 5000"
             ))
             .bind(after)
+            // Records appended during the walk are the next walk's.
+            .bind(expected)
             .fetch_all(&self.pool)
             .await?;
             let Some(last) = rows.last() else { break };

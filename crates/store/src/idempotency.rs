@@ -164,16 +164,24 @@ impl Store {
         } else if committed != 0 {
             Claimed::OutcomeUnknown
         } else {
-            // Its request died before any write: this one takes it over.
-            sqlx::query(
-                "UPDATE idempotency_keys SET created_at = $1 WHERE caller = $2 AND key = $3",
+            // Its request died before any write: this one takes it over,
+            // if no other retry took it first (the row as it was read).
+            let taken = sqlx::query(
+                "UPDATE idempotency_keys SET created_at = $1 WHERE caller = $2 AND key = $3 \
+                 AND state = 'pending' AND committed = 0 AND created_at = $4",
             )
             .bind(now)
             .bind(&claim.caller)
             .bind(&claim.key)
+            .bind(created_at)
             .execute(&mut *tx)
-            .await?;
-            Claimed::Fresh
+            .await?
+            .rows_affected();
+            if taken == 1 {
+                Claimed::Fresh
+            } else {
+                Claimed::InProgress
+            }
         };
         tx.commit().await?;
         Ok(outcome)

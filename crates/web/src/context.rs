@@ -228,7 +228,15 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
                 };
                 user = Some(u);
             }
-            Ok(None) => return early_error(&path, WebError::NotSignedIn),
+            Ok(None) => {
+                // A bad token is an anonymous request: limited as one.
+                if let Err(seconds) = state.rate_limits.charge_anonymous(&ip) {
+                    state.metrics.rate_limited("anonymous");
+                    let seconds = i64::try_from(seconds.max(1)).unwrap_or(i64::MAX);
+                    return early_error(&path, WebError::TooManyRequests { seconds });
+                }
+                return early_error(&path, WebError::NotSignedIn);
+            }
             Err(e) => return early_error(&path, WebError::from(e)),
         }
     } else if let Some(token) = cookie(&headers, SESSION_COOKIE) {

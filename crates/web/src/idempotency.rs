@@ -25,6 +25,23 @@ use crate::state::AppState;
 
 pub const HEADER: &str = "idempotency-key";
 
+/// POST routes that ask rather than write: screening, manifests, yente's
+/// `/match`, hash lookups and uploads hashed in memory. Their answers hold
+/// the names (or files' hashes) asked about, which are kept only as each
+/// feature's retention allows (docs/screening.md), never in
+/// `idempotency_keys`; and repeating a question changes nothing anyway.
+const QUERIES: &[&str] = &[
+    "/api/screen",
+    "/api/manifests",
+    "/match/",
+    "/api/hashes/lookup",
+    "/api/hashes/hash",
+];
+
+fn is_query(path: &str) -> bool {
+    QUERIES.iter().any(|q| path.starts_with(q))
+}
+
 /// A key is 1 to 255 visible ASCII characters (a UUID, typically).
 fn valid_key(key: &str) -> bool {
     (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
@@ -41,11 +58,12 @@ pub async fn replay(State(state): State<AppState>, request: Request, next: Next)
         Some(Auth::Token { id, .. }) => Some(*id),
         _ => None,
     };
+    let path = request.uri().path();
     let (Some(key), Some(token), true, true) = (
         request.headers().get(HEADER).cloned(),
         token,
         writes,
-        is_api_path(request.uri().path()),
+        is_api_path(path) && !is_query(path),
     ) else {
         return next.run(request).await;
     };
@@ -163,6 +181,26 @@ fn replayed(stored: StoredAnswer) -> Response {
 #[cfg(test)]
 mod tests {
     use super::valid_key;
+
+    #[test]
+    fn questions_asked_by_post_are_not_kept() {
+        for path in [
+            "/api/screen",
+            "/api/screen/batch",
+            "/api/manifests",
+            "/match/default",
+            "/api/hashes/lookup",
+        ] {
+            assert!(super::is_query(path), "{path}");
+        }
+        for path in [
+            "/api/members/KAZ/focal-points",
+            "/api/proposals",
+            "/api/petitions",
+        ] {
+            assert!(!super::is_query(path), "{path}");
+        }
+    }
 
     #[test]
     fn keys_are_short_visible_ascii() {

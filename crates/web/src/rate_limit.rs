@@ -62,6 +62,14 @@ impl RateLimits {
         }
     }
 
+    /// Charges a request whose credentials did not resolve (an unknown or
+    /// revoked token) to its client network's anonymous allowance:
+    /// `Err(seconds)` when that network is over it. A flood of made-up
+    /// tokens is thus limited like any anonymous flood.
+    pub fn charge_anonymous(&self, ip: &str) -> Result<(), u64> {
+        self.check(&Caller::Anonymous(accord_core::client::client_network(ip)))
+    }
+
     /// Forgets clients whose buckets are full again, so the maps hold only
     /// recent callers (called by the node's sweep).
     pub fn forget_idle(&self) {

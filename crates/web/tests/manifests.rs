@@ -327,7 +327,17 @@ async fn a_bad_file_on_the_page_is_a_translated_error_on_the_form(app: &TestApp)
 
 async fn by_default_only_the_flight_and_the_travellers_with_candidates_are_kept(app: &TestApp) {
     let token = app.api_token("kaz.admin").await;
-    let r = post_manifest(app, &token, manifest()).await;
+    // Sent with an Idempotency-Key: a question's answer is never kept for
+    // a retry, so that key changes nothing of what is stored.
+    let r = app
+        .http
+        .post(app.at("/api/manifests"))
+        .bearer_auth(&token)
+        .header("Idempotency-Key", "manifest-1")
+        .body(manifest())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let answer: Value = r.json().await.unwrap();
     let id = answer["record"].as_i64().expect("the record's id");
@@ -403,4 +413,15 @@ async fn by_default_only_the_flight_and_the_travellers_with_candidates_are_kept(
     )
     .await;
     assert_eq!(theirs, serde_json::json!([]));
+    // Nor the secretariat: border data stays with the member.
+    let sec = app.api_token("sec").await;
+    let (status, _) = api(
+        app,
+        Some(&sec),
+        reqwest::Method::GET,
+        &format!("/api/manifests/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -47,6 +47,15 @@ async fn a_proposed_entry_is_withheld_from_partners_until_it_is_adopted(app: &Te
         .await;
         assert_eq!(status, StatusCode::OK, "{user}");
         assert_eq!(reads(&one), sees, "{user}: {one}");
+        if !sees {
+            // Nothing of it, in any field.
+            assert!(one["proposed_entry"].is_null() && one["un_reference"].is_null());
+            let text = one.to_string();
+            assert!(
+                !text.contains("Pending Person") && !text.contains("Recruits for a listed group"),
+                "{user}: {text}"
+            );
+        }
         assert_eq!(one["entry_restricted"], !sees, "{user}");
         assert_eq!(one["proposer"], "KAZ", "the proposal itself is shown");
         let (_, all) = api(app, Some(&token), Method::GET, "/api/proposals", None).await;

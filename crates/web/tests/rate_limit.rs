@@ -24,6 +24,7 @@ accord_store::on_both_backends!(|backend, test| {
 };
     anonymous_clients_are_limited_per_network_with_retry_after,
     tokens_are_limited_per_token_and_sessions_are_not,
+    made_up_tokens_are_limited_like_anonymous_callers,
 );
 
 async fn from(app: &TestApp, client: &str, path: &str) -> reqwest::Response {
@@ -118,4 +119,20 @@ async fn tokens_are_limited_per_token_and_sessions_are_not(app: &TestApp) {
     for _ in 0..10 {
         assert_eq!(app.get(&b, "/members").await.status(), StatusCode::OK);
     }
+}
+
+async fn made_up_tokens_are_limited_like_anonymous_callers(app: &TestApp) {
+    let call = || {
+        app.http
+            .get(app.at("/api/members"))
+            .header(AUTHORIZATION, "Bearer acc_made_up_token_0000000000000000")
+            .header("x-forwarded-for", "192.0.2.77")
+            .send()
+    };
+    for _ in 0..4 {
+        assert_eq!(call().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    }
+    let refused = call().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.headers().contains_key(RETRY_AFTER));
 }

@@ -119,8 +119,11 @@ fn next_utc_day_ms(ms: i64) -> i64 {
     (ms.div_euclid(86_400_000) + 1) * 86_400_000
 }
 
-/// The budget key of a client on a day: a digest, so the table never holds
-/// a petitioner's address.
+/// The budget key of a client on a day: a digest of the day and network,
+/// so the table holds no address in clear. It is minimisation, not
+/// anonymity: an IPv4 address can be found again by trying them all, and
+/// the petition's audit record keeps the client address as every audit
+/// record does.
 fn client_key(ip: &str, day: &str) -> String {
     use sha2::{Digest, Sha256};
     let network = accord_core::client::client_network(ip);
@@ -357,19 +360,20 @@ impl Store {
         let day = utc_day(now);
         let filed_by_client: i64 =
             count_petition(&mut tx, &client_key(&actor.ip, &day), &day).await?;
+        if let Some(existing) =
+            open_duplicate(&mut tx, &subject.public_id, &contact, &grounds).await?
+        {
+            // Sent twice (a reload, a back button): the first stands, and
+            // the second does not count against the client's day, even when
+            // that day's budget is spent.
+            tx.rollback().await?;
+            return Ok(Filed::Existing(existing));
+        }
         if filed_by_client > budget.per_client_per_day {
             tx.rollback().await?;
             return Err(StoreError::TooManyAttempts {
                 wait_ms: next_utc_day_ms(now) - now,
             });
-        }
-        if let Some(existing) =
-            open_duplicate(&mut tx, &subject.public_id, &contact, &grounds).await?
-        {
-            // Sent twice (a reload, a back button): the first stands, and
-            // the second does not count against the client's day.
-            tx.rollback().await?;
-            return Ok(Filed::Existing(existing));
         }
         let filed_today: i64 = count_petition(&mut tx, "*", &day).await?;
         sqlx::query("DELETE FROM petition_budget WHERE day < $1")

@@ -5,7 +5,8 @@
 //! every traveller only for `manifest_retention_days` (0 by default: never).
 //!
 //! Who reads a record: the user who ran the screening and their member's
-//! administrators (`Action::ReadManifestScreening`); anyone else gets 404.
+//! administrators (`Action::ReadManifestScreening`; not the secretariat);
+//! anyone else gets 404.
 //! Each read of a record is audited: it holds travellers' names.
 
 use accord_core::Action;
@@ -81,10 +82,6 @@ fn action(r: &ManifestRecord) -> Action {
 
 /// The records `ctx` may read, newest first, with expired travellers gone.
 async fn readable(state: &AppState, ctx: &Ctx) -> Result<Vec<ManifestRecord>, WebError> {
-    state
-        .store
-        .expire_manifest_travellers(accord_store::now_ms())
-        .await?;
     let user = ctx.user()?;
     let admin_of = ctx
         .principal
@@ -98,15 +95,12 @@ async fn readable(state: &AppState, ctx: &Ctx) -> Result<Vec<ManifestRecord>, We
     Ok(all
         .into_iter()
         .filter(|r| accord_core::authorize(&ctx.principal, &action(r)).is_ok())
+        .map(unexpired)
         .collect())
 }
 
 /// One record, if `ctx` may read it (404 otherwise); the read is audited.
 async fn one(state: &AppState, ctx: &Ctx, id: i64) -> Result<ManifestRecord, WebError> {
-    state
-        .store
-        .expire_manifest_travellers(accord_store::now_ms())
-        .await?;
     let not_found = || WebError::NotFound(format!("manifest screening {id}"));
     let record = state
         .store
@@ -129,7 +123,19 @@ async fn one(state: &AppState, ctx: &Ctx, id: i64) -> Result<ManifestRecord, Web
             json!({ "with_hits": record.with_hits, "travellers_kept": record.travellers.is_some() }),
         )
         .await?;
-    Ok(record)
+    Ok(unexpired(record))
+}
+
+/// A record as read: travellers past their date are not shown even before
+/// the sweep (every ten minutes) has cleared them.
+fn unexpired(mut r: ManifestRecord) -> ManifestRecord {
+    if r.travellers_until
+        .is_some_and(|u| u <= accord_store::now_ms())
+    {
+        r.travellers = None;
+        r.travellers_until = None;
+    }
+    r
 }
 
 fn text(v: &Value) -> &str {

@@ -73,7 +73,12 @@ pub async fn list_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
 /// summary of reasons): anyone who views proposals once it is adopted,
 /// before that the one rule's [`accord_core::may_see_proposed_entry`].
 pub(super) fn entry_visible(ctx: &Ctx, p: &ProposalRecord) -> bool {
+    use accord_procedure::ProposalKind;
     p.status == accord_store::common_list::ProposalStatus::Adopted
+        // A delisting is about an entry the public list already shows.
+        || matches!(p.kind, ProposalKind::Delist | ProposalKind::DelistingRecommendation)
+        // The ombudsperson's own recommendations.
+        || (p.proposer == "ombudsperson" && ctx.principal.role() == Some(Role::Ombudsperson))
         || accord_core::may_see_proposed_entry(
             &ctx.principal,
             MemberCode::parse(&p.proposer).ok().as_ref(),
