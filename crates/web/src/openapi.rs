@@ -753,6 +753,7 @@ fn base_spec() -> Value {
                     "id": { "type": "integer" }, "subject": { "type": "string" }, "kind": { "type": "string" }, "proposer": { "type": "string" },
                     "narrative_summary": { "type": "string" }, "proposed_entry": { "type": ["object", "null"] },
                     "un_reference": { "type": ["string", "null"], "description": "the linked entry of the stored UN list" },
+                    "entry_restricted": { "type": "boolean", "description": "true when whom the proposal names is withheld from the caller until adoption: proposed_entry and un_reference are null and narrative_summary empty (docs/common-list.md, \"Who sees a proposal\")" },
                     "view": { "type": "object", "description": "status, deadline, time left, tally, positions (if visible), available actions" } } },
                 "NewProposal": { "type": "object", "required": ["statement_of_case", "narrative_summary"], "properties": {
                     "kind": { "type": "string", "enum": ["list", "amend", "delist"], "default": "list" },
