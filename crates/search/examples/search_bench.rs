@@ -1,4 +1,4 @@
-//! `cargo run --release -p accord-search --example bench -- [--items N] [--queries Q] [--batch B] [--dir PATH]`
+//! `cargo run --release -p accord-search --example search_bench -- [--items N] [--queries Q] [--batch B] [--dir PATH]`
 //!
 //! Indexes N synthetic items (default 100,000), B per commit (default 5,000), into PATH (default a fresh
 //! directory under the system temp dir, removed afterwards) and prints the
