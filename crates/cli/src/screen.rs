@@ -2,7 +2,7 @@
 //! files or the stored lists, with a progress bar.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, IsTerminal};
+use std::io::{BufWriter, IsTerminal};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -30,13 +30,6 @@ fn dataset_name(source: &ListSource, taken: &[String]) -> String {
         n += 1;
     }
     name
-}
-
-/// Data rows in the input (lines after the header), for the progress bar.
-fn count_rows(path: &std::path::Path) -> anyhow::Result<u64> {
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let lines = BufReader::new(file).split(b'\n').count() as u64;
-    Ok(lines.saturating_sub(1))
 }
 
 /// Loads list files, naming each dataset after its format.
@@ -112,9 +105,19 @@ pub async fn run(args: &ScreenArgs, file: &crate::config::FileConfig) -> anyhow:
     let Some(input_path) = &args.input else {
         return run_manifests(args, &screener, threshold);
     };
-    let total = count_rows(input_path)?;
-    let input =
-        File::open(input_path).with_context(|| format!("cannot open {}", input_path.display()))?;
+    // The whole file is read first: its encoding, separator or workbook
+    // format is told from its bytes (see accord_screening::table).
+    let bytes = std::fs::read(input_path)
+        .with_context(|| format!("cannot read {}", input_path.display()))?;
+    let table = accord_screening::read_table(&bytes)
+        .with_context(|| format!("cannot read {} as a table", input_path.display()))?;
+    drop(bytes);
+    let total = table.text.lines().count().saturating_sub(1) as u64;
+    eprintln!(
+        "{}: read as {}",
+        input_path.display(),
+        table.read_as.describe()
+    );
     let output = File::create(&args.output)
         .with_context(|| format!("cannot create {}", args.output.display()))?;
     let bar = if std::io::stderr().is_terminal() {
@@ -131,11 +134,12 @@ pub async fn run(args: &ScreenArgs, file: &crate::config::FileConfig) -> anyhow:
         threshold,
         limit: args.limit,
         total_rows: Some(total),
+        separator: table.separator,
         ..CsvOptions::default()
     };
     let summary = screen_csv(
         &screener,
-        BufReader::new(input),
+        table.text.as_bytes(),
         BufWriter::new(output),
         &opts,
         &|p| bar.set_position(p.done),
@@ -157,6 +161,14 @@ pub async fn run(args: &ScreenArgs, file: &crate::config::FileConfig) -> anyhow:
         summary.errors,
         args.output.display()
     );
+    if summary.errors > 0 {
+        eprintln!(
+            "warning: {} of {} rows could not be screened; the error column of {} says why",
+            summary.errors,
+            summary.rows,
+            args.output.display()
+        );
+    }
     Ok(())
 }
 

@@ -510,6 +510,36 @@ async fn reference_lists_are_imported_in_versions_and_screened_without_list_file
         "{out}"
     );
     assert!(out.lines().any(|l| l.starts_with("q2,")), "{out}");
+    // q2 has no name: said on the terminal, not only in the file.
+    assert!(
+        stderr(&o).contains("1 of 2 rows could not be screened"),
+        "{}",
+        stderr(&o)
+    );
+
+    // A Russian-locale spreadsheet's CSV: Windows-1251, semicolons.
+    let (legacy, _, _) = encoding_rs::WINDOWS_1251.encode("id;name\nк1;Мухаммад Тахир Анвари\n");
+    std::fs::write(&input, &legacy).unwrap();
+    let o = accord(&[
+        "screen",
+        "--list",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../screening/tests/fixtures/un_screening.xml"
+        ),
+        "--input",
+        input.to_str().unwrap(),
+        "--output",
+        output.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("read as CSV in windows-1251, separated by semicolon"),
+        "{}",
+        stderr(&o)
+    );
+    let out = std::fs::read_to_string(&output).unwrap();
+    assert!(out.contains("к1,Мухаммад Тахир Анвари,1,TAi.005"), "{out}");
     std::fs::remove_dir_all(&dir).ok();
     db.drop_database().await;
 }

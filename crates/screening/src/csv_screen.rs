@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use accord_match::{Candidate, DEFAULT_THRESHOLD, MAX_NAME_CHARS, Query, ScreenOptions};
 use csv::ByteRecord;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::screener::{Screener, UnknownDataset};
 
@@ -53,6 +53,9 @@ pub struct CsvOptions {
     /// Neutralize cells a spreadsheet would run as formulas (for files
     /// people download and open; machines want the raw text).
     pub spreadsheet_safe: bool,
+    /// The input's field separator (see [`crate::table::read_table`], which
+    /// finds it); the output is always comma-separated.
+    pub separator: u8,
 }
 
 impl Default for CsvOptions {
@@ -64,6 +67,7 @@ impl Default for CsvOptions {
             chunk_size: 1000,
             total_rows: None,
             spreadsheet_safe: false,
+            separator: b',',
         }
     }
 }
@@ -78,7 +82,7 @@ pub struct Progress {
 }
 
 /// What a run did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CsvSummary {
     /// Data rows read (queries).
     pub rows: u64,
@@ -161,6 +165,22 @@ fn columns(header: &ByteRecord) -> Result<Columns, CsvError> {
             Ok(cols)
         }
         None => Err(CsvError::MissingNameColumn { found }),
+    }
+}
+
+/// Checks the header row of `input` alone, so that a form can refuse a file
+/// without a `name` column before any work is queued.
+pub fn check_header(input: &[u8], separator: u8) -> Result<(), CsvError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(separator)
+        .from_reader(input);
+    let mut header = ByteRecord::new();
+    match reader.read_byte_record(&mut header) {
+        Ok(true) => columns(&header).map(|_| ()),
+        Ok(false) => Err(CsvError::Empty),
+        Err(source) => Err(CsvError::Read { rows: 0, source }),
     }
 }
 
@@ -344,6 +364,7 @@ pub fn screen_csv<R: Read, W: Write>(
     let screen_opts = check_options(screener, opts)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
+        .delimiter(opts.separator)
         .flexible(true)
         .from_reader(input);
     let mut header = ByteRecord::new();

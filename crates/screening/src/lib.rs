@@ -19,9 +19,12 @@ pub mod bench;
 pub mod csv_screen;
 pub mod manifest;
 pub mod screener;
+pub mod table;
 pub mod yente;
 
-pub use csv_screen::{CsvError, CsvOptions, CsvSummary, OUTPUT_HEADER, Progress, screen_csv};
+pub use csv_screen::{
+    CsvError, CsvOptions, CsvSummary, OUTPUT_HEADER, Progress, check_header, screen_csv,
+};
 pub use manifest::{
     DocumentMatch, Hit, MANIFEST_HEADER, ManifestCsv, ManifestError, ManifestOptions,
     ManifestScreening, MessageResult, Totals, TravellerResult, screen_manifest, screen_parsed,
@@ -30,5 +33,6 @@ pub use screener::{
     ListedDocument, MIN_DOCUMENT_CHARS, Screener, ScreenerEntry, UnknownDataset, document_keys,
     normalize_document,
 };
+pub use table::{ReadAs, Table, TableError, read_table};
 
 pub use accord_match::{Candidate, DEFAULT_THRESHOLD, Query, QueryError, Schema, ScreenOptions};

@@ -180,3 +180,28 @@ fn dataset_filter_limits_results() {
     let rows = rows(&out);
     assert!(rows.iter().all(|r| r[4] != "ofac"), "{rows:?}");
 }
+
+#[test]
+fn a_windows_1251_file_with_semicolons_is_screened_as_the_spreadsheet_saved_it() {
+    let text = "id;name;country\ncust-1;Мухаммад Тахир Анвари;AF\ncust-2;Иван Петров;RU\n";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(text);
+    // Read as it comes, it has no "name" column (and no UTF-8 rows).
+    let (r, _) = run(&bytes, &CsvOptions::default());
+    assert!(
+        matches!(r, Err(CsvError::MissingNameColumn { .. })),
+        "{r:?}"
+    );
+
+    let table = accord_screening::read_table(&bytes).unwrap();
+    let opts = CsvOptions {
+        separator: table.separator,
+        ..CsvOptions::default()
+    };
+    let (r, out) = run(table.text.as_bytes(), &opts);
+    let summary = r.unwrap();
+    assert_eq!((summary.rows, summary.errors, summary.matched), (2, 0, 1));
+    let rows = rows(&out);
+    assert_eq!(rows[0][0], "cust-1");
+    assert_eq!(rows[0][1], "Мухаммад Тахир Анвари");
+    assert_eq!(rows[0][3], "TAi.005");
+}

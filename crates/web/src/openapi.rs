@@ -742,6 +742,7 @@ fn base_spec() -> Value {
                         "id": { "type": "string" }, "name": { "type": "string" }, "error": { "type": "string" },
                         "candidates": { "type": "array", "items": { "type": "object", "properties": {
                             "match_id": { "type": "string" }, "dataset": { "type": "string" }, "name": { "type": "string" },
+                            "schema": { "type": ["string", "null"], "enum": ["Person", "Organization", "Vessel", "Aircraft", null], "description": "what kind of subject the list entry is" },
                             "matched_name": { "type": "string" }, "score": { "type": "number" }, "explanation_text": { "type": "string" },
                             "explanation": { "type": "object" } } } } } } } } },
                 "Commitment": { "type": "object", "required": ["id", "text", "framework"], "properties": {

@@ -38,7 +38,6 @@ on_both_backends!(
     the_yente_match_endpoint_answers_in_yentes_shape,
     the_secretariat_imports_a_reference_list_which_screening_then_uses,
     malformed_or_forbidden_list_uploads_change_nothing,
-    a_csv_screened_on_the_page_shows_progress_and_its_results_download_for_the_owner_only,
     oversized_uploads_get_413_and_change_nothing,
     the_commitments_are_public_with_the_exact_words_of_their_source,
     an_adopted_listing_is_published_with_its_reasons_and_exported_with_etags,
@@ -1677,123 +1676,6 @@ async fn the_commitments_are_public_with_the_exact_words_of_their_source(app: &T
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-}
-
-async fn a_csv_screened_on_the_page_shows_progress_and_its_results_download_for_the_owner_only(
-    app: &TestApp,
-) {
-    let b = app.sign_in("kaz.admin").await;
-    let csv = "id,name,birth_date\nq1,Мухаммад Тахир,\nq2,Nobody Atall Here,\nq3,???,\n"
-        .as_bytes()
-        .to_vec();
-    let r = upload(app, &b, "/screen/batch", &[("file", "names.csv", csv)]).await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let job = r.headers()[LOCATION].to_str().unwrap().to_string();
-    let mut page = String::new();
-    for _ in 0..100 {
-        page = app.get(&b, &job).await.text().await.unwrap();
-        if !page.contains("<progress") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(page.contains("Done: 3 names screened"), "{page}");
-    let result = app.get(&b, &format!("{job}/result.csv")).await;
-    assert_eq!(result.headers()[CONTENT_TYPE], "text/csv; charset=utf-8");
-    let text = result.text().await.unwrap();
-    assert!(text.starts_with("id,name,rank,match_id"), "{text}");
-    assert!(text.contains("q1,Мухаммад Тахир,1,TAi.005"), "{text}");
-    assert!(
-        text.lines()
-            .any(|l| l.starts_with("q3,") && l.contains("letters")),
-        "{text}"
-    );
-    let other = app.sign_in("kgz.admin").await;
-    assert_eq!(
-        app.get(&other, &format!("{job}/result.csv")).await.status(),
-        StatusCode::NOT_FOUND
-    );
-    // Past the retention the result is deleted, with the names in it; the
-    // job keeps its counts.
-    app.store
-        .expire_screening_results(accord_store::now_ms() + 1)
-        .await
-        .unwrap();
-    let page = app.get(&b, &job).await.text().await.unwrap();
-    assert!(page.contains("Done: 3 names screened"), "{page}");
-    assert!(page.contains("The results were deleted 24 hours"), "{page}");
-    assert!(!page.contains("result.csv"), "{page}");
-    assert_eq!(
-        app.get(&b, &format!("{job}/result.csv")).await.status(),
-        StatusCode::NOT_FOUND
-    );
-
-    // A file over the row limit is refused before anything runs.
-    let mut many = String::from("id,name\n");
-    for i in 0..1_001 {
-        many.push_str(&format!("{i},x\n"));
-    }
-    let r = upload(
-        app,
-        &b,
-        "/screen/batch",
-        &[("file", "many.csv", many.into_bytes())],
-    )
-    .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("at most 1000 rows at once")
-    );
-    let r = upload(
-        app,
-        &b,
-        "/screen/batch",
-        &[("file", "bad.csv", b"id,nom\n1,x\n".to_vec())],
-    )
-    .await;
-    let job = r.headers()[LOCATION].to_str().unwrap().to_string();
-    let mut page = String::new();
-    for _ in 0..100 {
-        page = app.get(&b, &job).await.text().await.unwrap();
-        if !page.contains("<progress") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(
-        page.contains("no \"name\" column") || page.contains("no &quot;name&quot; column"),
-        "{page}"
-    );
-    // Two screenings running for the user: a third waits.
-    let kaz = app
-        .store
-        .user_by_username(&accord_core::Username::parse("kaz.admin").unwrap())
-        .await
-        .unwrap();
-    for _ in 0..2 {
-        app.store
-            .create_screening_job(kaz.id, "running.csv", Some(1))
-            .await
-            .unwrap();
-    }
-    let r = upload(
-        app,
-        &b,
-        "/screen/batch",
-        &[("file", "third.csv", b"id,name\n1,x\n".to_vec())],
-    )
-    .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("at most 2 screenings may run at once"),
-    );
-    assert_eq!(app.store.running_screening_jobs(kaz.id).await.unwrap(), 2);
 }
 
 async fn oversized_uploads_get_413_and_change_nothing(app: &TestApp) {

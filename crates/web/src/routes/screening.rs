@@ -13,13 +13,14 @@ use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use maud::html;
+use maud::{Markup, html};
 use serde::{Deserialize, Serialize};
 
 use crate::context::Ctx;
 use crate::error::WebError;
 use crate::forms::{ApiJson, PostedForm, Upload};
-use crate::render::{Field, csrf_field, format_ms, page as render_page};
+use crate::i18n::Lang;
+use crate::render::{Field, csrf_field, form_errors, format_ms, page as render_page};
 use crate::state::AppState;
 
 /// The largest batch one API call may carry.
@@ -55,6 +56,8 @@ pub struct CandidateJson {
     match_id: String,
     dataset: String,
     name: String,
+    /// What the list entry is (Person, Organization, Vessel, Aircraft).
+    schema: Option<accord_lists::EntrySchema>,
     matched_name: String,
     score: f64,
     explanation_text: String,
@@ -128,6 +131,7 @@ fn screen(state: &AppState, queries: &[QueryJson], opts: &ScreenOptions) -> Vec<
                                 .entry(&c)
                                 .map(|e| e.caption().to_string())
                                 .unwrap_or_default(),
+                            schema: screener.entry(&c).map(|e| e.schema),
                             matched_name: c.matched_name.clone(),
                             score: c.score,
                             explanation_text: c.explanation.to_string(),
@@ -437,11 +441,20 @@ pub(super) fn lists_searched(state: &AppState, l: crate::i18n::Lang) -> maud::Ma
     }
 }
 
+/// What the file form shows again after a refused upload: the threshold as
+/// typed and why (a file input cannot be refilled).
+#[derive(Default)]
+struct BatchForm<'a> {
+    threshold: &'a str,
+    errors: Option<&'a accord_core::Invalid>,
+}
+
 fn screen_page(
     state: &AppState,
     ctx: &Ctx,
     form: &ScreenForm,
     results: Option<&QueryResult>,
+    batch: &BatchForm,
 ) -> Html<String> {
     let l = ctx.lang;
     render_page(
@@ -466,48 +479,115 @@ fn screen_page(
                 }
                 button type="submit" { (l.t("screen.submit")) }
             }
+            @if let Some(r) = results {
+                (single_results(l, r))
+            }
             p { a.button.secondary href="/screen/manifest" { (l.t("manifest.link")) } }
-            h2 { (l.t("screen.batch_title")) }
+            h2 id="batch" { (l.t("screen.batch_title")) }
             p { (l.t("screen.batch_intro")) }
+            (form_errors(l, batch.errors))
             form.stacked method="post" action="/screen/batch" enctype="multipart/form-data" {
                 (csrf_field(ctx))
-                div.field {
-                    label for="file" { (l.t("screen.file")) " *" }
-                    input type="file" id="file" name="file" accept=".csv,text/csv" required;
-                }
-                (Field::text("threshold", l.t("screen.threshold"), "").hint(l.t("screen.threshold_hint")).render(None))
+                (file_field(l, batch.errors))
+                (Field::text("threshold", l.t("screen.threshold"), batch.threshold).hint(l.t("screen.threshold_hint")).render_in(l, batch.errors))
                 button type="submit" { (l.t("screen.start_batch")) }
-            }
-            @if let Some(r) = results {
-                h2 { (l.t("screen.results")) }
-                @if let Some(e) = &r.error {
-                    div.notice.error role="alert" { (e) }
-                } @else if r.candidates.is_empty() {
-                    div.notice.ok role="status" { (l.t("screen.none")) }
-                } @else {
-                    table {
-                        thead { tr {
-                            th scope="col" { (l.t("screen.score")) } th scope="col" { (l.t("screen.entry")) }
-                            th scope="col" { (l.t("screen.reference")) } th scope="col" { (l.t("screen.why")) }
-                        } }
-                        tbody { @for c in &r.candidates {
-                            tr {
-                                td { strong { (format!("{:.2}", c.score)) } }
-                                td { (c.name) br; span.muted { (c.matched_name) } }
-                                td { code { (c.match_id) } " " span.badge { (c.dataset) } }
-                                td { (c.explanation_text) }
-                            }
-                        } }
-                    }
-                }
             }
         },
     )
 }
 
+/// The file input, with its error (the shared `Field` has no file kind).
+fn file_field(l: Lang, errors: Option<&accord_core::Invalid>) -> Markup {
+    let error = errors.and_then(|i| i.errors.iter().find(|e| e.field == "file"));
+    html! {
+        div.field.invalid[error.is_some()] {
+            label for="file" { (l.t("screen.file")) " *" }
+            @if let Some(e) = error {
+                p.error id="file-error" { (l.message(&e.message)) }
+            }
+            input type="file" id="file" name="file" required
+                accept=".csv,.tsv,.txt,.xlsx,text/csv,text/tab-separated-values,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| "file-error")];
+            p.hint { (l.t("screen.file_hint")) }
+        }
+    }
+}
+
+/// The verdict on one candidate, by the score bands of
+/// `crates/matching/README.md` (≥ 0.9 the same name; from the threshold to
+/// 0.9, to review), a weak alias below a full name.
+fn verdict(l: Lang, c: &CandidateJson) -> Markup {
+    let (class, key) = if c.explanation.low_confidence {
+        ("warn", "screen.verdict_weak_alias")
+    } else if c.score >= 0.9 {
+        ("bad", "screen.verdict_probable")
+    } else {
+        ("warn", "screen.verdict_possible")
+    };
+    html! { span class={ "badge " (class) } { (l.t(key)) } }
+}
+
+/// The answer to one name, right under the form that asked it.
+fn single_results(l: Lang, r: &QueryResult) -> Markup {
+    html! {
+        section.results aria-labelledby="results" {
+            h2 id="results" { (l.t("screen.results")) }
+            @if let Some(e) = &r.error {
+                div.notice.error role="alert" { (l.message(e)) }
+            } @else if r.candidates.is_empty() {
+                div.notice.ok role="status" { (l.t("screen.none")) }
+            } @else {
+                div.table-scroll { table {
+                    thead { tr {
+                        th scope="col" { (l.t("screen.verdict")) }
+                        th scope="col" { (l.t("screen.score")) }
+                        th scope="col" { (l.t("screen.entry")) }
+                        th scope="col" { (l.t("screen.reference")) }
+                        th scope="col" { (l.t("screen.why")) }
+                    } }
+                    tbody { @for c in &r.candidates {
+                        tr {
+                            td { (verdict(l, c)) }
+                            td { strong { (format!("{:.2}", c.score)) } }
+                            td {
+                                (c.name)
+                                @if c.matched_name != c.name { br; span.muted { (l.t("screen.as")) " " (c.matched_name) } }
+                                br; span.muted { (schema_label(l, c.schema)) }
+                            }
+                            td { code { (c.match_id) } " " span.badge { (c.dataset) } }
+                            td { details {
+                                summary { (l.t("screen.details")) }
+                                p { (c.explanation_text) }
+                            } }
+                        }
+                    } }
+                } }
+            }
+            p.muted { (l.t("screen.searched_weak_aliases")) }
+        }
+    }
+}
+
+fn schema_label(l: Lang, schema: Option<accord_lists::EntrySchema>) -> &'static str {
+    use accord_lists::EntrySchema;
+    match schema {
+        Some(EntrySchema::Person) => l.t("screen.person"),
+        Some(EntrySchema::Organization) => l.t("screen.organization"),
+        Some(EntrySchema::Vessel) => l.t("screen.vessel"),
+        Some(EntrySchema::Aircraft) => l.t("screen.aircraft"),
+        None => l.t("screen.schema_unknown"),
+    }
+}
+
 pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
     ctx.require(&state, &Action::Screen).await?;
-    Ok(screen_page(&state, &ctx, &ScreenForm::default(), None))
+    Ok(screen_page(
+        &state,
+        &ctx,
+        &ScreenForm::default(),
+        None,
+        &BatchForm::default(),
+    ))
 }
 
 pub async fn screen_from_form(
@@ -530,47 +610,71 @@ pub async fn screen_from_form(
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?;
     let result = results.pop();
-    Ok(screen_page(&state, &ctx, &form, result.as_ref()).into_response())
+    Ok(screen_page(&state, &ctx, &form, result.as_ref(), &BatchForm::default()).into_response())
 }
 
-/// Starts screening an uploaded CSV in the background and shows its progress page.
+/// Starts screening an uploaded table in the background and shows its
+/// progress page; a refused upload is shown on the file form, with the
+/// threshold as typed.
 pub async fn start_batch(
     State(state): State<AppState>,
     ctx: Ctx,
     upload: Upload,
 ) -> Result<Response, WebError> {
     ctx.require(&state, &Action::Screen).await?;
+    let threshold_text = upload.text("threshold");
+    match begin_batch(&state, &ctx, &upload).await {
+        Ok(job_id) => {
+            Ok(axum::response::Redirect::to(&format!("/screen/jobs/{job_id}")).into_response())
+        }
+        Err(WebError::Invalid(invalid)) => {
+            let page = screen_page(
+                &state,
+                &ctx,
+                &ScreenForm::default(),
+                None,
+                &BatchForm {
+                    threshold: &threshold_text,
+                    errors: Some(&invalid),
+                },
+            );
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Checks the upload, records the job and starts it; the job's id.
+async fn begin_batch(state: &AppState, ctx: &Ctx, upload: &Upload) -> Result<String, WebError> {
+    use accord_core::Invalid;
     let user = ctx.user()?.clone();
     let Some((_, file_name, bytes)) = upload
         .fields
         .iter()
         .find(|(n, _, d)| n == "file" && !d.is_empty())
     else {
-        return Err(accord_core::Invalid::field(
-            "file",
-            "choose a CSV file with a \"name\" column",
-        )
-        .into());
+        return Err(
+            Invalid::field("file", "choose a CSV or XLSX file with a \"name\" column").into(),
+        );
     };
     let threshold = match upload.text("threshold").trim() {
         "" => DEFAULT_THRESHOLD,
         t => t
+            .replace(',', ".")
             .parse::<f64>()
             .ok()
             .filter(|t| (0.0..=1.0).contains(t))
-            .ok_or_else(|| {
-                accord_core::Invalid::field("threshold", "must be a number between 0 and 1")
-            })?,
+            .ok_or_else(|| Invalid::field("threshold", "must be a number between 0 and 1"))?,
     };
-    let rows = bytes
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        .saturating_sub(1) as i64;
     let name = file_name.clone().unwrap_or_else(|| "upload.csv".into());
     accord_core::validation::visible("file", &name)?;
+    let table =
+        accord_screening::read_table(bytes).map_err(|e| Invalid::field("file", e.to_string()))?;
+    accord_screening::check_header(table.text.as_bytes(), table.separator)
+        .map_err(|e| Invalid::field("file", e.to_string()))?;
+    let rows = table.text.lines().count().saturating_sub(1) as i64;
     if rows > state.config.screening_max_rows {
-        return Err(accord_core::Invalid::field(
+        return Err(Invalid::field(
             "file",
             format!("at most {} rows at once", state.config.screening_max_rows),
         )
@@ -579,7 +683,7 @@ pub async fn start_batch(
     // A soft cap (two uploads at the same instant may both pass): enough
     // to keep one user from filling the blocking threads.
     if state.store.running_screening_jobs(user.id).await? >= state.config.screening_jobs_per_user {
-        return Err(accord_core::Invalid::field(
+        return Err(Invalid::field(
             "file",
             format!(
                 "at most {} screenings may run at once; wait for one to finish",
@@ -588,7 +692,7 @@ pub async fn start_batch(
         )
         .into());
     }
-    expire_results(&state).await?;
+    expire_results(state).await?;
     let job = state
         .store
         .create_screening_job(user.id, &name, Some(rows))
@@ -607,15 +711,20 @@ pub async fn start_batch(
         threshold,
         total_rows: Some(rows as u64),
         spreadsheet_safe: true,
+        separator: table.separator,
         ..Default::default()
     };
-    tokio::spawn(run_batch(
-        state.clone(),
-        job.id.clone(),
-        bytes.clone(),
-        opts,
-    ));
-    Ok(axum::response::Redirect::to(&format!("/screen/jobs/{}", job.id)).into_response())
+    tokio::spawn(run_batch(state.clone(), job.id.clone(), table, opts));
+    Ok(job.id)
+}
+
+/// A finished job's summary as kept with it: the counts and how the file
+/// was read.
+#[derive(Serialize, Deserialize)]
+struct BatchSummary {
+    #[serde(flatten)]
+    counts: accord_screening::CsvSummary,
+    read_as: accord_screening::ReadAs,
 }
 
 /// Screens on a blocking thread while progress is written to the database
@@ -623,7 +732,7 @@ pub async fn start_batch(
 async fn run_batch(
     state: AppState,
     job_id: String,
-    input: Vec<u8>,
+    table: accord_screening::Table,
     opts: accord_screening::CsvOptions,
 ) {
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -632,10 +741,16 @@ async fn run_batch(
     let counter = done.clone();
     let mut work = tokio::task::spawn_blocking(move || {
         let mut out = Vec::new();
-        accord_screening::screen_csv(&screener, input.as_slice(), &mut out, &opts, &|p| {
+        accord_screening::screen_csv(&screener, table.text.as_bytes(), &mut out, &opts, &|p| {
             counter.store(p.done, Ordering::Relaxed)
         })
-        .map(|summary| (summary, out))
+        .map(|counts| {
+            let summary = BatchSummary {
+                counts,
+                read_as: table.read_as,
+            };
+            (summary, out)
+        })
     });
     let outcome = loop {
         tokio::select! {
@@ -650,7 +765,7 @@ async fn run_batch(
     };
     let result = match outcome {
         Ok(Ok((summary, out))) => Ok((
-            summary.rows as i64,
+            summary.counts.rows as i64,
             serde_json::to_string(&summary).unwrap_or_default(),
             String::from_utf8_lossy(&out).into_owned(),
         )),
@@ -681,6 +796,16 @@ pub async fn job_page(
     ctx.require(&state, &Action::Screen).await?;
     expire_results(&state).await?;
     let job = state.store.screening_job(&id, ctx.user()?.id).await?;
+    let result = if job.status == "done" {
+        Some(
+            state
+                .store
+                .screening_job_result(&id, ctx.user()?.id)
+                .await?,
+        )
+    } else {
+        None
+    };
     let l = ctx.lang;
     let running = job.status == "running";
     let total = job.total.unwrap_or(0).max(job.done);
@@ -695,14 +820,11 @@ pub async fn job_page(
             p.muted { (l.t("screen.refreshing")) }
         } @else if job.status == "expired" {
             div.notice role="status" {
-                p { (l.tf("screen.finished", &[("done", &job.done.to_string())])) }
+                (counts(l, &job))
                 p { (l.tf("screen.expired", &[("hours", &state.config.screening_result_hours.to_string())])) }
             }
         } @else if job.status == "done" {
-            div.notice.ok role="status" {
-                p { (l.tf("screen.finished", &[("done", &job.done.to_string())])) }
-                p { a.button href={ "/screen/jobs/" (job.id) "/result.csv" } download { (l.t("screen.download")) } }
-            }
+            (finished(l, &job, result.as_deref()))
         } @else {
             div.notice.error role="alert" { (job.error.clone().unwrap_or_default()) }
         }
@@ -716,6 +838,175 @@ pub async fn job_page(
             .insert("refresh", axum::http::HeaderValue::from_static("2"));
     }
     Ok(response)
+}
+
+/// At most this many candidate rows and error rows are shown on the page;
+/// the download has them all.
+const SHOWN_ROWS: usize = 200;
+
+/// A finished job: what was read and screened, said as it is (a file whose
+/// every row failed is no success), the candidates in a table and the rows
+/// that could not be screened with their reason.
+fn finished(l: Lang, job: &accord_store::ScreeningJob, result: Option<&str>) -> Markup {
+    let (rows, _, errors) = summary_counts(job);
+    let class = if rows > 0 && errors == rows {
+        "notice error"
+    } else if errors > 0 || rows == 0 {
+        "notice warn"
+    } else {
+        "notice ok"
+    };
+    let (hits, failed) = result.map(result_rows).unwrap_or_default();
+    html! {
+        div class=(class) role="status" {
+            (counts(l, job))
+            @if rows > 0 && errors == rows {
+                p { (l.t("screen.all_failed")) }
+            } @else if rows == 0 {
+                p { (l.t("screen.no_rows")) }
+            }
+            p { a.button href={ "/screen/jobs/" (job.id) "/result.csv" } download { (l.t("screen.download")) } }
+        }
+        @if !hits.is_empty() {
+            h2 { (l.t("screen.hits")) }
+            @if hits.len() > SHOWN_ROWS { p.muted { (l.tf("screen.first_rows", &[("n", &SHOWN_ROWS.to_string())])) } }
+            div.table-scroll { table {
+                thead { tr {
+                    th scope="col" { (l.t("screen.row_id")) }
+                    th scope="col" { (l.t("screen.name")) }
+                    th scope="col" { (l.t("screen.verdict")) }
+                    th scope="col" { (l.t("screen.score")) }
+                    th scope="col" { (l.t("screen.entry")) }
+                    th scope="col" { (l.t("screen.reference")) }
+                } }
+                tbody { @for h in hits.iter().take(SHOWN_ROWS) {
+                    tr {
+                        td { (h.id) } td { (h.name) }
+                        td { (score_verdict(l, h.score)) }
+                        td { strong { (format!("{:.2}", h.score)) } }
+                        td { (h.match_name) }
+                        td { code { (h.match_id) } " " span.badge { (h.dataset) } }
+                    }
+                } }
+            } }
+        }
+        @if !failed.is_empty() {
+            h2 { (l.t("screen.failed_rows")) }
+            @if failed.len() > SHOWN_ROWS { p.muted { (l.tf("screen.first_rows", &[("n", &SHOWN_ROWS.to_string())])) } }
+            div.table-scroll { table {
+                thead { tr {
+                    th scope="col" { (l.t("screen.row_id")) }
+                    th scope="col" { (l.t("screen.name")) }
+                    th scope="col" { (l.t("screen.reason")) }
+                } }
+                tbody { @for f in failed.iter().take(SHOWN_ROWS) {
+                    tr { td { (f.id) } td { (f.name) } td { (l.message(&f.error)) } }
+                } }
+            } }
+        }
+    }
+}
+
+/// Rows read, rows with candidates, rows that could not be screened.
+fn summary_counts(job: &accord_store::ScreeningJob) -> (u64, u64, u64) {
+    summary(job).map_or((job.done as u64, 0, 0), |s| {
+        (s.counts.rows, s.counts.matched, s.counts.errors)
+    })
+}
+
+fn summary(job: &accord_store::ScreeningJob) -> Option<BatchSummary> {
+    serde_json::from_str(job.summary.as_deref()?).ok()
+}
+
+/// What a finished job read and screened, and how it read the file.
+fn counts(l: Lang, job: &accord_store::ScreeningJob) -> Markup {
+    let (rows, matched, errors) = summary_counts(job);
+    html! {
+        p { strong { (l.tf("screen.counts", &[
+            ("rows", &rows.to_string()),
+            ("matched", &matched.to_string()),
+            ("errors", &errors.to_string()),
+        ])) } }
+        @if let Some(s) = summary(job) { p.muted { (read_as(l, &s.read_as)) } }
+    }
+}
+
+fn read_as(l: Lang, read_as: &accord_screening::ReadAs) -> String {
+    match read_as {
+        accord_screening::ReadAs::Csv {
+            encoding,
+            separator,
+        } => {
+            let separator = match separator {
+                ';' => l.t("screen.separator_semicolon"),
+                '\t' => l.t("screen.separator_tab"),
+                _ => l.t("screen.separator_comma"),
+            };
+            l.tf(
+                "screen.read_as_csv",
+                &[("encoding", encoding), ("separator", separator)],
+            )
+        }
+        accord_screening::ReadAs::Xlsx { sheet } => {
+            l.tf("screen.read_as_xlsx", &[("sheet", sheet)])
+        }
+    }
+}
+
+/// The verdict on a batch row, by score alone (the CSV carries no
+/// weak-alias flag; its explanation says so).
+fn score_verdict(l: Lang, score: f64) -> Markup {
+    let (class, key) = if score >= 0.9 {
+        ("bad", "screen.verdict_probable")
+    } else {
+        ("warn", "screen.verdict_possible")
+    };
+    html! { span class={ "badge " (class) } { (l.t(key)) } }
+}
+
+struct HitRow {
+    id: String,
+    name: String,
+    match_id: String,
+    dataset: String,
+    match_name: String,
+    score: f64,
+}
+
+struct FailedRow {
+    id: String,
+    name: String,
+    error: String,
+}
+
+/// The candidate rows and the error rows of a result file (its columns are
+/// `accord_screening::OUTPUT_HEADER`). Cells were neutralized for
+/// spreadsheets (a leading apostrophe before `=`, `+`, `-`, `@`): the page
+/// shows them as the file has them.
+fn result_rows(csv_text: &str) -> (Vec<HitRow>, Vec<FailedRow>) {
+    let mut hits = Vec::new();
+    let mut failed = Vec::new();
+    let mut reader = csv::ReaderBuilder::new().from_reader(csv_text.as_bytes());
+    for record in reader.records().map_while(Result::ok) {
+        let cell = |i: usize| record.get(i).unwrap_or("").to_string();
+        if !cell(8).is_empty() {
+            failed.push(FailedRow {
+                id: cell(0),
+                name: cell(1),
+                error: cell(8),
+            });
+        } else if !cell(3).is_empty() {
+            hits.push(HitRow {
+                id: cell(0),
+                name: cell(1),
+                match_id: cell(3),
+                dataset: cell(4),
+                match_name: cell(5),
+                score: cell(6).parse().unwrap_or(0.0),
+            });
+        }
+    }
+    (hits, failed)
 }
 
 pub async fn job_result(
