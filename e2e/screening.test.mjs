@@ -55,11 +55,16 @@ describe('screening', () => {
     await page.goto(`${server.url}/screen`);
     await page.fill('input[name="name"]', 'Мухаммад Тахир');
     await page.click('form[action="/screen"] button[type="submit"]');
-    const results = page.locator('table');
+    const results = page.locator('section.results table');
     await results.waitFor();
     const text = await results.innerText();
     assert.ok(text.includes('TAi.005'), `expected TAi.005 in the results: ${text}`);
-    assert.ok(/matched/.test(text), 'each result explains itself');
+    assert.ok(/(Probable|Possible) match/.test(text), `a plain verdict: ${text}`);
+    // The engine's explanation is one click away.
+    const explanation = results.locator('details p').first();
+    assert.ok(!(await explanation.isVisible()), 'the explanation starts folded');
+    await results.locator('details summary').first().click();
+    assert.ok(/matched/.test(await explanation.innerText()), 'each result explains itself');
     await screenshot(page, 'screening-en-result');
   });
 
@@ -89,6 +94,32 @@ describe('screening', () => {
     assert.ok(out.startsWith('id,name,rank,match_id'), out);
     assert.ok(out.includes('TAi.005') && out.includes('IQi.016'), out);
     assert.ok(out.split('\n').some((l) => l.startsWith('3,Jane Doe,,,')), out);
+    const summary = await page.locator('.notice').first().innerText();
+    assert.ok(summary.includes('3 rows screened: 2 with candidates, 0 could not be screened.'), summary);
+  });
+
+  step('a Russian spreadsheet\'s CSV (Windows-1251, semicolons) is read as saved and its candidates shown', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'accord-e2e-'));
+    const csv = join(dir, 'клиенты.csv');
+    // "Мухаммад Тахир;Афганистан" etc. in Windows-1251, as Russian-locale Excel saves it.
+    const cp1251 = (text) => Buffer.from([...text].map((c) => {
+      const code = c.codePointAt(0);
+      if (code < 0x80) return code;
+      if (code >= 0x410 && code <= 0x44f) return code - 0x410 + 0xc0;
+      throw new Error(`not in this test's Windows-1251 subset: ${c}`);
+    }));
+    writeFileSync(csv, cp1251('id;name;country\r\n1;Мухаммад Тахир;Афганистан\r\n2;Иван Петров;\r\n'));
+    await page.goto(`${server.url}/screen`);
+    await page.setInputFiles('input[type="file"][name="file"]', csv);
+    await page.click('form[action="/screen/batch"] button[type="submit"]');
+    await page.waitForURL((u) => u.pathname.startsWith('/screen/jobs/'));
+    await page.locator('a[download]').waitFor({ timeout: 30_000 });
+    const main = await page.locator('main').innerText();
+    assert.ok(main.includes('2 rows screened: 1 with candidates, 0 could not be screened.'), main);
+    assert.ok(main.includes('Read as CSV in windows-1251, separated by semicolons.'), main);
+    const hits = await page.locator('main table').first().innerText();
+    assert.ok(hits.includes('Мухаммад Тахир') && hits.includes('TAi.005'), hits);
+    await screenshot(page, 'screening-en-batch-1251');
   });
 
   step('the secretariat imports a version of the UN list and sees its report', async () => {

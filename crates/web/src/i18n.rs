@@ -77,6 +77,38 @@ impl Lang {
         english.to_string()
     }
 
+    /// A field path as people read it in a form's error summary: each part
+    /// by its `[fields]` label (a part without one is spelled out from its
+    /// name, never shown raw), a row index counted from 1 —
+    /// `evidence[0].url` is "Evidence 1 › Web address".
+    pub fn field_label(self, path: &str) -> String {
+        let catalogue = &catalogues()[self as usize];
+        let english = &catalogues()[Lang::En as usize];
+        path.split('.')
+            .filter(|part| !part.is_empty())
+            .map(|part| {
+                let (name, index) = match part.split_once('[') {
+                    Some((name, rest)) => (name, Some(rest.trim_end_matches(']'))),
+                    None => (part, None),
+                };
+                let key = format!("fields.{name}");
+                let label = catalogue
+                    .get(&key)
+                    .or_else(|| english.get(&key))
+                    .cloned()
+                    .unwrap_or_else(|| spelled_out(name));
+                match index {
+                    Some(i) => match i.parse::<usize>() {
+                        Ok(n) => format!("{label} {}", n + 1),
+                        Err(_) => format!("{label} ({i})"),
+                    },
+                    None => label,
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" › ")
+    }
+
     /// A message with `{name}` placeholders filled in.
     pub fn tf(self, key: &'static str, args: &[(&str, &str)]) -> String {
         let mut s = self.t(key).to_string();
@@ -84,6 +116,16 @@ impl Lang {
             s = s.replace(&format!("{{{name}}}"), value);
         }
         s
+    }
+}
+
+/// A field name without a label, as words: `postal_code` is "Postal code".
+fn spelled_out(name: &str) -> String {
+    let words = name.replace('_', " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -451,5 +493,78 @@ mod tests {
         );
         assert_eq!(Lang::from_accept_language("de-DE,en;q=0.5"), Some(Lang::En));
         assert_eq!(Lang::from_accept_language("de"), None);
+    }
+
+    #[test]
+    fn field_paths_read_as_labels_with_rows_counted_from_one() {
+        assert_eq!(Lang::En.field_label("petitioner_name"), "Your name");
+        assert_eq!(Lang::Ru.field_label("petitioner_name"), "Ваше имя");
+        assert_eq!(
+            Lang::En.field_label("evidence[0].url"),
+            "Evidence 1 › Web address"
+        );
+        assert_eq!(
+            Lang::Ru.field_label("aliases[2].script"),
+            "Псевдоним 3 › Письменность"
+        );
+        assert_eq!(Lang::En.field_label("description[ru]"), "Description (ru)");
+        // A part without a label is spelled out, never shown raw.
+        assert_eq!(
+            Lang::En.field_label("zz_unlabelled_part"),
+            "Zz unlabelled part"
+        );
+    }
+
+    /// Every field a form renders has a label in both languages, so that no
+    /// error summary shows an internal name: the names are read from the
+    /// sources of the pages (`Field::…("name"` and `name="…"`).
+    #[test]
+    fn every_form_field_has_a_label_in_both_languages() {
+        // Hidden inputs carry no user's input and get no error of their own
+        // (and a page's <meta name="viewport"> is no field).
+        const HIDDEN: &[&str] = &["csrf", "next", "lang", "viewport"];
+        let src = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let mut names = std::collections::BTreeSet::new();
+        let mut dirs = vec![std::path::PathBuf::from(src)];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for marker in [
+                    "name=\"",
+                    "Field::text(\"",
+                    "Field::textarea(\"",
+                    "Field::kind(\"",
+                ] {
+                    for (at, _) in text.match_indices(marker) {
+                        let rest = &text[at + marker.len()..];
+                        let name: String = rest
+                            .chars()
+                            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                            .collect();
+                        if !name.is_empty() && rest[name.len()..].starts_with('"') {
+                            names.insert(name);
+                        }
+                    }
+                }
+            }
+        }
+        assert!(names.len() > 50, "the scan found the forms: {names:?}");
+        for lang in Lang::ALL {
+            let catalogue = &catalogues()[lang as usize];
+            let missing: Vec<&String> = names
+                .iter()
+                .filter(|n| !HIDDEN.contains(&n.as_str()))
+                .filter(|n| !catalogue.contains_key(&format!("fields.{n}")))
+                .collect();
+            assert!(
+                missing.is_empty(),
+                "{lang:?} has no [fields] label for {missing:?}"
+            );
+        }
     }
 }

@@ -120,7 +120,7 @@ pub fn error_page(ctx: &Ctx, error: &WebError) -> Html<String> {
             div.notice.error role="alert" {
                 p { (error.page_message(l)) }
                 @if let WebError::Invalid(invalid) = error {
-                    ul { @for e in &invalid.errors { li { strong { (e.field) } ": " (l.message(&e.message)) } } }
+                    ul { @for e in &invalid.errors { li { strong { (l.field_label(&e.field)) } ": " (l.message(&e.message)) } } }
                 }
             }
             p { a href="/" { (l.t("error.home")) } }
@@ -138,7 +138,7 @@ pub fn form_errors(lang: Lang, errors: Option<&Invalid>) -> Markup {
         @if let Some(invalid) = errors {
             div.notice.error role="alert" {
                 p { strong { (lang.t("form.fix_errors")) } }
-                ul { @for e in &invalid.errors { li { a href={ "#" (e.field) } { (e.field) } ": " (lang.message(&e.message)) } } }
+                ul { @for e in &invalid.errors { li { a href={ "#" (e.field) } { (lang.field_label(&e.field)) } ": " (lang.message(&e.message)) } } }
             }
         }
     }

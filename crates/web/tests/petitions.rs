@@ -29,6 +29,7 @@ accord_store::on_both_backends!(|backend, test| {
     the_same_petition_sent_twice_is_filed_once,
     a_clients_daily_budget_is_refused_on_the_form_and_a_flood_stops_notifying,
     grounds_longer_than_the_limit_are_refused_with_the_input_kept,
+    the_error_summary_names_fields_by_their_labels_in_both_languages,
 );
 
 fn petition(subject: &str, contact: &str, grounds: &str) -> Value {
@@ -231,4 +232,42 @@ async fn grounds_longer_than_the_limit_are_refused_with_the_input_kept(app: &Tes
     let html = r.text().await.unwrap();
     assert!(html.contains(&long), "the grounds are kept");
     assert!(html.contains("aria-invalid=\"true\""));
+}
+
+async fn the_error_summary_names_fields_by_their_labels_in_both_languages(app: &TestApp) {
+    listed(app, "Abdulla Karimov").await;
+    let visitor = app.anonymous().await;
+    let fields = [
+        ("subject", "ACL-0001"),
+        ("petitioner_name", ""),
+        ("petitioner_contact", ""),
+        ("grounds", "I am not this person."),
+    ];
+    for (path, name, contact) in [
+        (
+            "/petition",
+            "Your name",
+            "Your contact (e-mail or postal address)",
+        ),
+        (
+            "/petition?lang=ru",
+            "Ваше имя",
+            "Ваши контакты (эл. почта или почтовый адрес)",
+        ),
+    ] {
+        let r = app.post_form(&visitor, path, &fields).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        let summary = &html[html.find(r#"role="alert""#).expect("an error summary")..];
+        let summary = &summary[..summary.find("</div>").unwrap()];
+        assert!(
+            summary.contains(&format!(r##"href="#petitioner_name">{name}</a>"##)),
+            "{summary}"
+        );
+        assert!(
+            summary.contains(&format!(r##"href="#petitioner_contact">{contact}</a>"##)),
+            "{summary}"
+        );
+        assert!(!summary.contains(">petitioner_"), "{summary}");
+    }
 }

@@ -500,15 +500,16 @@ fn screen_page(
 fn file_field(l: Lang, errors: Option<&accord_core::Invalid>) -> Markup {
     let error = errors.and_then(|i| i.errors.iter().find(|e| e.field == "file"));
     html! {
-        div.field.invalid[error.is_some()] {
+        div.field {
             label for="file" { (l.t("screen.file")) " *" }
+            div.hint id="file-hint" { (l.t("screen.file_hint")) }
             @if let Some(e) = error {
-                p.error id="file-error" { (l.message(&e.message)) }
+                div.error-text id="file-error" { (l.message(&e.message)) }
             }
             input type="file" id="file" name="file" required
                 accept=".csv,.tsv,.txt,.xlsx,text/csv,text/tab-separated-values,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| "file-error")];
-            p.hint { (l.t("screen.file_hint")) }
+                aria-invalid=[error.map(|_| "true")]
+                aria-describedby={ "file-hint" @if error.is_some() { " file-error" } };
         }
     }
 }
