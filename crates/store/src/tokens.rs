@@ -122,6 +122,29 @@ impl Store {
         .await?)
     }
 
+    /// The user's own live token with this secret, if it was made in the
+    /// last `within_ms`: for the one page view that shows a new token's
+    /// secret (it is no use of the token, so `last_used_at` stays).
+    pub async fn fresh_own_token(
+        &self,
+        user_id: i64,
+        secret: &str,
+        within_ms: i64,
+    ) -> Result<Option<ApiToken>, StoreError> {
+        if !secret.starts_with(TOKEN_PREFIX) {
+            return Ok(None);
+        }
+        Ok(sqlx::query_as(sql!(
+            "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1 AND user_id = $2 \
+             AND revoked_at IS NULL AND created_at > $3"
+        ))
+        .bind(token_hash(secret))
+        .bind(user_id)
+        .bind(now_ms() - within_ms)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     /// Revokes a token. With `owner`, only that user's token can be revoked
     /// (another user's token id answers "not found", revealing nothing).
     pub async fn revoke_token(

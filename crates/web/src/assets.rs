@@ -25,6 +25,11 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../assets/api-docs.js"),
     },
     Asset {
+        path: "copy.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../assets/copy.js"),
+    },
+    Asset {
         path: "sign-decision.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../assets/sign-decision.js"),

@@ -39,6 +39,22 @@ pub fn allowed_type(file_name: &str) -> Option<&'static str> {
         .map(|(_, t)| *t)
 }
 
+/// The content type of an upload, checked both ways: its name's extension
+/// is an allowed type, and its bytes are of that type (a "report.pdf" that
+/// is random bytes or an HTML page is refused). Every upload of a file a
+/// member attaches goes through this.
+pub fn checked_type(file_name: &str, bytes: &[u8]) -> Result<&'static str, accord_core::Invalid> {
+    let content_type = allowed_type(file_name)
+        .ok_or_else(|| accord_core::Invalid::field("file", ALLOWED_TYPES_MESSAGE))?;
+    if !content_matches(content_type, bytes) {
+        return Err(accord_core::Invalid::field(
+            "file",
+            "the file's content is not what its name says it is",
+        ));
+    }
+    Ok(content_type)
+}
+
 /// Whether a file's first bytes are those of the type its name claims: a
 /// "report.pdf" that is an HTML page or a program is refused. Text types
 /// must be UTF-8 without NUL bytes; office documents are ZIP containers.

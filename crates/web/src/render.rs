@@ -276,9 +276,42 @@ pub fn format_ms(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// A file size as people read it: "840 B", "12 KB", "3.4 MB" ("3,4 МБ"
+/// in Russian), in units of 1,024.
+pub fn file_size(lang: Lang, bytes: u64) -> String {
+    let (value, unit) = match bytes {
+        b if b < 1024 => return format!("{b} {}", lang.t("units.bytes")),
+        b if b < 1024 * 1024 => (b as f64 / 1024.0, lang.t("units.kilobytes")),
+        b if b < 1024 * 1024 * 1024 => (b as f64 / (1024.0 * 1024.0), lang.t("units.megabytes")),
+        b => (
+            b as f64 / (1024.0 * 1024.0 * 1024.0),
+            lang.t("units.gigabytes"),
+        ),
+    };
+    let number = if value < 10.0 {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.0}")
+    };
+    let number = match lang {
+        Lang::Ru => number.replace('.', ","),
+        Lang::En => number,
+    };
+    format!("{number} {unit}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_sizes_read_in_units_with_the_languages_decimal_mark() {
+        assert_eq!(file_size(Lang::En, 840), "840 B");
+        assert_eq!(file_size(Lang::En, 12 * 1024 + 100), "12 KB");
+        assert_eq!(file_size(Lang::En, 3_565_158), "3.4 MB");
+        assert_eq!(file_size(Lang::Ru, 3_565_158), "3,4 МБ");
+        assert_eq!(file_size(Lang::Ru, 5 * 1024 * 1024 * 1024), "5,0 ГБ");
+    }
 
     #[test]
     fn urls_are_encoded() {

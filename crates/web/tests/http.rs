@@ -1350,6 +1350,17 @@ async fn a_full_round_through_the_pages_propose_hold_lift_concur_and_adopt(app: 
         StatusCode::UNPROCESSABLE_ENTITY,
         "disallowed file types are refused"
     );
+    // Random bytes named .pdf are no PDF: the content is checked, not the name.
+    let noise: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let r = upload(app, &kaz, &evidence_path, &[("file", "scan.pdf", noise)]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("content is not what its name says it is"),
+        "{page}"
+    );
     let evidence = app.store.evidence(id).await.unwrap();
     assert_eq!(evidence.len(), 1);
     let download = format!("/proposals/{id}/evidence/{}", evidence[0].id);
@@ -2623,10 +2634,61 @@ async fn a_token_form_refuses_bad_input_naming_each_field_and_keeps_it(app: &Tes
             ],
         )
         .await;
-    assert_eq!(r.status(), StatusCode::OK);
+    // Post/redirect/get: the secret rides a one-time cookie of this page
+    // to the view after the redirect, and a reload makes no second token.
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()[LOCATION], "/profile#new-token");
+    let cookie = r.headers()[SET_COOKIE].to_str().unwrap().to_string();
+    assert!(
+        cookie.starts_with("accord_new_token=acc_")
+            && cookie.contains("Path=/profile")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let secret = cookie["accord_new_token=".len()..]
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let view = |cookie: String| {
+        app.http
+            .get(app.at("/profile"))
+            .header(COOKIE, cookie)
+            .send()
+    };
+    let with_flash = format!("{}; accord_new_token={secret}", b.cookie_header());
+    let r = view(with_flash.clone()).await.unwrap();
+    let cleared = r.headers()[SET_COOKIE].to_str().unwrap().to_string();
+    assert!(
+        cleared.starts_with("accord_new_token=;") && cleared.contains("Max-Age=0"),
+        "{cleared}"
+    );
     let page = r.text().await.unwrap();
-    assert!(page.contains("acc_"), "the secret is shown");
+    assert!(page.contains(&secret), "the secret is shown once");
+    assert!(page.contains("Token “gate 3” created."), "{page}");
+    assert!(
+        page.contains(r#"data-copy="new-token-secret""#),
+        "a copy button"
+    );
+    let page = app.get(&b, "/profile").await.text().await.unwrap();
+    assert!(!page.contains(&secret), "and not on the next view");
+    // Another user's browser cannot be shown it, nor a made-up one.
+    let other = app.sign_in("kgz.admin").await;
+    for flash in [secret.clone(), "acc_made_up".to_string()] {
+        let page = view(format!(
+            "{}; accord_new_token={flash}",
+            other.cookie_header()
+        ))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+        assert!(!page.contains(&flash), "{flash} shown to another user");
+    }
     let tokens = app.store.tokens(user.id).await.unwrap();
+    assert_eq!(tokens.len(), 1, "one token");
     assert_eq!(tokens[0].scopes, "screen");
     assert_eq!(
         (tokens[0].expires_at.unwrap() - tokens[0].created_at) / 86_400_000,
@@ -3393,7 +3455,7 @@ async fn separation_of_duties_and_strategies_over_http(app: &TestApp) {
         app,
         &kgz_browser,
         &docs,
-        &[("file", "x.pdf", b"%PDF".to_vec())],
+        &[("file", "x.pdf", b"%PDF-1.7".to_vec())],
     )
     .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
@@ -3425,7 +3487,7 @@ async fn separation_of_duties_and_strategies_over_http(app: &TestApp) {
         app,
         &b,
         &red_docs,
-        &[("file", "plan.pdf", b"%PDF secret".to_vec())],
+        &[("file", "plan.pdf", b"%PDF-1.7 secret".to_vec())],
     )
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);

@@ -1612,20 +1612,13 @@ async fn checked_attachment(
     bytes: Vec<u8>,
     max: u64,
 ) -> Result<NewAttachment, Invalid> {
-    let content_type = crate::files::allowed_type(&file_name)
-        .ok_or_else(|| Invalid::field("file", crate::files::ALLOWED_TYPES_MESSAGE))?;
     if bytes.len() as u64 > max {
         return Err(Invalid::field(
             "file",
             format!("the file is over the limit of {} MiB", max / (1024 * 1024)),
         ));
     }
-    if !crate::files::content_matches(content_type, &bytes) {
-        return Err(Invalid::field(
-            "file",
-            "the file's content is not what its name says it is",
-        ));
-    }
+    let content_type = crate::files::checked_type(&file_name, &bytes)?;
     let text = crate::files::extract_text(content_type, &bytes).await;
     Ok(NewAttachment {
         file_name,

@@ -64,10 +64,16 @@ async fn profile_page(
             h2 { (l.t("tokens.title")) }
             p.muted { (l.t("tokens.hint")) }
             @if let Some(new) = created {
-                div.notice.ok role="status" {
-                    p { strong { (l.t("tokens.created")) } }
-                    code.secret { (new.secret) }
+                div.notice.ok role="status" id="new-token" {
+                    p { strong { (l.tf("tokens.created_named", &[("name", &new.token.name)])) } }
+                    p { code.secret id="new-token-secret" { (new.secret) } }
+                    // Shown by copy.js where the browser can copy; the secret
+                    // stays selectable without it.
+                    p { button.secondary type="button" hidden data-copy="new-token-secret"
+                        data-copied=(l.t("tokens.copied")) { (l.t("tokens.copy")) } }
+                    p.muted { (l.t("tokens.created")) }
                 }
+                script src="/static/copy.js" {}
             }
             @if tokens.is_empty() {
                 p.muted { (l.t("tokens.none")) }
@@ -131,8 +137,50 @@ fn scope_label(scope: Scope) -> &'static str {
     }
 }
 
-pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
-    profile_page(&state, &ctx, None, None).await
+/// Carries a new token's secret across the redirect after it is made, to
+/// the one view of this page that shows it (post/redirect/get: reloading
+/// makes no second token). HttpOnly, this page's path only, SameSite=Strict,
+/// five minutes; the view that shows it clears it, and shows it only if it
+/// is a token this user made in those five minutes.
+const NEW_TOKEN_COOKIE: &str = "accord_new_token";
+const NEW_TOKEN_SHOWN_MS: i64 = 5 * 60 * 1000;
+
+fn new_token_cookie(value: &str, max_age_secs: i64, secure: bool) -> header::HeaderValue {
+    let mut c = format!(
+        "{NEW_TOKEN_COOKIE}={value}; Path=/profile; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}"
+    );
+    if secure {
+        c.push_str("; Secure");
+    }
+    header::HeaderValue::from_str(&c).expect("token secrets are URL-safe")
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: header::HeaderMap,
+) -> Result<Response, WebError> {
+    let Some(secret) = crate::context::cookie(&headers, NEW_TOKEN_COOKIE) else {
+        return Ok(profile_page(&state, &ctx, None, None)
+            .await?
+            .into_response());
+    };
+    let created = state
+        .store
+        .fresh_own_token(ctx.user()?.id, secret, NEW_TOKEN_SHOWN_MS)
+        .await?
+        .map(|token| NewToken {
+            token,
+            secret: secret.to_string(),
+        });
+    let mut response = profile_page(&state, &ctx, created.as_ref(), None)
+        .await?
+        .into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        new_token_cookie("", 0, state.config.secure_cookies),
+    );
+    Ok(response)
 }
 
 pub async fn create_token_from_form(
@@ -170,10 +218,17 @@ pub async fn create_token_from_form(
         .store
         .create_token(&ctx.actor(), user.id, &request)
         .await?;
-    // The secret is shown on this one response and never again.
-    Ok(profile_page(&state, &ctx, Some(&created), None)
-        .await?
-        .into_response())
+    // The secret is shown on the next view of the page and never again.
+    let mut response = Redirect::to("/profile#new-token").into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        new_token_cookie(
+            &created.secret,
+            NEW_TOKEN_SHOWN_MS / 1000,
+            state.config.secure_cookies,
+        ),
+    );
+    Ok(response)
 }
 
 pub async fn revoke_token_from_form(

@@ -558,10 +558,11 @@ pub async fn proposal_page(
                 h2 { (l.t("proposals.evidence")) }
                 @if evidence.is_empty() { p.muted { (l.t("proposals.no_evidence")) } } @else {
                     ul { @for e in &evidence {
-                        li { a href={ "/proposals/" (p.id) "/evidence/" (e.id) } { (e.file_name) } " (" (e.size) " B, " (e.added_by) ")" }
+                        li { a href={ "/proposals/" (p.id) "/evidence/" (e.id) } { (e.file_name) } " (" (crate::render::file_size(l, e.size as u64)) ", " (e.added_by) ")" }
                     } }
                 }
-                @if own_proposal {
+                // A decided proposal takes no more evidence (the store refuses it too).
+                @if own_proposal && p.closed_at.is_none() {
                     form.stacked method="post" action={ "/proposals/" (p.id) "/evidence" } enctype="multipart/form-data" {
                         (csrf_field(&ctx))
                         div.field { label for="file" { (l.t("proposals.attach")) } input type="file" id="file" name="file" required; }
@@ -729,8 +730,7 @@ pub async fn add_evidence(
         return Err(Invalid::field("file", "choose the file to attach").into());
     };
     let file_name = file_name.clone().unwrap_or_else(|| "evidence".into());
-    let content_type = crate::files::allowed_type(&file_name)
-        .ok_or_else(|| Invalid::field("file", crate::files::ALLOWED_TYPES_MESSAGE))?;
+    let content_type = crate::files::checked_type(&file_name, bytes)?;
     let new = accord_store::common_list::NewEvidence {
         file_name,
         content_type: content_type.into(),

@@ -633,8 +633,7 @@ pub async fn attach_file(
         return Err(Invalid::field("file", "choose the file to attach").into());
     };
     let file_name = file_name.clone().unwrap_or_else(|| "evidence".into());
-    let content_type = crate::files::allowed_type(&file_name)
-        .ok_or_else(|| Invalid::field("file", crate::files::ALLOWED_TYPES_MESSAGE))?;
+    let content_type = crate::files::checked_type(&file_name, bytes)?;
     let revision = upload.text("revision").trim().parse::<i64>().ok();
     let record = state
         .store

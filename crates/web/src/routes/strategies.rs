@@ -99,7 +99,7 @@ pub async fn list_page(
                             td {
                                 @if let Some(u) = &s.url { a href=(u) rel="noopener noreferrer" { (s.title) } } @else { (s.title) }
                                 @for d in &r.documents {
-                                    br; a href={ "/strategies/" (r.id) "/documents/" (d.id) } { (d.file_name) } " " span.muted { "(" (d.size / 1024 + 1) " KB)" }
+                                    br; a href={ "/strategies/" (r.id) "/documents/" (d.id) } { (d.file_name) } " " span.muted { "(" (crate::render::file_size(l, d.size as u64)) ")" }
                                 }
                             }
                             td { (kind_label(l, s.kind)) }
@@ -439,8 +439,7 @@ pub async fn attach_document(
         return Err(Invalid::field("file", "choose the file to attach").into());
     };
     let file_name = file_name.clone().unwrap_or_else(|| "document".into());
-    let content_type = crate::files::allowed_type(&file_name)
-        .ok_or_else(|| Invalid::field("file", crate::files::ALLOWED_TYPES_MESSAGE))?;
+    let content_type = crate::files::checked_type(&file_name, bytes)?;
     let revision = upload.text("revision").trim().parse::<i64>().ok();
     let updated = state
         .store
