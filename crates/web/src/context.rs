@@ -235,7 +235,7 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
                     let seconds = i64::try_from(seconds.max(1)).unwrap_or(i64::MAX);
                     return early_error(&path, WebError::TooManyRequests { seconds });
                 }
-                return early_error(&path, WebError::NotSignedIn);
+                return early_error(&path, WebError::InvalidToken);
             }
             Err(e) => return early_error(&path, WebError::from(e)),
         }

@@ -23,6 +23,11 @@ pub enum WebError {
     NotFound(String),
     #[error("sign in to do this")]
     NotSignedIn,
+    /// An `Authorization` header whose token is unknown, revoked or expired
+    /// (or names another user): not "sign in", which would mislead a
+    /// machine's operator.
+    #[error("the API token is invalid, revoked or expired")]
+    InvalidToken,
     #[error("you do not have permission to do this")]
     Forbidden,
     #[error(
@@ -104,7 +109,7 @@ impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
-            WebError::NotSignedIn => StatusCode::UNAUTHORIZED,
+            WebError::NotSignedIn | WebError::InvalidToken => StatusCode::UNAUTHORIZED,
             WebError::Forbidden
             | WebError::Csrf
             | WebError::PasswordChangeRequired
@@ -130,6 +135,7 @@ impl WebError {
         match self {
             WebError::NotFound(_) => "not_found",
             WebError::NotSignedIn => "not_signed_in",
+            WebError::InvalidToken => "invalid_token",
             WebError::Forbidden => "forbidden",
             WebError::Csrf => "csrf",
             WebError::TokenScope(_) => "token_scope",
@@ -161,6 +167,7 @@ impl WebError {
         match self {
             WebError::NotFound(what) => lang.tf("error.not_found", &[("what", what)]),
             WebError::NotSignedIn => lang.t("error.not_signed_in").into(),
+            WebError::InvalidToken => lang.t("error.invalid_token").into(),
             WebError::Forbidden => lang.t("error.forbidden").into(),
             WebError::Csrf => lang.t("error.csrf").into(),
             WebError::PasswordChangeRequired => lang.t("password.forced").into(),
@@ -222,6 +229,13 @@ impl IntoResponse for WebError {
             && let Ok(v) = HeaderValue::from_str(&seconds.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        // RFC 6750: say which authentication failed and why.
+        if let WebError::InvalidToken = &self {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(r#"Bearer error="invalid_token""#),
+            );
         }
         response
             .extensions_mut()

@@ -152,6 +152,8 @@ pub struct Field<'a> {
     pub kind: &'a str,
     pub required: bool,
     pub hint: Option<&'a str>,
+    /// Focused when the page opens (the one field a page is for).
+    pub autofocus: bool,
 }
 
 impl<'a> Field<'a> {
@@ -163,6 +165,7 @@ impl<'a> Field<'a> {
             kind: "text",
             required: false,
             hint: None,
+            autofocus: false,
         }
     }
 
@@ -183,6 +186,11 @@ impl<'a> Field<'a> {
 
     pub fn hint(mut self, hint: &'a str) -> Self {
         self.hint = Some(hint);
+        self
+    }
+
+    pub fn autofocus(mut self) -> Self {
+        self.autofocus = true;
         self
     }
 
@@ -211,11 +219,11 @@ impl<'a> Field<'a> {
                 @if let Some(e) = error { div.error-text id=(error_id) { (lang.message(&e.message)) } }
                 @if self.kind == "textarea" {
                     textarea id=(self.name) name=(self.name) rows="8"
-                        required[self.required] aria-invalid=[error.map(|_| "true")]
+                        required[self.required] autofocus[self.autofocus] aria-invalid=[error.map(|_| "true")]
                         aria-describedby=[(!described.is_empty()).then_some(described.as_str())] { (self.value) }
                 } @else {
                     input type=(self.kind) id=(self.name) name=(self.name) value=(self.value)
-                        required[self.required] aria-invalid=[error.map(|_| "true")]
+                        required[self.required] autofocus[self.autofocus] aria-invalid=[error.map(|_| "true")]
                         aria-describedby=[(!described.is_empty()).then_some(described.as_str())];
                 }
             }

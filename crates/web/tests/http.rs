@@ -3670,6 +3670,22 @@ async fn signed_in_answers_are_never_cached_and_https_is_required_with_secure_co
             .unwrap();
         assert_eq!(r.status(), status, "{path}");
         assert_eq!(cache(&r).as_deref(), Some("no-store"), "{path}");
+        if status == StatusCode::UNAUTHORIZED {
+            // Said as what it is: the token, not a missing sign-in.
+            assert_eq!(
+                r.headers()["www-authenticate"],
+                r#"Bearer error="invalid_token""#
+            );
+            let body: Value = r.json().await.unwrap();
+            assert_eq!(body["error"]["code"], "invalid_token", "{body}");
+            assert!(
+                body["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("invalid, revoked or expired"),
+                "{body}"
+            );
+        }
     }
 
     // Without secure cookies the platform is not known to be on HTTPS.

@@ -175,6 +175,44 @@ async fn a_password_change_ends_other_sessions_rotates_this_one_and_may_revoke_t
     let elsewhere = app.sign_in("kaz.admin").await;
     let kept = app.api_token("kaz.admin").await;
     let old_cookie = here.cookie_header();
+    // A new password typed differently twice changes nothing.
+    let r = app
+        .post_form(
+            &here,
+            "/profile/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "a second long password"),
+                ("confirm_password", "a second long pasword"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("does not match the new password"), "{page}");
+    assert!(
+        page.contains(r##"href="#confirm_password">New password again</a>"##),
+        "{page}"
+    );
+    assert_eq!(
+        app.get(&elsewhere, "/profile").await.status(),
+        StatusCode::OK
+    );
+    // The sign-in page opens with the cursor in the user name.
+    let login = app
+        .http
+        .get(app.at("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let input = &login[login.find(r#"id="username""#).unwrap()..];
+    assert!(
+        input[..input.find('>').unwrap()].contains("autofocus"),
+        "{login}"
+    );
     // First without revoking the tokens.
     let r = app
         .post_form(
@@ -183,6 +221,7 @@ async fn a_password_change_ends_other_sessions_rotates_this_one_and_may_revoke_t
             &[
                 ("current_password", PASSWORD),
                 ("new_password", "a second long password"),
+                ("confirm_password", "a second long password"),
             ],
         )
         .await;
@@ -235,6 +274,7 @@ async fn a_password_change_ends_other_sessions_rotates_this_one_and_may_revoke_t
             &[
                 ("current_password", "a second long password"),
                 ("new_password", "a third long password"),
+                ("confirm_password", "a third long password"),
                 ("revoke_tokens", "yes"),
             ],
         )
@@ -268,6 +308,7 @@ async fn the_current_password_check_is_throttled_with_sign_ins_and_audited(app: 
                 &[
                     ("current_password", "not my password"),
                     ("new_password", "a second long password"),
+                    ("confirm_password", "a second long password"),
                 ],
             )
             .await;
@@ -280,6 +321,7 @@ async fn the_current_password_check_is_throttled_with_sign_ins_and_audited(app: 
             &[
                 ("current_password", PASSWORD),
                 ("new_password", "a second long password"),
+                ("confirm_password", "a second long password"),
             ],
         )
         .await;

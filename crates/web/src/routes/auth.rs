@@ -37,7 +37,7 @@ fn login_form(ctx: &Ctx, username: &str, next: &str, error: Option<&str>) -> Htm
             form.stacked method="post" action="/login" {
                 (csrf_field(ctx))
                 input type="hidden" name="next" value=(next);
-                (Field::text("username", l.t("login.username"), username).required().render(None))
+                (Field::text("username", l.t("login.username"), username).required().autofocus().render(None))
                 (Field::text("password", l.t("login.password"), "").kind("password").required().render(None))
                 button type="submit" { (l.t("login.submit")) }
             }

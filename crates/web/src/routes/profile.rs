@@ -250,6 +250,9 @@ pub async fn revoke_token_from_form(
 pub struct PasswordForm {
     current_password: String,
     new_password: String,
+    /// The new password typed again: a typo in a hidden field would lock
+    /// the user out of the account they just secured.
+    confirm_password: String,
     /// "yes" when the box to revoke every API token is ticked.
     revoke_tokens: String,
 }
@@ -268,6 +271,7 @@ fn password_form(ctx: &Ctx, errors: Option<&accord_core::Invalid>) -> Html<Strin
                 (csrf_field(ctx))
                 (Field::text("current_password", l.t("password.current"), "").kind("password").required().render_in(l, errors))
                 (Field::text("new_password", l.t("password.new"), "").kind("password").required().hint(l.t("password.hint")).render_in(l, errors))
+                (Field::text("confirm_password", l.t("password.confirm"), "").kind("password").required().render_in(l, errors))
                 label {
                     input type="checkbox" name="revoke_tokens" value="yes" aria-describedby="revoke_tokens-hint";
                     " " (l.t("password.revoke_tokens"))
@@ -334,6 +338,15 @@ pub async fn change_password(
     PostedForm(form): PostedForm<PasswordForm>,
 ) -> Result<Response, WebError> {
     ctx.require(&state, &Action::ManageOwnTokens).await?;
+    if form.confirm_password != form.new_password {
+        let invalid = accord_core::Invalid::field(
+            "confirm_password",
+            "does not match the new password: type it again",
+        );
+        let mut r = password_form(&ctx, Some(&invalid)).into_response();
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(r);
+    }
     let mut response = Redirect::to("/profile").into_response();
     match change_own_password(
         &state,
