@@ -249,6 +249,8 @@ pub(super) fn status_label(l: Lang, s: ReportStatus) -> &'static str {
 pub(super) fn cell_label(l: Lang, c: Cell) -> &'static str {
     match c {
         Cell::NotReported => l.t("plan.status_not_reported"),
+        Cell::NotYetReported => l.t("plan.status_not_yet_reported"),
+        Cell::Restricted => l.t("plan.status_restricted"),
         Cell::Reported(s) => status_label(l, s),
     }
 }
