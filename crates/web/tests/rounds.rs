@@ -155,6 +155,20 @@ async fn a_state_without_a_report_in_an_open_round_is_not_yet_reported_and_a_hid
     assert!(ru.contains("Отчёт ещё не подан"), "{ru}");
     assert!(ru.contains("Отчёт подан (доступ ограничен)"), "{ru}");
     assert!(!ru.contains("ухудшение"), "{ru}");
+    // The report's own page and the commitment's page say it too.
+    let report_page = text(
+        app,
+        &reader,
+        "/rounds/2026-spring/reports/KGZ/astana2015.step.1",
+    )
+    .await;
+    assert!(
+        report_page.contains("Reported (restricted)"),
+        "{report_page}"
+    );
+    assert!(!report_page.contains("Done as agreed."), "{report_page}");
+    let commitment = text(app, &reader, "/commitments/astana2015.step.1").await;
+    assert!(commitment.contains("Reported (restricted)"), "{commitment}");
     // Anonymous readers of the public tracker are told the same.
     let anonymous = app.anonymous().await;
     let public = text(app, &anonymous, "/rounds/2026-spring").await;
