@@ -204,6 +204,9 @@ async fn a_state_without_a_report_in_an_open_round_is_not_yet_reported_and_a_hid
         chart.contains("Отчёт подан (доступ ограничен)") && chart.contains("Отчёт ещё не подан"),
         "{chart}"
     );
+    // Over the rounds, the open one is named so: its point is progress so far.
+    let page = text(app, &reader, "/rounds").await;
+    assert!(page.contains("Spring review (open)"), "{page}");
 }
 
 async fn a_round_with_a_deadline_past_or_before_its_period_ends_is_refused_on_its_form_and_by_the_api(

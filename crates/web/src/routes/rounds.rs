@@ -165,6 +165,22 @@ fn round_state(l: Lang, r: &ReportingRound) -> Markup {
     }
 }
 
+/// The rounds as the progress chart names them: a round still taking
+/// reports is marked so, since its reports not in yet count as not started
+/// and its point reads as a fall otherwise.
+fn chart_rounds(l: Lang, rounds: &[ReportingRound], now: OffsetDateTime) -> Vec<ReportingRound> {
+    rounds
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            if r.state(now).takes_reports() {
+                r.name = format!("{} ({})", r.name, l.t("rounds.open"));
+            }
+            r
+        })
+        .collect()
+}
+
 /// Whether a member has submitted any report in the round: then it may no
 /// longer be cancelled (the store checks again in its transaction).
 fn has_submissions(reports: &[Report], round: &RoundId) -> bool {
@@ -226,7 +242,7 @@ pub async fn list_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                 @if !series.is_empty() {
                     h2 { (l.t("rounds.progress_over_rounds")) }
                     figure.chart {
-                        (PreEscaped(svg::pillar_progress_for("pillars-over-rounds", l.t("rounds.progress_over_rounds"), &series, &catalogue, &all)))
+                        (PreEscaped(svg::pillar_progress_for("pillars-over-rounds", l.t("rounds.progress_over_rounds"), &series, &catalogue, &chart_rounds(l, &all, OffsetDateTime::now_utc()))))
                         figcaption.no-print { a href="/plan/progress.svg" download="pillar-progress.svg" { (l.t("rounds.download_svg")) } }
                     }
                 }
@@ -512,7 +528,7 @@ fn progress_sections(l: Lang, v: &RoundView) -> Markup {
         }
         @if !series.is_empty() {
             figure.chart {
-                (PreEscaped(svg::pillar_progress_for("pillars", l.t("rounds.progress_over_rounds"), &series, &v.catalogue, &all)))
+                (PreEscaped(svg::pillar_progress_for("pillars", l.t("rounds.progress_over_rounds"), &series, &v.catalogue, &chart_rounds(l, &all, v.now))))
             }
         }
     }
@@ -805,7 +821,7 @@ pub async fn progress_chart(
         ctx.lang.t("rounds.progress_over_rounds"),
         &series,
         &catalogue,
-        &rounds,
+        &chart_rounds(ctx.lang, &rounds, OffsetDateTime::now_utc()),
     )))
 }
 
