@@ -363,6 +363,17 @@ async fn the_secretariat_cancels_a_round_opened_by_mistake_until_a_report_is_sub
     )
     .await;
     assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    let report_page = text(
+        app,
+        &kaz_b,
+        "/rounds/2026-oops/reports/KAZ/astana2015.step.1",
+    )
+    .await;
+    assert!(
+        report_page.contains("The secretariat cancelled this round")
+            && !report_page.contains("can reopen"),
+        "{report_page}"
+    );
     // The members were told; it is audited.
     let inbox = text(app, &kaz_b, "/notifications").await;
     assert!(

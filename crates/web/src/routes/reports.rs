@@ -418,7 +418,9 @@ async fn render_page(
             h1 { (t.commitment_label) ": " (t.member) }
             p { a href={ "/rounds/" (t.round.id) } { (t.round.name) } " · " a href={ "/commitments/" (t.commitment) } { (l.t("reports.commitment")) } }
             blockquote lang="en" { p { (t.commitment_text) } }
-            @if !open && may_draft { div.notice.warn { (l.tf("reports.closed", &[("deadline", &t.round.deadline.date().to_string())])) } }
+            // A cancelled round is not "closed" (nobody can reopen it).
+            @if t.round.is_cancelled() { div.notice.warn { (l.t("reports.round_cancelled")) } }
+            @else if !open && may_draft { div.notice.warn { (l.tf("reports.closed", &[("deadline", &t.round.deadline.date().to_string())])) } }
             @if versions.is_empty() {
                 // Submitted but not for this viewer's eyes: said so, as in
                 // the round's matrix, rather than "nothing".
