@@ -469,6 +469,8 @@ async fn load_plan(store: &Store, actor: &Actor) -> Result<(), StoreError> {
     let today = time::OffsetDateTime::now_utc();
     let deadline = (today + time::Duration::days(21)).date().to_string();
     let period_end = today.date().to_string();
+    // Each round as opened at its time: the past one when its year began
+    // (its deadline was then ahead), the current one now.
     let rounds = [
         (
             "2025-annual",
@@ -476,6 +478,7 @@ async fn load_plan(store: &Store, actor: &Actor) -> Result<(), StoreError> {
             "2025-01-01",
             "2025-10-31",
             "2025-11-30".to_string(),
+            time::macros::datetime!(2025-01-02 09:00 UTC),
         ),
         (
             "2026-annual",
@@ -483,9 +486,10 @@ async fn load_plan(store: &Store, actor: &Actor) -> Result<(), StoreError> {
             "2025-11-01",
             period_end.as_str(),
             deadline,
+            today,
         ),
     ];
-    for (id, name, start, end, deadline) in &rounds {
+    for (id, name, start, end, deadline, opened_at) in &rounds {
         store
             .open_plan_round(
                 actor,
@@ -499,6 +503,7 @@ async fn load_plan(store: &Store, actor: &Actor) -> Result<(), StoreError> {
                     commitments: &steps,
                     members: &members,
                 },
+                *opened_at,
             )
             .await?;
     }

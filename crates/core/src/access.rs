@@ -177,8 +177,8 @@ pub enum Action {
     /// progress and strategies: public, as the report is; what each viewer
     /// sees of members' reports is then decided by their TLP marking.
     ViewCommitments,
-    /// Opening and reopening reporting rounds, adding frameworks, pillars
-    /// and commitments: the secretariat.
+    /// Opening, reopening and cancelling reporting rounds, adding
+    /// frameworks, pillars and commitments: the secretariat.
     ManagePlan,
     /// Drafting and correcting a member's reports: its contributors and
     /// administrators.

@@ -38,7 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             commitments: &ids,
             members: &members,
         }
-        .validate(&sec, &cat, &codes)?;
+        .validate(&sec, &cat, &codes, datetime!(2015-01-01 0:00 UTC))?;
         let now = round.deadline - time::Duration::days(1);
         for (m, code) in codes.iter().enumerate() {
             let contributor = Principal::member_user(
@@ -74,9 +74,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         rounds.push(round);
     }
-    let _ = datetime!(2015-01-01 0:00 UTC);
+    // Drawn as of the last round's close: every round has closed.
+    let closed = rounds[2].deadline + time::Duration::days(1);
     let viewer = sec.clone();
-    let m = matrix(&cat, &rounds[2], &reports, &viewer, &Filter::default());
+    let m = matrix(
+        &cat,
+        &rounds[2],
+        &reports,
+        &viewer,
+        &Filter::default(),
+        closed,
+    );
     std::fs::write(
         format!("{dir}/status.svg"),
         status_bars_for(
@@ -86,7 +94,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             &Default::default(),
         ),
     )?;
-    let series = progress::pillar_series(&cat, &rounds, &reports, &viewer, &Filter::default());
+    let series =
+        progress::pillar_series(&cat, &rounds, &reports, &viewer, &Filter::default(), closed);
     std::fs::write(
         format!("{dir}/pillars.svg"),
         pillar_progress_for(

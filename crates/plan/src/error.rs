@@ -36,6 +36,12 @@ pub enum PlanError {
         round: RoundId,
         deadline: OffsetDateTime,
     },
+    #[error("round {round} was cancelled: it takes no reports and cannot be changed")]
+    RoundCancelled { round: RoundId },
+    #[error(
+        "round {round} cannot be cancelled: {count} report version(s) were submitted in it; reports on the record stay"
+    )]
+    ReportsSubmitted { round: RoundId, count: usize },
     #[error("a user of {user_member} cannot act on a report of {report_member}")]
     OtherMember {
         user_member: String,

@@ -31,7 +31,9 @@ where
 }
 
 /// The matrix as a grid: one row per member, one column per commitment id,
-/// each cell a status (`implemented`, ..., `not_reported`).
+/// each cell a status (`implemented`, ..., `restricted` for a report the
+/// viewer may not read, `not_yet_reported` while the round takes reports,
+/// `not_reported` after it closed).
 pub fn write_matrix_csv<W: Write>(out: W, m: &Matrix) -> Result<(), csv::Error> {
     let mut w = csv::Writer::from_writer(out);
     write_row(
@@ -214,17 +216,58 @@ mod tests {
         let cat = crate::seed::catalogue();
         let r = round();
         let reps = [submitted(&r, ReportStatus::Implemented, Tlp::Green)];
-        let m = matrix(&cat, &r, &reps, &secretariat(), &Filter::default());
+        let m = matrix(
+            &cat,
+            &r,
+            &reps,
+            &secretariat(),
+            &Filter::default(),
+            before_deadline(),
+        );
         let text = matrix_csv(&m);
         let lines: Vec<_> = text.lines().collect();
         assert_eq!(lines.len(), 4);
         assert!(lines[0].starts_with("member,astana2015.step.1,astana2015.step.2"));
-        assert!(lines[1].starts_with("KAZ,implemented,not_reported"));
+        assert!(lines[1].starts_with("KAZ,implemented,not_yet_reported"));
         let long = matrix_long_csv(&m, &cat);
         assert_eq!(long.lines().count(), 1 + 3 * 7);
         assert!(long.contains(
             "2015-unga,KAZ,astana2015.step.1,Step 1,astana2015,jpoa2011.pillar.3,implemented"
         ));
+    }
+
+    #[test]
+    fn matrix_csv_says_restricted_not_yet_reported_and_not_reported_truthfully() {
+        let cat = crate::seed::catalogue();
+        let r = round();
+        let reps = [submitted(&r, ReportStatus::Implemented, Tlp::Red)];
+        let usa = member_viewer("USA", MemberKind::PartnerState);
+        let open = matrix_csv(&matrix(
+            &cat,
+            &r,
+            &reps,
+            &usa,
+            &Filter::default(),
+            before_deadline(),
+        ));
+        assert!(
+            open.lines()
+                .nth(1)
+                .unwrap()
+                .starts_with("KAZ,restricted,not_yet_reported"),
+            "{open}"
+        );
+        assert!(!open.contains("implemented"), "{open}");
+        let late = r.deadline + time::Duration::days(1);
+        let closed = matrix_csv(&matrix(&cat, &r, &reps, &usa, &Filter::default(), late));
+        assert!(
+            closed
+                .lines()
+                .nth(1)
+                .unwrap()
+                .starts_with("KAZ,restricted,not_reported"),
+            "{closed}"
+        );
     }
 
     #[test]

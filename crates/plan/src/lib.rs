@@ -26,6 +26,8 @@
 //! let catalogue = seed::catalogue();
 //! let secretariat = Principal::platform_user(1, "secretariat", Role::SecretariatAdmin);
 //! let kaz = MemberCode::parse("KAZ")?;
+//! // `now` is the server's clock, passed in: a deadline already past is refused.
+//! let now = datetime!(2015-09-01 10:00 UTC);
 //! let round = NewRound {
 //!     id: "2015-unga",
 //!     name: "Before the CVE leaders' summit",
@@ -35,10 +37,9 @@
 //!     commitments: &["astana2015.step.1", "astana2015.step.2"],
 //!     members: &["KAZ"],
 //! }
-//! .validate(&secretariat, &catalogue, &[kaz.clone()])?;
+//! .validate(&secretariat, &catalogue, &[kaz.clone()], now)?;
 //!
 //! // A contributor drafts, the member's administrator submits (two people).
-//! let now = datetime!(2015-09-01 10:00 UTC);
 //! let contributor = Principal::member_user(2, "ann", kaz.clone(), MemberKind::RegionalState, Role::Contributor);
 //! let admin = Principal::member_user(3, "bob", kaz.clone(), MemberKind::RegionalState, Role::MemberAdmin);
 //! let input = ReportInput {
@@ -57,7 +58,7 @@
 //!     Err(PlanError::Submitted { version: 1 })
 //! ));
 //!
-//! let m = matrix(&catalogue, &round, &[report], &secretariat, &Filter::default());
+//! let m = matrix(&catalogue, &round, &[report], &secretariat, &Filter::default(), now);
 //! assert_eq!(m.get(&kaz, &step1), Some(Cell::Reported(ReportStatus::Implemented)));
 //! let chart = svg::status_bars_for("status", "Statuses per member", &m, &Default::default());
 //! assert!(chart.starts_with("<svg") && !chart.contains("<script"));
@@ -90,13 +91,19 @@ pub use ids::{CommitmentId, FrameworkId, PillarId, RoundId, UserId};
 pub use progress::{
     Cell, Change, Direction, Filter, Matrix, PillarSeries, Progress, StatusCounts, changes_since,
     matrix, member_progress_change, pillar_series, progress_by_member, progress_by_pillar,
+    report_cell,
 };
 pub use report::{
     Evidence, EvidenceInput, Indicator, IndicatorInput, Report, ReportContent, ReportInput,
     ReportStatus, ReportVersion, Submission,
 };
-pub use round::{NewRound, Period, ReportingRound, chronological, default_members, previous_round};
-pub use rules::{REPORT_DISTRIBUTION, accepts_reports, can_draft, can_submit, visible_to};
+pub use round::{
+    Cancellation, NewRound, Period, ReportingRound, RoundState, chronological, default_members,
+    previous_round,
+};
+pub use rules::{
+    REPORT_DISTRIBUTION, accepts_reports, can_draft, can_submit, may_know_reported, visible_to,
+};
 pub use strategy::{
     NationalStrategy, StrategyInput, StrategyKind, StrategyStatus, can_edit_strategies,
 };

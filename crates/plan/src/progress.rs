@@ -2,13 +2,16 @@
 //! per-member and per-pillar shares, the change since the previous round and
 //! the per-pillar series over rounds.
 //!
-//! Every computation starts from what one viewer may see: a report hidden by
-//! its TLP marking counts as "not reported" for that viewer, so no total, chart
-//! or export leaks a restricted status. Only submitted versions count; drafts
-//! never do.
+//! Every computation starts from what one viewer may see, and every cell
+//! says the truth to that viewer: a report hidden by its TLP marking is
+//! "reported (restricted)", counted as reported but with no status, so no
+//! total, chart or export leaks what it says; a member without a submitted
+//! report is "not yet reported" while the round takes reports and "not
+//! reported" once it closed. Only submitted versions count; drafts never do.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use time::OffsetDateTime;
 
 use accord_core::MemberCode;
 
@@ -16,30 +19,43 @@ use crate::framework::{Catalogue, Commitment};
 use crate::ids::{CommitmentId, FrameworkId, PillarId, RoundId};
 use crate::report::{Report, ReportStatus};
 use crate::round::{ReportingRound, chronological};
+use crate::rules::{may_know_reported, visible_to};
 use accord_core::Principal;
 
-/// One cell of the matrix.
+/// One cell of the matrix, as one viewer sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Cell {
-    /// No submitted report the viewer may see.
+    /// No submitted report, and the round closed (its deadline passed and
+    /// it is not reopened).
     NotReported,
+    /// No submitted report yet, and the round still takes reports: awaited,
+    /// not missing.
+    NotYetReported,
+    /// A submitted report the viewer may know of but not read under its TLP
+    /// marking: reported, status withheld.
+    Restricted,
     Reported(ReportStatus),
 }
 
 impl Cell {
-    pub const ALL: [Cell; 6] = [
+    /// Every cell, most advanced first: the order of the stacked bars.
+    pub const ALL: [Cell; 8] = [
         Cell::Reported(ReportStatus::Implemented),
         Cell::Reported(ReportStatus::InProgress),
         Cell::Reported(ReportStatus::Planned),
         Cell::Reported(ReportStatus::NotStarted),
         Cell::Reported(ReportStatus::NotApplicable),
+        Cell::Restricted,
+        Cell::NotYetReported,
         Cell::NotReported,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Cell::NotReported => "not_reported",
+            Cell::NotYetReported => "not_yet_reported",
+            Cell::Restricted => "restricted",
             Cell::Reported(s) => s.as_str(),
         }
     }
@@ -47,15 +63,26 @@ impl Cell {
     pub fn label(self) -> &'static str {
         match self {
             Cell::NotReported => "Not reported",
+            Cell::NotYetReported => "Not yet reported",
+            Cell::Restricted => "Reported (restricted)",
             Cell::Reported(s) => s.label(),
         }
     }
 
-    /// Weight in weighted progress (not reported counts as not started);
-    /// `None` for not applicable.
+    /// Whether a report was submitted (the viewer may or may not read it).
+    pub fn is_reported(self) -> bool {
+        matches!(self, Cell::Reported(_) | Cell::Restricted)
+    }
+
+    /// Weight in weighted progress: a report not (yet) submitted counts as
+    /// not started, as nothing is shown for it; `None` for the cells that
+    /// leave the denominator: not applicable, and a restricted report
+    /// (its status is not the viewer's to know, so it is neither counted
+    /// as done nor as not started).
     pub fn weight(self) -> Option<f64> {
         match self {
-            Cell::NotReported => Some(0.0),
+            Cell::NotReported | Cell::NotYetReported => Some(0.0),
+            Cell::Restricted => None,
             Cell::Reported(s) => s.weight(),
         }
     }
@@ -79,6 +106,9 @@ impl Filter {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusCounts {
     pub not_reported: usize,
+    pub not_yet_reported: usize,
+    /// Reports submitted that the viewer may not read.
+    pub restricted: usize,
     pub not_started: usize,
     pub planned: usize,
     pub in_progress: usize,
@@ -94,6 +124,8 @@ impl StatusCounts {
     fn slot(&mut self, cell: Cell) -> &mut usize {
         match cell {
             Cell::NotReported => &mut self.not_reported,
+            Cell::NotYetReported => &mut self.not_yet_reported,
+            Cell::Restricted => &mut self.restricted,
             Cell::Reported(ReportStatus::NotStarted) => &mut self.not_started,
             Cell::Reported(ReportStatus::Planned) => &mut self.planned,
             Cell::Reported(ReportStatus::InProgress) => &mut self.in_progress,
@@ -111,8 +143,21 @@ impl StatusCounts {
         Cell::ALL.iter().map(|c| self.get(*c)).sum()
     }
 
+    /// Cells with a submitted report, restricted ones included.
+    pub fn reported(&self) -> usize {
+        Cell::ALL
+            .iter()
+            .filter(|c| c.is_reported())
+            .map(|c| self.get(*c))
+            .sum()
+    }
+
     pub fn progress(&self) -> Progress {
-        let applicable = self.total() - self.not_applicable;
+        let applicable = Cell::ALL
+            .iter()
+            .filter(|c| c.weight().is_some())
+            .map(|c| self.get(*c))
+            .sum();
         let weighted_sum: f64 = Cell::ALL
             .iter()
             .filter_map(|c| c.weight().map(|w| w * self.get(*c) as f64))
@@ -137,11 +182,12 @@ impl FromIterator<Cell> for StatusCounts {
     }
 }
 
-/// Progress over a set of cells. "Not applicable" leaves the denominator;
-/// "not reported" stays in it, counting as not started.
+/// Progress over a set of cells. "Not applicable" and "reported
+/// (restricted)" leave the denominator; "not reported" and "not yet
+/// reported" stay in it, counting as not started (progress so far).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Progress {
-    /// Cells that count (all but not applicable).
+    /// Cells that count (all but not applicable and restricted).
     pub applicable: usize,
     pub implemented: usize,
     /// implemented ÷ applicable; `None` when nothing is applicable.
@@ -217,15 +263,18 @@ impl Matrix {
     }
 }
 
-/// The matrix of `round` for `viewer`: the round's members × the commitments
-/// in its scope that `filter` keeps, each cell the newest submitted status the
-/// viewer may see.
+/// The matrix of `round` for `viewer` at `now`: the round's members × the
+/// commitments in its scope that `filter` keeps, each cell the newest
+/// submitted status the viewer may see, "reported (restricted)" for one
+/// they may not read, and for no submitted report "not yet reported" while
+/// the round takes reports at `now`, "not reported" after.
 pub fn matrix(
     catalogue: &Catalogue,
     round: &ReportingRound,
     reports: &[Report],
     viewer: &Principal,
     filter: &Filter,
+    now: OffsetDateTime,
 ) -> Matrix {
     let commitments: Vec<CommitmentId> = round
         .commitments
@@ -241,20 +290,35 @@ pub fn matrix(
         .collect();
     let row: BTreeMap<&MemberCode, usize> =
         members.iter().enumerate().map(|(i, m)| (m, i)).collect();
-    let mut cells = vec![Cell::NotReported; members.len() * commitments.len()];
+    let absent = if round.state(now).takes_reports() {
+        Cell::NotYetReported
+    } else {
+        Cell::NotReported
+    };
+    let mut cells = vec![absent; members.len() * commitments.len()];
     for r in reports.iter().filter(|r| r.round == round.id) {
         let (Some(&m), Some(&c)) = (row.get(&r.member), col.get(&r.commitment)) else {
             continue;
         };
-        if let Some(v) = r.submitted_for(viewer) {
-            cells[m * commitments.len() + c] = Cell::Reported(v.content.status);
-        }
+        cells[m * commitments.len() + c] = report_cell(r, viewer, absent);
     }
     Matrix {
         round: round.id.clone(),
         members,
         commitments,
         cells,
+    }
+}
+
+/// What `viewer` is told of a report: its newest submitted status if they
+/// may read it, "restricted" if they may only know it exists, else `absent`.
+pub fn report_cell(report: &Report, viewer: &Principal, absent: Cell) -> Cell {
+    match report.latest_submitted() {
+        Some(v) if visible_to(v.content.tlp, &report.member, viewer) => {
+            Cell::Reported(v.content.status)
+        }
+        Some(_) if may_know_reported(&report.member, viewer) => Cell::Restricted,
+        _ => absent,
     }
 }
 
@@ -301,6 +365,17 @@ pub enum Direction {
     Regressed,
     /// To or from "not applicable".
     Reclassified,
+    /// A status now, none in the previous round: nothing to compare with.
+    FirstReport,
+    /// The round still takes reports and none is in yet: nothing to
+    /// compare, and certainly not a regression.
+    NotYetReported,
+    /// The round closed without a report: the status is unknown, which is
+    /// not a regression either.
+    NotReported,
+    /// One side is a report the viewer may not read: comparing would tell
+    /// them something of its status.
+    Restricted,
 }
 
 /// One cell's change since the previous round.
@@ -322,13 +397,7 @@ pub fn changes_since(previous: &Matrix, current: &Matrix) -> Vec<Change> {
             let before = previous.get(member, commitment);
             let direction = match before {
                 None => Direction::New,
-                Some(b) => match (b.weight(), after.weight()) {
-                    (Some(x), Some(y)) if y > x => Direction::Improved,
-                    (Some(x), Some(y)) if y < x => Direction::Regressed,
-                    (Some(_), Some(_)) => Direction::Unchanged,
-                    (None, None) => Direction::Unchanged,
-                    _ => Direction::Reclassified,
-                },
+                Some(b) => direction(b, after),
             };
             out.push(Change {
                 member: member.clone(),
@@ -340,6 +409,23 @@ pub fn changes_since(previous: &Matrix, current: &Matrix) -> Vec<Change> {
         }
     }
     out
+}
+
+/// How a cell moved from `before` to `after`. Only two statuses the viewer
+/// may read are compared; a missing or restricted report says why not.
+fn direction(before: Cell, after: Cell) -> Direction {
+    match (before, after) {
+        (Cell::Reported(b), Cell::Reported(a)) => match (b.weight(), a.weight()) {
+            (Some(x), Some(y)) if y > x => Direction::Improved,
+            (Some(x), Some(y)) if y < x => Direction::Regressed,
+            (Some(_), Some(_)) | (None, None) => Direction::Unchanged,
+            _ => Direction::Reclassified,
+        },
+        (_, Cell::NotYetReported) => Direction::NotYetReported,
+        (_, Cell::NotReported) => Direction::NotReported,
+        (Cell::Restricted, _) | (_, Cell::Restricted) => Direction::Restricted,
+        (Cell::NotReported | Cell::NotYetReported, Cell::Reported(_)) => Direction::FirstReport,
+    }
 }
 
 /// Each member's progress now and in the previous round (`None` if absent).
@@ -365,19 +451,21 @@ pub struct PillarSeries {
     pub points: Vec<(RoundId, Option<Progress>)>,
 }
 
-/// Per-pillar progress in every round (chronological), as `viewer` sees it.
+/// Per-pillar progress in every round that took place (chronological;
+/// cancelled rounds are left out), as `viewer` sees it at `now`.
 pub fn pillar_series(
     catalogue: &Catalogue,
     rounds: &[ReportingRound],
     reports: &[Report],
     viewer: &Principal,
     filter: &Filter,
+    now: OffsetDateTime,
 ) -> Vec<PillarSeries> {
     let ordered = chronological(rounds);
     let per_round: Vec<(RoundId, BTreeMap<PillarId, Progress>)> = ordered
         .iter()
         .map(|r| {
-            let m = matrix(catalogue, r, reports, viewer, filter);
+            let m = matrix(catalogue, r, reports, viewer, filter, now);
             let by: BTreeMap<PillarId, Progress> = progress_by_pillar(&m, catalogue)
                 .into_iter()
                 .map(|(p, _, pr)| (p, pr))
@@ -421,6 +509,146 @@ mod tests {
         member_viewer("USA", MemberKind::PartnerState)
     }
 
+    fn after_deadline() -> OffsetDateTime {
+        round().deadline + time::Duration::days(1)
+    }
+
+    fn one_row(cells: Vec<Cell>, round: &str) -> Matrix {
+        let commitments = (1..=cells.len() as u32).map(step).collect();
+        Matrix::from_cells(
+            RoundId::parse(round).unwrap(),
+            vec![code("KAZ")],
+            commitments,
+            cells,
+        )
+        .unwrap()
+    }
+
+    fn directions(before: Vec<Cell>, after: Vec<Cell>) -> Vec<Direction> {
+        changes_since(&one_row(before, "r0"), &one_row(after, "r1"))
+            .iter()
+            .map(|c| c.direction)
+            .collect()
+    }
+
+    #[test]
+    fn a_state_without_a_report_in_an_open_round_is_not_yet_reported_not_regressed() {
+        let cat = crate::seed::catalogue();
+        let r = round();
+        let m = matrix(
+            &cat,
+            &r,
+            &[],
+            &secretariat(),
+            &Filter::default(),
+            before_deadline(),
+        );
+        assert_eq!(m.get(&code("KAZ"), &step(1)), Some(Cell::NotYetReported));
+        // Implemented in the previous round, nothing yet in this one.
+        assert_eq!(
+            directions(
+                vec![Cell::Reported(ReportStatus::Implemented)],
+                vec![Cell::NotYetReported]
+            ),
+            [Direction::NotYetReported]
+        );
+        // Until the deadline, inclusive; a reopened round awaits reports again.
+        let at_deadline = matrix(
+            &cat,
+            &r,
+            &[],
+            &secretariat(),
+            &Filter::default(),
+            r.deadline,
+        );
+        assert_eq!(at_deadline.totals().not_yet_reported, 21);
+        let reopened = r.with_reopened(&secretariat(), true).unwrap();
+        let m = matrix(
+            &cat,
+            &reopened,
+            &[],
+            &secretariat(),
+            &Filter::default(),
+            after_deadline(),
+        );
+        assert_eq!(m.totals().not_yet_reported, 21);
+    }
+
+    #[test]
+    fn a_state_without_a_report_after_the_round_closed_is_not_reported_and_not_regressed() {
+        let cat = crate::seed::catalogue();
+        let m = matrix(
+            &cat,
+            &round(),
+            &[],
+            &secretariat(),
+            &Filter::default(),
+            after_deadline(),
+        );
+        assert_eq!(m.totals().not_reported, 21);
+        assert_eq!(
+            directions(
+                vec![Cell::Reported(ReportStatus::InProgress)],
+                vec![Cell::NotReported]
+            ),
+            [Direction::NotReported]
+        );
+    }
+
+    #[test]
+    fn a_restricted_report_is_never_compared_so_its_status_does_not_leak() {
+        assert_eq!(
+            directions(
+                vec![
+                    Cell::Reported(ReportStatus::Implemented),
+                    Cell::Restricted,
+                    Cell::Restricted
+                ],
+                vec![
+                    Cell::Restricted,
+                    Cell::Reported(ReportStatus::Planned),
+                    Cell::Restricted
+                ]
+            ),
+            [
+                Direction::Restricted,
+                Direction::Restricted,
+                Direction::Restricted
+            ]
+        );
+    }
+
+    #[test]
+    fn a_first_report_after_none_is_a_first_report_not_an_improvement() {
+        assert_eq!(
+            directions(
+                vec![Cell::NotReported, Cell::NotYetReported],
+                vec![
+                    Cell::Reported(ReportStatus::NotStarted),
+                    Cell::Reported(ReportStatus::Implemented)
+                ]
+            ),
+            [Direction::FirstReport, Direction::FirstReport]
+        );
+    }
+
+    #[test]
+    fn a_cancelled_round_is_no_point_of_the_series() {
+        let cat = crate::seed::catalogue();
+        let cancelled = round()
+            .cancel(&secretariat(), 0, before_deadline())
+            .unwrap();
+        let s = pillar_series(
+            &cat,
+            &[cancelled],
+            &reports(),
+            &secretariat(),
+            &Filter::default(),
+            before_deadline(),
+        );
+        assert!(s.is_empty(), "{s:?}");
+    }
+
     #[test]
     fn matrix_shows_the_latest_submitted_status() {
         let cat = crate::seed::catalogue();
@@ -430,6 +658,7 @@ mod tests {
             &reports(),
             &secretariat(),
             &Filter::default(),
+            after_deadline(),
         );
         assert_eq!(m.members.len(), 3);
         assert_eq!(m.commitments.len(), 7);
@@ -446,19 +675,35 @@ mod tests {
     }
 
     #[test]
-    fn a_red_report_counts_as_not_reported_for_other_members() {
+    fn a_report_hidden_by_its_marking_is_reported_restricted_without_its_status() {
         let cat = crate::seed::catalogue();
-        let m = matrix(&cat, &round(), &reports(), &usa(), &Filter::default());
-        assert_eq!(m.get(&code("KGZ"), &step(1)), Some(Cell::NotReported));
+        let m = matrix(
+            &cat,
+            &round(),
+            &reports(),
+            &usa(),
+            &Filter::default(),
+            after_deadline(),
+        );
+        assert_eq!(m.get(&code("KGZ"), &step(1)), Some(Cell::Restricted));
+        // Counted as reported, its status in no total.
         assert_eq!(m.totals().planned, 0);
+        assert_eq!(m.totals().restricted, 1);
+        assert_eq!(m.totals().reported(), 4);
+        // Nor in progress: neither done nor "not started", it leaves the denominator.
+        let by: BTreeMap<_, _> = progress_by_member(&m).into_iter().collect();
+        assert_eq!(by[&code("KGZ")].applicable, 6);
+        assert_eq!(by[&code("KGZ")].weighted, Some(0.0));
         let own = matrix(
             &cat,
             &round(),
             &reports(),
             &member_viewer("KGZ", MemberKind::RegionalState),
             &Filter::default(),
+            after_deadline(),
         );
         assert_eq!(own.totals().planned, 1);
+        assert_eq!(own.totals().restricted, 0);
     }
 
     #[test]
@@ -480,8 +725,9 @@ mod tests {
             &[draft],
             &member_viewer("TJK", MemberKind::RegionalState),
             &Filter::default(),
+            before_deadline(),
         );
-        assert_eq!(m.totals().not_reported, 21);
+        assert_eq!(m.totals().not_yet_reported, 21);
     }
 
     #[test]
@@ -491,7 +737,14 @@ mod tests {
             framework: None,
             pillar: Some(PillarId::parse("jpoa2011.pillar.4").unwrap()),
         };
-        let m = matrix(&cat, &round(), &reports(), &secretariat(), &f);
+        let m = matrix(
+            &cat,
+            &round(),
+            &reports(),
+            &secretariat(),
+            &f,
+            after_deadline(),
+        );
         // Step 5 (training on rights) is the only concrete step in Pillar IV.
         assert_eq!(m.commitments, [step(5)]);
         let f = Filter {
@@ -499,9 +752,16 @@ mod tests {
             pillar: None,
         };
         assert!(
-            matrix(&cat, &round(), &reports(), &secretariat(), &f)
-                .commitments
-                .is_empty()
+            matrix(
+                &cat,
+                &round(),
+                &reports(),
+                &secretariat(),
+                &f,
+                after_deadline()
+            )
+            .commitments
+            .is_empty()
         );
     }
 
@@ -514,6 +774,7 @@ mod tests {
             &reports(),
             &secretariat(),
             &Filter::default(),
+            after_deadline(),
         );
         let by: BTreeMap<_, _> = progress_by_member(&m).into_iter().collect();
         let kaz = by[&code("KAZ")];
@@ -532,6 +793,7 @@ mod tests {
             &reports(),
             &secretariat(),
             &Filter::default(),
+            after_deadline(),
         );
         let p = progress_by_pillar(&m, &cat);
         let ids: Vec<_> = p.iter().map(|(id, ..)| id.as_str()).collect();
@@ -557,7 +819,7 @@ mod tests {
             vec![
                 Cell::Reported(ReportStatus::Planned),
                 Cell::Reported(ReportStatus::Implemented),
-                Cell::NotReported,
+                Cell::Reported(ReportStatus::Planned),
             ],
         )
         .unwrap();
@@ -615,6 +877,7 @@ mod tests {
             &reps,
             &secretariat(),
             &Filter::default(),
+            late,
         );
         assert_eq!(s.len(), 4);
         assert_eq!(s[0].points[0].0, r1.id);
@@ -624,6 +887,8 @@ mod tests {
     fn any_status() -> impl Strategy<Value = Cell> {
         prop_oneof![
             Just(Cell::NotReported),
+            Just(Cell::NotYetReported),
+            Just(Cell::Restricted),
             proptest::sample::select(ReportStatus::ALL.to_vec()).prop_map(Cell::Reported)
         ]
     }

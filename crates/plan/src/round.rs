@@ -38,6 +38,21 @@ pub struct ReportingRound {
     pub members: Vec<MemberCode>,
     /// Set by the secretariat to take reports after the deadline.
     pub reopened: bool,
+    /// Set when the secretariat cancelled a round opened by mistake. The
+    /// round is kept (its id stays taken, so the audit trail of
+    /// `round:{id}` names one round only, and the members' notices still
+    /// lead to a page that says what happened) but takes no reports and
+    /// counts in no progress, chart or comparison.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled: Option<Cancellation>,
+}
+
+/// Who cancelled a round and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cancellation {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub by: String,
 }
 
 impl ReportingRound {
@@ -49,15 +64,73 @@ impl ReportingRound {
         reopened: bool,
     ) -> Result<ReportingRound, PlanError> {
         can_manage_rounds(actor)?;
+        self.not_cancelled()?;
         Ok(ReportingRound {
             reopened,
             ..self.clone()
         })
     }
 
+    /// Cancels a round opened by mistake (secretariat only), while no report
+    /// has been submitted in it: `submitted_reports` counts the submitted
+    /// versions, which the storage layer reads in the same transaction. A
+    /// submitted report is a member's statement on the record; cancelling
+    /// its round would withdraw it from every view behind the member's back.
+    /// Returns the cancelled round, leaving `self` as it was.
+    pub fn cancel(
+        &self,
+        actor: &Principal,
+        submitted_reports: usize,
+        now: OffsetDateTime,
+    ) -> Result<ReportingRound, PlanError> {
+        can_manage_rounds(actor)?;
+        self.not_cancelled()?;
+        if submitted_reports > 0 {
+            return Err(PlanError::ReportsSubmitted {
+                round: self.id.clone(),
+                count: submitted_reports,
+            });
+        }
+        Ok(ReportingRound {
+            cancelled: Some(Cancellation {
+                at: now,
+                by: actor.label(),
+            }),
+            ..self.clone()
+        })
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.is_some()
+    }
+
+    /// [`PlanError::RoundCancelled`] for a cancelled round.
+    pub(crate) fn not_cancelled(&self) -> Result<(), PlanError> {
+        match self.cancelled {
+            Some(_) => Err(PlanError::RoundCancelled {
+                round: self.id.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// Whether it takes reports at `now` (see [`crate::rules::accepts_reports`]).
     pub fn is_open(&self, now: OffsetDateTime) -> bool {
         crate::rules::accepts_reports(self, now).is_ok()
+    }
+
+    /// Where the round stands at `now`, for its badge and for what a missing
+    /// report means: still awaited while it takes reports, missing after.
+    pub fn state(&self, now: OffsetDateTime) -> RoundState {
+        if self.is_cancelled() {
+            RoundState::Cancelled
+        } else if self.reopened {
+            RoundState::Reopened
+        } else if now <= self.deadline {
+            RoundState::Open
+        } else {
+            RoundState::Closed
+        }
     }
 
     /// The order of rounds in time: by period, then deadline, then id.
@@ -66,9 +139,42 @@ impl ReportingRound {
     }
 }
 
-/// The rounds sorted in time (see [`ReportingRound::chronological_key`]).
+/// Where a round stands (see [`ReportingRound::state`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundState {
+    /// Takes reports until its deadline.
+    Open,
+    /// Past its deadline, and reopened by the secretariat to late reports.
+    Reopened,
+    /// Past its deadline: takes no more reports.
+    Closed,
+    /// Cancelled by the secretariat: never took place.
+    Cancelled,
+}
+
+impl RoundState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoundState::Open => "open",
+            RoundState::Reopened => "reopened",
+            RoundState::Closed => "closed",
+            RoundState::Cancelled => "cancelled",
+        }
+    }
+
+    /// Whether the round takes reports, so a missing one is still awaited.
+    pub fn takes_reports(self) -> bool {
+        matches!(self, RoundState::Open | RoundState::Reopened)
+    }
+}
+
+/// The rounds that took place, sorted in time (see
+/// [`ReportingRound::chronological_key`]). Cancelled rounds are left out:
+/// they never took place, so they are nobody's "previous round" and no
+/// point of a series over rounds.
 pub fn chronological(rounds: &[ReportingRound]) -> Vec<&ReportingRound> {
-    let mut v: Vec<_> = rounds.iter().collect();
+    let mut v: Vec<_> = rounds.iter().filter(|r| !r.is_cancelled()).collect();
     v.sort_by(|a, b| a.chronological_key().cmp(&b.chronological_key()));
     v
 }
@@ -120,12 +226,17 @@ pub struct NewRound<'a> {
 }
 
 impl NewRound<'_> {
-    /// `known_members` are the member codes in the directory.
+    /// `known_members` are the member codes in the directory; `now` is the
+    /// server's clock. A deadline already past, or before the period it
+    /// reports on has ended, is refused: such a round would open closed (or
+    /// ask for reports on days still to come), notify every member asked,
+    /// and take no report.
     pub fn validate(
         &self,
         actor: &Principal,
         catalogue: &Catalogue,
         known_members: &[MemberCode],
+        now: OffsetDateTime,
     ) -> Result<ReportingRound, PlanError> {
         can_manage_rounds(actor)?;
         let mut c = Collector::default();
@@ -144,6 +255,20 @@ impl NewRound<'_> {
             c.push("period_end", "must not be before period_start");
         }
         let deadline = c.check(serde_time::parse_instant("deadline", self.deadline));
+        if let Some(d) = deadline {
+            if d <= now {
+                c.push(
+                    "deadline",
+                    "is in the past: the round would open already closed; choose a later deadline",
+                );
+            } else if let Some(e) = end
+                && d.to_offset(time::UtcOffset::UTC).date() < e
+            {
+                // The period's last day is inclusive: a deadline on that day
+                // is allowed (members report at the close of the period).
+                c.push("deadline", "must not be before the end of the period");
+            }
+        }
         let mut ids = Vec::new();
         for raw in self.commitments.iter().filter(|s| !s.trim().is_empty()) {
             match CommitmentId::parse(raw) {
@@ -189,6 +314,7 @@ impl NewRound<'_> {
             commitments,
             members,
             reopened: false,
+            cancelled: None,
         })
     }
 }
@@ -203,6 +329,133 @@ mod tests {
         ["KAZ", "KGZ", "USA"].map(code).to_vec()
     }
 
+    /// When these rounds are opened: before their periods end.
+    fn opened() -> OffsetDateTime {
+        datetime!(2015-07-01 09:00 UTC)
+    }
+
+    fn with_deadline<'a>(deadline: &'a str) -> NewRound<'a> {
+        NewRound {
+            id: "2015-unga",
+            name: "Before the CVE leaders' summit",
+            period_start: "2015-07-01",
+            period_end: "2015-09-15",
+            deadline,
+            commitments: &["astana2015.step.1"],
+            members: &["KAZ"],
+        }
+    }
+
+    fn deadline_error(new: &NewRound, now: OffsetDateTime) -> Option<String> {
+        let cat = crate::seed::catalogue();
+        match new.validate(&secretariat(), &cat, &known(), now) {
+            Ok(_) => None,
+            Err(PlanError::Invalid(inv)) => inv
+                .errors
+                .iter()
+                .find(|e| e.field == "deadline")
+                .map(|e| e.message.clone()),
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn a_round_whose_deadline_has_passed_is_refused_as_it_would_open_closed() {
+        let now = datetime!(2015-09-16 08:00 UTC);
+        let e = deadline_error(&with_deadline("2015-09-15"), now).unwrap();
+        assert!(e.contains("in the past"), "{e}");
+        // The deadline is the clock's question, not the period's: the same
+        // round opened before its deadline is accepted.
+        assert_eq!(deadline_error(&with_deadline("2015-09-15"), opened()), None);
+        // To the second: a deadline equal to now has passed too.
+        let now = datetime!(2015-09-15 23:59:59 UTC);
+        assert!(deadline_error(&with_deadline("2015-09-15T23:59:59Z"), now).is_some());
+    }
+
+    #[test]
+    fn a_round_whose_deadline_comes_before_its_period_ends_is_refused() {
+        let e = deadline_error(&with_deadline("2015-08-31"), opened()).unwrap();
+        assert_eq!(e, "must not be before the end of the period");
+        // The period's last day itself is a deadline members can meet.
+        assert_eq!(
+            deadline_error(&with_deadline("2015-09-15T12:00:00Z"), opened()),
+            None
+        );
+    }
+
+    #[test]
+    fn a_round_is_cancelled_by_the_secretariat_only_while_nothing_was_submitted() {
+        let r = round();
+        let now = before_deadline();
+        assert!(matches!(
+            r.cancel(&admin("KAZ"), 0, now),
+            Err(PlanError::RoleNotAllowed { .. })
+        ));
+        assert_eq!(
+            r.cancel(&secretariat(), 2, now),
+            Err(PlanError::ReportsSubmitted {
+                round: r.id.clone(),
+                count: 2
+            })
+        );
+        let cancelled = r.cancel(&secretariat(), 0, now).unwrap();
+        assert!(!r.is_cancelled(), "the round itself is left as it was");
+        assert_eq!(
+            cancelled.cancelled,
+            Some(Cancellation {
+                at: now,
+                by: "secretariat".into()
+            })
+        );
+        assert_eq!(cancelled.state(now), RoundState::Cancelled);
+        // A cancelled round takes no report, is not reopened nor cancelled again.
+        assert!(!cancelled.is_open(now));
+        assert!(matches!(
+            crate::rules::can_draft(&contributor("KAZ"), &code("KAZ"), &cancelled, &step(1), now),
+            Err(PlanError::RoundCancelled { .. })
+        ));
+        assert!(matches!(
+            cancelled.with_reopened(&secretariat(), true),
+            Err(PlanError::RoundCancelled { .. })
+        ));
+        assert!(matches!(
+            cancelled.cancel(&secretariat(), 0, now),
+            Err(PlanError::RoundCancelled { .. })
+        ));
+        // It survives storage as JSON; an old round without the field reads as not cancelled.
+        let json = serde_json::to_string(&cancelled).unwrap();
+        assert_eq!(
+            serde_json::from_str::<ReportingRound>(&json).unwrap(),
+            cancelled
+        );
+        assert!(!serde_json::to_string(&r).unwrap().contains("cancelled"));
+    }
+
+    #[test]
+    fn a_cancelled_round_is_nobodys_previous_round() {
+        let mut a = round();
+        a.id = RoundId::parse("2016").unwrap();
+        a.period.end = a.period.end.replace_year(2016).unwrap();
+        let b = round()
+            .cancel(&secretariat(), 0, before_deadline())
+            .unwrap();
+        let rounds = [a.clone(), b.clone()];
+        assert!(previous_round(&rounds, &a.id).is_none());
+        assert_eq!(chronological(&rounds).len(), 1);
+    }
+
+    #[test]
+    fn a_round_is_open_until_its_deadline_then_closed_unless_reopened() {
+        let r = round();
+        assert_eq!(r.state(r.deadline), RoundState::Open);
+        let late = r.deadline + time::Duration::seconds(1);
+        assert_eq!(r.state(late), RoundState::Closed);
+        assert!(!r.state(late).takes_reports());
+        let reopened = r.with_reopened(&secretariat(), true).unwrap();
+        assert_eq!(reopened.state(late), RoundState::Reopened);
+        assert!(reopened.state(late).takes_reports());
+    }
+
     #[test]
     fn a_valid_round_keeps_catalogue_order_and_sorts_members() {
         let cat = crate::seed::catalogue();
@@ -215,7 +468,7 @@ mod tests {
             commitments: &["astana2015.step.2", "astana2015.step.1"],
             members: &["kgz", "KAZ"],
         }
-        .validate(&secretariat(), &cat, &known())
+        .validate(&secretariat(), &cat, &known(), opened())
         .unwrap();
         assert_eq!(r.commitments[0].as_str(), "astana2015.step.1");
         assert_eq!(r.members, [code("KAZ"), code("KGZ")]);
@@ -235,7 +488,7 @@ mod tests {
             commitments: &["astana2015.step.99"],
             members: &["ATLANTIS"],
         }
-        .validate(&secretariat(), &cat, &known())
+        .validate(&secretariat(), &cat, &known(), opened())
         .unwrap_err();
         let PlanError::Invalid(inv) = e else {
             panic!("{e:?}")
@@ -267,7 +520,7 @@ mod tests {
             members: &["KAZ"],
         };
         assert!(matches!(
-            new.validate(&admin("KAZ"), &cat, &known()),
+            new.validate(&admin("KAZ"), &cat, &known(), opened()),
             Err(PlanError::RoleNotAllowed { .. })
         ));
         let r = round();

@@ -43,9 +43,32 @@ pub fn visible_to(report_tlp: Tlp, report_member: &MemberCode, viewer: &Principa
     )
 }
 
+/// Whether `viewer` may know that `report_member` submitted a report, when
+/// [`visible_to`] keeps its content (status, narrative, evidence) from them.
+///
+/// The decision: the round is public (who is asked to report on what, by
+/// when), and whether a member met that obligation is the tracker's record
+/// of the partnership's accountability, not part of what the report says;
+/// the TLP marking protects the content. So every viewer of the round may
+/// know a report exists, and it is shown as "reported (restricted)": saying
+/// "not reported" of a state that did report would be false, and it is what
+/// members complained of. Asked through [`may_see`] like every visibility
+/// question, as the TLP:CLEAR fact of the partnership it is, so that
+/// tightening it is a change of this one line.
+pub fn may_know_reported(report_member: &MemberCode, viewer: &Principal) -> bool {
+    may_see(
+        viewer,
+        Tlp::Clear,
+        Some(report_member),
+        &REPORT_DISTRIBUTION,
+    )
+}
+
 /// Whether a round still takes reports at `now`: until its deadline
-/// (inclusive), or at any time while the secretariat has reopened it.
+/// (inclusive), or at any time while the secretariat has reopened it; never
+/// once it was cancelled.
 pub fn accepts_reports(round: &ReportingRound, now: OffsetDateTime) -> Result<(), PlanError> {
+    round.not_cancelled()?;
     if now <= round.deadline || round.reopened {
         Ok(())
     } else {

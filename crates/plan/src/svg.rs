@@ -51,7 +51,7 @@ fn fmt_pct(v: f64) -> String {
 }
 
 /// Status order in the stacked bars, most advanced first.
-const STACK: [Cell; 6] = Cell::ALL;
+const STACK: [Cell; 8] = Cell::ALL;
 
 fn pattern_id(prefix: &str, cell: Cell) -> String {
     format!("{prefix}-{}", cell.as_str().replace('_', "-"))
@@ -77,6 +77,16 @@ fn pattern_defs(prefix: &str) -> String {
             }
             Cell::Reported(ReportStatus::NotApplicable) => {
                 r##"<rect width="8" height="8" fill="#e0e0e0"/><path d="M0,0 L8,8 M8,0 L0,8" stroke="#616161" stroke-width="0.8"/>"##.to_string()
+            }
+            // Reported, status withheld: grey with vertical bars, nothing
+            // like any status's colour so it reads as no status at all.
+            Cell::Restricted => {
+                r##"<rect width="8" height="8" fill="#b0bec5"/><path d="M2,0 L2,8 M6,0 L6,8" stroke="#37474f" stroke-width="1.2"/>"##.to_string()
+            }
+            // Awaited: pale blue with a sparse dot, distinct from the blank
+            // of a report that never came.
+            Cell::NotYetReported => {
+                r##"<rect width="8" height="8" fill="#e3f2fd"/><circle cx="2" cy="2" r="0.9" fill="#1565c0"/>"##.to_string()
             }
             Cell::NotReported => r##"<rect width="8" height="8" fill="#ffffff"/>"##.to_string(),
         };
@@ -112,7 +122,7 @@ fn label(out: &mut String, x: f64, y: f64, anchor: &str, extra: &str, text: &str
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChartWords {
     /// The name of each status, in the order of [`Cell::ALL`].
-    pub statuses: [String; 6],
+    pub statuses: [String; 8],
     /// The implemented share after a bar; `{pct}` becomes "40%".
     pub implemented: String,
     pub no_data: String,
@@ -155,9 +165,34 @@ pub fn status_bars(
     words: &ChartWords,
 ) -> String {
     let id = slug(chart_id);
-    let (left, right, bar_h, gap, top) = (150.0, 90.0, 22.0, 12.0, 64.0);
+    let (left, right, bar_h, gap) = (150.0, 90.0, 22.0, 12.0);
     let plot_w = 480.0;
     let width = (left + plot_w + right) as u32;
+    // The legend names the statuses the chart shows (all of them when it
+    // shows none), wrapped to the chart's width: with eight statuses, and
+    // Russian names, one line would run off the right edge.
+    let present: Vec<Cell> = STACK
+        .iter()
+        .copied()
+        .filter(|c| rows.iter().any(|(_, n)| n.get(*c) > 0))
+        .collect();
+    let legend_cells = if present.is_empty() {
+        STACK.to_vec()
+    } else {
+        present
+    };
+    let mut legend = Vec::new();
+    let (mut lx, mut ly) = (8.0, 30.0);
+    for cell in &legend_cells {
+        let w = 18.0 + words.status(*cell).chars().count() as f64 * 6.6 + 14.0;
+        if lx > 8.0 && lx + w > f64::from(width) - 8.0 {
+            lx = 8.0;
+            ly += 20.0;
+        }
+        legend.push((*cell, lx, ly));
+        lx += w;
+    }
+    let top = ly + 34.0;
     let height = (top + rows.len() as f64 * (bar_h + gap) + 24.0) as u32;
     let max = rows
         .iter()
@@ -193,17 +228,16 @@ pub fn status_bars(
         r#"<text x="8" y="18" font-size="14" font-weight="bold">{}</text>"#,
         escape(title)
     );
-    // Legend: swatch (pattern) and name of every status.
-    let mut lx = 8.0;
-    for cell in STACK {
+    // Legend: swatch (pattern) and name of every status shown.
+    for (cell, lx, ly) in legend {
         let _ = write!(
             s,
-            r##"<g class="legend"><rect x="{lx:.1}" y="30" width="14" height="14" fill="url(#{})" stroke="#000000" stroke-width="0.8"/><text x="{:.1}" y="41">{}</text></g>"##,
+            r##"<g class="legend"><rect x="{lx:.1}" y="{ly:.1}" width="14" height="14" fill="url(#{})" stroke="#000000" stroke-width="0.8"/><text x="{:.1}" y="{:.1}">{}</text></g>"##,
             pattern_id(&id, cell),
             lx + 18.0,
+            ly + 11.0,
             escape(words.status(cell))
         );
-        lx += 18.0 + words.status(cell).chars().count() as f64 * 6.6 + 14.0;
     }
     for (i, (row_label, counts)) in rows.iter().enumerate() {
         let y = top + i as f64 * (bar_h + gap);

@@ -65,6 +65,7 @@ pub fn round() -> ReportingRound {
         commitments: (1..=7).map(step).collect(),
         members: ["KAZ", "KGZ", "TJK"].map(code).to_vec(),
         reopened: false,
+        cancelled: None,
     }
 }
 

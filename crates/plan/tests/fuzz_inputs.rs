@@ -272,9 +272,11 @@ proptest! {
             id: &id, name: &name, period_start: &start, period_end: &end, deadline: &deadline,
             commitments: &commitments, members: &members,
         };
-        match round.validate(&actor, &seed::catalogue(), &known) {
+        let now = time::macros::datetime!(2015-01-01 00:00 UTC);
+        match round.validate(&actor, &seed::catalogue(), &known, now) {
             Ok(r) => {
                 prop_assert!(r.period.start <= r.period.end);
+                prop_assert!(r.deadline > now && r.deadline.date() >= r.period.end);
                 prop_assert!(!r.commitments.is_empty() && !r.members.is_empty());
                 prop_assert!(r.members.windows(2).all(|w| w[0] < w[1]));
             }

@@ -141,11 +141,12 @@ fn status_bars_are_well_formed_labelled_and_escaped() {
         "Implemented",
         "In progress",
         "Not reported",
-        "Not applicable",
         "43% impl.",
     ] {
         assert!(p.text.contains(label), "missing {label:?}");
     }
+    // The legend names what the chart shows, nothing else.
+    assert!(!p.text.contains("Not applicable"));
     // Every segment is described in words and filled with a pattern.
     assert!(p.text.contains("KAZ: 3 implemented"));
     assert!(p.elements.iter().filter(|e| *e == "pattern").count() >= 6);
@@ -226,6 +227,8 @@ fn status_charts_speak_the_pages_language() {
             "Запланировано",
             "Не начато",
             "Не применимо",
+            "Отчёт подан (доступ ограничен)",
+            "Отчёт ещё не подан",
             "Нет отчёта",
         ]
         .map(String::from),
@@ -244,4 +247,43 @@ fn status_charts_speak_the_pages_language() {
     assert!(!p.text.contains("Implemented") && !p.text.contains("impl."));
     let empty = parse(&status_bars("ru", "Статусы", &[], &words));
     assert!(empty.text.contains("Нет данных."));
+}
+
+#[test]
+fn restricted_and_awaited_reports_have_their_own_legend_pattern_and_the_legend_fits() {
+    let mut c = counts(1, 1, 1);
+    c.add(Cell::Restricted);
+    c.add(Cell::NotYetReported);
+    c.add(Cell::Reported(ReportStatus::Planned));
+    c.add(Cell::Reported(ReportStatus::NotStarted));
+    c.add(Cell::Reported(ReportStatus::NotApplicable));
+    let svg = status_bars("all", "All", &[("KAZ".into(), c)], &ChartWords::default());
+    let p = parse(&svg);
+    assert_safe_and_accessible(&p);
+    for label in ["Reported (restricted)", "Not yet reported", "Not reported"] {
+        assert!(p.text.contains(label), "missing {label:?}");
+    }
+    assert!(
+        p.text.contains("KAZ: 1 reported (restricted)"),
+        "{}",
+        p.text
+    );
+    assert!(svg.contains("url(#all-restricted)") && svg.contains("url(#all-not-yet-reported)"));
+    // Eight statuses wrap inside the chart's width instead of running off it.
+    let width: f64 = p
+        .attributes
+        .iter()
+        .find(|(k, _)| k == "width")
+        .map(|(_, v)| v.parse().unwrap())
+        .unwrap();
+    let legend_x: Vec<f64> = svg
+        .split(r#"<g class="legend"><rect x=""#)
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(legend_x.len(), 8);
+    assert!(
+        legend_x.iter().all(|x| *x < width - 60.0),
+        "{legend_x:?} in {width}"
+    );
 }

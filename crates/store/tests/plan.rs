@@ -89,6 +89,8 @@ async fn open_round(store: &Store) {
                 commitments: &["astana2015.step.1", "astana2015.step.2"],
                 members: &["KAZ", "KGZ"],
             },
+            // Opened when spring 2026 began, so the deadline is ahead.
+            time::macros::datetime!(2026-01-01 09:00 UTC),
         )
         .await
         .unwrap();

@@ -471,15 +471,25 @@ fn plan_spec() -> (Value, Value) {
     );
     strategy_upload["requestBody"] = json!({ "required": true, "content": { "multipart/form-data": { "schema": { "type": "object", "properties": {
         "file": { "type": "string", "format": "binary" }, "revision": { "type": "integer" } } } } } });
+    let mut cancel_round = op(
+        "Joint Plan",
+        "Cancel a round opened by mistake (secretariat), while no report has been submitted in it: the round is kept with `state` cancelled and `cancelled` set, takes no reports, counts in no progress, sends no reminder, and its members are told. No body. 409 once a report was submitted or when it is cancelled already",
+        true,
+        None,
+        (200, r("Round")),
+        path_param("id", "string"),
+    );
+    cancel_round["responses"]["409"] = json!({ "$ref": "#/components/responses/Error" });
     let paths = json!({
         "/api/frameworks": { "post": op("Joint Plan", "Add a framework (secretariat)", true, Some("NewFramework"), (201, json!({ "type": "object" })), none.clone()) },
         "/api/frameworks/{id}/pillars": { "post": op("Joint Plan", "Add a pillar to a framework (secretariat); returns the framework", true, Some("NewPillar"), (201, json!({ "type": "object" })), path_param("id", "string")) },
         "/api/rounds": {
             "get": op("Joint Plan", "Every reporting round (public)", false, None, (200, list("Round")), none.clone()),
-            "post": op("Joint Plan", "Open a reporting round (secretariat); the members asked are notified", true, Some("NewRound"), (201, r("Round")), none.clone())
+            "post": op("Joint Plan", "Open a reporting round (secretariat); the members asked are notified. 422 naming `deadline` when it is not after the server's clock (the round would open closed) or falls before the period's last day", true, Some("NewRound"), (201, r("Round")), none.clone())
         },
         "/api/rounds/{id}": { "get": op("Joint Plan", "One round (public)", false, None, (200, r("Round")), path_param("id", "string")) },
         "/api/rounds/{id}/reopen": { "post": op("Joint Plan", "Reopen a round to late reports, or close it again (secretariat)", true, Some("Reopen"), (200, r("Round")), path_param("id", "string")) },
+        "/api/rounds/{id}/cancel": { "post": cancel_round },
         "/api/rounds/{id}/matrix": { "get": op("Joint Plan", "The members × commitments matrix with progress per member (and in the previous round) and per pillar, counting only submitted reports the caller may see under their TLP", false, None, (200, r("Matrix")), {
             let mut p = path_param("id", "string"); if let (Some(a), Some(b)) = (p.as_array_mut(), filters.as_array()) { a.extend(b.clone()); } p }) },
         "/api/rounds/{id}/reports": { "get": op("Joint Plan", "The round's reports the caller may read (each with the versions visible to them)", false, None, (200, list("Report")), path_param("id", "string")) },
@@ -523,13 +533,17 @@ fn plan_spec() -> (Value, Value) {
             "period": { "type": "object", "properties": { "start": { "type": "string", "format": "date" }, "end": { "type": "string", "format": "date" } } },
             "deadline": { "type": "string", "format": "date-time" }, "commitments": { "type": "array", "items": { "type": "string" } },
             "members": { "type": "array", "items": { "type": "string" } }, "reopened": { "type": "boolean" },
-            "open": { "type": "boolean" }, "created_by": { "type": "string" } } },
+            "cancelled": { "type": "object", "description": "present once the secretariat cancelled the round", "properties": {
+                "at": { "type": "string", "format": "date-time" }, "by": { "type": "string" } } },
+            "open": { "type": "boolean", "description": "whether it takes reports now" },
+            "state": { "type": "string", "enum": ["open", "reopened", "closed", "cancelled"] },
+            "created_by": { "type": "string" } } },
         "Reopen": { "type": "object", "required": ["reopened"], "properties": { "reopened": { "type": "boolean" } } },
         "Revision": { "type": "object", "properties": { "revision": { "type": "integer", "description": "the revision last read; refused with 409 if the report changed since" } } },
         "Matrix": { "type": "object", "properties": {
             "round": { "type": "string" }, "members": { "type": "array", "items": { "type": "string" } },
             "commitments": { "type": "array", "items": { "type": "string" } },
-            "cells": { "type": "array", "items": { "type": "array", "items": { "description": "\"not_reported\" or {\"reported\": status}" } } },
+            "cells": { "type": "array", "items": { "type": "array", "items": { "description": "{\"reported\": status} for a report the caller may read; \"restricted\" for a submitted report the caller may not read (its status withheld); \"not_yet_reported\" while the round takes reports; \"not_reported\" once it closed without one" } } },
             "totals": { "type": "object" }, "by_member": { "type": "array", "items": { "type": "object" } },
             "by_pillar": { "type": "array", "items": { "type": "object" } } } },
         "ReportInput": { "type": "object", "required": ["status", "tlp"], "properties": {

@@ -266,6 +266,27 @@ fn every_route_has_exactly_one_rule_per_method_and_writes_are_never_public_by_ac
         ]
         .iter()
         .any(|p| r.path.starts_with(p));
+        // Opening, reopening and cancelling reporting rounds (the routes
+        // under /rounds and /api/rounds that are not reports) are the
+        // secretariat's: `Action::ManagePlan`.
+        let manages_rounds = (r.path.starts_with("/rounds/") || r.path.starts_with("/api/rounds"))
+            && (r.method != Method::GET || r.path.ends_with("/cancel") || r.path.ends_with("/new"))
+            && !r.path.contains("/reports/");
+        if manages_rounds {
+            let admin = Principal::member_user(
+                2,
+                "kaz.admin",
+                accord_core::MemberCode::parse("KAZ").unwrap(),
+                accord_core::MemberKind::RegionalState,
+                accord_core::Role::MemberAdmin,
+            );
+            assert!(
+                r.gate.check(&admin, &params).is_err() && r.gate.check(&reader, &params).is_err(),
+                "{} {} is open to a member",
+                r.method,
+                r.path
+            );
+        }
         if secretariat_only {
             assert!(
                 r.gate.check(&reader, &params).is_err(),

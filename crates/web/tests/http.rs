@@ -2938,9 +2938,9 @@ async fn a_reporting_round_from_opening_to_the_matrix_the_chart_and_the_csv(app:
     let page = app.get(&kaz, &report).await.text().await.unwrap();
     assert!(page.contains("Focal points named in all 17 regions."));
     assert!(page.contains("17 people (focal points named)"), "{page}");
-    // A draft does not count yet.
+    // A draft does not count yet: the round is open, the report awaited.
     let (_, m) = get_json(app, None, "/api/rounds/2026-spring/matrix").await;
-    assert_eq!(m["cells"][0][0], "not_reported", "{m}");
+    assert_eq!(m["cells"][0][0], "not_yet_reported", "{m}");
     let r = app
         .post_form(&kaz, &format!("{report}/submit"), &[("revision", "1")])
         .await;
@@ -2985,7 +2985,7 @@ async fn a_reporting_round_from_opening_to_the_matrix_the_chart_and_the_csv(app:
         csv.starts_with("member,astana2015.step.1,astana2015.step.2"),
         "{csv}"
     );
-    assert!(csv.contains("KAZ,implemented,not_reported"), "{csv}");
+    assert!(csv.contains("KAZ,implemented,not_yet_reported"), "{csv}");
     let reports = app
         .http
         .get(app.at("/rounds/2026-spring/reports.csv"))
@@ -3042,7 +3042,7 @@ async fn a_reporting_round_from_opening_to_the_matrix_the_chart_and_the_csv(app:
 }
 
 async fn bad_reports_get_clear_errors_and_change_nothing(app: &TestApp) {
-    open_round_by_form(app, "2026-late", "2020-01-31").await;
+    open_closed_round(app, "2026-late").await;
     open_round_by_form(app, "2026-open", &far_deadline()).await;
     let kaz = app.api_token("kaz.admin").await;
     let kgz = app.api_token("kgz.admin").await;
@@ -3290,8 +3290,19 @@ async fn restricted_reports_are_seen_only_by_their_member_and_the_secretariat(ap
     ] {
         let who = who.map(String::as_str);
         let (_, m) = get_json(app, who, "/api/rounds/2026-red/matrix").await;
+        // Those who may not read it are told it was reported, and nothing more.
         let cell = &m["cells"][0][0];
-        assert_eq!(cell != "not_reported", sees, "matrix for {who:?}: {m}");
+        if sees {
+            assert_eq!(
+                cell,
+                &json!({ "reported": "implemented" }),
+                "matrix for {who:?}: {m}"
+            );
+        } else {
+            assert_eq!(cell, "restricted", "matrix for {who:?}: {m}");
+            assert_eq!(m["totals"]["implemented"], 0, "{m}");
+            assert_eq!(m["totals"]["restricted"], 1, "{m}");
+        }
         let (status, _) = get_json(app, who, at).await;
         assert_eq!(status == StatusCode::OK, sees, "report for {who:?}");
         let (_, all) = get_json(app, who, "/api/rounds/2026-red/reports").await;

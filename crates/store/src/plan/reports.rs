@@ -75,14 +75,20 @@ fn key(round: &RoundId, member: &MemberCode, commitment: &CommitmentId) -> Strin
     format!("report:{round}/{member}/{commitment}")
 }
 
+/// The round of a report change, locked for the rest of the transaction:
+/// the no-op update takes its row lock (PostgreSQL; SQLite holds the
+/// database's), so a cancellation of the round cannot slip between this read
+/// and the change (`Store::cancel_plan_round`).
 async fn round_in(
     tx: &mut Transaction<'static, Any>,
     id: &RoundId,
 ) -> Result<ReportingRound, StoreError> {
-    let doc: Option<String> = sqlx::query_scalar("SELECT doc FROM plan_rounds WHERE id = $1")
-        .bind(id.as_str())
-        .fetch_optional(&mut **tx)
-        .await?;
+    let doc: Option<String> = sqlx::query_scalar(
+        "UPDATE plan_rounds SET updated_at = updated_at WHERE id = $1 RETURNING doc",
+    )
+    .bind(id.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
     decode(&doc.ok_or_else(|| StoreError::NotFound(format!("round {id}")))?)
 }
 

@@ -88,17 +88,22 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("round {id}")))
     }
 
-    /// Opens a round (secretariat): validated against the catalogue and the
-    /// member directory; every member asked is notified.
+    /// Opens a round (secretariat): validated against the catalogue, the
+    /// member directory and the clock (`opened_at`: the server's now; the
+    /// demo passes a past instant to load a round that closed before it
+    /// started); every member asked is notified.
     pub async fn open_plan_round(
         &self,
         actor: &Actor,
         who: &Principal,
         new: &NewRound<'_>,
+        opened_at: OffsetDateTime,
     ) -> Result<ReportingRound, StoreError> {
         let catalogue = self.plan_catalogue().await?;
         let known: Vec<MemberCode> = self.members().await?.into_iter().map(|m| m.code).collect();
-        let round = new.validate(who, &catalogue, &known).map_err(plan_error)?;
+        let round = new
+            .validate(who, &catalogue, &known, opened_at)
+            .map_err(plan_error)?;
         let now = now_ms();
         let mut tx = self.begin().await?;
         let inserted = sqlx::query(
@@ -187,6 +192,65 @@ impl Store {
         Ok(next)
     }
 
+    /// Cancels a round opened by mistake (secretariat), while no report has
+    /// been submitted in it; the members asked are told, so the notice that
+    /// asked them to report is not left standing. The round is kept, marked
+    /// cancelled (see [`ReportingRound::cancel`]); the clock sends it no
+    /// reminder.
+    pub async fn cancel_plan_round(
+        &self,
+        actor: &Actor,
+        who: &Principal,
+        id: &RoundId,
+        now: OffsetDateTime,
+    ) -> Result<ReportingRound, StoreError> {
+        let mut tx = self.begin().await?;
+        let at = now_ms();
+        // Touch first: a write that locks the round, so a report submitted
+        // at the same moment (which touches it too, `round_in`) either
+        // commits first and is counted below, or finds the round cancelled.
+        let doc: Option<String> = sqlx::query_scalar(
+            "UPDATE plan_rounds SET updated_at = $1 WHERE id = $2 RETURNING doc",
+        )
+        .bind(at)
+        .bind(id.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(doc) = doc else {
+            return Err(StoreError::NotFound(format!("round {id}")));
+        };
+        let round: ReportingRound = decode(&doc)?;
+        let submitted: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM plan_report_versions WHERE round_id = $1 AND submitted_at IS NOT NULL",
+        )
+        .bind(id.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+        let next = round
+            .cancel(who, usize::try_from(submitted).unwrap_or(usize::MAX), now)
+            .map_err(plan_error)?;
+        sqlx::query("UPDATE plan_rounds SET doc = $1 WHERE id = $2")
+            .bind(encode(&next))
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        notify_members(&mut tx, &next, &next.members, "round_cancelled", at).await?;
+        audit::append(
+            &mut tx,
+            &actor.event(
+                "plan.round.cancel",
+                format!("round:{id}"),
+                Outcome::Ok,
+                serde_json::json!({
+                    "members": next.members.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
+                }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(next)
+    }
+
     /// Reminds the members who still have reports to submit in rounds whose
     /// deadline falls within [`REMINDER_BEFORE_DEADLINE_MS`] of `now`; once
     /// per round. Returns how many members were reminded. Run by the
@@ -213,6 +277,11 @@ impl Store {
             .await?;
             let Some(doc) = doc else { continue };
             let round: ReportingRound = decode(&doc)?;
+            if round.is_cancelled() {
+                // Claimed all the same: a cancelled round is never reminded.
+                tx.commit().await?;
+                continue;
+            }
             let submitted: Vec<(String, String)> = sqlx::query_as(
                 "SELECT DISTINCT v.member, v.commitment_id FROM plan_report_versions v \
                  WHERE v.round_id = $1 AND v.submitted_at IS NOT NULL",

@@ -348,6 +348,8 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
         .post("/rounds/new", manage_plan, rounds::create_from_form)
         .get("/rounds/{id}", view_plan, rounds::round_page)
         .post("/rounds/{id}/reopen", manage_plan, rounds::reopen_from_form)
+        .get("/rounds/{id}/cancel", manage_plan, rounds::cancel_page)
+        .post("/rounds/{id}/cancel", manage_plan, rounds::cancel_from_form)
         .get("/rounds/{id}/summary", view_plan, rounds::summary_page)
         .get("/rounds/{id}/matrix.csv", view_plan, rounds::matrix_csv)
         .get("/rounds/{id}/reports.csv", view_plan, rounds::reports_csv)
@@ -387,6 +389,7 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
         .post("/api/rounds", manage_plan, rounds::api_create)
         .get("/api/rounds/{id}", view_plan, rounds::api_get)
         .post("/api/rounds/{id}/reopen", manage_plan, rounds::api_reopen)
+        .post("/api/rounds/{id}/cancel", manage_plan, rounds::api_cancel)
         .get("/api/rounds/{id}/matrix", view_plan, rounds::api_matrix)
         .get(
             "/api/rounds/{id}/reports",

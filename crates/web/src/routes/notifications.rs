@@ -62,6 +62,7 @@ fn text(l: Lang, n: &Notification) -> &'static str {
         "member_key_registered" => l.t("notice.member_key_registered"),
         "round_opened" => l.t("plan.notice_round_opened"),
         "round_reopened" => l.t("plan.notice_round_reopened"),
+        "round_cancelled" => l.t("plan.notice_round_cancelled"),
         "round_deadline_near" => l.t("plan.notice_round_deadline_near"),
         "library_submitted" => l.t("notice.library_submitted"),
         "library_returned" => l.t("notice.library_returned"),

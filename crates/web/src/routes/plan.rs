@@ -117,19 +117,22 @@ pub async fn commitment_page(
         .map(|r| r.round)
         .collect();
     let reports = state.store.plan_reports(None).await?;
-    // Oldest round first; each row a submitted status the viewer may see.
-    let mut history: Vec<(&ReportingRound, &accord_plan::Report, ReportStatus)> = Vec::new();
+    // Oldest round first; each row a submitted report: its status if the
+    // viewer may read it, "reported (restricted)" if they may only know of
+    // it (the same cell as in the round's matrix).
+    let mut history: Vec<(&ReportingRound, &accord_plan::Report, Cell)> = Vec::new();
     for round in accord_plan::chronological(&rounds) {
         for r in reports
             .iter()
             .filter(|r| r.round == round.id && r.commitment == id)
         {
-            if let Some(v) = r.submitted_for(&viewer) {
-                history.push((round, r, v.content.status));
+            let cell = accord_plan::report_cell(r, &viewer, Cell::NotReported);
+            if cell.is_reported() {
+                history.push((round, r, cell));
             }
         }
     }
-    let mut latest: Vec<(&accord_core::MemberCode, &ReportingRound, ReportStatus)> = Vec::new();
+    let mut latest: Vec<(&accord_core::MemberCode, &ReportingRound, Cell)> = Vec::new();
     for (round, r, status) in &history {
         match latest.iter_mut().find(|(m, _, _)| **m == r.member) {
             Some(entry) => *entry = (&r.member, round, *status),
@@ -162,7 +165,7 @@ pub async fn commitment_page(
                 table {
                     thead { tr { th scope="col" { (l.t("rounds.member")) } th scope="col" { (l.t("reports.status")) } th scope="col" { (l.t("rounds.name")) } } }
                     tbody { @for (m, round, status) in &latest {
-                        tr { td { (m) } td class={ "cell cell-" (status.as_str()) } { (status_label(l, *status)) }
+                        tr { td { (m) } td class={ "cell cell-" (status.as_str()) } { (cell_label(l, *status)) }
                              td { a href={ "/rounds/" (round.id) "/reports/" (m) "/" (id) } { (round.name) } } }
                     } }
                 }
@@ -171,7 +174,7 @@ pub async fn commitment_page(
                     thead { tr { th scope="col" { (l.t("rounds.name")) } th scope="col" { (l.t("rounds.member")) } th scope="col" { (l.t("reports.status")) } } }
                     tbody { @for (round, r, status) in &history {
                         tr { td { a href={ "/rounds/" (round.id) } { (round.name) } } td { (r.member) }
-                             td { a href={ "/rounds/" (round.id) "/reports/" (r.member) "/" (id) } { (status_label(l, *status)) } } }
+                             td { a href={ "/rounds/" (round.id) "/reports/" (r.member) "/" (id) } { (cell_label(l, *status)) } } }
                     } }
                 }
             }
@@ -249,6 +252,8 @@ pub(super) fn status_label(l: Lang, s: ReportStatus) -> &'static str {
 pub(super) fn cell_label(l: Lang, c: Cell) -> &'static str {
     match c {
         Cell::NotReported => l.t("plan.status_not_reported"),
+        Cell::NotYetReported => l.t("plan.status_not_yet_reported"),
+        Cell::Restricted => l.t("plan.status_restricted"),
         Cell::Reported(s) => status_label(l, s),
     }
 }

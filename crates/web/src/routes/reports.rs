@@ -418,9 +418,17 @@ async fn render_page(
             h1 { (t.commitment_label) ": " (t.member) }
             p { a href={ "/rounds/" (t.round.id) } { (t.round.name) } " · " a href={ "/commitments/" (t.commitment) } { (l.t("reports.commitment")) } }
             blockquote lang="en" { p { (t.commitment_text) } }
-            @if !open && may_draft { div.notice.warn { (l.tf("reports.closed", &[("deadline", &t.round.deadline.date().to_string())])) } }
+            // A cancelled round is not "closed" (nobody can reopen it).
+            @if t.round.is_cancelled() { div.notice.warn { (l.t("reports.round_cancelled")) } }
+            @else if !open && may_draft { div.notice.warn { (l.tf("reports.closed", &[("deadline", &t.round.deadline.date().to_string())])) } }
             @if versions.is_empty() {
-                p.muted { (l.t("reports.nothing_visible")) }
+                // Submitted but not for this viewer's eyes: said so, as in
+                // the round's matrix, rather than "nothing".
+                @if submitted.is_some() && accord_plan::may_know_reported(&t.member, &viewer) {
+                    p.notice { strong { (l.t("plan.status_restricted")) } ": " (l.t("reports.restricted")) }
+                } @else {
+                    p.muted { (l.t("reports.nothing_visible")) }
+                }
             }
             @for v in versions.iter().rev() { (version_view(l, t, v, &names)) }
             @if may_submit && open && draft.is_some() {
@@ -449,8 +457,8 @@ async fn render_page(
                     button.secondary type="submit" { (l.t("reports.attach")) }
                 }
             }
-            // Only the member's own users learn when a report changed: to
-            // everyone else a hidden report is indistinguishable from none.
+            // Only the member's own users learn when a report changed: everyone
+            // else learns at most that it was submitted, never its activity.
             @if let Some(r) = record.filter(|_| viewer.is_of(&t.member)) { p.muted { (l.tf("reports.revision", &[("n", &r.revision.to_string()), ("at", &format_ms(r.updated_at))])) } }
         },
     ))

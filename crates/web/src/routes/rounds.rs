@@ -7,8 +7,8 @@
 use accord_core::{Action, Invalid, Member, MemberKind};
 use accord_plan::{
     Catalogue, Cell, Direction, Filter, FrameworkId, Matrix, NewRound, PillarId, Principal, Report,
-    ReportingRound, RoundId, changes_since, export, matrix, member_progress_change, pillar_series,
-    progress_by_pillar, svg,
+    ReportingRound, RoundId, RoundState, changes_since, export, matrix, member_progress_change,
+    pillar_series, progress_by_pillar, svg,
 };
 use accord_store::plan::RoundRecord;
 use axum::Json;
@@ -17,6 +17,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{Markup, PreEscaped, html};
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
 use super::plan::{catalogue, cell_label, short_label, status_label};
 use crate::context::Ctx;
@@ -97,6 +98,9 @@ struct RoundView {
     /// The capacity-building programmes the viewer may see: their results
     /// are evidence in the matrix's cells.
     programmes: Vec<accord_programmes::Programme>,
+    /// The server's clock when the view was drawn: whether a missing report
+    /// is still awaited depends on it.
+    now: OffsetDateTime,
 }
 
 impl RoundView {
@@ -130,10 +134,11 @@ async fn round_view(
     let viewer = ctx.principal.clone();
     let rounds = state.store.plan_rounds().await?;
     let reports = state.store.plan_reports(None).await?;
-    let m = matrix(&catalogue, &record.round, &reports, &viewer, &filter);
+    let now = OffsetDateTime::now_utc();
+    let m = matrix(&catalogue, &record.round, &reports, &viewer, &filter, now);
     let all: Vec<ReportingRound> = rounds.iter().map(|r| r.round.clone()).collect();
     let previous = accord_plan::previous_round(&all, &id)
-        .map(|p| matrix(&catalogue, p, &reports, &viewer, &filter));
+        .map(|p| matrix(&catalogue, p, &reports, &viewer, &filter, now));
     let programmes = super::programmes::visible_programmes(state, &viewer).await?;
     Ok(RoundView {
         programmes,
@@ -145,16 +150,43 @@ async fn round_view(
         filter,
         matrix: m,
         previous,
+        now,
     })
 }
 
 fn round_state(l: Lang, r: &ReportingRound) -> Markup {
-    let now = time::OffsetDateTime::now_utc();
     html! {
-        @if r.reopened { span.badge.warn { (l.t("rounds.reopened")) } }
-        @else if r.is_open(now) { span.badge.good { (l.t("rounds.open")) } }
-        @else { span.badge { (l.t("rounds.closed")) } }
+        @match r.state(OffsetDateTime::now_utc()) {
+            RoundState::Reopened => { span.badge.warn { (l.t("rounds.reopened")) } }
+            RoundState::Open => { span.badge.good { (l.t("rounds.open")) } }
+            RoundState::Closed => { span.badge { (l.t("rounds.closed")) } }
+            RoundState::Cancelled => { span.badge.bad { (l.t("rounds.cancelled")) } }
+        }
     }
+}
+
+/// The rounds as the progress chart names them: a round still taking
+/// reports is marked so, since its reports not in yet count as not started
+/// and its point reads as a fall otherwise.
+fn chart_rounds(l: Lang, rounds: &[ReportingRound], now: OffsetDateTime) -> Vec<ReportingRound> {
+    rounds
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            if r.state(now).takes_reports() {
+                r.name = format!("{} ({})", r.name, l.t("rounds.open"));
+            }
+            r
+        })
+        .collect()
+}
+
+/// Whether a member has submitted any report in the round: then it may no
+/// longer be cancelled (the store checks again in its transaction).
+fn has_submissions(reports: &[Report], round: &RoundId) -> bool {
+    reports
+        .iter()
+        .any(|r| &r.round == round && r.latest_submitted().is_some())
 }
 
 fn date(t: time::OffsetDateTime) -> String {
@@ -175,7 +207,14 @@ pub async fn list_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
     let viewer = ctx.principal.clone();
     let reports = state.store.plan_reports(None).await?;
     let all: Vec<ReportingRound> = rounds.iter().map(|r| r.round.clone()).collect();
-    let series = pillar_series(&catalogue, &all, &reports, &viewer, &Filter::default());
+    let series = pillar_series(
+        &catalogue,
+        &all,
+        &reports,
+        &viewer,
+        &Filter::default(),
+        OffsetDateTime::now_utc(),
+    );
     Ok(page(
         &ctx,
         l.t("rounds.title"),
@@ -203,7 +242,7 @@ pub async fn list_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                 @if !series.is_empty() {
                     h2 { (l.t("rounds.progress_over_rounds")) }
                     figure.chart {
-                        (PreEscaped(svg::pillar_progress_for("pillars-over-rounds", l.t("rounds.progress_over_rounds"), &series, &catalogue, &all)))
+                        (PreEscaped(svg::pillar_progress_for("pillars-over-rounds", l.t("rounds.progress_over_rounds"), &series, &catalogue, &chart_rounds(l, &all, OffsetDateTime::now_utc()))))
                         figcaption.no-print { a href="/plan/progress.svg" download="pillar-progress.svg" { (l.t("rounds.download_svg")) } }
                     }
                 }
@@ -329,9 +368,15 @@ pub async fn create_from_form(
         commitments: &commitments,
         members: &members,
     };
+    // The server's clock decides whether the deadline is still ahead.
     match state
         .store
-        .open_plan_round(&ctx.actor(), &ctx.principal, &new)
+        .open_plan_round(
+            &ctx.actor(),
+            &ctx.principal,
+            &new,
+            OffsetDateTime::now_utc(),
+        )
         .await
     {
         Ok(round) => Ok(Redirect::to(&format!("/rounds/{}", round.id)).into_response()),
@@ -385,6 +430,7 @@ fn matrix_table(l: Lang, v: &RoundView, link_cells: bool) -> Markup {
 
 /// The status chart's words in the page's language.
 fn chart_words(l: Lang) -> svg::ChartWords {
+    // In the order of `Cell::ALL`, which `ChartWords` expects.
     svg::ChartWords {
         statuses: Cell::ALL.map(|c| cell_label(l, c).to_string()),
         implemented: l.t("rounds.chart_implemented").into(),
@@ -400,6 +446,10 @@ fn direction_label(l: Lang, d: Direction) -> &'static str {
         Direction::Unchanged => l.t("rounds.change_unchanged"),
         Direction::Regressed => l.t("rounds.change_regressed"),
         Direction::Reclassified => l.t("rounds.change_reclassified"),
+        Direction::FirstReport => l.t("rounds.change_first_report"),
+        Direction::NotYetReported => l.t("rounds.change_not_yet_reported"),
+        Direction::NotReported => l.t("rounds.change_not_reported"),
+        Direction::Restricted => l.t("rounds.change_restricted"),
     }
 }
 
@@ -415,24 +465,34 @@ fn progress_sections(l: Lang, v: &RoundView) -> Markup {
         .map(|p| changes_since(p, &v.matrix))
         .unwrap_or_default()
         .into_iter()
+        // What moved, and every status of the previous round that has no
+        // comparable status now (awaited, missing, restricted), saying why;
+        // a cell without a status on either side has nothing to tell.
         .filter(|c| {
-            matches!(
-                c.direction,
-                Direction::Improved | Direction::Regressed | Direction::Reclassified
-            )
+            !matches!(c.direction, Direction::New | Direction::Unchanged)
+                && (matches!(c.before, Some(Cell::Reported(_)))
+                    || matches!(c.after, Cell::Reported(_)))
         })
         .collect();
     let all = v.all_rounds();
-    let series = pillar_series(&v.catalogue, &all, &v.reports, &v.viewer, &v.filter);
+    let series = pillar_series(&v.catalogue, &all, &v.reports, &v.viewer, &v.filter, v.now);
+    let per_member_counts: std::collections::BTreeMap<_, _> =
+        v.matrix.counts_by_member().into_iter().collect();
     html! {
         h2 { (l.t("rounds.by_member")) }
         table {
             thead { tr {
-                th scope="col" { (l.t("rounds.member")) } th scope="col" { (l.t("rounds.implemented_share")) }
+                th scope="col" { (l.t("rounds.member")) } th scope="col" { (l.t("rounds.reported")) }
+                th scope="col" { (l.t("rounds.implemented_share")) }
                 th scope="col" { (l.t("rounds.weighted")) } th scope="col" { (l.t("rounds.previous_weighted")) }
             } }
             tbody { @for (m, before, now) in &per_member {
-                tr { th scope="row" { (m) } td { (percent(now.implemented_share)) } td { (percent(now.weighted)) }
+                @let counts = per_member_counts.get(m).copied().unwrap_or_default();
+                tr { th scope="row" { (m) }
+                     // How much of the row is in: progress "so far" reads
+                     // differently when half the reports are still awaited.
+                     td { (l.tf("rounds.reported_of", &[("reported", &counts.reported().to_string()), ("total", &counts.total().to_string())])) }
+                     td { (percent(now.implemented_share)) } td { (percent(now.weighted)) }
                      td { (percent(before.and_then(|b| b.weighted))) } }
             } }
         }
@@ -468,7 +528,7 @@ fn progress_sections(l: Lang, v: &RoundView) -> Markup {
         }
         @if !series.is_empty() {
             figure.chart {
-                (PreEscaped(svg::pillar_progress_for("pillars", l.t("rounds.progress_over_rounds"), &series, &v.catalogue, &all)))
+                (PreEscaped(svg::pillar_progress_for("pillars", l.t("rounds.progress_over_rounds"), &series, &v.catalogue, &chart_rounds(l, &all, v.now))))
             }
         }
     }
@@ -556,6 +616,27 @@ pub async fn round_page(
     let qs = query.query_string();
     let own = own_reports(&ctx, &v);
     let sep = if qs.is_empty() { "" } else { "&" };
+    // Offered only while the store would accept it: to the secretariat, on a
+    // round nobody has submitted a report in.
+    let may_cancel = manage && !has_submissions(&v.reports, &r.id);
+    if let Some(c) = &r.cancelled {
+        // A cancelled round keeps its page, so the notices that asked members
+        // to report lead here and say what happened; it has no matrix.
+        return Ok(page(
+            &ctx,
+            &r.name,
+            html! {
+                h1 { (r.name) " " (round_state(l, r)) }
+                p.notice role="status" { (l.tf("rounds.cancelled_note", &[("at", &crate::render::format_instant(c.at)), ("by", &c.by)])) }
+                dl.facts {
+                    dt { (l.t("rounds.period")) } dd { (r.period.start) " – " (r.period.end) }
+                    dt { (l.t("rounds.deadline")) } dd { (crate::render::format_instant(r.deadline)) }
+                    dt { (l.t("rounds.opened_by")) } dd { (v.record.created_by) }
+                }
+                p { a href="/rounds" { (l.t("rounds.all_rounds")) } }
+            },
+        ));
+    }
     Ok(page(
         &ctx,
         &r.name,
@@ -565,6 +646,9 @@ pub async fn round_page(
                 dt { (l.t("rounds.period")) } dd { (r.period.start) " – " (r.period.end) }
                 dt { (l.t("rounds.deadline")) } dd { (crate::render::format_instant(r.deadline)) }
                 dt { (l.t("rounds.opened_by")) } dd { (v.record.created_by) }
+            }
+            @if may_cancel {
+                p.actions { a.button.secondary href={ "/rounds/" (r.id) "/cancel" } { (l.t("rounds.cancel")) } }
             }
             @if manage {
                 form.actions method="post" action={ "/rounds/" (r.id) "/reopen" } {
@@ -724,13 +808,20 @@ pub async fn progress_chart(
         .map(|r| r.round)
         .collect();
     let reports = state.store.plan_reports(None).await?;
-    let series = pillar_series(&catalogue, &rounds, &reports, &viewer, &filter);
+    let series = pillar_series(
+        &catalogue,
+        &rounds,
+        &reports,
+        &viewer,
+        &filter,
+        OffsetDateTime::now_utc(),
+    );
     Ok(svg_response(svg::pillar_progress_for(
         "pillars",
         ctx.lang.t("rounds.progress_over_rounds"),
         &series,
         &catalogue,
-        &rounds,
+        &chart_rounds(ctx.lang, &rounds, OffsetDateTime::now_utc()),
     )))
 }
 
@@ -759,6 +850,79 @@ pub async fn reopen_from_form(
     Ok(Redirect::to(&format!("/rounds/{id}")).into_response())
 }
 
+/// The confirmation before a round is cancelled, and the refusal when it
+/// may not be (`error`: the store's message, in the reader's language).
+fn cancel_form(ctx: &Ctx, record: &RoundRecord, error: Option<&str>) -> Html<String> {
+    let l = ctx.lang;
+    let r = &record.round;
+    page(
+        ctx,
+        l.t("rounds.cancel_title"),
+        html! {
+            h1 { (l.t("rounds.cancel_title")) ": " (r.name) }
+            @if let Some(e) = error {
+                div.notice.error role="alert" { p { (l.message(e)) } }
+            }
+            p { (l.tf("rounds.cancel_explain", &[("members", &r.members.len().to_string())])) }
+            form method="post" action={ "/rounds/" (r.id) "/cancel" } {
+                (csrf_field(ctx))
+                button.danger type="submit" { (l.t("rounds.cancel_confirm")) }
+                " "
+                a href={ "/rounds/" (r.id) } { (l.t("rounds.cancel_keep")) }
+            }
+        },
+    )
+}
+
+pub async fn cancel_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Html<String>, WebError> {
+    ctx.require(&state, &Action::ManagePlan).await?;
+    let record = state.store.plan_round(&round_id(&id)?).await?;
+    if record.round.is_cancelled() {
+        // Nothing to confirm: the round's page says it was cancelled.
+        return Ok(cancel_form(
+            &ctx,
+            &record,
+            Some(
+                &accord_plan::PlanError::RoundCancelled {
+                    round: record.round.id.clone(),
+                }
+                .to_string(),
+            ),
+        ));
+    }
+    Ok(cancel_form(&ctx, &record, None))
+}
+
+pub async fn cancel_from_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    PostedForm(_): PostedForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::ManagePlan).await?;
+    let id = round_id(&id)?;
+    match state
+        .store
+        .cancel_plan_round(&ctx.actor(), &ctx.principal, &id, OffsetDateTime::now_utc())
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/rounds/{id}")).into_response()),
+        // Reports were submitted meanwhile, or it was cancelled already:
+        // said on the confirmation page, nothing changed.
+        Err(accord_store::StoreError::Conflict(message)) => {
+            let record = state.store.plan_round(&id).await?;
+            let mut r = cancel_form(&ctx, &record, Some(&message)).into_response();
+            *r.status_mut() = StatusCode::CONFLICT;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 // ---- JSON API ----
 
 /// A round as the API gives it.
@@ -767,12 +931,16 @@ pub struct RoundJson {
     #[serde(flatten)]
     round: ReportingRound,
     open: bool,
+    /// `open`, `reopened`, `closed` or `cancelled`.
+    state: RoundState,
     created_by: String,
 }
 
 fn round_json(r: RoundRecord) -> RoundJson {
+    let now = OffsetDateTime::now_utc();
     RoundJson {
-        open: r.round.is_open(time::OffsetDateTime::now_utc()),
+        open: r.round.is_open(now),
+        state: r.round.state(now),
         round: r.round,
         created_by: r.created_by,
     }
@@ -828,6 +996,7 @@ pub async fn api_create(
                 commitments: &commitments,
                 members: &members,
             },
+            OffsetDateTime::now_utc(),
         )
         .await?;
     let record = state.store.plan_round(&round.id).await?;
@@ -922,6 +1091,23 @@ pub async fn api_reopen(
     state
         .store
         .set_plan_round_reopened(&ctx.actor(), &ctx.principal, &id, body.reopened)
+        .await?;
+    Ok(Json(round_json(state.store.plan_round(&id).await?)))
+}
+
+/// `POST /api/rounds/{id}/cancel`: cancels a round opened by mistake while
+/// nobody has submitted a report in it (409 after). A POST, not a DELETE:
+/// the round is kept, marked cancelled, and its page says so.
+pub async fn api_cancel(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<RoundJson>, WebError> {
+    ctx.require(&state, &Action::ManagePlan).await?;
+    let id = round_id(&id)?;
+    state
+        .store
+        .cancel_plan_round(&ctx.actor(), &ctx.principal, &id, OffsetDateTime::now_utc())
         .await?;
     Ok(Json(round_json(state.store.plan_round(&id).await?)))
 }

@@ -590,6 +590,37 @@ pub async fn open_round_by_form(app: &TestApp, id: &str, deadline: &str) -> Stri
     to
 }
 
+/// Opens the round [`open_round_by_form`] opens (KAZ and KGZ, Astana steps
+/// 1 and 2), for the last quarter of 2019 with its deadline on 31 January
+/// 2020: a round that has closed. The server refuses a deadline already
+/// past, so it is opened through the store as the secretariat did on
+/// 1 October 2019, when the deadline was ahead.
+pub async fn open_closed_round(app: &TestApp, id: &str) {
+    let sec = app
+        .store
+        .user_by_username(&accord_core::Username::parse("sec").unwrap())
+        .await
+        .unwrap();
+    let who = accord_core::Principal::of_user(&sec);
+    app.store
+        .open_plan_round(
+            &accord_store::Actor::new(&who, "127.0.0.1"),
+            &who,
+            &accord_plan::NewRound {
+                id,
+                name: "Autumn review 2019",
+                period_start: "2019-10-01",
+                period_end: "2019-12-31",
+                deadline: "2020-01-31",
+                commitments: &["astana2015.step.1", "astana2015.step.2"],
+                members: &["KAZ", "KGZ"],
+            },
+            time::macros::datetime!(2019-10-01 09:00 UTC),
+        )
+        .await
+        .unwrap();
+}
+
 /// A deadline a month away.
 pub fn far_deadline() -> String {
     (time::OffsetDateTime::now_utc() + time::Duration::days(30))
