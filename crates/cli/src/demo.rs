@@ -89,7 +89,7 @@ pub async fn load(store: &Store, key_dir: Option<&Path>) -> Result<(), StoreErro
             .add_focal_point(&actor, &kgz, &example.parse(accord_store::today())?)
             .await?;
     }
-    load_plan(store, &actor).await?;
+    load_plan(store).await?;
     crate::demo_programmes::load(store).await?;
     crate::demo_library::load(store).await?;
     load_common_list(store, &actor, key_dir).await?;
@@ -458,11 +458,15 @@ async fn load_common_list(
 /// A past reporting round with submitted reports and a current one with a
 /// few, so the matrix, the change since the previous round and the charts
 /// have something to show. Skipped once any round exists.
-async fn load_plan(store: &Store, actor: &Actor) -> Result<(), StoreError> {
+async fn load_plan(store: &Store) -> Result<(), StoreError> {
     if !store.plan_rounds().await?.is_empty() {
         return Ok(());
     }
     let secretariat = plan_actor(store, "secretariat").await?;
+    // The rounds name the demo's secretariat user who opened them, not a
+    // "demo" that no one can find on the platform.
+    let opened_by = Actor::new(&secretariat, "local");
+    let actor = &opened_by;
     let steps: Vec<String> = (1..=7).map(|n| format!("astana2015.step.{n}")).collect();
     let steps: Vec<&str> = steps.iter().map(String::as_str).collect();
     let members = ["AFG", "KAZ", "KGZ", "TJK", "UZB"];

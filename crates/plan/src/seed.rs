@@ -60,6 +60,14 @@ pub const SEED_DOCUMENT: &str = "seed/000_c0e6556d9abec8c4.txt";
 /// The reference file for the Joint Plan and the pillars.
 pub const FRAMEWORKS_DOCUMENT: &str = "reference/FRAMEWORKS.md";
 
+/// The seed document as a reader cites it: a commitment's source names the
+/// report and where in it the text stands, not a file of this project.
+pub const SEED_CITATION: &str = "Summary report of the Central and South Asia Regional Conference on Countering Violent Extremism (Astana, 29–30 June 2015)";
+
+/// The pillar titles' public source (the annex of the UN Global
+/// Counter-Terrorism Strategy), as a reader cites it.
+pub const STRATEGY_CITATION: &str = "UN Global Counter-Terrorism Strategy, A/RES/60/288, annex";
+
 pub const JPOA: &str = "jpoa2011";
 pub const ASTANA: &str = "astana2015";
 
@@ -349,7 +357,7 @@ pub fn frameworks() -> Vec<Framework> {
             adopted_on: Some(date!(2011 - 11 - 30)),
             adopted_at: Some("Ashgabat, Turkmenistan".into()),
             description: "The first regional framework for implementing the UN Global Counter-Terrorism Strategy, with a section for each of its four pillars. Adopted by Kazakhstan, Kyrgyzstan, Tajikistan and Turkmenistan (Uzbekistan chose observer status); updated in Tashkent on 3 March 2022. The Astana conference (2015) declared that its tasks would be gradually implemented by the participants and stressed Pillars I and IV.".into(),
-            source: "reference/FRAMEWORKS.md §1–2; https://unrcca.unmissions.org/joint-plan-action; https://unrcca.unmissions.org/high-level-meeting-adoption-jpoa; A/RES/60/288 (pillar titles); seed/000_c0e6556d9abec8c4.txt".into(),
+            source: format!("UNRCCA, https://unrcca.unmissions.org/joint-plan-action and https://unrcca.unmissions.org/high-level-meeting-adoption-jpoa; {STRATEGY_CITATION} (pillar titles); {SEED_CITATION}"),
             pillars: JPOA_PILLARS
                 .iter()
                 .map(|p| Pillar {
@@ -370,7 +378,7 @@ pub fn frameworks() -> Vec<Framework> {
             adopted_on: Some(date!(2015 - 06 - 30)),
             adopted_at: Some("Astana, Kazakhstan".into()),
             description: "The conference of ministers and high representatives of 9 countries of Central and South Asia (29–30 June 2015): four initiatives to strengthen national strategies, fifteen conclusions and seven concrete steps to implement before the CVE leaders' summit at the UN General Assembly in September 2015.".into(),
-            source: "seed/000_c0e6556d9abec8c4.txt (summary report); reference/FRAMEWORKS.md §0".into(),
+            source: SEED_CITATION.into(),
             pillars: Vec::new(),
             seeded: true,
         },
@@ -392,7 +400,7 @@ pub fn commitments() -> Vec<Commitment> {
             applies_to: AppliesTo::REGIONAL_STATES,
             due: None,
             source: format!(
-                "{FRAMEWORKS_DOCUMENT} §2 (Pillar {} title); mandate: {SEED_DOCUMENT}, \"{JPOA_TASKS_PHRASE}\"",
+                "{STRATEGY_CITATION}, Pillar {} title; mandate: {SEED_CITATION}, \"{JPOA_TASKS_PHRASE}\"",
                 crate::framework::roman(p.number)
             ),
             seeded: true,
@@ -435,7 +443,7 @@ pub fn commitments() -> Vec<Commitment> {
                     approximate: true,
                     note: SUMMIT_DATE_NOTE.into(),
                 }),
-                source: format!("{SEED_DOCUMENT}, after \"{heading}\", bullet {n}"),
+                source: format!("{SEED_CITATION}, after \"{heading}\", bullet {n}"),
                 seeded: true,
             });
         }

@@ -164,3 +164,25 @@ fn the_summit_day_is_an_approximation_because_the_reference_gives_none() {
         }
     }
 }
+
+#[test]
+fn sources_cite_documents_as_readers_know_them_not_project_files() {
+    let frameworks = seed::frameworks();
+    let commitments = seed::commitments();
+    let sources = frameworks
+        .iter()
+        .map(|f| f.source.as_str())
+        .chain(commitments.iter().map(|c| c.source.as_str()));
+    for source in sources {
+        for file_like in ["seed/", "reference/", ".txt", ".md"] {
+            assert!(!source.contains(file_like), "{source:?} names a file");
+        }
+    }
+    assert!(
+        commitments
+            .iter()
+            .filter(|c| c.framework.as_str() == seed::ASTANA)
+            .all(|c| c.source.starts_with(seed::SEED_CITATION)),
+        "every conference commitment cites the summary report"
+    );
+}

@@ -25,6 +25,18 @@ pub fn kind_label(l: Lang, kind: MemberKind) -> &'static str {
     }
 }
 
+/// One member's kind, in the singular ("Regional state"): the plural
+/// [`kind_label`] names a group of members.
+pub fn kind_one(l: Lang, kind: MemberKind) -> &'static str {
+    match kind {
+        MemberKind::RegionalState => l.t("kind.one_regional_state"),
+        MemberKind::PartnerState => l.t("kind.one_partner_state"),
+        MemberKind::PartnerOrganization => l.t("kind.one_partner_organization"),
+        MemberKind::CivilSociety => l.t("kind.one_civil_society"),
+        MemberKind::PrivateSector => l.t("kind.one_private_sector"),
+    }
+}
+
 pub(crate) fn parse_code(raw: &str) -> Result<MemberCode, WebError> {
     MemberCode::parse(raw).map_err(|_| WebError::NotFound(format!("member {raw}")))
 }
@@ -73,7 +85,7 @@ fn member_table(l: Lang, kind: MemberKind, members: &[&Member]) -> Markup {
                     tr {
                         td { code { (m.code) } }
                         td { a href={ "/members/" (m.code) } { (m.name_in(l.code())) } }
-                        td { (kind_label(l, m.kind)) }
+                        td { (kind_one(l, m.kind)) }
                     }
                 }
             }
@@ -124,7 +136,7 @@ pub(super) async fn render_member(
             h1 { (member.name_in(l.code())) }
             dl.facts {
                 dt { (l.t("members.code")) } dd { code { (member.code) } }
-                dt { (l.t("members.kind")) } dd { (kind_label(l, member.kind)) }
+                dt { (l.t("members.kind")) } dd { (kind_one(l, member.kind)) }
                 dt { (l.t("members.name_en")) } dd { (member.name) }
                 @if !member.name_ru.is_empty() { dt { (l.t("members.name_ru")) } dd lang="ru" { (member.name_ru) } }
                 dt { (l.t("members.source")) } dd { (if member.seeded { l.t("members.source_seed") } else { l.t("members.source_added") }) }
@@ -168,7 +180,7 @@ fn member_form(ctx: &Ctx, form: &MemberForm, errors: Option<&Invalid>) -> Html<S
                     label for="kind" { (l.t("members.kind")) " *" }
                     select id="kind" name="kind" {
                         @for k in [MemberKind::CivilSociety, MemberKind::PrivateSector] {
-                            option value=(k.as_str()) selected[form.kind == k.as_str()] { (kind_label(l, k)) }
+                            option value=(k.as_str()) selected[form.kind == k.as_str()] { (kind_one(l, k)) }
                         }
                     }
                 }
