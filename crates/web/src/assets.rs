@@ -25,6 +25,11 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../assets/api-docs.js"),
     },
     Asset {
+        path: "favicon.svg",
+        content_type: "image/svg+xml",
+        body: include_bytes!("../assets/favicon.svg"),
+    },
+    Asset {
         path: "copy.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../assets/copy.js"),
@@ -45,6 +50,12 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../assets/vendor/swagger-ui/swagger-ui.css"),
     },
 ];
+
+/// `/favicon.ico`, which browsers ask for by themselves (the API docs page
+/// too): the same icon as the pages link.
+pub async fn favicon() -> Result<Response, WebError> {
+    serve(Path("favicon.svg".to_string())).await
+}
 
 pub async fn serve(Path(path): Path<String>) -> Result<Response, WebError> {
     let asset = ASSETS

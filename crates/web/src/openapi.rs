@@ -876,6 +876,7 @@ pub async fn docs_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
                     meta charset="utf-8";
                     title { "Accord API" }
                     link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css";
+                    link rel="icon" href="/static/favicon.svg" type="image/svg+xml";
                 }
                 body {
                     p { a href="/" { "← Accord" } }

@@ -61,7 +61,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " — Accord" }
                 link rel="stylesheet" href="/static/accord.css";
-                link rel="icon" href="data:,";
+                link rel="icon" href="/static/favicon.svg" type="image/svg+xml";
             }
             body {
                 a.skip href="#main" { (l.t("layout.skip")) }
