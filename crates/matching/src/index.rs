@@ -152,6 +152,39 @@ fn same_features(a: &crate::prepare::Token, b: &crate::prepare::Token) -> bool {
         && a.after_article == b.after_article
 }
 
+/// What breaks a tie between two names the query scores equally: how
+/// many words of either name (legal forms and titles included) the other
+/// does not spell, and how many pairs of the words it does spell
+/// stand in the other order. The score weighs neither (legal forms and
+/// order carry no identity), but when it cannot tell two names apart the
+/// one the query spells more of, in its order, is the closer reading:
+/// "VANTOR SHIPPING" is rather VANTOR X SHIPPING than VANTOR Y SHIPPING
+/// CO LTD, "OSMANI, Talib" rather OSMANI, Talib than Talib Osmani.
+fn tie_key(q: &PreparedName, n: &PreparedName) -> (usize, usize) {
+    let mut used = 0u64;
+    let mut at: Vec<usize> = Vec::with_capacity(n.tokens.len());
+    let mut unspelled = 0;
+    for t in &n.tokens {
+        match q
+            .tokens
+            .iter()
+            .enumerate()
+            .position(|(i, x)| i < 64 && used & (1 << i) == 0 && x.text == t.text)
+        {
+            Some(i) => {
+                used |= 1 << i;
+                at.push(i);
+            }
+            None => unspelled += 1,
+        }
+    }
+    unspelled += q.tokens.len() - used.count_ones() as usize;
+    let crossings = (0..at.len())
+        .map(|i| at[i + 1..].iter().filter(|&&j| j < at[i]).count())
+        .sum();
+    (unspelled, crossings)
+}
+
 /// Weight of the query's parts that the index can find.
 fn query_weight(q: &PreparedName) -> f32 {
     q.tokens
@@ -994,14 +1027,24 @@ impl Index {
                         self.is_weak(id),
                     );
                     let e = best.entry(n.record).or_insert((-1.0, id, qr));
-                    // On a tie the strong name is reported, not a weak alias.
-                    if sc > e.0 || (sc == e.0 && self.is_weak(e.1) && !self.is_weak(id)) {
+                    // On a tie the strong name is reported, not a weak alias;
+                    // of two strong ones, the closer spelling (`tie_key`).
+                    let closer = || {
+                        sc > 0.0
+                            && self.is_weak(e.1) == self.is_weak(id)
+                            && tie_key(qname, &n.prepared)
+                                < tie_key(pq.reading(e.2).0, &self.names[e.1 as usize].prepared)
+                    };
+                    if sc > e.0
+                        || (sc == e.0 && self.is_weak(e.1) && !self.is_weak(id))
+                        || (sc == e.0 && closer())
+                    {
                         *e = (sc, id, qr);
                     }
                 }
             });
         }
-        let mut scored: Vec<(f64, u32, u32, usize)> = best
+        let scored: Vec<(f64, u32, u32, usize)> = best
             .into_iter()
             .filter_map(|(rec, (name_score, id, qr))| {
                 let (s, _) = secondary(pq, &self.records[rec as usize], name_score);
@@ -1013,7 +1056,10 @@ impl Index {
         // its parts unexplained ("KOREA TRADING CORPORATION" is rather
         // KOREA X TRADING CORPORATION than KOREA X Y TRADING
         // CORPORATION, whose two generic words cost one part); then the
-        // list's order.
+        // one with fewer words (legal forms and titles included, which
+        // the score does not weigh) that the other name does not spell,
+        // then the one that keeps the query's order (`tie_key`);
+        // then the list's order.
         let parts = |id: u32| {
             self.names[id as usize]
                 .prepared
@@ -1022,12 +1068,26 @@ impl Index {
                 .filter(|t| t.weight > 0.0)
                 .count()
         };
-        scored.sort_by(|a, b| {
+        let mut keyed: Vec<((usize, usize, usize), (f64, u32, u32, usize))> = scored
+            .into_iter()
+            .map(|c| {
+                let tie = if c.0 > 0.0 {
+                    let (unspelled, crossings) =
+                        tie_key(pq.reading(c.3).0, &self.names[c.2 as usize].prepared);
+                    (parts(c.2), unspelled, crossings)
+                } else {
+                    (0, 0, 0)
+                };
+                (tie, c)
+            })
+            .collect();
+        keyed.sort_by(|(ka, a), (kb, b)| {
             b.0.partial_cmp(&a.0)
                 .unwrap_or(std::cmp::Ordering::Equal)
-                .then_with(|| parts(a.2).cmp(&parts(b.2)))
+                .then_with(|| ka.cmp(kb))
                 .then(a.1.cmp(&b.1))
         });
+        let mut scored: Vec<(f64, u32, u32, usize)> = keyed.into_iter().map(|k| k.1).collect();
         scored.truncate(opts.limit);
         scored
             .into_iter()
@@ -1392,6 +1452,63 @@ mod tests {
         assert_eq!(hits.len(), 2);
         assert_eq!(hits[0].score, hits[1].score);
         assert_eq!(hits[0].id, "XXe.2");
+    }
+
+    #[test]
+    fn of_equal_scores_the_name_the_query_spells_more_of_comes_first() {
+        let idx = Index::build(vec![
+            org("XXe.1", "VANTOR KELIM SHIPPING CO LTD"),
+            org("XXe.2", "VANTOR PASAR SHIPPING"),
+        ]);
+        let hits = idx
+            .screen(&Query::name("VANTOR SHIPPING"), &ScreenOptions::default())
+            .unwrap();
+        // Legal forms weigh nothing: the two names tie, and the list's
+        // order decided for the one with two more words unexplained.
+        assert_eq!(hits.len(), 2);
+        assert_eq!(hits[0].score, hits[1].score);
+        assert_eq!(hits[0].id, "XXe.2");
+        // A query that spells the legal form finds the name that has it.
+        let idx = Index::build(vec![
+            org("XXe.2", "VANTOR PASAR SHIPPING"),
+            org("XXe.1", "VANTOR KELIM SHIPPING CO LTD"),
+        ]);
+        let hits = idx
+            .screen(
+                &Query::name("VANTOR SHIPPING CO LTD"),
+                &ScreenOptions::default(),
+            )
+            .unwrap();
+        assert_eq!(hits[0].score, hits[1].score);
+        assert_eq!(hits[0].id, "XXe.1");
+    }
+
+    #[test]
+    fn of_equal_scores_the_name_in_the_query_order_comes_first() {
+        let idx = Index::build(vec![
+            person("XXi.1", &["Talib Nurlan Osmani"]),
+            person("XXi.2", &["Osmani Talib Nurlan", "Talib Osmani"]),
+        ]);
+        let hits = idx
+            .screen(
+                &Query::name("OSMANI, Talib Nurlan"),
+                &ScreenOptions::default(),
+            )
+            .unwrap();
+        // Order is no identity: both score 1.0, and the list's order
+        // decided for the name written the other way round.
+        assert_eq!(hits.len(), 2);
+        assert_eq!(hits[0].score, 1.0);
+        assert_eq!(hits[1].score, 1.0);
+        assert_eq!(hits[0].id, "XXi.2");
+        assert_eq!(hits[0].matched_name, "Osmani Talib Nurlan");
+        let hits = idx
+            .screen(
+                &Query::name("Talib Nurlan Osmani"),
+                &ScreenOptions::default(),
+            )
+            .unwrap();
+        assert_eq!(hits[0].id, "XXi.1");
     }
 
     #[test]
