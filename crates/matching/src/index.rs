@@ -129,6 +129,7 @@ fn index_tokens(p: &PreparedName) -> Vec<(crate::prepare::Token, usize, bool)> {
                         class: TokenClass::Word,
                         vowel_poor: pair.iter().any(|t| t.vowel_poor),
                         after_article: false,
+                        hyphen_next: false,
                         weight: 1.0,
                         omission: 1.0,
                     },
