@@ -936,10 +936,9 @@ impl Index {
                         }
                         // Two query parts joined meet a list name in one
                         // part ("ibrahimhassan") or in two it writes apart.
-                        // What the two query parts reached in this name on
+                        // What the two query parts brought to this name on
                         // their own already counts, and the joined pair
-                        // adds only what it explains beyond them (a name's
-                        // support for the two is at most their weight):
+                        // adds only what it explains beyond them:
                         // counted twice, names that write the two side by
                         // side crowded out of the names fully scored those
                         // with the same parts further apart ("IBRAHIM, X
@@ -950,9 +949,26 @@ impl Index {
                         // resemble twice ("al" + "hmmad" / "ahmad").
                         let mut add = *w * sim;
                         if both != 0 && s.seen[i] & both != 0 {
+                            // What each part brought: its weight times its
+                            // best similarity to a part of this name (the
+                            // search put every such similarity in the memo).
                             let seen = s.seen[i] >> qi;
-                            let credit = if seen & 1 != 0 { own_first } else { 0.0 }
-                                + if seen & 2 != 0 { own_second } else { 0.0 };
+                            let brought = |k: usize| {
+                                self.names[i]
+                                    .parts
+                                    .iter()
+                                    .filter(|&&p| p != NO_PART)
+                                    .map(|&p| s.memo.get(p, k).0)
+                                    .filter(|x| !x.is_nan())
+                                    .fold(0.0f32, f32::max)
+                            };
+                            let mut credit = 0.0;
+                            if seen & 1 != 0 {
+                                credit += own_first * brought(*qi);
+                            }
+                            if seen & 2 != 0 {
+                                credit += own_second * brought(*qi + 1);
+                            }
                             add -= credit;
                             if add <= 0.0 {
                                 continue;
