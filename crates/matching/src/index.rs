@@ -270,8 +270,6 @@ const SPELL_MAX_LEN: usize = 8;
 #[derive(Default)]
 struct Scratch {
     acc: Vec<f32>,
-    /// Per name: which query parts (the first 32) reached it on their own.
-    seen: Vec<u32>,
     stamp: Vec<u32>,
     touched: Vec<u32>,
     serial: u32,
@@ -906,20 +904,33 @@ impl Index {
             let n = self.names.len();
             if s.acc.len() < n {
                 s.acc.resize(n, 0.0);
-                s.seen.resize(n, 0);
                 s.stamp.resize(n, 0);
             }
             s.touched.clear();
+            // The query parts (the first 64) whose postings were walked on
+            // their own: they are first in `per_part`.
+            let mut alone = 0u64;
             for (k, (w, hits, joined, qi)) in per_part.iter().enumerate() {
                 if k > 0 && !s.touched.is_empty() && df(hits) > frequent {
                     continue;
                 }
-                let bit = if *qi < 32 { 1u32 << qi } else { 0 };
-                // A joined pair of query parts i, i + 1 (both below 32),
-                // and the weight each counts on its own.
-                let both = if *joined && *qi < 31 { 3u32 << qi } else { 0 };
-                let own = |k: usize| q.tokens.get(k).map_or(0.0, |t| t.weight.max(0.05));
-                let (own_first, own_second) = (own(*qi), own(*qi + 1));
+                if !*joined && *qi < 64 {
+                    alone |= 1 << qi;
+                }
+                // A joined pair of query parts i, i + 1: those of the two
+                // walked on their own, and the weight each counted.
+                let own = |k: usize| {
+                    if k < 64 && alone & (1 << k) != 0 {
+                        q.tokens.get(k).map_or(0.0, |t| t.weight.max(0.05))
+                    } else {
+                        0.0
+                    }
+                };
+                let (own_first, own_second) = if *joined {
+                    (own(*qi), own(*qi + 1))
+                } else {
+                    (0.0, 0.0)
+                };
                 s.serial = s.serial.wrapping_add(1);
                 if s.serial == 0 {
                     s.stamp.iter_mut().for_each(|x| *x = 0);
@@ -948,25 +959,27 @@ impl Index {
                         // its article joined counted the part they both
                         // resemble twice ("al" + "hmmad" / "ahmad").
                         let mut add = *w * sim;
-                        if both != 0 && s.seen[i] & both != 0 {
+                        if own_first + own_second > 0.0 {
                             // What each part brought: its weight times its
                             // best similarity to a part of this name (the
-                            // search put every such similarity in the memo).
-                            let seen = s.seen[i] >> qi;
+                            // search put every similarity at or above the
+                            // match level in the memo, and only those
+                            // reached the name).
+                            let n = &self.names[i];
                             let brought = |k: usize| {
-                                self.names[i]
-                                    .parts
+                                n.parts
                                     .iter()
+                                    .chain(n.pairs.iter())
                                     .filter(|&&p| p != NO_PART)
                                     .map(|&p| s.memo.get(p, k).0)
                                     .filter(|x| !x.is_nan())
                                     .fold(0.0f32, f32::max)
                             };
                             let mut credit = 0.0;
-                            if seen & 1 != 0 {
+                            if own_first > 0.0 {
                                 credit += own_first * brought(*qi);
                             }
-                            if seen & 2 != 0 {
+                            if own_second > 0.0 {
                                 credit += own_second * brought(*qi + 1);
                             }
                             add -= credit;
@@ -979,9 +992,6 @@ impl Index {
                             s.touched.push(id);
                         }
                         s.acc[i] += add;
-                        if !*joined {
-                            s.seen[i] |= bit;
-                        }
                     }
                 }
             }
@@ -994,12 +1004,9 @@ impl Index {
                 .filter(|&&id| s.acc[id as usize] >= floor && allowed(id))
                 .map(|&id| (s.acc[id as usize], id))
                 .collect();
-            let Scratch {
-                acc, seen, touched, ..
-            } = s;
+            let Scratch { acc, touched, .. } = s;
             for &id in touched.iter() {
                 acc[id as usize] = 0.0;
-                seen[id as usize] = 0;
             }
             if cands.len() > MAX_SCORED {
                 // Of names equally supported (a common part such as
