@@ -959,7 +959,8 @@ impl Index {
                         // its article joined counted the part they both
                         // resemble twice ("al" + "hmmad" / "ahmad").
                         let mut add = *w * sim;
-                        if own_first + own_second > 0.0 {
+                        // (A name no part has reached yet owes nothing.)
+                        if own_first + own_second > 0.0 && s.acc[i] > 0.0 {
                             // What each part brought: its weight times its
                             // best similarity to a part of this name (the
                             // search put every similarity at or above the
