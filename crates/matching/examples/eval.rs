@@ -6,6 +6,11 @@
 //!
 //! `--seed N` draws the regional variants and innocent names with another
 //! seed than the default 2026: a held-out set of the same kinds.
+//!
+//! recall@1 counts a query that is exactly another record's name (the
+//! same parts after normalization, in any order, legal forms aside) as
+//! found when that record comes first; "recall@1 strict" beside it
+//! counts the drawn record only (see `same_name` in `regional`).
 
 #[path = "common/mod.rs"]
 mod common;

@@ -186,6 +186,18 @@ fn tie_key(q: &PreparedName, n: &PreparedName) -> (usize, usize) {
     (unspelled, crossings)
 }
 
+/// One query part (or joined pair) in the candidate search: its weight,
+/// the vocabulary parts it matches with their similarity, whether it is
+/// a joined pair, and its position in the query.
+type PartHits = (f32, Vec<(u32, f32)>, bool, usize);
+
+/// A result before its explanation: final score, record, indexed name,
+/// reading of the query.
+type Scored = (f64, u32, u32, usize);
+
+/// Order among equal scores: parts of the matched name, then `tie_key`.
+type TieOrder = (usize, usize, usize);
+
 /// Weight of the query's parts that the index can find.
 fn query_weight(q: &PreparedName) -> f32 {
     q.tokens
@@ -816,7 +828,7 @@ impl Index {
         // Buffers come from the thread's scratch: on a dense list they hold
         // thousands of entries, and allocating them per query costs more
         // than filling them.
-        let mut per_part: Vec<(f32, Vec<(u32, f32)>, bool, usize)> = Vec::new();
+        let mut per_part: Vec<PartHits> = Vec::new();
         let mut reached = std::mem::take(&mut s.reached);
         // A title of the query is no support (its weight is a tenth of a
         // name's), and a common one ("Haji") would walk long posting lists.
@@ -1111,7 +1123,7 @@ impl Index {
                 }
             });
         }
-        let scored: Vec<(f64, u32, u32, usize)> = best
+        let scored: Vec<Scored> = best
             .into_iter()
             .filter_map(|(rec, (name_score, id, qr))| {
                 let (s, _) = secondary(pq, &self.records[rec as usize], name_score);
@@ -1135,7 +1147,7 @@ impl Index {
                 .filter(|t| t.weight > 0.0)
                 .count()
         };
-        let mut keyed: Vec<((usize, usize, usize), (f64, u32, u32, usize))> = scored
+        let mut keyed: Vec<(TieOrder, Scored)> = scored
             .into_iter()
             .map(|c| {
                 let tie = if c.0 > 0.0 {
@@ -1154,7 +1166,7 @@ impl Index {
                 .then_with(|| ka.cmp(kb))
                 .then(a.1.cmp(&b.1))
         });
-        let mut scored: Vec<(f64, u32, u32, usize)> = keyed.into_iter().map(|k| k.1).collect();
+        let mut scored: Vec<Scored> = keyed.into_iter().map(|k| k.1).collect();
         scored.truncate(opts.limit);
         scored
             .into_iter()
@@ -1601,7 +1613,10 @@ mod tests {
         let mut recs: Vec<Record> = (0..60)
             .map(|k| {
                 let given = format!("{}{}", a[k % 8], b[k / 8]);
-                person(&format!("XXi.{k}"), &[&format!("{given} Dostan Kemir Tarvi")])
+                person(
+                    &format!("XXi.{k}"),
+                    &[&format!("{given} Dostan Kemir Tarvi")],
+                )
             })
             .collect();
         recs.push(person("XXi.target", &["DOSTAN, Nurel Kemir"]));
