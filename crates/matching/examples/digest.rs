@@ -59,6 +59,10 @@ fn main() {
     }
     let index = Index::build(un);
     dump("un", &index, &qs);
+    // `0` synthetic names: the UN list only.
+    if n_synth == 0 {
+        return;
+    }
     let index = Index::build(synthetic_records(n_synth, 42));
     let qs = queries(index.records(), n_q, 9);
     dump("synthetic", &index, &qs);

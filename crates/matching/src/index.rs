@@ -129,6 +129,7 @@ fn index_tokens(p: &PreparedName) -> Vec<(crate::prepare::Token, usize, bool)> {
                         class: TokenClass::Word,
                         vowel_poor: pair.iter().any(|t| t.vowel_poor),
                         after_article: false,
+                        hyphen_next: false,
                         weight: 1.0,
                         omission: 1.0,
                     },
@@ -151,6 +152,51 @@ fn same_features(a: &crate::prepare::Token, b: &crate::prepare::Token) -> bool {
         && a.vowel_poor == b.vowel_poor
         && a.after_article == b.after_article
 }
+
+/// What breaks a tie between two names the query scores equally: how
+/// many words of either name (legal forms and titles included) the other
+/// does not spell, and how many pairs of the words it does spell
+/// stand in the other order. The score weighs neither (legal forms and
+/// order carry no identity), but when it cannot tell two names apart the
+/// one the query spells more of, in its order, is the closer reading:
+/// "VANTOR SHIPPING" is rather VANTOR X SHIPPING than VANTOR Y SHIPPING
+/// CO LTD, "OSMANI, Talib" rather OSMANI, Talib than Talib Osmani.
+fn tie_key(q: &PreparedName, n: &PreparedName) -> (usize, usize) {
+    let mut used = 0u64;
+    let mut at: Vec<usize> = Vec::with_capacity(n.tokens.len());
+    let mut unspelled = 0;
+    for t in &n.tokens {
+        match q
+            .tokens
+            .iter()
+            .enumerate()
+            .position(|(i, x)| i < 64 && used & (1 << i) == 0 && x.text == t.text)
+        {
+            Some(i) => {
+                used |= 1 << i;
+                at.push(i);
+            }
+            None => unspelled += 1,
+        }
+    }
+    unspelled += q.tokens.len() - used.count_ones() as usize;
+    let crossings = (0..at.len())
+        .map(|i| at[i + 1..].iter().filter(|&&j| j < at[i]).count())
+        .sum();
+    (unspelled, crossings)
+}
+
+/// One query part (or joined pair) in the candidate search: its weight,
+/// the vocabulary parts it matches with their similarity, whether it is
+/// a joined pair, and its position in the query.
+type PartHits = (f32, Vec<(u32, f32)>, bool, usize);
+
+/// A result before its explanation: final score, record, indexed name,
+/// reading of the query.
+type Scored = (f64, u32, u32, usize);
+
+/// Order among equal scores: parts of the matched name, then `tie_key`.
+type TieOrder = (usize, usize, usize);
 
 /// Weight of the query's parts that the index can find.
 fn query_weight(q: &PreparedName) -> f32 {
@@ -782,7 +828,7 @@ impl Index {
         // Buffers come from the thread's scratch: on a dense list they hold
         // thousands of entries, and allocating them per query costs more
         // than filling them.
-        let mut per_part: Vec<(f32, Vec<(u32, f32)>)> = Vec::new();
+        let mut per_part: Vec<PartHits> = Vec::new();
         let mut reached = std::mem::take(&mut s.reached);
         // A title of the query is no support (its weight is a tenth of a
         // name's), and a common one ("Haji") would walk long posting lists.
@@ -854,14 +900,17 @@ impl Index {
             } else {
                 q.tokens[i].weight
             };
-            per_part.push((w.max(0.05), hits));
+            per_part.push((w.max(0.05), hits, joined, i));
         }
         let df = |hits: &[(u32, f32)]| -> usize {
             hits.iter()
                 .map(|h| self.vocab[h.0 as usize].postings.len())
                 .sum()
         };
-        per_part.sort_by_key(|p| df(&p.1));
+        // The query's parts on their own first, then its joined pairs
+        // (which count only where the parts did not, below); each rarest
+        // first.
+        per_part.sort_by_key(|p| (p.2, df(&p.1)));
         let frequent = FREQUENT_MIN.max(self.names.len() / 500);
         {
             let n = self.names.len();
@@ -870,10 +919,30 @@ impl Index {
                 s.stamp.resize(n, 0);
             }
             s.touched.clear();
-            for (k, (w, hits)) in per_part.iter().enumerate() {
+            // The query parts (the first 64) whose postings were walked on
+            // their own: they are first in `per_part`.
+            let mut alone = 0u64;
+            for (k, (w, hits, joined, qi)) in per_part.iter().enumerate() {
                 if k > 0 && !s.touched.is_empty() && df(hits) > frequent {
-                    break;
+                    continue;
                 }
+                if !*joined && *qi < 64 {
+                    alone |= 1 << qi;
+                }
+                // A joined pair of query parts i, i + 1: those of the two
+                // walked on their own, and the weight each counted.
+                let own = |k: usize| {
+                    if k < 64 && alone & (1 << k) != 0 {
+                        q.tokens.get(k).map_or(0.0, |t| t.weight.max(0.05))
+                    } else {
+                        0.0
+                    }
+                };
+                let (own_first, own_second) = if *joined {
+                    (own(*qi), own(*qi + 1))
+                } else {
+                    (0.0, 0.0)
+                };
                 s.serial = s.serial.wrapping_add(1);
                 if s.serial == 0 {
                     s.stamp.iter_mut().for_each(|x| *x = 0);
@@ -888,11 +957,54 @@ impl Index {
                         if s.stamp[i] == serial {
                             continue;
                         }
+                        // Two query parts joined meet a list name in one
+                        // part ("ibrahimhassan") or in two it writes apart.
+                        // What the two query parts brought to this name on
+                        // their own already counts, and the joined pair
+                        // adds only what it explains beyond them:
+                        // counted twice, names that write the two side by
+                        // side crowded out of the names fully scored those
+                        // with the same parts further apart ("IBRAHIM, X
+                        // Hassan"), the first part alone made a joined
+                        // pair look alike ("ibrahim" + "hakkani" /
+                        // "ibrahim" + "hassan"), and a vowel-poor part and
+                        // its article joined counted the part they both
+                        // resemble twice ("al" + "hmmad" / "ahmad").
+                        let mut add = *w * sim;
+                        // (A name no part has reached yet owes nothing.)
+                        if own_first + own_second > 0.0 && s.acc[i] > 0.0 {
+                            // What each part brought: its weight times its
+                            // best similarity to a part of this name (the
+                            // search put every similarity at or above the
+                            // match level in the memo, and only those
+                            // reached the name).
+                            let n = &self.names[i];
+                            let brought = |k: usize| {
+                                n.parts
+                                    .iter()
+                                    .chain(n.pairs.iter())
+                                    .filter(|&&p| p != NO_PART)
+                                    .map(|&p| s.memo.get(p, k).0)
+                                    .filter(|x| !x.is_nan())
+                                    .fold(0.0f32, f32::max)
+                            };
+                            let mut credit = 0.0;
+                            if own_first > 0.0 {
+                                credit += own_first * brought(*qi);
+                            }
+                            if own_second > 0.0 {
+                                credit += own_second * brought(*qi + 1);
+                            }
+                            add -= credit;
+                            if add <= 0.0 {
+                                continue;
+                            }
+                        }
                         s.stamp[i] = serial;
                         if s.acc[i] == 0.0 {
                             s.touched.push(id);
                         }
-                        s.acc[i] += *w * sim;
+                        s.acc[i] += add;
                     }
                 }
             }
@@ -994,14 +1106,24 @@ impl Index {
                         self.is_weak(id),
                     );
                     let e = best.entry(n.record).or_insert((-1.0, id, qr));
-                    // On a tie the strong name is reported, not a weak alias.
-                    if sc > e.0 || (sc == e.0 && self.is_weak(e.1) && !self.is_weak(id)) {
+                    // On a tie the strong name is reported, not a weak alias;
+                    // of two strong ones, the closer spelling (`tie_key`).
+                    let closer = || {
+                        sc > 0.0
+                            && self.is_weak(e.1) == self.is_weak(id)
+                            && tie_key(qname, &n.prepared)
+                                < tie_key(pq.reading(e.2).0, &self.names[e.1 as usize].prepared)
+                    };
+                    if sc > e.0
+                        || (sc == e.0 && self.is_weak(e.1) && !self.is_weak(id))
+                        || (sc == e.0 && closer())
+                    {
                         *e = (sc, id, qr);
                     }
                 }
             });
         }
-        let mut scored: Vec<(f64, u32, u32, usize)> = best
+        let scored: Vec<Scored> = best
             .into_iter()
             .filter_map(|(rec, (name_score, id, qr))| {
                 let (s, _) = secondary(pq, &self.records[rec as usize], name_score);
@@ -1013,7 +1135,10 @@ impl Index {
         // its parts unexplained ("KOREA TRADING CORPORATION" is rather
         // KOREA X TRADING CORPORATION than KOREA X Y TRADING
         // CORPORATION, whose two generic words cost one part); then the
-        // list's order.
+        // one with fewer words (legal forms and titles included, which
+        // the score does not weigh) that the other name does not spell,
+        // then the one that keeps the query's order (`tie_key`);
+        // then the list's order.
         let parts = |id: u32| {
             self.names[id as usize]
                 .prepared
@@ -1022,12 +1147,26 @@ impl Index {
                 .filter(|t| t.weight > 0.0)
                 .count()
         };
-        scored.sort_by(|a, b| {
+        let mut keyed: Vec<(TieOrder, Scored)> = scored
+            .into_iter()
+            .map(|c| {
+                let tie = if c.0 > 0.0 {
+                    let (unspelled, crossings) =
+                        tie_key(pq.reading(c.3).0, &self.names[c.2 as usize].prepared);
+                    (parts(c.2), unspelled, crossings)
+                } else {
+                    (0, 0, 0)
+                };
+                (tie, c)
+            })
+            .collect();
+        keyed.sort_by(|(ka, a), (kb, b)| {
             b.0.partial_cmp(&a.0)
                 .unwrap_or(std::cmp::Ordering::Equal)
-                .then_with(|| parts(a.2).cmp(&parts(b.2)))
+                .then_with(|| ka.cmp(kb))
                 .then(a.1.cmp(&b.1))
         });
+        let mut scored: Vec<Scored> = keyed.into_iter().map(|k| k.1).collect();
         scored.truncate(opts.limit);
         scored
             .into_iter()
@@ -1395,6 +1534,63 @@ mod tests {
     }
 
     #[test]
+    fn of_equal_scores_the_name_the_query_spells_more_of_comes_first() {
+        let idx = Index::build(vec![
+            org("XXe.1", "VANTOR KELIM SHIPPING CO LTD"),
+            org("XXe.2", "VANTOR PASAR SHIPPING"),
+        ]);
+        let hits = idx
+            .screen(&Query::name("VANTOR SHIPPING"), &ScreenOptions::default())
+            .unwrap();
+        // Legal forms weigh nothing: the two names tie, and the list's
+        // order decided for the one with two more words unexplained.
+        assert_eq!(hits.len(), 2);
+        assert_eq!(hits[0].score, hits[1].score);
+        assert_eq!(hits[0].id, "XXe.2");
+        // A query that spells the legal form finds the name that has it.
+        let idx = Index::build(vec![
+            org("XXe.2", "VANTOR PASAR SHIPPING"),
+            org("XXe.1", "VANTOR KELIM SHIPPING CO LTD"),
+        ]);
+        let hits = idx
+            .screen(
+                &Query::name("VANTOR SHIPPING CO LTD"),
+                &ScreenOptions::default(),
+            )
+            .unwrap();
+        assert_eq!(hits[0].score, hits[1].score);
+        assert_eq!(hits[0].id, "XXe.1");
+    }
+
+    #[test]
+    fn of_equal_scores_the_name_in_the_query_order_comes_first() {
+        let idx = Index::build(vec![
+            person("XXi.1", &["Talib Nurlan Osmani"]),
+            person("XXi.2", &["Osmani Talib Nurlan", "Talib Osmani"]),
+        ]);
+        let hits = idx
+            .screen(
+                &Query::name("OSMANI, Talib Nurlan"),
+                &ScreenOptions::default(),
+            )
+            .unwrap();
+        // Order is no identity: both score 1.0, and the list's order
+        // decided for the name written the other way round.
+        assert_eq!(hits.len(), 2);
+        assert_eq!(hits[0].score, 1.0);
+        assert_eq!(hits[1].score, 1.0);
+        assert_eq!(hits[0].id, "XXi.2");
+        assert_eq!(hits[0].matched_name, "Osmani Talib Nurlan");
+        let hits = idx
+            .screen(
+                &Query::name("Talib Nurlan Osmani"),
+                &ScreenOptions::default(),
+            )
+            .unwrap();
+        assert_eq!(hits[0].id, "XXi.1");
+    }
+
+    #[test]
     fn a_generic_word_an_organization_query_leaves_out_costs_half() {
         // 0.667 before: "energy" cost a whole part.
         assert!(org_score("MERVANDO ENERGY COMPANY", "MERVANDO COMPANY") >= 0.75);
@@ -1402,6 +1598,33 @@ mod tests {
         assert!(org_score("MERVANDO KALVINO COMPANY", "MERVANDO COMPANY") < 0.7);
         // And a generic word only the query has is no omission of the list.
         assert!(org_score("MERVANDO LTD", "MERVANDO SYSTEMS LTD") < 0.7);
+    }
+
+    #[test]
+    fn a_joined_query_pair_adds_only_what_its_parts_did_not_reach() {
+        // 60 names write the query's two parts side by side, among other
+        // parts; the one that consists of them, apart, must still be
+        // among the names fully scored: the joined pair "dostankemir"
+        // gave the 60 double support.
+        let (a, b) = (
+            ["ba", "ke", "lo", "mi", "nu", "ra", "si", "to"],
+            ["dar", "lem", "rin", "sut", "vok", "zan", "gol", "pem"],
+        );
+        let mut recs: Vec<Record> = (0..60)
+            .map(|k| {
+                let given = format!("{}{}", a[k % 8], b[k / 8]);
+                person(
+                    &format!("XXi.{k}"),
+                    &[&format!("{given} Dostan Kemir Tarvi")],
+                )
+            })
+            .collect();
+        recs.push(person("XXi.target", &["DOSTAN, Nurel Kemir"]));
+        let idx = Index::build(recs);
+        let hits = idx
+            .screen(&Query::name("DOSTAN, Kemir"), &ScreenOptions::default())
+            .unwrap();
+        assert_eq!(hits.first().map(|h| h.id.as_str()), Some("XXi.target"));
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub struct Token {
     /// A vowel-poor word right after the article "al": its initial vowel
     /// may be unwritten too (الربی "al rbi" for al-Arabi).
     pub after_article: bool,
+    /// Written with a hyphen to the next part, as one compound name
+    /// ("KWANG-IL", "Jean-Marie"): see `score::LAMBDA_COMPOUND`.
+    pub hyphen_next: bool,
     /// How much the part counts in the score.
     pub weight: f32,
     /// How much of the usual cost a list name's part costs when the query
@@ -135,8 +138,10 @@ fn fold(raw: &str) -> String {
 /// Splits normalized text into raw words. Apostrophes are dropped inside a
 /// word (Qa'ida, Cho'ng, O'zbek); a period joins single letters (p.l.c.,
 /// L.L.C.) and separates otherwise; & is the word "and".
-fn split_words(text: &str) -> Vec<String> {
-    let mut words = Vec::new();
+/// The words of a name, each with whether a hyphen joins it to the next
+/// ("Kwang-il": kwang joined, il not).
+fn split_words(text: &str) -> Vec<(String, bool)> {
+    let mut words: Vec<(String, bool)> = Vec::new();
     let mut cur = String::new();
     let chars: Vec<char> = text.chars().collect();
     // Letters since the word began or since a joining period.
@@ -152,20 +157,22 @@ fn split_words(text: &str) -> Vec<String> {
             '.' if seg == 1 && chars.get(i + 1).is_some_and(|n| n.is_alphabetic()) => seg = 0,
             '&' => {
                 if !cur.is_empty() {
-                    words.push(std::mem::take(&mut cur));
+                    words.push((std::mem::take(&mut cur), false));
                 }
-                words.push("and".to_string());
+                words.push(("and".to_string(), false));
             }
             _ => {
                 if !cur.is_empty() {
-                    words.push(std::mem::take(&mut cur));
+                    let hyphen = matches!(c, '-' | '‐' | '‑')
+                        && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+                    words.push((std::mem::take(&mut cur), hyphen));
                 }
                 seg = 0;
             }
         }
     }
     if !cur.is_empty() {
-        words.push(cur);
+        words.push((cur, false));
     }
     words
 }
@@ -673,9 +680,18 @@ fn prepare_reading_with(
     let script = detect_script(&text).dominant;
     let mut readings = Vec::new();
     let mut parts: Vec<(String, bool)> = Vec::new();
-    for w in split_words(&text) {
+    // Per part: a hyphen joins it to the next (the last part a word is
+    // read as carries its word's hyphen).
+    let mut hyphens: Vec<bool> = Vec::new();
+    for (w, hyphen) in split_words(&text) {
+        let before = parts.len();
         parts.extend(read_word(&w, ctx, &mut readings));
+        hyphens.resize(parts.len(), false);
+        if parts.len() > before {
+            hyphens[parts.len() - 1] = hyphen;
+        }
     }
+    let read = parts.len();
     fold_legal_phrases(&mut parts);
     let mut texts: Vec<String> = parts.iter().map(|p| p.0.clone()).collect();
     if numbers {
@@ -690,6 +706,11 @@ fn prepare_reading_with(
         }
     }
     fold_compounds(&mut parts);
+    // Where folding merged parts, which part a hyphen followed is not
+    // kept: no compound then.
+    if parts.len() != read {
+        hyphens.clear();
+    }
     // A part written twice is kept: "Matuq Matuq" stands for "Matuq
     // Mohammed Matuq", and "Sergey Sergey Shoigu" still matches "Sergey
     // Shoigu" with one part only one side has.
@@ -731,6 +752,7 @@ fn prepare_reading_with(
                 class,
                 vowel_poor: vp,
                 after_article: false,
+                hyphen_next: hyphens.get(i).copied().unwrap_or(false),
             }
         })
         .collect();
@@ -798,6 +820,16 @@ mod tests {
         assert_eq!(latin("Abdel Rahman"), "abdul rahman");
         assert_eq!(latin("Abd Allah"), "abdullah");
         assert_eq!(latin("Abdullah"), "abdullah");
+    }
+
+    #[test]
+    fn a_hyphen_between_two_words_marks_a_compound() {
+        let p = prepare("Tong-sol PAK", false).unwrap();
+        let h: Vec<bool> = p.tokens.iter().map(|t| t.hyphen_next).collect();
+        assert_eq!(h, [true, false, false]);
+        // A trailing hyphen, or one before a space, joins nothing.
+        let p = prepare("Tong- sol PAK-", false).unwrap();
+        assert!(p.tokens.iter().all(|t| !t.hyphen_next));
     }
 
     #[test]

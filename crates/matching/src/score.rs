@@ -102,6 +102,12 @@ const LAMBDA_NAME_PREFIX: f32 = 0.7;
 /// Factor on the cost of a part only one side has when it stands before
 /// the first or after the last part that pairs (see `compare_core`).
 const LAMBDA_EDGE: f32 = 1.3;
+/// Factor on the cost of the first half of a hyphen-joined compound that
+/// the query leaves out while the second half pairs: a compound is one
+/// name ("Kwang-il"), and a document that writes only its second half is
+/// rarer than one that leaves out a whole middle name ("KIM IL" is rather
+/// KIM X IL than KIM KWANG-IL).
+const LAMBDA_COMPOUND: f32 = 2.0;
 /// Longest part whose adjacent transposition counts as half an edit.
 const SHORT_TRANSPOSED: usize = 4;
 /// Shortest cut-off part treated as a prefix.
@@ -1434,6 +1440,18 @@ fn compare_core(
             den += lambda * ta[i].weight;
         }
     }
+    // The first half of a hyphen-joined compound of two name words (not
+    // an article: "al-Imam"), whose second half pairs. Only the first: a
+    // compound given name is often shortened to its first half (Ilie for
+    // Ilie-Gabriel, Jean for Jean-Marie), rarely to its second.
+    let word = |k: usize| tb[k].class == TokenClass::Word;
+    let half_compound = |j: usize| {
+        tb[j].hyphen_next
+            && j + 1 < tb.len()
+            && word(j)
+            && word(j + 1)
+            && used_b & (1 << (j + 1)) != 0
+    };
     for &j in extra_b.iter() {
         if repeats_a_paired_neighbour(tb, j, used_b) {
             continue;
@@ -1441,7 +1459,12 @@ fn compare_core(
         den += if opens_matched_word(tb, j, used_b, ta, pairs, false) {
             LAMBDA_NAME_PREFIX
         } else {
-            lambda * tb[j].weight * tb[j].omission * edge(j, first_b, last_b)
+            let compound = if half_compound(j) {
+                LAMBDA_COMPOUND
+            } else {
+                1.0
+            };
+            lambda * tb[j].weight * tb[j].omission * edge(j, first_b, last_b) * compound
         };
     }
     let mut score = if den > 0.0 { num / den } else { 0.0 };
@@ -1496,6 +1519,26 @@ mod tests {
         let pa = prepare(a, false).unwrap();
         let pb = prepare(b, false).unwrap();
         compare_prepared(&pa, &pb, false).score
+    }
+
+    #[test]
+    fn leaving_out_the_first_half_of_a_hyphenated_compound_costs_more() {
+        // "Pak Sol" is rather Pak Tong Sol (a middle name left out) than
+        // Pak Tong-sol (one given name, of which only the second half).
+        let apart = s("Pak Sol", "Pak Tong Sol");
+        let compound = s("Pak Sol", "Pak Tong-sol");
+        assert!(compound < apart, "{compound} {apart}");
+        // The first half kept is a usual short form (Marel for
+        // Marel-Tobin): no extra cost.
+        assert_eq!(
+            s("Marel Vostani", "Marel-Tobin Vostani"),
+            s("Marel Vostani", "Marel Tobin Vostani")
+        );
+        // An article joined by a hyphen is no compound name.
+        assert_eq!(
+            s("Tarik Sudani", "Tarik al-Sudani"),
+            s("Tarik Sudani", "Tarik al Sudani")
+        );
     }
 
     #[test]
