@@ -1474,6 +1474,20 @@ async fn a_full_round_through_the_pages_propose_hold_lift_concur_and_adopt(app: 
         3,
         "each recorded decision is kept with its signature"
     );
+    // Notices say who acted; the proposer is not told of its own proposal.
+    let sec = app.sign_in("sec").await;
+    let inbox = app.get(&sec, "/notifications").await.text().await.unwrap();
+    assert!(inbox.contains("Kyrgyzstan concurred."), "{inbox}");
+    assert!(inbox.contains("Kyrgyzstan placed a hold."), "{inbox}");
+    let inbox = app
+        .get(&sec, "/notifications?lang=ru")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(inbox.contains("Кыргызстан: согласие."), "{inbox}");
+    let inbox = app.get(&kaz, "/notifications").await.text().await.unwrap();
+    assert!(!inbox.contains("A proposal was opened"), "{inbox}");
 
     let proposal = app.store.proposal(id).await.unwrap();
     app.store
@@ -3664,6 +3678,11 @@ async fn signed_in_answers_are_never_cached_and_https_is_required_with_secure_co
     let r = app.get(&b, "/static/accord.css").await;
     assert_eq!(cache(&r).as_deref(), Some("public, max-age=3600"));
     assert_eq!(r.headers()["strict-transport-security"], hsts);
+    // Browsers ask for /favicon.ico by themselves (the API docs page too).
+    let r = app.get(&b, "/favicon.ico").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()[CONTENT_TYPE], "image/svg+xml");
+    assert_eq!(cache(&r).as_deref(), Some("public, max-age=3600"));
 
     // Signed in by token, and a token refused before any handler runs.
     let token = app.api_token("kaz.admin").await;

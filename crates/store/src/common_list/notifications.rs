@@ -282,6 +282,18 @@ pub(crate) async fn store_notices(
             "what": notice.what,
         });
         for recipient in audience(proposal, notice.audience) {
+            // A member is not told of the proposal it has just made itself.
+            if let (
+                accord_procedure::Happened::Opened {
+                    by: accord_procedure::Actor::Member { code, .. },
+                    ..
+                },
+                Recipient::Member(to),
+            ) = (&notice.what, &recipient)
+                && code.as_str() == to.as_str()
+            {
+                continue;
+            }
             insert(
                 tx,
                 &recipient,

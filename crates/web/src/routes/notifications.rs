@@ -39,7 +39,48 @@ fn recipient(ctx: &Ctx) -> Result<Recipient, WebError> {
         .ok_or(WebError::Forbidden)
 }
 
-fn text(l: Lang, n: &Notification) -> &'static str {
+/// Member names by code, in the reader's language, for notices that name
+/// the state that acted.
+type MemberNames = std::collections::BTreeMap<String, String>;
+
+async fn member_names(state: &AppState, l: Lang) -> Result<MemberNames, WebError> {
+    Ok(state
+        .store
+        .members()
+        .await?
+        .into_iter()
+        .map(|m| {
+            let name = match l {
+                Lang::Ru if !m.name_ru.is_empty() => m.name_ru,
+                _ => m.name,
+            };
+            (m.code.as_str().to_string(), name)
+        })
+        .collect())
+}
+
+/// What a notice says. One that reports a state's own position names the
+/// state (such a notice reaches only those who may see positions, see
+/// `accord_procedure::notices_for`).
+fn text(l: Lang, n: &Notification, names: &MemberNames) -> String {
+    let by = n.params["what"]["by"].as_str();
+    let named = match n.kind.as_str() {
+        "concurred" => Some("notice.concurred_by"),
+        "objected" => Some("notice.objected_by"),
+        "hold_placed" => Some("notice.hold_placed_by"),
+        "hold_extended" => Some("notice.hold_extended_by"),
+        "hold_lifted" => Some("notice.hold_lifted_by"),
+        "hold_lapsed" => Some("notice.hold_lapsed_by"),
+        _ => None,
+    };
+    if let (Some(key), Some(code)) = (named, by) {
+        let member = names.get(code).map_or(code, String::as_str);
+        return l.tf(key, &[("member", member)]);
+    }
+    generic_text(l, n).to_string()
+}
+
+fn generic_text(l: Lang, n: &Notification) -> &'static str {
     match n.kind.as_str() {
         "opened" => l.t("notice.opened"),
         "concurred" => l.t("notice.concurred"),
@@ -85,6 +126,14 @@ pub async fn page_handler(
     }
     let unread = state.store.unread_notifications(&who, user).await?;
     let l = ctx.lang;
+    let names = member_names(&state, l).await?;
+    let rounds: std::collections::BTreeMap<String, String> = state
+        .store
+        .plan_rounds()
+        .await?
+        .into_iter()
+        .map(|r| (r.round.id.as_str().to_string(), r.round.name.clone()))
+        .collect();
     Ok(page(
         &ctx,
         l.t("notice.title"),
@@ -101,12 +150,13 @@ pub async fn page_handler(
                     tbody { @for (n, item) in &list {
                         tr {
                             td { (format_ms(n.created_at)) @if n.read_at.is_none() { " " span.badge.warn { (l.t("notice.new")) } } }
-                            td { @if let Some(p) = n.proposal_id { a href={ "/proposals/" (p) } { (text(l, n)) } }
-                                 @else if let Some(r) = &n.round { a href={ "/rounds/" (r) } { (text(l, n)) } }
-                                 @else if let Some(i) = item { a href=(i.url) { (text(l, n)) } }
-                                 @else { (text(l, n)) }
+                            td { @if let Some(p) = n.proposal_id { a href={ "/proposals/" (p) } { (text(l, n, &names)) } }
+                                 @else if let Some(r) = &n.round { a href={ "/rounds/" (r) } { (text(l, n, &names)) } }
+                                 @else if let Some(i) = item { a href=(i.url) { (text(l, n, &names)) } }
+                                 @else { (text(l, n, &names)) }
                                  @if let Some(note) = n.params.get("note").and_then(|v| v.as_str()) { br; small { (l.t("notice.library_note")) ": " (note) } } }
                             td { @if let Some(s) = &n.subject { code { (s) } }
+                                 @else if let Some(r) = &n.round { (rounds.get(r).map_or(r.as_str(), String::as_str)) }
                                  @else if let Some(i) = item { (i.title) }
                                  @else if n.library_item.is_some() { span.muted { (l.t("notice.library_item_hidden")) } } }
                         }
