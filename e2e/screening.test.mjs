@@ -91,7 +91,7 @@ describe('screening', () => {
     const saved = join(dir, 'results.csv');
     await file.saveAs(saved);
     const out = readFileSync(saved, 'utf8');
-    assert.ok(out.startsWith('id,name,rank,match_id'), out);
+    assert.ok(out.startsWith('\ufeffid,name,rank,match_id'), out);
     assert.ok(out.includes('TAi.005') && out.includes('IQi.016'), out);
     assert.ok(out.split('\n').some((l) => l.startsWith('3,Jane Doe,,,')), out);
     const summary = await page.locator('.notice').first().innerText();

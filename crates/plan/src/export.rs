@@ -8,12 +8,13 @@
 //! for one viewer already.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use crate::framework::Catalogue;
+use crate::ids::UserId;
 use crate::progress::Matrix;
 use crate::report::{Report, format_number};
-use crate::serde_time::format_instant;
 use accord_core::Principal;
 
 /// Prefixes `'` to a field a spreadsheet would read as a formula (the
@@ -120,13 +121,16 @@ pub const REPORT_COLUMNS: [&str; 17] = [
     "submitted_at",
 ];
 
-/// Every report version `viewer` may read, one row each. Lists inside a
-/// field are separated by " | ".
+/// Every report version `viewer` may read, one row each, for a spreadsheet:
+/// people by user name (`names`; an id without a name is written as is),
+/// times to the minute in UTC. Lists inside a field are separated by " | ".
 pub fn write_reports_csv<W: Write>(
     out: W,
     reports: &[Report],
     viewer: &Principal,
+    names: &BTreeMap<UserId, String>,
 ) -> Result<(), csv::Error> {
+    let name = |id: &UserId| names.get(id).cloned().unwrap_or_else(|| id.to_string());
     let mut w = csv::Writer::from_writer(out);
     write_row(&mut w, REPORT_COLUMNS)?;
     for r in reports {
@@ -154,15 +158,15 @@ pub fn write_reports_csv<W: Write>(
                     join(c.evidence.iter().map(|e| e.display()).collect()),
                     join(c.agencies.clone()),
                     join(c.civil_society_partners.clone()),
-                    join(v.drafted_by.iter().map(|u| u.to_string()).collect()),
-                    format_instant(v.updated_at),
+                    join(v.drafted_by.iter().map(name).collect()),
+                    minute(v.updated_at),
                     v.submitted
                         .as_ref()
-                        .map(|s| s.by.to_string())
+                        .map(|s| name(&s.by))
                         .unwrap_or_default(),
                     v.submitted
                         .as_ref()
-                        .map(|s| format_instant(s.at))
+                        .map(|s| minute(s.at))
                         .unwrap_or_default(),
                 ],
             )?;
@@ -170,6 +174,20 @@ pub fn write_reports_csv<W: Write>(
     }
     w.flush()?;
     Ok(())
+}
+
+/// A time as a spreadsheet reads it: `2026-12-04 02:13` (UTC, to the
+/// minute; a report's time is not meaningful to the nanosecond).
+fn minute(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
 }
 
 /// [`write_matrix_csv`] into a string.
@@ -187,9 +205,13 @@ pub fn matrix_long_csv(m: &Matrix, catalogue: &Catalogue) -> String {
 }
 
 /// [`write_reports_csv`] into a string.
-pub fn reports_csv(reports: &[Report], viewer: &Principal) -> String {
+pub fn reports_csv(
+    reports: &[Report],
+    viewer: &Principal,
+    names: &BTreeMap<UserId, String>,
+) -> String {
     let mut buf = Vec::new();
-    write_reports_csv(&mut buf, reports, viewer).expect("writing to memory");
+    write_reports_csv(&mut buf, reports, viewer, names).expect("writing to memory");
     String::from_utf8(buf).expect("CSV of UTF-8 fields")
 }
 
@@ -289,12 +311,32 @@ mod tests {
             .unwrap();
         let red = submitted_by(&r, "KGZ", &step(1), ReportStatus::Planned, Tlp::Red);
         let usa = member_viewer("USA", MemberKind::PartnerState);
-        let text = reports_csv(&[green.clone(), red.clone()], &usa);
+        let text = reports_csv(&[green.clone(), red.clone()], &usa, &BTreeMap::new());
         assert!(!text.contains("KGZ"));
         assert!(text.contains("'=HYPERLINK"));
         assert!(text.contains("people trained: 120 people"));
         assert_eq!(text.lines().count(), 3, "{text}");
-        let sec = reports_csv(&[green, red], &secretariat());
+        let sec = reports_csv(&[green.clone(), red], &secretariat(), &BTreeMap::new());
         assert!(sec.contains("KGZ"));
+        // People by name, times to the minute.
+        let user = green.latest().drafted_by[0];
+        let names = BTreeMap::from([(user, "kaz.analyst".to_string())]);
+        let text = reports_csv(&[green], &usa, &names);
+        let row = text.lines().last().unwrap();
+        assert!(row.contains("kaz.analyst"), "{row}");
+        assert!(has_minute_cell(row), "a YYYY-MM-DD HH:MM time in {row}");
+    }
+
+    /// Whether a cell of `row` is a time to the minute (`2026-12-04 02:13`).
+    fn has_minute_cell(row: &str) -> bool {
+        row.split(',').any(|cell| {
+            let b = cell.as_bytes();
+            b.len() == 16
+                && b[4] == b'-'
+                && b[7] == b'-'
+                && b[10] == b' '
+                && b[13] == b':'
+                && cell.chars().filter(char::is_ascii_digit).count() == 12
+        })
     }
 }

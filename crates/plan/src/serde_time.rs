@@ -11,10 +11,6 @@ use time::{Date, OffsetDateTime};
 
 pub(crate) const DATE: &[BorrowedFormatItem<'_>] = format_description!("[year]-[month]-[day]");
 
-pub(crate) fn format_instant(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
-}
-
 // `date` (with `date::option` for optional fields) writes and reads
 // `2015-09-29`; instants use `time::serde::rfc3339` directly.
 time::serde::format_description!(pub date, Date, "[year]-[month]-[day]");

@@ -161,9 +161,38 @@ pub fn attachment(file_name: &str, content_type: &str, bytes: Vec<u8>) -> Respon
     response
 }
 
+/// A CSV export as a download. For a person (a page's link) it starts with
+/// a UTF-8 byte-order mark: without one, Excel opens UTF-8 as the system's
+/// legacy code page and shows Cyrillic and Arabic as mojibake. Machines
+/// (the `/api/` routes) get the bytes without it.
+pub fn csv_download(request_path: &str, file_name: &str, body: String) -> Response {
+    let for_machines = crate::error::is_api_path(request_path);
+    let mut bytes = Vec::with_capacity(body.len() + 3);
+    if !for_machines {
+        bytes.extend_from_slice(b"\xEF\xBB\xBF");
+    }
+    bytes.extend_from_slice(body.as_bytes());
+    attachment(file_name, "text/csv; charset=utf-8", bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn csv_for_people_starts_with_a_byte_order_mark_and_for_machines_not() {
+        for (path, expected) in [
+            ("/programmes.csv", b"\xEF\xBB\xBFa,b\n".as_slice()),
+            ("/api/programmes.csv", b"a,b\n".as_slice()),
+        ] {
+            let r = csv_download(path, "x.csv", "a,b\n".into());
+            assert_eq!(r.headers()[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+            let body = axum::body::to_bytes(r.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            assert_eq!(body.as_ref(), expected, "{path}");
+        }
+    }
 
     #[test]
     fn only_documents_and_images_are_allowed_whatever_the_case() {

@@ -2996,7 +2996,7 @@ async fn a_reporting_round_from_opening_to_the_matrix_the_chart_and_the_csv(app:
         .await
         .unwrap();
     assert!(
-        csv.starts_with("member,astana2015.step.1,astana2015.step.2"),
+        csv.starts_with("\u{feff}member,astana2015.step.1,astana2015.step.2"),
         "{csv}"
     );
     assert!(csv.contains("KAZ,implemented,not_yet_reported"), "{csv}");

@@ -459,11 +459,8 @@ pub async fn export_csv(
             serde_json::json!({ "format": "csv", "q": params.q }),
         )
         .await?;
-    Ok(crate::files::attachment(
-        "library.csv",
-        "text/csv; charset=utf-8",
-        bytes,
-    ))
+    let text = String::from_utf8(bytes).map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(crate::files::csv_download(&ctx.path, "library.csv", text))
 }
 
 /// The ids of the items an export of `params` holds, in the search's

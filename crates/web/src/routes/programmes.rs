@@ -1563,10 +1563,6 @@ pub async fn api_correct_period(
 
 // ---- CSV ----
 
-fn csv_response(name: &str, body: String) -> Response {
-    crate::files::attachment(name, "text/csv; charset=utf-8", body.into_bytes())
-}
-
 pub async fn programmes_csv(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -1577,7 +1573,11 @@ pub async fn programmes_csv(
         .into_iter()
         .filter(|p| filter.keeps(p))
         .collect();
-    Ok(csv_response("programmes.csv", csv::programmes_csv(&ps)))
+    Ok(crate::files::csv_download(
+        &ctx.path,
+        "programmes.csv",
+        csv::programmes_csv(&ps),
+    ))
 }
 
 pub async fn periods_csv(
@@ -1590,7 +1590,11 @@ pub async fn periods_csv(
         .into_iter()
         .filter(|p| filter.keeps(p))
         .collect();
-    Ok(csv_response("indicator-periods.csv", csv::periods_csv(&ps)))
+    Ok(crate::files::csv_download(
+        &ctx.path,
+        "indicator-periods.csv",
+        csv::periods_csv(&ps),
+    ))
 }
 
 // ---- IATI ----

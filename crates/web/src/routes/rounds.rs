@@ -705,24 +705,6 @@ pub async fn summary_page(
     ))
 }
 
-fn csv_response(body: String, file_name: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                crate::files::content_disposition(file_name)
-                    .to_str()
-                    .unwrap_or("attachment")
-                    .to_string(),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 fn svg_response(body: String) -> Response {
     (
         [
@@ -749,7 +731,22 @@ pub async fn matrix_csv(
         ),
         _ => return Err(Invalid::field("layout", "must be wide or long").into()),
     };
-    Ok(csv_response(body, &format!("{}-{name}.csv", v.round().id)))
+    Ok(crate::files::csv_download(
+        &ctx.path,
+        &format!("{}-{name}.csv", v.round().id),
+        body,
+    ))
+}
+
+/// User names by id, for exports that name people.
+async fn user_names(state: &AppState) -> Result<std::collections::BTreeMap<i64, String>, WebError> {
+    Ok(state
+        .store
+        .users(None)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.username.as_str().to_string()))
+        .collect())
 }
 
 /// Every report version of the round the reader may see (drafts only for
@@ -766,9 +763,10 @@ pub async fn reports_csv(
         .filter(|r| r.round == v.round().id)
         .cloned()
         .collect();
-    Ok(csv_response(
-        export::reports_csv(&mine, &v.viewer),
+    Ok(crate::files::csv_download(
+        &ctx.path,
         &format!("{}-reports.csv", v.round().id),
+        export::reports_csv(&mine, &v.viewer, &user_names(&state).await?),
     ))
 }
 

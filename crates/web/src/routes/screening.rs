@@ -1021,15 +1021,9 @@ pub async fn job_result(
         .store
         .screening_job_result(&id, ctx.user()?.id)
         .await?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                "attachment; filename=\"screening-results.csv\"",
-            ),
-        ],
+    Ok(crate::files::csv_download(
+        &ctx.path,
+        "screening-results.csv",
         csv,
-    )
-        .into_response())
+    ))
 }
