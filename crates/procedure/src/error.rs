@@ -7,6 +7,19 @@ use crate::member::MemberCode;
 use crate::proposal::{ProposalKind, SubjectRef};
 use crate::rule::RuleError;
 
+/// A time in a message as people read it: `2026-12-04 02:13 UTC`.
+fn minute(t: &OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ProcedureError {
     #[error("the procedure's rule cannot be used: {0}")]
@@ -18,7 +31,8 @@ pub enum ProcedureError {
     #[error("no member may decide under this rule, so nothing can be proposed")]
     NoDeciders,
     #[error(
-        "a proposal on {subject} is already pending (opened {opened_at}); wait for it or withdraw it"
+        "a proposal on {subject} is already pending (opened {}); wait for it or withdraw it",
+        minute(opened_at)
     )]
     SubjectAlreadyPending {
         subject: SubjectRef,
@@ -35,7 +49,10 @@ pub enum ProcedureError {
         member: MemberCode,
         position: &'static str,
     },
-    #[error("the decision period ended at {deadline}; positions can no longer be taken")]
+    #[error(
+        "the decision period ended at {}; positions can no longer be taken",
+        minute(deadline)
+    )]
     DeadlinePassed { deadline: OffsetDateTime },
     #[error("the proposal is already {status}")]
     ProposalClosed { status: &'static str },
@@ -55,4 +72,20 @@ pub enum ProcedureError {
     NotAllowedToWithdraw,
     #[error("only the secretariat may record that {what}")]
     SecretariatOnly { what: &'static str },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_in_refusals_read_to_the_minute_in_utc() {
+        let e = ProcedureError::DeadlinePassed {
+            deadline: time::macros::datetime!(2026-12-04 07:13:34.5 +05:00),
+        };
+        assert_eq!(
+            e.to_string(),
+            "the decision period ended at 2026-12-04 02:13 UTC; positions can no longer be taken"
+        );
+    }
 }

@@ -946,6 +946,27 @@ async fn a_listed_entry_is_delisted_by_a_proposal_and_leaves_the_next_version(ap
         StatusCode::CONFLICT,
         "one pending proposal per subject"
     );
+    // On the page the refusal is said on the form, in the reader's
+    // language, with what was typed kept.
+    let b = app.sign_in("kaz.admin").await;
+    let fields = [
+        ("kind", "amend"),
+        ("subject", "ACL-0001"),
+        ("subject_kind", "organization"),
+        ("name", "Renamed on the page"),
+        ("statement_of_case", "x"),
+        ("narrative_summary", "y"),
+    ];
+    for (path, words) in [
+        ("/proposals/new", "is already pending"),
+        ("/proposals/new?lang=ru", "уже рассматривается"),
+    ] {
+        let r = app.post_form(&b, path, &fields).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains(words), "{page}");
+        assert!(page.contains(r#"value="Renamed on the page""#), "{page}");
+    }
 
     let pending = app
         .store

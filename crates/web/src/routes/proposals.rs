@@ -358,6 +358,12 @@ pub async fn create_from_form(
         Err(accord_store::StoreError::Invalid(invalid)) => {
             Ok(rejected(&form_field_errors(invalid)))
         }
+        // A procedure refusal (the subject already pending, a rule that does
+        // not let this member propose) is said on the form, with what was
+        // typed, not on an error page that loses it.
+        Err(accord_store::StoreError::Conflict(why)) => {
+            Ok(rejected(&Invalid::field("subject", why)))
+        }
         Err(e) => Err(e.into()),
     }
 }
