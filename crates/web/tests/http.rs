@@ -3391,6 +3391,19 @@ async fn separation_of_duties_and_strategies_over_http(app: &TestApp) {
     let r = submit(admin.clone()).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     assert!(r.text().await.unwrap().contains("separation of duties"));
+    // The page offers the administrator no Submit button it would refuse,
+    // and says who submits; once a colleague edited, the button is there.
+    let page_path = "/rounds/2026-sod/reports/KAZ/astana2015.step.2";
+    let kaz = app.sign_in("kaz.admin").await;
+    let page = app.get(&kaz, page_path).await.text().await.unwrap();
+    assert!(
+        !page.contains(&format!(r#"action="{page_path}/submit""#)),
+        "{page}"
+    );
+    assert!(
+        page.contains("another administrator of your state submits it"),
+        "{page}"
+    );
     assert_eq!(
         submit(analyst.clone()).await.status(),
         StatusCode::FORBIDDEN,
@@ -3399,6 +3412,15 @@ async fn separation_of_duties_and_strategies_over_http(app: &TestApp) {
     assert_eq!(
         put_report(app, &analyst, at, &body).await.status(),
         StatusCode::OK
+    );
+    let page = app.get(&kaz, page_path).await.text().await.unwrap();
+    assert!(
+        page.contains(&format!(r#"action="{page_path}/submit""#)),
+        "{page}"
+    );
+    assert!(
+        !page.contains("another administrator of your state submits it"),
+        "{page}"
     );
     assert_eq!(submit(admin.clone()).await.status(), StatusCode::OK);
 

@@ -378,7 +378,7 @@ async fn render_page(
         },
     )
     .is_ok();
-    let may_submit = accord_core::authorize(
+    let may_submit_role = accord_core::authorize(
         &ctx.principal,
         &Action::SubmitReport {
             member: t.member.clone(),
@@ -388,6 +388,18 @@ async fn render_page(
     let open = t.round.is_open(now);
     let revision = record.map_or(0, |r| r.revision);
     let draft = report.and_then(|r| r.draft_version());
+    // The Submit button only for whom the rule lets submit this draft: an
+    // administrator who wrote its last change may not (separation of
+    // duties, when the member has another user who drafts); they are told
+    // who may.
+    let four_eyes = match draft {
+        Some(d) if may_submit_role => {
+            let drafters = state.store.plan_member_drafters(&t.member).await?;
+            accord_plan::can_submit(&ctx.principal, &t.member, d.last_editor(), drafters).err()
+        }
+        _ => None,
+    };
+    let may_submit = may_submit_role && four_eyes.is_none();
     let submitted = report.and_then(|r| r.latest_submitted());
     let editor = if !may_draft || !open {
         html! {}
@@ -431,6 +443,9 @@ async fn render_page(
                 }
             }
             @for v in versions.iter().rev() { (version_view(l, t, v, &names)) }
+            @if may_submit_role && open && matches!(four_eyes, Some(accord_plan::PlanError::SeparationOfDuties)) {
+                p.notice { (l.t("reports.another_must_submit")) }
+            }
             @if may_submit && open && draft.is_some() {
                 form.actions method="post" action={ (url(t)) "/submit" } {
                     (csrf_field(ctx))
