@@ -109,7 +109,7 @@ pub async fn run(args: &ScreenArgs, file: &crate::config::FileConfig) -> anyhow:
     // format is told from its bytes (see accord_screening::table).
     let bytes = std::fs::read(input_path)
         .with_context(|| format!("cannot read {}", input_path.display()))?;
-    let table = accord_screening::read_table(&bytes)
+    let table = accord_screening::read_table(&bytes, accord_screening::table::MAX_SHEET_ROWS)
         .with_context(|| format!("cannot read {} as a table", input_path.display()))?;
     drop(bytes);
     let total = table.text.lines().count().saturating_sub(1) as u64;

@@ -42,6 +42,12 @@ pub enum PlanError {
         "round {round} cannot be cancelled: {count} report version(s) were submitted in it; reports on the record stay"
     )]
     ReportsSubmitted { round: RoundId, count: usize },
+    /// Cancelling undoes a round opened by mistake; a round whose deadline
+    /// has passed is the record of who reported and who did not.
+    #[error(
+        "round {round} can no longer be cancelled: its deadline has passed, and who did not report in it stays on the record"
+    )]
+    CancelAfterDeadline { round: RoundId },
     #[error("a user of {user_member} cannot act on a report of {report_member}")]
     OtherMember {
         user_member: String,

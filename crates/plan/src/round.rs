@@ -85,6 +85,11 @@ impl ReportingRound {
     ) -> Result<ReportingRound, PlanError> {
         can_manage_rounds(actor)?;
         self.not_cancelled()?;
+        if !self.is_open(now) {
+            return Err(PlanError::CancelAfterDeadline {
+                round: self.id.clone(),
+            });
+        }
         if submitted_reports > 0 {
             return Err(PlanError::ReportsSubmitted {
                 round: self.id.clone(),
@@ -396,6 +401,13 @@ mod tests {
             Err(PlanError::ReportsSubmitted {
                 round: r.id.clone(),
                 count: 2
+            })
+        );
+        // Past its deadline, the round is the record of who did not report.
+        assert_eq!(
+            r.cancel(&secretariat(), 0, r.deadline + time::Duration::seconds(1)),
+            Err(PlanError::CancelAfterDeadline {
+                round: r.id.clone()
             })
         );
         let cancelled = r.cancel(&secretariat(), 0, now).unwrap();

@@ -192,7 +192,8 @@ fn a_windows_1251_file_with_semicolons_is_screened_as_the_spreadsheet_saved_it()
         "{r:?}"
     );
 
-    let table = accord_screening::read_table(&bytes).unwrap();
+    let table =
+        accord_screening::read_table(&bytes, accord_screening::table::MAX_SHEET_ROWS).unwrap();
     let opts = CsvOptions {
         separator: table.separator,
         ..CsvOptions::default()

@@ -21,9 +21,10 @@ pub struct AppState {
     pub hashes: Arc<crate::hash_index::HashIndex>,
     /// Platforms' lookups: per-token limits and the tallies audited per minute.
     pub lookups: Arc<crate::lookups::Lookups>,
-    /// Videos being decoded for vPDQ at once: one per core, so uploads
-    /// cannot take the server's CPU from everything else.
-    pub video_decodes: Arc<tokio::sync::Semaphore>,
+    /// Uploads being decoded at once (videos for vPDQ, spreadsheets for
+    /// batch screening): one per core, so uploads cannot take the server's
+    /// CPU from everything else.
+    pub upload_decodes: Arc<tokio::sync::Semaphore>,
     pub library: Arc<crate::library_state::Library>,
     /// The TAXII server's projection of the library, list and members.
     pub taxii: Arc<crate::taxii_sync::Projector>,
@@ -142,7 +143,7 @@ impl AppState {
             rate_limits,
             hashes,
             lookups,
-            video_decodes: Arc::new(tokio::sync::Semaphore::new(cores)),
+            upload_decodes: Arc::new(tokio::sync::Semaphore::new(cores)),
             library,
             taxii: Arc::default(),
             signing_key,

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use support::*;
 
 on_both_backends!(
+    a_focal_point_saved_by_someone_else_meanwhile_keeps_my_text_and_shows_theirs,
     each_user_of_a_member_keeps_their_own_unread_notifications,
     names_that_hide_characters_are_refused_naming_the_field_and_keep_the_input,
     signed_in_answers_are_never_cached_and_https_is_required_with_secure_cookies,
@@ -3893,4 +3894,68 @@ async fn unread(app: &TestApp, b: &Browser) -> usize {
     let list: Vec<Value> = app.get(b, "/api/notifications").await.json().await.unwrap();
     assert!(!list.is_empty());
     list.iter().filter(|n| n["read_at"].is_null()).count()
+}
+
+async fn a_focal_point_saved_by_someone_else_meanwhile_keeps_my_text_and_shows_theirs(
+    app: &TestApp,
+) {
+    let token = app.api_token("kaz.admin").await;
+    let created: Value = app
+        .http
+        .post(app.at("/api/members/KAZ/focal-points"))
+        .bearer_auth(&token)
+        .json(&json!({ "name": "Aigerim Sadykova", "email": "a.sadykova@example.org" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_i64().unwrap();
+    let edit = format!("/focal-points/{id}/edit");
+    let me = app.sign_in("kaz.admin").await;
+    let mine = [
+        ("version", "1"),
+        ("name", "Aigerim Sadykova"),
+        ("title", "Head of unit (my edit)"),
+        ("email", "a.sadykova@example.org"),
+    ];
+    // A colleague saves first, through the API.
+    let r = app
+        .http
+        .put(app.at(&format!("/api/focal-points/{id}")))
+        .bearer_auth(&token)
+        .json(&json!({ "version": 1, "name": "Aigerim Sadykova", "email": "aigerim@example.org" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let r = app.post_form(&me, &edit, &mine).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Someone else saved this focal point"),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"value="Head of unit (my edit)""#),
+        "my text is kept"
+    );
+    assert!(
+        page.contains("aigerim@example.org"),
+        "theirs is shown: {page}"
+    );
+    assert!(page.contains(r#"name="version" value="2""#), "{page}");
+    // Saving again keeps mine, over theirs.
+    let again = [
+        ("version", "2"),
+        ("name", "Aigerim Sadykova"),
+        ("title", "Head of unit (my edit)"),
+        ("email", "a.sadykova@example.org"),
+    ];
+    let r = app.post_form(&me, &edit, &again).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, now) = get_json(app, Some(&token), &format!("/api/focal-points/{id}")).await;
+    assert_eq!(now["title"], "Head of unit (my edit)", "{now}");
+    assert_eq!(now["version"], 3, "{now}");
 }

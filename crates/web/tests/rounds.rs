@@ -418,6 +418,19 @@ async fn the_secretariat_cancels_a_round_opened_by_mistake_until_a_report_is_sub
     )
     .await;
     assert_eq!(s, StatusCode::CONFLICT);
+    // A cancelled round has no matrix: its summary, CSV, chart and the
+    // API's matrix say it was cancelled rather than "not reported".
+    for path in [
+        "/rounds/2026-oops/summary",
+        "/rounds/2026-oops/matrix.csv",
+        "/rounds/2026-oops/reports.csv",
+        "/rounds/2026-oops/status.svg",
+        "/api/rounds/2026-oops/matrix",
+    ] {
+        let r = app.get(&sec, path).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT, "{path}");
+        assert!(r.text().await.unwrap().contains("was cancelled"), "{path}");
+    }
 
     // Once a report is submitted, the round stays: refused on the page it
     // came from in the reader's language, and by the API; nothing changed.

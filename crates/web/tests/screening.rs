@@ -146,6 +146,21 @@ async fn a_csv_screened_on_the_page_shows_progress_and_its_results_download_for_
     // On the file form, with the threshold as typed.
     assert!(page.contains("at most 1000 rows at once"), "{page}");
     assert!(page.contains(r#"name="threshold" value="0.8""#), "{page}");
+    // Markup in a name is text on the page.
+    let job = started_job(
+        app,
+        &b,
+        "markup.csv",
+        b"id,name,birth_date\nx1,<script>alert(1)</script> Karimov,not a date\n",
+    )
+    .await;
+    let page = finished_page(app, &b, &job).await;
+    let failed = section(&page, "Rows that could not be screened");
+    assert!(
+        failed.contains("&lt;script&gt;alert(1)&lt;/script&gt; Karimov"),
+        "{failed}"
+    );
+    assert!(!page.contains("<script>alert(1)"), "{page}");
     // A file without a name column is refused on the form, before any job.
     let r = upload_table(app, &b, "bad.csv", b"id,nom\n1,x\n", "").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -259,6 +274,13 @@ async fn a_file_whose_every_row_fails_is_not_reported_as_done(app: &TestApp) {
     for id in ["<td>1</td>", "<td>2</td>", "<td>3</td>"] {
         assert!(failed.contains(id), "{id} in {failed}");
     }
+    // The reasons in the reader's language.
+    let page = finished_page(app, &b, &format!("{job}?lang=ru")).await;
+    assert!(page.contains("в имени нет букв"), "{page}");
+    assert!(page.contains("имя пустое"), "{page}");
+    // Another user learns nothing of the job, not even that it exists.
+    let other = app.sign_in("kgz.admin").await;
+    assert_eq!(app.get(&other, &job).await.status(), StatusCode::NOT_FOUND);
 }
 
 async fn the_name_form_shows_a_verdict_the_kind_and_what_was_searched_under_the_form(

@@ -68,6 +68,10 @@ pub fn table(ctx: &Ctx, list: &[FocalPoint], can_edit: bool) -> Markup {
     }
 }
 
+/// An edit that lost a race: the focal point as it now is, whose values the
+/// form shows beside the ones typed.
+struct Theirs<'a>(&'a FocalPoint);
+
 fn form_page(
     ctx: &Ctx,
     action: &str,
@@ -76,12 +80,65 @@ fn form_page(
     version: Option<i64>,
     errors: Option<&Invalid>,
 ) -> Html<String> {
+    form_page_with(ctx, action, heading, form, version, errors, None)
+}
+
+fn form_page_with(
+    ctx: &Ctx,
+    action: &str,
+    heading: &str,
+    form: &FocalPointForm,
+    version: Option<i64>,
+    errors: Option<&Invalid>,
+    theirs: Option<Theirs<'_>>,
+) -> Html<String> {
     let l = ctx.lang;
+    // After a lost race the form keeps what was typed and names the version
+    // it now stands on: saving again keeps this text, the link takes theirs.
+    let version = theirs.as_ref().map(|t| t.0.version).or(version);
+    let differing: Vec<(&str, String)> = theirs
+        .as_ref()
+        .map(|t| {
+            let now = form_from(&t.0.details);
+            [
+                (l.t("focal.name"), &form.name, now.name),
+                (l.t("focal.title_field"), &form.title, now.title),
+                (l.t("focal.agency"), &form.agency, now.agency),
+                (l.t("focal.languages"), &form.languages, now.languages),
+                (l.t("focal.email"), &form.email, now.email),
+                (l.t("focal.phone"), &form.phone, now.phone),
+                (
+                    l.t("focal.last_verified"),
+                    &form.last_verified,
+                    now.last_verified,
+                ),
+            ]
+            .into_iter()
+            .filter(|(_, mine, now)| mine.trim() != now.trim())
+            .map(|(label, _, now)| (label, now))
+            .collect()
+        })
+        .unwrap_or_default();
     page(
         ctx,
         heading,
         html! {
             h1 { (heading) }
+            @if let Some(t) = &theirs {
+                div.notice.warn role="alert" id="conflict" {
+                    p { strong { (l.tf("focal.conflict", &[("version", &t.0.version.to_string())])) } }
+                    @if differing.is_empty() {
+                        p { (l.t("focal.conflict_same")) }
+                    } @else {
+                        p { (l.t("focal.conflict_theirs")) }
+                        table { tbody { @for (label, now) in &differing {
+                            tr { th scope="row" { (label) } td { (now) } }
+                        } } }
+                    }
+                    p { (l.t("focal.conflict_keep")) " "
+                        a href=(action) { (l.t("focal.conflict_take")) } }
+                }
+            }
             (form_errors(l, errors))
             form.stacked method="post" action=(action) novalidate {
                 (csrf_field(ctx))
@@ -255,11 +312,30 @@ pub async fn update_from_form(
     let version = parse_version(&body.version)?;
     match body.form.parse(accord_store::today()) {
         Ok(input) => {
-            state
+            match state
                 .store
                 .update_focal_point(&ctx.actor(), id, version, &input)
-                .await?;
-            Ok(Redirect::to(&format!("/members/{member}")).into_response())
+                .await
+            {
+                Ok(_) => Ok(Redirect::to(&format!("/members/{member}")).into_response()),
+                Err(accord_store::StoreError::Conflict(_)) => {
+                    let now = state.store.focal_point(&ctx.actor(), id).await?;
+                    let heading = ctx.lang.tf("focal.edit", &[("name", &now.details.name)]);
+                    let mut r = form_page_with(
+                        &ctx,
+                        &format!("/focal-points/{id}/edit"),
+                        &heading,
+                        &body.form,
+                        Some(version),
+                        None,
+                        Some(Theirs(&now)),
+                    )
+                    .into_response();
+                    *r.status_mut() = StatusCode::CONFLICT;
+                    Ok(r)
+                }
+                Err(e) => Err(e.into()),
+            }
         }
         Err(invalid) => {
             let heading = ctx.lang.tf("focal.edit", &[("name", &body.form.name)]);

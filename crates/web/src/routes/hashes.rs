@@ -764,7 +764,7 @@ async fn hash_upload(
     // are taken the upload is refused at once rather than queued.
     let permit = if accord_hashes::looks_like_video(bytes) {
         Some(
-            Arc::clone(&state.video_decodes)
+            Arc::clone(&state.upload_decodes)
                 .try_acquire_owned()
                 .map_err(|_| WebError::Busy {
                     what: "the server is decoding as many videos as it has cores",

@@ -121,6 +121,25 @@ impl RoundView {
     }
 }
 
+/// [`round_view`] for what a round's matrix shows (its summary, CSV, chart,
+/// the API's matrix): a cancelled round has none — it took no reports, and
+/// every cell would read "not reported" for a round that never ran.
+async fn matrix_view(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    query: &FilterQuery,
+) -> Result<RoundView, WebError> {
+    let v = round_view(state, ctx, id, query).await?;
+    if v.round().is_cancelled() {
+        let why = accord_plan::PlanError::RoundCancelled {
+            round: v.round().id.clone(),
+        };
+        return Err(WebError::Conflict(why.to_string()));
+    }
+    Ok(v)
+}
+
 async fn round_view(
     state: &AppState,
     ctx: &Ctx,
@@ -616,9 +635,10 @@ pub async fn round_page(
     let qs = query.query_string();
     let own = own_reports(&ctx, &v);
     let sep = if qs.is_empty() { "" } else { "&" };
-    // Offered only while the store would accept it: to the secretariat, on a
-    // round nobody has submitted a report in.
-    let may_cancel = manage && !has_submissions(&v.reports, &r.id);
+    // Offered only while the store would accept it: to the secretariat, on an
+    // open round nobody has submitted a report in.
+    let may_cancel =
+        manage && !has_submissions(&v.reports, &r.id) && r.is_open(OffsetDateTime::now_utc());
     if let Some(c) = &r.cancelled {
         // A cancelled round keeps its page, so the notices that asked members
         // to report lead here and say what happened; it has no matrix.
@@ -681,7 +701,7 @@ pub async fn summary_page(
     Path(id): Path<String>,
     Query(query): Query<FilterQuery>,
 ) -> Result<Html<String>, WebError> {
-    let v = round_view(&state, &ctx, &id, &query).await?;
+    let v = matrix_view(&state, &ctx, &id, &query).await?;
     let l = ctx.lang;
     let r = v.round();
     let totals = v.matrix.totals();
@@ -722,7 +742,7 @@ pub async fn matrix_csv(
     Path(id): Path<String>,
     Query(query): Query<FilterQuery>,
 ) -> Result<Response, WebError> {
-    let v = round_view(&state, &ctx, &id, &query).await?;
+    let v = matrix_view(&state, &ctx, &id, &query).await?;
     let (body, name) = match query.layout.as_str() {
         "" | "wide" => (export::matrix_csv(&v.matrix), "matrix"),
         "long" => (
@@ -756,7 +776,7 @@ pub async fn reports_csv(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let v = round_view(&state, &ctx, &id, &FilterQuery::default()).await?;
+    let v = matrix_view(&state, &ctx, &id, &FilterQuery::default()).await?;
     let mine: Vec<Report> = v
         .reports
         .iter()
@@ -776,7 +796,7 @@ pub async fn status_chart(
     Path(id): Path<String>,
     Query(query): Query<FilterQuery>,
 ) -> Result<Response, WebError> {
-    let v = round_view(&state, &ctx, &id, &query).await?;
+    let v = matrix_view(&state, &ctx, &id, &query).await?;
     Ok(svg_response(svg::status_bars_for(
         "statuses",
         &format!(
@@ -1044,7 +1064,7 @@ pub async fn api_matrix(
     Path(id): Path<String>,
     Query(query): Query<FilterQuery>,
 ) -> Result<Json<MatrixJson>, WebError> {
-    let v = round_view(&state, &ctx, &id, &query).await?;
+    let v = matrix_view(&state, &ctx, &id, &query).await?;
     let previous = &v.previous_or_empty();
     let m = &v.matrix;
     Ok(Json(MatrixJson {

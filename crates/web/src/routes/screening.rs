@@ -669,20 +669,9 @@ async fn begin_batch(state: &AppState, ctx: &Ctx, upload: &Upload) -> Result<Str
     };
     let name = file_name.clone().unwrap_or_else(|| "upload.csv".into());
     accord_core::validation::visible("file", &name)?;
-    let table =
-        accord_screening::read_table(bytes).map_err(|e| Invalid::field("file", e.to_string()))?;
-    accord_screening::check_header(table.text.as_bytes(), table.separator)
-        .map_err(|e| Invalid::field("file", e.to_string()))?;
-    let rows = table.text.lines().count().saturating_sub(1) as i64;
-    if rows > state.config.screening_max_rows {
-        return Err(Invalid::field(
-            "file",
-            format!("at most {} rows at once", state.config.screening_max_rows),
-        )
-        .into());
-    }
     // A soft cap (two uploads at the same instant may both pass): enough
-    // to keep one user from filling the blocking threads.
+    // to keep one user from filling the blocking threads. Checked before
+    // the file is read, which is the costly part.
     if state.store.running_screening_jobs(user.id).await? >= state.config.screening_jobs_per_user {
         return Err(Invalid::field(
             "file",
@@ -690,6 +679,16 @@ async fn begin_batch(state: &AppState, ctx: &Ctx, upload: &Upload) -> Result<Str
                 "at most {} screenings may run at once; wait for one to finish",
                 state.config.screening_jobs_per_user
             ),
+        )
+        .into());
+    }
+    let max_rows = usize::try_from(state.config.screening_max_rows).unwrap_or(0);
+    let table = read_upload(state, bytes.clone(), max_rows).await?;
+    let rows = table.text.lines().count().saturating_sub(1) as i64;
+    if rows > state.config.screening_max_rows {
+        return Err(Invalid::field(
+            "file",
+            format!("at most {} rows at once", state.config.screening_max_rows),
         )
         .into());
     }
@@ -717,6 +716,31 @@ async fn begin_batch(state: &AppState, ctx: &Ctx, upload: &Upload) -> Result<Str
     };
     tokio::spawn(run_batch(state.clone(), job.id.clone(), table, opts));
     Ok(job.id)
+}
+
+/// The upload as a table whose header has a `name` column. Decoding a
+/// 64 MiB file or unpacking a workbook is CPU work: it runs on a blocking
+/// thread, a core's worth at a time (the permits shared with video
+/// decoding), never on the request workers.
+async fn read_upload(
+    state: &AppState,
+    bytes: Vec<u8>,
+    max_rows: usize,
+) -> Result<accord_screening::Table, WebError> {
+    let _permit = state
+        .upload_decodes
+        .acquire()
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let read = tokio::task::spawn_blocking(move || {
+        let table = accord_screening::read_table(&bytes, max_rows).map_err(|e| e.to_string())?;
+        accord_screening::check_header(table.text.as_bytes(), table.separator)
+            .map_err(|e| e.to_string())?;
+        Ok::<_, String>(table)
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))?;
+    read.map_err(|why| accord_core::Invalid::field("file", why).into())
 }
 
 /// A finished job's summary as kept with it: the counts and how the file
