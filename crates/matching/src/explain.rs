@@ -7,6 +7,10 @@ use crate::types::NameKind;
 use serde::Serialize;
 use std::fmt;
 
+/// What an explanation says of a match that rests on a weak alias only;
+/// readers of a results file (the batch page) look for these words.
+pub const WEAK_ALIAS_NOTE: &str = "weak alias — low confidence, corroborate with date of birth";
+
 /// How one part of the query was paired with the list name.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PartPair {
@@ -170,7 +174,7 @@ impl fmt::Display for Explanation {
             write!(f, "; {} {:+.3} ({})", e.feature, e.effect, e.detail)?;
         }
         if self.weak_alias {
-            f.write_str("; weak alias — low confidence, corroborate with date of birth")?;
+            write!(f, "; {WEAK_ALIAS_NOTE}")?;
         }
         Ok(())
     }

@@ -22,7 +22,7 @@ pub mod variants;
 pub use dates::DateSpec;
 pub use entity::{compare, compare_names};
 pub use error::{MAX_NAME_CHARS, QueryError};
-pub use explain::Explanation;
+pub use explain::{Explanation, WEAK_ALIAS_NOTE};
 pub use index::Index;
 pub use script::{Script, detect_script};
 pub use types::{Candidate, NameKind, Query, Record, RecordName, Schema, ScreenOptions};

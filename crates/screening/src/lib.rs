@@ -35,4 +35,6 @@ pub use screener::{
 };
 pub use table::{ReadAs, Table, TableError, read_table};
 
-pub use accord_match::{Candidate, DEFAULT_THRESHOLD, Query, QueryError, Schema, ScreenOptions};
+pub use accord_match::{
+    Candidate, DEFAULT_THRESHOLD, Query, QueryError, Schema, ScreenOptions, WEAK_ALIAS_NOTE,
+};

@@ -51,12 +51,6 @@ const ASSETS: &[Asset] = &[
     },
 ];
 
-/// `/favicon.ico`, which browsers ask for by themselves (the API docs page
-/// too): the same icon as the pages link.
-pub async fn favicon() -> Result<Response, WebError> {
-    serve(Path("favicon.svg".to_string())).await
-}
-
 pub async fn serve(Path(path): Path<String>) -> Result<Response, WebError> {
     let asset = ASSETS
         .iter()

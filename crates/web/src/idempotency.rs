@@ -38,6 +38,10 @@ const QUERIES: &[&str] = &[
     "/api/hashes/hash",
 ];
 
+// No kept answer holds a secret: only requests made with an API token are
+// kept, and a token may not create tokens (`WebError::NotForTokens`), so the
+// one answer that carries a new secret is never made to such a request.
+
 fn is_query(path: &str) -> bool {
     QUERIES.iter().any(|q| path.starts_with(q))
 }

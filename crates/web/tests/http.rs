@@ -2707,8 +2707,17 @@ async fn a_token_form_refuses_bad_input_naming_each_field_and_keeps_it(app: &Tes
         page.contains(r#"data-copy="new-token-secret""#),
         "a copy button"
     );
-    let page = app.get(&b, "/profile").await.text().await.unwrap();
-    assert!(!page.contains(&secret), "and not on the next view");
+    // A session cookie: never written to the browser's disk.
+    assert!(!cookie.contains("Max-Age"), "{cookie}");
+    // Signing out clears it with the session.
+    let r = app.post_form(&b, "/logout", &[]).await;
+    let cleared_at_logout = r
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .any(|c| c.to_str().unwrap().starts_with("accord_new_token=;"));
+    assert!(cleared_at_logout, "cleared when signing out");
+    let b = app.sign_in("kaz.admin").await;
     // Another user's browser cannot be shown it, nor a made-up one.
     let other = app.sign_in("kgz.admin").await;
     for flash in [secret.clone(), "acc_made_up".to_string()] {
@@ -3722,11 +3731,16 @@ async fn signed_in_answers_are_never_cached_and_https_is_required_with_secure_co
     let r = app.get(&b, "/static/accord.css").await;
     assert_eq!(cache(&r).as_deref(), Some("public, max-age=3600"));
     assert_eq!(r.headers()["strict-transport-security"], hsts);
-    // Browsers ask for /favicon.ico by themselves (the API docs page too).
-    let r = app.get(&b, "/favicon.ico").await;
+    // The icon every page and the API docs link (so browsers do not go
+    // looking for a /favicon.ico).
+    let r = app.get(&b, "/static/favicon.svg").await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()[CONTENT_TYPE], "image/svg+xml");
-    assert_eq!(cache(&r).as_deref(), Some("public, max-age=3600"));
+    let docs = app.get(&b, "/api/docs").await.text().await.unwrap();
+    assert!(
+        docs.contains(r#"<link rel="icon" href="/static/favicon.svg""#),
+        "{docs}"
+    );
 
     // Signed in by token, and a token refused before any handler runs.
     let token = app.api_token("kaz.admin").await;

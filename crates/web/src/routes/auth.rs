@@ -122,6 +122,10 @@ pub async fn login(
         header::SET_COOKIE,
         set_cookie(SESSION_COOKIE, &token, None, state.config.secure_cookies),
     );
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        super::profile::new_token_cookie(None, state.config.secure_cookies),
+    );
     Ok(response)
 }
 
@@ -137,6 +141,11 @@ pub async fn logout(
     response.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(SESSION_COOKIE, "", Some(0), state.config.secure_cookies),
+    );
+    // A new token's secret not yet shown goes with the session.
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        super::profile::new_token_cookie(None, state.config.secure_cookies),
     );
     Ok(response)
 }

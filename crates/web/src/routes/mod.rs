@@ -117,7 +117,6 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
             metrics::endpoint,
         )
         .get("/static/{*path}", Public, assets::serve)
-        .get("/favicon.ico", Public, assets::favicon)
         .get("/login", Public, auth::login_page)
         .post("/login", Public, auth::login)
         .post("/logout", Public, auth::logout)
@@ -885,8 +884,7 @@ async fn security_headers(State(state): State<AppState>, request: Request, next:
     let credentials = request.headers().contains_key(header::AUTHORIZATION)
         || context::cookie(request.headers(), context::SESSION_COOKIE).is_some();
     // The vendored assets are the same for everyone.
-    let public_asset =
-        request.uri().path().starts_with("/static/") || request.uri().path() == "/favicon.ico";
+    let public_asset = request.uri().path().starts_with("/static/");
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     for (name, value) in SECURITY_HEADERS {

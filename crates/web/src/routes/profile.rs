@@ -140,15 +140,20 @@ fn scope_label(scope: Scope) -> &'static str {
 /// Carries a new token's secret across the redirect after it is made, to
 /// the one view of this page that shows it (post/redirect/get: reloading
 /// makes no second token). HttpOnly, this page's path only, SameSite=Strict,
-/// five minutes; the view that shows it clears it, and shows it only if it
-/// is a token this user made in those five minutes.
+/// a session cookie (never written to the browser's disk); the view that
+/// shows it clears it first, signing out and in clears it too, and it is
+/// shown only if it is a token this user made in the last five minutes.
+/// Whoever could replay the cookie holds the secret already: nothing more
+/// is shown to them.
 const NEW_TOKEN_COOKIE: &str = "accord_new_token";
 const NEW_TOKEN_SHOWN_MS: i64 = 5 * 60 * 1000;
 
-fn new_token_cookie(value: &str, max_age_secs: i64, secure: bool) -> header::HeaderValue {
-    let mut c = format!(
-        "{NEW_TOKEN_COOKIE}={value}; Path=/profile; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}"
-    );
+/// The cookie carrying `value`, or (with `None`) the header that clears it.
+pub(crate) fn new_token_cookie(value: Option<&str>, secure: bool) -> header::HeaderValue {
+    let mut c = match value {
+        Some(v) => format!("{NEW_TOKEN_COOKIE}={v}; Path=/profile; HttpOnly; SameSite=Strict"),
+        None => format!("{NEW_TOKEN_COOKIE}=; Path=/profile; HttpOnly; SameSite=Strict; Max-Age=0"),
+    };
     if secure {
         c.push_str("; Secure");
     }
@@ -165,21 +170,24 @@ pub async fn page(
             .await?
             .into_response());
     };
-    let created = state
-        .store
-        .fresh_own_token(ctx.user()?.id, secret, NEW_TOKEN_SHOWN_MS)
-        .await?
-        .map(|token| NewToken {
-            token,
-            secret: secret.to_string(),
-        });
-    let mut response = profile_page(&state, &ctx, created.as_ref(), None)
-        .await?
-        .into_response();
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        new_token_cookie("", 0, state.config.secure_cookies),
-    );
+    // Cleared on this answer whatever it is, an error page included.
+    let clear = new_token_cookie(None, state.config.secure_cookies);
+    let shown = async {
+        let created = state
+            .store
+            .fresh_own_token(ctx.user()?.id, secret, NEW_TOKEN_SHOWN_MS)
+            .await?
+            .map(|token| NewToken {
+                token,
+                secret: secret.to_string(),
+            });
+        profile_page(&state, &ctx, created.as_ref(), None).await
+    };
+    let mut response = match shown.await {
+        Ok(page) => page.into_response(),
+        Err(e) => e.into_response(),
+    };
+    response.headers_mut().append(header::SET_COOKIE, clear);
     Ok(response)
 }
 
@@ -222,11 +230,7 @@ pub async fn create_token_from_form(
     let mut response = Redirect::to("/profile#new-token").into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
-        new_token_cookie(
-            &created.secret,
-            NEW_TOKEN_SHOWN_MS / 1000,
-            state.config.secure_cookies,
-        ),
+        new_token_cookie(Some(&created.secret), state.config.secure_cookies),
     );
     Ok(response)
 }

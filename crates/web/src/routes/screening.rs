@@ -907,7 +907,7 @@ fn finished(l: Lang, job: &accord_store::ScreeningJob, result: Option<&str>) -> 
                 tbody { @for h in hits.iter().take(SHOWN_ROWS) {
                     tr {
                         td { (h.id) } td { (h.name) }
-                        td { (score_verdict(l, h.score)) }
+                        td { (score_verdict(l, h.score, h.weak_alias)) }
                         td { strong { (format!("{:.2}", h.score)) } }
                         td { (h.match_name) }
                         td { code { (h.match_id) } " " span.badge { (h.dataset) } }
@@ -978,10 +978,13 @@ fn read_as(l: Lang, read_as: &accord_screening::ReadAs) -> String {
     }
 }
 
-/// The verdict on a batch row, by score alone (the CSV carries no
-/// weak-alias flag; its explanation says so).
-fn score_verdict(l: Lang, score: f64) -> Markup {
-    let (class, key) = if score >= 0.9 {
+/// The verdict on a batch row, by the same bands as the name form's: a
+/// match on a weak alias only (its explanation says so, the engine's own
+/// words) is low confidence whatever its score.
+fn score_verdict(l: Lang, score: f64, weak_alias: bool) -> Markup {
+    let (class, key) = if weak_alias {
+        ("warn", "screen.verdict_weak_alias")
+    } else if score >= 0.9 {
         ("bad", "screen.verdict_probable")
     } else {
         ("warn", "screen.verdict_possible")
@@ -996,6 +999,7 @@ struct HitRow {
     dataset: String,
     match_name: String,
     score: f64,
+    weak_alias: bool,
 }
 
 struct FailedRow {
@@ -1028,6 +1032,7 @@ fn result_rows(csv_text: &str) -> (Vec<HitRow>, Vec<FailedRow>) {
                 dataset: cell(4),
                 match_name: cell(5),
                 score: cell(6).parse().unwrap_or(0.0),
+                weak_alias: cell(7).contains(accord_screening::WEAK_ALIAS_NOTE),
             });
         }
     }

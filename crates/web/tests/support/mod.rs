@@ -37,9 +37,15 @@ impl Browser {
 
     pub fn absorb(&mut self, response: &reqwest::Response) {
         for v in response.headers().get_all(SET_COOKIE) {
-            let pair = v.to_str().unwrap().split(';').next().unwrap();
+            let header = v.to_str().unwrap();
+            let pair = header.split(';').next().unwrap();
             let (k, v) = pair.split_once('=').unwrap();
-            self.cookies.insert(k.to_string(), v.to_string());
+            // As a browser does: a cookie cleared is gone.
+            if header.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_string(), v.to_string());
+            }
         }
     }
 }
