@@ -109,7 +109,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(format!("{dir}/matrix.csv"), export::matrix_csv(&m))?;
     std::fs::write(
         format!("{dir}/reports.csv"),
-        export::reports_csv(&reports, &viewer),
+        export::reports_csv(&reports, &viewer, &Default::default()),
     )?;
     println!("wrote {dir}/status.svg, pillars.svg, matrix.csv, reports.csv");
     Ok(())

@@ -2717,7 +2717,6 @@ async fn a_token_form_refuses_bad_input_naming_each_field_and_keeps_it(app: &Tes
         .iter()
         .any(|c| c.to_str().unwrap().starts_with("accord_new_token=;"));
     assert!(cleared_at_logout, "cleared when signing out");
-    let b = app.sign_in("kaz.admin").await;
     // Another user's browser cannot be shown it, nor a made-up one.
     let other = app.sign_in("kgz.admin").await;
     for flash in [secret.clone(), "acc_made_up".to_string()] {
