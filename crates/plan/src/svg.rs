@@ -411,9 +411,16 @@ pub fn progress_lines(
         top + plot_h
     );
     for (i, r) in rounds.iter().enumerate() {
+        // The rounds at the ends lean inward, so that a long name (or one
+        // marked "(open)", or in Russian) is not cut at the chart's edge.
+        let anchor = match i {
+            0 if rounds.len() > 1 => "start",
+            i if i + 1 == rounds.len() && i > 0 => "end",
+            _ => "middle",
+        };
         let _ = write!(
             s,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-weight="bold">{}</text>"#,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="{anchor}" font-weight="bold">{}</text>"#,
             xs(i),
             top + plot_h + 18.0,
             escape(r)

@@ -287,3 +287,29 @@ fn restricted_and_awaited_reports_have_their_own_legend_pattern_and_the_legend_f
         "{legend_x:?} in {width}"
     );
 }
+
+#[test]
+fn the_first_and_last_round_labels_lean_inward_so_long_names_are_not_cut() {
+    let rounds = vec![
+        "Годовой обзор 2025".to_string(),
+        "Middle".into(),
+        "Годовой обзор 2026 (открыт)".into(),
+    ];
+    let series = vec![("I".to_string(), vec![Some(0.1), Some(0.2), Some(0.3)])];
+    let svg = progress_lines("pillars", "Progress", &rounds, &series);
+    let anchor_of = |label: &str| {
+        let at = svg.find(&format!(">{label}</text>")).expect(label);
+        let start = svg[..at].rfind("<text").unwrap();
+        let tag = &svg[start..at];
+        tag.split("text-anchor=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(anchor_of("Годовой обзор 2025"), "start");
+    assert_eq!(anchor_of("Middle"), "middle");
+    assert_eq!(anchor_of("Годовой обзор 2026 (открыт)"), "end");
+}
