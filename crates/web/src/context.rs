@@ -52,6 +52,24 @@ pub struct Ctx {
     pub ip: String,
     /// The path of this request, for language links and redirects back.
     pub path: String,
+    /// Notices the signed-in reader has not read, for the navigation's
+    /// badge: counted for pages only (a signed-in `GET` outside the API).
+    pub unread: Option<i64>,
+}
+
+/// Whose notices a principal reads: the secretariat's, the ombudsperson's,
+/// or its member's.
+pub(crate) fn notice_recipient(
+    principal: &Principal,
+) -> Option<accord_store::common_list::Recipient> {
+    use accord_store::common_list::Recipient;
+    if principal.is_secretariat() {
+        return Some(Recipient::Secretariat);
+    }
+    if principal.role() == Some(accord_core::Role::Ombudsperson) {
+        return Some(Recipient::Ombudsperson);
+    }
+    principal.member().cloned().map(Recipient::Member)
 }
 
 impl Ctx {
@@ -266,6 +284,16 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         .as_ref()
         .map_or(Principal::Anonymous, Principal::of_user);
     let must_change = user.as_ref().is_some_and(|u| u.must_change_password);
+    let page_view = request.method() == axum::http::Method::GET
+        && !is_api_path(&path)
+        && !path.starts_with("/static/");
+    let unread = match (&user, page_view) {
+        (Some(u), true) => match notice_recipient(&principal) {
+            Some(who) => state.store.unread_notifications(&who, u.id).await.ok(),
+            None => None,
+        },
+        _ => None,
+    };
     let ctx = Ctx {
         principal,
         user: user.map(Arc::new),
@@ -274,6 +302,7 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         lang,
         ip,
         path: path.clone(),
+        unread,
     };
     // Browsers send cookies by themselves; an API write that relies on the
     // session cookie must prove it came from our pages by echoing the token.

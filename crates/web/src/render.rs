@@ -71,7 +71,13 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
                         nav aria-label=(l.t("layout.navigation")) {
                             ul {
                                 @for (href, label) in &nav {
-                                    li { a href=(href) aria-current=[current(href).then_some("page")] { (label) } }
+                                    li { a href=(href) aria-current=[current(href).then_some("page")] {
+                                        (label)
+                                        // The unread count beside Notifications, said in words too.
+                                        @if *href == "/notifications" && let Some(n) = ctx.unread.filter(|n| *n > 0) {
+                                            " " span.badge.warn aria-label=(l.tf("notice.unread", &[("n", &n.to_string())])) { (n) }
+                                        }
+                                    } }
                                 }
                             }
                         }

@@ -3896,6 +3896,20 @@ async fn each_user_of_a_member_keeps_their_own_unread_notifications(app: &TestAp
         .await
         .unwrap();
     assert!(!page.contains("badge warn"), "read by the one who read it");
+    // Every page's navigation counts what is new for its reader.
+    let nav = |page: String| {
+        let at = page
+            .find(r#"href="/notifications""#)
+            .expect("a Notifications link");
+        page[at..at + page[at..].find("</a>").unwrap()].to_string()
+    };
+    let reader_nav = nav(app.get(&reader, "/members").await.text().await.unwrap());
+    assert!(
+        reader_nav.contains(&format!(">{all}</span>")),
+        "{reader_nav}"
+    );
+    let admin_nav = nav(app.get(&admin, "/members").await.text().await.unwrap());
+    assert!(!admin_nav.contains("badge"), "{admin_nav}");
 
     let r = app.post_form(&reader, "/notifications/read", &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);

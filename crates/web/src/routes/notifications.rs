@@ -26,17 +26,7 @@ use crate::render::{csrf_field, format_ms, page};
 use crate::state::AppState;
 
 fn recipient(ctx: &Ctx) -> Result<Recipient, WebError> {
-    if ctx.principal.is_secretariat() {
-        return Ok(Recipient::Secretariat);
-    }
-    if ctx.principal.role() == Some(accord_core::Role::Ombudsperson) {
-        return Ok(Recipient::Ombudsperson);
-    }
-    ctx.principal
-        .member()
-        .cloned()
-        .map(Recipient::Member)
-        .ok_or(WebError::Forbidden)
+    crate::context::notice_recipient(&ctx.principal).ok_or(WebError::Forbidden)
 }
 
 /// Member names by code, in the reader's language, for notices that name
