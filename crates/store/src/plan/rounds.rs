@@ -154,17 +154,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let now = now_ms();
         // Touch first: serializes concurrent changes of this round.
-        let doc: Option<String> = sqlx::query_scalar(
-            "UPDATE plan_rounds SET updated_at = $1 WHERE id = $2 RETURNING doc",
-        )
-        .bind(now)
-        .bind(id.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(doc) = doc else {
-            return Err(StoreError::NotFound(format!("round {id}")));
-        };
-        let round: ReportingRound = decode(&doc)?;
+        let round = locked_round(&mut tx, id, now).await?;
         let next = round.with_reopened(who, reopened).map_err(plan_error)?;
         sqlx::query("UPDATE plan_rounds SET doc = $1 WHERE id = $2")
             .bind(encode(&next))
@@ -209,17 +199,7 @@ impl Store {
         // Touch first: a write that locks the round, so a report submitted
         // at the same moment (which touches it too, `round_in`) either
         // commits first and is counted below, or finds the round cancelled.
-        let doc: Option<String> = sqlx::query_scalar(
-            "UPDATE plan_rounds SET updated_at = $1 WHERE id = $2 RETURNING doc",
-        )
-        .bind(at)
-        .bind(id.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(doc) = doc else {
-            return Err(StoreError::NotFound(format!("round {id}")));
-        };
-        let round: ReportingRound = decode(&doc)?;
+        let round = locked_round(&mut tx, id, at).await?;
         let submitted: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM plan_report_versions WHERE round_id = $1 AND submitted_at IS NOT NULL",
         )
@@ -317,4 +297,23 @@ impl Store {
         }
         Ok(reminded)
     }
+}
+
+/// The round, read by a write that stamps its `updated_at`: the row stays
+/// locked until `tx` ends, so changes of one round never interleave.
+async fn locked_round(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: &RoundId,
+    at: i64,
+) -> Result<ReportingRound, StoreError> {
+    let doc: Option<String> =
+        sqlx::query_scalar("UPDATE plan_rounds SET updated_at = $1 WHERE id = $2 RETURNING doc")
+            .bind(at)
+            .bind(id.as_str())
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some(doc) = doc else {
+        return Err(StoreError::NotFound(format!("round {id}")));
+    };
+    decode(&doc)
 }
