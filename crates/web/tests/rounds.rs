@@ -49,6 +49,19 @@ async fn report(app: &TestApp, token: &str, at: &str, status: &str, tlp: &str) {
     assert_eq!(s, StatusCode::OK, "{v}");
 }
 
+/// The text of a GET with an API token.
+async fn bearer_text(app: &TestApp, token: &str, path: &str) -> String {
+    app.http
+        .get(app.at(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 async fn text(app: &TestApp, b: &Browser, path: &str) -> String {
     let r = app.get(b, path).await;
     assert_eq!(r.status(), StatusCode::OK, "{path}");
@@ -175,31 +188,13 @@ async fn a_state_without_a_report_in_an_open_round_is_not_yet_reported_and_a_hid
     assert!(public.contains("Reported (restricted)") && !public.contains("regressed"));
 
     // The exports and the chart say the same.
-    let csv = app
-        .http
-        .get(app.at("/rounds/2026-spring/matrix.csv"))
-        .bearer_auth(&usa)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = bearer_text(app, &usa, "/rounds/2026-spring/matrix.csv").await;
     assert!(
         csv.contains("KAZ,not_yet_reported,not_yet_reported"),
         "{csv}"
     );
     assert!(csv.contains("KGZ,restricted,not_yet_reported"), "{csv}");
-    let chart = app
-        .http
-        .get(app.at("/rounds/2026-spring/status.svg?lang=ru"))
-        .bearer_auth(&usa)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let chart = bearer_text(app, &usa, "/rounds/2026-spring/status.svg?lang=ru").await;
     assert!(
         chart.contains("Отчёт подан (доступ ограничен)") && chart.contains("Отчёт ещё не подан"),
         "{chart}"

@@ -124,18 +124,18 @@ fn screen(state: &AppState, queries: &[QueryJson], opts: &ScreenOptions) -> Vec<
                     name: q.name.clone(),
                     candidates: candidates
                         .into_iter()
-                        .map(|c| CandidateJson {
-                            match_id: c.id.clone(),
-                            dataset: c.dataset.clone(),
-                            name: screener
-                                .entry(&c)
-                                .map(|e| e.caption().to_string())
-                                .unwrap_or_default(),
-                            schema: screener.entry(&c).map(|e| e.schema),
-                            matched_name: c.matched_name.clone(),
-                            score: c.score,
-                            explanation_text: c.explanation.to_string(),
-                            explanation: c,
+                        .map(|c| {
+                            let entry = screener.entry(&c);
+                            CandidateJson {
+                                match_id: c.id.clone(),
+                                dataset: c.dataset.clone(),
+                                name: entry.map(|e| e.caption().to_string()).unwrap_or_default(),
+                                schema: entry.map(|e| e.schema),
+                                matched_name: c.matched_name.clone(),
+                                score: c.score,
+                                explanation_text: c.explanation.to_string(),
+                                explanation: c,
+                            }
                         })
                         .collect(),
                     error: None,
@@ -845,7 +845,7 @@ pub async fn job_page(
             p.muted { (l.t("screen.refreshing")) }
         } @else if job.status == "expired" {
             div.notice role="status" {
-                (counts(l, &job))
+                (counts(l, &job, summary(&job).as_ref()))
                 p { (l.tf("screen.expired", &[("hours", &state.config.screening_result_hours.to_string())])) }
             }
         } @else if job.status == "done" {
@@ -873,7 +873,8 @@ const SHOWN_ROWS: usize = 200;
 /// every row failed is no success), the candidates in a table and the rows
 /// that could not be screened with their reason.
 fn finished(l: Lang, job: &accord_store::ScreeningJob, result: Option<&str>) -> Markup {
-    let (rows, _, errors) = summary_counts(job);
+    let summary = summary(job);
+    let (rows, _, errors) = tally(job, summary.as_ref());
     let class = if rows > 0 && errors == rows {
         "notice error"
     } else if errors > 0 || rows == 0 {
@@ -884,7 +885,7 @@ fn finished(l: Lang, job: &accord_store::ScreeningJob, result: Option<&str>) -> 
     let (hits, failed) = result.map(result_rows).unwrap_or_default();
     html! {
         div class=(class) role="status" {
-            (counts(l, job))
+            (counts(l, job, summary.as_ref()))
             @if rows > 0 && errors == rows {
                 p { (l.t("screen.all_failed")) }
             } @else if rows == 0 {
@@ -932,9 +933,10 @@ fn finished(l: Lang, job: &accord_store::ScreeningJob, result: Option<&str>) -> 
     }
 }
 
-/// Rows read, rows with candidates, rows that could not be screened.
-fn summary_counts(job: &accord_store::ScreeningJob) -> (u64, u64, u64) {
-    summary(job).map_or((job.done as u64, 0, 0), |s| {
+/// Rows read, rows with candidates, rows that could not be screened (a job
+/// without its summary has only its progress count).
+fn tally(job: &accord_store::ScreeningJob, summary: Option<&BatchSummary>) -> (u64, u64, u64) {
+    summary.map_or((job.done as u64, 0, 0), |s| {
         (s.counts.rows, s.counts.matched, s.counts.errors)
     })
 }
@@ -944,15 +946,15 @@ fn summary(job: &accord_store::ScreeningJob) -> Option<BatchSummary> {
 }
 
 /// What a finished job read and screened, and how it read the file.
-fn counts(l: Lang, job: &accord_store::ScreeningJob) -> Markup {
-    let (rows, matched, errors) = summary_counts(job);
+fn counts(l: Lang, job: &accord_store::ScreeningJob, summary: Option<&BatchSummary>) -> Markup {
+    let (rows, matched, errors) = tally(job, summary);
     html! {
         p { strong { (l.tf("screen.counts", &[
             ("rows", &rows.to_string()),
             ("matched", &matched.to_string()),
             ("errors", &errors.to_string()),
         ])) } }
-        @if let Some(s) = summary(job) { p.muted { (read_as(l, &s.read_as)) } }
+        @if let Some(s) = summary { p.muted { (read_as(l, &s.read_as)) } }
     }
 }
 
