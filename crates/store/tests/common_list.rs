@@ -1330,6 +1330,13 @@ async fn petitions_are_followed_by_tracking_number(store: Store) {
         .into_tracking();
     assert!(tracking.tracking_number.starts_with("DP-"));
     assert_eq!(tracking.status, PetitionStatus::Received);
+    // Counted as waiting for review, without reading (or auditing) anyone's data.
+    let audited = actions(&store, "common_list.petition.read").await.len();
+    assert_eq!(store.petitions_awaiting_review().await.unwrap(), 1);
+    assert_eq!(
+        actions(&store, "common_list.petition.read").await.len(),
+        audited
+    );
     let seen = store
         .petition_status(&format!("  {}  ", tracking.tracking_number.to_lowercase()))
         .await
@@ -1371,6 +1378,7 @@ async fn petitions_are_followed_by_tracking_number(store: Store) {
         .await
         .unwrap();
     assert_eq!(reviewed.status, PetitionStatus::UnderReview);
+    assert_eq!(store.petitions_awaiting_review().await.unwrap(), 1);
     let (retained, proposal) = store
         .recommend_on_petition(
             &ombudsperson,
@@ -1385,6 +1393,7 @@ async fn petitions_are_followed_by_tracking_number(store: Store) {
         .unwrap();
     assert!(proposal.is_none());
     assert_eq!(retained.status, PetitionStatus::Decided);
+    assert_eq!(store.petitions_awaiting_review().await.unwrap(), 0);
     assert_eq!(retained.outcome.as_deref(), Some("listing_maintained"));
     assert!(matches!(
         store.review_petition(&ombudsperson, id, "more").await,

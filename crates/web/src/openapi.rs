@@ -595,6 +595,7 @@ fn base_spec() -> Value {
         "security": [{ "bearer": [] }],
         "paths": {
             "/api/me": { "get": op("Account", "The signed-in user", true, None, (200, r("User")), none.clone()) },
+            "/api/waiting": { "get": op("Account", "What waits for the signed-in user, soonest first: decisions its state owes, holds lapsing, reports owed and drafts it may submit in open rounds, for the secretariat open proposals and rounds, and counts of petitions, library items and hashes to review and of unread notices", true, None, (200, r("Waiting")), none.clone()) },
             "/api/me/password": { "post": op("Account", "Change your password: your other sessions end, the current one is replaced, tokens are revoked if asked. The one call an account with a one-time password may make (any other answers 403 `password_change_required`); throttled with sign-in failures (429)", true, Some("PasswordChange"), (200, r("PasswordChanged")), none.clone()) },
             "/api/members": {
                 "get": op("Members", "All members (public)", false, None, (200, list("Member")), none.clone()),
@@ -718,6 +719,18 @@ fn base_spec() -> Value {
                     "id": { "type": "integer" }, "member": { "type": "string" }, "version": { "type": "integer" },
                     "stale": { "type": "boolean", "description": "not verified for more than a year" } } }] },
                 "Role": { "type": "string", "enum": ["reader", "contributor", "member_admin", "secretariat_admin"] },
+                "WaitingItem": { "type": "object", "required": ["label", "detail", "href", "due"], "properties": {
+                    "label": { "type": "string", "description": "what it is about: a proposal's subject and name, a round's name" },
+                    "detail": { "type": "string", "description": "a short detail in the request's language" },
+                    "href": { "type": "string", "description": "the page where it is done" },
+                    "due": { "type": "string", "format": "date-time" }
+                } },
+                "Waiting": { "type": "object", "properties": {
+                    "decisions": list("WaitingItem"), "holds": list("WaitingItem"), "reports": list("WaitingItem"),
+                    "drafts": list("WaitingItem"), "open_proposals": list("WaitingItem"), "open_rounds": list("WaitingItem"),
+                    "petitions_to_review": { "type": "integer" }, "library_to_review": { "type": "integer" },
+                    "hashes_to_review": { "type": "integer" }, "unread_notifications": { "type": "integer" }
+                } },
                 "User": { "type": "object", "properties": {
                     "id": { "type": "integer" }, "username": { "type": "string" }, "display_name": { "type": "string" },
                     "member": { "type": ["string", "null"] }, "role": r("Role"), "disabled": { "type": "boolean" }, "must_change_password": { "type": "boolean" } } },

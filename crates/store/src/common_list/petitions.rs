@@ -459,6 +459,17 @@ impl Store {
         Ok(PetitionTracking::from(&petition))
     }
 
+    /// How many petitions wait for the ombudsperson (received or under
+    /// review): a count only, so no personal data is read and nothing is
+    /// audited (the start page asks it on every visit).
+    pub async fn petitions_awaiting_review(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM delisting_petitions WHERE status IN ('received', 'under_review')",
+        )
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
     /// Petitions with their personal data, newest first; the read is audited.
     pub async fn petitions(
         &self,

@@ -14,12 +14,15 @@ use crate::state::AppState;
 pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
     let l = ctx.lang;
     let members = state.store.members().await?;
+    let now = time::OffsetDateTime::now_utc();
+    let waiting = super::waiting::waiting_for(&state, &ctx, now).await?;
     let count = |k: MemberKind| members.iter().filter(|m| m.kind == k).count().to_string();
     Ok(render_page(
         &ctx,
         l.t("home.title"),
         html! {
             h1 { (l.t("home.title")) }
+            (super::waiting::section(&ctx, &waiting, now))
             p { (l.t("home.intro")) }
             ul {
                 li { (l.tf("home.regional", &[("n", &count(MemberKind::RegionalState))])) }

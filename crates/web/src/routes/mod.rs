@@ -42,6 +42,7 @@ mod subjects;
 mod taxii;
 mod tcap;
 mod transparency;
+mod waiting;
 
 use std::sync::Arc;
 
@@ -761,6 +762,7 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
         .get("/api/docs", Public, openapi::docs_page)
         .get("/api/openapi.json", Public, openapi::document)
         .get("/api/me", own_account, profile::api_me)
+        .get("/api/waiting", SignedIn, waiting::api)
         .post(
             crate::context::PASSWORD_API,
             own_account,

@@ -86,7 +86,7 @@ pub(super) fn entry_visible(ctx: &Ctx, p: &ProposalRecord) -> bool {
 }
 
 /// The proposal's first name, or a word saying it is withheld from this viewer.
-fn primary_name(ctx: &Ctx, p: &ProposalRecord) -> String {
+pub(super) fn primary_name(ctx: &Ctx, p: &ProposalRecord) -> String {
     if !entry_visible(ctx, p) {
         return ctx.lang.t("proposals.entry_restricted").to_string();
     }
@@ -402,7 +402,7 @@ fn position_text(l: crate::i18n::Lang, p: &accord_procedure::Position) -> String
     }
 }
 
-fn kind_text(l: crate::i18n::Lang, p: &ProposalRecord) -> &'static str {
+pub(super) fn kind_text(l: crate::i18n::Lang, p: &ProposalRecord) -> &'static str {
     match accord_store::common_list::proposal_kind_str(p.kind) {
         "list" => l.t("proposals.k_list"),
         "amend" => l.t("proposals.k_amend"),
