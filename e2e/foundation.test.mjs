@@ -110,6 +110,21 @@ describe('foundation', () => {
     await screenshot(page, 'foundation-en-home');
   });
 
+  check('the start page lists what waits for the user, each item a link to where it is done', async () => {
+    await page.goto(`${server.url}/`);
+    const section = page.locator('section.waiting');
+    await section.waitFor();
+    const text = await section.innerText();
+    assert.ok(text.includes('Waiting for you'), `no "Waiting for you" on the start page: ${JSON.stringify(text)}`);
+    // The demo's open round asks Kazakhstan for reports it has not all submitted.
+    assert.ok(text.includes('Reports due in open rounds'), `no reports due for ${DEMO_USER.username}: ${JSON.stringify(text)}`);
+    const round = section.locator('a[href^="/rounds/"]').first();
+    const href = await round.getAttribute('href');
+    await round.click();
+    await page.waitForURL((u) => u.pathname === href);
+    await page.goto(`${server.url}/`);
+  });
+
   step('language switch: links with hreflang ru and en', async () => {
     assert.ok((await page.locator('a[hreflang="ru"]').count()) > 0, 'no a[hreflang="ru"] on the page');
     assert.ok((await page.locator('a[hreflang="en"]').count()) > 0, 'no a[hreflang="en"] on the page');
