@@ -1579,6 +1579,15 @@ async fn an_adopted_listing_is_published_with_its_reasons_and_exported_with_etag
             .unwrap()
             .contains("No version of the common list has been adopted yet")
     );
+    // Before the first version, the API answers version 0, empty.
+    for path in ["/api/list", "/api/list?version=0"] {
+        let r = app.http.get(app.at(path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["version"]["version"], 0, "{body}");
+        assert_eq!(body["version"]["entry_count"], 0, "{body}");
+        assert_eq!(body["entries"], json!([]), "{body}");
+    }
     app.list_by_silence(
         SubjectKind::Organization,
         "Jamaat Al-Example",

@@ -273,9 +273,36 @@ pub async fn api_current(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     ctx.require(&state, &Action::ViewPublishedList).await?;
-    let v = state.store.published_list(q.version).await?;
-    let body = serde_json::to_vec(&v).map_err(|e| WebError::Internal(e.to_string()))?;
+    let before_first = match q.version {
+        Some(0) => true,
+        None => state.store.current_list_version().await?.is_none(),
+        Some(_) => false,
+    };
+    let body = if before_first {
+        serde_json::to_vec(&empty_version())
+    } else {
+        serde_json::to_vec(&state.store.published_list(q.version).await?)
+    }
+    .map_err(|e| WebError::Internal(e.to_string()))?;
     Ok(with_etag(&headers, body, "application/json", None))
+}
+
+/// The list before its first version is adopted: version 0, empty — the
+/// version `/api/list/compare` also calls 0 — so that a client polling the
+/// list reads "nothing listed yet" rather than an error.
+fn empty_version() -> serde_json::Value {
+    serde_json::json!({
+        "version": {
+            "version": 0,
+            "created_at": null,
+            "entry_count": 0,
+            "changes": accord_lists::ListDiff::default(),
+            "cause": null,
+            "proposal_id": null,
+            "merge_id": null,
+        },
+        "entries": [],
+    })
 }
 
 pub async fn api_versions(
