@@ -125,6 +125,30 @@ describe('foundation', () => {
     await page.goto(`${server.url}/`);
   });
 
+  check('on a phone the navigation folds behind a Menu button that opens it', async () => {
+    const wide = page.viewportSize();
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${server.url}/`);
+      const nav = page.locator('nav#site-nav');
+      const button = page.locator('header button.menu');
+      assert.ok(await button.isVisible(), 'no visible Menu button at 390 px');
+      assert.ok(!(await nav.isVisible()), 'the navigation is open before the Menu button is pressed');
+      assert.equal(await button.getAttribute('aria-expanded'), 'false');
+      await button.click();
+      assert.equal(await button.getAttribute('aria-expanded'), 'true');
+      const members = nav.locator('a[href="/members"]');
+      assert.ok(await members.isVisible(), 'the Members link is not shown once the menu is open');
+      await screenshot(page, 'foundation-en-menu-390');
+      await members.click();
+      await page.waitForURL((u) => u.pathname === '/members');
+    } finally {
+      await page.setViewportSize(wide);
+    }
+    await page.goto(`${server.url}/`);
+    assert.ok(!(await page.locator('header button.menu').isVisible()), 'a Menu button on a wide screen');
+  });
+
   step('language switch: links with hreflang ru and en', async () => {
     assert.ok((await page.locator('a[hreflang="ru"]').count()) > 0, 'no a[hreflang="ru"] on the page');
     assert.ok((await page.locator('a[hreflang="en"]').count()) > 0, 'no a[hreflang="en"] on the page');

@@ -35,6 +35,11 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../assets/copy.js"),
     },
     Asset {
+        path: "menu.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../assets/menu.js"),
+    },
+    Asset {
         path: "sign-decision.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../assets/sign-decision.js"),

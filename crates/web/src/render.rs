@@ -68,7 +68,12 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
                 header.site {
                     div.bar {
                         a.brand href="/" { "Accord" }
-                        nav aria-label=(l.t("layout.navigation")) {
+                        // Shown by menu.js on narrow screens only.
+                        button.menu type="button" aria-expanded="false" aria-controls="site-nav" hidden {
+                            (l.t("layout.menu"))
+                            @if let Some(n) = ctx.unread.filter(|n| *n > 0) { " " span.badge.warn { (n) } }
+                        }
+                        nav #site-nav aria-label=(l.t("layout.navigation")) {
                             ul {
                                 @for (href, label) in &nav {
                                     li { a href=(href) aria-current=[current(href).then_some("page")] {
@@ -105,6 +110,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
                 footer.site {
                     (l.t("layout.footer")) " · " a href="/api/docs" { (l.t("nav.api")) }
                 }
+                script src="/static/menu.js" defer {}
             }
         }
     };
