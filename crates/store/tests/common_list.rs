@@ -30,6 +30,7 @@ accord_store::on_both_backends!(|backend, test| accord_store::testing::with_fres
     ten_concurrent_decisions_are_serialized,
     versions_are_immutable_and_comparable,
     petitions_are_followed_by_tracking_number,
+    the_ombudsperson_asks_the_petitioner_and_the_reply_puts_it_back_under_review,
     a_delisting_recommendation_takes_effect_by_reverse_consensus,
     a_delisting_recommendation_fails_when_every_state_objects,
     merging_is_explicit_audited_and_reversible,
@@ -1419,6 +1420,135 @@ async fn petitions_are_followed_by_tracking_number(store: Store) {
             .await
             .is_err()
     );
+}
+
+async fn the_ombudsperson_asks_the_petitioner_and_the_reply_puts_it_back_under_review(
+    store: Store,
+) {
+    let (a, _) = listed(&store, individual("Abdulla Karim"), T0).await;
+    let id = petition_for(&store, &a).await;
+    let ombudsperson = Actor::system("ombudsperson");
+    let public = Actor::system("public status page");
+    let tracking = store
+        .petition(&ombudsperson, id)
+        .await
+        .unwrap()
+        .tracking_number;
+
+    // Nothing to reply to before a question is asked; an empty question is refused.
+    assert!(matches!(
+        store
+            .reply_to_petition(&public, &tracking, "Here are my papers.")
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store
+            .request_petition_information(&ombudsperson, id, "  ")
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    let question =
+        "Please send a copy of your passport's data page\r\nand the prison release certificate.";
+    let asked = store
+        .request_petition_information(&ombudsperson, id, question)
+        .await
+        .unwrap();
+    assert_eq!(asked.status, PetitionStatus::InformationRequested);
+    // The public status shows the question (normalized to LF), nothing personal.
+    let public_view = store.petition_status(&tracking).await.unwrap();
+    assert_eq!(
+        public_view.information_request.as_deref(),
+        Some(
+            "Please send a copy of your passport's data page\nand the prison release certificate."
+        )
+    );
+    // Waiting for the petitioner: not counted as waiting for the ombudsperson,
+    // and the same petition sent again is still the open one.
+    assert_eq!(store.petitions_awaiting_review().await.unwrap(), 0);
+    let again = store
+        .create_petition(
+            &Actor::system("public form"),
+            &accord_store::common_list::PetitionBudget::default(),
+            &NewPetition {
+                subject: a.clone(),
+                petitioner_name: "A. Karim".into(),
+                petitioner_contact: "karim@example.org".into(),
+                representative: false,
+                grounds: "I was never a member.".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        again,
+        accord_store::common_list::Filed::Existing(_)
+    ));
+    // Notes meanwhile keep it waiting for the petitioner.
+    let noted = store
+        .review_petition(&ombudsperson, id, "Called the embassy.")
+        .await
+        .unwrap();
+    assert_eq!(noted.status, PetitionStatus::InformationRequested);
+
+    let replied = store
+        .reply_to_petition(
+            &public,
+            &tracking.to_lowercase(),
+            "Both documents are attached to my e-mail of today.",
+        )
+        .await
+        .unwrap();
+    assert_eq!(replied.status, PetitionStatus::UnderReview);
+    assert_eq!(replied.information_request, None);
+    assert_eq!(store.petitions_awaiting_review().await.unwrap(), 1);
+    assert!(
+        kinds_for(&store, &Recipient::Ombudsperson)
+            .await
+            .contains(&"petition_reply".to_string())
+    );
+    let full = store.petition(&ombudsperson, id).await.unwrap();
+    assert!(
+        full.petitioner_replies
+            .contains("Both documents are attached")
+    );
+    assert!(
+        full.ombudsperson_notes
+            .contains("information requested from the petitioner")
+    );
+    assert_eq!(full.grounds, "I was never a member.");
+    // One reply per question.
+    assert!(matches!(
+        store
+            .reply_to_petition(&public, &tracking, "And another thing.")
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store
+            .reply_to_petition(&public, "DP-00000-00000-00000-00000-00000", "x")
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    // A decided petition can no longer be asked.
+    store
+        .recommend_on_petition(
+            &ombudsperson,
+            id,
+            PetitionRecommendation::Retain,
+            "The records confirm the identity.",
+            "",
+            None,
+            T0,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .request_petition_information(&ombudsperson, id, "More?")
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
 }
 
 async fn petition_for(store: &Store, subject: &str) -> i64 {

@@ -685,6 +685,7 @@ fn base_spec() -> Value {
             "/api/procedure/versions": { "get": op("Common list", "Every stored version of the rule, newest first", true, None, (200, list("ProcedureVersion")), none.clone()) },
             "/api/petitions": { "post": op("Common list", "Petition for delisting (no account needed); returns the tracking number", false, Some("NewPetition"), (201, r("PetitionTracking")), none.clone()) },
             "/api/petitions/{tracking}": { "get": op("Common list", "A petition's status by tracking number (no personal data)", false, None, (200, r("PetitionTracking")), path_param("tracking", "string")) },
+            "/api/petitions/{tracking}/reply": { "post": op("Common list", "The petitioner's answer to the ombudsperson's question (`information_request` in the status); the tracking number is the credential. 409 when no question is open: one answer per question", false, Some("PetitionReply"), (200, r("PetitionTracking")), path_param("tracking", "string")) },
             "/api/notifications": { "get": op("Common list", "Notifications for the caller's member (or the secretariat), newest first", true, None, (200, json!({ "type": "array", "items": { "type": "object" } })), none.clone()) },
             "/api/commitments": {
                 "get": op("Joint Plan", "The frameworks' commitments with their exact text (public)", false, None, (200, json!({ "type": "array", "items": r("Commitment") })), none.clone()),
@@ -866,8 +867,12 @@ fn base_spec() -> Value {
                     "subject": { "type": "string" }, "petitioner_name": { "type": "string" }, "petitioner_contact": { "type": "string" },
                     "representative": { "type": "boolean" }, "grounds": { "type": "string" } } },
                 "PetitionTracking": { "type": "object", "properties": {
-                    "tracking_number": { "type": "string" }, "subject": { "type": "string" }, "status": { "type": "string" },
-                    "outcome": { "type": ["string", "null"] }, "created_at": { "type": "integer" }, "updated_at": { "type": "integer" } } },
+                    "tracking_number": { "type": "string" }, "subject": { "type": "string" },
+                    "status": { "type": "string", "enum": ["received", "under_review", "information_requested", "recommended", "decided"] },
+                    "outcome": { "type": ["string", "null"] },
+                    "information_request": { "type": ["string", "null"], "description": "what the ombudsperson asks the petitioner, while a reply is awaited" },
+                    "created_at": { "type": "integer" }, "updated_at": { "type": "integer" } } },
+                "PetitionReply": { "type": "object", "required": ["reply"], "properties": { "reply": { "type": "string", "maxLength": 20000 } } },
                 "AuditVerification": { "type": "object", "properties": { "intact": { "type": "boolean" }, "records": { "type": "integer" }, "problem": { "type": "string" } } }
             }
         }

@@ -3,7 +3,9 @@
 //! twice is filed once; a client's daily budget (counted in the database,
 //! so on every node) ends in a translated refusal on the form with the
 //! input kept; a flood stops notifying the ombudsperson one by one; long
-//! grounds are refused by their length.
+//! grounds are refused by their length. Then the petition's review: the
+//! ombudsperson asks the petitioner for more, who answers on the status
+//! page; the states are asked a plain question about a recommendation.
 
 mod support;
 
@@ -30,6 +32,8 @@ accord_store::on_both_backends!(|backend, test| {
     a_clients_daily_budget_is_refused_on_the_form_and_a_flood_stops_notifying,
     grounds_longer_than_the_limit_are_refused_with_the_input_kept,
     the_error_summary_names_fields_by_their_labels_in_both_languages,
+    the_ombudsperson_asks_for_more_and_the_petitioner_answers_on_the_status_page,
+    a_delisting_recommendation_asks_the_states_to_keep_the_listing_or_accept_the_delisting,
 );
 
 fn petition(subject: &str, contact: &str, grounds: &str) -> Value {
@@ -270,4 +274,240 @@ async fn the_error_summary_names_fields_by_their_labels_in_both_languages(app: &
         );
         assert!(!summary.contains(">petitioner_"), "{summary}");
     }
+}
+
+/// Files a petition on a newly listed subject: (petition id, tracking number).
+async fn filed_petition(app: &TestApp, client: &str) -> (i64, String) {
+    listed(app, "Abdulla Karim").await;
+    let (s, v) = post(
+        app,
+        client,
+        &petition("ACL-0001", "karim@example.org", "I was never a member."),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let tracking = v["tracking_number"].as_str().unwrap().to_string();
+    let id = app
+        .store
+        .petitions(&accord_store::Actor::system("test"), None)
+        .await
+        .unwrap()[0]
+        .id;
+    (id, tracking)
+}
+
+async fn the_ombudsperson_asks_for_more_and_the_petitioner_answers_on_the_status_page(
+    app: &TestApp,
+) {
+    let (id, tracking) = filed_petition(app, "10.9.0.1").await;
+    let ombuds = app.sign_in("ombuds").await;
+    let review = format!("/ombudsperson/petitions/{id}");
+    let page = app.get(&ombuds, &review).await.text().await.unwrap();
+    assert!(
+        page.contains("Petitioner") && page.contains("Ask the petitioner for more information"),
+        "{page}"
+    );
+
+    // A blank question is refused on the page, with the other forms intact.
+    let r = app
+        .post_form(
+            &ombuds,
+            &format!("{review}/request"),
+            &[("question", " \r\n ")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Question to the petitioner") && page.contains("is required"),
+        "{page}"
+    );
+    // A refused recommendation keeps what was typed.
+    let r = app
+        .post_form(
+            &ombuds,
+            &format!("{review}/recommend"),
+            &[
+                ("recommendation", "retain"),
+                ("report", ""),
+                ("summary", "Kept for the record."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Kept for the record."));
+
+    let question = "Please send the prison release certificate.\r\nA scan is enough.";
+    let r = app
+        .post_form(
+            &ombuds,
+            &format!("{review}/request"),
+            &[("question", question)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // The petitioner sees the question and a form, in their language.
+    let visitor = app.anonymous().await;
+    let status = format!("/petition/status/{tracking}");
+    let page = app.get(&visitor, &status).await.text().await.unwrap();
+    assert!(
+        page.contains("The ombudsperson asks you")
+            && page.contains("Please send the prison release certificate.\nA scan is enough.")
+            && page.contains("name=\"reply\""),
+        "{page}"
+    );
+    assert!(!page.contains("karim@example.org") && !page.contains("Abdulla Karim"));
+    let ru = app
+        .get(&visitor, &format!("{status}?lang=ru"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        ru.contains("Вопрос омбудсмена") && ru.contains("запрошены дополнительные сведения"),
+        "{ru}"
+    );
+
+    // Too long an answer is refused on the form with the text kept.
+    let long = format!("My answer. {}", "x".repeat(20_001));
+    let r = app
+        .post_form(&visitor, &format!("{status}/reply"), &[("reply", &long)])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("My answer. xxxx") && page.contains("at most 20000"),
+        "{page}"
+    );
+
+    let r = app
+        .post_form(
+            &visitor,
+            &format!("{status}/reply"),
+            &[(
+                "reply",
+                "The certificate went to the ombudsperson's address today.",
+            )],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = app.get(&visitor, &status).await.text().await.unwrap();
+    assert!(
+        page.contains("under review by the ombudsperson") && !page.contains("name=\"reply\""),
+        "{page}"
+    );
+    // One answer per question: a second one is refused, said on the page.
+    let r = app
+        .post_form(&visitor, &format!("{status}/reply"), &[("reply", "Again.")])
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("there is nothing to reply to")
+    );
+
+    // The ombudsperson reads the answer and is told of it.
+    let page = app.get(&ombuds, &review).await.text().await.unwrap();
+    assert!(
+        page.contains("The petitioner's answers")
+            && page.contains("The certificate went to the ombudsperson's address today."),
+        "{page}"
+    );
+    let inbox = app
+        .get(&ombuds, "/notifications")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        inbox.contains("A petitioner answered the ombudsperson's question."),
+        "{inbox}"
+    );
+
+    // Through the API: asked again, answered as JSON.
+    let r = app
+        .post_form(
+            &ombuds,
+            &format!("{review}/request"),
+            &[("question", "And the court ruling?")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (s, v) = api(
+        app,
+        None,
+        reqwest::Method::GET,
+        &format!("/api/petitions/{tracking}"),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["status"], "information_requested", "{v}");
+    assert_eq!(v["information_request"], "And the court ruling?", "{v}");
+    let (s, v) = api(
+        app,
+        None,
+        reqwest::Method::POST,
+        &format!("/api/petitions/{tracking}/reply"),
+        Some(&json!({ "reply": "Sent by post." })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["status"], "under_review", "{v}");
+    let (s, v) = api(
+        app,
+        None,
+        reqwest::Method::POST,
+        "/api/petitions/DP-00000-00000-00000-00000-00000/reply",
+        Some(&json!({ "reply": "x" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+}
+
+async fn a_delisting_recommendation_asks_the_states_to_keep_the_listing_or_accept_the_delisting(
+    app: &TestApp,
+) {
+    let (id, _) = filed_petition(app, "10.9.0.2").await;
+    let ombuds = app.sign_in("ombuds").await;
+    let r = app
+        .post_form(
+            &ombuds,
+            &format!("/ombudsperson/petitions/{id}/recommend"),
+            &[
+                ("recommendation", "delist"),
+                ("report", "No link to the group since 2019."),
+                ("summary", "Delisted on the ombudsperson's recommendation."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let proposal = r.headers()[LOCATION].to_str().unwrap().to_string();
+    let kgz = app.sign_in("kgz.admin").await;
+    let page = app.get(&kgz, &proposal).await.text().await.unwrap();
+    assert!(
+        page.contains("The ombudsperson recommends removing Abdulla Karim from the list")
+            && page.contains("Accept the delisting")
+            && page.contains("Keep the listing")
+            && !page.contains(">Concur<"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<title>Proposal 2: ACL-0001 Abdulla Karim"),
+        "{page}"
+    );
+    assert!(page.contains("working days"), "{page}");
+    let ru = app
+        .get(&kgz, &format!("{proposal}?lang=ru"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        ru.contains("Принять исключение") && ru.contains("Сохранить включение"),
+        "{ru}"
+    );
 }

@@ -37,8 +37,8 @@ use crate::StoreError;
 pub(crate) use notifications::insert_round_notice;
 pub use notifications::{Notification, Recipient};
 pub use petitions::{
-    Filed, MAX_GROUNDS_CHARS, NewPetition, Petition, PetitionBudget, PetitionRecommendation,
-    PetitionStatus, PetitionTracking,
+    Filed, MAX_GROUNDS_CHARS, MAX_QUESTION_CHARS, NewPetition, Petition, PetitionBudget,
+    PetitionRecommendation, PetitionStatus, PetitionTracking,
 };
 pub use procedure_rules::{ProcedureSettings, ProcedureVersion};
 pub use proposals::{

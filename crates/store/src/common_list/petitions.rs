@@ -27,6 +27,9 @@ use crate::{Actor, Store, StoreError, audit, now_ms};
 pub enum PetitionStatus {
     Received,
     UnderReview,
+    /// The ombudsperson asked the petitioner for more information; a reply
+    /// puts it back under review.
+    InformationRequested,
     /// The ombudsperson recommended delisting; the states are deciding.
     Recommended,
     Decided,
@@ -35,9 +38,34 @@ pub enum PetitionStatus {
 text_enum!(PetitionStatus, "status", {
     Received => "received",
     UnderReview => "under_review",
+    InformationRequested => "information_requested",
     Recommended => "recommended",
     Decided => "decided",
 });
+
+impl PetitionStatus {
+    /// The states of an open petition: the ombudsperson may add notes, ask
+    /// for more and recommend; the same petition sent again is not filed twice.
+    pub const OPEN: [PetitionStatus; 3] = [
+        PetitionStatus::Received,
+        PetitionStatus::UnderReview,
+        PetitionStatus::InformationRequested,
+    ];
+    /// The open states in which the petition waits for the ombudsperson
+    /// rather than for the petitioner.
+    pub const AWAITING_OMBUDSPERSON: [PetitionStatus; 2] =
+        [PetitionStatus::Received, PetitionStatus::UnderReview];
+}
+
+/// States as an SQL list (`'received', 'under_review'`), from the constants
+/// above only, so the rule is written once.
+fn sql_states(states: &[PetitionStatus]) -> String {
+    states
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// What the ombudsperson recommends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -69,6 +97,9 @@ pub struct NewPetition {
 /// a flood's way of costing the platform more than the flooder; evidence
 /// goes to the ombudsperson once they are in touch.
 pub const MAX_GROUNDS_CHARS: usize = 20_000;
+
+/// The longest question the ombudsperson puts to a petitioner.
+pub const MAX_QUESTION_CHARS: usize = 5_000;
 
 /// How many petitions one client may file a day, and how many of the
 /// day's petitions each notify the ombudsperson.
@@ -112,6 +143,16 @@ impl Filed {
 fn utc_day(ms: i64) -> String {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .map(|t| t.date().to_string())
+        .unwrap_or_default()
+}
+
+/// A Unix-millisecond instant as `YYYY-MM-DD HH:MM UTC`, heading a dated
+/// note or reply.
+fn utc_minute(ms: i64) -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(fmt).ok())
         .unwrap_or_default()
 }
 
@@ -162,7 +203,8 @@ async fn open_duplicate(
             .to_lowercase()
     };
     let rows: Vec<PetitionRow> = sqlx::query_as(sql!(
-        "{PETITION_SELECT} WHERE s.public_id = $1 AND d.status IN ('received', 'under_review')"
+        "{PETITION_SELECT} WHERE s.public_id = $1 AND d.status IN ({})",
+        sql_states(&PetitionStatus::OPEN)
     ))
     .bind(subject)
     .fetch_all(&mut **tx)
@@ -185,6 +227,8 @@ pub struct PetitionTracking {
     pub status: PetitionStatus,
     /// `delisted` or `listing_maintained` once decided.
     pub outcome: Option<String>,
+    /// What the ombudsperson asks the petitioner, while it waits for a reply.
+    pub information_request: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -204,6 +248,10 @@ pub struct Petition {
     pub recommendation: Option<PetitionRecommendation>,
     pub outcome: Option<String>,
     pub proposal_id: Option<i64>,
+    /// The open question to the petitioner, if any.
+    pub information_request: Option<String>,
+    /// The petitioner's replies, each headed by its UTC time.
+    pub petitioner_replies: String,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -222,13 +270,15 @@ struct PetitionRow {
     recommendation: Option<String>,
     outcome: Option<String>,
     proposal_id: Option<i64>,
+    information_request: Option<String>,
+    petitioner_replies: String,
     created_at: i64,
     updated_at: i64,
 }
 
 const PETITION_SELECT: &str = "SELECT d.id, d.tracking_number, s.public_id AS subject, d.petitioner_name, \
      d.petitioner_contact, d.representative, d.grounds, d.status, d.ombudsperson_notes, d.recommendation, \
-     d.outcome, d.proposal_id, d.created_at, d.updated_at \
+     d.outcome, d.proposal_id, d.information_request, d.petitioner_replies, d.created_at, d.updated_at \
      FROM delisting_petitions d JOIN list_subjects s ON s.id = d.subject_id";
 
 impl TryFrom<PetitionRow> for Petition {
@@ -251,6 +301,8 @@ impl TryFrom<PetitionRow> for Petition {
                 .transpose()?,
             outcome: r.outcome,
             proposal_id: r.proposal_id,
+            information_request: r.information_request,
+            petitioner_replies: r.petitioner_replies,
             created_at: r.created_at,
             updated_at: r.updated_at,
         })
@@ -264,6 +316,7 @@ impl From<&Petition> for PetitionTracking {
             subject: p.subject.clone(),
             status: p.status,
             outcome: p.outcome.clone(),
+            information_request: p.information_request.clone(),
             created_at: p.created_at,
             updated_at: p.updated_at,
         }
@@ -438,6 +491,7 @@ impl Store {
             subject: subject.public_id,
             status: PetitionStatus::Received,
             outcome: None,
+            information_request: None,
             created_at: now,
             updated_at: now,
         }))
@@ -459,13 +513,14 @@ impl Store {
         Ok(PetitionTracking::from(&petition))
     }
 
-    /// How many petitions wait for the ombudsperson (received or under
-    /// review): a count only, so no personal data is read and nothing is
+    /// How many petitions wait for the ombudsperson (received, or under
+    /// review again; not those waiting for the petitioner's reply): a count only, so no personal data is read and nothing is
     /// audited (the start page asks it on every visit).
     pub async fn petitions_awaiting_review(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM delisting_petitions WHERE status IN ('received', 'under_review')",
-        )
+        Ok(sqlx::query_scalar(sql!(
+            "SELECT COUNT(*) FROM delisting_petitions WHERE status IN ({})",
+            sql_states(&PetitionStatus::AWAITING_OMBUDSPERSON)
+        ))
         .fetch_one(&self.pool)
         .await?)
     }
@@ -532,12 +587,15 @@ impl Store {
         let notes = validation::text("notes", notes, false, 50_000)?;
         let mut tx = self.begin().await?;
         let now = now_ms();
-        let done = sqlx::query(
-            "UPDATE delisting_petitions SET status = 'under_review', \
+        // Notes while the petitioner is asked keep the petition waiting for them.
+        let done = sqlx::query(sql!(
+            "UPDATE delisting_petitions SET \
+             status = CASE WHEN status = 'information_requested' THEN status ELSE 'under_review' END, \
              ombudsperson_notes = CASE WHEN $1 = '' THEN ombudsperson_notes \
                WHEN ombudsperson_notes = '' THEN $1 ELSE ombudsperson_notes || $2 || $1 END, \
-             updated_at = $3 WHERE id = $4 AND status IN ('received', 'under_review')",
-        )
+             updated_at = $3 WHERE id = $4 AND status IN ({})",
+            sql_states(&PetitionStatus::OPEN)
+        ))
         .bind(&notes)
         .bind("\n\n")
         .bind(now)
@@ -558,6 +616,115 @@ impl Store {
                 format!("petition:{id}"),
                 Outcome::Ok,
                 serde_json::json!({ "notes": !notes.is_empty() }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        self.petition_tracking_by_id(id).await
+    }
+
+    /// The ombudsperson asks the petitioner for more information: the
+    /// question is shown on the public status page with a form to reply,
+    /// and is kept, dated, in the notes. Only while the petition is open;
+    /// a second question replaces an unanswered first one.
+    pub async fn request_petition_information(
+        &self,
+        actor: &Actor,
+        id: i64,
+        question: &str,
+    ) -> Result<PetitionTracking, StoreError> {
+        let question = validation::text("question", question, true, MAX_QUESTION_CHARS)?;
+        let now = now_ms();
+        let note = format!(
+            "{} — information requested from the petitioner:\n{question}",
+            utc_minute(now)
+        );
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(sql!(
+            "UPDATE delisting_petitions SET status = 'information_requested', information_request = $1, \
+             ombudsperson_notes = CASE WHEN ombudsperson_notes = '' THEN $2 ELSE ombudsperson_notes || $3 || $2 END, \
+             updated_at = $4 WHERE id = $5 AND status IN ({})",
+            sql_states(&PetitionStatus::OPEN)
+        ))
+        .bind(&question)
+        .bind(&note)
+        .bind("\n\n")
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            let tracking = self.petition_tracking_by_id(id).await?;
+            return Err(StoreError::Conflict(format!(
+                "the petition is {}; the petitioner can no longer be asked",
+                tracking.status
+            )));
+        }
+        audit::append(
+            &mut tx,
+            &actor.event(
+                "common_list.petition.request_information",
+                format!("petition:{id}"),
+                Outcome::Ok,
+                serde_json::json!({}),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        self.petition_tracking_by_id(id).await
+    }
+
+    /// The petitioner answers the ombudsperson's question, through the
+    /// status page reached by the tracking number (which is the credential,
+    /// as for the status itself). The reply is kept, dated, beside the
+    /// grounds; the petition is under review again and the ombudsperson is
+    /// told. Refused when no question is open (one reply per question).
+    pub async fn reply_to_petition(
+        &self,
+        actor: &Actor,
+        tracking_number: &str,
+        reply: &str,
+    ) -> Result<PetitionTracking, StoreError> {
+        let reply = validation::text("reply", reply, true, MAX_GROUNDS_CHARS)?;
+        let tracking = self.petition_status(tracking_number).await?;
+        let now = now_ms();
+        let entry = format!("{}\n{reply}", utc_minute(now));
+        let mut tx = self.begin().await?;
+        let updated: Option<(i64, i64)> = sqlx::query_as(
+            "UPDATE delisting_petitions SET status = 'under_review', information_request = NULL, \
+             petitioner_replies = CASE WHEN petitioner_replies = '' THEN $1 ELSE petitioner_replies || $2 || $1 END, \
+             updated_at = $3 WHERE tracking_number = $4 AND status = 'information_requested' \
+             RETURNING id, subject_id",
+        )
+        .bind(&entry)
+        .bind("\n\n")
+        .bind(now)
+        .bind(&tracking.tracking_number)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((id, subject_id)) = updated else {
+            return Err(StoreError::Conflict(
+                "the ombudsperson has not asked for more information; there is nothing to reply to"
+                    .into(),
+            ));
+        };
+        notifications::insert(
+            &mut tx,
+            &Recipient::Ombudsperson,
+            "petition_reply",
+            &serde_json::json!({ "subject": tracking.subject, "petition": id }),
+            None,
+            Some(subject_id),
+            now,
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            &actor.event(
+                "common_list.petition.reply",
+                format!("petition:{id}"),
+                Outcome::Ok,
+                serde_json::json!({}),
             ),
         )
         .await?;
@@ -605,12 +772,14 @@ impl Store {
             }
             PetitionRecommendation::Retain => {
                 let mut tx = self.begin().await?;
-                let done = sqlx::query(
+                let done = sqlx::query(sql!(
                     "UPDATE delisting_petitions SET status = 'decided', recommendation = 'retain', \
-                     outcome = 'listing_maintained', ombudsperson_notes = CASE WHEN ombudsperson_notes = '' \
+                     outcome = 'listing_maintained', information_request = NULL, \
+                     ombudsperson_notes = CASE WHEN ombudsperson_notes = '' \
                      THEN $1 ELSE ombudsperson_notes || $2 || $1 END, updated_at = $3 \
-                     WHERE id = $4 AND status IN ('received', 'under_review')",
-                )
+                     WHERE id = $4 AND status IN ({})",
+                    sql_states(&PetitionStatus::OPEN)
+                ))
                 .bind(&report)
                 .bind("\n\n")
                 .bind(now_ms())
@@ -660,11 +829,13 @@ pub(crate) async fn mark_recommended(
     proposal_id: i64,
     report: &str,
 ) -> Result<(), StoreError> {
-    let done = sqlx::query(
+    let done = sqlx::query(sql!(
         "UPDATE delisting_petitions SET status = 'recommended', recommendation = 'delist', proposal_id = $1, \
+         information_request = NULL, \
          ombudsperson_notes = CASE WHEN ombudsperson_notes = '' THEN $2 ELSE ombudsperson_notes || $3 || $2 END, \
-         updated_at = $4 WHERE id = $5 AND status IN ('received', 'under_review')",
-    )
+         updated_at = $4 WHERE id = $5 AND status IN ({})",
+        sql_states(&PetitionStatus::OPEN)
+    ))
     .bind(proposal_id)
     .bind(report)
     .bind("\n\n")

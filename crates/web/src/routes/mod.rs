@@ -235,6 +235,11 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
         .post("/petition", Public, petitions::submit)
         .get("/petition/status", Public, petitions::lookup)
         .get("/petition/status/{tracking}", Public, petitions::status)
+        .post(
+            "/petition/status/{tracking}/reply",
+            Public,
+            petitions::reply,
+        )
         .get("/api/proposals", view_proposals, proposals::api_list)
         .post("/api/proposals", propose, proposals::api_create)
         .get("/api/proposals/{id}", view_proposals, proposals::api_get)
@@ -256,6 +261,11 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
         .post("/merges/{id}/undo", merge, subjects::unmerge_from_form)
         .post("/api/petitions", Public, petitions::api_create)
         .get("/api/petitions/{tracking}", Public, petitions::api_status)
+        .post(
+            "/api/petitions/{tracking}/reply",
+            Public,
+            petitions::api_reply,
+        )
         .get(
             "/notifications",
             view_proposals,
@@ -281,6 +291,11 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
             "/ombudsperson/petitions/{id}/notes",
             petitions,
             ombudsperson::add_notes,
+        )
+        .post(
+            "/ombudsperson/petitions/{id}/request",
+            petitions,
+            ombudsperson::request_information,
         )
         .post(
             "/ombudsperson/petitions/{id}/recommend",

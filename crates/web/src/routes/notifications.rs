@@ -87,6 +87,7 @@ fn generic_text(l: Lang, n: &Notification) -> &'static str {
         "deadline_near" => l.t("notice.deadline_near"),
         "period_ended_on_hold" => l.t("notice.period_ended_on_hold"),
         "petition_received" => l.t("notice.petition_received"),
+        "petition_reply" => l.t("notice.petition_reply"),
         "petitions_many" => l.t("notice.petitions_many"),
         "subject_listed_national" => l.t("notice.subject_listed_national"),
         "review_due" => l.t("notice.review_due"),

@@ -4,8 +4,10 @@
 //! to keep the listing.
 
 use accord_core::{Action, Invalid};
-use accord_store::common_list::{Petition, PetitionRecommendation};
+use accord_store::StoreError;
+use accord_store::common_list::{MAX_QUESTION_CHARS, Petition, PetitionRecommendation};
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
@@ -13,7 +15,7 @@ use serde::Deserialize;
 use crate::context::Ctx;
 use crate::error::WebError;
 use crate::forms::PostedForm;
-use crate::render::{csrf_field, format_ms, page};
+use crate::render::{Field, csrf_field, form_errors, format_ms, page};
 use crate::state::AppState;
 
 pub async fn queue(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
@@ -45,35 +47,63 @@ pub async fn queue(State(state): State<AppState>, ctx: Ctx) -> Result<Html<Strin
     ))
 }
 
-fn petition_view(ctx: &Ctx, p: &Petition) -> Html<String> {
+/// What the ombudsperson typed into one of the petition page's forms, kept
+/// with the refusal when it is refused.
+#[derive(Default)]
+struct Typed<'a> {
+    notes: &'a str,
+    question: &'a str,
+    report: &'a str,
+    summary: &'a str,
+    errors: Option<&'a Invalid>,
+}
+
+fn petition_view(ctx: &Ctx, p: &Petition, typed: &Typed) -> Html<String> {
     let l = ctx.lang;
+    let errors = typed.errors;
     page(
         ctx,
-        l.t("ombudsperson.petition"),
+        &format!("{} {}", l.t("ombudsperson.petition"), p.tracking_number),
         html! {
             h1 { (l.t("ombudsperson.petition")) " " code { (p.tracking_number) } }
+            (form_errors(l, errors))
             dl.facts {
                 dt { (l.t("petition.subject")) } dd { code { (p.subject) } }
-                dt { (l.t("petition.name")) } dd { (p.petitioner_name) @if p.representative { " (" (l.t("ombudsperson.representative")) ")" } }
-                dt { (l.t("petition.contact")) } dd { (p.petitioner_contact) }
-                dt { (l.t("petition.status")) } dd { span.badge { (p.status.as_str()) } }
+                dt { (l.t("ombudsperson.petitioner")) } dd { (p.petitioner_name) @if p.representative { " (" (l.t("ombudsperson.representative")) ")" } }
+                dt { (l.t("ombudsperson.petitioner_contact")) } dd { (p.petitioner_contact) }
+                dt { (l.t("petition.status")) } dd { span.badge { (super::petitions::status_label(l, p.status)) } }
                 @if let Some(pid) = p.proposal_id { dt { (l.t("proposals.proposal")) } dd { a href={ "/proposals/" (pid) } { (pid) } } }
             }
             h2 { (l.t("petition.grounds")) }
-            div.notice { p style="white-space: pre-wrap" { (p.grounds) } }
+            div.notice { p.prose { (p.grounds) } }
+            @if let Some(q) = &p.information_request {
+                h2 { (l.t("ombudsperson.asked")) }
+                div.notice.warn { p.prose { (q) } p.muted { (l.t("ombudsperson.asked_hint")) } }
+            }
+            @if !p.petitioner_replies.is_empty() {
+                h2 { (l.t("ombudsperson.replies")) }
+                div.notice { p.prose { (p.petitioner_replies) } }
+            }
             h2 { (l.t("ombudsperson.notes")) }
-            @if !p.ombudsperson_notes.is_empty() { div.notice { p style="white-space: pre-wrap" { (p.ombudsperson_notes) } } }
+            @if !p.ombudsperson_notes.is_empty() { div.notice { p.prose { (p.ombudsperson_notes) } } }
             @if p.recommendation.is_none() {
                 form.stacked method="post" action={ "/ombudsperson/petitions/" (p.id) "/notes" } {
                     (csrf_field(ctx))
-                    div.field { label for="notes" { (l.t("ombudsperson.add_notes")) } textarea id="notes" name="notes" rows="4" {} }
+                    (Field::textarea("notes", l.t("ombudsperson.add_notes"), typed.notes).render_in(l, errors))
                     button.secondary type="submit" { (l.t("ombudsperson.save_notes")) }
+                }
+                h2 { (l.t("ombudsperson.request")) }
+                form.stacked method="post" action={ "/ombudsperson/petitions/" (p.id) "/request" } {
+                    (csrf_field(ctx))
+                    (Field::textarea("question", l.t("ombudsperson.question"), typed.question).required()
+                        .hint(&l.tf("ombudsperson.question_hint", &[("max", &MAX_QUESTION_CHARS.to_string())])).render_in(l, errors))
+                    button.secondary type="submit" { (l.t("ombudsperson.send_request")) }
                 }
                 h2 { (l.t("ombudsperson.recommend")) }
                 form.stacked method="post" action={ "/ombudsperson/petitions/" (p.id) "/recommend" } {
                     (csrf_field(ctx))
-                    div.field { label for="report" { (l.t("ombudsperson.report")) " *" } textarea id="report" name="report" rows="6" required {} }
-                    div.field { label for="summary" { (l.t("ombudsperson.summary")) } textarea id="summary" name="summary" rows="3" {} }
+                    (Field::textarea("report", l.t("ombudsperson.report"), typed.report).required().render_in(l, errors))
+                    (Field::textarea("summary", l.t("ombudsperson.summary"), typed.summary).render_in(l, errors))
                     div.actions {
                         button type="submit" name="recommendation" value="delist" { (l.t("ombudsperson.delist")) }
                         button.secondary type="submit" name="recommendation" value="retain" { (l.t("ombudsperson.retain")) }
@@ -92,7 +122,32 @@ pub async fn petition_page(
 ) -> Result<Html<String>, WebError> {
     ctx.require(&state, &Action::ReviewPetitions).await?;
     let p = state.store.petition(&ctx.actor(), id).await?;
-    Ok(petition_view(&ctx, &p))
+    Ok(petition_view(&ctx, &p, &Typed::default()))
+}
+
+/// A refusal of one of the petition page's forms, said on the page with
+/// what was typed kept; `field` is the one a rule's refusal is shown on.
+async fn refused(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    error: StoreError,
+    field: &str,
+    typed: Typed<'_>,
+) -> Result<Response, WebError> {
+    let (status, invalid) = match error {
+        StoreError::Invalid(invalid) => (StatusCode::UNPROCESSABLE_ENTITY, invalid),
+        StoreError::Conflict(m) => (StatusCode::CONFLICT, Invalid::field(field, m)),
+        other => return Err(other.into()),
+    };
+    let p = state.store.petition(&ctx.actor(), id).await?;
+    let typed = Typed {
+        errors: Some(&invalid),
+        ..typed
+    };
+    let mut r = petition_view(ctx, &p, &typed).into_response();
+    *r.status_mut() = status;
+    Ok(r)
 }
 
 #[derive(Deserialize, Default)]
@@ -108,11 +163,51 @@ pub async fn add_notes(
     PostedForm(form): PostedForm<NotesForm>,
 ) -> Result<Response, WebError> {
     ctx.require(&state, &Action::ReviewPetitions).await?;
-    state
+    match state
         .store
         .review_petition(&ctx.actor(), id, &form.notes)
-        .await?;
-    Ok(Redirect::to(&format!("/ombudsperson/petitions/{id}")).into_response())
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/ombudsperson/petitions/{id}")).into_response()),
+        Err(e) => {
+            let typed = Typed {
+                notes: &form.notes,
+                ..Typed::default()
+            };
+            refused(&state, &ctx, id, e, "notes", typed).await
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RequestForm {
+    question: String,
+}
+
+/// The ombudsperson asks the petitioner for more information (shown on the
+/// petitioner's status page).
+pub async fn request_information(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    PostedForm(form): PostedForm<RequestForm>,
+) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::ReviewPetitions).await?;
+    match state
+        .store
+        .request_petition_information(&ctx.actor(), id, &form.question)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/ombudsperson/petitions/{id}")).into_response()),
+        Err(e) => {
+            let typed = Typed {
+                question: &form.question,
+                ..Typed::default()
+            };
+            refused(&state, &ctx, id, e, "question", typed).await
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -130,12 +225,20 @@ pub async fn recommend(
     PostedForm(form): PostedForm<RecommendForm>,
 ) -> Result<Response, WebError> {
     ctx.require(&state, &Action::ReviewPetitions).await?;
+    let typed = Typed {
+        report: &form.report,
+        summary: &form.summary,
+        ..Typed::default()
+    };
     let recommendation = match form.recommendation.as_str() {
         "delist" => PetitionRecommendation::Delist,
         "retain" => PetitionRecommendation::Retain,
-        _ => return Err(Invalid::field("recommendation", "must be delist or retain").into()),
+        _ => {
+            let invalid = Invalid::field("recommendation", "must be delist or retain");
+            return refused(&state, &ctx, id, invalid.into(), "report", typed).await;
+        }
     };
-    let (_, proposal) = state
+    let recommended = state
         .store
         .recommend_on_petition(
             &ctx.actor(),
@@ -146,10 +249,10 @@ pub async fn recommend(
             None,
             time::OffsetDateTime::now_utc(),
         )
-        .await?;
-    Ok(match proposal {
-        Some(p) => Redirect::to(&format!("/proposals/{}", p.id)),
-        None => Redirect::to(&format!("/ombudsperson/petitions/{id}")),
+        .await;
+    match recommended {
+        Ok((_, Some(p))) => Ok(Redirect::to(&format!("/proposals/{}", p.id)).into_response()),
+        Ok((_, None)) => Ok(Redirect::to(&format!("/ombudsperson/petitions/{id}")).into_response()),
+        Err(e) => refused(&state, &ctx, id, e, "report", typed).await,
     }
-    .into_response())
 }

@@ -28,10 +28,11 @@ pub struct PetitionForm {
     grounds: String,
 }
 
-fn status_label(l: Lang, s: PetitionStatus) -> &'static str {
+pub(super) fn status_label(l: Lang, s: PetitionStatus) -> &'static str {
     match s {
         PetitionStatus::Received => l.t("petition.received"),
         PetitionStatus::UnderReview => l.t("petition.under_review"),
+        PetitionStatus::InformationRequested => l.t("petition.information_requested"),
         PetitionStatus::Recommended => l.t("petition.recommended"),
         PetitionStatus::Decided => l.t("petition.decided"),
     }
@@ -140,7 +141,22 @@ pub async fn lookup(axum::extract::Query(q): axum::extract::Query<Lookup>) -> Re
     ))
 }
 
-fn status_view(ctx: &Ctx, t: &PetitionTracking, again: bool) -> Html<String> {
+fn outcome_label(l: Lang, outcome: &str) -> &'static str {
+    match outcome {
+        "delisted" => l.t("petition.outcome_delisted"),
+        _ => l.t("petition.outcome_maintained"),
+    }
+}
+
+/// The public status page; with the ombudsperson's open question, a form
+/// to answer it (`reply` is what was typed, kept with `errors`).
+fn status_view(
+    ctx: &Ctx,
+    t: &PetitionTracking,
+    again: bool,
+    reply: &str,
+    errors: Option<&Invalid>,
+) -> Html<String> {
     let l = ctx.lang;
     page(
         ctx,
@@ -148,13 +164,24 @@ fn status_view(ctx: &Ctx, t: &PetitionTracking, again: bool) -> Html<String> {
         html! {
             h1 { (l.t("petition.status_title")) }
             @if again { p.notice { (l.t("petition.sent_again")) } }
+            (form_errors(l, errors))
             dl.facts {
                 dt { (l.t("petition.tracking")) } dd { code { (t.tracking_number) } }
                 dt { (l.t("petition.subject")) } dd { code { (t.subject) } }
                 dt { (l.t("petition.status")) } dd { span.badge { (status_label(l, t.status)) } }
-                @if let Some(o) = &t.outcome { dt { (l.t("petition.outcome")) } dd { (o) } }
+                @if let Some(o) = &t.outcome { dt { (l.t("petition.outcome")) } dd { (outcome_label(l, o)) } }
                 dt { (l.t("petition.received_on")) } dd { (format_ms(t.created_at)) }
                 dt { (l.t("petition.updated_on")) } dd { (format_ms(t.updated_at)) }
+            }
+            @if let Some(question) = &t.information_request {
+                h2 { (l.t("petition.asked")) }
+                div.notice.warn { p.prose { (question) } }
+                form.stacked method="post" action={ "/petition/status/" (t.tracking_number) "/reply" } novalidate {
+                    (csrf_field(ctx))
+                    (Field::textarea("reply", l.t("petition.reply"), reply).required()
+                        .hint(&l.tf("petition.grounds_hint", &[("max", &MAX_GROUNDS_CHARS.to_string())])).render_in(l, errors))
+                    button type="submit" { (l.t("petition.send_reply")) }
+                }
             }
             p.muted { (l.t("petition.keep_number")) }
         },
@@ -175,7 +202,45 @@ pub async fn status(
 ) -> Result<Html<String>, WebError> {
     ctx.require(&state, &Action::Petition).await?;
     let t = state.store.petition_status(&tracking).await?;
-    Ok(status_view(&ctx, &t, q.again.is_some()))
+    Ok(status_view(&ctx, &t, q.again.is_some(), "", None))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReplyForm {
+    reply: String,
+}
+
+/// The petitioner answers the ombudsperson's question from the status page.
+pub async fn reply(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(tracking): Path<String>,
+    PostedForm(form): PostedForm<ReplyForm>,
+) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::Petition).await?;
+    let (status, invalid) = match state
+        .store
+        .reply_to_petition(&ctx.actor(), &tracking, &form.reply)
+        .await
+    {
+        Ok(t) => {
+            return Ok(
+                Redirect::to(&format!("/petition/status/{}", t.tracking_number)).into_response(),
+            );
+        }
+        Err(accord_store::StoreError::Invalid(invalid)) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, invalid)
+        }
+        Err(accord_store::StoreError::Conflict(m)) => {
+            (StatusCode::CONFLICT, Invalid::field("reply", m))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let t = state.store.petition_status(&tracking).await?;
+    let mut r = status_view(&ctx, &t, false, &form.reply, Some(&invalid)).into_response();
+    *r.status_mut() = status;
+    Ok(r)
 }
 
 #[derive(Deserialize)]
@@ -221,4 +286,25 @@ pub async fn api_status(
 ) -> Result<axum::Json<PetitionTracking>, WebError> {
     ctx.require(&state, &Action::Petition).await?;
     Ok(axum::Json(state.store.petition_status(&tracking).await?))
+}
+
+#[derive(Deserialize)]
+pub struct ReplyBody {
+    reply: String,
+}
+
+/// The petitioner's answer, as JSON (the tracking number is the credential).
+pub async fn api_reply(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(tracking): Path<String>,
+    crate::forms::ApiJson(body): crate::forms::ApiJson<ReplyBody>,
+) -> Result<axum::Json<PetitionTracking>, WebError> {
+    ctx.require(&state, &Action::Petition).await?;
+    Ok(axum::Json(
+        state
+            .store
+            .reply_to_petition(&ctx.actor(), &tracking, &body.reply)
+            .await?,
+    ))
 }

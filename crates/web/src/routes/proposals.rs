@@ -402,6 +402,18 @@ fn position_text(l: crate::i18n::Lang, p: &accord_procedure::Position) -> String
     }
 }
 
+/// Time left as days and hours, with the working days the rule counts.
+fn time_left_text(l: crate::i18n::Lang, left: &accord_procedure::TimeLeft) -> String {
+    l.tf(
+        "proposals.time_left_text",
+        &[
+            ("days", &(left.seconds / 86_400).to_string()),
+            ("hours", &(left.seconds % 86_400 / 3600).to_string()),
+            ("working", &left.working_days.to_string()),
+        ],
+    )
+}
+
 pub(super) fn kind_text(l: crate::i18n::Lang, p: &ProposalRecord) -> &'static str {
     match accord_store::common_list::proposal_kind_str(p.kind) {
         "list" => l.t("proposals.k_list"),
@@ -512,18 +524,37 @@ pub async fn proposal_page(
             ctx.principal.role(),
             Some(Role::MemberAdmin | Role::Contributor)
         );
+    let delisting_recommendation =
+        p.kind == accord_procedure::ProposalKind::DelistingRecommendation;
+    // A delisting carries no entry of its own: its name is the listed one.
+    let name = match primary_name(&ctx, &p) {
+        n if n.is_empty() && entry_shown => state
+            .store
+            .subject(&p.subject)
+            .await
+            .ok()
+            .and_then(|s| s.entry.names.first().map(|n| n.text.clone()))
+            .unwrap_or_default(),
+        n => n,
+    };
     Ok(page(
         &ctx,
-        &format!("{} {}", l.t("proposals.proposal"), p.id),
+        &format!(
+            "{} {}: {} {}",
+            l.t("proposals.proposal"),
+            p.id,
+            p.subject,
+            name
+        ),
         html! {
-            h1 { (l.t("proposals.proposal")) " " (p.id) ": " code { (p.subject) } " " (primary_name(&ctx, &p)) }
+            h1 { (l.t("proposals.proposal")) " " (p.id) ": " code { (p.subject) } " " (name) }
             dl.facts {
                 dt { (l.t("proposals.kind")) } dd { (kind_text(l, &p)) }
                 dt { (l.t("proposals.proposer")) } dd { (p.proposer) }
                 dt { (l.t("proposals.status")) } dd { span.badge { (status_text(l, &view.status)) } }
                 dt { (l.t("proposals.deadline")) } dd { (format_instant(view.deadline_local)) " (" (view.zone_label) ")" }
                 @if let Some(left) = &view.time_left {
-                    dt { (l.t("proposals.time_left")) } dd { (l.tf("proposals.seconds_left", &[("hours", &(left.seconds / 3600).to_string())])) }
+                    dt { (l.t("proposals.time_left")) } dd { (time_left_text(l, left)) }
                 }
                 dt { (l.t("proposals.tally")) }
                 dd { (l.tf("proposals.tally_text", &[
@@ -591,6 +622,11 @@ pub async fn proposal_page(
                         p.notice { (l.t("decisions.no_key_here")) " " a href={ "/members/" (m) "#signing-key" } { (l.t("decisions.register_key")) } }
                     }
                 }
+                // Under reverse consensus the question is whether to keep
+                // the listing; the buttons say so rather than "concur/object".
+                @if delisting_recommendation {
+                    p.notice { strong { (l.tf("proposals.delisting_question", &[("name", &name)])) } }
+                }
                 p.hint { (l.t("decisions.two_steps")) }
                 form.stacked method="post" action={ "/proposals/" (p.id) "/decide" } {
                     (csrf_field(&ctx))
@@ -600,7 +636,13 @@ pub async fn proposal_page(
                         textarea id="reason" name="reason" rows="3" {}
                     }
                     div.actions { @for a in &view.available_actions {
-                        button type="submit" name="action" value=(action_value(*a)) { (action_label(l, *a)) }
+                        button type="submit" name="action" value=(action_value(*a)) {
+                            @match (delisting_recommendation, a) {
+                                (true, ActionKind::Concur) => (l.t("proposals.accept_delisting")),
+                                (true, ActionKind::Object) => (l.t("proposals.keep_listing")),
+                                _ => (action_label(l, *a)),
+                            }
+                        }
                     } }
                 }
             }
