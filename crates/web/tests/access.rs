@@ -218,9 +218,12 @@ fn every_route_has_exactly_one_rule_per_method_and_writes_are_never_public_by_ac
         public_writes,
         [
             "POST /api/petitions",
+            // The petitioner's answer: the tracking number is the credential.
+            "POST /api/petitions/{tracking}/reply",
             "POST /login",
             "POST /logout",
             "POST /petition",
+            "POST /petition/status/{tracking}/reply",
             // A sign-in for hash-list clients, with an API token as password.
             "POST /token-auth/tcap/"
         ]
