@@ -304,6 +304,24 @@ async fn serve(
     config.library_index =
         accord_web::library_state::index_path(file.library_index.as_deref(), url);
     config.iati = file.iati()?;
+    if let Some(smtp_url) = &file.smtp_url {
+        let mail = accord_web::MailConfig {
+            smtp_url: smtp_url.clone(),
+            from: file
+                .mail_from
+                .clone()
+                .unwrap_or_else(|| "Accord <accord@localhost>".into()),
+            public_url: file
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{bind}")),
+            every: std::time::Duration::from_secs(file.mail_interval_seconds.unwrap_or(60).max(1)),
+            digest_hour_utc: file.mail_digest_hour.unwrap_or(6),
+        };
+        // Refuse to start half-configured: a bad URL or sender is said now.
+        accord_web::mail::Mailer::new(&mail).map_err(|e| anyhow::anyhow!(e))?;
+        config.mail = Some(mail);
+    }
     let app = accord_web::app(store.clone(), config, file_lists).await?;
     let listener = tokio::net::TcpListener::bind(bind)
         .await

@@ -13,7 +13,7 @@ use serde::Deserialize;
     about = "Accord: the platform of the Central and South Asia partnership against violent extremism"
 )]
 pub struct Cli {
-    /// A TOML configuration file (keys: database, signing_key, bind, secure_cookies, trusted_proxies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names, screening_result_hours, screening_jobs_per_user, screening_max_rows, manifest_retention_days, anonymous_requests_per_minute, token_requests_per_minute, petitions_per_client_per_day, petition_notices_per_day, audit_anchor_minutes, ffmpeg, iati_reporting_org…).
+    /// A TOML configuration file (keys: database, signing_key, bind, secure_cookies, trusted_proxies, max_body_bytes, max_upload_bytes, log_format, audit_screened_names, screening_result_hours, screening_jobs_per_user, screening_max_rows, manifest_retention_days, anonymous_requests_per_minute, token_requests_per_minute, petitions_per_client_per_day, petition_notices_per_day, audit_anchor_minutes, ffmpeg, iati_reporting_org, smtp_url, mail_from, public_url, mail_digest_hour…).
     #[arg(long, global = true, env = "ACCORD_CONFIG")]
     pub config: Option<PathBuf>,
     #[command(subcommand)]
@@ -436,6 +436,19 @@ pub struct FileConfig {
     /// before another node on the same database takes the clock over
     /// (default 180; more than the tick).
     pub procedure_clock_lease_seconds: Option<u64>,
+    /// The SMTP server notices are mailed through (`smtp://host:25`,
+    /// `smtp://host:587?tls=required`, `smtps://user:password@host:465`);
+    /// without it no e-mail is sent.
+    pub smtp_url: Option<String>,
+    /// The sender of the messages (default `Accord <accord@localhost>`).
+    pub mail_from: Option<String>,
+    /// The platform's address as users open it, for links in messages
+    /// (default `http://` and the bind address).
+    pub public_url: Option<String>,
+    /// The UTC hour from which daily digests go out (default 6).
+    pub mail_digest_hour: Option<u8>,
+    /// Seconds between the mailer's looks for new notices (default 60).
+    pub mail_interval_seconds: Option<u64>,
 }
 
 impl FileConfig {

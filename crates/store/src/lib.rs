@@ -29,6 +29,7 @@ pub mod hash_banks;
 pub mod idempotency;
 mod leases;
 pub mod library;
+pub mod mail;
 pub mod manifest_screenings;
 mod members;
 mod open;

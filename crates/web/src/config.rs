@@ -79,6 +79,25 @@ pub struct Config {
     /// How long a node holds the procedure clock's lease without renewing
     /// it (three minutes: three ticks); another node takes over after that.
     pub procedure_clock_lease: std::time::Duration,
+    /// Outgoing e-mail of notices and digests; `None` sends none (users
+    /// may still keep their settings).
+    pub mail: Option<MailConfig>,
+}
+
+/// Where and how the platform sends e-mail (`crate::mail`).
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// `smtp://host:25` (plain, for a local relay), `smtp://host:587?tls=required`
+    /// (STARTTLS) or `smtps://user:password@host:465` (TLS), as lettre reads it.
+    pub smtp_url: String,
+    /// The sender, e.g. `Accord <accord@example.org>`.
+    pub from: String,
+    /// The platform's address as users open it, for the links in messages.
+    pub public_url: String,
+    /// How often the mailer looks for notices to send.
+    pub every: std::time::Duration,
+    /// The UTC hour from which the daily digest goes out.
+    pub digest_hour_utc: u8,
 }
 
 /// The secretariat as IATI's reporting organisation until one is
@@ -129,6 +148,7 @@ impl Default for Config {
             library_follow: std::time::Duration::from_secs(2),
             procedure_clock_tick: std::time::Duration::from_secs(60),
             procedure_clock_lease: std::time::Duration::from_secs(180),
+            mail: None,
         }
     }
 }

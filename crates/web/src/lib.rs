@@ -20,6 +20,7 @@ mod idempotency;
 pub mod keychain;
 pub mod library_state;
 mod lookups;
+pub mod mail;
 mod metrics;
 mod openapi;
 pub mod publication;
@@ -31,7 +32,7 @@ mod state;
 mod taxii_sync;
 pub mod transparency;
 
-pub use config::{Config, TrustedProxy};
+pub use config::{Config, MailConfig, TrustedProxy};
 pub use i18n::Lang;
 /// Programme imports and exports, shared by the pages, the API and the CLI.
 pub mod programmes_io {

@@ -595,6 +595,10 @@ fn base_spec() -> Value {
         "security": [{ "bearer": [] }],
         "paths": {
             "/api/me": { "get": op("Account", "The signed-in user", true, None, (200, r("User")), none.clone()) },
+            "/api/me/mail": {
+                "get": op("Account", "Your e-mail settings (address, mode off/each/daily, language) and whether this server sends mail", true, None, (200, r("MailSettings")), none.clone()),
+                "put": op("Account", "Set your e-mail settings: notices by SMTP as they arrive (`each`) or one digest a day (`daily`); an address is needed unless `off`. Turning mail on starts from now: earlier notices are not mailed", true, Some("MailInput"), (200, r("MailSettings")), none.clone())
+            },
             "/api/waiting": { "get": op("Account", "What waits for the signed-in user, soonest first: decisions its state owes, holds lapsing, reports owed and drafts it may submit in open rounds, for the secretariat open proposals and rounds, and counts of petitions, library items and hashes to review and of unread notices", true, None, (200, r("Waiting")), none.clone()) },
             "/api/me/password": { "post": op("Account", "Change your password: your other sessions end, the current one is replaced, tokens are revoked if asked. The one call an account with a one-time password may make (any other answers 403 `password_change_required`); throttled with sign-in failures (429)", true, Some("PasswordChange"), (200, r("PasswordChanged")), none.clone()) },
             "/api/members": {
@@ -720,6 +724,15 @@ fn base_spec() -> Value {
                     "id": { "type": "integer" }, "member": { "type": "string" }, "version": { "type": "integer" },
                     "stale": { "type": "boolean", "description": "not verified for more than a year" } } }] },
                 "Role": { "type": "string", "enum": ["reader", "contributor", "member_admin", "secretariat_admin"] },
+                "MailInput": { "type": "object", "required": ["mode", "lang"], "properties": {
+                    "address": { "type": "string", "format": "email", "maxLength": 254 },
+                    "mode": { "type": "string", "enum": ["off", "each", "daily"] },
+                    "lang": { "type": "string", "enum": ["en", "ru"] }
+                } },
+                "MailSettings": { "type": "object", "properties": {
+                    "address": { "type": "string" }, "mode": { "type": "string", "enum": ["off", "each", "daily"] },
+                    "lang": { "type": "string" }, "server_sends_mail": { "type": "boolean" }
+                } },
                 "WaitingItem": { "type": "object", "required": ["label", "detail", "href", "due"], "properties": {
                     "label": { "type": "string", "description": "what it is about: a proposal's subject and name, a round's name" },
                     "detail": { "type": "string", "description": "a short detail in the request's language" },

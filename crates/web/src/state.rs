@@ -107,6 +107,14 @@ impl AppState {
                 tracing::warn!(error = %e, "could not seal the published versions");
             }
         }
+        if let Some(mail) = &config.mail {
+            // The binary checks the configuration before it starts; a test
+            // or an embedder handing a bad one gets no mail, and is told.
+            match crate::mail::Mailer::new(mail) {
+                Ok(mailer) => crate::mail::spawn(store.clone(), Arc::new(mailer), mail.every),
+                Err(e) => tracing::error!(error = %e, "e-mail is configured wrongly; none is sent"),
+            }
+        }
         spawn_procedure_clock(
             store.clone(),
             signing_key.clone(),
@@ -159,7 +167,7 @@ impl AppState {
 pub const PROCEDURE_CLOCK_LEASE: &str = "procedure_clock";
 
 /// This process's name as a lease holder: host, process and start time.
-fn lease_holder() -> String {
+pub(crate) fn lease_holder() -> String {
     let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "node".into());
     let started = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
     format!("{host}:{}:{started}", std::process::id())

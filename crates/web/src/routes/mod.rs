@@ -31,6 +31,7 @@ pub mod library_io {
     pub use super::library::library_io::*;
 }
 mod decisions;
+mod mail_settings;
 mod member_keys;
 mod proposal_input;
 mod proposals;
@@ -43,6 +44,8 @@ mod taxii;
 mod tcap;
 mod transparency;
 mod waiting;
+/// What a notice says, for the mailer (no names: see `crate::mail`).
+pub(crate) use notifications::generic_text as notice_text;
 
 use std::sync::Arc;
 
@@ -167,6 +170,8 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
             own_account,
             profile::revoke_token_from_form,
         )
+        .get("/profile/mail", own_account, mail_settings::page_handler)
+        .post("/profile/mail", own_account, mail_settings::save_from_form)
         .get("/profile/password", own_account, profile::password_page)
         .post("/profile/password", own_account, profile::change_password)
         .get("/admin/users", view_users, admin::users_page)
@@ -777,6 +782,8 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
         .get("/api/docs", Public, openapi::docs_page)
         .get("/api/openapi.json", Public, openapi::document)
         .get("/api/me", own_account, profile::api_me)
+        .get("/api/me/mail", own_account, mail_settings::api_get)
+        .put("/api/me/mail", own_account, mail_settings::api_put)
         .get("/api/waiting", SignedIn, waiting::api)
         .post(
             crate::context::PASSWORD_API,

@@ -70,7 +70,7 @@ fn text(l: Lang, n: &Notification, names: &MemberNames) -> String {
     generic_text(l, n).to_string()
 }
 
-fn generic_text(l: Lang, n: &Notification) -> &'static str {
+pub(crate) fn generic_text(l: Lang, n: &Notification) -> &'static str {
     match n.kind.as_str() {
         "opened" => l.t("notice.opened"),
         "concurred" => l.t("notice.concurred"),

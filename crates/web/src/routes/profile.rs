@@ -60,7 +60,7 @@ async fn profile_page(
                 dt { (l.t("profile.member")) } dd { @if let Some(m) = &user.member { a href={ "/members/" (m) } { (m) } } @else { "—" } }
                 dt { (l.t("profile.role")) } dd { (crate::routes::admin::role_label(l, user.role)) }
             }
-            p { a href="/profile/password" { (l.t("profile.change_password")) } }
+            p { a href="/profile/password" { (l.t("profile.change_password")) } " · " a href="/profile/mail" { (l.t("mail.profile_line")) } }
             h2 { (l.t("tokens.title")) }
             p.muted { (l.t("tokens.hint")) }
             @if let Some(new) = created {
