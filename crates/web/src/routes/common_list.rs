@@ -391,7 +391,7 @@ fn kind_label(l: Lang, kind: SubjectKind) -> &'static str {
 
 fn browse_form(l: Lang, b: &Browse, asked: &Asked) -> Markup {
     html! {
-        form.filters method="get" action="/list" role="search" {
+        form.filters.browse method="get" action="/list" role="search" {
             @if let Some(ver) = asked.version { input type="hidden" name="version" value=(ver); }
             div.field {
                 label for="q" { (l.t("list.search")) }
@@ -668,7 +668,7 @@ pub async fn changes_page(
                 None => h1 { (l.t("list_browse.compare_title")) },
             }
             @if current.is_none() { div.notice { (l.t("list.none")) } } @else {
-                form.filters method="get" action="/list/changes" {
+                form.filters.browse method="get" action="/list/changes" {
                     (version_select(l, "from", l.t("list_browse.compare_from"), &pick.from, &versions))
                     (version_select(l, "to", l.t("list_browse.compare_to"), &pick.to, &versions))
                     button type="submit" { (l.t("list_browse.compare_button")) }

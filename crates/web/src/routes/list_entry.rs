@@ -6,7 +6,8 @@
 use accord_core::{Action, authorize};
 use accord_store::StoreError;
 use accord_store::common_list::{
-    ListVersion, Merge, Petition, ProposalRecord, PublishedEntry, Subject, VersionCause,
+    ListVersion, Merge, Petition, PetitionStatus, ProposalRecord, PublishedEntry, Subject,
+    VersionCause,
 };
 use axum::Json;
 use axum::extract::{Path, State};
@@ -141,7 +142,7 @@ pub struct ProposalLine {
 pub struct PetitionLine {
     pub id: i64,
     pub tracking_number: String,
-    pub status: &'static str,
+    pub status: PetitionStatus,
     pub outcome: Option<String>,
     pub received_at: i64,
 }
@@ -223,7 +224,8 @@ pub async fn load(state: &AppState, ctx: &Ctx, id: &str) -> Result<EntryView, We
                 kind: accord_store::common_list::proposal_kind_str(p.kind),
                 proposer: p.proposer.clone(),
                 status: p.status.as_str(),
-                opened_at: p.created_at,
+                // When the procedure opened it (a record may be stored later).
+                opened_at: p.state.opened_at.unix_timestamp() * 1000,
                 closed_at: p.closed_at,
                 procedure_status: accord_procedure::view(&p.rule, &p.state, &who, now).status,
             })
@@ -240,7 +242,7 @@ pub async fn load(state: &AppState, ctx: &Ctx, id: &str) -> Result<EntryView, We
                 .map(|p| PetitionLine {
                     id: p.id,
                     tracking_number: p.tracking_number,
-                    status: p.status.as_str(),
+                    status: p.status,
                     outcome: p.outcome,
                     received_at: p.created_at,
                 })
@@ -376,8 +378,8 @@ fn facts(l: Lang, v: &EntryView) -> Markup {
             @if !v.linked_from.is_empty() {
                 dt { (l.t("list_entry.linked_from")) }
                 dd { @for k in &v.linked_from {
-                    (super::common_list::relation_text(l, &k.relation)) " ← "
-                    a href={ "/list/" (k.public_id) } { code { (k.public_id) } } " " (k.name) br;
+                    a href={ "/list/" (k.public_id) } { code { (k.public_id) } } " " (k.name)
+                    " " span.muted { "(" (super::common_list::relation_text(l, &k.relation)) ")" } br;
                 } }
             }
         }
@@ -476,7 +478,7 @@ fn petitions_table(l: Lang, lines: &[PetitionLine]) -> Markup {
                 tbody { @for p in lines {
                     tr {
                         td { a href={ "/ombudsperson/petitions/" (p.id) } { code { (p.tracking_number) } } }
-                        td { span.badge { (p.status) } @if let Some(o) = &p.outcome { " " (o) } }
+                        td { span.badge { (super::petitions::status_label(l, p.status)) } @if let Some(o) = &p.outcome { " " (o) } }
                         td { (format_ms(p.received_at)) }
                     }
                 } }
