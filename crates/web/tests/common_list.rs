@@ -8,7 +8,6 @@
 
 mod support;
 
-use accord_core::{MemberCode, MemberKind, Principal, Role};
 use accord_lists::{EntryLink, EntryName, EntrySchema, ListEntry, NameKind};
 use accord_procedure::ProposalKind;
 use accord_store::Actor;
@@ -26,16 +25,6 @@ on_both_backends!(
 const PETITIONER: &str = "Petra Secretname";
 const PETITIONER_CONTACT: &str = "petra.secret@example.org";
 
-fn kaz() -> Principal {
-    Principal::member_user(
-        1,
-        "kaz.admin",
-        MemberCode::parse("KAZ").unwrap(),
-        MemberKind::RegionalState,
-        Role::MemberAdmin,
-    )
-}
-
 fn entry(schema: EntrySchema, names: &[(&str, NameKind, Option<&str>)]) -> ListEntry {
     let mut e = ListEntry::new("draft", schema);
     for (text, kind, language) in names {
@@ -46,28 +35,10 @@ fn entry(schema: EntrySchema, names: &[(&str, NameKind, Option<&str>)]) -> ListE
     e
 }
 
-/// Kazakhstan proposes; with `adopt`, the deadline passes and it is
-/// adopted by silence (one new version). Returns the subject's identifier.
+/// Kazakhstan's proposal, adopted (one new version) or left pending: the
+/// subject's identifier and the proposal's number.
 async fn propose(app: &TestApp, proposal: NewProposal, adopt: bool) -> (String, i64) {
-    let p = app
-        .store
-        .create_proposal(
-            &Actor::system("test"),
-            &kaz(),
-            proposal,
-            time::OffsetDateTime::now_utc(),
-        )
-        .await
-        .unwrap();
-    if adopt {
-        app.store
-            .advance_due(
-                &Actor::system("test"),
-                p.state.deadline + time::Duration::minutes(1),
-            )
-            .await
-            .unwrap();
-    }
+    let p = app.propose_as_kaz(proposal, adopt).await;
     (p.subject, p.id)
 }
 
@@ -413,15 +384,8 @@ async fn the_list_is_filtered_sorted_paged_and_searched_despite_misspellings(app
             &[(&format!("Paged Subject {i:02}"), NameKind::Primary, None)],
         );
         let p = app
-            .store
-            .create_proposal(
-                &Actor::system("test"),
-                &kaz(),
-                NewProposal::list(kind, e, "case", "Paged."),
-                time::OffsetDateTime::now_utc(),
-            )
-            .await
-            .unwrap();
+            .propose_as_kaz(NewProposal::list(kind, e, "case", "Paged."), false)
+            .await;
         last = Some(p.state.deadline);
     }
     app.store

@@ -381,7 +381,7 @@ fn sort_entries(entries: &mut [&PublishedEntry], sort: Sort) {
     }
 }
 
-fn kind_label(l: Lang, kind: SubjectKind) -> &'static str {
+pub(crate) fn kind_label(l: Lang, kind: SubjectKind) -> &'static str {
     match kind {
         SubjectKind::Organization => l.t("proposals.organization"),
         SubjectKind::Individual => l.t("proposals.individual"),

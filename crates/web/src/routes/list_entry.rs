@@ -284,15 +284,6 @@ fn linked_from(entries: &[PublishedEntry], id: &str) -> Vec<LinkedFrom> {
         .collect()
 }
 
-fn kind_label(l: Lang, kind: accord_store::common_list::SubjectKind) -> &'static str {
-    use accord_store::common_list::SubjectKind as K;
-    match kind {
-        K::Organization => l.t("proposals.organization"),
-        K::Individual => l.t("proposals.individual"),
-        K::Sponsor => l.t("proposals.sponsor"),
-    }
-}
-
 fn event_text(l: Lang, e: &Event) -> String {
     let fields = e
         .fields
@@ -363,7 +354,7 @@ fn facts(l: Lang, v: &EntryView) -> Markup {
     html! {
         dl.facts {
             dt { (l.t("list_entry.identifier")) } dd { code { (v.public_id) } }
-            dt { (l.t("list_entry.kind")) } dd { (kind_label(l, kind)) }
+            dt { (l.t("list_entry.kind")) } dd { (super::common_list::kind_label(l, kind)) }
             dt { (l.t("list_entry.names")) }
             dd { @for (i, n) in entry.names.iter().enumerate() { @if i > 0 { br; } (super::common_list::name_line(l, n)) } }
             dt { (l.t("list_entry.identifiers")) }
