@@ -214,7 +214,10 @@ pub async fn load(state: &AppState, ctx: &Ctx, id: &str) -> Result<EntryView, We
         }
     };
     let (proposals, merges) = if views_proposals {
-        let who = super::proposals::viewer(ctx)?;
+        // The procedure's view for this viewer, as the proposal page shows
+        // it; one the procedure does not know sees the stored status, as the
+        // proposals list shows it.
+        let who = accord_procedure::Actor::of(&ctx.principal);
         let now = time::OffsetDateTime::now_utc();
         let proposals: Vec<ProposalRecord> = state.store.subject_proposals(&id).await?;
         let lines = proposals
@@ -227,7 +230,10 @@ pub async fn load(state: &AppState, ctx: &Ctx, id: &str) -> Result<EntryView, We
                 // When the procedure opened it (a record may be stored later).
                 opened_at: p.state.opened_at.unix_timestamp() * 1000,
                 closed_at: p.closed_at,
-                procedure_status: accord_procedure::view(&p.rule, &p.state, &who, now).status,
+                procedure_status: match &who {
+                    Some(w) => accord_procedure::view(&p.rule, &p.state, w, now).status,
+                    None => p.state.status.clone(),
+                },
             })
             .collect();
         (Some(lines), Some(state.store.merges(&id).await?))
@@ -306,30 +312,25 @@ fn event_text(l: Lang, e: &Event) -> String {
 }
 
 fn standing_notice(l: Lang, v: &EntryView) -> Markup {
-    let removed = v.events.last().filter(|e| e.change == Change::Removed);
-    let args = |e: &Event| {
-        [
-            ("version", e.version.to_string()),
-            ("date", format_ms(e.published_at)),
-        ]
-    };
-    let text = |key: &'static str| -> String {
-        match removed {
-            Some(e) => {
-                let a = args(e);
-                l.tf(key, &[("version", &a[0].1), ("date", &a[1].1)])
-            }
-            None => l.t(key).to_string(),
+    let key = match v.standing {
+        Standing::Listed => {
+            return html! { p { span.badge.good { (l.t("list_entry.st_listed")) } } };
         }
+        Standing::Unpublished => {
+            return html! { div.notice role="status" { (l.t("list_entry.st_unpublished")) } };
+        }
+        Standing::Delisted => "list_entry.st_delisted",
+        Standing::Merged => "list_entry.st_merged",
+        Standing::Removed => "list_entry.st_removed",
     };
+    // The version that removed it is the last that changed it.
+    let (version, date) = v
+        .events
+        .last()
+        .map(|e| (e.version.to_string(), format_ms(e.published_at)))
+        .unwrap_or_default();
     html! {
-        @match v.standing {
-            Standing::Listed => p { span.badge.good { (l.t("list_entry.st_listed")) } },
-            Standing::Delisted => div.notice role="status" { strong { (text("list_entry.st_delisted")) } },
-            Standing::Merged => div.notice role="status" { strong { (text("list_entry.st_merged")) } },
-            Standing::Removed => div.notice role="status" { strong { (text("list_entry.st_removed")) } },
-            Standing::Unpublished => div.notice role="status" { (l.t("list_entry.st_unpublished")) },
-        }
+        div.notice role="status" { strong { (l.tf(key, &[("version", &version), ("date", &date)])) } }
     }
 }
 

@@ -21,7 +21,7 @@ use crate::state::AppState;
 
 /// The viewer as the procedure sees them (a member with its kind, the
 /// secretariat, the ombudsperson).
-pub(super) fn viewer(ctx: &Ctx) -> Result<accord_procedure::Actor, WebError> {
+fn viewer(ctx: &Ctx) -> Result<accord_procedure::Actor, WebError> {
     accord_procedure::Actor::of(&ctx.principal).ok_or(WebError::Forbidden)
 }
 
