@@ -147,6 +147,17 @@ describe('common list', () => {
     await screenshot(page, 'common-list-en-public');
   });
 
+  step("a click on the entry opens the subject's page with its history", async () => {
+    await page.goto(`${server.url}/list`);
+    await page.click(`main table a:has-text("${NAME}")`);
+    await page.waitForURL(/\/list\/ACL-\d{4}$/);
+    const text = await page.locator('main').innerText();
+    assert.ok(text.includes(NAME) && text.includes('Finances attacks in the region.'), text);
+    assert.ok(text.includes('On the common list') && text.includes('History'), text);
+    assert.ok(!text.includes('Intercepted financing records'), 'the statement of case is never published');
+    await screenshot(page, 'common-list-en-entry');
+  });
+
   step('the secretariat changes the procedure rule for new proposals', async () => {
     await signIn('secretariat');
     await page.goto(`${server.url}/procedure`);

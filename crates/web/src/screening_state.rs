@@ -37,6 +37,17 @@ impl Screening {
         self.current.load_full()
     }
 
+    /// The version of the common list in the index (dataset
+    /// [`COMMON_DATASET`]), if one is.
+    pub fn common_version(&self) -> Option<i64> {
+        self.loaded
+            .lock()
+            .expect("never poisoned")
+            .iter()
+            .find(|(n, _)| n == COMMON_DATASET)
+            .map(|(_, v)| *v)
+    }
+
     /// Rebuilds the index if the stored lists (reference lists and the common
     /// list) changed since the last build.
     /// Returns whether it rebuilt.

@@ -49,7 +49,10 @@ pub use signatures::{
     SignedDecisionRow, decision_kind, decision_to_sign, proposal_reference,
 };
 pub use subjects::{LINK_RELATIONS, Merge, Subject, SubjectKind, SubjectStatus};
-pub use versions::{ListVersion, PreviousVersion, PublishedEntry, PublishedVersion, VersionCause};
+pub use versions::{
+    ListVersion, PreviousVersion, PublishedEntry, PublishedVersion, VersionCause,
+    compare as compare_entries,
+};
 
 /// The prefix of the common list's public identifiers (`ACL-0001`).
 pub const SUBJECT_ID_PREFIX: &str = "ACL-";

@@ -143,7 +143,7 @@ impl TryFrom<VersionRow> for ListVersion {
 
 /// What differs between two sets of published entries: the entries' fields
 /// (`accord_lists::diff`) and the published summary and kind.
-pub(crate) fn compare(old: &[PublishedEntry], new: &[PublishedEntry]) -> ListDiff {
+pub fn compare(old: &[PublishedEntry], new: &[PublishedEntry]) -> ListDiff {
     let old_entries: Vec<ListEntry> = old.iter().map(|e| e.entry.clone()).collect();
     let new_entries: Vec<ListEntry> = new.iter().map(|e| e.entry.clone()).collect();
     let mut diff = accord_lists::diff(&old_entries, &new_entries);

@@ -186,7 +186,7 @@ fn travellers_table(l: Lang, travellers: &Value) -> Markup {
                             td {
                                 @if hits.is_empty() { span.badge.good { (l.t("manifest.no_hit")) } }
                                 @for h in &hits {
-                                    (text(&h["match_name"])) " " code { (text(&h["match_id"])) } " " span.badge { (text(&h["dataset"])) }
+                                    (text(&h["match_name"])) " " (super::common_list::hit_reference(text(&h["match_id"]), text(&h["dataset"])))
                                     @if h["document_match"].is_object() { " " span.badge.bad { (l.t("manifest.verdict_document")) } }
                                     @if h["low_confidence"].as_bool() == Some(true) { " " span.badge.warn { (l.t("manifest.verdict_weak_alias")) } }
                                     br;

@@ -334,7 +334,7 @@ fn results(l: Lang, s: &ManifestScreening) -> Markup {
                                     @if let Some(m) = &h.matched_name {
                                         @if m != &h.match_name { br; span.muted { (m) } }
                                     }
-                                    br; code { (h.match_id) } " " span.badge { (h.dataset) }
+                                    br; (super::common_list::hit_reference(&h.match_id, &h.dataset))
                                 }
                                 td {
                                     @if let Some(d) = &h.document_match {

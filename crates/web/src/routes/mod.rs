@@ -10,6 +10,7 @@ mod home;
 mod library;
 mod library_notices;
 mod library_stix;
+mod list_entry;
 mod lists;
 mod manifest_records;
 mod manifests;
@@ -214,6 +215,8 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
         .get("/search/{dataset}", screen, screening::yente_search)
         .get("/list", Public, common_list::list_page)
         .get("/list/changes", Public, common_list::changes_page)
+        .get("/list/{id}", Public, list_entry::entry_page)
+        .get("/api/list/entries/{id}", Public, list_entry::api_entry)
         .get("/api/list", Public, common_list::api_current)
         .get("/api/list/versions", Public, common_list::api_versions)
         .get("/api/list/compare", Public, common_list::api_compare)

@@ -368,7 +368,7 @@ pub async fn create_from_form(
     }
 }
 
-fn status_text(l: crate::i18n::Lang, s: &accord_procedure::Status) -> String {
+pub(super) fn status_text(l: crate::i18n::Lang, s: &accord_procedure::Status) -> String {
     use accord_procedure::Status as S;
     match s {
         S::Open => l.t("proposals.st_open").to_string(),
@@ -415,7 +415,12 @@ fn time_left_text(l: crate::i18n::Lang, left: &accord_procedure::TimeLeft) -> St
 }
 
 pub(super) fn kind_text(l: crate::i18n::Lang, p: &ProposalRecord) -> &'static str {
-    match accord_store::common_list::proposal_kind_str(p.kind) {
+    kind_label(l, accord_store::common_list::proposal_kind_str(p.kind))
+}
+
+/// A kind of proposal by its stored name (`list`, `amend`…).
+pub(super) fn kind_label(l: crate::i18n::Lang, kind: &str) -> &'static str {
+    match kind {
         "list" => l.t("proposals.k_list"),
         "amend" => l.t("proposals.k_amend"),
         "delist" => l.t("proposals.k_delist"),
@@ -548,6 +553,11 @@ pub async fn proposal_page(
         ),
         html! {
             h1 { (l.t("proposals.proposal")) " " (p.id) ": " code { (p.subject) } " " (name) }
+            // The subject's page, where this viewer may see it: a listing not
+            // adopted names a subject only its page's own rule may show.
+            @if entry_shown || p.kind != accord_procedure::ProposalKind::List {
+                p { a href={ "/list/" (p.subject) } { (l.t("list_entry.subject_page")) } }
+            }
             dl.facts {
                 dt { (l.t("proposals.kind")) } dd { (kind_text(l, &p)) }
                 dt { (l.t("proposals.proposer")) } dd { (p.proposer) }

@@ -555,7 +555,7 @@ fn single_results(l: Lang, r: &QueryResult) -> Markup {
                                 @if c.matched_name != c.name { br; span.muted { (l.t("screen.as")) " " (c.matched_name) } }
                                 br; span.muted { (schema_label(l, c.schema)) }
                             }
-                            td { code { (c.match_id) } " " span.badge { (c.dataset) } }
+                            td { (super::common_list::hit_reference(&c.match_id, &c.dataset)) }
                             td { details {
                                 summary { (l.t("screen.details")) }
                                 p { (c.explanation_text) }
@@ -911,7 +911,7 @@ fn finished(l: Lang, job: &accord_store::ScreeningJob, result: Option<&str>) -> 
                         td { (score_verdict(l, h.score, h.weak_alias)) }
                         td { strong { (format!("{:.2}", h.score)) } }
                         td { (h.match_name) }
-                        td { code { (h.match_id) } " " span.badge { (h.dataset) } }
+                        td { (super::common_list::hit_reference(&h.match_id, &h.dataset)) }
                     }
                 } }
             } }

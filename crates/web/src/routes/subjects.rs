@@ -29,25 +29,33 @@ pub async fn api_get(
     ctx.require(&state, &Action::ViewProposals).await?;
     let id = id.trim().to_uppercase();
     let subject: Subject = state.store.subject(&id).await?;
-    // A subject never listed is read under its proposal's rule: those who
-    // may not see whom it names learn nothing of it, not even that it exists.
-    if matches!(
-        subject.status,
-        SubjectStatus::Proposed | SubjectStatus::NotListed
-    ) {
-        let proposals = state.store.proposals(false).await?;
-        let visible = proposals
-            .iter()
-            .filter(|p| p.subject == subject.public_id)
-            .any(|p| super::proposals::entry_visible(&ctx, p));
-        if !visible {
-            return Err(WebError::NotFound(format!("subject {id}")));
-        }
+    if !may_see_unlisted(&state, &ctx, &subject).await? {
+        return Err(WebError::NotFound(format!("subject {id}")));
     }
     let merges: Vec<Merge> = state.store.merges(&id).await?;
     Ok(Json(
         serde_json::json!({ "subject": subject, "merges": merges }),
     ))
+}
+
+/// Whether the viewer (who views proposals) may see this subject. A subject
+/// never listed is read under its proposals' rule: those who may not see
+/// whom it names learn nothing of it, not even that it exists.
+pub(super) async fn may_see_unlisted(
+    state: &AppState,
+    ctx: &Ctx,
+    subject: &Subject,
+) -> Result<bool, WebError> {
+    if !matches!(
+        subject.status,
+        SubjectStatus::Proposed | SubjectStatus::NotListed
+    ) {
+        return Ok(true);
+    }
+    let proposals = state.store.subject_proposals(&subject.public_id).await?;
+    Ok(proposals
+        .iter()
+        .any(|p| super::proposals::entry_visible(ctx, p)))
 }
 
 #[derive(Deserialize)]

@@ -288,8 +288,42 @@ impl TestApp {
 }
 
 impl TestApp {
-    /// Lists a subject the way the procedure does when no state objects:
-    /// Kazakhstan proposes, and the deadline passes.
+    /// Kazakhstan's proposal; with `adopt`, the deadline passes and it is
+    /// adopted by silence (the way the procedure lists when no state objects).
+    pub async fn propose_as_kaz(
+        &self,
+        proposal: accord_store::common_list::NewProposal,
+        adopt: bool,
+    ) -> accord_store::common_list::ProposalRecord {
+        let kaz = accord_core::Principal::member_user(
+            1,
+            "kaz.admin",
+            accord_core::MemberCode::parse("KAZ").unwrap(),
+            accord_core::MemberKind::RegionalState,
+            accord_core::Role::MemberAdmin,
+        );
+        let p = self
+            .store
+            .create_proposal(
+                &Actor::system("test"),
+                &kaz,
+                proposal,
+                time::OffsetDateTime::now_utc(),
+            )
+            .await
+            .unwrap();
+        if adopt {
+            self.store
+                .advance_due(
+                    &Actor::system("test"),
+                    p.state.deadline + time::Duration::minutes(1),
+                )
+                .await
+                .unwrap();
+        }
+        p
+    }
+
     /// Kazakhstan proposes listing `name`; the proposal stays pending.
     pub async fn propose_listing(
         &self,
@@ -297,6 +331,30 @@ impl TestApp {
         name: &str,
         statement: &str,
         summary: &str,
+    ) -> accord_store::common_list::ProposalRecord {
+        self.propose_named(kind, name, statement, summary, false)
+            .await
+    }
+
+    /// Kazakhstan proposes listing `name`, adopted by silence at its deadline.
+    pub async fn list_by_silence(
+        &self,
+        kind: accord_store::common_list::SubjectKind,
+        name: &str,
+        statement: &str,
+        summary: &str,
+    ) {
+        self.propose_named(kind, name, statement, summary, true)
+            .await;
+    }
+
+    async fn propose_named(
+        &self,
+        kind: accord_store::common_list::SubjectKind,
+        name: &str,
+        statement: &str,
+        summary: &str,
+        adopt: bool,
     ) -> accord_store::common_list::ProposalRecord {
         use accord_store::common_list::{NewProposal, SubjectKind};
         let schema = if kind == SubjectKind::Individual {
@@ -309,40 +367,8 @@ impl TestApp {
             name,
             accord_lists::NameKind::Primary,
         ));
-        let kaz = accord_core::Principal::member_user(
-            1,
-            "kaz.admin",
-            accord_core::MemberCode::parse("KAZ").unwrap(),
-            accord_core::MemberKind::RegionalState,
-            accord_core::Role::MemberAdmin,
-        );
-        self.store
-            .create_proposal(
-                &Actor::system("test"),
-                &kaz,
-                NewProposal::list(kind, entry, statement, summary),
-                time::OffsetDateTime::now_utc(),
-            )
+        self.propose_as_kaz(NewProposal::list(kind, entry, statement, summary), adopt)
             .await
-            .unwrap()
-    }
-
-    /// Kazakhstan proposes listing `name`, adopted by silence at its deadline.
-    pub async fn list_by_silence(
-        &self,
-        kind: accord_store::common_list::SubjectKind,
-        name: &str,
-        statement: &str,
-        summary: &str,
-    ) {
-        let proposal = self.propose_listing(kind, name, statement, summary).await;
-        self.store
-            .advance_due(
-                &Actor::system("test"),
-                proposal.state.deadline + time::Duration::minutes(1),
-            )
-            .await
-            .unwrap();
     }
 }
 
