@@ -22,6 +22,7 @@ pub mod library_state;
 mod lookups;
 mod metrics;
 mod openapi;
+mod paging;
 pub mod publication;
 mod rate_limit;
 mod render;

@@ -28,7 +28,7 @@ pub struct PetitionForm {
     grounds: String,
 }
 
-fn status_label(l: Lang, s: PetitionStatus) -> &'static str {
+pub(super) fn status_label(l: Lang, s: PetitionStatus) -> &'static str {
     match s {
         PetitionStatus::Received => l.t("petition.received"),
         PetitionStatus::UnderReview => l.t("petition.under_review"),
