@@ -42,6 +42,8 @@ accord_store::on_both_backends!(|backend, test| accord_store::testing::with_fres
     links_name_their_target_and_never_the_subject_itself,
     the_procedure_rule_is_versioned_data_new_proposals_take_and_open_ones_keep,
     a_states_decision_needs_its_members_valid_signature_and_a_refusal_changes_nothing,
+    proposals_are_filtered_by_status_proposer_and_kind_ordered_and_paged_with_their_count,
+    petitions_are_filtered_by_state_ordered_by_received_or_changed_and_paged_with_their_count,
 );
 
 async fn a_states_decision_needs_its_members_valid_signature_and_a_refusal_changes_nothing(
@@ -2148,4 +2150,248 @@ async fn a_proposal_is_withdrawn_only_by_its_proposer_or_the_secretariat(store: 
     .unwrap();
     assert_eq!(by_secretariat.status, ProposalStatus::Withdrawn);
     store.verify_audit_log().await.unwrap();
+}
+
+async fn proposals_are_filtered_by_status_proposer_and_kind_ordered_and_paged_with_their_count(
+    store: Store,
+) {
+    use accord_store::Window;
+    use accord_store::common_list::{ProposalOrder, ProposalQuery};
+    let adopted = propose_listing(&store, organization("First Front", "FF"), T0).await;
+    let withdrawn = propose_listing(
+        &store,
+        organization("Second Front", "SF"),
+        T0 + Duration::days(1),
+    )
+    .await;
+    let open = propose_listing(
+        &store,
+        organization("Third Front", "TF"),
+        T0 + Duration::days(2),
+    )
+    .await;
+    let by_kgz = store
+        .create_proposal(
+            &actor(),
+            &member("KGZ"),
+            NewProposal::list(
+                SubjectKind::Organization,
+                organization("Fourth Front", "FO"),
+                STATEMENT,
+                SUMMARY,
+            ),
+            T0 + Duration::days(3),
+        )
+        .await
+        .unwrap();
+    store
+        .advance_due(&actor(), adopted.state.deadline + Duration::minutes(1))
+        .await
+        .unwrap();
+    accord_store::testing::record_signed_decision(
+        &store,
+        &actor(),
+        withdrawn.id,
+        &member("KAZ"),
+        Action::Withdraw,
+        T0 + Duration::days(4),
+    )
+    .await
+    .unwrap();
+    let ids = |q: ProposalQuery| {
+        let store = store.clone();
+        async move {
+            let page = store.proposals_matching(&q).await.unwrap();
+            (
+                page.items.iter().map(|p| p.id).collect::<Vec<_>>(),
+                page.total,
+            )
+        }
+    };
+    let all = ProposalQuery::default();
+    let [a, w, o, k] = [adopted.id, withdrawn.id, open.id, by_kgz.id];
+    assert_eq!(
+        ids(all.clone()).await,
+        (vec![a, w, o, k], 4),
+        "deadline, soonest first"
+    );
+    assert_eq!(
+        ids(ProposalQuery {
+            descending: true,
+            ..all.clone()
+        })
+        .await,
+        (vec![k, o, w, a], 4)
+    );
+    assert_eq!(
+        ids(ProposalQuery {
+            order: ProposalOrder::Proposed,
+            descending: true,
+            ..all.clone()
+        })
+        .await,
+        (vec![k, o, w, a], 4)
+    );
+    assert_eq!(
+        ids(ProposalQuery {
+            order: ProposalOrder::Status,
+            ..all.clone()
+        })
+        .await,
+        (vec![o, k, a, w], 4),
+        "running first (by deadline), then adopted, then withdrawn"
+    );
+    assert_eq!(
+        ids(ProposalQuery {
+            status: Some(ProposalStatus::Open),
+            ..all.clone()
+        })
+        .await,
+        (vec![o, k], 2)
+    );
+    assert_eq!(
+        ids(ProposalQuery {
+            status: Some(ProposalStatus::Withdrawn),
+            ..all.clone()
+        })
+        .await,
+        (vec![w], 1)
+    );
+    assert_eq!(
+        ids(ProposalQuery {
+            proposer: Some("KGZ".into()),
+            ..all.clone()
+        })
+        .await,
+        (vec![k], 1)
+    );
+    assert_eq!(
+        ids(ProposalQuery {
+            kind: Some(ProposalKind::Delist),
+            ..all.clone()
+        })
+        .await,
+        (vec![], 0)
+    );
+    assert_eq!(
+        ids(ProposalQuery {
+            kind: Some(ProposalKind::List),
+            proposer: Some("KAZ".into()),
+            ..all.clone()
+        })
+        .await,
+        (vec![a, w, o], 3)
+    );
+    // A page holds its rows; the count is of all that match.
+    assert_eq!(
+        ids(ProposalQuery {
+            window: Window::new(2, 2),
+            ..all.clone()
+        })
+        .await,
+        (vec![o, k], 4)
+    );
+    assert_eq!(
+        ids(ProposalQuery {
+            window: Window::new(2, 10),
+            ..all
+        })
+        .await,
+        (vec![], 4)
+    );
+}
+
+async fn petitions_are_filtered_by_state_ordered_by_received_or_changed_and_paged_with_their_count(
+    store: Store,
+) {
+    use accord_store::Window;
+    use accord_store::common_list::{PetitionOrder, PetitionQuery};
+    let (subject, _) = listed(&store, individual("Abdulla Karim"), T0).await;
+    let mut filed = Vec::new();
+    for n in 0..3 {
+        store
+            .create_petition(
+                &Actor::system("public form"),
+                &accord_store::common_list::PetitionBudget::default(),
+                &NewPetition {
+                    subject: subject.clone(),
+                    petitioner_name: format!("Petitioner {n}"),
+                    petitioner_contact: format!("p{n}@example.org"),
+                    representative: false,
+                    grounds: format!("Grounds {n}."),
+                },
+            )
+            .await
+            .unwrap();
+        // Each a moment after the one before.
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    for p in store.petitions(&actor(), None).await.unwrap() {
+        filed.push(p.id);
+    }
+    filed.reverse();
+    let [first, second, third] = [filed[0], filed[1], filed[2]];
+    // The first becomes the last changed.
+    store
+        .review_petition(&actor(), first, "Asked for records.")
+        .await
+        .unwrap();
+    let ombudsperson = Actor::system("ombudsperson");
+    let reads = actions(&store, "common_list.petition.read").await.len();
+    let ids = |q: PetitionQuery| {
+        let store = store.clone();
+        let ombudsperson = ombudsperson.clone();
+        async move {
+            let page = store.petitions_matching(&ombudsperson, &q).await.unwrap();
+            (
+                page.items.iter().map(|p| p.id).collect::<Vec<_>>(),
+                page.total,
+            )
+        }
+    };
+    let all = PetitionQuery::default();
+    assert_eq!(
+        ids(all.clone()).await,
+        (vec![first, second, third], 3),
+        "received, oldest first"
+    );
+    assert_eq!(
+        ids(PetitionQuery {
+            descending: true,
+            ..all.clone()
+        })
+        .await,
+        (vec![third, second, first], 3)
+    );
+    assert_eq!(
+        ids(PetitionQuery {
+            order: PetitionOrder::Changed,
+            descending: true,
+            ..all.clone()
+        })
+        .await,
+        (vec![first, third, second], 3)
+    );
+    assert_eq!(
+        ids(PetitionQuery {
+            status: Some(PetitionStatus::UnderReview),
+            ..all.clone()
+        })
+        .await,
+        (vec![first], 1)
+    );
+    assert_eq!(
+        ids(PetitionQuery {
+            status: Some(PetitionStatus::Received),
+            window: Window::new(1, 1),
+            ..all
+        })
+        .await,
+        (vec![third], 2)
+    );
+    // Every page read is audited, as the whole queue's is.
+    assert_eq!(
+        actions(&store, "common_list.petition.read").await.len(),
+        reads + 5
+    );
 }

@@ -59,7 +59,7 @@ async fn a_proposed_entry_is_withheld_from_partners_until_it_is_adopted(app: &Te
         assert_eq!(one["entry_restricted"], !sees, "{user}");
         assert_eq!(one["proposer"], "KAZ", "the proposal itself is shown");
         let (_, all) = api(app, Some(&token), Method::GET, "/api/proposals", None).await;
-        let listed = all
+        let listed = all["items"]
             .as_array()
             .unwrap()
             .iter()
