@@ -1083,7 +1083,7 @@ impl Store {
             // The procedure's order: running ones first, then by outcome.
             ProposalOrder::Status => format!(
                 "CASE p.status WHEN 'open' THEN 0 WHEN 'on_hold' THEN 1 WHEN 'adopted' THEN 2 \
-                 WHEN 'rejected' THEN 3 WHEN 'lapsed' THEN 4 ELSE 5 END {dir}, p.deadline ASC, p.id DESC"
+                 WHEN 'rejected' THEN 3 WHEN 'lapsed' THEN 4 ELSE 5 END {dir}, p.deadline ASC, p.id ASC"
             ),
         };
         let status = q.status.map(ProposalStatus::as_str);
