@@ -234,7 +234,10 @@ async fn a_bad_date_range_on_the_audit_page_is_said_in_the_readers_language_with
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
-    assert!(html.contains("не может быть позже даты «по»"), "{html}");
+    assert!(
+        html.contains("не может быть позже, чем «Дата по»"),
+        "{html}"
+    );
     assert!(html.contains(r#"value="2026-03-02""#) && html.contains(r#"value="2026-03-01""#));
     assert!(!seqs(&html).is_empty(), "the log shown without the range");
     let r = app.get(&sec, "/admin/audit?to=2026-02-30&lang=en").await;

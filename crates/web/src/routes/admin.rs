@@ -430,7 +430,9 @@ pub async fn audit_page(
             Err(e) => div.notice.error role="alert" { (l.t("audit.broken")) " " (e.to_string()) },
         }
         (filter_form(l, &q, "/admin/audit", &filters))
-        p { a href=(q.href("/admin/audit.csv", None)) download { (l.t("work_lists.csv")) } }
+        @if q.errors().is_none() {
+            p { a href=(q.href("/admin/audit.csv", None)) download { (l.t("work_lists.csv")) } }
+        }
         @if listed.items.is_empty() { p.muted { (l.t("work_lists.none")) } } @else {
         table.work-list.audit {
             thead { tr {
@@ -440,7 +442,9 @@ pub async fn audit_page(
             } }
             tbody { @for r in &listed.items {
                 tr {
-                    td { (r.seq) } td.nowrap { (format_ms(r.at_ms)) } td { (r.actor) }
+                    td { (r.seq) }
+                    td { @let when = format_ms(r.at_ms); @let (day, time) = when.split_once(' ').unwrap_or((&when, "")); span.nowrap { (day) } " " span.nowrap { (time) } }
+                    td { (r.actor) }
                     td {
                         @if let Some(label) = action_label(l, &r.action) { (label) br; }
                         code.action { (r.action) }
