@@ -2198,107 +2198,75 @@ async fn proposals_are_filtered_by_status_proposer_and_kind_ordered_and_paged_wi
     )
     .await
     .unwrap();
-    let ids = |q: ProposalQuery| {
-        let store = store.clone();
-        async move {
-            let page = store.proposals_matching(&q).await.unwrap();
-            (
-                page.items.iter().map(|p| p.id).collect::<Vec<_>>(),
-                page.total,
-            )
-        }
-    };
     let all = ProposalQuery::default();
     let [a, w, o, k] = [adopted.id, withdrawn.id, open.id, by_kgz.id];
-    assert_eq!(
-        ids(all.clone()).await,
-        (vec![a, w, o, k], 4),
-        "deadline, soonest first"
-    );
-    assert_eq!(
-        ids(ProposalQuery {
-            descending: true,
-            ..all.clone()
-        })
-        .await,
-        (vec![k, o, w, a], 4)
-    );
-    assert_eq!(
-        ids(ProposalQuery {
-            order: ProposalOrder::Proposed,
-            descending: true,
-            ..all.clone()
-        })
-        .await,
-        (vec![k, o, w, a], 4)
-    );
-    assert_eq!(
-        ids(ProposalQuery {
-            order: ProposalOrder::Status,
-            ..all.clone()
-        })
-        .await,
-        (vec![o, k, a, w], 4),
-        "running first (by deadline), then adopted, then withdrawn"
-    );
-    assert_eq!(
-        ids(ProposalQuery {
-            status: Some(ProposalStatus::Open),
-            ..all.clone()
-        })
-        .await,
-        (vec![o, k], 2)
-    );
-    assert_eq!(
-        ids(ProposalQuery {
-            status: Some(ProposalStatus::Withdrawn),
-            ..all.clone()
-        })
-        .await,
-        (vec![w], 1)
-    );
-    assert_eq!(
-        ids(ProposalQuery {
-            proposer: Some("KGZ".into()),
-            ..all.clone()
-        })
-        .await,
-        (vec![k], 1)
-    );
-    assert_eq!(
-        ids(ProposalQuery {
-            kind: Some(ProposalKind::Delist),
-            ..all.clone()
-        })
-        .await,
-        (vec![], 0)
-    );
-    assert_eq!(
-        ids(ProposalQuery {
-            kind: Some(ProposalKind::List),
-            proposer: Some("KAZ".into()),
-            ..all.clone()
-        })
-        .await,
-        (vec![a, w, o], 3)
-    );
-    // A page holds its rows; the count is of all that match.
-    assert_eq!(
-        ids(ProposalQuery {
-            window: Window::new(2, 2),
-            ..all.clone()
-        })
-        .await,
-        (vec![o, k], 4)
-    );
-    assert_eq!(
-        ids(ProposalQuery {
-            window: Window::new(2, 10),
-            ..all
-        })
-        .await,
-        (vec![], 4)
-    );
+    let q = |f: fn(&mut ProposalQuery)| {
+        let mut q = all.clone();
+        f(&mut q);
+        q
+    };
+    for (why, query, expected) in [
+        (
+            "deadline, soonest first",
+            all.clone(),
+            (vec![a, w, o, k], 4),
+        ),
+        (
+            "deadline, latest first",
+            q(|q| q.descending = true),
+            (vec![k, o, w, a], 4),
+        ),
+        (
+            "newest proposed first",
+            q(|q| (q.order, q.descending) = (ProposalOrder::Proposed, true)),
+            (vec![k, o, w, a], 4),
+        ),
+        (
+            "running first (by deadline), then adopted, then withdrawn",
+            q(|q| q.order = ProposalOrder::Status),
+            (vec![o, k, a, w], 4),
+        ),
+        (
+            "open",
+            q(|q| q.status = Some(ProposalStatus::Open)),
+            (vec![o, k], 2),
+        ),
+        (
+            "withdrawn",
+            q(|q| q.status = Some(ProposalStatus::Withdrawn)),
+            (vec![w], 1),
+        ),
+        (
+            "by KGZ",
+            q(|q| q.proposer = Some("KGZ".into())),
+            (vec![k], 1),
+        ),
+        (
+            "delistings",
+            q(|q| q.kind = Some(ProposalKind::Delist)),
+            (vec![], 0),
+        ),
+        (
+            "KAZ's listings",
+            q(|q| (q.kind, q.proposer) = (Some(ProposalKind::List), Some("KAZ".into()))),
+            (vec![a, w, o], 3),
+        ),
+        // A page holds its rows; the count is of all that match.
+        (
+            "the second page of two",
+            q(|q| q.window = Window::new(2, 2)),
+            (vec![o, k], 4),
+        ),
+        (
+            "past the end",
+            q(|q| q.window = Window::new(2, 10)),
+            (vec![], 4),
+        ),
+    ] {
+        let page = store.proposals_matching(&query).await.unwrap();
+        let ids: Vec<i64> = page.items.iter().map(|p| p.id).collect();
+        assert_eq!((ids, page.total), expected, "{why}");
+    }
 }
 
 async fn petitions_are_filtered_by_state_ordered_by_received_or_changed_and_paged_with_their_count(
@@ -2338,57 +2306,46 @@ async fn petitions_are_filtered_by_state_ordered_by_received_or_changed_and_page
         .unwrap();
     let ombudsperson = Actor::system("ombudsperson");
     let reads = actions(&store, "common_list.petition.read").await.len();
-    let ids = |q: PetitionQuery| {
-        let store = store.clone();
-        let ombudsperson = ombudsperson.clone();
-        async move {
-            let page = store.petitions_matching(&ombudsperson, &q).await.unwrap();
-            (
-                page.items.iter().map(|p| p.id).collect::<Vec<_>>(),
-                page.total,
-            )
-        }
-    };
     let all = PetitionQuery::default();
-    assert_eq!(
-        ids(all.clone()).await,
-        (vec![first, second, third], 3),
-        "received, oldest first"
-    );
-    assert_eq!(
-        ids(PetitionQuery {
-            descending: true,
-            ..all.clone()
-        })
-        .await,
-        (vec![third, second, first], 3)
-    );
-    assert_eq!(
-        ids(PetitionQuery {
-            order: PetitionOrder::Changed,
-            descending: true,
-            ..all.clone()
-        })
-        .await,
-        (vec![first, third, second], 3)
-    );
-    assert_eq!(
-        ids(PetitionQuery {
-            status: Some(PetitionStatus::UnderReview),
-            ..all.clone()
-        })
-        .await,
-        (vec![first], 1)
-    );
-    assert_eq!(
-        ids(PetitionQuery {
-            status: Some(PetitionStatus::Received),
-            window: Window::new(1, 1),
-            ..all
-        })
-        .await,
-        (vec![third], 2)
-    );
+    let q = |f: fn(&mut PetitionQuery)| {
+        let mut q = all.clone();
+        f(&mut q);
+        q
+    };
+    for (why, query, expected) in [
+        (
+            "received, oldest first",
+            all.clone(),
+            (vec![first, second, third], 3),
+        ),
+        (
+            "received, newest first",
+            q(|q| q.descending = true),
+            (vec![third, second, first], 3),
+        ),
+        (
+            "last changed first",
+            q(|q| (q.order, q.descending) = (PetitionOrder::Changed, true)),
+            (vec![first, third, second], 3),
+        ),
+        (
+            "under review",
+            q(|q| q.status = Some(PetitionStatus::UnderReview)),
+            (vec![first], 1),
+        ),
+        (
+            "the second page of the received",
+            q(|q| (q.status, q.window) = (Some(PetitionStatus::Received), Window::new(1, 1))),
+            (vec![third], 2),
+        ),
+    ] {
+        let page = store
+            .petitions_matching(&ombudsperson, &query)
+            .await
+            .unwrap();
+        let ids: Vec<i64> = page.items.iter().map(|p| p.id).collect();
+        assert_eq!((ids, page.total), expected, "{why}");
+    }
     // Every page read is audited, as the whole queue's is.
     assert_eq!(
         actions(&store, "common_list.petition.read").await.len(),

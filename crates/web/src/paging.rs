@@ -209,6 +209,27 @@ pub struct SortOption<T> {
     pub order: T,
 }
 
+impl<T> SortOption<T> {
+    /// The order `order` as `sort=value`, labelled by the catalogue's `key`.
+    pub fn new(l: Lang, value: &'static str, key: &'static str, order: T) -> SortOption<T> {
+        SortOption {
+            value,
+            label: l.t(key),
+            order,
+        }
+    }
+}
+
+/// A list's page: 422 when a parameter was wrong (the page says which).
+pub fn respond(q: &ListQuery, page: axum::response::Html<String>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut response = page.into_response();
+    if q.errors().is_some() {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    response
+}
+
 /// An input of a list's filter form.
 pub enum Control {
     /// A menu: "All" (empty) then `(value, label)` choices.

@@ -32,8 +32,9 @@ async fn more_accounts(app: &TestApp) {
         .unwrap();
 }
 
-/// The user names in the accounts table, in the page's order.
-fn usernames(html: &str) -> Vec<String> {
+/// The first cell of each row of the page's table, in the page's order:
+/// the user names of the accounts, the sequence numbers of the log.
+fn first_cells(html: &str) -> Vec<String> {
     let table = html
         .split("<tbody>")
         .nth(1)
@@ -44,6 +45,10 @@ fn usernames(html: &str) -> Vec<String> {
         .skip(1)
         .map(|row| row.split("</td>").next().unwrap().to_string())
         .collect()
+}
+
+fn usernames(html: &str) -> Vec<String> {
+    first_cells(html)
 }
 
 async fn the_secretariat_filters_accounts_by_member_role_and_state_sorted_and_paged(app: &TestApp) {
@@ -119,17 +124,10 @@ async fn a_member_administrator_neither_sees_nor_counts_another_members_accounts
     assert_eq!(all.as_array().unwrap().len(), 3, "{all}");
 }
 
-/// The sequence numbers in the audit table, in the page's order.
 fn seqs(html: &str) -> Vec<i64> {
-    let table = html
-        .split("<tbody>")
-        .nth(1)
-        .and_then(|t| t.split("</tbody>").next())
-        .unwrap_or("");
-    table
-        .split("<tr><td>")
-        .skip(1)
-        .map(|row| row.split("</td>").next().unwrap().parse().unwrap())
+    first_cells(html)
+        .iter()
+        .map(|c| c.parse().unwrap())
         .collect()
 }
 

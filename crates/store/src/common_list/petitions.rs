@@ -288,6 +288,16 @@ impl From<&Petition> for PetitionTracking {
     }
 }
 
+/// The audit record of a read of the queue (personal data), with what was asked.
+fn queue_read(actor: &Actor, details: serde_json::Value) -> accord_core::audit::AuditEvent {
+    actor.event(
+        "common_list.petition.read",
+        "petitions",
+        Outcome::Ok,
+        details,
+    )
+}
+
 const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /// `DP-` and 25 Crockford base-32 characters in groups of five: 125 random
@@ -486,10 +496,8 @@ impl Store {
         let mut tx = self.begin().await?;
         audit::append(
             &mut tx,
-            &actor.event(
-                "common_list.petition.read",
-                "petitions",
-                Outcome::Ok,
+            &queue_read(
+                actor,
                 serde_json::json!({ "status": status.map(PetitionStatus::as_str) }),
             ),
         )
@@ -521,10 +529,8 @@ impl Store {
         let mut tx = self.begin().await?;
         audit::append(
             &mut tx,
-            &actor.event(
-                "common_list.petition.read",
-                "petitions",
-                Outcome::Ok,
+            &queue_read(
+                actor,
                 serde_json::json!({ "status": status, "offset": offset, "limit": limit }),
             ),
         )

@@ -55,16 +55,8 @@ pub struct UserForm {
 /// The orders the accounts list offers: the first is the default.
 fn user_sorts(l: Lang) -> [SortOption<bool>; 2] {
     [
-        SortOption {
-            value: "username",
-            label: l.t("work_lists.sort_username"),
-            order: false,
-        },
-        SortOption {
-            value: "-username",
-            label: l.t("work_lists.sort_username_desc"),
-            order: true,
-        },
+        SortOption::new(l, "username", "work_lists.sort_username", false),
+        SortOption::new(l, "-username", "work_lists.sort_username_desc", true),
     ]
 }
 
@@ -237,11 +229,7 @@ pub async fn users_page(
 ) -> Result<Response, WebError> {
     let mut q = ListQuery::parse(raw.as_deref(), ctx.lang);
     let html = users_view(&state, &ctx, &mut q, &UserForm::default(), None, None).await?;
-    let mut response = html.into_response();
-    if q.errors().is_some() {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    Ok(paging::respond(&q, html))
 }
 
 /// Creates an account with a one-time password that must be changed at first sign-in.
@@ -458,11 +446,7 @@ pub async fn audit_page(
         }
         (pager(l, &q, "/admin/audit", window, listed.total))
     };
-    let mut response = page(&ctx, l.t("audit.title"), body).into_response();
-    if q.errors().is_some() {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    Ok(paging::respond(&q, page(&ctx, l.t("audit.title"), body)))
 }
 
 /// Records the CSV export reads at a time, newest first.

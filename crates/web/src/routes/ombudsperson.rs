@@ -17,7 +17,7 @@ use crate::context::Ctx;
 use crate::error::WebError;
 use crate::forms::PostedForm;
 use crate::i18n::Lang;
-use crate::paging::{Filter, ListQuery, SortOption, filter_form, pager};
+use crate::paging::{Filter, ListQuery, SortOption, filter_form, pager, respond};
 use crate::render::{csrf_field, format_ms, page};
 use crate::state::AppState;
 
@@ -25,11 +25,7 @@ use super::petitions::status_label;
 
 /// The orders the queue offers: the first is the default.
 fn petition_sorts(l: Lang) -> [SortOption<(PetitionOrder, bool)>; 4] {
-    let o = |value, key, order, descending| SortOption {
-        value,
-        label: l.t(key),
-        order: (order, descending),
-    };
+    let o = |value, key, order, descending| SortOption::new(l, value, key, (order, descending));
     [
         o(
             "-received",
@@ -115,11 +111,7 @@ pub async fn queue(
         }
         (pager(l, &q, "/ombudsperson", window, listed.total))
     };
-    let mut response = page(&ctx, l.t("ombudsperson.title"), body).into_response();
-    if q.errors().is_some() {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    Ok(respond(&q, page(&ctx, l.t("ombudsperson.title"), body)))
 }
 
 fn petition_view(ctx: &Ctx, p: &Petition) -> Html<String> {

@@ -18,7 +18,7 @@ use super::proposal_input::{ProposalInput, build, form_field_errors};
 use crate::context::Ctx;
 use crate::error::WebError;
 use crate::i18n::Lang;
-use crate::paging::{Filter, ListQuery, Listed, SortOption, filter_form, pager};
+use crate::paging::{Filter, ListQuery, Listed, SortOption, filter_form, pager, respond};
 use crate::render::{Field, csrf_field, form_errors, format_instant, format_ms, page};
 use crate::state::AppState;
 
@@ -30,11 +30,7 @@ fn viewer(ctx: &Ctx) -> Result<accord_procedure::Actor, WebError> {
 
 /// The orders the proposals list offers: the first is the default.
 fn proposal_sorts(l: Lang) -> [SortOption<(ProposalOrder, bool)>; 6] {
-    let o = |value, key, order, descending| SortOption {
-        value,
-        label: l.t(key),
-        order: (order, descending),
-    };
+    let o = |value, key, order, descending| SortOption::new(l, value, key, (order, descending));
     [
         o(
             "deadline",
@@ -240,11 +236,7 @@ pub async fn list_page(
         }
         (pager(l, &q, "/proposals", window, listed.total))
     };
-    let mut response = page(&ctx, l.t("proposals.title"), body).into_response();
-    if q.errors().is_some() {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    Ok(respond(&q, page(&ctx, l.t("proposals.title"), body)))
 }
 
 /// Whether the viewer may read whom the proposal names (its entry and
