@@ -8,7 +8,6 @@ use accord_store::common_list::{
     Petition, PetitionOrder, PetitionQuery, PetitionRecommendation, PetitionStatus,
 };
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
