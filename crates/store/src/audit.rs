@@ -132,8 +132,18 @@ pub struct AuditQuery {
     pub before: Option<i64>,
     pub action: Option<String>,
     pub actor: Option<String>,
+    /// Only records written at or after this instant (Unix milliseconds).
+    pub from_ms: Option<i64>,
+    /// Only records written before this instant (Unix milliseconds).
+    pub until_ms: Option<i64>,
     pub limit: i64,
+    /// How many of the matching records to skip (paging by page number).
+    pub offset: i64,
 }
+
+/// The filter of [`AuditQuery`], the same in the page's query and its count.
+const AUDIT_FILTER: &str = "($1 IS NULL OR seq < $1) AND ($2 IS NULL OR action = $2) \
+     AND ($3 IS NULL OR actor = $3) AND ($4 IS NULL OR at >= $4) AND ($5 IS NULL OR at < $5)";
 
 impl Store {
     /// Records an event on its own (a read of personal data, a refused request).
@@ -151,20 +161,61 @@ impl Store {
         Ok(record)
     }
 
-    /// Records of the log, newest first, filtered.
+    /// Records of the log, newest first, filtered; `limit` and `offset` pick the page.
     pub async fn audit_records(&self, q: &AuditQuery) -> Result<Vec<AuditRecord>, StoreError> {
+        let (limit, offset) = crate::Window::new(q.limit, q.offset).bounded();
         let rows: Vec<AuditRow> = sqlx::query_as(sql!(
-            "SELECT {AUDIT_COLUMNS} FROM audit_log \
-             WHERE ($1 IS NULL OR seq < $1) AND ($2 IS NULL OR action = $2) AND ($3 IS NULL OR actor = $3) \
-             ORDER BY seq DESC LIMIT $4"
+            "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE {AUDIT_FILTER} \
+             ORDER BY seq DESC LIMIT $6 OFFSET $7"
         ))
         .bind(q.before)
         .bind(q.action.as_deref())
         .bind(q.actor.as_deref())
-        .bind(q.limit.clamp(1, 1000))
+        .bind(q.from_ms)
+        .bind(q.until_ms)
+        .bind(limit)
+        .bind(offset)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(AuditRecord::from).collect())
+    }
+
+    /// How many records match the query's filter (its `limit` and `offset` aside).
+    pub async fn audit_count(&self, q: &AuditQuery) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar(sql!("SELECT COUNT(*) FROM audit_log WHERE {AUDIT_FILTER}"))
+                .bind(q.before)
+                .bind(q.action.as_deref())
+                .bind(q.actor.as_deref())
+                .bind(q.from_ms)
+                .bind(q.until_ms)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// A page of the filtered log with the number of records matching in all.
+    pub async fn audit_page(&self, q: &AuditQuery) -> Result<crate::Page<AuditRecord>, StoreError> {
+        Ok(crate::Page {
+            items: self.audit_records(q).await?,
+            total: self.audit_count(q).await?,
+        })
+    }
+
+    /// The actions the log holds, in order: one step of the index on
+    /// `(action, seq)` per action, however long the log.
+    pub async fn audit_actions(&self) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<Option<String>> = sqlx::query_scalar(
+            "WITH RECURSIVE a(action) AS ( \
+                 SELECT MIN(action) FROM audit_log \
+                 UNION ALL \
+                 SELECT (SELECT MIN(l.action) FROM audit_log l WHERE l.action > a.action) \
+                 FROM a WHERE a.action IS NOT NULL) \
+             SELECT action FROM a WHERE action IS NOT NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().flatten().collect())
     }
 
     /// Walks the whole chain in order; returns how many records verified, or

@@ -43,6 +43,8 @@ accord_store::on_both_backends!(|backend, test| accord_store::testing::with_fres
     links_name_their_target_and_never_the_subject_itself,
     the_procedure_rule_is_versioned_data_new_proposals_take_and_open_ones_keep,
     a_states_decision_needs_its_members_valid_signature_and_a_refusal_changes_nothing,
+    proposals_are_filtered_by_status_proposer_and_kind_ordered_and_paged_with_their_count,
+    petitions_are_filtered_by_state_ordered_by_received_or_changed_and_paged_with_their_count,
 );
 
 async fn a_states_decision_needs_its_members_valid_signature_and_a_refusal_changes_nothing(
@@ -2287,4 +2289,205 @@ async fn a_proposal_is_withdrawn_only_by_its_proposer_or_the_secretariat(store: 
     .unwrap();
     assert_eq!(by_secretariat.status, ProposalStatus::Withdrawn);
     store.verify_audit_log().await.unwrap();
+}
+
+async fn proposals_are_filtered_by_status_proposer_and_kind_ordered_and_paged_with_their_count(
+    store: Store,
+) {
+    use accord_store::Window;
+    use accord_store::common_list::{ProposalOrder, ProposalQuery};
+    let adopted = propose_listing(&store, organization("First Front", "FF"), T0).await;
+    let withdrawn = propose_listing(
+        &store,
+        organization("Second Front", "SF"),
+        T0 + Duration::days(1),
+    )
+    .await;
+    let open = propose_listing(
+        &store,
+        organization("Third Front", "TF"),
+        T0 + Duration::days(2),
+    )
+    .await;
+    let by_kgz = store
+        .create_proposal(
+            &actor(),
+            &member("KGZ"),
+            NewProposal::list(
+                SubjectKind::Organization,
+                organization("Fourth Front", "FO"),
+                STATEMENT,
+                SUMMARY,
+            ),
+            T0 + Duration::days(3),
+        )
+        .await
+        .unwrap();
+    store
+        .advance_due(&actor(), adopted.state.deadline + Duration::minutes(1))
+        .await
+        .unwrap();
+    accord_store::testing::record_signed_decision(
+        &store,
+        &actor(),
+        withdrawn.id,
+        &member("KAZ"),
+        Action::Withdraw,
+        T0 + Duration::days(4),
+    )
+    .await
+    .unwrap();
+    let all = ProposalQuery::default();
+    let [a, w, o, k] = [adopted.id, withdrawn.id, open.id, by_kgz.id];
+    let q = |f: fn(&mut ProposalQuery)| {
+        let mut q = all.clone();
+        f(&mut q);
+        q
+    };
+    for (why, query, expected) in [
+        (
+            "deadline, soonest first",
+            all.clone(),
+            (vec![a, w, o, k], 4),
+        ),
+        (
+            "deadline, latest first",
+            q(|q| q.descending = true),
+            (vec![k, o, w, a], 4),
+        ),
+        (
+            "newest proposed first",
+            q(|q| (q.order, q.descending) = (ProposalOrder::Proposed, true)),
+            (vec![k, o, w, a], 4),
+        ),
+        (
+            "running first (by deadline), then adopted, then withdrawn",
+            q(|q| q.order = ProposalOrder::Status),
+            (vec![o, k, a, w], 4),
+        ),
+        (
+            "open",
+            q(|q| q.status = Some(ProposalStatus::Open)),
+            (vec![o, k], 2),
+        ),
+        (
+            "withdrawn",
+            q(|q| q.status = Some(ProposalStatus::Withdrawn)),
+            (vec![w], 1),
+        ),
+        (
+            "by KGZ",
+            q(|q| q.proposer = Some("KGZ".into())),
+            (vec![k], 1),
+        ),
+        (
+            "delistings",
+            q(|q| q.kind = Some(ProposalKind::Delist)),
+            (vec![], 0),
+        ),
+        (
+            "KAZ's listings",
+            q(|q| (q.kind, q.proposer) = (Some(ProposalKind::List), Some("KAZ".into()))),
+            (vec![a, w, o], 3),
+        ),
+        // A page holds its rows; the count is of all that match.
+        (
+            "the second page of two",
+            q(|q| q.window = Window::new(2, 2)),
+            (vec![o, k], 4),
+        ),
+        (
+            "past the end",
+            q(|q| q.window = Window::new(2, 10)),
+            (vec![], 4),
+        ),
+    ] {
+        let page = store.proposals_matching(&query).await.unwrap();
+        let ids: Vec<i64> = page.items.iter().map(|p| p.id).collect();
+        assert_eq!((ids, page.total), expected, "{why}");
+    }
+}
+
+async fn petitions_are_filtered_by_state_ordered_by_received_or_changed_and_paged_with_their_count(
+    store: Store,
+) {
+    use accord_store::Window;
+    use accord_store::common_list::{PetitionOrder, PetitionQuery};
+    let (subject, _) = listed(&store, individual("Abdulla Karim"), T0).await;
+    let mut filed = Vec::new();
+    for n in 0..3 {
+        store
+            .create_petition(
+                &Actor::system("public form"),
+                &accord_store::common_list::PetitionBudget::default(),
+                &NewPetition {
+                    subject: subject.clone(),
+                    petitioner_name: format!("Petitioner {n}"),
+                    petitioner_contact: format!("p{n}@example.org"),
+                    representative: false,
+                    grounds: format!("Grounds {n}."),
+                },
+            )
+            .await
+            .unwrap();
+        // Each a moment after the one before.
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    for p in store.petitions(&actor(), None).await.unwrap() {
+        filed.push(p.id);
+    }
+    filed.reverse();
+    let [first, second, third] = [filed[0], filed[1], filed[2]];
+    // The first becomes the last changed.
+    store
+        .review_petition(&actor(), first, "Asked for records.")
+        .await
+        .unwrap();
+    let ombudsperson = Actor::system("ombudsperson");
+    let reads = actions(&store, "common_list.petition.read").await.len();
+    let all = PetitionQuery::default();
+    let q = |f: fn(&mut PetitionQuery)| {
+        let mut q = all.clone();
+        f(&mut q);
+        q
+    };
+    for (why, query, expected) in [
+        (
+            "received, oldest first",
+            all.clone(),
+            (vec![first, second, third], 3),
+        ),
+        (
+            "received, newest first",
+            q(|q| q.descending = true),
+            (vec![third, second, first], 3),
+        ),
+        (
+            "last changed first",
+            q(|q| (q.order, q.descending) = (PetitionOrder::Changed, true)),
+            (vec![first, third, second], 3),
+        ),
+        (
+            "under review",
+            q(|q| q.status = Some(PetitionStatus::UnderReview)),
+            (vec![first], 1),
+        ),
+        (
+            "the second page of the received",
+            q(|q| (q.status, q.window) = (Some(PetitionStatus::Received), Window::new(1, 1))),
+            (vec![third], 2),
+        ),
+    ] {
+        let page = store
+            .petitions_matching(&ombudsperson, &query)
+            .await
+            .unwrap();
+        let ids: Vec<i64> = page.items.iter().map(|p| p.id).collect();
+        assert_eq!((ids, page.total), expected, "{why}");
+    }
+    // Every page read is audited, as the whole queue's is.
+    assert_eq!(
+        actions(&store, "common_list.petition.read").await.len(),
+        reads + 5
+    );
 }

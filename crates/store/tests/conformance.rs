@@ -48,6 +48,7 @@ accord_store::on_both_backends!(|backend, test| super::run(backend, test).await;
     the_joint_plan_catalogue_is_seeded_once_from_the_conference_report,
     a_screening_job_without_a_heartbeat_is_reported_as_interrupted,
     a_lease_is_held_by_one_node_until_it_expires,
+    the_audit_log_is_filtered_by_action_actor_and_days_counted_and_paged_in_sql,
 );
 
 async fn a_lease_is_held_by_one_node_until_it_expires(store: Store, _url: String) {
@@ -817,4 +818,107 @@ async fn backups_are_consistent_copies_on_sqlite(store: Store, _url: String) {
             assert!(e.to_string().contains("pg_dump"));
         }
     }
+}
+
+async fn the_audit_log_is_filtered_by_action_actor_and_days_counted_and_paged_in_sql(
+    store: Store,
+    _url: String,
+) {
+    for (who, action) in [
+        ("ana", "auth.sign_in"),
+        ("ben", "auth.sign_in"),
+        ("ana", "users.add"),
+        ("ana", "auth.sign_in"),
+        ("ben", "tokens.create"),
+    ] {
+        store
+            .audit(
+                &Actor::system(who),
+                action,
+                "x",
+                Outcome::Ok,
+                serde_json::json!({}),
+            )
+            .await
+            .unwrap();
+    }
+    let seqs = |q: AuditQuery| {
+        let store = store.clone();
+        async move {
+            let page = store.audit_page(&q).await.unwrap();
+            (
+                page.items.iter().map(|r| r.seq).collect::<Vec<_>>(),
+                page.total,
+            )
+        }
+    };
+    let all = AuditQuery {
+        limit: 50,
+        ..Default::default()
+    };
+    assert_eq!(seqs(all.clone()).await, (vec![5, 4, 3, 2, 1], 5));
+    assert_eq!(
+        store.audit_actions().await.unwrap(),
+        ["auth.sign_in", "tokens.create", "users.add"]
+    );
+    let sign_ins = AuditQuery {
+        action: Some("auth.sign_in".into()),
+        ..all.clone()
+    };
+    assert_eq!(seqs(sign_ins.clone()).await, (vec![4, 2, 1], 3));
+    assert_eq!(
+        seqs(AuditQuery {
+            actor: Some("ana".into()),
+            ..sign_ins.clone()
+        })
+        .await,
+        (vec![4, 1], 2)
+    );
+    // A page of the matching records; the count is of them all.
+    assert_eq!(
+        seqs(AuditQuery {
+            limit: 2,
+            offset: 2,
+            ..all.clone()
+        })
+        .await,
+        (vec![3, 2], 5)
+    );
+    assert_eq!(
+        seqs(AuditQuery {
+            limit: 2,
+            offset: 1,
+            ..sign_ins
+        })
+        .await,
+        (vec![2, 1], 3)
+    );
+    // Days: records at or after `from_ms` and before `until_ms`.
+    let now = accord_store::now_ms();
+    assert_eq!(
+        seqs(AuditQuery {
+            from_ms: Some(now - 60_000),
+            until_ms: Some(now + 60_000),
+            ..all.clone()
+        })
+        .await
+        .1,
+        5
+    );
+    assert_eq!(
+        seqs(AuditQuery {
+            until_ms: Some(now - 60_000),
+            ..all.clone()
+        })
+        .await,
+        (vec![], 0)
+    );
+    assert_eq!(
+        seqs(AuditQuery {
+            from_ms: Some(now + 60_000),
+            ..all
+        })
+        .await,
+        (vec![], 0)
+    );
 }

@@ -52,6 +52,16 @@ impl Lang {
             .unwrap_or(key)
     }
 
+    /// A message by a key made at run time (the label of an audit action),
+    /// when the catalogue of this language or of English has it.
+    pub fn find(self, key: &str) -> Option<&'static str> {
+        let catalogues = catalogues();
+        catalogues[self as usize]
+            .get(key)
+            .or_else(|| catalogues[Lang::En as usize].get(key))
+            .map(String::as_str)
+    }
+
     /// A validation message from the domain layer (written in English) in
     /// this language: an exact entry of `[messages]`, else the first entry
     /// of `[message_patterns]` whose English shape it has (`{name}` stands
@@ -279,6 +289,7 @@ mod tests {
             include_str!("routes/focal_points.rs"),
             include_str!("routes/profile.rs"),
             include_str!("routes/admin.rs"),
+            include_str!("paging.rs"),
             include_str!("routes/home.rs"),
             include_str!("routes/screening.rs"),
             include_str!("routes/lists.rs"),

@@ -23,6 +23,7 @@ mod lookups;
 pub mod mail;
 mod metrics;
 mod openapi;
+mod paging;
 pub mod publication;
 mod rate_limit;
 mod render;

@@ -85,6 +85,26 @@ fn list(name: &str) -> Value {
     json!({ "type": "array", "items": r(name) })
 }
 
+/// A page of a list: its rows and how many match in all.
+fn listed(name: &str) -> Value {
+    json!({ "type": "object", "required": ["total", "page", "per_page", "items"], "properties": {
+        "total": { "type": "integer", "description": "how many match the filters in all" },
+        "page": { "type": "integer" },
+        "per_page": { "type": "integer" },
+        "items": list(name)
+    } })
+}
+
+/// A list's own parameters, then `page` and `per_page`.
+fn list_params(own: Value) -> Value {
+    let mut params = own.as_array().cloned().unwrap_or_default();
+    params.push(
+        json!({ "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } }),
+    );
+    params.push(json!({ "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": crate::paging::MAX_PER_PAGE }, "description": "50 by default" }));
+    Value::Array(params)
+}
+
 fn path_param(name: &str, kind: &str) -> Value {
     json!([{ "name": name, "in": "path", "required": true, "schema": { "type": kind } }])
 }
@@ -629,12 +649,13 @@ fn base_spec() -> Value {
                 "post": op("Users", "Create an account with a one-time password", true, Some("NewUser"), (201, r("CreatedUser")), none.clone())
             },
             "/api/users/{username}/disable": { "post": op("Users", "Disable an account and end its sessions", true, None, (200, r("User")), path_param("username", "string")) },
-            "/api/audit": { "get": op("Audit", "Audit records, newest first (secretariat)", true, None, (200, list("AuditRecord")), json!([
-                { "name": "before", "in": "query", "schema": { "type": "integer" }, "description": "only records with a smaller sequence number" },
-                { "name": "action", "in": "query", "schema": { "type": "string" } },
-                { "name": "actor", "in": "query", "schema": { "type": "string" } },
-                { "name": "limit", "in": "query", "schema": { "type": "integer", "maximum": 1000 } }
-            ])) },
+            "/api/audit": { "get": op("Audit", "Audit records, newest first, filtered and paged as the audit page is (secretariat); 422 naming a bad parameter", true, None, (200, listed("AuditRecord")), list_params(json!([
+                { "name": "action", "in": "query", "schema": { "type": "string" }, "description": "one of the actions the log holds" },
+                { "name": "actor", "in": "query", "schema": { "type": "string" }, "description": "a user name exactly" },
+                { "name": "from", "in": "query", "schema": { "type": "string", "format": "date" }, "description": "from this day (UTC)" },
+                { "name": "to", "in": "query", "schema": { "type": "string", "format": "date" }, "description": "to this day (UTC), included; not before from" },
+                { "name": "before", "in": "query", "schema": { "type": "integer" }, "description": "only records with a smaller sequence number" }
+            ]))) },
             "/api/audit/verify": { "get": op("Audit", "Verify the audit log's hash chain (secretariat)", true, None, (200, r("AuditVerification")), none.clone()) },
             "/api/screen": { "post": op("Screening", "Screen one name or a batch of up to 1,000 against the loaded lists (audited)", true, Some("ScreenRequest"), (200, r("ScreenResponse")), none.clone()) },
             "/api/manifests": {
@@ -659,7 +680,12 @@ fn base_spec() -> Value {
             "/api/transparency/audit-checkpoint": { "get": op("Proof", "The newest signed audit checkpoint (the audit chain's head), its inclusion proof under the newest head and the key rotations: the file `accord audit verify --checkpoint` reads (404 before the first)", false, None, (200, json!({ "type": "object" })), none.clone()) },
             "/api/transparency/consistency": { "get": op("Proof", "A consistency proof that the log of `to` entries (default: the newest head) extends the log of `from` entries", false, None, (200, json!({ "type": "object" })), json!([{ "name": "from", "in": "query", "required": true, "schema": { "type": "integer" } }, { "name": "to", "in": "query", "schema": { "type": "integer" } }])) },
             "/api/proposals": {
-                "get": op("Common list", "Proposals with the procedure's view for the caller (positions only where the rule allows)", true, None, (200, json!({ "type": "array", "items": r("Proposal") })), none.clone()),
+                "get": op("Common list", "Proposals with the procedure's view for the caller (positions only where the rule allows), filtered, ordered and paged as the proposals page is; 422 naming a bad parameter", true, None, (200, listed("Proposal")), list_params(json!([
+                    { "name": "status", "in": "query", "schema": { "type": "string", "enum": ["open", "on_hold", "adopted", "rejected", "lapsed", "withdrawn"] } },
+                    { "name": "proposer", "in": "query", "schema": { "type": "string" }, "description": "a member's code, or ombudsperson" },
+                    { "name": "kind", "in": "query", "schema": { "type": "string", "enum": ["list", "amend", "delist", "delisting_recommendation"] } },
+                    { "name": "sort", "in": "query", "schema": { "type": "string", "enum": ["deadline", "-deadline", "-proposed", "proposed", "status", "-status"] }, "description": "- for the reverse order; deadline by default" }
+                ]))),
                 "post": op("Common list", "Propose a listing (members' administrators and contributors; the rule decides which members may)", true, Some("NewProposal"), (201, r("Proposal")), none.clone())
             },
             "/api/proposals/{id}": { "get": op("Common list", "One proposal", true, None, (200, r("Proposal")), path_param("id", "integer")) },

@@ -223,6 +223,7 @@ async fn an_item_is_drafted_reviewed_published_and_found_by_a_russian_word_form(
             action: Some("library.item.read".into()),
             actor: None,
             limit: 100,
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -1547,6 +1548,7 @@ async fn campaigns_are_edited_and_deleted_by_their_keepers_and_not_while_items_u
             action: None,
             actor: None,
             limit: 500,
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -1649,6 +1651,7 @@ async fn a_sharing_group_that_items_use_is_not_deleted(app: &TestApp) {
             action: Some("library.group.delete".into()),
             actor: None,
             limit: 10,
+            ..Default::default()
         })
         .await
         .unwrap();

@@ -294,6 +294,7 @@ async fn items_and_searches_download_as_stix_bundles_of_what_the_reader_may_read
             action: Some("library.export".into()),
             actor: Some("kgz.admin".into()),
             limit: 100,
+            ..Default::default()
         })
         .await
         .unwrap();

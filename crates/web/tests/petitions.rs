@@ -34,6 +34,7 @@ accord_store::on_both_backends!(|backend, test| {
     the_error_summary_names_fields_by_their_labels_in_both_languages,
     the_ombudsperson_asks_for_more_and_the_petitioner_answers_on_the_status_page,
     a_delisting_recommendation_asks_the_states_to_keep_the_listing_or_accept_the_delisting,
+    the_ombudspersons_queue_filters_by_state_sorts_by_received_or_changed_and_pages,
 );
 
 fn petition(subject: &str, contact: &str, grounds: &str) -> Value {
@@ -510,4 +511,101 @@ async fn a_delisting_recommendation_asks_the_states_to_keep_the_listing_or_accep
         ru.contains("Принять исключение") && ru.contains("Сохранить включение"),
         "{ru}"
     );
+}
+
+async fn the_ombudspersons_queue_filters_by_state_sorts_by_received_or_changed_and_pages(
+    app: &TestApp,
+) {
+    listed(app, "Abdulla Karimov").await;
+    let mut tracking = Vec::new();
+    for n in 0..3 {
+        let (s, body) = post(
+            app,
+            &format!("10.0.0.{n}"),
+            &petition(
+                "ACL-0001",
+                &format!("p{n}@example.org"),
+                &format!("Grounds {n}."),
+            ),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+        tracking.push(body["tracking_number"].as_str().unwrap().to_string());
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let ids: Vec<i64> = {
+        let mut all = app
+            .store
+            .petitions(&accord_store::Actor::system("test"), None)
+            .await
+            .unwrap();
+        all.reverse();
+        all.iter().map(|p| p.id).collect()
+    };
+    // The first is taken under review: its last change is the newest.
+    app.store
+        .review_petition(&accord_store::Actor::system("test"), ids[0], "Asked KAZ.")
+        .await
+        .unwrap();
+    let order = |html: &str| {
+        let mut found: Vec<(usize, usize)> = tracking
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| html.find(t.as_str()).map(|at| (at, i)))
+            .collect();
+        found.sort();
+        found.into_iter().map(|(_, i)| i).collect::<Vec<_>>()
+    };
+    let b = app.sign_in("ombuds").await;
+    let html = app.get(&b, "/ombudsperson").await.text().await.unwrap();
+    assert_eq!(order(&html), [2, 1, 0], "newest received first");
+    assert!(html.contains("1–3 of 3"), "{html}");
+    let html = app
+        .get(&b, "/ombudsperson?sort=received")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(order(&html), [0, 1, 2]);
+    let html = app
+        .get(&b, "/ombudsperson?sort=-changed")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(order(&html), [0, 2, 1]);
+    let html = app
+        .get(&b, "/ombudsperson?status=under_review")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(order(&html), [0]);
+    assert!(html.contains("under review by the ombudsperson"));
+    let html = app
+        .get(&b, "/ombudsperson?status=received&per_page=1")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(order(&html), [2]);
+    assert!(html.contains("1–1 of 2"), "{html}");
+    assert!(
+        html.contains(r#"href="/ombudsperson?status=received&amp;per_page=1&amp;page=2""#),
+        "{html}"
+    );
+    // A bad state and a bad page: said in Russian, kept in the form.
+    let r = app
+        .get(&b, "/ombudsperson?status=lost&page=-1&lang=ru")
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("не входит в предложенные варианты"), "{html}");
+    assert!(html.contains(r#"<option value="lost" selected>lost</option>"#));
+    assert!(html.contains("должно быть номером страницы"), "{html}");
+    assert_eq!(order(&html), [2, 1, 0]);
+    // Only the ombudsperson reads the queue.
+    let kaz = app.sign_in("kaz.admin").await;
+    let r = app.get(&kaz, "/ombudsperson?status=received").await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }

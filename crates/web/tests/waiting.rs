@@ -271,10 +271,9 @@ async fn the_secretariat_follows_open_proposals_and_rounds_and_the_ombudsperson_
     let reads = || async {
         app.store
             .audit_records(&accord_store::AuditQuery {
-                before: None,
                 action: Some("common_list.petition.read".into()),
-                actor: None,
                 limit: 1000,
+                ..Default::default()
             })
             .await
             .unwrap()

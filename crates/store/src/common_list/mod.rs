@@ -38,11 +38,12 @@ pub(crate) use notifications::insert_round_notice;
 pub use notifications::{Notification, Recipient};
 pub use petitions::{
     Filed, MAX_GROUNDS_CHARS, MAX_QUESTION_CHARS, NewPetition, Petition, PetitionBudget,
-    PetitionRecommendation, PetitionStatus, PetitionTracking,
+    PetitionOrder, PetitionQuery, PetitionRecommendation, PetitionStatus, PetitionTracking,
 };
 pub use procedure_rules::{ProcedureSettings, ProcedureVersion};
 pub use proposals::{
-    Evidence, NewEvidence, NewProposal, ProposalRecord, ProposalStatus, StatementOfCase,
+    Evidence, NewEvidence, NewProposal, ProposalOrder, ProposalQuery, ProposalRecord,
+    ProposalStatus, StatementOfCase,
 };
 pub use signatures::{
     DecisionSignature, LIST_ID, MemberKeyRow, SIGNING_WINDOW_SECONDS, SignatureRefusal,

@@ -80,6 +80,24 @@ text_enum!(PetitionRecommendation, "recommendation", {
     Retain => "retain",
 });
 
+/// What [`Store::petitions_matching`] orders by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PetitionOrder {
+    #[default]
+    Received,
+    /// The last change of its state or notes.
+    Changed,
+}
+
+/// Which petitions to list, in which order, and which page of them.
+#[derive(Debug, Clone, Default)]
+pub struct PetitionQuery {
+    pub status: Option<PetitionStatus>,
+    pub order: PetitionOrder,
+    pub descending: bool,
+    pub window: crate::Window,
+}
+
 /// A petition as submitted through the public form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewPetition {
@@ -323,6 +341,16 @@ impl From<&Petition> for PetitionTracking {
     }
 }
 
+/// The audit record of a read of the queue (personal data), with what was asked.
+fn queue_read(actor: &Actor, details: serde_json::Value) -> accord_core::audit::AuditEvent {
+    actor.event(
+        "common_list.petition.read",
+        "petitions",
+        Outcome::Ok,
+        details,
+    )
+}
+
 const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /// `DP-` and 25 Crockford base-32 characters in groups of five: 125 random
@@ -534,10 +562,8 @@ impl Store {
         let mut tx = self.begin().await?;
         audit::append(
             &mut tx,
-            &actor.event(
-                "common_list.petition.read",
-                "petitions",
-                Outcome::Ok,
+            &queue_read(
+                actor,
                 serde_json::json!({ "status": status.map(PetitionStatus::as_str) }),
             ),
         )
@@ -550,6 +576,54 @@ impl Store {
         .await?;
         tx.commit().await?;
         rows.into_iter().map(Petition::try_from).collect()
+    }
+
+    /// A page of the petitions matching `q`, in its order, with how many
+    /// match; the read is audited like [`Store::petitions`].
+    pub async fn petitions_matching(
+        &self,
+        actor: &Actor,
+        q: &PetitionQuery,
+    ) -> Result<crate::Page<Petition>, StoreError> {
+        let (limit, offset) = q.window.bounded();
+        let status = q.status.map(PetitionStatus::as_str);
+        let dir = if q.descending { "DESC" } else { "ASC" };
+        let column = match q.order {
+            PetitionOrder::Received => "d.created_at",
+            PetitionOrder::Changed => "d.updated_at",
+        };
+        let mut tx = self.begin().await?;
+        audit::append(
+            &mut tx,
+            &queue_read(
+                actor,
+                serde_json::json!({ "status": status, "offset": offset, "limit": limit }),
+            ),
+        )
+        .await?;
+        let rows: Vec<PetitionRow> = sqlx::query_as(sql!(
+            "{PETITION_SELECT} WHERE ($1 IS NULL OR d.status = $1) \
+             ORDER BY {column} {dir}, d.id {dir} LIMIT $2 OFFSET $3"
+        ))
+        .bind(status)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *tx)
+        .await?;
+        let total: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM delisting_petitions d WHERE ($1 IS NULL OR d.status = $1)",
+        )
+        .bind(status)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(crate::Page {
+            items: rows
+                .into_iter()
+                .map(Petition::try_from)
+                .collect::<Result<_, _>>()?,
+            total,
+        })
     }
 
     /// One petition with its personal data; the read is audited.

@@ -161,6 +161,28 @@ impl ProposalStatus {
     }
 }
 
+/// What [`Store::proposals_matching`] orders by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProposalOrder {
+    #[default]
+    Deadline,
+    /// When proposed.
+    Proposed,
+    Status,
+}
+
+/// Which proposals to list, in which order, and which page of them.
+#[derive(Debug, Clone, Default)]
+pub struct ProposalQuery {
+    pub status: Option<ProposalStatus>,
+    /// A member's code, or `ombudsperson`.
+    pub proposer: Option<String>,
+    pub kind: Option<ProposalKind>,
+    pub order: ProposalOrder,
+    pub descending: bool,
+    pub window: crate::Window,
+}
+
 /// A stored proposal, without its confidential statement of case. Show it to
 /// a viewer through `accord_procedure::view(&rule, &state, viewer, now)`,
 /// which hides positions the viewer may not see.
@@ -1044,6 +1066,52 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(ProposalRecord::try_from).collect()
+    }
+
+    /// A page of the proposals matching `q`, in its order, with how many match.
+    pub async fn proposals_matching(
+        &self,
+        q: &ProposalQuery,
+    ) -> Result<crate::Page<ProposalRecord>, StoreError> {
+        let (limit, offset) = q.window.bounded();
+        let filter = "($1 IS NULL OR p.status = $1) AND ($2 IS NULL OR p.proposer = $2) \
+                      AND ($3 IS NULL OR p.kind = $3)";
+        let dir = if q.descending { "DESC" } else { "ASC" };
+        let order = match q.order {
+            ProposalOrder::Deadline => format!("p.deadline {dir}, p.id {dir}"),
+            ProposalOrder::Proposed => format!("p.created_at {dir}, p.id {dir}"),
+            // The procedure's order: running ones first, then by outcome.
+            ProposalOrder::Status => format!(
+                "CASE p.status WHEN 'open' THEN 0 WHEN 'on_hold' THEN 1 WHEN 'adopted' THEN 2 \
+                 WHEN 'rejected' THEN 3 WHEN 'lapsed' THEN 4 ELSE 5 END {dir}, p.deadline ASC, p.id ASC"
+            ),
+        };
+        let status = q.status.map(ProposalStatus::as_str);
+        let kind = q.kind.map(proposal_kind_str);
+        let rows: Vec<ProposalRow> = sqlx::query_as(sql!(
+            "{PROPOSAL_SELECT} WHERE {filter} ORDER BY {order} LIMIT $4 OFFSET $5"
+        ))
+        .bind(status)
+        .bind(q.proposer.as_deref())
+        .bind(kind)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 =
+            sqlx::query_scalar(sql!("SELECT COUNT(*) FROM list_proposals p WHERE {filter}"))
+                .bind(status)
+                .bind(q.proposer.as_deref())
+                .bind(kind)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(crate::Page {
+            items: rows
+                .into_iter()
+                .map(ProposalRecord::try_from)
+                .collect::<Result<_, _>>()?,
+            total,
+        })
     }
 
     /// The proposals about one subject, oldest first.

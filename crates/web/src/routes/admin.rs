@@ -3,11 +3,12 @@
 
 use accord_core::audit::AuditRecord;
 use accord_core::user::{NewUser, User};
+use accord_core::validation::neutralize_formula;
 use accord_core::{Action, Invalid, Role, Username, authorize};
-use accord_store::AuditQuery;
 use accord_store::credentials::random_password;
+use accord_store::{AuditQuery, Window};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::html;
@@ -17,6 +18,7 @@ use crate::context::Ctx;
 use crate::error::WebError;
 use crate::forms::{ApiJson, PostedForm};
 use crate::i18n::Lang;
+use crate::paging::{self, Filter, ListQuery, Listed, SortOption, filter_form, pager};
 use crate::render::{Field, csrf_field, form_errors, format_ms, page};
 use crate::state::AppState;
 
@@ -50,9 +52,55 @@ pub struct UserForm {
     role: String,
 }
 
+/// The orders the accounts list offers: the first is the default.
+fn user_sorts(l: Lang) -> [SortOption<bool>; 2] {
+    [
+        SortOption::new(l, "username", "work_lists.sort_username", false),
+        SortOption::new(l, "-username", "work_lists.sort_username_desc", true),
+    ]
+}
+
+/// The value of the member filter for accounts of no member.
+const NO_MEMBER: &str = "none";
+
+/// The accounts the viewer may see that the query asks for, in its order:
+/// filtered after the visibility, so neither rows nor the count tell of
+/// accounts the viewer may not see.
+fn filter_users(
+    q: &mut ListQuery,
+    users: Vec<User>,
+    members: &[(String, String)],
+    roles: &[Role],
+) -> Vec<User> {
+    let member_values: Vec<(&str, &str)> = members
+        .iter()
+        .map(|(v, _)| (v.as_str(), v.as_str()))
+        .collect();
+    let role_values: Vec<(&str, Role)> = roles.iter().map(|r| (r.as_str(), *r)).collect();
+    let member = q.choice("member", &member_values);
+    let role = q.choice("role", &role_values);
+    let disabled = q.choice("status", &[("active", false), ("disabled", true)]);
+    let descending = q.sort(&user_sorts(Lang::En));
+    let mut users: Vec<User> = users
+        .into_iter()
+        .filter(|u| match member {
+            None => true,
+            Some(NO_MEMBER) => u.member.is_none(),
+            Some(code) => u.member.as_ref().is_some_and(|m| m.as_str() == code),
+        })
+        .filter(|u| role.is_none_or(|r| u.role == r))
+        .filter(|u| disabled.is_none_or(|d| u.disabled == d))
+        .collect();
+    if descending {
+        users.reverse();
+    }
+    users
+}
+
 async fn users_view(
     state: &AppState,
     ctx: &Ctx,
+    q: &mut ListQuery,
     form: &UserForm,
     errors: Option<&Invalid>,
     created: Option<(&User, &str)>,
@@ -65,6 +113,47 @@ async fn users_view(
     } else {
         &[Role::Reader, Role::Contributor, Role::MemberAdmin]
     };
+    // The secretariat filters by member; a member's administrator sees one.
+    let members: Vec<(String, String)> = if secretariat {
+        let mut m: Vec<(String, String)> = state
+            .store
+            .members()
+            .await?
+            .into_iter()
+            .map(|m| (m.code.to_string(), m.code.to_string()))
+            .collect();
+        m.push((NO_MEMBER.into(), l.t("work_lists.no_member").to_string()));
+        m
+    } else {
+        Vec::new()
+    };
+    let window = q.window();
+    let (shown, total) = paging::slice(filter_users(q, users, &members, roles), window);
+    let mut filters = Vec::new();
+    if secretariat {
+        filters.push(Filter::select(
+            "member",
+            l.t("profile.member"),
+            members.clone(),
+        ));
+    }
+    filters.push(Filter::select(
+        "role",
+        l.t("profile.role"),
+        roles
+            .iter()
+            .map(|r| (r.as_str().to_string(), role_label(l, *r).to_string()))
+            .collect(),
+    ));
+    filters.push(Filter::select(
+        "status",
+        l.t("users.status"),
+        vec![
+            ("active".into(), l.t("users.active").into()),
+            ("disabled".into(), l.t("users.disabled").into()),
+        ],
+    ));
+    filters.push(Filter::sort(l, &user_sorts(l)));
     let default_member = ctx
         .principal
         .member()
@@ -81,13 +170,15 @@ async fn users_view(
                     code.secret { (password) }
                 }
             }
-            table {
+            (filter_form(l, q, "/admin/users", &filters))
+            @if shown.is_empty() { p.muted { (l.t("work_lists.none")) } } @else {
+            table.work-list {
                 thead { tr {
                     th scope="col" { (l.t("profile.username")) } th scope="col" { (l.t("profile.display_name")) }
                     th scope="col" { (l.t("profile.member")) } th scope="col" { (l.t("profile.role")) }
                     th scope="col" { (l.t("users.status")) }
                 } }
-                tbody { @for u in &users {
+                tbody { @for u in &shown {
                     tr {
                         td { (u.username) } td { (u.display_name) }
                         td { (u.member.as_ref().map(|m| m.to_string()).unwrap_or_else(|| "—".into())) }
@@ -105,6 +196,8 @@ async fn users_view(
                     }
                 } }
             }
+            }
+            (pager(l, q, "/admin/users", window, total))
             h2 { (l.t("users.add")) }
             (form_errors(l, errors))
             form.stacked method="post" action="/admin/users" novalidate {
@@ -129,8 +222,14 @@ async fn users_view(
     ))
 }
 
-pub async fn users_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
-    users_view(&state, &ctx, &UserForm::default(), None, None).await
+pub async fn users_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    let mut q = ListQuery::parse(raw.as_deref(), ctx.lang);
+    let html = users_view(&state, &ctx, &mut q, &UserForm::default(), None, None).await?;
+    Ok(paging::respond(&q, html))
 }
 
 /// Creates an account with a one-time password that must be changed at first sign-in.
@@ -166,6 +265,7 @@ pub async fn create_user_from_form(
         Ok((user, password)) => Ok(users_view(
             &state,
             &ctx,
+            &mut ListQuery::parse(None, ctx.lang),
             &UserForm::default(),
             None,
             Some((&user, &password)),
@@ -173,7 +273,8 @@ pub async fn create_user_from_form(
         .await?
         .into_response()),
         Err(WebError::Invalid(invalid)) => {
-            let mut r = users_view(&state, &ctx, &form, Some(&invalid), None)
+            let mut q = ListQuery::parse(None, ctx.lang);
+            let mut r = users_view(&state, &ctx, &mut q, &form, Some(&invalid), None)
                 .await?
                 .into_response();
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -231,91 +332,175 @@ pub async fn enable_from_form(
     Ok(Redirect::to("/admin/users").into_response())
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct AuditFilter {
-    before: Option<i64>,
-    action: Option<String>,
-    actor: Option<String>,
-    limit: Option<i64>,
+/// An audit action as people read it: its label where the catalogue has one.
+fn action_label(l: Lang, action: &str) -> Option<&'static str> {
+    l.find(&format!("work_lists.audit_action.{action}"))
 }
 
-impl AuditFilter {
-    fn query(&self) -> AuditQuery {
-        let non_empty = |s: &Option<String>| s.clone().filter(|v| !v.trim().is_empty());
+/// The log's filter and page from the query: the action one the log holds,
+/// the actor by user name, a range of days (UTC), and `before` (a sequence
+/// number) for the API's paging back in time.
+async fn audit_query(
+    state: &AppState,
+    q: &mut ListQuery,
+) -> Result<(AuditQuery, Vec<String>), WebError> {
+    let actions = state.store.audit_actions().await?;
+    let choices: Vec<(&str, &str)> = actions.iter().map(|a| (a.as_str(), a.as_str())).collect();
+    let action = q.choice("action", &choices).map(str::to_string);
+    let (from_ms, until_ms) = q.date_range("from", "to");
+    let before = q.whole_number("before");
+    let window = q.window();
+    Ok((
         AuditQuery {
-            before: self.before,
-            action: non_empty(&self.action),
-            actor: non_empty(&self.actor),
-            limit: self.limit.unwrap_or(100),
-        }
-    }
+            before,
+            action,
+            actor: q.text("actor"),
+            from_ms,
+            until_ms,
+            limit: window.limit,
+            offset: window.offset,
+        },
+        actions,
+    ))
 }
 
-pub async fn audit_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(filter): Query<AuditFilter>,
-) -> Result<Html<String>, WebError> {
-    ctx.require(&state, &Action::ViewAuditLog).await?;
-    let l = ctx.lang;
-    let q = filter.query();
-    let records = state.store.audit_records(&q).await?;
-    // From where this node last verified (the whole chain once after start).
+/// How far this node last verified the chain (the whole of it once after
+/// start), verified on from there.
+async fn verify_since_last(state: &AppState) -> Result<i64, accord_store::StoreError> {
     let from = state
         .audit_verified
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .clone();
-    let verified = match state.store.verify_audit_log_from(from).await {
-        Ok((n, position)) => {
-            *state
-                .audit_verified
-                .lock()
-                .unwrap_or_else(|e| e.into_inner()) = Some(position);
-            Ok(n)
+    let (n, position) = state.store.verify_audit_log_from(from).await?;
+    *state
+        .audit_verified
+        .lock()
+        .unwrap_or_else(|e| e.into_inner()) = Some(position);
+    Ok(n)
+}
+
+pub async fn audit_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::ViewAuditLog).await?;
+    let l = ctx.lang;
+    let mut q = ListQuery::parse(raw.as_deref(), l);
+    let (query, actions) = audit_query(&state, &mut q).await?;
+    let listed = state.store.audit_page(&query).await?;
+    let verified = verify_since_last(&state).await;
+    let window = Window::new(query.limit, query.offset);
+    let filters = [
+        Filter::select(
+            "action",
+            l.t("audit.action"),
+            actions
+                .iter()
+                .map(|a| {
+                    let text = match action_label(l, a) {
+                        Some(label) => format!("{label} ({a})"),
+                        None => a.clone(),
+                    };
+                    (a.clone(), text)
+                })
+                .collect(),
+        ),
+        Filter::text("actor", l.t("audit.actor")),
+        Filter::date("from", l.t("work_lists.date_from")),
+        Filter::date("to", l.t("work_lists.date_to")),
+    ];
+    let body = html! {
+        h1 { (l.t("audit.title")) }
+        @match &verified {
+            Ok(n) => div.notice.ok role="status" { (l.tf("audit.intact", &[("n", &n.to_string())])) },
+            Err(e) => div.notice.error role="alert" { (l.t("audit.broken")) " " (e.to_string()) },
         }
-        Err(e) => Err(e),
-    };
-    let older = records
-        .last()
-        .map(|r| r.seq)
-        .filter(|_| records.len() as i64 == q.limit.clamp(1, 1000));
-    Ok(page(
-        &ctx,
-        l.t("audit.title"),
-        html! {
-            h1 { (l.t("audit.title")) }
-            @match &verified {
-                Ok(n) => div.notice.ok role="status" { (l.tf("audit.intact", &[("n", &n.to_string())])) },
-                Err(e) => div.notice.error role="alert" { (l.t("audit.broken")) " " (e.to_string()) },
-            }
-            form method="get" action="/admin/audit" class="actions" {
-                label for="action" { (l.t("audit.action")) }
-                input type="search" id="action" name="action" value=(q.action.clone().unwrap_or_default());
-                label for="actor" { (l.t("audit.actor")) }
-                input type="search" id="actor" name="actor" value=(q.actor.clone().unwrap_or_default());
-                button type="submit" { (l.t("audit.filter")) }
-            }
-            table {
-                thead { tr {
-                    th scope="col" { "#" } th scope="col" { (l.t("audit.when")) } th scope="col" { (l.t("audit.actor")) }
-                    th scope="col" { (l.t("audit.action")) } th scope="col" { (l.t("audit.target")) }
-                    th scope="col" { (l.t("audit.outcome")) } th scope="col" { (l.t("audit.from")) } th scope="col" { (l.t("audit.details")) }
-                } }
-                tbody { @for r in &records {
-                    tr {
-                        td { (r.seq) } td { (format_ms(r.at_ms)) } td { (r.actor) } td { code { (r.action) } } td { (r.target) }
-                        td { @if r.outcome == "denied" { span.badge.bad { (l.t("audit.denied")) } } @else { span.badge { (l.t("audit.ok")) } } }
-                        td { (r.ip) } td { code { (r.details) } }
+        (filter_form(l, &q, "/admin/audit", &filters))
+        @if q.errors().is_none() {
+            p { a href=(q.href("/admin/audit.csv", None)) download { (l.t("work_lists.csv")) } }
+        }
+        @if listed.items.is_empty() { p.muted { (l.t("work_lists.none")) } } @else {
+        table.work-list.audit {
+            thead { tr {
+                th scope="col" { "#" } th scope="col" { (l.t("audit.when")) } th scope="col" { (l.t("audit.actor")) }
+                th scope="col" { (l.t("audit.action")) } th scope="col" { (l.t("audit.target")) }
+                th scope="col" { (l.t("audit.outcome")) } th scope="col" { (l.t("audit.from")) } th scope="col" { (l.t("audit.details")) }
+            } }
+            tbody { @for r in &listed.items {
+                tr {
+                    td { (r.seq) }
+                    td { @let when = format_ms(r.at_ms); @let (day, time) = when.split_once(' ').unwrap_or((&when, "")); span.nowrap { (day) } " " span.nowrap { (time) } }
+                    td { (r.actor) }
+                    td {
+                        @if let Some(label) = action_label(l, &r.action) { (label) br; }
+                        code.action { (r.action) }
                     }
-                } }
-            }
-            @if let Some(seq) = older {
-                p { a href={ "/admin/audit?before=" (seq) } { (l.t("audit.older")) } }
-            }
-        },
-    ))
+                    td.target { (r.target) }
+                    td { @if r.outcome == "denied" { span.badge.bad { (l.t("audit.denied")) } } @else { span.badge { (l.t("audit.ok")) } } }
+                    td { (r.ip) } td.details { code { (r.details) } }
+                }
+            } }
+        }
+        }
+        (pager(l, &q, "/admin/audit", window, listed.total))
+    };
+    Ok(paging::respond(&q, page(&ctx, l.t("audit.title"), body)))
+}
+
+/// Records the CSV export reads at a time, newest first.
+const CSV_CHUNK: i64 = 1000;
+
+/// The filtered log as CSV, newest first: user names, times to the minute
+/// in UTC. The page's link (`/admin/audit.csv`) starts with a byte-order
+/// mark for spreadsheets; a bad filter is refused with the page's message.
+pub async fn audit_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    ctx.require(&state, &Action::ViewAuditLog).await?;
+    let mut q = ListQuery::parse(raw.as_deref(), ctx.lang);
+    let (mut query, _) = audit_query(&state, &mut q).await?;
+    q.check()?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let io = |e: csv::Error| WebError::Internal(e.to_string());
+    w.write_record([
+        "seq", "time_utc", "user", "action", "target", "outcome", "ip", "details",
+    ])
+    .map_err(io)?;
+    // Paged by sequence number, so that the log is never read at once.
+    query.limit = CSV_CHUNK;
+    query.offset = 0;
+    loop {
+        let rows = state.store.audit_records(&query).await?;
+        for r in &rows {
+            let when = format_ms(r.at_ms);
+            let when = when.trim_end_matches(" UTC");
+            let cells = [
+                r.seq.to_string(),
+                when.to_string(),
+                r.actor.clone(),
+                r.action.clone(),
+                r.target.clone(),
+                r.outcome.clone(),
+                r.ip.clone(),
+                r.details.clone(),
+            ];
+            w.write_record(cells.iter().map(|c| neutralize_formula(c).into_owned()))
+                .map_err(io)?;
+        }
+        match rows.last() {
+            Some(last) if rows.len() as i64 == CSV_CHUNK => query.before = Some(last.seq),
+            _ => break,
+        }
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(crate::files::csv_download(&ctx.path, "audit.csv", text))
 }
 
 pub async fn api_users(
@@ -371,13 +556,22 @@ pub async fn api_disable(
     Ok(Json(set_disabled(&state, &ctx, &username, true).await?))
 }
 
+/// The log filtered and paged as the page is, with how many records match.
 pub async fn api_audit(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(filter): Query<AuditFilter>,
-) -> Result<Json<Vec<AuditRecord>>, WebError> {
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Listed<AuditRecord>>, WebError> {
     ctx.require(&state, &Action::ViewAuditLog).await?;
-    Ok(Json(state.store.audit_records(&filter.query()).await?))
+    let mut q = ListQuery::parse(raw.as_deref(), ctx.lang);
+    let (query, _) = audit_query(&state, &mut q).await?;
+    q.check()?;
+    let listed = state.store.audit_page(&query).await?;
+    Ok(Json(Listed::new(
+        Window::new(query.limit, query.offset),
+        listed.total,
+        listed.items,
+    )))
 }
 
 pub async fn api_verify(

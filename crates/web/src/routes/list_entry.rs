@@ -425,7 +425,7 @@ fn proposals_table(l: Lang, lines: &[ProposalLine]) -> Markup {
                 tbody { @for p in lines {
                     tr {
                         td { a href={ "/proposals/" (p.id) } { (p.id) } }
-                        td { (super::proposals::kind_label(l, p.kind)) }
+                        td { (super::proposals::kind_name_label(l, p.kind)) }
                         td { (p.proposer) }
                         td { span.badge { (super::proposals::status_text(l, &p.procedure_status)) } }
                         td { (format_ms(p.opened_at)) }

@@ -188,6 +188,7 @@ pub fn routes(upload_limit: usize) -> (Router<AppState>, Arc<RuleTable>) {
             admin::enable_from_form,
         )
         .get("/admin/audit", audit, admin::audit_page)
+        .get("/admin/audit.csv", audit, admin::audit_csv)
         .get("/screen", screen, screening::page)
         .post("/screen", screen, screening::screen_from_form)
         .upload("/screen/batch", screen, screening::start_batch)

@@ -5,8 +5,11 @@
 
 use accord_core::{Action, Invalid};
 use accord_store::StoreError;
-use accord_store::common_list::{MAX_QUESTION_CHARS, Petition, PetitionRecommendation};
-use axum::extract::{Path, State};
+use accord_store::common_list::{
+    MAX_QUESTION_CHARS, Petition, PetitionOrder, PetitionQuery, PetitionRecommendation,
+    PetitionStatus,
+};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::html;
@@ -15,36 +18,102 @@ use serde::Deserialize;
 use crate::context::Ctx;
 use crate::error::WebError;
 use crate::forms::PostedForm;
+use crate::i18n::Lang;
+use crate::paging::{Filter, ListQuery, SortOption, filter_form, pager, respond};
 use crate::render::{Field, csrf_field, form_errors, format_ms, page};
 use crate::state::AppState;
 
-pub async fn queue(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+use super::petitions::status_label;
+
+/// The orders the queue offers: the first is the default.
+fn petition_sorts(l: Lang) -> [SortOption<(PetitionOrder, bool)>; 4] {
+    let o = |value, key, order, descending| SortOption::new(l, value, key, (order, descending));
+    [
+        o(
+            "-received",
+            "work_lists.sort_received_desc",
+            PetitionOrder::Received,
+            true,
+        ),
+        o(
+            "received",
+            "work_lists.sort_received",
+            PetitionOrder::Received,
+            false,
+        ),
+        o(
+            "-changed",
+            "work_lists.sort_changed_desc",
+            PetitionOrder::Changed,
+            true,
+        ),
+        o(
+            "changed",
+            "work_lists.sort_changed",
+            PetitionOrder::Changed,
+            false,
+        ),
+    ]
+}
+
+pub async fn queue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
     ctx.require(&state, &Action::ReviewPetitions).await?;
     let l = ctx.lang;
-    let petitions = state.store.petitions(&ctx.actor(), None).await?;
-    Ok(page(
-        &ctx,
-        l.t("ombudsperson.title"),
-        html! {
-            h1 { (l.t("ombudsperson.title")) }
-            @if petitions.is_empty() { p.muted { (l.t("ombudsperson.none")) } } @else {
-                table {
-                    thead { tr {
-                        th scope="col" { (l.t("petition.tracking")) } th scope="col" { (l.t("petition.subject")) }
-                        th scope="col" { (l.t("petition.status")) } th scope="col" { (l.t("petition.received_on")) }
-                    } }
-                    tbody { @for p in &petitions {
-                        tr {
-                            td { a href={ "/ombudsperson/petitions/" (p.id) } { code { (p.tracking_number) } } }
-                            td { code { (p.subject) } }
-                            td { span.badge { (p.status.as_str()) } }
-                            td { (format_ms(p.created_at)) }
-                        }
-                    } }
-                }
+    let mut q = ListQuery::parse(raw.as_deref(), l);
+    let statuses: Vec<(&str, PetitionStatus)> = PetitionStatus::ALL
+        .iter()
+        .map(|s| (s.as_str(), *s))
+        .collect();
+    let (order, descending) = q.sort(&petition_sorts(l));
+    let window = q.window();
+    let query = PetitionQuery {
+        status: q.choice("status", &statuses),
+        order,
+        descending,
+        window,
+    };
+    let listed = state.store.petitions_matching(&ctx.actor(), &query).await?;
+    let filters = [
+        Filter::select(
+            "status",
+            l.t("petition.status"),
+            PetitionStatus::ALL
+                .iter()
+                .map(|s| (s.as_str().to_string(), status_label(l, *s).to_string()))
+                .collect(),
+        ),
+        Filter::sort(l, &petition_sorts(l)),
+    ];
+    let body = html! {
+        h1 { (l.t("ombudsperson.title")) }
+        (filter_form(l, &q, "/ombudsperson", &filters))
+        @if listed.items.is_empty() {
+            p.muted { (if q.raw("status").is_empty() { l.t("ombudsperson.none") } else { l.t("work_lists.none") }) }
+        } @else {
+            table.work-list {
+                thead { tr {
+                    th scope="col" { (l.t("petition.tracking")) } th scope="col" { (l.t("petition.subject")) }
+                    th scope="col" { (l.t("petition.status")) } th scope="col" { (l.t("petition.received_on")) }
+                    th scope="col" { (l.t("petition.updated_on")) }
+                } }
+                tbody { @for p in &listed.items {
+                    tr {
+                        td { a href={ "/ombudsperson/petitions/" (p.id) } { code { (p.tracking_number) } } }
+                        td { code { (p.subject) } }
+                        td { span.badge { (status_label(l, p.status)) } }
+                        td.nowrap { (format_ms(p.created_at)) }
+                        td.nowrap { (format_ms(p.updated_at)) }
+                    }
+                } }
             }
-        },
-    ))
+        }
+        (pager(l, &q, "/ombudsperson", window, listed.total))
+    };
+    Ok(respond(&q, page(&ctx, l.t("ombudsperson.title"), body)))
 }
 
 /// What the ombudsperson typed into one of the petition page's forms, kept
@@ -71,7 +140,7 @@ fn petition_view(ctx: &Ctx, p: &Petition, typed: &Typed) -> Html<String> {
                 dt { (l.t("petition.subject")) } dd { code { (p.subject) } }
                 dt { (l.t("ombudsperson.petitioner")) } dd { (p.petitioner_name) @if p.representative { " (" (l.t("ombudsperson.representative")) ")" } }
                 dt { (l.t("ombudsperson.petitioner_contact")) } dd { (p.petitioner_contact) }
-                dt { (l.t("petition.status")) } dd { span.badge { (super::petitions::status_label(l, p.status)) } }
+                dt { (l.t("petition.status")) } dd { span.badge { (status_label(l, p.status)) } }
                 @if let Some(pid) = p.proposal_id { dt { (l.t("proposals.proposal")) } dd { a href={ "/proposals/" (pid) } { (pid) } } }
             }
             h2 { (l.t("petition.grounds")) }

@@ -7,8 +7,9 @@ use accord_core::tlp::Tlp;
 use accord_core::{Action, Distribution, Invalid, MemberCode, MemberKind, Role, may_see};
 use accord_lists::ListEntry;
 use accord_procedure::ActionKind;
-use accord_store::common_list::ProposalRecord;
-use axum::extract::{Path, State};
+use accord_procedure::ProposalKind;
+use accord_store::common_list::{ProposalOrder, ProposalQuery, ProposalRecord, ProposalStatus};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::html;
@@ -16,6 +17,8 @@ use maud::html;
 use super::proposal_input::{ProposalInput, build, form_field_errors};
 use crate::context::Ctx;
 use crate::error::WebError;
+use crate::i18n::Lang;
+use crate::paging::{Filter, ListQuery, Listed, SortOption, filter_form, pager, respond};
 use crate::render::{Field, csrf_field, form_errors, format_instant, format_ms, page};
 use crate::state::AppState;
 
@@ -25,48 +28,215 @@ fn viewer(ctx: &Ctx) -> Result<accord_procedure::Actor, WebError> {
     accord_procedure::Actor::of(&ctx.principal).ok_or(WebError::Forbidden)
 }
 
-pub async fn list_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+/// The orders the proposals list offers: the first is the default.
+fn proposal_sorts(l: Lang) -> [SortOption<(ProposalOrder, bool)>; 6] {
+    let o = |value, key, order, descending| SortOption::new(l, value, key, (order, descending));
+    [
+        o(
+            "deadline",
+            "work_lists.sort_deadline",
+            ProposalOrder::Deadline,
+            false,
+        ),
+        o(
+            "-deadline",
+            "work_lists.sort_deadline_desc",
+            ProposalOrder::Deadline,
+            true,
+        ),
+        o(
+            "-proposed",
+            "work_lists.sort_proposed_desc",
+            ProposalOrder::Proposed,
+            true,
+        ),
+        o(
+            "proposed",
+            "work_lists.sort_proposed",
+            ProposalOrder::Proposed,
+            false,
+        ),
+        o(
+            "status",
+            "work_lists.sort_status",
+            ProposalOrder::Status,
+            false,
+        ),
+        o(
+            "-status",
+            "work_lists.sort_status_desc",
+            ProposalOrder::Status,
+            true,
+        ),
+    ]
+}
+
+const KINDS: [ProposalKind; 4] = [
+    ProposalKind::List,
+    ProposalKind::Amend,
+    ProposalKind::Delist,
+    ProposalKind::DelistingRecommendation,
+];
+
+pub(super) fn status_label(l: Lang, s: ProposalStatus) -> &'static str {
+    match s {
+        ProposalStatus::Open => l.t("work_lists.status_open"),
+        ProposalStatus::OnHold => l.t("work_lists.status_on_hold"),
+        ProposalStatus::Adopted => l.t("work_lists.status_adopted"),
+        ProposalStatus::Rejected => l.t("work_lists.status_rejected"),
+        ProposalStatus::Lapsed => l.t("work_lists.status_lapsed"),
+        ProposalStatus::Withdrawn => l.t("work_lists.status_withdrawn"),
+    }
+}
+
+/// Who may be named as proposer: the members, by code, and the ombudsperson.
+async fn proposers(state: &AppState, l: Lang) -> Result<Vec<(String, String)>, WebError> {
+    let mut out: Vec<(String, String)> = state
+        .store
+        .members()
+        .await?
+        .into_iter()
+        .map(|m| {
+            let name = if l == Lang::Ru { m.name_ru } else { m.name };
+            (m.code.to_string(), format!("{} — {name}", m.code))
+        })
+        .collect();
+    out.push((
+        "ombudsperson".into(),
+        l.t("work_lists.ombudsperson").to_string(),
+    ));
+    Ok(out)
+}
+
+/// The proposals the query asks for, a page of them and how many match.
+async fn listed_proposals(
+    state: &AppState,
+    ctx: &Ctx,
+    q: &mut ListQuery,
+    proposers: &[(String, String)],
+) -> Result<accord_store::Page<ProposalRecord>, WebError> {
+    let statuses: Vec<(&str, ProposalStatus)> = ProposalStatus::ALL
+        .iter()
+        .map(|s| (s.as_str(), *s))
+        .collect();
+    let kinds: Vec<(&str, ProposalKind)> = KINDS
+        .iter()
+        .map(|k| (accord_store::common_list::proposal_kind_str(*k), *k))
+        .collect();
+    let codes: Vec<(&str, &str)> = proposers
+        .iter()
+        .map(|(c, _)| (c.as_str(), c.as_str()))
+        .collect();
+    let (order, descending) = q.sort(&proposal_sorts(ctx.lang));
+    let query = ProposalQuery {
+        status: q.choice("status", &statuses),
+        proposer: q.choice("proposer", &codes).map(str::to_string),
+        kind: q.choice("kind", &kinds),
+        order,
+        descending,
+        window: q.window(),
+    };
+    Ok(state.store.proposals_matching(&query).await?)
+}
+
+/// The deadline, and for a running proposal the days left to it.
+fn deadline_text(l: Lang, p: &ProposalRecord, now_ms: i64) -> (String, Option<String>) {
+    let when = format_ms(p.deadline);
+    if p.status.is_closed() {
+        return (when, None);
+    }
+    const DAY: i64 = 24 * 60 * 60 * 1000;
+    let left = p.deadline - now_ms;
+    let days = (left + DAY - 1).div_euclid(DAY);
+    let text = match days {
+        _ if left < 0 => l.t("work_lists.overdue").to_string(),
+        0 => l.t("work_lists.due_today").to_string(),
+        1 => l.t("work_lists.days_left_one").to_string(),
+        n => l.tf("work_lists.days_left", &[("n", &n.to_string())]),
+    };
+    (when, Some(text))
+}
+
+pub async fn list_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
     ctx.require(&state, &Action::ViewProposals).await?;
     let l = ctx.lang;
-    let proposals = state.store.proposals(false).await?;
+    let mut q = ListQuery::parse(raw.as_deref(), l);
+    let proposers = proposers(&state, l).await?;
+    let listed = listed_proposals(&state, &ctx, &mut q, &proposers).await?;
+    let window = q.window();
+    let now = accord_store::now_ms();
     let can_propose = ctx.principal.member().is_some()
         && matches!(
             ctx.principal.role(),
             Some(Role::MemberAdmin | Role::Contributor)
         );
-    Ok(page(
-        &ctx,
-        l.t("proposals.title"),
-        html! {
-            h1 { (l.t("proposals.title")) }
-            p { (l.t("proposals.intro")) }
-            @if can_propose { p { a.button href="/proposals/new" { (l.t("proposals.new")) } } }
-            p {
-                a href="/procedure" { (l.t("nav.procedure")) }
-                @if accord_core::authorize(&ctx.principal, &Action::MergeSubjects).is_ok() {
-                    " · " a href="/subjects/merge" { (l.t("nav.merges")) }
-                }
+    let filters = [
+        Filter::select(
+            "status",
+            l.t("proposals.status"),
+            ProposalStatus::ALL
+                .iter()
+                .map(|s| (s.as_str().to_string(), status_label(l, *s).to_string()))
+                .collect(),
+        ),
+        Filter::select("proposer", l.t("proposals.proposer"), proposers.clone()),
+        Filter::select(
+            "kind",
+            l.t("proposals.kind"),
+            KINDS
+                .iter()
+                .map(|k| {
+                    (
+                        accord_store::common_list::proposal_kind_str(*k).to_string(),
+                        kind_label(l, *k).to_string(),
+                    )
+                })
+                .collect(),
+        ),
+        Filter::sort(l, &proposal_sorts(l)),
+    ];
+    let body = html! {
+        h1 { (l.t("proposals.title")) }
+        p { (l.t("proposals.intro")) }
+        @if can_propose { p { a.button href="/proposals/new" { (l.t("proposals.new")) } } }
+        p {
+            a href="/procedure" { (l.t("nav.procedure")) }
+            @if accord_core::authorize(&ctx.principal, &Action::MergeSubjects).is_ok() {
+                " · " a href="/subjects/merge" { (l.t("nav.merges")) }
             }
-            @if proposals.is_empty() { p.muted { (l.t("proposals.none")) } } @else {
-                table {
-                    thead { tr {
-                        th scope="col" { "#" } th scope="col" { (l.t("proposals.subject")) } th scope="col" { (l.t("proposals.kind")) }
-                        th scope="col" { (l.t("proposals.proposer")) } th scope="col" { (l.t("proposals.status")) } th scope="col" { (l.t("proposals.deadline")) }
-                    } }
-                    tbody { @for p in &proposals {
-                        tr {
-                            td { a href={ "/proposals/" (p.id) } { (p.id) } }
-                            td { code { (p.subject) } " " (primary_name(&ctx, p)) }
-                            td { (kind_text(l, p)) }
-                            td { (p.proposer) }
-                            td { span.badge { (p.status.as_str()) } }
-                            td { (format_ms(p.deadline)) }
+        }
+        (filter_form(l, &q, "/proposals", &filters))
+        @if listed.items.is_empty() {
+            p.muted { (if q.raw("status").is_empty() && q.raw("proposer").is_empty() && q.raw("kind").is_empty() { l.t("proposals.none") } else { l.t("work_lists.none") }) }
+        } @else {
+            table.work-list {
+                thead { tr {
+                    th scope="col" { "#" } th scope="col" { (l.t("proposals.subject")) } th scope="col" { (l.t("proposals.kind")) }
+                    th scope="col" { (l.t("proposals.proposer")) } th scope="col" { (l.t("proposals.status")) } th scope="col" { (l.t("proposals.deadline")) }
+                } }
+                tbody { @for p in &listed.items {
+                    @let (deadline, left) = deadline_text(l, p, now);
+                    tr {
+                        td { a href={ "/proposals/" (p.id) } { (p.id) } }
+                        td { code { (p.subject) } " " (primary_name(&ctx, p)) }
+                        td { (kind_text(l, p)) }
+                        td { (p.proposer) }
+                        td { span.badge.good[p.status == ProposalStatus::Adopted] { (status_label(l, p.status)) } }
+                        td {
+                            span.nowrap { (deadline) }
+                            @if let Some(left) = left { br; span.muted { (left) } }
                         }
-                    } }
-                }
+                    }
+                } }
             }
-        },
-    ))
+        }
+        (pager(l, &q, "/proposals", window, listed.total))
+    };
+    Ok(respond(&q, page(&ctx, l.t("proposals.title"), body)))
 }
 
 /// Whether the viewer may read whom the proposal names (its entry and
@@ -415,11 +585,16 @@ fn time_left_text(l: crate::i18n::Lang, left: &accord_procedure::TimeLeft) -> St
 }
 
 pub(super) fn kind_text(l: crate::i18n::Lang, p: &ProposalRecord) -> &'static str {
-    kind_label(l, accord_store::common_list::proposal_kind_str(p.kind))
+    kind_label(l, p.kind)
 }
 
-/// A kind of proposal by its stored name (`list`, `amend`…).
-pub(super) fn kind_label(l: crate::i18n::Lang, kind: &str) -> &'static str {
+/// A kind of proposal in the reader's language.
+pub(super) fn kind_label(l: Lang, kind: ProposalKind) -> &'static str {
+    kind_name_label(l, accord_store::common_list::proposal_kind_str(kind))
+}
+
+/// The same, by the kind's stored name (`list`, `amend`…), as JSON carries it.
+pub(super) fn kind_name_label(l: Lang, kind: &str) -> &'static str {
     match kind {
         "list" => l.t("proposals.k_list"),
         "amend" => l.t("proposals.k_amend"),
@@ -701,16 +876,22 @@ pub(super) fn to_json(ctx: &Ctx, p: ProposalRecord) -> Result<ProposalJson, WebE
     })
 }
 
+/// The proposals, filtered, ordered and paged as the list page is.
 pub async fn api_list(
     State(state): State<AppState>,
     ctx: Ctx,
-) -> Result<axum::Json<Vec<ProposalJson>>, WebError> {
+    RawQuery(raw): RawQuery,
+) -> Result<axum::Json<Listed<ProposalJson>>, WebError> {
     ctx.require(&state, &Action::ViewProposals).await?;
+    let mut q = ListQuery::parse(raw.as_deref(), ctx.lang);
+    let proposers = proposers(&state, ctx.lang).await?;
+    let listed = listed_proposals(&state, &ctx, &mut q, &proposers).await?;
+    q.check()?;
     let mut out = Vec::new();
-    for p in state.store.proposals(false).await? {
+    for p in listed.items {
         out.push(to_json(&ctx, p)?);
     }
-    Ok(axum::Json(out))
+    Ok(axum::Json(Listed::new(q.window(), listed.total, out)))
 }
 
 pub async fn api_get(
