@@ -64,7 +64,10 @@ describe('common list', () => {
       await screenshot(page, 'common-list-en-sign-decision');
     }
     await page.click('form#signed-decision button[type="submit"]');
-    await page.waitForURL(proposalUrl);
+    await page.waitForURL((u) => u.pathname === new URL(proposalUrl).pathname);
+    // The page says the decision was recorded.
+    const said = await page.locator('main [role="status"]').first().innerText();
+    assert.ok(said.includes("decision was recorded"), `no confirmation of the decision: ${JSON.stringify(said)}`);
     page.off('request', watch);
     assert.ok(sent.length > 0);
     for (const body of sent) {

@@ -61,8 +61,15 @@ describe('joint plan', () => {
     await page.check('input[name="commitments"][value="astana2015.step.2"]');
     // The regional states are asked by default.
     assert.ok(await page.isChecked('input[name="members"][value="KAZ"]'));
+    // Opening a round notifies every member asked: the page asks first.
+    let asked = '';
+    page.once('dialog', async (dialog) => {
+      asked = dialog.message();
+      await dialog.accept();
+    });
     await page.click('form[action="/rounds/new"] button[type="submit"]');
     await page.waitForURL(`${server.url}/rounds/${ROUND}`);
+    assert.ok(asked.includes('Every member asked is notified'), `no confirmation asked: ${JSON.stringify(asked)}`);
     const text = await page.locator('main').innerText();
     assert.ok(text.includes('Review before the 2027 ministerial'), text);
   });

@@ -311,10 +311,12 @@ async fn serve(
                 .mail_from
                 .clone()
                 .unwrap_or_else(|| "Accord <accord@localhost>".into()),
-            public_url: file
-                .public_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{bind}")),
+            // The bind address is no address to link to (0.0.0.0, a proxy).
+            public_url: file.public_url.clone().ok_or_else(|| {
+                anyhow::anyhow!(
+                    "smtp_url is set but public_url is not: messages link to the platform as users open it (e.g. https://accord.example.org)"
+                )
+            })?,
             every: std::time::Duration::from_secs(file.mail_interval_seconds.unwrap_or(60).max(1)),
             digest_hour_utc: file.mail_digest_hour.unwrap_or(6),
         };

@@ -443,7 +443,7 @@ pub struct FileConfig {
     /// The sender of the messages (default `Accord <accord@localhost>`).
     pub mail_from: Option<String>,
     /// The platform's address as users open it, for links in messages
-    /// (default `http://` and the bind address).
+    /// (required with `smtp_url`).
     pub public_url: Option<String>,
     /// The UTC hour from which daily digests go out (default 6).
     pub mail_digest_hour: Option<u8>,

@@ -220,8 +220,11 @@ pub fn scope_needed(reads: bool, route: &str) -> Result<Scope, Denied> {
             Ok(Scope::Write)
         };
     }
+    // Where the account's notices are mailed counts too: a leaked token must
+    // not redirect them to an outside address.
     let makes_credentials = under("/api/users")
         || under("/api/me/password")
+        || under("/api/me/mail")
         || (route.starts_with("/api/members/") && route.ends_with("/keys"));
     if makes_credentials && !reads {
         return Err(Denied::NotForTokens);
@@ -319,6 +322,7 @@ mod tests {
             (false, "/api/users"),
             (false, "/api/users/{username}/disable"),
             (false, "/api/me/password"),
+            (false, "/api/me/mail"),
             (false, "/api/members/{code}/keys"),
             (false, "/profile/tokens"),
             (false, "/proposals/{id}/decide"),

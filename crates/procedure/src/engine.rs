@@ -42,7 +42,12 @@ pub enum Action {
     },
     ExtendHold,
     LiftHold,
-    Withdraw,
+    /// By the proposer or the secretariat, with the reason the states are
+    /// told (required; a record written before reasons were asked has none).
+    Withdraw {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
     /// Recorded by the secretariat when a decider leaves the partnership.
     MemberLeft {
         member: MemberCode,
@@ -182,7 +187,7 @@ pub fn apply(
     advance_in_place(rule, &mut proposal, now, &mut log);
 
     match event.action {
-        Action::Withdraw => withdraw(&mut proposal, event.by, now, &mut log)?,
+        Action::Withdraw { reason } => withdraw(&mut proposal, event.by, reason, now, &mut log)?,
         Action::MemberLeft { member } => {
             member_left(&mut proposal, &event.by, member, now, &mut log)?
         }
@@ -196,6 +201,7 @@ pub fn apply(
 fn withdraw(
     proposal: &mut Proposal,
     by: Actor,
+    reason: Option<String>,
     now: OffsetDateTime,
     log: &mut Log,
 ) -> Result<(), ProcedureError> {
@@ -207,11 +213,14 @@ fn withdraw(
         return Err(ProcedureError::NotAllowedToWithdraw);
     }
     refuse_if_closed(proposal)?;
+    // The states were asked to decide: they are told why they no longer are.
+    let reason = reason_for(reason, true, "a withdrawal")?;
     proposal.status = Status::Withdrawn {
         at: now,
         by: by.clone(),
+        reason: reason.clone(),
     };
-    log.add(proposal, now, Happened::Withdrawn { by });
+    log.add(proposal, now, Happened::Withdrawn { by, reason });
     Ok(())
 }
 
@@ -364,7 +373,7 @@ fn decide(
                 Happened::HoldLifted { by: member.clone() },
             )
         }
-        Action::Withdraw | Action::MemberLeft { .. } => unreachable!("handled by apply"),
+        Action::Withdraw { .. } | Action::MemberLeft { .. } => unreachable!("handled by apply"),
     };
     proposal.positions.insert(member, new_position);
     log.add(proposal, now, happened);

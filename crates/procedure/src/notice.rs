@@ -74,6 +74,8 @@ pub enum Happened {
     },
     Withdrawn {
         by: Actor,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
 }
 

@@ -164,6 +164,9 @@ pub enum Status {
         #[serde(with = "time::serde::rfc3339")]
         at: OffsetDateTime,
         by: Actor,
+        /// Why (required since reasons were asked; none on older records).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
 }
 

@@ -171,7 +171,7 @@ pub fn available_actions(
         ),
         (ActionKind::ExtendHold, Action::ExtendHold),
         (ActionKind::LiftHold, Action::LiftHold),
-        (ActionKind::Withdraw, Action::Withdraw),
+        (ActionKind::Withdraw, Action::Withdraw { reason: reason() }),
     ]
     .into_iter()
     .filter(|(_, action)| {

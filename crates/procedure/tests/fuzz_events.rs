@@ -87,7 +87,7 @@ fn action() -> impl Strategy<Value = Action> {
         3 => reason().prop_map(|reason| Action::PlaceHold { reason }),
         2 => Just(Action::ExtendHold),
         2 => Just(Action::LiftHold),
-        1 => Just(Action::Withdraw),
+        1 => reason().prop_map(|reason| Action::Withdraw { reason }),
         2 => member_code().prop_map(|member| Action::MemberLeft { member }),
     ]
 }

@@ -106,7 +106,7 @@ fn action(i: usize, target: usize, with_reason: bool) -> Action {
         2 => Action::PlaceHold { reason },
         3 => Action::ExtendHold,
         4 => Action::LiftHold,
-        5 => Action::Withdraw,
+        5 => Action::Withdraw { reason },
         _ => Action::MemberLeft {
             member: accord_procedure::code(STATES[target % STATES.len()]),
         },

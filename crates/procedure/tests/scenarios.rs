@@ -749,18 +749,49 @@ fn the_proposer_or_the_secretariat_may_withdraw() {
     let rule = Rule::un_1267_default();
     let proposal = opened(&rule);
     assert_eq!(
-        act(&rule, &proposal, "KGZ", Action::Withdraw, MONDAY).unwrap_err(),
+        act(&rule, &proposal, "KGZ", withdraw("Not ours."), MONDAY).unwrap_err(),
         ProcedureError::NotAllowedToWithdraw
     );
-    let withdrawn = act(&rule, &proposal, "KAZ", Action::Withdraw, MONDAY).unwrap();
+    // The states are told why: a withdrawal without a reason is refused.
+    for blank in [None, Some("  ".to_string())] {
+        assert_eq!(
+            act(
+                &rule,
+                &proposal,
+                "KAZ",
+                Action::Withdraw { reason: blank },
+                MONDAY
+            )
+            .unwrap_err(),
+            ProcedureError::ReasonRequired {
+                what: "a withdrawal"
+            }
+        );
+    }
+    let withdrawn = act(
+        &rule,
+        &proposal,
+        "KAZ",
+        withdraw(" Filed in error. "),
+        MONDAY,
+    )
+    .unwrap();
     assert_eq!(
         withdrawn.status,
         Status::Withdrawn {
             at: MONDAY,
-            by: state("KAZ")
+            by: state("KAZ"),
+            reason: Some("Filed in error.".into()),
         }
     );
-    let by_secretariat = act(&rule, &proposal, "SECRETARIAT", Action::Withdraw, MONDAY).unwrap();
+    let by_secretariat = act(
+        &rule,
+        &proposal,
+        "SECRETARIAT",
+        withdraw("Duplicate."),
+        MONDAY,
+    )
+    .unwrap();
     assert!(matches!(
         by_secretariat.status,
         Status::Withdrawn {
@@ -778,7 +809,7 @@ fn a_closed_proposal_refuses_every_event() {
         let err = act(&rule, &rejected, "TJK", action, MONDAY).unwrap_err();
         assert_eq!(err, ProcedureError::ProposalClosed { status: "rejected" });
     }
-    let err = act(&rule, &rejected, "KAZ", Action::Withdraw, MONDAY).unwrap_err();
+    let err = act(&rule, &rejected, "KAZ", withdraw("Late."), MONDAY).unwrap_err();
     assert_eq!(err, ProcedureError::ProposalClosed { status: "rejected" });
     assert_eq!(err.to_string(), "the proposal is already rejected");
 

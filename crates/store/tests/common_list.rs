@@ -2229,7 +2229,9 @@ async fn a_proposal_is_withdrawn_only_by_its_proposer_or_the_secretariat(store: 
         &actor(),
         p.id,
         &member("KGZ"),
-        Action::Withdraw,
+        Action::Withdraw {
+            reason: Some("Filed in error.".into()),
+        },
         T0 + Duration::hours(1),
     )
     .await
@@ -2243,7 +2245,9 @@ async fn a_proposal_is_withdrawn_only_by_its_proposer_or_the_secretariat(store: 
         &actor(),
         p.id,
         &member("KAZ"),
-        Action::Withdraw,
+        Action::Withdraw {
+            reason: Some("Filed in error.".into()),
+        },
         T0 + Duration::hours(2),
     )
     .await
@@ -2282,7 +2286,9 @@ async fn a_proposal_is_withdrawn_only_by_its_proposer_or_the_secretariat(store: 
         &actor(),
         q.id,
         &secretariat(),
-        Action::Withdraw,
+        Action::Withdraw {
+            reason: Some("Filed in error.".into()),
+        },
         T0 + Duration::hours(4),
     )
     .await
@@ -2332,7 +2338,9 @@ async fn proposals_are_filtered_by_status_proposer_and_kind_ordered_and_paged_wi
         &actor(),
         withdrawn.id,
         &member("KAZ"),
-        Action::Withdraw,
+        Action::Withdraw {
+            reason: Some("Filed in error.".into()),
+        },
         T0 + Duration::days(4),
     )
     .await

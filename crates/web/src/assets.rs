@@ -35,6 +35,11 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../assets/copy.js"),
     },
     Asset {
+        path: "confirm.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../assets/confirm.js"),
+    },
+    Asset {
         path: "menu.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../assets/menu.js"),

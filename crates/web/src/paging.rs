@@ -377,6 +377,17 @@ pub fn pager(l: Lang, q: &ListQuery, path: &str, window: Window, total: i64) -> 
             ("total", &total.to_string()),
         ],
     );
+    // Past the end (an old link, a typed page number): say so and lead to
+    // the last page, rather than "no rows" as if the list were empty.
+    let pages = (total + per_page - 1) / per_page;
+    if total > 0 && window.offset >= total {
+        return html! {
+            nav.pager aria-label=(l.t("work_lists.pages")) {
+                span.range { (l.tf("work_lists.past_end", &[("page", &page.to_string()), ("pages", &pages.to_string()), ("total", &total.to_string())])) }
+                " " a rel="prev" href=(q.href(path, Some(pages))) { "← " (l.t("work_lists.last_page")) }
+            }
+        };
+    }
     html! {
         nav.pager aria-label=(l.t("work_lists.pages")) {
             span.range { (range) }

@@ -111,6 +111,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
                     (l.t("layout.footer")) " · " a href="/api/docs" { (l.t("nav.api")) }
                 }
                 script src="/static/menu.js" defer {}
+                script src="/static/confirm.js" defer {}
             }
         }
     };

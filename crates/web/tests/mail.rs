@@ -103,6 +103,24 @@ impl SmtpSink {
     }
 }
 
+/// `PUT /api/me/mail` in the browser session `b` (with its CSRF header).
+async fn put_mail(
+    app: &TestApp,
+    b: &Browser,
+    body: serde_json::Value,
+) -> (StatusCode, serde_json::Value) {
+    let r = app
+        .http
+        .put(app.at("/api/me/mail"))
+        .header(reqwest::header::COOKIE, b.cookie_header())
+        .header("x-csrf-token", &b.csrf)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.json().await.unwrap())
+}
+
 /// A received message with its body decoded from base64 when lettre chose
 /// that encoding (it picks the shortest for the text), headers as sent.
 fn decoded(raw: &str) -> String {
@@ -272,24 +290,42 @@ async fn the_daily_digest_goes_once_a_day_after_its_hour_with_what_is_unread(
         return;
     };
     let mailer = accord_web::mail::Mailer::new(&config).unwrap();
+    // An API token may read the settings, never change where mail goes.
     let token = app.api_token("kgz.admin").await;
     let (s, v) = api(
         &app,
         Some(&token),
         reqwest::Method::PUT,
         "/api/me/mail",
-        Some(&json!({ "address": "digest@kgz.example", "mode": "daily", "lang": "ru" })),
+        Some(&json!({ "address": "thief@elsewhere.example", "mode": "each", "lang": "en" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let (s, v) = api(
+        &app,
+        Some(&token),
+        reqwest::Method::GET,
+        "/api/me/mail",
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["mode"], "off", "{v}");
+    // The signed-in user sets them through the API.
+    let kgz = app.sign_in("kgz.admin").await;
+    let (s, v) = put_mail(
+        &app,
+        &kgz,
+        json!({ "address": "digest@kgz.example", "mode": "daily", "lang": "ru" }),
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["mode"], "daily");
     assert_eq!(v["server_sends_mail"], true);
-    let (s, v) = api(
+    let (s, v) = put_mail(
         &app,
-        Some(&token),
-        reqwest::Method::PUT,
-        "/api/me/mail",
-        Some(&json!({ "address": "", "mode": "daily", "lang": "ru" })),
+        &kgz,
+        json!({ "address": "", "mode": "daily", "lang": "ru" }),
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
@@ -334,19 +370,16 @@ async fn the_daily_digest_goes_once_a_day_after_its_hour_with_what_is_unread(
     assert!(m.contains("(1)"), "{m}");
     app.propose_listing(SubjectKind::Individual, "Fourth Person", "case", "x")
         .await;
-    let kgz = app.sign_in("kgz.admin").await;
     let r = app.post_form(&kgz, "/notifications/read", &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let after = next.next_day().unwrap();
     assert_eq!(mailer.send_due(&app.store, at(after, 7)).await.unwrap(), 0);
 
     // Turned off: nothing more, whatever comes.
-    let (s, _) = api(
+    let (s, _) = put_mail(
         &app,
-        Some(&token),
-        reqwest::Method::PUT,
-        "/api/me/mail",
-        Some(&json!({ "address": "digest@kgz.example", "mode": "off", "lang": "ru" })),
+        &kgz,
+        json!({ "address": "digest@kgz.example", "mode": "off", "lang": "ru" }),
     )
     .await;
     assert_eq!(s, StatusCode::OK);

@@ -2,7 +2,9 @@
 //! proposed entry and summary of reasons are read only by the regional
 //! states that decide, the proposer and the secretariat — on the list
 //! page, the proposal page, the API and the subject API alike; once
-//! adopted, by everyone who views proposals.
+//! adopted, by everyone who views proposals. Decisions on the page: a
+//! refusal said on the proposal's form, a withdrawal asked for its reason
+//! and confirmed.
 
 mod support;
 
@@ -14,6 +16,8 @@ use support::*;
 on_both_backends!(
     a_proposed_entry_is_withheld_from_partners_until_it_is_adopted,
     the_proposals_list_filters_sorts_and_pages_and_keeps_a_bad_filter_with_a_translated_error,
+    a_withdrawal_needs_a_reason_and_a_confirmation_and_the_states_read_the_reason,
+    a_refused_decision_is_said_on_the_proposals_form_with_the_reason_kept,
 );
 
 async fn a_proposed_entry_is_withheld_from_partners_until_it_is_adopted(app: &TestApp) {
@@ -162,7 +166,7 @@ async fn the_proposals_list_filters_sorts_and_pages_and_keeps_a_bad_filter_with_
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
     assert_eq!(order_on_page(&html, &all), [first, second]);
-    assert!(html.contains("days left"), "{html}");
+    assert!(html.contains("due in "), "{html}");
     assert!(html.contains("1–2 of 2"), "{html}");
     assert!(html.contains(r#"<option value="open" selected>open</option>"#));
     // Newest proposed first; then by status (running first, adopted last).
@@ -187,10 +191,7 @@ async fn the_proposals_list_filters_sorts_and_pages_and_keeps_a_bad_filter_with_
         .await
         .unwrap();
     assert_eq!(order_on_page(&html, &all), [adopted]);
-    assert!(
-        !html.contains("days left"),
-        "a decided one has no time left"
-    );
+    assert!(!html.contains("due in "), "a decided one has no time left");
     let html = app
         .get(&b, "/proposals?proposer=KGZ")
         .await
@@ -268,4 +269,151 @@ async fn the_proposals_list_filters_sorts_and_pages_and_keeps_a_bad_filter_with_
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["fields"][0]["field"], "sort", "{body}");
+}
+
+async fn a_withdrawal_needs_a_reason_and_a_confirmation_and_the_states_read_the_reason(
+    app: &TestApp,
+) {
+    let p = app
+        .propose_listing(SubjectKind::Individual, "Mistaken Person", "case", "x")
+        .await;
+    let decide = format!("/proposals/{}/decide", p.id);
+    let kaz = app.sign_in("kaz.admin").await;
+    // Without a reason: refused on the proposal's own form.
+    let r = app
+        .post_form(&kaz, &decide, &[("action", "withdraw"), ("reason", "  ")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("a reason is required for a withdrawal") && page.contains("id=\"decide\""),
+        "{page}"
+    );
+    // With one: a page asks to confirm, and nothing is withdrawn yet.
+    let reason = "Filed in error: the person is already on the UN list.";
+    let r = app
+        .post_form(&kaz, &decide, &[("action", "withdraw"), ("reason", reason)])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains(&format!("Withdraw proposal {} on {}?", p.id, p.subject))
+            && page.contains("name=\"confirm\" value=\"yes\"")
+            && page.contains(reason),
+        "{page}"
+    );
+    assert!(app.store.proposal(p.id).await.unwrap().closed_at.is_none());
+    let r = app
+        .post_form(
+            &kaz,
+            &decide,
+            &[
+                ("action", "withdraw"),
+                ("reason", reason),
+                ("confirm", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(to, format!("/proposals/{}?recorded=withdraw", p.id));
+    let page = app.get(&kaz, &to).await.text().await.unwrap();
+    assert!(
+        page.contains("The proposal was withdrawn") && page.contains(reason),
+        "{page}"
+    );
+    // Another state reads why, in the proposal's status.
+    let kgz = app.sign_in("kgz.admin").await;
+    let page = app
+        .get(&kgz, &format!("/proposals/{}?lang=ru", p.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("отозвано") && page.contains(reason), "{page}");
+
+    // Through the API the same rule: a reason, then withdrawn.
+    let q = app
+        .propose_listing(SubjectKind::Individual, "Second Person", "case", "x")
+        .await;
+    let token = app.api_token("kaz.admin").await;
+    let url = format!("/api/proposals/{}/decisions", q.id);
+    let (s, v) = api(
+        app,
+        Some(&token),
+        Method::POST,
+        &url,
+        Some(&serde_json::json!({ "action": "withdraw" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["fields"][0]["field"], "reason", "{v}");
+    let (s, v) = api(
+        app,
+        Some(&token),
+        Method::POST,
+        &url,
+        Some(&serde_json::json!({ "action": "withdraw", "reason": "Duplicate." })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["view"]["status"]["status"], "withdrawn", "{v}");
+    assert_eq!(v["view"]["status"]["reason"], "Duplicate.", "{v}");
+    // A partner, who may not read whom the proposal named, does not read why.
+    let usa = app.api_token("usa.reader").await;
+    let (s, v) = api(
+        app,
+        Some(&usa),
+        Method::GET,
+        &format!("/api/proposals/{}", q.id),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["view"]["status"]["status"], "withdrawn", "{v}");
+    assert!(!v.to_string().contains("Duplicate."), "{v}");
+}
+
+async fn a_refused_decision_is_said_on_the_proposals_form_with_the_reason_kept(app: &TestApp) {
+    let p = app
+        .propose_listing(SubjectKind::Individual, "Some Person", "case", "x")
+        .await;
+    let decide = format!("/proposals/{}/decide", p.id);
+    let kgz = app.sign_in("kgz.admin").await;
+    // An objection needs reasons: said on the form, in Russian too.
+    let r = app
+        .post_form(
+            &kgz,
+            &format!("{decide}?lang=ru"),
+            &[("action", "object"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("укажите основания: возражение"), "{page}");
+    // Kazakhstan, the proposer, has concurred by proposing: a second
+    // position is a conflict, said on the form with what was typed.
+    let kaz = app.sign_in("kaz.admin").await;
+    let r = app
+        .post_form(
+            &kaz,
+            &decide,
+            &[
+                ("action", "object"),
+                ("reason", "We changed our mind about it."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("We changed our mind about it.") && page.contains("id=\"decide\""),
+        "{page}"
+    );
+    // An unknown action is refused on the form too, not on an error page.
+    let r = app
+        .post_form(&kgz, &decide, &[("action", "abstain"), ("reason", "x")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("must be concur, object"));
 }

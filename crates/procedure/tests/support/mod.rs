@@ -67,6 +67,12 @@ pub fn object(reason: &str) -> Action {
     }
 }
 
+pub fn withdraw(reason: &str) -> Action {
+    Action::Withdraw {
+        reason: Some(reason.to_string()),
+    }
+}
+
 pub fn hold(reason: &str) -> Action {
     Action::PlaceHold {
         reason: Some(reason.to_owned()),

@@ -541,6 +541,27 @@ impl Store {
         Ok(PetitionTracking::from(&petition))
     }
 
+    /// The petitions on one subject as their public status shows them (no
+    /// personal data leaves the store, so nothing to audit), with their ids
+    /// for the ombudsperson's links: the subject's page lists them.
+    pub async fn subject_petitions(
+        &self,
+        subject: &str,
+    ) -> Result<Vec<(i64, PetitionTracking)>, StoreError> {
+        let rows: Vec<PetitionRow> = sqlx::query_as(sql!(
+            "{PETITION_SELECT} WHERE s.public_id = $1 ORDER BY d.id"
+        ))
+        .bind(subject)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let p = Petition::try_from(r)?;
+                Ok((p.id, PetitionTracking::from(&p)))
+            })
+            .collect()
+    }
+
     /// How many petitions wait for the ombudsperson (received, or under
     /// review again; not those waiting for the petitioner's reply): a count only, so no personal data is read and nothing is
     /// audited (the start page asks it on every visit).

@@ -133,7 +133,7 @@ pub fn decision_kind(action: &Action) -> Option<(DecisionKind, Option<String>)> 
         Action::PlaceHold { reason } => Some((DecisionKind::Hold, reason.clone())),
         Action::ExtendHold => Some((DecisionKind::ExtendHold, None)),
         Action::LiftHold => Some((DecisionKind::Lift, None)),
-        Action::Withdraw | Action::MemberLeft { .. } => None,
+        Action::Withdraw { .. } | Action::MemberLeft { .. } => None,
     }
 }
 

@@ -187,7 +187,8 @@ async fn users_view(
                             @let manage = authorize(&ctx.principal, &Action::ManageUsers { member: u.member.clone(), role: u.role }).is_ok();
                             @if u.disabled { span.badge.bad { (l.t("users.disabled")) } } @else { span.badge.good { (l.t("users.active")) } }
                             @if manage && ctx.principal.user_id() != Some(u.id) {
-                                form method="post" action={ "/admin/users/" (u.username) (if u.disabled { "/enable" } else { "/disable" }) } {
+                                form method="post" action={ "/admin/users/" (u.username) (if u.disabled { "/enable" } else { "/disable" }) }
+                                    data-confirm=[(!u.disabled).then(|| l.tf("users.confirm_disable", &[("username", u.username.as_str())]))] {
                                     (csrf_field(ctx))
                                     button.secondary type="submit" { (if u.disabled { l.t("users.enable") } else { l.t("users.disable") }) }
                                 }
@@ -421,7 +422,7 @@ pub async fn audit_page(
         @if q.errors().is_none() {
             p { a href=(q.href("/admin/audit.csv", None)) download { (l.t("work_lists.csv")) } }
         }
-        @if listed.items.is_empty() { p.muted { (l.t("work_lists.none")) } } @else {
+        @if listed.total == 0 { p.muted { (l.t("work_lists.none")) } } @else if !listed.items.is_empty() {
         table.work-list.audit {
             thead { tr {
                 th scope="col" { "#" } th scope="col" { (l.t("audit.when")) } th scope="col" { (l.t("audit.actor")) }

@@ -38,6 +38,8 @@ pub struct DecisionInput {
     pub at: Option<i64>,
     /// The minisign signature of the decision's canonical bytes.
     pub signature: String,
+    /// `yes` once a withdrawal was confirmed on its page.
+    pub confirm: String,
 }
 
 /// A number from JSON, or the text of a form field (empty for none).
@@ -69,7 +71,7 @@ impl DecisionInput {
             "hold" => accord_procedure::Action::PlaceHold { reason },
             "extend_hold" => accord_procedure::Action::ExtendHold,
             "lift_hold" => accord_procedure::Action::LiftHold,
-            "withdraw" => accord_procedure::Action::Withdraw,
+            "withdraw" => accord_procedure::Action::Withdraw { reason },
             _ => {
                 return Err(Invalid::field(
                     "action",
@@ -176,8 +178,10 @@ pub fn refusal_text(l: Lang, r: &SignatureRefusal) -> String {
     }
 }
 
-/// The page's decision form: the first step prepares the decision to sign,
-/// the second records it.
+/// The page's decision form: the first step prepares the decision to sign
+/// (or, for a withdrawal, asks to confirm it), the second records it. A
+/// refusal of the procedure (a missing reason, a second vote, a closed
+/// proposal) is said on the proposal's form with the reason kept.
 pub async fn decide(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -186,35 +190,56 @@ pub async fn decide(
 ) -> Result<Response, WebError> {
     ctx.require(&state, &Action::Decide).await?;
     let p = state.store.proposal(id).await?;
-    let decision = match prepared(&ctx, id, &input) {
-        Ok(d) => d,
-        Err(WebError::Invalid(i)) => {
-            return Ok(sign_page(&ctx, &p, &input, None, Some(&i)).into_response());
+    let refused = |invalid: Invalid, status: StatusCode| {
+        let (state, ctx, reason) = (state.clone(), ctx.clone(), input.reason.clone());
+        async move {
+            let refusal = super::proposals::RefusedDecision {
+                reason: &reason,
+                errors: &invalid,
+            };
+            let mut r = super::proposals::render_proposal(&state, &ctx, id, None, Some(refusal))
+                .await?
+                .into_response();
+            *r.status_mut() = status;
+            Ok::<Response, WebError>(r)
         }
-        Err(e) => return Err(e),
     };
-    if let Some(decision) = &decision
-        && input.signature.trim().is_empty()
-        && input.at.is_none()
-    {
-        // First step: nothing is recorded; the member signs this, once the
-        // procedure has said it would accept it.
-        state
+    let on_form = |e: StoreError| match e {
+        StoreError::Invalid(i) => Ok((i, StatusCode::UNPROCESSABLE_ENTITY)),
+        StoreError::Conflict(m) => Ok((Invalid::field("reason", m), StatusCode::CONFLICT)),
+        other => Err(WebError::from(other)),
+    };
+    let action = match input.action() {
+        Ok(a) => a,
+        Err(i) => return refused(i, StatusCode::UNPROCESSABLE_ENTITY).await,
+    };
+    let decision = prepared(&ctx, id, &input)?;
+    let first_step = input.signature.trim().is_empty() && input.at.is_none();
+    let withdrawal = matches!(action, accord_procedure::Action::Withdraw { .. });
+    if first_step && (decision.is_some() || (withdrawal && input.confirm != "yes")) {
+        // Nothing is recorded yet: the procedure says now whether it would
+        // take this, before the member signs it or confirms the withdrawal.
+        let tried = state
             .store
-            .try_decision(
-                id,
-                &ctx.principal,
-                &input.action()?,
-                time::OffsetDateTime::now_utc(),
-            )
-            .await?;
+            .try_decision(id, &ctx.principal, &action, time::OffsetDateTime::now_utc())
+            .await;
+        if let Err(e) = tried {
+            let (invalid, status) = on_form(e)?;
+            return refused(invalid, status).await;
+        }
+        if withdrawal {
+            return Ok(confirm_withdrawal_page(&ctx, &p, &input).into_response());
+        }
         let mut input = input.clone();
-        input.at = Some(decision.at);
-        return Ok(sign_page(&ctx, &p, &input, Some(decision), None).into_response());
+        input.at = decision.as_ref().map(|d| d.at);
+        return Ok(sign_page(&ctx, &p, &input, decision.as_ref(), None).into_response());
     }
-    let action = input.action()?;
     match record(&state, &ctx, id, action, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/proposals/{id}")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/proposals/{id}?recorded={}",
+            crate::render::url_encode(&input.action)
+        ))
+        .into_response()),
         Err(StoreError::Signature(r)) => {
             let invalid = Invalid::field("signature", refusal_text(ctx.lang, &r));
             let mut response =
@@ -222,8 +247,40 @@ pub async fn decide(
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }
-        Err(e) => Err(e.into()),
+        Err(e) => {
+            let (invalid, status) = on_form(e)?;
+            refused(invalid, status).await
+        }
     }
+}
+
+/// "Withdraw proposal N?": what the states will be told, and the button
+/// that withdraws (the reason carried over, so it is what they read).
+fn confirm_withdrawal_page(ctx: &Ctx, p: &ProposalRecord, input: &DecisionInput) -> Html<String> {
+    let l = ctx.lang;
+    let title = l.tf(
+        "proposals.confirm_withdraw_title",
+        &[("id", &p.id.to_string()), ("subject", &p.subject)],
+    );
+    page(
+        ctx,
+        &title,
+        html! {
+            h1 { (title) }
+            p { (l.t("proposals.confirm_withdraw_text")) }
+            div.notice { p.prose { (input.reason.trim()) } }
+            form.stacked method="post" action={ "/proposals/" (p.id) "/decide" } {
+                (csrf_field(ctx))
+                input type="hidden" name="action" value="withdraw";
+                input type="hidden" name="reason" value=(input.reason);
+                input type="hidden" name="confirm" value="yes";
+                div.actions {
+                    button type="submit" { (l.t("proposals.confirm_withdraw")) }
+                    a.button.secondary href={ "/proposals/" (p.id) } { (l.t("proposals.keep_proposal")) }
+                }
+            }
+        },
+    )
 }
 
 /// `POST /api/proposals/{id}/decisions`: `{"action", "reason", "at",
@@ -272,7 +329,7 @@ pub async fn to_sign(
         action: q.action,
         reason: q.reason,
         at: q.at,
-        signature: String::new(),
+        ..Default::default()
     };
     let Some(decision) = prepared(&ctx, id, &input)? else {
         return Err(Invalid::field("action", "this action is not signed by a state").into());

@@ -6,8 +6,7 @@
 use accord_core::{Action, authorize};
 use accord_store::StoreError;
 use accord_store::common_list::{
-    ListVersion, Merge, Petition, PetitionStatus, ProposalRecord, PublishedEntry, Subject,
-    VersionCause,
+    ListVersion, Merge, PetitionStatus, ProposalRecord, PublishedEntry, Subject, VersionCause,
 };
 use axum::Json;
 use axum::extract::{Path, State};
@@ -232,7 +231,8 @@ pub async fn load(state: &AppState, ctx: &Ctx, id: &str) -> Result<EntryView, We
                 closed_at: p.closed_at,
                 procedure_status: match &who {
                     Some(w) => accord_procedure::view(&p.rule, &p.state, w, now).status,
-                    None => p.state.status.clone(),
+                    // Not a party to the procedure: never the deciders' names.
+                    None => p.state.status.anonymous(),
                 },
             })
             .collect();
@@ -241,16 +241,18 @@ pub async fn load(state: &AppState, ctx: &Ctx, id: &str) -> Result<EntryView, We
         (None, None)
     };
     let petitions = if authorize(&ctx.principal, &Action::ReviewPetitions).is_ok() {
-        let all: Vec<Petition> = state.store.petitions(&ctx.actor(), None).await?;
         Some(
-            all.into_iter()
-                .filter(|p| p.subject == id)
-                .map(|p| PetitionLine {
-                    id: p.id,
-                    tracking_number: p.tracking_number,
-                    status: p.status,
-                    outcome: p.outcome,
-                    received_at: p.created_at,
+            state
+                .store
+                .subject_petitions(&id)
+                .await?
+                .into_iter()
+                .map(|(pid, t)| PetitionLine {
+                    id: pid,
+                    tracking_number: t.tracking_number,
+                    status: t.status,
+                    outcome: t.outcome,
+                    received_at: t.created_at,
                 })
                 .collect(),
         )
@@ -470,7 +472,7 @@ fn petitions_table(l: Lang, lines: &[PetitionLine]) -> Markup {
                 tbody { @for p in lines {
                     tr {
                         td { a href={ "/ombudsperson/petitions/" (p.id) } { code { (p.tracking_number) } } }
-                        td { span.badge { (super::petitions::status_label(l, p.status)) } @if let Some(o) = &p.outcome { " " (o) } }
+                        td { span.badge { (super::petitions::status_label(l, p.status)) } @if let Some(o) = &p.outcome { " " (super::petitions::outcome_label(l, o)) } }
                         td { (format_ms(p.received_at)) }
                     }
                 } }

@@ -91,9 +91,9 @@ pub async fn queue(
     let body = html! {
         h1 { (l.t("ombudsperson.title")) }
         (filter_form(l, &q, "/ombudsperson", &filters))
-        @if listed.items.is_empty() {
+        @if listed.total == 0 {
             p.muted { (if q.raw("status").is_empty() { l.t("ombudsperson.none") } else { l.t("work_lists.none") }) }
-        } @else {
+        } @else if !listed.items.is_empty() {
             table.work-list {
                 thead { tr {
                     th scope="col" { (l.t("petition.tracking")) } th scope="col" { (l.t("petition.subject")) }
@@ -206,7 +206,12 @@ async fn refused(
 ) -> Result<Response, WebError> {
     let (status, invalid) = match error {
         StoreError::Invalid(invalid) => (StatusCode::UNPROCESSABLE_ENTITY, invalid),
-        StoreError::Conflict(m) => (StatusCode::CONFLICT, Invalid::field(field, m)),
+        StoreError::Conflict(m) | StoreError::Stale(m) => {
+            (StatusCode::CONFLICT, Invalid::field(field, m))
+        }
+        // A rule of the procedure the recommendation would open (who may
+        // propose, say): said on the form too, the report kept.
+        StoreError::Forbidden(why) => (StatusCode::FORBIDDEN, Invalid::field(field, why)),
         other => return Err(other.into()),
     };
     let p = state.store.petition(&ctx.actor(), id).await?;

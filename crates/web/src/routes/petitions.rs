@@ -141,7 +141,7 @@ pub async fn lookup(axum::extract::Query(q): axum::extract::Query<Lookup>) -> Re
     ))
 }
 
-fn outcome_label(l: Lang, outcome: &str) -> &'static str {
+pub(super) fn outcome_label(l: Lang, outcome: &str) -> &'static str {
     match outcome {
         "delisted" => l.t("petition.outcome_delisted"),
         _ => l.t("petition.outcome_maintained"),

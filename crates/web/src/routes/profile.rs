@@ -97,7 +97,7 @@ async fn profile_page(
                                 @if t.revoked_at.is_some() { span.badge.bad { (l.t("tokens.revoked")) } }
                                 @else if t.is_expired(now) { span.badge.bad { (l.t("tokens.expired")) } }
                                 @else {
-                                    form method="post" action={ "/profile/tokens/" (t.id) "/revoke" } {
+                                    form method="post" action={ "/profile/tokens/" (t.id) "/revoke" } data-confirm=(l.tf("tokens.confirm_revoke", &[("name", &t.name)])) {
                                         (csrf_field(ctx))
                                         button.secondary type="submit" { (l.t("tokens.revoke")) }
                                     }

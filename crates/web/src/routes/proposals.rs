@@ -139,22 +139,28 @@ async fn listed_proposals(
     Ok(state.store.proposals_matching(&query).await?)
 }
 
-/// The deadline, and for a running proposal the days left to it.
-fn deadline_text(l: Lang, p: &ProposalRecord, now_ms: i64) -> (String, Option<String>) {
+/// When the proposal is due, and for a running one how long is left, as
+/// the procedure counts it for this viewer: the end of the period, or on
+/// hold the lapse of the last hold (a proposal on hold is not overdue).
+/// Days are counted as on the start page (`waiting::due_in`).
+fn deadline_text(
+    l: Lang,
+    p: &ProposalRecord,
+    who: Option<&accord_procedure::Actor>,
+    now: time::OffsetDateTime,
+) -> (String, Option<String>) {
     let when = format_ms(p.deadline);
-    if p.status.is_closed() {
+    let Some(who) = who else {
         return (when, None);
-    }
-    const DAY: i64 = 24 * 60 * 60 * 1000;
-    let left = p.deadline - now_ms;
-    let days = (left + DAY - 1).div_euclid(DAY);
-    let text = match days {
-        _ if left < 0 => l.t("work_lists.overdue").to_string(),
-        0 => l.t("work_lists.due_today").to_string(),
-        1 => l.t("work_lists.days_left_one").to_string(),
-        n => l.tf("work_lists.days_left", &[("n", &n.to_string())]),
     };
-    (when, Some(text))
+    let view = accord_procedure::view(&p.rule, &p.state, who, now);
+    match view.time_left {
+        Some(left) => (
+            format_instant(left.until),
+            Some(super::waiting::due_in(l, left.until, now)),
+        ),
+        None => (when, None),
+    }
 }
 
 pub async fn list_page(
@@ -168,7 +174,8 @@ pub async fn list_page(
     let proposers = proposers(&state, l).await?;
     let listed = listed_proposals(&state, &ctx, &mut q, &proposers).await?;
     let window = q.window();
-    let now = accord_store::now_ms();
+    let now = time::OffsetDateTime::now_utc();
+    let who = accord_procedure::Actor::of(&ctx.principal);
     let can_propose = ctx.principal.member().is_some()
         && matches!(
             ctx.principal.role(),
@@ -210,16 +217,16 @@ pub async fn list_page(
             }
         }
         (filter_form(l, &q, "/proposals", &filters))
-        @if listed.items.is_empty() {
+        @if listed.total == 0 {
             p.muted { (if q.raw("status").is_empty() && q.raw("proposer").is_empty() && q.raw("kind").is_empty() { l.t("proposals.none") } else { l.t("work_lists.none") }) }
-        } @else {
+        } @else if !listed.items.is_empty() {
             table.work-list {
                 thead { tr {
                     th scope="col" { "#" } th scope="col" { (l.t("proposals.subject")) } th scope="col" { (l.t("proposals.kind")) }
                     th scope="col" { (l.t("proposals.proposer")) } th scope="col" { (l.t("proposals.status")) } th scope="col" { (l.t("proposals.deadline")) }
                 } }
                 tbody { @for p in &listed.items {
-                    @let (deadline, left) = deadline_text(l, p, now);
+                    @let (deadline, left) = deadline_text(l, p, who.as_ref(), now);
                     tr {
                         td { a href={ "/proposals/" (p.id) } { (p.id) } }
                         td { code { (p.subject) } " " (primary_name(&ctx, p)) }
@@ -546,7 +553,17 @@ pub(super) fn status_text(l: crate::i18n::Lang, s: &accord_procedure::Status) ->
         S::Adopted { at } => l.tf("proposals.st_adopted", &[("at", &format_instant(*at))]),
         S::Rejected { at, .. } => l.tf("proposals.st_rejected", &[("at", &format_instant(*at))]),
         S::Lapsed { at, .. } => l.tf("proposals.st_lapsed", &[("at", &format_instant(*at))]),
-        S::Withdrawn { at, .. } => l.tf("proposals.st_withdrawn", &[("at", &format_instant(*at))]),
+        S::Withdrawn {
+            at, reason: None, ..
+        } => l.tf("proposals.st_withdrawn", &[("at", &format_instant(*at))]),
+        S::Withdrawn {
+            at,
+            reason: Some(why),
+            ..
+        } => l.tf(
+            "proposals.st_withdrawn_because",
+            &[("at", &format_instant(*at)), ("reason", why)],
+        ),
     }
 }
 
@@ -656,12 +673,41 @@ fn may_read_statement(ctx: &Ctx, p: &ProposalRecord) -> bool {
     )
 }
 
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ProposalPageQuery {
+    /// The decision just recorded (`concur`, `withdraw`…), said at the top.
+    recorded: Option<String>,
+}
+
 pub async fn proposal_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<ProposalPageQuery>,
 ) -> Result<Html<String>, WebError> {
     ctx.require(&state, &Action::ViewProposals).await?;
+    render_proposal(&state, &ctx, id, q.recorded.as_deref(), None).await
+}
+
+/// A decision refused by the procedure, shown on the proposal's own form
+/// with the reason that was typed.
+pub(super) struct RefusedDecision<'a> {
+    pub reason: &'a str,
+    pub errors: &'a Invalid,
+}
+
+/// The proposal's page; after a decision was recorded, a line saying so;
+/// after one was refused, the refusal on the decision form, text kept.
+pub(super) async fn render_proposal(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    recorded: Option<&str>,
+    refused: Option<RefusedDecision<'_>>,
+) -> Result<Html<String>, WebError> {
+    let state = state.clone();
+    let ctx = ctx.clone();
     let l = ctx.lang;
     let p = state.store.proposal(id).await?;
     let who = viewer(&ctx)?;
@@ -728,6 +774,12 @@ pub async fn proposal_page(
         ),
         html! {
             h1 { (l.t("proposals.proposal")) " " (p.id) ": " code { (p.subject) } " " (name) }
+            @if let Some(done) = recorded.filter(|d| action_text(l, d) != "?") {
+                p.notice.ok role="status" {
+                    @if done == "withdraw" { (l.t("proposals.recorded_withdrawal")) }
+                    @else { (l.tf("proposals.recorded", &[("action", action_text(l, done))])) }
+                }
+            }
             // The subject's page, where this viewer may see it: a listing not
             // adopted names a subject only its page's own rule may show.
             @if entry_shown || p.kind != accord_procedure::ProposalKind::List {
@@ -736,7 +788,7 @@ pub async fn proposal_page(
             dl.facts {
                 dt { (l.t("proposals.kind")) } dd { (kind_text(l, &p)) }
                 dt { (l.t("proposals.proposer")) } dd { (p.proposer) }
-                dt { (l.t("proposals.status")) } dd { span.badge { (status_text(l, &view.status)) } }
+                dt { (l.t("proposals.status")) } dd { span.badge { (status_text(l, &shown_status(&view.status, entry_shown))) } }
                 dt { (l.t("proposals.deadline")) } dd { (format_instant(view.deadline_local)) " (" (view.zone_label) ")" }
                 @if let Some(left) = &view.time_left {
                     dt { (l.t("proposals.time_left")) } dd { (time_left_text(l, left)) }
@@ -813,13 +865,11 @@ pub async fn proposal_page(
                     p.notice { strong { (l.tf("proposals.delisting_question", &[("name", &name)])) } }
                 }
                 p.hint { (l.t("decisions.two_steps")) }
-                form.stacked method="post" action={ "/proposals/" (p.id) "/decide" } {
+                (form_errors(l, refused.as_ref().map(|r| r.errors)))
+                form.stacked #decide method="post" action={ "/proposals/" (p.id) "/decide" } {
                     (csrf_field(&ctx))
-                    div.field {
-                        label for="reason" { (l.t("proposals.reason")) }
-                        div.hint { (l.t("proposals.reason_hint")) }
-                        textarea id="reason" name="reason" rows="3" {}
-                    }
+                    (Field::textarea("reason", l.t("proposals.reason"), refused.as_ref().map_or("", |r| r.reason))
+                        .hint(l.t("proposals.reason_hint")).render_in(l, refused.as_ref().map(|r| r.errors)))
                     div.actions { @for a in &view.available_actions {
                         button type="submit" name="action" value=(action_value(*a)) {
                             @match (delisting_recommendation, a) {
@@ -855,10 +905,33 @@ pub struct ProposalJson {
     view: accord_procedure::ProposalView,
 }
 
+/// The status as this viewer may read it: a withdrawal's reason is the
+/// proposer's words about the person, withheld with the entry.
+fn shown_status(status: &accord_procedure::Status, entry_shown: bool) -> accord_procedure::Status {
+    match status {
+        accord_procedure::Status::Withdrawn { at, by, .. } if !entry_shown => {
+            accord_procedure::Status::Withdrawn {
+                at: *at,
+                by: by.clone(),
+                reason: None,
+            }
+        }
+        other => other.clone(),
+    }
+}
+
 pub(super) fn to_json(ctx: &Ctx, p: ProposalRecord) -> Result<ProposalJson, WebError> {
     let who = viewer(ctx)?;
-    let view = accord_procedure::view(&p.rule, &p.state, &who, time::OffsetDateTime::now_utc());
+    let mut view = accord_procedure::view(&p.rule, &p.state, &who, time::OffsetDateTime::now_utc());
     let shown = entry_visible(ctx, &p);
+    view.status = shown_status(&view.status, shown);
+    if !shown {
+        for record in &mut view.history {
+            if let accord_procedure::Happened::Withdrawn { reason, .. } = &mut record.what {
+                *reason = None;
+            }
+        }
+    }
     Ok(ProposalJson {
         id: p.id,
         subject: p.subject,

@@ -317,7 +317,7 @@ fn round_form(
         html! {
             h1 { (l.t("rounds.new")) }
             (form_errors(l, errors))
-            form method="post" action="/rounds/new" {
+            form method="post" action="/rounds/new" data-confirm=(l.t("rounds.confirm_open")) {
                 (csrf_field(ctx))
                 (Field::text("id", l.t("rounds.id"), &form.id).required().hint(l.t("rounds.id_hint")).render_in(l, errors))
                 (Field::text("name", l.t("rounds.name"), &form.name).required().render_in(l, errors))

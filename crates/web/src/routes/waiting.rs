@@ -300,7 +300,7 @@ pub async fn api(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Waiting
 /// When something is due, in words, by calendar day in UTC (the time
 /// beside it is UTC too): "due today", "due tomorrow", "due in 3 days",
 /// "overdue".
-fn due_in(l: Lang, due: OffsetDateTime, now: OffsetDateTime) -> String {
+pub(super) fn due_in(l: Lang, due: OffsetDateTime, now: OffsetDateTime) -> String {
     if due < now {
         return l.t("waiting.overdue").to_string();
     }
