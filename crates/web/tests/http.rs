@@ -968,6 +968,18 @@ async fn a_listed_entry_is_delisted_by_a_proposal_and_leaves_the_next_version(ap
         assert!(page.contains(words), "{page}");
         assert!(page.contains(r#"value="Renamed on the page""#), "{page}");
     }
+    // A delisting carries no entry of its own: the lists of work name the
+    // listed subject beside its identifier (the start page of a member that
+    // may object).
+    let kgz = app.sign_in("kgz.admin").await;
+    for (who, path) in [(&b, "/proposals"), (&kgz, "/")] {
+        let page = app.get(who, path).await.text().await.unwrap();
+        assert!(
+            page.contains("ACL-0001</code> Jamaat Al-Example")
+                || page.contains("ACL-0001 Jamaat Al-Example"),
+            "{path}: {page}"
+        );
+    }
 
     let pending = app
         .store

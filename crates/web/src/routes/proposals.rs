@@ -173,6 +173,10 @@ pub async fn list_page(
     let mut q = ListQuery::parse(raw.as_deref(), l);
     let proposers = proposers(&state, l).await?;
     let listed = listed_proposals(&state, &ctx, &mut q, &proposers).await?;
+    let mut names = Vec::with_capacity(listed.items.len());
+    for p in &listed.items {
+        names.push(shown_name(&state, &ctx, p).await);
+    }
     let window = q.window();
     let now = time::OffsetDateTime::now_utc();
     let who = accord_procedure::Actor::of(&ctx.principal);
@@ -225,11 +229,11 @@ pub async fn list_page(
                     th scope="col" { "#" } th scope="col" { (l.t("proposals.subject")) } th scope="col" { (l.t("proposals.kind")) }
                     th scope="col" { (l.t("proposals.proposer")) } th scope="col" { (l.t("proposals.status")) } th scope="col" { (l.t("proposals.deadline")) }
                 } }
-                tbody { @for p in &listed.items {
+                tbody { @for (p, name) in listed.items.iter().zip(&names) {
                     @let (deadline, left) = deadline_text(l, p, who.as_ref(), now);
                     tr {
                         td { a href={ "/proposals/" (p.id) } { (p.id) } }
-                        td { code { (p.subject) } " " (primary_name(&ctx, p)) }
+                        td { code { (p.subject) } " " (name) }
                         td { (kind_text(l, p)) }
                         td { (p.proposer) }
                         td { span.badge.good[p.status == ProposalStatus::Adopted] { (status_label(l, p.status)) } }
@@ -271,6 +275,23 @@ pub(super) fn primary_name(ctx: &Ctx, p: &ProposalRecord) -> String {
         .as_ref()
         .and_then(|e| e.names.first())
         .map(|n| n.text.clone())
+        .unwrap_or_default()
+}
+
+/// The name to show beside a proposal's subject: the proposed entry's, or
+/// for a delisting or an amendment that carries none, the listed subject's
+/// (a name left blank on the lists of work read as a missing record).
+pub(super) async fn shown_name(state: &AppState, ctx: &Ctx, p: &ProposalRecord) -> String {
+    let name = primary_name(ctx, p);
+    if !name.is_empty() || !entry_visible(ctx, p) {
+        return name;
+    }
+    state
+        .store
+        .subject(&p.subject)
+        .await
+        .ok()
+        .and_then(|s| s.entry.names.first().map(|n| n.text.clone()))
         .unwrap_or_default()
 }
 
@@ -752,17 +773,7 @@ pub(super) async fn render_proposal(
         );
     let delisting_recommendation =
         p.kind == accord_procedure::ProposalKind::DelistingRecommendation;
-    // A delisting carries no entry of its own: its name is the listed one.
-    let name = match primary_name(&ctx, &p) {
-        n if n.is_empty() && entry_shown => state
-            .store
-            .subject(&p.subject)
-            .await
-            .ok()
-            .and_then(|s| s.entry.names.first().map(|n| n.text.clone()))
-            .unwrap_or_default(),
-        n => n,
-    };
+    let name = shown_name(&state, &ctx, &p).await;
     Ok(page(
         &ctx,
         &format!(

@@ -154,8 +154,9 @@ async fn proposals(
             continue;
         }
         let due = view.time_left.as_ref().map_or(view.deadline, |t| t.until);
+        let name = super::proposals::shown_name(state, ctx, &p).await;
         let item = |detail: String, due: OffsetDateTime| Item {
-            label: format!("{} {}", p.subject, super::proposals::primary_name(ctx, &p)),
+            label: format!("{} {}", p.subject, name),
             detail,
             href: format!("/proposals/{}", p.id),
             due,
