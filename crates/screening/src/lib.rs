@@ -30,8 +30,8 @@ pub use manifest::{
     ManifestScreening, MessageResult, Totals, TravellerResult, screen_manifest, screen_parsed,
 };
 pub use screener::{
-    ListedDocument, MIN_DOCUMENT_CHARS, Screener, ScreenerEntry, UnknownDataset, document_keys,
-    normalize_document,
+    ListedDocument, MIN_DOCUMENT_CHARS, PossibleDuplicate, Screener, ScreenerEntry, UnknownDataset,
+    document_keys, normalize_document,
 };
 pub use table::{ReadAs, Table, TableError, read_table};
 

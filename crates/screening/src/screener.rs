@@ -110,6 +110,29 @@ pub struct Screener {
     build_time: Duration,
 }
 
+/// A listed entry that may name the same subject as a proposed one
+/// ([`Screener::possible_duplicates`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PossibleDuplicate {
+    /// The list it is on ("common", "un", ...).
+    pub dataset: String,
+    /// Its reference on that list (ACL-0001, QDi.123).
+    pub reference: String,
+    /// Its primary name.
+    pub caption: String,
+    pub schema: EntrySchema,
+    /// The proposed name that found it.
+    pub proposed_name: String,
+    /// Its name that matched.
+    pub matched_name: String,
+    pub score: f64,
+    /// Found through a weak alias only.
+    pub low_confidence: bool,
+    /// The document number both carry, when that is what found it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+}
+
 /// An identity document a list entry carries, found by its number.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListedDocument {
@@ -306,10 +329,221 @@ impl Screener {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// The entries that may already name the subject of `entry`: each of its
+    /// names is screened (with its first birth date and nationality, which
+    /// pull a weak name match down when they contradict), and an entry that
+    /// carries one of its document numbers is a duplicate whatever the names
+    /// say. One result per entry, its best name, strongest first; `exclude`
+    /// (dataset, reference) leaves out the subject itself (a relisting).
+    ///
+    /// Why: a proposal to list someone already on the common list or on a
+    /// reference list was accepted without a word, and the states then
+    /// decided on the same person twice.
+    pub fn possible_duplicates(
+        &self,
+        entry: &ListEntry,
+        options: &ScreenOptions,
+        exclude: Option<(&str, &str)>,
+    ) -> Vec<PossibleDuplicate> {
+        let facts = ScreenerEntry::from_entry(0, entry.clone());
+        let schema = Some(match entry.schema {
+            EntrySchema::Person => accord_match::Schema::Person,
+            EntrySchema::Organization => accord_match::Schema::Organization,
+            EntrySchema::Vessel => accord_match::Schema::Vessel,
+            EntrySchema::Aircraft => accord_match::Schema::Aircraft,
+        });
+        let queries: Vec<Query> = entry
+            .names
+            .iter()
+            .filter(|n| !n.text.trim().is_empty())
+            .map(|n| Query {
+                name: n.text.clone(),
+                birth_date: facts.birth_dates.first().cloned(),
+                country: facts.nationalities.first().cloned(),
+                schema,
+            })
+            .collect();
+        let excluded = |dataset: &str, reference: &str| {
+            exclude.is_some_and(|(d, r)| d == dataset && r == reference)
+        };
+        let mut found: Vec<PossibleDuplicate> = Vec::new();
+        let mut keep = |d: PossibleDuplicate| match found
+            .iter_mut()
+            .find(|f| f.dataset == d.dataset && f.reference == d.reference)
+        {
+            Some(f) if f.score >= d.score => {}
+            Some(f) => *f = d,
+            None => found.push(d),
+        };
+        for (query, answer) in queries.iter().zip(self.screen_batch(&queries, options)) {
+            // A name the engine cannot read (too long, no letters) has been
+            // refused by the entry's own checks already: nothing to compare.
+            let Ok(candidates) = answer else { continue };
+            for c in candidates {
+                if excluded(&c.dataset, &c.id) {
+                    continue;
+                }
+                let Some(e) = self.entry(&c) else { continue };
+                keep(PossibleDuplicate {
+                    dataset: c.dataset.clone(),
+                    reference: c.id.clone(),
+                    caption: e.caption().to_string(),
+                    schema: e.schema,
+                    proposed_name: query.name.clone(),
+                    matched_name: c.matched_name.clone(),
+                    score: c.score,
+                    low_confidence: c.low_confidence,
+                    document: None,
+                });
+            }
+        }
+        for document in &entry.documents {
+            for listed in self.documents_numbered(&document.number) {
+                let e = &self.entries[listed.entry];
+                let dataset = self.dataset_name(e).to_string();
+                if excluded(&dataset, &e.reference) {
+                    continue;
+                }
+                keep(PossibleDuplicate {
+                    dataset,
+                    reference: e.reference.clone(),
+                    caption: e.caption().to_string(),
+                    schema: e.schema,
+                    proposed_name: entry
+                        .names
+                        .first()
+                        .map(|n| n.text.clone())
+                        .unwrap_or_default(),
+                    matched_name: e.caption().to_string(),
+                    score: 1.0,
+                    low_confidence: false,
+                    document: Some(listed.document.number.clone()),
+                });
+            }
+        }
+        found.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.dataset.cmp(&b.dataset))
+                .then_with(|| a.reference.cmp(&b.reference))
+        });
+        found.truncate(options.limit);
+        found
+    }
+
     /// Looks an entry up by dataset and reference.
     pub fn find(&self, dataset: &str, reference: &str) -> Option<&ScreenerEntry> {
         self.entries
             .iter()
             .find(|e| e.reference == reference && self.dataset_name(e) == dataset)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use accord_lists::EntryName;
+
+    fn person(reference: &str, names: &[&str]) -> ListEntry {
+        let mut e = ListEntry::new(reference, EntrySchema::Person);
+        for (i, n) in names.iter().enumerate() {
+            let kind = if i == 0 {
+                NameKind::Primary
+            } else {
+                NameKind::Alias
+            };
+            e.names.push(EntryName::new(*n, kind));
+        }
+        e
+    }
+
+    fn list(entries: Vec<ListEntry>) -> List {
+        List {
+            source: ListSource::Accord,
+            generated: None,
+            entries,
+            skipped: Vec::new(),
+        }
+    }
+
+    fn screener() -> Screener {
+        let mut listed = person("ACL-0001", &["Rustam Karimovich Tashev"]);
+        listed.documents.push(IdentityDocument {
+            kind: "Passport".into(),
+            number: "N 0457781".into(),
+            country: None,
+            note: None,
+        });
+        Screener::from_lists(vec![
+            (
+                "common".into(),
+                list(vec![listed, person("ACL-0002", &["Dilnoza Yusupova"])]),
+            ),
+            (
+                "un".into(),
+                list(vec![person("QDi.900", &["Farrukh Ergashev", "Abu Salim"])]),
+            ),
+        ])
+    }
+
+    #[test]
+    fn a_proposed_subject_already_listed_is_a_possible_duplicate_by_any_of_its_names() {
+        let s = screener();
+        // The primary name is new; an alias written in Cyrillic is the listed one.
+        let proposed = person("new", &["Ibrohim Nazarov", "Рустам Ташев"]);
+        let found = s.possible_duplicates(&proposed, &ScreenOptions::default(), None);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].dataset.as_str(), found[0].reference.as_str()),
+            ("common", "ACL-0001")
+        );
+        assert_eq!(found[0].proposed_name, "Рустам Ташев");
+        assert_eq!(found[0].caption, "Rustam Karimovich Tashev");
+        // And on a reference list, by its alias.
+        let found = s.possible_duplicates(
+            &person("new", &["Farrukh Ergashev"]),
+            &ScreenOptions::default(),
+            None,
+        );
+        assert_eq!(found[0].reference, "QDi.900");
+    }
+
+    #[test]
+    fn a_new_subject_has_no_possible_duplicates() {
+        let s = screener();
+        let found = s.possible_duplicates(
+            &person("new", &["Zarina Abdullayeva"]),
+            &ScreenOptions::default(),
+            None,
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_listed_document_number_is_a_duplicate_whatever_the_name() {
+        let s = screener();
+        let mut proposed = person("new", &["Someone Else Entirely"]);
+        proposed.documents.push(IdentityDocument {
+            kind: "Passport".into(),
+            number: "N0457781".into(),
+            country: None,
+            note: None,
+        });
+        let found = s.possible_duplicates(&proposed, &ScreenOptions::default(), None);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].reference, "ACL-0001");
+        assert_eq!(found[0].document.as_deref(), Some("N 0457781"));
+    }
+
+    #[test]
+    fn the_subject_itself_is_not_its_own_duplicate() {
+        let s = screener();
+        let proposed = person("ACL-0001", &["Rustam Karimovich Tashev"]);
+        let found = s.possible_duplicates(
+            &proposed,
+            &ScreenOptions::default(),
+            Some(("common", "ACL-0001")),
+        );
+        assert!(found.is_empty(), "{found:?}");
     }
 }

@@ -602,6 +602,24 @@ fn plan_spec() -> (Value, Value) {
 
 fn base_spec() -> Value {
     let none = json!([]);
+    // A listing that may name a subject already listed or proposed is
+    // stopped with the entries it may be, until confirmed.
+    let mut propose = op(
+        "Common list",
+        "Propose a listing (members' administrators and contributors; the rule decides which members may). A listing whose names or document numbers match an entry of the common list, of a reference list or of a running proposal you may read is refused with 409 `possible_duplicates`, listing them; send `confirm_not_duplicate: true` to propose it all the same. 409 `conflict` when the subject is already pending or the rule refuses the proposer",
+        true,
+        Some("NewProposal"),
+        (201, r("Proposal")),
+        none.clone(),
+    );
+    propose["responses"]["409"] = json!({ "description": "possible duplicates, or a procedure refusal", "content": { "application/json": { "schema": { "allOf": [r("Error"), { "type": "object", "properties": {
+        "possible_duplicates": { "type": "array", "items": { "type": "object", "properties": {
+            "dataset": { "type": "string", "description": "common, proposals (a running proposal: reference is its id), or a reference list's name" },
+            "reference": { "type": "string" }, "caption": { "type": "string" },
+            "schema": { "type": "string", "enum": ["Person", "Organization", "Vessel", "Aircraft"] },
+            "proposed_name": { "type": "string" }, "matched_name": { "type": "string" },
+            "score": { "type": "number" }, "low_confidence": { "type": "boolean" },
+            "document": { "type": "string", "description": "the document number both carry, when that is what found it" } } } } } }] } } } });
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -686,7 +704,7 @@ fn base_spec() -> Value {
                     { "name": "kind", "in": "query", "schema": { "type": "string", "enum": ["list", "amend", "delist", "delisting_recommendation"] } },
                     { "name": "sort", "in": "query", "schema": { "type": "string", "enum": ["deadline", "-deadline", "-proposed", "proposed", "status", "-status"] }, "description": "- for the reverse order; deadline by default" }
                 ]))),
-                "post": op("Common list", "Propose a listing (members' administrators and contributors; the rule decides which members may)", true, Some("NewProposal"), (201, r("Proposal")), none.clone())
+                "post": propose
             },
             "/api/proposals/{id}": { "get": op("Common list", "One proposal", true, None, (200, r("Proposal")), path_param("id", "integer")) },
             "/api/proposals/{id}/decisions": { "post": op("Common list", "Your state's decision: concur, object, hold, extend_hold, lift_hold or withdraw (409 when the procedure refuses it). A state's decision (all but withdraw) carries `at` and `signature`: the minisign signature, by the member's registered key, of the bytes `GET /api/proposals/{id}/decision-to-sign` returns for the same action, reason and `at` (422 on `signature` when it is missing, stale, replayed or does not verify)", true, Some("Decision"), (200, r("Proposal")), path_param("id", "integer")) },
@@ -848,7 +866,8 @@ fn base_spec() -> Value {
                     "un_reference": { "type": "string", "description": "an entry of the stored UN list (e.g. QDi.123); unknown: 422" },
                     "statement_of_case": { "type": "string", "description": "confidential" },
                     "tlp": { "type": "string", "enum": ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"], "default": "AMBER" },
-                    "narrative_summary": { "type": "string", "description": "published if adopted" } } },
+                    "narrative_summary": { "type": "string", "description": "published if adopted" },
+                    "confirm_not_duplicate": { "type": "boolean", "default": false, "description": "propose it although possible duplicates were found (see the 409 answer)" } } },
                 "AliasInput": { "type": "object", "required": ["name"], "properties": {
                     "name": { "type": "string" },
                     "script": { "type": "string", "description": "ISO 15924 (Latn, Cyrl, Arab…); detected when absent" },

@@ -4,7 +4,9 @@
 //! page, the proposal page, the API and the subject API alike; once
 //! adopted, by everyone who views proposals. Decisions on the page: a
 //! refusal said on the proposal's form, a withdrawal asked for its reason
-//! and confirmed.
+//! and confirmed. A listing proposal that may name a subject already on
+//! the common list or already proposed is stopped with the entries it may
+//! be, and goes ahead only when confirmed.
 
 mod support;
 
@@ -18,6 +20,7 @@ on_both_backends!(
     the_proposals_list_filters_sorts_and_pages_and_keeps_a_bad_filter_with_a_translated_error,
     a_withdrawal_needs_a_reason_and_a_confirmation_and_the_states_read_the_reason,
     a_refused_decision_is_said_on_the_proposals_form_with_the_reason_kept,
+    proposing_a_subject_already_listed_or_proposed_is_stopped_until_confirmed,
 );
 
 async fn a_proposed_entry_is_withheld_from_partners_until_it_is_adopted(app: &TestApp) {
@@ -416,4 +419,184 @@ async fn a_refused_decision_is_said_on_the_proposals_form_with_the_reason_kept(a
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("must be concur, object"));
+}
+
+async fn proposing_a_subject_already_listed_or_proposed_is_stopped_until_confirmed(app: &TestApp) {
+    app.list_by_silence(
+        SubjectKind::Individual,
+        "Abdulla Karimov",
+        "case",
+        "Recruits in Osh.",
+    )
+    .await;
+    let listed = app.store.published_list(None).await.unwrap();
+    let reference = listed
+        .entries
+        .iter()
+        .find(|e| e.entry.names[0].text == "Abdulla Karimov")
+        .map(|e| e.public_id.clone())
+        .expect("listed");
+    let count = |app: &TestApp| {
+        let store = app.store.clone();
+        async move { store.proposals(false).await.unwrap().len() }
+    };
+    let before = count(app).await;
+
+    // The form: the same person, spelt another way, with a birth date.
+    let kaz = app.sign_in("kaz.admin").await;
+    let fields = [
+        ("kind", "list"),
+        ("subject_kind", "individual"),
+        ("name", "Abdullah Karimov"),
+        ("birth_dates", "1980"),
+        ("statement_of_case", "Our own file."),
+        ("tlp", "AMBER"),
+        ("narrative_summary", "Finances a listed group."),
+    ];
+    let r = app.post_form(&kaz, "/proposals/new", &fields).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("may already be listed or proposed"), "{html}");
+    assert!(
+        html.contains(&format!("href=\"/list/{reference}\"")),
+        "{html}"
+    );
+    assert!(html.contains("Abdulla Karimov"));
+    // What was typed is kept, and the confirmation is offered.
+    assert!(html.contains("value=\"Abdullah Karimov\""));
+    assert!(html.contains("Finances a listed group."));
+    assert!(html.contains("name=\"confirm_not_duplicate\""));
+    assert_eq!(count(app).await, before, "nothing stored");
+
+    // In Russian, in Russian words.
+    let r = app
+        .http
+        .post(app.at("/proposals/new"))
+        .header(reqwest::header::COOKIE, kaz.cookie_header())
+        .header(reqwest::header::ACCEPT_LANGUAGE, "ru")
+        .header(
+            reqwest::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .body(
+            serde_urlencoded::to_string(
+                [("csrf", kaz.csrf.as_str())]
+                    .iter()
+                    .chain(fields.iter())
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("возможно, уже включено"), "{html}");
+    assert!(html.contains("Я проверил(а) эти записи"));
+
+    // Confirmed: it goes ahead.
+    let mut confirmed = fields.to_vec();
+    confirmed.push(("confirm_not_duplicate", "1"));
+    let r = app.post_form(&kaz, "/proposals/new", &confirmed).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    assert_eq!(count(app).await, before + 1);
+
+    // The API: the same answer as JSON, with the entries it may be.
+    let token = app.api_token("kgz.admin").await;
+    let body = serde_json::json!({
+        "subject_kind": "individual", "name": "Karimov Abdulla",
+        "statement_of_case": "x", "narrative_summary": "y"
+    });
+    let (status, answer) = api(
+        app,
+        Some(&token),
+        Method::POST,
+        "/api/proposals",
+        Some(&body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    assert_eq!(answer["error"]["code"], "possible_duplicates");
+    let found = answer["possible_duplicates"].as_array().unwrap();
+    assert!(
+        found
+            .iter()
+            .any(|d| d["dataset"] == "common" && d["reference"] == reference.as_str()),
+        "{answer}"
+    );
+    // The running proposal just made names him too, and is found as such.
+    assert!(
+        found.iter().any(|d| d["dataset"] == "proposals"),
+        "{answer}"
+    );
+    assert_eq!(count(app).await, before + 1, "nothing stored");
+
+    // Someone else entirely, with the document number of a running
+    // proposal's subject: a duplicate by the document, whatever the name.
+    let documented = serde_json::json!({
+        "subject_kind": "individual", "name": "Timur Saidov",
+        "documents": [{ "kind": "Passport", "number": "KG-7788990" }],
+        "statement_of_case": "x", "narrative_summary": "y"
+    });
+    let (status, first) = api(
+        app,
+        Some(&token),
+        Method::POST,
+        "/api/proposals",
+        Some(&documented),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let other = serde_json::json!({
+        "subject_kind": "individual", "name": "Nurlan Bekov",
+        "documents": [{ "kind": "Passport", "number": "KG 7788990" }],
+        "statement_of_case": "x", "narrative_summary": "y"
+    });
+    let (status, answer) = api(
+        app,
+        Some(&token),
+        Method::POST,
+        "/api/proposals",
+        Some(&other),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    let by_document = &answer["possible_duplicates"][0];
+    assert_eq!(by_document["dataset"], "proposals");
+    assert_eq!(by_document["reference"], first["id"].to_string());
+    assert!(by_document["document"].is_string(), "{answer}");
+
+    // Someone else, confirmed: created.
+    let mut body = body;
+    body["confirm_not_duplicate"] = serde_json::json!(true);
+    let (status, made) = api(
+        app,
+        Some(&token),
+        Method::POST,
+        "/api/proposals",
+        Some(&body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+
+    // A name like no one's goes ahead without a word.
+    let fresh = serde_json::json!({
+        "subject_kind": "organization", "name": "Northern Valley Relief Fund",
+        "statement_of_case": "x", "narrative_summary": "y"
+    });
+    let (status, made) = api(
+        app,
+        Some(&token),
+        Method::POST,
+        "/api/proposals",
+        Some(&fresh),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
 }

@@ -51,6 +51,10 @@ pub struct ProposalInput {
     pub statement_of_case: String,
     pub tlp: String,
     pub narrative_summary: String,
+    /// The proposer has looked at the possible duplicates the platform
+    /// found (entries of the common list, the reference lists and running
+    /// proposals with a name like this one) and says this is another subject.
+    pub confirm_not_duplicate: bool,
 }
 
 /// A name besides the primary one. The API also takes a plain string.
@@ -210,6 +214,8 @@ impl ProposalInput {
                 "statement_of_case" => input.statement_of_case = v,
                 "tlp" => input.tlp = v,
                 "narrative_summary" => input.narrative_summary = v,
+                // A checkbox: present (any value) when ticked.
+                "confirm_not_duplicate" => input.confirm_not_duplicate = !v.is_empty(),
                 other => {
                     let Some((part, i, field)) = row_key(other) else {
                         return Err(Invalid::field(other, "is not a field of this form"));

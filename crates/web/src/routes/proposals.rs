@@ -8,6 +8,7 @@ use accord_core::{Action, Distribution, Invalid, MemberCode, MemberKind, Role, m
 use accord_lists::ListEntry;
 use accord_procedure::ActionKind;
 use accord_procedure::ProposalKind;
+use accord_screening::{PossibleDuplicate, ScreenOptions, Screener};
 use accord_store::common_list::{ProposalOrder, ProposalQuery, ProposalRecord, ProposalStatus};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
@@ -20,6 +21,7 @@ use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::paging::{Filter, ListQuery, Listed, SortOption, filter_form, pager, respond};
 use crate::render::{Field, csrf_field, form_errors, format_instant, format_ms, page};
+use crate::screening_state::COMMON_DATASET;
 use crate::state::AppState;
 
 /// The viewer as the procedure sees them (a member with its kind, the
@@ -357,6 +359,7 @@ fn proposal_form(
     form: &ProposalInput,
     errors: Option<&Invalid>,
     un_entries: &[(String, String)],
+    duplicates: &[PossibleDuplicate],
 ) -> Html<String> {
     let l = ctx.lang;
     let aliases = with_spare_rows(&form.aliases, 3);
@@ -384,6 +387,7 @@ fn proposal_form(
             h1 { (l.t("proposals.new")) }
             p.muted { (l.t("proposals.new_hint")) }
             (form_errors(l, errors))
+            (duplicates_panel(l, duplicates))
             form.stacked method="post" action="/proposals/new" novalidate {
                 (csrf_field(ctx))
                 div.field {
@@ -491,6 +495,14 @@ fn proposal_form(
                     div.hint { (l.t("proposals.summary_hint")) }
                     textarea id="narrative_summary" name="narrative_summary" rows="4" required { (form.narrative_summary) }
                 }
+                @if !duplicates.is_empty() || form.confirm_not_duplicate {
+                    div.field {
+                        label.check {
+                            input type="checkbox" id="confirm_not_duplicate" name="confirm_not_duplicate" value="1" checked[form.confirm_not_duplicate];
+                            " " (l.t("proposals.dup_confirm"))
+                        }
+                    }
+                }
                 div.actions {
                     button type="submit" { (l.t("proposals.submit")) }
                     button.secondary type="submit" name="more" value="1" formnovalidate { (l.t("proposals.more_rows")) }
@@ -498,6 +510,108 @@ fn proposal_form(
             }
         },
     )
+}
+
+/// The dataset name pending proposals carry among [`possible_duplicates`].
+const PENDING_DATASET: &str = "proposals";
+
+/// The listed entries and running proposals that may already name the
+/// subject a new listing proposal names: the common list and every reference
+/// list in the screening index, and the running listing proposals this
+/// viewer may read (one they may not read is not hinted at). Its own subject
+/// (a relisting) and the UN entry it says it mirrors are left out.
+///
+/// Why: the same person was proposed twice, or proposed while already on the
+/// common list, and the states decided twice on one subject.
+async fn possible_duplicates(
+    state: &AppState,
+    ctx: &Ctx,
+    new: &accord_store::common_list::NewProposal,
+) -> Result<Vec<PossibleDuplicate>, WebError> {
+    let Some(entry) = new
+        .entry
+        .as_ref()
+        .filter(|_| new.kind == ProposalKind::List)
+    else {
+        return Ok(Vec::new());
+    };
+    // Only rebuilds when a list changed since the last build (an adoption a
+    // moment ago); a proposal is rare enough to wait for it.
+    state.screening.refresh(&state.store).await?;
+    let options = ScreenOptions::default();
+    let own = new.subject.as_deref().map(|s| (COMMON_DATASET, s));
+    let mut found: Vec<PossibleDuplicate> = state
+        .screening
+        .current()
+        .possible_duplicates(entry, &options, own)
+        .into_iter()
+        .filter(|d| {
+            !(d.dataset == accord_store::common_list::UN_LIST
+                && new.un_reference.as_deref() == Some(d.reference.as_str()))
+        })
+        .collect();
+    let pending: Vec<ListEntry> = state
+        .store
+        .proposals(true)
+        .await?
+        .into_iter()
+        .filter(|p| p.kind == ProposalKind::List && entry_visible(ctx, p))
+        .filter_map(|p| {
+            let mut e = p.proposed_entry?;
+            e.reference = p.id.to_string();
+            Some(e)
+        })
+        .collect();
+    if !pending.is_empty() {
+        let list = accord_lists::List {
+            source: accord_lists::ListSource::Accord,
+            generated: None,
+            entries: pending,
+            skipped: Vec::new(),
+        };
+        let screener = Screener::from_lists(vec![(PENDING_DATASET.to_string(), list)]);
+        found.extend(screener.possible_duplicates(entry, &options, None));
+    }
+    found.sort_by(|a, b| b.score.total_cmp(&a.score));
+    found.truncate(10);
+    Ok(found)
+}
+
+/// The warning above the form: who the proposed subject may already be,
+/// each linked to where it can be read.
+fn duplicates_panel(l: Lang, duplicates: &[PossibleDuplicate]) -> maud::Markup {
+    if duplicates.is_empty() {
+        return html! {};
+    }
+    html! {
+        div.notice.warn role="alert" id="possible-duplicates" {
+            h2 { (l.t("proposals.dup_title")) }
+            p { (l.t("proposals.dup_hint")) }
+            ul {
+                @for d in duplicates {
+                    li {
+                        (match d.dataset.as_str() {
+                            COMMON_DATASET => l.t("proposals.dup_common").to_string(),
+                            PENDING_DATASET => l.t("proposals.dup_pending").to_string(),
+                            other => l.tf("proposals.dup_reference_list", &[("list", other)]),
+                        }) " "
+                        (match d.dataset.as_str() {
+                            COMMON_DATASET => html! { a href={ "/list/" (d.reference) } { (d.reference) } },
+                            PENDING_DATASET => html! { a href={ "/proposals/" (d.reference) } { "#" (d.reference) } },
+                            _ => html! { (d.reference) },
+                        }) ": "
+                        strong { (d.caption) } " — "
+                        @if let Some(number) = &d.document {
+                            (l.tf("proposals.dup_document", &[("number", number)]))
+                        } @else {
+                            (l.tf("proposals.dup_matched", &[("matched", &d.matched_name), ("proposed", &d.proposed_name)]))
+                        }
+                        " " (super::screening::score_verdict(l, d.score, d.low_confidence)) " " (format!("{:.2}", d.score))
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The entries of the stored UN list the proposer picks a reference from.
@@ -518,6 +632,7 @@ pub async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<St
         },
         None,
         &un_entries(&state).await?,
+        &[],
     ))
 }
 
@@ -531,10 +646,10 @@ pub async fn create_from_form(
     let un = un_entries(&state).await?;
     // More empty rows asked for: the same form again, with what was typed, nothing stored.
     if pairs.iter().any(|(k, _)| k == "more") {
-        return Ok(proposal_form(&ctx, &form, None, &un).into_response());
+        return Ok(proposal_form(&ctx, &form, None, &un, &[]).into_response());
     }
     let rejected = |invalid: &Invalid| {
-        let mut r = proposal_form(&ctx, &form, Some(invalid), &un).into_response();
+        let mut r = proposal_form(&ctx, &form, Some(invalid), &un, &[]).into_response();
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         r
     };
@@ -542,6 +657,14 @@ pub async fn create_from_form(
         Ok(p) => p,
         Err(invalid) => return Ok(rejected(&invalid)),
     };
+    if !form.confirm_not_duplicate {
+        let duplicates = possible_duplicates(&state, &ctx, &new).await?;
+        if !duplicates.is_empty() {
+            let mut r = proposal_form(&ctx, &form, None, &un, &duplicates).into_response();
+            *r.status_mut() = StatusCode::CONFLICT;
+            return Ok(r);
+        }
+    }
     match state
         .store
         .create_proposal(
@@ -992,9 +1115,21 @@ pub async fn api_create(
     State(state): State<AppState>,
     ctx: Ctx,
     crate::forms::ApiJson(body): crate::forms::ApiJson<ProposalInput>,
-) -> Result<(StatusCode, axum::Json<ProposalJson>), WebError> {
+) -> Result<Response, WebError> {
     ctx.require(&state, &Action::Propose).await?;
     let new = build(&body)?;
+    if !body.confirm_not_duplicate {
+        let duplicates = possible_duplicates(&state, &ctx, &new).await?;
+        if !duplicates.is_empty() {
+            let message = "the subject may already be listed or proposed: see possible_duplicates; \
+                           send \"confirm_not_duplicate\": true to propose it all the same";
+            let body = serde_json::json!({
+                "error": { "status": 409, "code": "possible_duplicates", "message": message, "fields": [] },
+                "possible_duplicates": duplicates,
+            });
+            return Ok((StatusCode::CONFLICT, axum::Json(body)).into_response());
+        }
+    }
     let p = state
         .store
         .create_proposal(
@@ -1004,7 +1139,7 @@ pub async fn api_create(
             time::OffsetDateTime::now_utc(),
         )
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(to_json(&ctx, p)?)))
+    Ok((StatusCode::CREATED, axum::Json(to_json(&ctx, p)?)).into_response())
 }
 
 pub async fn statement_page(

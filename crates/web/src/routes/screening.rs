@@ -518,14 +518,7 @@ fn file_field(l: Lang, errors: Option<&accord_core::Invalid>) -> Markup {
 /// `crates/matching/README.md` (≥ 0.9 the same name; from the threshold to
 /// 0.9, to review), a weak alias below a full name.
 fn verdict(l: Lang, c: &CandidateJson) -> Markup {
-    let (class, key) = if c.explanation.low_confidence {
-        ("warn", "screen.verdict_weak_alias")
-    } else if c.score >= 0.9 {
-        ("bad", "screen.verdict_probable")
-    } else {
-        ("warn", "screen.verdict_possible")
-    };
-    html! { span class={ "badge " (class) } { (l.t(key)) } }
+    score_verdict(l, c.score, c.explanation.low_confidence)
 }
 
 /// The answer to one name, right under the form that asked it.
@@ -983,7 +976,7 @@ fn read_as(l: Lang, read_as: &accord_screening::ReadAs) -> String {
 /// The verdict on a batch row, by the same bands as the name form's: a
 /// match on a weak alias only (its explanation says so, the engine's own
 /// words) is low confidence whatever its score.
-fn score_verdict(l: Lang, score: f64, weak_alias: bool) -> Markup {
+pub(super) fn score_verdict(l: Lang, score: f64, weak_alias: bool) -> Markup {
     let (class, key) = if weak_alias {
         ("warn", "screen.verdict_weak_alias")
     } else if score >= 0.9 {
