@@ -175,6 +175,12 @@ impl WebError {
                 lang.tf("error.too_many", &[("seconds", &seconds.to_string())])
             }
             WebError::PayloadTooLarge => lang.t("error.too_large").into(),
+            // A page's form sent twice at once, or sent again after its
+            // change was made and the answer lost (crate::idempotency).
+            WebError::Idempotency(IdempotencyRefusal::OutcomeUnknown) => {
+                lang.t("error.form_outcome_unknown").into()
+            }
+            WebError::Idempotency(_) => lang.t("error.form_in_progress").into(),
             // The domain's words, translated by their shape.
             WebError::Busy { .. } | WebError::TokenScope(_) | WebError::NotForTokens => {
                 lang.message(&self.to_string())

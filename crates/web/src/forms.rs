@@ -64,7 +64,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PostedForm<T> {
         if !token.is_some_and(|t| same(t, &ctx.csrf_token)) {
             return Err(WebError::Csrf);
         }
-        serde_urlencoded::from_bytes(&bytes)
+        // The one-time form token is the middleware's
+        // (crate::idempotency), never a field of the form itself.
+        let fields: Vec<(String, String)> = fields
+            .into_iter()
+            .filter(|(k, _)| k != crate::idempotency::FORM_FIELD)
+            .collect();
+        let bytes = serde_urlencoded::to_string(&fields)
+            .map_err(|e| WebError::BadRequest(format!("malformed form: {e}")))?;
+        serde_urlencoded::from_str(&bytes)
             .map(PostedForm)
             .map_err(|e| WebError::BadRequest(format!("malformed form: {e}")))
     }

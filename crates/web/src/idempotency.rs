@@ -2,9 +2,12 @@
 //! request with the same key gets the first answer back instead of writing
 //! twice (the header of the IETF httpapi draft, as Stripe and others use it).
 //!
-//! Only token callers: browsers do not send the header (pages are guarded
-//! by their own forms), and an anonymous caller has no identity a key
-//! could belong to. The key is the token's: another token's identical key
+//! Only token callers send the header: an anonymous caller has no identity
+//! a key could belong to. Pages' forms get the same guarantee from a
+//! one-time form token ([`FORM_FIELD`], in every form [`crate::render::csrf_field`]
+//! draws): the form sent twice by a signed-in user (a double click, the back
+//! button and the button again) is written once, and the second sending is
+//! sent where the first went ([`form_replay`]). The key is the token's: another token's identical key
 //! is another key. The first answer is kept a day
 //! ([`accord_store::idempotency::KEPT_MS`]); a server error or a `429` is not
 //! kept when nothing was written, so the retry runs again. How a killed
@@ -24,6 +27,16 @@ use crate::error::{IdempotencyRefusal, WebError, is_api_path};
 use crate::state::AppState;
 
 pub const HEADER: &str = "idempotency-key";
+
+/// The hidden field that carries a form's one-time token.
+pub const FORM_FIELD: &str = "form_token";
+
+/// Pages' POST forms that are not kept by their form token: signing in and
+/// out (the session cookie is the point of their answer); the forms that
+/// ask rather than write (screening, a manifest, a file's hashes), whose
+/// answers are pages of results; and the petition, which is anonymous, finds
+/// a petition sent twice itself, and whose answer names its tracking number.
+const FORM_QUESTIONS: &[&str] = &["/login", "/logout", "/screen", "/hashes/check", "/petition"];
 
 /// POST routes that ask rather than write: screening, manifests, yente's
 /// `/match`, hash lookups and uploads hashed in memory. Their answers hold
@@ -63,6 +76,9 @@ pub async fn replay(State(state): State<AppState>, request: Request, next: Next)
         _ => None,
     };
     let path = request.uri().path();
+    if writes && !is_api_path(path) {
+        return form_replay(state, request, next).await;
+    }
     let (Some(key), Some(token), true, true) = (
         request.headers().get(HEADER).cloned(),
         token,
@@ -164,6 +180,130 @@ async fn answer(
     Ok(Response::from_parts(parts, Body::from(bytes)))
 }
 
+/// A page's form sent by a signed-in user with its one-time token: the first
+/// sending that succeeded (a redirect, as every write's page answers) is
+/// kept, and the same form sent again is sent where the first went, nothing
+/// written twice. A refusal (the form again with its errors, a 4xx) is not
+/// kept: the corrected form, which carries the same token, is sent anew.
+/// The token is the key whatever the fields say, so a form changed after it
+/// was sent is still the form that was sent.
+async fn form_replay(state: AppState, request: Request, next: Next) -> Response {
+    let user = match request.extensions().get::<Ctx>() {
+        Some(Ctx {
+            auth: Auth::Session { .. },
+            user: Some(user),
+            ..
+        }) => user.id,
+        _ => return next.run(request).await,
+    };
+    let path = request.uri().path();
+    if FORM_QUESTIONS
+        .iter()
+        .any(|q| path == *q || path.starts_with(&format!("{q}/")))
+    {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let limit = if content_type_is(&parts.headers, "multipart/") {
+        state.config.max_upload_bytes
+    } else {
+        state.config.max_body_bytes
+    };
+    let bytes = match to_bytes(body, limit).await {
+        Ok(b) => b,
+        Err(_) => return WebError::PayloadTooLarge.into_response(),
+    };
+    let key = if content_type_is(&parts.headers, "multipart/") {
+        multipart_text(&bytes, FORM_FIELD)
+    } else {
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .ok()
+            .and_then(|fields| fields.into_iter().find(|(k, _)| k == FORM_FIELD))
+            .map(|(_, v)| v)
+    };
+    let request = Request::from_parts(parts, Body::from(bytes));
+    let Some(key) = key.filter(|k| valid_key(k)) else {
+        return next.run(request).await;
+    };
+    let claim = Claim {
+        caller: format!("user:{user}"),
+        key,
+    };
+    match form_answer(&state, request, next, claim).await {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn form_answer(
+    state: &AppState,
+    request: Request,
+    next: Next,
+    claim: Claim,
+) -> Result<Response, WebError> {
+    // One fingerprint for every sending of a form: see [`form_replay`].
+    match state.store.claim_idempotency_key(&claim, "form").await? {
+        Claimed::Fresh => {}
+        Claimed::Answered(stored) => return Ok(replayed(stored)),
+        Claimed::Reused | Claimed::InProgress => {
+            return Err(WebError::Idempotency(IdempotencyRefusal::InProgress));
+        }
+        Claimed::OutcomeUnknown => {
+            return Err(WebError::Idempotency(IdempotencyRefusal::OutcomeUnknown));
+        }
+    }
+    let response = accord_store::idempotency::scope(claim.clone(), next.run(request)).await;
+    let location = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    match location {
+        // Only the redirect is kept, never a page: pages may hold what is
+        // not to be stored twice (a new token's secret is in a cookie, not
+        // in the redirect).
+        Some(location) if response.status().is_redirection() => {
+            state
+                .store
+                .keep_idempotent_answer(
+                    &claim,
+                    &StoredAnswer {
+                        status: response.status().as_u16(),
+                        content_type: None,
+                        location: Some(location),
+                        body: Vec::new(),
+                    },
+                )
+                .await?;
+        }
+        _ => state.store.release_idempotency_key(&claim).await?,
+    }
+    Ok(response)
+}
+
+fn content_type_is(headers: &axum::http::HeaderMap, prefix: &str) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(prefix))
+}
+
+/// A text part's value in a `multipart/form-data` body, found by its name
+/// (the part's headers end at the first blank line, its value at the next
+/// line break). Enough for the short token field; the handlers read the
+/// body with the real parser.
+fn multipart_text(body: &[u8], name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\"");
+    let at = body
+        .windows(marker.len())
+        .position(|w| w == marker.as_bytes())?;
+    let rest = &body[at..];
+    let start = rest.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let value = &rest[start..];
+    let end = value.windows(2).position(|w| w == b"\r\n")?;
+    String::from_utf8(value[..end].to_vec()).ok()
+}
+
 /// The first answer again, marked as a replay.
 fn replayed(stored: StoredAnswer) -> Response {
     let mut response = Response::new(Body::from(stored.body));
@@ -184,7 +324,18 @@ fn replayed(stored: StoredAnswer) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::valid_key;
+    use super::{multipart_text, valid_key};
+
+    #[test]
+    fn a_form_token_is_read_from_a_multipart_body() {
+        let body = b"--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nc1\r\n--b\r\nContent-Disposition: form-data; name=\"form_token\"\r\n\r\n0123abcd\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF\r\n--b--\r\n";
+        assert_eq!(
+            multipart_text(body, "form_token").as_deref(),
+            Some("0123abcd")
+        );
+        assert_eq!(multipart_text(body, "csrf").as_deref(), Some("c1"));
+        assert_eq!(multipart_text(body, "absent"), None);
+    }
 
     #[test]
     fn questions_asked_by_post_are_not_kept() {

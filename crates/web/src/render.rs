@@ -141,8 +141,17 @@ pub fn error_page(ctx: &Ctx, error: &WebError) -> Html<String> {
     )
 }
 
+/// The hidden fields every POST form carries: the CSRF token, and a
+/// one-time form token, new each time the form is drawn, by which the same
+/// form sent twice is written once ([`crate::idempotency::form_replay`]).
 pub fn csrf_field(ctx: &Ctx) -> Markup {
-    html! { input type="hidden" name=(CSRF_FIELD) value=(ctx.csrf_token); }
+    use rand::RngCore;
+    let mut once = [0u8; 16];
+    rand::rng().fill_bytes(&mut once);
+    html! {
+        input type="hidden" name=(CSRF_FIELD) value=(ctx.csrf_token);
+        input type="hidden" name=(crate::idempotency::FORM_FIELD) value=(hex::encode(once));
+    }
 }
 
 /// A summary of a rejected form, above the form.

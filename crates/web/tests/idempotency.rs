@@ -2,7 +2,9 @@
 //! the same key is made once and answered as the first time; the key is
 //! its token's; a key reused for another request is refused; a request
 //! still running is reported, not run twice; a malformed key is refused
-//! naming the header.
+//! naming the header. A page's form sent twice by a signed-in user (its
+//! one-time form token) is written once, the second sending going where the
+//! first went; a refused sending is not kept.
 
 mod support;
 
@@ -14,7 +16,97 @@ use support::*;
 on_both_backends!(
     a_retried_write_with_the_same_key_is_made_once,
     a_key_reused_for_another_request_or_still_running_is_refused,
+    a_form_sent_twice_is_written_once_and_the_second_goes_where_the_first_went,
 );
+
+/// The one-time token of the first form on a page.
+fn form_token_in(html: &str) -> String {
+    let marker = r#"name="form_token" value=""#;
+    let start = html.find(marker).expect("the form has a form token") + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+async fn a_form_sent_twice_is_written_once_and_the_second_goes_where_the_first_went(app: &TestApp) {
+    let kaz = app.sign_in("kaz.admin").await;
+    let running = || async { app.store.proposals(false).await.unwrap().len() };
+    let before = running().await;
+
+    // A proposal: the form drawn once, sent twice (the back button and the
+    // button again).
+    let html = app.get(&kaz, "/proposals/new").await.text().await.unwrap();
+    let once = form_token_in(&html);
+    let fields = [
+        ("form_token", once.as_str()),
+        ("kind", "list"),
+        ("subject_kind", "organization"),
+        ("name", "Eastern Steppe Brigade"),
+        ("statement_of_case", "Our file."),
+        ("tlp", "AMBER"),
+        ("narrative_summary", "Attacks on border posts."),
+    ];
+    let first = app.post_form(&kaz, "/proposals/new", &fields).await;
+    assert_eq!(
+        first.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        first.text().await.unwrap()
+    );
+    let went = first.headers()["location"].to_str().unwrap().to_string();
+    assert!(went.starts_with("/proposals/"), "{went}");
+    let again = app.post_form(&kaz, "/proposals/new", &fields).await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(again.headers()["location"], went.as_str());
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(running().await, before + 1, "one proposal, not two");
+    // A form drawn anew is a new form.
+    let html = app.get(&kaz, "/proposals/new").await.text().await.unwrap();
+    let other = form_token_in(&html);
+    assert_ne!(other, once);
+
+    // A refused sending is not kept: the form comes back with its errors
+    // and the same token, and the corrected form is written.
+    let html = app
+        .get(&kaz, "/members/KAZ/focal-points/new")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let once = form_token_in(&html);
+    let r = app
+        .post_form(
+            &kaz,
+            "/members/KAZ/focal-points/new",
+            &[
+                ("form_token", once.as_str()),
+                ("name", ""),
+                ("email", "nope"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let mut fields = focal_fields("Dana Form");
+    fields.push(("form_token", once.clone()));
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    for _ in 0..2 {
+        let r = app
+            .post_form(&kaz, "/members/KAZ/focal-points/new", &borrowed)
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    assert_eq!(app.focal_point_count("KAZ").await, 1, "written once");
+
+    // The token is the user's: another user sending it is another form.
+    let kgz = app.sign_in("kgz.admin").await;
+    let mut fields = focal_fields("Bakyt Form");
+    fields.push(("form_token", once.clone()));
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app
+        .post_form(&kgz, "/members/KGZ/focal-points/new", &borrowed)
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(r.headers().get("idempotent-replayed").is_none());
+    assert_eq!(app.focal_point_count("KGZ").await, 1);
+}
 
 fn focal_point(name: &str) -> Value {
     let fields: serde_json::Map<String, Value> = focal_fields(name)
