@@ -106,6 +106,38 @@ describe('common list', () => {
     await screenshot(page, 'common-list-en-proposal');
   });
 
+  step('proposing the same organization again is stopped as a possible duplicate, the input kept', async () => {
+    await page.goto(`${server.url}/proposals/new`);
+    await page.selectOption('select[name="subject_kind"]', 'organization');
+    await page.fill('input[name="name"]', 'Harakat al Example');
+    await page.fill('textarea[name="statement_of_case"]', 'Our own records.');
+    await page.fill('textarea[name="narrative_summary"]', 'Same group, seen from Almaty.');
+    await page.click('form[action="/proposals/new"] button[type="submit"]');
+    const panel = page.locator('#possible-duplicates');
+    await panel.waitFor();
+    const id = proposalUrl.split('/').pop();
+    assert.equal(await panel.locator(`a[href="/proposals/${id}"]`).count(), 1);
+    assert.equal(await page.inputValue('input[name="name"]'), 'Harakat al Example');
+    assert.equal(await page.inputValue('textarea[name="narrative_summary"]'), 'Same group, seen from Almaty.');
+    assert.equal(await page.locator('input[name="confirm_not_duplicate"]').isChecked(), false);
+    await screenshot(page, 'common-list-en-possible-duplicate');
+    // In Russian on a phone: the warning in Russian, nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${server.url}/proposals/new?lang=ru`);
+    await page.selectOption('select[name="subject_kind"]', 'organization');
+    await page.fill('input[name="name"]', 'Harakat al Example');
+    await page.fill('textarea[name="statement_of_case"]', 'Наши записи.');
+    await page.fill('textarea[name="narrative_summary"]', 'Та же группа.');
+    await page.click('form[action="/proposals/new"] button[type="submit"]');
+    await panel.waitFor();
+    assert.ok((await panel.innerText()).includes('Идущее предложение'));
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= 390, `page is ${wide}px wide`);
+    await screenshot(page, 'common-list-ru-390-possible-duplicate');
+    await page.goto(`${server.url}/proposals?lang=en`);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
   step('Kyrgyzstan places a hold with reasons, then lifts it', async () => {
     await signIn('kgz.admin');
     await decide('KGZ', 'hold', 'We are checking our own records.');

@@ -497,7 +497,7 @@ fn proposal_form(
                 }
                 @if !duplicates.is_empty() || form.confirm_not_duplicate {
                     div.field {
-                        label.check {
+                        label {
                             input type="checkbox" id="confirm_not_duplicate" name="confirm_not_duplicate" value="1" checked[form.confirm_not_duplicate];
                             " " (l.t("proposals.dup_confirm"))
                         }
