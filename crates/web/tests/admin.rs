@@ -281,6 +281,21 @@ async fn the_filtered_audit_log_downloads_as_csv_with_user_names_and_minute_time
             "{when}"
         );
     }
+    // The download is itself recorded: who took which part, how many rows.
+    let r = app
+        .get(&sec, "/admin/audit.csv?action=audit.exported")
+        .await;
+    let text = r.text().await.unwrap();
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(rows.len(), 1, "the first download, recorded: {text}");
+    assert!(
+        rows[0].contains(",sec,audit.exported,audit_log,ok,"),
+        "{text}"
+    );
+    assert!(
+        rows[0].contains("auth.sign_in") && rows[0].contains("rows"),
+        "{text}"
+    );
     // A bad filter is refused, as on the page; others may not download it.
     let r = app.get(&sec, "/admin/audit.csv?from=2026-13-01").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);

@@ -465,7 +465,12 @@ pub async fn audit_csv(
     let mut q = ListQuery::parse(raw.as_deref(), ctx.lang);
     let (mut query, _) = audit_query(&state, &mut q).await?;
     q.check()?;
+    let filter = serde_json::json!({
+        "action": query.action, "actor": query.actor,
+        "from_ms": query.from_ms, "until_ms": query.until_ms,
+    });
     let mut w = csv::Writer::from_writer(Vec::new());
+    let mut exported = 0usize;
     let io = |e: csv::Error| WebError::Internal(e.to_string());
     w.write_record([
         "seq", "time_utc", "user", "action", "target", "outcome", "ip", "details",
@@ -491,6 +496,7 @@ pub async fn audit_csv(
             ];
             w.write_record(cells.iter().map(|c| neutralize_formula(c).into_owned()))
                 .map_err(io)?;
+            exported += 1;
         }
         match rows.last() {
             Some(last) if rows.len() as i64 == CSV_CHUNK => query.before = Some(last.seq),
@@ -501,6 +507,17 @@ pub async fn audit_csv(
         .into_inner()
         .map_err(|e| WebError::Internal(e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|e| WebError::Internal(e.to_string()))?;
+    // The log leaving the platform is itself recorded: who took which part.
+    state
+        .store
+        .audit(
+            &ctx.actor(),
+            "audit.exported",
+            "audit_log",
+            accord_core::audit::Outcome::Ok,
+            serde_json::json!({ "filter": filter, "rows": exported }),
+        )
+        .await?;
     Ok(crate::files::csv_download(&ctx.path, "audit.csv", text))
 }
 
